@@ -1,0 +1,422 @@
+#include "core/Input.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml.hpp>
+
+namespace td {
+
+bool Range::contains(double v) const {
+  if (std::isnan(v)) return false;
+  if (lo_open ? !(v > lo) : !(v >= lo)) return false;
+  if (hi_open ? !(v < hi) : !(v <= hi)) return false;
+  return true;
+}
+
+std::string Range::str() const {
+  auto num = [](double x) {
+    if (std::isinf(x)) return std::string(x > 0 ? "inf" : "-inf");
+    return fmt::format("{:g}", x);
+  };
+  return fmt::format("{}{}, {}{}", lo_open || std::isinf(lo) ? '(' : '[', num(lo), num(hi),
+                     hi_open || std::isinf(hi) ? ')' : ']');
+}
+
+// ---------------------------------------------------------------------------------------
+void ConfigTree::set(const std::string& key, const std::string& literal,
+                     const std::string& comment) {
+  for (auto& e : entries_)
+    if (e->key == key && !e->table && !e->is_array) {
+      e->literal = literal;
+      e->comment = comment;
+      return;
+    }
+  auto e = std::make_shared<Entry>();
+  e->key = key;
+  e->literal = literal;
+  e->comment = comment;
+  entries_.push_back(std::move(e));
+}
+
+ConfigTree& ConfigTree::child(const std::string& key) {
+  for (auto& e : entries_)
+    if (e->key == key && e->table) return *e->table;
+  auto e = std::make_shared<Entry>();
+  e->key = key;
+  e->table = std::make_unique<ConfigTree>();
+  entries_.push_back(e);
+  return *e->table;
+}
+
+ConfigTree& ConfigTree::append(const std::string& key) {
+  for (auto& e : entries_)
+    if (e->key == key && e->is_array) {
+      e->array.push_back(std::make_unique<ConfigTree>());
+      return *e->array.back();
+    }
+  auto e = std::make_shared<Entry>();
+  e->key = key;
+  e->is_array = true;
+  e->array.push_back(std::make_unique<ConfigTree>());
+  entries_.push_back(e);
+  return *e->array.back();
+}
+
+void ConfigTree::emit(std::string& out, const std::string& prefix) const {
+  for (const auto& e : entries_) {
+    if (e->table || e->is_array) continue;
+    out += fmt::format("{} = {}", e->key, e->literal);
+    if (!e->comment.empty()) out += "  # " + e->comment;
+    out += "\n";
+  }
+  for (const auto& e : entries_) {
+    const std::string full = prefix.empty() ? e->key : prefix + "." + e->key;
+    if (e->table) {
+      out += fmt::format("\n[{}]\n", full);
+      e->table->emit(out, full);
+    } else if (e->is_array) {
+      for (const auto& t : e->array) {
+        out += fmt::format("\n[[{}]]\n", full);
+        t->emit(out, full);
+      }
+    }
+  }
+}
+
+std::string ConfigTree::to_toml() const {
+  std::string out;
+  emit(out, "");
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+struct InputDocument {
+  std::string file;
+  toml::value root;
+  std::optional<units::UnitSystem> units;
+  ConfigTree resolved;
+  std::map<std::string, std::set<std::string>> used;  // path -> keys read
+  std::map<std::string, ConfigTree*> nodes;           // path -> resolved node
+};
+
+struct InputSection::Impl {
+  const toml::value* table = nullptr;  // nullptr: an absent optional table
+};
+
+namespace {
+
+std::string join_path(const std::string& a, const std::string& b) {
+  return a.empty() ? b : a + "." + b;
+}
+
+int line_of(const toml::value& v) {
+  const auto loc = v.location();
+  return loc.file_name() == "unknown file" ? 0 : static_cast<int>(loc.line());
+}
+
+std::string type_name(const toml::value& v) {
+  switch (v.type()) {
+    case toml::value_t::boolean: return "a boolean";
+    case toml::value_t::integer: return "an integer";
+    case toml::value_t::floating: return "a real number";
+    case toml::value_t::string: return "a string";
+    case toml::value_t::array: return "an array";
+    case toml::value_t::table: return "a table";
+    default: return "a date/time";
+  }
+}
+
+std::string show(const toml::value& v) {
+  std::ostringstream os;
+  os << v;
+  std::string s = os.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+toml::value parse_literal(const std::string& literal) {
+  std::istringstream is("v = " + literal);
+  return toml::find(toml::parse(is, "<default>"), "v");
+}
+
+}  // namespace
+
+InputSection::InputSection(std::shared_ptr<InputDocument> doc, std::unique_ptr<Impl> impl,
+                           std::string path, ConfigTree* node)
+    : doc_(std::move(doc)), impl_(std::move(impl)), path_(std::move(path)), node_(node) {}
+InputSection::~InputSection() = default;
+InputSection::InputSection(InputSection&&) noexcept = default;
+InputSection& InputSection::operator=(InputSection&&) noexcept = default;
+
+InputSection InputSection::parse_file(const std::string& path) {
+  if (!std::filesystem::exists(path))
+    throw InputError({path, 0, ""}, "input file does not exist");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError({path, 0, ""}, "cannot open input file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_string(ss.str(), path);
+}
+
+InputSection InputSection::parse_string(const std::string& text, const std::string& name) {
+  auto doc = std::make_shared<InputDocument>();
+  doc->file = name;
+  try {
+    std::istringstream is(text);
+    doc->root = toml::parse(is, name);
+  } catch (const toml::syntax_error& e) {
+    const auto& loc = e.location();
+    throw InputError({name, static_cast<int>(loc.line()), ""},
+                     fmt::format("TOML syntax error:\n{}", e.what()));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->table = &doc->root;
+  ConfigTree* node = &doc->resolved;
+  doc->nodes[""] = node;
+  return InputSection(doc, std::move(impl), "", node);
+}
+
+const units::UnitSystem& InputSection::units() const {
+  if (!doc_->units) fail("", "internal: unit system not set before reading quantities");
+  return *doc_->units;
+}
+void InputSection::set_units(const units::UnitSystem& u) { doc_->units = u; }
+
+bool InputSection::has(const std::string& key) const {
+  return impl_->table != nullptr && impl_->table->contains(key);
+}
+
+SourceLocation InputSection::location(const std::string& key) const {
+  SourceLocation loc{doc_->file, 0, key.empty() ? path_ : join_path(path_, key)};
+  if (impl_->table) {
+    if (!key.empty() && impl_->table->contains(key))
+      loc.line = line_of(impl_->table->at(key));
+    else
+      loc.line = line_of(*impl_->table);
+  }
+  return loc;
+}
+
+void InputSection::fail(const std::string& key, const std::string& msg) const {
+  throw InputError(location(key), msg);
+}
+
+namespace {
+struct Resolved {
+  const toml::value* value;  // the input's value, or the parsed default
+  toml::value storage;
+  bool from_default;
+};
+}  // namespace
+
+// Look up a declared key: the input's value or the default; marks it used.
+static Resolved lookup(const InputSection& s, const toml::value* table, const ParamSpec& p,
+                       std::set<std::string>& used) {
+  used.insert(p.key);
+  if (table && table->contains(p.key)) return {&table->at(p.key), {}, false};
+  if (p.default_value.empty()) s.fail(p.key, fmt::format("required key is missing ({})", p.doc));
+  Resolved r{nullptr, parse_literal(p.default_value), true};
+  r.value = &r.storage;
+  return r;
+}
+
+static std::string comment_for(const ParamSpec& p, const units::UnitSystem* u) {
+  std::string c;
+  if (p.kind != units::Kind::dimensionless && u)
+    c = fmt::format("[{}] ", u->label(units::dim_of(p.kind)));
+  return c + p.doc;
+}
+
+double InputSection::real(const ParamSpec& p) {
+  auto r = lookup(*this, impl_->table, p, doc_->used[path_]);
+  const toml::value& v = r.from_default ? r.storage : *r.value;
+  double x = 0.0;
+  if (v.is_floating())
+    x = v.as_floating();
+  else if (v.is_integer())
+    x = static_cast<double>(v.as_integer());
+  else if (v.is_string()) {
+    try {
+      x = units::parse_in(v.as_string().str, units::dim_of(p.kind), units());
+    } catch (const InputError&) {
+      throw;
+    } catch (const Error& e) {
+      fail(p.key, e.what());
+    }
+  } else {
+    fail(p.key, fmt::format("expected a real number (or a \"value unit\" string), got {} {}",
+                            type_name(v), show(v)));
+  }
+  if (!std::isfinite(x) || !p.range.contains(x))
+    fail(p.key, fmt::format("value {:g} is out of the accepted range {}{}", x, p.range.str(),
+                            p.kind == units::Kind::dimensionless
+                                ? std::string()
+                                : " (in " + units().label(units::dim_of(p.kind)) + ")"));
+  node_->set(p.key, fmt::format("{:.17g}", x), comment_for(p, doc_->units ? &*doc_->units : nullptr));
+  return x;
+}
+
+long InputSection::integer(const ParamSpec& p) {
+  auto r = lookup(*this, impl_->table, p, doc_->used[path_]);
+  const toml::value& v = r.from_default ? r.storage : *r.value;
+  if (!v.is_integer())
+    fail(p.key, fmt::format("expected an integer, got {} {}", type_name(v), show(v)));
+  const long x = static_cast<long>(v.as_integer());
+  if (!p.range.contains(static_cast<double>(x)))
+    fail(p.key, fmt::format("value {} is out of the accepted range {}", x, p.range.str()));
+  node_->set(p.key, std::to_string(x), p.doc);
+  return x;
+}
+
+bool InputSection::boolean(const ParamSpec& p) {
+  auto r = lookup(*this, impl_->table, p, doc_->used[path_]);
+  const toml::value& v = r.from_default ? r.storage : *r.value;
+  if (!v.is_boolean())
+    fail(p.key, fmt::format("expected true or false, got {} {}", type_name(v), show(v)));
+  node_->set(p.key, v.as_boolean() ? "true" : "false", p.doc);
+  return v.as_boolean();
+}
+
+std::string InputSection::string(const ParamSpec& p) {
+  auto r = lookup(*this, impl_->table, p, doc_->used[path_]);
+  const toml::value& v = r.from_default ? r.storage : *r.value;
+  if (!v.is_string()) fail(p.key, fmt::format("expected a string, got {} {}", type_name(v), show(v)));
+  std::string x = v.as_string().str;
+  if (!p.choices.empty() && std::find(p.choices.begin(), p.choices.end(), x) == p.choices.end()) {
+    std::string list;
+    for (const auto& c : p.choices) list += (list.empty() ? "" : ", ") + ("\"" + c + "\"");
+    fail(p.key, fmt::format("unknown value \"{}\"; accepted: {}", x, list));
+  }
+  node_->set(p.key, show(toml::value(x)), p.doc);
+  return x;
+}
+
+std::vector<double> InputSection::reals(const ParamSpec& p) {
+  auto r = lookup(*this, impl_->table, p, doc_->used[path_]);
+  const toml::value& v = r.from_default ? r.storage : *r.value;
+  if (!v.is_array())
+    fail(p.key, fmt::format("expected an array of numbers, got {} {}", type_name(v), show(v)));
+  std::vector<double> out;
+  std::string lit = "[";
+  for (const auto& e : v.as_array()) {
+    double x = 0.0;
+    if (e.is_floating())
+      x = e.as_floating();
+    else if (e.is_integer())
+      x = static_cast<double>(e.as_integer());
+    else if (e.is_string()) {
+      try {
+        x = units::parse_in(e.as_string().str, units::dim_of(p.kind), units());
+      } catch (const Error& err) {
+        fail(p.key, err.what());
+      }
+    } else {
+      fail(p.key, fmt::format("array entry {} is {}, expected a number", show(e), type_name(e)));
+    }
+    if (!std::isfinite(x) || !p.range.contains(x))
+      fail(p.key, fmt::format("entry {:g} is out of the accepted range {}", x, p.range.str()));
+    lit += fmt::format("{}{:.17g}", out.empty() ? "" : ", ", x);
+    out.push_back(x);
+  }
+  node_->set(p.key, lit + "]", comment_for(p, doc_->units ? &*doc_->units : nullptr));
+  return out;
+}
+
+InputSection InputSection::section(const std::string& key, bool optional) {
+  const std::string path = join_path(path_, key);
+  doc_->used[path_].insert(key);
+  auto impl = std::make_unique<Impl>();
+  if (has(key)) {
+    const toml::value& v = impl_->table->at(key);
+    if (!v.is_table()) fail(key, fmt::format("expected a table, got {} {}", type_name(v), show(v)));
+    impl->table = &v;
+  } else if (!optional) {
+    fail(key, "required table is missing");
+  }
+  auto it = doc_->nodes.find(path);
+  ConfigTree* node = it != doc_->nodes.end() ? it->second : &node_->child(key);
+  doc_->nodes[path] = node;
+  return InputSection(doc_, std::move(impl), path, node);
+}
+
+std::vector<InputSection> InputSection::sections(const std::string& key) {
+  std::vector<InputSection> out;
+  doc_->used[path_].insert(key);
+  if (!has(key)) return out;
+  const toml::value& v = impl_->table->at(key);
+  if (!v.is_array()) fail(key, fmt::format("expected an array of tables ([[{}]])", key));
+  const auto& arr = v.as_array();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    if (!arr[i].is_table()) fail(key, fmt::format("entry {} is not a table", i));
+    const std::string path = fmt::format("{}[{}]", join_path(path_, key), i);
+    auto it = doc_->nodes.find(path);
+    ConfigTree* node = it != doc_->nodes.end() ? it->second : &node_->append(key);
+    doc_->nodes[path] = node;
+    auto impl = std::make_unique<Impl>();
+    impl->table = &arr[i];
+    out.push_back(InputSection(doc_, std::move(impl), path, node));
+  }
+  return out;
+}
+
+std::vector<std::string> InputSection::table_keys() const {
+  std::vector<std::pair<int, std::string>> keys;
+  if (!impl_->table) return {};
+  for (const auto& [k, v] : impl_->table->as_table())
+    if (v.is_table()) keys.emplace_back(line_of(v), k);
+  std::sort(keys.begin(), keys.end());
+  std::vector<std::string> out;
+  for (auto& [l, k] : keys) out.push_back(k);
+  return out;
+}
+
+void InputSection::finish() const {
+  if (!impl_->table) return;
+  const auto& used = doc_->used[path_];
+  std::vector<std::pair<int, std::string>> unknown;
+  for (const auto& [k, v] : impl_->table->as_table())
+    if (!used.count(k)) unknown.emplace_back(line_of(v), k);
+  if (unknown.empty()) return;
+  std::sort(unknown.begin(), unknown.end());
+  std::string accepted;
+  for (const auto& k : used) accepted += (accepted.empty() ? "" : ", ") + k;
+  fail(unknown.front().second,
+       fmt::format("unknown key{}; accepted keys here: {}",
+                   path_.empty() ? "" : " in [" + path_ + "]", accepted));
+}
+
+const ConfigTree& InputSection::resolved() const { return doc_->resolved; }
+ConfigTree& InputSection::resolved_node() { return *node_; }
+
+std::string InputSection::base_dir() const {
+  std::filesystem::path p(doc_->file);
+  return p.has_parent_path() ? p.parent_path().string() : std::string(".");
+}
+
+std::string document_parameters(const std::vector<ParamSpec>& specs) {
+  std::string out = "| key | type | default | unit | range | description |\n|---|---|---|---|---|---|\n";
+  static constexpr const char* kTypes[] = {"real", "integer", "bool", "string", "real array"};
+  for (const auto& p : specs) {
+    std::string range = p.type == ParamSpec::Type::String
+                            ? [&] {
+                                std::string c;
+                                for (const auto& x : p.choices) c += (c.empty() ? "" : ", ") + x;
+                                return c;
+                              }()
+                            : (p.type == ParamSpec::Type::Bool ? std::string() : p.range.str());
+    out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", p.key,
+                       kTypes[static_cast<int>(p.type)],
+                       p.default_value.empty() ? "(required)" : "`" + p.default_value + "`",
+                       units::name_of(p.kind), range, p.doc);
+  }
+  return out;
+}
+
+}  // namespace td

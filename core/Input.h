@@ -1,0 +1,143 @@
+#pragma once
+/// @file Input.h  Declared parameters read from TOML input (deal.II's ParameterHandler,
+/// Cantera's InputFileError).
+///
+/// Every parameter is declared once as a ParamSpec (key, type, default, unit kind, range,
+/// doc). An InputSection reads declared parameters from one TOML table, checks type and
+/// range, converts "value unit" strings into the case's unit system, records the resolved
+/// value (defaults included) for the output file, and rejects undeclared keys. Errors name
+/// file, line and key.
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/Error.h"
+#include "core/Units.h"
+
+namespace td {
+
+/// Accepted interval of a real or integer parameter.
+struct Range {
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  bool lo_open = false;  ///< true: lo itself is excluded
+  bool hi_open = false;
+
+  static Range any() { return {}; }
+  static Range positive() { return {0.0, std::numeric_limits<double>::infinity(), true, false}; }
+  static Range non_negative() { return {0.0, std::numeric_limits<double>::infinity(), false, false}; }
+  static Range closed(double a, double b) { return {a, b, false, false}; }
+  static Range at_least(double a) { return {a, std::numeric_limits<double>::infinity(), false, false}; }
+  bool contains(double v) const;
+  /// "(0, inf)", "[0, 1]"
+  std::string str() const;
+};
+
+/// Declaration of one input parameter.
+struct ParamSpec {
+  enum class Type { Real, Integer, Bool, String, RealArray };
+  std::string key;
+  Type type = Type::Real;
+  /// Default as TOML literal text ("1.0", "true", "\"no_flux\"", "[0.0, 1.0]");
+  /// empty means the key is required.
+  std::string default_value;
+  units::Kind kind = units::Kind::dimensionless;  ///< unit kind of Real/RealArray values
+  Range range = Range::any();                     ///< for Real, Integer, RealArray entries
+  std::vector<std::string> choices;               ///< allowed String values (empty: any)
+  std::string doc;                                ///< one line
+};
+
+/// Resolved configuration, in input order, written into every output file.
+class ConfigTree {
+ public:
+  struct Entry;
+  /// Set a leaf value (TOML literal text) with its unit label and doc as a comment.
+  void set(const std::string& key, const std::string& literal, const std::string& comment);
+  /// Child table (created on first use).
+  ConfigTree& child(const std::string& key);
+  /// Append a table to an array of tables.
+  ConfigTree& append(const std::string& key);
+  /// TOML text of the whole tree.
+  std::string to_toml() const;
+
+ private:
+  void emit(std::string& out, const std::string& prefix) const;
+  std::vector<std::shared_ptr<Entry>> entries_;
+};
+
+struct ConfigTree::Entry {
+  std::string key;
+  std::string literal;  // leaf value
+  std::string comment;
+  std::unique_ptr<ConfigTree> table;                   // sub-table
+  std::vector<std::unique_ptr<ConfigTree>> array;      // array of tables
+  bool is_array = false;
+};
+
+/// The shared state of one parsed input document.
+struct InputDocument;
+
+/// One TOML table of an input document, read through declared parameters.
+class InputSection {
+ public:
+  /// Parse a TOML file. Throws InputError (syntax errors name the line).
+  static InputSection parse_file(const std::string& path);
+  /// Parse TOML text; @p name is used as the file name in messages.
+  static InputSection parse_string(const std::string& text, const std::string& name = "<string>");
+
+  /// Dotted path of this table ("species.solute").
+  const std::string& path() const { return path_; }
+  /// The unit system numbers are interpreted in (set once, by the case).
+  const units::UnitSystem& units() const;
+  void set_units(const units::UnitSystem& u);
+
+  bool has(const std::string& key) const;
+  double real(const ParamSpec& p);
+  long integer(const ParamSpec& p);
+  bool boolean(const ParamSpec& p);
+  std::string string(const ParamSpec& p);
+  std::vector<double> reals(const ParamSpec& p);
+
+  /// Sub-table @p key; it must exist and be a table unless @p optional (then an empty one).
+  InputSection section(const std::string& key, bool optional = false);
+  /// Elements of an array of tables ([[key]]); empty if absent.
+  std::vector<InputSection> sections(const std::string& key);
+  /// Names of the sub-tables of this table (for maps such as [species.A], [species.B]).
+  std::vector<std::string> table_keys() const;
+
+  /// Error at @p key of this table (or at the table itself if key is empty).
+  [[noreturn]] void fail(const std::string& key, const std::string& msg) const;
+  /// Location of @p key (line of its value) or of the table.
+  SourceLocation location(const std::string& key = "") const;
+  /// Reject keys that no one read. Call after all parameters were read.
+  void finish() const;
+
+  /// The resolved configuration of the whole document.
+  const ConfigTree& resolved() const;
+  /// The resolved-config node of this section.
+  ConfigTree& resolved_node();
+
+  /// Directory of the input file (relative paths in the input are resolved from it).
+  std::string base_dir() const;
+
+  ~InputSection();
+  InputSection(InputSection&&) noexcept;
+  InputSection& operator=(InputSection&&) noexcept;
+
+ private:
+  struct Impl;
+  InputSection(std::shared_ptr<InputDocument> doc, std::unique_ptr<Impl> impl, std::string path,
+               ConfigTree* node);
+  std::shared_ptr<InputDocument> doc_;
+  std::unique_ptr<Impl> impl_;
+  std::string path_;
+  ConfigTree* node_;
+};
+
+/// The text of all declared parameters of a list, as a Markdown table (for docs).
+std::string document_parameters(const std::vector<ParamSpec>& specs);
+
+}  // namespace td

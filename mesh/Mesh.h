@@ -1,0 +1,81 @@
+#pragma once
+/// @file Mesh.h  Structured Cartesian finite-volume meshes (1D/2D/3D), uniform or stretched,
+/// distributed with a PETSc DMDA (one DMDA dof per transported field).
+///
+/// Cells are the boxes between consecutive node coordinates along each axis; unknowns live
+/// at cell centres. Node coordinates are replicated on every rank (they are 1D arrays).
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <petscdmda.h>
+
+namespace td {
+
+class InputSection;
+
+/// One axis: node coordinates x_0 < x_1 < ... < x_n (n cells) and periodicity.
+struct Axis {
+  std::vector<double> nodes;  ///< length unit of the case
+  bool periodic = false;
+
+  int cells() const { return static_cast<int>(nodes.size()) - 1; }
+  double length() const { return nodes.back() - nodes.front(); }
+  double center(int i) const { return 0.5 * (nodes[i] + nodes[i + 1]); }
+  double width(int i) const { return nodes[i + 1] - nodes[i]; }
+  /// Distance between the centres of cells i and i+1 (wrapping for periodic axes).
+  double center_distance(int i) const;
+};
+
+/// Node-generating laws for an axis (factory: "uniform", "geometric", "tanh", "nodes").
+/// @return node coordinates from @p x0 to @p x0 + @p length with @p n cells.
+std::vector<double> uniform_nodes(double x0, double length, int n);
+
+/// A distributed structured mesh.
+class Mesh {
+ public:
+  /// @param dim 1, 2 or 3; axes beyond dim are ignored.
+  /// @param dof number of fields per cell (species).
+  Mesh(MPI_Comm comm, int dim, std::array<Axis, 3> axes, int dof);
+  ~Mesh();
+  Mesh(const Mesh&) = delete;
+  Mesh& operator=(const Mesh&) = delete;
+
+  /// Build from an input [mesh] section. Keys: dim, and per axis x/y/z sub-tables with
+  /// cells, length, origin, grading (type = uniform|geometric|tanh|nodes) and periodic.
+  static std::unique_ptr<Mesh> from_input(MPI_Comm comm, InputSection& section, int dof);
+
+  MPI_Comm comm() const;
+  int dim() const { return dim_; }
+  int dof() const { return dof_; }
+  const Axis& axis(int a) const { return axes_[a]; }
+  /// Global number of cells along axis a (1 for a >= dim).
+  int cells(int a) const { return a < dim_ ? axes_[a].cells() : 1; }
+  long total_cells() const;
+  /// The DMDA (owned by the Mesh).
+  DM dm() const { return dm_; }
+  /// First owned cell index and owned count along each axis (0 and 1 for a >= dim).
+  std::array<int, 3> start() const { return start_; }
+  std::array<int, 3> count() const { return count_; }
+  /// Cell volume (length^dim).
+  double volume(int i, int j, int k) const;
+  /// Area of the face normal to axis a of cell (i,j,k) (length^(dim-1); 1 in 1D).
+  double face_area(int a, int i, int j, int k) const;
+  /// Centre coordinate along axis a of cell index idx.
+  double center(int a, int idx) const { return a < dim_ ? axes_[a].center(idx) : 0.0; }
+  /// Centre of cell (i,j,k) as a point (unused coordinates 0).
+  std::array<double, 3> center(int i, int j, int k) const {
+    return {center(0, i), center(1, j), center(2, k)};
+  }
+
+ private:
+  int dim_;
+  int dof_;
+  std::array<Axis, 3> axes_;
+  DM dm_ = nullptr;
+  std::array<int, 3> start_{0, 0, 0};
+  std::array<int, 3> count_{1, 1, 1};
+};
+
+}  // namespace td
