@@ -1,0 +1,80 @@
+#pragma once
+/// @file H5Output.h  Parallel HDF5 output with an XDMF sidecar, time series and checkpoints.
+///
+/// Layout of a result file (all datasets carry a "units" attribute):
+///   /                      attrs: version, git, created (ISO time), units_system
+///   /config                string dataset: the full resolved TOML configuration
+///   /mesh/x, /mesh/y, /mesh/z   node coordinates (length)
+///   /snapshots/NNNNNN/     attrs: time, step; one dataset per cell field, shape (nz, ny, nx)
+///   /timeseries/time, /timeseries/<name>   1D series appended during the run
+///   /checkpoint/state      attrs: time, step; the full solver state (all dof interleaved as
+///                          in the DMDA natural ordering) for restart
+/// The file is written as `<path>.partial` and renamed to `<path>` by commit(), so a failed
+/// or interrupted run never leaves a file under the final name. The XDMF sidecar
+/// `<path without .h5>.xmf` references the final name and opens in ParaView.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <petscdmda.h>
+
+namespace td {
+
+class Mesh;
+
+class H5Output {
+ public:
+  /// Collective. Creates `<path>.partial` (truncating), writes root attributes, /config
+  /// and /mesh. @p units_system e.g. "SI" or "LJ(copper)"; @p length_unit label for /mesh.
+  H5Output(const Mesh& mesh, const std::string& path, const std::string& config_toml,
+           const std::string& units_system, const std::string& length_unit);
+  /// Collective. Re-open an interrupted run's `<path>.partial` (or a committed `<path>`,
+  /// which is moved back to `.partial`) to continue writing after a restart.
+  static std::unique_ptr<H5Output> resume(const Mesh& mesh, const std::string& path);
+  /// Collective. If not committed, closes and removes the `.partial` file unless
+  /// keep_partial() was called (interrupted runs keep it for restart).
+  ~H5Output();
+  H5Output(const H5Output&) = delete;
+  H5Output& operator=(const H5Output&) = delete;
+
+  /// Collective. Start snapshot group /snapshots/NNNNNN at @p time.
+  void begin_snapshot(double time, long step);
+  /// Collective. Write component @p component of DMDA global vector @p v (its DM is
+  /// VecGetDM(v), compatible with mesh.dm() layout, any dof) as cell field @p name in the
+  /// current snapshot (or, if no snapshot is open, under /fields).
+  void write_field(const std::string& name, Vec v, int component, const std::string& unit);
+  /// Collective. Close the current snapshot.
+  void end_snapshot();
+
+  /// Append one row (same value on all ranks) to time series @p name at the time of the
+  /// last append_time(); series are flushed at checkpoints and on commit.
+  void append_time(double t);
+  void append_series(const std::string& name, double value, const std::string& unit);
+
+  /// Collective. Overwrite /checkpoint with the full state vector and time/step, flush.
+  void write_checkpoint(Vec state, double time, long step);
+  /// Collective. Read /checkpoint of file @p path (final or .partial) into @p state
+  /// (a global vector of a DM with the same layout). Returns time and step.
+  static std::pair<double, long> read_checkpoint(MPI_Comm comm, const std::string& path,
+                                                  Vec state);
+  /// Collective. Read a cell field dataset (e.g. "/snapshots/000003/c_solute") into
+  /// component @p component of @p v.
+  static void read_field(MPI_Comm comm, const std::string& path, const std::string& dataset,
+                         Vec v, int component);
+
+  /// Collective. Flush series, write the XDMF sidecar, close, rename .partial -> final.
+  void commit();
+  /// Keep the .partial file on destruction (interrupted run).
+  void keep_partial() { keep_partial_ = true; }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string path_;
+  bool keep_partial_ = false;
+};
+
+}  // namespace td
