@@ -111,7 +111,7 @@ class UnitSystem {
 
 /// A quantity parsed from text such as "0.09 eV", "76.5 K/nm", "3.405 Angstrom".
 struct Quantity {
-  double si_value = 0.0;  ///< value in SI
+  double value = 0.0;  ///< value in SI (not "si_value": glibc defines that as a macro)
   Dim dim;                ///< its dimension
 };
 

@@ -1,0 +1,117 @@
+#include "mesh/Mesh.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/Error.h"
+#include "core/Factory.h"
+#include "core/Input.h"
+#include "mesh/Grading.h"
+
+namespace td {
+
+namespace {
+void check(PetscErrorCode ierr, const char* what) {
+  if (ierr != 0) throw Error(fmt::format("PETSc error {} in {}", static_cast<int>(ierr), what));
+}
+}  // namespace
+
+double Axis::center_distance(int i) const {
+  const int n = cells();
+  if (i < n - 1) return center(i + 1) - center(i);
+  // wrap-around face of a periodic axis
+  return 0.5 * width(n - 1) + 0.5 * width(0);
+}
+
+std::vector<double> uniform_nodes(double x0, double length, int n) {
+  std::vector<double> x(static_cast<std::size_t>(n) + 1);
+  for (int i = 0; i <= n; ++i) x[i] = x0 + length * static_cast<double>(i) / n;
+  x[n] = x0 + length;
+  return x;
+}
+
+Mesh::Mesh(MPI_Comm comm, int dim, std::array<Axis, 3> axes, int dof)
+    : dim_(dim), dof_(dof), axes_(std::move(axes)) {
+  if (dim < 1 || dim > 3) throw Error(fmt::format("mesh dimension {} not in [1, 3]", dim));
+  if (dof < 1) throw Error("mesh needs at least one field per cell");
+  for (int a = 0; a < dim; ++a) {
+    if (axes_[a].cells() < 1) throw Error(fmt::format("mesh axis {} has no cells", a));
+    for (int i = 0; i < axes_[a].cells(); ++i)
+      if (!(axes_[a].nodes[i + 1] > axes_[a].nodes[i]))
+        throw Error(fmt::format("mesh axis {}: node coordinates must increase (node {})", a, i));
+  }
+  auto bt = [&](int a) { return axes_[a].periodic ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE; };
+  if (dim == 1) {
+    check(DMDACreate1d(comm, bt(0), cells(0), dof, 1, nullptr, &dm_), "DMDACreate1d");
+  } else if (dim == 2) {
+    check(DMDACreate2d(comm, bt(0), bt(1), DMDA_STENCIL_STAR, cells(0), cells(1), PETSC_DECIDE,
+                       PETSC_DECIDE, dof, 1, nullptr, nullptr, &dm_),
+          "DMDACreate2d");
+  } else {
+    check(DMDACreate3d(comm, bt(0), bt(1), bt(2), DMDA_STENCIL_STAR, cells(0), cells(1),
+                       cells(2), PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, dof, 1, nullptr,
+                       nullptr, nullptr, &dm_),
+          "DMDACreate3d");
+  }
+  check(DMSetFromOptions(dm_), "DMSetFromOptions");
+  check(DMSetUp(dm_), "DMSetUp");
+  PetscInt xs, ys, zs, xm, ym, zm;
+  check(DMDAGetCorners(dm_, &xs, &ys, &zs, &xm, &ym, &zm), "DMDAGetCorners");
+  start_ = {static_cast<int>(xs), static_cast<int>(ys), static_cast<int>(zs)};
+  count_ = {static_cast<int>(xm), static_cast<int>(ym), static_cast<int>(zm)};
+  // A distance-based coordinate field lets PETSc viewers and geometric multigrid see the mesh.
+  check(DMDASetUniformCoordinates(dm_, 0, 1, 0, 1, 0, 1), "DMDASetUniformCoordinates");
+}
+
+Mesh::~Mesh() {
+  if (dm_) DMDestroy(&dm_);
+}
+
+MPI_Comm Mesh::comm() const { return PetscObjectComm(reinterpret_cast<PetscObject>(dm_)); }
+
+long Mesh::total_cells() const {
+  return static_cast<long>(cells(0)) * cells(1) * cells(2);
+}
+
+double Mesh::volume(int i, int j, int k) const {
+  double v = axes_[0].width(i);
+  if (dim_ > 1) v *= axes_[1].width(j);
+  if (dim_ > 2) v *= axes_[2].width(k);
+  return v;
+}
+
+double Mesh::face_area(int a, int i, int j, int k) const {
+  const std::array<int, 3> idx{i, j, k};
+  double area = 1.0;
+  for (int b = 0; b < dim_; ++b)
+    if (b != a) area *= axes_[b].width(idx[b]);
+  return area;
+}
+
+// ---------------------------------------------------------------------------------------
+namespace {
+const ParamSpec kDim{"dim", ParamSpec::Type::Integer, "1", units::Kind::dimensionless,
+                     Range::closed(1, 3), {}, "number of space dimensions"};
+}  // namespace
+
+std::unique_ptr<Mesh> Mesh::from_input(MPI_Comm comm, InputSection& s, int dof) {
+  const int dim = static_cast<int>(s.integer(kDim));
+  std::array<Axis, 3> axes;
+  const char* names[3] = {"x", "y", "z"};
+  for (int a = 0; a < 3; ++a) {
+    if (a >= dim) {
+      if (s.has(names[a]))
+        s.fail(names[a], fmt::format("axis '{}' given but dim = {}", names[a], dim));
+      axes[a].nodes = {0.0, 1.0};
+      continue;
+    }
+    InputSection ax = s.section(names[a]);
+    axes[a] = make_axis(ax);
+    ax.finish();
+  }
+  s.finish();
+  return std::make_unique<Mesh>(comm, dim, std::move(axes), dof);
+}
+
+}  // namespace td

@@ -1,0 +1,98 @@
+#include "models/Species.h"
+
+#include <fmt/format.h>
+
+#include "mesh/Mesh.h"
+
+namespace td {
+
+namespace {
+using K = units::Kind;
+using T = ParamSpec::Type;
+
+const ParamSpec kName{"name", T::String, "", K::dimensionless, Range::any(), {}, "species name"};
+const ParamSpec kAlpha{"alpha", T::Real, "0.0", K::dimensionless, Range::closed(0.0, 1.0), {},
+                       "weight of the c grad D drift (0 Fick+Soret, 0.5 Stratonovich, 1 grad(Dc))"};
+const ParamSpec kBcType{"type", T::String, "\"no_flux\"", K::dimensionless, Range::any(),
+                        {"no_flux", "dirichlet", "robin"}, "boundary condition"};
+const ParamSpec kBcValue{"value", T::Real, "", K::number_density, Range::non_negative(), {},
+                         "Dirichlet concentration, or exterior concentration of a Robin face"};
+const ParamSpec kBcCoef{"coefficient", T::Real, "", K::mass_transfer_coefficient,
+                        Range::positive(), {}, "Robin transfer coefficient h in J.n = h (c - c_ext)"};
+const ParamSpec kIcUniform{"value", T::Real, "0.0", K::number_density, Range::non_negative(), {},
+                           "uniform initial concentration"};
+const ParamSpec kIcAmp{"gaussian_amplitude", T::Real, "0.0", K::number_density,
+                       Range::non_negative(), {}, "peak of an added Gaussian"};
+const ParamSpec kIcCenter{"gaussian_center", T::RealArray, "[0.0, 0.0, 0.0]", K::length,
+                          Range::any(), {}, "centre of the Gaussian"};
+const ParamSpec kIcWidth{"gaussian_width", T::Real, "1.0", K::length, Range::positive(), {},
+                         "standard deviation of the Gaussian"};
+const char* const kFaces[6] = {"xlo", "xhi", "ylo", "yhi", "zlo", "zhi"};
+}  // namespace
+
+bool Species::closed() const {
+  for (const auto& b : bc)
+    if (b.type == Boundary::Type::dirichlet || b.type == Boundary::Type::robin) return false;
+  return true;
+}
+
+Species Species::from_input(InputSection& s, const Mesh& mesh) {
+  Species sp;
+  sp.name = s.string(kName);
+  if (sp.name.empty() || sp.name.find_first_of(" /.[]") != std::string::npos)
+    s.fail("name", fmt::format("species name '{}' must be non-empty without spaces, '/', '.', "
+                               "or brackets", sp.name));
+  sp.alpha = s.real(kAlpha);
+  {
+    InputSection d = s.section("diffusivity");
+    sp.D = make_temperature_law(d, K::diffusivity);
+  }
+  if (s.has("soret")) {
+    InputSection st = s.section("soret");
+    sp.S_T = make_temperature_law(st, K::inverse_temperature);
+  } else {
+    sp.S_T = constant_law(0.0);
+    s.section("soret", true);
+  }
+  {
+    InputSection ic = s.section("initial", true);
+    sp.initial.uniform = ic.real(kIcUniform);
+    sp.initial.amplitude = ic.real(kIcAmp);
+    auto c = ic.reals(kIcCenter);
+    if (c.size() > 3) ic.fail(kIcCenter.key, "at most three components");
+    for (std::size_t a = 0; a < c.size(); ++a) sp.initial.center[a] = c[a];
+    sp.initial.width = ic.real(kIcWidth);
+    ic.finish();
+  }
+  InputSection b = s.section("boundary", true);
+  for (int f = 0; f < 6; ++f) {
+    const int axis = f / 2;
+    const bool exists = axis < mesh.dim();
+    if (!exists || mesh.axis(axis).periodic) {
+      if (b.has(kFaces[f]))
+        b.fail(kFaces[f], exists ? fmt::format("inconsistent boundary conditions: axis {} is "
+                                               "periodic, so face {} takes no condition",
+                                               "xyz"[axis], kFaces[f])
+                                 : fmt::format("face {} does not exist in a {}D mesh", kFaces[f],
+                                               mesh.dim()));
+      sp.bc[f].type = exists ? Boundary::Type::periodic : Boundary::Type::no_flux;
+      continue;
+    }
+    InputSection fs = b.section(kFaces[f], true);
+    const std::string type = fs.string(kBcType);
+    if (type == "dirichlet") {
+      sp.bc[f].type = Boundary::Type::dirichlet;
+      sp.bc[f].value = fs.real(kBcValue);
+    } else if (type == "robin") {
+      sp.bc[f].type = Boundary::Type::robin;
+      sp.bc[f].coefficient = fs.real(kBcCoef);
+      sp.bc[f].value = fs.real(kBcValue);
+    }
+    fs.finish();
+  }
+  b.finish();
+  s.finish();
+  return sp;
+}
+
+}  // namespace td

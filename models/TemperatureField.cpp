@@ -1,0 +1,246 @@
+#include "models/TemperatureField.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "mesh/Mesh.h"
+
+namespace td {
+
+namespace {
+using K = units::Kind;
+using T = ParamSpec::Type;
+
+const ParamSpec kAxis{"axis", T::String, "\"x\"", K::dimensionless, Range::any(),
+                      {"x", "y", "z"}, "axis along which the profile varies"};
+
+int read_axis(InputSection& s) { return s.string(kAxis)[0] - 'x'; }
+
+/// Piecewise-linear interpolation through (x_k, T_k), constant beyond the ends.
+double interp(const std::vector<double>& x, const std::vector<double>& y, double xv) {
+  if (xv <= x.front()) return y.front();
+  if (xv >= x.back()) return y.back();
+  const auto it = std::upper_bound(x.begin(), x.end(), xv);
+  const std::size_t i = static_cast<std::size_t>(it - x.begin()) - 1;
+  const double w = (xv - x[i]) / (x[i + 1] - x[i]);
+  return (1.0 - w) * y[i] + w * y[i + 1];
+}
+
+void check_profile(InputSection& s, const std::vector<double>& x, const std::vector<double>& y,
+                   const char* key) {
+  if (x.size() < 2 || x.size() != y.size())
+    s.fail(key, fmt::format("needs at least two points with as many positions as temperatures "
+                            "(got {} and {})", x.size(), y.size()));
+  for (std::size_t i = 0; i + 1 < x.size(); ++i)
+    if (!(x[i + 1] > x[i])) s.fail(key, "positions must increase strictly");
+  for (double t : y)
+    if (!(t > 0)) s.fail(key, fmt::format("temperature {:g} is not positive", t));
+}
+
+/// T = T_ref + gradient . (x - x_ref).
+class Linear : public TemperatureField {
+ public:
+  Linear(double Tr, Point g, Point xr) : Tr_(Tr), g_(g), xr_(xr) {}
+  double T(const Point& x) const override {
+    return Tr_ + g_[0] * (x[0] - xr_[0]) + g_[1] * (x[1] - xr_[1]) + g_[2] * (x[2] - xr_[2]);
+  }
+  std::string type() const override { return "linear"; }
+  static std::unique_ptr<TemperatureField> create(InputSection& s) {
+    const double Tr = s.real({"T_ref", T::Real, "", K::temperature, Range::positive(), {},
+                              "temperature at x_ref"});
+    auto g = s.reals({"gradient", T::RealArray, "[0.0, 0.0, 0.0]", K::temperature_gradient,
+                      Range::any(), {}, "temperature gradient vector"});
+    auto xr = s.reals({"x_ref", T::RealArray, "[0.0, 0.0, 0.0]", K::length, Range::any(), {},
+                       "reference point"});
+    if (g.size() > 3) s.fail("gradient", "at most three components");
+    if (xr.size() > 3) s.fail("x_ref", "at most three components");
+    Point gp{0, 0, 0}, xp{0, 0, 0};
+    std::copy(g.begin(), g.end(), gp.begin());
+    std::copy(xr.begin(), xr.end(), xp.begin());
+    return std::make_unique<Linear>(Tr, gp, xp);
+  }
+
+ private:
+  double Tr_;
+  Point g_, xr_;
+};
+
+/// T = T0 everywhere.
+class Uniform : public TemperatureField {
+ public:
+  explicit Uniform(double T0) : T0_(T0) {}
+  double T(const Point&) const override { return T0_; }
+  std::string type() const override { return "uniform"; }
+  static std::unique_ptr<TemperatureField> create(InputSection& s) {
+    return std::make_unique<Uniform>(
+        s.real({"T0", T::Real, "", K::temperature, Range::positive(), {}, "temperature"}));
+  }
+
+ private:
+  double T0_;
+};
+
+/// Profile along one axis through given points, linear between them, constant beyond.
+/// Given inline (`positions`, `temperatures`) or read from a text file (`file`, with
+/// `columns = [position, temperature]` zero-based, e.g. a LAMMPS fix ave/chunk profile).
+class Profile : public TemperatureField {
+ public:
+  Profile(int axis, std::vector<double> x, std::vector<double> y, std::string type)
+      : axis_(axis), x_(std::move(x)), y_(std::move(y)), type_(std::move(type)) {}
+  double T(const Point& p) const override { return interp(x_, y_, p[axis_]); }
+  std::string type() const override { return type_; }
+
+  static std::unique_ptr<TemperatureField> create_inline(InputSection& s) {
+    const int axis = read_axis(s);
+    auto x = s.reals({"positions", T::RealArray, "", K::length, Range::any(), {},
+                      "positions along the axis, increasing"});
+    auto y = s.reals({"temperatures", T::RealArray, "", K::temperature, Range::positive(), {},
+                      "temperatures at the positions"});
+    check_profile(s, x, y, "temperatures");
+    return std::make_unique<Profile>(axis, std::move(x), std::move(y), "piecewise_linear");
+  }
+
+  static std::unique_ptr<TemperatureField> create_file(InputSection& s) {
+    const int axis = read_axis(s);
+    std::string path = s.string({"file", T::String, "", K::dimensionless, Range::any(), {},
+                                 "text file with columns (# comments)"});
+    auto cols = s.reals({"columns", T::RealArray, "[0.0, 1.0]", K::dimensionless,
+                         Range::non_negative(), {}, "zero-based columns of position and T"});
+    const double xs = s.real({"position_scale", T::Real, "1.0", K::dimensionless,
+                              Range::positive(), {},
+                              "factor turning file positions into the case's length unit"});
+    if (cols.size() != 2) s.fail("columns", "give exactly two column indices");
+    if (!path.empty() && path[0] != '/') path = s.base_dir() + "/" + path;
+    std::ifstream in(path);
+    if (!in) s.fail("file", fmt::format("cannot open temperature profile '{}'", path));
+    std::vector<double> x, y;
+    std::string line;
+    int ln = 0;
+    const auto need = static_cast<std::size_t>(std::max(cols[0], cols[1])) + 1;
+    while (std::getline(in, line)) {
+      ++ln;
+      const auto hash = line.find('#');
+      if (hash != std::string::npos) line.resize(hash);
+      std::istringstream is(line);
+      std::vector<double> row;
+      double v;
+      while (is >> v) row.push_back(v);
+      if (row.empty()) continue;
+      if (row.size() < need)
+        s.fail("file", fmt::format("{}:{}: expected at least {} columns, found {}", path, ln, need,
+                                   row.size()));
+      x.push_back(row[static_cast<std::size_t>(cols[0])] * xs);
+      y.push_back(row[static_cast<std::size_t>(cols[1])]);
+    }
+    check_profile(s, x, y, "file");
+    return std::make_unique<Profile>(axis, std::move(x), std::move(y), "table");
+  }
+
+ private:
+  int axis_;
+  std::vector<double> x_, y_;
+  std::string type_;
+};
+
+/// Periodic two-slab profile (MD heat-exchange set-ups, two opposite gradients): T = T_cold
+/// inside the cold slab, T_hot inside the hot slab, linear in between, period `period`.
+class TwoSlab : public TemperatureField {
+ public:
+  TwoSlab(int axis, double L, double xc, double xh, double w, double Tc, double Th)
+      : axis_(axis), L_(L), xc_(xc), xh_(xh), w_(w), Tc_(Tc), Th_(Th) {}
+  double T(const Point& p) const override {
+    // position relative to the cold-slab centre, wrapped into [0, L)
+    double u = std::fmod(p[axis_] - xc_, L_);
+    if (u < 0) u += L_;
+    const double h = std::fmod(xh_ - xc_ + L_, L_);  // hot centre relative to cold centre
+    const double hw = 0.5 * w_;
+    if (u <= hw || u >= L_ - hw) return Tc_;
+    if (std::fabs(u - h) <= hw) return Th_;
+    if (u < h) return Tc_ + (Th_ - Tc_) * (u - hw) / (h - w_);
+    return Th_ + (Tc_ - Th_) * (u - h - hw) / (L_ - h - w_);
+  }
+  std::string type() const override { return "two_slab"; }
+  static std::unique_ptr<TemperatureField> create(InputSection& s) {
+    const int axis = read_axis(s);
+    const double L = s.real({"period", T::Real, "", K::length, Range::positive(), {},
+                             "period of the profile (box length)"});
+    const double xc = s.real({"cold_center", T::Real, "", K::length, Range::any(), {},
+                              "centre of the cold slab"});
+    const double xh = s.real({"hot_center", T::Real, "", K::length, Range::any(), {},
+                              "centre of the hot slab"});
+    const double w = s.real({"slab_width", T::Real, "", K::length, Range::positive(), {},
+                             "width of each thermostatted slab"});
+    const double Tc = s.real({"T_cold", T::Real, "", K::temperature, Range::positive(), {},
+                              "cold-slab temperature"});
+    const double Th = s.real({"T_hot", T::Real, "", K::temperature, Range::positive(), {},
+                              "hot-slab temperature"});
+    const double h = std::fmod(xh - xc + L, L);
+    if (!(h > w && L - h > w))
+      s.fail("hot_center", fmt::format("the slabs (width {:g}) overlap: centres {:g} and {:g} "
+                                       "in a period of {:g}", w, xc, xh, L));
+    return std::make_unique<TwoSlab>(axis, L, xc, xh, w, Tc, Th);
+  }
+
+ private:
+  int axis_;
+  double L_, xc_, xh_, w_, Tc_, Th_;
+};
+
+TemperatureFieldFactory::Registrar r1("uniform", "T = T0", &Uniform::create);
+TemperatureFieldFactory::Registrar r2("linear", "T = T_ref + gradient . (x - x_ref)",
+                                      &Linear::create);
+TemperatureFieldFactory::Registrar r3("piecewise_linear", "linear between given points",
+                                      &Profile::create_inline);
+TemperatureFieldFactory::Registrar r4("table", "profile read from a text file (e.g. MD)",
+                                      &Profile::create_file);
+TemperatureFieldFactory::Registrar r5("two_slab", "periodic hot/cold slabs (MD heat exchange)",
+                                      &TwoSlab::create);
+
+}  // namespace
+
+std::unique_ptr<TemperatureField> make_temperature_field(InputSection& s, const Mesh& mesh) {
+  const ParamSpec kType{"type", T::String, "", K::dimensionless, Range::any(),
+                        TemperatureFieldFactory::names(), "temperature field"};
+  auto field = TemperatureFieldFactory::find(s.string(kType))->create(s);
+  s.finish();
+  // Positivity at cell centres and nodes; periodicity along periodic axes.
+  for (int a = 0; a < mesh.dim(); ++a) {
+    const Axis& ax = mesh.axis(a);
+    for (int i = 0; i <= ax.cells(); ++i) {
+      Point p{0, 0, 0};
+      for (int b = 0; b < mesh.dim(); ++b) p[b] = mesh.axis(b).nodes.front();
+      p[a] = ax.nodes[i];
+      const double t = field->T(p);
+      if (!(t > 0))
+        s.fail("type", fmt::format("temperature {:g} at {} = {:g} is not positive", t,
+                                   "xyz"[a], ax.nodes[i]));
+    }
+    if (ax.periodic) {
+      for (int k = 0; k < 7; ++k) {
+        Point p{0, 0, 0};
+        for (int b = 0; b < mesh.dim(); ++b)
+          p[b] = mesh.axis(b).nodes.front() + mesh.axis(b).length() * (0.13 + 0.11 * k);
+        Point q = p;
+        p[a] = ax.nodes.front();
+        q[a] = ax.nodes.back();
+        const double tp = field->T(p), tq = field->T(q);
+        if (std::fabs(tp - tq) > 1e-12 * std::max(std::fabs(tp), std::fabs(tq)))
+          s.fail("type", fmt::format("inconsistent boundary conditions: mesh axis {} is periodic "
+                                     "but the temperature is not (T = {:g} at one end, {:g} at "
+                                     "the other)", "xyz"[a], tp, tq));
+      }
+    }
+  }
+  return field;
+}
+
+std::unique_ptr<TemperatureField> linear_temperature(double T_ref, const Point& gradient) {
+  return std::make_unique<Linear>(T_ref, gradient, Point{0, 0, 0});
+}
+
+}  // namespace td

@@ -1,0 +1,33 @@
+#pragma once
+/// @file TemperatureField.h  Prescribed temperature fields T(x) (temperature unit of the case),
+/// selected by `type = "..."` in [temperature] and registered by name.
+#include <array>
+#include <memory>
+#include <string>
+
+#include "core/Factory.h"
+#include "core/Input.h"
+
+namespace td {
+
+class Mesh;
+using Point = std::array<double, 3>;
+
+class TemperatureField {
+ public:
+  virtual ~TemperatureField() = default;
+  /// Temperature at point @p x (length unit of the case). Must be positive.
+  virtual double T(const Point& x) const = 0;
+  virtual std::string type() const = 0;
+};
+
+using TemperatureFieldFactory = Factory<TemperatureField, InputSection&>;
+
+/// Read [temperature]; check that it is positive on the mesh and periodic along periodic
+/// axes (an inconsistent set-up is an input error pointing at the section).
+std::unique_ptr<TemperatureField> make_temperature_field(InputSection& s, const Mesh& mesh);
+
+/// T = T_ref + g . x (programmatic use).
+std::unique_ptr<TemperatureField> linear_temperature(double T_ref, const Point& gradient);
+
+}  // namespace td

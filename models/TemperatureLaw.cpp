@@ -1,0 +1,228 @@
+#include "models/TemperatureLaw.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace td {
+
+namespace {
+using K = units::Kind;
+using T = ParamSpec::Type;
+
+// 16-point Gauss-Legendre nodes and weights on [-1, 1] (positive half).
+constexpr std::array<double, 8> kGLx{0.0950125098376374, 0.2816035507792589, 0.4580167776572274,
+                                     0.6178762444026438, 0.7554044083550030, 0.8656312023878318,
+                                     0.9445750230732326, 0.9894009349916499};
+constexpr std::array<double, 8> kGLw{0.1894506104550685, 0.1826034150449236, 0.1691565193950025,
+                                     0.1495959888165767, 0.1246289712555339, 0.0951585116824928,
+                                     0.0622535239386479, 0.0271524594117541};
+}  // namespace
+
+double TemperatureLaw::integral(double T1, double T2) const {
+  const double m = 0.5 * (T1 + T2), h = 0.5 * (T2 - T1);
+  double s = 0.0;
+  for (std::size_t i = 0; i < kGLx.size(); ++i)
+    s += kGLw[i] * (value(m + h * kGLx[i]) + value(m - h * kGLx[i]));
+  return s * h;
+}
+
+namespace {
+
+ParamSpec value_spec(const char* key, K kind, Range range, const char* doc) {
+  return {key, T::Real, "", kind, range, {}, doc};
+}
+
+Range range_for(K kind) {
+  // Diffusivities must be positive; Soret coefficients take either sign.
+  return kind == K::diffusivity ? Range::positive() : Range::any();
+}
+
+/// f(T) = value.
+class Constant : public TemperatureLaw {
+ public:
+  explicit Constant(double v) : v_(v) {}
+  double value(double) const override { return v_; }
+  double derivative(double) const override { return 0.0; }
+  double integral(double T1, double T2) const override { return v_ * (T2 - T1); }
+  std::string type() const override { return "constant"; }
+  static std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
+    return std::make_unique<Constant>(
+        s.real(value_spec("value", kind, range_for(kind), "constant value")));
+  }
+
+ private:
+  double v_;
+};
+
+/// f(T) = prefactor exp(-activation_energy / (kB T)).
+class Arrhenius : public TemperatureLaw {
+ public:
+  Arrhenius(double f0, double Ea, double kB) : f0_(f0), Ea_(Ea), kB_(kB) {}
+  double value(double Tk) const override { return f0_ * std::exp(-Ea_ / (kB_ * Tk)); }
+  double derivative(double Tk) const override { return value(Tk) * Ea_ / (kB_ * Tk * Tk); }
+  std::string type() const override { return "arrhenius"; }
+  static std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
+    const double f0 = s.real(value_spec("prefactor", kind, range_for(kind), "value at T -> inf"));
+    const double Ea = s.real(value_spec("activation_energy", K::energy, Range::any(),
+                                        "activation energy"));
+    return std::make_unique<Arrhenius>(f0, Ea, s.units().kB());
+  }
+
+ private:
+  double f0_, Ea_, kB_;
+};
+
+/// Einstein diffusivity f(T) = kB T / friction.
+class Einstein : public TemperatureLaw {
+ public:
+  Einstein(double kB, double R) : kB_(kB), R_(R) {}
+  double value(double Tk) const override { return kB_ * Tk / R_; }
+  double derivative(double) const override { return kB_ / R_; }
+  double integral(double T1, double T2) const override {
+    return 0.5 * kB_ * (T2 * T2 - T1 * T1) / R_;
+  }
+  std::string type() const override { return "einstein"; }
+  static std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
+    if (kind != K::diffusivity)
+      s.fail("type", fmt::format("the einstein law kB T / friction describes a diffusivity, not "
+                                 "a {}", units::name_of(kind)));
+    const double R = s.real(value_spec("friction", K::friction, Range::positive(),
+                                       "friction coefficient R (D = kB T / R)"));
+    return std::make_unique<Einstein>(s.units().kB(), R);
+  }
+
+ private:
+  double kB_, R_;
+};
+
+/// f(T) = value_ref (T / T_ref)^exponent.
+class Power : public TemperatureLaw {
+ public:
+  Power(double f, double Tr, double n) : f_(f), Tr_(Tr), n_(n) {}
+  double value(double Tk) const override { return f_ * std::pow(Tk / Tr_, n_); }
+  double derivative(double Tk) const override { return n_ * value(Tk) / Tk; }
+  std::string type() const override { return "power"; }
+  static std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
+    const double f = s.real(value_spec("value_ref", kind, range_for(kind), "value at T_ref"));
+    const double Tr = s.real(value_spec("T_ref", K::temperature, Range::positive(),
+                                        "reference temperature"));
+    const double n = s.real(value_spec("exponent", K::dimensionless, Range::any(), "exponent"));
+    return std::make_unique<Power>(f, Tr, n);
+  }
+
+ private:
+  double f_, Tr_, n_;
+};
+
+/// Piecewise-linear table f(T_k) = v_k, given inline (`temperatures`, `values`) or as a
+/// two-column text file (`file`, columns T and value). Outside the table it is an error.
+class Table : public TemperatureLaw {
+ public:
+  Table(std::vector<double> T, std::vector<double> v) : T_(std::move(T)), v_(std::move(v)) {}
+  double value(double Tk) const override {
+    const std::size_t i = segment(Tk);
+    const double w = (Tk - T_[i]) / (T_[i + 1] - T_[i]);
+    return (1.0 - w) * v_[i] + w * v_[i + 1];
+  }
+  double derivative(double Tk) const override {
+    const std::size_t i = segment(Tk);
+    return (v_[i + 1] - v_[i]) / (T_[i + 1] - T_[i]);
+  }
+  double integral(double T1, double T2) const override {
+    // exact for a piecewise-linear function: trapezoids between breakpoints
+    const double sign = T2 >= T1 ? 1.0 : -1.0;
+    double a = std::min(T1, T2), b = std::max(T1, T2), s = 0.0;
+    std::vector<double> pts{a};
+    for (double t : T_)
+      if (t > a && t < b) pts.push_back(t);
+    pts.push_back(b);
+    for (std::size_t k = 0; k + 1 < pts.size(); ++k)
+      s += 0.5 * (value(pts[k]) + value(pts[k + 1])) * (pts[k + 1] - pts[k]);
+    return sign * s;
+  }
+  std::string type() const override { return "table"; }
+  static std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
+    std::vector<double> Ts, vs;
+    if (s.has("file")) {
+      const ParamSpec kFile{"file", T::String, "", K::dimensionless, Range::any(), {},
+                            "two-column text file: temperature, value (# comments)"};
+      std::string path = s.string(kFile);
+      if (!path.empty() && path[0] != '/') path = s.base_dir() + "/" + path;
+      std::ifstream in(path);
+      if (!in) s.fail("file", fmt::format("cannot open table file '{}'", path));
+      std::string line;
+      int ln = 0;
+      while (std::getline(in, line)) {
+        ++ln;
+        const auto hash = line.find('#');
+        if (hash != std::string::npos) line.resize(hash);
+        std::istringstream is(line);
+        double a, b;
+        if (!(is >> a)) continue;
+        if (!(is >> b))
+          s.fail("file", fmt::format("{}:{}: expected two numbers (temperature, value)", path, ln));
+        Ts.push_back(a);
+        vs.push_back(b);
+      }
+    } else {
+      Ts = s.reals({"temperatures", T::RealArray, "", K::temperature, Range::positive(), {},
+                    "table temperatures, increasing"});
+      vs = s.reals({"values", T::RealArray, "", kind, range_for(kind), {}, "table values"});
+    }
+    if (Ts.size() < 2 || Ts.size() != vs.size())
+      s.fail(s.has("file") ? "file" : "values",
+             fmt::format("a table needs at least two (temperature, value) pairs of equal count; "
+                         "got {} temperatures and {} values", Ts.size(), vs.size()));
+    for (std::size_t i = 0; i + 1 < Ts.size(); ++i)
+      if (!(Ts[i + 1] > Ts[i]))
+        s.fail(s.has("file") ? "file" : "temperatures", "table temperatures must increase strictly");
+    if (kind == K::diffusivity)
+      for (double v : vs)
+        if (!(v > 0)) s.fail(s.has("file") ? "file" : "values",
+                             fmt::format("diffusivity {:g} in table is not positive", v));
+    return std::make_unique<Table>(std::move(Ts), std::move(vs));
+  }
+
+ private:
+  std::size_t segment(double Tk) const {
+    if (Tk < T_.front() || Tk > T_.back())
+      throw Error(fmt::format("temperature {:g} is outside the table range [{:g}, {:g}]", Tk,
+                              T_.front(), T_.back()));
+    const auto it = std::upper_bound(T_.begin(), T_.end(), Tk);
+    return std::min<std::size_t>(static_cast<std::size_t>(it - T_.begin()), T_.size() - 1) - 1;
+  }
+  std::vector<double> T_, v_;
+};
+
+TemperatureLawFactory::Registrar r1("constant", "f = value", &Constant::create);
+TemperatureLawFactory::Registrar r2("arrhenius", "f = prefactor exp(-activation_energy/(kB T))",
+                                    &Arrhenius::create);
+TemperatureLawFactory::Registrar r3("einstein", "D = kB T / friction", &Einstein::create);
+TemperatureLawFactory::Registrar r4("power", "f = value_ref (T/T_ref)^exponent", &Power::create);
+TemperatureLawFactory::Registrar r5("table", "piecewise linear in T (inline or file)",
+                                    &Table::create);
+
+}  // namespace
+
+std::unique_ptr<TemperatureLaw> make_temperature_law(InputSection& s, units::Kind kind) {
+  const ParamSpec kType{"type", T::String, "\"constant\"", K::dimensionless, Range::any(),
+                        TemperatureLawFactory::names(), "temperature law"};
+  const std::string type = s.string(kType);
+  auto law = TemperatureLawFactory::find(type)->create(s, kind);
+  s.finish();
+  return law;
+}
+
+std::unique_ptr<TemperatureLaw> constant_law(double value) {
+  return std::make_unique<Constant>(value);
+}
+std::unique_ptr<TemperatureLaw> arrhenius_law(double f0, double Ea, double kB) {
+  return std::make_unique<Arrhenius>(f0, Ea, kB);
+}
+
+}  // namespace td

@@ -1,0 +1,37 @@
+#pragma once
+/// @file TemperatureLaw.h  A scalar property as a function of temperature, f(T): used for
+/// diffusivities D(T) (length^2/time) and Soret coefficients S_T(T) (1/temperature).
+/// Selected by `type = "..."` in the property's table; laws register themselves by name.
+#include <memory>
+#include <string>
+
+#include "core/Factory.h"
+#include "core/Input.h"
+
+namespace td {
+
+class TemperatureLaw {
+ public:
+  virtual ~TemperatureLaw() = default;
+  /// f(T); T in the temperature unit of the case.
+  virtual double value(double T) const = 0;
+  /// df/dT.
+  virtual double derivative(double T) const = 0;
+  /// Integral of f from T1 to T2 (exact where the law allows, else 16-point Gauss-Legendre).
+  virtual double integral(double T1, double T2) const;
+  /// Name of the law.
+  virtual std::string type() const = 0;
+};
+
+/// Creators receive the law's table and the kind of quantity it describes.
+using TemperatureLawFactory = Factory<TemperatureLaw, InputSection&, units::Kind>;
+
+/// Read a law from table @p s (key `type`, default "constant").
+std::unique_ptr<TemperatureLaw> make_temperature_law(InputSection& s, units::Kind kind);
+
+/// A constant law (used programmatically, e.g. in tests).
+std::unique_ptr<TemperatureLaw> constant_law(double value);
+/// f0 exp(-Ea / (kB T)).
+std::unique_ptr<TemperatureLaw> arrhenius_law(double f0, double Ea, double kB);
+
+}  // namespace td

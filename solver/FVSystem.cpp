@@ -1,0 +1,382 @@
+#include "solver/FVSystem.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "solver/Petsc.h"
+
+namespace td {
+
+namespace {
+
+/// Index helper for raw DMDA arrays (owned or ghosted box), one code path for 1D/2D/3D.
+struct Box {
+  PetscInt s[3], n[3];
+  PetscInt at(const std::array<int, 3>& idx, int dof, int c) const {
+    return (((idx[2] - s[2]) * n[1] + (idx[1] - s[1])) * n[0] + (idx[0] - s[0])) * dof + c;
+  }
+};
+
+Box owned_box(DM dm) {
+  Box b{};
+  TD_PETSC(DMDAGetCorners(dm, &b.s[0], &b.s[1], &b.s[2], &b.n[0], &b.n[1], &b.n[2]));
+  return b;
+}
+Box ghost_box(DM dm) {
+  Box b{};
+  TD_PETSC(DMDAGetGhostCorners(dm, &b.s[0], &b.s[1], &b.s[2], &b.n[0], &b.n[1], &b.n[2]));
+  return b;
+}
+
+/// Visit every owned cell (i, j, k) of a mesh.
+template <class F>
+void for_owned(const Mesh& mesh, F&& f) {
+  const auto st = mesh.start(), ct = mesh.count();
+  for (int k = st[2]; k < st[2] + ct[2]; ++k)
+    for (int j = st[1]; j < st[1] + ct[1]; ++j)
+      for (int i = st[0]; i < st[0] + ct[0]; ++i) f(std::array<int, 3>{i, j, k});
+}
+
+/// Read access to a ghosted local copy of a global vector.
+class LocalView {
+ public:
+  LocalView(DM dm, Vec global) : dm_(dm), box_(ghost_box(dm)) {
+    TD_PETSC(DMGetLocalVector(dm_, &local_));
+    TD_PETSC(DMGlobalToLocalBegin(dm_, global, INSERT_VALUES, local_));
+    TD_PETSC(DMGlobalToLocalEnd(dm_, global, INSERT_VALUES, local_));
+    TD_PETSC(VecGetArrayRead(local_, &data_));
+  }
+  ~LocalView() {
+    VecRestoreArrayRead(local_, &data_);
+    DMRestoreLocalVector(dm_, &local_);
+  }
+  LocalView(const LocalView&) = delete;
+  LocalView& operator=(const LocalView&) = delete;
+  double operator()(const std::array<int, 3>& idx, int dof, int c) const {
+    return data_[box_.at(idx, dof, c)];
+  }
+
+ private:
+  DM dm_;
+  Box box_;
+  Vec local_ = nullptr;
+  const PetscScalar* data_ = nullptr;
+};
+
+/// Write access to the owned part of a global vector.
+class OwnedView {
+ public:
+  OwnedView(DM dm, Vec v) : v_(v), box_(owned_box(dm)) { TD_PETSC(VecGetArray(v_, &data_)); }
+  ~OwnedView() { VecRestoreArray(v_, &data_); }
+  OwnedView(const OwnedView&) = delete;
+  OwnedView& operator=(const OwnedView&) = delete;
+  double& operator()(const std::array<int, 3>& idx, int dof, int c) {
+    return data_[box_.at(idx, dof, c)];
+  }
+
+ private:
+  Vec v_;
+  Box box_;
+  PetscScalar* data_ = nullptr;
+};
+
+std::array<int, 3> shifted(std::array<int, 3> idx, int a, int d) {
+  idx[a] += d;
+  return idx;
+}
+
+}  // namespace
+
+FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
+                   std::vector<Species> species)
+    : mesh_(mesh), T_(std::move(T)), species_(std::move(species)) {
+  if (static_cast<int>(species_.size()) != mesh_.dof())
+    throw Error(fmt::format("mesh has {} fields per cell but {} species were given", mesh_.dof(),
+                            species_.size()));
+  const int ns = nspecies();
+  const auto st = mesh_.start(), ct = mesh_.count();
+  for (int a = 0; a < mesh_.dim(); ++a) {
+    FaceBox& fb = faces_[a];
+    fb.lo = st;
+    fb.n = ct;
+    fb.n[a] += 1;
+    fb.coef.resize(static_cast<std::size_t>(fb.n[0]) * fb.n[1] * fb.n[2] * ns);
+    std::size_t q = 0;
+    for (int k = 0; k < fb.n[2]; ++k)
+      for (int j = 0; j < fb.n[1]; ++j)
+        for (int i = 0; i < fb.n[0]; ++i)
+          for (int s = 0; s < ns; ++s)
+            fb.coef[q++] = face_coef(a, {fb.lo[0] + i, fb.lo[1] + j, fb.lo[2] + k}, s);
+  }
+  DM dm = mesh_.dm();
+  TD_PETSC(DMDACreateCompatibleDMDA(dm, 1, &dm1_));
+  TD_PETSC(DMDACreateCompatibleDMDA(dm, ns * mesh_.dim(), &dmflux_));
+  TD_PETSC(DMCreateGlobalVector(dm, &vol_));
+  TD_PETSC(DMCreateGlobalVector(dm1_, &Tcell_));
+  {
+    OwnedView V(dm, vol_);
+    OwnedView Tc(dm1_, Tcell_);
+    for_owned(mesh_, [&](const std::array<int, 3>& c) {
+      for (int s = 0; s < ns; ++s) V(c, ns, s) = mesh_.volume(c[0], c[1], c[2]);
+      Tc(c, 1, 0) = T_->T(mesh_.center(c[0], c[1], c[2]));
+    });
+  }
+}
+
+FVSystem::~FVSystem() {
+  VecDestroy(&source_);
+  VecDestroy(&vol_);
+  VecDestroy(&Tcell_);
+  DMDestroy(&dm1_);
+  DMDestroy(&dmflux_);
+}
+
+void FVSystem::set_source(const std::function<double(const Point&, int)>& q) {
+  const int ns = nspecies();
+  if (!source_) TD_PETSC(DMCreateGlobalVector(mesh_.dm(), &source_));
+  OwnedView S(mesh_.dm(), source_);
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    const Point x = mesh_.center(idx[0], idx[1], idx[2]);
+    for (int s = 0; s < ns; ++s) S(idx, ns, s) = mesh_.volume(idx[0], idx[1], idx[2]) * q(x, s);
+  });
+}
+
+bool FVSystem::is_boundary_face(int axis, int m) const {
+  return !mesh_.axis(axis).periodic && (m == 0 || m == mesh_.cells(axis));
+}
+
+kernels::FaceCoef FVSystem::face_coef(int a, const std::array<int, 3>& idx_in, int s) const {
+  const Axis& ax = mesh_.axis(a);
+  const Species& sp = species_[s];
+  const int n = ax.cells();
+  std::array<int, 3> idx = idx_in;
+  int m = idx[a];
+  if (ax.periodic && m == n) m = 0;  // the wrap face, seen from either side, is one face
+  idx[a] = 0;
+  // transverse position of the face centre; the axis coordinate is set per point below
+  Point base = mesh_.center(idx[0], idx[1], idx[2]);
+  auto at = [&](double xa) {
+    Point p = base;
+    p[a] = xa;
+    return p;
+  };
+  const double area = mesh_.face_area(a, idx[0], idx[1], idx[2]);
+  double xP, xQ, h;
+  if (m > 0 && m < n) {
+    xP = ax.center(m - 1);
+    xQ = ax.center(m);
+    h = xQ - xP;
+  } else if (ax.periodic) {  // m == 0: between cell n-1 (shifted by -L) and cell 0
+    xP = ax.center(n - 1) - ax.length();
+    xQ = ax.center(0);
+    h = ax.center_distance(n - 1);
+  } else if (m == 0) {
+    xP = ax.nodes[0];
+    xQ = ax.center(0);
+    h = xQ - xP;
+  } else {
+    xP = ax.center(n - 1);
+    xQ = ax.nodes[n];
+    h = xQ - xP;
+  }
+  // For the periodic wrap face evaluate T at the unshifted cell centre (T is periodic).
+  const double TP = T_->T(at(ax.periodic && m == 0 ? ax.center(n - 1) : xP));
+  const double TQ = T_->T(at(xQ));
+  const double Tm = T_->T(at(0.5 * (xP + xQ)));
+  const kernels::FaceCoef half = kernels::sg_face(area * sp.D->value(Tm) / h, sp.dpsi(TP, TQ));
+  if (!is_boundary_face(a, m)) return half;
+  const Boundary& bc = sp.bc[2 * a + (m == 0 ? 0 : 1)];
+  switch (bc.type) {
+    case Boundary::Type::dirichlet:
+      return m == 0 ? kernels::dirichlet_lower(half, bc.value)
+                    : kernels::dirichlet_upper(half, bc.value);
+    case Boundary::Type::robin:
+      return m == 0 ? kernels::robin_lower(half, bc.coefficient * area, bc.value)
+                    : kernels::robin_upper(half, bc.coefficient * area, bc.value);
+    default:
+      return {};
+  }
+}
+
+const kernels::FaceCoef& FVSystem::face(int a, const std::array<int, 3>& idx, int s) const {
+  const FaceBox& fb = faces_[a];
+  const std::size_t q =
+      ((static_cast<std::size_t>(idx[2] - fb.lo[2]) * fb.n[1] + (idx[1] - fb.lo[1])) * fb.n[0] +
+       (idx[0] - fb.lo[0])) * nspecies() + s;
+  return fb.coef[q];
+}
+
+Vec FVSystem::create_state() const {
+  Vec v;
+  TD_PETSC(DMCreateGlobalVector(mesh_.dm(), &v));
+  return v;
+}
+
+Mat FVSystem::create_matrix() const {
+  Mat M;
+  TD_PETSC(DMCreateMatrix(mesh_.dm(), &M));
+  TD_PETSC(MatSetOption(M, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  return M;
+}
+
+void FVSystem::initial_state(Vec c) const {
+  const int ns = nspecies();
+  OwnedView C(mesh_.dm(), c);
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    const Point x = mesh_.center(idx[0], idx[1], idx[2]);
+    for (int s = 0; s < ns; ++s) C(idx, ns, s) = species_[s].initial(x, mesh_.dim());
+  });
+}
+
+void FVSystem::residual(Vec c, Vec R) const {
+  const int ns = nspecies(), dim = mesh_.dim();
+  LocalView C(mesh_.dm(), c);
+  OwnedView out(mesh_.dm(), R);
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    for (int s = 0; s < ns; ++s) {
+      double r = 0.0;
+      const double ci = C(idx, ns, s);
+      for (int a = 0; a < dim; ++a) {
+        const auto up = shifted(idx, a, 1);
+        const auto& fu = face(a, up, s);
+        const auto& fl = face(a, idx, s);
+        const double cu = is_boundary_face(a, up[a]) ? 0.0 : C(up, ns, s);
+        const double cl = is_boundary_face(a, idx[a]) ? 0.0 : C(shifted(idx, a, -1), ns, s);
+        r += kernels::face_flux(fu, ci, cu) - kernels::face_flux(fl, cl, ci);
+      }
+      out(idx, ns, s) = r;
+    }
+  });
+  if (source_) {
+    const PetscScalar* q;
+    PetscInt n;
+    TD_PETSC(VecGetLocalSize(source_, &n));
+    TD_PETSC(VecGetArrayRead(source_, &q));
+    double* r = &out({mesh_.start()[0], mesh_.start()[1], mesh_.start()[2]}, ns, 0);
+    for (PetscInt i = 0; i < n; ++i) r[i] -= q[i];
+    TD_PETSC(VecRestoreArrayRead(source_, &q));
+  }
+  if (!pins_.empty() && mesh_.start() == std::array<int, 3>{0, 0, 0}) {
+    for (const auto& [s, value] : pins_) out({0, 0, 0}, ns, s) = C({0, 0, 0}, ns, s) - value;
+  }
+}
+
+void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins) const {
+  const int ns = nspecies(), dim = mesh_.dim();
+  TD_PETSC(MatZeroEntries(M));
+  const bool own_origin = mesh_.start() == std::array<int, 3>{0, 0, 0};
+  auto stencil = [&](const std::array<int, 3>& idx, int s) {
+    MatStencil st{};
+    st.i = idx[0];
+    st.j = idx[1];
+    st.k = idx[2];
+    st.c = s;
+    return st;
+  };
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    for (int s = 0; s < ns; ++s) {
+      MatStencil row = stencil(idx, s);
+      bool pinned = false;
+      if (with_pins && own_origin && idx == std::array<int, 3>{0, 0, 0})
+        for (const auto& p : pins_) pinned = pinned || p.first == s;
+      if (pinned) {
+        const PetscScalar one = 1.0;
+        TD_PETSC(MatSetValuesStencil(M, 1, &row, 1, &row, &one, ADD_VALUES));
+        continue;
+      }
+      MatStencil cols[7];
+      PetscScalar vals[7];
+      int nc = 0;
+      double diag = a_vol * mesh_.volume(idx[0], idx[1], idx[2]);
+      for (int a = 0; a < dim; ++a) {
+        const auto up = shifted(idx, a, 1);
+        const auto& fu = face(a, up, s);
+        const auto& fl = face(a, idx, s);
+        diag += b * (fu.p + fl.q);
+        if (!is_boundary_face(a, up[a])) {
+          cols[nc] = stencil(up, s);
+          vals[nc++] = -b * fu.q;
+        }
+        if (!is_boundary_face(a, idx[a])) {
+          cols[nc] = stencil(shifted(idx, a, -1), s);
+          vals[nc++] = -b * fl.p;
+        }
+      }
+      cols[nc] = row;
+      vals[nc++] = diag;
+      TD_PETSC(MatSetValuesStencil(M, 1, &row, nc, cols, vals, ADD_VALUES));
+    }
+  });
+  TD_PETSC(MatAssemblyBegin(M, MAT_FINAL_ASSEMBLY));
+  TD_PETSC(MatAssemblyEnd(M, MAT_FINAL_ASSEMBLY));
+}
+
+std::vector<double> FVSystem::totals(Vec c) const {
+  const int ns = nspecies();
+  std::vector<double> t(ns, 0.0);
+  {
+    LocalView C(mesh_.dm(), c);
+    for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+      const double v = mesh_.volume(idx[0], idx[1], idx[2]);
+      for (int s = 0; s < ns; ++s) t[s] += v * C(idx, ns, s);
+    });
+  }
+  std::vector<double> g(ns);
+  MPI_Allreduce(t.data(), g.data(), ns, MPI_DOUBLE, MPI_SUM, mesh_.comm());
+  return g;
+}
+
+std::vector<double> FVSystem::boundary_outflow(Vec c) const {
+  const int ns = nspecies(), dim = mesh_.dim();
+  std::vector<double> t(ns, 0.0);
+  {
+    LocalView C(mesh_.dm(), c);
+    for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+      for (int a = 0; a < dim; ++a) {
+        const auto up = shifted(idx, a, 1);
+        for (int s = 0; s < ns; ++s) {
+          if (is_boundary_face(a, up[a]))
+            t[s] += kernels::face_flux(face(a, up, s), C(idx, ns, s), 0.0);
+          if (is_boundary_face(a, idx[a]))
+            t[s] -= kernels::face_flux(face(a, idx, s), 0.0, C(idx, ns, s));
+        }
+      }
+    });
+  }
+  std::vector<double> g(ns);
+  MPI_Allreduce(t.data(), g.data(), ns, MPI_DOUBLE, MPI_SUM, mesh_.comm());
+  return g;
+}
+
+Vec FVSystem::fluxes(Vec c) const {
+  const int ns = nspecies(), dim = mesh_.dim();
+  Vec J;
+  TD_PETSC(DMCreateGlobalVector(dmflux_, &J));
+  LocalView C(mesh_.dm(), c);
+  OwnedView out(dmflux_, J);
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    for (int s = 0; s < ns; ++s) {
+      const double ci = C(idx, ns, s);
+      for (int a = 0; a < dim; ++a) {
+        const auto up = shifted(idx, a, 1);
+        const double cu = is_boundary_face(a, up[a]) ? 0.0 : C(up, ns, s);
+        const double cl = is_boundary_face(a, idx[a]) ? 0.0 : C(shifted(idx, a, -1), ns, s);
+        const double area = mesh_.face_area(a, idx[0], idx[1], idx[2]);
+        out(idx, ns * dim, s * dim + a) =
+            0.5 * (kernels::face_flux(face(a, up, s), ci, cu) +
+                   kernels::face_flux(face(a, idx, s), cl, ci)) / area;
+      }
+    }
+  });
+  return J;
+}
+
+std::vector<int> FVSystem::closed_species() const {
+  std::vector<int> out;
+  for (int s = 0; s < nspecies(); ++s)
+    if (species_[s].closed()) out.push_back(s);
+  return out;
+}
+
+}  // namespace td
