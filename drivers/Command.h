@@ -21,4 +21,7 @@ class Command {
 
 using CommandFactory = Factory<Command>;
 
+/// Initialise MPI/PETSc, dispatch to the chosen subcommand, finalise; returns the exit code.
+int run_command_line(int argc, char** argv);
+
 }  // namespace td

@@ -69,7 +69,8 @@ class Run : public Command {
     const Mesh& mesh = cs->mesh();
     const std::string length = cs->units().label(units::dim_of(units::Kind::length));
     if (rank == 0 && !quiet_)
-      fmt::print("thermodrift run {}: {}D mesh {} cells, {} species, {} units, {} mode\n", case_,
+      fmt::print("thermodrift run {}: {}D mesh {} cells, {} species, {} units, {} mode\n",
+                 case_,
                  mesh.dim(), mesh.total_cells(), sys.nspecies(), cs->units().name(),
                  rs.mode == RunSettings::Mode::steady ? "steady" : "transient");
     Vec c = sys.create_state();

@@ -91,6 +91,12 @@ SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt) {
   TD_PETSC(SNESSetJacobian(h.snes, h.J, h.J, form_jacobian, &ctx));
   TD_PETSC(SNESSetType(h.snes, SNESNEWTONLS));
   TD_PETSC(SNESSetTolerances(h.snes, opt.atol, opt.rtol, 0.0, opt.max_newton, 10000));
+  // Concentrations in SI (number densities ~1e24) make Newton steps large in norm; PETSc's
+  // default cap on the step length (1e8) would silently shorten them.
+  SNESLineSearch ls;
+  TD_PETSC(SNESGetLineSearch(h.snes, &ls));
+  TD_PETSC(SNESLineSearchSetTolerances(ls, PETSC_DEFAULT, 1e300, PETSC_DEFAULT, PETSC_DEFAULT,
+                                       PETSC_DEFAULT, PETSC_DEFAULT));
   KSP ksp;
   PC pc;
   TD_PETSC(SNESGetKSP(h.snes, &ksp));

@@ -1,0 +1,76 @@
+/// Timed driver: the steady Soret benchmark of the foundation issue.
+/// D = 1, S_T = 5, T = 1 + x on the unit square (cube), c = 1 on the cold face x = 0, no flux
+/// elsewhere; exact c = exp(-S_T (T - 1)). Prints cells, wall time, Newton and Krylov
+/// iterations and the maximum relative error at cell centres.
+/// usage: bench_steady DIM N1 [N2 ...] [PETSc options]
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <petscsys.h>
+
+#include "solver/Steady.h"
+
+using namespace td;
+
+int main(int argc, char** argv) {
+  std::vector<int> sizes;
+  int dim = 2, i = 1;
+  if (argc > 1 && argv[1][0] != '-') dim = std::atoi(argv[i++]);
+  for (; i < argc && argv[i][0] != '-'; ++i) sizes.push_back(std::atoi(argv[i]));
+  PetscInitialize(&argc, &argv, nullptr, nullptr);
+  int size, rank;
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  if (sizes.empty()) sizes = dim == 2 ? std::vector<int>{128, 256, 512} : std::vector<int>{32, 64};
+  const double S = 5.0;
+  if (rank == 0)
+    std::printf("%-5s %-6s %12s %10s %8s %8s %12s\n", "dim", "ranks", "cells", "wall[s]", "newton",
+                "krylov", "max_rel_err");
+  for (int n : sizes) {
+    std::array<Axis, 3> axes;
+    for (int a = 0; a < 3; ++a) axes[a].nodes = uniform_nodes(0.0, 1.0, a < dim ? n : 1);
+    {
+      Mesh mesh(PETSC_COMM_WORLD, dim, axes, 1);
+      Species sp;
+      sp.name = "c";
+      sp.D = constant_law(1.0);
+      sp.S_T = constant_law(S);
+      sp.initial.uniform = 1.0;
+      sp.bc[0] = {Boundary::Type::dirichlet, 1.0, 0.0};
+      FVSystem sys(mesh, linear_temperature(1.0, {1.0, 0.0, 0.0}), {sp});
+      Vec c = sys.create_state();
+      sys.initial_state(c);
+      SteadyOptions opt;
+      opt.ksp_rtol = 1e-10;
+      MPI_Barrier(PETSC_COMM_WORLD);
+      const auto res = solve_steady(sys, c, opt);
+      // error against the exact profile
+      Vec ex;
+      VecDuplicate(c, &ex);
+      PetscScalar* e;
+      VecGetArray(ex, &e);
+      const auto st = mesh.start(), ct = mesh.count();
+      long q = 0;
+      for (int k = 0; k < ct[2]; ++k)
+        for (int j = 0; j < ct[1]; ++j)
+          for (int ii = 0; ii < ct[0]; ++ii) e[q++] = std::exp(-S * mesh.center(0, st[0] + ii));
+      VecRestoreArray(ex, &e);
+      VecPointwiseDivide(c, c, ex);
+      VecShift(c, -1.0);
+      PetscReal err;
+      VecNorm(c, NORM_INFINITY, &err);
+      if (rank == 0)
+        std::printf("%-5d %-6d %12ld %10.3f %8d %8d %12.3e\n", dim, size, mesh.total_cells(),
+                    res.seconds, res.newton_iterations, res.krylov_iterations,
+                    static_cast<double>(err));
+      std::fflush(stdout);
+      VecDestroy(&ex);
+      VecDestroy(&c);
+    }
+  }
+  PetscFinalize();
+  return 0;
+}

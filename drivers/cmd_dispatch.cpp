@@ -1,0 +1,70 @@
+/// @file cmd_dispatch.cpp  The command-line entry point, in the library so that linking the
+/// executable pulls in every registered subcommand.
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <vector>
+
+#include <petscsys.h>
+
+#include "core/Error.h"
+#include "drivers/Command.h"
+
+namespace td {
+
+namespace {
+
+/// PETSc options (single dash, several letters: -snes_monitor, -pc_type hypre) go last on the
+/// command line; everything from the first one on is left to PETSc alone.
+bool is_petsc_option(const std::string& a) {
+  return a.size() > 2 && a[0] == '-' && a[1] != '-';
+}
+
+}  // namespace
+
+int run_command_line(int argc, char** argv) {
+  std::vector<std::string> ours;
+  ours.emplace_back(argv[0]);
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (is_petsc_option(a)) break;
+    ours.push_back(a);
+  }
+  if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) {
+    std::fprintf(stderr, "thermodrift: error: PETSc failed to initialise\n");
+    return 1;
+  }
+  int rank = 0;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  int code = 0;
+  {
+    CLI::App app{"thermodrift: thermophoresis and thermomigration solver"};
+    app.require_subcommand(1);
+    std::map<std::string, std::unique_ptr<td::Command>> commands;
+    std::map<std::string, CLI::App*> subs;
+    for (const auto& name : td::CommandFactory::names()) {
+      const auto* entry = td::CommandFactory::find(name);
+      auto cmd = entry->create();
+      CLI::App* sub = app.add_subcommand(name, entry->doc);
+      cmd->setup(*sub);
+      subs[name] = sub;
+      commands[name] = std::move(cmd);
+    }
+    try {
+      std::vector<const char*> cargv;
+      for (auto& s : ours) cargv.push_back(s.c_str());
+      app.parse(static_cast<int>(cargv.size()), cargv.data());
+      for (auto& [name, sub] : subs)
+        if (sub->parsed()) code = commands[name]->run(PETSC_COMM_WORLD);
+    } catch (const CLI::ParseError& e) {
+      code = rank == 0 ? app.exit(e) : (e.get_exit_code() == 0 ? 0 : 1);
+    } catch (const td::Error& e) {
+      if (rank == 0) std::cerr << "thermodrift: error: " << e.what() << "\n";
+      code = 1;
+    }
+  }
+  PetscFinalize();
+  return code;
+}
+
+}  // namespace td

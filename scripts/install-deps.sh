@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian packages thermodrift needs (idempotent; fast when all are present).
+set -euo pipefail
+PKGS=(
+  g++ cmake make pkg-config git
+  openmpi-bin libopenmpi-dev
+  petsc-dev libsundials-dev libeigen3-dev libhdf5-openmpi-dev
+  libgtest-dev libbenchmark-dev liblammps-dev
+  libtoml11-dev libcli11-dev libfmt-dev libceres-dev librandom123-dev
+  python3 python3-numpy python3-h5py python3-matplotlib
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "all dependencies present"
+fi

@@ -1,0 +1,133 @@
+// Bad inputs to `thermodrift run`: a clear message naming file, line and key, a non-zero exit
+// status, and no result file left behind.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kGood = R"(
+[mesh]
+dim = 1
+[mesh.x]
+cells = 8
+length = 1.0
+
+[temperature]
+type = "linear"
+T_ref = 1.0
+gradient = [1.0]
+
+[[species]]
+name = "a"
+[species.diffusivity]
+type = "constant"
+value = 1.0
+[species.soret]
+value = 2.0
+[species.initial]
+value = 1.0
+)";
+
+struct Result {
+  int status;
+  std::string output;
+};
+
+/// Write @p text as case.toml in a fresh directory, run `thermodrift run` there.
+Result run_case(const std::string& text, const std::string& name, const std::string& extra = "") {
+  const fs::path dir = fs::temp_directory_path() / ("td_bad_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "case.toml") << text;
+  const std::string cmd = "cd " + dir.string() + " && " + TD_BINARY + " run case.toml -q " +
+                          extra + " 2>&1";
+  Result r{0, ""};
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 512> buf{};
+  while (fgets(buf.data(), buf.size(), p)) r.output += buf.data();
+  r.status = pclose(p);
+  // no result file (final or partial) may remain after a failure
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".h5" || e.path().extension() == ".partial")
+      r.output += "\nLEFTOVER FILE " + e.path().string();
+  return r;
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto pos = s.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  return s.replace(pos, from.size(), to);
+}
+
+void expect_failure(const Result& r, const std::vector<std::string>& needles) {
+  EXPECT_NE(r.status, 0) << r.output;
+  for (const auto& n : needles) EXPECT_NE(r.output.find(n), std::string::npos) << "missing '" << n << "' in:\n" << r.output;
+  EXPECT_EQ(r.output.find("LEFTOVER"), std::string::npos) << r.output;
+}
+
+}  // namespace
+
+TEST(BadInput, GoodCaseRuns) {
+  const auto r = run_case(kGood, "good");
+  EXPECT_EQ(r.status, 0) << r.output;
+}
+
+TEST(BadInput, UnknownKey) {
+  expect_failure(run_case(replace(kGood, "cells = 8", "cells = 8\ncels = 9"), "unknown"),
+                 {"case.toml:6", "mesh.x.cels", "unknown key"});
+}
+
+TEST(BadInput, WrongType) {
+  expect_failure(run_case(replace(kGood, "cells = 8", "cells = \"eight\""), "type"),
+                 {"case.toml:5", "mesh.x.cells", "expected an integer"});
+}
+
+TEST(BadInput, NegativeDiffusivity) {
+  expect_failure(run_case(replace(kGood, "value = 1.0\n[species.soret]", "value = -1.0\n[species.soret]"), "negdiff"),
+                 {"case.toml:17", "species[0].diffusivity.value", "-1", "(0, inf)"});
+}
+
+TEST(BadInput, MissingFile) {
+  const auto r = run_case(kGood, "missing");
+  const std::string cmd = std::string(TD_BINARY) + " run /nonexistent/case.toml 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 512> buf{};
+  while (fgets(buf.data(), buf.size(), p)) out += buf.data();
+  EXPECT_NE(pclose(p), 0);
+  EXPECT_NE(out.find("/nonexistent/case.toml"), std::string::npos) << out;
+}
+
+TEST(BadInput, MissingTemperatureProfileFile) {
+  expect_failure(run_case(replace(kGood, "type = \"linear\"\nT_ref = 1.0\ngradient = [1.0]",
+                                  "type = \"table\"\nfile = \"nope.dat\""), "profile"),
+                 {"case.toml:10", "temperature.file", "nope.dat"});
+}
+
+TEST(BadInput, MeshWithZeroCells) {
+  expect_failure(run_case(replace(kGood, "cells = 8", "cells = 0"), "zero"),
+                 {"case.toml:5", "mesh.x.cells", "out of the accepted range"});
+}
+
+TEST(BadInput, InconsistentBoundaryConditions) {
+  // a boundary condition on a periodic axis
+  auto text = replace(kGood, "length = 1.0", "length = 1.0\nperiodic = true");
+  text = replace(text, "gradient = [1.0]", "gradient = [0.0]");
+  text += "[species.boundary.xlo]\ntype = \"dirichlet\"\nvalue = 1.0\n";
+  expect_failure(run_case(text, "bc"), {"case.toml:", "species[0].boundary.xlo", "periodic"});
+  // a periodic axis with a temperature gradient along it
+  expect_failure(run_case(replace(kGood, "length = 1.0", "length = 1.0\nperiodic = true"), "bcT"),
+                 {"case.toml:", "temperature", "periodic"});
+}
+
+TEST(BadInput, SyntaxError) {
+  expect_failure(run_case(replace(kGood, "cells = 8", "cells = = 8"), "syntax"),
+                 {"case.toml:5", "syntax"});
+}
