@@ -4,11 +4,11 @@
 /// Layout of a result file (all datasets carry a "units" attribute):
 ///   /                      attrs: version, git, created (ISO time), units_system
 ///   /config                string dataset: the full resolved TOML configuration
-///   /mesh/x, /mesh/y, /mesh/z   node coordinates (length)
+///   /mesh/x, /mesh/y, /mesh/z   node coordinates (length); only the axes < dim exist
 ///   /snapshots/NNNNNN/     attrs: time, step; one dataset per cell field, shape (nz, ny, nx)
 ///   /timeseries/time, /timeseries/<name>   1D series appended during the run
-///   /checkpoint/state      attrs: time, step; the full solver state (all dof interleaved as
-///                          in the DMDA natural ordering) for restart
+///   /checkpoint/state      attrs: time, step; the full solver state, shape (nz, ny, nx, dof)
+///                          (DMDA natural ordering, independent of the number of ranks)
 /// The file is written as `<path>.partial` and renamed to `<path>` by commit(), so a failed
 /// or interrupted run never leaves a file under the final name. The XDMF sidecar
 /// `<path without .h5>.xmf` references the final name and opens in ParaView.
@@ -70,8 +70,12 @@ class H5Output {
 
   const std::string& path() const { return path_; }
 
+  /// Unit label of /timeseries/time (default "s" for SI, "tau" for LJ units systems).
+  void set_time_unit(const std::string& unit);
+
  private:
   struct Impl;
+  H5Output(std::unique_ptr<Impl> impl, std::string path);
   std::unique_ptr<Impl> impl_;
   std::string path_;
   bool keep_partial_ = false;

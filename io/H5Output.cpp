@@ -1,0 +1,934 @@
+/// @file H5Output.cpp  Parallel HDF5 writer/reader behind H5Output.h (HDF5 C API, MPI-IO).
+///
+/// Every rank writes the hyperslab of the DMDA box it owns with collective transfers; small
+/// replicated data (mesh nodes, time series, /config) are written by rank 0 inside the same
+/// collective call (the other ranks select nothing). Attribute values must be identical on
+/// all ranks, so anything that could differ (the creation time) is broadcast first.
+#include "io/H5Output.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <hdf5.h>
+#include <thermodrift/Version.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#include "core/Error.h"
+#include "mesh/Mesh.h"
+#include "solver/Petsc.h"
+
+static_assert(std::is_same_v<PetscScalar, double>, "H5Output writes real double PETSc builds");
+
+namespace td {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Owns one HDF5 identifier and closes it with the matching H5?close function.
+class H5Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  H5Handle() = default;
+  H5Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  ~H5Handle() { close(); }
+  H5Handle(H5Handle&& o) noexcept
+      : id_(std::exchange(o.id_, H5I_INVALID_HID)), closer_(o.closer_) {}
+  H5Handle& operator=(H5Handle&& o) noexcept {
+    if (this != &o) {
+      close();
+      id_ = std::exchange(o.id_, H5I_INVALID_HID);
+      closer_ = o.closer_;
+    }
+    return *this;
+  }
+  H5Handle(const H5Handle&) = delete;
+  H5Handle& operator=(const H5Handle&) = delete;
+
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  /// Close now; returns the HDF5 status (a file close flushes and can fail).
+  herr_t close() {
+    herr_t status = 0;
+    if (id_ >= 0 && closer_) status = closer_(id_);
+    id_ = H5I_INVALID_HID;
+    return status;
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+/// Suppresses HDF5's automatic error-stack printing while probing for objects that may be
+/// missing; our own IoError says what went wrong.
+class QuietHdf5 {
+ public:
+  QuietHdf5() {
+    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~QuietHdf5() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+  QuietHdf5(const QuietHdf5&) = delete;
+  QuietHdf5& operator=(const QuietHdf5&) = delete;
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
+[[noreturn]] void io_fail(const std::string& file, const std::string& what) {
+  throw IoError(fmt::format("HDF5 file {}: {}", file, what));
+}
+
+hid_t ok(hid_t id, const std::string& file, const std::string& what) {
+  if (id < 0) io_fail(file, what);
+  return id;
+}
+
+int comm_rank(MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  return rank;
+}
+
+/// Same string on every rank (rank 0's).
+std::string bcast_string(MPI_Comm comm, std::string s) {
+  long n = static_cast<long>(s.size());
+  MPI_Bcast(&n, 1, MPI_LONG, 0, comm);
+  s.resize(static_cast<std::size_t>(n));
+  if (n > 0) MPI_Bcast(s.data(), static_cast<int>(n), MPI_CHAR, 0, comm);
+  return s;
+}
+
+/// Run a rank-0 file-system action and raise the same IoError on every rank if it failed.
+template <class F>
+void rank0_fs(MPI_Comm comm, const std::string& file, const std::string& what, F&& action) {
+  std::string err;
+  if (comm_rank(comm) == 0) {
+    try {
+      action();
+    } catch (const std::exception& e) {
+      err = e.what();
+      if (err.empty()) err = "failed";
+    }
+  }
+  err = bcast_string(comm, err);
+  if (!err.empty()) io_fail(file, fmt::format("{}: {}", what, err));
+}
+
+std::string iso_time_utc() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+H5Handle file_access(MPI_Comm comm, const std::string& file) {
+  H5Handle fapl(ok(H5Pcreate(H5P_FILE_ACCESS), file, "H5Pcreate(fapl)"), H5Pclose);
+  ok(H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL), file, "H5Pset_fapl_mpio");
+  return fapl;
+}
+
+H5Handle collective_xfer(const std::string& file) {
+  H5Handle dxpl(ok(H5Pcreate(H5P_DATASET_XFER), file, "H5Pcreate(dxpl)"), H5Pclose);
+  ok(H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE), file, "H5Pset_dxpl_mpio");
+  return dxpl;
+}
+
+H5Handle open_file(MPI_Comm comm, const std::string& file, unsigned flags) {
+  H5Handle fapl = file_access(comm, file);
+  QuietHdf5 quiet;
+  const hid_t id = H5Fopen(file.c_str(), flags, fapl.get());
+  if (id < 0) io_fail(file, "cannot open (missing or not an HDF5 file)");
+  return H5Handle(id, H5Fclose);
+}
+
+H5Handle string_type(const std::string& file, std::size_t n) {
+  H5Handle t(ok(H5Tcopy(H5T_C_S1), file, "H5Tcopy"), H5Tclose);
+  // Fixed length (parallel HDF5 cannot write variable-length data); zero size is illegal.
+  ok(H5Tset_size(t.get(), n == 0 ? 1 : n), file, "H5Tset_size");
+  ok(H5Tset_strpad(t.get(), H5T_STR_NULLPAD), file, "H5Tset_strpad");
+  ok(H5Tset_cset(t.get(), H5T_CSET_UTF8), file, "H5Tset_cset");
+  return t;
+}
+
+bool link_exists(hid_t loc, const std::string& name) {
+  QuietHdf5 quiet;
+  return H5Lexists(loc, name.c_str(), H5P_DEFAULT) > 0;
+}
+
+/// Attribute writers replace an existing attribute of the same name.
+void write_attr_raw(hid_t obj, const std::string& file, const std::string& name, hid_t type,
+                    const void* value) {
+  if (H5Aexists(obj, name.c_str()) > 0) ok(H5Adelete(obj, name.c_str()), file, "H5Adelete " + name);
+  H5Handle space(ok(H5Screate(H5S_SCALAR), file, "H5Screate"), H5Sclose);
+  H5Handle a(ok(H5Acreate2(obj, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT), file,
+                "cannot create attribute " + name),
+             H5Aclose);
+  ok(H5Awrite(a.get(), type, value), file, "cannot write attribute " + name);
+}
+
+void write_attr(hid_t obj, const std::string& file, const std::string& name, const std::string& v) {
+  H5Handle t = string_type(file, v.size());
+  std::string buf = v.empty() ? std::string(1, '\0') : v;
+  write_attr_raw(obj, file, name, t.get(), buf.data());
+}
+
+void write_attr(hid_t obj, const std::string& file, const std::string& name, double v) {
+  write_attr_raw(obj, file, name, H5T_NATIVE_DOUBLE, &v);
+}
+
+void write_attr(hid_t obj, const std::string& file, const std::string& name, long v) {
+  const long long w = v;
+  write_attr_raw(obj, file, name, H5T_NATIVE_LLONG, &w);
+}
+
+H5Handle open_attr(hid_t obj, const std::string& file, const std::string& where,
+                   const std::string& name) {
+  QuietHdf5 quiet;
+  const hid_t a = H5Aopen(obj, name.c_str(), H5P_DEFAULT);
+  if (a < 0) io_fail(file, fmt::format("{}: missing attribute '{}'", where, name));
+  return H5Handle(a, H5Aclose);
+}
+
+double read_attr_double(hid_t obj, const std::string& file, const std::string& where,
+                        const std::string& name) {
+  H5Handle a = open_attr(obj, file, where, name);
+  double v = 0;
+  ok(H5Aread(a.get(), H5T_NATIVE_DOUBLE, &v), file,
+     fmt::format("{}: read attribute {}", where, name));
+  return v;
+}
+
+long read_attr_long(hid_t obj, const std::string& file, const std::string& where,
+                    const std::string& name) {
+  H5Handle a = open_attr(obj, file, where, name);
+  long long v = 0;
+  ok(H5Aread(a.get(), H5T_NATIVE_LLONG, &v), file,
+     fmt::format("{}: read attribute {}", where, name));
+  return static_cast<long>(v);
+}
+
+std::string read_attr_string(hid_t obj, const std::string& file, const std::string& where,
+                             const std::string& name) {
+  H5Handle a = open_attr(obj, file, where, name);
+  H5Handle t(ok(H5Aget_type(a.get()), file, "H5Aget_type"), H5Tclose);
+  if (H5Tget_class(t.get()) != H5T_STRING || H5Tis_variable_str(t.get()) > 0)
+    io_fail(file, fmt::format("{}: attribute '{}' is not a fixed-length string", where, name));
+  std::string s(H5Tget_size(t.get()), '\0');
+  ok(H5Aread(a.get(), t.get(), s.data()), file, fmt::format("{}: read attribute {}", where, name));
+  s.resize(s.find_first_of('\0') == std::string::npos ? s.size() : s.find_first_of('\0'));
+  return s;
+}
+
+H5Handle make_group(hid_t loc, const std::string& file, const std::string& name) {
+  if (link_exists(loc, name))
+    return H5Handle(ok(H5Gopen2(loc, name.c_str(), H5P_DEFAULT), file, "cannot open group " + name),
+                    H5Gclose);
+  return H5Handle(ok(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), file,
+                     "cannot create group " + name),
+                  H5Gclose);
+}
+
+H5Handle open_dataset(hid_t loc, const std::string& file, const std::string& name) {
+  QuietHdf5 quiet;
+  const hid_t d = H5Dopen2(loc, name.c_str(), H5P_DEFAULT);
+  if (d < 0) io_fail(file, fmt::format("dataset '{}' not found", name));
+  return H5Handle(d, H5Dclose);
+}
+
+std::vector<hsize_t> dataset_shape(hid_t dset, const std::string& file, const std::string& name) {
+  H5Handle space(ok(H5Dget_space(dset), file, "H5Dget_space " + name), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0) io_fail(file, "cannot read the shape of " + name);
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return dims;
+}
+
+/// Names of the links in group @p g, in name order.
+std::vector<std::string> link_names(hid_t g, const std::string& file, const std::string& where) {
+  H5G_info_t info;
+  ok(H5Gget_info(g, &info), file, "H5Gget_info " + where);
+  std::vector<std::string> names;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    const ssize_t len =
+        H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (len < 0) io_fail(file, "cannot list " + where);
+    std::string name(static_cast<std::size_t>(len) + 1, '\0');
+    H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
+                       H5P_DEFAULT);
+    name.resize(static_cast<std::size_t>(len));
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+std::string shape_text(const std::vector<hsize_t>& d) {
+  return fmt::format("({})", fmt::join(d, ", "));
+}
+
+/// Rank-0-only write of a whole (small, replicated) dataset in a collective call.
+void write_replicated(hid_t dset, const std::string& file, const std::string& name, hid_t type,
+                      const void* data, MPI_Comm comm) {
+  H5Handle fspace(ok(H5Dget_space(dset), file, "H5Dget_space " + name), H5Sclose);
+  H5Handle mspace(ok(H5Scopy(fspace.get()), file, "H5Scopy"), H5Sclose);
+  if (comm_rank(comm) != 0) {
+    H5Sselect_none(fspace.get());
+    H5Sselect_none(mspace.get());
+  }
+  H5Handle xfer = collective_xfer(file);
+  // A valid pointer even for empty selections: some HDF5 versions reject nullptr.
+  const double dummy = 0;
+  ok(H5Dwrite(dset, type, mspace.get(), fspace.get(), xfer.get(), data ? data : &dummy), file,
+     "cannot write " + name);
+}
+
+/// Collective read of a whole (small) dataset of doubles on every rank.
+std::vector<double> read_all_doubles(hid_t dset, const std::string& file, const std::string& name) {
+  const auto shape = dataset_shape(dset, file, name);
+  hsize_t n = 1;
+  for (hsize_t d : shape) n *= d;
+  std::vector<double> v(n);
+  H5Handle xfer = collective_xfer(file);
+  double dummy = 0;
+  ok(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, xfer.get(), n ? v.data() : &dummy), file,
+     "cannot read " + name);
+  return v;
+}
+
+/// Names become HDF5 link names: no '/', and "time" is taken in /timeseries.
+void check_name(const std::string& name, const char* what, bool series) {
+  if (name.empty() || name.find('/') != std::string::npos || name == "." ||
+      (series && name == "time"))
+    throw Error(fmt::format("H5Output: invalid {} name '{}' (empty, contains '/', or reserved)",
+                            what, name));
+}
+
+/// Owned box and global size of the DMDA of @p v, in (z, y, x) order.
+struct Box {
+  int dim = 1, dof = 1;
+  std::array<hsize_t, 3> global{1, 1, 1};  ///< nz, ny, nx
+  std::array<hsize_t, 3> start{0, 0, 0};   ///< zs, ys, xs
+  std::array<hsize_t, 3> count{1, 1, 1};   ///< zm, ym, xm
+  hsize_t owned() const { return count[0] * count[1] * count[2]; }
+};
+
+Box box_of(Vec v) {
+  DM dm = nullptr;
+  TD_PETSC(VecGetDM(v, &dm));
+  if (!dm) throw Error("H5Output: vector has no DMDA attached (VecGetDM returned null)");
+  PetscInt dim, M, N, P, dof, xs, ys, zs, xm, ym, zm;
+  TD_PETSC(DMDAGetInfo(dm, &dim, &M, &N, &P, nullptr, nullptr, nullptr, &dof, nullptr, nullptr,
+                       nullptr, nullptr, nullptr));
+  TD_PETSC(DMDAGetCorners(dm, &xs, &ys, &zs, &xm, &ym, &zm));
+  Box b;
+  b.dim = static_cast<int>(dim);
+  b.dof = static_cast<int>(dof);
+  b.global = {static_cast<hsize_t>(P), static_cast<hsize_t>(N), static_cast<hsize_t>(M)};
+  b.start = {static_cast<hsize_t>(zs), static_cast<hsize_t>(ys), static_cast<hsize_t>(xs)};
+  b.count = {static_cast<hsize_t>(zm), static_cast<hsize_t>(ym), static_cast<hsize_t>(xm)};
+  return b;
+}
+
+/// File shape of a cell field: the last @c dim entries of (nz, ny, nx).
+std::vector<hsize_t> field_shape(const Box& b) { return {b.global.end() - b.dim, b.global.end()}; }
+
+/// File and memory dataspaces selecting this rank's box in a field (extra = 0) or the
+/// checkpoint (extra = dof trailing components).
+std::pair<H5Handle, H5Handle> box_spaces(hid_t dset, const Box& b, hsize_t extra,
+                                         const std::string& file) {
+  H5Handle fspace(ok(H5Dget_space(dset), file, "H5Dget_space"), H5Sclose);
+  std::vector<hsize_t> start(b.start.end() - b.dim, b.start.end());
+  std::vector<hsize_t> count(b.count.end() - b.dim, b.count.end());
+  if (extra > 0) {
+    start.push_back(0);
+    count.push_back(extra);
+  }
+  hsize_t n = 1;
+  for (hsize_t c : count) n *= c;
+  if (n > 0)
+    ok(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                           nullptr),
+       file, "H5Sselect_hyperslab");
+  else
+    H5Sselect_none(fspace.get());
+  const hsize_t mdim = n > 0 ? n : 1;
+  H5Handle mspace(ok(H5Screate_simple(1, &mdim, nullptr), file, "H5Screate_simple"), H5Sclose);
+  if (n == 0) H5Sselect_none(mspace.get());
+  return {std::move(fspace), std::move(mspace)};
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+
+struct H5Output::Impl {
+  struct Snapshot {
+    std::string group;  ///< "/snapshots/NNNNNN"
+    double time = 0;
+    long step = 0;
+    std::vector<std::string> fields;
+  };
+  struct Series {
+    std::string unit;
+    std::vector<double> values;
+  };
+
+  MPI_Comm comm = MPI_COMM_NULL;
+  int rank = 0;
+  int dim = 1;
+  std::array<int, 3> cells{1, 1, 1};  ///< nx, ny, nz
+  std::array<double, 3> extent{1, 1, 1};
+  std::string partial;  ///< `<path>.partial`, the file being written
+  // Declaration order matters: the group must close before the file.
+  H5Handle file;
+  H5Handle snapshot;  ///< open snapshot group, if any
+  std::vector<Snapshot> snapshots;
+  std::vector<std::string> loose_fields;  ///< datasets under /fields
+  long next_snapshot = 0;
+  std::vector<double> times;
+  std::map<std::string, Series> series;
+  std::string time_unit;
+  bool committed = false;
+
+  void require_open() const {
+    if (!file.valid()) io_fail(partial, "writer already committed or closed");
+  }
+
+  /// Write all in-memory series as 1D datasets, resized to the current row count.
+  void flush_series() {
+    H5Handle g = make_group(file.get(), partial, "timeseries");
+    write_series_dataset(g.get(), "time", times, time_unit);
+    for (auto& [name, s] : series) {
+      s.values.resize(times.size(), std::numeric_limits<double>::quiet_NaN());
+      write_series_dataset(g.get(), name, s.values, s.unit);
+    }
+  }
+
+  void write_series_dataset(hid_t g, const std::string& name, const std::vector<double>& v,
+                            const std::string& unit) {
+    const std::string where = "/timeseries/" + name;
+    const hsize_t n = v.size();
+    H5Handle d;
+    if (link_exists(g, name)) {
+      d = open_dataset(g, partial, name);
+      // Extensible chunked datasets grow in place instead of leaking a copy per flush.
+      ok(H5Dset_extent(d.get(), &n), partial, "cannot resize " + where);
+    } else {
+      const hsize_t maxdim = H5S_UNLIMITED, chunk = 256;
+      H5Handle space(ok(H5Screate_simple(1, &n, &maxdim), partial, "H5Screate_simple"), H5Sclose);
+      H5Handle dcpl(ok(H5Pcreate(H5P_DATASET_CREATE), partial, "H5Pcreate(dcpl)"), H5Pclose);
+      ok(H5Pset_chunk(dcpl.get(), 1, &chunk), partial, "H5Pset_chunk");
+      d = H5Handle(ok(H5Dcreate2(g, name.c_str(), H5T_NATIVE_DOUBLE, space.get(), H5P_DEFAULT,
+                                 dcpl.get(), H5P_DEFAULT),
+                      partial, "cannot create " + where),
+                   H5Dclose);
+      write_attr(d.get(), partial, "units", unit);
+    }
+    if (n > 0) write_replicated(d.get(), partial, where, H5T_NATIVE_DOUBLE, v.data(), comm);
+  }
+
+  static std::unique_ptr<Impl> create(const Mesh& mesh, const std::string& path);
+  void write_xdmf(const std::string& final_path) const;
+  void load_existing();
+};
+
+namespace {
+
+std::string xdmf_path(const std::string& path) {
+  fs::path p(path);
+  if (p.extension() == ".h5")
+    p.replace_extension(".xmf");
+  else
+    p += ".xmf";
+  return p.string();
+}
+
+}  // namespace
+
+void H5Output::Impl::write_xdmf(const std::string& final_path) const {
+  const std::string h5 = fs::path(final_path).filename().string();
+  const std::string xmf = xdmf_path(final_path);
+  const std::string tmp = xmf + ".tmp";
+  // XDMF lists the slowest axis first; 1D is shown as a strip one cell thick in y.
+  std::string topo, geo, node_dims;
+  std::vector<std::string> coords;
+  const char* axes = "xyz";
+  for (int a = 0; a < dim; ++a)
+    coords.push_back(
+        fmt::format("          <DataItem Dimensions=\"{}\" NumberType=\"Float\" Precision=\"8\" "
+                    "Format=\"HDF\">{}:/mesh/{}</DataItem>\n",
+                    cells[a] + 1, xml_escape(h5), axes[a]));
+  if (dim == 1) {
+    topo = "2DRectMesh";
+    geo = "VXVY";
+    node_dims = fmt::format("2 {}", cells[0] + 1);
+    coords.push_back(
+        fmt::format("          <DataItem Dimensions=\"2\" NumberType=\"Float\" Precision=\"8\" "
+                    "Format=\"XML\">0 {:.17g}</DataItem>\n",
+                    extent[0] / cells[0]));
+  } else if (dim == 2) {
+    topo = "2DRectMesh";
+    geo = "VXVY";
+    node_dims = fmt::format("{} {}", cells[1] + 1, cells[0] + 1);
+  } else {
+    topo = "3DRectMesh";
+    geo = "VXVYVZ";
+    node_dims = fmt::format("{} {} {}", cells[2] + 1, cells[1] + 1, cells[0] + 1);
+  }
+  std::string cell_dims;
+  for (int a = dim - 1; a >= 0; --a) cell_dims += fmt::format("{}{}", cells[a], a ? " " : "");
+
+  auto grid = [&](const std::string& name, const std::string& group,
+                  const std::vector<std::string>& fields, const double* time) {
+    std::string g =
+        fmt::format("      <Grid Name=\"{}\" GridType=\"Uniform\">\n", xml_escape(name));
+    if (time) g += fmt::format("        <Time Value=\"{}\"/>\n", *time);
+    g +=
+        fmt::format("        <Topology TopologyType=\"{}\" Dimensions=\"{}\"/>\n", topo, node_dims);
+    g += fmt::format("        <Geometry GeometryType=\"{}\">\n", geo);
+    for (const auto& c : coords) g += c;
+    g += "        </Geometry>\n";
+    for (const auto& f : fields)
+      g += fmt::format(
+          "        <Attribute Name=\"{0}\" AttributeType=\"Scalar\" Center=\"Cell\">\n"
+          "          <DataItem Dimensions=\"{1}\" NumberType=\"Float\" Precision=\"8\" "
+          "Format=\"HDF\">{2}:{3}/{0}</DataItem>\n"
+          "        </Attribute>\n",
+          xml_escape(f), cell_dims, xml_escape(h5), group);
+    return g + "      </Grid>\n";
+  };
+
+  std::string body;
+  if (!snapshots.empty()) {
+    body += "    <Grid Name=\"snapshots\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
+    for (const auto& s : snapshots)
+      body += grid(s.group.substr(s.group.rfind('/') + 1), s.group, s.fields, &s.time);
+    body += "    </Grid>\n";
+  } else {
+    body += grid("fields", "/fields", loose_fields, nullptr);
+  }
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n"
+        << "<Xdmf Version=\"3.0\">\n  <Domain>\n"
+        << body << "  </Domain>\n</Xdmf>\n";
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  fs::rename(tmp, xmf);
+}
+
+/// Rebuild snapshot list and series from a file being resumed (collective reads).
+void H5Output::Impl::load_existing() {
+  const hid_t f = file.get();
+  if (link_exists(f, "snapshots")) {
+    H5Handle g(ok(H5Gopen2(f, "snapshots", H5P_DEFAULT), partial, "open /snapshots"), H5Gclose);
+    for (const auto& name : link_names(g.get(), partial, "/snapshots")) {
+      H5Handle sg(
+          ok(H5Gopen2(g.get(), name.c_str(), H5P_DEFAULT), partial, "open snapshot " + name),
+          H5Gclose);
+      Snapshot s;
+      s.group = "/snapshots/" + name;
+      s.time = read_attr_double(sg.get(), partial, s.group, "time");
+      s.step = read_attr_long(sg.get(), partial, s.group, "step");
+      s.fields = link_names(sg.get(), partial, s.group);
+      next_snapshot = std::max(next_snapshot, std::strtol(name.c_str(), nullptr, 10) + 1);
+      snapshots.push_back(std::move(s));
+    }
+  }
+  if (link_exists(f, "timeseries")) {
+    H5Handle g(ok(H5Gopen2(f, "timeseries", H5P_DEFAULT), partial, "open /timeseries"), H5Gclose);
+    for (const auto& name : link_names(g.get(), partial, "/timeseries")) {
+      const std::string where = "/timeseries/" + name;
+      H5Handle d = open_dataset(g.get(), partial, name);
+      auto values = read_all_doubles(d.get(), partial, where);
+      std::string unit = read_attr_string(d.get(), partial, where, "units");
+      if (name == "time") {
+        times = std::move(values);
+        time_unit = unit;
+      } else {
+        series[name] = Series{unit, std::move(values)};
+      }
+    }
+    for (auto& [name, s] : series)
+      if (s.values.size() != times.size())
+        io_fail(partial, fmt::format("/timeseries/{} has {} rows but /timeseries/time has {}", name,
+                                     s.values.size(), times.size()));
+  }
+  if (link_exists(f, "fields")) {
+    H5Handle g(ok(H5Gopen2(f, "fields", H5P_DEFAULT), partial, "open /fields"), H5Gclose);
+    loose_fields = link_names(g.get(), partial, "/fields");
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+H5Output::H5Output(std::unique_ptr<Impl> impl, std::string path)
+    : impl_(std::move(impl)), path_(std::move(path)) {}
+
+std::unique_ptr<H5Output::Impl> H5Output::Impl::create(const Mesh& mesh, const std::string& path) {
+  auto im = std::make_unique<H5Output::Impl>();
+  im->comm = mesh.comm();
+  im->rank = comm_rank(im->comm);
+  im->dim = mesh.dim();
+  for (int a = 0; a < 3; ++a) {
+    im->cells[a] = mesh.cells(a);
+    im->extent[a] = a < mesh.dim() ? mesh.axis(a).length() : 1.0;
+  }
+  im->partial = path + ".partial";
+  return im;
+}
+
+H5Output::H5Output(const Mesh& mesh, const std::string& path, const std::string& config_toml,
+                   const std::string& units_system, const std::string& length_unit)
+    : impl_(Impl::create(mesh, path)), path_(path) {
+  Impl& im = *impl_;
+  const std::string& file = im.partial;
+  im.time_unit = units_system == "SI" ? "s" : "tau";
+  {
+    H5Handle fapl = file_access(im.comm, file);
+    QuietHdf5 quiet;
+    const hid_t id = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+    if (id < 0) io_fail(file, "cannot create file");
+    im.file = H5Handle(id, H5Fclose);
+  }
+  const hid_t f = im.file.get();
+  const std::string created = bcast_string(im.comm, iso_time_utc());
+  write_attr(f, file, "version", std::string(kVersion));
+  write_attr(f, file, "git", std::string(kGitDescribe));
+  write_attr(f, file, "created", created);
+  write_attr(f, file, "units_system", units_system);
+
+  // Rank 0's text: the dataset's type size must agree on every rank.
+  const std::string config = bcast_string(im.comm, config_toml);
+  {
+    H5Handle t = string_type(file, config.size());
+    H5Handle space(ok(H5Screate(H5S_SCALAR), file, "H5Screate"), H5Sclose);
+    H5Handle d(
+        ok(H5Dcreate2(f, "config", t.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+           file, "cannot create /config"),
+        H5Dclose);
+    write_attr(d.get(), file, "units", std::string());
+    const std::string buf = config.empty() ? std::string(1, '\0') : config;
+    write_replicated(d.get(), file, "/config", t.get(), buf.data(), im.comm);
+  }
+
+  H5Handle g = make_group(f, file, "mesh");
+  const char* names[3] = {"x", "y", "z"};
+  for (int a = 0; a < mesh.dim(); ++a) {
+    const auto& nodes = mesh.axis(a).nodes;
+    const hsize_t n = nodes.size();
+    H5Handle space(ok(H5Screate_simple(1, &n, nullptr), file, "H5Screate_simple"), H5Sclose);
+    H5Handle d(ok(H5Dcreate2(g.get(), names[a], H5T_NATIVE_DOUBLE, space.get(), H5P_DEFAULT,
+                             H5P_DEFAULT, H5P_DEFAULT),
+                  file, fmt::format("cannot create /mesh/{}", names[a])),
+               H5Dclose);
+    write_attr(d.get(), file, "units", length_unit);
+    write_attr(d.get(), file, "periodic", static_cast<long>(mesh.axis(a).periodic));
+    write_replicated(d.get(), file, fmt::format("/mesh/{}", names[a]), H5T_NATIVE_DOUBLE,
+                     nodes.data(), im.comm);
+  }
+  write_attr(g.get(), file, "dim", static_cast<long>(mesh.dim()));
+  ok(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "H5Fflush");
+}
+
+std::unique_ptr<H5Output> H5Output::resume(const Mesh& mesh, const std::string& path) {
+  auto im = Impl::create(mesh, path);
+  const std::string partial = im->partial;
+  rank0_fs(im->comm, partial, "cannot resume", [&] {
+    if (fs::exists(partial)) return;
+    if (!fs::exists(path))
+      throw std::runtime_error(fmt::format("neither {} nor {} exists", partial, path));
+    fs::rename(path, partial);
+  });
+  im->file = open_file(im->comm, partial, H5F_ACC_RDWR);
+  const hid_t f = im->file.get();
+  const char* names[3] = {"x", "y", "z"};
+  for (int a = 0; a < mesh.dim(); ++a) {
+    const std::string ds = fmt::format("/mesh/{}", names[a]);
+    H5Handle d = open_dataset(f, partial, ds);
+    const auto shape = dataset_shape(d.get(), partial, ds);
+    if (shape.size() != 1 || shape[0] != static_cast<hsize_t>(mesh.cells(a) + 1))
+      io_fail(partial, fmt::format("{} has shape {}, the mesh has {} nodes on this axis", ds,
+                                   shape_text(shape), mesh.cells(a) + 1));
+  }
+  if (mesh.dim() < 3 && link_exists(f, fmt::format("/mesh/{}", names[mesh.dim()])))
+    io_fail(partial, fmt::format("file has a mesh of more than {} dimensions", mesh.dim()));
+  const std::string us = read_attr_string(f, partial, "/", "units_system");
+  im->time_unit = us == "SI" ? "s" : "tau";
+  im->load_existing();
+  return std::unique_ptr<H5Output>(new H5Output(std::move(im), path));
+}
+
+H5Output::~H5Output() {
+  if (!impl_) return;
+  Impl& im = *impl_;
+  if (im.committed) return;
+  im.snapshot.close();
+  im.file.close();
+  if (keep_partial_) return;
+  // Every rank must have closed the file before it disappears.
+  MPI_Barrier(im.comm);
+  if (im.rank == 0) {
+    std::error_code ec;
+    fs::remove(im.partial, ec);
+  }
+  // ...and no rank may return while the file is still visible.
+  MPI_Barrier(im.comm);
+}
+
+void H5Output::set_time_unit(const std::string& unit) { impl_->time_unit = unit; }
+
+void H5Output::begin_snapshot(double time, long step) {
+  Impl& im = *impl_;
+  im.require_open();
+  if (im.snapshot.valid()) io_fail(im.partial, "begin_snapshot while a snapshot is open");
+  H5Handle root = make_group(im.file.get(), im.partial, "snapshots");
+  const std::string name = fmt::format("{:06d}", im.next_snapshot);
+  im.snapshot =
+      H5Handle(ok(H5Gcreate2(root.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                  im.partial, "cannot create /snapshots/" + name),
+               H5Gclose);
+  write_attr(im.snapshot.get(), im.partial, "time", time);
+  write_attr(im.snapshot.get(), im.partial, "step", step);
+  im.snapshots.push_back({"/snapshots/" + name, time, step, {}});
+  ++im.next_snapshot;
+}
+
+void H5Output::end_snapshot() {
+  Impl& im = *impl_;
+  im.require_open();
+  if (!im.snapshot.valid()) io_fail(im.partial, "end_snapshot without begin_snapshot");
+  im.snapshot.close();
+  ok(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), im.partial, "H5Fflush");
+}
+
+void H5Output::write_field(const std::string& name, Vec v, int component, const std::string& unit) {
+  Impl& im = *impl_;
+  im.require_open();
+  check_name(name, "field", false);
+  const Box b = box_of(v);
+  const std::string group = im.snapshot.valid() ? im.snapshots.back().group : "/fields";
+  const std::string where = group + "/" + name;
+  if (b.dim != im.dim || b.global[2] != static_cast<hsize_t>(im.cells[0]) ||
+      b.global[1] != static_cast<hsize_t>(im.cells[1]) ||
+      b.global[0] != static_cast<hsize_t>(im.cells[2]))
+    io_fail(im.partial, fmt::format("{}: vector layout {}D {} does not match the mesh", where,
+                                    b.dim, shape_text(field_shape(b))));
+  if (component < 0 || component >= b.dof)
+    io_fail(im.partial,
+            fmt::format("{}: component {} out of range (dof {})", where, component, b.dof));
+
+  H5Handle loose;
+  hid_t g = im.snapshot.get();
+  if (!im.snapshot.valid()) {
+    loose = make_group(im.file.get(), im.partial, "fields");
+    g = loose.get();
+  }
+  const auto shape = field_shape(b);
+  H5Handle d;
+  if (link_exists(g, name)) {
+    d = open_dataset(g, im.partial, name);
+    if (dataset_shape(d.get(), im.partial, where) != shape)
+      io_fail(im.partial, fmt::format("{} exists with another shape", where));
+    write_attr(d.get(), im.partial, "units", unit);
+  } else {
+    H5Handle space(ok(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
+                      im.partial, "H5Screate_simple"),
+                   H5Sclose);
+    H5Handle dcpl(ok(H5Pcreate(H5P_DATASET_CREATE), im.partial, "H5Pcreate"), H5Pclose);
+    // Every element is written right away; skip the fill pass.
+    H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
+    d = H5Handle(ok(H5Dcreate2(g, name.c_str(), H5T_NATIVE_DOUBLE, space.get(), H5P_DEFAULT,
+                               dcpl.get(), H5P_DEFAULT),
+                    im.partial, "cannot create " + where),
+                 H5Dclose);
+    write_attr(d.get(), im.partial, "units", unit);
+    if (im.snapshot.valid())
+      im.snapshots.back().fields.push_back(name);
+    else
+      im.loose_fields.push_back(name);
+  }
+
+  std::vector<double> buf(b.owned());
+  const PetscScalar* a = nullptr;
+  TD_PETSC(VecGetArrayRead(v, &a));
+  for (std::size_t i = 0; i < buf.size(); ++i) buf[i] = a[i * b.dof + component];
+  TD_PETSC(VecRestoreArrayRead(v, &a));
+  auto [fspace, mspace] = box_spaces(d.get(), b, 0, im.partial);
+  H5Handle xfer = collective_xfer(im.partial);
+  const double dummy = 0;
+  ok(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(),
+              buf.empty() ? &dummy : buf.data()),
+     im.partial, "cannot write " + where);
+}
+
+void H5Output::append_time(double t) {
+  Impl& im = *impl_;
+  im.times.push_back(t);
+  for (auto& [name, s] : im.series)
+    s.values.resize(im.times.size(), std::numeric_limits<double>::quiet_NaN());
+}
+
+void H5Output::append_series(const std::string& name, double value, const std::string& unit) {
+  Impl& im = *impl_;
+  check_name(name, "time series", true);
+  if (im.times.empty())
+    throw Error(fmt::format("H5Output: append_series('{}') before append_time()", name));
+  auto& s = im.series[name];
+  if (s.unit.empty()) s.unit = unit;
+  s.values.resize(im.times.size(), std::numeric_limits<double>::quiet_NaN());
+  s.values.back() = value;
+}
+
+void H5Output::write_checkpoint(Vec state, double time, long step) {
+  Impl& im = *impl_;
+  im.require_open();
+  const Box b = box_of(state);
+  std::vector<hsize_t> shape = field_shape(b);
+  shape.push_back(static_cast<hsize_t>(b.dof));
+  H5Handle g = make_group(im.file.get(), im.partial, "checkpoint");
+  H5Handle d;
+  if (link_exists(g.get(), "state")) {
+    d = open_dataset(g.get(), im.partial, "/checkpoint/state");
+    if (dataset_shape(d.get(), im.partial, "/checkpoint/state") != shape) {
+      d.close();
+      ok(H5Ldelete(g.get(), "state", H5P_DEFAULT), im.partial, "cannot replace /checkpoint/state");
+    }
+  }
+  if (!d.valid()) {
+    H5Handle space(ok(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
+                      im.partial, "H5Screate_simple"),
+                   H5Sclose);
+    H5Handle dcpl(ok(H5Pcreate(H5P_DATASET_CREATE), im.partial, "H5Pcreate"), H5Pclose);
+    H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
+    d = H5Handle(ok(H5Dcreate2(g.get(), "state", H5T_NATIVE_DOUBLE, space.get(), H5P_DEFAULT,
+                               dcpl.get(), H5P_DEFAULT),
+                    im.partial, "cannot create /checkpoint/state"),
+                 H5Dclose);
+    write_attr(d.get(), im.partial, "units", std::string("case units (see /config)"));
+  }
+  // The owned part of a DMDA global vector is exactly the (z, y, x, dof) box: no copy.
+  const PetscScalar* a = nullptr;
+  TD_PETSC(VecGetArrayRead(state, &a));
+  auto [fspace, mspace] = box_spaces(d.get(), b, static_cast<hsize_t>(b.dof), im.partial);
+  H5Handle xfer = collective_xfer(im.partial);
+  const herr_t st = H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), a);
+  TD_PETSC(VecRestoreArrayRead(state, &a));
+  ok(st, im.partial, "cannot write /checkpoint/state");
+  // time/step last, so a state without them is recognisably incomplete.
+  write_attr(d.get(), im.partial, "time", time);
+  write_attr(d.get(), im.partial, "step", step);
+  im.flush_series();
+  ok(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), im.partial, "H5Fflush");
+}
+
+std::pair<double, long> H5Output::read_checkpoint(MPI_Comm comm, const std::string& path,
+                                                  Vec state) {
+  const std::string ds = "/checkpoint/state";
+  H5Handle f = open_file(comm, path, H5F_ACC_RDONLY);
+  H5Handle d = open_dataset(f.get(), path, ds);
+  const Box b = box_of(state);
+  std::vector<hsize_t> want = field_shape(b);
+  want.push_back(static_cast<hsize_t>(b.dof));
+  const auto have = dataset_shape(d.get(), path, ds);
+  if (have != want)
+    io_fail(path, fmt::format("{} has shape {} but the state vector needs {} (nz, ny, nx, dof)", ds,
+                              shape_text(have), shape_text(want)));
+  const double time = read_attr_double(d.get(), path, ds, "time");
+  const long step = read_attr_long(d.get(), path, ds, "step");
+  PetscScalar* a = nullptr;
+  TD_PETSC(VecGetArray(state, &a));
+  auto [fspace, mspace] = box_spaces(d.get(), b, static_cast<hsize_t>(b.dof), path);
+  H5Handle xfer = collective_xfer(path);
+  const herr_t st = H5Dread(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), a);
+  TD_PETSC(VecRestoreArray(state, &a));
+  ok(st, path, "cannot read " + ds);
+  return {time, step};
+}
+
+void H5Output::read_field(MPI_Comm comm, const std::string& path, const std::string& dataset, Vec v,
+                          int component) {
+  H5Handle f = open_file(comm, path, H5F_ACC_RDONLY);
+  H5Handle d = open_dataset(f.get(), path, dataset);
+  const Box b = box_of(v);
+  if (component < 0 || component >= b.dof)
+    io_fail(path, fmt::format("{}: component {} out of range (dof {})", dataset, component, b.dof));
+  const auto want = field_shape(b);
+  const auto have = dataset_shape(d.get(), path, dataset);
+  if (have != want)
+    io_fail(path, fmt::format("{} has shape {} but the vector needs {}", dataset, shape_text(have),
+                              shape_text(want)));
+  std::vector<double> buf(b.owned());
+  auto [fspace, mspace] = box_spaces(d.get(), b, 0, path);
+  H5Handle xfer = collective_xfer(path);
+  double dummy = 0;
+  ok(H5Dread(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(),
+             buf.empty() ? &dummy : buf.data()),
+     path, "cannot read " + dataset);
+  PetscScalar* a = nullptr;
+  TD_PETSC(VecGetArray(v, &a));
+  for (std::size_t i = 0; i < buf.size(); ++i) a[i * b.dof + component] = buf[i];
+  TD_PETSC(VecRestoreArray(v, &a));
+}
+
+void H5Output::commit() {
+  Impl& im = *impl_;
+  if (im.committed) return;
+  im.require_open();
+  im.snapshot.close();
+  im.flush_series();
+  if (im.file.close() < 0) io_fail(im.partial, "cannot close file");
+  // The data are complete now: should the rename fail, the .partial must survive.
+  keep_partial_ = true;
+  MPI_Barrier(im.comm);
+  rank0_fs(im.comm, path_, "cannot commit", [&] {
+    im.write_xdmf(path_);
+    fs::rename(im.partial, path_);
+  });
+  im.committed = true;
+}
+
+}  // namespace td
