@@ -44,7 +44,6 @@ int main(int argc, char** argv) {
       Vec c = sys.create_state();
       sys.initial_state(c);
       SteadyOptions opt;
-      opt.ksp_rtol = 1e-10;
       MPI_Barrier(PETSC_COMM_WORLD);
       const auto res = solve_steady(sys, c, opt);
       // error against the exact profile

@@ -1,5 +1,6 @@
 /// @file cmd_dispatch.cpp  The command-line entry point, in the library so that linking the
 /// executable pulls in every registered subcommand.
+#include <cctype>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -17,7 +18,7 @@ namespace {
 /// PETSc options (single dash, several letters: -snes_monitor, -pc_type hypre) go last on the
 /// command line; everything from the first one on is left to PETSc alone.
 bool is_petsc_option(const std::string& a) {
-  return a.size() > 2 && a[0] == '-' && a[1] != '-';
+  return a.size() > 2 && a[0] == '-' && std::isalpha(static_cast<unsigned char>(a[1]));
 }
 
 }  // namespace

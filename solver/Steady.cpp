@@ -101,6 +101,8 @@ SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt) {
   PC pc;
   TD_PETSC(SNESGetKSP(h.snes, &ksp));
   TD_PETSC(KSPSetType(ksp, KSPGMRES));
+  // right preconditioning: the Krylov tolerance then applies to the true residual
+  TD_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
   TD_PETSC(KSPSetTolerances(ksp, opt.ksp_rtol, 1e-50, PETSC_DEFAULT, 2000));
   TD_PETSC(KSPGetPC(ksp, &pc));
 #if defined(PETSC_HAVE_HYPRE)

@@ -64,7 +64,7 @@ def main(path, png):
     if ok.sum() > 1:
         slope, icpt = np.polyfit(Tprof[ok], np.log(prof[ok]), 1)
         axes[1].plot(Tprof[ok], slope * Tprof[ok] + icpt, "-", lw=1,
-                     label=f"fit: d ln c/dT = {slope:.6g} 1/{tunit}")
+                     label=f"fit: d ln c/dT = {slope:.6g} 1/({tunit})" if "/" in tunit else f"fit: d ln c/dT = {slope:.6g} 1/{tunit}")
     axes[1].set_xlabel(f"T [{tunit}]")
     axes[1].set_ylabel(f"ln c_{s0}")
     axes[1].legend()

@@ -2,11 +2,11 @@
 // status, and no result file left behind.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "tests/support/run_cli.h"
 
 namespace fs = std::filesystem;
 
@@ -35,10 +35,7 @@ value = 2.0
 value = 1.0
 )";
 
-struct Result {
-  int status;
-  std::string output;
-};
+using Result = td::test::CliResult;
 
 /// Write @p text as case.toml in a fresh directory, run `thermodrift run` there.
 Result run_case(const std::string& text, const std::string& name, const std::string& extra = "") {
@@ -46,13 +43,7 @@ Result run_case(const std::string& text, const std::string& name, const std::str
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "case.toml") << text;
-  const std::string cmd = "cd " + dir.string() + " && " + TD_BINARY + " run case.toml -q " +
-                          extra + " 2>&1";
-  Result r{0, ""};
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 512> buf{};
-  while (fgets(buf.data(), buf.size(), p)) r.output += buf.data();
-  r.status = pclose(p);
+  Result r = td::test::run_cli("run case.toml -q " + extra, dir.string());
   // no result file (final or partial) may remain after a failure
   for (const auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".h5" || e.path().extension() == ".partial")
