@@ -55,6 +55,7 @@ enum class Kind {
   specific_heat,          ///< J/(kg K)
   mass_transfer_coefficient,  ///< m/s (Robin boundary coefficient)
   particle_flux,          ///< 1/(m^2 s)
+  entropy,                ///< J/K (free energies G = H - T S of internal states)
 };
 
 /// Dimension of a kind.

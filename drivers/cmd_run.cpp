@@ -84,8 +84,8 @@ class Run : public Command {
       append_totals(out, *cs, c, 0.0);
       out.commit();
       if (rank == 0)
-        fmt::print("steady state: {} Newton, {} Krylov iterations, ||R|| = {:.3e}, {:.3f} s\n",
-                   res.newton_iterations, res.krylov_iterations, res.residual_norm, res.seconds);
+        fmt::print("steady state: {} pseudo-time steps, {} Newton, {} Krylov iterations, "
+                   "||R|| = {:.3e}, {:.3f} s\n", res.ptc_steps, res.newton_iterations, res.krylov_iterations, res.residual_norm, res.seconds);
     } else {
       code = run_transient(*cs, c, comm, rank);
     }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/Error.h"
 #include "mesh/Mesh.h"
 
 namespace td {
@@ -27,6 +28,9 @@ const ParamSpec kIcCenter{"gaussian_center", T::RealArray, "[0.0, 0.0, 0.0]", K:
                           Range::any(), {}, "centre of the Gaussian"};
 const ParamSpec kIcWidth{"gaussian_width", T::Real, "1.0", K::length, Range::positive(), {},
                          "standard deviation of the Gaussian"};
+const ParamSpec kComposition{"composition", T::String, "\"\"", K::dimensionless, Range::any(),
+                             {}, "elementary content, e.g. \"2 A\" for a dimer (default: 1 of "
+                             "itself)"};
 const char* const kFaces[6] = {"xlo", "xhi", "ylo", "yhi", "zlo", "zhi"};
 }  // namespace
 
@@ -36,23 +40,45 @@ bool Species::closed() const {
   return true;
 }
 
-Species Species::from_input(InputSection& s, const Mesh& mesh) {
+int Species::count_components(InputSection& s) {
+  const auto states = s.sections("states");
+  return states.empty() ? 1 : static_cast<int>(states.size());
+}
+
+SpeciesInput Species::from_input(InputSection& s, const Mesh& mesh, int first, double Tlo,
+                                 double Thi) {
   Species sp;
   sp.name = s.string(kName);
-  if (sp.name.empty() || sp.name.find_first_of(" /.[]") != std::string::npos)
-    s.fail("name", fmt::format("species name '{}' must be non-empty without spaces, '/', '.', "
-                               "or brackets", sp.name));
+  if (sp.name.empty() || sp.name.find_first_of(" /.[]+<=>") != std::string::npos)
+    s.fail("name", fmt::format("species name '{}' must be non-empty without spaces or any of "
+                               "/.[]+<=>", sp.name));
+  sp.group = sp.name;
   sp.alpha = s.real(kAlpha);
   {
+    const std::string comp = s.string(kComposition);
+    try {
+      sp.composition = comp.empty() ? Composition{{sp.name, 1}} : parse_composition(comp);
+    } catch (const Error& e) {
+      s.fail("composition", e.what());
+    }
+  }
+  const bool multi = !s.sections("states").empty();
+  if (multi) {
+    for (const char* k : {"diffusivity", "soret"})
+      if (s.has(k))
+        s.fail(k, fmt::format("species '{}' has [[species.states]]: give {} per state",
+                              sp.name, k));
+  } else {
+    if (s.has("transitions")) s.fail("transitions", "transitions need [[species.states]]");
     InputSection d = s.section("diffusivity");
     sp.D = make_temperature_law(d, K::diffusivity);
-  }
-  if (s.has("soret")) {
-    InputSection st = s.section("soret");
-    sp.S_T = make_temperature_law(st, K::inverse_temperature);
-  } else {
-    sp.S_T = constant_law(0.0);
-    s.section("soret", true);
+    if (s.has("soret")) {
+      InputSection st = s.section("soret");
+      sp.S_T = make_temperature_law(st, K::inverse_temperature);
+    } else {
+      sp.S_T = constant_law(0.0);
+      s.section("soret", true);
+    }
   }
   {
     InputSection ic = s.section("initial", true);
@@ -91,8 +117,24 @@ Species Species::from_input(InputSection& s, const Mesh& mesh) {
     fs.finish();
   }
   b.finish();
+  SpeciesInput out;
+  if (!multi) {
+    out.components.push_back(std::move(sp));
+  } else {
+    auto st = std::make_shared<StateSet>(read_states(s, sp.name, s.units().kB()));
+    out.transitions = read_transitions(s, *st, first, Tlo, Thi);
+    for (int i = 0; i < st->size(); ++i) {
+      Species c = sp;
+      c.name = st->names[i];
+      c.D = st->D[i];
+      c.S_T = st->S_T[i];
+      c.states = st;
+      c.state = i;
+      out.components.push_back(std::move(c));
+    }
+  }
   s.finish();
-  return sp;
+  return out;
 }
 
 }  // namespace td

@@ -11,6 +11,8 @@
 #include <string>
 
 #include "core/Input.h"
+#include "models/MultiState.h"
+#include "models/Reactions.h"
 #include "models/TemperatureField.h"
 #include "models/TemperatureLaw.h"
 
@@ -40,8 +42,16 @@ struct InitialCondition {
   }
 };
 
+struct SpeciesInput;
+
+/// One transported component: a plain species, or one internal state of a multi-state
+/// species (then `states` describes all states of that species and `state` is its index).
 struct Species {
   std::string name;
+  std::string group;                          ///< the species this component belongs to
+  std::shared_ptr<const StateSet> states;     ///< internal states of the group, or null
+  int state = -1;                             ///< index in states
+  Composition composition;                    ///< elementary content (mass balance checks)
   std::shared_ptr<const TemperatureLaw> D;    ///< diffusivity, length^2/time
   std::shared_ptr<const TemperatureLaw> S_T;  ///< Soret coefficient, 1/temperature
   double alpha = 0.0;                         ///< weight of the grad D drift
@@ -58,9 +68,23 @@ struct Species {
   /// total amount is conserved and the steady state needs it as a constraint.
   bool closed() const;
 
+  /// Share of the group's amount this component holds at local equilibrium (1 for a plain
+  /// species). Initial and boundary values of a multi-state species are totals split so.
+  double fraction(double T) const { return states ? states->population(state, T) : 1.0; }
+
+  /// Number of components a [[species]] table defines (its states, or 1).
+  static int count_components(InputSection& s);
   /// Read one [[species]] table; @p mesh gives dimension and periodic axes for checking
-  /// the boundary conditions.
-  static Species from_input(InputSection& s, const Mesh& mesh);
+  /// the boundary conditions; @p first is the component index of its first state;
+  /// [Tlo, Thi] the case's temperature range (rate checks); @p kB of the case's units.
+  static SpeciesInput from_input(InputSection& s, const Mesh& mesh, int first, double Tlo,
+                                 double Thi);
+};
+
+/// What one [[species]] table defines: its components and the transitions among them.
+struct SpeciesInput {
+  std::vector<Species> components;
+  std::vector<Reaction> transitions;
 };
 
 }  // namespace td

@@ -39,7 +39,7 @@ ParamSpec value_spec(const char* key, K kind, Range range, const char* doc) {
 
 Range range_for(K kind) {
   // Diffusivities must be positive; Soret coefficients take either sign.
-  return kind == K::diffusivity ? Range::positive() : Range::any();
+  return kind == K::diffusivity || kind == K::frequency ? Range::positive() : Range::any();
 }
 
 /// f(T) = value.
@@ -221,6 +221,10 @@ std::unique_ptr<TemperatureLaw> make_temperature_law(InputSection& s, units::Kin
 std::unique_ptr<TemperatureLaw> constant_law(double value) {
   return std::make_unique<Constant>(value);
 }
+std::unique_ptr<TemperatureLaw> einstein_law(double kB, double friction) {
+  return std::make_unique<Einstein>(kB, friction);
+}
+
 std::unique_ptr<TemperatureLaw> arrhenius_law(double f0, double Ea, double kB) {
   return std::make_unique<Arrhenius>(f0, Ea, kB);
 }

@@ -31,6 +31,8 @@ std::unique_ptr<TemperatureLaw> make_temperature_law(InputSection& s, units::Kin
 
 /// A constant law (used programmatically, e.g. in tests).
 std::unique_ptr<TemperatureLaw> constant_law(double value);
+/// D = kB T / friction (Einstein).
+std::unique_ptr<TemperatureLaw> einstein_law(double kB, double friction);
 /// f0 exp(-Ea / (kB T)).
 std::unique_ptr<TemperatureLaw> arrhenius_law(double f0, double Ea, double kB);
 

@@ -51,6 +51,29 @@ const ParamSpec kVerbose{"verbose", T::Bool, "false", K::dimensionless, Range::a
                          "print Newton residuals"};
 }  // namespace
 
+std::pair<double, double> temperature_range(const Mesh& mesh, const TemperatureField& T) {
+  double lo = 1e300, hi = -1e300;
+  const auto st = mesh.start(), ct = mesh.count();
+  // cell centres and the nodes bounding the owned cells
+  for (int k = st[2]; k <= st[2] + ct[2] - (mesh.dim() < 3 ? 1 : 0); ++k)
+    for (int j = st[1]; j <= st[1] + ct[1] - (mesh.dim() < 2 ? 1 : 0); ++j)
+      for (int i = st[0]; i <= st[0] + ct[0]; ++i)
+        for (int centre = 0; centre < 2; ++centre) {
+          Point x{};
+          for (int a = 0; a < mesh.dim(); ++a) {
+            const int idx = a == 0 ? i : a == 1 ? j : k;
+            const Axis& ax = mesh.axis(a);
+            x[a] = centre && idx < ax.cells() ? ax.center(idx) : ax.nodes[std::min(idx, ax.cells())];
+          }
+          const double t = T.T(x);
+          lo = std::min(lo, t);
+          hi = std::max(hi, t);
+        }
+  MPI_Allreduce(MPI_IN_PLACE, &lo, 1, MPI_DOUBLE, MPI_MIN, mesh.comm());
+  MPI_Allreduce(MPI_IN_PLACE, &hi, 1, MPI_DOUBLE, MPI_MAX, mesh.comm());
+  return {lo, hi};
+}
+
 units::UnitSystem read_units(InputSection& root) {
   root.set_units(units::UnitSystem::si());
   InputSection u = root.section("units", true);
@@ -91,25 +114,41 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
   auto c = std::unique_ptr<Case>(new Case());
   c->units_ = read_units(root);
 
-  // species first: their count is the number of fields per cell of the mesh
+  // species first: their states are the fields per cell of the mesh
   auto species_tables = root.sections("species");
   if (species_tables.empty()) root.fail("species", "at least one [[species]] table is required");
+  int ncomp = 0;
+  for (auto& s : species_tables) ncomp += Species::count_components(s);
   {
     InputSection m = root.section("mesh");
-    c->mesh_ = Mesh::from_input(comm, m, static_cast<int>(species_tables.size()));
+    c->mesh_ = Mesh::from_input(comm, m, ncomp);
   }
   {
     InputSection t = root.section("temperature");
     c->T_ = make_temperature_field(t, *c->mesh_);
   }
-  std::vector<Species> species;
+  const auto [Tlo, Thi] = temperature_range(*c->mesh_, *c->T_);
+  std::vector<Species> comps;
+  std::vector<Reaction> reactions;
+  std::vector<std::string> names;
+  std::vector<Composition> compositions;
   for (auto& s : species_tables) {
-    species.push_back(Species::from_input(s, *c->mesh_));
-    for (std::size_t k = 0; k + 1 < species.size(); ++k)
-      if (species[k].name == species.back().name)
-        s.fail("name", fmt::format("species name '{}' is used twice", species.back().name));
+    auto in = Species::from_input(s, *c->mesh_, static_cast<int>(comps.size()), Tlo, Thi);
+    for (auto& sp : in.components) {
+      for (std::size_t k = 0; k < comps.size(); ++k)
+        if (comps[k].name == sp.name || comps[k].group == sp.name || comps[k].name == sp.group)
+          s.fail("name", fmt::format("name '{}' is used twice among species and states",
+                                     comps[k].name == sp.name ? sp.name : sp.group));
+      names.push_back(sp.name);
+      compositions.push_back(sp.composition);
+      comps.push_back(std::move(sp));
+    }
+    for (auto& r : in.transitions) reactions.push_back(std::move(r));
   }
-  c->sys_ = std::make_unique<FVSystem>(*c->mesh_, c->T_, std::move(species));
+  for (auto& rt : root.sections("reactions"))
+    reactions.push_back(read_reaction(rt, names, compositions, c->units_.kB(), Tlo, Thi));
+  c->sys_ = std::make_unique<FVSystem>(*c->mesh_, c->T_, std::move(comps));
+  c->sys_->set_reactions(std::make_shared<ReactionNetwork>(names, std::move(reactions)));
 
   RunSettings& r = c->run_;
   InputSection sv = root.section("solver", true);

@@ -36,6 +36,8 @@ class Case {
   const units::UnitSystem& units() const { return units_; }
   Mesh& mesh() { return *mesh_; }
   FVSystem& system() { return *sys_; }
+  /// The prescribed temperature field.
+  const TemperatureField& temperature() const { return *T_; }
   RunSettings& run() { return run_; }
   /// The full resolved configuration (defaults included) as TOML.
   std::string config_toml() const { return config_; }
@@ -49,6 +51,9 @@ class Case {
   RunSettings run_;
   std::string config_;
 };
+
+/// Lowest and highest temperature of @p T over the cell centres and nodes of @p mesh.
+std::pair<double, double> temperature_range(const Mesh& mesh, const TemperatureField& T);
 
 /// Unit-system section reader, shared by every driver that reads an input file:
 /// [units] system = "SI" | "LJ", lj = preset or "custom" with sigma, epsilon, mass.

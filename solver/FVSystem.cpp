@@ -1,6 +1,7 @@
 #include "solver/FVSystem.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -9,6 +10,9 @@
 namespace td {
 
 namespace {
+
+// Components per cell handled by the stack buffers of the residual's reaction term.
+constexpr int kMaxReacting = 64;
 
 /// Index helper for raw DMDA arrays (owned or ghosted box), one code path for 1D/2D/3D.
 struct Box {
@@ -80,6 +84,13 @@ class OwnedView {
   Box box_;
   PetscScalar* data_ = nullptr;
 };
+
+/// Linear index of an owned cell (reaction constants are stored per owned cell).
+std::size_t owned_index(const Mesh& mesh, const std::array<int, 3>& idx) {
+  const auto st = mesh.start(), ct = mesh.count();
+  return (static_cast<std::size_t>(idx[2] - st[2]) * ct[1] + (idx[1] - st[1])) * ct[0] +
+         (idx[0] - st[0]);
+}
 
 std::array<int, 3> shifted(std::array<int, 3> idx, int a, int d) {
   idx[a] += d;
@@ -187,13 +198,14 @@ kernels::FaceCoef FVSystem::face_coef(int a, const std::array<int, 3>& idx_in, i
   const kernels::FaceCoef half = kernels::sg_face(area * sp.D->value(Tm) / h, sp.dpsi(TP, TQ));
   if (!is_boundary_face(a, m)) return half;
   const Boundary& bc = sp.bc[2 * a + (m == 0 ? 0 : 1)];
+  // a multi-state species' boundary value is its total, split at local equilibrium
+  const double cb = bc.value * sp.fraction(m == 0 ? TP : TQ);
   switch (bc.type) {
     case Boundary::Type::dirichlet:
-      return m == 0 ? kernels::dirichlet_lower(half, bc.value)
-                    : kernels::dirichlet_upper(half, bc.value);
+      return m == 0 ? kernels::dirichlet_lower(half, cb) : kernels::dirichlet_upper(half, cb);
     case Boundary::Type::robin:
-      return m == 0 ? kernels::robin_lower(half, bc.coefficient * area, bc.value)
-                    : kernels::robin_upper(half, bc.coefficient * area, bc.value);
+      return m == 0 ? kernels::robin_lower(half, bc.coefficient * area, cb)
+                    : kernels::robin_upper(half, bc.coefficient * area, cb);
     default:
       return {};
   }
@@ -225,7 +237,9 @@ void FVSystem::initial_state(Vec c) const {
   OwnedView C(mesh_.dm(), c);
   for_owned(mesh_, [&](const std::array<int, 3>& idx) {
     const Point x = mesh_.center(idx[0], idx[1], idx[2]);
-    for (int s = 0; s < ns; ++s) C(idx, ns, s) = species_[s].initial(x, mesh_.dim());
+    const double T = T_->T(x);
+    for (int s = 0; s < ns; ++s)
+      C(idx, ns, s) = species_[s].initial(x, mesh_.dim()) * species_[s].fraction(T);
   });
 }
 
@@ -247,6 +261,14 @@ void FVSystem::residual(Vec c, Vec R) const {
       }
       out(idx, ns, s) = r;
     }
+    if (rx_) {
+      // -V w(c): production counts as negative outflow
+      const double V = mesh_.volume(idx[0], idx[1], idx[2]);
+      double cc[kMaxReacting], w[kMaxReacting];
+      for (int s = 0; s < ns; ++s) cc[s] = C(idx, ns, s);
+      rx_->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx_->nreactions()], cc, w, nullptr);
+      for (int s = 0; s < ns; ++s) out(idx, ns, s) -= V * w[s];
+    }
   });
   if (source_) {
     const PetscScalar* q;
@@ -262,8 +284,12 @@ void FVSystem::residual(Vec c, Vec R) const {
   }
 }
 
-void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins) const {
+void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c) const {
   const int ns = nspecies(), dim = mesh_.dim();
+  if (rx_ && !c) throw Error("FVSystem::assemble: the state is needed when there are reactions");
+  std::optional<LocalView> C;
+  if (rx_) C.emplace(mesh_.dm(), c);
+  std::vector<double> jac(static_cast<std::size_t>(ns) * ns), w(ns), cc(ns);
   TD_PETSC(MatZeroEntries(M));
   const bool own_origin = mesh_.start() == std::array<int, 3>{0, 0, 0};
   auto stencil = [&](const std::array<int, 3>& idx, int s) {
@@ -275,6 +301,12 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins) const {
     return st;
   };
   for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    if (rx_) {
+      std::fill(jac.begin(), jac.end(), 0.0);
+      for (int s = 0; s < ns; ++s) cc[s] = (*C)(idx, ns, s);
+      rx_->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx_->nreactions()], cc.data(),
+                      w.data(), jac.data());
+    }
     for (int s = 0; s < ns; ++s) {
       MatStencil row = stencil(idx, s);
       bool pinned = false;
@@ -306,6 +338,17 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins) const {
       cols[nc] = row;
       vals[nc++] = diag;
       TD_PETSC(MatSetValuesStencil(M, 1, &row, nc, cols, vals, ADD_VALUES));
+      if (rx_) {
+        // the per-cell block -b V dw/dc couples the components of this cell
+        const double V = mesh_.volume(idx[0], idx[1], idx[2]);
+        std::vector<MatStencil> bc(ns);
+        std::vector<PetscScalar> bv(ns);
+        for (int j = 0; j < ns; ++j) {
+          bc[j] = stencil(idx, j);
+          bv[j] = -b * V * jac[s * ns + j];
+        }
+        TD_PETSC(MatSetValuesStencil(M, 1, &row, ns, bc.data(), bv.data(), ADD_VALUES));
+      }
     }
   });
   TD_PETSC(MatAssemblyBegin(M, MAT_FINAL_ASSEMBLY));
@@ -372,10 +415,52 @@ Vec FVSystem::fluxes(Vec c) const {
   return J;
 }
 
-std::vector<int> FVSystem::closed_species() const {
-  std::vector<int> out;
-  for (int s = 0; s < nspecies(); ++s)
-    if (species_[s].closed()) out.push_back(s);
+void FVSystem::set_reactions(std::shared_ptr<const ReactionNetwork> rx) {
+  if (rx && rx->empty()) rx.reset();
+  rx_ = std::move(rx);
+  kfkr_.clear();
+  if (!rx_) return;
+  if (rx_->ncomponents() != nspecies())
+    throw Error(fmt::format("reaction network has {} components, the system {}",
+                            rx_->ncomponents(), nspecies()));
+  if (nspecies() > kMaxReacting)
+    throw Error(fmt::format("at most {} reacting components are supported", kMaxReacting));
+  const auto ct = mesh_.count();
+  const int nr = rx_->nreactions();
+  kfkr_.resize(static_cast<std::size_t>(ct[0]) * ct[1] * ct[2] * 2 * nr);
+  const PetscScalar* Tc;
+  TD_PETSC(VecGetArrayRead(Tcell_, &Tc));
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    const std::size_t i = owned_index(mesh_, idx);
+    rx_->constants(Tc[i], &kfkr_[i * 2 * nr]);
+  });
+  TD_PETSC(VecRestoreArrayRead(Tcell_, &Tc));
+}
+
+std::vector<FVSystem::Conserved> FVSystem::conserved() const {
+  const int ns = nspecies();
+  std::vector<bool> open(ns);
+  for (int s = 0; s < ns; ++s) open[s] = !species_[s].closed();
+  Eigen::MatrixXd W;
+  if (rx_) {
+    W = rx_->conserved(open);
+  } else {
+    int nclosed = 0;
+    for (int s = 0; s < ns; ++s) nclosed += open[s] ? 0 : 1;
+    W = Eigen::MatrixXd::Zero(nclosed, ns);
+    for (int s = 0, k = 0; s < ns; ++s)
+      if (!open[s]) W(k++, s) = 1.0;
+  }
+  // Pin components whose columns of W are independent (full-pivoting LU picks them).
+  std::vector<Conserved> out;
+  if (W.rows() == 0) return out;
+  Eigen::FullPivLU<Eigen::MatrixXd> lu(W);
+  for (int k = 0; k < W.rows(); ++k) {
+    Conserved q;
+    for (int s = 0; s < ns; ++s) q.weights.push_back(W(k, s));
+    q.pinned = lu.permutationQ().indices()(k);
+    out.push_back(std::move(q));
+  }
   return out;
 }
 

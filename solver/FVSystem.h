@@ -15,6 +15,7 @@
 #include <petscmat.h>
 
 #include "mesh/Mesh.h"
+#include "models/Reactions.h"
 #include "models/Species.h"
 #include "models/TemperatureField.h"
 #include "models/flux_K.h"
@@ -37,11 +38,19 @@ class FVSystem {
   Vec create_state() const;
   /// Fill @p c with the species' initial conditions.
   void initial_state(Vec c) const;
-  /// Net outflow R(c) per cell (amount/time). Pinned rows (see set_pins) give c - value.
+  /// Net outflow minus production, R(c) = sum_faces F.n - V w(c) per cell (amount/time).
+  /// Pinned rows (see set_pins) give c - value.
   void residual(Vec c, Vec R) const;
   /// Assemble M = a V + b dR/dc (V the diagonal of cell volumes); with pins, pinned rows are
-  /// the identity. R is affine in c for a prescribed temperature, so dR/dc is exact.
-  void assemble(Mat M, double a, double b, bool with_pins) const;
+  /// the identity. Transport is affine in c for a prescribed temperature; reactions make
+  /// dR/dc depend on the state @p c (required when there are reactions).
+  void assemble(Mat M, double a, double b, bool with_pins, Vec c = nullptr) const;
+
+  /// Add mass-action reactions among the components (state transitions, dimerization, ...).
+  /// Rate constants are evaluated once per cell at the prescribed temperature.
+  void set_reactions(std::shared_ptr<const ReactionNetwork> rx);
+  /// The reaction network, or null.
+  const ReactionNetwork* reactions() const { return rx_.get(); }
   /// New matrix with the DMDA sparsity (caller destroys).
   Mat create_matrix() const;
   /// Vector of cell volumes with one entry per unknown.
@@ -61,10 +70,17 @@ class FVSystem {
   /// and fixed sources.
   void set_source(const std::function<double(const Point&, int species)>& q);
 
-  /// Species that need a total-amount constraint in a steady solve (closed cells).
-  std::vector<int> closed_species() const;
-  /// Replace the row of cell (0,0,0) of species @p s by c = value (steady solves of closed
-  /// cells: the operator is singular; the total is restored afterwards by scaling).
+  /// A conserved amount sum_s weights[s] * total_s of a closed cell, and the component whose
+  /// equation in cell (0,0,0) is replaced by a pin in steady solves.
+  struct Conserved {
+    std::vector<double> weights;
+    int pinned = 0;
+  };
+  /// The conserved amounts of closed components: combinations no reaction changes and no
+  /// open boundary exchanges. The steady operator is singular along each of them.
+  std::vector<Conserved> conserved() const;
+  /// Replace the row of cell (0,0,0) of component @p s by c = value (steady solves of closed
+  /// cells: the operator is singular; the solver adjusts the values to the conserved totals).
   void set_pins(std::vector<std::pair<int, double>> pins) { pins_ = std::move(pins); }
   const std::vector<std::pair<int, double>>& pins() const { return pins_; }
 
@@ -89,6 +105,8 @@ class FVSystem {
   Vec Tcell_ = nullptr;
   Vec source_ = nullptr;  // V q per unknown, or null
   std::vector<std::pair<int, double>> pins_;
+  std::shared_ptr<const ReactionNetwork> rx_;
+  std::vector<double> kfkr_;  // (k_f, k_r) per owned cell and reaction
 };
 
 }  // namespace td

@@ -1,6 +1,9 @@
 #include "solver/Steady.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include <Eigen/Dense>
 
 #include <fmt/format.h>
 
@@ -34,10 +37,10 @@ PetscErrorCode form_function(SNES, Vec c, Vec R, void* p) {
   return 0;
 }
 
-PetscErrorCode form_jacobian(SNES, Vec, Mat A, Mat P, void* p) {
+PetscErrorCode form_jacobian(SNES, Vec c, Mat A, Mat P, void* p) {
   auto* ctx = static_cast<Ctx*>(p);
   try {
-    ctx->sys->assemble(P, ctx->shift, 1.0, ctx->pins);
+    ctx->sys->assemble(P, ctx->shift, 1.0, ctx->pins, c);
   } catch (const std::exception& e) {
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
   }
@@ -62,6 +65,71 @@ struct SnesHolder {
 
 std::string reason_name(SNESConvergedReason r) { return SNESConvergedReasons[r]; }
 
+/// Adjust the pinned values v until the conserved amounts q(v) of the pinned steady state
+/// equal @p target: Newton on the small system q(v) = target with a finite-difference
+/// Jacobian and Broyden updates. Exact in one step for linear kinetics; a few steps with
+/// nonlinear kinetics (dimerization), each a warm-started steady solve.
+template <class Newton, class Amounts, class Cell0>
+void match_amounts(Newton& newton, Amounts& amounts, Cell0& cell0,
+                   const std::vector<double>& target, Vec c, SteadyResult& res) {
+  const int n = static_cast<int>(target.size());
+  auto rel_error = [&](const std::vector<double>& q) {
+    double e = 0.0;
+    for (int k = 0; k < n; ++k)
+      e = std::max(e, std::abs(q[k] - target[k]) / std::max(std::abs(target[k]), 1e-300));
+    return e;
+  };
+  auto solve = [&](const std::vector<double>& v) {
+    const SNESConvergedReason r = newton(v);
+    if (r < 0)
+      throw SolverError(fmt::format("steady solve failed while matching the conserved amounts "
+                                    "({}); try -snes_monitor or a transient run",
+                                    SNESConvergedReasons[r]));
+    return amounts(c);
+  };
+  std::vector<double> v = cell0(c), q = amounts(c);
+  Vec base;
+  TD_PETSC(VecDuplicate(c, &base));
+  Eigen::MatrixXd J(n, n);
+  bool have_jacobian = false;
+  for (int it = 0; it < 30 && rel_error(q) > 1e-12; ++it) {
+    if (!have_jacobian) {
+      TD_PETSC(VecCopy(c, base));
+      for (int l = 0; l < n; ++l) {
+        std::vector<double> vp = v;
+        const double dv = 1e-4 * std::abs(v[l]);
+        vp[l] += dv;
+        const auto qp = solve(vp);
+        for (int k = 0; k < n; ++k) J(k, l) = (qp[k] - q[k]) / dv;
+        TD_PETSC(VecCopy(base, c));
+      }
+      have_jacobian = true;
+    }
+    Eigen::VectorXd G(n), step;
+    for (int k = 0; k < n; ++k) G(k) = target[k] - q[k];
+    step = J.fullPivLu().solve(G);
+    double lambda = 1.0;
+    std::vector<double> vn(n);
+    for (int tries = 0; tries < 60; ++tries, lambda *= 0.5) {
+      bool positive = true;
+      for (int k = 0; k < n; ++k) positive = positive && (vn[k] = v[k] + lambda * step(k)) > 0.0;
+      if (positive) break;
+    }
+    const auto qn = solve(vn);
+    Eigen::VectorXd dv(n), dq(n);
+    for (int k = 0; k < n; ++k) dv(k) = vn[k] - v[k], dq(k) = qn[k] - q[k];
+    if (dv.squaredNorm() > 0) J += ((dq - J * dv) * dv.transpose()) / dv.squaredNorm();
+    v = vn;
+    q = qn;
+    ++res.amount_iterations;
+  }
+  VecDestroy(&base);
+  if (rel_error(q) > 1e-9)
+    throw SolverError(fmt::format("steady solve could not match the conserved amounts: relative "
+                                  "error {:.3e} after {} adjustments of the pinned values",
+                                  rel_error(q), res.amount_iterations));
+}
+
 }  // namespace
 
 SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt) {
@@ -70,12 +138,42 @@ SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt) {
   const int ns = sys.nspecies();
   SteadyResult res;
 
-  // Closed species: the operator is singular (any multiple of the steady profile solves it).
-  // Pin the first cell, solve, then scale to the conserved total of the initial state.
-  const auto target = sys.totals(c);
+  // Closed cells: the operator is singular along each conserved amount (any multiple of the
+  // steady profile solves a linear problem). Pin one component in the first cell per
+  // conserved amount, then adjust the pinned values until the amounts equal those of the
+  // initial state.
+  const auto cons = sys.conserved();
+  const int ncons = static_cast<int>(cons.size());
+  auto amounts = [&](Vec v) {
+    const auto tot = sys.totals(v);
+    std::vector<double> q(ncons, 0.0);
+    for (int k = 0; k < ncons; ++k)
+      for (int s = 0; s < ns; ++s) q[k] += cons[k].weights[s] * tot[s];
+    return q;
+  };
+  const auto target = amounts(c);
   std::vector<std::pair<int, double>> pins;
-  for (int s : sys.closed_species()) pins.emplace_back(s, 1.0);
+  for (const auto& q : cons) pins.emplace_back(q.pinned, 1.0);
   sys.set_pins(pins);
+  // pinned components' values in cell (0,0,0), on every rank
+  auto cell0 = [&](Vec v) {
+    std::vector<double> local(ns, 0.0), global(ns, 0.0), out(ncons);
+    if (sys.mesh().start() == std::array<int, 3>{0, 0, 0}) {
+      const PetscScalar* a;
+      TD_PETSC(VecGetArrayRead(v, &a));
+      for (int s = 0; s < ns; ++s) local[s] = a[s];
+      TD_PETSC(VecRestoreArrayRead(v, &a));
+    }
+    MPI_Allreduce(local.data(), global.data(), ns, MPI_DOUBLE, MPI_SUM, comm);
+    for (int k = 0; k < ncons; ++k) out[k] = global[cons[k].pinned];
+    return out;
+  };
+  double vol_total = 0.0;
+  {
+    PetscReal vs;
+    TD_PETSC(VecSum(sys.volumes(), &vs));
+    vol_total = vs / ns;
+  }
 
   Ctx ctx{&sys};
   SnesHolder h;
@@ -120,24 +218,39 @@ SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt) {
                             vf, reinterpret_cast<PetscErrorCode (*)(void**)>(PetscViewerAndFormatDestroy)));
   }
 
-  auto newton = [&]() {
+  // Newton with the pins at @p v (empty: the current values of cell (0,0,0), or an average
+  // concentration where those are not positive).
+  bool have_scale = false;
+  std::vector<PetscReal> history(static_cast<std::size_t>(opt.max_newton) + 1);
+  TD_PETSC(SNESSetConvergenceHistory(h.snes, history.data(), nullptr,
+                                     static_cast<PetscInt>(history.size()), PETSC_TRUE));
+  auto newton = [&](std::vector<double> v) {
     ctx.shift = 0.0;
     ctx.pins = true;
-    // pinned value: the current value of the first cell (1 if it is not positive)
-    double v0 = 1.0;
-    if (!pins.empty()) {
-      std::vector<double> local(ns, 0.0), global(ns, 0.0);
-      if (sys.mesh().start() == std::array<int, 3>{0, 0, 0}) {
-        const PetscScalar* a;
-        TD_PETSC(VecGetArrayRead(c, &a));
-        for (int s = 0; s < ns; ++s) local[s] = a[s];
-        TD_PETSC(VecRestoreArrayRead(c, &a));
+    if (ncons > 0) {
+      if (v.empty()) {
+        v = cell0(c);
+        for (int k = 0; k < ncons; ++k)
+          if (!(v[k] > 0)) v[k] = target[k] != 0.0 ? std::abs(target[k]) / vol_total : 1.0;
       }
-      MPI_Allreduce(local.data(), global.data(), ns, MPI_DOUBLE, MPI_SUM, comm);
-      for (auto& p : pins) p.second = global[p.first] > 0 ? global[p.first] : v0;
+      for (int k = 0; k < ncons; ++k) pins[k].second = v[k];
       sys.set_pins(pins);
     }
     TD_PETSC(SNESSolve(h.snes, nullptr, c));
+    if (!have_scale) {
+      // Later solves (adjusting pins) start close to the answer: their relative tolerance
+      // would ask for less than round-off. Make the first solve's target absolute.
+      PetscInt nh = 0;
+      PetscReal* hist = nullptr;
+      TD_PETSC(SNESGetConvergenceHistory(h.snes, &hist, nullptr, &nh));
+      if (nh > 0 && hist[0] > 0) {
+        have_scale = true;
+        TD_PETSC(SNESSetTolerances(h.snes, std::max(opt.atol, opt.rtol * hist[0]), opt.rtol,
+                                   0.0, opt.max_newton, 10000));
+        // ... but take at least one Newton step, so that a small change of the pins is felt
+        TD_PETSC(SNESSetForceIteration(h.snes, PETSC_TRUE));
+      }
+    }
     SNESConvergedReason reason;
     PetscInt it, lit;
     TD_PETSC(SNESGetConvergedReason(h.snes, &reason));
@@ -152,7 +265,19 @@ SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt) {
   Vec guess;
   TD_PETSC(VecDuplicate(c, &guess));
   TD_PETSC(VecCopy(c, guess));
-  if (!opt.force_ptc) reason = newton();
+  // With nonlinear kinetics in a closed cell the pinned problem is a poor route to the
+  // conserved amounts (each pin change is a new nonlinear solve). Pseudo-transient
+  // continuation conserves every amount exactly at every step, so it is run to convergence
+  // instead, without pins.
+  bool nonlinear_closed = false;
+  if (ncons > 0 && sys.reactions())
+    for (const auto& rx : sys.reactions()->reactions()) {
+      int back = 0;
+      for (const auto& t : rx.products) back += t.nu;
+      nonlinear_closed = nonlinear_closed || rx.order() > 1 || back > 1;
+    }
+  const double ptc_goal = nonlinear_closed ? opt.rtol : 1e-6;
+  if (!opt.force_ptc && !nonlinear_closed) reason = newton({});
   if (reason < 0) {
     // Pseudo-transient continuation (switched evolution relaxation) from the initial guess:
     // V (c - c_old)/dtau + R(c) = 0 with dtau growing as ||R|| falls. The pseudo-time
@@ -178,6 +303,21 @@ SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt) {
     TD_PETSC(form_function(h.snes, c, h.r, &ctx));
     PetscReal r0, rn = 0;
     TD_PETSC(VecNorm(h.r, NORM_2, &r0));
+    // each pseudo step is solved to an absolute target well below the final one, so that the
+    // steps near convergence do not ask for less than round-off
+    // Round-off scale of the residual: |diag(dR/dc)| c, the size of the outflow terms.
+    double floor = 0.0;
+    {
+      sys.assemble(h.J, 0.0, 1.0, false, c);
+      TD_PETSC(MatGetDiagonal(h.J, work));
+      TD_PETSC(VecPointwiseMult(work, work, c));
+      PetscReal sc;
+      TD_PETSC(VecNorm(work, NORM_2, &sc));
+      floor = 1e-13 * sc;
+    }
+    TD_PETSC(SNESSetTolerances(h.snes, std::max(1e-3 * ptc_goal * r0, floor), opt.rtol, 0.0,
+                               opt.max_newton, 10000));
+    TD_PETSC(SNESSetForceIteration(h.snes, PETSC_TRUE));
     double rprev = r0;
     bool ok = false;
     for (int step = 0; step < opt.ptc_max_steps; ++step) {
@@ -192,21 +332,29 @@ SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt) {
         continue;
       }
       ++res.ptc_steps;
+      {
+        PetscInt it, lit;
+        TD_PETSC(SNESGetIterationNumber(h.snes, &it));
+        TD_PETSC(SNESGetLinearSolveIterations(h.snes, &lit));
+        res.newton_iterations += static_cast<int>(it);
+        res.krylov_iterations += static_cast<int>(lit);
+      }
       ctx.shift = 0.0;
       TD_PETSC(form_function(h.snes, c, h.r, &ctx));
       TD_PETSC(VecNorm(h.r, NORM_2, &rn));
       if (!std::isfinite(rn)) break;
       if (opt.verbose)
         PetscPrintf(comm, "  ptc step %d dtau %.3e ||R|| %.3e\n", step, dt, static_cast<double>(rn));
-      if (rn < 1e-6 * r0 || rn == 0.0) {
+      if (rn < std::max(ptc_goal * r0, 10.0 * floor) || rn == 0.0) {
         ok = true;
         break;
       }
-      dt *= std::min(10.0, rprev / rn);
+      // SER growth, at least doubling: implicit pseudo steps stay stable at any size
+      dt *= std::clamp(rprev / rn, 2.0, 10.0);
       rprev = rn;
     }
     sys.set_pins(pins);
-    if (ok) reason = newton();
+    if (ok) reason = nonlinear_closed ? SNES_CONVERGED_FNORM_RELATIVE : newton({});
     if (!ok || reason < 0) {
       VecDestroy(&guess);
       VecDestroy(&c_old);
@@ -224,12 +372,18 @@ SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt) {
   VecDestroy(&c_old);
   VecDestroy(&work);
 
-  // Restore the conserved totals of the closed species (the pinned problem is homogeneous).
-  if (!pins.empty()) {
-    const auto now = sys.totals(c);
-    for (const auto& p : pins) {
-      if (now[p.first] == 0.0) continue;
-      TD_PETSC(VecStrideScale(c, p.first, target[p.first] / now[p.first]));
+  if (ncons > 0) {
+    if (!sys.reactions()) {
+      // Without reactions each conserved amount is one species and the pinned problem is
+      // linear and homogeneous in it: scaling restores the total exactly.
+      const auto now = sys.totals(c);
+      for (int k = 0; k < ncons; ++k) {
+        const int s = cons[k].pinned;
+        if (now[s] != 0.0)
+          TD_PETSC(VecStrideScale(c, s, target[k] / (cons[k].weights[s] * now[s])));
+      }
+    } else if (!nonlinear_closed) {
+      match_amounts(newton, amounts, cell0, target, c, res);
     }
   }
   sys.set_pins({});

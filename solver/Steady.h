@@ -23,6 +23,7 @@ struct SteadyResult {
   int newton_iterations = 0;
   int krylov_iterations = 0;
   int ptc_steps = 0;
+  int amount_iterations = 0;      ///< adjustments of the pins to the conserved amounts
   double residual_norm = 0.0;     ///< final ||R|| (with the constraint rows)
   double seconds = 0.0;
 };

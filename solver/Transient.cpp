@@ -66,11 +66,11 @@ int rhs(realtype, N_Vector y, N_Vector ydot, void* data) {
 }
 
 /// Newton matrix I - gamma J = V^{-1} (V + gamma dR/dc): assemble V + gamma dR/dc.
-int psetup(realtype, N_Vector, N_Vector, booleantype jok, booleantype* jcur, realtype gamma,
+int psetup(realtype, N_Vector y, N_Vector, booleantype jok, booleantype* jcur, realtype gamma,
            void* data) {
   auto* im = static_cast<TransientSolver::Impl*>(data);
   try {
-    im->sys->assemble(im->P, 1.0, gamma, false);
+    im->sys->assemble(im->P, 1.0, gamma, false, N_VGetVector_Petsc(y));
     if (KSPSetOperators(im->ksp, im->P, im->P) != 0) return -1;
     if (KSPSetUp(im->ksp) != 0) return -1;
   } catch (const std::exception&) {

@@ -14,28 +14,8 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-/// Sets PETSc options for the lifetime of the object (test-local solver choices).
-class ScopedOptions {
- public:
-  explicit ScopedOptions(std::vector<std::pair<std::string, std::string>> kv) : kv_(std::move(kv)) {
-    for (auto& [k, v] : kv_) PetscOptionsSetValue(nullptr, k.c_str(), v.c_str());
-  }
-  ~ScopedOptions() {
-    for (auto& [k, v] : kv_) PetscOptionsClearValue(nullptr, k.c_str());
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> kv_;
-};
-
-/// An exact (direct) preconditioner: the Newton linear systems are solved to round-off.
-ScopedOptions exact_preconditioner() {
-  int size = 1;
-  MPI_Comm_size(PETSC_COMM_WORLD, &size);
-  std::vector<std::pair<std::string, std::string>> kv{{"-cvode_pc_type", "lu"}};
-  if (size > 1) kv.emplace_back("-cvode_pc_factor_mat_solver_type", "mumps");
-  return ScopedOptions(kv);
-}
+using td::testing::exact_preconditioner;
+using td::testing::ScopedOptions;
 
 struct Run {
   std::unique_ptr<Mesh> mesh;

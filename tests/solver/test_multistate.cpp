@@ -1,0 +1,262 @@
+// Multi-state species and reactions in the finite-volume solver: the local-equilibrium
+// (covariance) limit as the Damkoehler number grows, the dimerization identity, Einstein
+// diffusivities, conservation of monomer equivalents, and rank independence.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "models/MultiState.h"
+#include "solver/Case.h"
+#include "solver/Steady.h"
+#include "solver/Transient.h"
+#include "tests/solver/fv_helpers.h"
+
+using namespace td;
+
+namespace {
+
+/// A closed 1D cell, T from 1 to 2, with a two-state species (Liang flux, alpha = 1): a slow
+/// low-energy state and a fast high-energy one, exchanging at rate ~ nu.
+std::string two_state_case(int cells, double nu) {
+  return fmt::format(R"(
+[units]
+system = "LJ"
+lj = "argon"
+[mesh]
+dim = 1
+[mesh.x]
+cells = {}
+length = 1.0
+[temperature]
+type = "linear"
+T_ref = 1.0
+gradient = [1.0]
+[[species]]
+name = "P"
+alpha = 1.0
+[species.initial]
+value = 1.0
+[[species.states]]
+name = "slow"
+energy = 0.0
+[species.states.diffusivity]
+value = 0.1
+[[species.states]]
+name = "fast"
+energy = 1.0
+entropy = 0.5
+[species.states.diffusivity]
+type = "arrhenius"
+prefactor = 2.0
+activation_energy = 0.5
+[[species.transitions]]
+from = "slow"
+to = "fast"
+barrier = 1.5
+prefactor = {}
+)", cells, nu);
+}
+
+struct Solved {
+  std::unique_ptr<Case> cs;
+  std::vector<double> c;  // natural ordering, all ranks
+  std::vector<double> T;
+};
+
+Solved solve(MPI_Comm comm, const std::string& text) {
+  Solved s;
+  s.cs = Case::from_string(comm, text, "case.toml");
+  FVSystem& sys = s.cs->system();
+  Vec c = sys.create_state();
+  sys.initial_state(c);
+  solve_steady(sys, c, s.cs->run().steady);
+  s.c = td::testing::gather(s.cs->mesh(), c);
+  const Mesh& m = s.cs->mesh();
+  for (int i = 0; i < m.cells(0); ++i) s.T.push_back(s.cs->temperature().T(m.center(i, 0, 0)));
+  VecDestroy(&c);
+  return s;
+}
+
+/// max_i |ln(P_i/P_0) - ln(<D>_0/<D>_i)|: departure from the local-equilibrium steady state
+/// <D>_eq P = const along the cell.
+double departure_from_local_equilibrium(const Solved& s) {
+  const auto& st = *s.cs->system().species()[0].states;
+  const int n = static_cast<int>(s.T.size()), ns = st.size();
+  auto P = [&](int i) {
+    double p = 0;
+    for (int k = 0; k < ns; ++k) p += s.c[i * ns + k];
+    return p;
+  };
+  double dev = 0.0;
+  for (int i = 1; i < n; ++i) {
+    const double pred = std::log(analyse_soret(st, s.T[0]).mean_D / analyse_soret(st, s.T[i]).mean_D);
+    dev = std::max(dev, std::abs(std::log(P(i) / P(0)) - pred));
+  }
+  return dev;
+}
+
+}  // namespace
+
+TEST(MultiStatePde, ApproachesCovariancePredictionAsDamkoehlerGrows) {
+  // Da = nu L^2 / D_slow; the departure must fall as Da grows. At the closed walls the states
+  // carry opposite fluxes that cancel; they relax to local equilibrium over a layer of width
+  // l ~ sqrt(D/k), so the largest departure of ln P scales as l/L ~ Da^(-1/2). The mesh
+  // (2000 cells) resolves l at the largest Da (about 6 cells).
+  std::vector<double> dev;
+  for (double nu : {1.0, 10.0, 100.0, 1000.0, 10000.0}) {
+    dev.push_back(departure_from_local_equilibrium(solve(PETSC_COMM_SELF, two_state_case(2000, nu))));
+    if (dev.size() > 1) EXPECT_LT(dev.back(), dev[dev.size() - 2]) << "nu " << nu;
+  }
+  EXPECT_GT(dev[0], 1e-2);  // slow kinetics: far from local equilibrium
+  // Da^(-1/2) asymptotics between the two fastest rates (a factor 10 in Da)
+  EXPECT_NEAR(dev[3] / dev[4], std::sqrt(10.0), 0.3);
+  EXPECT_LT(dev[4], 1e-2);
+}
+
+TEST(MultiStatePde, EinsteinSingleStateSoretIsOneOverT) {
+  // D = kB T / R with the Liang flux: D c = const, so c T = const at every cell centre, to
+  // round-off (the fitted flux is exact for this profile).
+  const std::string text = R"(
+[units]
+system = "LJ"
+lj = "argon"
+[mesh]
+dim = 1
+[mesh.x]
+cells = 12
+length = 1.0
+[temperature]
+type = "linear"
+T_ref = 0.5
+gradient = [2.0]
+[[species]]
+name = "m"
+alpha = 1.0
+[species.diffusivity]
+type = "einstein"
+friction = 3.0
+[species.initial]
+value = 1.0
+)";
+  const auto s = solve(PETSC_COMM_SELF, text);
+  for (std::size_t i = 1; i < s.T.size(); ++i)
+    EXPECT_NEAR(s.c[i] * s.T[i] / (s.c[0] * s.T[0]), 1.0, 1e-12);
+}
+
+namespace {
+
+std::string dimer_case(int cells, double kplus, const std::string& mode = "steady",
+                       const std::string& extra = "") {
+  return fmt::format(R"(
+[units]
+system = "LJ"
+lj = "argon"
+[mesh]
+dim = 1
+[mesh.x]
+cells = {}
+length = 1.0
+[temperature]
+type = "linear"
+T_ref = 1.0
+gradient = [1.0]
+[[species]]
+name = "A"
+alpha = 1.0
+[species.diffusivity]
+type = "arrhenius"
+prefactor = 1.0
+activation_energy = 0.3
+[species.initial]
+value = 2.0
+gaussian_amplitude = 1.0
+gaussian_center = [0.3]
+gaussian_width = 0.1
+[[species]]
+name = "A2"
+composition = "2 A"
+alpha = 1.0
+[species.diffusivity]
+value = 0.2
+[[reactions]]
+equation = "2 A <=> A2"
+K0 = 0.5
+delta_E = -1.0
+[reactions.rate]
+value = {}
+[solver]
+mode = "{}"
+{}
+)", cells, kplus, mode, extra);
+}
+
+}  // namespace
+
+TEST(MultiStatePde, DimerizationFastLimitIdentity) {
+  // Fast kinetics: c2 = K c1^2 and D1 c1 + 2 D2 K c1^2 = const pointwise.
+  std::vector<double> spread;
+  for (double k : {1.0, 100.0, 10000.0}) {
+    const auto s = solve(PETSC_COMM_SELF, dimer_case(100, k));
+    const auto& sp = s.cs->system().species();
+    double lo = 1e300, hi = -1e300;
+    for (std::size_t i = 0; i < s.T.size(); ++i) {
+      const double T = s.T[i], c1 = s.c[2 * i];
+      const double K = 0.5 * std::exp(1.0 / T);
+      const double f = sp[0].D->value(T) * c1 + 2.0 * sp[1].D->value(T) * K * c1 * c1;
+      lo = std::min(lo, f);
+      hi = std::max(hi, f);
+    }
+    spread.push_back((hi - lo) / hi);
+  }
+  EXPECT_LT(spread[1], spread[0]);
+  EXPECT_LT(spread[2], spread[1]);
+  EXPECT_LT(spread[2], 1e-3);
+}
+
+TEST(MultiStatePde, ConservesMonomerEquivalentsToRoundOff) {
+  auto opts = td::testing::exact_preconditioner();
+  auto cs = Case::from_string(PETSC_COMM_SELF, dimer_case(40, 50.0, "transient",
+                                                          "[solver.transient]\nt_end = 1.0"));
+  FVSystem& sys = cs->system();
+  Vec c = sys.create_state();
+  sys.initial_state(c);
+  auto amount = [&](Vec v) {
+    const auto t = sys.totals(v);
+    return t[0] + 2.0 * t[1];
+  };
+  const double m0 = amount(c);
+  TransientSolver ts(sys, c, 0.0, cs->run().transient);
+  for (double t : {0.01, 0.1, 1.0}) {
+    ts.advance(t, c);
+    EXPECT_NEAR(amount(c) / m0, 1.0, 1e-12) << "t = " << t;
+  }
+  // the steady solve keeps the same amount
+  solve_steady(sys, c, cs->run().steady);
+  EXPECT_NEAR(amount(c) / m0, 1.0, 1e-10);
+  VecDestroy(&c);
+}
+
+TEST(MultiStatePde, JacobianWithReactionsMatchesFiniteDifferences) {
+  auto cs = Case::from_string(PETSC_COMM_SELF, dimer_case(6, 7.0));
+  FVSystem& sys = cs->system();
+  Vec c = sys.create_state();
+  sys.initial_state(c);
+  const auto [maxdiff, maxval] = td::testing::jacobian_vs_fd(sys, c, 1e-7);
+  EXPECT_LT(maxdiff, 1e-5 * maxval);
+  VecDestroy(&c);
+}
+
+TEST(MultiStatePdeMpi, SameSteadyStateOnAnyRankCount) {
+  const auto text = two_state_case(64, 30.0);
+  const auto par = solve(PETSC_COMM_WORLD, text);
+  const auto ser = solve(PETSC_COMM_SELF, text);
+  ASSERT_EQ(par.c.size(), ser.c.size());
+  for (std::size_t i = 0; i < par.c.size(); ++i)
+    EXPECT_NEAR(par.c[i], ser.c[i], 1e-10 * std::abs(ser.c[i]));
+  const auto dpar = solve(PETSC_COMM_WORLD, dimer_case(64, 100.0));
+  const auto dser = solve(PETSC_COMM_SELF, dimer_case(64, 100.0));
+  for (std::size_t i = 0; i < dpar.c.size(); ++i)
+    EXPECT_NEAR(dpar.c[i], dser.c[i], 1e-10 * std::abs(dser.c[i]));
+}
