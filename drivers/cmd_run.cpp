@@ -32,7 +32,52 @@ void write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
     for (int a = 0; a < dim; ++a)
       out.write_field(fmt::format("J_{}_{}", sys.species()[s].name, "xyz"[a]), J, s * dim + a, flux);
   VecDestroy(&J);
+  // per species (group of states): total P, local effective and local-equilibrium S_T
+  const auto groups = sys.groups();
+  Vec obs = sys.group_observables(c);
+  const std::string invT = u.label(units::dim_of(units::Kind::inverse_temperature));
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const std::string& n = groups[g].name;
+    if (groups[g].components.size() > 1) out.write_field("P_" + n, obs, 3 * g, conc);
+    out.write_field("S_T_eff_" + n, obs, 3 * g + 1, invT);
+    out.write_field("S_T_eq_" + n, obs, 3 * g + 2, invT);
+  }
+  VecDestroy(&obs);
   out.end_snapshot();
+}
+
+/// Steady runs: the local effective Soret coefficient -d ln P/dT of each species' total set
+/// beside the local-equilibrium prediction (PHYSICS.md 2.2).
+void report_soret(FVSystem& sys, Vec c, int rank) {
+  const auto groups = sys.groups();
+  Vec obs = sys.group_observables(c);
+  const int ng = static_cast<int>(groups.size());
+  Vec diff;
+  TD_PETSC(VecDuplicate(obs, &diff));
+  for (int g = 0; g < ng; ++g) {
+    PetscReal mn, mx, emn, emx, dmax;
+    TD_PETSC(VecStrideMin(obs, 3 * g + 1, nullptr, &mn));
+    TD_PETSC(VecStrideMax(obs, 3 * g + 1, nullptr, &mx));
+    TD_PETSC(VecStrideMin(obs, 3 * g + 2, nullptr, &emn));
+    TD_PETSC(VecStrideMax(obs, 3 * g + 2, nullptr, &emx));
+    // largest |S_eff - S_eq| over the cells
+    TD_PETSC(VecCopy(obs, diff));
+    {
+      PetscScalar* d;
+      PetscInt n;
+      TD_PETSC(VecGetLocalSize(diff, &n));
+      TD_PETSC(VecGetArray(diff, &d));
+      for (PetscInt i = 0; i < n; i += 3 * ng) d[i + 3 * g + 1] -= d[i + 3 * g + 2];
+      TD_PETSC(VecRestoreArray(diff, &d));
+    }
+    TD_PETSC(VecStrideNorm(diff, 3 * g + 1, NORM_INFINITY, &dmax));
+    if (rank == 0)
+      fmt::print("  {}: effective S_T = -d ln P/dT in [{:.6g}, {:.6g}], local-equilibrium "
+                 "prediction in [{:.6g}, {:.6g}], largest difference {:.3e}\n",
+                 groups[g].name, mn, mx, emn, emx, dmax);
+  }
+  VecDestroy(&diff);
+  VecDestroy(&obs);
 }
 
 void append_totals(H5Output& out, Case& cs, Vec c, double t) {
@@ -89,16 +134,19 @@ class Run : public Command {
     } else {
       code = run_transient(*cs, c, comm, rank);
     }
-    if (rank == 0 && code == 0) {
+    if (code == 0) {
+      // collective reductions on every rank, printing on rank 0
       const auto tot = sys.totals(c);
       for (int s = 0; s < sys.nspecies(); ++s) {
         PetscReal mn, mx;
-        VecStrideMin(c, s, nullptr, &mn);
-        VecStrideMax(c, s, nullptr, &mx);
-        fmt::print("  {}: total {:.10g}, min {:.6g}, max {:.6g}\n", sys.species()[s].name,
-                   tot[s], mn, mx);
+        TD_PETSC(VecStrideMin(c, s, nullptr, &mn));
+        TD_PETSC(VecStrideMax(c, s, nullptr, &mx));
+        if (rank == 0)
+          fmt::print("  {}: total {:.10g}, min {:.6g}, max {:.6g}\n", sys.species()[s].name,
+                     tot[s], mn, mx);
       }
-      fmt::print("wrote {}\n", rs.file);
+      if (rs.mode == RunSettings::Mode::steady) report_soret(sys, c, rank);
+      if (rank == 0) fmt::print("wrote {}\n", rs.file);
     }
     VecDestroy(&c);
     return code;

@@ -79,6 +79,19 @@ SoretAnalysis analyse_soret(const StateSet& st, double T) {
   return a;
 }
 
+double local_equilibrium_soret(const StateSet& st, double alpha, double T) {
+  const auto pi = st.populations(T);
+  double EH = 0.0, meanD = 0.0, num = 0.0;
+  for (int i = 0; i < st.size(); ++i) EH += pi[i] * st.H[i];
+  for (int i = 0; i < st.size(); ++i) {
+    const double D = st.D[i]->value(T);
+    const double dpi = pi[i] * (st.H[i] - EH) / (st.kB * T * T);
+    meanD += pi[i] * D;
+    num += D * dpi + pi[i] * (alpha * st.D[i]->derivative(T) + D * st.S_T[i]->value(T));
+  }
+  return num / meanD;
+}
+
 StateSet read_states(InputSection& species, const std::string& species_name, double kB) {
   StateSet st;
   st.species = species_name;

@@ -44,6 +44,12 @@ struct SoretAnalysis {
 /// the analytic covariance form, so the two check each other.
 SoretAnalysis analyse_soret(const StateSet& st, double T);
 
+/// Soret coefficient of the total P at local equilibrium (c_i = P pi_i) for the flux
+/// J_i = -D_i grad c_i - c_i (alpha D_i' + D_i S_T,i) grad T of every state:
+/// S_T = sum_i [D_i pi_i' + pi_i (alpha D_i' + D_i S_T,i)] / <D>_eq. With alpha = 1 and no
+/// explicit S_T,i this is d ln <D>_eq / dT.
+double local_equilibrium_soret(const StateSet& st, double alpha, double T);
+
 /// Read the [[states]] of a species table; @p explicit_soret reads an optional [soret] law
 /// per state (Fick + Soret flux form).
 StateSet read_states(InputSection& species, const std::string& species_name, double kB);

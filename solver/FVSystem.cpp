@@ -141,6 +141,7 @@ FVSystem::~FVSystem() {
   VecDestroy(&Tcell_);
   DMDestroy(&dm1_);
   DMDestroy(&dmflux_);
+  DMDestroy(&dmobs_);
 }
 
 void FVSystem::set_source(const std::function<double(const Point&, int)>& q) {
@@ -390,6 +391,65 @@ std::vector<double> FVSystem::boundary_outflow(Vec c) const {
   std::vector<double> g(ns);
   MPI_Allreduce(t.data(), g.data(), ns, MPI_DOUBLE, MPI_SUM, mesh_.comm());
   return g;
+}
+
+std::vector<FVSystem::Group> FVSystem::groups() const {
+  std::vector<Group> out;
+  for (int s = 0; s < nspecies(); ++s) {
+    if (out.empty() || out.back().name != species_[s].group)
+      out.push_back({species_[s].group.empty() ? species_[s].name : species_[s].group, {}});
+    out.back().components.push_back(s);
+  }
+  return out;
+}
+
+Vec FVSystem::group_observables(Vec c) const {
+  const auto gs = groups();
+  const int ng = static_cast<int>(gs.size()), ns = nspecies(), dim = mesh_.dim();
+  if (!dmobs_) TD_PETSC(DMDACreateCompatibleDMDA(mesh_.dm(), 3 * ng, const_cast<DM*>(&dmobs_)));
+  Vec out;
+  TD_PETSC(DMCreateGlobalVector(dmobs_, &out));
+  LocalView C(mesh_.dm(), c);
+  LocalView Tc(dm1_, Tcell_);
+  OwnedView O(dmobs_, out);
+  auto total = [&](const std::array<int, 3>& idx, const Group& g) {
+    double p = 0.0;
+    for (int s : g.components) p += C(idx, ns, s);
+    return p;
+  };
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    const double T = Tc(idx, 1, 0);
+    for (int g = 0; g < ng; ++g) {
+      // gradients by differences across the neighbours (one-sided at walls)
+      double dlnP_dT_num = 0.0, gT2 = 0.0;
+      for (int a = 0; a < dim; ++a) {
+        const Axis& ax = mesh_.axis(a);
+        const int n = ax.cells();
+        auto up = shifted(idx, a, 1), lo = shifted(idx, a, -1);
+        const bool has_up = ax.periodic || idx[a] + 1 < n, has_lo = ax.periodic || idx[a] > 0;
+        if (!has_up) up = idx;
+        if (!has_lo) lo = idx;
+        if (up == lo) continue;
+        const double dT = Tc(up, 1, 0) - Tc(lo, 1, 0);
+        const double dlnP = std::log(total(up, gs[g]) / total(lo, gs[g]));
+        double dx = 0.0;
+        for (int i = lo[a]; i < up[a]; ++i) dx += ax.center_distance(((i % n) + n) % n);
+        dlnP_dT_num += (dlnP / dx) * (dT / dx);
+        gT2 += (dT / dx) * (dT / dx);
+      }
+      const Species& first = species_[gs[g].components.front()];
+      double eq = 0.0;
+      if (first.states) {
+        eq = local_equilibrium_soret(*first.states, first.alpha, T);
+      } else {
+        eq = first.S_T->value(T) + first.alpha * first.D->derivative(T) / first.D->value(T);
+      }
+      O(idx, 3 * ng, 3 * g) = total(idx, gs[g]);
+      O(idx, 3 * ng, 3 * g + 1) = gT2 > 0 ? -dlnP_dT_num / gT2 : 0.0;
+      O(idx, 3 * ng, 3 * g + 2) = eq;
+    }
+  });
+  return out;
 }
 
 Vec FVSystem::fluxes(Vec c) const {

@@ -65,6 +65,20 @@ class FVSystem {
   /// Cell-centred flux density, dof = nspecies * dim, component s*dim + a (amount/(area time)).
   Vec fluxes(Vec c) const;
 
+  /// A species as the user named it: a plain species or all states of a multi-state one.
+  struct Group {
+    std::string name;
+    std::vector<int> components;
+  };
+  /// The species groups, in input order.
+  std::vector<Group> groups() const;
+  /// Per cell and group g: component 3g the group total P = sum of its components
+  /// (concentration); 3g+1 the local effective Soret coefficient -grad ln P . grad T /
+  /// |grad T|^2 (central differences; 0 where grad T = 0); 3g+2 the local-equilibrium
+  /// prediction (S_T + alpha d ln D/dT for a plain species, d ln <D>_eq/dT for states with
+  /// the Liang flux). Caller destroys.
+  Vec group_observables(Vec c) const;
+
   /// Prescribed volumetric production q(x) of each species (concentration/time), added as
   /// -V q(x_centre) to the residual (midpoint rule). Used by manufactured-solution tests
   /// and fixed sources.
@@ -101,6 +115,7 @@ class FVSystem {
   std::array<FaceBox, 3> faces_;
   DM dm1_ = nullptr;  // dof-1 DM for cell scalars
   DM dmflux_ = nullptr;
+  DM dmobs_ = nullptr;  // 3 fields per group
   Vec vol_ = nullptr;
   Vec Tcell_ = nullptr;
   Vec source_ = nullptr;  // V q per unknown, or null

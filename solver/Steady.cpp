@@ -203,11 +203,7 @@ SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt) {
   TD_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
   TD_PETSC(KSPSetTolerances(ksp, opt.ksp_rtol, 1e-50, PETSC_DEFAULT, 2000));
   TD_PETSC(KSPGetPC(ksp, &pc));
-#if defined(PETSC_HAVE_HYPRE)
-  TD_PETSC(PCSetType(pc, PCHYPRE));
-#else
-  TD_PETSC(PCSetType(pc, PCGAMG));
-#endif
+  set_default_pc(ksp, ns);
   TD_PETSC(SNESSetFromOptions(h.snes));
   if (opt.verbose) {
     PetscViewerAndFormat* vf;

@@ -124,11 +124,7 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   TD_PETSC(KSPSetType(im.ksp, KSPPREONLY));
   PC pc;
   TD_PETSC(KSPGetPC(im.ksp, &pc));
-#if defined(PETSC_HAVE_HYPRE)
-  TD_PETSC(PCSetType(pc, PCHYPRE));
-#else
-  TD_PETSC(PCSetType(pc, PCGAMG));
-#endif
+  set_default_pc(im.ksp, sys.nspecies(), "cvode_");
   TD_PETSC(KSPSetFromOptions(im.ksp));
 }
 
