@@ -285,11 +285,13 @@ void FVSystem::residual(Vec c, Vec R) const {
   }
 }
 
-void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c) const {
+void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
+                        bool with_reactions) const {
   const int ns = nspecies(), dim = mesh_.dim();
-  if (rx_ && !c) throw Error("FVSystem::assemble: the state is needed when there are reactions");
+  const ReactionNetwork* rx = with_reactions ? rx_.get() : nullptr;
+  if (rx && !c) throw Error("FVSystem::assemble: the state is needed when there are reactions");
   std::optional<LocalView> C;
-  if (rx_) C.emplace(mesh_.dm(), c);
+  if (rx) C.emplace(mesh_.dm(), c);
   std::vector<double> jac(static_cast<std::size_t>(ns) * ns), w(ns), cc(ns);
   TD_PETSC(MatZeroEntries(M));
   const bool own_origin = mesh_.start() == std::array<int, 3>{0, 0, 0};
@@ -302,10 +304,10 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c) co
     return st;
   };
   for_owned(mesh_, [&](const std::array<int, 3>& idx) {
-    if (rx_) {
+    if (rx) {
       std::fill(jac.begin(), jac.end(), 0.0);
       for (int s = 0; s < ns; ++s) cc[s] = (*C)(idx, ns, s);
-      rx_->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx_->nreactions()], cc.data(),
+      rx->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx->nreactions()], cc.data(),
                       w.data(), jac.data());
     }
     for (int s = 0; s < ns; ++s) {
@@ -339,7 +341,7 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c) co
       cols[nc] = row;
       vals[nc++] = diag;
       TD_PETSC(MatSetValuesStencil(M, 1, &row, nc, cols, vals, ADD_VALUES));
-      if (rx_) {
+      if (rx) {
         // the per-cell block -b V dw/dc couples the components of this cell
         const double V = mesh_.volume(idx[0], idx[1], idx[2]);
         std::vector<MatStencil> bc(ns);

@@ -44,7 +44,9 @@ class FVSystem {
   /// Assemble M = a V + b dR/dc (V the diagonal of cell volumes); with pins, pinned rows are
   /// the identity. Transport is affine in c for a prescribed temperature; reactions make
   /// dR/dc depend on the state @p c (required when there are reactions).
-  void assemble(Mat M, double a, double b, bool with_pins, Vec c = nullptr) const;
+  /// @p with_reactions false assembles the transport part alone (scales, diagnostics).
+  void assemble(Mat M, double a, double b, bool with_pins, Vec c = nullptr,
+                bool with_reactions = true) const;
 
   /// Add mass-action reactions among the components (state transitions, dimerization, ...).
   /// Rate constants are evaluated once per cell at the prescribed temperature.

@@ -27,10 +27,23 @@ inline void petsc_check(PetscErrorCode ierr, const char* call) {
 /// for one field per cell; for several coupled fields (states, reacting species) smoothed
 /// aggregation GAMG, which aggregates the fields of a cell together through the DMDA block
 /// size, with point-block Jacobi smoothers that invert each cell's reaction block, and a
-/// longer GMRES restart. Call before KSPSetFromOptions; @p prefix is the KSP's options prefix.
-inline void set_default_pc(KSP ksp, int fields_per_cell, const char* prefix = "") {
+/// longer GMRES restart. On 1D meshes a sparse direct factorisation (banded, so linear in
+/// the number of cells; MUMPS in parallel) is cheaper than multigrid and indifferent to stiff
+/// reaction blocks. Call before KSPSetFromOptions; @p prefix is the KSP's options prefix.
+inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, const char* prefix = "") {
   PC pc;
   petsc_check(KSPGetPC(ksp, &pc), "KSPGetPC");
+  if (dim == 1) {
+    petsc_check(PCSetType(pc, PCLU), "PCSetType");
+    MPI_Comm comm;
+    int size = 1;
+    petsc_check(PetscObjectGetComm(reinterpret_cast<PetscObject>(ksp), &comm), "PetscObjectGetComm");
+    MPI_Comm_size(comm, &size);
+#if defined(PETSC_HAVE_MUMPS)
+    if (size > 1) petsc_check(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS), "PCFactorSetMatSolverType");
+#endif
+    return;
+  }
 #if defined(PETSC_HAVE_HYPRE)
   if (fields_per_cell == 1) {
     petsc_check(PCSetType(pc, PCHYPRE), "PCSetType");

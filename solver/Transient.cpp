@@ -124,7 +124,7 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   TD_PETSC(KSPSetType(im.ksp, KSPPREONLY));
   PC pc;
   TD_PETSC(KSPGetPC(im.ksp, &pc));
-  set_default_pc(im.ksp, sys.nspecies(), "cvode_");
+  set_default_pc(im.ksp, sys.nspecies(), sys.mesh().dim(), "cvode_");
   TD_PETSC(KSPSetFromOptions(im.ksp));
 }
 

@@ -260,3 +260,133 @@ TEST(MultiStatePdeMpi, SameSteadyStateOnAnyRankCount) {
   for (std::size_t i = 0; i < dpar.c.size(); ++i)
     EXPECT_NEAR(dpar.c[i], dser.c[i], 1e-10 * std::abs(dser.c[i]));
 }
+
+namespace {
+
+/// Serial 1D helper: component @p k of every cell of a vector with @p dof fields per cell.
+std::vector<double> strided(Vec v, int dof, int k) {
+  const PetscScalar* a;
+  PetscInt n;
+  VecGetLocalSize(v, &n);
+  VecGetArrayRead(v, &a);
+  std::vector<double> out;
+  for (PetscInt i = k; i < n; i += dof) out.push_back(a[i]);
+  VecRestoreArrayRead(v, &a);
+  return out;
+}
+
+/// Temperatures where @p S changes sign, by linear interpolation between cells (walls skipped:
+/// their gradients are one-sided).
+std::vector<double> sign_changes(const std::vector<double>& T, const std::vector<double>& S) {
+  std::vector<double> out;
+  for (std::size_t i = 1; i + 2 < T.size(); ++i)
+    if ((S[i] < 0) != (S[i + 1] < 0))
+      out.push_back(T[i] - S[i] * (T[i + 1] - T[i]) / (S[i + 1] - S[i]));
+  return out;
+}
+
+}  // namespace
+
+TEST(MultiStatePde, SignInversionOfSoretMatchesFormula) {
+  // Two conformations with Einstein diffusivities (validation/multistate/polymer_states.toml):
+  // the slow extended state is high in energy, so S_T = 1/T + S_T^ch changes sign twice.
+  const std::string text = R"(
+[units]
+system = "LJ"
+lj = "argon"
+[mesh]
+dim = 1
+[mesh.x]
+cells = 800
+length = 1.0
+[temperature]
+type = "linear"
+T_ref = 0.15
+gradient = [1.2]
+[[species]]
+name = "P"
+alpha = 1.0
+[species.initial]
+value = 1.0
+[[species.states]]
+name = "coil"
+energy = 0.0
+[species.states.diffusivity]
+type = "einstein"
+friction = 1.0
+[[species.states]]
+name = "extended"
+energy = 2.0
+entropy = 6.0
+[species.states.diffusivity]
+type = "einstein"
+friction = 20.0
+[[species.transitions]]
+from = "coil"
+to = "extended"
+barrier = 2.0
+prefactor = 1e8
+)";
+  const auto s = solve(PETSC_COMM_SELF, text);
+  FVSystem& sys = s.cs->system();
+  Vec c = sys.create_state();
+  {
+    PetscScalar* a;
+    VecGetArray(c, &a);
+    std::copy(s.c.begin(), s.c.end(), a);
+    VecRestoreArray(c, &a);
+  }
+  Vec obs = sys.group_observables(c);
+  const auto pde = sign_changes(s.T, strided(obs, 3, 1));
+  const auto& st = *sys.species()[0].states;
+  std::vector<double> S_formula;
+  for (double T : s.T) S_formula.push_back(analyse_soret(st, T).S_T_cov);
+  // the formula's roots, refined by bisection
+  std::vector<double> formula;
+  for (double t0 : sign_changes(s.T, S_formula)) {
+    double a = t0 - 0.01, b = t0 + 0.01;
+    const bool neg_a = analyse_soret(st, a).S_T_cov < 0;
+    for (int it = 0; it < 60; ++it) {
+      const double m = 0.5 * (a + b);
+      ((analyse_soret(st, m).S_T_cov < 0) == neg_a ? a : b) = m;
+    }
+    formula.push_back(0.5 * (a + b));
+  }
+  ASSERT_EQ(formula.size(), 2u);
+  ASSERT_EQ(pde.size(), formula.size());
+  // the PDE's effective S_T (central differences, O(h^2)) crosses zero within a tenth of a
+  // cell's temperature step of the formula's roots
+  const double dT_cell = 1.2 / 800;
+  for (std::size_t k = 0; k < formula.size(); ++k) EXPECT_NEAR(pde[k], formula[k], 0.1 * dT_cell);
+  VecDestroy(&obs);
+  VecDestroy(&c);
+}
+
+TEST(MultiStatePde, DimerSoretOfTotalDependsOnConcentration) {
+  // Fast kinetics: the monomer-equivalent total M = c1 + 2 c2 follows from
+  // D1 c1 + 2 D2 K c1^2 = F (const) with c2 = K c1^2; its effective S_T = -d ln M/dT then
+  // depends on the amount. The PDE is compared with that prediction in mid-cell.
+  auto mid_soret = [](double total) {
+    std::string text = dimer_case(400, 1e5);
+    text.replace(text.find("value = 2.0"), 11, fmt::format("value = {}", total));
+    text.replace(text.find("gaussian_amplitude = 1.0"), 24, "gaussian_amplitude = 0.0");
+    const auto s = solve(PETSC_COMM_SELF, text);
+    const auto& sp = s.cs->system().species();
+    auto M_eq = [&](double T, double F) {
+      const double D1 = sp[0].D->value(T), D2 = sp[1].D->value(T), K = 0.5 * std::exp(1.0 / T);
+      const double c1 = (-D1 + std::sqrt(D1 * D1 + 8.0 * D2 * K * F)) / (4.0 * D2 * K);
+      return c1 + 2.0 * K * c1 * c1;
+    };
+    const std::size_t i = s.T.size() / 2;
+    auto M = [&](std::size_t j) { return s.c[2 * j] + 2.0 * s.c[2 * j + 1]; };
+    const double S_pde = -std::log(M(i + 1) / M(i - 1)) / (s.T[i + 1] - s.T[i - 1]);
+    const double T = s.T[i], c1 = s.c[2 * i];
+    const double F = sp[0].D->value(T) * c1 + 2.0 * sp[1].D->value(T) * 0.5 * std::exp(1.0 / T) * c1 * c1;
+    const double h = 1e-4;
+    const double S_eq = -std::log(M_eq(T + h, F) / M_eq(T - h, F)) / (2 * h);
+    EXPECT_NEAR(S_pde, S_eq, 0.02 * std::abs(S_eq)) << "total " << total;
+    return S_pde;
+  };
+  const double dilute = mid_soret(0.05), dense = mid_soret(50.0);
+  EXPECT_GT(std::abs(dilute - dense), 0.05);
+}
