@@ -47,6 +47,8 @@ constexpr KindInfo kKinds[] = {
     {Kind::mass_transfer_coefficient, "mass_transfer_coefficient", {1, 0, -1, 0}},
     {Kind::particle_flux, "particle_flux", {-2, 0, -1, 0}},
     {Kind::entropy, "entropy", {2, 1, -2, -1}},
+    {Kind::power_density, "power_density", {-1, 1, -3, 0}},
+    {Kind::heat_transfer_coefficient, "heat_transfer_coefficient", {0, 1, -3, -1}},
 };
 
 struct UnitInfo {

@@ -56,6 +56,8 @@ enum class Kind {
   mass_transfer_coefficient,  ///< m/s (Robin boundary coefficient)
   particle_flux,          ///< 1/(m^2 s)
   entropy,                ///< J/K (free energies G = H - T S of internal states)
+  power_density,          ///< W/m^3 (heat sources)
+  heat_transfer_coefficient,  ///< W/(m^2 K) (Robin boundaries of heat conduction)
 };
 
 /// Dimension of a kind.

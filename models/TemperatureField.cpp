@@ -50,7 +50,7 @@ class Linear : public TemperatureField {
     return Tr_ + g_[0] * (x[0] - xr_[0]) + g_[1] * (x[1] - xr_[1]) + g_[2] * (x[2] - xr_[2]);
   }
   std::string type() const override { return "linear"; }
-  static std::unique_ptr<TemperatureField> create(InputSection& s) {
+  static std::unique_ptr<TemperatureField> create(InputSection& s, const Mesh&) {
     const double Tr = s.real({"T_ref", T::Real, "", K::temperature, Range::positive(), {},
                               "temperature at x_ref"});
     auto g = s.reals({"gradient", T::RealArray, "[0.0, 0.0, 0.0]", K::temperature_gradient,
@@ -76,7 +76,7 @@ class Uniform : public TemperatureField {
   explicit Uniform(double T0) : T0_(T0) {}
   double T(const Point&) const override { return T0_; }
   std::string type() const override { return "uniform"; }
-  static std::unique_ptr<TemperatureField> create(InputSection& s) {
+  static std::unique_ptr<TemperatureField> create(InputSection& s, const Mesh&) {
     return std::make_unique<Uniform>(
         s.real({"T0", T::Real, "", K::temperature, Range::positive(), {}, "temperature"}));
   }
@@ -95,7 +95,7 @@ class Profile : public TemperatureField {
   double T(const Point& p) const override { return interp(x_, y_, p[axis_]); }
   std::string type() const override { return type_; }
 
-  static std::unique_ptr<TemperatureField> create_inline(InputSection& s) {
+  static std::unique_ptr<TemperatureField> create_inline(InputSection& s, const Mesh&) {
     const int axis = read_axis(s);
     auto x = s.reals({"positions", T::RealArray, "", K::length, Range::any(), {},
                       "positions along the axis, increasing"});
@@ -105,7 +105,7 @@ class Profile : public TemperatureField {
     return std::make_unique<Profile>(axis, std::move(x), std::move(y), "piecewise_linear");
   }
 
-  static std::unique_ptr<TemperatureField> create_file(InputSection& s) {
+  static std::unique_ptr<TemperatureField> create_file(InputSection& s, const Mesh&) {
     const int axis = read_axis(s);
     std::string path = s.string({"file", T::String, "", K::dimensionless, Range::any(), {},
                                  "text file with columns (# comments)"});
@@ -165,7 +165,7 @@ class TwoSlab : public TemperatureField {
     return Th_ + (Tc_ - Th_) * (u - h - hw) / (L_ - h - w_);
   }
   std::string type() const override { return "two_slab"; }
-  static std::unique_ptr<TemperatureField> create(InputSection& s) {
+  static std::unique_ptr<TemperatureField> create(InputSection& s, const Mesh&) {
     const int axis = read_axis(s);
     const double L = s.real({"period", T::Real, "", K::length, Range::positive(), {},
                              "period of the profile (box length)"});
@@ -206,7 +206,7 @@ TemperatureFieldFactory::Registrar r5("two_slab", "periodic hot/cold slabs (MD h
 std::unique_ptr<TemperatureField> make_temperature_field(InputSection& s, const Mesh& mesh) {
   const ParamSpec kType{"type", T::String, "", K::dimensionless, Range::any(),
                         TemperatureFieldFactory::names(), "temperature field"};
-  auto field = TemperatureFieldFactory::find(s.string(kType))->create(s);
+  auto field = TemperatureFieldFactory::find(s.string(kType))->create(s, mesh);
   s.finish();
   // Positivity at cell centres and nodes; periodicity along periodic axes.
   for (int a = 0; a < mesh.dim(); ++a) {

@@ -21,7 +21,8 @@ class TemperatureField {
   virtual std::string type() const = 0;
 };
 
-using TemperatureFieldFactory = Factory<TemperatureField, InputSection&>;
+/// Creators receive the [temperature] table and the mesh (fields solved on it need it).
+using TemperatureFieldFactory = Factory<TemperatureField, InputSection&, const Mesh&>;
 
 /// Read [temperature]; check that it is positive on the mesh and periodic along periodic
 /// axes (an inconsistent set-up is an input error pointing at the section).
