@@ -58,6 +58,7 @@ enum class Kind {
   entropy,                ///< J/K (free energies G = H - T S of internal states)
   power_density,          ///< W/m^3 (heat sources)
   heat_transfer_coefficient,  ///< W/(m^2 K) (Robin boundaries of heat conduction)
+  volumetric_heat_capacity,   ///< J/(m^3 K) (rho c_p)
 };
 
 /// Dimension of a kind.

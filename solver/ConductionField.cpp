@@ -19,7 +19,8 @@
 #include "mesh/Mesh.h"
 #include "models/TemperatureField.h"
 #include "models/TemperatureLaw.h"
-#include "models/heat_K.h"
+#include "models/Heat.h"
+#include "solver/HeatCell.h"
 #include "solver/DmdaViews.h"
 #include "solver/Petsc.h"
 
@@ -34,28 +35,11 @@ using dmda::LocalView;
 using dmda::OwnedView;
 using dmda::shifted;
 
-const char* const kFaces[6] = {"xlo", "xhi", "ylo", "yhi", "zlo", "zhi"};
-
-struct HeatBoundary {
-  enum class Type { insulated, temperature, flux, robin, periodic };
-  Type type = Type::insulated;
-  double value = 0.0;  ///< temperature, inward flux density, or T_ext
-  double h = 0.0;      ///< heat transfer coefficient (robin)
-};
-
 /// The steady conduction problem on a dof-1 DMDA compatible with the case mesh.
 struct Problem {
   const Mesh* mesh = nullptr;
   DM dm = nullptr;
-  std::shared_ptr<const TemperatureLaw> kappa;
-  double q = 0.0;
-  std::array<HeatBoundary, 6> bc;
-
-  bool is_boundary(int a, int m) const {
-    return !mesh->axis(a).periodic && (m == 0 || m == mesh->cells(a));
-  }
-  /// Distance from the centre of cell i to its face on side @p upper along axis a.
-  double half(int a, int i) const { return 0.5 * mesh->axis(a).width(i); }
+  HeatModel hm;
 
   /// Residual (net outflow - V q) and, with @p J, its Jacobian.
   void evaluate(Vec Tg, Vec R, Mat J) const {
@@ -63,45 +47,17 @@ struct Problem {
     std::optional<OwnedView> out;
     if (R) out.emplace(dm, R);
     if (J) TD_PETSC(MatZeroEntries(J));
-    const int dim = mesh->dim();
     for_owned(*mesh, [&](const std::array<int, 3>& idx) {
-      const double TP = Tl(idx, 1, 0);
-      double r = -mesh->volume(idx[0], idx[1], idx[2]) * q;
       MatStencil row{idx[2], idx[1], idx[0], 0}, cols[7];
       PetscScalar vals[7];
       int nc = 0;
       double diag = 0.0;
-      for (int a = 0; a < dim; ++a) {
-        const Axis& ax = mesh->axis(a);
-        const double A = mesh->face_area(a, idx[0], idx[1], idx[2]);
-        for (int side = 0; side < 2; ++side) {
-          const int face = idx[a] + side;  // face index along the axis
-          if (is_boundary(a, face)) {
-            const HeatBoundary& b = bc[2 * a + side];
-            const double d = half(a, idx[a]);
-            if (b.type == HeatBoundary::Type::temperature) {
-              r += kernels::conduction_flow(A, d, kappa->integral(TP, b.value));
-              diag += A * kappa->value(TP) / d;
-            } else if (b.type == HeatBoundary::Type::flux) {
-              r -= A * b.value;
-            } else if (b.type == HeatBoundary::Type::robin) {
-              double df = 0.0;
-              r += kernels::robin_flow(A, d, b.h, b.value, TP, kappa->value(TP),
-                                       kappa->derivative(TP), &df);
-              diag += df;
-            }
-            continue;
-          }
-          const auto nb = shifted(idx, a, side ? 1 : -1);
-          const double TQ = Tl(nb, 1, 0);
-          const int lo = side ? idx[a] : idx[a] - 1;
-          const double d = ax.center_distance(((lo % ax.cells()) + ax.cells()) % ax.cells());
-          r += kernels::conduction_flow(A, d, kappa->integral(TP, TQ));
-          diag += A * kappa->value(TP) / d;
-          cols[nc] = MatStencil{nb[2], nb[1], nb[0], 0};
-          vals[nc++] = -A * kappa->value(TQ) / d;
-        }
-      }
+      const double r = heat_cell_residual(
+          hm, *mesh, idx, [&](const std::array<int, 3>& j) { return Tl(j, 1, 0); }, diag,
+          [&](const std::array<int, 3>& nb, double v) {
+            cols[nc] = MatStencil{nb[2], nb[1], nb[0], 0};
+            vals[nc++] = v;
+          });
       if (R) (*out)(idx, 1, 0) = r;
       if (J) {
         cols[nc] = row;
@@ -185,54 +141,10 @@ class Conduction : public TemperatureField {
 std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh& mesh) {
   Problem pb;
   pb.mesh = &mesh;
-  {
-    InputSection k = s.section("conductivity");
-    pb.kappa = make_temperature_law(k, K::thermal_conductivity);
-  }
-  pb.q = s.real({"source", T::Real, "0.0", K::power_density, Range::any(), {},
-                 "uniform heat source q (power per volume)"});
+  pb.hm = read_heat(s, mesh, false);
   const double guess = s.real({"T_guess", T::Real, "0.0", K::temperature, Range::non_negative(),
                                {}, "initial guess (0: mean of the fixed and exterior temperatures)"});
-  InputSection b = s.section("boundary", true);
-  double sum = 0.0;
-  int fixed = 0;
-  for (int f = 0; f < 6; ++f) {
-    const int a = f / 2;
-    HeatBoundary& hb = pb.bc[f];
-    if (a >= mesh.dim() || mesh.axis(a).periodic) {
-      if (b.has(kFaces[f]))
-        b.fail(kFaces[f], fmt::format("face {} takes no heat boundary condition ({})", kFaces[f],
-                                      a >= mesh.dim() ? "not in this mesh" : "periodic axis"));
-      hb.type = a < mesh.dim() ? HeatBoundary::Type::periodic : HeatBoundary::Type::insulated;
-      continue;
-    }
-    InputSection fs = b.section(kFaces[f], true);
-    const std::string type = fs.string({"type", T::String, "\"insulated\"", K::dimensionless,
-                                        Range::any(), {"insulated", "temperature", "flux", "robin"},
-                                        "heat boundary condition"});
-    if (type == "temperature") {
-      hb.type = HeatBoundary::Type::temperature;
-      hb.value = fs.real({"value", T::Real, "", K::temperature, Range::positive(), {},
-                          "fixed temperature"});
-      sum += hb.value;
-      ++fixed;
-    } else if (type == "flux") {
-      hb.type = HeatBoundary::Type::flux;
-      hb.value = fs.real({"value", T::Real, "", K::heat_flux, Range::any(), {},
-                          "inward heat flux density"});
-    } else if (type == "robin") {
-      hb.type = HeatBoundary::Type::robin;
-      hb.h = fs.real({"coefficient", T::Real, "", K::heat_transfer_coefficient, Range::positive(),
-                      {}, "heat transfer coefficient h: outward flux h (T - T_ext)"});
-      hb.value = fs.real({"value", T::Real, "", K::temperature, Range::positive(), {},
-                          "exterior temperature T_ext"});
-      sum += hb.value;
-      ++fixed;
-    }
-    fs.finish();
-  }
-  b.finish();
-  if (fixed == 0)
+  if (pb.hm.fixed_faces == 0)
     s.fail("boundary", "steady conduction needs at least one \"temperature\" or \"robin\" face "
                        "(with insulated and flux faces only the temperature level is undetermined)");
 
@@ -245,7 +157,7 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
   TD_PETSC(DMCreateGlobalVector(pb.dm, &Tg));
   TD_PETSC(VecDuplicate(Tg, &R));
   TD_PETSC(DMCreateMatrix(pb.dm, &J));
-  TD_PETSC(VecSet(Tg, guess > 0 ? guess : sum / fixed));
+  TD_PETSC(VecSet(Tg, guess > 0 ? guess : pb.hm.fixed_mean));
   TD_PETSC(SNESCreate(comm, &snes));
   TD_PETSC(SNESSetOptionsPrefix(snes, "heat_"));
   TD_PETSC(SNESSetFunction(snes, R, heat_function, &pb));
@@ -317,30 +229,6 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
   auto cell = [&](int i, int j, int k) {
     return cellT[(static_cast<std::size_t>(k) * n[1] + j) * n[0] + i];
   };
-  // Face temperature seen from a boundary cell at T_P (half-cell distance d).
-  auto face_T = [&](const HeatBoundary& hb, double TP, double d) {
-    switch (hb.type) {
-      case HeatBoundary::Type::temperature:
-        return hb.value;
-      case HeatBoundary::Type::robin: {
-        const double a = pb.kappa->value(TP) / d;
-        return (a * TP + hb.h * hb.value) / (a + hb.h);
-      }
-      case HeatBoundary::Type::flux: {
-        // K(T_b) - K(T_P) = g d, by Newton on T_b
-        double Tb = TP + hb.value * d / pb.kappa->value(TP);
-        for (int it = 0; it < 50; ++it) {
-          const double f = pb.kappa->integral(TP, Tb) - hb.value * d;
-          const double step = f / pb.kappa->value(Tb);
-          Tb -= step;
-          if (std::abs(step) < 1e-14 * std::abs(Tb)) break;
-        }
-        return Tb;
-      }
-      default:
-        return TP;
-    }
-  };
   for (int k = 0; k < m[2]; ++k)
     for (int j = 0; j < m[1]; ++j)
       for (int i = 0; i < m[0]; ++i) {
@@ -365,7 +253,7 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
         int nb = 0;
         for (int a = 0; a < mesh.dim(); ++a)
           if (side[a] >= 0) {
-            sum_b += face_T(pb.bc[2 * a + side[a]], t, 0.5 * mesh.axis(a).width(c[a]));
+            sum_b += pb.hm.face_temperature(pb.hm.bc[2 * a + side[a]], t, 0.5 * mesh.axis(a).width(c[a]));
             ++nb;
           }
         field->val_[(static_cast<std::size_t>(k) * m[1] + j) * m[0] + i] = nb ? sum_b / nb : t;

@@ -1,0 +1,92 @@
+#include "models/Heat.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "mesh/Mesh.h"
+
+namespace td {
+
+namespace {
+using K = units::Kind;
+using T = ParamSpec::Type;
+const char* const kFaces[6] = {"xlo", "xhi", "ylo", "yhi", "zlo", "zhi"};
+}  // namespace
+
+double HeatModel::face_temperature(const HeatBoundary& b, double TP, double d) const {
+  switch (b.type) {
+    case HeatBoundary::Type::temperature:
+      return b.value;
+    case HeatBoundary::Type::robin: {
+      const double a = kappa->value(TP) / d;
+      return (a * TP + b.h * b.value) / (a + b.h);
+    }
+    case HeatBoundary::Type::flux: {
+      double Tb = TP + b.value * d / kappa->value(TP);
+      for (int it = 0; it < 50; ++it) {
+        const double step = (kappa->integral(TP, Tb) - b.value * d) / kappa->value(Tb);
+        Tb -= step;
+        if (std::abs(step) < 1e-14 * std::abs(Tb)) break;
+      }
+      return Tb;
+    }
+    default:
+      return TP;
+  }
+}
+
+HeatModel read_heat(InputSection& s, const Mesh& mesh, bool with_capacity) {
+  HeatModel hm;
+  {
+    InputSection k = s.section("conductivity");
+    hm.kappa = make_temperature_law(k, K::thermal_conductivity);
+  }
+  if (with_capacity)
+    hm.rho_cp = s.real({"heat_capacity", T::Real, "", K::volumetric_heat_capacity,
+                        Range::positive(), {}, "volumetric heat capacity rho c_p"});
+  hm.q = s.real({"source", T::Real, "0.0", K::power_density, Range::any(), {},
+                 "uniform heat source q (power per volume)"});
+  InputSection b = s.section("boundary", true);
+  double sum = 0.0;
+  for (int f = 0; f < 6; ++f) {
+    const int a = f / 2;
+    HeatBoundary& hb = hm.bc[f];
+    if (a >= mesh.dim() || mesh.axis(a).periodic) {
+      if (b.has(kFaces[f]))
+        b.fail(kFaces[f], fmt::format("face {} takes no heat boundary condition ({})", kFaces[f],
+                                      a >= mesh.dim() ? "not in this mesh" : "periodic axis"));
+      hb.type = a < mesh.dim() ? HeatBoundary::Type::periodic : HeatBoundary::Type::insulated;
+      continue;
+    }
+    InputSection fs = b.section(kFaces[f], true);
+    const std::string type = fs.string({"type", T::String, "\"insulated\"", K::dimensionless,
+                                        Range::any(), {"insulated", "temperature", "flux", "robin"},
+                                        "heat boundary condition"});
+    if (type == "temperature") {
+      hb.type = HeatBoundary::Type::temperature;
+      hb.value = fs.real({"value", T::Real, "", K::temperature, Range::positive(), {},
+                          "fixed temperature"});
+      sum += hb.value;
+      ++hm.fixed_faces;
+    } else if (type == "flux") {
+      hb.type = HeatBoundary::Type::flux;
+      hb.value = fs.real({"value", T::Real, "", K::heat_flux, Range::any(), {},
+                          "inward heat flux density"});
+    } else if (type == "robin") {
+      hb.type = HeatBoundary::Type::robin;
+      hb.h = fs.real({"coefficient", T::Real, "", K::heat_transfer_coefficient, Range::positive(),
+                      {}, "heat transfer coefficient h: outward flux h (T - T_ext)"});
+      hb.value = fs.real({"value", T::Real, "", K::temperature, Range::positive(), {},
+                          "exterior temperature T_ext"});
+      sum += hb.value;
+      ++hm.fixed_faces;
+    }
+    fs.finish();
+  }
+  b.finish();
+  hm.fixed_mean = hm.fixed_faces ? sum / hm.fixed_faces : 0.0;
+  return hm;
+}
+
+}  // namespace td
