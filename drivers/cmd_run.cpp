@@ -22,6 +22,7 @@ void write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
   FVSystem& sys = cs.system();
   const auto& u = cs.units();
   const int dim = cs.mesh().dim();
+  sys.sync(c);
   out.begin_snapshot(t, step);
   const std::string conc = u.label(units::dim_of(units::Kind::number_density));
   const std::string flux = u.label(units::dim_of(units::Kind::particle_flux));

@@ -119,9 +119,16 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
   if (species_tables.empty()) root.fail("species", "at least one [[species]] table is required");
   int ncomp = 0;
   for (auto& s : species_tables) ncomp += Species::count_components(s);
+  const bool heat = root.has("heat");
   {
     InputSection m = root.section("mesh");
-    c->mesh_ = Mesh::from_input(comm, m, ncomp);
+    c->mesh_ = Mesh::from_input(comm, m, ncomp + (heat ? 1 : 0));
+  }
+  std::shared_ptr<const HeatModel> heat_model;
+  if (heat) {
+    InputSection h = root.section("heat");
+    heat_model = std::make_shared<HeatModel>(read_heat(h, *c->mesh_, true));
+    h.finish();
   }
   {
     InputSection t = root.section("temperature");
@@ -147,7 +154,7 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
   }
   for (auto& rt : root.sections("reactions"))
     reactions.push_back(read_reaction(rt, names, compositions, c->units_.kB(), Tlo, Thi));
-  c->sys_ = std::make_unique<FVSystem>(*c->mesh_, c->T_, std::move(comps));
+  c->sys_ = std::make_unique<FVSystem>(*c->mesh_, c->T_, std::move(comps), heat_model);
   c->sys_->set_reactions(std::make_shared<ReactionNetwork>(names, std::move(reactions)));
 
   RunSettings& r = c->run_;
@@ -174,6 +181,9 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
       tr.fail("t_end", "a transient run needs t_end > 0");
     tr.finish();
   }
+  if (heat_model && r.mode == RunSettings::Mode::steady && heat_model->fixed_faces == 0)
+    root.fail("heat", "a steady run with [heat] needs at least one \"temperature\" or \"robin\" "
+                      "face (otherwise the temperature level is undetermined)");
   sv.finish();
   {
     InputSection out = root.section("output", true);

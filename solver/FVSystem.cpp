@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "solver/DmdaViews.h"
+#include "solver/HeatCell.h"
 #include "solver/Petsc.h"
 
 namespace td {
@@ -30,12 +31,13 @@ std::size_t owned_index(const Mesh& mesh, const std::array<int, 3>& idx) {
 }  // namespace
 
 FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
-                   std::vector<Species> species)
-    : mesh_(mesh), T_(std::move(T)), species_(std::move(species)) {
-  if (static_cast<int>(species_.size()) != mesh_.dof())
-    throw Error(fmt::format("mesh has {} fields per cell but {} species were given", mesh_.dof(),
-                            species_.size()));
-  const int ns = nspecies();
+                   std::vector<Species> species, std::shared_ptr<const HeatModel> heat)
+    : mesh_(mesh), T_(std::move(T)), species_(std::move(species)), heat_(std::move(heat)) {
+  nf_ = nspecies() + (heat_ ? 1 : 0);
+  if (nf_ != mesh_.dof())
+    throw Error(fmt::format("mesh has {} fields per cell but {} species{} were given",
+                            mesh_.dof(), species_.size(), heat_ ? " and the temperature" : ""));
+  const int ns = nspecies(), nf = nf_;
   const auto st = mesh_.start(), ct = mesh_.count();
   for (int a = 0; a < mesh_.dim(); ++a) {
     FaceBox& fb = faces_[a];
@@ -43,13 +45,8 @@ FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
     fb.n = ct;
     fb.n[a] += 1;
     fb.coef.resize(static_cast<std::size_t>(fb.n[0]) * fb.n[1] * fb.n[2] * ns);
-    std::size_t q = 0;
-    for (int k = 0; k < fb.n[2]; ++k)
-      for (int j = 0; j < fb.n[1]; ++j)
-        for (int i = 0; i < fb.n[0]; ++i)
-          for (int s = 0; s < ns; ++s)
-            fb.coef[q++] = face_coef(a, {fb.lo[0] + i, fb.lo[1] + j, fb.lo[2] + k}, s);
   }
+  compute_faces(false);
   DM dm = mesh_.dm();
   TD_PETSC(DMDACreateCompatibleDMDA(dm, 1, &dm1_));
   TD_PETSC(DMDACreateCompatibleDMDA(dm, ns * mesh_.dim(), &dmflux_));
@@ -59,10 +56,74 @@ FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
     OwnedView V(dm, vol_);
     OwnedView Tc(dm1_, Tcell_);
     for_owned(mesh_, [&](const std::array<int, 3>& c) {
-      for (int s = 0; s < ns; ++s) V(c, ns, s) = mesh_.volume(c[0], c[1], c[2]);
+      const double v = mesh_.volume(c[0], c[1], c[2]);
+      for (int s = 0; s < ns; ++s) V(c, nf, s) = v;
+      // the heat equation's "amount" is rho c_p V T
+      if (heat_) V(c, nf, ns) = heat_->rho_cp * v;
       Tc(c, 1, 0) = T_->T(mesh_.center(c[0], c[1], c[2]));
     });
   }
+}
+
+void FVSystem::compute_faces(bool from_state) const {
+  const int ns = nspecies();
+  std::optional<LocalView> Tl;
+  if (from_state) Tl.emplace(dm1_, Tcell_);
+  for (int a = 0; a < mesh_.dim(); ++a) {
+    FaceBox& fb = faces_[a];
+    const Axis& ax = mesh_.axis(a);
+    const int n = ax.cells();
+    std::size_t q = 0;
+    for (int k = 0; k < fb.n[2]; ++k)
+      for (int j = 0; j < fb.n[1]; ++j)
+        for (int i = 0; i < fb.n[0]; ++i) {
+          const std::array<int, 3> idx{fb.lo[0] + i, fb.lo[1] + j, fb.lo[2] + k};
+          std::array<double, 3> tpqm{};
+          if (from_state) {
+            // P below the face, Q above it; a boundary point takes the heat model's face value
+            const int m = idx[a];
+            const bool lower_wall = !ax.periodic && m == 0, upper_wall = !ax.periodic && m == n;
+            const auto below = shifted(idx, a, -1);
+            if (lower_wall) {
+              const double TQ = (*Tl)(idx, 1, 0);
+              tpqm = {heat_->face_temperature(heat_->bc[2 * a], TQ, 0.5 * ax.width(0)), TQ, 0.0};
+            } else if (upper_wall) {
+              const double TP = (*Tl)(below, 1, 0);
+              tpqm = {TP, heat_->face_temperature(heat_->bc[2 * a + 1], TP, 0.5 * ax.width(n - 1)),
+                      0.0};
+            } else {
+              tpqm = {(*Tl)(below, 1, 0), (*Tl)(idx, 1, 0), 0.0};
+            }
+            tpqm[2] = 0.5 * (tpqm[0] + tpqm[1]);
+          }
+          for (int s = 0; s < ns; ++s)
+            fb.coef[q++] = face_coef(a, idx, s, from_state ? &tpqm : nullptr);
+        }
+  }
+}
+
+void FVSystem::compute_rates() const {
+  if (!rx_) return;
+  const int nr = rx_->nreactions();
+  const PetscScalar* Tc;
+  TD_PETSC(VecGetArrayRead(Tcell_, &Tc));
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    const std::size_t i = owned_index(mesh_, idx);
+    rx_->constants(Tc[i], &kfkr_[i * 2 * nr]);
+  });
+  TD_PETSC(VecRestoreArrayRead(Tcell_, &Tc));
+}
+
+void FVSystem::sync(Vec c) const {
+  if (!heat_ || !c) return;
+  TD_PETSC(VecStrideGather(c, nspecies(), Tcell_, INSERT_VALUES));
+  PetscReal tmin;
+  TD_PETSC(VecMin(Tcell_, nullptr, &tmin));
+  if (!(tmin > 0))
+    throw SolverError(fmt::format("the solved temperature is not positive (minimum {:g})",
+                                  static_cast<double>(tmin)));
+  compute_faces(true);
+  compute_rates();
 }
 
 FVSystem::~FVSystem() {
@@ -75,12 +136,13 @@ FVSystem::~FVSystem() {
 }
 
 void FVSystem::set_source(const std::function<double(const Point&, int)>& q) {
+  const int nf = nf_;
   const int ns = nspecies();
   if (!source_) TD_PETSC(DMCreateGlobalVector(mesh_.dm(), &source_));
   OwnedView S(mesh_.dm(), source_);
   for_owned(mesh_, [&](const std::array<int, 3>& idx) {
     const Point x = mesh_.center(idx[0], idx[1], idx[2]);
-    for (int s = 0; s < ns; ++s) S(idx, ns, s) = mesh_.volume(idx[0], idx[1], idx[2]) * q(x, s);
+    for (int s = 0; s < ns; ++s) S(idx, nf, s) = mesh_.volume(idx[0], idx[1], idx[2]) * q(x, s);
   });
 }
 
@@ -88,7 +150,8 @@ bool FVSystem::is_boundary_face(int axis, int m) const {
   return !mesh_.axis(axis).periodic && (m == 0 || m == mesh_.cells(axis));
 }
 
-kernels::FaceCoef FVSystem::face_coef(int a, const std::array<int, 3>& idx_in, int s) const {
+kernels::FaceCoef FVSystem::face_coef(int a, const std::array<int, 3>& idx_in, int s,
+                                      const std::array<double, 3>* Tpqm) const {
   const Axis& ax = mesh_.axis(a);
   const Species& sp = species_[s];
   const int n = ax.cells();
@@ -123,9 +186,9 @@ kernels::FaceCoef FVSystem::face_coef(int a, const std::array<int, 3>& idx_in, i
     h = xQ - xP;
   }
   // For the periodic wrap face evaluate T at the unshifted cell centre (T is periodic).
-  const double TP = T_->T(at(ax.periodic && m == 0 ? ax.center(n - 1) : xP));
-  const double TQ = T_->T(at(xQ));
-  const double Tm = T_->T(at(0.5 * (xP + xQ)));
+  const double TP = Tpqm ? (*Tpqm)[0] : T_->T(at(ax.periodic && m == 0 ? ax.center(n - 1) : xP));
+  const double TQ = Tpqm ? (*Tpqm)[1] : T_->T(at(xQ));
+  const double Tm = Tpqm ? (*Tpqm)[2] : T_->T(at(0.5 * (xP + xQ)));
   const kernels::FaceCoef half = kernels::sg_face(area * sp.D->value(Tm) / h, sp.dpsi(TP, TQ));
   if (!is_boundary_face(a, m)) return half;
   const Boundary& bc = sp.bc[2 * a + (m == 0 ? 0 : 1)];
@@ -160,7 +223,7 @@ Mat FVSystem::create_matrix() const {
   // Transport couples a field only to itself in the neighbouring cells; reactions couple the
   // fields of one cell. Telling the DMDA so keeps the matrix at ns^2 + 2 dim ns entries per
   // cell instead of (2 dim + 1) ns^2.
-  const int ns = nspecies();
+  const int ns = nf_;
   if (ns > 1) {
     std::vector<PetscInt> dfill(static_cast<std::size_t>(ns) * ns, 0), ofill(dfill.size(), 0);
     for (int s = 0; s < ns; ++s) {
@@ -183,41 +246,51 @@ Mat FVSystem::create_matrix() const {
 }
 
 void FVSystem::initial_state(Vec c) const {
+  const int nf = nf_;
   const int ns = nspecies();
   OwnedView C(mesh_.dm(), c);
   for_owned(mesh_, [&](const std::array<int, 3>& idx) {
     const Point x = mesh_.center(idx[0], idx[1], idx[2]);
     const double T = T_->T(x);
     for (int s = 0; s < ns; ++s)
-      C(idx, ns, s) = species_[s].initial(x, mesh_.dim()) * species_[s].fraction(T);
+      C(idx, nf, s) = species_[s].initial(x, mesh_.dim()) * species_[s].fraction(T);
+    if (heat_) C(idx, nf, ns) = T;
   });
 }
 
 void FVSystem::residual(Vec c, Vec R) const {
+  const int nf = nf_;
   const int ns = nspecies(), dim = mesh_.dim();
+  sync(c);
   LocalView C(mesh_.dm(), c);
   OwnedView out(mesh_.dm(), R);
   for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    if (heat_) {
+      double diag = 0.0;
+      out(idx, nf, ns) = heat_cell_residual(
+          *heat_, mesh_, idx, [&](const std::array<int, 3>& j) { return C(j, nf, ns); }, diag,
+          [](const std::array<int, 3>&, double) {});
+    }
     for (int s = 0; s < ns; ++s) {
       double r = 0.0;
-      const double ci = C(idx, ns, s);
+      const double ci = C(idx, nf, s);
       for (int a = 0; a < dim; ++a) {
         const auto up = shifted(idx, a, 1);
         const auto& fu = face(a, up, s);
         const auto& fl = face(a, idx, s);
-        const double cu = is_boundary_face(a, up[a]) ? 0.0 : C(up, ns, s);
-        const double cl = is_boundary_face(a, idx[a]) ? 0.0 : C(shifted(idx, a, -1), ns, s);
+        const double cu = is_boundary_face(a, up[a]) ? 0.0 : C(up, nf, s);
+        const double cl = is_boundary_face(a, idx[a]) ? 0.0 : C(shifted(idx, a, -1), nf, s);
         r += kernels::face_flux(fu, ci, cu) - kernels::face_flux(fl, cl, ci);
       }
-      out(idx, ns, s) = r;
+      out(idx, nf, s) = r;
     }
     if (rx_) {
       // -V w(c): production counts as negative outflow
       const double V = mesh_.volume(idx[0], idx[1], idx[2]);
       double cc[kMaxReacting], w[kMaxReacting];
-      for (int s = 0; s < ns; ++s) cc[s] = C(idx, ns, s);
+      for (int s = 0; s < ns; ++s) cc[s] = C(idx, nf, s);
       rx_->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx_->nreactions()], cc, w, nullptr);
-      for (int s = 0; s < ns; ++s) out(idx, ns, s) -= V * w[s];
+      for (int s = 0; s < ns; ++s) out(idx, nf, s) -= V * w[s];
     }
   });
   if (source_) {
@@ -225,20 +298,23 @@ void FVSystem::residual(Vec c, Vec R) const {
     PetscInt n;
     TD_PETSC(VecGetLocalSize(source_, &n));
     TD_PETSC(VecGetArrayRead(source_, &q));
-    double* r = &out({mesh_.start()[0], mesh_.start()[1], mesh_.start()[2]}, ns, 0);
+    double* r = &out({mesh_.start()[0], mesh_.start()[1], mesh_.start()[2]}, nf, 0);
     for (PetscInt i = 0; i < n; ++i) r[i] -= q[i];
     TD_PETSC(VecRestoreArrayRead(source_, &q));
   }
   if (!pins_.empty() && mesh_.start() == std::array<int, 3>{0, 0, 0}) {
-    for (const auto& [s, value] : pins_) out({0, 0, 0}, ns, s) = C({0, 0, 0}, ns, s) - value;
+    for (const auto& [s, value] : pins_) out({0, 0, 0}, nf, s) = C({0, 0, 0}, nf, s) - value;
   }
 }
 
 void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
                         bool with_reactions) const {
+  const int nf = nf_;
   const int ns = nspecies(), dim = mesh_.dim();
   const ReactionNetwork* rx = with_reactions ? rx_.get() : nullptr;
-  if (rx && !c) throw Error("FVSystem::assemble: the state is needed when there are reactions");
+  if ((rx || heat_) && !c)
+    throw Error("FVSystem::assemble: the state is needed with reactions or heat");
+  sync(c);
   std::optional<LocalView> C;
   if (rx) C.emplace(mesh_.dm(), c);
   std::vector<double> jac(static_cast<std::size_t>(ns) * ns), w(ns), cc(ns);
@@ -254,10 +330,30 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
     st.c = s;
     return st;
   };
+  if (heat_) {
+    // temperature rows: conduction (the species do not act back on T; the species' dependence
+    // on T is left to the Jacobian-free products of the solvers)
+    LocalView Tl(mesh_.dm(), c);
+    for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+      MatStencil row = stencil(idx, ns), cols[7];
+      PetscScalar vals[7];
+      int nc = 0;
+      double diag = 0.0;
+      heat_cell_residual(
+          *heat_, mesh_, idx, [&](const std::array<int, 3>& j) { return Tl(j, nf, ns); }, diag,
+          [&](const std::array<int, 3>& nb, double v) {
+            cols[nc] = stencil(nb, ns);
+            vals[nc++] = b * v;
+          });
+      cols[nc] = row;
+      vals[nc++] = b * diag + a_vol * heat_->rho_cp * mesh_.volume(idx[0], idx[1], idx[2]);
+      TD_PETSC(MatSetValuesStencil(M, 1, &row, nc, cols, vals, ADD_VALUES));
+    });
+  }
   for_owned(mesh_, [&](const std::array<int, 3>& idx) {
     if (rx) {
       std::fill(jac.begin(), jac.end(), 0.0);
-      for (int s = 0; s < ns; ++s) cc[s] = (*C)(idx, ns, s);
+      for (int s = 0; s < ns; ++s) cc[s] = (*C)(idx, nf, s);
       rx->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx->nreactions()], cc.data(),
                       w.data(), jac.data());
     }
@@ -310,13 +406,14 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
 }
 
 std::vector<double> FVSystem::totals(Vec c) const {
+  const int nf = nf_;
   const int ns = nspecies();
   std::vector<double> t(ns, 0.0);
   {
     LocalView C(mesh_.dm(), c);
     for_owned(mesh_, [&](const std::array<int, 3>& idx) {
       const double v = mesh_.volume(idx[0], idx[1], idx[2]);
-      for (int s = 0; s < ns; ++s) t[s] += v * C(idx, ns, s);
+      for (int s = 0; s < ns; ++s) t[s] += v * C(idx, nf, s);
     });
   }
   std::vector<double> g(ns);
@@ -325,6 +422,7 @@ std::vector<double> FVSystem::totals(Vec c) const {
 }
 
 std::vector<double> FVSystem::boundary_outflow(Vec c) const {
+  const int nf = nf_;
   const int ns = nspecies(), dim = mesh_.dim();
   std::vector<double> t(ns, 0.0);
   {
@@ -334,9 +432,9 @@ std::vector<double> FVSystem::boundary_outflow(Vec c) const {
         const auto up = shifted(idx, a, 1);
         for (int s = 0; s < ns; ++s) {
           if (is_boundary_face(a, up[a]))
-            t[s] += kernels::face_flux(face(a, up, s), C(idx, ns, s), 0.0);
+            t[s] += kernels::face_flux(face(a, up, s), C(idx, nf, s), 0.0);
           if (is_boundary_face(a, idx[a]))
-            t[s] -= kernels::face_flux(face(a, idx, s), 0.0, C(idx, ns, s));
+            t[s] -= kernels::face_flux(face(a, idx, s), 0.0, C(idx, nf, s));
         }
       }
     });
@@ -357,6 +455,8 @@ std::vector<FVSystem::Group> FVSystem::groups() const {
 }
 
 Vec FVSystem::group_observables(Vec c) const {
+  sync(c);
+  const int nf = nf_;
   const auto gs = groups();
   const int ng = static_cast<int>(gs.size()), ns = nspecies(), dim = mesh_.dim();
   if (!dmobs_) TD_PETSC(DMDACreateCompatibleDMDA(mesh_.dm(), 3 * ng, const_cast<DM*>(&dmobs_)));
@@ -367,7 +467,7 @@ Vec FVSystem::group_observables(Vec c) const {
   OwnedView O(dmobs_, out);
   auto total = [&](const std::array<int, 3>& idx, const Group& g) {
     double p = 0.0;
-    for (int s : g.components) p += C(idx, ns, s);
+    for (int s : g.components) p += C(idx, nf, s);
     return p;
   };
   for_owned(mesh_, [&](const std::array<int, 3>& idx) {
@@ -406,6 +506,8 @@ Vec FVSystem::group_observables(Vec c) const {
 }
 
 Vec FVSystem::fluxes(Vec c) const {
+  sync(c);
+  const int nf = nf_;
   const int ns = nspecies(), dim = mesh_.dim();
   Vec J;
   TD_PETSC(DMCreateGlobalVector(dmflux_, &J));
@@ -413,11 +515,11 @@ Vec FVSystem::fluxes(Vec c) const {
   OwnedView out(dmflux_, J);
   for_owned(mesh_, [&](const std::array<int, 3>& idx) {
     for (int s = 0; s < ns; ++s) {
-      const double ci = C(idx, ns, s);
+      const double ci = C(idx, nf, s);
       for (int a = 0; a < dim; ++a) {
         const auto up = shifted(idx, a, 1);
-        const double cu = is_boundary_face(a, up[a]) ? 0.0 : C(up, ns, s);
-        const double cl = is_boundary_face(a, idx[a]) ? 0.0 : C(shifted(idx, a, -1), ns, s);
+        const double cu = is_boundary_face(a, up[a]) ? 0.0 : C(up, nf, s);
+        const double cl = is_boundary_face(a, idx[a]) ? 0.0 : C(shifted(idx, a, -1), nf, s);
         const double area = mesh_.face_area(a, idx[0], idx[1], idx[2]);
         out(idx, ns * dim, s * dim + a) =
             0.5 * (kernels::face_flux(face(a, up, s), ci, cu) +
@@ -439,15 +541,8 @@ void FVSystem::set_reactions(std::shared_ptr<const ReactionNetwork> rx) {
   if (nspecies() > kMaxReacting)
     throw Error(fmt::format("at most {} reacting components are supported", kMaxReacting));
   const auto ct = mesh_.count();
-  const int nr = rx_->nreactions();
-  kfkr_.resize(static_cast<std::size_t>(ct[0]) * ct[1] * ct[2] * 2 * nr);
-  const PetscScalar* Tc;
-  TD_PETSC(VecGetArrayRead(Tcell_, &Tc));
-  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
-    const std::size_t i = owned_index(mesh_, idx);
-    rx_->constants(Tc[i], &kfkr_[i * 2 * nr]);
-  });
-  TD_PETSC(VecRestoreArrayRead(Tcell_, &Tc));
+  kfkr_.resize(static_cast<std::size_t>(ct[0]) * ct[1] * ct[2] * 2 * rx_->nreactions());
+  compute_rates();
 }
 
 std::vector<FVSystem::Conserved> FVSystem::conserved() const {

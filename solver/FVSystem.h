@@ -15,6 +15,7 @@
 #include <petscmat.h>
 
 #include "mesh/Mesh.h"
+#include "models/Heat.h"
 #include "models/Reactions.h"
 #include "models/Species.h"
 #include "models/TemperatureField.h"
@@ -24,8 +25,11 @@ namespace td {
 
 class FVSystem {
  public:
+  /// With @p heat the temperature is solved with the species: it is the last field of every
+  /// cell (index nspecies()), its initial value is @p T, and the species' transport
+  /// coefficients and reaction rates follow the current temperature.
   FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
-           std::vector<Species> species);
+           std::vector<Species> species, std::shared_ptr<const HeatModel> heat = nullptr);
   ~FVSystem();
   FVSystem(const FVSystem&) = delete;
   FVSystem& operator=(const FVSystem&) = delete;
@@ -33,6 +37,13 @@ class FVSystem {
   const Mesh& mesh() const { return mesh_; }
   const std::vector<Species>& species() const { return species_; }
   int nspecies() const { return static_cast<int>(species_.size()); }
+  /// Fields per cell: the species, plus the temperature when heat is solved.
+  int nfields() const { return nf_; }
+  bool has_heat() const { return heat_ != nullptr; }
+  const HeatModel* heat() const { return heat_.get(); }
+  /// With heat: take the temperature of state @p c (updates temperature(), the face
+  /// coefficients and the reaction constants). Called by every method that receives a state.
+  void sync(Vec c) const;
 
   /// New global vector of the unknowns (caller destroys).
   Vec create_state() const;
@@ -62,7 +73,8 @@ class FVSystem {
   std::vector<double> totals(Vec c) const;
   /// Net amount per time leaving through the boundary, per species.
   std::vector<double> boundary_outflow(Vec c) const;
-  /// Cell temperature vector (dof 1, DM compatible with the mesh).
+  /// Cell temperature vector (dof 1, DM compatible with the mesh): the prescribed field, or
+  /// with heat the temperature of the last state passed to sync().
   Vec temperature() const { return Tcell_; }
   /// Cell-centred flux density, dof = nspecies * dim, component s*dim + a (amount/(area time)).
   Vec fluxes(Vec c) const;
@@ -107,14 +119,22 @@ class FVSystem {
   };
   /// Coefficients of the face normal to @p axis with index idx[axis] (between cells
   /// idx[axis]-1 and idx[axis]); transverse indices idx[other].
-  kernels::FaceCoef face_coef(int axis, const std::array<int, 3>& idx, int s) const;
+  /// @p Tpqm: temperatures at P, Q and the face (from the state); null: from the field.
+  kernels::FaceCoef face_coef(int axis, const std::array<int, 3>& idx, int s,
+                              const std::array<double, 3>* Tpqm = nullptr) const;
+  /// (Re)compute every face coefficient; @p from_state: temperatures from Tcell_.
+  void compute_faces(bool from_state) const;
+  /// Reaction constants of every owned cell at Tcell_.
+  void compute_rates() const;
   const kernels::FaceCoef& face(int axis, const std::array<int, 3>& idx, int s) const;
   bool is_boundary_face(int axis, int m) const;
 
   const Mesh& mesh_;
   std::shared_ptr<const TemperatureField> T_;
   std::vector<Species> species_;
-  std::array<FaceBox, 3> faces_;
+  mutable std::array<FaceBox, 3> faces_;
+  std::shared_ptr<const HeatModel> heat_;
+  int nf_ = 0;
   DM dm1_ = nullptr;  // dof-1 DM for cell scalars
   DM dmflux_ = nullptr;
   DM dmobs_ = nullptr;  // 3 fields per group
@@ -123,7 +143,7 @@ class FVSystem {
   Vec source_ = nullptr;  // V q per unknown, or null
   std::vector<std::pair<int, double>> pins_;
   std::shared_ptr<const ReactionNetwork> rx_;
-  std::vector<double> kfkr_;  // (k_f, k_r) per owned cell and reaction
+  mutable std::vector<double> kfkr_;  // (k_f, k_r) per owned cell and reaction
 };
 
 }  // namespace td

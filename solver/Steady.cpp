@@ -55,9 +55,11 @@ PetscErrorCode form_jacobian(SNES, Vec c, Mat A, Mat P, void* p) {
 struct SnesHolder {
   SNES snes = nullptr;
   Mat J = nullptr;
+  Mat Jmf = nullptr;
   Vec r = nullptr;
   ~SnesHolder() {
     SNESDestroy(&snes);
+    MatDestroy(&Jmf);
     MatDestroy(&J);
     VecDestroy(&r);
   }
@@ -189,7 +191,14 @@ SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt) {
   ctx.c_old = c_old;
   ctx.work = work;
   TD_PETSC(SNESSetFunction(h.snes, h.r, form_function, &ctx));
-  TD_PETSC(SNESSetJacobian(h.snes, h.J, h.J, form_jacobian, &ctx));
+  if (sys.has_heat()) {
+    // The assembled matrix leaves out the species' dependence on T: Newton-Krylov with
+    // finite-difference products of the true Jacobian, preconditioned by the assembled one.
+    TD_PETSC(MatCreateSNESMF(h.snes, &h.Jmf));
+    TD_PETSC(SNESSetJacobian(h.snes, h.Jmf, h.J, form_jacobian, &ctx));
+  } else {
+    TD_PETSC(SNESSetJacobian(h.snes, h.J, h.J, form_jacobian, &ctx));
+  }
   TD_PETSC(SNESSetType(h.snes, SNESNEWTONLS));
   TD_PETSC(SNESSetTolerances(h.snes, opt.atol, opt.rtol, 0.0, opt.max_newton, 10000));
   // Concentrations in SI (number densities ~1e24) make Newton steps large in norm; PETSc's
