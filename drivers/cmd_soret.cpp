@@ -3,6 +3,7 @@
 /// its covariance form, the Einstein split S_T^0 + S_T^ch, and the temperatures where S_T
 /// changes sign. Physics in models/MultiState; this file reads, evaluates, prints.
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -52,6 +53,8 @@ class Soret : public Command {
         ->check(CLI::ExistingFile);
     sub.add_flag("--json", json_, "print JSON");
     sub.add_option("-o,--output", out_, "also write the JSON to this file (for plotting)");
+    sub.add_option("--plot", plot_, "draw S_T(T) with its sign changes into this PNG "
+                                    "(needs python3-matplotlib)");
   }
 
   int run(MPI_Comm comm) override {
@@ -106,12 +109,25 @@ class Soret : public Command {
         if (std::rename(tmp.c_str(), out_.c_str()) != 0)
           throw IoError(fmt::format("cannot write {}", out_));
       }
+      if (!plot_.empty()) draw(out, plot_);
     }
     return 0;
   }
 
  private:
-  std::string file_, out_;
+  /// Plotting is matplotlib's job: the scan goes through a JSON file to
+  /// validation/plot_soret.py of the source tree.
+  static void draw(const nlohmann::ordered_json& scan, const std::string& png) {
+    const std::string json = png + ".json.tmp";
+    std::ofstream(json) << scan.dump() << "\n";
+    const std::string cmd = fmt::format("/usr/bin/python3 '{}/validation/plot_soret.py' '{}' '{}'",
+                                        TD_SOURCE_DIR, json, png);
+    const int rc = std::system(cmd.c_str());
+    std::remove(json.c_str());
+    if (rc != 0) throw IoError(fmt::format("plotting failed ({}): is python3-matplotlib installed?", cmd));
+  }
+
+  std::string file_, out_, plot_;
   bool json_ = false;
 };
 
