@@ -85,7 +85,7 @@ void append_totals(H5Output& out, Case& cs, Vec c, double t) {
   FVSystem& sys = cs.system();
   const auto tot = sys.totals(c);
   const auto flow = sys.boundary_outflow(c);
-  const std::string amount = cs.mesh().dim() == 3 ? "amount" : fmt::format("amount/length^{}", 3 - cs.mesh().dim());
+  const std::string amount = cs.mesh().dim() == 3 ? "amount" : (cs.mesh().dim() == 2 ? std::string("amount/length") : std::string("amount/length^2"));
   out.append_time(t);
   for (int s = 0; s < sys.nspecies(); ++s) {
     out.append_series("total_" + sys.species()[s].name, tot[s], amount);
@@ -131,7 +131,10 @@ class Run : public Command {
       out.commit();
       if (rank == 0)
         fmt::print("steady state: {} pseudo-time steps, {} Newton, {} Krylov iterations, "
-                   "||R|| = {:.3e}, {:.3f} s\n", res.ptc_steps, res.newton_iterations, res.krylov_iterations, res.residual_norm, res.seconds);
+                   "||R|| = {:.3e} ({:.1e} of the flux terms), {:.3f} s\n", res.ptc_steps,
+                   res.newton_iterations, res.krylov_iterations, res.residual_norm,
+                   res.residual_scale > 0 ? res.residual_norm / res.residual_scale : 0.0,
+                   res.seconds);
     } else {
       code = run_transient(*cs, c, comm, rank);
     }

@@ -402,6 +402,18 @@ SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt) {
   PetscReal rn;
   TD_PETSC(VecNorm(h.r, NORM_2, &rn));
   res.residual_norm = rn;
+  {
+    // size of the individual flux and reaction terms, to judge ||R|| against
+    sys.assemble(h.J, 0.0, 1.0, false, c);
+    Vec d;
+    TD_PETSC(VecDuplicate(c, &d));
+    TD_PETSC(MatGetDiagonal(h.J, d));
+    TD_PETSC(VecPointwiseMult(d, d, c));
+    PetscReal sc;
+    TD_PETSC(VecNorm(d, NORM_2, &sc));
+    res.residual_scale = sc;
+    VecDestroy(&d);
+  }
   if (!std::isfinite(rn))
     throw SolverError(fmt::format("steady solve produced a non-finite state (||R|| = {})", rn));
   res.seconds = MPI_Wtime() - t_start;

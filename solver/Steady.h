@@ -25,6 +25,7 @@ struct SteadyResult {
   int ptc_steps = 0;
   int amount_iterations = 0;      ///< adjustments of the pins to the conserved amounts
   double residual_norm = 0.0;     ///< final ||R|| (with the constraint rows)
+  double residual_scale = 0.0;    ///< ||diag(dR/dc) c||: the size of the individual terms
   double seconds = 0.0;
 };
 
