@@ -46,6 +46,7 @@ constexpr KindInfo kKinds[] = {
     {Kind::specific_heat, "specific_heat", {2, 0, -2, -1}},
     {Kind::mass_transfer_coefficient, "mass_transfer_coefficient", {1, 0, -1, 0}},
     {Kind::particle_flux, "particle_flux", {-2, 0, -1, 0}},
+    {Kind::drag_coefficient, "drag_coefficient", {-2, 1, -1, 0}},
 };
 
 struct UnitInfo {

@@ -55,6 +55,7 @@ enum class Kind {
   specific_heat,          ///< J/(kg K)
   mass_transfer_coefficient,  ///< m/s (Robin boundary coefficient)
   particle_flux,          ///< 1/(m^2 s)
+  drag_coefficient,       ///< Pa s/m (stress per speed: interface friction)
 };
 
 /// Dimension of a kind.
