@@ -5,6 +5,7 @@
 /// (--material) or the command line.
 #include <cmath>
 #include <iostream>
+#include <string>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -23,6 +24,13 @@ using units::Kind;
 
 /// "<number> <unit>" of kind @p k in SI; a bare number is taken as SI. Names the option.
 double quantity(const std::string& text, Kind k, const char* opt) {
+  std::size_t used = 0;
+  try {
+    const double bare = std::stod(text, &used);
+    if (text.find_first_not_of(' ', used) == std::string::npos) return bare;
+  } catch (const std::exception&) {
+    // not a bare number: parse it with its unit below
+  }
   try {
     return units::parse_in(text, units::dim_of(k), units::UnitSystem::si());
   } catch (const Error& e) {
