@@ -153,3 +153,24 @@ TEST(ColumnCli, SweepDeltaTBeyondHot) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ColumnCli, ValidationInputsRunAndConserve) {
+  // The seed-comparison inputs in validation/column stay valid and circulate without loss.
+  for (const char* name : {"cu_seed_free", "cu_seed_drag", "cu_seed_fem_gradient", "cu_md",
+                           "cu_md_phonon_Q"}) {
+    const fs::path dir = fs::temp_directory_path() / (std::string("td_colval_") + name);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::copy_file(fs::path(TD_SOURCE_DIR) / "validation/column" / (std::string(name) + ".toml"),
+                  dir / "case.toml");
+    const auto r = td::test::run_cli("column case.toml --json", dir.string());
+    ASSERT_EQ(r.status, 0) << name << "\n" << r.output;
+    const auto j = json_of(r.output);
+    EXPECT_LT(j["base"]["imbalance_out_in"].get<double>(), 1e-8) << name;
+    EXPECT_LT(j["base"]["imbalance_in_core"].get<double>(), 1e-8) << name;
+  }
+}
+
+}  // namespace

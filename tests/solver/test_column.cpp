@@ -128,6 +128,25 @@ TEST(Column, SpeedConvergesWithTheGrid) {
   EXPECT_LT(ratio, 4.5);
 }
 
+TEST(Column, FreeRunningSpeedMatchesLinearTheory) {
+  // Constant D_s, tiny Delta T, negligible drag: the layer stays uniform (C Omega = 1) and
+  // j = D_s C Q Delta ln T / (kB T L); the core returns it: v = 2 delta_s Omega j / R.
+  const auto p = column("",
+                        "type = \"linear_drag\"\nfriction = \"1e9 Pa s/m\"");
+  auto q = p;
+  q.T_cold = 699.9;
+  q.material.Ds_activation = 0.0;
+  q.material.Ds_prefactor = 5e-12;
+  const auto r = run_column(q, numerics());
+  const double Tm = 0.5 * (q.T_hot + q.T_cold), C = 1.0 / q.material.atomic_volume;
+  const double j = q.material.Ds_prefactor * C * q.material.heat_of_transport *
+                   std::log(q.T_hot / q.T_cold) / (units::kBoltzmann * Tm * q.length);
+  const double v = 2.0 * q.material.layer_thickness * q.material.atomic_volume * j / q.radius;
+  // corrections are O(Delta T / T) = 1.4e-4
+  EXPECT_NEAR(r.speed / v, 1.0, 1e-3);
+  EXPECT_NEAR(r.j_total[r.j_total.size() / 2] / j, 1.0, 1e-3);
+}
+
 TEST(Column, StrengthCapLimitsTheBackStress) {
   // The stall stress (~356 MPa) exceeds a 150 MPa yield cap: the column flows at the cap.
   const auto p = column("", "type = \"linear_drag\"\nfriction = \"1e22 Pa s/m\"",
