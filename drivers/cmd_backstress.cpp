@@ -3,12 +3,12 @@
 /// two temperatures, or the temperature difference (and the cold temperature) that a given
 /// back stress needs at a given hot temperature. Q and Omega come from a material preset
 /// (--material) or the command line.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <iostream>
-#include <string>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/Error.h"
 #include "core/Units.h"
@@ -53,9 +53,10 @@ class Backstress : public Command {
     sub.add_option("-L,--length", length_,
                    "column length, e.g. \"115 nm\": also report the mean gradient");
     sub.add_flag("--json", json_, "print JSON");
-    sub.footer("Examples:\n  thermodrift backstress -m Cu --T-hot \"673.15 K\" --delta-sigma "
-               "\"75 MPa\" -L \"115 nm\"\n  thermodrift backstress -Q \"0.17 eV\" --omega "
-               "\"1.18e-29 m^3\" --T-hot 1300 --T-cold 800");
+    sub.footer(
+        "Examples:\n  thermodrift backstress -m Cu --T-hot \"673.15 K\" --delta-sigma "
+        "\"75 MPa\" -L \"115 nm\"\n  thermodrift backstress -Q \"0.17 eV\" --omega "
+        "\"1.18e-29 m^3\" --T-hot 1300 --T-cold 800");
   }
 
   int run(MPI_Comm comm) override {
@@ -78,8 +79,9 @@ class Backstress : public Command {
     const double Th = quantity(T_hot_, Kind::temperature, "--T-hot");
     if (!(Th > 0)) throw Error(fmt::format("--T-hot must be positive (got {:g} K)", Th));
     if (T_cold_.empty() == dsigma_.empty())
-      throw Error("give exactly one of --T-cold (for the back stress) and --delta-sigma (for "
-                  "the temperature difference)");
+      throw Error(
+          "give exactly one of --T-cold (for the back stress) and --delta-sigma (for "
+          "the temperature difference)");
 
     double Tc = 0.0, ds = 0.0;
     std::string mode;

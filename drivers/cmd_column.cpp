@@ -2,17 +2,15 @@
 /// solver/ColumnDae.h) to its steady circulation, or sweep one parameter; write a table (CSV)
 /// with the resolved configuration in its header, and the steady profiles of the base case.
 /// Plot with validation/plot_column.py.
-#include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <sstream>
-
 #include <fmt/format.h>
+
+#include <cmath>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
 #include "drivers/Command.h"
+#include "io/CsvFile.h"
 #include "solver/ColumnDae.h"
 
 namespace td {
@@ -27,32 +25,6 @@ double mismatch(double a, double b) {
   const double s = std::max(std::fabs(a), std::fabs(b));
   return s > 0 ? std::fabs(a - b) / s : 0.0;
 }
-
-/// Writes @p path via `<path>.partial` so that a failure leaves no file under the final name.
-class CsvFile {
- public:
-  CsvFile(const std::string& path, const std::string& config) : path_(path), tmp_(path + ".partial") {
-    out_.open(tmp_);
-    if (!out_) throw IoError(fmt::format("cannot write '{}'", tmp_));
-    out_ << "# thermodrift column\n";
-    std::istringstream is(config);
-    for (std::string line; std::getline(is, line);) out_ << "# " << line << "\n";
-  }
-  ~CsvFile() {
-    if (!committed_) std::filesystem::remove(tmp_);
-  }
-  std::ofstream& stream() { return out_; }
-  void commit() {
-    out_.close();
-    std::filesystem::rename(tmp_, path_);
-    committed_ = true;
-  }
-
- private:
-  std::string path_, tmp_;
-  std::ofstream out_;
-  bool committed_ = false;
-};
 
 /// Mid-column face (the seed's flux magnitudes are quoted for the column's body).
 std::size_t mid_face(const ColumnResult& r) { return r.x_face.size() / 2; }
@@ -90,8 +62,9 @@ class Column : public Command {
     sub.add_option("case", case_, "input file (TOML)")->required()->check(CLI::ExistingFile);
     sub.add_option("-o,--output", output_, "table (CSV; overrides [output] table)");
     sub.add_flag("--json", json_, "print the results as JSON");
-    sub.footer("Input tables: [material] (preset + overrides), [column] (+ .response, "
-               ".strength), [numerics], [sweep], [output]. See docs/column.md.");
+    sub.footer(
+        "Input tables: [material] (preset + overrides), [column] (+ .response, "
+        ".strength), [numerics], [sweep], [output]. See docs/column.md.");
   }
 
   int run(MPI_Comm comm) override {
@@ -104,10 +77,20 @@ class Column : public Command {
     std::string table, profile;
     {
       auto o = root.section("output", true);
-      table = o.string({"table", T::String, "\"column.csv\"", K::dimensionless, Range::any(), {},
+      table = o.string({"table",
+                        T::String,
+                        "\"column.csv\"",
+                        K::dimensionless,
+                        Range::any(),
+                        {},
                         "sweep/summary table (CSV), relative to the input file"});
-      profile = o.string({"profile", T::String, "\"column_profile.csv\"", K::dimensionless,
-                          Range::any(), {}, "steady profiles of the base case (CSV)"});
+      profile = o.string({"profile",
+                          T::String,
+                          "\"column_profile.csv\"",
+                          K::dimensionless,
+                          Range::any(),
+                          {},
+                          "steady profiles of the base case (CSV)"});
       o.finish();
     }
     root.finish();
@@ -123,10 +106,11 @@ class Column : public Command {
     nlohmann::ordered_json out;
     out["base"] = summary(base, r0);
     std::vector<std::pair<double, ColumnResult>> rows;
-    for (double v : sweep.values) rows.emplace_back(v, run_column(with_sweep_value(base, sweep.parameter, v), num));
+    for (double v : sweep.values)
+      rows.emplace_back(v, run_column(with_sweep_value(base, sweep.parameter, v), num));
     if (rank != 0) return 0;
 
-    CsvFile tab(table, config);
+    CsvFile tab(table, "thermodrift column: summary", config);
     const auto keys = summary(base, r0);
     tab.stream() << (sweep.parameter.empty() ? "case" : sweep.parameter + "_SI");
     for (const auto& [k, v] : keys.items()) tab.stream() << "," << k;
@@ -150,20 +134,19 @@ class Column : public Command {
         out["sweep"]["rows"].push_back(s);
       }
     }
-    CsvFile prof(profile, config);
+    CsvFile prof(profile, "thermodrift column: steady profiles of the base case", config);
     prof.stream() << "x_m,T_K,C_per_m3,sigma_Pa,x_face_m,j_thermal,j_stress,j_entropic,j_total\n";
     for (std::size_t f = 0; f < r0.x_face.size(); ++f) {
       const std::size_t i = std::min(f, r0.x.size() - 1);
-      prof.stream() << fmt::format("{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}\n",
-                                   r0.x[i], r0.T[i], r0.C[i], r0.sigma[i], r0.x_face[f],
-                                   r0.j_thermal[f], r0.j_stress[f], r0.j_entropic[f],
-                                   r0.j_total[f]);
+      prof.stream() << fmt::format(
+          "{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}\n", r0.x[i], r0.T[i],
+          r0.C[i], r0.sigma[i], r0.x_face[f], r0.j_thermal[f], r0.j_stress[f], r0.j_entropic[f],
+          r0.j_total[f]);
     }
     prof.stream() << "# history: t_s,sigma_c_Pa,v_m_per_s,rate_in,rate_out\n";
     for (std::size_t k = 0; k < r0.t_hist.size(); ++k)
       prof.stream() << fmt::format("# H,{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}\n", r0.t_hist[k],
-                                   r0.sigma_hist[k], r0.v_hist[k], r0.in_hist[k],
-                                   r0.out_hist[k]);
+                                   r0.sigma_hist[k], r0.v_hist[k], r0.in_hist[k], r0.out_hist[k]);
     tab.commit();
     prof.commit();
     out["table"] = table;
@@ -181,8 +164,8 @@ class Column : public Command {
           "mid-column flux parts (atoms m^-2 s^-1): thermal {:.3g}, stress {:.3g}, entropic "
           "{:.3g}, total {:.3g}\nwrote {} and {}\n",
           base.length * 1e9, 2e9 * base.radius, base.T_hot, r0.T_interface, r0.gradient,
-          r0.sigma_c / 1e6, r0.sigma_stall / 1e6, r0.sigma_max / 1e6, r0.speed * 1e9,
-          r0.rate_out, r0.rate_in, r0.rate_core, b["j_thermal_mid"].get<double>(),
+          r0.sigma_c / 1e6, r0.sigma_stall / 1e6, r0.sigma_max / 1e6, r0.speed * 1e9, r0.rate_out,
+          r0.rate_in, r0.rate_core, b["j_thermal_mid"].get<double>(),
           b["j_stress_mid"].get<double>(), b["j_entropic_mid"].get<double>(),
           b["j_total_mid"].get<double>(), table, profile);
     }

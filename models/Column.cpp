@@ -28,29 +28,60 @@ ColumnParams read_column(InputSection& root) {
     p.material = read_material(m);
   }
   auto c = root.section("column");
-  p.length = c.real({"length", T::Real, "", K::length, Range::positive(), {},
+  p.length = c.real({"length",
+                     T::Real,
+                     "",
+                     K::length,
+                     Range::positive(),
+                     {},
                      "column length L (hot end to cold contact)"});
-  p.radius = 0.5 * c.real({"diameter", T::Real, "", K::length, Range::positive(), {},
+  p.radius = 0.5 * c.real({"diameter",
+                           T::Real,
+                           "",
+                           K::length,
+                           Range::positive(),
+                           {},
                            "column (equivalent) diameter 2R"});
-  p.T_hot = c.real({"T_hot", T::Real, "", K::temperature, Range::positive(), {},
-                    "hot reservoir temperature"});
-  p.T_cold = c.real({"T_cold", T::Real, "", K::temperature, Range::positive(), {},
+  p.T_hot = c.real(
+      {"T_hot", T::Real, "", K::temperature, Range::positive(), {}, "hot reservoir temperature"});
+  p.T_cold = c.real({"T_cold",
+                     T::Real,
+                     "",
+                     K::temperature,
+                     Range::positive(),
+                     {},
                      "cold reservoir temperature (beyond the contact layer)"});
   if (!(p.T_cold < p.T_hot))
-    c.fail("T_cold", fmt::format("T_cold = {:g} K must be below T_hot = {:g} K", p.T_cold,
-                                 p.T_hot));
-  p.layer_thickness = c.real({"contact_layer_thickness", T::Real, "0.0", K::length,
-                              Range::non_negative(), {},
+    c.fail("T_cold",
+           fmt::format("T_cold = {:g} K must be below T_hot = {:g} K", p.T_cold, p.T_hot));
+  p.layer_thickness = c.real({"contact_layer_thickness",
+                              T::Real,
+                              "0.0",
+                              K::length,
+                              Range::non_negative(),
+                              {},
                               "resistive layer at the cold contact (0: none)"});
-  p.layer_conductivity =
-      c.real({"contact_layer_conductivity", T::Real, "1.0", K::thermal_conductivity,
-              Range::positive(), {}, "thermal conductivity of the contact layer"});
+  p.layer_conductivity = c.real({"contact_layer_conductivity",
+                                 T::Real,
+                                 "1.0",
+                                 K::thermal_conductivity,
+                                 Range::positive(),
+                                 {},
+                                 "thermal conductivity of the contact layer"});
   p.equilibrium_fraction =
-      c.real({"equilibrium_fraction", T::Real, "1.0", K::dimensionless,
-              Range{0.0, 1.0, true, false}, {},
+      c.real({"equilibrium_fraction",
+              T::Real,
+              "1.0",
+              K::dimensionless,
+              Range{0.0, 1.0, true, false},
+              {},
               "C_s Omega of the mobile layer in equilibrium with the crystal at both ends"});
-  p.plastic_exponent = c.real({"plastic_rate_exponent", T::Real, "40.0", K::dimensionless,
-                               Range::closed(2.0, 200.0), {},
+  p.plastic_exponent = c.real({"plastic_rate_exponent",
+                               T::Real,
+                               "40.0",
+                               K::dimensionless,
+                               Range::closed(2.0, 200.0),
+                               {},
                                "m in the regularised cap v_p = v_0 (sigma/sigma_max)^m"});
   {
     auto r = c.section("response", true);
@@ -67,17 +98,40 @@ ColumnParams read_column(InputSection& root) {
 ColumnNumerics read_column_numerics(InputSection& root) {
   ColumnNumerics n;
   auto s = root.section("numerics", true);
-  n.cells = static_cast<int>(s.integer({"cells", T::Integer, "40", K::dimensionless,
-                                        Range::closed(4, 2000), {},
+  n.cells = static_cast<int>(s.integer({"cells",
+                                        T::Integer,
+                                        "40",
+                                        K::dimensionless,
+                                        Range::closed(4, 2000),
+                                        {},
                                         "finite-volume cells along the surface"}));
-  n.rtol = s.real({"rtol", T::Real, "1e-8", K::dimensionless, Range::closed(1e-13, 1e-3), {},
+  n.rtol = s.real({"rtol",
+                   T::Real,
+                   "1e-8",
+                   K::dimensionless,
+                   Range::closed(1e-13, 1e-3),
+                   {},
                    "IDA relative tolerance"});
-  n.atol = s.real({"atol", T::Real, "1e-12", K::dimensionless, Range::closed(1e-16, 1e-3), {},
+  n.atol = s.real({"atol",
+                   T::Real,
+                   "1e-12",
+                   K::dimensionless,
+                   Range::closed(1e-16, 1e-3),
+                   {},
                    "IDA absolute tolerance (scaled unknowns)"});
-  n.t_end = s.real({"t_end", T::Real, "0.0", K::time, Range::non_negative(), {},
+  n.t_end = s.real({"t_end",
+                    T::Real,
+                    "0.0",
+                    K::time,
+                    Range::non_negative(),
+                    {},
                     "end time; 0: 50 L^2 / D_s(T_min)"});
-  n.outputs = static_cast<int>(s.integer({"outputs", T::Integer, "60", K::dimensionless,
-                                          Range::closed(2, 100000), {},
+  n.outputs = static_cast<int>(s.integer({"outputs",
+                                          T::Integer,
+                                          "60",
+                                          K::dimensionless,
+                                          Range::closed(2, 100000),
+                                          {},
                                           "log-spaced times in the history"}));
   s.finish();
   return n;
@@ -87,12 +141,17 @@ ColumnSweep read_column_sweep(InputSection& root, const ColumnParams& p) {
   ColumnSweep sw;
   if (!root.has("sweep")) return sw;
   auto s = root.section("sweep");
-  sw.parameter = s.string({"parameter", T::String, "", K::dimensionless, Range::any(),
-                           {"length", "diameter", "delta_T", "T_hot"}, "swept parameter"});
-  const K kind = sw.parameter == "length" || sw.parameter == "diameter" ? K::length
-                                                                        : K::temperature;
-  sw.values = s.reals({"values", T::RealArray, "", kind, Range::positive(), {},
-                       "values of the swept parameter"});
+  sw.parameter = s.string({"parameter",
+                           T::String,
+                           "",
+                           K::dimensionless,
+                           Range::any(),
+                           {"length", "diameter", "delta_T", "T_hot"},
+                           "swept parameter"});
+  const K kind =
+      sw.parameter == "length" || sw.parameter == "diameter" ? K::length : K::temperature;
+  sw.values = s.reals(
+      {"values", T::RealArray, "", kind, Range::positive(), {}, "values of the swept parameter"});
   if (sw.values.empty()) s.fail("values", "a sweep needs at least one value");
   for (double v : sw.values) {
     try {

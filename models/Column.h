@@ -20,14 +20,14 @@ namespace td {
 /// All values SI.
 struct ColumnParams {
   Material material;
-  double length = 0.0;               ///< L (m)
-  double radius = 0.0;               ///< R (m)
-  double T_hot = 0.0;                ///< hot reservoir (K)
-  double T_cold = 0.0;               ///< cold reservoir beyond the contact layer (K)
-  double layer_thickness = 0.0;      ///< resistive layer at the cold contact (m), 0 for none
-  double layer_conductivity = 1.0;   ///< its thermal conductivity (W/(m K))
-  double equilibrium_fraction = 1.0; ///< C_s Omega of the layer in equilibrium with a crystal
-  double plastic_exponent = 40.0;    ///< rate exponent m of the regularised strength cap
+  double length = 0.0;                ///< L (m)
+  double radius = 0.0;                ///< R (m)
+  double T_hot = 0.0;                 ///< hot reservoir (K)
+  double T_cold = 0.0;                ///< cold reservoir beyond the contact layer (K)
+  double layer_thickness = 0.0;       ///< resistive layer at the cold contact (m), 0 for none
+  double layer_conductivity = 1.0;    ///< its thermal conductivity (W/(m K))
+  double equilibrium_fraction = 1.0;  ///< C_s Omega of the layer in equilibrium with a crystal
+  double plastic_exponent = 40.0;     ///< rate exponent m of the regularised strength cap
   std::shared_ptr<const CoreResponse> response;
   std::shared_ptr<const StrengthCap> cap;
 
@@ -41,11 +41,11 @@ struct ColumnParams {
 
 /// Numerical settings of the column DAE.
 struct ColumnNumerics {
-  int cells = 40;          ///< finite-volume cells along the surface
-  double rtol = 1e-8;      ///< IDA relative tolerance
-  double atol = 1e-12;     ///< IDA absolute tolerance on the scaled unknowns
-  double t_end = 0.0;      ///< end time (s); 0: 50 L^2 / D_s(T_min)
-  int outputs = 60;        ///< log-spaced output times of the history
+  int cells = 40;       ///< finite-volume cells along the surface
+  double rtol = 1e-8;   ///< IDA relative tolerance
+  double atol = 1e-12;  ///< IDA absolute tolerance on the scaled unknowns
+  double t_end = 0.0;   ///< end time (s); 0: 50 L^2 / D_s(T_min)
+  int outputs = 60;     ///< log-spaced output times of the history
 };
 
 /// Read [column] (with [column.response] and [column.strength]) and [material] from the

@@ -2,9 +2,9 @@
 /// creep.
 #include "models/CoreResponse.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace td {
 
@@ -28,7 +28,12 @@ class LinearDrag : public CoreResponse {
   std::string type() const override { return "linear_drag"; }
   static std::unique_ptr<CoreResponse> create(InputSection& s) {
     return std::make_unique<LinearDrag>(
-        s.real({"friction", T::Real, "", K::drag_coefficient, Range::positive(), {},
+        s.real({"friction",
+                T::Real,
+                "",
+                K::drag_coefficient,
+                Range::positive(),
+                {},
                 "interface friction zeta: shear stress per sliding speed"}));
   }
 
@@ -48,12 +53,27 @@ class PowerLaw : public CoreResponse {
   double stress_profile(double) const override { return 1.0; }
   std::string type() const override { return "power_law"; }
   static std::unique_ptr<CoreResponse> create(InputSection& s) {
-    const double v = s.real({"reference_speed", T::Real, "", K::velocity, Range::positive(), {},
+    const double v = s.real({"reference_speed",
+                             T::Real,
+                             "",
+                             K::velocity,
+                             Range::positive(),
+                             {},
                              "core speed at the reference stress"});
-    const double sr = s.real({"reference_stress", T::Real, "", K::pressure, Range::positive(),
-                              {}, "reference back stress"});
-    const double n = s.real({"exponent", T::Real, "1.0", K::dimensionless,
-                             Range::closed(1.0, 20.0), {}, "stress exponent n"});
+    const double sr = s.real({"reference_stress",
+                              T::Real,
+                              "",
+                              K::pressure,
+                              Range::positive(),
+                              {},
+                              "reference back stress"});
+    const double n = s.real({"exponent",
+                             T::Real,
+                             "1.0",
+                             K::dimensionless,
+                             Range::closed(1.0, 20.0),
+                             {},
+                             "stress exponent n"});
     return std::make_unique<PowerLaw>(v, sr, n);
   }
 

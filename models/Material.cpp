@@ -1,11 +1,11 @@
 #include "models/Material.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 namespace td {
 
@@ -113,8 +113,8 @@ Material read_material(InputSection& s) {
 }
 
 Material material_preset(const std::string& name) {
-  auto doc = InputSection::parse_string(fmt::format("[material]\npreset = \"{}\"\n", name),
-                                        "<preset>");
+  auto doc =
+      InputSection::parse_string(fmt::format("[material]\npreset = \"{}\"\n", name), "<preset>");
   doc.set_units(units::UnitSystem::si());
   auto s = doc.section("material");
   return read_material(s);

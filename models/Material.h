@@ -11,17 +11,17 @@ namespace td {
 
 /// All values SI.
 struct Material {
-  std::string name;                  ///< preset name ("Cu") or "custom"
-  double atomic_volume = 0.0;        ///< Omega (m^3)
-  double heat_of_transport = 0.0;    ///< Q (J)
-  double Ds_prefactor = 0.0;         ///< surface self-diffusion D_s0 (m^2/s)
-  double Ds_activation = 0.0;        ///< surface self-diffusion barrier (J)
-  double layer_thickness = 0.0;      ///< delta_s, thickness of the mobile layer (m)
-  double youngs_modulus = 0.0;       ///< E (Pa)
-  double strength = 0.0;             ///< yield strength at strength_diameter (Pa)
-  double strength_diameter = 0.0;    ///< size at which `strength` holds (m)
-  double strength_exponent = 0.0;    ///< sigma_y ~ d^(-exponent) ("smaller is stronger")
-  double thermal_conductivity = 0.0; ///< of the column (W/(m K))
+  std::string name;                   ///< preset name ("Cu") or "custom"
+  double atomic_volume = 0.0;         ///< Omega (m^3)
+  double heat_of_transport = 0.0;     ///< Q (J)
+  double Ds_prefactor = 0.0;          ///< surface self-diffusion D_s0 (m^2/s)
+  double Ds_activation = 0.0;         ///< surface self-diffusion barrier (J)
+  double layer_thickness = 0.0;       ///< delta_s, thickness of the mobile layer (m)
+  double youngs_modulus = 0.0;        ///< E (Pa)
+  double strength = 0.0;              ///< yield strength at strength_diameter (Pa)
+  double strength_diameter = 0.0;     ///< size at which `strength` holds (m)
+  double strength_exponent = 0.0;     ///< sigma_y ~ d^(-exponent) ("smaller is stronger")
+  double thermal_conductivity = 0.0;  ///< of the column (W/(m K))
 
   /// D_s(T) = D_s0 exp(-E_a / (kB T)) (m^2/s).
   double surface_diffusivity(double T) const;

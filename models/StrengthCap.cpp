@@ -1,10 +1,10 @@
 /// @file StrengthCap.cpp  Strength caps of the column: none, size-dependent yield, Euler
 /// buckling.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
 #include <numbers>
-
-#include <fmt/format.h>
 
 #include "models/CoreResponse.h"
 #include "models/Material.h"
@@ -38,12 +38,26 @@ class Yield : public StrengthCap {
   }
   std::string type() const override { return "yield"; }
   static std::unique_ptr<StrengthCap> create(InputSection& s, const Material& m) {
-    const double st = s.real({"strength", T::Real, literal(m.strength), K::pressure,
-                              Range::positive(), {}, "yield strength at reference_diameter"});
-    const double d = s.real({"reference_diameter", T::Real, literal(m.strength_diameter),
-                             K::length, Range::positive(), {}, "diameter of `strength`"});
-    const double n = s.real({"size_exponent", T::Real, literal(m.strength_exponent),
-                             K::dimensionless, Range::non_negative(), {},
+    const double st = s.real({"strength",
+                              T::Real,
+                              literal(m.strength),
+                              K::pressure,
+                              Range::positive(),
+                              {},
+                              "yield strength at reference_diameter"});
+    const double d = s.real({"reference_diameter",
+                             T::Real,
+                             literal(m.strength_diameter),
+                             K::length,
+                             Range::positive(),
+                             {},
+                             "diameter of `strength`"});
+    const double n = s.real({"size_exponent",
+                             T::Real,
+                             literal(m.strength_exponent),
+                             K::dimensionless,
+                             Range::non_negative(),
+                             {},
                              "n in sigma_y ~ d^-n"});
     return std::make_unique<Yield>(st, d, n);
   }
@@ -64,9 +78,13 @@ class Buckling : public StrengthCap {
   }
   std::string type() const override { return "buckling"; }
   static std::unique_ptr<StrengthCap> create(InputSection& s, const Material&) {
-    return std::make_unique<Buckling>(
-        s.real({"effective_length_factor", T::Real, "0.5", K::dimensionless,
-                Range::closed(0.5, 2.0), {}, "K: 0.5 clamped-clamped, 1 pinned, 2 cantilever"}));
+    return std::make_unique<Buckling>(s.real({"effective_length_factor",
+                                              T::Real,
+                                              "0.5",
+                                              K::dimensionless,
+                                              Range::closed(0.5, 2.0),
+                                              {},
+                                              "K: 0.5 clamped-clamped, 1 pinned, 2 cantilever"}));
   }
 
  private:
@@ -76,14 +94,13 @@ class Buckling : public StrengthCap {
 StrengthCapFactory::Registrar r1("none", "no cap", &NoCap::create);
 StrengthCapFactory::Registrar r2("yield", "sigma_y = strength (2R/reference_diameter)^-n",
                                  &Yield::create);
-StrengthCapFactory::Registrar r3("buckling", "Euler: pi^2 E R^2 / (4 (K L)^2)",
-                                 &Buckling::create);
+StrengthCapFactory::Registrar r3("buckling", "Euler: pi^2 E R^2 / (4 (K L)^2)", &Buckling::create);
 
 }  // namespace
 
 std::unique_ptr<StrengthCap> make_strength_cap(InputSection& s, const Material& m) {
-  const std::string type = s.string({"type", T::String, "\"none\"", K::dimensionless,
-                                     Range::any(), StrengthCapFactory::names(), "strength cap"});
+  const std::string type = s.string({"type", T::String, "\"none\"", K::dimensionless, Range::any(),
+                                     StrengthCapFactory::names(), "strength cap"});
   auto cap = StrengthCapFactory::find(type)->create(s, m);
   s.finish();
   return cap;

@@ -60,8 +60,8 @@ inline double log_mean(double a, double b) {
   return (b - a) / std::log(b / a);
 }
 
-/// Mobility density C_s D_s / (kB T) at a face (atoms m^-2 s^-1 per N of driving force), with the face concentration @p C_face, diffusivity @p D_face
-/// (m^2/s) and temperature @p T_face (K).
+/// Mobility density C_s D_s / (kB T) at a face (atoms m^-2 s^-1 per N of driving force), with the
+/// face concentration @p C_face, diffusivity @p D_face (m^2/s) and temperature @p T_face (K).
 inline double surface_mobility(double kB, double C_face, double D_face, double T_face) {
   return C_face * D_face / (kB * T_face);
 }

@@ -1,17 +1,16 @@
 #include "solver/ColumnDae.h"
 
-#include <algorithm>
-#include <cmath>
-#include <limits>
-#include <numbers>
-
+#include <fmt/format.h>
 #include <ida/ida.h>
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
 
-#include <fmt/format.h>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
 
 #include "core/Error.h"
 #include "core/Units.h"
@@ -27,11 +26,11 @@ using kernels::SurfacePoint;
 struct ColumnSystem {
   const ColumnParams& p;
   int n = 0;
-  double h = 0.0;           // cell size (m)
-  double T_i = 0.0;         // interface temperature (K)
-  double sigma_ref = 0.0;   // stress scale (Pa)
-  double v_ref = 0.0;       // speed scale = free-running speed (m/s)
-  double sigma_max = 0.0;   // cap (Pa)
+  double h = 0.0;          // cell size (m)
+  double T_i = 0.0;        // interface temperature (K)
+  double sigma_ref = 0.0;  // stress scale (Pa)
+  double v_ref = 0.0;      // speed scale = free-running speed (m/s)
+  double sigma_max = 0.0;  // cap (Pa)
   kernels::SurfaceConstants k;
 
   ColumnSystem(const ColumnParams& prm, int cells) : p(prm), n(cells) {
@@ -80,8 +79,7 @@ struct ColumnSystem {
 
   /// Atoms per second through face f, + towards the cold end.
   double rate(const double* y, int f) const {
-    return 2.0 * std::numbers::pi * p.radius * p.material.layer_thickness *
-           face_flux(y, f).total();
+    return 2.0 * std::numbers::pi * p.radius * p.material.layer_thickness * face_flux(y, f).total();
   }
 
   double speed_core(double sigma) const { return p.response->speed(sigma, p.geometry()); }
@@ -136,9 +134,10 @@ struct Ida {
       IDAGetCurrentTime(mem, &t);
       IDAGetNumSteps(mem, &steps);
     }
-    throw SolverError(fmt::format("column model: IDA {} failed with {} at t = {:.6e} s after "
-                                  "{} steps",
-                                  call, IDAGetReturnFlagName(flag), t, steps));
+    throw SolverError(
+        fmt::format("column model: IDA {} failed with {} at t = {:.6e} s after "
+                    "{} steps",
+                    call, IDAGetReturnFlagName(flag), t, steps));
   }
 };
 
@@ -203,9 +202,9 @@ ColumnResult run_column(const ColumnParams& p, const ColumnNumerics& num) {
     for (int i = 0; i <= sys.n; ++i) yp[i] = -r[i];
   }
   const double T_min = std::min(p.T_hot, sys.T_i);
-  const double t_end = num.t_end > 0 ? num.t_end
-                                     : 50.0 * p.length * p.length /
-                                           p.material.surface_diffusivity(T_min);
+  const double t_end = num.t_end > 0
+                           ? num.t_end
+                           : 50.0 * p.length * p.length / p.material.surface_diffusivity(T_min);
 
   ida.mem = IDACreate(ida.ctx);
   if (!ida.mem) throw SolverError("column model: IDACreate failed");
@@ -236,8 +235,7 @@ ColumnResult run_column(const ColumnParams& p, const ColumnNumerics& num) {
   };
   double t = 0.0;
   for (int k = 1; k <= num.outputs; ++k) {
-    const double tout =
-        t_first * std::pow(t_end / t_first, static_cast<double>(k) / num.outputs);
+    const double tout = t_first * std::pow(t_end / t_first, static_cast<double>(k) / num.outputs);
     ida.check(IDASolve(ida.mem, tout, &t, ida.y, ida.yp, IDA_NORMAL), "IDASolve");
     record(t);
   }

@@ -22,19 +22,19 @@ struct ColumnResult {
   std::vector<double> x, T, C, sigma;
   // face fluxes (atoms m^-2 s^-1, + towards the cold end) at the N+1 faces
   std::vector<double> x_face, j_thermal, j_stress, j_entropic, j_total;
-  double T_interface = 0.0;      ///< K
-  double gradient = 0.0;         ///< mean |dT/dx| along the column (K/m)
-  double sigma_c = 0.0;          ///< back stress at the cold interface (Pa)
-  double sigma_stall = 0.0;      ///< eq. 1 with T_h and T_interface (Pa)
-  double sigma_max = 0.0;        ///< strength cap (Pa; inf for none)
-  double speed = 0.0;            ///< core speed v (m/s)
-  double speed_core = 0.0;       ///< part of v from the response law (m/s)
-  double rate_out = 0.0;         ///< atoms/s leaving the hot end into the layer
-  double rate_in = 0.0;          ///< atoms/s inserted at the cold interface
-  double rate_core = 0.0;        ///< pi R^2 v / Omega (atoms/s carried back by the core)
-  double time = 0.0;             ///< final time (s)
-  double free_speed = 0.0;       ///< v_ref: speed at zero back stress, uniform layer (m/s)
-  long steps = 0;                ///< IDA steps
+  double T_interface = 0.0;  ///< K
+  double gradient = 0.0;     ///< mean |dT/dx| along the column (K/m)
+  double sigma_c = 0.0;      ///< back stress at the cold interface (Pa)
+  double sigma_stall = 0.0;  ///< eq. 1 with T_h and T_interface (Pa)
+  double sigma_max = 0.0;    ///< strength cap (Pa; inf for none)
+  double speed = 0.0;        ///< core speed v (m/s)
+  double speed_core = 0.0;   ///< part of v from the response law (m/s)
+  double rate_out = 0.0;     ///< atoms/s leaving the hot end into the layer
+  double rate_in = 0.0;      ///< atoms/s inserted at the cold interface
+  double rate_core = 0.0;    ///< pi R^2 v / Omega (atoms/s carried back by the core)
+  double time = 0.0;         ///< final time (s)
+  double free_speed = 0.0;   ///< v_ref: speed at zero back stress, uniform layer (m/s)
+  long steps = 0;            ///< IDA steps
   // history
   std::vector<double> t_hist, sigma_hist, v_hist, in_hist, out_hist;
 };

@@ -6,9 +6,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "tests/support/run_cli.h"
 
@@ -51,8 +50,8 @@ TEST(BackstressCli, RejectsBothOrNeither) {
   EXPECT_NE(r.output.find("exactly one of --T-cold"), std::string::npos) << r.output;
   r = td::test::run_cli("backstress -m Cu --T-hot 600 --T-cold 700");
   EXPECT_NE(r.status, 0);
-  EXPECT_NE(r.output.find("--T-cold = 700 K must lie in (0, T_hot = 600 K]"),
-            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--T-cold = 700 K must lie in (0, T_hot = 600 K]"), std::string::npos)
+      << r.output;
   r = td::test::run_cli("backstress -m Cu --T-hot 600 --delta-sigma \"3 eV\"");
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("--delta-sigma"), std::string::npos) << r.output;
@@ -134,8 +133,7 @@ TEST(ColumnCli, ColdAboveHot) {
 
 TEST(ColumnCli, UnknownResponseLaw) {
   expect_failure(run_case(replace(kCase, "\"linear_drag\"", "\"viscous\""), "law"),
-                 {"case.toml:11", "column.response.type", "viscous", "linear_drag",
-                  "power_law"});
+                 {"case.toml:11", "column.response.type", "viscous", "linear_drag", "power_law"});
 }
 
 TEST(ColumnCli, MisspelledKey) {
@@ -158,8 +156,8 @@ namespace {
 
 TEST(ColumnCli, ValidationInputsRunAndConserve) {
   // The seed-comparison inputs in validation/column stay valid and circulate without loss.
-  for (const char* name : {"cu_seed_free", "cu_seed_drag", "cu_seed_fem_gradient", "cu_md",
-                           "cu_md_phonon_Q"}) {
+  for (const char* name :
+       {"cu_seed_free", "cu_seed_drag", "cu_seed_fem_gradient", "cu_md", "cu_md_phonon_Q"}) {
     const fs::path dir = fs::temp_directory_path() / (std::string("td_colval_") + name);
     fs::remove_all(dir);
     fs::create_directories(dir);

@@ -50,8 +50,7 @@ TEST(SurfaceFlux, Eq1IsTheZeroFluxStateAlongAnyProfile) {
   std::vector<double> T{1300.0, 1210.0, 1170.0, 1000.0, 930.0, 800.0};
   for (std::size_t i = 0; i + 1 < T.size(); ++i) {
     const SurfacePoint P{T[i], 1.0 / kCu.Omega, stall_stress(kCu.Q, kCu.Omega, Th, T[i])};
-    const SurfacePoint Q{T[i + 1], 1.0 / kCu.Omega,
-                         stall_stress(kCu.Q, kCu.Omega, Th, T[i + 1])};
+    const SurfacePoint Q{T[i + 1], 1.0 / kCu.Omega, stall_stress(kCu.Q, kCu.Omega, Th, T[i + 1])};
     const auto d = surface_drive(kCu, P, Q, 1e-9);
     EXPECT_NEAR(d.total(), 0.0, 1e-12 * std::fabs(d.thermal)) << i;
   }

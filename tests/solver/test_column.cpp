@@ -1,13 +1,12 @@
 // The column model (models/Column.h, solver/ColumnDae.h) integrated with IDA: eq. 1 as the
 // stall identity, zero net circulation at steady state, "longer is slower" with its scaling
 // exponent, the strength cap.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "core/Units.h"
 #include "models/surface_flux_K.h"
@@ -40,8 +39,8 @@ TEST(Column, StallStressIsEq1WhenTheCoreBarelyMoves) {
   // Very high drag: the flux nearly stops, and sigma_c -> Q ln(T_h / T_c) / Omega.
   const auto p = column("", "type = \"linear_drag\"\nfriction = \"1e22 Pa s/m\"");
   const auto r = run_column(p, numerics());
-  const double stall = kernels::stall_stress(p.material.heat_of_transport,
-                                             p.material.atomic_volume, p.T_hot, p.T_cold);
+  const double stall = kernels::stall_stress(p.material.heat_of_transport, p.material.atomic_volume,
+                                             p.T_hot, p.T_cold);
   EXPECT_DOUBLE_EQ(r.sigma_stall, stall);
   const double slow = r.speed / r.free_speed;  // how far from a true stall
   ASSERT_LT(slow, 1e-5);
@@ -70,8 +69,8 @@ TEST(Column, ZeroNetCirculationAtSteadyState) {
   for (const char* resp : {"type = \"linear_drag\"\nfriction = \"2e14 Pa s/m\"",
                            "type = \"power_law\"\nreference_speed = \"30 nm/s\"\n"
                            "reference_stress = \"100 MPa\"\nexponent = 3"}) {
-    const auto p = column("contact_layer_thickness = \"2 nm\"\ncontact_layer_conductivity = 5",
-                          resp);
+    const auto p =
+        column("contact_layer_thickness = \"2 nm\"\ncontact_layer_conductivity = 5", resp);
     const auto r = run_column(p, numerics());
     EXPECT_GT(r.sigma_c, 0.05 * r.sigma_stall) << resp;
     EXPECT_LT(r.sigma_c, 0.95 * r.sigma_stall) << resp;
@@ -131,8 +130,7 @@ TEST(Column, SpeedConvergesWithTheGrid) {
 TEST(Column, FreeRunningSpeedMatchesLinearTheory) {
   // Constant D_s, tiny Delta T, negligible drag: the layer stays uniform (C Omega = 1) and
   // j = D_s C Q Delta ln T / (kB T L); the core returns it: v = 2 delta_s Omega j / R.
-  const auto p = column("",
-                        "type = \"linear_drag\"\nfriction = \"1e9 Pa s/m\"");
+  const auto p = column("", "type = \"linear_drag\"\nfriction = \"1e9 Pa s/m\"");
   auto q = p;
   q.T_cold = 699.9;
   q.material.Ds_activation = 0.0;
