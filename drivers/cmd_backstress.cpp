@@ -112,13 +112,15 @@ class Backstress : public Command {
         "eq. 1  Omega Delta sigma = Q ln(T_h/T_c)   (Q = {:.4g} eV, Omega = {:.4g} m^3, {})\n"
         "T_hot = {:.2f} K, T_cold = {:.2f} K, Delta T = {:.3f} K, Delta ln T = {:.5f}\n"
         "Delta sigma = {:.4g} MPa\n",
-        Q / eV, Omega, source, Th, Tc, Th - Tc, std::log(Th / Tc), ds / 1e6);
+        Q / eV, Omega, source, Th, Tc, Th - Tc, std::log(Th / Tc),
+        ds / units::parse_unit("MPa").value);
     if (!length_.empty()) {
       const double L = quantity(length_, Kind::length, "--length");
       if (!(L > 0)) throw Error(fmt::format("--length must be positive (got {:g} m)", L));
       out["length_m"] = L;
       out["mean_gradient_K_per_m"] = (Th - Tc) / L;
-      text += fmt::format("mean gradient over {:.4g} nm: {:.4g} K/m\n", L * 1e9, (Th - Tc) / L);
+      text += fmt::format("mean gradient over {:.4g} nm: {:.4g} K/m\n",
+                          L / units::parse_unit("nm").value, (Th - Tc) / L);
     }
     if (rank == 0) std::cout << (json_ ? out.dump(2) + "\n" : text);
     return 0;

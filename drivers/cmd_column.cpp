@@ -52,6 +52,7 @@ nlohmann::ordered_json summary(const ColumnParams& p, const ColumnResult& r) {
           {"j_stress_mid", r.j_stress[m]},
           {"j_entropic_mid", r.j_entropic[m]},
           {"j_total_mid", r.j_total[m]},
+          {"steady_residual", r.steady_residual},
           {"time_s", r.time},
           {"ida_steps", r.steps}};
 }
@@ -100,6 +101,8 @@ class Column : public Command {
     table = output_.empty() ? resolve(table) : output_;
     profile = resolve(profile);
     const std::string config = root.resolved().to_toml();
+    const double nm = units::parse_unit("nm").value, MPa = units::parse_unit("MPa").value,
+                 nm_s = units::parse_unit("nm/s").value;
 
     // Every rank computes (the model is small); rank 0 writes.
     const ColumnResult r0 = run_column(base, num);
@@ -109,6 +112,17 @@ class Column : public Command {
     for (double v : sweep.values)
       rows.emplace_back(v, run_column(with_sweep_value(base, sweep.parameter, v), num));
     if (rank != 0) return 0;
+    // A run that has not reached its steady circulation is reported, not hidden.
+    constexpr double kSteadyTol = 1e-6;
+    const auto warn = [&](const std::string& what, const ColumnResult& r) {
+      if (r.steady_residual > kSteadyTol)
+        std::cerr << fmt::format(
+            "thermodrift: warning: {}: not steady at t_end = {:.3g} s (rates "
+            "out/in/core differ by {:.2g}); raise [numerics] t_end\n",
+            what, r.time, r.steady_residual);
+    };
+    warn("base case", r0);
+    for (const auto& [v, r] : rows) warn(fmt::format("{} = {:g}", sweep.parameter, v), r);
 
     CsvFile tab(table, "thermodrift column: summary", config);
     const auto keys = summary(base, r0);
@@ -163,8 +177,8 @@ class Column : public Command {
           "{:.4g}, carried by core {:.4g}\n"
           "mid-column flux parts (atoms m^-2 s^-1): thermal {:.3g}, stress {:.3g}, entropic "
           "{:.3g}, total {:.3g}\nwrote {} and {}\n",
-          base.length * 1e9, 2e9 * base.radius, base.T_hot, r0.T_interface, r0.gradient,
-          r0.sigma_c / 1e6, r0.sigma_stall / 1e6, r0.sigma_max / 1e6, r0.speed * 1e9, r0.rate_out,
+          base.length / nm, 2 * base.radius / nm, base.T_hot, r0.T_interface, r0.gradient,
+          r0.sigma_c / MPa, r0.sigma_stall / MPa, r0.sigma_max / MPa, r0.speed / nm_s, r0.rate_out,
           r0.rate_in, r0.rate_core, b["j_thermal_mid"].get<double>(),
           b["j_stress_mid"].get<double>(), b["j_entropic_mid"].get<double>(),
           b["j_total_mid"].get<double>(), table, profile);

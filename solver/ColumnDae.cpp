@@ -246,6 +246,11 @@ ColumnResult run_column(const ColumnParams& p, const ColumnNumerics& num) {
   res.sigma_max = sys.sigma_max;
   res.free_speed = sys.v_ref;
   IDAGetNumSteps(ida.mem, &res.steps);
+  const double scale =
+      std::max({std::fabs(res.rate_out), std::fabs(res.rate_in), std::fabs(res.rate_core), 1e-300});
+  res.steady_residual =
+      std::max({std::fabs(res.rate_out - res.rate_in), std::fabs(res.rate_in - res.rate_core)}) /
+      scale;
   return res;
 }
 

@@ -121,6 +121,15 @@ TEST(ColumnCli, SweepWritesTablesWithConfig) {
   EXPECT_TRUE(fs::exists(run.dir / "column_profile.csv"));
 }
 
+TEST(ColumnCli, WarnsWhenNotSteady) {
+  // far too short a run: the circulation has not closed, and the user is told
+  const auto run = run_case(replace(kCase, "cells = 16", "cells = 16\nt_end = \"1 us\""), "short");
+  ASSERT_EQ(run.r.status, 0) << run.r.output;
+  EXPECT_NE(run.r.output.find("not steady at t_end = 1e-06 s"), std::string::npos) << run.r.output;
+  const auto steady = run_case(kCase, "long");
+  EXPECT_EQ(steady.r.output.find("not steady"), std::string::npos) << steady.r.output;
+}
+
 TEST(ColumnCli, NegativeLength) {
   expect_failure(run_case(replace(kCase, "length = \"100 nm\"", "length = \"-100 nm\""), "neg"),
                  {"case.toml:5", "column.length", "-1e-07", "(0, inf)"});
