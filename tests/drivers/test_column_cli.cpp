@@ -165,8 +165,8 @@ namespace {
 
 TEST(ColumnCli, ValidationInputsRunAndConserve) {
   // The seed-comparison inputs in validation/column stay valid and circulate without loss.
-  for (const char* name :
-       {"cu_seed_free", "cu_seed_drag", "cu_seed_fem_gradient", "cu_md", "cu_md_phonon_Q"}) {
+  for (const char* name : {"cu_seed_free", "cu_seed_drag", "cu_seed_fem_gradient", "cu_md",
+                           "cu_md_phonon_Q", "cu_linear_regime"}) {
     const fs::path dir = fs::temp_directory_path() / (std::string("td_colval_") + name);
     fs::remove_all(dir);
     fs::create_directories(dir);
