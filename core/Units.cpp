@@ -50,6 +50,7 @@ constexpr KindInfo kKinds[] = {
     {Kind::power_density, "power_density", {-1, 1, -3, 0}},
     {Kind::heat_transfer_coefficient, "heat_transfer_coefficient", {0, 1, -3, -1}},
     {Kind::volumetric_heat_capacity, "volumetric_heat_capacity", {-1, 1, -2, -1}},
+    {Kind::drag_coefficient, "drag_coefficient", {-2, 1, -1, 0}},
 };
 
 struct UnitInfo {

@@ -59,6 +59,7 @@ enum class Kind {
   power_density,          ///< W/m^3 (heat sources)
   heat_transfer_coefficient,  ///< W/(m^2 K) (Robin boundaries of heat conduction)
   volumetric_heat_capacity,   ///< J/(m^3 K) (rho c_p)
+  drag_coefficient,       ///< Pa s/m (stress per speed: interface friction)
 };
 
 /// Dimension of a kind.

@@ -1,0 +1,36 @@
+#include "io/CsvFile.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "core/Error.h"
+
+namespace td {
+
+CsvFile::CsvFile(const std::string& path, const std::string& title, const std::string& config)
+    : path_(path), tmp_(path + ".partial") {
+  out_.open(tmp_);
+  if (!out_) throw IoError(fmt::format("cannot write '{}'", tmp_));
+  out_ << "# " << title << "\n";
+  std::istringstream is(config);
+  for (std::string line; std::getline(is, line);) out_ << "# " << line << "\n";
+}
+
+CsvFile::~CsvFile() {
+  if (committed_) return;
+  std::error_code ec;
+  std::filesystem::remove(tmp_, ec);
+}
+
+void CsvFile::commit() {
+  out_.close();
+  if (!out_) throw IoError(fmt::format("error while writing '{}'", tmp_));
+  std::error_code ec;
+  std::filesystem::rename(tmp_, path_, ec);
+  if (ec) throw IoError(fmt::format("cannot rename '{}' to '{}': {}", tmp_, path_, ec.message()));
+  committed_ = true;
+}
+
+}  // namespace td

@@ -1,0 +1,183 @@
+// `thermodrift backstress` and `thermodrift column` from the command line: eq. 1 both ways,
+// a column run that writes its tables, and bad inputs that name file, line and key and leave
+// no output behind.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/run_cli.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kEV = 1.602176634e-19;
+
+nlohmann::json json_of(const std::string& out) {
+  const auto brace = out.find('{');
+  EXPECT_NE(brace, std::string::npos) << out;
+  return nlohmann::json::parse(out.substr(brace));
+}
+
+TEST(BackstressCli, StressFromTemperatures) {
+  const auto r = td::test::run_cli(
+      "backstress -Q \"0.17 eV\" --omega \"1.18e-29 m^3\" --T-hot 1300 --T-cold \"800 K\" --json");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto j = json_of(r.output);
+  const double expect = 0.17 * kEV * std::log(1300.0 / 800.0) / 1.18e-29;
+  EXPECT_NEAR(j["delta_sigma_Pa"].get<double>(), expect, 1e-12 * expect);
+  EXPECT_EQ(j["mode"], "stress_from_temperatures");
+}
+
+TEST(BackstressCli, TemperatureDifferenceFromStress) {
+  const auto r = td::test::run_cli(
+      "backstress -m Cu --T-hot \"673.15 K\" --delta-sigma \"75 MPa\" -L \"115 nm\" --json");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto j = json_of(r.output);
+  const double Tc = 673.15 * std::exp(-1.18e-29 * 75e6 / (0.17 * kEV));
+  EXPECT_NEAR(j["T_cold_K"].get<double>(), Tc, 1e-9 * Tc);
+  EXPECT_NEAR(j["mean_gradient_K_per_m"].get<double>(), (673.15 - Tc) / 115e-9,
+              1e-6 * (673.15 - Tc) / 115e-9);
+}
+
+TEST(BackstressCli, RejectsBothOrNeither) {
+  auto r = td::test::run_cli("backstress -m Cu --T-hot 600");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("exactly one of --T-cold"), std::string::npos) << r.output;
+  r = td::test::run_cli("backstress -m Cu --T-hot 600 --T-cold 700");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("--T-cold = 700 K must lie in (0, T_hot = 600 K]"), std::string::npos)
+      << r.output;
+  r = td::test::run_cli("backstress -m Cu --T-hot 600 --delta-sigma \"3 eV\"");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("--delta-sigma"), std::string::npos) << r.output;
+}
+
+const char* kCase = R"([material]
+preset = "Cu"
+
+[column]
+length = "100 nm"
+diameter = "50 nm"
+T_hot = "700 K"
+T_cold = "650 K"
+
+[column.response]
+type = "linear_drag"
+friction = "2e14 Pa s/m"
+
+[numerics]
+cells = 16
+
+[sweep]
+parameter = "length"
+values = ["60 nm", "120 nm"]
+)";
+
+struct Run {
+  td::test::CliResult r;
+  fs::path dir;
+};
+
+Run run_case(const std::string& text, const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("td_column_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "case.toml") << text;
+  return {td::test::run_cli("column case.toml --json", dir.string()), dir};
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto pos = s.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  return s.replace(pos, from.size(), to);
+}
+
+void expect_failure(const Run& run, const std::vector<std::string>& needles) {
+  EXPECT_NE(run.r.status, 0) << run.r.output;
+  for (const auto& n : needles)
+    EXPECT_NE(run.r.output.find(n), std::string::npos) << "missing '" << n << "' in:\n"
+                                                       << run.r.output;
+  for (const auto& e : fs::directory_iterator(run.dir))
+    EXPECT_EQ(e.path().filename(), "case.toml") << "left behind: " << e.path();
+}
+
+TEST(ColumnCli, SweepWritesTablesWithConfig) {
+  const auto run = run_case(kCase, "good");
+  ASSERT_EQ(run.r.status, 0) << run.r.output;
+  const auto j = json_of(run.r.output);
+  ASSERT_EQ(j["sweep"]["rows"].size(), 2u);
+  // longer is slower
+  EXPECT_LT(j["sweep"]["rows"][1]["speed_m_per_s"].get<double>(),
+            j["sweep"]["rows"][0]["speed_m_per_s"].get<double>());
+  std::ifstream in(run.dir / "column.csv");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("# friction = 2"), std::string::npos) << text;  // resolved config
+  EXPECT_NE(text.find("length_SI,"), std::string::npos) << text;
+  EXPECT_TRUE(fs::exists(run.dir / "column_profile.csv"));
+}
+
+TEST(ColumnCli, WarnsWhenNotSteady) {
+  // far too short a run: the circulation has not closed, and the user is told
+  const auto run = run_case(replace(kCase, "cells = 16", "cells = 16\nt_end = \"1 us\""), "short");
+  ASSERT_EQ(run.r.status, 0) << run.r.output;
+  EXPECT_NE(run.r.output.find("not steady at t_end = 1e-06 s"), std::string::npos) << run.r.output;
+  const auto steady = run_case(kCase, "long");
+  EXPECT_EQ(steady.r.output.find("not steady"), std::string::npos) << steady.r.output;
+}
+
+TEST(ColumnCli, NegativeLength) {
+  expect_failure(run_case(replace(kCase, "length = \"100 nm\"", "length = \"-100 nm\""), "neg"),
+                 {"case.toml:5", "column.length", "-1e-07", "(0, inf)"});
+}
+
+TEST(ColumnCli, ColdAboveHot) {
+  expect_failure(run_case(replace(kCase, "T_cold = \"650 K\"", "T_cold = \"750 K\""), "cold"),
+                 {"case.toml:8", "column.T_cold", "must be below T_hot"});
+}
+
+TEST(ColumnCli, UnknownResponseLaw) {
+  expect_failure(run_case(replace(kCase, "\"linear_drag\"", "\"viscous\""), "law"),
+                 {"case.toml:11", "column.response.type", "viscous", "linear_drag", "power_law"});
+}
+
+TEST(ColumnCli, MisspelledKey) {
+  expect_failure(run_case(replace(kCase, "cells = 16", "cell = 16"), "typo"),
+                 {"case.toml:15", "numerics.cell", "unknown key"});
+  // a required key misspelled: reported as missing, at its table
+  expect_failure(run_case(replace(kCase, "friction =", "fricton ="), "typo2"),
+                 {"case.toml:10", "column.response.friction", "required key is missing"});
+}
+
+TEST(ColumnCli, SweepDeltaTBeyondHot) {
+  auto text = replace(kCase, "parameter = \"length\"", "parameter = \"delta_T\"");
+  text = replace(text, "values = [\"60 nm\", \"120 nm\"]", "values = [50, 900]");
+  expect_failure(run_case(text, "sweep"), {"case.toml:19", "sweep.values", "T_cold"});
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ColumnCli, ValidationInputsRunAndConserve) {
+  // The seed-comparison inputs in validation/column stay valid and circulate without loss.
+  for (const char* name : {"cu_seed_free", "cu_seed_drag", "cu_seed_fem_gradient", "cu_md",
+                           "cu_md_phonon_Q", "cu_linear_regime"}) {
+    const fs::path dir = fs::temp_directory_path() / (std::string("td_colval_") + name);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::copy_file(fs::path(TD_SOURCE_DIR) / "validation/column" / (std::string(name) + ".toml"),
+                  dir / "case.toml");
+    const auto r = td::test::run_cli("column case.toml --json", dir.string());
+    ASSERT_EQ(r.status, 0) << name << "\n" << r.output;
+    const auto j = json_of(r.output);
+    EXPECT_LT(j["base"]["imbalance_out_in"].get<double>(), 1e-8) << name;
+    EXPECT_LT(j["base"]["imbalance_in_core"].get<double>(), 1e-8) << name;
+  }
+}
+
+}  // namespace
