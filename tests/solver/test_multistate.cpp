@@ -17,22 +17,17 @@ using namespace td;
 
 namespace {
 
+/// [units] (LJ argon), a 1D mesh of @p cells on [0, 1] and T = T0 + g x.
+std::string lj_cell_1d(int cells, double T0, double g) {
+  return fmt::format("[units]\nsystem = \"LJ\"\nlj = \"argon\"\n[mesh]\ndim = 1\n[mesh.x]\n"
+                     "cells = {}\nlength = 1.0\n[temperature]\ntype = \"linear\"\n"
+                     "T_ref = {}\ngradient = [{}]\n", cells, T0, g);
+}
+
 /// A closed 1D cell, T from 1 to 2, with a two-state species (Liang flux, alpha = 1): a slow
 /// low-energy state and a fast high-energy one, exchanging at rate ~ nu.
 std::string two_state_case(int cells, double nu) {
-  return fmt::format(R"(
-[units]
-system = "LJ"
-lj = "argon"
-[mesh]
-dim = 1
-[mesh.x]
-cells = {}
-length = 1.0
-[temperature]
-type = "linear"
-T_ref = 1.0
-gradient = [1.0]
+  return lj_cell_1d(cells, 1.0, 1.0) + fmt::format(R"(
 [[species]]
 name = "P"
 alpha = 1.0
@@ -56,7 +51,7 @@ from = "slow"
 to = "fast"
 barrier = 1.5
 prefactor = {}
-)", cells, nu);
+)", nu);
 }
 
 struct Solved {
@@ -118,19 +113,7 @@ TEST(MultiStatePde, ApproachesCovariancePredictionAsDamkoehlerGrows) {
 TEST(MultiStatePde, EinsteinSingleStateSoretIsOneOverT) {
   // D = kB T / R with the Liang flux: D c = const, so c T = const at every cell centre, to
   // round-off (the fitted flux is exact for this profile).
-  const std::string text = R"(
-[units]
-system = "LJ"
-lj = "argon"
-[mesh]
-dim = 1
-[mesh.x]
-cells = 12
-length = 1.0
-[temperature]
-type = "linear"
-T_ref = 0.5
-gradient = [2.0]
+  const std::string text = lj_cell_1d(12, 0.5, 2.0) + R"(
 [[species]]
 name = "m"
 alpha = 1.0
@@ -149,19 +132,7 @@ namespace {
 
 std::string dimer_case(int cells, double kplus, const std::string& mode = "steady",
                        const std::string& extra = "") {
-  return fmt::format(R"(
-[units]
-system = "LJ"
-lj = "argon"
-[mesh]
-dim = 1
-[mesh.x]
-cells = {}
-length = 1.0
-[temperature]
-type = "linear"
-T_ref = 1.0
-gradient = [1.0]
+  return lj_cell_1d(cells, 1.0, 1.0) + fmt::format(R"(
 [[species]]
 name = "A"
 alpha = 1.0
@@ -189,7 +160,7 @@ value = {}
 [solver]
 mode = "{}"
 {}
-)", cells, kplus, mode, extra);
+)", kplus, mode, extra);
 }
 
 }  // namespace
@@ -290,19 +261,7 @@ std::vector<double> sign_changes(const std::vector<double>& T, const std::vector
 TEST(MultiStatePde, SignInversionOfSoretMatchesFormula) {
   // Two conformations with Einstein diffusivities (validation/multistate/polymer_states.toml):
   // the slow extended state is high in energy, so S_T = 1/T + S_T^ch changes sign twice.
-  const std::string text = R"(
-[units]
-system = "LJ"
-lj = "argon"
-[mesh]
-dim = 1
-[mesh.x]
-cells = 800
-length = 1.0
-[temperature]
-type = "linear"
-T_ref = 0.15
-gradient = [1.2]
+  const std::string text = lj_cell_1d(800, 0.15, 1.2) + R"(
 [[species]]
 name = "P"
 alpha = 1.0
