@@ -33,12 +33,13 @@ inline double adatom_drift_law(double nu, double a, double Q, double Em, double 
   return -D * std::exp(-0.5 * a * (Q - Em) * g) * Q * g;
 }
 
-/// First-order mean velocity of one particle, d<x>/dt = V + dD/dx (the Ito spurious drift of
-/// a hopping particle whose rate depends on where it starts): -D (Q - E_m) T'/(kB T^2).
+/// First-order mean velocity of one particle, d<x>/dt = V + dD/dx: the flux drift plus the
+/// Ito drift of a hopping particle whose rates depend on where it starts,
+/// -D(T) (Q - E_m) T'/(kB T^2). Exact lattice velocity a (Gamma+ - Gamma-) differs from it
+/// in relative order (a (Q - E_m) T'/(kB T^2))^2.
 inline double adatom_particle_velocity(double nu, double a, double Q, double Em, double kB,
                                        double T, double dTdx) {
-  const double D = adatom_diffusivity(nu, a, Em, kB, T);
-  return adatom_drift_law(nu, a, Q, Em, kB, T, dTdx) + D * Em * dTdx / (kB * T * T);
+  return -adatom_diffusivity(nu, a, Em, kB, T) * (Q - Em) * dTdx / (kB * T * T);
 }
 
 }  // namespace td::kernels
