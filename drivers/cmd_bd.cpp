@@ -1,0 +1,73 @@
+/// @file cmd_bd.cpp  `thermodrift bd CASE.toml`: overdamped Brownian particles in D(T(x))
+/// (PHYSICS.md 7). Prints the steady histogram; writes histograms per state and the mean
+/// position to HDF5. Physics in models/brownian_K.h, loops in solver/bd.
+#include <chrono>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "drivers/Command.h"
+#include "io/H5Table.h"
+#include "solver/bd/Brownian.h"
+
+namespace td {
+
+namespace {
+
+class Bd : public Command {
+ public:
+  void setup(CLI::App& sub) override {
+    sub.add_option("input", file_, "TOML case: [units], [mesh], [temperature], [particle], [bd]")
+        ->required()
+        ->check(CLI::ExistingFile);
+  }
+
+  int run(MPI_Comm comm) override {
+    int rank = 0;
+    MPI_Comm_rank(comm, &rank);
+    auto c = BrownianCase::load(comm, file_);
+    const auto t0 = std::chrono::steady_clock::now();
+    const BrownianStatistics st = run_brownian(comm, *c);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (rank != 0) return 0;
+    const std::string L = c->units.label(units::dim_of(units::Kind::length));
+    std::cout << fmt::format("{} walkers, {} steps in {:.3g} s ({:.3g} steps/s)\n", c->walkers,
+                             st.steps, secs, st.steps / secs);
+    std::cout << fmt::format("{:>12} {:>12} {:>12}\n", "x", "p(x)", "+-");
+    for (std::size_t b = 0; b < st.total.size(); ++b)
+      std::cout << fmt::format("{:12.6g} {:12.6g} {:12.3g}\n", 0.5 * (st.edges[b] + st.edges[b + 1]),
+                               st.total[b], st.total_sem[b]);
+    if (!c->output.empty()) {
+      H5Table h5(c->output, c->config, c->units.name());
+      const auto nb = static_cast<unsigned long long>(st.total.size());
+      const auto ns = static_cast<unsigned long long>(st.density.size());
+      std::vector<double> d, e;
+      for (std::size_t s = 0; s < st.density.size(); ++s) {
+        d.insert(d.end(), st.density[s].begin(), st.density[s].end());
+        e.insert(e.end(), st.density_sem[s].begin(), st.density_sem[s].end());
+      }
+      h5.write("edges", st.edges, {nb + 1}, L);
+      h5.write("density", st.total, {nb}, "1/" + L);
+      h5.write("density_sem", st.total_sem, {nb}, "1/" + L);
+      h5.write("state_density", d, {ns, nb}, "1/" + L);
+      h5.write("state_density_sem", e, {ns, nb}, "1/" + L);
+      const auto nt = static_cast<unsigned long long>(st.time.size());
+      h5.write("time", st.time, {nt}, c->units.label(units::dim_of(units::Kind::time)));
+      h5.write("mean_position", st.mean_x, {nt}, L);
+      h5.write("mean_position_sem", st.mean_x_sem, {nt}, L);
+      h5.commit();
+    }
+    return 0;
+  }
+
+ private:
+  std::string file_;
+};
+
+std::unique_ptr<Command> create() { return std::make_unique<Bd>(); }
+CommandFactory::Registrar reg("bd", "Brownian dynamics in a temperature field (Ito / anti-Ito)",
+                              &create);
+
+}  // namespace
+
+}  // namespace td

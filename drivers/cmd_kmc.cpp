@@ -1,0 +1,117 @@
+/// @file cmd_kmc.cpp  `thermodrift kmc CASE.toml`: independent adatoms hopping in T(x) by
+/// rejection-free KMC (PHYSICS.md 4, 7). Prints the mean drift velocity with its error and
+/// the drift law at the start; writes mean position, MSD, histogram, trajectories and the
+/// integrated drift laws to HDF5. Physics in models/, loops in solver/kmc.
+#include <chrono>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "drivers/Command.h"
+#include "io/H5Table.h"
+#include "solver/kmc/AdatomCase.h"
+
+namespace td {
+
+namespace {
+
+class Kmc : public Command {
+ public:
+  void setup(CLI::App& sub) override {
+    sub.add_option("input", file_, "TOML case: [units], [lattice], [temperature], [adatom], [kmc]")
+        ->required()
+        ->check(CLI::ExistingFile);
+    sub.add_flag("--json", json_, "print the summary as JSON");
+  }
+
+  int run(MPI_Comm comm) override {
+    int rank = 0;
+    MPI_Comm_rank(comm, &rank);
+    auto c = AdatomCase::load(comm, file_);
+    const auto t0 = std::chrono::steady_clock::now();
+    const WalkerStatistics st = run_walkers(comm, c->lattice, c->walkers);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const int dim = c->lattice.dim;
+    const int last = static_cast<int>(st.time.size()) - 1;
+    const double tend = st.time[last];
+    const double x0 = st.mean[0][0];
+    const double v = (st.mean[last][0] - x0) / tend, v_err = st.sem[last][0] / tend;
+    const auto law = drift_law_trajectory(*c, x0, st.time, false);
+    const auto particle = drift_law_trajectory(*c, x0, st.time, true);
+    const std::string L = c->units.label(units::dim_of(units::Kind::length));
+    const std::string tu = c->units.label(units::dim_of(units::Kind::time));
+
+    nlohmann::ordered_json out;
+    out["walkers"] = st.walkers;
+    out["hops"] = st.hops;
+    out["seconds"] = secs;
+    out["hops_per_second"] = st.hops / secs;
+    out["t_end"] = tend;
+    out["mean_x_end"] = st.mean[last][0];
+    out["mean_x_end_sem"] = st.sem[last][0];
+    out["drift_velocity"] = v;
+    out["drift_velocity_sem"] = v_err;
+    out["law_x_end"] = law.back();
+    out["particle_law_x_end"] = particle.back();
+    out["msd_end"] = st.msd[last];
+    out["msd_end_sem"] = st.msd_sem[last];
+    if (rank == 0) {
+      if (json_) {
+        std::cout << out.dump(2) << "\n";
+      } else {
+        std::cout << fmt::format(
+            "{} walkers, {} hops in {:.3g} s ({:.3g} hops/s)\n"
+            "mean x(t_end = {:g} {}) = {:.6g} +- {:.2g} {}; drift velocity {:.6g} +- {:.2g} {}/{}\n"
+            "drift law x(t_end) = {:.6g} (flux drift V), {:.6g} (V + dD/dx, particle)\n"
+            "MSD(t_end) = {:.6g} +- {:.2g} {}^2\n",
+            st.walkers, st.hops, secs, st.hops / secs, tend, tu, st.mean[last][0],
+            st.sem[last][0], L, v, v_err, L, tu, law.back(), particle.back(), st.msd[last],
+            st.msd_sem[last], L);
+      }
+      if (!c->output.empty()) write(*c, st, law, particle, dim, L, tu);
+    }
+    return 0;
+  }
+
+ private:
+  static void write(const AdatomCase& c, const WalkerStatistics& st, const std::vector<double>& law,
+                    const std::vector<double>& particle, int dim, const std::string& L,
+                    const std::string& tu) {
+    H5Table h5(c.output, c.config, c.units.name());
+    const auto ns = static_cast<unsigned long long>(st.time.size());
+    const auto ud = static_cast<unsigned long long>(dim);
+    std::vector<double> mean, sem, sites;
+    for (std::size_t k = 0; k < st.time.size(); ++k)
+      for (int a = 0; a < dim; ++a) {
+        mean.push_back(st.mean[k][a]);
+        sem.push_back(st.sem[k][a]);
+      }
+    for (int s = 0; s < c.lattice.sites(); ++s)
+      for (int a = 0; a < dim; ++a) sites.push_back(c.lattice.position(s)[a]);
+    h5.write("time", st.time, {ns}, tu);
+    h5.write("mean_position", mean, {ns, ud}, L);
+    h5.write("mean_position_sem", sem, {ns, ud}, L);
+    h5.write("msd", st.msd, {ns}, L + "^2");
+    h5.write("msd_sem", st.msd_sem, {ns}, L + "^2");
+    h5.write("drift_law_x", law, {ns}, L);
+    h5.write("particle_law_x", particle, {ns}, L);
+    h5.write("sites", sites, {static_cast<unsigned long long>(c.lattice.sites()), ud}, L);
+    h5.write("histogram_end", st.histogram, {static_cast<unsigned long long>(st.histogram.size())},
+             "walkers");
+    const auto nt = st.trajectories.size() / (ns * ud);
+    h5.write("trajectories", st.trajectories, {nt, ns, ud}, L);
+    h5.attribute("walkers", static_cast<double>(st.walkers));
+    h5.commit();
+  }
+
+  std::string file_;
+  bool json_ = false;
+};
+
+std::unique_ptr<Command> create() { return std::make_unique<Kmc>(); }
+CommandFactory::Registrar reg("kmc", "adatom thermomigration by kinetic Monte Carlo", &create);
+
+}  // namespace
+
+}  // namespace td

@@ -1,0 +1,45 @@
+#pragma once
+/// @file adatom_K.h  Per-hop kernels of adatom thermomigration (PHYSICS.md 4). No lattice or
+/// mesh knowledge: the KMC engine and the Fokker-Planck set-up both call these.
+///
+/// Landscape: Phi = A/(kB T) with Phi(minimum) = -Q/(kB T_min) and
+/// Phi(saddle) = (E_m - Q)/(kB T_saddle) (Phi + Q/(kB T) oscillates with amplitude E_m/(kB T)).
+/// Transition-state rate over the saddle: Gamma = nu exp(-[Phi(saddle) - Phi(start)]).
+#include <cmath>
+
+namespace td::kernels {
+
+/// Rate (1/time) of a hop from a minimum at temperature @p T_from over a saddle at
+/// temperature @p T_saddle. Q, E_m energies, kB energy/temperature, nu attempt frequency.
+inline double adatom_hop_rate(double nu, double Q, double Em, double kB, double T_from,
+                              double T_saddle) {
+  return nu * std::exp(-(Em - Q) / (kB * T_saddle) - Q / (kB * T_from));
+}
+
+/// Diffusivity of the hopping adatom at uniform T along one lattice axis, D = a^2 nu
+/// exp(-E_m/(kB T)) (length^2/time).
+inline double adatom_diffusivity(double nu, double a, double Em, double kB, double T) {
+  return a * a * nu * std::exp(-Em / (kB * T));
+}
+
+/// The seed's first-order drift law (PHYSICS.md 4), velocity (length/time):
+/// V = -D(T) exp(-a (Q - E_m) T'/(2 kB T^2)) Q T'/(kB T^2). It is the drift of the flux
+/// J = -D dc/dx + V c, i.e. the net lattice current per unit density between equally
+/// occupied neighbouring sites.
+inline double adatom_drift_law(double nu, double a, double Q, double Em, double kB, double T,
+                               double dTdx) {
+  const double D = adatom_diffusivity(nu, a, Em, kB, T);
+  const double g = dTdx / (kB * T * T);
+  return -D * std::exp(-0.5 * a * (Q - Em) * g) * Q * g;
+}
+
+/// First-order mean velocity of one particle, d<x>/dt = V + dD/dx: the flux drift plus the
+/// Ito drift of a hopping particle whose rates depend on where it starts,
+/// -D(T) (Q - E_m) T'/(kB T^2). Exact lattice velocity a (Gamma+ - Gamma-) differs from it
+/// in relative order (a (Q - E_m) T'/(kB T^2))^2.
+inline double adatom_particle_velocity(double nu, double a, double Q, double Em, double kB,
+                                       double T, double dTdx) {
+  return -adatom_diffusivity(nu, a, Em, kB, T) * (Q - Em) * dTdx / (kB * T * T);
+}
+
+}  // namespace td::kernels

@@ -1,0 +1,53 @@
+#pragma once
+/// @file Brownian.h  Overdamped Brownian particles in a temperature field (PHYSICS.md 7):
+/// D(T(x)) in the convention alpha (1 Ito, 0 anti-Ito), optional internal states switching at
+/// rates k_ij(T) with detailed balance (PHYSICS.md 2.2), reflecting or periodic walls in 1D.
+/// Walkers use Philox streams keyed by (seed, walker); statistics do not depend on the ranks.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <mpi.h>
+
+#include "core/Units.h"
+#include "mesh/Mesh.h"
+#include "models/MultiState.h"
+#include "models/Reactions.h"
+#include "models/TemperatureField.h"
+
+namespace td {
+
+struct BrownianCase {
+  units::UnitSystem units = units::UnitSystem::si();
+  std::unique_ptr<Mesh> mesh;  ///< 1D: domain, walls (periodic or reflecting) and histogram bins
+  std::shared_ptr<const TemperatureField> T;
+  StateSet states;                 ///< one state when the particle has a single [diffusivity]
+  std::vector<Reaction> transitions;  ///< state a -> b (reactants[0] -> products[0])
+  double alpha = 1.0;
+  long walkers = 1000;
+  std::uint64_t seed = 1;
+  double dt = 1e-3, t_end = 1.0, t_burn = 0.0;  ///< time
+  int samples = 20;
+  bool uniform_start = true;
+  double start = 0.0;  ///< length
+  std::string output;
+  std::string config;
+
+  static std::unique_ptr<BrownianCase> load(MPI_Comm comm, const std::string& path);
+  static std::unique_ptr<BrownianCase> from_string(MPI_Comm comm, const std::string& text,
+                                                   const std::string& name = "<string>");
+};
+
+struct BrownianStatistics {
+  std::vector<double> edges;         ///< bin edges (mesh nodes)
+  /// Time-averaged probability density over [t_burn, t_end] per state and bin,
+  /// [state][bin], and its standard error from the spread over walkers (1/length).
+  std::vector<std::vector<double>> density, density_sem;
+  std::vector<double> total, total_sem;  ///< summed over states
+  std::vector<double> time, mean_x, mean_x_sem;  ///< mean position at sample times
+  long long steps = 0;
+};
+
+BrownianStatistics run_brownian(MPI_Comm comm, const BrownianCase& c);
+
+}  // namespace td

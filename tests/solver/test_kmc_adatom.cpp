@@ -1,0 +1,254 @@
+// Kinetic Monte Carlo of adatom thermomigration (PHYSICS.md 4, 7): the sum tree selects in
+// proportion to the rates; walker statistics agree with the exact master equation; the mean
+// drift obeys the first-order law where its expansion holds and departs from it where not;
+// the long-time histogram is the Fokker-Planck steady state of the finite-volume solver;
+// results do not depend on the number of MPI ranks. Tolerances are 5 standard errors of the
+// sample at hand.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "models/adatom_K.h"
+#include "solver/Case.h"
+#include "solver/kmc/AdatomCase.h"
+#include "solver/kmc/MasterEquation.h"
+#include "solver/stochastic/RateTree.h"
+#include "solver/stochastic/Random.h"
+#include "tests/solver/fv_helpers.h"
+
+using namespace td;
+
+namespace {
+
+constexpr double kQ = 1.9, kEm = 0.23, kA = 1.1225;
+
+/// A case at the seed's reduced parameters: linear T with T(x_ref) = T0, 1D unless told.
+std::string adatom_case(int sites, double T0, double g, double x_ref, long walkers, double t_end,
+                        double start, int samples = 10, const std::string& extra = "") {
+  return fmt::format(R"(
+[units]
+system = "LJ"
+lj = "copper"
+[lattice]
+sites = [{}]
+[temperature]
+type = "linear"
+T_ref = {}
+gradient = [{}]
+x_ref = [{}, 0.0, 0.0]
+[adatom]
+heat_of_transport = {}
+migration_barrier = {}
+lattice_spacing = {}
+[kmc]
+walkers = {}
+seed = 11
+t_end = {}
+samples = {}
+start_position = [{}]
+trajectories = 3
+{}
+)", sites, T0, g, x_ref, kQ, kEm, kA, walkers, t_end, samples, start, extra);
+}
+
+/// Chi-square of counts against probabilities (bins with expectation >= 5 only); returns
+/// (chi2, degrees of freedom).
+std::pair<double, int> chi_square(const std::vector<long long>& n, const std::vector<double>& p) {
+  double N = 0, chi = 0;
+  for (auto v : n) N += static_cast<double>(v);
+  int k = 0;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const double e = N * p[i];
+    if (e < 5) continue;
+    chi += (n[i] - e) * (n[i] - e) / e;
+    ++k;
+  }
+  return {chi, k - 1};
+}
+
+/// Chi-square bound: mean + 5 standard deviations of the chi2(k) distribution.
+double chi_bound(int k) { return k + 5.0 * std::sqrt(2.0 * k); }
+
+}  // namespace
+
+TEST(RateTree, SelectionFollowsRates) {
+  stochastic::RateTree tree(13);
+  std::vector<double> r(13);
+  for (int i = 0; i < 13; ++i) r[i] = (i % 4 == 3) ? 0.0 : 1.0 + i * i;
+  tree.assign([&](std::size_t i) { return r[i]; });
+  tree.set(5, 0.5);  // a change after the bulk assignment
+  r[5] = 0.5;
+  double R = 0;
+  for (double v : r) R += v;
+  EXPECT_NEAR(tree.total(), R, 1e-12 * R);
+  stochastic::Stream rng(3, 0);
+  std::vector<long long> n(13, 0);
+  const long draws = 400000;
+  for (long i = 0; i < draws; ++i) ++n[tree.select(rng.uniform())];
+  std::vector<double> p(13);
+  for (int i = 0; i < 13; ++i) {
+    p[i] = r[i] / R;
+    if (r[i] == 0.0) EXPECT_EQ(n[i], 0) << "zero-rate event " << i << " selected";
+  }
+  const auto [chi, k] = chi_square(n, p);
+  EXPECT_LT(chi, chi_bound(k)) << "chi2 = " << chi << " with " << k << " degrees of freedom";
+}
+
+TEST(KmcAdatom, MeanMsdAndHistogramMatchMasterEquation) {
+  auto c = AdatomCase::from_string(MPI_COMM_SELF,
+                                   adatom_case(60, 0.3, -0.002, 0.0, 20000, 200.0, 12.0, 8));
+  const WalkerStatistics st = run_walkers(MPI_COMM_SELF, c->lattice, c->walkers);
+  const auto p = master_equation(c->lattice, c->walkers.start_site, st.time);
+  const double x0 = c->lattice.position(c->walkers.start_site)[0];
+  for (std::size_t k = 1; k < st.time.size(); ++k) {
+    double mx = 0, m2 = 0;
+    for (int s = 0; s < c->lattice.sites(); ++s) {
+      const double d = c->lattice.position(s)[0] - x0;
+      mx += p[k][s] * (x0 + d);
+      m2 += p[k][s] * d * d;
+    }
+    EXPECT_NEAR(st.mean[k][0], mx, 5 * st.sem[k][0]) << "t = " << st.time[k];
+    EXPECT_NEAR(st.msd[k], m2, 5 * st.msd_sem[k]) << "t = " << st.time[k];
+  }
+  const auto [chi, dof] = chi_square(st.histogram, p.back());
+  EXPECT_LT(chi, chi_bound(dof)) << "histogram at t_end: chi2 " << chi << ", dof " << dof;
+}
+
+// The first-order law holds at the hot end: a (Q - E_m) T'/(kB T^2) ~ 0.1 at T = 0.3. A single
+// particle's mean velocity is the flux drift V of the law plus the Ito drift dD/dx,
+// -D (Q - E_m) T'/(kB T^2) (kernels::adatom_particle_velocity); the seed's V taken as a
+// particle velocity is 15-20 % too fast (factor Q/(Q - E_m) and its exponential factor).
+TEST(KmcAdatom, DriftLawAtTheHotEnd) {
+  for (double g : {-0.0008, -0.0038}) {
+    const double t = 20.0;
+    auto c = AdatomCase::from_string(
+        MPI_COMM_SELF, adatom_case(80, 0.3, g, 40 * kA, 1000000, t, 40 * kA, 1));
+    const WalkerStatistics st = run_walkers(MPI_COMM_SELF, c->lattice, c->walkers);
+    const double x0 = st.mean[0][0];
+    const double v = (st.mean[1][0] - x0) / t, err = st.sem[1][0] / t;
+    // the first-order laws integrated along T(x) over [0, t]
+    const double vp = (drift_law_trajectory(*c, x0, st.time, true)[1] - x0) / t;
+    const double V = (drift_law_trajectory(*c, x0, st.time, false)[1] - x0) / t;
+    EXPECT_GT(v, 0.0) << "the adatom must move to the cold side (+x)";
+    EXPECT_NEAR(v, vp, 5 * err) << "grad T = " << g << ": KMC " << v << " +- " << err;
+    if (g == -0.0038)
+      EXPECT_GT(std::fabs(v - V), 5 * err) << "the flux drift V is not a particle's velocity";
+  }
+}
+
+// At T = 0.08 the expansion parameter a Q T'/(kB T^2) is 1.3: KMC follows the exact master
+// equation and leaves the integrated first-order law.
+TEST(KmcAdatom, FirstOrderLawFailsWhenCold) {
+  auto c = AdatomCase::from_string(
+      MPI_COMM_SELF, adatom_case(24, 0.08, -0.0038, 12 * kA, 40000, 50.0, 12 * kA, 5));
+  const WalkerStatistics st = run_walkers(MPI_COMM_SELF, c->lattice, c->walkers);
+  const auto p = master_equation(c->lattice, c->walkers.start_site, st.time);
+  const auto law = drift_law_trajectory(*c, st.mean[0][0], st.time, true);
+  const int k = static_cast<int>(st.time.size()) - 1;
+  double mx = 0;
+  for (int s = 0; s < c->lattice.sites(); ++s) mx += p[k][s] * c->lattice.position(s)[0];
+  EXPECT_NEAR(st.mean[k][0], mx, 5 * st.sem[k][0]);
+  EXPECT_GT(std::fabs(st.mean[k][0] - law[k]), 5 * st.sem[k][0])
+      << "KMC " << st.mean[k][0] << ", first-order law " << law[k];
+}
+
+// Closed box, T from 0.30 to 0.25: the long-time histogram is the zero-flux state of the
+// Fokker-Planck equation J = -D c' + V c with V = -D Q T'/(kB T^2) (alpha = 0,
+// S_T = Q/(kB T^2), D = a^2 nu exp(-E_m/(kB T))), solved by the finite-volume solver.
+TEST(KmcAdatom, SteadyHistogramIsTheFokkerPlanckSteadyState) {
+  const int n = 20;
+  const double g = -0.05 / (n * kA);
+  auto c = AdatomCase::from_string(MPI_COMM_SELF,
+                                   adatom_case(n, 0.3, g, 0.0, 20000, 4000.0, 3.0, 1));
+  const WalkerStatistics st = run_walkers(MPI_COMM_SELF, c->lattice, c->walkers);
+  auto fv = Case::from_string(MPI_COMM_SELF, fmt::format(R"(
+[units]
+system = "LJ"
+lj = "copper"
+[mesh]
+dim = 1
+[mesh.x]
+cells = {}
+length = {}
+[temperature]
+type = "linear"
+T_ref = 0.3
+gradient = [{}]
+[[species]]
+name = "adatom"
+alpha = 0.0
+[species.initial]
+value = 1.0
+[species.diffusivity]
+type = "arrhenius"
+prefactor = {}
+activation_energy = {}
+[species.soret]
+type = "power"
+value_ref = {}
+T_ref = 0.3
+exponent = -2.0
+)", n, n * kA, g, kA * kA, kEm, kQ / 0.09));
+  Vec cv = fv->system().create_state();
+  fv->system().initial_state(cv);
+  solve_steady(fv->system(), cv, fv->run().steady);
+  std::vector<double> pf = td::testing::gather(fv->mesh(), cv);
+  VecDestroy(&cv);
+  double sum = 0;
+  for (double v : pf) sum += v;
+  for (double& v : pf) v /= sum;
+  // The lattice's exact stationary state and the FV steady state agree to solver precision.
+  const auto pi = stationary_distribution(c->lattice);
+  for (int i = 0; i < n; ++i) EXPECT_NEAR(pf[i], pi[i], 1e-7 * pi[i]);
+  const auto [chi, dof] = chi_square(st.histogram, pf);
+  EXPECT_LT(chi, chi_bound(dof)) << "chi2 " << chi << " dof " << dof;
+}
+
+TEST(KmcAdatom, TwoDimensionalDiffusionAtUniformTemperature) {
+  auto c = AdatomCase::from_string(MPI_COMM_SELF, R"(
+[units]
+system = "LJ"
+lj = "copper"
+[lattice]
+dim = 2
+sites = [30, 20]
+periodic_x = true
+periodic_y = true
+[temperature]
+type = "uniform"
+T0 = 0.2
+[adatom]
+heat_of_transport = 1.9
+migration_barrier = 0.23
+lattice_spacing = 1.0
+[kmc]
+walkers = 20000
+t_end = 100.0
+samples = 4
+start_position = [3.0, 3.0]
+)");
+  const WalkerStatistics st = run_walkers(MPI_COMM_SELF, c->lattice, c->walkers);
+  const double D = kernels::adatom_diffusivity(1.0, 1.0, kEm, 1.0, 0.2);
+  for (std::size_t k = 1; k < st.time.size(); ++k) {
+    EXPECT_NEAR(st.msd[k], 4 * D * st.time[k], 5 * st.msd_sem[k]);
+    EXPECT_NEAR(st.mean[k][1], st.mean[0][1], 5 * st.sem[k][1]);
+  }
+}
+
+TEST(KmcAdatomMpi, IdenticalOnAnyNumberOfRanks) {
+  auto c = AdatomCase::from_string(MPI_COMM_WORLD,
+                                   adatom_case(40, 0.3, -0.003, 0.0, 3000, 100.0, 5.0, 5));
+  const WalkerStatistics a = run_walkers(MPI_COMM_WORLD, c->lattice, c->walkers);
+  const WalkerStatistics b = run_walkers(MPI_COMM_SELF, c->lattice, c->walkers);
+  EXPECT_EQ(a.hops, b.hops);
+  EXPECT_EQ(a.histogram, b.histogram);
+  EXPECT_EQ(a.trajectories, b.trajectories);
+  EXPECT_EQ(a.msd, b.msd);
+  EXPECT_EQ(a.msd_sem, b.msd_sem);
+  for (std::size_t k = 0; k < a.time.size(); ++k) {
+    EXPECT_EQ(a.mean[k][0], b.mean[k][0]);
+    EXPECT_EQ(a.sem[k][0], b.sem[k][0]);
+  }
+}
