@@ -225,4 +225,22 @@ std::vector<DumpFrame> read_dump(const std::string& path) {
   return frames;
 }
 
+Table read_columns(const std::string& path) {
+  LineReader r(path);
+  std::string line;
+  Table t;
+  while (r.next(line)) {
+    const std::string s = trim_left(line);
+    if (s.empty()) continue;
+    if (s[0] == '#') {
+      if (t.rows.empty()) t.columns = split(s.substr(1));
+      continue;
+    }
+    if (t.columns.empty()) r.fail("data before a '# name name ...' column header");
+    t.rows.push_back(numbers_or_fail(r, s, t.columns.size(), "data row"));
+  }
+  if (t.rows.empty()) throw IoError(fmt::format("{}: no data rows", path));
+  return t;
+}
+
 }  // namespace td::md

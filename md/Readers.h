@@ -56,4 +56,8 @@ struct DumpFrame {
 /// All frames of a text dump file; a frame with fewer atom lines than announced is an error.
 std::vector<DumpFrame> read_dump(const std::string& path);
 
+/// A whitespace-separated numeric text file whose last '#' line before the data names the
+/// columns ("# T D D_err"), as the md set-ups write them. Wrong row widths: file:line.
+Table read_columns(const std::string& path);
+
 }  // namespace td::md
