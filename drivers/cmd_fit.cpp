@@ -2,12 +2,12 @@
 /// selected by `type`, see solver/fit/FitTask.h) and write one transport-parameter file
 /// (io/ParamFile.h) that continuum cases read with a `type = "fitted"` law. Every table is
 /// read and validated before the first fit runs; nothing is written if any fit fails.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <ctime>
 #include <fstream>
 #include <iostream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
@@ -22,9 +22,19 @@ namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
 
-const ParamSpec kOut{"file", T::String, "", K::dimensionless, Range::any(), {},
+const ParamSpec kOut{"file",
+                     T::String,
+                     "",
+                     K::dimensionless,
+                     Range::any(),
+                     {},
                      "transport-parameter file to write (TOML)"};
-const ParamSpec kReport{"report", T::String, "\"\"", K::dimensionless, Range::any(), {},
+const ParamSpec kReport{"report",
+                        T::String,
+                        "\"\"",
+                        K::dimensionless,
+                        Range::any(),
+                        {},
                         "also write data, fitted curves and values as JSON (for plots)"};
 
 std::string now_utc() {
@@ -83,9 +93,9 @@ class Fit : public Command {
         const std::string unit = params.units.label(units::dim_of(p.kind));
         pj[p.name] = {{"value", p.value}, {"uncertainty", p.uncertainty}, {"unit", unit}};
         if (p.bootstrap_sd) pj[p.name]["bootstrap_sd"] = *p.bootstrap_sd;
-        text += fmt::format("{:<28} {:>14.6g} {:>12.3g} {:>12}  {}\n", p.name, p.value,
-                            p.uncertainty,
-                            p.bootstrap_sd ? fmt::format("{:.3g}", *p.bootstrap_sd) : "-", unit);
+        text +=
+            fmt::format("{:<28} {:>14.6g} {:>12.3g} {:>12}  {}\n", p.name, p.value, p.uncertainty,
+                        p.bootstrap_sd ? fmt::format("{:.3g}", *p.bootstrap_sd) : "-", unit);
       }
       std::cout << (json_ ? pj.dump(2) + "\n" : text + "wrote " + out + "\n");
     }
@@ -98,8 +108,10 @@ class Fit : public Command {
 };
 
 std::unique_ptr<Command> create() { return std::make_unique<Fit>(); }
-CommandFactory::Registrar reg("fit", "fit transport parameters to MD output; write a "
-                                     "transport-parameter file", &create);
+CommandFactory::Registrar reg("fit",
+                              "fit transport parameters to MD output; write a "
+                              "transport-parameter file",
+                              &create);
 }  // namespace
 
 }  // namespace td

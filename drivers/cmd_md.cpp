@@ -1,9 +1,9 @@
 /// @file cmd_md.cpp  `thermodrift md CASE.toml`: run the LAMMPS set-up of the [md] table
 /// (`type` selects it, md/Setup.h) in-process on this command's communicator; outputs are
 /// named from [output] prefix.
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "drivers/Command.h"
 #include "md/Setup.h"
@@ -33,7 +33,12 @@ class Md : public Command {
     InputSection m = root.section("md");
     auto setup = md::make_md_setup(m);
     InputSection o = root.section("output");
-    std::string prefix = o.string({"prefix", T::String, "", K::dimensionless, Range::any(), {},
+    std::string prefix = o.string({"prefix",
+                                   T::String,
+                                   "",
+                                   K::dimensionless,
+                                   Range::any(),
+                                   {},
                                    "prefix of every output file (relative to the input)"});
     if (!prefix.empty() && prefix[0] != '/') prefix = o.base_dir() + "/" + prefix;
     o.finish();

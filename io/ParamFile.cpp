@@ -1,11 +1,11 @@
 #include "io/ParamFile.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "core/Error.h"
 #include "core/Input.h"
@@ -70,8 +70,9 @@ double convert(double v, units::Kind k, const units::UnitSystem& from,
 }
 
 std::string to_toml(const ParamSet& s) {
-  std::string o = "# thermodrift transport-parameter file (see docs/md.md). Every value is in the\n"
-                  "# [units] system; uncertainty is one standard deviation.\n";
+  std::string o =
+      "# thermodrift transport-parameter file (see docs/md.md). Every value is in the\n"
+      "# [units] system; uncertainty is one standard deviation.\n";
   o += fmt::format("format = {}\n\n[units]\n", quote(kFormat));
   if (!s.units.is_reduced()) {
     o += "system = \"SI\"\n";
@@ -129,8 +130,8 @@ ParamSet read_param_file(const std::string& path) {
   InputSection root = InputSection::parse_file(path);
   ParamSet s;
   s.units = read_units(root);
-  root.string({"format", T::String, "", K::dimensionless, Range::any(), {kFormat},
-               "file format tag"});
+  root.string(
+      {"format", T::String, "", K::dimensionless, Range::any(), {kFormat}, "file format tag"});
   {
     InputSection pv = root.section("provenance", true);
     for (const auto& k : std::vector<std::string>{"tool", "version", "input", "created", "data"})
@@ -143,16 +144,26 @@ ParamSet read_param_file(const std::string& path) {
     InputSection p = params.section(name);
     FittedParameter f;
     f.name = name;
-    const std::string kind = p.string({"kind", T::String, "", K::dimensionless, Range::any(),
-                                       kind_names(), "kind of quantity"});
+    const std::string kind = p.string(
+        {"kind", T::String, "", K::dimensionless, Range::any(), kind_names(), "kind of quantity"});
     f.kind = *units::kind_from_name(kind);
     // values are plain numbers in the file's unit system
     f.value = p.real({"value", T::Real, "", K::dimensionless, Range::any(), {}, "value"});
-    f.uncertainty = p.real({"uncertainty", T::Real, "", K::dimensionless, Range::non_negative(),
-                            {}, "one standard deviation"});
+    f.uncertainty = p.real({"uncertainty",
+                            T::Real,
+                            "",
+                            K::dimensionless,
+                            Range::non_negative(),
+                            {},
+                            "one standard deviation"});
     if (p.has("bootstrap_sd"))
-      f.bootstrap_sd = p.real({"bootstrap_sd", T::Real, "", K::dimensionless,
-                               Range::non_negative(), {}, "bootstrap standard deviation"});
+      f.bootstrap_sd = p.real({"bootstrap_sd",
+                               T::Real,
+                               "",
+                               K::dimensionless,
+                               Range::non_negative(),
+                               {},
+                               "bootstrap standard deviation"});
     const ParamSpec kText{"", T::String, "\"\"", K::dimensionless, Range::any(), {}, "text"};
     for (const char* k : {"unit", "method", "source"}) {
       ParamSpec spec = kText;
@@ -169,8 +180,13 @@ ParamSet read_param_file(const std::string& path) {
     InputSection l = laws.section(name);
     FittedLaw law;
     law.name = name;
-    law.type = l.string({"type", T::String, "", K::dimensionless, Range::any(),
-                         {"arrhenius", "constant"}, "law built from parameters"});
+    law.type = l.string({"type",
+                         T::String,
+                         "",
+                         K::dimensionless,
+                         Range::any(),
+                         {"arrhenius", "constant"},
+                         "law built from parameters"});
     for (const auto& k : law_keys(law.type)) {
       const std::string ref =
           l.string({k, T::String, "", K::dimensionless, Range::any(), {}, "parameter name"});
@@ -185,8 +201,13 @@ ParamSet read_param_file(const std::string& path) {
     InputSection c = covs.section(name);
     FittedCovariance cv;
     cv.name = name;
-    const std::string names = c.string({"parameters", T::String, "", K::dimensionless,
-                                        Range::any(), {}, "comma-separated parameter names"});
+    const std::string names = c.string({"parameters",
+                                        T::String,
+                                        "",
+                                        K::dimensionless,
+                                        Range::any(),
+                                        {},
+                                        "comma-separated parameter names"});
     std::string cur;
     for (char ch : names + ",") {
       if (ch == ',') {
@@ -197,8 +218,8 @@ ParamSet read_param_file(const std::string& path) {
         cur += ch;
       }
     }
-    const auto flat = c.reals({"matrix", T::RealArray, "", K::dimensionless, Range::any(), {},
-                               "row-major covariance"});
+    const auto flat = c.reals(
+        {"matrix", T::RealArray, "", K::dimensionless, Range::any(), {}, "row-major covariance"});
     const std::size_t n = cv.parameters.size();
     if (n * n != flat.size())
       c.fail("matrix", fmt::format("expected {} x {} entries, got {}", n, n, flat.size()));

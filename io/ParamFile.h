@@ -64,7 +64,6 @@ void write_param_file(const std::string& path, const ParamSet& s);
 ParamSet read_param_file(const std::string& path);
 
 /// Convert @p v of kind @p k from system @p from to system @p to (through SI).
-double convert(double v, units::Kind k, const units::UnitSystem& from,
-               const units::UnitSystem& to);
+double convert(double v, units::Kind k, const units::UnitSystem& from, const units::UnitSystem& to);
 
 }  // namespace td

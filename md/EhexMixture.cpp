@@ -17,9 +17,19 @@ class EhexMixture : public MdSetup {
  public:
   explicit EhexMixture(InputSection& s) {
     mix_.read(s);
-    cold_ = s.reals({"cold_slab", T::RealArray, "[10.5, 14.5]", K::length, Range::any(), {},
+    cold_ = s.reals({"cold_slab",
+                     T::RealArray,
+                     "[10.5, 14.5]",
+                     K::length,
+                     Range::any(),
+                     {},
                      "z range of the cold eHEX slab"});
-    hot_ = s.reals({"hot_slab", T::RealArray, "[35.5, 39.5]", K::length, Range::any(), {},
+    hot_ = s.reals({"hot_slab",
+                    T::RealArray,
+                    "[35.5, 39.5]",
+                    K::length,
+                    Range::any(),
+                    {},
                     "z range of the hot eHEX slab"});
     for (auto* slab : {&cold_, &hot_}) {
       const char* key = slab == &cold_ ? "cold_slab" : "hot_slab";
@@ -29,22 +39,51 @@ class EhexMixture : public MdSetup {
     }
     if (!(cold_[1] <= hot_[0] || hot_[1] <= cold_[0]))
       s.fail("hot_slab", "the hot and cold slabs overlap");
-    heat_ = s.real({"heat_rate", T::Real, "5.0", K::power, Range::positive(), {},
+    heat_ = s.real({"heat_rate",
+                    T::Real,
+                    "5.0",
+                    K::power,
+                    Range::positive(),
+                    {},
                     "energy per time added to the hot slab and removed from the cold one"});
-    bin_ = s.real({"bin_width", T::Real, "1.0", K::length, Range::positive(), {},
+    bin_ = s.real({"bin_width",
+                   T::Real,
+                   "1.0",
+                   K::length,
+                   Range::positive(),
+                   {},
                    "profile bin width along z"});
-    steps_gradient_ = s.integer({"gradient_steps", T::Integer, "10000", K::dimensionless,
-                                 Range::at_least(0), {},
+    steps_gradient_ = s.integer({"gradient_steps",
+                                 T::Integer,
+                                 "10000",
+                                 K::dimensionless,
+                                 Range::at_least(0),
+                                 {},
                                  "steps with heat exchange before profiles are recorded"});
-    steps_ = s.integer({"production_steps", T::Integer, "100000", K::dimensionless,
-                        Range::at_least(10), {}, "steps of profile recording"});
-    every_ = s.integer({"sample_every", T::Integer, "10", K::dimensionless, Range::at_least(1),
-                        {}, "steps between profile samples"});
-    blocks_ = s.integer({"blocks", T::Integer, "10", K::dimensionless, Range::at_least(1), {},
+    steps_ = s.integer({"production_steps",
+                        T::Integer,
+                        "100000",
+                        K::dimensionless,
+                        Range::at_least(10),
+                        {},
+                        "steps of profile recording"});
+    every_ = s.integer({"sample_every",
+                        T::Integer,
+                        "10",
+                        K::dimensionless,
+                        Range::at_least(1),
+                        {},
+                        "steps between profile samples"});
+    blocks_ = s.integer({"blocks",
+                         T::Integer,
+                         "10",
+                         K::dimensionless,
+                         Range::at_least(1),
+                         {},
                          "profile blocks written (production_steps / blocks per block)"});
     if (steps_ % (blocks_ * every_) != 0)
-      s.fail("production_steps", fmt::format("must be a multiple of blocks * sample_every = {}",
-                                             blocks_ * every_));
+      s.fail("production_steps",
+             fmt::format("must be a multiple of blocks * sample_every = {}", blocks_ * every_));
   }
 
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
@@ -82,8 +121,7 @@ unfix prof_c
 
 std::unique_ptr<MdSetup> create(InputSection& s) { return std::make_unique<EhexMixture>(s); }
 MdSetupFactory::Registrar reg("ehex_mixture",
-                              "LJ binary mixture with eHEX slabs: T and solute profiles",
-                              &create);
+                              "LJ binary mixture with eHEX slabs: T and solute profiles", &create);
 }  // namespace
 
 }  // namespace td::md

@@ -1,29 +1,35 @@
 #include "md/Lammps.h"
 
 #define LAMMPS_LIB_MPI
+#include <fmt/format.h>
 #include <lammps/library.h>
 
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "core/Error.h"
 
 namespace td::md {
 
 const StyleList& required_styles() {
-  static const StyleList kStyles{
-      {"fix", "ehex"},       {"fix", "nvt"},          {"fix", "langevin"},
-      {"fix", "nve"},        {"fix", "ave/chunk"},    {"fix", "setforce"},
-      {"fix", "momentum"},   {"compute", "msd"},      {"compute", "chunk/atom"},
-      {"compute", "temp/region"}, {"compute", "group/group"}, {"pair", "lj/cut"},
-      {"pair", "eam"}};
+  static const StyleList kStyles{{"fix", "ehex"},
+                                 {"fix", "nvt"},
+                                 {"fix", "langevin"},
+                                 {"fix", "nve"},
+                                 {"fix", "ave/chunk"},
+                                 {"fix", "setforce"},
+                                 {"fix", "momentum"},
+                                 {"compute", "msd"},
+                                 {"compute", "chunk/atom"},
+                                 {"compute", "temp/region"},
+                                 {"compute", "group/group"},
+                                 {"pair", "lj/cut"},
+                                 {"pair", "eam"}};
   return kStyles;
 }
 
 Lammps::Lammps(MPI_Comm comm, const std::string& log_file) : comm_(comm) {
-  std::vector<std::string> args{"thermodrift", "-screen", "none", "-nocite", "-log",
-                                log_file.empty() ? "none" : log_file};
+  std::vector<std::string> args{"thermodrift", "-screen", "none",
+                                "-nocite",     "-log",    log_file.empty() ? "none" : log_file};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   h_ = lammps_open(static_cast<int>(argv.size()), argv.data(), comm, nullptr);
@@ -41,12 +47,14 @@ bool Lammps::has_style(const std::string& category, const std::string& name) con
 void Lammps::require_styles(const StyleList& styles) const {
   std::string missing;
   for (const auto& [cat, name] : styles)
-    if (!has_style(cat, name)) missing += fmt::format("{}{} {}", missing.empty() ? "" : ", ", cat, name);
+    if (!has_style(cat, name))
+      missing += fmt::format("{}{} {}", missing.empty() ? "" : ", ", cat, name);
   if (!missing.empty())
-    throw Error(fmt::format("the linked LAMMPS (version {}) lacks required style(s): {}. "
-                            "Install a LAMMPS library built with the RIGID (fix ehex), MANYBODY "
-                            "(pair eam) and MOLECULE packages.",
-                            version(), missing));
+    throw Error(
+        fmt::format("the linked LAMMPS (version {}) lacks required style(s): {}. "
+                    "Install a LAMMPS library built with the RIGID (fix ehex), MANYBODY "
+                    "(pair eam) and MOLECULE packages.",
+                    version(), missing));
 }
 
 void Lammps::command(const std::string& cmd) { lammps_command(h_, cmd.c_str()); }
@@ -58,20 +66,23 @@ double Lammps::thermo(const std::string& keyword) const {
 }
 
 double Lammps::compute_scalar(const std::string& id) const {
-  const auto* p = static_cast<double*>(lammps_extract_compute(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_SCALAR));
+  const auto* p = static_cast<double*>(
+      lammps_extract_compute(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_SCALAR));
   if (!p) throw Error(fmt::format("LAMMPS compute '{}' has no global scalar", id));
   return *p;
 }
 
 double Lammps::compute_vector(const std::string& id, int i) const {
-  const auto* p = static_cast<double*>(lammps_extract_compute(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR));
+  const auto* p = static_cast<double*>(
+      lammps_extract_compute(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR));
   if (!p) throw Error(fmt::format("LAMMPS compute '{}' has no global vector", id));
   return p[i];
 }
 
 double Lammps::fix_scalar(const std::string& id) const {
   // lammps_extract_fix returns a copy that we release
-  auto* p = static_cast<double*>(lammps_extract_fix(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_SCALAR, 0, 0));
+  auto* p = static_cast<double*>(
+      lammps_extract_fix(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_SCALAR, 0, 0));
   if (!p) throw Error(fmt::format("LAMMPS fix '{}' has no global scalar", id));
   const double v = *p;
   lammps_free(p);
@@ -79,7 +90,8 @@ double Lammps::fix_scalar(const std::string& id) const {
 }
 
 double Lammps::fix_vector(const std::string& id, int i) const {
-  auto* p = static_cast<double*>(lammps_extract_fix(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR, i, 0));
+  auto* p = static_cast<double*>(
+      lammps_extract_fix(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR, i, 0));
   if (!p) throw Error(fmt::format("LAMMPS fix '{}' has no global vector", id));
   const double v = *p;
   lammps_free(p);

@@ -3,11 +3,11 @@
 /// (compute msd), MSD = 6 D t, in independent blocks (D = mean, error = sd/sqrt(blocks)).
 /// Writes <prefix>D_solute.dat and <prefix>D_solvent.dat ("# T D D_err"), the input of the
 /// `arrhenius` fit.
+#include <fmt/format.h>
+
 #include <array>
 #include <cmath>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "md/Lammps.h"
 #include "md/Setup.h"
@@ -22,13 +22,28 @@ class MsdDiffusion : public MdSetup {
  public:
   explicit MsdDiffusion(InputSection& s) {
     mix_.read(s);
-    temps_ = s.reals({"temperatures", T::RealArray, "", K::temperature, Range::positive(), {},
+    temps_ = s.reals({"temperatures",
+                      T::RealArray,
+                      "",
+                      K::temperature,
+                      Range::positive(),
+                      {},
                       "temperatures of the equilibrium runs"});
     if (temps_.empty()) s.fail("temperatures", "give at least one temperature");
-    blocks_ = s.integer({"blocks", T::Integer, "4", K::dimensionless, Range::at_least(2), {},
+    blocks_ = s.integer({"blocks",
+                         T::Integer,
+                         "4",
+                         K::dimensionless,
+                         Range::at_least(2),
+                         {},
                          "independent MSD blocks per temperature"});
-    block_steps_ = s.integer({"block_steps", T::Integer, "5000", K::dimensionless,
-                              Range::at_least(20), {}, "steps per block"});
+    block_steps_ = s.integer({"block_steps",
+                              T::Integer,
+                              "5000",
+                              K::dimensionless,
+                              Range::at_least(20),
+                              {},
+                              "steps per block"});
   }
 
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
@@ -70,9 +85,10 @@ class MsdDiffusion : public MdSetup {
       files.push_back(prefix + "D_" + groups[g] + ".dat");
       if (rank != 0) continue;
       std::ofstream out(files.back());
-      out << fmt::format("# D(T) of the {} from MSD = 6 D t, {} blocks of {} steps; "
-                         "LJ reduced units\n# T D D_err\n",
-                         groups[g], blocks_, block_steps_);
+      out << fmt::format(
+          "# D(T) of the {} from MSD = 6 D t, {} blocks of {} steps; "
+          "LJ reduced units\n# T D D_err\n",
+          groups[g], blocks_, block_steps_);
       for (const auto& r : rows[g]) out << fmt::format("{:.6g} {:.8g} {:.4g}\n", r[0], r[1], r[2]);
     }
     return files;

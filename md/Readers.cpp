@@ -1,10 +1,10 @@
 #include "md/Readers.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "core/Error.h"
 
@@ -141,8 +141,7 @@ std::vector<ChunkBlock> read_ave_chunk(const std::string& path) {
       }
       continue;
     }
-    if (header.empty())
-      r.fail("data before the three '#' header lines of a fix ave/chunk file");
+    if (header.empty()) r.fail("data before the three '#' header lines of a fix ave/chunk file");
     const auto head = numbers_or_fail(r, t, 3, "block header (timestep, chunks, total count)");
     ChunkBlock b;
     b.timestep = static_cast<long>(head[0]);

@@ -3,11 +3,11 @@
 /// `type = "..."` in the [md] table (MdSetupFactory). A set-up reads and validates its whole
 /// table when created (LAMMPS cannot recover from a bad command: see md/Lammps.h), then runs
 /// on a communicator and writes its outputs with the given file prefix.
+#include <mpi.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <mpi.h>
 
 #include "core/Factory.h"
 #include "core/Input.h"
@@ -34,7 +34,7 @@ struct LjMixture {
   double solute_mass = 1.0;     ///< in units of the solvent mass
   double cutoff = 2.5;          ///< sigma
   double temperature = 1.0;
-  double timestep = 0.002;      ///< tau
+  double timestep = 0.002;          ///< tau
   long equilibration_steps = 1000;  ///< Langevin equilibration at `temperature`
   long seed = 12345;
 

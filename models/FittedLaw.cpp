@@ -15,11 +15,26 @@ namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
 
-const ParamSpec kFile{"file", T::String, "", K::dimensionless, Range::any(), {},
+const ParamSpec kFile{"file",
+                      T::String,
+                      "",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
                       "transport-parameter file written by `thermodrift fit`"};
-const ParamSpec kParameter{"parameter", T::String, "", K::dimensionless, Range::any(), {},
+const ParamSpec kParameter{"parameter",
+                           T::String,
+                           "",
+                           K::dimensionless,
+                           Range::any(),
+                           {},
                            "name of a [parameters.X] or [laws.X] entry of the file"};
-const ParamSpec kShift{"uncertainty_shift", T::Real, "0.0", K::dimensionless, Range::any(), {},
+const ParamSpec kShift{"uncertainty_shift",
+                       T::Real,
+                       "0.0",
+                       K::dimensionless,
+                       Range::any(),
+                       {},
                        "use value + shift * uncertainty (sensitivity runs; scalar parameters)"};
 
 std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
@@ -53,8 +68,8 @@ std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
     std::string have;
     for (const auto& p : set.parameters) have += (have.empty() ? "" : ", ") + p.name;
     for (const auto& l : set.laws) have += (have.empty() ? "" : ", ") + l.name;
-    s.fail("parameter", fmt::format("no parameter or law '{}' in {} (it has: {})", name, path,
-                                    have));
+    s.fail("parameter",
+           fmt::format("no parameter or law '{}' in {} (it has: {})", name, path, have));
   }
   return constant_law(value(name, kind, shift));
 }

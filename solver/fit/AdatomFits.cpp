@@ -16,7 +16,12 @@ namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
 
-const ParamSpec kA{"lattice_spacing", T::Real, "", K::length, Range::positive(), {},
+const ParamSpec kA{"lattice_spacing",
+                   T::Real,
+                   "",
+                   K::length,
+                   Range::positive(),
+                   {},
                    "distance a between neighbouring adsorption minima along x"};
 
 /// Store Q and E_m (parameters iq, iq+1 of @p r) and their covariance.
@@ -27,7 +32,8 @@ void store_q_em(FitContext& ctx, const FitResult& r, std::size_t iq, const TaskC
   ctx.params.add(to_parameter(r, iq, nq, K::energy, method, src, boot));
   ctx.params.add(to_parameter(r, iq + 1, ne, K::energy, method, src, boot));
   ctx.params.covariances.push_back(
-      {c.name, {nq, ne},
+      {c.name,
+       {nq, ne},
        {{r.cov(iq, iq), r.cov(iq, iq + 1)}, {r.cov(iq + 1, iq), r.cov(iq + 1, iq + 1)}}});
 }
 
@@ -37,12 +43,16 @@ class AdatomPhiFit : public FitTask {
     common_.read(s, "adatom");
     m_.kB = s.units().kB();
     m_.a = s.real(kA);
-    m_.T0 = s.real({"T_ref", T::Real, "", K::temperature, Range::positive(), {},
-                    "temperature at x_ref"});
-    m_.G = s.real({"gradient", T::Real, "", K::temperature_gradient, Range::any(), {},
+    m_.T0 = s.real(
+        {"T_ref", T::Real, "", K::temperature, Range::positive(), {}, "temperature at x_ref"});
+    m_.G = s.real({"gradient",
+                   T::Real,
+                   "",
+                   K::temperature_gradient,
+                   Range::any(),
+                   {},
                    "dT/dx of the substrate (linear profile)"});
-    m_.x_ref = s.real({"x_ref", T::Real, "0.0", K::length, Range::any(), {},
-                       "position of T_ref"});
+    m_.x_ref = s.real({"x_ref", T::Real, "0.0", K::length, Range::any(), {}, "position of T_ref"});
     std::tie(data_, src_) = read_xy(s, K::length, K::dimensionless, "constraint positions x0",
                                     "Phi(x0) (dimensionless)");
     for (double x : data_.x)
@@ -85,9 +95,19 @@ class AdatomDriftFit : public FitTask {
     common_.read(s, "drift");
     m_.kB = s.units().kB();
     m_.a = s.real(kA);
-    m_.Tm = s.real({"temperature", T::Real, "", K::temperature, Range::positive(), {},
+    m_.Tm = s.real({"temperature",
+                    T::Real,
+                    "",
+                    K::temperature,
+                    Range::positive(),
+                    {},
                     "mean temperature of the drift runs"});
-    m_.D = s.real({"diffusivity", T::Real, "", K::diffusivity, Range::positive(), {},
+    m_.D = s.real({"diffusivity",
+                   T::Real,
+                   "",
+                   K::diffusivity,
+                   Range::positive(),
+                   {},
                    "adatom diffusion coefficient D(T) at that temperature"});
     std::tie(data_, src_) = read_xy(s, K::temperature_gradient, K::velocity,
                                     "temperature gradients", "mean drift velocities");
@@ -105,8 +125,8 @@ class AdatomDriftFit : public FitTask {
                           ? bootstrap_sd(data_, fit, common_.bootstrap, common_.seed)
                           : std::vector<double>{};
     store_q_em(ctx, r, 0, common_,
-               "fit of v = -D exp(-a (Q - E_m) G/(2 kB T^2)) Q G/(kB T^2), Ceres, covariance",
-               src_, boot);
+               "fit of v = -D exp(-a (Q - E_m) G/(2 kB T^2)) Q G/(kB T^2), Ceres, covariance", src_,
+               boot);
     report_fit(ctx.json, data_, r, [&](double g) { return m_(g, r.p.data()); });
     ctx.json["xlabel"] = "dT/dx";
     ctx.json["ylabel"] = "v";

@@ -1,9 +1,9 @@
 /// @file ArrheniusFit.cpp  `type = "arrhenius"`: D(T) = D0 exp(-E_a/(kB T)) from MSD
 /// diffusivities at several temperatures (PHYSICS.md 3, 8). Fitted as ln D (relative errors
 /// sigma_D / D); writes D0_<name>, E_a_<name>, their covariance and a law <name>.
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "solver/fit/FitTask.h"
 #include "solver/fit/Models.h"
@@ -17,13 +17,13 @@ class ArrheniusFit : public FitTask {
  public:
   explicit ArrheniusFit(InputSection& s) : kB_(s.units().kB()) {
     common_.read(s, "D");
-    std::tie(data_, src_) = read_xy(s, K::temperature, K::diffusivity, "temperatures T",
-                                    "diffusivities D(T)");
+    std::tie(data_, src_) =
+        read_xy(s, K::temperature, K::diffusivity, "temperatures T", "diffusivities D(T)");
     for (std::size_t i = 0; i < data_.size(); ++i)
       if (!(data_.x[i] > 0) || !(data_.y[i] > 0))
-        s.fail(s.has("file") ? "file" : "y",
-               fmt::format("point {}: T = {} and D = {} must be positive", i, data_.x[i],
-                           data_.y[i]));
+        s.fail(
+            s.has("file") ? "file" : "y",
+            fmt::format("point {}: T = {} and D = {} must be positive", i, data_.x[i], data_.y[i]));
   }
 
   void run(FitContext& ctx) override {
@@ -38,9 +38,8 @@ class ArrheniusFit : public FitTask {
                        "arrhenius " + common_.name);
     };
     const FitResult r = fit(d);
-    const auto boot = common_.bootstrap > 0
-                          ? bootstrap_sd(d, fit, common_.bootstrap, common_.seed)
-                          : std::vector<double>{};
+    const auto boot = common_.bootstrap > 0 ? bootstrap_sd(d, fit, common_.bootstrap, common_.seed)
+                                            : std::vector<double>{};
     // D0 = exp(ln D0): first-order propagation, cov(D0, E_a) = D0 cov(ln D0, E_a)
     FitResult rD = r;
     const double D0 = std::exp(r.p[0]);
@@ -54,11 +53,10 @@ class ArrheniusFit : public FitTask {
     const std::string n0 = "D0_" + common_.name, n1 = "E_a_" + common_.name;
     ctx.params.add(to_parameter(rD, 0, n0, K::diffusivity, m, src_, bootD));
     ctx.params.add(to_parameter(rD, 1, n1, K::energy, m, src_, bootD));
-    ctx.params.laws.push_back({common_.name, "arrhenius",
-                               {{"prefactor", n0}, {"activation_energy", n1}}});
+    ctx.params.laws.push_back(
+        {common_.name, "arrhenius", {{"prefactor", n0}, {"activation_energy", n1}}});
     ctx.params.covariances.push_back(
-        {common_.name, {n0, n1},
-         {{rD.cov(0, 0), rD.cov(0, 1)}, {rD.cov(1, 0), rD.cov(1, 1)}}});
+        {common_.name, {n0, n1}, {{rD.cov(0, 0), rD.cov(0, 1)}, {rD.cov(1, 0), rD.cov(1, 1)}}});
     report_fit(ctx.json, d, r, [&](double t) { return ArrheniusLn{kB_}(t, r.p.data()); });
     ctx.json["xlabel"] = "T";
     ctx.json["ylabel"] = "ln D";

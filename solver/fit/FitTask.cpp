@@ -1,8 +1,8 @@
 #include "solver/fit/FitTask.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "md/Readers.h"
 
@@ -14,8 +14,9 @@ using T = ParamSpec::Type;
 }  // namespace
 
 std::unique_ptr<FitTask> make_fit_task(InputSection& s) {
-  const ParamSpec kType{"type", T::String, "", K::dimensionless, Range::any(),
-                        FitTaskFactory::names(), "kind of fit"};
+  const ParamSpec kType{"type",           T::String,    "",
+                        K::dimensionless, Range::any(), FitTaskFactory::names(),
+                        "kind of fit"};
   const std::string type = s.string(kType);
   auto task = FitTaskFactory::find(type)->create(s);
   s.finish();
@@ -23,15 +24,24 @@ std::unique_ptr<FitTask> make_fit_task(InputSection& s) {
 }
 
 void TaskCommon::read(InputSection& s, const std::string& default_name) {
-  name = s.string({"name", T::String, "\"" + default_name + "\"", K::dimensionless, Range::any(),
-                   {}, "name of the fitted parameter (or prefix of several)"});
+  name = s.string({"name",
+                   T::String,
+                   "\"" + default_name + "\"",
+                   K::dimensionless,
+                   Range::any(),
+                   {},
+                   "name of the fitted parameter (or prefix of several)"});
   if (name.empty() || name.find_first_of(" .[]\"=#") != std::string::npos)
     s.fail("name", fmt::format("'{}' is not a valid parameter name (letters, digits, _)", name));
-  bootstrap = static_cast<int>(s.integer({"bootstrap", T::Integer, "0", K::dimensionless,
-                                          Range::closed(0, 100000), {},
+  bootstrap = static_cast<int>(s.integer({"bootstrap",
+                                          T::Integer,
+                                          "0",
+                                          K::dimensionless,
+                                          Range::closed(0, 100000),
+                                          {},
                                           "bootstrap resamples (0: covariance only)"}));
-  seed = static_cast<unsigned long>(s.integer({"seed", T::Integer, "1", K::dimensionless,
-                                               Range::at_least(0), {}, "bootstrap seed"}));
+  seed = static_cast<unsigned long>(s.integer(
+      {"seed", T::Integer, "1", K::dimensionless, Range::at_least(0), {}, "bootstrap seed"}));
 }
 
 std::pair<Data, std::string> read_xy(InputSection& s, units::Kind xkind, units::Kind ykind,
@@ -39,14 +49,20 @@ std::pair<Data, std::string> read_xy(InputSection& s, units::Kind xkind, units::
   Data d;
   std::string src;
   if (s.has("file")) {
-    const std::string file = input_path(s, s.string({"file", T::String, "", K::dimensionless,
-                                                     Range::any(), {}, "column data file"}));
-    const std::string xc = s.string({"x_column", T::String, "", K::dimensionless, Range::any(),
-                                     {}, "column of " + what_x});
-    const std::string yc = s.string({"y_column", T::String, "", K::dimensionless, Range::any(),
-                                     {}, "column of " + what_y});
-    const std::string sc = s.string({"sigma_column", T::String, "\"\"", K::dimensionless,
-                                     Range::any(), {}, "column of the y standard errors"});
+    const std::string file = input_path(
+        s,
+        s.string({"file", T::String, "", K::dimensionless, Range::any(), {}, "column data file"}));
+    const std::string xc = s.string(
+        {"x_column", T::String, "", K::dimensionless, Range::any(), {}, "column of " + what_x});
+    const std::string yc = s.string(
+        {"y_column", T::String, "", K::dimensionless, Range::any(), {}, "column of " + what_y});
+    const std::string sc = s.string({"sigma_column",
+                                     T::String,
+                                     "\"\"",
+                                     K::dimensionless,
+                                     Range::any(),
+                                     {},
+                                     "column of the y standard errors"});
     const md::Table t = md::read_columns(file);
     d.x = t.col(xc);
     d.y = t.col(yc);
@@ -56,8 +72,8 @@ std::pair<Data, std::string> read_xy(InputSection& s, units::Kind xkind, units::
     d.x = s.reals({"x", T::RealArray, "", xkind, Range::any(), {}, what_x});
     d.y = s.reals({"y", T::RealArray, "", ykind, Range::any(), {}, what_y});
     if (s.has("sigma"))
-      d.sigma = s.reals({"sigma", T::RealArray, "", ykind, Range::positive(), {},
-                         "standard errors of y"});
+      d.sigma = s.reals(
+          {"sigma", T::RealArray, "", ykind, Range::positive(), {}, "standard errors of y"});
     if (d.y.size() != d.x.size() || (!d.sigma.empty() && d.sigma.size() != d.x.size()))
       s.fail("y", fmt::format("x, y (and sigma) must have equal lengths: {}, {}, {}", d.x.size(),
                               d.y.size(), d.sigma.size()));
@@ -73,8 +89,8 @@ std::string input_path(const InputSection& s, const std::string& file) {
 }
 
 FittedParameter to_parameter(const FitResult& r, std::size_t i, const std::string& name,
-                             units::Kind kind, const std::string& method,
-                             const std::string& source, const std::vector<double>& boot_sd) {
+                             units::Kind kind, const std::string& method, const std::string& source,
+                             const std::vector<double>& boot_sd) {
   FittedParameter p;
   p.name = name;
   p.kind = kind;

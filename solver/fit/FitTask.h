@@ -4,9 +4,8 @@
 /// (so every input error surfaces before any fit runs) and, when run, adds its fitted
 /// parameters (values, uncertainties, provenance) to the shared ParamSet.
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/Factory.h"
 #include "core/Input.h"
@@ -33,8 +32,8 @@ std::unique_ptr<FitTask> make_fit_task(InputSection& s);
 
 /// Common keys of every task.
 struct TaskCommon {
-  std::string name;       ///< parameter (prefix) name
-  int bootstrap = 0;      ///< resamples (0: none)
+  std::string name;   ///< parameter (prefix) name
+  int bootstrap = 0;  ///< resamples (0: none)
   unsigned long seed = 1;
   /// Read `name` (default @p default_name), `bootstrap`, `seed`.
   void read(InputSection& s, const std::string& default_name);
@@ -52,8 +51,8 @@ std::string input_path(const InputSection& s, const std::string& file);
 
 /// Store parameter @p i of @p r as @p name (value, covariance sd, optional bootstrap sd).
 FittedParameter to_parameter(const FitResult& r, std::size_t i, const std::string& name,
-                             units::Kind kind, const std::string& method,
-                             const std::string& source, const std::vector<double>& boot_sd);
+                             units::Kind kind, const std::string& method, const std::string& source,
+                             const std::vector<double>& boot_sd);
 
 /// Data, fitted curve and parameters as JSON (for the report and plot script).
 void report_fit(nlohmann::ordered_json& j, const Data& d, const FitResult& r,

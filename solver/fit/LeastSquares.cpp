@@ -1,13 +1,13 @@
 #include "solver/fit/LeastSquares.h"
 
+#include <ceres/covariance.h>
+#include <ceres/solver.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
-
-#include <ceres/covariance.h>
-#include <ceres/solver.h>
-#include <fmt/format.h>
 
 #include "core/Error.h"
 
@@ -26,8 +26,8 @@ namespace detail {
 FitResult solve(ceres::Problem& problem, double* p, int n, int nres, bool sigma_known,
                 std::vector<std::string> names, const std::string& what) {
   if (nres <= n)
-    throw SolverError(fmt::format("{}: {} data points cannot determine {} parameters", what,
-                                  nres, n));
+    throw SolverError(
+        fmt::format("{}: {} data points cannot determine {} parameters", what, nres, n));
   ceres::Solver::Options opt;
   opt.linear_solver_type = ceres::DENSE_QR;
   opt.max_num_iterations = 200;
@@ -50,8 +50,10 @@ FitResult solve(ceres::Problem& problem, double* p, int n, int nres, bool sigma_
   ceres::Covariance cov(copt);
   std::vector<std::pair<const double*, const double*>> blocks{{p, p}};
   if (!cov.Compute(blocks, &problem))
-    throw SolverError(fmt::format("{}: the parameter covariance is singular (parameters not "
-                                  "determined by the data)", what));
+    throw SolverError(
+        fmt::format("{}: the parameter covariance is singular (parameters not "
+                    "determined by the data)",
+                    what));
   r.cov.resize(n, n);
   std::vector<double> c(static_cast<std::size_t>(n) * n);
   cov.GetCovarianceBlock(p, p, c.data());
@@ -106,8 +108,8 @@ std::vector<double> bootstrap_sd(const Data& d, const std::function<FitResult(co
     }
   }
   if (samples.size() < 2)
-    throw SolverError(fmt::format("bootstrap: only {} of {} resamples could be fitted",
-                                  samples.size(), draws));
+    throw SolverError(
+        fmt::format("bootstrap: only {} of {} resamples could be fitted", samples.size(), draws));
   const std::size_t np = samples.front().size();
   std::vector<double> sd(np, 0.0);
   for (std::size_t j = 0; j < np; ++j) {

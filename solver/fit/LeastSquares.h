@@ -4,13 +4,13 @@
 /// replica resampling for a second, distribution-free uncertainty.
 ///
 /// A model is a functor `template <class T> T operator()(double x, const T* p) const`.
+#include <ceres/dynamic_autodiff_cost_function.h>
+#include <ceres/problem.h>
+
+#include <Eigen/Dense>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <Eigen/Dense>
-#include <ceres/dynamic_autodiff_cost_function.h>
-#include <ceres/problem.h>
 
 namespace td::fit {
 
@@ -25,11 +25,11 @@ struct Data {
 
 struct FitResult {
   std::vector<std::string> names;
-  std::vector<double> p;    ///< best-fit parameters
-  Eigen::MatrixXd cov;      ///< parameter covariance
-  double chi2 = 0.0;        ///< weighted sum of squared residuals
-  int dof = 0;              ///< points - parameters
-  bool sigma_known = false; ///< covariance from the given sigmas (else scaled by chi2/dof)
+  std::vector<double> p;     ///< best-fit parameters
+  Eigen::MatrixXd cov;       ///< parameter covariance
+  double chi2 = 0.0;         ///< weighted sum of squared residuals
+  int dof = 0;               ///< points - parameters
+  bool sigma_known = false;  ///< covariance from the given sigmas (else scaled by chi2/dof)
   /// Standard error of parameter i (sqrt of the covariance diagonal).
   double se(std::size_t i) const;
   /// Index of parameter @p name (throws td::Error if absent).
@@ -67,8 +67,8 @@ FitResult fit_curve(const Model& model, const Data& d, std::vector<double> p0,
   cost->SetNumResiduals(static_cast<int>(d.size()));
   ceres::Problem problem;
   problem.AddResidualBlock(cost, nullptr, p0.data());
-  return detail::solve(problem, p0.data(), static_cast<int>(p0.size()),
-                       static_cast<int>(d.size()), !d.sigma.empty(), std::move(names), what);
+  return detail::solve(problem, p0.data(), static_cast<int>(p0.size()), static_cast<int>(d.size()),
+                       !d.sigma.empty(), std::move(names), what);
 }
 
 /// Straight line y = a + b x: parameters (a, b).

@@ -11,8 +11,8 @@ Estimate prigogine(Estimate Ea_solute, Estimate Ea_solvent, double T, double kB)
   return {(Ea_solute.value - Ea_solvent.value) * s, std::hypot(Ea_solute.sd, Ea_solvent.sd) * s};
 }
 
-Estimate mass_corrected(Estimate Ea_solute, Estimate Ea_solvent, double M_solute,
-                        double M_solvent, double T, double kB) {
+Estimate mass_corrected(Estimate Ea_solute, Estimate Ea_solvent, double M_solute, double M_solvent,
+                        double T, double kB) {
   const double s = 1.0 / (kB * T * T);
   const double m = (M_solute - M_solvent) / (M_solute + M_solvent);
   // S = s [(1 + m) E2 - (1 - m) E1]

@@ -2,9 +2,9 @@
 /// @file Models.h  The fitted physical models (PHYSICS.md 3, 4) as Ceres-differentiable
 /// functors `T operator()(double x, const T* p)`, and the equilibrium Soret models.
 /// Units: any consistent system; kB is Boltzmann's constant in it (1 in LJ units).
-#include <cmath>
-
 #include <ceres/jet.h>
+
+#include <cmath>
 
 namespace td::fit {
 
@@ -71,7 +71,7 @@ Estimate eastman(Estimate dG_dT, double T, double kB);
 /// Prigogine: S_T = (E_a^solute - E_a^solvent) / (kB T^2).
 Estimate prigogine(Estimate Ea_solute, Estimate Ea_solvent, double T, double kB);
 /// Mass-corrected: Prigogine + (M2 - M1)/(M1 + M2) (E_a^2 + E_a^1)/(kB T^2).
-Estimate mass_corrected(Estimate Ea_solute, Estimate Ea_solvent, double M_solute,
-                        double M_solvent, double T, double kB);
+Estimate mass_corrected(Estimate Ea_solute, Estimate Ea_solvent, double M_solute, double M_solvent,
+                        double T, double kB);
 
 }  // namespace td::fit

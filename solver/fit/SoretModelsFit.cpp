@@ -21,20 +21,35 @@ class SoretModels : public FitTask {
  public:
   explicit SoretModels(InputSection& s) : kB_(s.units().kB()) {
     common_.read(s, "models");
-    T_ = s.real({"temperature", T::Real, "", K::temperature, Range::positive(), {},
+    T_ = s.real({"temperature",
+                 T::Real,
+                 "",
+                 K::temperature,
+                 Range::positive(),
+                 {},
                  "temperature at which the models are evaluated (median T)"});
     solute_ = s.string(ref_spec("solute_activation_energy", "",
                                 "parameter name of E_a of the solute (earlier arrhenius fit)"));
-    solvent_ = s.string(ref_spec("solvent_activation_energy", "",
-                                 "parameter name of E_a of the solvent"));
+    solvent_ =
+        s.string(ref_spec("solvent_activation_energy", "", "parameter name of E_a of the solvent"));
     measured_ = s.string(ref_spec("measured", "\"\"", "parameter name of the measured S_T"));
     M2_ = s.real({"solute_mass", T::Real, "", K::mass, Range::positive(), {}, "solute mass"});
     M1_ = s.real({"solvent_mass", T::Real, "", K::mass, Range::positive(), {}, "solvent mass"});
     if (s.has("dG_dT")) {
-      dG_.value = s.real({"dG_dT", T::Real, "", K::entropy, Range::any(), {},
+      dG_.value = s.real({"dG_dT",
+                          T::Real,
+                          "",
+                          K::entropy,
+                          Range::any(),
+                          {},
                           "temperature derivative of the solvation free energy (Eastman)"});
-      dG_.sd = s.real({"dG_dT_uncertainty", T::Real, "0.0", K::entropy, Range::non_negative(),
-                       {}, "its standard uncertainty"});
+      dG_.sd = s.real({"dG_dT_uncertainty",
+                       T::Real,
+                       "0.0",
+                       K::entropy,
+                       Range::non_negative(),
+                       {},
+                       "its standard uncertainty"});
       eastman_ = true;
     }
     where_ = s.location("solute_activation_energy").file;

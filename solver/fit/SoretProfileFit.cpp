@@ -2,9 +2,9 @@
 /// region between the thermostatted slabs (PHYSICS.md 3). Profiles are fix ave/chunk files
 /// (md/Readers.h): temperature from one file, solute concentration from another (or the
 /// same); bins inside a slab (widened by `margin`) are excluded from the known geometry.
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "md/Readers.h"
 #include "solver/fit/FitTask.h"
@@ -16,23 +16,60 @@ namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
 
-const ParamSpec kTFile{"temperature_file", T::String, "", K::dimensionless, Range::any(), {},
+const ParamSpec kTFile{"temperature_file",
+                       T::String,
+                       "",
+                       K::dimensionless,
+                       Range::any(),
+                       {},
                        "fix ave/chunk file with the temperature profile"};
-const ParamSpec kTCol{"temperature_column", T::String, "\"temp\"", K::dimensionless,
-                      Range::any(), {}, "its temperature column"};
-const ParamSpec kCFile{"concentration_file", T::String, "", K::dimensionless, Range::any(), {},
+const ParamSpec kTCol{"temperature_column",    T::String,    "\"temp\"",
+                      K::dimensionless,        Range::any(), {},
+                      "its temperature column"};
+const ParamSpec kCFile{"concentration_file",
+                       T::String,
+                       "",
+                       K::dimensionless,
+                       Range::any(),
+                       {},
                        "fix ave/chunk file with the solute profile"};
-const ParamSpec kCCol{"concentration_column", T::String, "\"density/number\"",
-                      K::dimensionless, Range::any(), {}, "its concentration column"};
-const ParamSpec kXCol{"coordinate_column", T::String, "\"Coord1\"", K::dimensionless,
-                      Range::any(), {}, "bin-centre column (both files)"};
-const ParamSpec kSkip{"skip_blocks", T::Integer, "0", K::dimensionless, Range::at_least(0), {},
+const ParamSpec kCCol{"concentration_column",    T::String,    "\"density/number\"",
+                      K::dimensionless,          Range::any(), {},
+                      "its concentration column"};
+const ParamSpec kXCol{"coordinate_column",
+                      T::String,
+                      "\"Coord1\"",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
+                      "bin-centre column (both files)"};
+const ParamSpec kSkip{"skip_blocks",
+                      T::Integer,
+                      "0",
+                      K::dimensionless,
+                      Range::at_least(0),
+                      {},
                       "leading blocks (equilibration) left out of the average"};
-const ParamSpec kSlabs{"slabs", T::RealArray, "", K::length, Range::any(), {},
+const ParamSpec kSlabs{"slabs",
+                       T::RealArray,
+                       "",
+                       K::length,
+                       Range::any(),
+                       {},
                        "thermostatted slabs as [lo1, hi1, lo2, hi2, ...]"};
-const ParamSpec kMargin{"margin", T::Real, "0.0", K::length, Range::non_negative(), {},
+const ParamSpec kMargin{"margin",
+                        T::Real,
+                        "0.0",
+                        K::length,
+                        Range::non_negative(),
+                        {},
                         "extra width excluded on each side of a slab"};
-const ParamSpec kTref{"T_ref", T::Real, "0.0", K::temperature, Range::non_negative(), {},
+const ParamSpec kTref{"T_ref",
+                      T::Real,
+                      "0.0",
+                      K::temperature,
+                      Range::non_negative(),
+                      {},
                       "reference temperature of ln c_ref (0: mean of the fitted bins)"};
 
 class SoretProfile : public FitTask {
@@ -61,8 +98,8 @@ class SoretProfile : public FitTask {
     const auto z = Tprof.col(xcol_), Tz = Tprof.col(tcol_);
     const auto zc = Cprof.col(xcol_), c = Cprof.col(ccol_);
     if (z.size() != zc.size())
-      throw IoError(fmt::format("{} has {} bins but {} has {}", tfile_, z.size(), cfile_,
-                                zc.size()));
+      throw IoError(
+          fmt::format("{} has {} bins but {} has {}", tfile_, z.size(), cfile_, zc.size()));
     Data d;
     std::vector<double> zs;
     int excluded = 0;
@@ -91,9 +128,8 @@ class SoretProfile : public FitTask {
                        "soret_profile " + common_.name);
     };
     const FitResult r = fit(d);
-    const auto boot =
-        common_.bootstrap > 0 ? bootstrap_sd(d, fit, common_.bootstrap, common_.seed)
-                              : std::vector<double>{};
+    const auto boot = common_.bootstrap > 0 ? bootstrap_sd(d, fit, common_.bootstrap, common_.seed)
+                                            : std::vector<double>{};
     const std::string src = tfile_ == cfile_ ? tfile_ : tfile_ + ", " + cfile_;
     ctx.params.add(to_parameter(r, 1, common_.name, K::inverse_temperature,
                                 "slope of ln c against T between the thermostatted slabs "
@@ -116,8 +152,8 @@ class SoretProfile : public FitTask {
 };
 
 std::unique_ptr<FitTask> create(InputSection& s) { return std::make_unique<SoretProfile>(s); }
-FitTaskFactory::Registrar reg("soret_profile",
-                              "S_T from ln c vs T between thermostatted slabs", &create);
+FitTaskFactory::Registrar reg("soret_profile", "S_T from ln c vs T between thermostatted slabs",
+                              &create);
 }  // namespace
 
 }  // namespace td::fit

@@ -2,14 +2,14 @@
 // profiles of a two-slab (eHEX-like) box with c ~ exp(-S_T (T - 1)) and Poisson-like bin
 // noise, and Arrhenius diffusivities; the written transport-parameter file is read back by a
 // continuum case through `type = "fitted"` laws (MD -> fit -> continuum pipeline).
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <mpi.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-#include <mpi.h>
 
 #include "core/Error.h"
 #include "io/ParamFile.h"
@@ -40,8 +40,9 @@ std::string make_dir(const char* name) {
 void write_profiles(const std::string& dir, unsigned seed) {
   std::mt19937_64 rng(seed);
   std::ofstream ft(dir + "/temp.chunk"), fc(dir + "/solute.chunk");
-  const char* h = "# Chunk-averaged data for fix x and group y\n"
-                  "# Timestep Number-of-chunks Total-count\n";
+  const char* h =
+      "# Chunk-averaged data for fix x and group y\n"
+      "# Timestep Number-of-chunks Total-count\n";
   ft << h << "# Chunk Coord1 Ncount temp\n";
   fc << h << "# Chunk Coord1 Ncount density/number\n";
   const int n = 50;
@@ -144,7 +145,8 @@ parameter = "S_T"
 value = 1.0
 [output]
 file = "{0}/unused.h5"
-)", dir);
+)",
+                                            dir);
   auto c = Case::from_string(MPI_COMM_WORLD, case_text, "pipeline.toml");
   const auto lj = units::UnitSystem::lj(*units::lj_preset("argon"));
   const auto& sp = c->system().species()[0];
@@ -178,7 +180,8 @@ slabs = [10.5, 14.5, 35.5]
                                      "[parameters.S_T]\nvalue = 1e-3\nuncertainty = 1e-4\n"
                                      "kind = \"inverse_temperature\"\n";
   try {
-    Case::from_string(MPI_COMM_WORLD, fmt::format(R"([units]
+    Case::from_string(MPI_COMM_WORLD,
+                      fmt::format(R"([units]
 system = "SI"
 [mesh]
 dim = 1
@@ -198,11 +201,14 @@ parameter = "S_T"
 value = 1.0
 [output]
 file = "x.h5"
-)", dir), "case.toml");
+)",
+                                  dir),
+                      "case.toml");
     FAIL() << "kind mismatch not reported";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("case.toml:16: key 'species[0].diffusivity.parameter'"),
-              std::string::npos) << e.what();
+              std::string::npos)
+        << e.what();
     EXPECT_NE(std::string(e.what()).find("inverse_temperature"), std::string::npos) << e.what();
   }
 }

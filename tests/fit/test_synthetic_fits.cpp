@@ -2,10 +2,10 @@
 // estimate lies within 4 standard errors of the mean (sd/sqrt(N)) of the truth, and the
 // reported uncertainty matches the scatter of the estimates (ratio within 4 standard errors
 // of a sample standard deviation, 1/sqrt(2(N-1))).
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <random>
-
-#include <gtest/gtest.h>
 
 #include "solver/fit/LeastSquares.h"
 #include "solver/fit/Models.h"
@@ -16,8 +16,8 @@ namespace {
 constexpr int kDraws = 200;
 
 /// Check bias and calibration of parameter j over draws: estimates and reported sds.
-void check_calibration(const std::vector<double>& est, const std::vector<double>& se,
-                       double truth, const char* name) {
+void check_calibration(const std::vector<double>& est, const std::vector<double>& se, double truth,
+                       const char* name) {
   const double n = static_cast<double>(est.size());
   double m = 0, v = 0, mse = 0;
   for (double e : est) m += e;
@@ -27,8 +27,8 @@ void check_calibration(const std::vector<double>& est, const std::vector<double>
   for (double s : se) mse += s * s;
   const double reported = std::sqrt(mse / n);
   EXPECT_NEAR(m, truth, 4.0 * sd / std::sqrt(n)) << name << ": biased";
-  EXPECT_NEAR(reported / sd, 1.0, 4.0 / std::sqrt(2.0 * (n - 1))) << name
-      << ": reported uncertainty " << reported << " vs scatter " << sd;
+  EXPECT_NEAR(reported / sd, 1.0, 4.0 / std::sqrt(2.0 * (n - 1)))
+      << name << ": reported uncertainty " << reported << " vs scatter " << sd;
 }
 
 TEST(SyntheticFit, SoretLineRecoversS_T) {
@@ -134,7 +134,8 @@ TEST(SyntheticFit, BootstrapAgreesWithCovariance) {
   }
   const auto r = fit_line(d, "line");
   const int B = 400;
-  const auto sd = bootstrap_sd(d, [](const Data& s) { return fit_line(s, "line"); }, B, 3);
+  const auto sd = bootstrap_sd(
+      d, [](const Data& s) { return fit_line(s, "line"); }, B, 3);
   // Tolerance: bootstrap sd scatter ~ 1/sqrt(2B) plus the ~1/sqrt(2n) uncertainty of the
   // covariance's own noise estimate; 4 combined standard errors.
   const double tol = 4.0 * std::sqrt(1.0 / (2.0 * B) + 1.0 / (2.0 * d.size()));

@@ -1,9 +1,9 @@
 // Tiny real LAMMPS runs of the md set-ups (seconds): plumbing, output shape and sign. On 1
 // and 2 ranks (names contain Mpi); rank 0 writes, every rank reads after a barrier.
-#include <filesystem>
-
 #include <gtest/gtest.h>
 #include <mpi.h>
+
+#include <filesystem>
 
 #include "md/Readers.h"
 #include "md/Setup.h"
@@ -29,9 +29,9 @@ seed = 4711
 
 TEST(MdSetupMpi, EhexMixtureProfilesHaveShapeAndSign) {
   auto in = InputSection::parse_string(std::string("type = \"ehex_mixture\"\n") + kMixture +
-                                       "cold_slab = [4.0, 8.0]\nhot_slab = [16.0, 20.0]\n"
-                                       "heat_rate = 10.0\ngradient_steps = 2000\n"
-                                       "production_steps = 2000\nblocks = 2\nbin_width = 2.0\n",
+                                           "cold_slab = [4.0, 8.0]\nhot_slab = [16.0, 20.0]\n"
+                                           "heat_rate = 10.0\ngradient_steps = 2000\n"
+                                           "production_steps = 2000\nblocks = 2\nbin_width = 2.0\n",
                                        "ehex.toml");
   in.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
   auto setup = make_md_setup(in);
@@ -51,8 +51,8 @@ TEST(MdSetupMpi, EhexMixtureProfilesHaveShapeAndSign) {
 
 TEST(MdSetupMpi, MsdDiffusionPositiveAndIncreasingWithT) {
   auto in = InputSection::parse_string(std::string("type = \"msd_diffusion\"\n") + kMixture +
-                                       "temperatures = [0.7, 1.4]\nblocks = 2\n"
-                                       "block_steps = 300\n",
+                                           "temperatures = [0.7, 1.4]\nblocks = 2\n"
+                                           "block_steps = 300\n",
                                        "msd.toml");
   in.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
   auto setup = make_md_setup(in);

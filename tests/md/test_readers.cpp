@@ -1,10 +1,10 @@
 // LAMMPS output readers: values read back from hand-written files in LAMMPS's formats, and
 // malformed or truncated files rejected with file and line.
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "core/Error.h"
 #include "md/Readers.h"
