@@ -1,0 +1,117 @@
+/// @file cmd_fit.cpp  `thermodrift fit FIT.toml`: run the `[[fit]]` tables in order (each
+/// selected by `type`, see solver/fit/FitTask.h) and write one transport-parameter file
+/// (io/ParamFile.h) that continuum cases read with a `type = "fitted"` law. Every table is
+/// read and validated before the first fit runs; nothing is written if any fit fails.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "core/Error.h"
+#include "drivers/Command.h"
+#include "solver/Case.h"
+#include "solver/fit/FitTask.h"
+#include "thermodrift/Version.h"
+
+namespace td {
+
+namespace {
+using K = units::Kind;
+using T = ParamSpec::Type;
+
+const ParamSpec kOut{"file",
+                     T::String,
+                     "",
+                     K::dimensionless,
+                     Range::any(),
+                     {},
+                     "transport-parameter file to write (TOML)"};
+const ParamSpec kReport{"report",
+                        T::String,
+                        "\"\"",
+                        K::dimensionless,
+                        Range::any(),
+                        {},
+                        "also write data, fitted curves and values as JSON (for plots)"};
+
+std::string now_utc() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+class Fit : public Command {
+ public:
+  void setup(CLI::App& sub) override {
+    sub.add_option("input", file_, "TOML: [units], [output] file, [[fit]] tables")
+        ->required()
+        ->check(CLI::ExistingFile);
+    sub.add_flag("--json", json_, "print the fitted parameters as JSON");
+  }
+
+  int run(MPI_Comm comm) override {
+    int rank = 0;
+    MPI_Comm_rank(comm, &rank);
+    InputSection root = InputSection::parse_file(file_);
+    ParamSet params;
+    params.units = read_units(root);
+    InputSection o = root.section("output");
+    std::string out = fit::input_path(o, o.string(kOut));
+    std::string report = o.string(kReport);
+    if (!report.empty()) report = fit::input_path(o, report);
+    o.finish();
+    auto tables = root.sections("fit");
+    if (tables.empty()) root.fail("fit", "at least one [[fit]] table is required");
+    std::vector<std::unique_ptr<fit::FitTask>> tasks;
+    for (auto& t : tables) {
+      tasks.push_back(fit::make_fit_task(t));
+    }
+    root.finish();
+    params.provenance = {{"tool", "thermodrift fit"},
+                         {"version", fmt::format("{} ({})", kVersion, kGitDescribe)},
+                         {"input", file_},
+                         {"created", now_utc()}};
+    nlohmann::ordered_json all = nlohmann::ordered_json::array();
+    // Fits are cheap and deterministic: every rank computes, rank 0 writes.
+    for (auto& task : tasks) {
+      nlohmann::ordered_json j;
+      fit::FitContext ctx{params, j};
+      task->run(ctx);
+      all.push_back(j);
+    }
+    if (rank == 0) {
+      write_param_file(out, params);
+      if (!report.empty()) std::ofstream(report) << all.dump(1) << "\n";
+      nlohmann::ordered_json pj;
+      std::string text = fmt::format("{:<28} {:>14} {:>12} {:>12}  {}\n", "parameter", "value",
+                                     "sd(cov)", "sd(boot)", "unit");
+      for (const auto& p : params.parameters) {
+        const std::string unit = params.units.label(units::dim_of(p.kind));
+        pj[p.name] = {{"value", p.value}, {"uncertainty", p.uncertainty}, {"unit", unit}};
+        if (p.bootstrap_sd) pj[p.name]["bootstrap_sd"] = *p.bootstrap_sd;
+        text +=
+            fmt::format("{:<28} {:>14.6g} {:>12.3g} {:>12}  {}\n", p.name, p.value, p.uncertainty,
+                        p.bootstrap_sd ? fmt::format("{:.3g}", *p.bootstrap_sd) : "-", unit);
+      }
+      std::cout << (json_ ? pj.dump(2) + "\n" : text + "wrote " + out + "\n");
+    }
+    return 0;
+  }
+
+ private:
+  std::string file_;
+  bool json_ = false;
+};
+
+std::unique_ptr<Command> create() { return std::make_unique<Fit>(); }
+CommandFactory::Registrar reg("fit",
+                              "fit transport parameters to MD output; write a "
+                              "transport-parameter file",
+                              &create);
+}  // namespace
+
+}  // namespace td

@@ -1,0 +1,70 @@
+#pragma once
+/// @file Lammps.h  An in-process LAMMPS instance on a communicator we control (LAMMPS C
+/// library API, Debian liblammps-dev). No MD is written here: set-ups send LAMMPS commands.
+///
+/// Debian's build has no C++-exception support (lammps_config_has_exceptions() == 0): a
+/// LAMMPS error ends the process after LAMMPS prints it. Set-ups therefore validate their
+/// input completely (InputSection) before any command is sent, and require_styles() checks
+/// every style a set-up uses before it starts.
+#include <mpi.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace td::md {
+
+/// (category, style) pairs, e.g. {"fix", "ehex"}; category as lammps_has_style takes it:
+/// "fix", "compute", "pair", "atom", "integrate", "minimize", "region", "command", ...
+using StyleList = std::vector<std::pair<std::string, std::string>>;
+
+/// The styles the md module uses (fix ehex, fix nvt, fix langevin, compute msd,
+/// fix ave/chunk, pair lj/cut, pair eam, plus helpers).
+const StyleList& required_styles();
+
+class Lammps {
+ public:
+  /// Open LAMMPS on @p comm. @p log_file: LAMMPS log (empty: none); screen output is off.
+  explicit Lammps(MPI_Comm comm, const std::string& log_file = "");
+  ~Lammps();
+  Lammps(const Lammps&) = delete;
+  Lammps& operator=(const Lammps&) = delete;
+
+  /// Throw td::Error naming every missing style (and the LAMMPS version) if any of @p styles
+  /// is not compiled into this LAMMPS.
+  void require_styles(const StyleList& styles) const;
+  bool has_style(const std::string& category, const std::string& name) const;
+
+  /// One command / several newline-separated commands.
+  void command(const std::string& cmd);
+  void commands(const std::string& text);
+
+  /// Thermo keyword value ("temp", "pe", "step", ...), current on every rank.
+  double thermo(const std::string& keyword) const;
+  /// Global scalar of compute @p id (computed on demand; same on every rank).
+  double compute_scalar(const std::string& id) const;
+  /// Entry @p i of the global vector of compute @p id.
+  double compute_vector(const std::string& id, int i) const;
+  /// Global scalar / vector entry of fix @p id.
+  double fix_scalar(const std::string& id) const;
+  double fix_vector(const std::string& id, int i) const;
+  /// Value of an equal-style variable.
+  double variable(const std::string& name) const;
+  /// Total number of atoms.
+  long natoms() const;
+  /// Per-atom double property (e.g. "x", "v", "f") of all atoms ordered by atom id,
+  /// @p count values per atom; identical on every rank.
+  std::vector<double> gather(const std::string& name, int count) const;
+  /// Box bounds: lo[3], hi[3].
+  void box(double lo[3], double hi[3]) const;
+  /// LAMMPS version number (YYYYMMDD).
+  int version() const;
+
+  void* handle() const { return h_; }
+
+ private:
+  void* h_ = nullptr;
+  MPI_Comm comm_;
+};
+
+}  // namespace td::md

@@ -1,0 +1,107 @@
+/// @file MsdDiffusion.cpp  `type = "msd_diffusion"`: equilibrium LJ-mixture runs at several
+/// temperatures; D(T) of solute and solvent from the slope of the mean squared displacement
+/// (compute msd), MSD = 6 D t, in independent blocks (D = mean, error = sd/sqrt(blocks)).
+/// Writes <prefix>D_solute.dat and <prefix>D_solvent.dat ("# T D D_err"), the input of the
+/// `arrhenius` fit.
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+#include <fstream>
+
+#include "md/Lammps.h"
+#include "md/Setup.h"
+
+namespace td::md {
+
+namespace {
+using K = units::Kind;
+using T = ParamSpec::Type;
+
+class MsdDiffusion : public MdSetup {
+ public:
+  explicit MsdDiffusion(InputSection& s) {
+    mix_.read(s);
+    temps_ = s.reals({"temperatures",
+                      T::RealArray,
+                      "",
+                      K::temperature,
+                      Range::positive(),
+                      {},
+                      "temperatures of the equilibrium runs"});
+    if (temps_.empty()) s.fail("temperatures", "give at least one temperature");
+    blocks_ = s.integer({"blocks",
+                         T::Integer,
+                         "4",
+                         K::dimensionless,
+                         Range::at_least(2),
+                         {},
+                         "independent MSD blocks per temperature"});
+    block_steps_ = s.integer({"block_steps",
+                              T::Integer,
+                              "5000",
+                              K::dimensionless,
+                              Range::at_least(20),
+                              {},
+                              "steps per block"});
+  }
+
+  std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
+    int rank = 0;
+    MPI_Comm_rank(comm, &rank);
+    std::vector<std::array<double, 3>> rows[2];  // solute, solvent: T, D, err
+    const char* groups[2] = {"solute", "solvent"};
+    for (double Tk : temps_) {
+      Lammps lmp(comm);
+      lmp.require_styles(required_styles());
+      LjMixture m = mix_;
+      m.temperature = Tk;
+      lmp.commands(m.commands());
+      // Nose-Hoover keeps the canonical ensemble without Langevin's extra friction on D.
+      lmp.command(fmt::format("fix md_nvt all nvt temp {0} {0} {1}", Tk, 100 * m.timestep));
+      std::vector<double> D[2];
+      for (long b = 0; b < blocks_; ++b) {
+        // a fresh msd compute per block: its reference positions are the block's start
+        for (int g = 0; g < 2; ++g)
+          lmp.command(fmt::format("compute msd{0} {1} msd", g, groups[g]));
+        lmp.command(fmt::format("run {}", block_steps_));
+        const double t = block_steps_ * m.timestep;
+        for (int g = 0; g < 2; ++g) {
+          D[g].push_back(lmp.compute_vector(fmt::format("msd{}", g), 3) / (6.0 * t));
+          lmp.command(fmt::format("uncompute msd{}", g));
+        }
+      }
+      for (int g = 0; g < 2; ++g) {
+        double mean = 0, var = 0;
+        for (double d : D[g]) mean += d;
+        mean /= static_cast<double>(D[g].size());
+        for (double d : D[g]) var += (d - mean) * (d - mean);
+        var /= static_cast<double>(D[g].size() - 1);
+        rows[g].push_back({Tk, mean, std::sqrt(var / static_cast<double>(D[g].size()))});
+      }
+    }
+    std::vector<std::string> files;
+    for (int g = 0; g < 2; ++g) {
+      files.push_back(prefix + "D_" + groups[g] + ".dat");
+      if (rank != 0) continue;
+      std::ofstream out(files.back());
+      out << fmt::format(
+          "# D(T) of the {} from MSD = 6 D t, {} blocks of {} steps; "
+          "LJ reduced units\n# T D D_err\n",
+          groups[g], blocks_, block_steps_);
+      for (const auto& r : rows[g]) out << fmt::format("{:.6g} {:.8g} {:.4g}\n", r[0], r[1], r[2]);
+    }
+    return files;
+  }
+
+ private:
+  LjMixture mix_;
+  std::vector<double> temps_;
+  long blocks_ = 4, block_steps_ = 5000;
+};
+
+std::unique_ptr<MdSetup> create(InputSection& s) { return std::make_unique<MsdDiffusion>(s); }
+MdSetupFactory::Registrar reg("msd_diffusion", "D(T) from equilibrium MSD at several T", &create);
+}  // namespace
+
+}  // namespace td::md

@@ -1,0 +1,89 @@
+#pragma once
+/// @file LeastSquares.h  Weighted non-linear least squares y_i ~ f(x_i; p) with Ceres
+/// (automatic derivatives) and parameter covariance from ceres::Covariance; bootstrap and
+/// replica resampling for a second, distribution-free uncertainty.
+///
+/// A model is a functor `template <class T> T operator()(double x, const T* p) const`.
+#include <ceres/dynamic_autodiff_cost_function.h>
+#include <ceres/problem.h>
+
+#include <Eigen/Dense>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace td::fit {
+
+/// Data to fit: abscissae, ordinates and optional standard errors of the ordinates
+/// (empty: unknown, the covariance is then scaled by the reduced chi-square).
+struct Data {
+  std::vector<double> x, y, sigma;
+  /// Replica (group) index of each point for replica resampling; empty: every point its own.
+  std::vector<int> group;
+  std::size_t size() const { return x.size(); }
+};
+
+struct FitResult {
+  std::vector<std::string> names;
+  std::vector<double> p;     ///< best-fit parameters
+  Eigen::MatrixXd cov;       ///< parameter covariance
+  double chi2 = 0.0;         ///< weighted sum of squared residuals
+  int dof = 0;               ///< points - parameters
+  bool sigma_known = false;  ///< covariance from the given sigmas (else scaled by chi2/dof)
+  /// Standard error of parameter i (sqrt of the covariance diagonal).
+  double se(std::size_t i) const;
+  /// Index of parameter @p name (throws td::Error if absent).
+  std::size_t index(const std::string& name) const;
+};
+
+namespace detail {
+/// Solve the problem for the @p n parameters at @p p (in/out) with @p nres residuals and
+/// fill a FitResult (covariance by ceres::Covariance). Throws td::SolverError on failure.
+FitResult solve(ceres::Problem& problem, double* p, int n, int nres, bool sigma_known,
+                std::vector<std::string> names, const std::string& what);
+
+template <class Model>
+struct CurveResidual {
+  const Model* model;
+  const Data* d;
+  template <class T>
+  bool operator()(T const* const* p, T* r) const {
+    for (std::size_t i = 0; i < d->size(); ++i) {
+      const double w = d->sigma.empty() ? 1.0 : 1.0 / d->sigma[i];
+      r[i] = ((*model)(d->x[i], p[0]) - T(d->y[i])) * w;
+    }
+    return true;
+  }
+};
+}  // namespace detail
+
+/// Fit @p model to @p d starting from @p p0. @p what names the fit in error messages.
+template <class Model>
+FitResult fit_curve(const Model& model, const Data& d, std::vector<double> p0,
+                    std::vector<std::string> names, const std::string& what) {
+  using Residual = detail::CurveResidual<Model>;
+  auto* cost = new ceres::DynamicAutoDiffCostFunction<Residual, 4>(new Residual{&model, &d});
+  cost->AddParameterBlock(static_cast<int>(p0.size()));
+  cost->SetNumResiduals(static_cast<int>(d.size()));
+  ceres::Problem problem;
+  problem.AddResidualBlock(cost, nullptr, p0.data());
+  return detail::solve(problem, p0.data(), static_cast<int>(p0.size()), static_cast<int>(d.size()),
+                       !d.sigma.empty(), std::move(names), what);
+}
+
+/// Straight line y = a + b x: parameters (a, b).
+struct Line {
+  template <class T>
+  T operator()(double x, const T* p) const {
+    return p[0] + p[1] * x;
+  }
+};
+FitResult fit_line(const Data& d, const std::string& what);
+
+/// Distribution-free spread of the parameters: refit @p draws resamples of @p d (points
+/// drawn with replacement, or whole replicas when d.group is set) and return the standard
+/// deviation of each parameter over the resamples. Deterministic for a given @p seed.
+std::vector<double> bootstrap_sd(const Data& d, const std::function<FitResult(const Data&)>& fit,
+                                 int draws, unsigned long seed);
+
+}  // namespace td::fit

@@ -1,0 +1,217 @@
+// `thermodrift fit` end to end on synthetic MD output with known parameters: fix ave/chunk
+// profiles of a two-slab (eHEX-like) box with c ~ exp(-S_T (T - 1)) and Poisson-like bin
+// noise, and Arrhenius diffusivities; the written transport-parameter file is read back by a
+// continuum case through `type = "fitted"` laws (MD -> fit -> continuum pipeline).
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <mpi.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "core/Error.h"
+#include "io/ParamFile.h"
+#include "solver/Case.h"
+#include "tests/support/run_cli.h"
+
+namespace td {
+namespace {
+
+constexpr double kS = 0.9, kL = 50.0;  // S_T (1/epsilon), box length (sigma)
+const double kSlabs[4] = {10.5, 14.5, 35.5, 39.5};
+
+/// Two-slab temperature: 0.9 in the cold slab centre 12.5, 1.1 at the hot one 37.5.
+double T_of(double z) {
+  const double zc = 12.5, zh = 37.5;
+  if (z >= zc && z <= zh) return 0.9 + 0.2 * (z - zc) / (zh - zc);
+  const double zz = z < zc ? z + kL : z;
+  return 1.1 - 0.2 * (zz - zh) / (zc + kL - zh);
+}
+
+std::string make_dir(const char* name) {
+  const auto d = std::filesystem::temp_directory_path() / name;
+  std::filesystem::create_directories(d);
+  return d.string();
+}
+
+/// Write T and solute chunk files with @p blocks blocks; counts N ~ 200 per bin.
+void write_profiles(const std::string& dir, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::ofstream ft(dir + "/temp.chunk"), fc(dir + "/solute.chunk");
+  const char* h =
+      "# Chunk-averaged data for fix x and group y\n"
+      "# Timestep Number-of-chunks Total-count\n";
+  ft << h << "# Chunk Coord1 Ncount temp\n";
+  fc << h << "# Chunk Coord1 Ncount density/number\n";
+  const int n = 50;
+  for (int b = 0; b < 3; ++b) {
+    ft << (b + 1) * 1000 << " " << n << " 2128\n";
+    fc << (b + 1) * 1000 << " " << n << " 80\n";
+    for (int i = 0; i < n; ++i) {
+      const double z = (i + 0.5) * kL / n, T = T_of(z);
+      const double mean = 200.0 * std::exp(-kS * (T - 1.0));
+      std::normal_distribution<double> g(mean, std::sqrt(mean));
+      std::normal_distribution<double> gt(T, 0.002);
+      ft << fmt::format("{} {} 42 {:.8f}\n", i + 1, z, gt(rng));
+      fc << fmt::format("{} {} {:.6f} {:.8f}\n", i + 1, z, mean, g(rng) / 1000.0);
+    }
+  }
+}
+
+TEST(FitPipeline, SoretArrheniusModelsAndFittedLaws) {
+  const std::string dir = make_dir("td_fit_pipeline");
+  write_profiles(dir, 5);
+  std::ofstream(dir + "/fit.toml") << R"([units]
+system = "LJ"
+lj = "argon"
+[output]
+file = "params.toml"
+report = "report.json"
+
+[[fit]]
+type = "soret_profile"
+temperature_file = "temp.chunk"
+concentration_file = "solute.chunk"
+slabs = [10.5, 14.5, 35.5, 39.5]
+margin = 1.0
+bootstrap = 200
+
+[[fit]]
+type = "arrhenius"
+name = "solute"
+x = [0.9, 1.0, 1.1, 1.2]
+y = [0.020700, 0.025600, 0.031300, 0.036000]
+sigma = [0.00021, 0.00026, 0.00031, 0.00036]
+
+[[fit]]
+type = "arrhenius"
+name = "solvent"
+x = [0.9, 1.0, 1.1, 1.2]
+y = [0.0339, 0.0415, 0.0487, 0.0558]
+
+[[fit]]
+type = "soret_models"
+temperature = 1.0
+solute_activation_energy = "E_a_solute"
+solvent_activation_energy = "E_a_solvent"
+solute_mass = "39.94 u"
+solvent_mass = "39.94 u"
+measured = "S_T"
+)";
+  const auto r = test::run_cli("fit fit.toml", dir);
+  ASSERT_EQ(r.status, 0) << r.output;
+  const ParamSet p = read_param_file(dir + "/params.toml");
+  const FittedParameter* s = p.find("S_T");
+  ASSERT_NE(s, nullptr);
+  // one realisation: within 4 reported standard deviations of the truth
+  EXPECT_NEAR(s->value, kS, 4.0 * s->uncertainty) << r.output;
+  ASSERT_TRUE(s->bootstrap_sd.has_value());
+  EXPECT_GT(*s->bootstrap_sd, 0.0);
+  EXPECT_EQ(s->kind, units::Kind::inverse_temperature);
+  // Arrhenius data generated with D0 = 0.2, E_a = 2.05 (~1% noise): within 4 sd
+  const FittedParameter* ea = p.find("E_a_solute");
+  ASSERT_NE(ea, nullptr);
+  EXPECT_NEAR(ea->value, 2.05, 4.0 * ea->uncertainty);
+  ASSERT_NE(p.find_law("solute"), nullptr);
+  // equal masses: the mass-corrected model equals Prigogine's
+  EXPECT_DOUBLE_EQ(p.find("S_T_mass_corrected_models")->value,
+                   p.find("S_T_prigogine_models")->value);
+
+  // continuum case reading the fitted file, in SI units: values converted through SI
+  const std::string case_text = fmt::format(R"([units]
+system = "SI"
+[mesh]
+dim = 1
+[mesh.x]
+cells = 10
+length = 1e-8
+[temperature]
+type = "linear"
+T_ref = 110.0
+gradient = [2e9, 0.0, 0.0]
+[[species]]
+name = "solute"
+[species.diffusivity]
+type = "fitted"
+file = "{0}/params.toml"
+parameter = "solute"
+[species.soret]
+type = "fitted"
+file = "{0}/params.toml"
+parameter = "S_T"
+[species.initial]
+value = 1.0
+[output]
+file = "{0}/unused.h5"
+)",
+                                            dir);
+  auto c = Case::from_string(MPI_COMM_WORLD, case_text, "pipeline.toml");
+  const auto lj = units::UnitSystem::lj(*units::lj_preset("argon"));
+  const auto& sp = c->system().species()[0];
+  const double eps_over_kB = lj.scale(units::dim_of(units::Kind::temperature));
+  EXPECT_NEAR(sp.S_T->value(120.0), s->value / eps_over_kB, 1e-12 * std::abs(s->value));
+  const double D_lj = p.find("D0_solute")->value * std::exp(-ea->value / (120.0 / eps_over_kB));
+  EXPECT_NEAR(sp.D->value(120.0), lj.to_si(D_lj, units::dim_of(units::Kind::diffusivity)),
+              1e-9 * lj.to_si(D_lj, units::dim_of(units::Kind::diffusivity)));
+}
+
+TEST(FitPipeline, BadInputNamesFileLineKey) {
+  const std::string dir = make_dir("td_fit_bad");
+  std::ofstream(dir + "/bad.toml") << R"([units]
+system = "LJ"
+lj = "argon"
+[output]
+file = "p.toml"
+[[fit]]
+type = "soret_profile"
+temperature_file = "t.chunk"
+concentration_file = "c.chunk"
+slabs = [10.5, 14.5, 35.5]
+)";
+  const auto r = test::run_cli("fit bad.toml", dir);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("bad.toml:10: key 'fit[0].slabs'"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/p.toml"));
+  // a fitted law pointing at a parameter that is not in the file
+  std::ofstream(dir + "/p2.toml") << "format = \"thermodrift-transport-parameters-1\"\n"
+                                     "[units]\nsystem = \"SI\"\n"
+                                     "[parameters.S_T]\nvalue = 1e-3\nuncertainty = 1e-4\n"
+                                     "kind = \"inverse_temperature\"\n";
+  try {
+    Case::from_string(MPI_COMM_WORLD,
+                      fmt::format(R"([units]
+system = "SI"
+[mesh]
+dim = 1
+[mesh.x]
+cells = 4
+length = 1.0
+[temperature]
+type = "linear"
+T_ref = 300.0
+[[species]]
+name = "a"
+[species.diffusivity]
+type = "fitted"
+file = "{}/p2.toml"
+parameter = "S_T"
+[species.initial]
+value = 1.0
+[output]
+file = "x.h5"
+)",
+                                  dir),
+                      "case.toml");
+    FAIL() << "kind mismatch not reported";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("case.toml:16: key 'species[0].diffusivity.parameter'"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("inverse_temperature"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace td

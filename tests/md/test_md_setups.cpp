@@ -1,0 +1,72 @@
+// Tiny real LAMMPS runs of the md set-ups (seconds): plumbing, output shape and sign. On 1
+// and 2 ranks (names contain Mpi); rank 0 writes, every rank reads after a barrier.
+#include <gtest/gtest.h>
+#include <mpi.h>
+
+#include <filesystem>
+
+#include "md/Readers.h"
+#include "md/Setup.h"
+
+namespace td::md {
+namespace {
+
+std::string tmp_prefix(const char* name) {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const auto d = std::filesystem::temp_directory_path() / ("td_md_" + std::to_string(size));
+  std::filesystem::create_directories(d);
+  return (d / name).string();
+}
+
+const char* kMixture = R"(box = [6.0, 6.0, 24.0]
+n_solvent = 500
+n_solute = 40
+solute_epsilon = 1.5
+equilibration_steps = 1000
+seed = 4711
+)";
+
+TEST(MdSetupMpi, EhexMixtureProfilesHaveShapeAndSign) {
+  auto in = InputSection::parse_string(std::string("type = \"ehex_mixture\"\n") + kMixture +
+                                           "cold_slab = [4.0, 8.0]\nhot_slab = [16.0, 20.0]\n"
+                                           "heat_rate = 10.0\ngradient_steps = 2000\n"
+                                           "production_steps = 2000\nblocks = 2\nbin_width = 2.0\n",
+                                       "ehex.toml");
+  in.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
+  auto setup = make_md_setup(in);
+  const auto files = setup->run(MPI_COMM_WORLD, tmp_prefix("ehex_"));
+  MPI_Barrier(MPI_COMM_WORLD);
+  ASSERT_EQ(files.size(), 2u);
+  const auto tb = read_ave_chunk(files[0]);
+  const auto cb = read_ave_chunk(files[1]);
+  ASSERT_EQ(tb.size(), 2u);
+  ASSERT_EQ(tb[0].table.rows.size(), 12u);  // 24 / 2
+  EXPECT_EQ(cb[0].total_count, 40);
+  EXPECT_EQ(tb[0].total_count, 540);
+  // hot slab bins (z = 17, 19) hotter than cold slab bins (z = 5, 7), averaged over blocks
+  const auto T = average_blocks(tb, 0).col("temp");
+  EXPECT_GT(T[8] + T[9], T[2] + T[3]);
+}
+
+TEST(MdSetupMpi, MsdDiffusionPositiveAndIncreasingWithT) {
+  auto in = InputSection::parse_string(std::string("type = \"msd_diffusion\"\n") + kMixture +
+                                           "temperatures = [0.7, 1.4]\nblocks = 2\n"
+                                           "block_steps = 300\n",
+                                       "msd.toml");
+  in.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
+  auto setup = make_md_setup(in);
+  const auto files = setup->run(MPI_COMM_WORLD, tmp_prefix("msd_"));
+  MPI_Barrier(MPI_COMM_WORLD);
+  ASSERT_EQ(files.size(), 2u);
+  for (const auto& f : files) {
+    const auto t = read_columns(f);
+    ASSERT_EQ(t.rows.size(), 2u);
+    const auto D = t.col("D");
+    EXPECT_GT(D[0], 0.0);
+    EXPECT_GT(D[1], D[0]) << f;
+  }
+}
+
+}  // namespace
+}  // namespace td::md
