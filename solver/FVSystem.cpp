@@ -458,7 +458,7 @@ Vec FVSystem::group_observables(Vec c) const {
   sync(c);
   const int nf = nf_;
   const auto gs = groups();
-  const int ng = static_cast<int>(gs.size()), ns = nspecies(), dim = mesh_.dim();
+  const int ng = static_cast<int>(gs.size()), dim = mesh_.dim();
   if (!dmobs_) TD_PETSC(DMDACreateCompatibleDMDA(mesh_.dm(), 3 * ng, const_cast<DM*>(&dmobs_)));
   Vec out;
   TD_PETSC(DMCreateGlobalVector(dmobs_, &out));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/run_cli.h"
@@ -23,7 +24,8 @@ TEST(SoretCli, ScanOfThePolymerStates) {
   for (const auto& t0 : j["sign_changes"]) {
     bool bracketed = false;
     for (std::size_t i = 1; i < tab.size(); ++i)
-      if (tab[i - 1]["T"].get<double>() < t0.get<double>() && tab[i]["T"].get<double>() > t0.get<double>())
+      if (tab[i - 1]["T"].get<double>() < t0.get<double>() &&
+          tab[i]["T"].get<double>() > t0.get<double>())
         bracketed = (tab[i - 1]["S_T"].get<double>() < 0) != (tab[i]["S_T"].get<double>() < 0);
     EXPECT_TRUE(bracketed) << t0;
   }
@@ -31,10 +33,12 @@ TEST(SoretCli, ScanOfThePolymerStates) {
 
 TEST(SoretCli, BadRangeIsAnInputError) {
   const std::string dir = "/tmp/td_soret_bad";
-  std::system(("mkdir -p " + dir).c_str());
+  std::filesystem::create_directories(dir);
   FILE* f = std::fopen((dir + "/s.toml").c_str(), "w");
-  std::fputs("[[states]]\nname = \"a\"\n[states.diffusivity]\nvalue = 1.0\n"
-             "[range]\nT_min = 2.0\nT_max = 1.0\n", f);
+  std::fputs(
+      "[[states]]\nname = \"a\"\n[states.diffusivity]\nvalue = 1.0\n"
+      "[range]\nT_min = 2.0\nT_max = 1.0\n",
+      f);
   std::fclose(f);
   const auto r = td::test::run_cli("soret s.toml", dir);
   EXPECT_NE(r.status, 0);
