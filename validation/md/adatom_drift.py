@@ -1,0 +1,171 @@
+#!/usr/bin/python3
+"""Seed-000 drift check: `thermodrift md` with `type = "adatom_slab"` for several seeds (and
+two start positions), then the adatom's mean displacement towards the cold region.
+
+usage: adatom_drift.py [THERMODRIFT] [--seeds N] [--steps S] [--jobs J] [--out DIR]
+
+Writes DIR/adatom_drift.png (trajectories, mean x(t) and the substrate profile) and
+DIR/adatom_drift.txt (per-run drift velocities, their mean and standard error).
+In the first gradient region (x in [hot_width, L_x/2)) the cold side is +x, so a positive
+mean velocity is a drift to the cold side.
+"""
+import argparse
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+CASE = """[units]
+system = "LJ"
+lj = "argon"
+
+[md]
+type = "adatom_slab"
+cells_x = 40
+cells_y = 4
+layers = 6
+frozen_layers = 2
+T_hot = 0.3
+T_cold = 0.05
+hot_width = 4.0
+cold_width = 4.0
+equilibration_steps = 10000
+production_steps = {steps}
+dump_every = 200
+sample_every = 20
+blocks = 5
+bin_width = 2.0
+adatom_position = {position}
+seed = {seed}
+
+[output]
+prefix = "{prefix}"
+"""
+
+
+def read_columns(path):
+    names, rows = None, []
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#"):
+                names = line[1:].split()
+            elif line.strip():
+                rows.append([float(v) for v in line.split()])
+    return names, np.array(rows)
+
+
+def read_chunk_mean(path):
+    """Mean over the blocks of a fix ave/chunk file: (Coord1, temp)."""
+    blocks, cur, left = [], [], 0
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            v = line.split()
+            if left == 0:
+                left = int(v[1])
+                cur = []
+                continue
+            cur.append([float(v[1]), float(v[3])])
+            left -= 1
+            if left == 0:
+                blocks.append(cur)
+    a = np.array(blocks)
+    return a[:, :, 0].mean(axis=0), a[:, :, 1].mean(axis=0)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("binary", nargs="?", default=os.path.join(ROOT, "build", "thermodrift"))
+    ap.add_argument("--seeds", type=int, default=6)
+    ap.add_argument("--steps", type=int, default=60000)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--out", default=os.path.join(HERE, "out"))
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+
+    runs = []
+    for k in range(args.seeds):
+        position = 0.25 if k % 2 == 0 else 0.45
+        prefix = f"drift_{k}_"
+        case = os.path.join(args.out, f"drift_{k}.toml")
+        with open(case, "w") as f:
+            f.write(CASE.format(steps=args.steps, position=position, seed=1000 + 17 * k,
+                                prefix=prefix))
+        runs.append((k, case, prefix))
+
+    def run(item):
+        k, case, prefix = item
+        log = os.path.join(args.out, f"drift_{k}.log")
+        with open(log, "w") as f:
+            subprocess.run([args.binary, "md", case], stdout=f, stderr=subprocess.STDOUT,
+                           check=True)
+        return k
+
+    with ThreadPoolExecutor(args.jobs) as ex:
+        list(ex.map(run, runs))
+
+    traj, v = [], []
+    for k, _, prefix in runs:
+        names, a = read_columns(os.path.join(args.out, prefix + "adatom.dat"))
+        t, x = a[:, names.index("t")], a[:, names.index("x")]
+        traj.append((t, x - x[0], a[:, names.index("z")]))
+        v.append(np.polyfit(t, x, 1)[0])
+    v = np.array(v)
+    T_x, T_v = read_chunk_mean(os.path.join(args.out, runs[0][2] + "temp.chunk"))
+    grad_region = (T_x > 4.0 + 2.0) & (T_x < 21.95 - 2.0)
+    G = np.polyfit(T_x[grad_region], T_v[grad_region], 1)[0]
+
+    t = traj[0][0]
+    dx = np.array([d for _, d, _ in traj])
+    mean, sem = dx.mean(axis=0), dx.std(axis=0, ddof=1) / np.sqrt(len(dx))
+    final = dx[:, -1]
+    lines = [
+        f"adatom_slab drift: {args.seeds} runs of {args.steps} steps (t = {t[-1]:g} tau), "
+        f"40 x 4 periods, 6 layers, T_hot 0.3, T_cold 0.05",
+        f"substrate gradient in the first region dT/dx = {G:.5f} epsilon/(kB sigma)",
+        "run  v_fit(sigma/tau)  final_dx(sigma)",
+    ]
+    lines += [f"{k:3d}  {v[k]: .5f}  {final[k]: .3f}" for k in range(len(v))]
+    lines.append(f"mean v = {v.mean():.5f} +- {v.std(ddof=1) / np.sqrt(len(v)):.5f} sigma/tau "
+                 f"(+ = towards the cold side); runs drifting cold: {(final > 0).sum()}/{len(v)}")
+    lines.append(f"mean final displacement = {final.mean():.3f} +- "
+                 f"{final.std(ddof=1) / np.sqrt(len(final)):.3f} sigma")
+    report = "\n".join(lines)
+    print(report)
+    with open(os.path.join(args.out, "adatom_drift.txt"), "w") as f:
+        f.write(report + "\n")
+
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4.2))
+    for k, (tt, d, _) in enumerate(traj):
+        ax[0].plot(tt, d, lw=0.8, color="0.7", label="single runs" if k == 0 else None)
+    ax[0].plot(t, mean, "C0", lw=2, label="mean")
+    ax[0].fill_between(t, mean - 2 * sem, mean + 2 * sem, color="C0", alpha=0.25,
+                       label="mean +- 2 s.e.")
+    ax[0].axhline(0, color="k", lw=0.5)
+    ax[0].set_xlabel("t [tau]")
+    ax[0].set_ylabel("x - x(0) [sigma]  (+x: towards cold)")
+    ax[0].set_title("Adatom on LJ FCC(111) in a gradient")
+    ax[0].legend(fontsize=8)
+    ax[1].plot(T_x, T_v, "o-", ms=3)
+    ax[1].axvspan(0, 4.0, color="C3", alpha=0.15, label="hot region")
+    ax[1].axvspan(21.95, 25.95, color="C0", alpha=0.15, label="cold region")
+    ax[1].set_xlabel("x [sigma]")
+    ax[1].set_ylabel("T [epsilon/kB]")
+    ax[1].set_title("Substrate temperature (run 0)")
+    ax[1].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(args.out, "adatom_drift.png"), dpi=110)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
