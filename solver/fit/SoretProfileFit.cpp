@@ -33,23 +33,6 @@ const ParamSpec kCFile{"concentration_file",
                        Range::any(),
                        {},
                        "fix ave/chunk file with the solute profile"};
-const ParamSpec kCCol{"concentration_column",    T::String,    "\"density/number\"",
-                      K::dimensionless,          Range::any(), {},
-                      "its concentration column"};
-const ParamSpec kXCol{"coordinate_column",
-                      T::String,
-                      "\"Coord1\"",
-                      K::dimensionless,
-                      Range::any(),
-                      {},
-                      "bin-centre column (both files)"};
-const ParamSpec kSkip{"skip_blocks",
-                      T::Integer,
-                      "0",
-                      K::dimensionless,
-                      Range::at_least(0),
-                      {},
-                      "leading blocks (equilibration) left out of the average"};
 const ParamSpec kSlabs{"slabs",
                        T::RealArray,
                        "",
@@ -79,9 +62,9 @@ class SoretProfile : public FitTask {
     tfile_ = input_path(s, s.string(kTFile));
     cfile_ = input_path(s, s.string(kCFile));
     tcol_ = s.string(kTCol);
-    ccol_ = s.string(kCCol);
-    xcol_ = s.string(kXCol);
-    skip_ = static_cast<std::size_t>(s.integer(kSkip));
+    ccol_ = s.string(chunk_concentration_column_spec());
+    xcol_ = s.string(chunk_coordinate_column_spec());
+    skip_ = static_cast<std::size_t>(s.integer(chunk_skip_blocks_spec()));
     slabs_ = s.reals(kSlabs);
     if (slabs_.empty() || slabs_.size() % 2 != 0)
       s.fail("slabs", fmt::format("expected pairs [lo, hi, ...], got {} numbers", slabs_.size()));
