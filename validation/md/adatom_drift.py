@@ -21,23 +21,9 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+from slab_case import BINARY, HERE, SLAB, decorate
 
-CASE = """[units]
-system = "LJ"
-lj = "argon"
-
-[md]
-type = "adatom_slab"
-cells_x = 40
-cells_y = 4
-layers = 6
-frozen_layers = 2
-T_hot = 0.3
-T_cold = 0.05
-hot_width = 4.0
-cold_width = 4.0
+CASE = SLAB + """type = "adatom_slab"
 equilibration_steps = 10000
 production_steps = {steps}
 dump_every = 200
@@ -85,10 +71,12 @@ def read_chunk_mean(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("binary", nargs="?", default=os.path.join(ROOT, "build", "thermodrift"))
+    ap.add_argument("binary", nargs="?", default=BINARY)
     ap.add_argument("--seeds", type=int, default=6)
     ap.add_argument("--steps", type=int, default=60000)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--Q", type=float, default=2.08,
+                    help="heat of transport for the first-order drift law (adatom_ti.py)")
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -114,16 +102,26 @@ def main():
     with ThreadPoolExecutor(args.jobs) as ex:
         list(ex.map(run, runs))
 
-    traj, v = [], []
+    traj, v, starts = [], [], []
     for k, _, prefix in runs:
         names, a = read_columns(os.path.join(args.out, prefix + "adatom.dat"))
         t, x = a[:, names.index("t")], a[:, names.index("x")]
-        traj.append((t, x - x[0], a[:, names.index("z")]))
+        traj.append((t, x - x[0], a[:, names.index("y")] - a[0, names.index("y")]))
         v.append(np.polyfit(t, x, 1)[0])
+        starts.append(x[0])
     v = np.array(v)
     T_x, T_v = read_chunk_mean(os.path.join(args.out, runs[0][2] + "temp.chunk"))
     grad_region = (T_x > 4.0 + 2.0) & (T_x < 21.95 - 2.0)
-    G = np.polyfit(T_x[grad_region], T_v[grad_region], 1)[0]
+    G, T0 = np.polyfit(T_x[grad_region], T_v[grad_region], 1)
+
+    # first-order drift law v = -D Q G / T^2 (PHYSICS.md 4), D from the MSD along y, which is
+    # isothermal (MSD_y = 2 D t), T at the mean adatom position
+    dy2 = np.mean([dy**2 for _, _, dy in traj], axis=0)
+    t_all = traj[0][0]
+    D = np.sum(dy2 * t_all) / np.sum(t_all**2) / 2
+    x_mean = np.mean([x0 for x0 in starts]) + np.mean([d[len(d) // 2] for _, d, _ in traj])
+    T_ad = T0 + G * x_mean
+    v_law = -D * args.Q * G / T_ad**2
 
     t = traj[0][0]
     dx = np.array([d for _, d, _ in traj])
@@ -138,6 +136,9 @@ def main():
     lines += [f"{k:3d}  {v[k]: .5f}  {final[k]: .3f}" for k in range(len(v))]
     lines.append(f"mean v = {v.mean():.5f} +- {v.std(ddof=1) / np.sqrt(len(v)):.5f} sigma/tau "
                  f"(+ = towards the cold side); runs drifting cold: {(final > 0).sum()}/{len(v)}")
+    lines.append(f"first-order law -D Q dT/dx / T^2 with Q = {args.Q}, D = {D:.4f} sigma^2/tau "
+                 f"(MSD along y), T = {T_ad:.3f} at the mean position x = {x_mean:.2f}: "
+                 f"v = {v_law:.5f} sigma/tau")
     lines.append(f"mean final displacement = {final.mean():.3f} +- "
                  f"{final.std(ddof=1) / np.sqrt(len(final)):.3f} sigma")
     report = "\n".join(lines)
@@ -151,18 +152,14 @@ def main():
     ax[0].plot(t, mean, "C0", lw=2, label="mean")
     ax[0].fill_between(t, mean - 2 * sem, mean + 2 * sem, color="C0", alpha=0.25,
                        label="mean +- 2 s.e.")
+    ax[0].plot(t, v_law * t, "C3--", label=f"-D Q dT/dx / T^2 (Q = {args.Q})")
     ax[0].axhline(0, color="k", lw=0.5)
-    ax[0].set_xlabel("t [tau]")
-    ax[0].set_ylabel("x - x(0) [sigma]  (+x: towards cold)")
-    ax[0].set_title("Adatom on LJ FCC(111) in a gradient")
-    ax[0].legend(fontsize=8)
+    decorate(ax[0], "t [tau]", "x - x(0) [sigma]  (+x: towards cold)",
+             "Adatom on LJ FCC(111) in a gradient")
     ax[1].plot(T_x, T_v, "o-", ms=3)
     ax[1].axvspan(0, 4.0, color="C3", alpha=0.15, label="hot region")
     ax[1].axvspan(21.95, 25.95, color="C0", alpha=0.15, label="cold region")
-    ax[1].set_xlabel("x [sigma]")
-    ax[1].set_ylabel("T [epsilon/kB]")
-    ax[1].set_title("Substrate temperature (run 0)")
-    ax[1].legend(fontsize=8)
+    decorate(ax[1], "x [sigma]", "T [epsilon/kB]", "Substrate temperature (run 0)")
     fig.tight_layout()
     fig.savefig(os.path.join(args.out, "adatom_drift.png"), dpi=110)
 
