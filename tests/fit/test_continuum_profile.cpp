@@ -13,10 +13,12 @@
 #include <fstream>
 #include <random>
 
+#include "core/Error.h"
 #include "io/ParamFile.h"
 #include "solver/Case.h"
 #include "solver/Petsc.h"
 #include "solver/fit/FitTask.h"
+#include "tests/solver/fv_helpers.h"
 #include "tests/support/run_cli.h"
 
 namespace td {
@@ -79,19 +81,46 @@ std::string make_dir(const char* name) {
   return d.string();
 }
 
-/// Steady c and T at the 50 cell centres of @p text (the true profile).
-std::pair<std::vector<double>, std::vector<double>> truth(const std::string& text) {
-  auto c = Case::from_string(MPI_COMM_SELF, text, "truth.toml");
-  Vec v = c->system().create_state();
-  c->system().initial_state(v);
-  solve_steady(c->system(), v, c->run().steady);
+/// Steady total concentration (states summed) and T at the @p cells cell centres of @p text.
+std::pair<std::vector<double>, std::vector<double>> truth(const std::string& text, int cells = 50) {
+  auto cs = Case::from_string(MPI_COMM_SELF, text, "truth.toml");
+  Vec v = cs->system().create_state();
+  cs->system().initial_state(v);
+  solve_steady(cs->system(), v, cs->run().steady);
+  const int ns = cs->system().nspecies();
   const PetscScalar* a;
   TD_PETSC(VecGetArrayRead(v, &a));
-  std::vector<double> cc(a, a + 50), T;
+  std::vector<double> c(static_cast<std::size_t>(cells), 0.0), T;
+  for (int i = 0; i < cells; ++i) {
+    for (int s = 0; s < ns; ++s) c[static_cast<std::size_t>(i)] += a[i * ns + s];
+    T.push_back(cs->temperature().T({cs->mesh().center(0, i), 0.0, 0.0}));
+  }
   TD_PETSC(VecRestoreArrayRead(v, &a));
   TD_PETSC(VecDestroy(&v));
-  for (int i = 0; i < 50; ++i) T.push_back(c->temperature().T({i + 0.5, 0.0, 0.0}));
-  return {cc, T};
+  return {c, T};
+}
+
+/// Run a continuum_profile fit (table keys @p keys, case "case.toml" in @p dir) on @p c at
+/// the positions @p x with Gaussian noise of relative size @p rel (also the given sigma).
+ParamSet fit_draw(const std::string& dir, const std::string& keys, const std::vector<double>& x,
+                  const std::vector<double>& c, double rel, std::mt19937_64& rng) {
+  std::string xs = "x = [", ys = "y = [", ss = "sigma = [";
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    std::normal_distribution<double> g(c[i], rel * c[i]);
+    xs += fmt::format("{}{}", i ? ", " : "", x[i]);
+    ys += fmt::format("{}{:.12g}", i ? ", " : "", g(rng));
+    ss += fmt::format("{}{:.12g}", i ? ", " : "", rel * c[i]);
+  }
+  auto in = InputSection::parse_string("type = \"continuum_profile\"\ncase = \"case.toml\"\n" +
+                                           keys + xs + "]\n" + ys + "]\n" + ss + "]\n",
+                                       dir + "/fit.toml");
+  in.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
+  auto task = fit::make_fit_task(in);
+  ParamSet params;
+  nlohmann::ordered_json j;
+  fit::FitContext ctx{params, j};
+  task->run(ctx);
+  return params;
 }
 
 TEST(ContinuumProfileFit, RecoversSoretFromNoisyFvProfilesWithinReportedUncertainty) {
@@ -108,24 +137,11 @@ TEST(ContinuumProfileFit, RecoversSoretFromNoisyFvProfilesWithinReportedUncertai
   std::mt19937_64 rng(11);
   const int draws = 24;
   std::vector<double> est, sd;
+  std::vector<double> x;
+  for (int i = 0; i < 50; ++i) x.push_back(i + 0.5);
   for (int k = 0; k < draws; ++k) {
-    std::string x = "x = [", y = "y = [", s = "sigma = [";
-    for (int i = 0; i < 50; ++i) {
-      const double sig = (k == 0 ? 1e-9 : 0.03) * c[i];  // draw 0: noise-free
-      std::normal_distribution<double> g(c[i], sig);
-      x += fmt::format("{}{}", i ? ", " : "", i + 0.5);
-      y += fmt::format("{}{:.12g}", i ? ", " : "", g(rng));
-      s += fmt::format("{}{:.12g}", i ? ", " : "", sig);
-    }
-    auto in = InputSection::parse_string(
-        "type = \"continuum_profile\"\ncase = \"case.toml\"\n" + x + "]\n" + y + "]\n" + s + "]\n",
-        dir + "/fit.toml");
-    in.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
-    auto task = fit::make_fit_task(in);
-    ParamSet params;
-    nlohmann::ordered_json j;
-    fit::FitContext ctx{params, j};
-    task->run(ctx);
+    // draw 0: noise-free
+    const ParamSet params = fit_draw(dir, "", x, c, k == 0 ? 1e-9 : 0.03, rng);
     const FittedParameter* p = params.find("S_T");
     ASSERT_NE(p, nullptr);
     if (k == 0) {
@@ -193,6 +209,54 @@ exclude = [10.5, 14.5, 35.5, 39.5]
   // same data, same model: the two estimates differ by much less than their uncertainty
   EXPECT_NEAR(fv->value, lin->value, 0.3 * lin->uncertainty) << r.output;
   EXPECT_NEAR(fv->uncertainty / lin->uncertainty, 1.0, 0.2) << r.output;
+}
+
+// The two-state cell of tests/solver (T from 1 to 2, Liang flux, fast exchange): the total's
+// profile depends on the fast state's energy through S_T = d ln <D>_eq / dT (PHYSICS.md 2.2).
+TEST(ContinuumProfileFit, RecoversMultiStateEnergyDifference) {
+  const double dH = 1.0;
+  const std::string dir = make_dir("td_fit_continuum_states");
+  std::ofstream(dir + "/case.toml") << testing::two_state_case(40, 1e4, 0.6);  // start: 0.6
+  const auto P = truth(testing::two_state_case(40, 1e4, dH), 40).first;
+  std::mt19937_64 rng(7);
+  std::vector<double> est, sd;
+  std::vector<double> x;
+  for (int i = 0; i < 40; ++i) x.push_back((i + 0.5) / 40);
+  for (int k = 0; k < 9; ++k) {
+    const ParamSet params = fit_draw(dir,
+                                     "fit_soret = false\n"
+                                     "case_parameter = \"species[0].states[1].energy\"\n"
+                                     "case_parameter_name = \"dH\"\n",
+                                     x, P, k == 0 ? 1e-9 : 0.01, rng);
+    const FittedParameter* p = params.find("dH");
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->kind, units::Kind::energy);
+    EXPECT_EQ(params.find("S_T"), nullptr);
+    if (k == 0) {
+      EXPECT_NEAR(p->value, dH, 1e-5);
+      continue;
+    }
+    est.push_back(p->value);
+    sd.push_back(p->uncertainty);
+  }
+  // a path that is not a number of the case: the fit input's file, line and key
+  auto bad = InputSection::parse_string(
+      "type = \"continuum_profile\"\ncase = \"case.toml\"\nfit_soret = false\n"
+      "case_parameter = \"species[0].states[2].energy\"\ncase_parameter_name = \"dH\"\n"
+      "x = [0.1, 0.2, 0.3]\ny = [1.0, 1.0, 1.0]\n",
+      dir + "/bad.toml");
+  bad.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
+  try {
+    fit::make_fit_task(bad);
+    FAIL() << "a missing case_parameter path was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.toml:4: key 'case_parameter'"), std::string::npos)
+        << e.what();
+  }
+  double mean = 0, msd = 0;
+  for (std::size_t i = 0; i < est.size(); ++i) mean += est[i] / 8, msd += sd[i] / 8;
+  EXPECT_NEAR(mean, dH, 4 * msd / std::sqrt(8.0));
+  for (std::size_t i = 0; i < est.size(); ++i) EXPECT_NEAR(est[i], dH, 4 * sd[i]);
 }
 
 TEST(ContinuumProfileFit, BadCaseNamesFileLineKey) {
