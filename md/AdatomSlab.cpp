@@ -22,7 +22,17 @@ class AdatomSlab : public MdSetup {
  public:
   explicit AdatomSlab(InputSection& s) {
     slab_.read(s);
-    x0_ = slab_.read_position(s, "adatom_position", "start of the adatom");
+    const double f = slab_.read_fraction(s, "adatom_position", "start of the adatom");
+    second_ =
+        s.string({"gradient_region",
+                  T::String,
+                  "\"first\"",
+                  K::dimensionless,
+                  Range::any(),
+                  {"first", "second"},
+                  "region of the adatom: first [hot_width, L_x/2) with its cold side at "
+                  "+x, or second [L_x/2 + cold_width, L_x) with its cold side at -x"}) == "second";
+    x0_ = slab_.region_x(f, second_);
     steps_ = s.integer({"production_steps",
                         T::Integer,
                         "100000",
@@ -72,10 +82,13 @@ class AdatomSlab : public MdSetup {
       out << fmt::format(
           "# adatom on LJ FCC(111), T_hot = {} (x in [0, {})), T_cold = {} (x in [{:.6g}, "
           "{:.6g})), L_x = {:.6g}, L_y = {:.6g}\n# surface layer z = {:.6g}, adatom layer z = "
-          "{:.6g}, site spacing along x a/sqrt(2) = {:.6g}; LJ reduced units\n",
+          "{:.6g}, site spacing along x a/sqrt(2) = {:.6g}; LJ reduced units\n# gradient region: "
+          "{}, "
+          "cold side at {}x\n",
           slab_.T_hot, slab_.hot_width, slab_.T_cold, slab_.gradient_hi(),
           slab_.gradient_hi() + slab_.cold_width, slab_.length_x(), slab_.length_y(),
-          slab_.adatom_height() - slab_.layer_spacing(), slab_.adatom_height(), slab_.spacing());
+          slab_.adatom_height() - slab_.layer_spacing(), slab_.adatom_height(), slab_.spacing(),
+          second_ ? "second" : "first", second_ ? "-" : "+");
     }
     // "time" is not reset by reset_timestep: time is counted from the recording start
     lmp.commands(fmt::format(R"(reset_timestep 0
@@ -98,6 +111,7 @@ unfix slab_prof
  private:
   LjSlab slab_;
   double x0_ = 0.0, bin_ = 2.0;
+  bool second_ = false;
   long steps_ = 0, dump_every_ = 100, every_ = 10, blocks_ = 10;
 };
 

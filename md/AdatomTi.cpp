@@ -35,7 +35,8 @@ class AdatomTi : public MdSetup {
  public:
   explicit AdatomTi(InputSection& s) {
     slab_.read(s);
-    const double center = slab_.read_position(s, "scan_center", "centre of the x0 scan");
+    const double center =
+        slab_.region_x(slab_.read_fraction(s, "scan_center", "centre of the x0 scan"), false);
     length_ = s.real({"scan_length",
                       T::Real,
                       "3.3",

@@ -120,16 +120,20 @@ void LjSlab::read(InputSection& s) {
                     "random seed of the initial velocities (replicas: change it)"});
 }
 
-double LjSlab::read_position(InputSection& s, const std::string& key, const std::string& what) {
-  const double f = s.real({key,
-                           T::Real,
-                           "0.5",
-                           K::dimensionless,
-                           Range::closed(0.0, 1.0),
-                           {},
-                           what + " as a fraction of the first gradient region (0: hot edge "
-                                  "x = hot_width, 1: cold edge x = L_x/2)"});
-  return gradient_lo() + f * (gradient_hi() - gradient_lo());
+double LjSlab::read_fraction(InputSection& s, const std::string& key, const std::string& what) {
+  return s.real({key,
+                 T::Real,
+                 "0.5",
+                 K::dimensionless,
+                 Range::closed(0.0, 1.0),
+                 {},
+                 what + " as a fraction of the gradient region from its hot edge (0) to its "
+                        "cold edge (1)"});
+}
+
+double LjSlab::region_x(double f, bool second) const {
+  const double half = length_x() / 2;
+  return second ? length_x() - f * (half - cold_width) : hot_width + f * (half - hot_width);
 }
 
 double LjSlab::read_bin(InputSection& s) {
@@ -160,7 +164,8 @@ std::string LjSlab::commands(double adatom_x, const std::string& adatom_fixes) c
   // where the next layer's atom would be: an fcc hollow site (ABC stacking continued).
   const double row = d * std::sqrt(3.0) / 2, shift = d / std::sqrt(3.0);
   const double ay = std::fmod(static_cast<double>(layers) * shift, 2 * row);
-  const double ax = std::round(adatom_x / d) * d;
+  double ax = std::round(adatom_x / d) * d;
+  if (ax >= Lx - d / 4) ax -= Lx;  // the site at L_x is the one at 0
   const double Tmean = 0.5 * (T_hot + T_cold);
   return fmt::format(
       R"(units lj

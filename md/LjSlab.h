@@ -34,9 +34,12 @@ struct LjSlab {
   /// Read and validate the slab keys of @p s.
   void read(InputSection& s);
 
-  /// Read key @p key (default 0.5): a position given as a fraction of the first gradient
-  /// region; @p what describes it. Returns x in sigma.
-  double read_position(InputSection& s, const std::string& key, const std::string& what);
+  /// Read key @p key (default 0.5): a position given as a fraction of a gradient region
+  /// from its hot edge (0) to its cold edge (1); @p what describes it.
+  double read_fraction(InputSection& s, const std::string& key, const std::string& what);
+  /// x (sigma) at fraction @p f of the first gradient region [hot_width, L_x/2) (cold side
+  /// +x), or with @p second of the second one [L_x/2 + cold_width, L_x) (cold side -x).
+  double region_x(double f, bool second) const;
   /// Read `bin_width` (sigma, default 2, at most L_x/4) of the temperature profile.
   double read_bin(InputSection& s);
 

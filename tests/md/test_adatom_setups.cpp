@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "core/Error.h"
 #include "md/Readers.h"
@@ -82,6 +84,22 @@ TEST(AdatomSetupMpi, SlabProfileHotToColdAndAdatomOnSurface) {
     EXPECT_GT(r[1], 3.0 - 2.0);  // still in the first gradient region (+- a few hops)
     EXPECT_LT(r[1], Lx / 2 + 2.0);
   }
+}
+
+TEST(AdatomSetupMpi, SecondGradientRegionStartsThereWithColdSideAtMinusX) {
+  auto setup = make(std::string("type = \"adatom_slab\"\n") + kSlab +
+                    "gradient_region = \"second\"\nadatom_position = 0.5\n"
+                    "production_steps = 200\ndump_every = 100\nsample_every = 10\nblocks = 1\n");
+  const auto files = setup->run(MPI_COMM_WORLD, tmp_prefix("second_"));
+  MPI_Barrier(MPI_COMM_WORLD);
+  const auto traj = read_columns(files[1]);
+  ASSERT_EQ(traj.rows.size(), 3u);
+  const double Lx = 16 * std::cbrt(4.0 / 1.07) / std::sqrt(2.0);
+  // half-way between the cold edge L_x/2 + 3 and the hot edge L_x, within a site and a hop
+  EXPECT_NEAR(traj.rows[0][1], Lx - 0.5 * (Lx / 2 - 3.0), 1.5);
+  std::ifstream in(files[1]);
+  std::string header((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(header.find("gradient region: second, cold side at -x"), std::string::npos);
 }
 
 TEST(AdatomSetup, BadGeometryNamesFileLineKeyAndRange) {
