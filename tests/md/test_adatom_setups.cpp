@@ -44,6 +44,15 @@ std::unique_ptr<MdSetup> make(const std::string& text) {
   return make_md_setup(in);
 }
 
+/// Run set-up @p type (the slab keys plus @p keys) on all ranks; output files named @p name.
+std::vector<std::string> run_setup(const std::string& type, const std::string& keys,
+                                   const char* name) {
+  auto setup = make("type = \"" + type + "\"\n" + kSlab + keys);
+  const auto files = setup->run(MPI_COMM_WORLD, tmp_prefix(name));
+  MPI_Barrier(MPI_COMM_WORLD);
+  return files;
+}
+
 /// Mean temperature of the bins whose centre lies in [lo, hi).
 double mean_temp(const Table& t, double lo, double hi) {
   const auto x = t.col("Coord1"), T = t.col("temp");
@@ -56,11 +65,10 @@ double mean_temp(const Table& t, double lo, double hi) {
 }
 
 TEST(AdatomSetupMpi, SlabProfileHotToColdAndAdatomOnSurface) {
-  auto setup = make(std::string("type = \"adatom_slab\"\n") + kSlab +
-                    "production_steps = 2000\ndump_every = 100\nsample_every = 10\n"
-                    "blocks = 2\nbin_width = 2.0\n");
-  const auto files = setup->run(MPI_COMM_WORLD, tmp_prefix("slab_"));
-  MPI_Barrier(MPI_COMM_WORLD);
+  const auto files = run_setup("adatom_slab",
+                               "production_steps = 2000\ndump_every = 100\nsample_every = 10\n"
+                               "blocks = 2\nbin_width = 2.0\n",
+                               "slab_");
   ASSERT_EQ(files.size(), 2u);
   const auto blocks = read_ave_chunk(files[0]);
   ASSERT_EQ(blocks.size(), 2u);
@@ -87,11 +95,11 @@ TEST(AdatomSetupMpi, SlabProfileHotToColdAndAdatomOnSurface) {
 }
 
 TEST(AdatomSetupMpi, SecondGradientRegionStartsThereWithColdSideAtMinusX) {
-  auto setup = make(std::string("type = \"adatom_slab\"\n") + kSlab +
-                    "gradient_region = \"second\"\nadatom_position = 0.5\n"
-                    "production_steps = 200\ndump_every = 100\nsample_every = 10\nblocks = 1\n");
-  const auto files = setup->run(MPI_COMM_WORLD, tmp_prefix("second_"));
-  MPI_Barrier(MPI_COMM_WORLD);
+  const auto files =
+      run_setup("adatom_slab",
+                "gradient_region = \"second\"\nadatom_position = 0.5\n"
+                "production_steps = 200\ndump_every = 100\nsample_every = 10\nblocks = 1\n",
+                "second_");
   const auto traj = read_columns(files[1]);
   ASSERT_EQ(traj.rows.size(), 3u);
   const double Lx = 16 * std::cbrt(4.0 / 1.07) / std::sqrt(2.0);
@@ -151,12 +159,12 @@ TEST(AdatomThermoIntegration, HarmonicMinimaGiveMinusV0Over2TMinus2LnT) {
 }
 
 TEST(AdatomSetupMpi, ThermoIntegrationWritesPhiOfRightShape) {
-  auto setup = make(std::string("type = \"adatom_ti\"\n") + kSlab +
-                    "scan_length = 0.6\nwindows = 4\nwindow_equilibration_steps = 200\n"
-                    "window_steps = 400\nsample_every = 10\nblocks = 2\nbin_width = 1.0\n"
-                    "fit_margin = 0.5\n");
-  const auto files = setup->run(MPI_COMM_WORLD, tmp_prefix("ti_"));
-  MPI_Barrier(MPI_COMM_WORLD);
+  const auto files =
+      run_setup("adatom_ti",
+                "scan_length = 0.6\nwindows = 4\nwindow_equilibration_steps = 200\n"
+                "window_steps = 400\nsample_every = 10\nblocks = 2\nbin_width = 1.0\n"
+                "fit_margin = 0.5\n",
+                "ti_");
   ASSERT_EQ(files.size(), 2u);
   EXPECT_EQ(read_ave_chunk(files[0]).size(), 4u);  // one profile block per window
   const auto t = read_columns(files[1]);
