@@ -6,8 +6,9 @@ usage: adatom_drift.py [THERMODRIFT] [--seeds N] [--steps S] [--jobs J] [--out D
 
 Writes DIR/adatom_drift.png (trajectories, mean x(t) and the substrate profile) and
 DIR/adatom_drift.txt (per-run drift velocities, their mean and standard error).
-In the first gradient region (x in [hot_width, L_x/2)) the cold side is +x, so a positive
-mean velocity is a drift to the cold side.
+Half of the runs start in the first gradient region (cold side +x), half in the second
+(cold side -x); velocities and displacements are reported towards the cold side, measured
+as the periodic distance from the hot-region centre (an adatom may cross the hot region).
 """
 import argparse
 import os
@@ -31,6 +32,7 @@ sample_every = 20
 blocks = 5
 bin_width = 2.0
 adatom_position = {position}
+gradient_region = "{region}"
 seed = {seed}
 
 [output]
@@ -78,50 +80,62 @@ def main():
     ap.add_argument("--Q", type=float, default=2.08,
                     help="heat of transport for the first-order drift law (adatom_ti.py)")
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
+    ap.add_argument("--reuse", action="store_true", help="analyse the outputs already in --out")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
+    # starts at 30% and 50% of a gradient region, alternately in the first (cold side +x)
+    # and the second region (cold side -x): a drift that only follows the gradient flips sign
     runs = []
     for k in range(args.seeds):
-        position = 0.25 if k % 2 == 0 else 0.45
+        position = 0.3 if k % 2 == 0 else 0.5
+        region = "first" if k % 4 < 2 else "second"
         prefix = f"drift_{k}_"
         case = os.path.join(args.out, f"drift_{k}.toml")
         with open(case, "w") as f:
-            f.write(CASE.format(steps=args.steps, position=position, seed=1000 + 17 * k,
-                                prefix=prefix))
-        runs.append((k, case, prefix))
+            f.write(CASE.format(steps=args.steps, position=position, region=region,
+                                seed=1000 + 17 * k, prefix=prefix))
+        runs.append((k, case, prefix, 1.0 if region == "first" else -1.0))
 
     def run(item):
-        k, case, prefix = item
+        k, case, prefix, _ = item
         log = os.path.join(args.out, f"drift_{k}.log")
         with open(log, "w") as f:
             subprocess.run([args.binary, "md", case], stdout=f, stderr=subprocess.STDOUT,
                            check=True)
         return k
 
-    with ThreadPoolExecutor(args.jobs) as ex:
-        list(ex.map(run, runs))
+    if not args.reuse:
+        with ThreadPoolExecutor(args.jobs) as ex:
+            list(ex.map(run, runs))
 
-    traj, v, starts = [], [], []
-    for k, _, prefix in runs:
-        names, a = read_columns(os.path.join(args.out, prefix + "adatom.dat"))
-        t, x = a[:, names.index("t")], a[:, names.index("x")]
-        traj.append((t, x - x[0], a[:, names.index("y")] - a[0, names.index("y")]))
-        v.append(np.polyfit(t, x, 1)[0])
-        starts.append(x[0])
-    v = np.array(v)
     T_x, T_v = read_chunk_mean(os.path.join(args.out, runs[0][2] + "temp.chunk"))
     grad_region = (T_x > 4.0 + 2.0) & (T_x < 21.95 - 2.0)
-    G, T0 = np.polyfit(T_x[grad_region], T_v[grad_region], 1)
+    G = np.polyfit(T_x[grad_region], T_v[grad_region], 1)[0]
+    L = 43.897
 
-    # first-order drift law v = -D Q G / T^2 (PHYSICS.md 4), D from the MSD along y, which is
-    # isothermal (MSD_y = 2 D t), T at the mean adatom position
+    # towards cold = away from the hot-region centre x_h = 2 along the shorter periodic way:
+    # u(x) = |x - x_h| wrapped into [0, L/2] grows towards the cold region in both gradient
+    # regions, also for an adatom that crosses the hot region into the other one
+    def u(x):
+        return np.abs(np.mod(x - 2.0 + L / 2, L) - L / 2)
+
+    traj, v, T_seen = [], [], []
+    for k, _, prefix, _ in runs:
+        names, a = read_columns(os.path.join(args.out, prefix + "adatom.dat"))
+        t, x = a[:, names.index("t")], a[:, names.index("x")]
+        traj.append((t, u(x) - u(x[0]), a[:, names.index("y")] - a[0, names.index("y")]))
+        v.append(np.polyfit(t, u(x), 1)[0])
+        T_seen.append(np.interp(np.mod(x, L), T_x, T_v, period=L))
+    v = np.array(v)
+
+    # first-order drift law v = D Q |dT/dx| / T^2 towards cold (PHYSICS.md 4), D from the MSD
+    # along y, which is isothermal (MSD_y = 2 D t), T the mean substrate T the adatoms visit
     dy2 = np.mean([dy**2 for _, _, dy in traj], axis=0)
     t_all = traj[0][0]
     D = np.sum(dy2 * t_all) / np.sum(t_all**2) / 2
-    x_mean = np.mean([x0 for x0 in starts]) + np.mean([d[len(d) // 2] for _, d, _ in traj])
-    T_ad = T0 + G * x_mean
-    v_law = -D * args.Q * G / T_ad**2
+    T_ad = float(np.mean(T_seen))
+    v_law = D * args.Q * abs(G) / T_ad**2
 
     t = traj[0][0]
     dx = np.array([d for _, d, _ in traj])
@@ -131,14 +145,18 @@ def main():
         f"adatom_slab drift: {args.seeds} runs of {args.steps} steps (t = {t[-1]:g} tau), "
         f"40 x 4 periods, 6 layers, T_hot 0.3, T_cold 0.05",
         f"substrate gradient in the first region dT/dx = {G:.5f} epsilon/(kB sigma)",
-        "run  v_fit(sigma/tau)  final_dx(sigma)",
+        "run  region  v_fit(sigma/tau, towards cold)  final displacement towards cold (sigma)",
     ]
-    lines += [f"{k:3d}  {v[k]: .5f}  {final[k]: .3f}" for k in range(len(v))]
+    lines += [f"{k:3d}  {'first ' if runs[k][3] > 0 else 'second'}  {v[k]: .5f}  {final[k]: .3f}"
+              for k in range(len(v))]
     lines.append(f"mean v = {v.mean():.5f} +- {v.std(ddof=1) / np.sqrt(len(v)):.5f} sigma/tau "
                  f"(+ = towards the cold side); runs drifting cold: {(final > 0).sum()}/{len(v)}")
-    lines.append(f"first-order law -D Q dT/dx / T^2 with Q = {args.Q}, D = {D:.4f} sigma^2/tau "
-                 f"(MSD along y), T = {T_ad:.3f} at the mean position x = {x_mean:.2f}: "
-                 f"v = {v_law:.5f} sigma/tau")
+    for name, sel in (("first", 1.0), ("second", -1.0)):
+        vs = np.array([v[k] for k in range(len(v)) if runs[k][3] == sel])
+        lines.append(f"  {name} region: mean v = {vs.mean():.5f} +- "
+                     f"{vs.std(ddof=1) / np.sqrt(len(vs)):.5f} over {len(vs)} runs")
+    lines.append(f"first-order law D Q |dT/dx| / T^2 with Q = {args.Q}, D = {D:.4f} sigma^2/tau "
+                 f"(MSD along y), T = {T_ad:.3f} (mean T visited): v = {v_law:.5f} sigma/tau")
     lines.append(f"mean final displacement = {final.mean():.3f} +- "
                  f"{final.std(ddof=1) / np.sqrt(len(final)):.3f} sigma")
     report = "\n".join(lines)
@@ -152,9 +170,10 @@ def main():
     ax[0].plot(t, mean, "C0", lw=2, label="mean")
     ax[0].fill_between(t, mean - 2 * sem, mean + 2 * sem, color="C0", alpha=0.25,
                        label="mean +- 2 s.e.")
-    ax[0].plot(t, v_law * t, "C3--", label=f"-D Q dT/dx / T^2 (Q = {args.Q})")
+    ax[0].plot(t, v_law * t, "C3--",
+               label=f"D Q |dT/dx| / T^2 (Q = {args.Q}; D from MSD_y, inflated by hot runs)")
     ax[0].axhline(0, color="k", lw=0.5)
-    decorate(ax[0], "t [tau]", "x - x(0) [sigma]  (+x: towards cold)",
+    decorate(ax[0], "t [tau]", "displacement towards cold [sigma]",
              "Adatom on LJ FCC(111) in a gradient")
     ax[1].plot(T_x, T_v, "o-", ms=3)
     ax[1].axvspan(0, 4.0, color="C3", alpha=0.15, label="hot region")
