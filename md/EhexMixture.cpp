@@ -1,7 +1,9 @@
 /// @file EhexMixture.cpp  `type = "ehex_mixture"` (seed 001, PHYSICS.md 8): LJ binary mixture,
 /// eHEX heat exchange in a cold and a hot slab along z (two gradients by periodicity);
 /// temperature and solute profiles by fix ave/chunk into <prefix>temp.chunk and
-/// <prefix>solute.chunk, the inputs of the `soret_profile` fit.
+/// <prefix>solute.chunk, the inputs of the `soret_profile` fit. With `replicas = N > 1`, N
+/// independent runs (seeds seed + 4 i) write <prefix>r<i>_temp.chunk and
+/// <prefix>r<i>_solute.chunk, the input of `soret_profile` with `replicas = N`.
 #include <fmt/format.h>
 
 #include "md/Lammps.h"
@@ -84,14 +86,37 @@ class EhexMixture : public MdSetup {
     if (steps_ % (blocks_ * every_) != 0)
       s.fail("production_steps",
              fmt::format("must be a multiple of blocks * sample_every = {}", blocks_ * every_));
+    replicas_ = s.integer({"replicas",
+                           T::Integer,
+                           "1",
+                           K::dimensionless,
+                           Range::closed(1, 1000),
+                           {},
+                           "independent runs one after the other on the same ranks, replica i "
+                           "with seed + 4 i; files <prefix>r<i>_temp.chunk, ... when > 1"});
   }
 
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
+    std::vector<std::string> files;
+    for (long i = 0; i < replicas_; ++i) {
+      const std::string p = replicas_ == 1 ? prefix : fmt::format("{}r{}_", prefix, i);
+      LjMixture m = mix_;
+      m.seed = mix_.seed + 4 * i;  // LjMixture draws the streams seed .. seed + 3
+      files.push_back(p + "temp.chunk");
+      files.push_back(p + "solute.chunk");
+      run_replica(comm, m, files[files.size() - 2], files.back());
+    }
+    return files;
+  }
+
+ private:
+  /// One run of mixture @p m on @p comm writing the profiles @p tfile and @p cfile.
+  void run_replica(MPI_Comm comm, const LjMixture& m, const std::string& tfile,
+                   const std::string& cfile) const {
     Lammps lmp(comm);
     lmp.require_styles(required_styles());
-    lmp.commands(mix_.commands());
+    lmp.commands(m.commands());
     const long nfreq = steps_ / blocks_, nrep = nfreq / every_;
-    const std::string tfile = prefix + "temp.chunk", cfile = prefix + "solute.chunk";
     lmp.commands(fmt::format(R"(region cold block INF INF INF INF {} {}
 region hot block INF INF INF INF {} {}
 fix md_nve all nve
@@ -109,14 +134,12 @@ unfix prof_c
                              cold_[0], cold_[1], hot_[0], hot_[1], heat_, -heat_, steps_gradient_,
                              bin_, bin_, every_, nrep, nfreq, tfile, every_, nrep, nfreq, cfile,
                              steps_));
-    return {tfile, cfile};
   }
 
- private:
   LjMixture mix_;
   std::vector<double> cold_, hot_;
   double heat_ = 5.0, bin_ = 1.0;
-  long steps_gradient_ = 0, steps_ = 0, every_ = 10, blocks_ = 10;
+  long steps_gradient_ = 0, steps_ = 0, every_ = 10, blocks_ = 10, replicas_ = 1;
 };
 
 std::unique_ptr<MdSetup> create(InputSection& s) { return std::make_unique<EhexMixture>(s); }

@@ -17,6 +17,16 @@ std::unique_ptr<MdSetup> make_md_setup(InputSection& s) {
   return setup;
 }
 
+ParamSpec lj_cutoff_spec() {
+  return {"cutoff",
+          T::Real,
+          "2.5",
+          K::length,
+          Range::closed(1.2, 5.0),
+          {},
+          "LJ cut-off (potential shifted)"};
+}
+
 void LjMixture::read(InputSection& s) {
   const auto b = s.reals({"box",
                           T::RealArray,
@@ -55,13 +65,7 @@ void LjMixture::read(InputSection& s) {
                         Range::positive(),
                         {},
                         "solute mass (solvent mass 1)"});
-  cutoff = s.real({"cutoff",
-                   T::Real,
-                   "2.5",
-                   K::length,
-                   Range::closed(1.2, 5.0),
-                   {},
-                   "LJ cut-off (potential shifted)"});
+  cutoff = s.real(lj_cutoff_spec());
   temperature = s.real({"temperature",
                         T::Real,
                         "1.0",

@@ -26,6 +26,9 @@ using MdSetupFactory = Factory<MdSetup, InputSection&>;
 /// Read the [md] table @p s (key `type`) into a set-up.
 std::unique_ptr<MdSetup> make_md_setup(InputSection& s);
 
+/// The `cutoff` key shared by the LJ set-ups (sigma, potential shifted).
+ParamSpec lj_cutoff_spec();
+
 /// LJ binary mixture of seed 001 (solvent type 1, solute type 2) in a box, reduced units.
 struct LjMixture {
   double box[3] = {7.65, 7.65, 50.0};  ///< sigma

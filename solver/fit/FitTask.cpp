@@ -84,6 +84,36 @@ std::pair<Data, std::string> read_xy(InputSection& s, units::Kind xkind, units::
   return {std::move(d), src};
 }
 
+ParamSpec chunk_concentration_column_spec() {
+  return {"concentration_column",
+          T::String,
+          "\"density/number\"",
+          K::dimensionless,
+          Range::any(),
+          {},
+          "concentration column of the chunk file"};
+}
+
+ParamSpec chunk_coordinate_column_spec() {
+  return {"coordinate_column",
+          T::String,
+          "\"Coord1\"",
+          K::dimensionless,
+          Range::any(),
+          {},
+          "bin-centre column of the chunk file(s)"};
+}
+
+ParamSpec chunk_skip_blocks_spec() {
+  return {"skip_blocks",
+          T::Integer,
+          "0",
+          K::dimensionless,
+          Range::at_least(0),
+          {},
+          "leading blocks (equilibration) left out of the average"};
+}
+
 std::string input_path(const InputSection& s, const std::string& file) {
   return !file.empty() && file[0] != '/' ? s.base_dir() + "/" + file : file;
 }

@@ -46,6 +46,13 @@ struct TaskCommon {
 std::pair<Data, std::string> read_xy(InputSection& s, units::Kind xkind, units::Kind ykind,
                                      const std::string& what_x, const std::string& what_y);
 
+/// Keys of profiles read from fix ave/chunk files (md/Readers.h): `concentration_column`
+/// (default "density/number"), `coordinate_column` (bin centres, default "Coord1") and
+/// `skip_blocks` (leading blocks left out of the average, default 0).
+ParamSpec chunk_concentration_column_spec();
+ParamSpec chunk_coordinate_column_spec();
+ParamSpec chunk_skip_blocks_spec();
+
 /// Resolve @p file relative to the input's directory.
 std::string input_path(const InputSection& s, const std::string& file);
 

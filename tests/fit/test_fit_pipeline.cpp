@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "core/Error.h"
@@ -30,16 +31,41 @@ double T_of(double z) {
   return 1.1 - 0.2 * (zz - zh) / (zc + kL - zh);
 }
 
+/// Fit input header and the soret_profile table up to its file keys.
+const char* kSoretFit = R"([units]
+system = "LJ"
+lj = "argon"
+[output]
+file = "params.toml"
+report = "report.json"
+
+[[fit]]
+type = "soret_profile"
+slabs = [10.5, 14.5, 35.5, 39.5]
+margin = 1.0
+)";
+
+/// A soret_profile table for bad-input checks: its next key is on line 8.
+const char* kBadSoret = R"([units]
+system = "LJ"
+lj = "argon"
+[output]
+file = "p.toml"
+[[fit]]
+type = "soret_profile"
+)";
+
 std::string make_dir(const char* name) {
   const auto d = std::filesystem::temp_directory_path() / name;
   std::filesystem::create_directories(d);
   return d.string();
 }
 
-/// Write T and solute chunk files with @p blocks blocks; counts N ~ 200 per bin.
-void write_profiles(const std::string& dir, unsigned seed) {
+/// Write T and solute chunk files (<dir>/<prefix>temp.chunk, ...solute.chunk) of 3 blocks;
+/// counts N ~ 200 per bin.
+void write_profiles(const std::string& dir, unsigned seed, const std::string& prefix = "") {
   std::mt19937_64 rng(seed);
-  std::ofstream ft(dir + "/temp.chunk"), fc(dir + "/solute.chunk");
+  std::ofstream ft(dir + "/" + prefix + "temp.chunk"), fc(dir + "/" + prefix + "solute.chunk");
   const char* h =
       "# Chunk-averaged data for fix x and group y\n"
       "# Timestep Number-of-chunks Total-count\n";
@@ -63,19 +89,8 @@ void write_profiles(const std::string& dir, unsigned seed) {
 TEST(FitPipeline, SoretArrheniusModelsAndFittedLaws) {
   const std::string dir = make_dir("td_fit_pipeline");
   write_profiles(dir, 5);
-  std::ofstream(dir + "/fit.toml") << R"([units]
-system = "LJ"
-lj = "argon"
-[output]
-file = "params.toml"
-report = "report.json"
-
-[[fit]]
-type = "soret_profile"
-temperature_file = "temp.chunk"
+  std::ofstream(dir + "/fit.toml") << kSoretFit << R"(temperature_file = "temp.chunk"
 concentration_file = "solute.chunk"
-slabs = [10.5, 14.5, 35.5, 39.5]
-margin = 1.0
 bootstrap = 200
 
 [[fit]]
@@ -157,16 +172,50 @@ file = "{0}/unused.h5"
               1e-9 * lj.to_si(D_lj, units::dim_of(units::Kind::diffusivity)));
 }
 
+// Seed 001's protocol: S_T per replica, mean and spread over replicas.
+TEST(FitPipeline, SoretReplicasMeanAndSpread) {
+  const std::string dir = make_dir("td_fit_replicas");
+  const int n = 8;
+  for (int i = 0; i < n; ++i) write_profiles(dir, 100 + i, fmt::format("r{}_", i));
+  std::ofstream(dir + "/fit.toml") << kSoretFit << R"(temperature_file = "r{i}_temp.chunk"
+concentration_file = "r{i}_solute.chunk"
+replicas = 8
+)";
+  const auto r = test::run_cli("fit fit.toml", dir);
+  ASSERT_EQ(r.status, 0) << r.output;
+  const ParamSet params = read_param_file(dir + "/params.toml");
+  const FittedParameter* s = params.find("S_T");
+  ASSERT_NE(s, nullptr);
+  const auto rep = nlohmann::json::parse(std::ifstream(dir + "/report.json"))[0];
+  const auto st = rep["replica_S_T"].get<std::vector<double>>();
+  const auto se = rep["replica_se"].get<std::vector<double>>();
+  ASSERT_EQ(st.size(), 8u);
+  double mean = 0, var = 0, mse = 0;
+  for (int i = 0; i < n; ++i) mean += st[i] / n, mse += se[i] / n;
+  for (double v : st) var += (v - mean) * (v - mean) / (n - 1);
+  EXPECT_NEAR(s->value, mean, 1e-12);
+  EXPECT_NEAR(s->uncertainty, std::sqrt(var / n), 1e-12);
+  EXPECT_NEAR(s->value, kS, 4 * s->uncertainty);
+  // the spread over replicas is what the per-replica covariance predicts (within 4 sd of the
+  // sample sd for 8 replicas)
+  EXPECT_NEAR(std::sqrt(var) / mse, 1.0, 4.0 / std::sqrt(2.0 * (n - 1)));
+  EXPECT_NE(s->method.find("mean over 8 replicas"), std::string::npos) << s->method;
+
+  std::ofstream(dir + "/bad.toml") << kBadSoret << R"(temperature_file = "r0_temp.chunk"
+concentration_file = "r{i}_solute.chunk"
+slabs = [10.5, 14.5, 35.5, 39.5]
+replicas = 2
+)";
+  const auto b = test::run_cli("fit bad.toml", dir);
+  EXPECT_NE(b.status, 0);
+  EXPECT_NE(b.output.find("bad.toml:8: key 'fit[0].temperature_file'"), std::string::npos)
+      << b.output;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/p.toml"));
+}
+
 TEST(FitPipeline, BadInputNamesFileLineKey) {
   const std::string dir = make_dir("td_fit_bad");
-  std::ofstream(dir + "/bad.toml") << R"([units]
-system = "LJ"
-lj = "argon"
-[output]
-file = "p.toml"
-[[fit]]
-type = "soret_profile"
-temperature_file = "t.chunk"
+  std::ofstream(dir + "/bad.toml") << kBadSoret << R"(temperature_file = "t.chunk"
 concentration_file = "c.chunk"
 slabs = [10.5, 14.5, 35.5]
 )";

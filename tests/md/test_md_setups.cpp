@@ -49,6 +49,26 @@ TEST(MdSetupMpi, EhexMixtureProfilesHaveShapeAndSign) {
   EXPECT_GT(T[8] + T[9], T[2] + T[3]);
 }
 
+TEST(MdSetupMpi, EhexMixtureReplicasUseTheirOwnSeedsAndFiles) {
+  auto in = InputSection::parse_string(std::string("type = \"ehex_mixture\"\n") + kMixture +
+                                           "cold_slab = [4.0, 8.0]\nhot_slab = [16.0, 20.0]\n"
+                                           "gradient_steps = 200\nproduction_steps = 400\n"
+                                           "blocks = 2\nbin_width = 2.0\nreplicas = 2\n",
+                                       "ehex.toml");
+  in.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
+  auto setup = make_md_setup(in);
+  const std::string prefix = tmp_prefix("rep_");
+  const auto files = setup->run(MPI_COMM_WORLD, prefix);
+  MPI_Barrier(MPI_COMM_WORLD);
+  ASSERT_EQ(files,
+            (std::vector<std::string>{prefix + "r0_temp.chunk", prefix + "r0_solute.chunk",
+                                      prefix + "r1_temp.chunk", prefix + "r1_solute.chunk"}));
+  const auto c0 = average_blocks(read_ave_chunk(files[1]), 0).col("density/number");
+  const auto c1 = average_blocks(read_ave_chunk(files[3]), 0).col("density/number");
+  ASSERT_EQ(c0.size(), 12u);
+  EXPECT_NE(c0, c1);  // different seeds, different solute configurations
+}
+
 TEST(MdSetupMpi, MsdDiffusionPositiveAndIncreasingWithT) {
   auto in = InputSection::parse_string(std::string("type = \"msd_diffusion\"\n") + kMixture +
                                            "temperatures = [0.7, 1.4]\nblocks = 2\n"

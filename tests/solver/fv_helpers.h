@@ -1,14 +1,15 @@
 #pragma once
 // Helpers for solver tests: build meshes, species and systems in code.
+#include <fmt/format.h>
+#include <petscdmda.h>
+#include <petscsys.h>
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
-#include <vector>
-
-#include <petscdmda.h>
-#include <petscsys.h>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "mesh/Mesh.h"
 #include "models/Species.h"
@@ -117,6 +118,46 @@ inline std::pair<double, double> jacobian_vs_fd(const FVSystem& sys, Vec c, doub
   VecDestroy(&R0);
   VecDestroy(&R1);
   return {maxdiff, maxval};
+}
+
+/// [units] (LJ argon), a 1D mesh of @p cells on [0, 1] and T = T0 + g x.
+inline std::string lj_cell_1d(int cells, double T0, double g) {
+  return fmt::format(
+      "[units]\nsystem = \"LJ\"\nlj = \"argon\"\n[mesh]\ndim = 1\n[mesh.x]\n"
+      "cells = {}\nlength = 1.0\n[temperature]\ntype = \"linear\"\n"
+      "T_ref = {}\ngradient = [{}]\n",
+      cells, T0, g);
+}
+
+/// A closed 1D cell, T from 1 to 2, with a two-state species (Liang flux, alpha = 1): a slow
+/// low-energy state and a fast one of energy @p fast_energy, exchanging at rate ~ nu.
+inline std::string two_state_case(int cells, double nu, double fast_energy = 1.0) {
+  return lj_cell_1d(cells, 1.0, 1.0) + fmt::format(R"(
+[[species]]
+name = "P"
+alpha = 1.0
+[species.initial]
+value = 1.0
+[[species.states]]
+name = "slow"
+energy = 0.0
+[species.states.diffusivity]
+value = 0.1
+[[species.states]]
+name = "fast"
+energy = {}
+entropy = 0.5
+[species.states.diffusivity]
+type = "arrhenius"
+prefactor = 2.0
+activation_energy = 0.5
+[[species.transitions]]
+from = "slow"
+to = "fast"
+barrier = 1.5
+prefactor = {}
+)",
+                                                   fast_energy, nu);
 }
 
 }  // namespace td::testing

@@ -1,11 +1,10 @@
 // Multi-state species and reactions in the finite-volume solver: the local-equilibrium
 // (covariance) limit as the Damkoehler number grows, the dimerization identity, Einstein
 // diffusivities, conservation of monomer equivalents, and rank independence.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "models/MultiState.h"
 #include "solver/Case.h"
@@ -13,46 +12,12 @@
 #include "solver/Transient.h"
 #include "tests/solver/fv_helpers.h"
 
+using td::testing::lj_cell_1d;
+using td::testing::two_state_case;
+
 using namespace td;
 
 namespace {
-
-/// [units] (LJ argon), a 1D mesh of @p cells on [0, 1] and T = T0 + g x.
-std::string lj_cell_1d(int cells, double T0, double g) {
-  return fmt::format("[units]\nsystem = \"LJ\"\nlj = \"argon\"\n[mesh]\ndim = 1\n[mesh.x]\n"
-                     "cells = {}\nlength = 1.0\n[temperature]\ntype = \"linear\"\n"
-                     "T_ref = {}\ngradient = [{}]\n", cells, T0, g);
-}
-
-/// A closed 1D cell, T from 1 to 2, with a two-state species (Liang flux, alpha = 1): a slow
-/// low-energy state and a fast high-energy one, exchanging at rate ~ nu.
-std::string two_state_case(int cells, double nu) {
-  return lj_cell_1d(cells, 1.0, 1.0) + fmt::format(R"(
-[[species]]
-name = "P"
-alpha = 1.0
-[species.initial]
-value = 1.0
-[[species.states]]
-name = "slow"
-energy = 0.0
-[species.states.diffusivity]
-value = 0.1
-[[species.states]]
-name = "fast"
-energy = 1.0
-entropy = 0.5
-[species.states.diffusivity]
-type = "arrhenius"
-prefactor = 2.0
-activation_energy = 0.5
-[[species.transitions]]
-from = "slow"
-to = "fast"
-barrier = 1.5
-prefactor = {}
-)", nu);
-}
 
 struct Solved {
   std::unique_ptr<Case> cs;
@@ -86,7 +51,8 @@ double departure_from_local_equilibrium(const Solved& s) {
   };
   double dev = 0.0;
   for (int i = 1; i < n; ++i) {
-    const double pred = std::log(analyse_soret(st, s.T[0]).mean_D / analyse_soret(st, s.T[i]).mean_D);
+    const double pred =
+        std::log(analyse_soret(st, s.T[0]).mean_D / analyse_soret(st, s.T[i]).mean_D);
     dev = std::max(dev, std::abs(std::log(P(i) / P(0)) - pred));
   }
   return dev;
@@ -101,7 +67,8 @@ TEST(MultiStatePde, ApproachesCovariancePredictionAsDamkoehlerGrows) {
   // (2000 cells) resolves l at the largest Da (about 6 cells).
   std::vector<double> dev;
   for (double nu : {1.0, 10.0, 100.0, 1000.0, 10000.0}) {
-    dev.push_back(departure_from_local_equilibrium(solve(PETSC_COMM_SELF, two_state_case(2000, nu))));
+    dev.push_back(
+        departure_from_local_equilibrium(solve(PETSC_COMM_SELF, two_state_case(2000, nu))));
     if (dev.size() > 1) EXPECT_LT(dev.back(), dev[dev.size() - 2]) << "nu " << nu;
   }
   EXPECT_GT(dev[0], 1e-2);  // slow kinetics: far from local equilibrium
@@ -160,7 +127,8 @@ value = {}
 [solver]
 mode = "{}"
 {}
-)", kplus, mode, extra);
+)",
+                                                   kplus, mode, extra);
 }
 
 }  // namespace
@@ -188,8 +156,8 @@ TEST(MultiStatePde, DimerizationFastLimitIdentity) {
 
 TEST(MultiStatePde, ConservesMonomerEquivalentsToRoundOff) {
   auto opts = td::testing::exact_preconditioner();
-  auto cs = Case::from_string(PETSC_COMM_SELF, dimer_case(40, 50.0, "transient",
-                                                          "[solver.transient]\nt_end = 1.0"));
+  auto cs = Case::from_string(PETSC_COMM_SELF,
+                              dimer_case(40, 50.0, "transient", "[solver.transient]\nt_end = 1.0"));
   FVSystem& sys = cs->system();
   Vec c = sys.create_state();
   sys.initial_state(c);
@@ -340,7 +308,8 @@ TEST(MultiStatePde, DimerSoretOfTotalDependsOnConcentration) {
     auto M = [&](std::size_t j) { return s.c[2 * j] + 2.0 * s.c[2 * j + 1]; };
     const double S_pde = -std::log(M(i + 1) / M(i - 1)) / (s.T[i + 1] - s.T[i - 1]);
     const double T = s.T[i], c1 = s.c[2 * i];
-    const double F = sp[0].D->value(T) * c1 + 2.0 * sp[1].D->value(T) * 0.5 * std::exp(1.0 / T) * c1 * c1;
+    const double F =
+        sp[0].D->value(T) * c1 + 2.0 * sp[1].D->value(T) * 0.5 * std::exp(1.0 / T) * c1 * c1;
     const double h = 1e-4;
     const double S_eq = -std::log(M_eq(T + h, F) / M_eq(T - h, F)) / (2 * h);
     EXPECT_NEAR(S_pde, S_eq, 0.02 * std::abs(S_eq)) << "total " << total;

@@ -1,0 +1,125 @@
+/// @file AdatomSlab.cpp  `type = "adatom_slab"` (seed 000, PHYSICS.md 4): an adatom free on
+/// the LJ FCC(111) slab of md/LjSlab.h under the temperature gradient between the hot and the
+/// cold region. Writes the substrate temperature profile along x (fix ave/chunk,
+/// <prefix>temp.chunk, column `temp`) and the adatom trajectory (<prefix>adatom.dat,
+/// "# t x y z": time since the start of recording in tau, unwrapped position in sigma; the
+/// md::read_columns format of the fits).
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "md/Lammps.h"
+#include "md/LjSlab.h"
+#include "md/Setup.h"
+
+namespace td::md {
+
+namespace {
+using K = units::Kind;
+using T = ParamSpec::Type;
+
+class AdatomSlab : public MdSetup {
+ public:
+  explicit AdatomSlab(InputSection& s) {
+    slab_.read(s);
+    const double f = slab_.read_fraction(s, "adatom_position", "start of the adatom");
+    second_ =
+        s.string({"gradient_region",
+                  T::String,
+                  "\"first\"",
+                  K::dimensionless,
+                  Range::any(),
+                  {"first", "second"},
+                  "region of the adatom: first [hot_width, L_x/2) with its cold side at "
+                  "+x, or second [L_x/2 + cold_width, L_x) with its cold side at -x"}) == "second";
+    x0_ = slab_.region_x(f, second_);
+    steps_ = s.integer({"production_steps",
+                        T::Integer,
+                        "100000",
+                        K::dimensionless,
+                        Range::at_least(1),
+                        {},
+                        "steps of recording after the equilibration"});
+    dump_every_ = s.integer({"dump_every",
+                             T::Integer,
+                             "100",
+                             K::dimensionless,
+                             Range::at_least(1),
+                             {},
+                             "steps between adatom trajectory rows"});
+    if (steps_ % dump_every_ != 0)
+      s.fail("production_steps", fmt::format("must be a multiple of dump_every = {}", dump_every_));
+    bin_ = slab_.read_bin(s);
+    every_ = s.integer({"sample_every",
+                        T::Integer,
+                        "10",
+                        K::dimensionless,
+                        Range::at_least(1),
+                        {},
+                        "steps between temperature-profile samples"});
+    blocks_ = s.integer({"blocks",
+                         T::Integer,
+                         "10",
+                         K::dimensionless,
+                         Range::at_least(1),
+                         {},
+                         "temperature-profile blocks written (production_steps / blocks each)"});
+    if (steps_ % (blocks_ * every_) != 0)
+      s.fail("production_steps",
+             fmt::format("must be a multiple of blocks * sample_every = {}", blocks_ * every_));
+  }
+
+  std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
+    int rank = 0;
+    MPI_Comm_rank(comm, &rank);
+    const std::string tfile = prefix + "temp.chunk", afile = prefix + "adatom.dat";
+    Lammps lmp(comm);
+    lmp.require_styles(required_styles());
+    lmp.commands(slab_.commands(x0_));
+    lmp.command(fmt::format("run {}", slab_.equilibration_steps));
+    if (rank == 0) {
+      std::ofstream out(afile);
+      out << fmt::format(
+          "# adatom on LJ FCC(111), T_hot = {} (x in [0, {})), T_cold = {} (x in [{:.6g}, "
+          "{:.6g})), L_x = {:.6g}, L_y = {:.6g}\n# surface layer z = {:.6g}, adatom layer z = "
+          "{:.6g}, site spacing along x a/sqrt(2) = {:.6g}; LJ reduced units\n# gradient region: "
+          "{}, "
+          "cold side at {}x\n",
+          slab_.T_hot, slab_.hot_width, slab_.T_cold, slab_.gradient_hi(),
+          slab_.gradient_hi() + slab_.cold_width, slab_.length_x(), slab_.length_y(),
+          slab_.adatom_height() - slab_.layer_spacing(), slab_.adatom_height(), slab_.spacing(),
+          second_ ? "second" : "first", second_ ? "-" : "+");
+    }
+    // "time" is not reset by reset_timestep: time is counted from the recording start
+    lmp.commands(fmt::format(R"(reset_timestep 0
+{}compute ad_u adatom property/atom xu yu zu
+compute ad_r adatom reduce sum c_ad_u[1] c_ad_u[2] c_ad_u[3]
+variable ad_t equal step*dt
+variable ad_x equal c_ad_r[1]
+variable ad_y equal c_ad_r[2]
+variable ad_z equal c_ad_r[3]
+fix ad_print all print {} "${{ad_t}} ${{ad_x}} ${{ad_y}} ${{ad_z}}" append {} title "# t x y z" screen no
+run {}
+unfix ad_print
+unfix slab_prof
+)",
+                             slab_.profile_commands(bin_, every_, steps_ / blocks_, tfile),
+                             dump_every_, afile, steps_));
+    return {tfile, afile};
+  }
+
+ private:
+  LjSlab slab_;
+  double x0_ = 0.0, bin_ = 2.0;
+  bool second_ = false;
+  long steps_ = 0, dump_every_ = 100, every_ = 10, blocks_ = 10;
+};
+
+std::unique_ptr<MdSetup> create(InputSection& s) { return std::make_unique<AdatomSlab>(s); }
+MdSetupFactory::Registrar reg("adatom_slab",
+                              "seed 000: adatom on LJ FCC(111) between hot and cold regions: "
+                              "T profile and adatom trajectory",
+                              &create);
+}  // namespace
+
+}  // namespace td::md

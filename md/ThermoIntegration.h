@@ -1,0 +1,37 @@
+#pragma once
+/// @file ThermoIntegration.h  Generalised thermodynamic integration of a constrained adatom
+/// in a temperature gradient (PHYSICS.md 4, seed 000), reduced units (k_B = 1):
+///
+///     dPhi/dx (x0) = - <F_x> / T(x0) - ( <E_p>/2 + <E_k> ) / T(x0)^2 * dT/dx (x0)
+///
+/// F_x the force of the substrate on the adatom held at x = x0, E_p the adatom-substrate
+/// potential energy, E_k the adatom kinetic energy (three degrees of freedom), T(x) the
+/// substrate temperature. Phi(x0) follows by the trapezoid rule, Phi(first x0) = 0.
+#include <vector>
+
+namespace td::md {
+
+/// Block means of one constrained window (every vector has one entry per block).
+struct TiWindow {
+  double x0 = 0.0;         ///< constraint position, sigma
+  std::vector<double> Fx;  ///< substrate force on the adatom along x, epsilon/sigma
+  std::vector<double> Ep;  ///< adatom-substrate potential energy, epsilon
+  std::vector<double> Ek;  ///< adatom kinetic energy (3 dof), epsilon
+};
+
+/// One point of Phi(x0) with its ingredients; errors are standard errors over the blocks.
+struct PhiPoint {
+  double x0 = 0, T = 0, dT_dx = 0;  ///< sigma, epsilon/kB, epsilon/(kB sigma)
+  double Fx = 0, Ep = 0, Ek = 0;    ///< block means (units as in TiWindow)
+  double dphi = 0, dphi_err = 0;    ///< dPhi/dx, 1/sigma
+  double phi = 0, phi_err = 0;      ///< Phi (dimensionless); phi_err accumulates along x0
+};
+
+/// Integrate @p windows (ascending x0, at least 2, equal block counts >= 2) along the linear
+/// substrate profile T(x) = @p T_ref + @p G (x - @p x_ref). The error of dPhi/dx is the
+/// standard error of its block values; the errors of Phi add the trapezoid-weighted variances
+/// of the windows up to x0 (they are therefore correlated along x0).
+std::vector<PhiPoint> integrate_phi(const std::vector<TiWindow>& windows, double T_ref, double G,
+                                    double x_ref);
+
+}  // namespace td::md
