@@ -1,9 +1,9 @@
 #include "solver/kmc/AdatomCase.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "models/adatom_K.h"
 #include "solver/Case.h"
@@ -13,30 +13,93 @@ namespace td {
 namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
-const ParamSpec kDim{"dim", T::Integer, "1", K::dimensionless, Range::closed(1, 2), {},
+const ParamSpec kDim{"dim",
+                     T::Integer,
+                     "1",
+                     K::dimensionless,
+                     Range::closed(1, 2),
+                     {},
                      "lattice dimension (square lattice in 2D)"};
-const ParamSpec kSites{"sites", T::RealArray, "", K::dimensionless, Range::at_least(1), {},
+const ParamSpec kSites{"sites",
+                       T::RealArray,
+                       "",
+                       K::dimensionless,
+                       Range::at_least(1),
+                       {},
                        "sites per axis ([nx] or [nx, ny])"};
-const ParamSpec kOrigin{"origin", T::RealArray, "[0.0, 0.0]", K::length, Range::any(), {},
+const ParamSpec kOrigin{"origin",
+                        T::RealArray,
+                        "[0.0, 0.0]",
+                        K::length,
+                        Range::any(),
+                        {},
                         "corner of the lattice (sites at origin + a (i + 1/2))"};
-const ParamSpec kPerX{"periodic_x", T::Bool, "false", K::dimensionless, Range::any(), {},
+const ParamSpec kPerX{"periodic_x",
+                      T::Bool,
+                      "false",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
                       "periodic along x (else reflecting walls)"};
-const ParamSpec kPerY{"periodic_y", T::Bool, "false", K::dimensionless, Range::any(), {},
+const ParamSpec kPerY{"periodic_y",
+                      T::Bool,
+                      "false",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
                       "periodic along y (else reflecting walls)"};
-const ParamSpec kWalkers{"walkers", T::Integer, "1000", K::dimensionless, Range::at_least(1), {},
-                         "independent walkers"};
-const ParamSpec kSeed{"seed", T::Integer, "1", K::dimensionless, Range::at_least(0), {},
+const ParamSpec kWalkers{
+    "walkers", T::Integer, "1000", K::dimensionless, Range::at_least(1), {}, "independent walkers"};
+const ParamSpec kSeed{"seed",
+                      T::Integer,
+                      "1",
+                      K::dimensionless,
+                      Range::at_least(0),
+                      {},
                       "Philox key (with the walker id)"};
 const ParamSpec kTend{"t_end", T::Real, "", K::time, Range::positive(), {}, "simulated time"};
-const ParamSpec kSamples{"samples", T::Integer, "100", K::dimensionless, Range::at_least(1), {},
+const ParamSpec kSamples{"samples",
+                         T::Integer,
+                         "100",
+                         K::dimensionless,
+                         Range::at_least(1),
+                         {},
                          "sample intervals in [0, t_end]"};
-const ParamSpec kTraj{"trajectories", T::Integer, "10", K::dimensionless, Range::at_least(0), {},
+const ParamSpec kTraj{"trajectories",
+                      T::Integer,
+                      "10",
+                      K::dimensionless,
+                      Range::at_least(0),
+                      {},
                       "walkers whose sampled trajectories are written"};
-const ParamSpec kStart{"start", T::String, "\"point\"", K::dimensionless, Range::any(),
-                       {"point", "uniform"}, "all walkers at start_position, or uniform over sites"};
-const ParamSpec kStartPos{"start_position", T::RealArray, "[0.0, 0.0]", K::length, Range::any(),
-                          {}, "start point (nearest site)"};
-const ParamSpec kOutput{"output", T::String, "\"\"", K::dimensionless, Range::any(), {},
+const ParamSpec kStart{"start",
+                       T::String,
+                       "\"point\"",
+                       K::dimensionless,
+                       Range::any(),
+                       {"point", "uniform"},
+                       "all walkers at start_position, or uniform over sites"};
+const ParamSpec kStartPos{"start_position",
+                          T::RealArray,
+                          "[0.0, 0.0]",
+                          K::length,
+                          Range::any(),
+                          {},
+                          "start point (nearest site)"};
+const ParamSpec kFokkerPlanck{"fokker_planck",
+                              T::Bool,
+                              "true",
+                              K::dimensionless,
+                              Range::any(),
+                              {},
+                              "also solve the finite-volume Fokker-Planck transient from the "
+                              "start site (written when no axis is periodic)"};
+const ParamSpec kOutput{"output",
+                        T::String,
+                        "\"\"",
+                        K::dimensionless,
+                        Range::any(),
+                        {},
                         "result file (.h5); empty: none"};
 
 std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root) {
@@ -92,6 +155,7 @@ std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root) {
     for (std::size_t a = 0; a < std::min<std::size_t>(2, x.size()); ++a) p[a] = x[a];
     w.start_site = c->lattice.nearest(p);
     c->output = s.string(kOutput);
+    c->fokker_planck = s.boolean(kFokkerPlanck);
     s.finish();
   }
   root.finish();

@@ -21,6 +21,8 @@ struct AdatomCase {
   std::shared_ptr<const TemperatureField> T;
   WalkerOptions walkers;
   std::string output;  ///< result file (.h5), may be empty
+  /// Also solve the finite-volume Fokker-Planck transient (reflecting walls only).
+  bool fokker_planck = true;
   std::string config;  ///< resolved configuration (TOML)
 
   static std::unique_ptr<AdatomCase> load(MPI_Comm comm, const std::string& path);
