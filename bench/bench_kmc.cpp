@@ -1,14 +1,14 @@
 // Throughput of the stochastic engines on one core (not a test): independent adatom walkers
 // (hops/s) on 1D lattices of growing size, and the canonical lattice gas (events/s) on
 // square supercells up to 1e6 sites at coverage 0.5.
+#include <petscsys.h>
+
 #include <chrono>
 #include <cstdio>
 
-#include <petscsys.h>
-
 #include "models/LatticeGas.h"
-#include "solver/kmc/Walkers.h"
 #include "solver/kmc/LatticeGasKmc.h"
+#include "solver/kmc/Walkers.h"
 
 using namespace td;
 
@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   for (int n : {100, 10000, 1000000}) {
     HopLattice lat = hop_geometry(1, {n, 1}, {true, false}, p.a, {0, 0});
     auto T = linear_temperature(0.3, {0, 0, 0});
-    set_adatom_rates(lat, p, *T);
+    set_adatom_rates(lat, *analytic_adatom_rates(p), T.get());
     WalkerOptions o;
     o.walkers = 2000;
     o.t_end = 10000.0;
@@ -63,7 +63,8 @@ from = "A"
 to = "A"
 displacement = [0.0, -1.0]
 saddle_energy = 1.0
-)", "bench");
+)",
+                                                 "bench");
   root.set_units(units::UnitSystem::si());
   InputSection s = root.section("lattice");
   const LatticeSpec L = read_lattice(s, 1.0, 1.0);

@@ -41,14 +41,17 @@ class Kmc : public Command {
     const double tend = st.time[last];
     const double x0 = st.mean[0][0];
     const double v = (st.mean[last][0] - x0) / tend, v_err = st.sem[last][0] / tend;
-    const auto law = drift_law_trajectory(*c, x0, st.time, false);
-    const auto particle = drift_law_trajectory(*c, x0, st.time, true);
-    // The FV Fokker-Planck transient from the start site (reflecting walls, point start).
-    std::vector<double> fp;
+    // Drift laws and the FV Fokker-Planck transient need the analytic landscape (Q, E_m).
+    const bool analytic = c->rates->analytic() != nullptr;
+    std::vector<double> law, particle, fp;
+    if (analytic) {
+      law = drift_law_trajectory(*c, x0, st.time, false);
+      particle = drift_law_trajectory(*c, x0, st.time, true);
+    }
     double fp_dev = 0.0;  // largest |KMC - FP| in standard errors of the KMC mean
-    if (c->fokker_planck && !c->walkers.uniform_start && !c->lattice.periodic[0] &&
+    if (analytic && c->fokker_planck && !c->walkers.uniform_start && !c->lattice.periodic[0] &&
         !(dim > 1 && c->lattice.periodic[1])) {
-      for (const auto& m : fokker_planck_mean(*c, c->adatom, c->walkers.start_site, st.time))
+      for (const auto& m : fokker_planck_mean(*c, c->walkers.start_site, st.time))
         fp.push_back(m[0]);
       for (std::size_t k = 1; k < fp.size(); ++k)
         if (st.sem[k][0] > 0)
@@ -67,8 +70,10 @@ class Kmc : public Command {
     out["mean_x_end_sem"] = st.sem[last][0];
     out["drift_velocity"] = v;
     out["drift_velocity_sem"] = v_err;
-    out["law_x_end"] = law.back();
-    out["particle_law_x_end"] = particle.back();
+    if (analytic) {
+      out["law_x_end"] = law.back();
+      out["particle_law_x_end"] = particle.back();
+    }
     if (!fp.empty()) {
       out["fokker_planck_x_end"] = fp.back();
       out["max_kmc_fokker_planck_deviation_sem"] = fp_dev;
@@ -82,10 +87,13 @@ class Kmc : public Command {
         std::cout << fmt::format(
             "{} walkers, {} hops in {:.3g} s ({:.3g} hops/s)\n"
             "mean x(t_end = {:g} {}) = {:.6g} +- {:.2g} {}; drift velocity {:.6g} +- {:.2g} {}/{}\n"
-            "drift law x(t_end) = {:.6g} (flux drift V), {:.6g} (V + dD/dx, particle)\n"
             "MSD(t_end) = {:.6g} +- {:.2g} {}^2\n",
             st.walkers, st.hops, secs, st.hops / secs, tend, tu, st.mean[last][0], st.sem[last][0],
-            L, v, v_err, L, tu, law.back(), particle.back(), st.msd[last], st.msd_sem[last], L);
+            L, v, v_err, L, tu, st.msd[last], st.msd_sem[last], L);
+        if (analytic)
+          std::cout << fmt::format(
+              "drift law x(t_end) = {:.6g} (flux drift V), {:.6g} (V + dD/dx, particle)\n",
+              law.back(), particle.back());
         if (!fp.empty())
           std::cout << fmt::format(
               "Fokker-Planck (finite volume) x(t_end) = {:.6g} {}; largest |KMC - FP| over the "
@@ -117,8 +125,10 @@ class Kmc : public Command {
     h5.write("mean_position_sem", sem, {ns, ud}, L);
     h5.write("msd", st.msd, {ns}, L + "^2");
     h5.write("msd_sem", st.msd_sem, {ns}, L + "^2");
-    h5.write("drift_law_x", law, {ns}, L);
-    h5.write("particle_law_x", particle, {ns}, L);
+    if (!law.empty()) {
+      h5.write("drift_law_x", law, {ns}, L);
+      h5.write("particle_law_x", particle, {ns}, L);
+    }
     if (!fp.empty()) h5.write("fokker_planck_x", fp, {ns}, L);
     h5.write("sites", sites, {static_cast<unsigned long long>(c.lattice.sites()), ud}, L);
     h5.write("histogram_end", st.histogram, {static_cast<unsigned long long>(st.histogram.size())},

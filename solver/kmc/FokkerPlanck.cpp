@@ -37,10 +37,12 @@ std::array<double, 3> moments(const Mesh& mesh, Vec v) {
 
 }  // namespace
 
-std::vector<std::array<double, 2>> fokker_planck_mean(const AdatomCase& c, const AdatomParams& p,
-                                                      int start_site,
+std::vector<std::array<double, 2>> fokker_planck_mean(const AdatomCase& c, int start_site,
                                                       const std::vector<double>& times,
                                                       double rtol) {
+  if (!c.rates->analytic())
+    throw Error("fokker_planck_mean: needs the analytic rate model (Q, E_m, T(x))");
+  const AdatomParams& p = *c.rates->analytic();
   const Mesh& mesh = *c.mesh;
   for (int a = 0; a < mesh.dim(); ++a)
     if (mesh.axis(a).periodic)

@@ -21,9 +21,9 @@ Species adatom_fokker_planck_species(const AdatomParams& p);
 /// Mean position <x>(t_k), <y>(t_k) (length) of the probability density that starts with all
 /// its mass in the cell of @p start_site at t = 0, integrated by CVODE (TransientSolver) with
 /// relative tolerance @p rtol. Collective on the mesh's communicator. Throws td::Error if an
-/// axis is periodic (the mean of a wrapped density is not the walkers' unwrapped mean).
-std::vector<std::array<double, 2>> fokker_planck_mean(const AdatomCase& c, const AdatomParams& p,
-                                                      int start_site,
+/// axis is periodic (the mean of a wrapped density is not the walkers' unwrapped mean) or the
+/// rate model is not the analytic one.
+std::vector<std::array<double, 2>> fokker_planck_mean(const AdatomCase& c, int start_site,
                                                       const std::vector<double>& times,
                                                       double rtol = 1e-8);
 

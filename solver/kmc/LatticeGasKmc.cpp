@@ -163,7 +163,8 @@ LatticeGasResult run_lattice_gas(MPI_Comm comm, const LatticeSpec& spec,
   double m[6], e[6];
   for (int k = 0; k < 6; ++k) {
     m[k] = tot[2 * k] / R;
-    const double var = R > 1 ? std::max(0.0, (tot[2 * k + 1] / R - m[k] * m[k]) * R / (R - 1)) : 0.0;
+    const double var =
+        R > 1 ? std::max(0.0, (tot[2 * k + 1] / R - m[k] * m[k]) * R / (R - 1)) : 0.0;
     e[k] = std::sqrt(var / R);
   }
   const double norm = static_cast<double>(cells) * res.chi;

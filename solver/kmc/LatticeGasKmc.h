@@ -3,16 +3,16 @@
 /// of PHYSICS.md 6 on a periodic supercell: per-particle rates in a sum tree (O(log N)
 /// selection), local updates after each hop; tracer and collective (Green-Kubo) diffusion
 /// tensors averaged over independent replicas spread over MPI ranks.
+#include <mpi.h>
+
+#include <Eigen/Dense>
 #include <array>
 #include <cstdint>
 #include <vector>
 
-#include <Eigen/Dense>
-#include <mpi.h>
-
 #include "models/LatticeGas.h"
-#include "solver/stochastic/RateTree.h"
 #include "solver/stochastic/Random.h"
+#include "solver/stochastic/RateTree.h"
 
 namespace td {
 
@@ -37,12 +37,12 @@ class LatticeGasKmc {
 
  private:
   void update_particle(long p);
-  std::vector<int> first_;        // out-bonds of site i: first_[i] .. first_[i + 1]
+  std::vector<int> first_;  // out-bonds of site i: first_[i] .. first_[i + 1]
   std::vector<int> target_;
   std::vector<double> rate_;
   std::vector<std::array<double, 2>> disp_;
-  std::vector<long> occ_;          // particle on site, -1 empty
-  std::vector<int> site_;          // site of particle
+  std::vector<long> occ_;                 // particle on site, -1 empty
+  std::vector<int> site_;                 // site of particle
   std::vector<std::array<double, 2>> d_;  // displacement of particle
   std::array<double, 2> X_{0, 0};
   stochastic::RateTree tree_;
@@ -62,9 +62,9 @@ struct LatticeGasOptions {
 };
 
 struct LatticeGasResult {
-  Eigen::Matrix2d tracer, tracer_sem;        ///< D* from the single-particle MSD slope
+  Eigen::Matrix2d tracer, tracer_sem;          ///< D* from the single-particle MSD slope
   Eigen::Matrix2d collective, collective_sem;  ///< D_c by Green-Kubo
-  double chi = 0.0;                          ///< sum_A n_A (1 - n_A) per cell
+  double chi = 0.0;                            ///< sum_A n_A (1 - n_A) per cell
   long particles = 0;
   long long events = 0;
 };

@@ -17,8 +17,9 @@ with h5py.File(sys.argv[1], "r") as f:
     t = f["time"][:]
     x = f["mean_position"][:, 0]
     e = f["mean_position_sem"][:, 0]
-    law = f["drift_law_x"][:]
-    part = f["particle_law_x"][:]
+    # absent for rate models without Q and E_m (phi_table)
+    law = f["drift_law_x"][:] if "drift_law_x" in f else None
+    part = f["particle_law_x"][:] if "particle_law_x" in f else None
     fp = f["fokker_planck_x"][:] if "fokker_planck_x" in f else None
     traj = f["trajectories"][:]
     tu = f["time"].attrs["units"]
@@ -34,20 +35,22 @@ ax.fill_between(t, x - e, x + e, color="C0", alpha=0.35, lw=0)
 ax.plot(t, x, "o", ms=3, color="C0", label="KMC mean (band: +/- 1 s.e.)")
 if fp is not None:
     ax.plot(t, fp, "k-", lw=1.2, label="Fokker-Planck, finite volume")
-ax.plot(t, law, "C3--", label="seed law V (flux drift)")
-ax.plot(t, part, "C2-.", label="particle law V + dD/dx")
+if law is not None:
+    ax.plot(t, law, "C3--", label="seed law V (flux drift)")
+    ax.plot(t, part, "C2-.", label="particle law V + dD/dx")
 ax.set_ylabel(f"<x> [{lu}]")
 ax.set_title("Adatom thermomigration: KMC mean vs Fokker-Planck and drift laws")
 ax.legend(fontsize=8)
 ref = fp if fp is not None else part
 good = e > 0
 ax2.axhspan(-5, 5, color="0.9")
-ax2.plot(t[good], (x[good] - ref[good]) / e[good], "o-", ms=3, color="C0",
-         label="(KMC - FP)/s.e." if fp is not None else "(KMC - particle law)/s.e.")
+if ref is not None:
+    ax2.plot(t[good], (x[good] - ref[good]) / e[good], "o-", ms=3, color="C0",
+             label="(KMC - FP)/s.e." if fp is not None else "(KMC - particle law)/s.e.")
+    ax2.legend(fontsize=8, loc="lower right")
 ax2.axhline(0, color="k", lw=0.6)
 ax2.set_ylim(-6, 6)
 ax2.set_xlabel(f"t [{tu}]")
 ax2.set_ylabel("deviation / s.e.")
-ax2.legend(fontsize=8, loc="lower right")
 fig.tight_layout()
 fig.savefig(sys.argv[2], dpi=120)
