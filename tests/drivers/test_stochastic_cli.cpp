@@ -5,6 +5,8 @@
 #include <hdf5.h>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -193,4 +195,67 @@ TEST(BdCli, BadInputs) {
                  {"case.toml:17", "particle.diffusivity.prefactor", "(0, inf)"});
   expect_failure(run_case("bd", replace(kBd, "samples = 5", "sample = 5"), "bd_key"),
                  {"case.toml:23", "bd.sample", "unknown key"});
+}
+
+namespace {
+
+const std::string kLattice = std::string(TD_SOURCE_DIR) + "/examples/lattice/honeycomb.toml";
+
+std::string lattice_case(const std::string& file) {
+  return R"([units]
+system = "LJ"
+lj = "copper"
+[lattice_gas]
+lattice_file = ")" +
+         file + R"("
+temperature = 0.5
+coverages = [0.25, 0.5]
+cells = [4, 4]
+replicas = 4
+t_end = 40.0
+blocks = 4
+output = "lattice.h5"
+)";
+}
+
+}  // namespace
+
+TEST(LatticeCli, RunWritesTensorsAgainstCoverage) {
+  const auto run = run_case("lattice", lattice_case(kLattice), "lattice_good");
+  ASSERT_EQ(run.r.status, 0) << run.r.output;
+  const std::string h5 = (run.dir / "lattice.h5").string();
+  for (const char* name : {"coverage", "particles", "chi", "events"})
+    EXPECT_EQ(shape_of(h5, name), Shape({2})) << name;
+  for (const char* name : {"tracer", "tracer_sem", "collective", "collective_sem"})
+    EXPECT_EQ(shape_of(h5, name), Shape({2, 2, 2})) << name;
+  EXPECT_EQ(shape_of(h5, "single_particle"), Shape({2, 2}));
+  // 4 x 4 cells of 2 sites: 8 and 16 particles
+  EXPECT_EQ(values_of(h5, "particles"), std::vector<double>({8.0, 16.0}));
+  // the honeycomb's single-particle tensor is isotropic
+  const auto d0 = values_of(h5, "single_particle");
+  EXPECT_NEAR(d0[0], d0[3], 1e-9 * d0[0]);
+  EXPECT_NEAR(d0[1], 0.0, 1e-9 * d0[0]);
+  // the resolved configuration holds the case and the lattice file
+  const std::string cfg = config_of(h5);
+  EXPECT_NE(cfg.find("coverages = [0.25, 0.5]"), std::string::npos) << cfg;
+  EXPECT_NE(cfg.find("saddle_energy = 1"), std::string::npos) << cfg;
+}
+
+TEST(LatticeCli, BadInputs) {
+  expect_failure(run_case("lattice", replace(lattice_case(kLattice), "[0.25, 0.5]", "[0.25, 1.2]"),
+                          "lattice_cov"),
+                 {"case.toml:7", "lattice_gas.coverages", "1.2", "(0, 1)"});
+  expect_failure(run_case("lattice", lattice_case("nope.toml"), "lattice_missing"),
+                 {"case.toml:5", "lattice_gas.lattice_file", "does not exist"});
+  // two particles on 32 sites at theta = 0.01 round to none
+  expect_failure(
+      run_case("lattice", replace(lattice_case(kLattice), "[0.25, 0.5]", "[0.01]"), "lattice_few"),
+      {"case.toml:7", "lattice_gas.coverages", "at least one particle"});
+  // a lattice file whose last hop has no reverse: the error points into the lattice file
+  std::ifstream in(kLattice);
+  std::string lat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  lat.erase(lat.rfind("[[lattice.bonds]]"));
+  expect_failure(run_case("lattice", lattice_case("broken.toml"), "lattice_broken", "",
+                          {{"broken.toml", lat}}),
+                 {"broken.toml:", "detailed balance"}, {"broken.toml"});
 }

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,15 +20,17 @@ struct CaseRun {
   std::filesystem::path dir;
 };
 
-/// Write @p text as case.toml in a fresh directory (temp/td_<name>) and run
-/// `thermodrift COMMAND case.toml ARGS` there.
+/// Write @p text as case.toml, and each of @p files (name -> text), in a fresh directory
+/// (temp/td_<name>) and run `thermodrift COMMAND case.toml ARGS` there.
 inline CaseRun run_case(const std::string& command, const std::string& text,
-                        const std::string& name, const std::string& args = "") {
+                        const std::string& name, const std::string& args = "",
+                        const std::map<std::string, std::string>& files = {}) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("td_" + name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "case.toml") << text;
+  for (const auto& [file, content] : files) std::ofstream(dir / file) << content;
   return {run_cli(command + " case.toml " + args, dir.string()), dir};
 }
 
