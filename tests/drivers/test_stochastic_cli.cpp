@@ -173,7 +173,8 @@ TEST(BdCli, RunWritesResultFile) {
   ASSERT_EQ(run.r.status, 0) << run.r.output;
   const std::string h5 = (run.dir / "bd.h5").string();
   EXPECT_EQ(shape_of(h5, "edges"), Shape({11}));
-  for (const char* name : {"density", "density_sem"}) EXPECT_EQ(shape_of(h5, name), Shape({10}));
+  for (const char* name : {"density", "density_sem", "zero_flux_density"})
+    EXPECT_EQ(shape_of(h5, name), Shape({10})) << name;
   for (const char* name : {"state_density", "state_density_sem"})
     EXPECT_EQ(shape_of(h5, name), Shape({1, 10})) << name;
   for (const char* name : {"time", "mean_position", "mean_position_sem"})
