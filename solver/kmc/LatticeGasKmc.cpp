@@ -1,5 +1,6 @@
 #include "solver/kmc/LatticeGasKmc.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/Error.h"
@@ -10,18 +11,27 @@ namespace td {
 LatticeGasKmc::LatticeGasKmc(const LatticeSpec& spec, int La, int Lb, double T) {
   const int s = spec.size();
   const long n = static_cast<long>(La) * Lb * s;
+  // one rate class per distinct bond rate
+  std::vector<std::uint16_t> bond_class(spec.bonds.size());
+  for (std::size_t b = 0; b < spec.bonds.size(); ++b) {
+    const double r = spec.rate(static_cast<int>(b), T);
+    const auto it = std::find(class_rate_.begin(), class_rate_.end(), r);
+    bond_class[b] = static_cast<std::uint16_t>(it - class_rate_.begin());
+    if (it == class_rate_.end()) class_rate_.push_back(r);
+  }
   first_.reserve(n + 1);
   for (int cb = 0; cb < Lb; ++cb)
     for (int ca = 0; ca < La; ++ca)
       for (int a = 0; a < s; ++a) {
         first_.push_back(static_cast<int>(target_.size()));
-        for (int b = 0; b < static_cast<int>(spec.bonds.size()); ++b) {
+        for (std::size_t b = 0; b < spec.bonds.size(); ++b) {
           const auto& bd = spec.bonds[b];
           if (bd.from != a) continue;
           const int ta = ((ca + bd.offset[0]) % La + La) % La;
           const int tb = ((cb + bd.offset[1]) % Lb + Lb) % Lb;
+          source_.push_back((cb * La + ca) * s + a);
           target_.push_back((tb * La + ta) * s + bd.to);
-          rate_.push_back(spec.rate(b, T));
+          class_.push_back(bond_class[b]);
           disp_.push_back(bd.displacement);
         }
       }
@@ -42,23 +52,37 @@ void LatticeGasKmc::fill(long n, stochastic::Stream& rng) {
     const long j = p + static_cast<long>(rng.uniform() * static_cast<double>(sites() - p));
     std::swap(idx[p], idx[std::min<long>(j, sites() - 1)]);
     site_.push_back(idx[p]);
-    occ_[idx[p]] = p;
+    occ_[idx[p]] = static_cast<int>(p);
   }
-  tree_.resize(n);
-  for (long p = 0; p < n; ++p) update_particle(p);
+  hops_.reset(class_rate_, class_);
+  for (int i : site_) occupy(i);
 }
 
-void LatticeGasKmc::update_particle(long p) {
-  const int i = site_[p];
-  double r = 0.0;
-  for (int k = first_[i]; k < first_[i + 1]; ++k)
-    if (occ_[target_[k]] < 0) r += rate_[k];
-  tree_.set(p, r);
+void LatticeGasKmc::occupy(int site) {
+  for (int k = first_[site]; k < first_[site + 1]; ++k) {
+    const int m = target_[k];
+    if (occ_[m] < 0) {
+      hops_.insert(k);
+      continue;
+    }
+    for (int q = first_[m]; q < first_[m + 1]; ++q)
+      if (target_[q] == site) hops_.remove(q);
+  }
+}
+
+void LatticeGasKmc::vacate(int site) {
+  for (int k = first_[site]; k < first_[site + 1]; ++k) {
+    hops_.remove(k);
+    const int m = target_[k];
+    if (occ_[m] < 0) continue;
+    for (int q = first_[m]; q < first_[m + 1]; ++q)
+      if (target_[q] == site) hops_.insert(q);
+  }
 }
 
 void LatticeGasKmc::advance_to(double t, stochastic::Stream& rng) {
   for (;;) {
-    const double R = tree_.total();
+    const double R = hops_.total();
     if (!(R > 0)) {
       t_ = t;
       return;
@@ -69,30 +93,20 @@ void LatticeGasKmc::advance_to(double t, stochastic::Stream& rng) {
       return;
     }
     t_ = tn;
-    const long p = static_cast<long>(tree_.select(rng.uniform()));
-    const int i = site_[p];
-    double u = rng.uniform() * tree_.rate(p);
-    int k = first_[i], last = -1;
-    for (; k < first_[i + 1]; ++k)
-      if (occ_[target_[k]] < 0) {
-        last = k;
-        u -= rate_[k];
-        if (u < 0) break;
-      }
-    if (k == first_[i + 1]) k = last;  // round-off
+    const auto k = static_cast<int>(hops_.select(rng.uniform()));
     const int j = target_[k];
+    const int i = source_[k];
+    const int p = occ_[i];
     occ_[i] = -1;
     occ_[j] = p;
     site_[p] = j;
+    vacate(i);
+    occupy(j);
     d_[p][0] += disp_[k][0];
     d_[p][1] += disp_[k][1];
     X_[0] += disp_[k][0];
     X_[1] += disp_[k][1];
     ++events_;
-    update_particle(p);
-    for (int site : {i, j})
-      for (int q = first_[site]; q < first_[site + 1]; ++q)
-        if (occ_[target_[q]] >= 0 && occ_[target_[q]] != p) update_particle(occ_[target_[q]]);
   }
 }
 

@@ -1,8 +1,11 @@
 #pragma once
 /// @file LatticeGasKmc.h  Canonical rejection-free KMC (BKL) of the site-exclusion lattice gas
-/// of PHYSICS.md 6 on a periodic supercell: per-particle rates in a sum tree (O(log N)
-/// selection), local updates after each hop; tracer and collective (Green-Kubo) diffusion
-/// tensors averaged over independent replicas spread over MPI ranks.
+/// of PHYSICS.md 6 on a periodic supercell. The events are the possible hops (an occupied
+/// site, one of its bonds, an empty target); their rates are the few distinct bond rates, so
+/// they are grouped in rate classes (stochastic::RateClasses: O(1) selection and update).
+/// After each hop only the hops from and into its two sites change. Tracer and collective
+/// (Green-Kubo) diffusion tensors are averaged over independent replicas spread over MPI
+/// ranks.
 #include <mpi.h>
 
 #include <Eigen/Dense>
@@ -12,7 +15,7 @@
 
 #include "models/LatticeGas.h"
 #include "solver/stochastic/Random.h"
-#include "solver/stochastic/RateTree.h"
+#include "solver/stochastic/RateClasses.h"
 
 namespace td {
 
@@ -24,7 +27,7 @@ class LatticeGasKmc {
   long particles() const { return static_cast<long>(site_.size()); }
   /// Place @p n particles on distinct random sites (uniform).
   void fill(long n, stochastic::Stream& rng);
-  /// Hop until time @p t (BKL: exponential waiting times, selection by the sum tree).
+  /// Hop until time @p t (BKL: exponential waiting times, selection over the rate classes).
   void advance_to(double t, stochastic::Stream& rng);
   double time() const { return t_; }
   long long events() const { return events_; }
@@ -36,16 +39,22 @@ class LatticeGasKmc {
   std::array<double, 3> tracer_sum() const;
 
  private:
-  void update_particle(long p);
-  std::vector<int> first_;  // out-bonds of site i: first_[i] .. first_[i + 1]
-  std::vector<int> target_;
-  std::vector<double> rate_;
+  /// Enable the hops of the particle on @p site to its empty neighbours, and disable the
+  /// hops of its occupied neighbours into @p site.
+  void occupy(int site);
+  /// Disable the hops from @p site, and enable the hops of its occupied neighbours into it.
+  void vacate(int site);
+  // Hop slots: the out-bonds of site i are k = first_[i] .. first_[i + 1] - 1.
+  std::vector<int> first_;
+  std::vector<int> source_, target_;
   std::vector<std::array<double, 2>> disp_;
-  std::vector<long> occ_;                 // particle on site, -1 empty
+  std::vector<std::uint16_t> class_;      // rate class of each slot
+  std::vector<double> class_rate_;        // rate of each class (1/time)
+  std::vector<int> occ_;                  // particle on site, -1 empty
   std::vector<int> site_;                 // site of particle
   std::vector<std::array<double, 2>> d_;  // displacement of particle
   std::array<double, 2> X_{0, 0};
-  stochastic::RateTree tree_;
+  stochastic::RateClasses hops_;  // the possible hops
   double t_ = 0.0;
   long long events_ = 0;
 };

@@ -4,15 +4,15 @@
 // it as theta -> 0 (two-sublattice square, honeycomb), and with equal site depths the
 // Green-Kubo collective tensor equals it at every coverage. Tolerance: 5 standard errors over
 // independent replicas.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include <fmt/format.h>
-
 #include "core/Error.h"
 #include "models/LatticeGas.h"
 #include "solver/kmc/LatticeGasKmc.h"
+#include "solver/stochastic/RateClasses.h"
 
 using namespace td;
 
@@ -26,15 +26,19 @@ LatticeSpec parse(const std::string& text, double T = 1.0) {
 }
 
 std::string bond(const char* from, const char* to, double dx, double dy, double saddle) {
-  return fmt::format("[[lattice.bonds]]\nfrom = \"{}\"\nto = \"{}\"\ndisplacement = [{}, {}]\n"
-                     "saddle_energy = {}\n", from, to, dx, dy, saddle);
+  return fmt::format(
+      "[[lattice.bonds]]\nfrom = \"{}\"\nto = \"{}\"\ndisplacement = [{}, {}]\n"
+      "saddle_energy = {}\n",
+      from, to, dx, dy, saddle);
 }
 
 /// Square lattice, spacing 1, one site: D = Gamma exactly.
 std::string square() {
-  std::string s = "[lattice]\ncell_a = [1.0, 0.0]\ncell_b = [0.0, 1.0]\n"
-                  "[[lattice.sites]]\nname = \"A\"\nposition = [0.0, 0.0]\n";
-  for (auto [dx, dy] : {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) s += bond("A", "A", dx, dy, 1.0);
+  std::string s =
+      "[lattice]\ncell_a = [1.0, 0.0]\ncell_b = [0.0, 1.0]\n"
+      "[[lattice.sites]]\nname = \"A\"\nposition = [0.0, 0.0]\n";
+  for (auto [dx, dy] : {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}})
+    s += bond("A", "A", dx, dy, 1.0);
   return s;
 }
 
@@ -44,7 +48,8 @@ std::string two_sublattice(double eB, double sx, double syA, double syB) {
   std::string s = fmt::format(
       "[lattice]\ncell_a = [2.0, 0.0]\ncell_b = [0.0, 1.0]\n"
       "[[lattice.sites]]\nname = \"A\"\nposition = [0.0, 0.0]\nenergy = 0.0\n"
-      "[[lattice.sites]]\nname = \"B\"\nposition = [1.0, 0.0]\nenergy = {}\n", eB);
+      "[[lattice.sites]]\nname = \"B\"\nposition = [1.0, 0.0]\nenergy = {}\n",
+      eB);
   s += bond("A", "B", 1, 0, sx) + bond("A", "B", -1, 0, sx) + bond("B", "A", 1, 0, sx) +
        bond("B", "A", -1, 0, sx);
   s += bond("A", "A", 0, 1, syA) + bond("A", "A", 0, -1, syA) + bond("B", "B", 0, 1, syB) +
@@ -58,7 +63,8 @@ std::string honeycomb(double eB, double saddle) {
   std::string s = fmt::format(
       "[lattice]\ncell_a = [1.0, 0.0]\ncell_b = [0.5, {}]\n"
       "[[lattice.sites]]\nname = \"A\"\nposition = [0.0, 0.0]\nenergy = 0.0\n"
-      "[[lattice.sites]]\nname = \"B\"\nposition = [0.5, {}]\nenergy = {}\n", h, r / 2, eB);
+      "[[lattice.sites]]\nname = \"B\"\nposition = [0.5, {}]\nenergy = {}\n",
+      h, r / 2, eB);
   for (double ang : {30.0, 150.0, 270.0}) {
     const double dx = r * std::cos(ang * M_PI / 180), dy = r * std::sin(ang * M_PI / 180);
     s += bond("A", "B", dx, dy, saddle) + bond("B", "A", -dx, -dy, saddle);
@@ -75,6 +81,40 @@ void expect_tensor_near(const Eigen::Matrix2d& a, const Eigen::Matrix2d& ref,
 
 }  // namespace
 
+// Events in rate classes: after inserts and removes, selection follows the rates of the
+// active events (chi-square, 5 standard deviations), and removed events are never chosen.
+TEST(RateClasses, SelectionFollowsRatesOfActiveEvents) {
+  stochastic::RateClasses rc;
+  const std::vector<double> rate{0.5, 2.0, 7.0};
+  std::vector<std::uint16_t> cls(40);
+  for (std::size_t e = 0; e < cls.size(); ++e) cls[e] = static_cast<std::uint16_t>(e % 3);
+  rc.reset(rate, cls);
+  for (std::size_t e = 0; e < cls.size(); ++e) rc.insert(e);
+  for (std::size_t e = 0; e < cls.size(); e += 4) rc.remove(e);
+  rc.insert(8);  // back again
+  rc.remove(8);
+  rc.remove(8);  // idempotent
+  double R = 0;
+  for (std::size_t e = 0; e < cls.size(); ++e) R += rc.active(e) ? rate[cls[e]] : 0.0;
+  EXPECT_NEAR(rc.total(), R, 1e-12 * R);
+  stochastic::Stream rng(5, 0);
+  std::vector<long> n(cls.size(), 0);
+  const long draws = 400000;
+  for (long i = 0; i < draws; ++i) ++n[rc.select(rng.uniform())];
+  double chi = 0;
+  int k = 0;
+  for (std::size_t e = 0; e < cls.size(); ++e) {
+    if (!rc.active(e)) {
+      EXPECT_EQ(n[e], 0) << "inactive event " << e << " selected";
+      continue;
+    }
+    const double m = draws * rate[cls[e]] / R;
+    chi += (n[e] - m) * (n[e] - m) / m;
+    ++k;
+  }
+  EXPECT_LT(chi, (k - 1) + 5 * std::sqrt(2.0 * (k - 1))) << chi << " for " << k - 1 << " dof";
+}
+
 TEST(LatticeFile, RejectsBrokenFiles) {
   auto message = [](const std::string& text, double T = 1.0) {
     try {
@@ -90,7 +130,8 @@ TEST(LatticeFile, RejectsBrokenFiles) {
   EXPECT_NE(message(one_way).find("detailed balance"), std::string::npos) << message(one_way);
   // reverse over a different saddle
   std::string asym = two_sublattice(0.2, 0.8, 0.6, 0.9);
-  asym.replace(asym.find("saddle_energy = 0.8", asym.find("from = \"B\"")), 19, "saddle_energy = 0.7");
+  asym.replace(asym.find("saddle_energy = 0.8", asym.find("from = \"B\"")), 19,
+               "saddle_energy = 0.7");
   EXPECT_NE(message(asym).find("broken detailed balance"), std::string::npos) << message(asym);
   // a site that no bond reaches
   std::string lonely = square() + "[[lattice.sites]]\nname = \"C\"\nposition = [0.5, 0.5]\n";
@@ -130,8 +171,9 @@ TEST(LatticeGas, SingleParticleTensorFromBlochMatrix) {
 
 TEST(LatticeGas, LowCoverageGivesTheSingleParticleTensor) {
   const double T = 0.5;
-  for (const auto& [name, text] : {std::pair{"two-sublattice square", two_sublattice(0.2, 0.8, 0.6, 0.9)},
-                                   std::pair{"honeycomb", honeycomb(0.3, 1.0)}}) {
+  for (const auto& [name, text] :
+       {std::pair{"two-sublattice square", two_sublattice(0.2, 0.8, 0.6, 0.9)},
+        std::pair{"honeycomb", honeycomb(0.3, 1.0)}}) {
     const auto L = parse(text, T);
     const Eigen::Matrix2d D0 = L.single_particle_diffusion(T);
     LatticeGasOptions o;
