@@ -68,16 +68,20 @@ saddle_energy = 1.0
   root.set_units(units::UnitSystem::si());
   InputSection s = root.section("lattice");
   const LatticeSpec L = read_lattice(s, 1.0, 1.0);
-  for (int side : {32, 100, 316, 1000}) {
+  // sizes at theta = 0.5, then coverages on 1e6 sites (candidates over particles below 1/2,
+  // over holes above)
+  const std::vector<std::pair<int, double>> runs{{32, 0.5},   {100, 0.5},  {316, 0.5},
+                                                 {1000, 0.5}, {1000, 0.1}, {1000, 0.9}};
+  for (const auto& [side, theta] : runs) {
     LatticeGasKmc g(L, side, side, 1.0);
     stochastic::Stream rng(1, 0);
-    g.fill(static_cast<long>(0.5 * side * side), rng);
-    const double R = 0.5 * side * side * 4 * std::exp(-1.0) * 0.5;  // ~ total rate
+    g.fill(std::lround(theta * side * side), rng);
+    const double R = theta * side * side * 4 * std::exp(-1.0) * (1 - theta);  // ~ total rate
     const auto t0 = std::chrono::steady_clock::now();
     g.advance_to(5e6 / R, rng);
     const double sec = seconds_since(t0);
-    std::printf("lattice gas %7d sites, theta 0.5: %.3g events in %.3g s = %.3g events/s\n",
-                side * side, static_cast<double>(g.events()), sec, g.events() / sec);
+    std::printf("lattice gas %7d sites, theta %.1f: %.3g events in %.3g s = %.3g events/s\n",
+                side * side, theta, static_cast<double>(g.events()), sec, g.events() / sec);
   }
   PetscFinalize();
   return 0;
