@@ -1,10 +1,12 @@
 /// @file cmd_bd.cpp  `thermodrift bd CASE.toml`: overdamped Brownian particles in D(T(x))
 /// (PHYSICS.md 7). Prints the steady histogram; writes histograms per state and the mean
 /// position to HDF5. Physics in models/brownian_K.h, loops in solver/bd.
-#include <chrono>
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iostream>
 
 #include "drivers/Command.h"
 #include "io/H5Table.h"
@@ -28,15 +30,31 @@ class Bd : public Command {
     auto c = BrownianCase::load(comm, file_);
     const auto t0 = std::chrono::steady_clock::now();
     const BrownianStatistics st = run_brownian(comm, *c);
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (rank != 0) return 0;
     const std::string L = c->units.label(units::dim_of(units::Kind::length));
+    const std::vector<double> p0 = zero_flux_density(*c);
     std::cout << fmt::format("{} walkers, {} steps in {:.3g} s ({:.3g} steps/s)\n", c->walkers,
                              st.steps, secs, st.steps / secs);
-    std::cout << fmt::format("{:>12} {:>12} {:>12}\n", "x", "p(x)", "+-");
-    for (std::size_t b = 0; b < st.total.size(); ++b)
-      std::cout << fmt::format("{:12.6g} {:12.6g} {:12.3g}\n", 0.5 * (st.edges[b] + st.edges[b + 1]),
-                               st.total[b], st.total_sem[b]);
+    // with one state: the zero-flux prediction p ~ D^-alpha and the deviation in errors
+    std::cout << fmt::format("{:>12} {:>12} {:>12}{}\n", "x", "p(x)", "+-",
+                             p0.empty() ? "" : fmt::format(" {:>12} {:>8}", "D^-alpha", "dev/se"));
+    double worst = 0.0;  // largest deviation in standard errors
+    for (std::size_t b = 0; b < st.total.size(); ++b) {
+      std::string pred;
+      if (!p0.empty()) {
+        const double z = (st.total[b] - p0[b]) / st.total_sem[b];
+        worst = std::max(worst, std::fabs(z));
+        pred = fmt::format(" {:12.6g} {:8.2f}", p0[b], z);
+      }
+      std::cout << fmt::format("{:12.6g} {:12.6g} {:12.3g}{}\n",
+                               0.5 * (st.edges[b] + st.edges[b + 1]), st.total[b], st.total_sem[b],
+                               pred);
+    }
+    if (!p0.empty())
+      std::cout << fmt::format("largest |p - D^-alpha| over the bins: {:.2f} standard errors\n",
+                               worst);
     if (!c->output.empty()) {
       H5Table h5(c->output, c->config, c->units.name());
       const auto nb = static_cast<unsigned long long>(st.total.size());
@@ -49,6 +67,7 @@ class Bd : public Command {
       h5.write("edges", st.edges, {nb + 1}, L);
       h5.write("density", st.total, {nb}, "1/" + L);
       h5.write("density_sem", st.total_sem, {nb}, "1/" + L);
+      if (!p0.empty()) h5.write("zero_flux_density", p0, {nb}, "1/" + L);
       h5.write("state_density", d, {ns, nb}, "1/" + L);
       h5.write("state_density_sem", e, {ns, nb}, "1/" + L);
       const auto nt = static_cast<unsigned long long>(st.time.size());

@@ -2,15 +2,18 @@
 /// rejection-free KMC (PHYSICS.md 4, 7). Prints the mean drift velocity with its error and
 /// the drift law at the start; writes mean position, MSD, histogram, trajectories and the
 /// integrated drift laws to HDF5. Physics in models/, loops in solver/kmc.
-#include <chrono>
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "drivers/Command.h"
 #include "io/H5Table.h"
 #include "solver/kmc/AdatomCase.h"
+#include "solver/kmc/FokkerPlanck.h"
 
 namespace td {
 
@@ -31,14 +34,29 @@ class Kmc : public Command {
     auto c = AdatomCase::load(comm, file_);
     const auto t0 = std::chrono::steady_clock::now();
     const WalkerStatistics st = run_walkers(comm, c->lattice, c->walkers);
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const int dim = c->lattice.dim;
     const int last = static_cast<int>(st.time.size()) - 1;
     const double tend = st.time[last];
     const double x0 = st.mean[0][0];
     const double v = (st.mean[last][0] - x0) / tend, v_err = st.sem[last][0] / tend;
-    const auto law = drift_law_trajectory(*c, x0, st.time, false);
-    const auto particle = drift_law_trajectory(*c, x0, st.time, true);
+    // Drift laws and the FV Fokker-Planck transient need the analytic landscape (Q, E_m).
+    const bool analytic = c->rates->analytic() != nullptr;
+    std::vector<double> law, particle, fp;
+    if (analytic) {
+      law = drift_law_trajectory(*c, x0, st.time, false);
+      particle = drift_law_trajectory(*c, x0, st.time, true);
+    }
+    double fp_dev = 0.0;  // largest |KMC - FP| in standard errors of the KMC mean
+    if (analytic && c->fokker_planck && !c->walkers.uniform_start && !c->lattice.periodic[0] &&
+        !(dim > 1 && c->lattice.periodic[1])) {
+      for (const auto& m : fokker_planck_mean(*c, c->walkers.start_site, st.time))
+        fp.push_back(m[0]);
+      for (std::size_t k = 1; k < fp.size(); ++k)
+        if (st.sem[k][0] > 0)
+          fp_dev = std::max(fp_dev, std::fabs(st.mean[k][0] - fp[k]) / st.sem[k][0]);
+    }
     const std::string L = c->units.label(units::dim_of(units::Kind::length));
     const std::string tu = c->units.label(units::dim_of(units::Kind::time));
 
@@ -52,8 +70,14 @@ class Kmc : public Command {
     out["mean_x_end_sem"] = st.sem[last][0];
     out["drift_velocity"] = v;
     out["drift_velocity_sem"] = v_err;
-    out["law_x_end"] = law.back();
-    out["particle_law_x_end"] = particle.back();
+    if (analytic) {
+      out["law_x_end"] = law.back();
+      out["particle_law_x_end"] = particle.back();
+    }
+    if (!fp.empty()) {
+      out["fokker_planck_x_end"] = fp.back();
+      out["max_kmc_fokker_planck_deviation_sem"] = fp_dev;
+    }
     out["msd_end"] = st.msd[last];
     out["msd_end_sem"] = st.msd_sem[last];
     if (rank == 0) {
@@ -63,21 +87,28 @@ class Kmc : public Command {
         std::cout << fmt::format(
             "{} walkers, {} hops in {:.3g} s ({:.3g} hops/s)\n"
             "mean x(t_end = {:g} {}) = {:.6g} +- {:.2g} {}; drift velocity {:.6g} +- {:.2g} {}/{}\n"
-            "drift law x(t_end) = {:.6g} (flux drift V), {:.6g} (V + dD/dx, particle)\n"
             "MSD(t_end) = {:.6g} +- {:.2g} {}^2\n",
-            st.walkers, st.hops, secs, st.hops / secs, tend, tu, st.mean[last][0],
-            st.sem[last][0], L, v, v_err, L, tu, law.back(), particle.back(), st.msd[last],
-            st.msd_sem[last], L);
+            st.walkers, st.hops, secs, st.hops / secs, tend, tu, st.mean[last][0], st.sem[last][0],
+            L, v, v_err, L, tu, st.msd[last], st.msd_sem[last], L);
+        if (analytic)
+          std::cout << fmt::format(
+              "drift law x(t_end) = {:.6g} (flux drift V), {:.6g} (V + dD/dx, particle)\n",
+              law.back(), particle.back());
+        if (!fp.empty())
+          std::cout << fmt::format(
+              "Fokker-Planck (finite volume) x(t_end) = {:.6g} {}; largest |KMC - FP| over the "
+              "samples = {:.2f} standard errors\n",
+              fp.back(), L, fp_dev);
       }
-      if (!c->output.empty()) write(*c, st, law, particle, dim, L, tu);
+      if (!c->output.empty()) write(*c, st, law, particle, fp, dim, L, tu);
     }
     return 0;
   }
 
  private:
   static void write(const AdatomCase& c, const WalkerStatistics& st, const std::vector<double>& law,
-                    const std::vector<double>& particle, int dim, const std::string& L,
-                    const std::string& tu) {
+                    const std::vector<double>& particle, const std::vector<double>& fp, int dim,
+                    const std::string& L, const std::string& tu) {
     H5Table h5(c.output, c.config, c.units.name());
     const auto ns = static_cast<unsigned long long>(st.time.size());
     const auto ud = static_cast<unsigned long long>(dim);
@@ -94,8 +125,11 @@ class Kmc : public Command {
     h5.write("mean_position_sem", sem, {ns, ud}, L);
     h5.write("msd", st.msd, {ns}, L + "^2");
     h5.write("msd_sem", st.msd_sem, {ns}, L + "^2");
-    h5.write("drift_law_x", law, {ns}, L);
-    h5.write("particle_law_x", particle, {ns}, L);
+    if (!law.empty()) {
+      h5.write("drift_law_x", law, {ns}, L);
+      h5.write("particle_law_x", particle, {ns}, L);
+    }
+    if (!fp.empty()) h5.write("fokker_planck_x", fp, {ns}, L);
     h5.write("sites", sites, {static_cast<unsigned long long>(c.lattice.sites()), ud}, L);
     h5.write("histogram_end", st.histogram, {static_cast<unsigned long long>(st.histogram.size())},
              "walkers");

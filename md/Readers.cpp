@@ -237,6 +237,7 @@ Table read_columns(const std::string& path) {
     }
     if (t.columns.empty()) r.fail("data before a '# name name ...' column header");
     t.rows.push_back(numbers_or_fail(r, s, t.columns.size(), "data row"));
+    t.lines.push_back(r.line());
   }
   if (t.rows.empty()) throw IoError(fmt::format("{}: no data rows", path));
   return t;

@@ -12,6 +12,7 @@ namespace td::md {
 struct Table {
   std::vector<std::string> columns;
   std::vector<std::vector<double>> rows;
+  std::vector<int> lines;  ///< 1-based file line of each row (read_columns; else empty)
   /// Index of column @p name; throws td::IoError (naming @p what) if absent.
   std::size_t column(const std::string& name, const std::string& what = "table") const;
   /// All values of column @p name.

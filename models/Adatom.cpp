@@ -1,32 +1,92 @@
 #include "models/Adatom.h"
 
+#include "models/adatom_K.h"
+
 namespace td {
 
 namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
-const ParamSpec kQ{"heat_of_transport", T::Real, "", K::energy, Range::any(), {},
+const ParamSpec kQ{"heat_of_transport",
+                   T::Real,
+                   "",
+                   K::energy,
+                   Range::any(),
+                   {},
                    "Q: depth of Phi minima is -Q/(kB T)"};
-const ParamSpec kEm{"migration_barrier", T::Real, "", K::energy, Range::non_negative(), {},
+const ParamSpec kEm{"migration_barrier",
+                    T::Real,
+                    "",
+                    K::energy,
+                    Range::non_negative(),
+                    {},
                     "E_m: saddle lies E_m above the minima"};
-const ParamSpec kA{"lattice_spacing", T::Real, "", K::length, Range::positive(), {},
-                   "a: distance between neighbouring minima"};
-const ParamSpec kNu{"attempt_frequency", T::Real, "1.0", K::frequency, Range::positive(), {},
-                    "nu: prefactor of every hop rate"};
-const std::vector<ParamSpec> kAll{kQ, kEm, kA, kNu};
+
+/// Phi = -Q/(kB T) at a minimum, (E_m - Q)/(kB T) at a saddle (PHYSICS.md 4).
+class Analytic : public AdatomRates {
+ public:
+  explicit Analytic(const AdatomParams& p) : p_(p) {}
+  double hop_rate(const Point& from, const Point& saddle,
+                  const TemperatureField* T) const override {
+    return kernels::adatom_hop_rate(p_.nu, p_.Q, p_.Em, p_.kB, T->T(from), T->T(saddle));
+  }
+  double lattice_spacing() const override { return p_.a; }
+  const AdatomParams* analytic() const override { return &p_; }
+
+  static std::unique_ptr<AdatomRates> create(InputSection& s, double kB) {
+    AdatomParams p;
+    p.Q = s.real(kQ);
+    p.Em = s.real(kEm);
+    p.a = s.real(lattice_spacing_param());
+    p.nu = s.real(attempt_frequency_param());
+    p.kB = kB;
+    s.finish();
+    return std::make_unique<Analytic>(p);
+  }
+
+ private:
+  AdatomParams p_;
+};
+
+AdatomRatesFactory::Registrar reg("analytic", "Q, E_m and T(x) (PHYSICS.md 4)", &Analytic::create);
+
 }  // namespace
 
-const std::vector<ParamSpec>& adatom_parameters() { return kAll; }
-
-AdatomParams read_adatom(InputSection& s, double kB) {
-  AdatomParams p;
-  p.Q = s.real(kQ);
-  p.Em = s.real(kEm);
-  p.a = s.real(kA);
-  p.nu = s.real(kNu);
-  p.kB = kB;
-  s.finish();
+const ParamSpec& lattice_spacing_param() {
+  static const ParamSpec p{"lattice_spacing",
+                           ParamSpec::Type::Real,
+                           "",
+                           units::Kind::length,
+                           Range::positive(),
+                           {},
+                           "a: distance between neighbouring minima"};
   return p;
+}
+
+const ParamSpec& attempt_frequency_param() {
+  static const ParamSpec p{"attempt_frequency",
+                           ParamSpec::Type::Real,
+                           "1.0",
+                           units::Kind::frequency,
+                           Range::positive(),
+                           {},
+                           "nu: prefactor of every hop rate"};
+  return p;
+}
+
+std::unique_ptr<AdatomRates> make_adatom_rates(InputSection& s, double kB) {
+  const ParamSpec kType{"type",
+                        T::String,
+                        "\"analytic\"",
+                        K::dimensionless,
+                        Range::any(),
+                        AdatomRatesFactory::names(),
+                        "rate model: analytic (Q, E_m, T(x)) or phi_table (tabulated Phi(x))"};
+  return AdatomRatesFactory::find(s.string(kType))->create(s, kB);
+}
+
+std::unique_ptr<AdatomRates> analytic_adatom_rates(const AdatomParams& p) {
+  return std::make_unique<Analytic>(p);
 }
 
 }  // namespace td

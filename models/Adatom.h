@@ -1,24 +1,61 @@
 #pragma once
-/// @file Adatom.h  Adatom thermomigration parameters (PHYSICS.md 4): heat of transport Q,
-/// migration barrier E_m, lattice spacing a, attempt frequency nu. Rates in models/adatom_K.h.
-#include <vector>
+/// @file Adatom.h  Hop rates of an adatom (PHYSICS.md 4): a rate model chosen by
+/// `[adatom] type = "..."` and registered by name (one file per model). "analytic" builds the
+/// landscape from the heat of transport Q, migration barrier E_m and T(x)
+/// (models/adatom_K.h); "phi_table" reads a tabulated Phi(x) (models/AdatomPhiTable.cpp).
+#include <memory>
 
+#include "core/Factory.h"
 #include "core/Input.h"
+#include "models/TemperatureField.h"
 
 namespace td {
 
 struct AdatomParams {
-  double Q = 0.0;    ///< heat of transport (energy)
-  double Em = 0.0;   ///< migration barrier (energy)
-  double a = 1.0;    ///< lattice spacing (length)
-  double nu = 1.0;   ///< attempt frequency (1/time)
-  double kB = 1.0;   ///< Boltzmann constant in the case's units (energy/temperature)
+  double Q = 0.0;   ///< heat of transport (energy)
+  double Em = 0.0;  ///< migration barrier (energy)
+  double a = 1.0;   ///< lattice spacing (length)
+  double nu = 1.0;  ///< attempt frequency (1/time)
+  double kB = 1.0;  ///< Boltzmann constant in the case's units (energy/temperature)
 };
 
-/// The declared keys of an [adatom] table.
-const std::vector<ParamSpec>& adatom_parameters();
+/// Transition-state hop rates Gamma = nu exp(-[Phi(saddle) - Phi(start)]) of one landscape.
+class AdatomRates {
+ public:
+  virtual ~AdatomRates() = default;
+  /// Rate (1/time) of the hop from the minimum at @p from over the saddle at @p saddle
+  /// (length coordinates). @p T is the case's temperature field, null for models that do not
+  /// need one.
+  virtual double hop_rate(const Point& from, const Point& saddle,
+                          const TemperatureField* T) const = 0;
+  /// Distance a between neighbouring minima (length).
+  virtual double lattice_spacing() const = 0;
+  /// Whether the case must give a [temperature] table (else it must not).
+  virtual bool needs_temperature() const { return true; }
+  /// Largest lattice dimension the landscape describes.
+  virtual int max_dim() const { return 2; }
+  /// Q, E_m, nu of an analytic landscape (drift laws, Fokker-Planck equation), or null.
+  virtual const AdatomParams* analytic() const { return nullptr; }
+  /// Check that the landscape covers x in [@p lo, @p hi] (length); fail on @p s otherwise.
+  virtual void check_extent(double lo, double hi, const InputSection& s) const {
+    (void)lo;
+    (void)hi;
+    (void)s;
+  }
+};
 
-/// Read [adatom] (calls finish()).
-AdatomParams read_adatom(InputSection& s, double kB);
+/// Keys every rate model has: `lattice_spacing` a (length) and `attempt_frequency` nu
+/// (1/time, default 1).
+const ParamSpec& lattice_spacing_param();
+const ParamSpec& attempt_frequency_param();
+
+/// Creators receive the [adatom] table and kB (energy/temperature); they call finish().
+using AdatomRatesFactory = Factory<AdatomRates, InputSection&, double>;
+
+/// Read the rate model of an [adatom] table (key `type`, default "analytic").
+std::unique_ptr<AdatomRates> make_adatom_rates(InputSection& s, double kB);
+
+/// The analytic model for given parameters (programmatic use: benchmarks, tests).
+std::unique_ptr<AdatomRates> analytic_adatom_rates(const AdatomParams& p);
 
 }  // namespace td

@@ -1,12 +1,12 @@
 #include "models/TemperatureLaw.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 namespace td {
 
@@ -68,8 +68,8 @@ class Arrhenius : public TemperatureLaw {
   std::string type() const override { return "arrhenius"; }
   static std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
     const double f0 = s.real(value_spec("prefactor", kind, range_for(kind), "value at T -> inf"));
-    const double Ea = s.real(value_spec("activation_energy", K::energy, Range::any(),
-                                        "activation energy"));
+    const double Ea =
+        s.real(value_spec("activation_energy", K::energy, Range::any(), "activation energy"));
     return std::make_unique<Arrhenius>(f0, Ea, s.units().kB());
   }
 
@@ -90,7 +90,8 @@ class Einstein : public TemperatureLaw {
   static std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
     if (kind != K::diffusivity)
       s.fail("type", fmt::format("the einstein law kB T / friction describes a diffusivity, not "
-                                 "a {}", units::name_of(kind)));
+                                 "a {}",
+                                 units::name_of(kind)));
     const double R = s.real(value_spec("friction", K::friction, Range::positive(),
                                        "friction coefficient R (D = kB T / R)"));
     return std::make_unique<Einstein>(s.units().kB(), R);
@@ -109,8 +110,8 @@ class Power : public TemperatureLaw {
   std::string type() const override { return "power"; }
   static std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
     const double f = s.real(value_spec("value_ref", kind, range_for(kind), "value at T_ref"));
-    const double Tr = s.real(value_spec("T_ref", K::temperature, Range::positive(),
-                                        "reference temperature"));
+    const double Tr =
+        s.real(value_spec("T_ref", K::temperature, Range::positive(), "reference temperature"));
     const double n = s.real(value_spec("exponent", K::dimensionless, Range::any(), "exponent"));
     return std::make_unique<Power>(f, Tr, n);
   }
@@ -149,7 +150,12 @@ class Table : public TemperatureLaw {
   static std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
     std::vector<double> Ts, vs;
     if (s.has("file")) {
-      const ParamSpec kFile{"file", T::String, "", K::dimensionless, Range::any(), {},
+      const ParamSpec kFile{"file",
+                            T::String,
+                            "",
+                            K::dimensionless,
+                            Range::any(),
+                            {},
                             "two-column text file: temperature, value (# comments)"};
       std::string path = s.string(kFile);
       if (!path.empty() && path[0] != '/') path = s.base_dir() + "/" + path;
@@ -170,21 +176,29 @@ class Table : public TemperatureLaw {
         vs.push_back(b);
       }
     } else {
-      Ts = s.reals({"temperatures", T::RealArray, "", K::temperature, Range::positive(), {},
+      Ts = s.reals({"temperatures",
+                    T::RealArray,
+                    "",
+                    K::temperature,
+                    Range::positive(),
+                    {},
                     "table temperatures, increasing"});
       vs = s.reals({"values", T::RealArray, "", kind, range_for(kind), {}, "table values"});
     }
     if (Ts.size() < 2 || Ts.size() != vs.size())
       s.fail(s.has("file") ? "file" : "values",
              fmt::format("a table needs at least two (temperature, value) pairs of equal count; "
-                         "got {} temperatures and {} values", Ts.size(), vs.size()));
+                         "got {} temperatures and {} values",
+                         Ts.size(), vs.size()));
     for (std::size_t i = 0; i + 1 < Ts.size(); ++i)
       if (!(Ts[i + 1] > Ts[i]))
-        s.fail(s.has("file") ? "file" : "temperatures", "table temperatures must increase strictly");
+        s.fail(s.has("file") ? "file" : "temperatures",
+               "table temperatures must increase strictly");
     if (kind == K::diffusivity)
       for (double v : vs)
-        if (!(v > 0)) s.fail(s.has("file") ? "file" : "values",
-                             fmt::format("diffusivity {:g} in table is not positive", v));
+        if (!(v > 0))
+          s.fail(s.has("file") ? "file" : "values",
+                 fmt::format("diffusivity {:g} in table is not positive", v));
     return std::make_unique<Table>(std::move(Ts), std::move(vs));
   }
 
@@ -210,8 +224,9 @@ TemperatureLawFactory::Registrar r5("table", "piecewise linear in T (inline or f
 }  // namespace
 
 std::unique_ptr<TemperatureLaw> make_temperature_law(InputSection& s, units::Kind kind) {
-  const ParamSpec kType{"type", T::String, "\"constant\"", K::dimensionless, Range::any(),
-                        TemperatureLawFactory::names(), "temperature law"};
+  const ParamSpec kType{"type",           T::String,    "\"constant\"",
+                        K::dimensionless, Range::any(), TemperatureLawFactory::names(),
+                        "temperature law"};
   const std::string type = s.string(kType);
   auto law = TemperatureLawFactory::find(type)->create(s, kind);
   s.finish();
@@ -227,6 +242,10 @@ std::unique_ptr<TemperatureLaw> einstein_law(double kB, double friction) {
 
 std::unique_ptr<TemperatureLaw> arrhenius_law(double f0, double Ea, double kB) {
   return std::make_unique<Arrhenius>(f0, Ea, kB);
+}
+
+std::unique_ptr<TemperatureLaw> power_law(double value_ref, double T_ref, double exponent) {
+  return std::make_unique<Power>(value_ref, T_ref, exponent);
 }
 
 }  // namespace td

@@ -35,5 +35,7 @@ std::unique_ptr<TemperatureLaw> constant_law(double value);
 std::unique_ptr<TemperatureLaw> einstein_law(double kB, double friction);
 /// f0 exp(-Ea / (kB T)).
 std::unique_ptr<TemperatureLaw> arrhenius_law(double f0, double Ea, double kB);
+/// value_ref (T / T_ref)^exponent (T_ref in the temperature unit).
+std::unique_ptr<TemperatureLaw> power_law(double value_ref, double T_ref, double exponent);
 
 }  // namespace td

@@ -1,9 +1,9 @@
 #include "solver/bd/Brownian.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "models/brownian_K.h"
 #include "solver/Case.h"
@@ -15,23 +15,58 @@ namespace td {
 namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
-const ParamSpec kAlpha{"alpha", T::Real, "1.0", K::dimensionless, Range::closed(0.0, 1.0), {},
+const ParamSpec kAlpha{"alpha",
+                       T::Real,
+                       "1.0",
+                       K::dimensionless,
+                       Range::closed(0.0, 1.0),
+                       {},
                        "convention: 1 Ito (p ~ 1/D), 0 anti-Ito/Haenggi (flat), 0.5 Stratonovich"};
-const ParamSpec kWalkers{"walkers", T::Integer, "1000", K::dimensionless, Range::at_least(1), {},
+const ParamSpec kWalkers{"walkers",
+                         T::Integer,
+                         "1000",
+                         K::dimensionless,
+                         Range::at_least(1),
+                         {},
                          "independent particles"};
-const ParamSpec kSeed{"seed", T::Integer, "1", K::dimensionless, Range::at_least(0), {},
+const ParamSpec kSeed{"seed",
+                      T::Integer,
+                      "1",
+                      K::dimensionless,
+                      Range::at_least(0),
+                      {},
                       "Philox key (with the walker id)"};
 const ParamSpec kDt{"dt", T::Real, "", K::time, Range::positive(), {}, "Euler-Maruyama step"};
 const ParamSpec kTend{"t_end", T::Real, "", K::time, Range::positive(), {}, "simulated time"};
-const ParamSpec kTburn{"t_burn", T::Real, "0.0", K::time, Range::non_negative(), {},
+const ParamSpec kTburn{"t_burn",
+                       T::Real,
+                       "0.0",
+                       K::time,
+                       Range::non_negative(),
+                       {},
                        "histograms average over [t_burn, t_end]"};
-const ParamSpec kSamples{"samples", T::Integer, "20", K::dimensionless, Range::at_least(1), {},
+const ParamSpec kSamples{"samples",
+                         T::Integer,
+                         "20",
+                         K::dimensionless,
+                         Range::at_least(1),
+                         {},
                          "sample intervals of the mean position"};
-const ParamSpec kStart{"start", T::String, "\"uniform\"", K::dimensionless, Range::any(),
-                       {"uniform", "point"}, "uniform over the domain or at start_position"};
-const ParamSpec kStartPos{"start_position", T::Real, "0.0", K::length, Range::any(), {},
-                          "start point"};
-const ParamSpec kOutput{"output", T::String, "\"\"", K::dimensionless, Range::any(), {},
+const ParamSpec kStart{"start",
+                       T::String,
+                       "\"uniform\"",
+                       K::dimensionless,
+                       Range::any(),
+                       {"uniform", "point"},
+                       "uniform over the domain or at start_position"};
+const ParamSpec kStartPos{"start_position", T::Real, "0.0",        K::length,
+                          Range::any(),     {},      "start point"};
+const ParamSpec kOutput{"output",
+                        T::String,
+                        "\"\"",
+                        K::dimensionless,
+                        Range::any(),
+                        {},
                         "result file (.h5); empty: none"};
 
 /// Fine tables of D_i, dD_i/dx and the transition rates along x (linear interpolation).
@@ -149,7 +184,8 @@ BrownianStatistics run_brownian(MPI_Comm comm, const BrownianCase& c) {
   const int xs = 2 * hist_w + 2 * nb;
   stochastic::ChunkedSum sums(comm, c.walkers, xs + 2 * nsamp);
   std::vector<long> sample_step(nsamp);
-  for (int k = 0; k < nsamp; ++k) sample_step[k] = std::lround(static_cast<double>(nsteps) * k / c.samples);
+  for (int k = 0; k < nsamp; ++k)
+    sample_step[k] = std::lround(static_cast<double>(nsteps) * k / c.samples);
   long long steps = 0;
   std::vector<double> occ(hist_w);
   std::vector<double> pi(ns);
@@ -261,6 +297,24 @@ BrownianStatistics run_brownian(MPI_Comm comm, const BrownianCase& c) {
     st.mean_x_sem.push_back(e);
   }
   return st;
+}
+
+std::vector<double> zero_flux_density(const BrownianCase& c, int per_bin) {
+  if (c.states.size() != 1) return {};
+  const Axis& ax = c.mesh->axis(0);
+  std::vector<double> p(ax.cells(), 0.0);
+  double total = 0.0;
+  for (int b = 0; b < ax.cells(); ++b) {
+    const double h = ax.width(b) / per_bin;
+    for (int m = 0; m < per_bin; ++m) {
+      const double x = ax.nodes[b] + (m + 0.5) * h;
+      p[b] += std::pow(c.states.D[0]->value(c.T->T({x, 0, 0})), -c.alpha) * h;
+    }
+    total += p[b];
+    p[b] /= ax.width(b);
+  }
+  for (double& v : p) v /= total;
+  return p;
 }
 
 }  // namespace td

@@ -3,11 +3,11 @@
 /// D(T(x)) in the convention alpha (1 Ito, 0 anti-Ito), optional internal states switching at
 /// rates k_ij(T) with detailed balance (PHYSICS.md 2.2), reflecting or periodic walls in 1D.
 /// Walkers use Philox streams keyed by (seed, walker); statistics do not depend on the ranks.
+#include <mpi.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <mpi.h>
 
 #include "core/Units.h"
 #include "mesh/Mesh.h"
@@ -21,7 +21,7 @@ struct BrownianCase {
   units::UnitSystem units = units::UnitSystem::si();
   std::unique_ptr<Mesh> mesh;  ///< 1D: domain, walls (periodic or reflecting) and histogram bins
   std::shared_ptr<const TemperatureField> T;
-  StateSet states;                 ///< one state when the particle has a single [diffusivity]
+  StateSet states;                    ///< one state when the particle has a single [diffusivity]
   std::vector<Reaction> transitions;  ///< state a -> b (reactants[0] -> products[0])
   double alpha = 1.0;
   long walkers = 1000;
@@ -39,15 +39,22 @@ struct BrownianCase {
 };
 
 struct BrownianStatistics {
-  std::vector<double> edges;         ///< bin edges (mesh nodes)
+  std::vector<double> edges;  ///< bin edges (mesh nodes)
   /// Time-averaged probability density over [t_burn, t_end] per state and bin,
   /// [state][bin], and its standard error from the spread over walkers (1/length).
   std::vector<std::vector<double>> density, density_sem;
-  std::vector<double> total, total_sem;  ///< summed over states
+  std::vector<double> total, total_sem;          ///< summed over states
   std::vector<double> time, mean_x, mean_x_sem;  ///< mean position at sample times
   long long steps = 0;
 };
 
 BrownianStatistics run_brownian(MPI_Comm comm, const BrownianCase& c);
+
+/// The zero-flux steady density of a single-state particle, p ~ D(T(x))^-alpha (the steady
+/// state of J = -D p' - alpha p D' with reflecting or periodic walls: 1/D Ito, flat anti-Ito),
+/// averaged over each histogram bin (@p per_bin midpoints) and normalised to 1 over the
+/// domain (1/length). Empty when the particle has several internal states (then the steady
+/// state needs the PDE of the multi-state model).
+std::vector<double> zero_flux_density(const BrownianCase& c, int per_bin = 32);
 
 }  // namespace td

@@ -1,5 +1,6 @@
 #include "solver/kmc/LatticeGasKmc.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/Error.h"
@@ -7,92 +8,108 @@
 
 namespace td {
 
-LatticeGasKmc::LatticeGasKmc(const LatticeSpec& spec, int La, int Lb, double T) {
-  const int s = spec.size();
-  const long n = static_cast<long>(La) * Lb * s;
-  first_.reserve(n + 1);
-  for (int cb = 0; cb < Lb; ++cb)
-    for (int ca = 0; ca < La; ++ca)
-      for (int a = 0; a < s; ++a) {
-        first_.push_back(static_cast<int>(target_.size()));
-        for (int b = 0; b < static_cast<int>(spec.bonds.size()); ++b) {
-          const auto& bd = spec.bonds[b];
-          if (bd.from != a) continue;
-          const int ta = ((ca + bd.offset[0]) % La + La) % La;
-          const int tb = ((cb + bd.offset[1]) % Lb + Lb) % Lb;
-          target_.push_back((tb * La + ta) * s + bd.to);
-          rate_.push_back(spec.rate(b, T));
-          disp_.push_back(bd.displacement);
-        }
-      }
-  first_.push_back(static_cast<int>(target_.size()));
-  occ_.assign(n, -1);
+LatticeGasKmc::LatticeGasKmc(const LatticeSpec& spec, int La, int Lb, double T)
+    : La_(La), Lb_(Lb), s_(spec.size()) {
+  out_.assign(s_, {});
+  in_.assign(s_, {});
+  for (std::size_t b = 0; b < spec.bonds.size(); ++b) {
+    const LatticeBond& bd = spec.bonds[b];
+    const double r = spec.rate(static_cast<int>(b), T);
+    // a particle on `from` hops to `to` in cell +offset; a hole on `to` is filled from `from`
+    // in cell -offset
+    out_[bd.from].push_back({bd.offset[0], bd.offset[1], bd.to, bd.displacement, r});
+    in_[bd.to].push_back({-bd.offset[0], -bd.offset[1], bd.from, bd.displacement, r});
+  }
+  occ_.assign(static_cast<std::size_t>(La) * Lb * s_, 0);
 }
 
-void LatticeGasKmc::fill(long n, stochastic::Stream& rng) {
+int LatticeGasKmc::partner(int site, const Move& m) const {
+  const int cell = site / s_;
+  int ca = cell % La_ + m.da, cb = cell / La_ + m.db;
+  if (ca < 0 || ca >= La_) ca = (ca % La_ + La_) % La_;
+  if (cb < 0 || cb >= Lb_) cb = (cb % Lb_ + Lb_) % Lb_;
+  return (cb * La_ + ca) * s_ + m.to;
+}
+
+void LatticeGasKmc::fill(long n, stochastic::Stream& rng, Carriers carriers) {
   if (n > sites()) throw Error("lattice gas: more particles than sites");
-  std::fill(occ_.begin(), occ_.end(), -1);
-  site_.clear();
-  d_.assign(n, {0.0, 0.0});
+  std::fill(occ_.begin(), occ_.end(), 0);
+  d_.assign(sites(), {0.0, 0.0});
   X_ = {0, 0};
+  particles_ = n;
   // partial Fisher-Yates over the site indices
   std::vector<int> idx(sites());
   for (int i = 0; i < sites(); ++i) idx[i] = i;
   for (long p = 0; p < n; ++p) {
     const long j = p + static_cast<long>(rng.uniform() * static_cast<double>(sites() - p));
     std::swap(idx[p], idx[std::min<long>(j, sites() - 1)]);
-    site_.push_back(idx[p]);
-    occ_[idx[p]] = p;
+    occ_[idx[p]] = 1;
   }
-  tree_.resize(n);
-  for (long p = 0; p < n; ++p) update_particle(p);
+  holes_ = carriers == Carriers::automatic ? 2 * n > sites() : carriers == Carriers::holes;
+  moves_ = holes_ ? in_ : out_;
+  cum_.assign(s_, {});
+  rtot_.assign(s_, 0.0);
+  for (int a = 0; a < s_; ++a)
+    for (const Move& m : moves_[a]) cum_[a].push_back(rtot_[a] += m.rate);
+  carriers_.assign(s_, {});
+  for (int i = 0; i < sites(); ++i)
+    if (occ_[i] != holes_) carriers_[i % s_].push_back(i);
 }
 
-void LatticeGasKmc::update_particle(long p) {
-  const int i = site_[p];
-  double r = 0.0;
-  for (int k = first_[i]; k < first_[i + 1]; ++k)
-    if (occ_[target_[k]] < 0) r += rate_[k];
-  tree_.set(p, r);
+void LatticeGasKmc::move_carrier(int a, std::size_t c, int to) {
+  auto& la = carriers_[a];
+  const int b = to % s_;
+  if (a == b) {  // same sublattice: take its place in the list
+    la[c] = to;
+    return;
+  }
+  la[c] = la.back();
+  la.pop_back();
+  carriers_[b].push_back(to);
 }
 
 void LatticeGasKmc::advance_to(double t, stochastic::Stream& rng) {
   for (;;) {
-    const double R = tree_.total();
+    // candidate rate: every carrier with all the moves of its sublattice
+    double R = 0.0;
+    for (int a = 0; a < s_; ++a) R += rtot_[a] * static_cast<double>(carriers_[a].size());
     if (!(R > 0)) {
       t_ = t;
       return;
     }
     const double tn = t_ - std::log(rng.uniform()) / R;
     if (tn > t) {
-      t_ = t;  // memoryless: the pending hop is redrawn from t
+      t_ = t;  // memoryless: the pending candidate is redrawn from t
       return;
     }
     t_ = tn;
-    const long p = static_cast<long>(tree_.select(rng.uniform()));
-    const int i = site_[p];
-    double u = rng.uniform() * tree_.rate(p);
-    int k = first_[i], last = -1;
-    for (; k < first_[i + 1]; ++k)
-      if (occ_[target_[k]] < 0) {
-        last = k;
-        u -= rate_[k];
-        if (u < 0) break;
-      }
-    if (k == first_[i + 1]) k = last;  // round-off
-    const int j = target_[k];
-    occ_[i] = -1;
-    occ_[j] = p;
-    site_[p] = j;
-    d_[p][0] += disp_[k][0];
-    d_[p][1] += disp_[k][1];
-    X_[0] += disp_[k][0];
-    X_[1] += disp_[k][1];
+    // the candidate: sublattice, carrier and move from one uniform number
+    double x = rng.uniform() * R;
+    int a = 0;
+    for (; a < s_ - 1; ++a) {
+      const double w = rtot_[a] * static_cast<double>(carriers_[a].size());
+      if (x < w) break;
+      x -= w;
+    }
+    const auto& list = carriers_[a];
+    if (list.empty()) continue;  // round-off past the last non-empty sublattice
+    const std::size_t c = std::min(list.size() - 1, static_cast<std::size_t>(x / rtot_[a]));
+    x -= static_cast<double>(c) * rtot_[a];
+    const auto& cum = cum_[a];
+    std::size_t k = 0;
+    while (k + 1 < cum.size() && x >= cum[k]) ++k;
+    const Move& m = moves_[a][k];
+    const int site = list[c];
+    const int other = partner(site, m);
+    if (occ_[other] != holes_) continue;  // blocked: a null event
+    const int from = holes_ ? other : site, to = holes_ ? site : other;
+    occ_[to] = 1;
+    occ_[from] = 0;
+    move_carrier(a, c, other);
+    d_[to] = {d_[from][0] + m.disp[0], d_[from][1] + m.disp[1]};
+    X_[0] += m.disp[0];
+    X_[1] += m.disp[1];
     ++events_;
-    update_particle(p);
-    for (int site : {i, j})
-      for (int q = first_[site]; q < first_[site + 1]; ++q)
-        if (occ_[target_[q]] >= 0 && occ_[target_[q]] != p) update_particle(occ_[target_[q]]);
   }
 }
 
@@ -103,7 +120,9 @@ void LatticeGasKmc::reset_displacements() {
 
 std::array<double, 3> LatticeGasKmc::tracer_sum() const {
   std::array<double, 3> s{0, 0, 0};
-  for (const auto& d : d_) {
+  for (std::size_t i = 0; i < d_.size(); ++i) {
+    if (!occ_[i]) continue;  // an empty site keeps the last displacement that left it
+    const auto& d = d_[i];
     s[0] += d[0] * d[0];
     s[1] += d[0] * d[1];
     s[2] += d[1] * d[1];
@@ -124,7 +143,7 @@ LatticeGasResult run_lattice_gas(MPI_Comm comm, const LatticeSpec& spec,
     for (long r = sums.first(c); r < sums.last(c); ++r) {
       stochastic::Stream rng(opt.seed, static_cast<std::uint64_t>(r));
       LatticeGasKmc g(spec, opt.cells[0], opt.cells[1], opt.T);
-      g.fill(np, rng);
+      g.fill(np, rng, opt.carriers);
       g.advance_to(opt.t_burn, rng);
       g.reset_displacements();
       // Block estimates: each block of length tau restarts the displacements, so its
@@ -163,7 +182,8 @@ LatticeGasResult run_lattice_gas(MPI_Comm comm, const LatticeSpec& spec,
   double m[6], e[6];
   for (int k = 0; k < 6; ++k) {
     m[k] = tot[2 * k] / R;
-    const double var = R > 1 ? std::max(0.0, (tot[2 * k + 1] / R - m[k] * m[k]) * R / (R - 1)) : 0.0;
+    const double var =
+        R > 1 ? std::max(0.0, (tot[2 * k + 1] / R - m[k] * m[k]) * R / (R - 1)) : 0.0;
     e[k] = std::sqrt(var / R);
   }
   const double norm = static_cast<double>(cells) * res.chi;

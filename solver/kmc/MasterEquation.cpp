@@ -1,10 +1,10 @@
 #include "solver/kmc/MasterEquation.h"
 
-#include <cmath>
-#include <deque>
+#include <fmt/format.h>
 
 #include <Eigen/Dense>
-#include <fmt/format.h>
+#include <cmath>
+#include <deque>
 
 #include "core/Error.h"
 

@@ -41,11 +41,10 @@ HopLattice hop_geometry(int dim, std::array<int, 2> n, std::array<bool, 2> perio
   return lat;
 }
 
-void set_adatom_rates(HopLattice& lat, const AdatomParams& p, const TemperatureField& T) {
+void set_adatom_rates(HopLattice& lat, const AdatomRates& m, const TemperatureField* T) {
   const int z = lat.hops_per_site();
   for (int s = 0; s < lat.sites(); ++s) {
     const Point x = lat.position(s);
-    const double Ts = T.T(x);
     for (int h = 0; h < z; ++h) {
       if (lat.neighbour(s, h) < 0) {
         lat.rate[s * z + h] = 0.0;
@@ -54,7 +53,7 @@ void set_adatom_rates(HopLattice& lat, const AdatomParams& p, const TemperatureF
       Point saddle = x;
       saddle[h / 2] += (h % 2 == 0 ? 0.5 : -0.5) * lat.a;
       // A periodic lattice's saddle across the boundary: T is periodic there (checked).
-      lat.rate[s * z + h] = kernels::adatom_hop_rate(p.nu, p.Q, p.Em, p.kB, Ts, T.T(saddle));
+      lat.rate[s * z + h] = m.hop_rate(x, saddle, T);
     }
   }
 }
@@ -166,7 +165,8 @@ WalkerStatistics run_walkers(MPI_Comm comm, const HopLattice& lat, const WalkerO
     double msd = 0.0;
     for (int ax = 0; ax < dim; ++ax) {
       const double mean = r[2 * ax] / N;
-      const double var = N > 1 ? std::max(0.0, (r[2 * ax + 1] / N - mean * mean) * N / (N - 1)) : 0.0;
+      const double var =
+          N > 1 ? std::max(0.0, (r[2 * ax + 1] / N - mean * mean) * N / (N - 1)) : 0.0;
       // Uniform starts: positions are reported as displacements (origin of each walker = 0).
       m[ax] = (opt.uniform_start ? 0.0 : x0[ax]) + mean;
       e[ax] = std::sqrt(var / N);

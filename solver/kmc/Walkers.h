@@ -2,11 +2,11 @@
 /// @file Walkers.h  Independent walkers hopping on a 1D or 2D square lattice by rejection-free
 /// kinetic Monte Carlo (n-fold way over the 2*dim hops of the occupied site), with
 /// per-walker Philox streams and rank-independent statistics (PHYSICS.md 7).
+#include <mpi.h>
+
 #include <array>
 #include <cstdint>
 #include <vector>
-
-#include <mpi.h>
 
 #include "models/Adatom.h"
 #include "models/TemperatureField.h"
@@ -17,11 +17,11 @@ namespace td {
 /// order +x, -x, +y, -y. A hop through a reflecting wall has rate 0.
 struct HopLattice {
   int dim = 1;
-  std::array<int, 2> n{1, 1};            ///< sites per axis
+  std::array<int, 2> n{1, 1};  ///< sites per axis
   std::array<bool, 2> periodic{false, false};
-  double a = 1.0;                        ///< spacing (length)
+  double a = 1.0;  ///< spacing (length)
   std::array<double, 2> origin{0.0, 0.0};
-  std::vector<double> rate;              ///< sites * 2 dim hop rates (1/time)
+  std::vector<double> rate;  ///< sites * 2 dim hop rates (1/time)
 
   int hops_per_site() const { return 2 * dim; }
   int sites() const { return n[0] * n[1]; }
@@ -39,16 +39,16 @@ struct HopLattice {
 HopLattice hop_geometry(int dim, std::array<int, 2> n, std::array<bool, 2> periodic, double a,
                         std::array<double, 2> origin);
 
-/// Fill the rates of @p lat with the adatom kernels (models/adatom_K.h): T at the start site
-/// and at the saddle halfway to the target.
-void set_adatom_rates(HopLattice& lat, const AdatomParams& p, const TemperatureField& T);
+/// Fill the rates of @p lat from the rate model @p m: each hop from its site over the saddle
+/// halfway to the target; @p T the temperature field (null if the model needs none).
+void set_adatom_rates(HopLattice& lat, const AdatomRates& m, const TemperatureField* T);
 
 struct WalkerOptions {
   long walkers = 1000;
   std::uint64_t seed = 1;
-  double t_end = 1.0;       ///< time
-  int samples = 100;        ///< sample times t_k = k t_end / samples, k = 0..samples
-  int trajectories = 0;     ///< walkers (the first ones) whose sampled paths are kept
+  double t_end = 1.0;          ///< time
+  int samples = 100;           ///< sample times t_k = k t_end / samples, k = 0..samples
+  int trajectories = 0;        ///< walkers (the first ones) whose sampled paths are kept
   bool uniform_start = false;  ///< start on a random site (uniform) instead of start_site
   int start_site = 0;
 };
@@ -56,12 +56,12 @@ struct WalkerOptions {
 struct WalkerStatistics {
   int dim = 1;
   long walkers = 0;
-  std::vector<double> time;                       ///< samples + 1
-  std::vector<std::array<double, 2>> mean, sem;   ///< mean position and its standard error
-  std::vector<double> msd, msd_sem;               ///< mean squared displacement (length^2)
-  std::vector<long long> histogram;               ///< walkers per site at t_end
-  std::vector<double> trajectories;               ///< [walker][sample][dim] positions
-  long long hops = 0;                             ///< all ranks
+  std::vector<double> time;                      ///< samples + 1
+  std::vector<std::array<double, 2>> mean, sem;  ///< mean position and its standard error
+  std::vector<double> msd, msd_sem;              ///< mean squared displacement (length^2)
+  std::vector<long long> histogram;              ///< walkers per site at t_end
+  std::vector<double> trajectories;              ///< [walker][sample][dim] positions
+  long long hops = 0;                            ///< all ranks
 };
 
 /// Run the walkers (collective on @p comm); results identical on every rank and for any

@@ -6,9 +6,8 @@
 #include <fstream>
 #include <string>
 
-#include "tests/support/run_cli.h"
+#include "tests/support/case_dir.h"
 
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -35,39 +34,19 @@ value = 2.0
 value = 1.0
 )";
 
-using Result = td::test::CliResult;
-
-/// Write @p text as case.toml in a fresh directory, run `thermodrift run` there.
-Result run_case(const std::string& text, const std::string& name, const std::string& extra = "") {
-  const fs::path dir = fs::temp_directory_path() / ("td_bad_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  std::ofstream(dir / "case.toml") << text;
-  Result r = td::test::run_cli("run case.toml -q " + extra, dir.string());
-  // no result file (final or partial) may remain after a failure
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".h5" || e.path().extension() == ".partial")
-      r.output += "\nLEFTOVER FILE " + e.path().string();
-  return r;
+/// Run `thermodrift run case.toml -q` on @p text in a fresh directory.
+td::test::CaseRun run_case(const std::string& text, const std::string& name) {
+  return td::test::run_case("run", text, "bad_" + name, "-q");
 }
 
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  const auto pos = s.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  return s.replace(pos, from.size(), to);
-}
-
-void expect_failure(const Result& r, const std::vector<std::string>& needles) {
-  EXPECT_NE(r.status, 0) << r.output;
-  for (const auto& n : needles) EXPECT_NE(r.output.find(n), std::string::npos) << "missing '" << n << "' in:\n" << r.output;
-  EXPECT_EQ(r.output.find("LEFTOVER"), std::string::npos) << r.output;
-}
+using td::test::expect_failure;
+using td::test::replace;
 
 }  // namespace
 
 TEST(BadInput, GoodCaseRuns) {
-  const auto r = run_case(kGood, "good");
-  EXPECT_EQ(r.status, 0) << r.output;
+  const auto run = run_case(kGood, "good");
+  EXPECT_EQ(run.r.status, 0) << run.r.output;
 }
 
 TEST(BadInput, UnknownKey) {
@@ -81,8 +60,10 @@ TEST(BadInput, WrongType) {
 }
 
 TEST(BadInput, NegativeDiffusivity) {
-  expect_failure(run_case(replace(kGood, "value = 1.0\n[species.soret]", "value = -1.0\n[species.soret]"), "negdiff"),
-                 {"case.toml:17", "species[0].diffusivity.value", "-1", "(0, inf)"});
+  expect_failure(
+      run_case(replace(kGood, "value = 1.0\n[species.soret]", "value = -1.0\n[species.soret]"),
+               "negdiff"),
+      {"case.toml:17", "species[0].diffusivity.value", "-1", "(0, inf)"});
 }
 
 TEST(BadInput, MissingFile) {
@@ -98,7 +79,8 @@ TEST(BadInput, MissingFile) {
 
 TEST(BadInput, MissingTemperatureProfileFile) {
   expect_failure(run_case(replace(kGood, "type = \"linear\"\nT_ref = 1.0\ngradient = [1.0]",
-                                  "type = \"table\"\nfile = \"nope.dat\""), "profile"),
+                                  "type = \"table\"\nfile = \"nope.dat\""),
+                          "profile"),
                  {"case.toml:10", "temperature.file", "nope.dat"});
 }
 

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "tests/support/run_cli.h"
+#include "tests/support/case_dir.h"
 
 namespace fs = std::filesystem;
 
@@ -78,33 +78,13 @@ parameter = "length"
 values = ["60 nm", "120 nm"]
 )";
 
-struct Run {
-  td::test::CliResult r;
-  fs::path dir;
-};
-
-Run run_case(const std::string& text, const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("td_column_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  std::ofstream(dir / "case.toml") << text;
-  return {td::test::run_cli("column case.toml --json", dir.string()), dir};
+/// Run `thermodrift column case.toml --json` on @p text in a fresh directory.
+td::test::CaseRun run_case(const std::string& text, const std::string& name) {
+  return td::test::run_case("column", text, "column_" + name, "--json");
 }
 
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  const auto pos = s.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  return s.replace(pos, from.size(), to);
-}
-
-void expect_failure(const Run& run, const std::vector<std::string>& needles) {
-  EXPECT_NE(run.r.status, 0) << run.r.output;
-  for (const auto& n : needles)
-    EXPECT_NE(run.r.output.find(n), std::string::npos) << "missing '" << n << "' in:\n"
-                                                       << run.r.output;
-  for (const auto& e : fs::directory_iterator(run.dir))
-    EXPECT_EQ(e.path().filename(), "case.toml") << "left behind: " << e.path();
-}
+using td::test::expect_failure;
+using td::test::replace;
 
 TEST(ColumnCli, SweepWritesTablesWithConfig) {
   const auto run = run_case(kCase, "good");
