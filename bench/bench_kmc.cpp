@@ -7,8 +7,8 @@
 #include <cstdio>
 
 #include "models/LatticeGas.h"
-#include "solver/kmc/LatticeGasKmc.h"
-#include "solver/kmc/Walkers.h"
+#include "stochastic/LatticeGasKmc.h"
+#include "stochastic/Walkers.h"
 
 using namespace td;
 

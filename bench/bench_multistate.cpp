@@ -13,9 +13,9 @@
 #include <fmt/format.h>
 #include <petscsys.h>
 
-#include "solver/Case.h"
-#include "solver/Steady.h"
-#include "solver/Transient.h"
+#include "fv/Case.h"
+#include "fv/Steady.h"
+#include "fv/Transient.h"
 
 using namespace td;
 

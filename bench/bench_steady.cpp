@@ -11,7 +11,7 @@
 
 #include <petscsys.h>
 
-#include "solver/Steady.h"
+#include "fv/Steady.h"
 
 using namespace td;
 

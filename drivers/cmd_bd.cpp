@@ -1,6 +1,6 @@
 /// @file cmd_bd.cpp  `thermodrift bd CASE.toml`: overdamped Brownian particles in D(T(x))
 /// (PHYSICS.md 7). Prints the steady histogram; writes histograms per state and the mean
-/// position to HDF5. Physics in models/brownian_K.h, loops in solver/bd.
+/// position to HDF5. Physics in models/brownian_K.h, loops in stochastic/.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,7 +10,7 @@
 
 #include "drivers/Command.h"
 #include "io/H5Table.h"
-#include "solver/bd/Brownian.h"
+#include "stochastic/Brownian.h"
 
 namespace td {
 

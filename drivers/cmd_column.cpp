@@ -1,5 +1,5 @@
 /// @file cmd_column.cpp  `thermodrift column CASE`: run the column model (models/Column.h,
-/// solver/ColumnDae.h) to its steady circulation, or sweep one parameter; write a table (CSV)
+/// column/ColumnDae.h) to its steady circulation, or sweep one parameter; write a table (CSV)
 /// with the resolved configuration in its header, and the steady profiles of the base case.
 /// Plot with validation/plot_column.py.
 #include <fmt/format.h>
@@ -11,7 +11,7 @@
 #include "core/Error.h"
 #include "drivers/Command.h"
 #include "io/CsvFile.h"
-#include "solver/ColumnDae.h"
+#include "column/ColumnDae.h"
 
 namespace td {
 

@@ -1,5 +1,5 @@
 /// @file cmd_fit.cpp  `thermodrift fit FIT.toml`: run the `[[fit]]` tables in order (each
-/// selected by `type`, see solver/fit/FitTask.h) and write one transport-parameter file
+/// selected by `type`, see fit/FitTask.h) and write one transport-parameter file
 /// (io/ParamFile.h) that continuum cases read with a `type = "fitted"` law. Every table is
 /// read and validated before the first fit runs; nothing is written if any fit fails.
 #include <fmt/format.h>
@@ -12,8 +12,8 @@
 
 #include "core/Error.h"
 #include "drivers/Command.h"
-#include "solver/Case.h"
-#include "solver/fit/FitTask.h"
+#include "fv/Case.h"
+#include "fit/FitTask.h"
 #include "thermodrift/Version.h"
 
 namespace td {

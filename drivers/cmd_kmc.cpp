@@ -1,7 +1,7 @@
 /// @file cmd_kmc.cpp  `thermodrift kmc CASE.toml`: independent adatoms hopping in T(x) by
 /// rejection-free KMC (PHYSICS.md 4, 7). Prints the mean drift velocity with its error and
 /// the drift law at the start; writes mean position, MSD, histogram, trajectories and the
-/// integrated drift laws to HDF5. Physics in models/, loops in solver/kmc.
+/// integrated drift laws to HDF5. Physics in models/, loops in stochastic/.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,8 +12,8 @@
 
 #include "drivers/Command.h"
 #include "io/H5Table.h"
-#include "solver/kmc/AdatomCase.h"
-#include "solver/kmc/FokkerPlanck.h"
+#include "stochastic/AdatomCase.h"
+#include "fv/FokkerPlanck.h"
 
 namespace td {
 
@@ -51,7 +51,10 @@ class Kmc : public Command {
     double fp_dev = 0.0;  // largest |KMC - FP| in standard errors of the KMC mean
     if (analytic && c->fokker_planck && !c->walkers.uniform_start && !c->lattice.periodic[0] &&
         !(dim > 1 && c->lattice.periodic[1])) {
-      for (const auto& m : fokker_planck_mean(*c, c->walkers.start_site, st.time))
+      const int s0 = c->walkers.start_site;
+      const std::array<int, 3> start{s0 % c->lattice.n[0], s0 / c->lattice.n[0], 0};
+      for (const auto& m :
+           fokker_planck_mean(*c->mesh, c->T, *c->rates->analytic(), start, st.time))
         fp.push_back(m[0]);
       for (std::size_t k = 1; k < fp.size(); ++k)
         if (st.sem[k][0] > 0)

@@ -7,7 +7,7 @@
 
 #include "drivers/Command.h"
 #include "md/Setup.h"
-#include "solver/Case.h"
+#include "fv/Case.h"
 
 namespace td {
 

@@ -13,7 +13,7 @@
 #include "core/Error.h"
 #include "drivers/Command.h"
 #include "models/MultiState.h"
-#include "solver/Case.h"
+#include "fv/Case.h"
 
 namespace td {
 

@@ -26,7 +26,7 @@
 
 #include "core/Error.h"
 #include "mesh/Mesh.h"
-#include "solver/Petsc.h"
+#include "core/Petsc.h"
 
 static_assert(std::is_same_v<PetscScalar, double>, "H5Output writes real double PETSc builds");
 

@@ -9,7 +9,7 @@
 
 #include "core/Error.h"
 #include "core/Input.h"
-#include "solver/Case.h"
+#include "core/UnitsInput.h"
 
 namespace td {
 

@@ -20,10 +20,10 @@
 #include "core/Error.h"
 #include "md/Lammps.h"
 #include "md/LjSlab.h"
-#include "md/Readers.h"
+#include "io/Readers.h"
 #include "md/Setup.h"
 #include "md/ThermoIntegration.h"
-#include "solver/fit/LeastSquares.h"
+#include "fit/LeastSquares.h"
 
 namespace td::md {
 

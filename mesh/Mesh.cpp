@@ -7,15 +7,10 @@
 #include "core/Error.h"
 #include "core/Factory.h"
 #include "core/Input.h"
+#include "core/Petsc.h"
 #include "mesh/Grading.h"
 
 namespace td {
-
-namespace {
-void check(PetscErrorCode ierr, const char* what) {
-  if (ierr != 0) throw Error(fmt::format("PETSc error {} in {}", static_cast<int>(ierr), what));
-}
-}  // namespace
 
 double Axis::center_distance(int i) const {
   const int n = cells();
@@ -43,25 +38,25 @@ Mesh::Mesh(MPI_Comm comm, int dim, std::array<Axis, 3> axes, int dof)
   }
   auto bt = [&](int a) { return axes_[a].periodic ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE; };
   if (dim == 1) {
-    check(DMDACreate1d(comm, bt(0), cells(0), dof, 1, nullptr, &dm_), "DMDACreate1d");
+    petsc_check(DMDACreate1d(comm, bt(0), cells(0), dof, 1, nullptr, &dm_), "DMDACreate1d");
   } else if (dim == 2) {
-    check(DMDACreate2d(comm, bt(0), bt(1), DMDA_STENCIL_STAR, cells(0), cells(1), PETSC_DECIDE,
+    petsc_check(DMDACreate2d(comm, bt(0), bt(1), DMDA_STENCIL_STAR, cells(0), cells(1), PETSC_DECIDE,
                        PETSC_DECIDE, dof, 1, nullptr, nullptr, &dm_),
           "DMDACreate2d");
   } else {
-    check(DMDACreate3d(comm, bt(0), bt(1), bt(2), DMDA_STENCIL_STAR, cells(0), cells(1),
+    petsc_check(DMDACreate3d(comm, bt(0), bt(1), bt(2), DMDA_STENCIL_STAR, cells(0), cells(1),
                        cells(2), PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, dof, 1, nullptr,
                        nullptr, nullptr, &dm_),
           "DMDACreate3d");
   }
-  check(DMSetFromOptions(dm_), "DMSetFromOptions");
-  check(DMSetUp(dm_), "DMSetUp");
+  petsc_check(DMSetFromOptions(dm_), "DMSetFromOptions");
+  petsc_check(DMSetUp(dm_), "DMSetUp");
   PetscInt xs, ys, zs, xm, ym, zm;
-  check(DMDAGetCorners(dm_, &xs, &ys, &zs, &xm, &ym, &zm), "DMDAGetCorners");
+  petsc_check(DMDAGetCorners(dm_, &xs, &ys, &zs, &xm, &ym, &zm), "DMDAGetCorners");
   start_ = {static_cast<int>(xs), static_cast<int>(ys), static_cast<int>(zs)};
   count_ = {static_cast<int>(xm), static_cast<int>(ym), static_cast<int>(zm)};
   // A distance-based coordinate field lets PETSc viewers and geometric multigrid see the mesh.
-  check(DMDASetUniformCoordinates(dm_, 0, 1, 0, 1, 0, 1), "DMDASetUniformCoordinates");
+  petsc_check(DMDASetUniformCoordinates(dm_, 0, 1, 0, 1, 0, 1), "DMDASetUniformCoordinates");
 }
 
 Mesh::~Mesh() {

@@ -89,4 +89,49 @@ std::unique_ptr<AdatomRates> analytic_adatom_rates(const AdatomParams& p) {
   return std::make_unique<Analytic>(p);
 }
 
+namespace {
+
+/// D(T) from the adatom kernel, so that the finite-volume and KMC engines share one formula.
+class AdatomDiffusivity : public TemperatureLaw {
+ public:
+  explicit AdatomDiffusivity(const AdatomParams& p) : p_(p) {}
+  double value(double T) const override {
+    return kernels::adatom_diffusivity(p_.nu, p_.a, p_.Em, p_.kB, T);
+  }
+  double derivative(double T) const override {
+    return kernels::adatom_diffusivity_dT(p_.nu, p_.a, p_.Em, p_.kB, T);
+  }
+  std::string type() const override { return "adatom_diffusivity"; }
+
+ private:
+  AdatomParams p_;
+};
+
+/// S_T(T) = Q/(kB T^2) from the adatom kernel; its integral Q/kB (1/T1 - 1/T2) is exact.
+class AdatomSoret : public TemperatureLaw {
+ public:
+  explicit AdatomSoret(const AdatomParams& p) : p_(p) {}
+  double value(double T) const override { return kernels::adatom_soret(p_.Q, p_.kB, T); }
+  double derivative(double T) const override {
+    return -2.0 * kernels::adatom_soret(p_.Q, p_.kB, T) / T;
+  }
+  double integral(double T1, double T2) const override {
+    return p_.Q / p_.kB * (1.0 / T1 - 1.0 / T2);
+  }
+  std::string type() const override { return "adatom_soret"; }
+
+ private:
+  AdatomParams p_;
+};
+
+}  // namespace
+
+std::unique_ptr<TemperatureLaw> adatom_diffusivity_law(const AdatomParams& p) {
+  return std::make_unique<AdatomDiffusivity>(p);
+}
+
+std::unique_ptr<TemperatureLaw> adatom_soret_law(const AdatomParams& p) {
+  return std::make_unique<AdatomSoret>(p);
+}
+
 }  // namespace td

@@ -8,6 +8,7 @@
 #include "core/Factory.h"
 #include "core/Input.h"
 #include "models/TemperatureField.h"
+#include "models/TemperatureLaw.h"
 
 namespace td {
 
@@ -57,5 +58,11 @@ std::unique_ptr<AdatomRates> make_adatom_rates(InputSection& s, double kB);
 
 /// The analytic model for given parameters (programmatic use: benchmarks, tests).
 std::unique_ptr<AdatomRates> analytic_adatom_rates(const AdatomParams& p);
+
+/// D(T) of the hopping adatom along one lattice axis, kernels::adatom_diffusivity
+/// (length^2/time): the law the Fokker-Planck set-up gives the finite-volume solver.
+std::unique_ptr<TemperatureLaw> adatom_diffusivity_law(const AdatomParams& p);
+/// S_T(T) = Q/(kB T^2), kernels::adatom_soret (1/temperature).
+std::unique_ptr<TemperatureLaw> adatom_soret_law(const AdatomParams& p);
 
 }  // namespace td

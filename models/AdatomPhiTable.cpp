@@ -11,7 +11,7 @@
 #include <cmath>
 #include <vector>
 
-#include "md/Readers.h"
+#include "io/Readers.h"
 #include "models/Adatom.h"
 
 namespace td {

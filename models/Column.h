@@ -6,7 +6,7 @@
 /// and insert at the cold interface, where they build a compressive back stress sigma_c that
 /// pushes the core towards the hot end at speed v (a response law) up to the column's
 /// strength (a cap). This header holds the parameters and the temperature profile; the
-/// discretised DAE and its integration are in solver/ColumnDae.h.
+/// discretised DAE and its integration are in column/ColumnDae.h.
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,36 +39,7 @@ struct ColumnParams {
   ColumnGeometry geometry() const { return {length, radius, material.youngs_modulus}; }
 };
 
-/// Numerical settings of the column DAE.
-struct ColumnNumerics {
-  int cells = 40;       ///< finite-volume cells along the surface
-  double rtol = 1e-8;   ///< IDA relative tolerance
-  double atol = 1e-12;  ///< IDA absolute tolerance on the scaled unknowns
-  double t_end = 0.0;   ///< end time (s); 0: 50 L^2 / D_s(T_min)
-  int outputs = 60;     ///< log-spaced output times of the history
-};
-
 /// Read [column] (with [column.response] and [column.strength]) and [material] from the
 /// document root; calls finish() on each table it reads.
 ColumnParams read_column(InputSection& root);
-/// Read [numerics] (optional table).
-ColumnNumerics read_column_numerics(InputSection& root);
-
-}  // namespace td
-
-namespace td {
-
-/// A parameter sweep of the column model ([sweep] table, optional).
-struct ColumnSweep {
-  std::string parameter;       ///< "length", "diameter", "delta_T", "T_hot"; empty: no sweep
-  std::vector<double> values;  ///< SI (m or K)
-};
-
-/// Read [sweep] (optional): `parameter` and `values` (in the unit kind of the parameter);
-/// each value is checked against the base case @p p.
-ColumnSweep read_column_sweep(InputSection& root, const struct ColumnParams& p);
-/// @p p with the swept @p parameter set to @p value (delta_T keeps T_hot, moves T_cold).
-/// Throws td::Error if the value makes the column invalid (T_cold <= 0).
-ColumnParams with_sweep_value(const ColumnParams& p, const std::string& parameter, double value);
-
 }  // namespace td

@@ -243,4 +243,27 @@ std::unique_ptr<TemperatureField> linear_temperature(double T_ref, const Point& 
   return std::make_unique<Linear>(T_ref, gradient, Point{0, 0, 0});
 }
 
+std::pair<double, double> temperature_range(const Mesh& mesh, const TemperatureField& T) {
+  double lo = 1e300, hi = -1e300;
+  const auto st = mesh.start(), ct = mesh.count();
+  // cell centres and the nodes bounding the owned cells
+  for (int k = st[2]; k <= st[2] + ct[2] - (mesh.dim() < 3 ? 1 : 0); ++k)
+    for (int j = st[1]; j <= st[1] + ct[1] - (mesh.dim() < 2 ? 1 : 0); ++j)
+      for (int i = st[0]; i <= st[0] + ct[0]; ++i)
+        for (int centre = 0; centre < 2; ++centre) {
+          Point x{};
+          for (int a = 0; a < mesh.dim(); ++a) {
+            const int idx = a == 0 ? i : a == 1 ? j : k;
+            const Axis& ax = mesh.axis(a);
+            x[a] = centre && idx < ax.cells() ? ax.center(idx) : ax.nodes[std::min(idx, ax.cells())];
+          }
+          const double t = T.T(x);
+          lo = std::min(lo, t);
+          hi = std::max(hi, t);
+        }
+  MPI_Allreduce(MPI_IN_PLACE, &lo, 1, MPI_DOUBLE, MPI_MIN, mesh.comm());
+  MPI_Allreduce(MPI_IN_PLACE, &hi, 1, MPI_DOUBLE, MPI_MAX, mesh.comm());
+  return {lo, hi};
+}
+
 }  // namespace td

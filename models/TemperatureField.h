@@ -2,6 +2,7 @@
 /// @file TemperatureField.h  Prescribed temperature fields T(x) (temperature unit of the case),
 /// selected by `type = "..."` in [temperature] and registered by name.
 #include <array>
+#include <utility>
 #include <memory>
 #include <string>
 
@@ -30,5 +31,9 @@ std::unique_ptr<TemperatureField> make_temperature_field(InputSection& s, const 
 
 /// T = T_ref + g . x (programmatic use).
 std::unique_ptr<TemperatureField> linear_temperature(double T_ref, const Point& gradient);
+
+/// Lowest and highest temperature of @p T over the cell centres and nodes of @p mesh (collective
+/// on the mesh's communicator); the range over which laws and rates are checked at set-up.
+std::pair<double, double> temperature_range(const Mesh& mesh, const TemperatureField& T);
 
 }  // namespace td

@@ -22,6 +22,16 @@ inline double adatom_diffusivity(double nu, double a, double Em, double kB, doub
   return a * a * nu * std::exp(-Em / (kB * T));
 }
 
+/// Temperature derivative dD/dT of adatom_diffusivity (length^2/(time temperature)).
+inline double adatom_diffusivity_dT(double nu, double a, double Em, double kB, double T) {
+  return adatom_diffusivity(nu, a, Em, kB, T) * Em / (kB * T * T);
+}
+
+/// Soret coefficient of the hopping adatom, S_T = Q/(kB T^2) (1/temperature): with
+/// adatom_diffusivity it gives the Fokker-Planck flux J = -D p' - p D S_T T' whose
+/// exponentially fitted faces reproduce the lattice's detailed-balance ratio.
+inline double adatom_soret(double Q, double kB, double T) { return Q / (kB * T * T); }
+
 /// The seed's first-order drift law (PHYSICS.md 4), velocity (length/time):
 /// V = -D(T) exp(-a (Q - E_m) T'/(2 kB T^2)) Q T'/(kB T^2). It is the drift of the flux
 /// J = -D dc/dx + V c, i.e. the net lattice current per unit density between equally

@@ -15,10 +15,10 @@
 
 #include "core/Error.h"
 #include "io/ParamFile.h"
-#include "solver/Case.h"
-#include "solver/Petsc.h"
-#include "solver/fit/FitTask.h"
-#include "tests/solver/fv_helpers.h"
+#include "fv/Case.h"
+#include "core/Petsc.h"
+#include "fit/FitTask.h"
+#include "tests/fv/fv_helpers.h"
 #include "tests/support/run_cli.h"
 
 namespace td {

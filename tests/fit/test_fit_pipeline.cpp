@@ -14,7 +14,7 @@
 
 #include "core/Error.h"
 #include "io/ParamFile.h"
-#include "solver/Case.h"
+#include "fv/Case.h"
 #include "tests/support/run_cli.h"
 
 namespace td {

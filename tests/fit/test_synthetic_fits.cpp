@@ -7,8 +7,8 @@
 #include <cmath>
 #include <random>
 
-#include "solver/fit/LeastSquares.h"
-#include "solver/fit/Models.h"
+#include "fit/LeastSquares.h"
+#include "fit/Models.h"
 
 namespace td::fit {
 namespace {

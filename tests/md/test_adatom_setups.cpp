@@ -10,7 +10,7 @@
 #include <iterator>
 
 #include "core/Error.h"
-#include "md/Readers.h"
+#include "io/Readers.h"
 #include "md/Setup.h"
 #include "md/ThermoIntegration.h"
 

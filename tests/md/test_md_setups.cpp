@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "md/Readers.h"
+#include "io/Readers.h"
 #include "md/Setup.h"
 
 namespace td::md {

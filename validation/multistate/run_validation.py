@@ -5,7 +5,7 @@ summary into validation/multistate/out/.
 
     /usr/bin/python3 validation/multistate/run_validation.py [path/to/thermodrift]
 
-The quantitative checks are also GoogleTest tests (tests/solver/test_multistate.cpp).
+The quantitative checks are also GoogleTest tests (tests/fv/test_multistate.cpp).
 """
 import json
 import os

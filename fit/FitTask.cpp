@@ -1,0 +1,158 @@
+#include "fit/FitTask.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "io/Readers.h"
+
+namespace td::fit {
+
+namespace {
+using K = units::Kind;
+using T = ParamSpec::Type;
+}  // namespace
+
+std::unique_ptr<FitTask> make_fit_task(InputSection& s) {
+  const ParamSpec kType{"type",           T::String,    "",
+                        K::dimensionless, Range::any(), FitTaskFactory::names(),
+                        "kind of fit"};
+  const std::string type = s.string(kType);
+  auto task = FitTaskFactory::find(type)->create(s);
+  s.finish();
+  return task;
+}
+
+void TaskCommon::read(InputSection& s, const std::string& default_name) {
+  name = s.string({"name",
+                   T::String,
+                   "\"" + default_name + "\"",
+                   K::dimensionless,
+                   Range::any(),
+                   {},
+                   "name of the fitted parameter (or prefix of several)"});
+  if (name.empty() || name.find_first_of(" .[]\"=#") != std::string::npos)
+    s.fail("name", fmt::format("'{}' is not a valid parameter name (letters, digits, _)", name));
+  bootstrap = static_cast<int>(s.integer({"bootstrap",
+                                          T::Integer,
+                                          "0",
+                                          K::dimensionless,
+                                          Range::closed(0, 100000),
+                                          {},
+                                          "bootstrap resamples (0: covariance only)"}));
+  seed = static_cast<unsigned long>(s.integer(
+      {"seed", T::Integer, "1", K::dimensionless, Range::at_least(0), {}, "bootstrap seed"}));
+}
+
+std::pair<Data, std::string> read_xy(InputSection& s, units::Kind xkind, units::Kind ykind,
+                                     const std::string& what_x, const std::string& what_y) {
+  Data d;
+  std::string src;
+  if (s.has("file")) {
+    const std::string file = input_path(
+        s,
+        s.string({"file", T::String, "", K::dimensionless, Range::any(), {}, "column data file"}));
+    const std::string xc = s.string(
+        {"x_column", T::String, "", K::dimensionless, Range::any(), {}, "column of " + what_x});
+    const std::string yc = s.string(
+        {"y_column", T::String, "", K::dimensionless, Range::any(), {}, "column of " + what_y});
+    const std::string sc = s.string({"sigma_column",
+                                     T::String,
+                                     "\"\"",
+                                     K::dimensionless,
+                                     Range::any(),
+                                     {},
+                                     "column of the y standard errors"});
+    const md::Table t = md::read_columns(file);
+    d.x = t.col(xc);
+    d.y = t.col(yc);
+    if (!sc.empty()) d.sigma = t.col(sc);
+    src = file;
+  } else {
+    d.x = s.reals({"x", T::RealArray, "", xkind, Range::any(), {}, what_x});
+    d.y = s.reals({"y", T::RealArray, "", ykind, Range::any(), {}, what_y});
+    if (s.has("sigma"))
+      d.sigma = s.reals(
+          {"sigma", T::RealArray, "", ykind, Range::positive(), {}, "standard errors of y"});
+    if (d.y.size() != d.x.size() || (!d.sigma.empty() && d.sigma.size() != d.x.size()))
+      s.fail("y", fmt::format("x, y (and sigma) must have equal lengths: {}, {}, {}", d.x.size(),
+                              d.y.size(), d.sigma.size()));
+    src = s.location("x").file + " (inline data)";
+  }
+  for (double v : d.sigma)
+    if (!(v > 0)) s.fail(s.has("file") ? "sigma_column" : "sigma", "standard errors must be > 0");
+  return {std::move(d), src};
+}
+
+ParamSpec chunk_concentration_column_spec() {
+  return {"concentration_column",
+          T::String,
+          "\"density/number\"",
+          K::dimensionless,
+          Range::any(),
+          {},
+          "concentration column of the chunk file"};
+}
+
+ParamSpec chunk_coordinate_column_spec() {
+  return {"coordinate_column",
+          T::String,
+          "\"Coord1\"",
+          K::dimensionless,
+          Range::any(),
+          {},
+          "bin-centre column of the chunk file(s)"};
+}
+
+ParamSpec chunk_skip_blocks_spec() {
+  return {"skip_blocks",
+          T::Integer,
+          "0",
+          K::dimensionless,
+          Range::at_least(0),
+          {},
+          "leading blocks (equilibration) left out of the average"};
+}
+
+std::string input_path(const InputSection& s, const std::string& file) {
+  return !file.empty() && file[0] != '/' ? s.base_dir() + "/" + file : file;
+}
+
+FittedParameter to_parameter(const FitResult& r, std::size_t i, const std::string& name,
+                             units::Kind kind, const std::string& method, const std::string& source,
+                             const std::vector<double>& boot_sd) {
+  FittedParameter p;
+  p.name = name;
+  p.kind = kind;
+  p.value = r.p[i];
+  p.uncertainty = r.se(i);
+  if (!boot_sd.empty()) p.bootstrap_sd = boot_sd[i];
+  p.method = method + fmt::format(" (chi2 = {:.4g}, dof = {}{})", r.chi2, r.dof,
+                                  r.sigma_known ? "" : ", covariance scaled by chi2/dof");
+  p.source = source;
+  return p;
+}
+
+void report_fit(nlohmann::ordered_json& j, const Data& d, const FitResult& r,
+                const std::function<double(double)>& curve) {
+  j["x"] = d.x;
+  j["y"] = d.y;
+  if (!d.sigma.empty()) j["sigma"] = d.sigma;
+  const auto [lo, hi] = std::minmax_element(d.x.begin(), d.x.end());
+  std::vector<double> cx, cy;
+  for (int k = 0; k <= 200; ++k) {
+    cx.push_back(*lo + (*hi - *lo) * k / 200.0);
+    cy.push_back(curve(cx.back()));
+  }
+  j["curve_x"] = cx;
+  j["curve_y"] = cy;
+  j["parameters"] = r.names;
+  j["values"] = r.p;
+  std::vector<double> se;
+  for (std::size_t i = 0; i < r.p.size(); ++i) se.push_back(r.se(i));
+  j["se"] = se;
+  j["chi2"] = r.chi2;
+  j["dof"] = r.dof;
+}
+
+}  // namespace td::fit

@@ -1,0 +1,68 @@
+#pragma once
+/// @file FitTask.h  One `[[fit]]` table of a `thermodrift fit` input, selected by
+/// `type = "..."` (FitTaskFactory). A task reads and validates its whole table when created
+/// (so every input error surfaces before any fit runs) and, when run, adds its fitted
+/// parameters (values, uncertainties, provenance) to the shared ParamSet.
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/Factory.h"
+#include "core/Input.h"
+#include "io/ParamFile.h"
+#include "fit/LeastSquares.h"
+
+namespace td::fit {
+
+struct FitContext {
+  ParamSet& params;              ///< parameters so far (earlier [[fit]] tables) and output
+  nlohmann::ordered_json& json;  ///< this task's report (data, curve, values) for printing/plots
+};
+
+class FitTask {
+ public:
+  virtual ~FitTask() = default;
+  virtual void run(FitContext& ctx) = 0;
+};
+
+using FitTaskFactory = Factory<FitTask, InputSection&>;
+
+/// Read the `[[fit]]` table @p s (key `type`) into a task.
+std::unique_ptr<FitTask> make_fit_task(InputSection& s);
+
+/// Common keys of every task.
+struct TaskCommon {
+  std::string name;   ///< parameter (prefix) name
+  int bootstrap = 0;  ///< resamples (0: none)
+  unsigned long seed = 1;
+  /// Read `name` (default @p default_name), `bootstrap`, `seed`.
+  void read(InputSection& s, const std::string& default_name);
+};
+
+/// Data points of a task: either a column file (`file`, `x_column`, `y_column`,
+/// `sigma_column` = "" for none; md::read_columns format) or inline arrays `x`, `y`, `sigma`.
+/// @p xkind / @p ykind are the unit kinds of x and y (inline values may carry units).
+/// Returns the data and a description of its source.
+std::pair<Data, std::string> read_xy(InputSection& s, units::Kind xkind, units::Kind ykind,
+                                     const std::string& what_x, const std::string& what_y);
+
+/// Keys of profiles read from fix ave/chunk files (io/Readers.h): `concentration_column`
+/// (default "density/number"), `coordinate_column` (bin centres, default "Coord1") and
+/// `skip_blocks` (leading blocks left out of the average, default 0).
+ParamSpec chunk_concentration_column_spec();
+ParamSpec chunk_coordinate_column_spec();
+ParamSpec chunk_skip_blocks_spec();
+
+/// Resolve @p file relative to the input's directory.
+std::string input_path(const InputSection& s, const std::string& file);
+
+/// Store parameter @p i of @p r as @p name (value, covariance sd, optional bootstrap sd).
+FittedParameter to_parameter(const FitResult& r, std::size_t i, const std::string& name,
+                             units::Kind kind, const std::string& method, const std::string& source,
+                             const std::vector<double>& boot_sd);
+
+/// Data, fitted curve and parameters as JSON (for the report and plot script).
+void report_fit(nlohmann::ordered_json& j, const Data& d, const FitResult& r,
+                const std::function<double(double)>& curve);
+
+}  // namespace td::fit

@@ -1,0 +1,126 @@
+#include "fit/LeastSquares.h"
+
+#include <ceres/covariance.h>
+#include <ceres/solver.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+
+#include "core/Error.h"
+
+namespace td::fit {
+
+double FitResult::se(std::size_t i) const { return std::sqrt(std::max(cov(i, i), 0.0)); }
+
+std::size_t FitResult::index(const std::string& name) const {
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end()) throw Error(fmt::format("fit has no parameter '{}'", name));
+  return static_cast<std::size_t>(it - names.begin());
+}
+
+namespace detail {
+
+FitResult solve(ceres::Problem& problem, double* p, int n, int nres, bool sigma_known,
+                std::vector<std::string> names, const std::string& what) {
+  if (nres <= n)
+    throw SolverError(
+        fmt::format("{}: {} data points cannot determine {} parameters", what, nres, n));
+  ceres::Solver::Options opt;
+  opt.linear_solver_type = ceres::DENSE_QR;
+  opt.max_num_iterations = 200;
+  opt.function_tolerance = 1e-14;
+  opt.parameter_tolerance = 1e-14;
+  opt.gradient_tolerance = 1e-16;
+  opt.logging_type = ceres::SILENT;
+  ceres::Solver::Summary sum;
+  ceres::Solve(opt, &problem, &sum);
+  if (!sum.IsSolutionUsable())
+    throw SolverError(fmt::format("{}: Ceres did not converge: {}", what, sum.BriefReport()));
+  FitResult r;
+  r.names = std::move(names);
+  r.p.assign(p, p + n);
+  r.chi2 = 2.0 * sum.final_cost;  // Ceres' cost is half the sum of squares
+  r.dof = nres - n;
+  r.sigma_known = sigma_known;
+  ceres::Covariance::Options copt;
+  copt.algorithm_type = ceres::DENSE_SVD;
+  ceres::Covariance cov(copt);
+  std::vector<std::pair<const double*, const double*>> blocks{{p, p}};
+  if (!cov.Compute(blocks, &problem))
+    throw SolverError(
+        fmt::format("{}: the parameter covariance is singular (parameters not "
+                    "determined by the data)",
+                    what));
+  r.cov.resize(n, n);
+  std::vector<double> c(static_cast<std::size_t>(n) * n);
+  cov.GetCovarianceBlock(p, p, c.data());
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) r.cov(i, j) = c[static_cast<std::size_t>(i) * n + j];
+  // Unknown sigmas: estimate the noise variance from the residuals.
+  if (!sigma_known) r.cov *= r.chi2 / r.dof;
+  return r;
+}
+
+}  // namespace detail
+
+FitResult fit_line(const Data& d, const std::string& what) {
+  // Start from the unweighted closed-form line; Ceres then applies the weights.
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  const double n = static_cast<double>(d.size());
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    sx += d.x[i];
+    sy += d.y[i];
+    sxx += d.x[i] * d.x[i];
+    sxy += d.x[i] * d.y[i];
+  }
+  const double den = n * sxx - sx * sx;
+  const double b = den != 0.0 ? (n * sxy - sx * sy) / den : 0.0;
+  const double a = n > 0 ? (sy - b * sx) / n : 0.0;
+  return fit_curve(Line{}, d, {a, b}, {"intercept", "slope"}, what);
+}
+
+std::vector<double> bootstrap_sd(const Data& d, const std::function<FitResult(const Data&)>& fit,
+                                 int draws, unsigned long seed) {
+  // Resampling units: replicas when given, else single points.
+  std::map<int, std::vector<std::size_t>> units;
+  for (std::size_t i = 0; i < d.size(); ++i)
+    units[d.group.empty() ? static_cast<int>(i) : d.group[i]].push_back(i);
+  std::vector<std::vector<std::size_t>> u;
+  for (auto& [k, v] : units) u.push_back(v);
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::size_t> pick(0, u.size() - 1);
+  std::vector<std::vector<double>> samples;
+  for (int b = 0; b < draws; ++b) {
+    Data s;
+    for (std::size_t k = 0; k < u.size(); ++k)
+      for (std::size_t i : u[pick(rng)]) {
+        s.x.push_back(d.x[i]);
+        s.y.push_back(d.y[i]);
+        if (!d.sigma.empty()) s.sigma.push_back(d.sigma[i]);
+      }
+    try {
+      samples.push_back(fit(s).p);
+    } catch (const SolverError&) {
+      // a degenerate resample (e.g. all points at one x) carries no information; skip it
+    }
+  }
+  if (samples.size() < 2)
+    throw SolverError(
+        fmt::format("bootstrap: only {} of {} resamples could be fitted", samples.size(), draws));
+  const std::size_t np = samples.front().size();
+  std::vector<double> sd(np, 0.0);
+  for (std::size_t j = 0; j < np; ++j) {
+    double m = 0;
+    for (const auto& s : samples) m += s[j];
+    m /= static_cast<double>(samples.size());
+    double v = 0;
+    for (const auto& s : samples) v += (s[j] - m) * (s[j] - m);
+    sd[j] = std::sqrt(v / static_cast<double>(samples.size() - 1));
+  }
+  return sd;
+}
+
+}  // namespace td::fit

@@ -1,0 +1,98 @@
+/// @file SoretModelsFit.cpp  `type = "soret_models"`: the equilibrium Soret models of
+/// PHYSICS.md 3 (Eastman, Prigogine, mass-corrected) evaluated from fitted inputs (activation
+/// energies of earlier `arrhenius` fits in the same input) and set beside a measured S_T.
+/// Writes S_T_prigogine_<name>, S_T_mass_corrected_<name> and, with dG_dT, S_T_eastman_<name>.
+#include <fmt/format.h>
+
+#include "fit/FitTask.h"
+#include "fit/Models.h"
+
+namespace td::fit {
+
+namespace {
+using K = units::Kind;
+using T = ParamSpec::Type;
+
+ParamSpec ref_spec(const char* key, const char* dflt, const char* doc) {
+  return {key, T::String, dflt, K::dimensionless, Range::any(), {}, doc};
+}
+
+class SoretModels : public FitTask {
+ public:
+  explicit SoretModels(InputSection& s) : kB_(s.units().kB()) {
+    common_.read(s, "models");
+    T_ = s.real({"temperature",
+                 T::Real,
+                 "",
+                 K::temperature,
+                 Range::positive(),
+                 {},
+                 "temperature at which the models are evaluated (median T)"});
+    solute_ = s.string(ref_spec("solute_activation_energy", "",
+                                "parameter name of E_a of the solute (earlier arrhenius fit)"));
+    solvent_ =
+        s.string(ref_spec("solvent_activation_energy", "", "parameter name of E_a of the solvent"));
+    measured_ = s.string(ref_spec("measured", "\"\"", "parameter name of the measured S_T"));
+    M2_ = s.real({"solute_mass", T::Real, "", K::mass, Range::positive(), {}, "solute mass"});
+    M1_ = s.real({"solvent_mass", T::Real, "", K::mass, Range::positive(), {}, "solvent mass"});
+    if (s.has("dG_dT")) {
+      dG_.value = s.real({"dG_dT",
+                          T::Real,
+                          "",
+                          K::entropy,
+                          Range::any(),
+                          {},
+                          "temperature derivative of the solvation free energy (Eastman)"});
+      dG_.sd = s.real({"dG_dT_uncertainty",
+                       T::Real,
+                       "0.0",
+                       K::entropy,
+                       Range::non_negative(),
+                       {},
+                       "its standard uncertainty"});
+      eastman_ = true;
+    }
+    where_ = s.location("solute_activation_energy").file;
+  }
+
+  void run(FitContext& ctx) override {
+    auto get = [&](const std::string& n) {
+      const FittedParameter* p = ctx.params.find(n);
+      if (!p)
+        throw InputError({where_, 0, "fit.solute_activation_energy"},
+                         fmt::format("no fitted parameter '{}' (fit it in an earlier [[fit]])", n));
+      return Estimate{p->value, p->uncertainty};
+    };
+    const Estimate e2 = get(solute_), e1 = get(solvent_);
+    const std::string src = fmt::format("{}, {} at T = {}", solute_, solvent_, T_);
+    auto add = [&](const std::string& n, Estimate e, const std::string& m) {
+      ctx.params.add({n, K::inverse_temperature, e.value, e.sd, std::nullopt, m, src});
+      ctx.json[n] = {e.value, e.sd};
+    };
+    add("S_T_prigogine_" + common_.name, prigogine(e2, e1, T_, kB_),
+        "Prigogine: (E_a^solute - E_a^solvent)/(kB T^2)");
+    add("S_T_mass_corrected_" + common_.name, mass_corrected(e2, e1, M2_, M1_, T_, kB_),
+        "mass-corrected Prigogine (PHYSICS.md 3)");
+    if (eastman_)
+      add("S_T_eastman_" + common_.name, eastman(dG_, T_, kB_), "Eastman: (dG/dT)/(kB T)");
+    if (!measured_.empty()) {
+      const Estimate m = get(measured_);
+      ctx.json["measured"] = {m.value, m.sd};
+    }
+  }
+
+ private:
+  TaskCommon common_;
+  double kB_, T_ = 0, M1_ = 0, M2_ = 0;
+  std::string solute_, solvent_, measured_, where_;
+  Estimate dG_;
+  bool eastman_ = false;
+};
+
+std::unique_ptr<FitTask> create(InputSection& s) { return std::make_unique<SoretModels>(s); }
+FitTaskFactory::Registrar reg("soret_models",
+                              "Eastman, Prigogine, mass-corrected S_T beside the measured one",
+                              &create);
+}  // namespace
+
+}  // namespace td::fit

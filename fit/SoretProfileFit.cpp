@@ -1,0 +1,215 @@
+/// @file SoretProfileFit.cpp  `type = "soret_profile"`: S_T from ln c against T over the
+/// region between the thermostatted slabs (PHYSICS.md 3). Profiles are fix ave/chunk files
+/// (io/Readers.h): temperature from one file, solute concentration from another (or the
+/// same); bins inside a slab (widened by `margin`) are excluded from the known geometry.
+/// With `replicas = N`, N file pairs (names with {i}) are fitted separately and S_T is their
+/// mean (uncertainty sd/sqrt(N); the sd over replicas is in the method text and report).
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "io/Readers.h"
+#include "fit/FitTask.h"
+#include "fit/Models.h"
+
+namespace td::fit {
+
+namespace {
+using K = units::Kind;
+using T = ParamSpec::Type;
+
+const ParamSpec kTFile{"temperature_file",
+                       T::String,
+                       "",
+                       K::dimensionless,
+                       Range::any(),
+                       {},
+                       "fix ave/chunk file with the temperature profile"};
+const ParamSpec kTCol{"temperature_column",    T::String,    "\"temp\"",
+                      K::dimensionless,        Range::any(), {},
+                      "its temperature column"};
+const ParamSpec kCFile{"concentration_file",
+                       T::String,
+                       "",
+                       K::dimensionless,
+                       Range::any(),
+                       {},
+                       "fix ave/chunk file with the solute profile"};
+const ParamSpec kSlabs{"slabs",
+                       T::RealArray,
+                       "",
+                       K::length,
+                       Range::any(),
+                       {},
+                       "thermostatted slabs as [lo1, hi1, lo2, hi2, ...]"};
+const ParamSpec kMargin{"margin",
+                        T::Real,
+                        "0.0",
+                        K::length,
+                        Range::non_negative(),
+                        {},
+                        "extra width excluded on each side of a slab"};
+const ParamSpec kTref{"T_ref",
+                      T::Real,
+                      "0.0",
+                      K::temperature,
+                      Range::non_negative(),
+                      {},
+                      "reference temperature of ln c_ref (0: mean of the fitted bins)"};
+
+class SoretProfile : public FitTask {
+ public:
+  explicit SoretProfile(InputSection& s) {
+    common_.read(s, "S_T");
+    tfile_ = input_path(s, s.string(kTFile));
+    cfile_ = input_path(s, s.string(kCFile));
+    tcol_ = s.string(kTCol);
+    ccol_ = s.string(chunk_concentration_column_spec());
+    xcol_ = s.string(chunk_coordinate_column_spec());
+    skip_ = static_cast<std::size_t>(s.integer(chunk_skip_blocks_spec()));
+    slabs_ = s.reals(kSlabs);
+    if (slabs_.empty() || slabs_.size() % 2 != 0)
+      s.fail("slabs", fmt::format("expected pairs [lo, hi, ...], got {} numbers", slabs_.size()));
+    for (std::size_t i = 0; i < slabs_.size(); i += 2)
+      if (!(slabs_[i + 1] > slabs_[i]))
+        s.fail("slabs", fmt::format("slab {} has hi {} <= lo {}", i / 2, slabs_[i + 1], slabs_[i]));
+    margin_ = s.real(kMargin);
+    T_ref_ = s.real(kTref);
+    replicas_ = s.integer({"replicas",
+                           T::Integer,
+                           "1",
+                           K::dimensionless,
+                           Range::closed(1, 10000),
+                           {},
+                           "independent runs: the file names contain {i} (0 .. replicas-1); "
+                           "S_T = mean of the replica fits, uncertainty = sd/sqrt(replicas)"});
+    if (replicas_ > 1) {
+      const char* need = "with replicas > 1 the file name must contain {i} (the replica index)";
+      if (tfile_.find("{i}") == std::string::npos) s.fail("temperature_file", need);
+      if (cfile_.find("{i}") == std::string::npos) s.fail("concentration_file", need);
+      if (common_.bootstrap > 0)
+        s.fail("bootstrap", "with replicas > 1 the uncertainty comes from the replica spread");
+    }
+  }
+
+  void run(FitContext& ctx) override {
+    if (replicas_ > 1) return run_replicas(ctx);
+    const Profile pr = load(tfile_, cfile_);
+    auto fit = [&pr, this](const Data& dd) { return fit_line_T(dd, pr.Tm); };
+    const FitResult r = fit(pr.d);
+    const auto boot = common_.bootstrap > 0
+                          ? bootstrap_sd(pr.d, fit, common_.bootstrap, common_.seed)
+                          : std::vector<double>{};
+    const std::string src = tfile_ == cfile_ ? tfile_ : tfile_ + ", " + cfile_;
+    ctx.params.add(to_parameter(r, 1, common_.name, K::inverse_temperature, kMethod, src, boot));
+    report_fit(ctx.json, pr.d, r, [&](double t) { return SoretLnC{pr.Tm}(t, r.p.data()); });
+    ctx.json["z"] = pr.z;
+    ctx.json["excluded_bins"] = pr.excluded;
+    ctx.json["T_ref"] = pr.Tm;
+    ctx.json["xlabel"] = "T";
+    ctx.json["ylabel"] = "ln c";
+  }
+
+ private:
+  static constexpr const char* kMethod =
+      "slope of ln c against T between the thermostatted slabs "
+      "(ln c = ln c_ref - S_T (T - T_ref)), Ceres, covariance";
+
+  /// ln c against T outside the slabs, with the bin positions kept.
+  struct Profile {
+    Data d;
+    std::vector<double> z;
+    int excluded = 0;
+    double Tm = 0.0;  ///< T_ref of the fit
+  };
+
+  Profile load(const std::string& tfile, const std::string& cfile) const {
+    const auto Tprof = md::average_blocks(md::read_ave_chunk(tfile), skip_, tfile);
+    const auto Cprof = md::average_blocks(md::read_ave_chunk(cfile), skip_, cfile);
+    const auto z = Tprof.col(xcol_), Tz = Tprof.col(tcol_);
+    const auto zc = Cprof.col(xcol_), c = Cprof.col(ccol_);
+    if (z.size() != zc.size())
+      throw IoError(fmt::format("{} has {} bins but {} has {}", tfile, z.size(), cfile, zc.size()));
+    Profile pr;
+    for (std::size_t i = 0; i < z.size(); ++i) {
+      if (std::abs(z[i] - zc[i]) > 1e-9 * (1.0 + std::abs(z[i])))
+        throw IoError(fmt::format("{} and {}: bin {} centres differ ({} vs {})", tfile, cfile,
+                                  i + 1, z[i], zc[i]));
+      bool in_slab = false;
+      for (std::size_t k = 0; k < slabs_.size(); k += 2)
+        in_slab |= z[i] >= slabs_[k] - margin_ && z[i] <= slabs_[k + 1] + margin_;
+      if (in_slab || !(c[i] > 0.0)) {
+        ++pr.excluded;
+        continue;
+      }
+      pr.d.x.push_back(Tz[i]);
+      pr.d.y.push_back(std::log(c[i]));
+      pr.z.push_back(z[i]);
+    }
+    pr.Tm = T_ref_;
+    if (pr.Tm == 0.0) {
+      for (double t : pr.d.x) pr.Tm += t;
+      pr.Tm /= static_cast<double>(std::max<std::size_t>(pr.d.size(), 1));
+    }
+    return pr;
+  }
+
+  FitResult fit_line_T(const Data& d, double Tm) const {
+    return fit_curve(SoretLnC{Tm}, d, {0.0, 0.0}, {"ln_c_ref", common_.name},
+                     "soret_profile " + common_.name);
+  }
+
+  /// Replica i's file: @p pattern with "{i}" replaced by i.
+  static std::string replica_file(std::string pattern, long i) {
+    return pattern.replace(pattern.find("{i}"), 3, std::to_string(i));
+  }
+
+  /// One fit per replica; S_T = mean, uncertainty = sd / sqrt(N) (seed 001's error bars are
+  /// the sd over replicas: reported beside it).
+  void run_replicas(FitContext& ctx) {
+    std::vector<double> st, se;
+    std::string src;
+    for (long i = 0; i < replicas_; ++i) {
+      const std::string tf = replica_file(tfile_, i), cf = replica_file(cfile_, i);
+      const Profile pr = load(tf, cf);
+      const FitResult r = fit_line_T(pr.d, pr.Tm);
+      st.push_back(r.p[1]);
+      se.push_back(r.se(1));
+      src += (src.empty() ? "" : ", ") + (tf == cf ? tf : tf + " + " + cf);
+    }
+    const double n = static_cast<double>(replicas_);
+    double mean = 0, var = 0;
+    for (double v : st) mean += v / n;
+    for (double v : st) var += (v - mean) * (v - mean) / (n - 1);
+    FittedParameter p;
+    p.name = common_.name;
+    p.kind = K::inverse_temperature;
+    p.value = mean;
+    p.uncertainty = std::sqrt(var / n);
+    p.method = fmt::format(
+        "mean over {} replicas of the {}; uncertainty = sd/sqrt(replicas), sd over replicas = "
+        "{:.6g}",
+        replicas_, kMethod, std::sqrt(var));
+    p.source = src;
+    ctx.params.add(p);
+    ctx.json["replica_S_T"] = st;
+    ctx.json["replica_se"] = se;
+    ctx.json["mean"] = mean;
+    ctx.json["sd"] = std::sqrt(var);
+    ctx.json["sem"] = p.uncertainty;
+  }
+
+  TaskCommon common_;
+  std::string tfile_, cfile_, tcol_, ccol_, xcol_;
+  std::size_t skip_ = 0;
+  std::vector<double> slabs_;
+  double margin_ = 0.0, T_ref_ = 0.0;
+  long replicas_ = 1;
+};
+
+std::unique_ptr<FitTask> create(InputSection& s) { return std::make_unique<SoretProfile>(s); }
+FitTaskFactory::Registrar reg("soret_profile", "S_T from ln c vs T between thermostatted slabs",
+                              &create);
+}  // namespace
+
+}  // namespace td::fit

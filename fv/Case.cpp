@@ -1,0 +1,142 @@
+#include "fv/Case.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "models/Species.h"
+
+namespace td {
+
+namespace {
+using K = units::Kind;
+using T = ParamSpec::Type;
+
+const ParamSpec kMode{"mode", T::String, "\"steady\"", K::dimensionless, Range::any(),
+                      {"steady", "transient"}, "steady state (SNES) or time integration (CVODE)"};
+const ParamSpec kRtolS{"rtol", T::Real, "1e-10", K::dimensionless, Range::positive(), {},
+                       "Newton relative tolerance on the residual norm"};
+const ParamSpec kMaxNewton{"max_newton", T::Integer, "50", K::dimensionless, Range::at_least(1),
+                           {}, "Newton iterations allowed"};
+const ParamSpec kForcePtc{"pseudo_transient", T::Bool, "false", K::dimensionless, Range::any(),
+                          {}, "start with pseudo-transient continuation instead of Newton"};
+const ParamSpec kPtcSteps{"ptc_max_steps", T::Integer, "200", K::dimensionless,
+                          Range::at_least(1), {}, "pseudo-transient steps allowed"};
+const ParamSpec kTend{"t_end", T::Real, "0.0", K::time, Range::non_negative(), {},
+                      "final time (required > 0 for transient runs)"};
+const ParamSpec kOutputs{"outputs", T::Integer, "10", K::dimensionless, Range::at_least(1), {},
+                         "number of snapshots, evenly spaced in time"};
+const ParamSpec kRtolT{"rtol", T::Real, "1e-8", K::dimensionless, Range::positive(), {},
+                       "CVODE relative tolerance"};
+const ParamSpec kAtolT{"atol", T::Real, "1e-12", K::number_density, Range::positive(), {},
+                       "CVODE absolute tolerance"};
+const ParamSpec kMaxSteps{"max_steps", T::Integer, "1000000", K::dimensionless,
+                          Range::at_least(1), {}, "internal CVODE steps allowed"};
+const ParamSpec kHmax{"h_max", T::Real, "0.0", K::time, Range::non_negative(), {},
+                      "largest time step (0: unlimited)"};
+const ParamSpec kFile{"file", T::String, "\"\"", K::dimensionless, Range::any(), {},
+                      "result file (default: <input name>.h5 in the working directory)"};
+const ParamSpec kProgress{"progress_interval", T::Real, "2.0", K::dimensionless,
+                          Range::positive(), {}, "wall-clock seconds between progress lines"};
+const ParamSpec kVerbose{"verbose", T::Bool, "false", K::dimensionless, Range::any(), {},
+                         "print Newton residuals"};
+}  // namespace
+
+std::unique_ptr<Case> Case::load(MPI_Comm comm, const std::string& path) {
+  return build(comm, InputSection::parse_file(path), path);
+}
+
+std::unique_ptr<Case> Case::from_string(MPI_Comm comm, const std::string& text,
+                                        const std::string& name) {
+  return build(comm, InputSection::parse_string(text, name), name);
+}
+
+std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::string& path) {
+  auto c = std::unique_ptr<Case>(new Case());
+  c->units_ = read_units(root);
+
+  // species first: their states are the fields per cell of the mesh
+  auto species_tables = root.sections("species");
+  if (species_tables.empty()) root.fail("species", "at least one [[species]] table is required");
+  int ncomp = 0;
+  for (auto& s : species_tables) ncomp += Species::count_components(s);
+  const bool heat = root.has("heat");
+  {
+    InputSection m = root.section("mesh");
+    c->mesh_ = Mesh::from_input(comm, m, ncomp + (heat ? 1 : 0));
+  }
+  std::shared_ptr<const HeatModel> heat_model;
+  if (heat) {
+    InputSection h = root.section("heat");
+    heat_model = std::make_shared<HeatModel>(read_heat(h, *c->mesh_, true));
+    h.finish();
+  }
+  {
+    InputSection t = root.section("temperature");
+    c->T_ = make_temperature_field(t, *c->mesh_);
+  }
+  const auto [Tlo, Thi] = temperature_range(*c->mesh_, *c->T_);
+  std::vector<Species> comps;
+  std::vector<Reaction> reactions;
+  std::vector<std::string> names;
+  std::vector<Composition> compositions;
+  for (auto& s : species_tables) {
+    auto in = Species::from_input(s, *c->mesh_, static_cast<int>(comps.size()), Tlo, Thi);
+    for (auto& sp : in.components) {
+      for (std::size_t k = 0; k < comps.size(); ++k)
+        if (comps[k].name == sp.name || comps[k].group == sp.name || comps[k].name == sp.group)
+          s.fail("name", fmt::format("name '{}' is used twice among species and states",
+                                     comps[k].name == sp.name ? sp.name : sp.group));
+      names.push_back(sp.name);
+      compositions.push_back(sp.composition);
+      comps.push_back(std::move(sp));
+    }
+    for (auto& r : in.transitions) reactions.push_back(std::move(r));
+  }
+  for (auto& rt : root.sections("reactions"))
+    reactions.push_back(read_reaction(rt, names, compositions, c->units_.kB(), Tlo, Thi));
+  c->sys_ = std::make_unique<FVSystem>(*c->mesh_, c->T_, std::move(comps), heat_model);
+  c->sys_->set_reactions(std::make_shared<ReactionNetwork>(names, std::move(reactions)));
+
+  RunSettings& r = c->run_;
+  InputSection sv = root.section("solver", true);
+  r.mode = sv.string(kMode) == "steady" ? RunSettings::Mode::steady : RunSettings::Mode::transient;
+  {
+    InputSection st = sv.section("steady", true);
+    r.steady.rtol = st.real(kRtolS);
+    r.steady.max_newton = static_cast<int>(st.integer(kMaxNewton));
+    r.steady.force_ptc = st.boolean(kForcePtc);
+    r.steady.ptc_max_steps = static_cast<int>(st.integer(kPtcSteps));
+    r.steady.verbose = st.boolean(kVerbose);
+    st.finish();
+  }
+  {
+    InputSection tr = sv.section("transient", true);
+    r.t_end = tr.real(kTend);
+    r.outputs = static_cast<int>(tr.integer(kOutputs));
+    r.transient.rtol = tr.real(kRtolT);
+    r.transient.atol = tr.real(kAtolT);
+    r.transient.max_steps = tr.integer(kMaxSteps);
+    r.transient.h_max = tr.real(kHmax);
+    if (r.mode == RunSettings::Mode::transient && !(r.t_end > 0))
+      tr.fail("t_end", "a transient run needs t_end > 0");
+    tr.finish();
+  }
+  if (heat_model && r.mode == RunSettings::Mode::steady && heat_model->fixed_faces == 0)
+    root.fail("heat", "a steady run with [heat] needs at least one \"temperature\" or \"robin\" "
+                      "face (otherwise the temperature level is undetermined)");
+  sv.finish();
+  {
+    InputSection out = root.section("output", true);
+    r.file = out.string(kFile);
+    r.progress_interval = out.real(kProgress);
+    if (r.file.empty())
+      r.file = std::filesystem::path(path).stem().string() + ".h5";
+    out.finish();
+  }
+  root.finish();
+  c->config_ = root.resolved().to_toml();
+  return c;
+}
+
+}  // namespace td

@@ -1,0 +1,56 @@
+#pragma once
+/// @file Case.h  A complete run read from a TOML input: units, mesh, temperature, species,
+/// solver and output settings (see docs/input.md for every key).
+#include <memory>
+#include <string>
+
+#include "core/Input.h"
+#include "core/UnitsInput.h"
+#include "core/Units.h"
+#include "mesh/Mesh.h"
+#include "models/TemperatureField.h"
+#include "fv/FVSystem.h"
+#include "fv/Steady.h"
+#include "fv/Transient.h"
+
+namespace td {
+
+struct RunSettings {
+  enum class Mode { steady, transient };
+  Mode mode = Mode::steady;
+  SteadyOptions steady;
+  TransientOptions transient;
+  double t_end = 0.0;       ///< final time (time unit of the case)
+  int outputs = 10;         ///< snapshots written, evenly spaced in time
+  std::string file;         ///< result file (.h5)
+  double progress_interval = 2.0;  ///< wall seconds between progress lines
+};
+
+class Case {
+ public:
+  /// Read and validate the whole input; throws InputError pointing into the file.
+  static std::unique_ptr<Case> load(MPI_Comm comm, const std::string& path);
+  /// Same, from TOML text (tests).
+  static std::unique_ptr<Case> from_string(MPI_Comm comm, const std::string& text,
+                                           const std::string& name = "<string>");
+
+  const units::UnitSystem& units() const { return units_; }
+  Mesh& mesh() { return *mesh_; }
+  FVSystem& system() { return *sys_; }
+  /// The prescribed temperature field.
+  const TemperatureField& temperature() const { return *T_; }
+  RunSettings& run() { return run_; }
+  /// The full resolved configuration (defaults included) as TOML.
+  std::string config_toml() const { return config_; }
+
+ private:
+  static std::unique_ptr<Case> build(MPI_Comm comm, InputSection root, const std::string& path);
+  units::UnitSystem units_ = units::UnitSystem::si();
+  std::unique_ptr<Mesh> mesh_;
+  std::shared_ptr<const TemperatureField> T_;
+  std::unique_ptr<FVSystem> sys_;
+  RunSettings run_;
+  std::string config_;
+};
+
+}  // namespace td

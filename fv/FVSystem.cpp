@@ -1,0 +1,575 @@
+#include "fv/FVSystem.h"
+
+#include <algorithm>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "mesh/DmdaViews.h"
+#include "fv/HeatCell.h"
+#include "core/Petsc.h"
+
+namespace td {
+
+using dmda::for_owned;
+using dmda::LocalView;
+using dmda::OwnedView;
+using dmda::shifted;
+
+namespace {
+
+// Components per cell handled by the stack buffers of the residual's reaction term.
+constexpr int kMaxReacting = 64;
+
+/// Linear index of an owned cell (reaction constants are stored per owned cell).
+std::size_t owned_index(const Mesh& mesh, const std::array<int, 3>& idx) {
+  const auto st = mesh.start(), ct = mesh.count();
+  return (static_cast<std::size_t>(idx[2] - st[2]) * ct[1] + (idx[1] - st[1])) * ct[0] +
+         (idx[0] - st[0]);
+}
+
+}  // namespace
+
+FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
+                   std::vector<Species> species, std::shared_ptr<const HeatModel> heat)
+    : mesh_(mesh), T_(std::move(T)), species_(std::move(species)), heat_(std::move(heat)) {
+  nf_ = nspecies() + (heat_ ? 1 : 0);
+  if (nf_ != mesh_.dof())
+    throw Error(fmt::format("mesh has {} fields per cell but {} species{} were given",
+                            mesh_.dof(), species_.size(), heat_ ? " and the temperature" : ""));
+  const int ns = nspecies(), nf = nf_;
+  const auto st = mesh_.start(), ct = mesh_.count();
+  for (int a = 0; a < mesh_.dim(); ++a) {
+    FaceBox& fb = faces_[a];
+    fb.lo = st;
+    fb.n = ct;
+    fb.n[a] += 1;
+    fb.coef.resize(static_cast<std::size_t>(fb.n[0]) * fb.n[1] * fb.n[2] * ns);
+  }
+  compute_faces(false);
+  DM dm = mesh_.dm();
+  TD_PETSC(DMDACreateCompatibleDMDA(dm, 1, &dm1_));
+  TD_PETSC(DMDACreateCompatibleDMDA(dm, ns * mesh_.dim(), &dmflux_));
+  TD_PETSC(DMCreateGlobalVector(dm, &vol_));
+  TD_PETSC(DMCreateGlobalVector(dm1_, &Tcell_));
+  {
+    OwnedView V(dm, vol_);
+    OwnedView Tc(dm1_, Tcell_);
+    for_owned(mesh_, [&](const std::array<int, 3>& c) {
+      const double v = mesh_.volume(c[0], c[1], c[2]);
+      for (int s = 0; s < ns; ++s) V(c, nf, s) = v;
+      // the heat equation's "amount" is rho c_p V T
+      if (heat_) V(c, nf, ns) = heat_->rho_cp * v;
+      Tc(c, 1, 0) = T_->T(mesh_.center(c[0], c[1], c[2]));
+    });
+  }
+}
+
+void FVSystem::compute_faces(bool from_state) const {
+  const int ns = nspecies();
+  std::optional<LocalView> Tl;
+  if (from_state) Tl.emplace(dm1_, Tcell_);
+  for (int a = 0; a < mesh_.dim(); ++a) {
+    FaceBox& fb = faces_[a];
+    const Axis& ax = mesh_.axis(a);
+    const int n = ax.cells();
+    std::size_t q = 0;
+    for (int k = 0; k < fb.n[2]; ++k)
+      for (int j = 0; j < fb.n[1]; ++j)
+        for (int i = 0; i < fb.n[0]; ++i) {
+          const std::array<int, 3> idx{fb.lo[0] + i, fb.lo[1] + j, fb.lo[2] + k};
+          std::array<double, 3> tpqm{};
+          if (from_state) {
+            // P below the face, Q above it; a boundary point takes the heat model's face value
+            const int m = idx[a];
+            const bool lower_wall = !ax.periodic && m == 0, upper_wall = !ax.periodic && m == n;
+            const auto below = shifted(idx, a, -1);
+            if (lower_wall) {
+              const double TQ = (*Tl)(idx, 1, 0);
+              tpqm = {heat_->face_temperature(heat_->bc[2 * a], TQ, 0.5 * ax.width(0)), TQ, 0.0};
+            } else if (upper_wall) {
+              const double TP = (*Tl)(below, 1, 0);
+              tpqm = {TP, heat_->face_temperature(heat_->bc[2 * a + 1], TP, 0.5 * ax.width(n - 1)),
+                      0.0};
+            } else {
+              tpqm = {(*Tl)(below, 1, 0), (*Tl)(idx, 1, 0), 0.0};
+            }
+            tpqm[2] = 0.5 * (tpqm[0] + tpqm[1]);
+          }
+          for (int s = 0; s < ns; ++s)
+            fb.coef[q++] = face_coef(a, idx, s, from_state ? &tpqm : nullptr);
+        }
+  }
+}
+
+void FVSystem::compute_rates() const {
+  if (!rx_) return;
+  const int nr = rx_->nreactions();
+  const PetscScalar* Tc;
+  TD_PETSC(VecGetArrayRead(Tcell_, &Tc));
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    const std::size_t i = owned_index(mesh_, idx);
+    rx_->constants(Tc[i], &kfkr_[i * 2 * nr]);
+  });
+  TD_PETSC(VecRestoreArrayRead(Tcell_, &Tc));
+}
+
+void FVSystem::sync(Vec c) const {
+  if (!heat_ || !c) return;
+  TD_PETSC(VecStrideGather(c, nspecies(), Tcell_, INSERT_VALUES));
+  PetscReal tmin;
+  TD_PETSC(VecMin(Tcell_, nullptr, &tmin));
+  if (!(tmin > 0))
+    throw SolverError(fmt::format("the solved temperature is not positive (minimum {:g})",
+                                  static_cast<double>(tmin)));
+  compute_faces(true);
+  compute_rates();
+}
+
+FVSystem::~FVSystem() {
+  VecDestroy(&source_);
+  VecDestroy(&vol_);
+  VecDestroy(&Tcell_);
+  DMDestroy(&dm1_);
+  DMDestroy(&dmflux_);
+  DMDestroy(&dmobs_);
+}
+
+void FVSystem::set_source(const std::function<double(const Point&, int)>& q) {
+  const int nf = nf_;
+  const int ns = nspecies();
+  if (!source_) TD_PETSC(DMCreateGlobalVector(mesh_.dm(), &source_));
+  OwnedView S(mesh_.dm(), source_);
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    const Point x = mesh_.center(idx[0], idx[1], idx[2]);
+    for (int s = 0; s < ns; ++s) S(idx, nf, s) = mesh_.volume(idx[0], idx[1], idx[2]) * q(x, s);
+  });
+}
+
+bool FVSystem::is_boundary_face(int axis, int m) const {
+  return !mesh_.axis(axis).periodic && (m == 0 || m == mesh_.cells(axis));
+}
+
+kernels::FaceCoef FVSystem::face_coef(int a, const std::array<int, 3>& idx_in, int s,
+                                      const std::array<double, 3>* Tpqm) const {
+  const Axis& ax = mesh_.axis(a);
+  const Species& sp = species_[s];
+  const int n = ax.cells();
+  std::array<int, 3> idx = idx_in;
+  int m = idx[a];
+  if (ax.periodic && m == n) m = 0;  // the wrap face, seen from either side, is one face
+  idx[a] = 0;
+  // transverse position of the face centre; the axis coordinate is set per point below
+  Point base = mesh_.center(idx[0], idx[1], idx[2]);
+  auto at = [&](double xa) {
+    Point p = base;
+    p[a] = xa;
+    return p;
+  };
+  const double area = mesh_.face_area(a, idx[0], idx[1], idx[2]);
+  double xP, xQ, h;
+  if (m > 0 && m < n) {
+    xP = ax.center(m - 1);
+    xQ = ax.center(m);
+    h = xQ - xP;
+  } else if (ax.periodic) {  // m == 0: between cell n-1 (shifted by -L) and cell 0
+    xP = ax.center(n - 1) - ax.length();
+    xQ = ax.center(0);
+    h = ax.center_distance(n - 1);
+  } else if (m == 0) {
+    xP = ax.nodes[0];
+    xQ = ax.center(0);
+    h = xQ - xP;
+  } else {
+    xP = ax.center(n - 1);
+    xQ = ax.nodes[n];
+    h = xQ - xP;
+  }
+  // For the periodic wrap face evaluate T at the unshifted cell centre (T is periodic).
+  const double TP = Tpqm ? (*Tpqm)[0] : T_->T(at(ax.periodic && m == 0 ? ax.center(n - 1) : xP));
+  const double TQ = Tpqm ? (*Tpqm)[1] : T_->T(at(xQ));
+  const double Tm = Tpqm ? (*Tpqm)[2] : T_->T(at(0.5 * (xP + xQ)));
+  const kernels::FaceCoef half = kernels::sg_face(area * sp.D->value(Tm) / h, sp.dpsi(TP, TQ));
+  if (!is_boundary_face(a, m)) return half;
+  const Boundary& bc = sp.bc[2 * a + (m == 0 ? 0 : 1)];
+  // a multi-state species' boundary value is its total, split at local equilibrium
+  const double cb = bc.value * sp.fraction(m == 0 ? TP : TQ);
+  switch (bc.type) {
+    case Boundary::Type::dirichlet:
+      return m == 0 ? kernels::dirichlet_lower(half, cb) : kernels::dirichlet_upper(half, cb);
+    case Boundary::Type::robin:
+      return m == 0 ? kernels::robin_lower(half, bc.coefficient * area, cb)
+                    : kernels::robin_upper(half, bc.coefficient * area, cb);
+    default:
+      return {};
+  }
+}
+
+const kernels::FaceCoef& FVSystem::face(int a, const std::array<int, 3>& idx, int s) const {
+  const FaceBox& fb = faces_[a];
+  const std::size_t q =
+      ((static_cast<std::size_t>(idx[2] - fb.lo[2]) * fb.n[1] + (idx[1] - fb.lo[1])) * fb.n[0] +
+       (idx[0] - fb.lo[0])) * nspecies() + s;
+  return fb.coef[q];
+}
+
+Vec FVSystem::create_state() const {
+  Vec v;
+  TD_PETSC(DMCreateGlobalVector(mesh_.dm(), &v));
+  return v;
+}
+
+Mat FVSystem::create_matrix() const {
+  // Transport couples a field only to itself in the neighbouring cells; reactions couple the
+  // fields of one cell. Telling the DMDA so keeps the matrix at ns^2 + 2 dim ns entries per
+  // cell instead of (2 dim + 1) ns^2.
+  const int ns = nf_;
+  if (ns > 1) {
+    std::vector<PetscInt> dfill(static_cast<std::size_t>(ns) * ns, 0), ofill(dfill.size(), 0);
+    for (int s = 0; s < ns; ++s) {
+      dfill[s * ns + s] = ofill[s * ns + s] = 1;
+    }
+    if (rx_)
+      for (const auto& r : rx_->reactions()) {
+        std::vector<int> involved;
+        for (const auto& t : r.reactants) involved.push_back(t.species);
+        for (const auto& t : r.products) involved.push_back(t.species);
+        for (int a : involved)
+          for (int b : involved) dfill[a * ns + b] = 1;
+      }
+    TD_PETSC(DMDASetBlockFills(mesh_.dm(), dfill.data(), ofill.data()));
+  }
+  Mat M;
+  TD_PETSC(DMCreateMatrix(mesh_.dm(), &M));
+  TD_PETSC(MatSetOption(M, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  return M;
+}
+
+void FVSystem::initial_state(Vec c) const {
+  const int nf = nf_;
+  const int ns = nspecies();
+  OwnedView C(mesh_.dm(), c);
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    const Point x = mesh_.center(idx[0], idx[1], idx[2]);
+    const double T = T_->T(x);
+    for (int s = 0; s < ns; ++s)
+      C(idx, nf, s) = species_[s].initial(x, mesh_.dim()) * species_[s].fraction(T);
+    if (heat_) C(idx, nf, ns) = T;
+  });
+}
+
+void FVSystem::residual(Vec c, Vec R) const {
+  const int nf = nf_;
+  const int ns = nspecies(), dim = mesh_.dim();
+  sync(c);
+  LocalView C(mesh_.dm(), c);
+  OwnedView out(mesh_.dm(), R);
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    if (heat_) {
+      double diag = 0.0;
+      out(idx, nf, ns) = heat_cell_residual(
+          *heat_, mesh_, idx, [&](const std::array<int, 3>& j) { return C(j, nf, ns); }, diag,
+          [](const std::array<int, 3>&, double) {});
+    }
+    for (int s = 0; s < ns; ++s) {
+      double r = 0.0;
+      const double ci = C(idx, nf, s);
+      for (int a = 0; a < dim; ++a) {
+        const auto up = shifted(idx, a, 1);
+        const auto& fu = face(a, up, s);
+        const auto& fl = face(a, idx, s);
+        const double cu = is_boundary_face(a, up[a]) ? 0.0 : C(up, nf, s);
+        const double cl = is_boundary_face(a, idx[a]) ? 0.0 : C(shifted(idx, a, -1), nf, s);
+        r += kernels::face_flux(fu, ci, cu) - kernels::face_flux(fl, cl, ci);
+      }
+      out(idx, nf, s) = r;
+    }
+    if (rx_) {
+      // -V w(c): production counts as negative outflow
+      const double V = mesh_.volume(idx[0], idx[1], idx[2]);
+      double cc[kMaxReacting], w[kMaxReacting];
+      for (int s = 0; s < ns; ++s) cc[s] = C(idx, nf, s);
+      rx_->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx_->nreactions()], cc, w, nullptr);
+      for (int s = 0; s < ns; ++s) out(idx, nf, s) -= V * w[s];
+    }
+  });
+  if (source_) {
+    const PetscScalar* q;
+    PetscInt n;
+    TD_PETSC(VecGetLocalSize(source_, &n));
+    TD_PETSC(VecGetArrayRead(source_, &q));
+    double* r = &out({mesh_.start()[0], mesh_.start()[1], mesh_.start()[2]}, nf, 0);
+    for (PetscInt i = 0; i < n; ++i) r[i] -= q[i];
+    TD_PETSC(VecRestoreArrayRead(source_, &q));
+  }
+  if (!pins_.empty() && mesh_.start() == std::array<int, 3>{0, 0, 0}) {
+    for (const auto& [s, value] : pins_) out({0, 0, 0}, nf, s) = C({0, 0, 0}, nf, s) - value;
+  }
+}
+
+void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
+                        bool with_reactions) const {
+  const int nf = nf_;
+  const int ns = nspecies(), dim = mesh_.dim();
+  const ReactionNetwork* rx = with_reactions ? rx_.get() : nullptr;
+  if ((rx || heat_) && !c)
+    throw Error("FVSystem::assemble: the state is needed with reactions or heat");
+  sync(c);
+  std::optional<LocalView> C;
+  if (rx) C.emplace(mesh_.dm(), c);
+  std::vector<double> jac(static_cast<std::size_t>(ns) * ns), w(ns), cc(ns);
+  std::vector<MatStencil> bcol(ns);
+  std::vector<PetscScalar> bval(ns);
+  TD_PETSC(MatZeroEntries(M));
+  const bool own_origin = mesh_.start() == std::array<int, 3>{0, 0, 0};
+  auto stencil = [&](const std::array<int, 3>& idx, int s) {
+    MatStencil st{};
+    st.i = idx[0];
+    st.j = idx[1];
+    st.k = idx[2];
+    st.c = s;
+    return st;
+  };
+  if (heat_) {
+    // temperature rows: conduction (the species do not act back on T; the species' dependence
+    // on T is left to the Jacobian-free products of the solvers)
+    LocalView Tl(mesh_.dm(), c);
+    for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+      MatStencil row = stencil(idx, ns), cols[7];
+      PetscScalar vals[7];
+      int nc = 0;
+      double diag = 0.0;
+      heat_cell_residual(
+          *heat_, mesh_, idx, [&](const std::array<int, 3>& j) { return Tl(j, nf, ns); }, diag,
+          [&](const std::array<int, 3>& nb, double v) {
+            cols[nc] = stencil(nb, ns);
+            vals[nc++] = b * v;
+          });
+      cols[nc] = row;
+      vals[nc++] = b * diag + a_vol * heat_->rho_cp * mesh_.volume(idx[0], idx[1], idx[2]);
+      TD_PETSC(MatSetValuesStencil(M, 1, &row, nc, cols, vals, ADD_VALUES));
+    });
+  }
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    if (rx) {
+      std::fill(jac.begin(), jac.end(), 0.0);
+      for (int s = 0; s < ns; ++s) cc[s] = (*C)(idx, nf, s);
+      rx->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx->nreactions()], cc.data(),
+                      w.data(), jac.data());
+    }
+    for (int s = 0; s < ns; ++s) {
+      MatStencil row = stencil(idx, s);
+      bool pinned = false;
+      if (with_pins && own_origin && idx == std::array<int, 3>{0, 0, 0})
+        for (const auto& p : pins_) pinned = pinned || p.first == s;
+      if (pinned) {
+        const PetscScalar one = 1.0;
+        TD_PETSC(MatSetValuesStencil(M, 1, &row, 1, &row, &one, ADD_VALUES));
+        continue;
+      }
+      MatStencil cols[7];
+      PetscScalar vals[7];
+      int nc = 0;
+      double diag = a_vol * mesh_.volume(idx[0], idx[1], idx[2]);
+      for (int a = 0; a < dim; ++a) {
+        const auto up = shifted(idx, a, 1);
+        const auto& fu = face(a, up, s);
+        const auto& fl = face(a, idx, s);
+        diag += b * (fu.p + fl.q);
+        if (!is_boundary_face(a, up[a])) {
+          cols[nc] = stencil(up, s);
+          vals[nc++] = -b * fu.q;
+        }
+        if (!is_boundary_face(a, idx[a])) {
+          cols[nc] = stencil(shifted(idx, a, -1), s);
+          vals[nc++] = -b * fl.p;
+        }
+      }
+      cols[nc] = row;
+      vals[nc++] = diag;
+      TD_PETSC(MatSetValuesStencil(M, 1, &row, nc, cols, vals, ADD_VALUES));
+      if (rx) {
+        // the per-cell block -b V dw/dc couples the components of this cell
+        const double V = mesh_.volume(idx[0], idx[1], idx[2]);
+        int nb = 0;
+        for (int j = 0; j < ns; ++j)
+          if (jac[s * ns + j] != 0.0) {
+            bcol[nb] = stencil(idx, j);
+            bval[nb++] = -b * V * jac[s * ns + j];
+          }
+        TD_PETSC(MatSetValuesStencil(M, 1, &row, nb, bcol.data(), bval.data(), ADD_VALUES));
+      }
+    }
+  });
+  TD_PETSC(MatAssemblyBegin(M, MAT_FINAL_ASSEMBLY));
+  TD_PETSC(MatAssemblyEnd(M, MAT_FINAL_ASSEMBLY));
+}
+
+std::vector<double> FVSystem::totals(Vec c) const {
+  const int nf = nf_;
+  const int ns = nspecies();
+  std::vector<double> t(ns, 0.0);
+  {
+    LocalView C(mesh_.dm(), c);
+    for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+      const double v = mesh_.volume(idx[0], idx[1], idx[2]);
+      for (int s = 0; s < ns; ++s) t[s] += v * C(idx, nf, s);
+    });
+  }
+  std::vector<double> g(ns);
+  MPI_Allreduce(t.data(), g.data(), ns, MPI_DOUBLE, MPI_SUM, mesh_.comm());
+  return g;
+}
+
+std::vector<double> FVSystem::boundary_outflow(Vec c) const {
+  const int nf = nf_;
+  const int ns = nspecies(), dim = mesh_.dim();
+  std::vector<double> t(ns, 0.0);
+  {
+    LocalView C(mesh_.dm(), c);
+    for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+      for (int a = 0; a < dim; ++a) {
+        const auto up = shifted(idx, a, 1);
+        for (int s = 0; s < ns; ++s) {
+          if (is_boundary_face(a, up[a]))
+            t[s] += kernels::face_flux(face(a, up, s), C(idx, nf, s), 0.0);
+          if (is_boundary_face(a, idx[a]))
+            t[s] -= kernels::face_flux(face(a, idx, s), 0.0, C(idx, nf, s));
+        }
+      }
+    });
+  }
+  std::vector<double> g(ns);
+  MPI_Allreduce(t.data(), g.data(), ns, MPI_DOUBLE, MPI_SUM, mesh_.comm());
+  return g;
+}
+
+std::vector<FVSystem::Group> FVSystem::groups() const {
+  std::vector<Group> out;
+  for (int s = 0; s < nspecies(); ++s) {
+    if (out.empty() || out.back().name != species_[s].group)
+      out.push_back({species_[s].group.empty() ? species_[s].name : species_[s].group, {}});
+    out.back().components.push_back(s);
+  }
+  return out;
+}
+
+Vec FVSystem::group_observables(Vec c) const {
+  sync(c);
+  const int nf = nf_;
+  const auto gs = groups();
+  const int ng = static_cast<int>(gs.size()), dim = mesh_.dim();
+  if (!dmobs_) TD_PETSC(DMDACreateCompatibleDMDA(mesh_.dm(), 3 * ng, const_cast<DM*>(&dmobs_)));
+  Vec out;
+  TD_PETSC(DMCreateGlobalVector(dmobs_, &out));
+  LocalView C(mesh_.dm(), c);
+  LocalView Tc(dm1_, Tcell_);
+  OwnedView O(dmobs_, out);
+  auto total = [&](const std::array<int, 3>& idx, const Group& g) {
+    double p = 0.0;
+    for (int s : g.components) p += C(idx, nf, s);
+    return p;
+  };
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    const double T = Tc(idx, 1, 0);
+    for (int g = 0; g < ng; ++g) {
+      // gradients by differences across the neighbours (one-sided at walls)
+      double dlnP_dT_num = 0.0, gT2 = 0.0;
+      for (int a = 0; a < dim; ++a) {
+        const Axis& ax = mesh_.axis(a);
+        const int n = ax.cells();
+        auto up = shifted(idx, a, 1), lo = shifted(idx, a, -1);
+        const bool has_up = ax.periodic || idx[a] + 1 < n, has_lo = ax.periodic || idx[a] > 0;
+        if (!has_up) up = idx;
+        if (!has_lo) lo = idx;
+        if (up == lo) continue;
+        const double dT = Tc(up, 1, 0) - Tc(lo, 1, 0);
+        const double dlnP = std::log(total(up, gs[g]) / total(lo, gs[g]));
+        double dx = 0.0;
+        for (int i = lo[a]; i < up[a]; ++i) dx += ax.center_distance(((i % n) + n) % n);
+        dlnP_dT_num += (dlnP / dx) * (dT / dx);
+        gT2 += (dT / dx) * (dT / dx);
+      }
+      const Species& first = species_[gs[g].components.front()];
+      double eq = 0.0;
+      if (first.states) {
+        eq = local_equilibrium_soret(*first.states, first.alpha, T);
+      } else {
+        eq = first.S_T->value(T) + first.alpha * first.D->derivative(T) / first.D->value(T);
+      }
+      O(idx, 3 * ng, 3 * g) = total(idx, gs[g]);
+      O(idx, 3 * ng, 3 * g + 1) = gT2 > 0 ? -dlnP_dT_num / gT2 : 0.0;
+      O(idx, 3 * ng, 3 * g + 2) = eq;
+    }
+  });
+  return out;
+}
+
+Vec FVSystem::fluxes(Vec c) const {
+  sync(c);
+  const int nf = nf_;
+  const int ns = nspecies(), dim = mesh_.dim();
+  Vec J;
+  TD_PETSC(DMCreateGlobalVector(dmflux_, &J));
+  LocalView C(mesh_.dm(), c);
+  OwnedView out(dmflux_, J);
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    for (int s = 0; s < ns; ++s) {
+      const double ci = C(idx, nf, s);
+      for (int a = 0; a < dim; ++a) {
+        const auto up = shifted(idx, a, 1);
+        const double cu = is_boundary_face(a, up[a]) ? 0.0 : C(up, nf, s);
+        const double cl = is_boundary_face(a, idx[a]) ? 0.0 : C(shifted(idx, a, -1), nf, s);
+        const double area = mesh_.face_area(a, idx[0], idx[1], idx[2]);
+        out(idx, ns * dim, s * dim + a) =
+            0.5 * (kernels::face_flux(face(a, up, s), ci, cu) +
+                   kernels::face_flux(face(a, idx, s), cl, ci)) / area;
+      }
+    }
+  });
+  return J;
+}
+
+void FVSystem::set_reactions(std::shared_ptr<const ReactionNetwork> rx) {
+  if (rx && rx->empty()) rx.reset();
+  rx_ = std::move(rx);
+  kfkr_.clear();
+  if (!rx_) return;
+  if (rx_->ncomponents() != nspecies())
+    throw Error(fmt::format("reaction network has {} components, the system {}",
+                            rx_->ncomponents(), nspecies()));
+  if (nspecies() > kMaxReacting)
+    throw Error(fmt::format("at most {} reacting components are supported", kMaxReacting));
+  const auto ct = mesh_.count();
+  kfkr_.resize(static_cast<std::size_t>(ct[0]) * ct[1] * ct[2] * 2 * rx_->nreactions());
+  compute_rates();
+}
+
+std::vector<FVSystem::Conserved> FVSystem::conserved() const {
+  const int ns = nspecies();
+  std::vector<bool> open(ns);
+  for (int s = 0; s < ns; ++s) open[s] = !species_[s].closed();
+  Eigen::MatrixXd W;
+  if (rx_) {
+    W = rx_->conserved(open);
+  } else {
+    int nclosed = 0;
+    for (int s = 0; s < ns; ++s) nclosed += open[s] ? 0 : 1;
+    W = Eigen::MatrixXd::Zero(nclosed, ns);
+    for (int s = 0, k = 0; s < ns; ++s)
+      if (!open[s]) W(k++, s) = 1.0;
+  }
+  // Pin components whose columns of W are independent (full-pivoting LU picks them).
+  std::vector<Conserved> out;
+  if (W.rows() == 0) return out;
+  Eigen::FullPivLU<Eigen::MatrixXd> lu(W);
+  for (int k = 0; k < W.rows(); ++k) {
+    Conserved q;
+    for (int s = 0; s < ns; ++s) q.weights.push_back(W(k, s));
+    q.pinned = lu.permutationQ().indices()(k);
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+}  // namespace td

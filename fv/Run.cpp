@@ -1,0 +1,215 @@
+#include "fv/Run.h"
+
+#include <atomic>
+#include <csignal>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "core/Petsc.h"
+#include "io/H5Output.h"
+
+namespace td {
+
+namespace {
+
+// Set by SIGINT/SIGTERM; checked (collectively) between time steps.
+std::atomic<int> g_interrupted{0};
+extern "C" void on_signal(int) { g_interrupted = 1; }
+
+/// Write one snapshot: concentrations, temperature and flux components.
+void write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
+  FVSystem& sys = cs.system();
+  const auto& u = cs.units();
+  const int dim = cs.mesh().dim();
+  sys.sync(c);
+  out.begin_snapshot(t, step);
+  const std::string conc = u.label(units::dim_of(units::Kind::number_density));
+  const std::string flux = u.label(units::dim_of(units::Kind::particle_flux));
+  for (int s = 0; s < sys.nspecies(); ++s) out.write_field("c_" + sys.species()[s].name, c, s, conc);
+  out.write_field("T", sys.temperature(), 0, u.label(units::dim_of(units::Kind::temperature)));
+  Vec J = sys.fluxes(c);
+  for (int s = 0; s < sys.nspecies(); ++s)
+    for (int a = 0; a < dim; ++a)
+      out.write_field(fmt::format("J_{}_{}", sys.species()[s].name, "xyz"[a]), J, s * dim + a, flux);
+  VecDestroy(&J);
+  // per species (group of states): total P, local effective and local-equilibrium S_T
+  const auto groups = sys.groups();
+  Vec obs = sys.group_observables(c);
+  const std::string invT = u.label(units::dim_of(units::Kind::inverse_temperature));
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const std::string& n = groups[g].name;
+    if (groups[g].components.size() > 1) out.write_field("P_" + n, obs, 3 * g, conc);
+    out.write_field("S_T_eff_" + n, obs, 3 * g + 1, invT);
+    out.write_field("S_T_eq_" + n, obs, 3 * g + 2, invT);
+  }
+  VecDestroy(&obs);
+  out.end_snapshot();
+}
+
+/// Steady runs: the local effective Soret coefficient -d ln P/dT of each species' total set
+/// beside the local-equilibrium prediction (PHYSICS.md 2.2).
+void report_soret(FVSystem& sys, Vec c, int rank) {
+  const auto groups = sys.groups();
+  Vec obs = sys.group_observables(c);
+  const int ng = static_cast<int>(groups.size());
+  Vec diff;
+  TD_PETSC(VecDuplicate(obs, &diff));
+  for (int g = 0; g < ng; ++g) {
+    PetscReal mn, mx, emn, emx, dmax;
+    TD_PETSC(VecStrideMin(obs, 3 * g + 1, nullptr, &mn));
+    TD_PETSC(VecStrideMax(obs, 3 * g + 1, nullptr, &mx));
+    TD_PETSC(VecStrideMin(obs, 3 * g + 2, nullptr, &emn));
+    TD_PETSC(VecStrideMax(obs, 3 * g + 2, nullptr, &emx));
+    // largest |S_eff - S_eq| over the cells
+    TD_PETSC(VecCopy(obs, diff));
+    {
+      PetscScalar* d;
+      PetscInt n;
+      TD_PETSC(VecGetLocalSize(diff, &n));
+      TD_PETSC(VecGetArray(diff, &d));
+      for (PetscInt i = 0; i < n; i += 3 * ng) d[i + 3 * g + 1] -= d[i + 3 * g + 2];
+      TD_PETSC(VecRestoreArray(diff, &d));
+    }
+    TD_PETSC(VecStrideNorm(diff, 3 * g + 1, NORM_INFINITY, &dmax));
+    if (rank == 0)
+      fmt::print("  {}: effective S_T = -d ln P/dT in [{:.6g}, {:.6g}], local-equilibrium "
+                 "prediction in [{:.6g}, {:.6g}], largest difference {:.3e}\n",
+                 groups[g].name, mn, mx, emn, emx, dmax);
+  }
+  VecDestroy(&diff);
+  VecDestroy(&obs);
+}
+
+void append_totals(H5Output& out, Case& cs, Vec c, double t) {
+  FVSystem& sys = cs.system();
+  const auto tot = sys.totals(c);
+  const auto flow = sys.boundary_outflow(c);
+  const std::string amount = cs.mesh().dim() == 3 ? "amount" : (cs.mesh().dim() == 2 ? std::string("amount/length") : std::string("amount/length^2"));
+  out.append_time(t);
+  for (int s = 0; s < sys.nspecies(); ++s) {
+    out.append_series("total_" + sys.species()[s].name, tot[s], amount);
+    out.append_series("outflow_" + sys.species()[s].name, flow[s], amount + "/time");
+  }
+}
+
+}  // namespace
+
+int FvRun::run() {
+  MPI_Comm comm = case_.mesh().comm();
+  int rank;
+  MPI_Comm_rank(comm, &rank);
+  Case* cs = &case_;
+  RunSettings& rs = cs->run();
+  if (!opt_.output.empty()) rs.file = opt_.output;
+  FVSystem& sys = cs->system();
+  const Mesh& mesh = cs->mesh();
+  const std::string length = cs->units().label(units::dim_of(units::Kind::length));
+  if (rank == 0 && !opt_.quiet)
+    fmt::print("thermodrift run {}: {}D mesh {} cells, {} species, {} units, {} mode\n",
+               opt_.case_path,
+               mesh.dim(), mesh.total_cells(), sys.nspecies(), cs->units().name(),
+               rs.mode == RunSettings::Mode::steady ? "steady" : "transient");
+  Vec c = sys.create_state();
+  sys.initial_state(c);
+  int code = 0;
+  if (rs.mode == RunSettings::Mode::steady) {
+    if (!opt_.restart.empty()) throw Error("--restart applies to transient runs only");
+    H5Output out(mesh, rs.file, cs->config_toml(), cs->units().name(), length);
+    const auto res = solve_steady(sys, c, rs.steady);
+    write_snapshot(out, *cs, c, 0.0, 0);
+    append_totals(out, *cs, c, 0.0);
+    out.commit();
+    if (rank == 0)
+      fmt::print("steady state: {} pseudo-time steps, {} Newton, {} Krylov iterations, "
+                 "||R|| = {:.3e} ({:.1e} of the flux terms), {:.3f} s\n", res.ptc_steps,
+                 res.newton_iterations, res.krylov_iterations, res.residual_norm,
+                 res.residual_scale > 0 ? res.residual_norm / res.residual_scale : 0.0,
+                 res.seconds);
+  } else {
+    code = run_transient(*cs, c, comm, rank);
+  }
+  if (code == 0) {
+    // collective reductions on every rank, printing on rank 0
+    const auto tot = sys.totals(c);
+    for (int s = 0; s < sys.nspecies(); ++s) {
+      PetscReal mn, mx;
+      TD_PETSC(VecStrideMin(c, s, nullptr, &mn));
+      TD_PETSC(VecStrideMax(c, s, nullptr, &mx));
+      if (rank == 0)
+        fmt::print("  {}: total {:.10g}, min {:.6g}, max {:.6g}\n", sys.species()[s].name,
+                   tot[s], mn, mx);
+    }
+    if (rs.mode == RunSettings::Mode::steady) report_soret(sys, c, rank);
+    if (rank == 0) fmt::print("wrote {}\n", rs.file);
+  }
+  VecDestroy(&c);
+  return code;
+}
+
+int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
+  RunSettings& rs = cs.run();
+  FVSystem& sys = cs.system();
+  const std::string length = cs.units().label(units::dim_of(units::Kind::length));
+  double t0 = 0.0;
+  long step0 = 0;
+  std::unique_ptr<H5Output> out;
+  if (!opt_.restart.empty()) {
+    std::tie(t0, step0) = H5Output::read_checkpoint(comm, opt_.restart, c);
+    if (opt_.restart != rs.file && opt_.restart != rs.file + ".partial")
+      throw Error(fmt::format("--restart {}: the run writes {}; restart from that file (or "
+                              "its .partial)", opt_.restart, rs.file));
+    out = H5Output::resume(cs.mesh(), rs.file);
+    if (rank == 0 && !opt_.quiet) fmt::print("restarting at t = {:.6g} (step {})\n", t0, step0);
+  } else {
+    out = std::make_unique<H5Output>(cs.mesh(), rs.file, cs.config_toml(), cs.units().name(),
+                                     length);
+    write_snapshot(*out, cs, c, 0.0, 0);
+    append_totals(*out, cs, c, 0.0);
+  }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  TransientSolver ts(sys, c, t0, rs.transient);
+  double last_print = MPI_Wtime();
+  const double wall0 = last_print;
+  auto hook = [&](const TransientStats& st) {
+    int mine = g_interrupted.load(), any = 0;
+    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
+    if (!opt_.quiet && rank == 0 && MPI_Wtime() - last_print > rs.progress_interval) {
+      last_print = MPI_Wtime();
+      fmt::print("  t = {:.6e}  h = {:.3e}  steps {}  Newton {}  Krylov {}  ({:.1f} s)\n",
+                 st.time, st.last_step, step0 + st.steps, st.nonlinear_iters, st.linear_iters,
+                 last_print - wall0);
+      std::fflush(stdout);
+    }
+    return any == 0;
+  };
+  for (int k = 1; k <= rs.outputs; ++k) {
+    const double t_out = rs.t_end * k / rs.outputs;
+    if (t_out <= t0 * (1 + 1e-14)) continue;
+    if (!ts.advance(t_out, c, hook)) {
+      const auto st = ts.stats();
+      out->write_checkpoint(c, st.time, step0 + st.steps);
+      out->keep_partial();
+      if (rank == 0)
+        fmt::print(stderr, "interrupted at t = {:.6e}; checkpoint written to {}.partial; "
+                           "continue with: thermodrift run {} --restart {}.partial\n",
+                   st.time, rs.file, opt_.case_path, rs.file);
+      return 130;
+    }
+    const auto st = ts.stats();
+    write_snapshot(*out, cs, c, t_out, step0 + st.steps);
+    append_totals(*out, cs, c, t_out);
+    out->write_checkpoint(c, t_out, step0 + st.steps);
+  }
+  const auto st = ts.stats();
+  out->commit();
+  if (rank == 0)
+    fmt::print("transient to t = {:.6g}: {} steps, {} Newton, {} Krylov iterations, {} "
+               "preconditioner setups, {:.3f} s\n",
+               rs.t_end, st.steps, st.nonlinear_iters, st.linear_iters, st.prec_setups,
+               MPI_Wtime() - wall0);
+  return 0;
+}
+
+}  // namespace td

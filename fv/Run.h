@@ -1,0 +1,33 @@
+#pragma once
+/// @file Run.h  One `thermodrift run`: a finite-volume case solved steady (SNES) or transient
+/// (CVODE), snapshots, time series and checkpoints written to its HDF5 result file, progress
+/// and a summary printed on rank 0 (deal.II's run()).
+#include <string>
+
+#include "fv/Case.h"
+
+namespace td {
+
+/// What the command line adds to a case.
+struct RunOptions {
+  std::string case_path;  ///< the input, for messages and the printed resume command
+  std::string output;     ///< result file; empty: the case's [output] file
+  std::string restart;    ///< continue a transient run from this file's checkpoint
+  bool quiet = false;     ///< no progress lines
+};
+
+/// Runs a loaded case. Collective on the case's communicator.
+class FvRun {
+ public:
+  FvRun(Case& c, RunOptions opt) : case_(c), opt_(std::move(opt)) {}
+  /// Solve and write; returns the process exit code (0, or 130 when interrupted by
+  /// SIGINT/SIGTERM after writing a checkpoint). Throws td::Error on failure.
+  int run();
+
+ private:
+  int run_transient(Case& cs, Vec c, MPI_Comm comm, int rank);
+  Case& case_;
+  RunOptions opt_;
+};
+
+}  // namespace td

@@ -1,0 +1,37 @@
+#pragma once
+/// @file Steady.h  Steady states with PETSc SNES: Newton with the analytic Jacobian,
+/// pseudo-transient continuation when Newton from the initial guess fails, and the
+/// total-amount constraint of closed cells.
+#include <petscsnes.h>
+
+#include "fv/FVSystem.h"
+
+namespace td {
+
+struct SteadyOptions {
+  double rtol = 1e-10;    ///< SNES relative tolerance on ||R||
+  double atol = 1e-30;    ///< SNES absolute tolerance on ||R|| (amount/time)
+  double ksp_rtol = 1e-12;
+  int max_newton = 50;
+  bool force_ptc = false;   ///< skip plain Newton and start with pseudo-transient continuation
+  double ptc_dt0 = 0.0;     ///< first pseudo time step (time); 0: from the diffusion time of a cell
+  int ptc_max_steps = 200;
+  bool verbose = false;     ///< print Newton/Krylov progress (rank 0)
+};
+
+struct SteadyResult {
+  int newton_iterations = 0;
+  int krylov_iterations = 0;
+  int ptc_steps = 0;
+  int amount_iterations = 0;      ///< adjustments of the pins to the conserved amounts
+  double residual_norm = 0.0;     ///< final ||R|| (with the constraint rows)
+  double residual_scale = 0.0;    ///< ||diag(dR/dc) c||: the size of the individual terms
+  double seconds = 0.0;
+};
+
+/// Solve R(c) = 0 in place, starting from @p c. Closed species keep the total amount of
+/// the initial @p c. PETSc options (-snes_*, -ksp_*, -pc_*) override the defaults.
+/// Throws SolverError naming the SNES reason, residual and iteration on failure.
+SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt);
+
+}  // namespace td

@@ -1,0 +1,90 @@
+#pragma once
+/// @file DmdaViews.h  Loops and array views over the cells of a Mesh's DMDA, one code path for
+/// 1D/2D/3D (shared by the finite-volume systems of fv/ and the Fokker-Planck set-up).
+#include <array>
+
+#include <petscdmda.h>
+
+#include "mesh/Mesh.h"
+#include "core/Petsc.h"
+
+namespace td::dmda {
+
+/// Index helper for raw DMDA arrays (owned or ghosted box), one code path for 1D/2D/3D.
+struct Box {
+  PetscInt s[3], n[3];
+  PetscInt at(const std::array<int, 3>& idx, int dof, int c) const {
+    return (((idx[2] - s[2]) * n[1] + (idx[1] - s[1])) * n[0] + (idx[0] - s[0])) * dof + c;
+  }
+};
+
+inline Box owned_box(DM dm) {
+  Box b{};
+  TD_PETSC(DMDAGetCorners(dm, &b.s[0], &b.s[1], &b.s[2], &b.n[0], &b.n[1], &b.n[2]));
+  return b;
+}
+inline Box ghost_box(DM dm) {
+  Box b{};
+  TD_PETSC(DMDAGetGhostCorners(dm, &b.s[0], &b.s[1], &b.s[2], &b.n[0], &b.n[1], &b.n[2]));
+  return b;
+}
+
+/// Visit every owned cell (i, j, k) of a mesh.
+template <class F>
+inline void for_owned(const Mesh& mesh, F&& f) {
+  const auto st = mesh.start(), ct = mesh.count();
+  for (int k = st[2]; k < st[2] + ct[2]; ++k)
+    for (int j = st[1]; j < st[1] + ct[1]; ++j)
+      for (int i = st[0]; i < st[0] + ct[0]; ++i) f(std::array<int, 3>{i, j, k});
+}
+
+/// Read access to a ghosted local copy of a global vector.
+class LocalView {
+ public:
+  LocalView(DM dm, Vec global) : dm_(dm), box_(ghost_box(dm)) {
+    TD_PETSC(DMGetLocalVector(dm_, &local_));
+    TD_PETSC(DMGlobalToLocalBegin(dm_, global, INSERT_VALUES, local_));
+    TD_PETSC(DMGlobalToLocalEnd(dm_, global, INSERT_VALUES, local_));
+    TD_PETSC(VecGetArrayRead(local_, &data_));
+  }
+  ~LocalView() {
+    VecRestoreArrayRead(local_, &data_);
+    DMRestoreLocalVector(dm_, &local_);
+  }
+  LocalView(const LocalView&) = delete;
+  LocalView& operator=(const LocalView&) = delete;
+  double operator()(const std::array<int, 3>& idx, int dof, int c) const {
+    return data_[box_.at(idx, dof, c)];
+  }
+
+ private:
+  DM dm_;
+  Box box_;
+  Vec local_ = nullptr;
+  const PetscScalar* data_ = nullptr;
+};
+
+/// Write access to the owned part of a global vector.
+class OwnedView {
+ public:
+  OwnedView(DM dm, Vec v) : v_(v), box_(owned_box(dm)) { TD_PETSC(VecGetArray(v_, &data_)); }
+  ~OwnedView() { VecRestoreArray(v_, &data_); }
+  OwnedView(const OwnedView&) = delete;
+  OwnedView& operator=(const OwnedView&) = delete;
+  double& operator()(const std::array<int, 3>& idx, int dof, int c) {
+    return data_[box_.at(idx, dof, c)];
+  }
+
+ private:
+  Vec v_;
+  Box box_;
+  PetscScalar* data_ = nullptr;
+};
+
+/// @p idx moved by @p d cells along axis @p a.
+inline std::array<int, 3> shifted(std::array<int, 3> idx, int a, int d) {
+  idx[a] += d;
+  return idx;
+}
+
+}  // namespace td::dmda

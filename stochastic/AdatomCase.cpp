@@ -1,0 +1,222 @@
+#include "stochastic/AdatomCase.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/Error.h"
+#include "models/adatom_K.h"
+#include "core/UnitsInput.h"
+
+namespace td {
+
+namespace {
+using K = units::Kind;
+using T = ParamSpec::Type;
+const ParamSpec kDim{"dim",
+                     T::Integer,
+                     "1",
+                     K::dimensionless,
+                     Range::closed(1, 2),
+                     {},
+                     "lattice dimension (square lattice in 2D)"};
+const ParamSpec kSites{"sites",
+                       T::RealArray,
+                       "",
+                       K::dimensionless,
+                       Range::at_least(1),
+                       {},
+                       "sites per axis ([nx] or [nx, ny])"};
+const ParamSpec kOrigin{"origin",
+                        T::RealArray,
+                        "[0.0, 0.0]",
+                        K::length,
+                        Range::any(),
+                        {},
+                        "corner of the lattice (sites at origin + a (i + 1/2))"};
+const ParamSpec kPerX{"periodic_x",
+                      T::Bool,
+                      "false",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
+                      "periodic along x (else reflecting walls)"};
+const ParamSpec kPerY{"periodic_y",
+                      T::Bool,
+                      "false",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
+                      "periodic along y (else reflecting walls)"};
+const ParamSpec kWalkers{
+    "walkers", T::Integer, "1000", K::dimensionless, Range::at_least(1), {}, "independent walkers"};
+const ParamSpec kSeed{"seed",
+                      T::Integer,
+                      "1",
+                      K::dimensionless,
+                      Range::at_least(0),
+                      {},
+                      "Philox key (with the walker id)"};
+const ParamSpec kTend{"t_end", T::Real, "", K::time, Range::positive(), {}, "simulated time"};
+const ParamSpec kSamples{"samples",
+                         T::Integer,
+                         "100",
+                         K::dimensionless,
+                         Range::at_least(1),
+                         {},
+                         "sample intervals in [0, t_end]"};
+const ParamSpec kTraj{"trajectories",
+                      T::Integer,
+                      "10",
+                      K::dimensionless,
+                      Range::at_least(0),
+                      {},
+                      "walkers whose sampled trajectories are written"};
+const ParamSpec kStart{"start",
+                       T::String,
+                       "\"point\"",
+                       K::dimensionless,
+                       Range::any(),
+                       {"point", "uniform"},
+                       "all walkers at start_position, or uniform over sites"};
+const ParamSpec kStartPos{"start_position",
+                          T::RealArray,
+                          "[0.0, 0.0]",
+                          K::length,
+                          Range::any(),
+                          {},
+                          "start point (nearest site)"};
+const ParamSpec kFokkerPlanck{"fokker_planck",
+                              T::Bool,
+                              "true",
+                              K::dimensionless,
+                              Range::any(),
+                              {},
+                              "also solve the finite-volume Fokker-Planck transient from the "
+                              "start site (written when no axis is periodic)"};
+const ParamSpec kOutput{"output",
+                        T::String,
+                        "\"\"",
+                        K::dimensionless,
+                        Range::any(),
+                        {},
+                        "result file (.h5); empty: none"};
+
+std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root) {
+  auto c = std::make_unique<AdatomCase>();
+  c->units = read_units(root);
+  InputSection rates = root.section("adatom");
+  c->rates = make_adatom_rates(rates, c->units.kB());
+  const double spacing = c->rates->lattice_spacing();
+  {
+    InputSection s = root.section("lattice");
+    const int dim = static_cast<int>(s.integer(kDim));
+    if (dim > c->rates->max_dim())
+      s.fail("dim", fmt::format("the adatom rate model describes at most {}D lattices",
+                                c->rates->max_dim()));
+    const auto n = s.reals(kSites);
+    if (static_cast<int>(n.size()) != dim)
+      s.fail("sites", fmt::format("{} entries for a {}D lattice", n.size(), dim));
+    std::array<int, 2> ni{1, 1};
+    for (int a = 0; a < dim; ++a) {
+      if (n[a] != std::floor(n[a]) || n[a] > 1e8)
+        s.fail("sites", fmt::format("sites must be whole numbers (got {})", n[a]));
+      ni[a] = static_cast<int>(n[a]);
+    }
+    const auto o = s.reals(kOrigin);
+    if (o.size() < static_cast<std::size_t>(dim))
+      s.fail("origin", fmt::format("{} entries for a {}D lattice", o.size(), dim));
+    const bool px = s.boolean(kPerX), py = s.boolean(kPerY);
+    s.finish();
+    c->lattice = hop_geometry(dim, ni, {px, py}, spacing, {o[0], dim > 1 ? o[1] : 0.0});
+    std::array<Axis, 3> axes;
+    for (int a = 0; a < 3; ++a) {
+      const int cells = a < dim ? ni[a] : 1;
+      const double x0 = a < dim ? o[a] : 0.0;
+      axes[a].nodes = uniform_nodes(x0, spacing * cells, cells);
+      axes[a].periodic = a == 0 ? px : (a == 1 ? py : false);
+    }
+    c->mesh = std::make_unique<Mesh>(comm, dim, axes, 1);
+  }
+  if (c->rates->needs_temperature()) {
+    InputSection s = root.section("temperature");
+    c->T = make_temperature_field(s, *c->mesh);
+  } else if (root.has("temperature")) {
+    root.fail("temperature",
+              "this adatom rate model takes no temperature field (Phi contains "
+              "it); remove [temperature]");
+  }
+  {
+    // sites, and the saddles halfway between them (across the ends of a periodic axis)
+    const HopLattice& L = c->lattice;
+    const double half = L.periodic[0] ? 0.0 : 0.5 * spacing;
+    c->rates->check_extent(L.origin[0] + half, L.origin[0] + L.n[0] * spacing - half, rates);
+  }
+  set_adatom_rates(c->lattice, *c->rates, c->T.get());
+  {
+    InputSection s = root.section("kmc");
+    WalkerOptions& w = c->walkers;
+    w.walkers = s.integer(kWalkers);
+    w.seed = static_cast<std::uint64_t>(s.integer(kSeed));
+    w.t_end = s.real(kTend);
+    w.samples = static_cast<int>(s.integer(kSamples));
+    w.trajectories = static_cast<int>(s.integer(kTraj));
+    w.uniform_start = s.string(kStart) == "uniform";
+    const auto x = s.reals(kStartPos);
+    Point p{0, 0, 0};
+    for (std::size_t a = 0; a < std::min<std::size_t>(2, x.size()); ++a) p[a] = x[a];
+    w.start_site = c->lattice.nearest(p);
+    c->output = s.string(kOutput);
+    c->fokker_planck = s.boolean(kFokkerPlanck);
+    s.finish();
+  }
+  root.finish();
+  c->config = root.resolved().to_toml();
+  return c;
+}
+
+}  // namespace
+
+std::unique_ptr<AdatomCase> AdatomCase::load(MPI_Comm comm, const std::string& path) {
+  return build(comm, InputSection::parse_file(path));
+}
+
+std::unique_ptr<AdatomCase> AdatomCase::from_string(MPI_Comm comm, const std::string& text,
+                                                    const std::string& name) {
+  return build(comm, InputSection::parse_string(text, name));
+}
+
+std::vector<double> drift_law_trajectory(const AdatomCase& c, double x0,
+                                         const std::vector<double>& times, bool particle,
+                                         int steps) {
+  if (!c.rates->analytic())
+    throw Error("drift_law_trajectory: the drift law needs the analytic rate model (Q, E_m)");
+  const AdatomParams& p = *c.rates->analytic();
+  const double h = 0.01 * p.a;
+  auto v = [&](double x) {
+    const double T = c.T->T({x, 0, 0});
+    const double g = (c.T->T({x + h, 0, 0}) - c.T->T({x - h, 0, 0})) / (2 * h);
+    return particle ? kernels::adatom_particle_velocity(p.nu, p.a, p.Q, p.Em, p.kB, T, g)
+                    : kernels::adatom_drift_law(p.nu, p.a, p.Q, p.Em, p.kB, T, g);
+  };
+  const double lo = c.lattice.origin[0] + 0.5 * p.a;
+  const double hi = c.lattice.origin[0] + (c.lattice.n[0] - 0.5) * p.a;
+  std::vector<double> out;
+  double x = x0, t = 0.0;
+  for (double tk : times) {
+    const double dt = (tk - t) / steps;
+    for (int i = 0; i < steps && dt > 0; ++i) {
+      const double k1 = v(x), k2 = v(x + 0.5 * dt * k1), k3 = v(x + 0.5 * dt * k2),
+                   k4 = v(x + dt * k3);
+      x += dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4);
+      // a wall stops the deterministic path (the law has no walls)
+      x = std::clamp(x, lo, hi);
+    }
+    t = tk;
+    out.push_back(x);
+  }
+  return out;
+}
+
+}  // namespace td

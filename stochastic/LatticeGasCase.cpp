@@ -1,0 +1,131 @@
+#include "stochastic/LatticeGasCase.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "core/UnitsInput.h"
+
+namespace td {
+
+namespace {
+using K = units::Kind;
+using T = ParamSpec::Type;
+const ParamSpec kFile{"lattice_file",
+                      T::String,
+                      "",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
+                      "lattice file ([lattice] table; relative to this file)"};
+const ParamSpec kTemp{"temperature",
+                      T::Real,
+                      "",
+                      K::temperature,
+                      Range::positive(),
+                      {},
+                      "temperature of the rates nu exp(-(E_AB - E_A)/(kB T))"};
+const ParamSpec kCov{"coverages",
+                     T::RealArray,
+                     "",
+                     K::dimensionless,
+                     {0.0, 1.0, true, true},
+                     {},
+                     "coverages theta (particles per site), one canonical run each"};
+const ParamSpec kCells{"cells",
+                       T::RealArray,
+                       "[16, 16]",
+                       K::dimensionless,
+                       Range::at_least(1),
+                       {},
+                       "supercell size in lattice cells along a and b"};
+const ParamSpec kReplicas{"replicas",
+                          T::Integer,
+                          "16",
+                          K::dimensionless,
+                          Range::at_least(2),
+                          {},
+                          "independent replicas per coverage (errors from their spread)"};
+const ParamSpec kSeed{"seed",
+                      T::Integer,
+                      "1",
+                      K::dimensionless,
+                      Range::at_least(0),
+                      {},
+                      "Philox key (with the replica id)"};
+const ParamSpec kBurn{
+    "t_burn", T::Real, "0.0", K::time, Range::non_negative(), {}, "equilibration before measuring"};
+const ParamSpec kTend{
+    "t_end", T::Real, "", K::time, Range::positive(), {}, "measured time after t_burn"};
+const ParamSpec kBlocks{"blocks",
+                        T::Integer,
+                        "10",
+                        K::dimensionless,
+                        Range::at_least(1),
+                        {},
+                        "Green-Kubo blocks of length t_end/blocks (>> the slowest hop time)"};
+const ParamSpec kOutput{"output",
+                        T::String,
+                        "\"\"",
+                        K::dimensionless,
+                        Range::any(),
+                        {},
+                        "result file (.h5); empty: none"};
+
+std::unique_ptr<LatticeGasCase> build(InputSection root) {
+  auto c = std::make_unique<LatticeGasCase>();
+  c->units = read_units(root);
+  InputSection s = root.section("lattice_gas");
+  std::string path = s.string(kFile);
+  if (!path.empty() && path[0] != '/') path = s.base_dir() + "/" + path;
+  c->lattice_file = path;
+  LatticeGasOptions& o = c->run;
+  o.T = s.real(kTemp);
+  c->coverages = s.reals(kCov);
+  const auto cells = s.reals(kCells);
+  if (cells.size() != 2 || cells[0] != std::floor(cells[0]) || cells[1] != std::floor(cells[1]))
+    s.fail("cells", "two whole numbers [along a, along b]");
+  o.cells = {static_cast<int>(cells[0]), static_cast<int>(cells[1])};
+  o.replicas = s.integer(kReplicas);
+  o.seed = static_cast<std::uint64_t>(s.integer(kSeed));
+  o.t_burn = s.real(kBurn);
+  o.t_end = s.real(kTend);
+  o.blocks = static_cast<int>(s.integer(kBlocks));
+  c->output = s.string(kOutput);
+  s.finish();
+  root.finish();
+  c->config = root.resolved().to_toml();
+
+  if (!std::filesystem::exists(path))
+    s.fail("lattice_file", fmt::format("lattice file '{}' does not exist", path));
+  InputSection lroot = InputSection::parse_file(path);
+  lroot.set_units(c->units);
+  InputSection ls = lroot.section("lattice");
+  c->lattice = read_lattice(ls, c->units.kB(), o.T);
+  lroot.finish();
+  c->config += fmt::format("\n# lattice file {}\n", path) + lroot.resolved().to_toml();
+
+  const double sites = static_cast<double>(o.cells[0]) * o.cells[1] * c->lattice.size();
+  for (double th : c->coverages) {
+    const long n = std::lround(th * sites);
+    if (n < 1 || n >= static_cast<long>(sites))
+      s.fail("coverages", fmt::format("coverage {:g} gives {} particles on {:g} sites; need at "
+                                      "least one particle and one hole (enlarge cells)",
+                                      th, n, sites));
+  }
+  return c;
+}
+
+}  // namespace
+
+std::unique_ptr<LatticeGasCase> LatticeGasCase::load(const std::string& path) {
+  return build(InputSection::parse_file(path));
+}
+
+std::unique_ptr<LatticeGasCase> LatticeGasCase::from_string(const std::string& text,
+                                                            const std::string& name) {
+  return build(InputSection::parse_string(text, name));
+}
+
+}  // namespace td

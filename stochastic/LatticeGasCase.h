@@ -1,0 +1,29 @@
+#pragma once
+/// @file LatticeGasCase.h  A `thermodrift lattice` run read from TOML: [units] and
+/// [lattice_gas] (a lattice file, a temperature, a list of coverages and the KMC settings;
+/// docs/stochastic.md lists every key). The lattice file's numbers are in the case's units.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/Units.h"
+#include "models/LatticeGas.h"
+#include "stochastic/LatticeGasKmc.h"
+
+namespace td {
+
+struct LatticeGasCase {
+  units::UnitSystem units = units::UnitSystem::si();
+  LatticeSpec lattice;            ///< validated lattice (models/LatticeGas.h)
+  std::string lattice_file;       ///< its path
+  std::vector<double> coverages;  ///< theta in (0, 1), one KMC run each
+  LatticeGasOptions run;          ///< supercell, temperature, replicas, times (theta per run)
+  std::string output;             ///< result file (.h5), may be empty
+  std::string config;             ///< resolved case and lattice file (TOML)
+
+  static std::unique_ptr<LatticeGasCase> load(const std::string& path);
+  static std::unique_ptr<LatticeGasCase> from_string(const std::string& text,
+                                                     const std::string& name = "<string>");
+};
+
+}  // namespace td

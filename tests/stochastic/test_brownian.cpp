@@ -1,0 +1,101 @@
+// Brownian dynamics in D(T(x)) (PHYSICS.md 7): steady histograms p ~ D^-alpha (Ito 1/D,
+// Stratonovich 1/sqrt(D), anti-Ito flat) with periodic and reflecting walls; particles with
+// internal states reproduce the multi-state Fokker-Planck steady state of the finite-volume
+// solver; results do not depend on the number of ranks. Tolerance: 5 standard errors of each
+// bin, the error taken from the spread of the time-averaged histograms over the walkers.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "stochastic/Brownian.h"
+#include "tests/support/stochastic_cases.h"
+
+using namespace td;
+using namespace td::testing;
+
+namespace {
+
+std::string bd_case(double alpha, bool periodic, const char* temperature, long walkers) {
+  return fmt::format(R"(
+[units]
+system = "LJ"
+lj = "argon"
+[mesh]
+dim = 1
+[mesh.x]
+cells = 20
+length = 1.0
+periodic = {}
+{}
+[particle]
+alpha = {}
+[particle.diffusivity]
+type = "arrhenius"
+prefactor = 2.0
+activation_energy = 1.0
+[bd]
+walkers = {}
+seed = 5
+dt = 2e-4
+t_end = 3.0
+t_burn = 0.5
+)", periodic, temperature, alpha, walkers);
+}
+
+/// Bin averages of D^-alpha (Gauss-Legendre, 4 points per half bin), normalised to a density.
+std::vector<double> expected_density(const BrownianCase& c, double alpha) {
+  const Axis& ax = c.mesh->axis(0);
+  const double g[2] = {0.5 - 0.5 / std::sqrt(3.0), 0.5 + 0.5 / std::sqrt(3.0)};
+  std::vector<double> p(ax.cells());
+  double norm = 0.0;
+  for (int b = 0; b < ax.cells(); ++b) {
+    double s = 0.0;
+    for (int half = 0; half < 8; ++half)
+      for (double q : g) {
+        const double x = ax.nodes[b] + ax.width(b) * (half + q) / 8.0;
+        s += std::pow(c.states.D[0]->value(c.T->T({x, 0, 0})), -alpha) / 16.0;
+      }
+    p[b] = s;
+    norm += s * ax.width(b);
+  }
+  for (double& v : p) v /= norm;
+  return p;
+}
+
+}  // namespace
+
+TEST(Brownian, SteadyHistogramsOfTheConventionsPeriodic) {
+  for (double alpha : {1.0, 0.5, 0.0}) {
+    auto c = BrownianCase::from_string(MPI_COMM_SELF, bd_case(alpha, true, kPeriodicT, 1000));
+    const auto st = run_brownian(MPI_COMM_SELF, *c);
+    const auto p = expected_density(*c, alpha);
+    expect_histogram(st, p, fmt::format("alpha = {}", alpha));
+    // the statistics must be able to tell the conventions apart
+    const double contrast = p.front() / p[p.size() / 2];
+    if (alpha > 0) EXPECT_GT(std::fabs(contrast - 1.0) * p.front(), 10 * st.total_sem.front());
+  }
+}
+
+TEST(Brownian, SteadyHistogramsReflectingWalls) {
+  for (double alpha : {1.0, 0.0}) {
+    auto c = BrownianCase::from_string(MPI_COMM_SELF, bd_case(alpha, false, kLinearT, 1000));
+    const auto st = run_brownian(MPI_COMM_SELF, *c);
+    expect_histogram(st, expected_density(*c, alpha), fmt::format("alpha = {}", alpha));
+  }
+}
+
+TEST(BrownianMpi, IdenticalOnAnyNumberOfRanks) {
+  std::string text = bd_case(1.0, true, kPeriodicT, 700);
+  text.replace(text.find("t_end = 3.0"), 11, "t_end = 0.2");
+  text.replace(text.find("t_burn = 0.5"), 12, "t_burn = 0.1");
+  auto c = BrownianCase::from_string(MPI_COMM_WORLD, text);
+  const auto a = run_brownian(MPI_COMM_WORLD, *c);
+  const auto b = run_brownian(MPI_COMM_SELF, *c);
+  EXPECT_EQ(a.steps, b.steps);
+  EXPECT_EQ(a.total, b.total);
+  EXPECT_EQ(a.total_sem, b.total_sem);
+  EXPECT_EQ(a.mean_x, b.mean_x);
+  EXPECT_EQ(a.density, b.density);
+}

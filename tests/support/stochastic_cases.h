@@ -1,0 +1,129 @@
+#pragma once
+// Cases and statistics shared by the stochastic tests and the cross-method checks
+// (tests/crosscheck): the seed geometry of the adatom KMC, the temperature profiles of the
+// Brownian-dynamics cases, chi-square and histogram comparisons.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "stochastic/Brownian.h"
+
+namespace td::testing {
+
+constexpr double kQ = 1.9, kEm = 0.23, kA = 1.1225;
+constexpr const char* kLjUnits = "[units]\nsystem = \"LJ\"\nlj = \"copper\"\n";
+
+/// A case at the seed's reduced parameters: linear T with T(x_ref) = T0, 1D unless told.
+inline std::string adatom_case(int sites, double T0, double g, double x_ref, long walkers, double t_end,
+                        double start, int samples = 10, const std::string& extra = "") {
+  return kLjUnits + fmt::format(R"(
+[lattice]
+sites = [{}]
+[temperature]
+type = "linear"
+T_ref = {}
+gradient = [{}]
+x_ref = [{}, 0.0, 0.0]
+[adatom]
+heat_of_transport = {}
+migration_barrier = {}
+lattice_spacing = {}
+[kmc]
+walkers = {}
+seed = 11
+t_end = {}
+samples = {}
+start_position = [{}]
+trajectories = 3
+{}
+)",
+                                sites, T0, g, x_ref, kQ, kEm, kA, walkers, t_end, samples, start,
+                                extra);
+}
+
+/// Chi-square of counts against probabilities (bins with expectation >= 5 only); returns
+/// (chi2, degrees of freedom).
+inline std::pair<double, int> chi_square(const std::vector<long long>& n, const std::vector<double>& p) {
+  double N = 0, chi = 0;
+  for (auto v : n) N += static_cast<double>(v);
+  int k = 0;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const double e = N * p[i];
+    if (e < 5) continue;
+    chi += (n[i] - e) * (n[i] - e) / e;
+    ++k;
+  }
+  return {chi, k - 1};
+}
+
+/// Chi-square bound: mean + 5 standard deviations of the chi2(k) distribution.
+inline double chi_bound(int k) { return k + 5.0 * std::sqrt(2.0 * k); }
+
+inline const char* kPeriodicT = R"(
+[temperature]
+type = "piecewise_linear"
+positions = [0.0, 0.5, 1.0]
+temperatures = [1.0, 2.0, 1.0]
+)";
+inline const char* kLinearT = R"(
+[temperature]
+type = "linear"
+T_ref = 1.0
+gradient = [1.0]
+)";
+
+inline void expect_histogram(const BrownianStatistics& st, const std::vector<double>& p,
+                      const std::string& what) {
+  for (std::size_t b = 0; b < p.size(); ++b)
+    EXPECT_NEAR(st.total[b], p[b], 5 * st.total_sem[b]) << what << ", bin " << b;
+}
+
+/// Two internal states of a particle or species table @p table (slow ground state, fast
+/// excited state with entropy, Arrhenius D) switching over a barrier with detailed balance.
+inline std::string two_states(const std::string& table) {
+  return fmt::format(R"(
+[[{0}.states]]
+name = "slow"
+energy = 0.0
+[{0}.states.diffusivity]
+value = 0.3
+[[{0}.states]]
+name = "fast"
+energy = 1.0
+entropy = 0.5
+[{0}.states.diffusivity]
+type = "arrhenius"
+prefactor = 3.0
+activation_energy = 0.5
+[[{0}.transitions]]
+from = "slow"
+to = "fast"
+barrier = 1.5
+prefactor = 20.0
+)",
+                     table);
+}
+
+/// LJ argon units, a periodic 1D cell of unit length with @p cells cells, and the periodic
+/// piecewise-linear temperature kPeriodicT.
+inline std::string periodic_1d_head(int cells) {
+  return fmt::format(R"(
+[units]
+system = "LJ"
+lj = "argon"
+[mesh]
+dim = 1
+[mesh.x]
+cells = {}
+length = 1.0
+periodic = true
+{})",
+                     cells, kPeriodicT);
+}
+
+}  // namespace td::testing
