@@ -18,17 +18,7 @@ using namespace td::testing;
 namespace {
 
 std::string bd_case(double alpha, bool periodic, const char* temperature, long walkers) {
-  return fmt::format(R"(
-[units]
-system = "LJ"
-lj = "argon"
-[mesh]
-dim = 1
-[mesh.x]
-cells = 20
-length = 1.0
-periodic = {}
-{}
+  return argon_1d_head(20, periodic, temperature) + fmt::format(R"(
 [particle]
 alpha = {}
 [particle.diffusivity]
@@ -41,7 +31,7 @@ seed = 5
 dt = 2e-4
 t_end = 3.0
 t_burn = 0.5
-)", periodic, temperature, alpha, walkers);
+)", alpha, walkers);
 }
 
 /// Bin averages of D^-alpha (Gauss-Legendre, 4 points per half bin), normalised to a density.

@@ -109,9 +109,9 @@ prefactor = 20.0
                      table);
 }
 
-/// LJ argon units, a periodic 1D cell of unit length with @p cells cells, and the periodic
-/// piecewise-linear temperature kPeriodicT.
-inline std::string periodic_1d_head(int cells) {
+/// LJ argon units, a 1D cell of unit length with @p cells cells (periodic or walled) and the
+/// [temperature] table @p temperature.
+inline std::string argon_1d_head(int cells, bool periodic, const std::string& temperature) {
   return fmt::format(R"(
 [units]
 system = "LJ"
@@ -121,9 +121,12 @@ dim = 1
 [mesh.x]
 cells = {}
 length = 1.0
-periodic = true
+periodic = {}
 {})",
-                     cells, kPeriodicT);
+                     cells, periodic, temperature);
 }
+
+/// argon_1d_head, periodic, with the periodic piecewise-linear temperature kPeriodicT.
+inline std::string periodic_1d_head(int cells) { return argon_1d_head(cells, true, kPeriodicT); }
 
 }  // namespace td::testing
