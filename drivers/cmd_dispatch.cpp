@@ -2,13 +2,16 @@
 /// executable pulls in every registered subcommand.
 #include <cctype>
 #include <cstdio>
-#include <iostream>
 #include <map>
+#include <new>
+#include <typeinfo>
 #include <vector>
 
+#include <fmt/format.h>
 #include <petscsys.h>
 
 #include "core/Error.h"
+#include "core/ErrorExit.h"
 #include "drivers/Command.h"
 
 namespace td {
@@ -39,6 +42,9 @@ int run_command_line(int argc, char** argv) {
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   int code = 0;
   {
+    // Every exception, of any type and on any rank, ends the run on every rank with its
+    // message (core/ErrorExit.h); nothing escapes to std::terminate.
+    ErrorExit on_error(PETSC_COMM_WORLD);
     CLI::App app{"thermodrift: thermophoresis and thermomigration solver"};
     app.require_subcommand(1);
     std::map<std::string, std::unique_ptr<td::Command>> commands;
@@ -58,10 +64,17 @@ int run_command_line(int argc, char** argv) {
       for (auto& [name, sub] : subs)
         if (sub->parsed()) code = commands[name]->run(PETSC_COMM_WORLD);
     } catch (const CLI::ParseError& e) {
+      // the command line is the same on every rank: rank 0 reports
       code = rank == 0 ? app.exit(e) : (e.get_exit_code() == 0 ? 0 : 1);
     } catch (const td::Error& e) {
-      if (rank == 0) std::cerr << "thermodrift: error: " << e.what() << "\n";
-      code = 1;
+      code = on_error.fail(e.what());
+    } catch (const std::bad_alloc&) {
+      code = on_error.fail("out of memory (std::bad_alloc): the case needs more memory than "
+                           "this machine has; reduce cells, walkers or samples");
+    } catch (const std::exception& e) {
+      code = on_error.fail(fmt::format("internal error ({}): {}", typeid(e).name(), e.what()));
+    } catch (...) {
+      code = on_error.fail("internal error: an exception of unknown type");
     }
   }
   PetscFinalize();

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/Fault.h"
 #include "core/Petsc.h"
 #include "io/H5Output.h"
 
@@ -117,6 +118,7 @@ int FvRun::run() {
     if (!opt_.restart.empty()) throw Error("--restart applies to transient runs only");
     H5Output out(mesh, rs.file, cs->config_toml(), cs->units().name(), length);
     const auto res = solve_steady(sys, c, rs.steady);
+    fault_point("steady_solved", comm);
     write_snapshot(out, *cs, c, 0.0, 0);
     append_totals(out, *cs, c, 0.0);
     out.commit();

@@ -6,6 +6,8 @@
 /// all ranks, so anything that could differ (the creation time) is broadcast first.
 #include "io/H5Output.h"
 
+#include <exception>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <hdf5.h>
@@ -58,6 +60,8 @@ class H5Handle {
 
   hid_t get() const { return id_; }
   bool valid() const { return id_ >= 0; }
+  /// Forget the identifier without closing it (HDF5 closes it when the library shuts down).
+  void release() { id_ = H5I_INVALID_HID; }
   /// Close now; returns the HDF5 status (a file close flushes and can fail).
   herr_t close() {
     herr_t status = 0;
@@ -706,6 +710,19 @@ H5Output::~H5Output() {
   if (!impl_) return;
   Impl& im = *impl_;
   if (im.committed) return;
+  if (std::uncaught_exceptions() > 0) {
+    // Unwinding after an error that may have struck this rank alone: the collective close
+    // and barriers below would wait for ranks that are blocked elsewhere. Leave the file
+    // to HDF5's shutdown and remove the partial file from whichever rank gets here, without
+    // synchronising; the run ends through core/ErrorExit.h on every rank.
+    im.snapshot.release();
+    im.file.release();
+    if (!keep_partial_) {
+      std::error_code ec;
+      fs::remove(im.partial, ec);
+    }
+    return;
+  }
   im.snapshot.close();
   im.file.close();
   if (keep_partial_) return;
