@@ -5,10 +5,15 @@
 
 namespace td {
 
-/// If $THERMODRIFT_FAULT is "<point>", "<point>@<rank>", "<point>:kill" or
-/// "<point>@<rank>:kill" and names @p point (and this rank of @p comm, when a rank is given),
-/// throw td::Error("injected fault at <point>"), or with ":kill" end the process
-/// at once with SIGKILL, as a crash or an out-of-memory kill would. Otherwise do nothing.
-void fault_point(const char* point, MPI_Comm comm);
+/// If $THERMODRIFT_FAULT = "<point>[#<index>][@<rank>][:<action>]" names @p point (and
+/// @p index, when an index is given; and this rank of @p comm, when a rank is given), throw
+/// td::Error("injected fault at <point>"); with ":kill" end the process at once with SIGKILL,
+/// as a crash or an out-of-memory kill would; with ":interrupt" raise SIGINT (Ctrl-C) and go
+/// on; with ":pause" sleep 5 s and go on (a run that holds its files while another acts).
+/// Otherwise do nothing.
+/// Points: steady_solved (fv run); checkpoint_begin, checkpoint_file, checkpoint_written,
+/// checkpoint_renamed (io/H5Output.h, index = checkpoint number); snapshot_written (fv run,
+/// index = snapshot number).
+void fault_point(const char* point, MPI_Comm comm, long index = -1);
 
 }  // namespace td

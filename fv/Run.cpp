@@ -2,7 +2,12 @@
 
 #include <atomic>
 #include <csignal>
+#include <sstream>
 #include <tuple>
+#include <vector>
+
+#include <fmt/ranges.h>
+#include <toml.hpp>
 
 #include <fmt/format.h>
 
@@ -82,6 +87,32 @@ void report_soret(FVSystem& sys, Vec c, int rank) {
   VecDestroy(&obs);
 }
 
+/// Throw InputError unless @p restarted (the case's resolved TOML) describes the same physics
+/// as @p original (the result file's /config): only [solver] and [output] (numerics, times,
+/// files) may change on a restart.
+void check_same_physics(const std::string& original, const std::string& restarted,
+                        const std::string& file) {
+  auto physics = [](const std::string& text, const std::string& name) {
+    std::istringstream is(text);
+    toml::value v = toml::parse(is, name);
+    v.as_table().erase("solver");
+    v.as_table().erase("output");
+    return v;
+  };
+  const toml::value a = physics(original, file + ":/config");
+  const toml::value b = physics(restarted, "case");
+  if (a == b) return;
+  std::vector<std::string> differ;
+  for (const auto& [key, value] : a.as_table())
+    if (!b.contains(key) || b.at(key) != value) differ.push_back(key);
+  for (const auto& [key, value] : b.as_table())
+    if (!a.contains(key)) differ.push_back(key);
+  throw InputError({file, 0, ""},
+                   fmt::format("--restart: the case's physics differ from the run in this file "
+                               "in [{}]; only [solver] and [output] may change on a restart",
+                               fmt::join(differ, "], [")));
+}
+
 void append_totals(H5Output& out, Case& cs, Vec c, double t) {
   FVSystem& sys = cs.system();
   const auto tot = sys.totals(c);
@@ -157,11 +188,17 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
   long step0 = 0;
   std::unique_ptr<H5Output> out;
   if (!opt_.restart.empty()) {
-    std::tie(t0, step0) = H5Output::read_checkpoint(comm, opt_.restart, c);
     if (opt_.restart != rs.file && opt_.restart != rs.file + ".partial")
       throw Error(fmt::format("--restart {}: the run writes {}; restart from that file (or "
-                              "its .partial)", opt_.restart, rs.file));
+                              "its .partial), or give -o {}", opt_.restart, rs.file,
+                              opt_.restart.substr(0, opt_.restart.rfind(".partial"))));
+    check_same_physics(H5Output::read_config(comm, opt_.restart), cs.config_toml(),
+                       opt_.restart);
+    const H5Output::Checkpoint ck = H5Output::read_checkpoint_info(comm, opt_.restart, c);
+    t0 = ck.time;
+    step0 = ck.step;
     out = H5Output::resume(cs.mesh(), rs.file);
+    out->truncate_to(ck);
     if (rank == 0 && !opt_.quiet) fmt::print("restarting at t = {:.6g} (step {})\n", t0, step0);
   } else {
     out = std::make_unique<H5Output>(cs.mesh(), rs.file, cs.config_toml(), cs.units().name(),
@@ -191,18 +228,19 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
     if (t_out <= t0 * (1 + 1e-14)) continue;
     if (!ts.advance(t_out, c, hook)) {
       const auto st = ts.stats();
-      out->write_checkpoint(c, st.time, step0 + st.steps);
+      out->write_checkpoint(c, st.time, step0 + st.steps, k);
       out->keep_partial();
       if (rank == 0)
-        fmt::print(stderr, "interrupted at t = {:.6e}; checkpoint written to {}.partial; "
-                           "continue with: thermodrift run {} --restart {}.partial\n",
-                   st.time, rs.file, opt_.case_path, rs.file);
+        fmt::print(stderr, "interrupted at t = {:.6e}; checkpoint written beside {}.partial; "
+                           "continue with: thermodrift run {} -o {} --restart {}.partial\n",
+                   st.time, rs.file, opt_.case_path, rs.file, rs.file);
       return 130;
     }
     const auto st = ts.stats();
     write_snapshot(*out, cs, c, t_out, step0 + st.steps);
     append_totals(*out, cs, c, t_out);
-    out->write_checkpoint(c, t_out, step0 + st.steps);
+    fault_point("snapshot_written", comm, k);
+    out->write_checkpoint(c, t_out, step0 + st.steps, k);
   }
   const auto st = ts.stats();
   out->commit();

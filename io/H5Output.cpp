@@ -8,6 +8,12 @@
 
 #include <exception>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <hdf5.h>
@@ -27,6 +33,7 @@
 #include <utility>
 
 #include "core/Error.h"
+#include "core/Fault.h"
 #include "mesh/Mesh.h"
 #include "core/Petsc.h"
 
@@ -130,6 +137,24 @@ void rank0_fs(MPI_Comm comm, const std::string& file, const std::string& what, F
   }
   err = bcast_string(comm, err);
   if (!err.empty()) io_fail(file, fmt::format("{}: {}", what, err));
+}
+
+/// The checkpoint beside the result file of final name @p path.
+std::string checkpoint_path(const std::string& path) { return path + ".checkpoint"; }
+
+/// The final name of a result file given as final or `.partial`.
+std::string final_name(const std::string& path) {
+  const std::string suffix = ".partial";
+  if (path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return path.substr(0, path.size() - suffix.size());
+  return path;
+}
+
+/// Whether @p file exists, as rank 0 sees it (the same answer on every rank).
+bool exists_on_rank0(MPI_Comm comm, const std::string& file) {
+  int e = comm_rank(comm) == 0 && fs::exists(file) ? 1 : 0;
+  MPI_Bcast(&e, 1, MPI_INT, 0, comm);
+  return e != 0;
 }
 
 std::string iso_time_utc() {
@@ -631,6 +656,22 @@ H5Output::H5Output(const Mesh& mesh, const std::string& path, const std::string&
   Impl& im = *impl_;
   const std::string& file = im.partial;
   im.time_unit = units_system == "SI" ? "s" : "tau";
+  // Claim the partial file before HDF5 truncates anything: a second run on the same output,
+  // or a new run over an interrupted one's restartable file, is refused here.
+  rank0_fs(im.comm, file, "cannot create", [&] {
+    const int fd = ::open(file.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+    if (fd < 0 && errno == EEXIST)
+      throw std::runtime_error(fmt::format(
+          "it exists: another run is writing {}, or an interrupted run left it (continue that "
+          "run with --restart {}, or remove the file to start afresh)",
+          path, file));
+    if (fd < 0) throw std::runtime_error(std::strerror(errno));
+    ::close(fd);
+    // A checkpoint without its partial file belongs to no run: it must not be restarted from.
+    std::error_code ec;
+    fs::remove(checkpoint_path(path), ec);
+    fs::remove(checkpoint_path(path) + ".tmp", ec);
+  });
   {
     H5Handle fapl = file_access(im.comm, file);
     QuietHdf5 quiet;
@@ -720,6 +761,7 @@ H5Output::~H5Output() {
     if (!keep_partial_) {
       std::error_code ec;
       fs::remove(im.partial, ec);
+      fs::remove(checkpoint_path(path_), ec);
     }
     return;
   }
@@ -731,6 +773,7 @@ H5Output::~H5Output() {
   if (im.rank == 0) {
     std::error_code ec;
     fs::remove(im.partial, ec);
+    fs::remove(checkpoint_path(path_), ec);
   }
   // ...and no rank may return while the file is still visible.
   MPI_Barrier(im.comm);
@@ -840,71 +883,162 @@ void H5Output::append_series(const std::string& name, double value, const std::s
   s.values.back() = value;
 }
 
-void H5Output::write_checkpoint(Vec state, double time, long step) {
-  Impl& im = *impl_;
-  im.require_open();
+namespace {
+
+/// Write @p state as dataset "state" of group @p g (created, or replaced when its shape
+/// differs) with attributes time and step written last, so that a state without them is
+/// recognisably incomplete.
+void write_state(hid_t g, const std::string& file, Vec state, double time, long step) {
   const Box b = box_of(state);
   std::vector<hsize_t> shape = field_shape(b);
   shape.push_back(static_cast<hsize_t>(b.dof));
-  H5Handle g = make_group(im.file.get(), im.partial, "checkpoint");
   H5Handle d;
-  if (link_exists(g.get(), "state")) {
-    d = open_dataset(g.get(), im.partial, "/checkpoint/state");
-    if (dataset_shape(d.get(), im.partial, "/checkpoint/state") != shape) {
+  if (link_exists(g, "state")) {
+    d = open_dataset(g, file, "/checkpoint/state");
+    if (dataset_shape(d.get(), file, "/checkpoint/state") != shape) {
       d.close();
-      ok(H5Ldelete(g.get(), "state", H5P_DEFAULT), im.partial, "cannot replace /checkpoint/state");
+      ok(H5Ldelete(g, "state", H5P_DEFAULT), file, "cannot replace /checkpoint/state");
     }
   }
   if (!d.valid()) {
     H5Handle space(ok(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
-                      im.partial, "H5Screate_simple"),
+                      file, "H5Screate_simple"),
                    H5Sclose);
-    H5Handle dcpl(ok(H5Pcreate(H5P_DATASET_CREATE), im.partial, "H5Pcreate"), H5Pclose);
+    H5Handle dcpl(ok(H5Pcreate(H5P_DATASET_CREATE), file, "H5Pcreate"), H5Pclose);
     H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
-    d = H5Handle(ok(H5Dcreate2(g.get(), "state", H5T_NATIVE_DOUBLE, space.get(), H5P_DEFAULT,
+    d = H5Handle(ok(H5Dcreate2(g, "state", H5T_NATIVE_DOUBLE, space.get(), H5P_DEFAULT,
                                dcpl.get(), H5P_DEFAULT),
-                    im.partial, "cannot create /checkpoint/state"),
+                    file, "cannot create /checkpoint/state"),
                  H5Dclose);
-    write_attr(d.get(), im.partial, "units", std::string("case units (see /config)"));
+    write_attr(d.get(), file, "units", std::string("case units (see /config)"));
   }
   // The owned part of a DMDA global vector is exactly the (z, y, x, dof) box: no copy.
   const PetscScalar* a = nullptr;
   TD_PETSC(VecGetArrayRead(state, &a));
-  auto [fspace, mspace] = box_spaces(d.get(), b, static_cast<hsize_t>(b.dof), im.partial);
-  H5Handle xfer = collective_xfer(im.partial);
+  auto [fspace, mspace] = box_spaces(d.get(), b, static_cast<hsize_t>(b.dof), file);
+  H5Handle xfer = collective_xfer(file);
   const herr_t st = H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), a);
   TD_PETSC(VecRestoreArrayRead(state, &a));
-  ok(st, im.partial, "cannot write /checkpoint/state");
-  // time/step last, so a state without them is recognisably incomplete.
-  write_attr(d.get(), im.partial, "time", time);
-  write_attr(d.get(), im.partial, "step", step);
+  ok(st, file, "cannot write /checkpoint/state");
+  write_attr(d.get(), file, "time", time);
+  write_attr(d.get(), file, "step", step);
+}
+
+}  // namespace
+
+void H5Output::write_checkpoint(Vec state, double time, long step, long index) {
+  Impl& im = *impl_;
+  im.require_open();
+  fault_point("checkpoint_begin", im.comm, index);
+  // 1. The result file: the state (kept for extending a committed run) and every snapshot and
+  // row so far, flushed, so that the checkpoint below never counts data that are not on disk.
+  {
+    H5Handle g = make_group(im.file.get(), im.partial, "checkpoint");
+    write_state(g.get(), im.partial, state, time, step);
+  }
   im.flush_series();
   ok(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), im.partial, "H5Fflush");
+  fault_point("checkpoint_file", im.comm, index);
+  // 2. The checkpoint, complete in a temporary file...
+  const std::string ckpt = checkpoint_path(path_), tmp = ckpt + ".tmp";
+  {
+    H5Handle fapl = file_access(im.comm, tmp);
+    QuietHdf5 quiet;
+    const hid_t id = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+    if (id < 0) io_fail(tmp, "cannot create checkpoint file");
+    H5Handle f(id, H5Fclose);
+    H5Handle g = make_group(f.get(), tmp, "checkpoint");
+    write_state(g.get(), tmp, state, time, step);
+    write_attr(g.get(), tmp, "snapshots", static_cast<long>(im.snapshots.size()));
+    write_attr(g.get(), tmp, "rows", static_cast<long>(im.times.size()));
+    g.close();
+    if (f.close() < 0) io_fail(tmp, "cannot close checkpoint file (disk full?)");
+  }
+  fault_point("checkpoint_written", im.comm, index);
+  // 3. ...renamed over the previous one: rename is atomic, so a crash leaves one or the other.
+  MPI_Barrier(im.comm);
+  rank0_fs(im.comm, ckpt, "cannot replace checkpoint", [&] { fs::rename(tmp, ckpt); });
+  fault_point("checkpoint_renamed", im.comm, index);
+}
+
+H5Output::Checkpoint H5Output::read_checkpoint_info(MPI_Comm comm, const std::string& path,
+                                                    Vec state) {
+  const std::string ckpt = checkpoint_path(final_name(path));
+  const bool sidecar = exists_on_rank0(comm, ckpt);
+  const std::string file = sidecar ? ckpt : path;
+  const std::string ds = "/checkpoint/state";
+  H5Handle f = open_file(comm, file, H5F_ACC_RDONLY);
+  H5Handle d = open_dataset(f.get(), file, ds);
+  const Box b = box_of(state);
+  std::vector<hsize_t> want = field_shape(b);
+  want.push_back(static_cast<hsize_t>(b.dof));
+  const auto have = dataset_shape(d.get(), file, ds);
+  if (have != want)
+    io_fail(file, fmt::format("{} has shape {} but the state vector needs {} (nz, ny, nx, dof)", ds,
+                              shape_text(have), shape_text(want)));
+  Checkpoint c;
+  c.time = read_attr_double(d.get(), file, ds, "time");
+  c.step = read_attr_long(d.get(), file, ds, "step");
+  // A committed file's own checkpoint is its last state: it keeps all it holds.
+  c.snapshots = c.rows = -1;
+  if (sidecar) {
+    H5Handle g(ok(H5Gopen2(f.get(), "checkpoint", H5P_DEFAULT), file, "open /checkpoint"),
+               H5Gclose);
+    c.snapshots = read_attr_long(g.get(), file, "/checkpoint", "snapshots");
+    c.rows = read_attr_long(g.get(), file, "/checkpoint", "rows");
+  }
+  PetscScalar* a = nullptr;
+  TD_PETSC(VecGetArray(state, &a));
+  auto [fspace, mspace] = box_spaces(d.get(), b, static_cast<hsize_t>(b.dof), file);
+  H5Handle xfer = collective_xfer(file);
+  const herr_t st = H5Dread(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), a);
+  TD_PETSC(VecRestoreArray(state, &a));
+  ok(st, file, "cannot read " + ds);
+  return c;
 }
 
 std::pair<double, long> H5Output::read_checkpoint(MPI_Comm comm, const std::string& path,
                                                   Vec state) {
-  const std::string ds = "/checkpoint/state";
-  H5Handle f = open_file(comm, path, H5F_ACC_RDONLY);
-  H5Handle d = open_dataset(f.get(), path, ds);
-  const Box b = box_of(state);
-  std::vector<hsize_t> want = field_shape(b);
-  want.push_back(static_cast<hsize_t>(b.dof));
-  const auto have = dataset_shape(d.get(), path, ds);
-  if (have != want)
-    io_fail(path, fmt::format("{} has shape {} but the state vector needs {} (nz, ny, nx, dof)", ds,
-                              shape_text(have), shape_text(want)));
-  const double time = read_attr_double(d.get(), path, ds, "time");
-  const long step = read_attr_long(d.get(), path, ds, "step");
-  PetscScalar* a = nullptr;
-  TD_PETSC(VecGetArray(state, &a));
-  auto [fspace, mspace] = box_spaces(d.get(), b, static_cast<hsize_t>(b.dof), path);
-  H5Handle xfer = collective_xfer(path);
-  const herr_t st = H5Dread(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), a);
-  TD_PETSC(VecRestoreArray(state, &a));
-  ok(st, path, "cannot read " + ds);
-  return {time, step};
+  const Checkpoint c = read_checkpoint_info(comm, path, state);
+  return {c.time, c.step};
 }
+
+std::string H5Output::read_config(MPI_Comm comm, const std::string& path) {
+  H5Handle f = open_file(comm, path, H5F_ACC_RDONLY);
+  H5Handle d = open_dataset(f.get(), path, "/config");
+  H5Handle t(ok(H5Dget_type(d.get()), path, "H5Dget_type"), H5Tclose);
+  if (H5Tget_class(t.get()) != H5T_STRING || H5Tis_variable_str(t.get()) > 0)
+    io_fail(path, "/config is not a fixed-length string");
+  std::string text(H5Tget_size(t.get()), '\0');
+  ok(H5Dread(d.get(), t.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()), path, "read /config");
+  text.resize(std::min(text.size(), text.find('\0')));
+  return text;
+}
+
+void H5Output::truncate_to(const Checkpoint& c) {
+  Impl& im = *impl_;
+  im.require_open();
+  if (c.snapshots >= 0) {
+    for (auto it = im.snapshots.begin(); it != im.snapshots.end();) {
+      const long index = std::strtol(it->group.c_str() + it->group.rfind('/') + 1, nullptr, 10);
+      if (index < c.snapshots) {
+        ++it;
+        continue;
+      }
+      ok(H5Ldelete(im.file.get(), it->group.c_str(), H5P_DEFAULT), im.partial,
+         "cannot drop " + it->group + " (written after the checkpoint)");
+      it = im.snapshots.erase(it);
+    }
+    im.next_snapshot = c.snapshots;
+  }
+  if (c.rows >= 0 && static_cast<long>(im.times.size()) > c.rows) {
+    im.times.resize(static_cast<std::size_t>(c.rows));
+    for (auto& [name, series] : im.series) series.values.resize(im.times.size());
+  }
+  im.flush_series();
+  ok(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), im.partial, "H5Fflush");
+}
+
 
 void H5Output::read_field(MPI_Comm comm, const std::string& path, const std::string& dataset, Vec v,
                           int component) {
@@ -944,6 +1078,9 @@ void H5Output::commit() {
   rank0_fs(im.comm, path_, "cannot commit", [&] {
     im.write_xdmf(path_);
     fs::rename(im.partial, path_);
+    // the committed file holds the last checkpoint itself
+    std::error_code ec;
+    fs::remove(checkpoint_path(path_), ec);
   });
   im.committed = true;
 }

@@ -12,6 +12,16 @@
 /// The file is written as `<path>.partial` and renamed to `<path>` by commit(), so a failed
 /// or interrupted run never leaves a file under the final name. The XDMF sidecar
 /// `<path without .h5>.xmf` references the final name and opens in ParaView.
+///
+/// Exclusive: the `.partial` file is created with O_EXCL, so a second run on the same output
+/// is refused up front instead of truncating the first run's file.
+///
+/// Checkpoints are atomic: write_checkpoint() flushes the result file, then writes the state
+/// with time, step and the number of snapshots and time-series rows written so far into
+/// `<path>.checkpoint.tmp` and renames it to `<path>.checkpoint`. A crash at any instant leaves
+/// either the previous checkpoint or the new one. A restart reads that file and drops the
+/// snapshots and rows written after it (truncate_to). commit() removes it; a committed file's
+/// /checkpoint/state (the last checkpoint) lets a finished run be extended.
 #include <map>
 #include <memory>
 #include <string>
@@ -52,12 +62,30 @@ class H5Output {
   void append_time(double t);
   void append_series(const std::string& name, double value, const std::string& unit);
 
-  /// Collective. Overwrite /checkpoint with the full state vector and time/step, flush.
-  void write_checkpoint(Vec state, double time, long step);
-  /// Collective. Read /checkpoint of file @p path (final or .partial) into @p state
-  /// (a global vector of a DM with the same layout). Returns time and step.
+  /// What a checkpoint records besides the state.
+  struct Checkpoint {
+    double time = 0.0;   ///< simulated time of the state (time unit of the case)
+    long step = 0;       ///< solver steps taken
+    long snapshots = 0;  ///< snapshots in the result file when it was written
+    long rows = 0;       ///< time-series rows in the result file when it was written
+  };
+  /// Collective. Flush snapshots and series, then replace the checkpoint atomically (see the
+  /// file comment) with the full state vector and time/step. @p index numbers the
+  /// checkpoints of a run (fault-injection points "checkpoint_begin", "checkpoint_written",
+  /// "checkpoint_renamed" of core/Fault.h).
+  void write_checkpoint(Vec state, double time, long step, long index = 0);
+  /// Collective. Read the checkpoint of the run writing @p path (final name or .partial):
+  /// `<final>.checkpoint` if it exists (an interrupted run), else /checkpoint/state of the
+  /// file (a committed run), into @p state (a global vector of a DM with the same layout).
+  static Checkpoint read_checkpoint_info(MPI_Comm comm, const std::string& path, Vec state);
+  /// read_checkpoint_info, returning time and step.
   static std::pair<double, long> read_checkpoint(MPI_Comm comm, const std::string& path,
                                                   Vec state);
+  /// Collective. The resolved configuration (/config) of result file @p path.
+  static std::string read_config(MPI_Comm comm, const std::string& path);
+  /// Collective. Drop the snapshots and time-series rows written after checkpoint @p c (a
+  /// resumed run continues from its checkpoint, not from where it was killed).
+  void truncate_to(const Checkpoint& c);
   /// Collective. Read a cell field dataset (e.g. "/snapshots/000003/c_solute") into
   /// component @p component of @p v.
   static void read_field(MPI_Comm comm, const std::string& path, const std::string& dataset,
