@@ -2,6 +2,7 @@
 /// @file Command.h  A `thermodrift` subcommand, registered by name (one file each:
 /// drivers/cmd_<name>.cpp). Drivers are thin: set up, run, write.
 #include <memory>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <mpi.h>
@@ -20,6 +21,9 @@ class Command {
 };
 
 using CommandFactory = Factory<Command>;
+
+/// `thermodrift --version`: version, git state, library versions, data directory.
+std::string version_text();
 
 /// Initialise MPI/PETSc, dispatch to the chosen subcommand, finalise; returns the exit code.
 int run_command_line(int argc, char** argv);

@@ -47,6 +47,7 @@ int run_command_line(int argc, char** argv) {
     ErrorExit on_error(PETSC_COMM_WORLD);
     CLI::App app{"thermodrift: thermophoresis and thermomigration solver"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", [] { return version_text(); });
     std::map<std::string, std::unique_ptr<td::Command>> commands;
     std::map<std::string, CLI::App*> subs;
     for (const auto& name : td::CommandFactory::names()) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "core/Paths.h"
 #include "drivers/Command.h"
 #include "models/MultiState.h"
 #include "fv/Case.h"
@@ -115,13 +116,13 @@ class Soret : public Command {
   }
 
  private:
-  /// Plotting is matplotlib's job: the scan goes through a JSON file to
-  /// validation/plot_soret.py of the source tree.
+  /// Plotting is matplotlib's job: the scan goes through a JSON file to plot_soret.py
+  /// (installed under share/thermodrift/scripts; core/Paths.h).
   static void draw(const nlohmann::ordered_json& scan, const std::string& png) {
     const std::string json = png + ".json.tmp";
     std::ofstream(json) << scan.dump() << "\n";
-    const std::string cmd = fmt::format("/usr/bin/python3 '{}/validation/plot_soret.py' '{}' '{}'",
-                                        TD_SOURCE_DIR, json, png);
+    const std::string cmd = fmt::format("/usr/bin/python3 '{}' '{}' '{}'",
+                                        script_path("plot_soret.py"), json, png);
     const int rc = std::system(cmd.c_str());
     std::remove(json.c_str());
     if (rc != 0) throw IoError(fmt::format("plotting failed ({}): is python3-matplotlib installed?", cmd));

@@ -1,5 +1,7 @@
 #include "models/Material.h"
 
+#include "core/Paths.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -75,10 +77,7 @@ double Material::surface_diffusivity(double Tk) const {
   return Ds_prefactor * std::exp(-Ds_activation / (units::kBoltzmann * Tk));
 }
 
-std::string material_data_dir() {
-  if (const char* env = std::getenv("THERMODRIFT_DATA")) return std::string(env) + "/materials";
-  return std::string(TD_DATA_DIR) + "/materials";
-}
+std::string material_data_dir() { return data_dir() + "/materials"; }
 
 std::vector<std::string> material_preset_names() {
   std::vector<std::string> out;
