@@ -1,8 +1,8 @@
 #include "fit/LeastSquares.h"
 
-#include <ceres/covariance.h>
 #include <ceres/solver.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -22,6 +22,58 @@ std::size_t FitResult::index(const std::string& name) const {
 }
 
 namespace detail {
+
+namespace {
+
+/// Smallest singular value of the column-scaled Jacobian, relative to the largest, below
+/// which a parameter combination counts as not determined by the data (about sqrt of the
+/// double precision, as a rank tolerance for a Gauss-Newton covariance J^T J).
+constexpr double kRankTolerance = 1e-9;
+/// Components of the undetermined singular vector large enough to name the parameter.
+constexpr double kNameComponent = 0.2;
+
+/// Parameter covariance (J^T J)^-1 at the solution, computed in column-scaled coordinates
+/// q_j = p_j |J_j| so that it does not depend on the units of the parameters (E_a in joules
+/// beside ln D0 is as well conditioned as in eV or LJ units); Ceres' own covariance works in
+/// raw units and calls such a problem singular. Throws SolverError naming the parameter
+/// combination the data do not determine.
+Eigen::MatrixXd scaled_covariance(ceres::Problem& problem, const std::vector<std::string>& names,
+                                  const std::string& what) {
+  ceres::CRSMatrix crs;
+  problem.Evaluate(ceres::Problem::EvaluateOptions(), nullptr, nullptr, nullptr, &crs);
+  const int m = crs.num_rows, n = crs.num_cols;
+  Eigen::MatrixXd J = Eigen::MatrixXd::Zero(m, n);
+  for (int i = 0; i < m; ++i)
+    for (int k = crs.rows[i]; k < crs.rows[i + 1]; ++k) J(i, crs.cols[k]) = crs.values[k];
+  Eigen::VectorXd scale(n);
+  for (int j = 0; j < n; ++j) {
+    scale(j) = J.col(j).norm();
+    if (!(scale(j) > 0.0) || !std::isfinite(scale(j)))
+      throw SolverError(fmt::format("{}: parameter '{}' is not determined by the data (the fitted "
+                                    "curve does not depend on it)",
+                                    what, names[static_cast<std::size_t>(j)]));
+  }
+  const Eigen::MatrixXd Js = J * scale.cwiseInverse().asDiagonal();
+  const Eigen::JacobiSVD<Eigen::MatrixXd> svd(Js, Eigen::ComputeThinV);
+  const Eigen::VectorXd& sv = svd.singularValues();
+  if (!(sv(n - 1) > kRankTolerance * sv(0))) {
+    // The right singular vector of the smallest singular value is the combination of
+    // (scaled) parameters the data leave free.
+    const Eigen::VectorXd v = svd.matrixV().col(n - 1);
+    std::vector<std::string> free;
+    for (int j = 0; j < n; ++j)
+      if (std::abs(v(j)) > kNameComponent) free.push_back(names[static_cast<std::size_t>(j)]);
+    throw SolverError(fmt::format(
+        "{}: the data do not determine {} separately (only a combination of them; relative "
+        "singular value {:.1e}); fix one of them or add data that separate them",
+        what, fmt::join(free, " and "), sv(n - 1) / sv(0)));
+  }
+  const Eigen::MatrixXd V = svd.matrixV();
+  const Eigen::MatrixXd cov_scaled = V * sv.cwiseAbs2().cwiseInverse().asDiagonal() * V.transpose();
+  return scale.cwiseInverse().asDiagonal() * cov_scaled * scale.cwiseInverse().asDiagonal();
+}
+
+}  // namespace
 
 FitResult solve(ceres::Problem& problem, double* p, int n, int nres, bool sigma_known,
                 std::vector<std::string> names, const std::string& what) {
@@ -45,20 +97,7 @@ FitResult solve(ceres::Problem& problem, double* p, int n, int nres, bool sigma_
   r.chi2 = 2.0 * sum.final_cost;  // Ceres' cost is half the sum of squares
   r.dof = nres - n;
   r.sigma_known = sigma_known;
-  ceres::Covariance::Options copt;
-  copt.algorithm_type = ceres::DENSE_SVD;
-  ceres::Covariance cov(copt);
-  std::vector<std::pair<const double*, const double*>> blocks{{p, p}};
-  if (!cov.Compute(blocks, &problem))
-    throw SolverError(
-        fmt::format("{}: the parameter covariance is singular (parameters not "
-                    "determined by the data)",
-                    what));
-  r.cov.resize(n, n);
-  std::vector<double> c(static_cast<std::size_t>(n) * n);
-  cov.GetCovarianceBlock(p, p, c.data());
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < n; ++j) r.cov(i, j) = c[static_cast<std::size_t>(i) * n + j];
+  r.cov = scaled_covariance(problem, r.names, what);
   // Unknown sigmas: estimate the noise variance from the residuals.
   if (!sigma_known) r.cov *= r.chi2 / r.dof;
   return r;
