@@ -3,6 +3,8 @@
 /// during checkpoint writes). Inert unless the environment variable THERMODRIFT_FAULT is set.
 #include <mpi.h>
 
+#include <string>
+
 namespace td {
 
 /// If $THERMODRIFT_FAULT = "<point>[#<index>][@<rank>][:<action>]" names @p point (and
@@ -15,5 +17,10 @@ namespace td {
 /// checkpoint_renamed (io/H5Output.h, index = checkpoint number); snapshot_written (fv run,
 /// index = snapshot number).
 void fault_point(const char* point, MPI_Comm comm, long index = -1);
+
+/// The action named by $THERMODRIFT_FAULT if it names @p point (with @p index and this rank,
+/// as for fault_point; "throw" when no action is given), else empty: for points whose fault
+/// is their own (md: "lammps_command:lammps_error" sends LAMMPS a command it rejects).
+std::string fault_action(const char* point, MPI_Comm comm, long index = -1);
 
 }  // namespace td

@@ -3,7 +3,8 @@
 /// named from [output] prefix.
 #include <fmt/format.h>
 
-#include <iostream>
+#include <cstdio>
+#include <filesystem>
 
 #include "drivers/Command.h"
 #include "md/Setup.h"
@@ -41,11 +42,32 @@ class Md : public Command {
                                    {},
                                    "prefix of every output file (relative to the input)"});
     if (!prefix.empty() && prefix[0] != '/') prefix = o.base_dir() + "/" + prefix;
+    // The output directory exists before the first MD step, or the run does not start.
+    const std::filesystem::path dir = std::filesystem::path(prefix + "x").parent_path();
+    std::string err;
+    if (rank == 0 && !dir.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(dir, ec);
+      if (ec || !std::filesystem::is_directory(dir))
+        err = fmt::format("cannot create the output directory {}: {}", dir.string(),
+                          ec ? ec.message() : "a file of that name exists");
+    }
+    int bad = err.empty() ? 0 : 1;
+    MPI_Bcast(&bad, 1, MPI_INT, 0, comm);
+    if (bad) o.fail("prefix", rank == 0 ? err : "cannot create the output directory");
     o.finish();
     root.finish();
+    if (rank == 0)
+      fmt::print("thermodrift md: LAMMPS log and input script of each run: {}[...]log.lammps, "
+                 "{}[...]in.lammps\n",
+                 prefix, prefix);
+    std::fflush(stdout);
     const auto files = setup->run(comm, prefix);
     if (rank == 0)
-      for (const auto& f : files) std::cout << "wrote " << f << "\n";
+      for (const auto& f : files) {
+        if (!std::filesystem::exists(f)) throw IoError(fmt::format("{} was not written", f));
+        fmt::print("wrote {}\n", f);
+      }
     return 0;
   }
 

@@ -8,6 +8,7 @@
 
 #include <fstream>
 
+#include "core/Error.h"
 #include "md/Lammps.h"
 #include "md/LjSlab.h"
 #include "md/Setup.h"
@@ -73,12 +74,12 @@ class AdatomSlab : public MdSetup {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     const std::string tfile = prefix + "temp.chunk", afile = prefix + "adatom.dat";
-    Lammps lmp(comm);
+    Lammps lmp(comm, prefix);
     lmp.require_styles(required_styles());
     lmp.commands(slab_.commands(x0_));
     lmp.command(fmt::format("run {}", slab_.equilibration_steps));
     if (rank == 0) {
-      std::ofstream out(afile);
+      std::ofstream out(afile + ".partial");
       out << fmt::format(
           "# adatom on LJ FCC(111), T_hot = {} (x in [0, {})), T_cold = {} (x in [{:.6g}, "
           "{:.6g})), L_x = {:.6g}, L_y = {:.6g}\n# surface layer z = {:.6g}, adatom layer z = "
@@ -89,6 +90,7 @@ class AdatomSlab : public MdSetup {
           slab_.gradient_hi() + slab_.cold_width, slab_.length_x(), slab_.length_y(),
           slab_.adatom_height() - slab_.layer_spacing(), slab_.adatom_height(), slab_.spacing(),
           second_ ? "second" : "first", second_ ? "-" : "+");
+      if (!out.flush()) throw IoError(fmt::format("cannot write {}.partial", afile));
     }
     // "time" is not reset by reset_timestep: time is counted from the recording start
     lmp.commands(fmt::format(R"(reset_timestep 0
@@ -103,8 +105,9 @@ run {}
 unfix ad_print
 unfix slab_prof
 )",
-                             slab_.profile_commands(bin_, every_, steps_ / blocks_, tfile),
-                             dump_every_, afile, steps_));
+                             slab_.profile_commands(bin_, every_, steps_ / blocks_, tfile + ".partial"),
+                             dump_every_, afile + ".partial", steps_));
+    commit_outputs(comm, {tfile, afile});
     return {tfile, afile};
   }
 

@@ -18,6 +18,7 @@
 #include <tuple>
 
 #include "core/Error.h"
+#include "io/TextFile.h"
 #include "md/Lammps.h"
 #include "md/LjSlab.h"
 #include "io/Readers.h"
@@ -115,7 +116,7 @@ class AdatomTi : public MdSetup {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     const std::string tfile = prefix + "temp.chunk", pfile = prefix + "phi.dat";
-    Lammps lmp(comm);
+    Lammps lmp(comm, prefix);
     lmp.require_styles(required_styles());
     lmp.commands(slab_.commands(x_first_,
                                 "velocity adatom set 0.0 NULL NULL\n"
@@ -129,7 +130,8 @@ run {}
 reset_timestep 0
 {})",
                     x_first_, slab_.equilibration_steps,
-                    slab_.profile_commands(bin_, every_, window_eq_ + window_steps_, tfile)));
+                    slab_.profile_commands(bin_, every_, window_eq_ + window_steps_,
+                                            tfile + ".partial")));
     const long per_block = window_steps_ / (blocks_ * every_);
     std::vector<TiWindow> windows(static_cast<std::size_t>(windows_));
     for (long i = 0; i < windows_; ++i) {
@@ -153,9 +155,10 @@ reset_timestep 0
     }
     lmp.command("unfix slab_prof");
     MPI_Barrier(comm);
-    const auto [T_ref, G, x_ref, fit_note] = fit_profile(tfile);
+    const auto [T_ref, G, x_ref, fit_note] = fit_profile(tfile + ".partial");
     const auto phi = integrate_phi(windows, T_ref, G, x_ref);
     if (rank == 0) write_phi(pfile, phi, T_ref, G, x_ref, fit_note);
+    commit_outputs(comm, {tfile});
     return {tfile, pfile};
   }
 
@@ -203,9 +206,9 @@ reset_timestep 0
         out << fmt::format(
             "{:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.6g} {:.8g} {:.6g}\n", p.x0, p.T,
             p.dT_dx, p.Fx, p.Ep, p.Ek, p.dphi, p.dphi_err, p.phi, p.phi_err);
-      if (!out) throw IoError(fmt::format("{}: write failed", tmp));
+      if (!out.flush()) throw IoError(fmt::format("{}: write failed", tmp));
     }
-    std::rename(tmp.c_str(), path.c_str());
+    commit_partial(path);
   }
 
   LjSlab slab_;

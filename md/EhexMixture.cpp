@@ -104,16 +104,19 @@ class EhexMixture : public MdSetup {
       m.seed = mix_.seed + 4 * i;  // LjMixture draws the streams seed .. seed + 3
       files.push_back(p + "temp.chunk");
       files.push_back(p + "solute.chunk");
-      run_replica(comm, m, files[files.size() - 2], files.back());
+      // LAMMPS writes the .partial names; they are renamed once the run has closed them
+      run_replica(comm, m, files[files.size() - 2] + ".partial", files.back() + ".partial", p);
+      commit_outputs(comm, {files[files.size() - 2], files.back()});
     }
     return files;
   }
 
  private:
-  /// One run of mixture @p m on @p comm writing the profiles @p tfile and @p cfile.
+  /// One run of mixture @p m on @p comm writing the profiles @p tfile and @p cfile, and the
+  /// LAMMPS log and input record with prefix @p log_prefix.
   void run_replica(MPI_Comm comm, const LjMixture& m, const std::string& tfile,
-                   const std::string& cfile) const {
-    Lammps lmp(comm);
+                   const std::string& cfile, const std::string& log_prefix) const {
+    Lammps lmp(comm, log_prefix);
     lmp.require_styles(required_styles());
     lmp.commands(m.commands());
     const long nfreq = steps_ / blocks_, nrep = nfreq / every_;

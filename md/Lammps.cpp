@@ -4,9 +4,14 @@
 #include <fmt/format.h>
 #include <lammps/library.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include "core/Error.h"
+#include "core/Fault.h"
+#include "thermodrift/Version.h"
 
 namespace td::md {
 
@@ -27,17 +32,80 @@ const StyleList& required_styles() {
   return kStyles;
 }
 
-Lammps::Lammps(MPI_Comm comm, const std::string& log_file) : comm_(comm) {
-  std::vector<std::string> args{"thermodrift", "-screen", "none",
-                                "-nocite",     "-log",    log_file.empty() ? "none" : log_file};
+namespace {
+
+/// The log and input record of the LAMMPS instance that is running, for the exit handler: a
+/// LAMMPS error calls exit(1) from inside the library, past every C++ frame of ours.
+struct ActiveRun {
+  std::atomic<bool> active{false};
+  std::atomic<bool> handler_installed{false};
+  int rank = 0;
+  std::string log, input;
+};
+ActiveRun g_run;
+
+/// The first line starting with "ERROR" in @p log, or empty.
+std::string error_line(const std::string& log) {
+  std::ifstream in(log);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("ERROR", 0) == 0) return line;
+  return {};
+}
+
+extern "C" void report_lammps_exit() {
+  if (!g_run.active || g_run.rank != 0) return;
+  const std::string line = error_line(g_run.log);
+  std::fprintf(stderr,
+               "thermodrift: error: LAMMPS stopped the run: %s\n  log: %s\n  input script "
+               "(replay with: lmp -in %s): %s\n",
+               line.empty() ? "(no ERROR line in the log; see it)" : line.c_str(),
+               g_run.log.c_str(), g_run.input.c_str(), g_run.input.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+Lammps::Lammps(MPI_Comm comm, const std::string& prefix)
+    : comm_(comm), log_(prefix + "log.lammps"), input_(prefix + "in.lammps") {
+  MPI_Comm_rank(comm, &rank_);
+  int ok = 1;
+  if (rank_ == 0) {
+    script_ = std::fopen(input_.c_str(), "w");
+    ok = script_ != nullptr && std::fprintf(script_, "# LAMMPS input written by thermodrift %s "
+                                                     "(git %s): the exact command stream of "
+                                                     "this run\n",
+                                            kVersion, kGitDescribe) > 0;
+  }
+  MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
+  if (!ok) {
+    if (script_) std::fclose(script_);
+    throw IoError(fmt::format("cannot write the LAMMPS input record {}", input_));
+  }
+  std::vector<std::string> args{"thermodrift", "-screen", "none", "-nocite", "-log", log_};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   h_ = lammps_open(static_cast<int>(argv.size()), argv.data(), comm, nullptr);
   if (!h_) throw Error("LAMMPS could not be opened (lammps_open returned null)");
+  g_run.rank = rank_;
+  g_run.log = log_;
+  g_run.input = input_;
+  g_run.active = true;
+  if (!g_run.handler_installed.exchange(true)) std::atexit(report_lammps_exit);
 }
 
 Lammps::~Lammps() {
   if (h_) lammps_close(h_);
+  if (script_) std::fclose(script_);
+  g_run.active = false;
+}
+
+void Lammps::record(const std::string& text) {
+  if (!script_) return;
+  std::fputs(text.c_str(), script_);
+  if (text.empty() || text.back() != '\n') std::fputc('\n', script_);
+  // flushed before LAMMPS runs it: the record is complete up to a failing command
+  if (std::fflush(script_) != 0) throw IoError(fmt::format("write failed: {}", input_));
 }
 
 bool Lammps::has_style(const std::string& category, const std::string& name) const {
@@ -57,9 +125,18 @@ void Lammps::require_styles(const StyleList& styles) const {
                     version(), missing));
 }
 
-void Lammps::command(const std::string& cmd) { lammps_command(h_, cmd.c_str()); }
+void Lammps::command(const std::string& cmd) {
+  record(cmd);
+  // test hook: a command LAMMPS rejects, to exercise the error path of the real library
+  if (fault_action("lammps_command", comm_) == "lammps_error")
+    lammps_command(h_, "thermodrift_injected_unknown_command");
+  lammps_command(h_, cmd.c_str());
+}
 
-void Lammps::commands(const std::string& text) { lammps_commands_string(h_, text.c_str()); }
+void Lammps::commands(const std::string& text) {
+  record(text);
+  lammps_commands_string(h_, text.c_str());
+}
 
 double Lammps::thermo(const std::string& keyword) const {
   return lammps_get_thermo(h_, keyword.c_str());

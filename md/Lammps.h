@@ -6,8 +6,14 @@
 /// LAMMPS error ends the process after LAMMPS prints it. Set-ups therefore validate their
 /// input completely (InputSection) before any command is sent, and require_styles() checks
 /// every style a set-up uses before it starts.
+///
+/// Nothing is silent: every instance writes `<prefix>log.lammps` (LAMMPS's log) and
+/// `<prefix>in.lammps`, the exact command stream, replayable with a stock `lmp -in`. When a
+/// LAMMPS error ends the process (LAMMPS's error->all: exit(1)), an exit handler prints the
+/// ERROR line of the log with the paths of both files to stderr.
 #include <mpi.h>
 
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,8 +30,9 @@ const StyleList& required_styles();
 
 class Lammps {
  public:
-  /// Open LAMMPS on @p comm. @p log_file: LAMMPS log (empty: none); screen output is off.
-  explicit Lammps(MPI_Comm comm, const std::string& log_file = "");
+  /// Open LAMMPS on @p comm writing `<prefix>log.lammps` and `<prefix>in.lammps` (rank 0);
+  /// screen output is off. Throws IoError if the input record cannot be created.
+  explicit Lammps(MPI_Comm comm, const std::string& prefix);
   ~Lammps();
   Lammps(const Lammps&) = delete;
   Lammps& operator=(const Lammps&) = delete;
@@ -61,10 +68,18 @@ class Lammps {
   int version() const;
 
   void* handle() const { return h_; }
+  /// The log and input-script files of this instance.
+  const std::string& log_path() const { return log_; }
+  const std::string& input_path() const { return input_; }
 
  private:
+  /// Append @p text (one or more commands) to the input record (rank 0).
+  void record(const std::string& text);
   void* h_ = nullptr;
   MPI_Comm comm_;
+  int rank_ = 0;
+  std::string log_, input_;
+  std::FILE* script_ = nullptr;  ///< the input record, open on rank 0
 };
 
 }  // namespace td::md

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "io/TextFile.h"
 #include "md/Lammps.h"
 #include "md/Setup.h"
 
@@ -52,7 +53,7 @@ class MsdDiffusion : public MdSetup {
     std::vector<std::array<double, 3>> rows[2];  // solute, solvent: T, D, err
     const char* groups[2] = {"solute", "solvent"};
     for (double Tk : temps_) {
-      Lammps lmp(comm);
+      Lammps lmp(comm, fmt::format("{}T{:g}_", prefix, Tk));
       lmp.require_styles(required_styles());
       LjMixture m = mix_;
       m.temperature = Tk;
@@ -84,12 +85,12 @@ class MsdDiffusion : public MdSetup {
     for (int g = 0; g < 2; ++g) {
       files.push_back(prefix + "D_" + groups[g] + ".dat");
       if (rank != 0) continue;
-      std::ofstream out(files.back());
-      out << fmt::format(
+      std::string text = fmt::format(
           "# D(T) of the {} from MSD = 6 D t, {} blocks of {} steps; "
           "LJ reduced units\n# T D D_err\n",
           groups[g], blocks_, block_steps_);
-      for (const auto& r : rows[g]) out << fmt::format("{:.6g} {:.8g} {:.4g}\n", r[0], r[1], r[2]);
+      for (const auto& r : rows[g]) text += fmt::format("{:.6g} {:.8g} {:.4g}\n", r[0], r[1], r[2]);
+      write_text_file(files.back(), text);
     }
     return files;
   }

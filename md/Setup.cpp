@@ -1,5 +1,8 @@
 #include "md/Setup.h"
 
+#include "core/Error.h"
+#include "io/TextFile.h"
+
 #include <fmt/format.h>
 
 namespace td::md {
@@ -130,6 +133,25 @@ reset_timestep 0
                      box[0], box[1], box[2], n_solvent, n_solute, seed, seed + 1, solute_mass,
                      cutoff, solute_epsilon, timestep, temperature, seed + 2, seed + 3,
                      equilibration_steps);
+}
+
+void commit_outputs(MPI_Comm comm, const std::vector<std::string>& files) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Barrier(comm);
+  std::string err;
+  if (rank == 0) {
+    try {
+      for (const auto& f : files) commit_partial(f);
+    } catch (const Error& e) {
+      err = e.what();
+    }
+  }
+  long n = static_cast<long>(err.size());
+  MPI_Bcast(&n, 1, MPI_LONG, 0, comm);
+  err.resize(static_cast<std::size_t>(n));
+  if (n > 0) MPI_Bcast(err.data(), static_cast<int>(n), MPI_CHAR, 0, comm);
+  if (!err.empty()) throw IoError(err);
 }
 
 }  // namespace td::md

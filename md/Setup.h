@@ -23,6 +23,11 @@ class MdSetup {
 
 using MdSetupFactory = Factory<MdSetup, InputSection&>;
 
+/// Rename each `<f>.partial` that LAMMPS (or the set-up) wrote to `<f>` on rank 0, after
+/// LAMMPS closed it; collective on @p comm, the same IoError on every rank if one fails.
+/// Set-ups give LAMMPS `<f>.partial` names so that results appear only when complete.
+void commit_outputs(MPI_Comm comm, const std::vector<std::string>& files);
+
 /// Read the [md] table @p s (key `type`) into a set-up.
 std::unique_ptr<MdSetup> make_md_setup(InputSection& s);
 

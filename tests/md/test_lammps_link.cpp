@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include <filesystem>
+#include <string>
+
 #include "core/Error.h"
 #include "md/Lammps.h"
 
@@ -10,7 +13,12 @@ namespace td::md {
 namespace {
 
 TEST(LammpsMpi, StylesPresentAndTinyRunOnOurCommunicator) {
-  Lammps lmp(MPI_COMM_WORLD);
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const std::string prefix = (std::filesystem::temp_directory_path() /
+                              ("td_lammps_link_" + std::to_string(size) + "_"))
+                                 .string();
+  Lammps lmp(MPI_COMM_WORLD, prefix);
   EXPECT_NO_THROW(lmp.require_styles(required_styles()));
   try {
     lmp.require_styles({{"fix", "no/such/fix"}, {"pair", "lj/cut"}});

@@ -11,10 +11,12 @@ struct CliResult {
   std::string output;   ///< stdout and stderr interleaved
 };
 
-/// Run `thermodrift ARGS` (in directory @p dir when given) with stderr merged into stdout.
-inline CliResult run_cli(const std::string& args, const std::string& dir = "") {
+/// Run `thermodrift ARGS` (in directory @p dir when given, with environment assignments
+/// @p env such as "NAME=value") with stderr merged into stdout.
+inline CliResult run_cli(const std::string& args, const std::string& dir = "",
+                         const std::string& env = "") {
   std::string cmd = dir.empty() ? "" : "cd '" + dir + "' && ";
-  cmd += std::string(TD_BINARY) + " " + args + " 2>&1";
+  cmd += (env.empty() ? "" : env + " ") + std::string(TD_BINARY) + " " + args + " 2>&1";
   CliResult r;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return {-1, "popen failed"};

@@ -1,0 +1,40 @@
+#include "io/TextFile.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "core/Error.h"
+
+namespace td {
+
+void write_text_file(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".partial";
+  std::FILE* f = std::fopen(tmp.c_str(), "w");
+  if (f == nullptr)
+    throw IoError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  const int err = errno;
+  const bool closed = std::fclose(f) == 0;
+  if (!written || !closed) {
+    std::remove(tmp.c_str());
+    throw IoError(fmt::format("writing {} failed: {}", path, std::strerror(written ? errno : err)));
+  }
+  try {
+    commit_partial(path);
+  } catch (const IoError&) {
+    std::remove(tmp.c_str());
+    throw;
+  }
+}
+
+void commit_partial(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::rename(path + ".partial", path, ec);
+  if (ec) throw IoError(fmt::format("cannot rename {}.partial to {}: {}", path, path, ec.message()));
+}
+
+}  // namespace td

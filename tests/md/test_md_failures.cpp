@@ -1,0 +1,98 @@
+// `thermodrift md` never fails silently: a LAMMPS error (here a command LAMMPS rejects,
+// injected through THERMODRIFT_FAULT) reaches stderr with LAMMPS's ERROR line and the paths of
+// the log and of the replayable input script; an output directory that does not exist is
+// created before the first MD step; a result that cannot be written is an error naming it. In
+// every failure the exit status is non-zero and no "wrote" line is printed; every run keeps
+// <prefix>log.lammps and <prefix>in.lammps.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "tests/support/case_dir.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using td::test::run_case;
+
+const char* kMsd = R"([units]
+system = "LJ"
+lj = "argon"
+[md]
+type = "msd_diffusion"
+box = [6.0, 6.0, 24.0]
+n_solvent = 500
+n_solute = 40
+equilibration_steps = 200
+seed = 4711
+temperatures = [0.7]
+blocks = 2
+block_steps = 100
+[output]
+prefix = "out/sub/msd_"
+)";
+
+TEST(MdFailures, MissingDirectoryIsCreatedAndLogAndInputScriptAreKept) {
+  const auto run = run_case("md", kMsd, "md_dir");
+  ASSERT_EQ(run.r.status, 0) << run.r.output;
+  const fs::path out = run.dir / "out" / "sub";
+  for (const char* f : {"msd_D_solute.dat", "msd_D_solvent.dat", "msd_T0.7_log.lammps",
+                        "msd_T0.7_in.lammps"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  EXPECT_NE(run.r.output.find("wrote ./out/sub/msd_D_solute.dat"), std::string::npos)
+      << run.r.output;
+  // the input script holds the commands that ran, in order
+  std::ifstream in(out / "msd_T0.7_in.lammps");
+  const std::string script((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(script.find("units lj"), std::string::npos) << script.substr(0, 400);
+  EXPECT_NE(script.find("run 100"), std::string::npos);
+  EXPECT_FALSE(fs::exists(out / "msd_D_solute.dat.partial"));
+}
+
+TEST(MdFailures, LammpsErrorReachesStderrWithLogAndInputScript) {
+  const fs::path dir = fs::temp_directory_path() / "td_md_lammps_error";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "case.toml") << kMsd;
+  const auto r = td::test::run_cli("md case.toml", dir.string(),
+                                   "THERMODRIFT_FAULT=lammps_command:lammps_error");
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("LAMMPS stopped the run: ERROR: Unknown command"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("log: ./out/sub/msd_T0.7_log.lammps"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("lmp -in ./out/sub/msd_T0.7_in.lammps"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("wrote"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "out" / "sub" / "msd_D_solute.dat"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "sub" / "msd_T0.7_in.lammps"));
+}
+
+TEST(MdFailures, UnwritableResultIsAnErrorWithoutWrote) {
+  const fs::path dir = fs::temp_directory_path() / "td_md_unwritable";
+  fs::remove_all(dir);
+  // a directory where the result file should go: it cannot be written even as root
+  fs::create_directories(dir / "out" / "sub" / "msd_D_solute.dat");
+  std::ofstream(dir / "case.toml") << kMsd;
+  const auto r = td::test::run_cli("md case.toml", dir.string());
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("msd_D_solute.dat"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("wrote"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "out" / "sub" / "msd_D_solute.dat.partial"));
+}
+
+TEST(MdFailures, OutputDirectoryThatCannotBeCreatedIsRefusedBeforeMd) {
+  const fs::path dir = fs::temp_directory_path() / "td_md_nodir";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "out") << "a file where the output directory should be\n";
+  std::ofstream(dir / "case.toml") << kMsd;
+  const auto r = td::test::run_cli("md case.toml", dir.string());
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("case.toml:"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("prefix"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("cannot create the output directory"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("LAMMPS log"), std::string::npos) << "MD started: " << r.output;
+}
+
+}  // namespace
