@@ -79,7 +79,16 @@ const UnitInfo kUnits[] = {
     {"MPa", 1e6, {-1, 1, -2, 0}},     {"GPa", 1e9, {-1, 1, -2, 0}},
     {"bar", 1e5, {-1, 1, -2, 0}},     {"atm", 101325.0, {-1, 1, -2, 0}},
     {"N", 1.0, {1, 1, -2, 0}},        {"W", 1.0, {2, 1, -3, 0}},
+    {"kN", 1e3, {1, 1, -2, 0}},       {"mN", 1e-3, {1, 1, -2, 0}},
+    {"kW", 1e3, {2, 1, -3, 0}},       {"mW", 1e-3, {2, 1, -3, 0}},
+    {"mJ", 1e-3, {2, 1, -2, 0}},
     {"Hz", 1.0, {0, 0, -1, 0}},
+    // micro written with the micro sign (U+00B5) or the Greek mu (U+03BC), as well as "u"
+    {"\u00b5m", 1e-6, {1, 0, 0, 0}},   {"\u03bcm", 1e-6, {1, 0, 0, 0}},
+    {"\u00b5s", 1e-6, {0, 0, 1, 0}},   {"\u03bcs", 1e-6, {0, 0, 1, 0}},
+    // Celsius degrees inside a compound unit are temperature differences ("20 degC/mm");
+    // a bare "degC" value is an absolute temperature (parse_quantity)
+    {"degC", 1.0, {0, 0, 0, 1}},      {"\u00b0C", 1.0, {0, 0, 0, 1}},
 };
 
 /// Recursive-descent parser for unit expressions:
@@ -162,7 +171,10 @@ class UnitParser {
       return {std::stod(std::string(s_.substr(start, pos_ - start))), {}};
     }
     const std::size_t start = pos_;
-    while (pos_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+    // letters, and the bytes of UTF-8 sequences (micro sign, Greek mu, degree sign)
+    while (pos_ < s_.size() && (std::isalpha(static_cast<unsigned char>(s_[pos_])) ||
+                                static_cast<unsigned char>(s_[pos_]) >= 0x80))
+      ++pos_;
     const std::string_view sym = s_.substr(start, pos_ - start);
     if (sym.empty()) fail(fmt::format("unexpected '{}'", s_.substr(start, 1)));
     for (const auto& u : kUnits)
@@ -267,7 +279,10 @@ std::string UnitSystem::label(Dim d) const {
   }
   for (const auto& [d2, name] : std::initializer_list<std::pair<Dim, const char*>>{
            {{2, 1, -2, 0}, "J"}, {{-1, 1, -2, 0}, "Pa"}, {{1, 1, -2, 0}, "N"},
-           {{2, 1, -3, 0}, "W"}, {{0, 0, -1, 0}, "1/s"}})
+           {{2, 1, -3, 0}, "W"}, {{0, 0, -1, 0}, "1/s"}, {{0, 1, -3, 0}, "W/m^2"},
+           {{1, 1, -3, -1}, "W/(m K)"}, {{-1, 1, -3, 0}, "W/m^3"},
+           {{0, 1, -3, -1}, "W/(m^2 K)"}, {{-1, 1, -2, -1}, "J/(m^3 K)"},
+           {{2, 0, -2, -1}, "J/(kg K)"}, {{2, 1, -2, -1}, "J/K"}, {{-2, 1, -1, 0}, "Pa s/m"}})
     if (d == d2) return name;
   static constexpr const char* kNames[4] = {"m", "kg", "s", "K"};
   return dim_text(d, kNames);
@@ -284,7 +299,7 @@ Quantity parse_quantity(std::string_view text) {
   std::string_view rest(end);
   while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
   while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
-  if (rest == "degC") return {v + 273.15, {0, 0, 0, 1}};
+  if (rest == "degC" || rest == "\u00b0C") return {v + 273.15, {0, 0, 0, 1}};
   const Quantity u = parse_unit(rest);
   return {v * u.value, u.dim};
 }

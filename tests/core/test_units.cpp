@@ -110,3 +110,28 @@ TEST(UnitsCli, BadArgumentsFailClearly) {
 }
 
 }  // namespace
+
+TEST(Units, MicroSignsCelsiusDifferencesAndDerivedUnitsParse) {
+  using namespace td::units;
+  // micro sign, Greek mu and "u" are the same micro
+  EXPECT_DOUBLE_EQ(parse_quantity("3 \u00b5m").value, 3e-6);
+  EXPECT_DOUBLE_EQ(parse_quantity("3 \u03bcm").value, 3e-6);
+  EXPECT_DOUBLE_EQ(parse_quantity("3 um").value, 3e-6);
+  EXPECT_DOUBLE_EQ(parse_quantity("2 \u00b5s").value, 2e-6);
+  // Celsius: absolute alone, a difference inside a compound unit
+  EXPECT_DOUBLE_EQ(parse_quantity("25 degC").value, 298.15);
+  EXPECT_DOUBLE_EQ(parse_quantity("25 \u00b0C").value, 298.15);
+  const Quantity g = parse_quantity("20 degC/mm");
+  EXPECT_DOUBLE_EQ(g.value, 2e4);
+  EXPECT_TRUE(g.dim == dim_of(Kind::temperature_gradient));
+  EXPECT_DOUBLE_EQ(parse_quantity("1.5 kW").value, 1500.0);
+  EXPECT_TRUE(parse_quantity("1 W/m^2").dim == dim_of(Kind::heat_flux));
+  EXPECT_TRUE(parse_quantity("400 W/(m K)").dim == dim_of(Kind::thermal_conductivity));
+  EXPECT_THROW(parse_quantity("3 \u00b5x"), td::Error);
+  // SI labels read as a reader expects
+  const UnitSystem si = UnitSystem::si();
+  EXPECT_EQ(si.label(dim_of(Kind::heat_flux)), "W/m^2");
+  EXPECT_EQ(si.label(dim_of(Kind::thermal_conductivity)), "W/(m K)");
+  EXPECT_EQ(si.label(dim_of(Kind::volumetric_heat_capacity)), "J/(m^3 K)");
+  EXPECT_EQ(si.label(dim_of(Kind::drag_coefficient)), "Pa s/m");
+}
