@@ -31,12 +31,17 @@ def main(path, png):
         c = {s: np.asarray(last["c_" + s]) for s in species}
         units = {s: last["c_" + s].attrs.get("units", "") for s in species}
         T = np.asarray(last["T"])
+        tunit_time = f["timeseries/time"].attrs.get("units", "") if "timeseries/time" in f else ""
+        steady = "mode = \"steady\"" in (f["config"][()].decode() if isinstance(f["config"][()], bytes) else str(f["config"][()]))
         lunit = f["mesh/x"].attrs.get("units", "")
         tunit = last["T"].attrs.get("units", "")
     if isinstance(lunit, bytes):
         lunit = lunit.decode()
     if isinstance(tunit, bytes):
         tunit = tunit.decode()
+    if isinstance(tunit_time, bytes):
+        tunit_time = tunit_time.decode()
+    units = {s: (u.decode() if isinstance(u, bytes) else u) for s, u in units.items()}
     xc = centres(x)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     s0 = species[0]
@@ -44,7 +49,7 @@ def main(path, png):
         for s in species:
             axes[0].plot(xc, c[s], label=s)
         axes[0].set_xlabel(f"x [{lunit}]")
-        axes[0].set_ylabel("concentration")
+        axes[0].set_ylabel(f"concentration [{units[s0]}]")
         axes[0].legend()
         prof, Tprof = c[s0], T
     else:
@@ -54,7 +59,7 @@ def main(path, png):
             field, Tf = field[field.shape[0] // 2], T[T.shape[0] // 2]
         y = np.asarray(h5py.File(path, "r")["mesh/y"])
         im = axes[0].pcolormesh(x, y, field, shading="flat")
-        fig.colorbar(im, ax=axes[0], label=f"c_{s0}")
+        fig.colorbar(im, ax=axes[0], label=f"c_{s0} [{units[s0]}]")
         axes[0].set_xlabel(f"x [{lunit}]")
         axes[0].set_ylabel(f"y [{lunit}]")
         axes[0].set_aspect("equal")
@@ -66,9 +71,10 @@ def main(path, png):
         axes[1].plot(Tprof[ok], slope * Tprof[ok] + icpt, "-", lw=1,
                      label=f"fit: d ln c/dT = {slope:.6g} 1/({tunit})" if "/" in tunit else f"fit: d ln c/dT = {slope:.6g} 1/{tunit}")
     axes[1].set_xlabel(f"T [{tunit}]")
-    axes[1].set_ylabel(f"ln c_{s0}")
+    axes[1].set_ylabel(f"ln(c_{s0} / ({units[s0]}))")
     axes[1].legend()
-    fig.suptitle(f"{path}  (t = {time:g})")
+    title = "steady state" if steady else f"t = {time:g} {tunit_time}"
+    fig.suptitle(f"{path}  ({title})")
     fig.tight_layout()
     tmp = png + ".tmp.png"
     fig.savefig(tmp, dpi=110)
