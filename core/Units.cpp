@@ -314,4 +314,11 @@ double parse_in(std::string_view text, Dim expected, const UnitSystem& sys) {
   return sys.from_si(q.value, expected);
 }
 
+std::vector<std::pair<std::string, double>> unit_attributes(const UnitSystem& u) {
+  if (!u.is_reduced()) return {};
+  const LJParameters& p = u.lj_parameters();
+  return {{"lj_sigma_m", p.sigma}, {"lj_epsilon_J", p.epsilon}, {"lj_mass_kg", p.mass},
+          {"lj_tau_s", p.tau()}};
+}
+
 }  // namespace td::units

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace td::units {
@@ -113,6 +114,11 @@ class UnitSystem {
   bool reduced_ = false;
   LJParameters lj_;
 };
+
+/// What a result file records of its unit system beside its name: for LJ units the parameter
+/// set in SI, (lj_sigma_m, lj_epsilon_J, lj_mass_kg, lj_tau_s), so that a reader can convert
+/// without knowing the preset; empty for SI.
+std::vector<std::pair<std::string, double>> unit_attributes(const UnitSystem& u);
 
 /// A quantity parsed from text such as "0.09 eV", "76.5 K/nm", "3.405 Angstrom".
 struct Quantity {

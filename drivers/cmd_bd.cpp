@@ -57,6 +57,7 @@ class Bd : public Command {
                                worst);
     if (!c->output.empty()) {
       H5Table h5(c->output, c->config, c->units.name());
+      for (const auto& [name, value] : units::unit_attributes(c->units)) h5.attribute(name, value);
       const auto nb = static_cast<unsigned long long>(st.total.size());
       const auto ns = static_cast<unsigned long long>(st.density.size());
       std::vector<double> d, e;

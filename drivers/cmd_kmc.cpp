@@ -113,6 +113,7 @@ class Kmc : public Command {
                     const std::vector<double>& particle, const std::vector<double>& fp, int dim,
                     const std::string& L, const std::string& tu) {
     H5Table h5(c.output, c.config, c.units.name());
+    for (const auto& [name, value] : units::unit_attributes(c.units)) h5.attribute(name, value);
     const auto ns = static_cast<unsigned long long>(st.time.size());
     const auto ud = static_cast<unsigned long long>(dim);
     std::vector<double> mean, sem, sites;

@@ -70,6 +70,7 @@ class Lattice : public Command {
                              all / secs);
     if (c->output.empty()) return 0;
     H5Table h5(c->output, c->config, c->units.name());
+    for (const auto& [name, value] : units::unit_attributes(c->units)) h5.attribute(name, value);
     const auto n = static_cast<unsigned long long>(c->coverages.size());
     h5.write("coverage", c->coverages, {n}, "1");
     h5.write("particles", particles, {n}, "1");

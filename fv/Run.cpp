@@ -148,6 +148,7 @@ int FvRun::run() {
   if (rs.mode == RunSettings::Mode::steady) {
     if (!opt_.restart.empty()) throw Error("--restart applies to transient runs only");
     H5Output out(mesh, rs.file, cs->config_toml(), cs->units().name(), length);
+    for (const auto& [name, value] : units::unit_attributes(cs->units())) out.attribute(name, value);
     const auto res = solve_steady(sys, c, rs.steady);
     fault_point("steady_solved", comm);
     write_snapshot(out, *cs, c, 0.0, 0);
@@ -203,6 +204,7 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
   } else {
     out = std::make_unique<H5Output>(cs.mesh(), rs.file, cs.config_toml(), cs.units().name(),
                                      length);
+    for (const auto& [name, value] : units::unit_attributes(cs.units())) out->attribute(name, value);
     write_snapshot(*out, cs, c, 0.0, 0);
     append_totals(*out, cs, c, 0.0);
   }

@@ -781,6 +781,12 @@ H5Output::~H5Output() {
 
 void H5Output::set_time_unit(const std::string& unit) { impl_->time_unit = unit; }
 
+void H5Output::attribute(const std::string& name, double value) {
+  Impl& im = *impl_;
+  im.require_open();
+  write_attr(im.file.get(), im.partial, name, value);
+}
+
 void H5Output::begin_snapshot(double time, long step) {
   Impl& im = *impl_;
   im.require_open();

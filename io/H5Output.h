@@ -98,6 +98,9 @@ class H5Output {
 
   const std::string& path() const { return path_; }
 
+  /// Collective. Root attribute @p name = @p value (the same on every rank).
+  void attribute(const std::string& name, double value);
+
   /// Unit label of /timeseries/time (default "s" for SI, "tau" for LJ units systems).
   void set_time_unit(const std::string& unit);
 

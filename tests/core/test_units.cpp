@@ -135,3 +135,15 @@ TEST(Units, MicroSignsCelsiusDifferencesAndDerivedUnitsParse) {
   EXPECT_EQ(si.label(dim_of(Kind::volumetric_heat_capacity)), "J/(m^3 K)");
   EXPECT_EQ(si.label(dim_of(Kind::drag_coefficient)), "Pa s/m");
 }
+
+TEST(Units, LjResultFilesRecordTheParameterSetInSi) {
+  using namespace td::units;
+  EXPECT_TRUE(unit_attributes(UnitSystem::si()).empty());
+  const LJParameters ar = *lj_preset("argon");
+  const auto attrs = unit_attributes(UnitSystem::lj(ar));
+  ASSERT_EQ(attrs.size(), 4u);
+  EXPECT_EQ(attrs[0].first, "lj_sigma_m");
+  EXPECT_DOUBLE_EQ(attrs[0].second, 3.405e-10);
+  EXPECT_EQ(attrs[3].first, "lj_tau_s");
+  EXPECT_NEAR(attrs[3].second, ar.sigma * std::sqrt(ar.mass / ar.epsilon), 1e-25);
+}
