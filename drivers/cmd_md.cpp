@@ -5,15 +5,26 @@
 
 #include <iostream>
 
+#include "core/KeyRegistry.h"
 #include "drivers/Command.h"
-#include "md/Setup.h"
 #include "fv/Case.h"
+#include "md/Setup.h"
 
 namespace td {
 
 namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
+
+const ParamSpec kPrefix{"prefix",
+                        T::String,
+                        "",
+                        K::dimensionless,
+                        Range::any(),
+                        {},
+                        "prefix of every output file (relative to the input)"};
+const KeyDeclaration kOutputKeys(
+    {"output", "", "md", "Names of the files an MD set-up writes.", {&kPrefix}});
 
 class Md : public Command {
  public:
@@ -33,13 +44,7 @@ class Md : public Command {
     InputSection m = root.section("md");
     auto setup = md::make_md_setup(m);
     InputSection o = root.section("output");
-    std::string prefix = o.string({"prefix",
-                                   T::String,
-                                   "",
-                                   K::dimensionless,
-                                   Range::any(),
-                                   {},
-                                   "prefix of every output file (relative to the input)"});
+    std::string prefix = o.string(kPrefix);
     if (!prefix.empty() && prefix[0] != '/') prefix = o.base_dir() + "/" + prefix;
     o.finish();
     root.finish();
