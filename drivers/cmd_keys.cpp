@@ -190,9 +190,13 @@ std::string markdown(const std::vector<KeyTable>& tables) {
     for (const auto& t : list) l += (l.empty() ? "" : ", ") + ("`" + t + "`");
     out += fmt::format("| `thermodrift {}` | {} |\n", c, l);
   }
+  std::map<std::string, int> plain;  // declarations per plain table (e.g. [output] per command)
+  for (const auto& t : tables)
+    if (t.type.empty()) ++plain[t.table];
   for (const auto& t : tables) {
     if (t.type.empty()) {
-      out += fmt::format("\n## `[{}]`\nRead by: {}.\n\n", t.table, [&] {
+      const std::string of = plain[t.table] > 1 ? " of `thermodrift " + t.commands + "`" : "";
+      out += fmt::format("\n## `[{}]`{}\nRead by: {}.\n\n", t.table, of, [&] {
         std::istringstream in(t.commands);
         std::string c, l;
         while (in >> c) l += (l.empty() ? "" : ", ") + ("`thermodrift " + c + "`");
