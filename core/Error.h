@@ -5,6 +5,7 @@
 ///  +- InputError             bad input: names file, line and key (Cantera's InputFileError)
 ///  +- SolverError            a solver failed: says what (residual, step, time)
 ///  +- IoError                a file could not be read or written
+///  +- InternalError          a broken program invariant (a bug, not bad input)
 #include <stdexcept>
 #include <string>
 
@@ -56,6 +57,12 @@ class SolverError : public Error {
 class IoError : public Error {
  public:
   using Error::Error;
+};
+
+/// A program invariant failed (e.g. a key read without a declaration): a bug to report.
+class InternalError : public Error {
+ public:
+  explicit InternalError(const std::string& msg) : Error("internal error: " + msg) {}
 };
 
 }  // namespace td

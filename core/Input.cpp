@@ -1,5 +1,7 @@
 #include "core/Input.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -7,9 +9,9 @@
 #include <map>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
 #include <toml.hpp>
+
+#include "core/KeyRegistry.h"
 
 namespace td {
 
@@ -103,6 +105,7 @@ struct InputDocument {
   std::optional<units::UnitSystem> units;
   ConfigTree resolved;
   std::map<std::string, std::set<std::string>> used;  // path -> keys read
+  std::map<std::string, std::set<std::string>> old;   // path -> aliases of the keys read
   std::map<std::string, ConfigTree*> nodes;           // path -> resolved node
 };
 
@@ -193,6 +196,12 @@ bool InputSection::has(const std::string& key) const {
   return impl_->table != nullptr && impl_->table->contains(key);
 }
 
+bool InputSection::has(const ParamSpec& p) const {
+  if (has(p.key)) return true;
+  return std::any_of(p.aliases.begin(), p.aliases.end(),
+                     [&](const std::string& a) { return has(a); });
+}
+
 SourceLocation InputSection::location(const std::string& key) const {
   SourceLocation loc{doc_->file, 0, key.empty() ? path_ : join_path(path_, key)};
   if (impl_->table) {
@@ -213,16 +222,34 @@ struct Resolved {
   const toml::value* value;  // the input's value, or the parsed default
   toml::value storage;
   bool from_default;
+  std::string name;  // the name the input gave the key under (the key or an alias)
 };
 }  // namespace
 
-// Look up a declared key: the input's value or the default; marks it used.
+// Look up a registered key under its name or an alias: the input's value or the default;
+// marks it used.
 static Resolved lookup(const InputSection& s, const toml::value* table, const ParamSpec& p,
-                       std::set<std::string>& used) {
+                       std::set<std::string>& used, std::set<std::string>& old,
+                       const std::string& default_value) {
+  if (!key_registry::declared(p))
+    throw InternalError(
+        fmt::format("key '{}' of [{}] is read through a ParamSpec that is not "
+                    "registered (declare it with a KeyDeclaration or a factory "
+                    "Registrar, core/KeyRegistry.h)",
+                    p.key, s.path()));
   used.insert(p.key);
-  if (table && table->contains(p.key)) return {&table->at(p.key), {}, false};
-  if (p.default_value.empty()) s.fail(p.key, fmt::format("required key is missing ({})", p.doc));
-  Resolved r{nullptr, parse_literal(p.default_value), true};
+  std::string name;
+  if (table && table->contains(p.key)) name = p.key;
+  for (const auto& a : p.aliases) {
+    old.insert(a);
+    if (!table || !table->contains(a)) continue;
+    if (!name.empty())
+      s.fail(a, fmt::format("'{}' is an old name of '{}'; give only one of them", a, name));
+    name = a;
+  }
+  if (!name.empty()) return {&table->at(name), {}, false, name};
+  if (default_value.empty()) s.fail(p.key, fmt::format("required key is missing ({})", p.doc));
+  Resolved r{nullptr, parse_literal(default_value), true, p.key};
   r.value = &r.storage;
   return r;
 }
@@ -234,8 +261,10 @@ static std::string comment_for(const ParamSpec& p, const units::UnitSystem* u) {
   return c + p.doc;
 }
 
-double InputSection::real(const ParamSpec& p) {
-  auto r = lookup(*this, impl_->table, p, doc_->used[path_]);
+double InputSection::real(const ParamSpec& p) { return real(p, p.default_value); }
+
+double InputSection::real(const ParamSpec& p, const std::string& fallback) {
+  auto r = lookup(*this, impl_->table, p, doc_->used[path_], doc_->old[path_], fallback);
   const toml::value& v = r.from_default ? r.storage : *r.value;
   double x = 0.0;
   if (v.is_floating())
@@ -248,64 +277,68 @@ double InputSection::real(const ParamSpec& p) {
     } catch (const InputError&) {
       throw;
     } catch (const Error& e) {
-      fail(p.key, e.what());
+      fail(r.name, e.what());
     }
   } else {
-    fail(p.key, fmt::format("expected a real number (or a \"value unit\" string), got {} {}",
-                            type_name(v), show(v)));
+    fail(r.name, fmt::format("expected a real number (or a \"value unit\" string), got {} {}",
+                             type_name(v), show(v)));
   }
   if (!std::isfinite(x) || !p.range.contains(x))
-    fail(p.key, fmt::format("value {:g} is out of the accepted range {}{}", x, p.range.str(),
-                            p.kind == units::Kind::dimensionless
-                                ? std::string()
-                                : " (in " + units().label(units::dim_of(p.kind)) + ")"));
+    fail(r.name, fmt::format("value {:g} is out of the accepted range {}{}", x, p.range.str(),
+                             p.kind == units::Kind::dimensionless
+                                 ? std::string()
+                                 : " (in " + units().label(units::dim_of(p.kind)) + ")"));
   node_->set(p.key, fmt::format("{:.17g}", x), comment_for(p, doc_->units ? &*doc_->units : nullptr));
   return x;
 }
 
 long InputSection::integer(const ParamSpec& p) {
-  auto r = lookup(*this, impl_->table, p, doc_->used[path_]);
+  auto r = lookup(*this, impl_->table, p, doc_->used[path_], doc_->old[path_], p.default_value);
   const toml::value& v = r.from_default ? r.storage : *r.value;
   if (!v.is_integer())
-    fail(p.key, fmt::format("expected an integer, got {} {}", type_name(v), show(v)));
+    fail(r.name, fmt::format("expected an integer, got {} {}", type_name(v), show(v)));
   const long x = static_cast<long>(v.as_integer());
   if (!p.range.contains(static_cast<double>(x)))
-    fail(p.key, fmt::format("value {} is out of the accepted range {}", x, p.range.str()));
+    fail(r.name, fmt::format("value {} is out of the accepted range {}", x, p.range.str()));
   node_->set(p.key, std::to_string(x), p.doc);
   return x;
 }
 
 bool InputSection::boolean(const ParamSpec& p) {
-  auto r = lookup(*this, impl_->table, p, doc_->used[path_]);
+  auto r = lookup(*this, impl_->table, p, doc_->used[path_], doc_->old[path_], p.default_value);
   const toml::value& v = r.from_default ? r.storage : *r.value;
   if (!v.is_boolean())
-    fail(p.key, fmt::format("expected true or false, got {} {}", type_name(v), show(v)));
+    fail(r.name, fmt::format("expected true or false, got {} {}", type_name(v), show(v)));
   node_->set(p.key, v.as_boolean() ? "true" : "false", p.doc);
   return v.as_boolean();
 }
 
 std::string InputSection::string(const ParamSpec& p) {
-  auto r = lookup(*this, impl_->table, p, doc_->used[path_]);
+  auto r = lookup(*this, impl_->table, p, doc_->used[path_], doc_->old[path_], p.default_value);
   const toml::value& v = r.from_default ? r.storage : *r.value;
-  if (!v.is_string()) fail(p.key, fmt::format("expected a string, got {} {}", type_name(v), show(v)));
+  if (!v.is_string())
+    fail(r.name, fmt::format("expected a string, got {} {}", type_name(v), show(v)));
   std::string x = v.as_string().str;
-  if (!p.choices.empty() && std::find(p.choices.begin(), p.choices.end(), x) == p.choices.end()) {
+  const std::vector<std::string> choices = p.accepted();
+  if (!choices.empty() && std::find(choices.begin(), choices.end(), x) == choices.end()) {
     std::string list;
-    for (const auto& c : p.choices) list += (list.empty() ? "" : ", ") + ("\"" + c + "\"");
-    fail(p.key, fmt::format("unknown value \"{}\"; accepted: {}", x, list));
+    for (const auto& c : choices) list += (list.empty() ? "" : ", ") + ("\"" + c + "\"");
+    fail(r.name, fmt::format("unknown value \"{}\"; accepted: {}", x, list));
   }
   node_->set(p.key, show(toml::value(x)), p.doc);
   return x;
 }
 
 std::vector<double> InputSection::reals(const ParamSpec& p) {
-  auto r = lookup(*this, impl_->table, p, doc_->used[path_]);
+  auto r = lookup(*this, impl_->table, p, doc_->used[path_], doc_->old[path_], p.default_value);
   const toml::value& v = r.from_default ? r.storage : *r.value;
-  if (!v.is_array())
-    fail(p.key, fmt::format("expected an array of numbers, got {} {}", type_name(v), show(v)));
+  const bool scalar = v.is_floating() || v.is_integer() || v.is_string();
+  if (!v.is_array() && !scalar)
+    fail(r.name, fmt::format("expected an array of numbers, got {} {}", type_name(v), show(v)));
+  const std::vector<toml::value> one{v};
   std::vector<double> out;
   std::string lit = "[";
-  for (const auto& e : v.as_array()) {
+  for (const auto& e : scalar ? one : v.as_array()) {
     double x = 0.0;
     if (e.is_floating())
       x = e.as_floating();
@@ -315,13 +348,13 @@ std::vector<double> InputSection::reals(const ParamSpec& p) {
       try {
         x = units::parse_in(e.as_string().str, units::dim_of(p.kind), units());
       } catch (const Error& err) {
-        fail(p.key, err.what());
+        fail(r.name, err.what());
       }
     } else {
-      fail(p.key, fmt::format("array entry {} is {}, expected a number", show(e), type_name(e)));
+      fail(r.name, fmt::format("array entry {} is {}, expected a number", show(e), type_name(e)));
     }
     if (!std::isfinite(x) || !p.range.contains(x))
-      fail(p.key, fmt::format("entry {:g} is out of the accepted range {}", x, p.range.str()));
+      fail(r.name, fmt::format("entry {:g} is out of the accepted range {}", x, p.range.str()));
     lit += fmt::format("{}{:.17g}", out.empty() ? "" : ", ", x);
     out.push_back(x);
   }
@@ -380,9 +413,10 @@ std::vector<std::string> InputSection::table_keys() const {
 void InputSection::finish() const {
   if (!impl_->table) return;
   const auto& used = doc_->used[path_];
+  const auto& old = doc_->old[path_];
   std::vector<std::pair<int, std::string>> unknown;
   for (const auto& [k, v] : impl_->table->as_table())
-    if (!used.count(k)) unknown.emplace_back(line_of(v), k);
+    if (!used.count(k) && !old.count(k)) unknown.emplace_back(line_of(v), k);
   if (unknown.empty()) return;
   std::sort(unknown.begin(), unknown.end());
   std::string accepted;
@@ -398,25 +432,6 @@ ConfigTree& InputSection::resolved_node() { return *node_; }
 std::string InputSection::base_dir() const {
   std::filesystem::path p(doc_->file);
   return p.has_parent_path() ? p.parent_path().string() : std::string(".");
-}
-
-std::string document_parameters(const std::vector<ParamSpec>& specs) {
-  std::string out = "| key | type | default | unit | range | description |\n|---|---|---|---|---|---|\n";
-  static constexpr const char* kTypes[] = {"real", "integer", "bool", "string", "real array"};
-  for (const auto& p : specs) {
-    std::string range = p.type == ParamSpec::Type::String
-                            ? [&] {
-                                std::string c;
-                                for (const auto& x : p.choices) c += (c.empty() ? "" : ", ") + x;
-                                return c;
-                              }()
-                            : (p.type == ParamSpec::Type::Bool ? std::string() : p.range.str());
-    out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", p.key,
-                       kTypes[static_cast<int>(p.type)],
-                       p.default_value.empty() ? "(required)" : "`" + p.default_value + "`",
-                       units::name_of(p.kind), range, p.doc);
-  }
-  return out;
 }
 
 }  // namespace td

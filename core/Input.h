@@ -3,9 +3,11 @@
 /// Cantera's InputFileError).
 ///
 /// Every parameter is declared once as a ParamSpec (key, type, default, unit kind, range,
-/// doc). An InputSection reads declared parameters from one TOML table, checks type and
-/// range, converts "value unit" strings into the case's unit system, records the resolved
-/// value (defaults included) for the output file, and rejects undeclared keys. Errors name
+/// doc) at namespace scope and registered with the table that holds it (core/KeyRegistry.h).
+/// An InputSection reads registered parameters from one TOML table (reading a spec that is
+/// not registered is an InternalError), checks type and range, converts "value unit" strings
+/// into the case's unit system, records the resolved value (defaults included, always under
+/// the key's current name) for the output file, and rejects undeclared keys. Errors name
 /// file, line and key.
 #include <limits>
 #include <memory>
@@ -48,6 +50,15 @@ struct ParamSpec {
   Range range = Range::any();                     ///< for Real, Integer, RealArray entries
   std::vector<std::string> choices;               ///< allowed String values (empty: any)
   std::string doc;                                ///< one line
+  /// Old names of the key, still read (an input may give the key under one name only); the
+  /// resolved configuration writes `key`.
+  std::vector<std::string> aliases = {};
+  /// Allowed String values computed when read or listed (e.g. a factory's names), for
+  /// choices that are not known when the spec is constructed; nullptr: use `choices`.
+  std::vector<std::string> (*choices_of)() = nullptr;
+
+  /// The allowed String values (empty: any).
+  std::vector<std::string> accepted() const { return choices_of ? choices_of() : choices; }
 };
 
 /// Resolved configuration, in input order, written into every output file.
@@ -95,10 +106,19 @@ class InputSection {
   void set_units(const units::UnitSystem& u);
 
   bool has(const std::string& key) const;
+  /// True if the table gives @p p under its name or one of its aliases.
+  bool has(const ParamSpec& p) const;
+  /// Readers of a declared parameter: the table's value (under the key or an alias) or the
+  /// default, checked against type, range and choices. Throw InputError on bad input and
+  /// InternalError if @p p is not registered in the key registry.
   double real(const ParamSpec& p);
+  /// As real(p), with the TOML literal @p fallback as the default instead of p's (empty:
+  /// required): for defaults taken from another value, e.g. a material preset.
+  double real(const ParamSpec& p, const std::string& fallback);
   long integer(const ParamSpec& p);
   bool boolean(const ParamSpec& p);
   std::string string(const ParamSpec& p);
+  /// An array of numbers; a single number is read as a one-entry array.
   std::vector<double> reals(const ParamSpec& p);
 
   /// Sub-table @p key; it must exist and be a table unless @p optional (then an empty one).
@@ -136,8 +156,5 @@ class InputSection {
   std::string path_;
   ConfigTree* node_;
 };
-
-/// The text of all declared parameters of a list, as a Markdown table (for docs).
-std::string document_parameters(const std::vector<ParamSpec>& specs);
 
 }  // namespace td

@@ -8,10 +8,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "column/ColumnDae.h"
 #include "core/Error.h"
+#include "core/KeyRegistry.h"
 #include "drivers/Command.h"
 #include "io/CsvFile.h"
-#include "column/ColumnDae.h"
 
 namespace td {
 
@@ -19,6 +20,27 @@ namespace {
 
 using K = units::Kind;
 using T = ParamSpec::Type;
+
+const ParamSpec kTable{"table",
+                       T::String,
+                       "\"column.csv\"",
+                       K::dimensionless,
+                       Range::any(),
+                       {},
+                       "sweep/summary table (CSV), relative to the input file"};
+const ParamSpec kProfile{"profile",
+                         T::String,
+                         "\"column_profile.csv\"",
+                         K::dimensionless,
+                         Range::any(),
+                         {},
+                         "steady profiles of the base case (CSV)"};
+const KeyDeclaration kOutputKeys({"output",
+                                  "",
+                                  "column",
+                                  "CSV files written by `thermodrift column` (relative to the "
+                                  "input file).",
+                                  {&kTable, &kProfile}});
 
 /// Relative mismatch |a - b| / max(|a|, |b|) (0 when both vanish).
 double mismatch(double a, double b) {
@@ -78,20 +100,8 @@ class Column : public Command {
     std::string table, profile;
     {
       auto o = root.section("output", true);
-      table = o.string({"table",
-                        T::String,
-                        "\"column.csv\"",
-                        K::dimensionless,
-                        Range::any(),
-                        {},
-                        "sweep/summary table (CSV), relative to the input file"});
-      profile = o.string({"profile",
-                          T::String,
-                          "\"column_profile.csv\"",
-                          K::dimensionless,
-                          Range::any(),
-                          {},
-                          "steady profiles of the base case (CSV)"});
+      table = o.string(kTable);
+      profile = o.string(kProfile);
       o.finish();
     }
     root.finish();

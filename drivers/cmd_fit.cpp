@@ -11,9 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "core/KeyRegistry.h"
 #include "drivers/Command.h"
-#include "fv/Case.h"
 #include "fit/FitTask.h"
+#include "fv/Case.h"
 #include "thermodrift/Version.h"
 
 namespace td {
@@ -36,6 +37,14 @@ const ParamSpec kReport{"report",
                         Range::any(),
                         {},
                         "also write data, fitted curves and values as JSON (for plots)"};
+
+const KeyDeclaration kOutputKeys({"output",
+                                  "",
+                                  "fit",
+                                  "Files written by `thermodrift fit` (relative to the input "
+                                  "file): the transport-parameter file (TOML, read by "
+                                  "`type = \"fitted\"` laws) and an optional JSON report.",
+                                  {&kOut, &kReport}});
 
 std::string now_utc() {
   const std::time_t t = std::time(nullptr);

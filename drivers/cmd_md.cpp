@@ -6,15 +6,26 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/KeyRegistry.h"
 #include "drivers/Command.h"
-#include "md/Setup.h"
 #include "fv/Case.h"
+#include "md/Setup.h"
 
 namespace td {
 
 namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
+
+const ParamSpec kPrefix{"prefix",
+                        T::String,
+                        "",
+                        K::dimensionless,
+                        Range::any(),
+                        {},
+                        "prefix of every output file (relative to the input)"};
+const KeyDeclaration kOutputKeys(
+    {"output", "", "md", "Names of the files an MD set-up writes.", {&kPrefix}});
 
 class Md : public Command {
  public:
@@ -34,13 +45,7 @@ class Md : public Command {
     InputSection m = root.section("md");
     auto setup = md::make_md_setup(m);
     InputSection o = root.section("output");
-    std::string prefix = o.string({"prefix",
-                                   T::String,
-                                   "",
-                                   K::dimensionless,
-                                   Range::any(),
-                                   {},
-                                   "prefix of every output file (relative to the input)"});
+    std::string prefix = o.string(kPrefix);
     if (!prefix.empty() && prefix[0] != '/') prefix = o.base_dir() + "/" + prefix;
     // The output directory exists before the first MD step, or the run does not start.
     const std::filesystem::path dir = std::filesystem::path(prefix + "x").parent_path();

@@ -2,19 +2,20 @@
 /// set of internal states over a temperature range (PHYSICS.md 2.2): <D>_eq, S_T = d ln <D>/dT,
 /// its covariance form, the Einstein split S_T^0 + S_T^ch, and the temperatures where S_T
 /// changes sign. Physics in models/MultiState; this file reads, evaluates, prints.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
+#include "core/KeyRegistry.h"
 #include "core/Paths.h"
 #include "drivers/Command.h"
-#include "models/MultiState.h"
 #include "fv/Case.h"
+#include "models/MultiState.h"
 
 namespace td {
 
@@ -29,6 +30,16 @@ const ParamSpec kTmax{"T_max", T::Real, "", K::temperature, Range::positive(), {
                       "highest temperature of the scan"};
 const ParamSpec kPoints{"points", T::Integer, "101", K::dimensionless, Range::at_least(2), {},
                         "temperatures in the scan (evenly spaced)"};
+
+const KeyDeclaration kRangeKeys(
+    {"range",
+     "",
+     "soret",
+     "Temperature scan of `thermodrift soret` (with `[units]` and `[[states]]` as "
+     "`[[species.states]]`): prints T, <D>_eq, S_T = d ln <D>_eq/dT (Richardson-extrapolated "
+     "differences), its covariance form <D'>/<D> + Cov_eq(H, D)/(<D> k_B T^2), the split "
+     "S_T^0 = <D'>/<D> and S_T^ch, and every temperature where S_T changes sign.",
+     {&kTmin, &kTmax, &kPoints}});
 
 /// Temperature in (a, b) where S_T vanishes, by bisection (S_T(a), S_T(b) of opposite sign).
 double sign_change(const StateSet& st, double a, double b) {

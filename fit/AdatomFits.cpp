@@ -1,5 +1,5 @@
 /// @file AdatomFits.cpp  Heat of transport Q and migration barrier E_m of an adatom
-/// (PHYSICS.md 4):
+/// (the transition-state landscape of the adatom rate model "analytic"):
 ///  - `type = "adatom_phi"`: from the thermodynamic potential Phi(x0) of constrained-adatom
 ///    integration along a linear T(x) (model fit::AdatomPhi);
 ///  - `type = "adatom_drift"`: from mean drift velocities against the gradient
@@ -23,6 +23,36 @@ const ParamSpec kA{"lattice_spacing",
                    Range::positive(),
                    {},
                    "distance a between neighbouring adsorption minima along x"};
+const ParamSpec kTref{
+    "T_ref", T::Real, "", K::temperature, Range::positive(), {}, "temperature at x_ref"};
+const ParamSpec kGradient{"gradient",
+                          T::Real,
+                          "",
+                          K::temperature_gradient,
+                          Range::any(),
+                          {},
+                          "dT/dx of the substrate (linear profile)"};
+const ParamSpec kXref{"x_ref", T::Real, "0.0", K::length, Range::any(), {}, "position of T_ref"};
+const ParamSpec kTemperature{"temperature",
+                             T::Real,
+                             "",
+                             K::temperature,
+                             Range::positive(),
+                             {},
+                             "mean temperature of the drift runs"};
+const ParamSpec kDiffusivity{"diffusivity",
+                             T::Real,
+                             "",
+                             K::diffusivity,
+                             Range::positive(),
+                             {},
+                             "adatom diffusion coefficient D(T) at that temperature"};
+const ParamSpec kPhiName = name_spec("adatom");
+const ParamSpec kDriftName = name_spec("drift");
+const XyKeys kPhiData =
+    xy_keys(K::length, K::dimensionless, "constraint positions x0", "Phi(x0) (dimensionless)");
+const XyKeys kDriftData =
+    xy_keys(K::temperature_gradient, K::velocity, "temperature gradients", "mean drift velocities");
 
 /// Store Q and E_m (parameters iq, iq+1 of @p r) and their covariance.
 void store_q_em(FitContext& ctx, const FitResult& r, std::size_t iq, const TaskCommon& c,
@@ -40,21 +70,13 @@ void store_q_em(FitContext& ctx, const FitResult& r, std::size_t iq, const TaskC
 class AdatomPhiFit : public FitTask {
  public:
   explicit AdatomPhiFit(InputSection& s) {
-    common_.read(s, "adatom");
+    common_.read(s, kPhiName);
     m_.kB = s.units().kB();
     m_.a = s.real(kA);
-    m_.T0 = s.real(
-        {"T_ref", T::Real, "", K::temperature, Range::positive(), {}, "temperature at x_ref"});
-    m_.G = s.real({"gradient",
-                   T::Real,
-                   "",
-                   K::temperature_gradient,
-                   Range::any(),
-                   {},
-                   "dT/dx of the substrate (linear profile)"});
-    m_.x_ref = s.real({"x_ref", T::Real, "0.0", K::length, Range::any(), {}, "position of T_ref"});
-    std::tie(data_, src_) = read_xy(s, K::length, K::dimensionless, "constraint positions x0",
-                                    "Phi(x0) (dimensionless)");
+    m_.T0 = s.real(kTref);
+    m_.G = s.real(kGradient);
+    m_.x_ref = s.real(kXref);
+    std::tie(data_, src_) = read_xy(s, kPhiData);
     for (double x : data_.x)
       if (!(m_.T0 + m_.G * (x - m_.x_ref) > 0))
         s.fail("gradient", fmt::format("T(x) <= 0 at x = {} inside the data", x));
@@ -92,25 +114,12 @@ class AdatomPhiFit : public FitTask {
 class AdatomDriftFit : public FitTask {
  public:
   explicit AdatomDriftFit(InputSection& s) {
-    common_.read(s, "drift");
+    common_.read(s, kDriftName);
     m_.kB = s.units().kB();
     m_.a = s.real(kA);
-    m_.Tm = s.real({"temperature",
-                    T::Real,
-                    "",
-                    K::temperature,
-                    Range::positive(),
-                    {},
-                    "mean temperature of the drift runs"});
-    m_.D = s.real({"diffusivity",
-                   T::Real,
-                   "",
-                   K::diffusivity,
-                   Range::positive(),
-                   {},
-                   "adatom diffusion coefficient D(T) at that temperature"});
-    std::tie(data_, src_) = read_xy(s, K::temperature_gradient, K::velocity,
-                                    "temperature gradients", "mean drift velocities");
+    m_.Tm = s.real(kTemperature);
+    m_.D = s.real(kDiffusivity);
+    std::tie(data_, src_) = read_xy(s, kDriftData);
   }
 
   void run(FitContext& ctx) override {
@@ -143,10 +152,20 @@ std::unique_ptr<FitTask> create_phi(InputSection& s) { return std::make_unique<A
 std::unique_ptr<FitTask> create_drift(InputSection& s) {
   return std::make_unique<AdatomDriftFit>(s);
 }
-FitTaskFactory::Registrar reg1("adatom_phi", "Q and E_m from Phi(x0) of constrained TI",
-                               &create_phi);
-FitTaskFactory::Registrar reg2("adatom_drift", "Q and E_m from drift velocity vs gradient",
-                               &create_drift);
+FitTaskFactory::Registrar reg1(
+    "adatom_phi",
+    "Q and E_m of an adatom from the potential Phi(x0) of constrained-adatom thermodynamic "
+    "integration along a linear T(x): Phi(x0) = C - Q/(kB T) + E_m/(kB T) (1 - cos(2 pi "
+    "(x0 - x_m)/a))/2; writes Q_<name> and E_m_<name> with their covariance.",
+    &create_phi,
+    key_registry::join({{&kPhiName, &kA, &kTref, &kGradient, &kXref}, kPhiData.all()}));
+FitTaskFactory::Registrar reg2(
+    "adatom_drift",
+    "Q and E_m of an adatom from mean drift velocities against the temperature gradient (D and "
+    "T known): v = -D exp(-a (Q - E_m) G/(2 kB T^2)) Q G/(kB T^2); writes Q_<name> and "
+    "E_m_<name> with their covariance.",
+    &create_drift,
+    key_registry::join({{&kDriftName, &kA, &kTemperature, &kDiffusivity}, kDriftData.all()}));
 }  // namespace
 
 }  // namespace td::fit

@@ -1,5 +1,5 @@
 /// @file ArrheniusFit.cpp  `type = "arrhenius"`: D(T) = D0 exp(-E_a/(kB T)) from MSD
-/// diffusivities at several temperatures (PHYSICS.md 3, 8). Fitted as ln D (relative errors
+/// diffusivities at several temperatures. Fitted as ln D (relative errors
 /// sigma_D / D); writes D0_<name>, E_a_<name>, their covariance and a law <name>.
 #include <fmt/format.h>
 
@@ -13,12 +13,15 @@ namespace td::fit {
 namespace {
 using K = units::Kind;
 
+const ParamSpec kName = name_spec("D");
+const XyKeys kData =
+    xy_keys(K::temperature, K::diffusivity, "temperatures T", "diffusivities D(T)");
+
 class ArrheniusFit : public FitTask {
  public:
   explicit ArrheniusFit(InputSection& s) : kB_(s.units().kB()) {
-    common_.read(s, "D");
-    std::tie(data_, src_) =
-        read_xy(s, K::temperature, K::diffusivity, "temperatures T", "diffusivities D(T)");
+    common_.read(s, kName);
+    std::tie(data_, src_) = read_xy(s, kData);
     for (std::size_t i = 0; i < data_.size(); ++i)
       if (!(data_.x[i] > 0) || !(data_.y[i] > 0))
         s.fail(
@@ -70,7 +73,11 @@ class ArrheniusFit : public FitTask {
 };
 
 std::unique_ptr<FitTask> create(InputSection& s) { return std::make_unique<ArrheniusFit>(s); }
-FitTaskFactory::Registrar reg("arrhenius", "D0 and E_a from D(T) (MSD) at several T", &create);
+FitTaskFactory::Registrar reg("arrhenius",
+                              "D(T) = D0 exp(-E_a/(kB T)) from diffusivities (e.g. MSD) at "
+                              "several temperatures, fitted as ln D (relative errors); writes "
+                              "D0_<name>, E_a_<name>, their covariance and a law <name>.",
+                              &create, key_registry::join({{&kName}, kData.all()}));
 }  // namespace
 
 }  // namespace td::fit

@@ -1,6 +1,6 @@
 /// @file ContinuumProfileFit.cpp  `type = "continuum_profile"`: parameters of a single-species
 /// continuum model fitted to a measured concentration profile c(x) with the finite-volume
-/// steady solver in the loop (PHYSICS.md 2.1, 2.2; issue 6, fitting).
+/// steady solver in the loop (single-species and multi-state transport).
 ///
 /// `case` names a continuum case (fv/Case.h: 1D mesh, prescribed temperature, one species,
 /// plain or multi-state; same units as the fit). Fitted: a constant S_T replacing the law of a
@@ -99,6 +99,12 @@ std::vector<std::string> kind_names() {
   for (auto k : units::all_kinds()) v.emplace_back(units::name_of(k));
   return v;
 }
+
+const ParamSpec kKeyKind{
+    "case_parameter_kind",         T::String, "\"energy\"", K::dimensionless, Range::any(), {},
+    "unit kind of that parameter", {},        &kind_names};
+const ParamSpec kName = name_spec("S_T");
+const XyKeys kData = xy_keys(K::length, K::number_density, "positions x", "concentrations c(x)");
 
 /// The node at @p path ("a.b[2].c") of a parsed TOML document, or null.
 toml::value* find_node(toml::value& root, const std::string& path) {
@@ -253,15 +259,13 @@ struct ProfileResidual {
 class ContinuumProfile : public FitTask {
  public:
   explicit ContinuumProfile(InputSection& s) {
-    common_.read(s, "S_T");
+    common_.read(s, kName);
     const std::string case_file = input_path(s, s.string(kCase));
     if (s.boolean(kFitSoret)) lay_.soret = lay_.n++;
     start_ = s.real(kStart);
     const std::string key = s.string(kKey);
     key_name_ = s.string(kKeyName);
-    key_kind_ = *units::kind_from_name(
-        s.string({"case_parameter_kind", T::String, "\"energy\"", K::dimensionless, Range::any(),
-                  kind_names(), "unit kind of that parameter"}));
+    key_kind_ = *units::kind_from_name(s.string(kKeyKind));
     if (!key.empty()) {
       lay_.key = lay_.n++;
       if (key_name_.empty() || key_name_.find_first_of(" .[]\"=#") != std::string::npos)
@@ -284,8 +288,7 @@ class ContinuumProfile : public FitTask {
       data_.y = t.col(cc);
       src_ = f;
     } else {
-      std::tie(data_, src_) =
-          read_xy(s, K::length, K::number_density, "positions x", "concentrations c(x)");
+      std::tie(data_, src_) = read_xy(s, kData);
     }
     Data kept;
     for (std::size_t i = 0; i < data_.size(); ++i) {
@@ -378,10 +381,21 @@ class ContinuumProfile : public FitTask {
 };
 
 std::unique_ptr<FitTask> create(InputSection& s) { return std::make_unique<ContinuumProfile>(s); }
-FitTaskFactory::Registrar reg("continuum_profile",
-                              "S_T or a case key (e.g. a state energy) fitted to c(x), FV solver "
-                              "in the loop",
-                              &create);
+FitTaskFactory::Registrar reg(
+    "continuum_profile",
+    "Parameters of a continuum case fitted to a measured concentration profile c(x) with the "
+    "finite-volume steady solver in the loop: a constant S_T replacing the Soret law of a plain "
+    "species (`fit_soret`) and/or one numeric key of the case (`case_parameter`, e.g. a state "
+    "energy; the case is rebuilt per trial value), and a factor on the model profile "
+    "(`fit_scale`). The case (`case`: 1D mesh, prescribed temperature, one species; the fit's "
+    "units) is solved on one rank per evaluation; states are summed and interpolated at the "
+    "data positions. Data: a fix ave/chunk file (`concentration_file` with the chunk keys) or "
+    "a column file / inline x, y, sigma; `exclude` drops x ranges (e.g. thermostat slabs).",
+    &create,
+    key_registry::join({{&kName, &kCase, &kFitSoret, &kStart, &kKey, &kKeyName, &kKeyKind,
+                         &kFitScale, &kExclude, &kCFile, &chunk_concentration_column_spec(),
+                         &chunk_coordinate_column_spec(), &chunk_skip_blocks_spec()},
+                        kData.all()}));
 }  // namespace
 
 }  // namespace td::fit

@@ -11,69 +11,120 @@ namespace td::fit {
 namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
+
+const ParamSpec kType{"type", T::String,     "", K::dimensionless,      Range::any(),
+                      {},     "kind of fit", {}, &FitTaskFactory::names};
+const ParamSpec kBootstrap{"bootstrap",
+                           T::Integer,
+                           "0",
+                           K::dimensionless,
+                           Range::closed(0, 100000),
+                           {},
+                           "bootstrap resamples (0: covariance only)"};
+const ParamSpec kSeed{"seed", T::Integer,      "1", K::dimensionless, Range::at_least(0),
+                      {},     "bootstrap seed"};
+const FitTaskFactory::Family kFitKeys(
+    "fit", kType, "fit",
+    "One `[[fit]]` table per fit of a `thermodrift fit` input (Ceres least squares); every "
+    "table is read and checked before any fit runs, and each adds its fitted parameters "
+    "(values, uncertainties from the covariance and optionally a bootstrap, provenance) to "
+    "the transport-parameter file of `[output]`. A task's `name` (default per type) names its "
+    "parameters.",
+    {&kBootstrap, &kSeed});
+
+const ParamSpec kChunkConcentration{"concentration_column",
+                                    T::String,
+                                    "\"density/number\"",
+                                    K::dimensionless,
+                                    Range::any(),
+                                    {},
+                                    "concentration column of the chunk file"};
+const ParamSpec kChunkCoordinate{"coordinate_column",
+                                 T::String,
+                                 "\"Coord1\"",
+                                 K::dimensionless,
+                                 Range::any(),
+                                 {},
+                                 "bin-centre column of the chunk file(s)"};
+const ParamSpec kChunkSkip{"skip_blocks",
+                           T::Integer,
+                           "0",
+                           K::dimensionless,
+                           Range::at_least(0),
+                           {},
+                           "leading blocks (equilibration) left out of the average"};
 }  // namespace
 
 std::unique_ptr<FitTask> make_fit_task(InputSection& s) {
-  const ParamSpec kType{"type",           T::String,    "",
-                        K::dimensionless, Range::any(), FitTaskFactory::names(),
-                        "kind of fit"};
   const std::string type = s.string(kType);
   auto task = FitTaskFactory::find(type)->create(s);
   s.finish();
   return task;
 }
 
-void TaskCommon::read(InputSection& s, const std::string& default_name) {
-  name = s.string({"name",
-                   T::String,
-                   "\"" + default_name + "\"",
-                   K::dimensionless,
-                   Range::any(),
-                   {},
-                   "name of the fitted parameter (or prefix of several)"});
+void TaskCommon::read(InputSection& s, const ParamSpec& name_key) {
+  name = s.string(name_key);
   if (name.empty() || name.find_first_of(" .[]\"=#") != std::string::npos)
-    s.fail("name", fmt::format("'{}' is not a valid parameter name (letters, digits, _)", name));
-  bootstrap = static_cast<int>(s.integer({"bootstrap",
-                                          T::Integer,
-                                          "0",
-                                          K::dimensionless,
-                                          Range::closed(0, 100000),
-                                          {},
-                                          "bootstrap resamples (0: covariance only)"}));
-  seed = static_cast<unsigned long>(s.integer(
-      {"seed", T::Integer, "1", K::dimensionless, Range::at_least(0), {}, "bootstrap seed"}));
+    s.fail(name_key.key,
+           fmt::format("'{}' is not a valid parameter name (letters, digits, _)", name));
+  bootstrap = static_cast<int>(s.integer(kBootstrap));
+  seed = static_cast<unsigned long>(s.integer(kSeed));
 }
 
-std::pair<Data, std::string> read_xy(InputSection& s, units::Kind xkind, units::Kind ykind,
-                                     const std::string& what_x, const std::string& what_y) {
+ParamSpec name_spec(const std::string& default_name) {
+  return {"name",
+          T::String,
+          "\"" + default_name + "\"",
+          K::dimensionless,
+          Range::any(),
+          {},
+          "name of the fitted parameter (or prefix of several)"};
+}
+
+std::vector<const ParamSpec*> XyKeys::all() const {
+  return {&file, &x_column, &y_column, &sigma_column, &x, &y, &sigma};
+}
+
+XyKeys xy_keys(units::Kind xkind, units::Kind ykind, const std::string& what_x,
+               const std::string& what_y) {
+  return {{"file",
+           T::String,
+           "",
+           K::dimensionless,
+           Range::any(),
+           {},
+           "column data file (instead of x, y, sigma)"},
+          {"x_column", T::String, "", K::dimensionless, Range::any(), {}, "column of " + what_x},
+          {"y_column", T::String, "", K::dimensionless, Range::any(), {}, "column of " + what_y},
+          {"sigma_column",
+           T::String,
+           "\"\"",
+           K::dimensionless,
+           Range::any(),
+           {},
+           "column of the y standard errors (\"\": none)"},
+          {"x", T::RealArray, "", xkind, Range::any(), {}, what_x},
+          {"y", T::RealArray, "", ykind, Range::any(), {}, what_y},
+          {"sigma", T::RealArray, "", ykind, Range::positive(), {}, "standard errors of y"}};
+}
+
+std::pair<Data, std::string> read_xy(InputSection& s, const XyKeys& k) {
   Data d;
   std::string src;
-  if (s.has("file")) {
-    const std::string file = input_path(
-        s,
-        s.string({"file", T::String, "", K::dimensionless, Range::any(), {}, "column data file"}));
-    const std::string xc = s.string(
-        {"x_column", T::String, "", K::dimensionless, Range::any(), {}, "column of " + what_x});
-    const std::string yc = s.string(
-        {"y_column", T::String, "", K::dimensionless, Range::any(), {}, "column of " + what_y});
-    const std::string sc = s.string({"sigma_column",
-                                     T::String,
-                                     "\"\"",
-                                     K::dimensionless,
-                                     Range::any(),
-                                     {},
-                                     "column of the y standard errors"});
+  if (s.has(k.file)) {
+    const std::string file = input_path(s, s.string(k.file));
+    const std::string xc = s.string(k.x_column);
+    const std::string yc = s.string(k.y_column);
+    const std::string sc = s.string(k.sigma_column);
     const md::Table t = md::read_columns(file);
     d.x = t.col(xc);
     d.y = t.col(yc);
     if (!sc.empty()) d.sigma = t.col(sc);
     src = file;
   } else {
-    d.x = s.reals({"x", T::RealArray, "", xkind, Range::any(), {}, what_x});
-    d.y = s.reals({"y", T::RealArray, "", ykind, Range::any(), {}, what_y});
-    if (s.has("sigma"))
-      d.sigma = s.reals(
-          {"sigma", T::RealArray, "", ykind, Range::positive(), {}, "standard errors of y"});
+    d.x = s.reals(k.x);
+    d.y = s.reals(k.y);
+    if (s.has(k.sigma)) d.sigma = s.reals(k.sigma);
     if (d.y.size() != d.x.size() || (!d.sigma.empty() && d.sigma.size() != d.x.size()))
       s.fail("y", fmt::format("x, y (and sigma) must have equal lengths: {}, {}, {}", d.x.size(),
                               d.y.size(), d.sigma.size()));
@@ -84,35 +135,9 @@ std::pair<Data, std::string> read_xy(InputSection& s, units::Kind xkind, units::
   return {std::move(d), src};
 }
 
-ParamSpec chunk_concentration_column_spec() {
-  return {"concentration_column",
-          T::String,
-          "\"density/number\"",
-          K::dimensionless,
-          Range::any(),
-          {},
-          "concentration column of the chunk file"};
-}
-
-ParamSpec chunk_coordinate_column_spec() {
-  return {"coordinate_column",
-          T::String,
-          "\"Coord1\"",
-          K::dimensionless,
-          Range::any(),
-          {},
-          "bin-centre column of the chunk file(s)"};
-}
-
-ParamSpec chunk_skip_blocks_spec() {
-  return {"skip_blocks",
-          T::Integer,
-          "0",
-          K::dimensionless,
-          Range::at_least(0),
-          {},
-          "leading blocks (equilibration) left out of the average"};
-}
+const ParamSpec& chunk_concentration_column_spec() { return kChunkConcentration; }
+const ParamSpec& chunk_coordinate_column_spec() { return kChunkCoordinate; }
+const ParamSpec& chunk_skip_blocks_spec() { return kChunkSkip; }
 
 std::string input_path(const InputSection& s, const std::string& file) {
   return !file.empty() && file[0] != '/' ? s.base_dir() + "/" + file : file;

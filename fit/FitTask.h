@@ -35,23 +35,37 @@ struct TaskCommon {
   std::string name;   ///< parameter (prefix) name
   int bootstrap = 0;  ///< resamples (0: none)
   unsigned long seed = 1;
-  /// Read `name` (default @p default_name), `bootstrap`, `seed`.
-  void read(InputSection& s, const std::string& default_name);
+  /// Read the task's `name` key @p name_key (see name_spec), `bootstrap` and `seed` (declared
+  /// with the [[fit]] table, for every task).
+  void read(InputSection& s, const ParamSpec& name_key);
 };
 
-/// Data points of a task: either a column file (`file`, `x_column`, `y_column`,
-/// `sigma_column` = "" for none; md::read_columns format) or inline arrays `x`, `y`, `sigma`.
-/// @p xkind / @p ykind are the unit kinds of x and y (inline values may carry units).
-/// Returns the data and a description of its source.
-std::pair<Data, std::string> read_xy(InputSection& s, units::Kind xkind, units::Kind ykind,
-                                     const std::string& what_x, const std::string& what_y);
+/// The `name` key of a task whose parameters are called @p default_name by default; each task
+/// declares its own at namespace scope and lists it with its keys.
+ParamSpec name_spec(const std::string& default_name);
+
+/// The data keys of a task: either a column file (`file`, `x_column`, `y_column`,
+/// `sigma_column` = "" for none; md::read_columns format) or inline arrays `x`, `y`, `sigma`
+/// with the unit kinds of x and y (inline values may carry units).
+struct XyKeys {
+  ParamSpec file, x_column, y_column, sigma_column, x, y, sigma;
+  /// Addresses of all seven, for a declaration.
+  std::vector<const ParamSpec*> all() const;
+};
+/// The data keys for x of kind @p xkind described as @p what_x, likewise y.
+XyKeys xy_keys(units::Kind xkind, units::Kind ykind, const std::string& what_x,
+               const std::string& what_y);
+
+/// Read the data points of keys @p k (declared at namespace scope by the task); returns the
+/// data and a description of its source.
+std::pair<Data, std::string> read_xy(InputSection& s, const XyKeys& k);
 
 /// Keys of profiles read from fix ave/chunk files (io/Readers.h): `concentration_column`
 /// (default "density/number"), `coordinate_column` (bin centres, default "Coord1") and
 /// `skip_blocks` (leading blocks left out of the average, default 0).
-ParamSpec chunk_concentration_column_spec();
-ParamSpec chunk_coordinate_column_spec();
-ParamSpec chunk_skip_blocks_spec();
+const ParamSpec& chunk_concentration_column_spec();
+const ParamSpec& chunk_coordinate_column_spec();
+const ParamSpec& chunk_skip_blocks_spec();
 
 /// Resolve @p file relative to the input's directory.
 std::string input_path(const InputSection& s, const std::string& file);

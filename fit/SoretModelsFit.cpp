@@ -1,7 +1,7 @@
 /// @file SoretModelsFit.cpp  `type = "soret_models"`: the equilibrium Soret models of
-/// PHYSICS.md 3 (Eastman, Prigogine, mass-corrected) evaluated from fitted inputs (activation
-/// energies of earlier `arrhenius` fits in the same input) and set beside a measured S_T.
-/// Writes S_T_prigogine_<name>, S_T_mass_corrected_<name> and, with dG_dT, S_T_eastman_<name>.
+/// Eastman, Prigogine and the mass-corrected Prigogine form evaluated from fitted inputs
+/// (activation energies of earlier `arrhenius` fits in the same input) and set beside a measured
+/// S_T. Writes S_T_prigogine_<name>, S_T_mass_corrected_<name> and, with dG_dT, S_T_eastman_<name>.
 #include <fmt/format.h>
 
 #include "fit/FitTask.h"
@@ -17,39 +17,47 @@ ParamSpec ref_spec(const char* key, const char* dflt, const char* doc) {
   return {key, T::String, dflt, K::dimensionless, Range::any(), {}, doc};
 }
 
+const ParamSpec kTemperature{"temperature",
+                             T::Real,
+                             "",
+                             K::temperature,
+                             Range::positive(),
+                             {},
+                             "temperature at which the models are evaluated (median T)"};
+const ParamSpec kSoluteMass{"solute_mass",     T::Real, "",           K::mass,
+                            Range::positive(), {},      "solute mass"};
+const ParamSpec kSolventMass{"solvent_mass", T::Real, "", K::mass, Range::positive(), {},
+                             "solvent mass"};
+const ParamSpec kDG{"dG_dT",
+                    T::Real,
+                    "",
+                    K::entropy,
+                    Range::any(),
+                    {},
+                    "temperature derivative of the solvation free energy (Eastman)"};
+const ParamSpec kDGsd{
+    "dG_dT_uncertainty",       T::Real, "0.0", K::entropy, Range::non_negative(), {},
+    "its standard uncertainty"};
+const ParamSpec kSolute = ref_spec("solute_activation_energy", "",
+                                   "parameter name of E_a of the solute (earlier arrhenius fit)");
+const ParamSpec kSolvent =
+    ref_spec("solvent_activation_energy", "", "parameter name of E_a of the solvent");
+const ParamSpec kMeasured = ref_spec("measured", "\"\"", "parameter name of the measured S_T");
+const ParamSpec kName = name_spec("models");
+
 class SoretModels : public FitTask {
  public:
   explicit SoretModels(InputSection& s) : kB_(s.units().kB()) {
-    common_.read(s, "models");
-    T_ = s.real({"temperature",
-                 T::Real,
-                 "",
-                 K::temperature,
-                 Range::positive(),
-                 {},
-                 "temperature at which the models are evaluated (median T)"});
-    solute_ = s.string(ref_spec("solute_activation_energy", "",
-                                "parameter name of E_a of the solute (earlier arrhenius fit)"));
-    solvent_ =
-        s.string(ref_spec("solvent_activation_energy", "", "parameter name of E_a of the solvent"));
-    measured_ = s.string(ref_spec("measured", "\"\"", "parameter name of the measured S_T"));
-    M2_ = s.real({"solute_mass", T::Real, "", K::mass, Range::positive(), {}, "solute mass"});
-    M1_ = s.real({"solvent_mass", T::Real, "", K::mass, Range::positive(), {}, "solvent mass"});
+    common_.read(s, kName);
+    T_ = s.real(kTemperature);
+    solute_ = s.string(kSolute);
+    solvent_ = s.string(kSolvent);
+    measured_ = s.string(kMeasured);
+    M2_ = s.real(kSoluteMass);
+    M1_ = s.real(kSolventMass);
     if (s.has("dG_dT")) {
-      dG_.value = s.real({"dG_dT",
-                          T::Real,
-                          "",
-                          K::entropy,
-                          Range::any(),
-                          {},
-                          "temperature derivative of the solvation free energy (Eastman)"});
-      dG_.sd = s.real({"dG_dT_uncertainty",
-                       T::Real,
-                       "0.0",
-                       K::entropy,
-                       Range::non_negative(),
-                       {},
-                       "its standard uncertainty"});
+      dG_.value = s.real(kDG);
+      dG_.sd = s.real(kDGsd);
       eastman_ = true;
     }
     where_ = s.location("solute_activation_energy").file;
@@ -90,9 +98,15 @@ class SoretModels : public FitTask {
 };
 
 std::unique_ptr<FitTask> create(InputSection& s) { return std::make_unique<SoretModels>(s); }
-FitTaskFactory::Registrar reg("soret_models",
-                              "Eastman, Prigogine, mass-corrected S_T beside the measured one",
-                              &create);
+FitTaskFactory::Registrar reg(
+    "soret_models",
+    "Equilibrium Soret models evaluated from the activation energies of earlier `arrhenius` "
+    "fits and set beside a measured S_T: Prigogine (E_a^solute - E_a^solvent)/(kB T^2), its "
+    "mass-corrected form and, with `dG_dT`, Eastman (dG/dT)/(kB T). Writes "
+    "S_T_prigogine_<name>, S_T_mass_corrected_<name> and S_T_eastman_<name>.",
+    &create,
+    {&kName, &kTemperature, &kSolute, &kSolvent, &kMeasured, &kSoluteMass, &kSolventMass, &kDG,
+     &kDGsd});
 }  // namespace
 
 }  // namespace td::fit

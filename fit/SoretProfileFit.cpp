@@ -1,5 +1,5 @@
 /// @file SoretProfileFit.cpp  `type = "soret_profile"`: S_T from ln c against T over the
-/// region between the thermostatted slabs (PHYSICS.md 3). Profiles are fix ave/chunk files
+/// region between the thermostatted slabs. Profiles are fix ave/chunk files
 /// (io/Readers.h): temperature from one file, solute concentration from another (or the
 /// same); bins inside a slab (widened by `margin`) are excluded from the known geometry.
 /// With `replicas = N`, N file pairs (names with {i}) are fitted separately and S_T is their
@@ -57,10 +57,20 @@ const ParamSpec kTref{"T_ref",
                       {},
                       "reference temperature of ln c_ref (0: mean of the fitted bins)"};
 
+const ParamSpec kReplicas{"replicas",
+                          T::Integer,
+                          "1",
+                          K::dimensionless,
+                          Range::closed(1, 10000),
+                          {},
+                          "independent runs: the file names contain {i} (0 .. replicas-1); "
+                          "S_T = mean of the replica fits, uncertainty = sd/sqrt(replicas)"};
+const ParamSpec kName = name_spec("S_T");
+
 class SoretProfile : public FitTask {
  public:
   explicit SoretProfile(InputSection& s) {
-    common_.read(s, "S_T");
+    common_.read(s, kName);
     tfile_ = input_path(s, s.string(kTFile));
     cfile_ = input_path(s, s.string(kCFile));
     tcol_ = s.string(kTCol);
@@ -75,14 +85,7 @@ class SoretProfile : public FitTask {
         s.fail("slabs", fmt::format("slab {} has hi {} <= lo {}", i / 2, slabs_[i + 1], slabs_[i]));
     margin_ = s.real(kMargin);
     T_ref_ = s.real(kTref);
-    replicas_ = s.integer({"replicas",
-                           T::Integer,
-                           "1",
-                           K::dimensionless,
-                           Range::closed(1, 10000),
-                           {},
-                           "independent runs: the file names contain {i} (0 .. replicas-1); "
-                           "S_T = mean of the replica fits, uncertainty = sd/sqrt(replicas)"});
+    replicas_ = s.integer(kReplicas);
     if (replicas_ > 1) {
       const char* need = "with replicas > 1 the file name must contain {i} (the replica index)";
       if (tfile_.find("{i}") == std::string::npos) s.fail("temperature_file", need);
@@ -208,8 +211,17 @@ class SoretProfile : public FitTask {
 };
 
 std::unique_ptr<FitTask> create(InputSection& s) { return std::make_unique<SoretProfile>(s); }
-FitTaskFactory::Registrar reg("soret_profile", "S_T from ln c vs T between thermostatted slabs",
-                              &create);
+FitTaskFactory::Registrar reg(
+    "soret_profile",
+    "S_T from the slope of ln c against T over the region between thermostatted slabs, from "
+    "LAMMPS fix ave/chunk profiles: temperature from one file, solute concentration from "
+    "another (or the same); bins inside a slab widened by `margin` are left out. With "
+    "`replicas = N`, N file pairs (names with {i}) are fitted separately and S_T is their mean "
+    "(uncertainty sd/sqrt(N)).",
+    &create,
+    {&kName, &kTFile, &kCFile, &kTCol, &chunk_concentration_column_spec(),
+     &chunk_coordinate_column_spec(), &chunk_skip_blocks_spec(), &kSlabs, &kMargin, &kTref,
+     &kReplicas});
 }  // namespace
 
 }  // namespace td::fit

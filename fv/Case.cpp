@@ -1,9 +1,10 @@
 #include "fv/Case.h"
 
-#include <filesystem>
-
 #include <fmt/format.h>
 
+#include <filesystem>
+
+#include "core/KeyRegistry.h"
 #include "models/Species.h"
 
 namespace td {
@@ -40,6 +41,37 @@ const ParamSpec kProgress{"progress_interval", T::Real, "2.0", K::dimensionless,
                           Range::positive(), {}, "wall-clock seconds between progress lines"};
 const ParamSpec kVerbose{"verbose", T::Bool, "false", K::dimensionless, Range::any(), {},
                          "print Newton residuals"};
+
+const KeyDeclaration kSolverKeys({"solver",
+                                  "",
+                                  "run",
+                                  "How the case is solved: `mode` selects the steady or the "
+                                  "transient solver, each set up by its sub-table.",
+                                  {&kMode}});
+const KeyDeclaration kSteadyKeys(
+    {"solver.steady",
+     "",
+     "run",
+     "Steady solve with PETSc SNES. Newton from the initial state is tried first; if it fails, "
+     "pseudo-transient continuation (switched evolution relaxation) takes over and hands back "
+     "to Newton. Closed cells keep the amounts of the initial state.",
+     {&kRtolS, &kMaxNewton, &kForcePtc, &kPtcSteps, &kVerbose}});
+const KeyDeclaration kTransientKeys({"solver.transient",
+                                     "",
+                                     "run",
+                                     "Time integration with CVODE (BDF, Newton-Krylov).",
+                                     {&kTend, &kOutputs, &kRtolT, &kAtolT, &kMaxSteps, &kHmax}});
+const KeyDeclaration kOutputKeys(
+    {"output",
+     "",
+     "run",
+     "Result file of `thermodrift run` (`-o` on the command line overrides `file`): `/config` "
+     "(the resolved input, a valid input itself), `/mesh/{x,y,z}` node coordinates, "
+     "`/snapshots/NNNNNN/` (`c_<species>`, `T`, `J_<species>_<axis>` cell fields with `units` "
+     "attributes and a `time` attribute), `/timeseries/` (`time`, `total_<species>`, "
+     "`outflow_<species>`) and `/checkpoint` (restart state); the `.xmf` sidecar opens in "
+     "ParaView.",
+     {&kFile, &kProgress}});
 }  // namespace
 
 std::unique_ptr<Case> Case::load(MPI_Comm comm, const std::string& path) {

@@ -1,5 +1,5 @@
 /// @file ConductionField.cpp  [temperature] type = "conduction": the steady temperature of
-/// div(kappa(T) grad T) + q = 0 on the case's mesh (PHYSICS.md 2.4), solved with PETSc SNES
+/// div(kappa(T) grad T) + q = 0 on the case's mesh, solved with PETSc SNES
 /// (Newton, analytic Jacobian) before the species. With no back-coupling from the species the
 /// coupled steady system is block-triangular, so solving T first is the coupled solution.
 ///
@@ -34,6 +34,14 @@ using dmda::for_owned;
 using dmda::LocalView;
 using dmda::OwnedView;
 using dmda::shifted;
+
+const ParamSpec kGuess{"T_guess",
+                       T::Real,
+                       "0.0",
+                       K::temperature,
+                       Range::non_negative(),
+                       {},
+                       "initial Newton guess (0: mean of the fixed and exterior temperatures)"};
 
 /// The steady conduction problem on a dof-1 DMDA compatible with the case mesh.
 struct Problem {
@@ -142,8 +150,7 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
   Problem pb;
   pb.mesh = &mesh;
   pb.hm = read_heat(s, mesh, false);
-  const double guess = s.real({"T_guess", T::Real, "0.0", K::temperature, Range::non_negative(),
-                               {}, "initial guess (0: mean of the fixed and exterior temperatures)"});
+  const double guess = s.real(kGuess);
   if (pb.hm.fixed_faces == 0)
     s.fail("boundary", "steady conduction needs at least one \"temperature\" or \"robin\" face "
                        "(with insulated and flux faces only the temperature level is undetermined)");
@@ -261,9 +268,17 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
   return field;
 }
 
-TemperatureFieldFactory::Registrar reg("conduction",
-                                       "steady heat conduction div(kappa(T) grad T) + q = 0",
-                                       &Conduction::create);
+TemperatureFieldFactory::Registrar reg(
+    "conduction",
+    "Steady heat conduction div(kappa(T) grad T) + q = 0 on the case mesh, solved before the "
+    "species with PETSc SNES (options prefix `heat_`, e.g. `-heat_snes_monitor`): "
+    "`[temperature.conductivity]` a temperature law for kappa, `source` q and "
+    "`[temperature.boundary.<face>]` as `[heat.boundary.<face>]` (at least one temperature or "
+    "Robin face). Faces use Kirchhoff fluxes -(K(T_Q) - K(T_P))/d, K = int kappa dT (exact in "
+    "1D without a source); between cell centres and boundary faces T is interpolated "
+    "multilinearly. The species do not act back on T, so this is the steady solution of the "
+    "coupled system.",
+    &Conduction::create, {&heat_keys::source, &kGuess});
 
 }  // namespace
 

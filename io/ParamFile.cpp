@@ -9,6 +9,7 @@
 
 #include "core/Error.h"
 #include "core/Input.h"
+#include "core/KeyRegistry.h"
 #include "core/UnitsInput.h"
 
 namespace td {
@@ -35,11 +36,91 @@ std::vector<std::string> kind_names() {
   return out;
 }
 
-const std::vector<std::string>& law_keys(const std::string& type) {
-  static const std::vector<std::string> kArr{"prefactor", "activation_energy"};
-  static const std::vector<std::string> kConst{"value"};
-  return type == "arrhenius" ? kArr : kConst;
+const ParamSpec kFormatKey{"format",  T::String,        "", K::dimensionless, Range::any(),
+                           {kFormat}, "file format tag"};
+ParamSpec text_spec(const char* key, const char* dflt, const char* doc) {
+  return {key, T::String, dflt, K::dimensionless, Range::any(), {}, doc};
 }
+const ParamSpec kProvenance[5] = {
+    text_spec("tool", "", "program that wrote the file"), text_spec("version", "", "its version"),
+    text_spec("input", "", "its input file"), text_spec("created", "", "time of writing (UTC)"),
+    text_spec("data", "", "data files read")};
+const ParamSpec kKind{
+    "kind", T::String,  "", K::dimensionless, Range::any(), {}, "kind of quantity (a unit kind)",
+    {},     &kind_names};
+const ParamSpec kValue{"value",
+                       T::Real,
+                       "",
+                       K::dimensionless,
+                       Range::any(),
+                       {},
+                       "value (a number in the file's unit system)"};
+const ParamSpec kUncertainty{
+    "uncertainty",           T::Real, "", K::dimensionless, Range::non_negative(), {},
+    "one standard deviation"};
+const ParamSpec kBootstrapSd{"bootstrap_sd",
+                             T::Real,
+                             "",
+                             K::dimensionless,
+                             Range::non_negative(),
+                             {},
+                             "bootstrap standard deviation"};
+const ParamSpec kText[3] = {text_spec("unit", "\"\"", "unit label (information only)"),
+                            text_spec("method", "\"\"", "how the value was obtained"),
+                            text_spec("source", "\"\"", "data it was obtained from")};
+const ParamSpec kLawType{"type",
+                         T::String,
+                         "",
+                         K::dimensionless,
+                         Range::any(),
+                         {"arrhenius", "constant"},
+                         "law built from parameters"};
+const ParamSpec kLawPrefactor = text_spec("prefactor", "", "parameter name of the prefactor");
+const ParamSpec kLawActivation =
+    text_spec("activation_energy", "", "parameter name of the activation energy");
+const ParamSpec kLawValue = text_spec("value", "", "parameter name of the constant value");
+const ParamSpec kCovParameters = text_spec("parameters", "", "comma-separated parameter names");
+const ParamSpec kMatrix{"matrix", T::RealArray,          "", K::dimensionless, Range::any(),
+                        {},       "row-major covariance"};
+
+std::vector<const ParamSpec*> law_keys(const std::string& type) {
+  if (type == "arrhenius") return {&kLawPrefactor, &kLawActivation};
+  return {&kLawValue};
+}
+
+const KeyDeclaration kFileKeys(
+    {"<parameter_file>",
+     "",
+     "fit run",
+     "A transport-parameter file, written by `thermodrift fit` and read by `type = "
+     "\"fitted\"` temperature laws: `[units]`, `format`, `[provenance]`, "
+     "`[parameters.<name>]`, `[laws.<name>]` and `[covariances.<name>]`. Values are plain "
+     "numbers in the file's unit system; a reader converts them into its case's units.",
+     {&kFormatKey}});
+const KeyDeclaration kProvenanceKeys({"<parameter_file>.provenance",
+                                      "",
+                                      "fit run",
+                                      "Where the parameters come from.",
+                                      {&kProvenance[0], &kProvenance[1], &kProvenance[2],
+                                       &kProvenance[3], &kProvenance[4]}});
+const KeyDeclaration kParameterKeys({"<parameter_file>.parameters.<name>",
+                                     "",
+                                     "fit run",
+                                     "One fitted scalar.",
+                                     {&kKind, &kValue, &kUncertainty, &kBootstrapSd, &kText[0],
+                                      &kText[1], &kText[2]}});
+const KeyDeclaration kLawKeys(
+    {"<parameter_file>.laws.<name>",
+     "",
+     "fit run",
+     "A temperature law built from fitted parameters (their names): `arrhenius` (prefactor, "
+     "activation_energy) or `constant` (value).",
+     {&kLawType, &kLawPrefactor, &kLawActivation, &kLawValue}});
+const KeyDeclaration kCovarianceKeys({"<parameter_file>.covariances.<name>",
+                                      "",
+                                      "fit run",
+                                      "Covariance matrix of parameters fitted together.",
+                                      {&kCovParameters, &kMatrix}});
 }  // namespace
 
 const FittedParameter* ParamSet::find(const std::string& name) const {
@@ -130,44 +211,24 @@ ParamSet read_param_file(const std::string& path) {
   InputSection root = InputSection::parse_file(path);
   ParamSet s;
   s.units = read_units(root);
-  root.string(
-      {"format", T::String, "", K::dimensionless, Range::any(), {kFormat}, "file format tag"});
+  root.string(kFormatKey);
   {
     InputSection pv = root.section("provenance", true);
-    for (const auto& k : std::vector<std::string>{"tool", "version", "input", "created", "data"})
-      if (pv.has(k))
-        s.provenance.emplace_back(
-            k, pv.string({k, T::String, "", K::dimensionless, Range::any(), {}, "provenance"}));
+    for (const ParamSpec& k : kProvenance)
+      if (pv.has(k.key)) s.provenance.emplace_back(k.key, pv.string(k));
   }
   InputSection params = root.section("parameters", true);
   for (const auto& name : params.table_keys()) {
     InputSection p = params.section(name);
     FittedParameter f;
     f.name = name;
-    const std::string kind = p.string(
-        {"kind", T::String, "", K::dimensionless, Range::any(), kind_names(), "kind of quantity"});
+    const std::string kind = p.string(kKind);
     f.kind = *units::kind_from_name(kind);
     // values are plain numbers in the file's unit system
-    f.value = p.real({"value", T::Real, "", K::dimensionless, Range::any(), {}, "value"});
-    f.uncertainty = p.real({"uncertainty",
-                            T::Real,
-                            "",
-                            K::dimensionless,
-                            Range::non_negative(),
-                            {},
-                            "one standard deviation"});
-    if (p.has("bootstrap_sd"))
-      f.bootstrap_sd = p.real({"bootstrap_sd",
-                               T::Real,
-                               "",
-                               K::dimensionless,
-                               Range::non_negative(),
-                               {},
-                               "bootstrap standard deviation"});
-    const ParamSpec kText{"", T::String, "\"\"", K::dimensionless, Range::any(), {}, "text"};
-    for (const char* k : {"unit", "method", "source"}) {
-      ParamSpec spec = kText;
-      spec.key = k;
+    f.value = p.real(kValue);
+    f.uncertainty = p.real(kUncertainty);
+    if (p.has("bootstrap_sd")) f.bootstrap_sd = p.real(kBootstrapSd);
+    for (const ParamSpec& spec : kText) {
       const std::string v = p.string(spec);
       if (spec.key == "method") f.method = v;
       if (spec.key == "source") f.source = v;
@@ -180,18 +241,11 @@ ParamSet read_param_file(const std::string& path) {
     InputSection l = laws.section(name);
     FittedLaw law;
     law.name = name;
-    law.type = l.string({"type",
-                         T::String,
-                         "",
-                         K::dimensionless,
-                         Range::any(),
-                         {"arrhenius", "constant"},
-                         "law built from parameters"});
-    for (const auto& k : law_keys(law.type)) {
-      const std::string ref =
-          l.string({k, T::String, "", K::dimensionless, Range::any(), {}, "parameter name"});
-      if (!s.find(ref)) l.fail(k, fmt::format("no [parameters.{}] in this file", ref));
-      law.keys.emplace_back(k, ref);
+    law.type = l.string(kLawType);
+    for (const ParamSpec* k : law_keys(law.type)) {
+      const std::string ref = l.string(*k);
+      if (!s.find(ref)) l.fail(k->key, fmt::format("no [parameters.{}] in this file", ref));
+      law.keys.emplace_back(k->key, ref);
     }
     l.finish();
     s.laws.push_back(std::move(law));
@@ -201,13 +255,7 @@ ParamSet read_param_file(const std::string& path) {
     InputSection c = covs.section(name);
     FittedCovariance cv;
     cv.name = name;
-    const std::string names = c.string({"parameters",
-                                        T::String,
-                                        "",
-                                        K::dimensionless,
-                                        Range::any(),
-                                        {},
-                                        "comma-separated parameter names"});
+    const std::string names = c.string(kCovParameters);
     std::string cur;
     for (char ch : names + ",") {
       if (ch == ',') {
@@ -218,8 +266,7 @@ ParamSet read_param_file(const std::string& path) {
         cur += ch;
       }
     }
-    const auto flat = c.reals(
-        {"matrix", T::RealArray, "", K::dimensionless, Range::any(), {}, "row-major covariance"});
+    const auto flat = c.reals(kMatrix);
     const std::size_t n = cv.parameters.size();
     if (n * n != flat.size())
       c.fail("matrix", fmt::format("expected {} x {} entries, got {}", n, n, flat.size()));

@@ -1,4 +1,4 @@
-/// @file AdatomSlab.cpp  `type = "adatom_slab"` (seed 000, PHYSICS.md 4): an adatom free on
+/// @file AdatomSlab.cpp  `type = "adatom_slab"` an adatom free on
 /// the LJ FCC(111) slab of md/LjSlab.h under the temperature gradient between the hot and the
 /// cold region. Writes the substrate temperature profile along x (fix ave/chunk,
 /// <prefix>temp.chunk, column `temp`) and the adatom trajectory (<prefix>adatom.dat,
@@ -19,52 +19,58 @@ namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
 
-class AdatomSlab : public MdSetup {
- public:
-  explicit AdatomSlab(InputSection& s) {
-    slab_.read(s);
-    const double f = slab_.read_fraction(s, "adatom_position", "start of the adatom");
-    second_ =
-        s.string({"gradient_region",
-                  T::String,
-                  "\"first\"",
-                  K::dimensionless,
-                  Range::any(),
-                  {"first", "second"},
-                  "region of the adatom: first [hot_width, L_x/2) with its cold side at "
-                  "+x, or second [L_x/2 + cold_width, L_x) with its cold side at -x"}) == "second";
-    x0_ = slab_.region_x(f, second_);
-    steps_ = s.integer({"production_steps",
-                        T::Integer,
-                        "100000",
+const ParamSpec kPosition = LjSlab::fraction_spec("adatom_position", "start of the adatom");
+const ParamSpec kRegion{"gradient_region",
+                        T::String,
+                        "\"first\"",
                         K::dimensionless,
-                        Range::at_least(1),
-                        {},
-                        "steps of recording after the equilibration"});
-    dump_every_ = s.integer({"dump_every",
-                             T::Integer,
-                             "100",
-                             K::dimensionless,
-                             Range::at_least(1),
-                             {},
-                             "steps between adatom trajectory rows"});
-    if (steps_ % dump_every_ != 0)
-      s.fail("production_steps", fmt::format("must be a multiple of dump_every = {}", dump_every_));
-    bin_ = slab_.read_bin(s);
-    every_ = s.integer({"sample_every",
+                        Range::any(),
+                        {"first", "second"},
+                        "region of the adatom: first [hot_width, L_x/2) with its cold side at "
+                        "+x, or second [L_x/2 + cold_width, L_x) with its cold side at -x"};
+const ParamSpec kSteps{"production_steps",
+                       T::Integer,
+                       "100000",
+                       K::dimensionless,
+                       Range::at_least(1),
+                       {},
+                       "steps of recording after the equilibration"};
+const ParamSpec kDumpEvery{"dump_every",
+                           T::Integer,
+                           "100",
+                           K::dimensionless,
+                           Range::at_least(1),
+                           {},
+                           "steps between adatom trajectory rows"};
+const ParamSpec kEvery{"sample_every",
+                       T::Integer,
+                       "10",
+                       K::dimensionless,
+                       Range::at_least(1),
+                       {},
+                       "steps between temperature-profile samples"};
+const ParamSpec kBlocks{"blocks",
                         T::Integer,
                         "10",
                         K::dimensionless,
                         Range::at_least(1),
                         {},
-                        "steps between temperature-profile samples"});
-    blocks_ = s.integer({"blocks",
-                         T::Integer,
-                         "10",
-                         K::dimensionless,
-                         Range::at_least(1),
-                         {},
-                         "temperature-profile blocks written (production_steps / blocks each)"});
+                        "temperature-profile blocks written (production_steps / blocks each)"};
+
+class AdatomSlab : public MdSetup {
+ public:
+  explicit AdatomSlab(InputSection& s) {
+    slab_.read(s);
+    const double f = s.real(kPosition);
+    second_ = s.string(kRegion) == "second";
+    x0_ = slab_.region_x(f, second_);
+    steps_ = s.integer(kSteps);
+    dump_every_ = s.integer(kDumpEvery);
+    if (steps_ % dump_every_ != 0)
+      s.fail("production_steps", fmt::format("must be a multiple of dump_every = {}", dump_every_));
+    bin_ = slab_.read_bin(s);
+    every_ = s.integer(kEvery);
+    blocks_ = s.integer(kBlocks);
     if (steps_ % (blocks_ * every_) != 0)
       s.fail("production_steps",
              fmt::format("must be a multiple of blocks * sample_every = {}", blocks_ * every_));
@@ -119,10 +125,17 @@ unfix slab_prof
 };
 
 std::unique_ptr<MdSetup> create(InputSection& s) { return std::make_unique<AdatomSlab>(s); }
-MdSetupFactory::Registrar reg("adatom_slab",
-                              "seed 000: adatom on LJ FCC(111) between hot and cold regions: "
-                              "T profile and adatom trajectory",
-                              &create);
+MdSetupFactory::Registrar reg(
+    "adatom_slab",
+    "An adatom free on an LJ FCC(111) slab (periodic in x and y, vacuum above, bottom layers "
+    "frozen) under the temperature gradient between a hot region x in [0, hot_width) and a "
+    "cold region x in [L_x/2, L_x/2 + cold_width), each held by a Nose-Hoover thermostat. "
+    "Writes the substrate temperature profile along x (<prefix>temp.chunk, fix ave/chunk) and "
+    "the unwrapped adatom trajectory (<prefix>adatom.dat, \"# t x y z\").",
+    &create,
+    key_registry::join({LjSlab::keys(),
+                        {&kPosition, &kRegion, &kSteps, &kDumpEvery, &LjSlab::bin_spec(), &kEvery,
+                         &kBlocks}}));
 }  // namespace
 
 }  // namespace td::md

@@ -1,4 +1,4 @@
-/// @file AdatomTi.cpp  `type = "adatom_ti"` (seed 000, PHYSICS.md 4): constrained-adatom
+/// @file AdatomTi.cpp  `type = "adatom_ti"` constrained-adatom
 /// thermodynamic integration on the LJ FCC(111) slab of md/LjSlab.h. The adatom's x is held
 /// at each x0 of a row of windows in the first gradient region by `fix setforce 0.0 NULL
 /// NULL` with v_x = 0 (a holonomic constraint: x is exactly x0, y and z move freely), so F_x
@@ -32,27 +32,66 @@ namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
 
+const ParamSpec kCenter = LjSlab::fraction_spec("scan_center", "centre of the x0 scan");
+const ParamSpec kLength{"scan_length",
+                        T::Real,
+                        "3.3",
+                        K::length,
+                        Range::positive(),
+                        {},
+                        "length of the x0 scan (adsorption sites are a/sqrt(2)/2 = 0.55 apart "
+                        "along x at the default density)"};
+const ParamSpec kWindows{"windows",
+                         T::Integer,
+                         "31",
+                         K::dimensionless,
+                         Range::closed(2, 10000),
+                         {},
+                         "constraint positions x0, equally spaced over the scan"};
+const ParamSpec kWindowEq{"window_equilibration_steps",
+                          T::Integer,
+                          "2000",
+                          K::dimensionless,
+                          Range::at_least(0),
+                          {},
+                          "steps after moving the adatom to x0 before sampling"};
+const ParamSpec kWindowSteps{"window_steps",
+                             T::Integer,
+                             "10000",
+                             K::dimensionless,
+                             Range::at_least(2),
+                             {},
+                             "sampled steps per window"};
+const ParamSpec kEvery{"sample_every",
+                       T::Integer,
+                       "10",
+                       K::dimensionless,
+                       Range::at_least(1),
+                       {},
+                       "steps between samples of F_x, E_p, E_k and of the profile"};
+const ParamSpec kBlocks{"blocks",
+                        T::Integer,
+                        "5",
+                        K::dimensionless,
+                        Range::closed(2, 1000),
+                        {},
+                        "blocks per window for the standard errors"};
+const ParamSpec kMargin{"fit_margin",
+                        T::Real,
+                        "2.0",
+                        K::length,
+                        Range::non_negative(),
+                        {},
+                        "bins closer than this to a thermostat edge are left out of the linear "
+                        "T(x) fit"};
+
 class AdatomTi : public MdSetup {
  public:
   explicit AdatomTi(InputSection& s) {
     slab_.read(s);
-    const double center =
-        slab_.region_x(slab_.read_fraction(s, "scan_center", "centre of the x0 scan"), false);
-    length_ = s.real({"scan_length",
-                      T::Real,
-                      "3.3",
-                      K::length,
-                      Range::positive(),
-                      {},
-                      "length of the x0 scan (adsorption sites are a/sqrt(2)/2 = 0.55 apart "
-                      "along x at the default density)"});
-    windows_ = s.integer({"windows",
-                          T::Integer,
-                          "31",
-                          K::dimensionless,
-                          Range::closed(2, 10000),
-                          {},
-                          "constraint positions x0, equally spaced over the scan"});
+    const double center = slab_.region_x(s.real(kCenter), false);
+    length_ = s.real(kLength);
+    windows_ = s.integer(kWindows);
     const double lo = slab_.gradient_lo(), hi = slab_.gradient_hi();
     x_first_ = center - 0.5 * length_;
     if (x_first_ < lo || x_first_ + length_ > hi)
@@ -60,34 +99,10 @@ class AdatomTi : public MdSetup {
              fmt::format("the scan [{:.4g}, {:.4g}] leaves the gradient region [{:.4g}, {:.4g}]: "
                          "shorten it or move scan_center",
                          x_first_, x_first_ + length_, lo, hi));
-    window_eq_ = s.integer({"window_equilibration_steps",
-                            T::Integer,
-                            "2000",
-                            K::dimensionless,
-                            Range::at_least(0),
-                            {},
-                            "steps after moving the adatom to x0 before sampling"});
-    window_steps_ = s.integer({"window_steps",
-                               T::Integer,
-                               "10000",
-                               K::dimensionless,
-                               Range::at_least(2),
-                               {},
-                               "sampled steps per window"});
-    every_ = s.integer({"sample_every",
-                        T::Integer,
-                        "10",
-                        K::dimensionless,
-                        Range::at_least(1),
-                        {},
-                        "steps between samples of F_x, E_p, E_k and of the profile"});
-    blocks_ = s.integer({"blocks",
-                         T::Integer,
-                         "5",
-                         K::dimensionless,
-                         Range::closed(2, 1000),
-                         {},
-                         "blocks per window for the standard errors"});
+    window_eq_ = s.integer(kWindowEq);
+    window_steps_ = s.integer(kWindowSteps);
+    every_ = s.integer(kEvery);
+    blocks_ = s.integer(kBlocks);
     if (window_steps_ % (blocks_ * every_) != 0)
       s.fail("window_steps",
              fmt::format("must be a multiple of blocks * sample_every = {}", blocks_ * every_));
@@ -97,14 +112,7 @@ class AdatomTi : public MdSetup {
                          "sample_every = {}",
                          every_));
     bin_ = slab_.read_bin(s);
-    margin_ = s.real({"fit_margin",
-                      T::Real,
-                      "2.0",
-                      K::length,
-                      Range::non_negative(),
-                      {},
-                      "bins closer than this to a thermostat edge are left out of the linear "
-                      "T(x) fit"});
+    margin_ = s.real(kMargin);
     if (hi - lo - 2 * margin_ < 3 * bin_)
       s.fail("fit_margin",
              fmt::format("the T(x) fit needs >= 3 bins: gradient region {:.4g} - 2 fit_margin "
@@ -217,9 +225,17 @@ reset_timestep 0
 };
 
 std::unique_ptr<MdSetup> create(InputSection& s) { return std::make_unique<AdatomTi>(s); }
-MdSetupFactory::Registrar reg("adatom_ti",
-                              "seed 000: constrained-adatom thermodynamic integration, Phi(x0)",
-                              &create);
+MdSetupFactory::Registrar reg(
+    "adatom_ti",
+    "Constrained-adatom thermodynamic integration on the slab of `adatom_slab`: the adatom's x "
+    "is held at each x0 of a row of windows in the first gradient region (y and z free), F_x, "
+    "E_p and E_k are sampled, and T(x0), dT/dx come from a straight-line fit of the substrate "
+    "profile. Writes <prefix>temp.chunk and <prefix>phi.dat (x0, T, forces, energies and "
+    "Phi(x0) with errors: the input of the `adatom_phi` fit).",
+    &create,
+    key_registry::join({LjSlab::keys(),
+                        {&kCenter, &kLength, &kWindows, &kWindowEq, &kWindowSteps, &kEvery,
+                         &kBlocks, &LjSlab::bin_spec(), &kMargin}}));
 }  // namespace
 
 }  // namespace td::md

@@ -1,4 +1,4 @@
-/// @file EhexMixture.cpp  `type = "ehex_mixture"` (seed 001, PHYSICS.md 8): LJ binary mixture,
+/// @file EhexMixture.cpp  `type = "ehex_mixture"` LJ binary mixture,
 /// eHEX heat exchange in a cold and a hot slab along z (two gradients by periodicity);
 /// temperature and solute profiles by fix ave/chunk into <prefix>temp.chunk and
 /// <prefix>solute.chunk, the inputs of the `soret_profile` fit. With `replicas = N > 1`, N
@@ -15,24 +15,68 @@ namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
 
+const ParamSpec kCold{"cold_slab",
+                      T::RealArray,
+                      "[10.5, 14.5]",
+                      K::length,
+                      Range::any(),
+                      {},
+                      "z range of the cold eHEX slab"};
+const ParamSpec kHot{"hot_slab",
+                     T::RealArray,
+                     "[35.5, 39.5]",
+                     K::length,
+                     Range::any(),
+                     {},
+                     "z range of the hot eHEX slab"};
+const ParamSpec kHeat{"heat_rate",
+                      T::Real,
+                      "5.0",
+                      K::power,
+                      Range::positive(),
+                      {},
+                      "energy per time added to the hot slab and removed from the cold one"};
+const ParamSpec kBin{
+    "bin_width", T::Real, "1.0", K::length, Range::positive(), {}, "profile bin width along z"};
+const ParamSpec kGradSteps{"gradient_steps",
+                           T::Integer,
+                           "10000",
+                           K::dimensionless,
+                           Range::at_least(0),
+                           {},
+                           "steps with heat exchange before profiles are recorded"};
+const ParamSpec kSteps{
+    "production_steps",          T::Integer, "100000", K::dimensionless, Range::at_least(10), {},
+    "steps of profile recording"};
+const ParamSpec kEvery{"sample_every",
+                       T::Integer,
+                       "10",
+                       K::dimensionless,
+                       Range::at_least(1),
+                       {},
+                       "steps between profile samples"};
+const ParamSpec kBlocks{"blocks",
+                        T::Integer,
+                        "10",
+                        K::dimensionless,
+                        Range::at_least(1),
+                        {},
+                        "profile blocks written (production_steps / blocks per block)"};
+const ParamSpec kReplicas{"replicas",
+                          T::Integer,
+                          "1",
+                          K::dimensionless,
+                          Range::closed(1, 1000),
+                          {},
+                          "independent runs one after the other on the same ranks, replica i "
+                          "with seed + 4 i; files <prefix>r<i>_temp.chunk, ... when > 1"};
+
 class EhexMixture : public MdSetup {
  public:
   explicit EhexMixture(InputSection& s) {
     mix_.read(s);
-    cold_ = s.reals({"cold_slab",
-                     T::RealArray,
-                     "[10.5, 14.5]",
-                     K::length,
-                     Range::any(),
-                     {},
-                     "z range of the cold eHEX slab"});
-    hot_ = s.reals({"hot_slab",
-                    T::RealArray,
-                    "[35.5, 39.5]",
-                    K::length,
-                    Range::any(),
-                    {},
-                    "z range of the hot eHEX slab"});
+    cold_ = s.reals(kCold);
+    hot_ = s.reals(kHot);
     for (auto* slab : {&cold_, &hot_}) {
       const char* key = slab == &cold_ ? "cold_slab" : "hot_slab";
       if (slab->size() != 2 || !((*slab)[1] > (*slab)[0]) || (*slab)[0] < 0 ||
@@ -41,59 +85,16 @@ class EhexMixture : public MdSetup {
     }
     if (!(cold_[1] <= hot_[0] || hot_[1] <= cold_[0]))
       s.fail("hot_slab", "the hot and cold slabs overlap");
-    heat_ = s.real({"heat_rate",
-                    T::Real,
-                    "5.0",
-                    K::power,
-                    Range::positive(),
-                    {},
-                    "energy per time added to the hot slab and removed from the cold one"});
-    bin_ = s.real({"bin_width",
-                   T::Real,
-                   "1.0",
-                   K::length,
-                   Range::positive(),
-                   {},
-                   "profile bin width along z"});
-    steps_gradient_ = s.integer({"gradient_steps",
-                                 T::Integer,
-                                 "10000",
-                                 K::dimensionless,
-                                 Range::at_least(0),
-                                 {},
-                                 "steps with heat exchange before profiles are recorded"});
-    steps_ = s.integer({"production_steps",
-                        T::Integer,
-                        "100000",
-                        K::dimensionless,
-                        Range::at_least(10),
-                        {},
-                        "steps of profile recording"});
-    every_ = s.integer({"sample_every",
-                        T::Integer,
-                        "10",
-                        K::dimensionless,
-                        Range::at_least(1),
-                        {},
-                        "steps between profile samples"});
-    blocks_ = s.integer({"blocks",
-                         T::Integer,
-                         "10",
-                         K::dimensionless,
-                         Range::at_least(1),
-                         {},
-                         "profile blocks written (production_steps / blocks per block)"});
+    heat_ = s.real(kHeat);
+    bin_ = s.real(kBin);
+    steps_gradient_ = s.integer(kGradSteps);
+    steps_ = s.integer(kSteps);
+    every_ = s.integer(kEvery);
+    blocks_ = s.integer(kBlocks);
     if (steps_ % (blocks_ * every_) != 0)
       s.fail("production_steps",
              fmt::format("must be a multiple of blocks * sample_every = {}", blocks_ * every_));
-    replicas_ = s.integer({"replicas",
-                           T::Integer,
-                           "1",
-                           K::dimensionless,
-                           Range::closed(1, 1000),
-                           {},
-                           "independent runs one after the other on the same ranks, replica i "
-                           "with seed + 4 i; files <prefix>r<i>_temp.chunk, ... when > 1"});
+    replicas_ = s.integer(kReplicas);
   }
 
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
@@ -146,8 +147,17 @@ unfix prof_c
 };
 
 std::unique_ptr<MdSetup> create(InputSection& s) { return std::make_unique<EhexMixture>(s); }
-MdSetupFactory::Registrar reg("ehex_mixture",
-                              "LJ binary mixture with eHEX slabs: T and solute profiles", &create);
+MdSetupFactory::Registrar reg(
+    "ehex_mixture",
+    "LJ binary mixture (solvent type 1, solute type 2) with eHEX heat exchange in a cold and a "
+    "hot slab along z (two gradients by periodicity); temperature and solute profiles by fix "
+    "ave/chunk into <prefix>temp.chunk and <prefix>solute.chunk, the input of the "
+    "`soret_profile` fit. With `replicas = N > 1`, N independent runs (seeds seed + 4 i) write "
+    "<prefix>r<i>_temp.chunk and <prefix>r<i>_solute.chunk.",
+    &create,
+    key_registry::join({LjMixture::keys(),
+                        {&kCold, &kHot, &kHeat, &kBin, &kGradSteps, &kSteps, &kEvery, &kBlocks,
+                         &kReplicas}}));
 }  // namespace
 
 }  // namespace td::md

@@ -12,77 +12,114 @@ namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
 
+const ParamSpec kDensity{
+    "density",
+    T::Real,
+    "1.07",
+    K::number_density,
+    Range::closed(0.8, 1.2),
+    {},
+    "FCC number density (1.07: LJ crystal near T = 0 with a 2.5 sigma cut-off)"};
+const ParamSpec kCellsX{"cells_x",
+                        T::Integer,
+                        "40",
+                        K::dimensionless,
+                        Range::closed(8, 2000),
+                        {},
+                        "slab length along x in nearest-neighbour distances a/sqrt(2)"};
+const ParamSpec kCellsY{"cells_y",
+                        T::Integer,
+                        "4",
+                        K::dimensionless,
+                        Range::closed(2, 1000),
+                        {},
+                        "slab width along y in periods a sqrt(6)/2 (two atom rows each)"};
+const ParamSpec kLayers{"layers",
+                        T::Integer,
+                        "6",
+                        K::dimensionless,
+                        Range::closed(2, 200),
+                        {},
+                        "(111) atomic layers of the slab"};
+const ParamSpec kFrozen{
+    "frozen_layers",           T::Integer, "2", K::dimensionless, Range::closed(1, 199), {},
+    "bottom layers held fixed"};
+const ParamSpec kThot{"T_hot",
+                      T::Real,
+                      "0.3",
+                      K::temperature,
+                      Range::closed(1e-3, 0.6),
+                      {},
+                      "temperature of the hot region (the LJ surface melts above ~0.6)"};
+const ParamSpec kTcold{"T_cold",
+                       T::Real,
+                       "0.05",
+                       K::temperature,
+                       Range::closed(1e-3, 0.6),
+                       {},
+                       "temperature of the cold region"};
+const ParamSpec kHotWidth{"hot_width",
+                          T::Real,
+                          "4.0",
+                          K::length,
+                          Range::positive(),
+                          {},
+                          "width along x of the hot region x in [0, hot_width)"};
+const ParamSpec kColdWidth{"cold_width",
+                           T::Real,
+                           "4.0",
+                           K::length,
+                           Range::positive(),
+                           {},
+                           "width along x of the cold region x in [L_x/2, L_x/2 + cold_width)"};
+const ParamSpec kTimestep{"timestep", T::Real,       "0.005", K::time, Range::closed(1e-5, 0.01),
+                          {},         "MD time step"};
+const ParamSpec kDamping{"thermostat_damping",
+                         T::Real,
+                         "0.5",
+                         K::time,
+                         Range::positive(),
+                         {},
+                         "Nose-Hoover damping time of the hot and cold regions"};
+const ParamSpec kEqSteps{"equilibration_steps",
+                         T::Integer,
+                         "20000",
+                         K::dimensionless,
+                         Range::at_least(0),
+                         {},
+                         "steps with the thermostats on before anything is recorded"};
+const ParamSpec kSeed{"seed",
+                      T::Integer,
+                      "12345",
+                      K::dimensionless,
+                      Range::closed(1, 900000000),
+                      {},
+                      "random seed of the initial velocities (replicas: change it)"};
+const ParamSpec kBin{"bin_width",
+                     T::Real,
+                     "2.0",
+                     K::length,
+                     Range::positive(),
+                     {},
+                     "temperature-profile bin width along x"};
+
 /// Vacuum above the adatom (sigma); z is periodic, so this separates the slab from its image.
 constexpr double kVacuum = 12.0;
 }  // namespace
 
 void LjSlab::read(InputSection& s) {
-  density = s.real({"density",
-                    T::Real,
-                    "1.07",
-                    K::number_density,
-                    Range::closed(0.8, 1.2),
-                    {},
-                    "FCC number density (1.07: LJ crystal near T = 0 with a 2.5 sigma cut-off)"});
-  cells_x = s.integer({"cells_x",
-                       T::Integer,
-                       "40",
-                       K::dimensionless,
-                       Range::closed(8, 2000),
-                       {},
-                       "slab length along x in nearest-neighbour distances a/sqrt(2)"});
-  cells_y = s.integer({"cells_y",
-                       T::Integer,
-                       "4",
-                       K::dimensionless,
-                       Range::closed(2, 1000),
-                       {},
-                       "slab width along y in periods a sqrt(6)/2 (two atom rows each)"});
-  layers = s.integer({"layers",
-                      T::Integer,
-                      "6",
-                      K::dimensionless,
-                      Range::closed(2, 200),
-                      {},
-                      "(111) atomic layers of the slab"});
-  frozen_layers = s.integer({"frozen_layers",
-                             T::Integer,
-                             "2",
-                             K::dimensionless,
-                             Range::closed(1, 199),
-                             {},
-                             "bottom layers held fixed"});
+  density = s.real(kDensity);
+  cells_x = s.integer(kCellsX);
+  cells_y = s.integer(kCellsY);
+  layers = s.integer(kLayers);
+  frozen_layers = s.integer(kFrozen);
   if (frozen_layers >= layers)
     s.fail("frozen_layers", fmt::format("must be below layers = {}", layers));
-  T_hot = s.real({"T_hot",
-                  T::Real,
-                  "0.3",
-                  K::temperature,
-                  Range::closed(1e-3, 0.6),
-                  {},
-                  "temperature of the hot region (the LJ surface melts above ~0.6)"});
-  T_cold = s.real({"T_cold",
-                   T::Real,
-                   "0.05",
-                   K::temperature,
-                   Range::closed(1e-3, 0.6),
-                   {},
-                   "temperature of the cold region"});
+  T_hot = s.real(kThot);
+  T_cold = s.real(kTcold);
   if (T_cold > T_hot) s.fail("T_cold", fmt::format("must not exceed T_hot = {}", T_hot));
-  hot_width = s.real({"hot_width",
-                      T::Real,
-                      "4.0",
-                      K::length,
-                      Range::positive(),
-                      {},
-                      "width along x of the hot region x in [0, hot_width)"});
-  cold_width = s.real({"cold_width",
-                       T::Real,
-                       "4.0",
-                       K::length,
-                       Range::positive(),
-                       {},
-                       "width along x of the cold region x in [L_x/2, L_x/2 + cold_width)"});
+  hot_width = s.real(kHotWidth);
+  cold_width = s.real(kColdWidth);
   const double half = length_x() / 2, d = spacing();
   if (hot_width > half - 2 * d)
     s.fail("hot_width", fmt::format("must leave a gradient region of at least 2 a/sqrt(2): "
@@ -93,43 +130,31 @@ void LjSlab::read(InputSection& s) {
                                      "cold_width <= L_x/2 - {:.4g} = {:.4g} (L_x = {:.4g})",
                                      2 * d, half - 2 * d, length_x()));
   cutoff = s.real(lj_cutoff_spec());
-  timestep = s.real(
-      {"timestep", T::Real, "0.005", K::time, Range::closed(1e-5, 0.01), {}, "MD time step"});
-  thermostat_damping = s.real({"thermostat_damping",
-                               T::Real,
-                               "0.5",
-                               K::time,
-                               Range::positive(),
-                               {},
-                               "Nose-Hoover damping time of the hot and cold regions"});
+  timestep = s.real(kTimestep);
+  thermostat_damping = s.real(kDamping);
   if (thermostat_damping < 10 * timestep)
     s.fail("thermostat_damping", fmt::format("must be at least 10 time steps ({})", 10 * timestep));
-  equilibration_steps = s.integer({"equilibration_steps",
-                                   T::Integer,
-                                   "20000",
-                                   K::dimensionless,
-                                   Range::at_least(0),
-                                   {},
-                                   "steps with the thermostats on before anything is recorded"});
-  seed = s.integer({"seed",
-                    T::Integer,
-                    "12345",
-                    K::dimensionless,
-                    Range::closed(1, 900000000),
-                    {},
-                    "random seed of the initial velocities (replicas: change it)"});
+  equilibration_steps = s.integer(kEqSteps);
+  seed = s.integer(kSeed);
 }
 
-double LjSlab::read_fraction(InputSection& s, const std::string& key, const std::string& what) {
-  return s.real({key,
-                 T::Real,
-                 "0.5",
-                 K::dimensionless,
-                 Range::closed(0.0, 1.0),
-                 {},
-                 what + " as a fraction of the gradient region from its hot edge (0) to its "
-                        "cold edge (1)"});
+ParamSpec LjSlab::fraction_spec(const std::string& key, const std::string& what) {
+  return {
+      key,
+      T::Real,
+      "0.5",
+      K::dimensionless,
+      Range::closed(0.0, 1.0),
+      {},
+      what + " as a fraction of the gradient region from its hot edge (0) to its cold edge (1)"};
 }
+
+std::vector<const ParamSpec*> LjSlab::keys() {
+  return {&kDensity,  &kCellsX,    &kCellsY,          &kLayers,   &kFrozen,  &kThot,    &kTcold,
+          &kHotWidth, &kColdWidth, &lj_cutoff_spec(), &kTimestep, &kDamping, &kEqSteps, &kSeed};
+}
+
+const ParamSpec& LjSlab::bin_spec() { return kBin; }
 
 double LjSlab::region_x(double f, bool second) const {
   const double half = length_x() / 2;
@@ -137,13 +162,7 @@ double LjSlab::region_x(double f, bool second) const {
 }
 
 double LjSlab::read_bin(InputSection& s) {
-  const double bin = s.real({"bin_width",
-                             T::Real,
-                             "2.0",
-                             K::length,
-                             Range::positive(),
-                             {},
-                             "temperature-profile bin width along x"});
+  const double bin = s.real(kBin);
   if (bin > length_x() / 4)
     s.fail("bin_width", fmt::format("must be at most L_x/4 = {:.4g}", length_x() / 4));
   return bin;

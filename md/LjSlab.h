@@ -1,5 +1,5 @@
 #pragma once
-/// @file LjSlab.h  The seed-000 substrate shared by the adatom set-ups (PHYSICS.md 4, 8): an
+/// @file LjSlab.h  The LJ substrate shared by the adatom set-ups: an
 /// LJ FCC(111) slab (x along [1-10], y along [11-2], z along [111]), periodic in x and y with
 /// vacuum above, bottom layers frozen, a hot and a cold region along x held by Nose-Hoover
 /// thermostats (fix nvt on the mobile substrate atoms that start in each region; atoms of a
@@ -10,6 +10,7 @@
 /// falling along +x (the "first" gradient region, used for the adatom) and
 /// x in [L_x/2 + cold_width, L_x) a second one with the opposite gradient.
 #include <string>
+#include <vector>
 
 #include "core/Input.h"
 
@@ -34,14 +35,19 @@ struct LjSlab {
   /// Read and validate the slab keys of @p s.
   void read(InputSection& s);
 
-  /// Read key @p key (default 0.5): a position given as a fraction of a gradient region
-  /// from its hot edge (0) to its cold edge (1); @p what describes it.
-  double read_fraction(InputSection& s, const std::string& key, const std::string& what);
+  /// The slab keys read by read() (for the declarations of the set-ups that use the slab).
+  static std::vector<const ParamSpec*> keys();
+  /// The spec of a position key @p key (default 0.5) given as a fraction of a gradient region
+  /// from its hot edge (0) to its cold edge (1); @p what describes it. Read it with
+  /// InputSection::real from a namespace-scope copy declared by the set-up.
+  static ParamSpec fraction_spec(const std::string& key, const std::string& what);
   /// x (sigma) at fraction @p f of the first gradient region [hot_width, L_x/2) (cold side
   /// +x), or with @p second of the second one [L_x/2 + cold_width, L_x) (cold side -x).
   double region_x(double f, bool second) const;
   /// Read `bin_width` (sigma, default 2, at most L_x/4) of the temperature profile.
   double read_bin(InputSection& s);
+  /// The `bin_width` key.
+  static const ParamSpec& bin_spec();
 
   /// Nearest-neighbour distance a/sqrt(2) in the (111) plane (sigma): the period of the
   /// adsorption sites along x.

@@ -19,32 +19,31 @@ namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
 
+const ParamSpec kTemps{"temperatures",
+                       T::RealArray,
+                       "",
+                       K::temperature,
+                       Range::positive(),
+                       {},
+                       "temperatures of the equilibrium runs"};
+const ParamSpec kBlocks{"blocks",
+                        T::Integer,
+                        "4",
+                        K::dimensionless,
+                        Range::at_least(2),
+                        {},
+                        "independent MSD blocks per temperature"};
+const ParamSpec kBlockSteps{"block_steps",       T::Integer, "5000",           K::dimensionless,
+                            Range::at_least(20), {},         "steps per block"};
+
 class MsdDiffusion : public MdSetup {
  public:
   explicit MsdDiffusion(InputSection& s) {
     mix_.read(s);
-    temps_ = s.reals({"temperatures",
-                      T::RealArray,
-                      "",
-                      K::temperature,
-                      Range::positive(),
-                      {},
-                      "temperatures of the equilibrium runs"});
+    temps_ = s.reals(kTemps);
     if (temps_.empty()) s.fail("temperatures", "give at least one temperature");
-    blocks_ = s.integer({"blocks",
-                         T::Integer,
-                         "4",
-                         K::dimensionless,
-                         Range::at_least(2),
-                         {},
-                         "independent MSD blocks per temperature"});
-    block_steps_ = s.integer({"block_steps",
-                              T::Integer,
-                              "5000",
-                              K::dimensionless,
-                              Range::at_least(20),
-                              {},
-                              "steps per block"});
+    blocks_ = s.integer(kBlocks);
+    block_steps_ = s.integer(kBlockSteps);
   }
 
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
@@ -102,7 +101,13 @@ class MsdDiffusion : public MdSetup {
 };
 
 std::unique_ptr<MdSetup> create(InputSection& s) { return std::make_unique<MsdDiffusion>(s); }
-MdSetupFactory::Registrar reg("msd_diffusion", "D(T) from equilibrium MSD at several T", &create);
+MdSetupFactory::Registrar reg(
+    "msd_diffusion",
+    "Equilibrium runs of the LJ mixture of `ehex_mixture` at several temperatures; D(T) of "
+    "solute and solvent from the slope of the mean squared displacement, MSD = 6 D t, in "
+    "independent blocks (D = mean, error = sd/sqrt(blocks)). Writes <prefix>D_solute.dat and "
+    "<prefix>D_solvent.dat (\"# T D D_err\"), the input of the `arrhenius` fit.",
+    &create, key_registry::join({LjMixture::keys(), {&kTemps, &kBlocks, &kBlockSteps}}));
 }  // namespace
 
 }  // namespace td::md

@@ -10,88 +10,93 @@ namespace td::md {
 namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
-}  // namespace
 
-std::unique_ptr<MdSetup> make_md_setup(InputSection& s) {
-  const ParamSpec kType{
-      "type", T::String, "", K::dimensionless, Range::any(), MdSetupFactory::names(), "MD set-up"};
-  auto setup = MdSetupFactory::find(s.string(kType))->create(s);
-  s.finish();
-  return setup;
-}
-
-ParamSpec lj_cutoff_spec() {
-  return {"cutoff",
-          T::Real,
-          "2.5",
-          K::length,
-          Range::closed(1.2, 5.0),
-          {},
-          "LJ cut-off (potential shifted)"};
-}
-
-void LjMixture::read(InputSection& s) {
-  const auto b = s.reals({"box",
-                          T::RealArray,
-                          "[7.65, 7.65, 50.0]",
-                          K::length,
-                          Range::positive(),
+const ParamSpec kType{"type", T::String,   "", K::dimensionless,      Range::any(),
+                      {},     "MD set-up", {}, &MdSetupFactory::names};
+const MdSetupFactory::Family kMdKeys(
+    "md", kType, "md",
+    "A parameterised LAMMPS set-up run in-process by `thermodrift md` (LJ reduced units: "
+    "`[units] system = \"LJ\"`); the whole table is checked before LAMMPS starts.");
+const ParamSpec kCutoff{"cutoff",
+                        T::Real,
+                        "2.5",
+                        K::length,
+                        Range::closed(1.2, 5.0),
+                        {},
+                        "LJ cut-off (potential shifted)"};
+const ParamSpec kBox{
+    "box", T::RealArray,          "[7.65, 7.65, 50.0]", K::length, Range::positive(),
+    {},    "box edges (periodic)"};
+const ParamSpec kNSolvent{"n_solvent",
+                          T::Integer,
+                          "2048",
+                          K::dimensionless,
+                          Range::at_least(1),
                           {},
-                          "box edges (periodic)"});
-  if (b.size() != 3) s.fail("box", fmt::format("expected 3 edges, got {}", b.size()));
-  for (int d = 0; d < 3; ++d) box[d] = b[d];
-  n_solvent = s.integer({"n_solvent",
+                          "solvent atoms (type 1)"};
+const ParamSpec kNSolute{"n_solute",
                          T::Integer,
-                         "2048",
+                         "80",
                          K::dimensionless,
                          Range::at_least(1),
                          {},
-                         "solvent atoms (type 1)"});
-  n_solute = s.integer({"n_solute",
-                        T::Integer,
-                        "80",
-                        K::dimensionless,
-                        Range::at_least(1),
-                        {},
-                        "solute atoms (type 2)"});
-  solute_epsilon = s.real({"solute_epsilon",
+                         "solute atoms (type 2)"};
+const ParamSpec kSoluteEps{"solute_epsilon",
                            T::Real,
                            "1.0",
                            K::energy,
                            Range::positive(),
                            {},
-                           "LJ epsilon of solute-solvent and solute-solute pairs"});
-  solute_mass = s.real({"solute_mass",
-                        T::Real,
-                        "1.0",
-                        K::mass,
-                        Range::positive(),
-                        {},
-                        "solute mass (solvent mass 1)"});
+                           "LJ epsilon of solute-solvent and solute-solute pairs"};
+const ParamSpec kSoluteMass{
+    "solute_mass", T::Real, "1.0", K::mass, Range::positive(), {}, "solute mass (solvent mass 1)"};
+const ParamSpec kTemperature{"temperature",
+                             T::Real,
+                             "1.0",
+                             K::temperature,
+                             Range::positive(),
+                             {},
+                             "equilibration temperature"};
+const ParamSpec kTimestep{"timestep", T::Real,       "0.002", K::time, Range::closed(1e-5, 0.01),
+                          {},         "MD time step"};
+const ParamSpec kEqSteps{
+    "equilibration_steps",         T::Integer, "1000", K::dimensionless, Range::at_least(0), {},
+    "Langevin equilibration steps"};
+const ParamSpec kSeed{"seed",
+                      T::Integer,
+                      "12345",
+                      K::dimensionless,
+                      Range::closed(1, 900000000),
+                      {},
+                      "random seed (replicas: change it)"};
+}  // namespace
+
+std::unique_ptr<MdSetup> make_md_setup(InputSection& s) {
+  auto setup = MdSetupFactory::find(s.string(kType))->create(s);
+  s.finish();
+  return setup;
+}
+
+const ParamSpec& lj_cutoff_spec() { return kCutoff; }
+
+std::vector<const ParamSpec*> LjMixture::keys() {
+  return {&kBox,    &kNSolvent,    &kNSolute,  &kSoluteEps, &kSoluteMass,
+          &kCutoff, &kTemperature, &kTimestep, &kEqSteps,   &kSeed};
+}
+
+void LjMixture::read(InputSection& s) {
+  const auto b = s.reals(kBox);
+  if (b.size() != 3) s.fail("box", fmt::format("expected 3 edges, got {}", b.size()));
+  for (int d = 0; d < 3; ++d) box[d] = b[d];
+  n_solvent = s.integer(kNSolvent);
+  n_solute = s.integer(kNSolute);
+  solute_epsilon = s.real(kSoluteEps);
+  solute_mass = s.real(kSoluteMass);
   cutoff = s.real(lj_cutoff_spec());
-  temperature = s.real({"temperature",
-                        T::Real,
-                        "1.0",
-                        K::temperature,
-                        Range::positive(),
-                        {},
-                        "equilibration temperature"});
-  timestep = s.real(
-      {"timestep", T::Real, "0.002", K::time, Range::closed(1e-5, 0.01), {}, "MD time step"});
-  equilibration_steps = s.integer({"equilibration_steps",
-                                   T::Integer,
-                                   "1000",
-                                   K::dimensionless,
-                                   Range::at_least(0),
-                                   {},
-                                   "Langevin equilibration steps"});
-  seed = s.integer({"seed",
-                    T::Integer,
-                    "12345",
-                    K::dimensionless,
-                    Range::closed(1, 900000000),
-                    {},
-                    "random seed (replicas: change it)"});
+  temperature = s.real(kTemperature);
+  timestep = s.real(kTimestep);
+  equilibration_steps = s.integer(kEqSteps);
+  seed = s.integer(kSeed);
   const double rho = (n_solvent + n_solute) / (box[0] * box[1] * box[2]);
   if (rho > 1.2)
     s.fail("n_solvent", fmt::format("number density {:.3g} sigma^-3 is above a dense LJ liquid "

@@ -32,9 +32,9 @@ void commit_outputs(MPI_Comm comm, const std::vector<std::string>& files);
 std::unique_ptr<MdSetup> make_md_setup(InputSection& s);
 
 /// The `cutoff` key shared by the LJ set-ups (sigma, potential shifted).
-ParamSpec lj_cutoff_spec();
+const ParamSpec& lj_cutoff_spec();
 
-/// LJ binary mixture of seed 001 (solvent type 1, solute type 2) in a box, reduced units.
+/// LJ binary mixture (solvent type 1, solute type 2) in a box, reduced units.
 struct LjMixture {
   double box[3] = {7.65, 7.65, 50.0};  ///< sigma
   long n_solvent = 2048, n_solute = 80;
@@ -48,6 +48,8 @@ struct LjMixture {
 
   /// Read the mixture keys of @p s.
   void read(InputSection& s);
+  /// The mixture keys, for the declarations of the set-ups that read them.
+  static std::vector<const ParamSpec*> keys();
   /// LAMMPS commands: units, box, random insertion, LJ pair coefficients, minimisation,
   /// velocities and a Langevin equilibration (fixes removed afterwards); group "solute".
   std::string commands() const;

@@ -25,6 +25,21 @@ const ParamSpec kBeta{"beta", T::Real, "", K::dimensionless, Range::positive(), 
 const ParamSpec kNodes{"nodes", T::RealArray, "", K::length, Range::any(), {},
                        "explicit node coordinates, strictly increasing"};
 
+const ParamSpec kGrading{"grading",
+                         T::String,
+                         "\"uniform\"",
+                         K::dimensionless,
+                         Range::any(),
+                         {},
+                         "node placement law",
+                         {},
+                         &GradingFactory::names};
+const GradingFactory::Family kAxisKeys(
+    "mesh.<axis>", kGrading, "run bd",
+    "One table per axis of the mesh (`[mesh.x]`, `[mesh.y]`, `[mesh.z]`): `grading` selects "
+    "how the nodes are placed; a periodic axis takes no boundary conditions.",
+    {&kPeriodic});
+
 struct Extent {
   int n;
   double x0, length;
@@ -95,18 +110,23 @@ class Nodes : public GradingLaw {
   static std::unique_ptr<GradingLaw> create() { return std::make_unique<Nodes>(); }
 };
 
-GradingFactory::Registrar reg_uniform("uniform", "equal cells", &Uniform::create);
-GradingFactory::Registrar reg_geometric("geometric", "widths grow by `ratio`", &Geometric::create);
-GradingFactory::Registrar reg_tanh("tanh", "clustered at both ends, strength `beta`",
-                                   &Tanh::create);
-GradingFactory::Registrar reg_nodes("nodes", "explicit `nodes` array", &Nodes::create);
+GradingFactory::Registrar reg_uniform("uniform", "Equal cells.", &Uniform::create,
+                                      {&kCells, &kOrigin, &kLength});
+GradingFactory::Registrar reg_geometric("geometric",
+                                        "Cell widths grow by the constant factor `ratio` from "
+                                        "the first node.",
+                                        &Geometric::create, {&kCells, &kOrigin, &kLength, &kRatio});
+GradingFactory::Registrar reg_tanh("tanh",
+                                   "Cells clustered at both ends: x = origin + length (1 + "
+                                   "tanh(beta (2s - 1)) / tanh(beta)) / 2, s in [0, 1].",
+                                   &Tanh::create, {&kCells, &kOrigin, &kLength, &kBeta});
+GradingFactory::Registrar reg_nodes("nodes", "Node coordinates given explicitly.", &Nodes::create,
+                                    {&kNodes});
 
 }  // namespace
 
 Axis make_axis(InputSection& s) {
-  const ParamSpec grading{"grading", T::String, "\"uniform\"", K::dimensionless, Range::any(),
-                          GradingFactory::names(), "node placement law"};
-  const std::string type = s.string(grading);
+  const std::string type = s.string(kGrading);
   Axis axis;
   axis.nodes = GradingFactory::find(type)->create()->nodes(s);
   axis.periodic = s.boolean(kPeriodic);

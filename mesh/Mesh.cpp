@@ -1,12 +1,13 @@
 #include "mesh/Mesh.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "core/Error.h"
 #include "core/Factory.h"
 #include "core/Input.h"
+#include "core/KeyRegistry.h"
 #include "core/Petsc.h"
 #include "mesh/Grading.h"
 
@@ -88,6 +89,12 @@ double Mesh::face_area(int a, int i, int j, int k) const {
 namespace {
 const ParamSpec kDim{"dim", ParamSpec::Type::Integer, "1", units::Kind::dimensionless,
                      Range::closed(1, 3), {}, "number of space dimensions"};
+const KeyDeclaration kMeshKeys({"mesh",
+                                "",
+                                "run bd",
+                                "Structured mesh of the case (a PETSc DMDA): `dim` and one "
+                                "table per axis, `[mesh.x]`, `[mesh.y]`, `[mesh.z]`.",
+                                {&kDim}});
 }  // namespace
 
 std::unique_ptr<Mesh> Mesh::from_input(MPI_Comm comm, InputSection& s, int dof) {

@@ -1,5 +1,6 @@
 #include "models/Adatom.h"
 
+#include "core/KeyRegistry.h"
 #include "models/adatom_K.h"
 
 namespace td {
@@ -22,7 +23,31 @@ const ParamSpec kEm{"migration_barrier",
                     {},
                     "E_m: saddle lies E_m above the minima"};
 
-/// Phi = -Q/(kB T) at a minimum, (E_m - Q)/(kB T) at a saddle (PHYSICS.md 4).
+const ParamSpec kSpacing{"lattice_spacing",
+                         T::Real,
+                         "",
+                         K::length,
+                         Range::positive(),
+                         {},
+                         "a: distance between neighbouring minima"};
+const ParamSpec kNu{"attempt_frequency",
+                    T::Real,
+                    "1.0",
+                    K::frequency,
+                    Range::positive(),
+                    {},
+                    "nu: prefactor of every hop rate"};
+const ParamSpec kType{"type",           T::String,    "\"analytic\"",
+                      K::dimensionless, Range::any(), {},
+                      "hop-rate model", {},           &AdatomRatesFactory::names};
+const AdatomRatesFactory::Family kAdatomKeys(
+    "adatom", kType, "kmc",
+    "Hop rates of an adatom on a lattice of minima a apart: transition-state rates "
+    "Gamma = nu exp(-[Phi(saddle) - Phi(start)]) in a dimensionless potential Phi(x) = "
+    "A(x)/(kB T(x)); `type` selects how Phi is obtained.",
+    {&kSpacing, &kNu});
+
+/// Phi = -Q/(kB T) at a minimum, (E_m - Q)/(kB T) at a saddle.
 class Analytic : public AdatomRates {
  public:
   explicit Analytic(const AdatomParams& p) : p_(p) {}
@@ -48,40 +73,18 @@ class Analytic : public AdatomRates {
   AdatomParams p_;
 };
 
-AdatomRatesFactory::Registrar reg("analytic", "Q, E_m and T(x) (PHYSICS.md 4)", &Analytic::create);
+AdatomRatesFactory::Registrar reg("analytic",
+                                  "Phi = -Q/(kB T) at a minimum and (E_m - Q)/(kB T) at a saddle, "
+                                  "with the heat of transport Q, the migration barrier E_m and "
+                                  "the case's `[temperature]` field T(x).",
+                                  &Analytic::create, {&kQ, &kEm});
 
 }  // namespace
 
-const ParamSpec& lattice_spacing_param() {
-  static const ParamSpec p{"lattice_spacing",
-                           ParamSpec::Type::Real,
-                           "",
-                           units::Kind::length,
-                           Range::positive(),
-                           {},
-                           "a: distance between neighbouring minima"};
-  return p;
-}
-
-const ParamSpec& attempt_frequency_param() {
-  static const ParamSpec p{"attempt_frequency",
-                           ParamSpec::Type::Real,
-                           "1.0",
-                           units::Kind::frequency,
-                           Range::positive(),
-                           {},
-                           "nu: prefactor of every hop rate"};
-  return p;
-}
+const ParamSpec& lattice_spacing_param() { return kSpacing; }
+const ParamSpec& attempt_frequency_param() { return kNu; }
 
 std::unique_ptr<AdatomRates> make_adatom_rates(InputSection& s, double kB) {
-  const ParamSpec kType{"type",
-                        T::String,
-                        "\"analytic\"",
-                        K::dimensionless,
-                        Range::any(),
-                        AdatomRatesFactory::names(),
-                        "rate model: analytic (Q, E_m, T(x)) or phi_table (tabulated Phi(x))"};
   return AdatomRatesFactory::find(s.string(kType))->create(s, kB);
 }
 

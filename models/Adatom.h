@@ -1,5 +1,5 @@
 #pragma once
-/// @file Adatom.h  Hop rates of an adatom (PHYSICS.md 4): a rate model chosen by
+/// @file Adatom.h  Hop rates of an adatom: a rate model chosen by
 /// `[adatom] type = "..."` and registered by name (one file per model). "analytic" builds the
 /// landscape from the heat of transport Q, migration barrier E_m and T(x)
 /// (models/adatom_K.h); "phi_table" reads a tabulated Phi(x) (models/AdatomPhiTable.cpp).

@@ -1,5 +1,5 @@
 /// @file AdatomPhiTable.cpp  Adatom hop rates from a tabulated thermodynamic potential Phi(x)
-/// (PHYSICS.md 4), such as constrained-adatom thermodynamic integration in MD produces.
+/// such as constrained-adatom thermodynamic integration in MD produces.
 ///
 /// Phi is dimensionless (A/(kB T), the temperature is already in it). A hop from the site at
 /// x over the saddle at x +- a/2 has rate nu exp(-[Phi(x +- a/2) - Phi(x)]), Phi linearly
@@ -99,7 +99,12 @@ class PhiTable : public AdatomRates {
   std::string file_;
 };
 
-AdatomRatesFactory::Registrar reg("phi_table", "tabulated Phi(x) (1D)", &PhiTable::create);
+AdatomRatesFactory::Registrar reg(
+    "phi_table",
+    "Phi(x) = A/(kB T) tabulated in a column file (e.g. from constrained-adatom thermodynamic "
+    "integration in MD; the temperature is already in Phi, so the case has no `[temperature]`), "
+    "linearly interpolated; the sites must sit on its minima. 1D lattices only.",
+    &PhiTable::create, {&kFile, &kXCol, &kPhiCol});
 
 }  // namespace
 

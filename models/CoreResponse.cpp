@@ -6,12 +6,46 @@
 
 #include <cmath>
 
+#include "core/KeyRegistry.h"
+
 namespace td {
 
 namespace {
 
 using K = units::Kind;
 using T = ParamSpec::Type;
+
+const ParamSpec kFriction{"friction",
+                          T::Real,
+                          "",
+                          K::drag_coefficient,
+                          Range::positive(),
+                          {},
+                          "interface friction zeta: shear stress per sliding speed"};
+const ParamSpec kSpeed{"reference_speed",
+                       T::Real,
+                       "",
+                       K::velocity,
+                       Range::positive(),
+                       {},
+                       "core speed at the reference stress"};
+const ParamSpec kStress{"reference_stress",     T::Real, "", K::pressure, Range::positive(), {},
+                        "reference back stress"};
+const ParamSpec kExponent{
+    "exponent",         T::Real, "1.0", K::dimensionless, Range::closed(1.0, 20.0), {},
+    "stress exponent n"};
+const ParamSpec kType{"type",
+                      T::String,
+                      "\"linear_drag\"",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
+                      "core response law",
+                      {},
+                      &CoreResponseFactory::names};
+const CoreResponseFactory::Family kResponseKeys(
+    "column.response", kType, "column",
+    "How fast the column's core moves under the back stress sigma at its cold interface.");
 
 /// Linear drag distributed along the column's length (sliding against the surface layer and
 /// the contacts, friction zeta per area per speed). Force balance on the core:
@@ -27,14 +61,7 @@ class LinearDrag : public CoreResponse {
   double stress_profile(double xi) const override { return xi; }
   std::string type() const override { return "linear_drag"; }
   static std::unique_ptr<CoreResponse> create(InputSection& s) {
-    return std::make_unique<LinearDrag>(
-        s.real({"friction",
-                T::Real,
-                "",
-                K::drag_coefficient,
-                Range::positive(),
-                {},
-                "interface friction zeta: shear stress per sliding speed"}));
+    return std::make_unique<LinearDrag>(s.real(kFriction));
   }
 
  private:
@@ -53,27 +80,9 @@ class PowerLaw : public CoreResponse {
   double stress_profile(double) const override { return 1.0; }
   std::string type() const override { return "power_law"; }
   static std::unique_ptr<CoreResponse> create(InputSection& s) {
-    const double v = s.real({"reference_speed",
-                             T::Real,
-                             "",
-                             K::velocity,
-                             Range::positive(),
-                             {},
-                             "core speed at the reference stress"});
-    const double sr = s.real({"reference_stress",
-                              T::Real,
-                              "",
-                              K::pressure,
-                              Range::positive(),
-                              {},
-                              "reference back stress"});
-    const double n = s.real({"exponent",
-                             T::Real,
-                             "1.0",
-                             K::dimensionless,
-                             Range::closed(1.0, 20.0),
-                             {},
-                             "stress exponent n"});
+    const double v = s.real(kSpeed);
+    const double sr = s.real(kStress);
+    const double n = s.real(kExponent);
     return std::make_unique<PowerLaw>(v, sr, n);
   }
 
@@ -81,18 +90,22 @@ class PowerLaw : public CoreResponse {
   double v_, s_, n_;
 };
 
-CoreResponseFactory::Registrar r1("linear_drag", "v = sigma R / (2 friction L)",
-                                  &LinearDrag::create);
+CoreResponseFactory::Registrar r1("linear_drag",
+                                  "Linear drag along the column (friction zeta per area per "
+                                  "speed): v = sigma R / (2 zeta L); the core stress rises "
+                                  "linearly from the hot end to the cold interface, and longer "
+                                  "columns move slower.",
+                                  &LinearDrag::create, {&kFriction});
 CoreResponseFactory::Registrar r2("power_law",
-                                  "v = reference_speed (sigma/reference_stress)^exponent",
-                                  &PowerLaw::create);
+                                  "Power-law creep localised at the hot end: v = "
+                                  "reference_speed (sigma / reference_stress)^exponent, "
+                                  "independent of the column length.",
+                                  &PowerLaw::create, {&kSpeed, &kStress, &kExponent});
 
 }  // namespace
 
 std::unique_ptr<CoreResponse> make_core_response(InputSection& s) {
-  const std::string type =
-      s.string({"type", T::String, "\"linear_drag\"", K::dimensionless, Range::any(),
-                CoreResponseFactory::names(), "core response law"});
+  const std::string type = s.string(kType);
   auto law = CoreResponseFactory::find(type)->create(s);
   s.finish();
   return law;

@@ -74,9 +74,13 @@ std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
   return constant_law(value(name, kind, shift));
 }
 
-TemperatureLawFactory::Registrar reg("fitted",
-                                     "from a transport-parameter file of `thermodrift fit`",
-                                     &create);
+TemperatureLawFactory::Registrar reg(
+    "fitted",
+    "A law from a transport-parameter file written by `thermodrift fit`, converted into the "
+    "case's units: a scalar parameter gives a constant law, a `[laws.NAME]` entry its law "
+    "(e.g. an Arrhenius D(T) from fitted D0 and E_a). `uncertainty_shift` moves a scalar to "
+    "value + shift * uncertainty for sensitivity runs.",
+    &create, {&kFile, &kParameter, &kShift});
 }  // namespace
 
 }  // namespace td

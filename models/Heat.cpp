@@ -1,9 +1,10 @@
 #include "models/Heat.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
 
+#include <cmath>
+
+#include "core/KeyRegistry.h"
 #include "mesh/Mesh.h"
 
 namespace td {
@@ -12,7 +13,73 @@ namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
 const char* const kFaces[6] = {"xlo", "xhi", "ylo", "yhi", "zlo", "zhi"};
+
+const ParamSpec kType{"type",
+                      T::String,
+                      "\"insulated\"",
+                      K::dimensionless,
+                      Range::any(),
+                      {"insulated", "temperature", "flux", "robin"},
+                      "heat boundary condition"};
+const ParamSpec kFixedT{"value",
+                        T::Real,
+                        "",
+                        K::temperature,
+                        Range::positive(),
+                        {},
+                        "fixed temperature (type temperature) or exterior temperature T_ext "
+                        "(type robin)"};
+const ParamSpec kFlux{
+    "value", T::Real, "", K::heat_flux, Range::any(), {}, "inward heat flux density (type flux)"};
+const ParamSpec kCoef{"coefficient",
+                      T::Real,
+                      "",
+                      K::heat_transfer_coefficient,
+                      Range::positive(),
+                      {},
+                      "heat transfer coefficient h: outward flux h (T - T_ext) (type robin)"};
+
+const KeyDeclaration kHeatKeys(
+    {"heat",
+     "",
+     "run",
+     "Temperature solved with the species: rho c_p dT/dt = div(kappa(T) grad T) + q, "
+     "`[heat.conductivity]` a temperature law for kappa and `[heat.boundary.<face>]` the "
+     "faces; `[temperature]` then gives the initial temperature. Diffusivities, Soret "
+     "coefficients, boundary splits and reaction rates follow the current temperature; T is "
+     "written as the field `T` and checkpointed with the species. Steady runs need a "
+     "temperature or Robin face and use Newton-Krylov with finite-difference Jacobian products "
+     "(the assembled preconditioner leaves out d(species)/dT); transient runs use CVODE's "
+     "Newton-Krylov likewise. The species do not act back on T.",
+     {&heat_keys::heat_capacity, &heat_keys::source}});
+const KeyDeclaration kHeatFaceKeys(
+    {"heat.boundary.<face>",
+     "",
+     "run kmc bd",
+     "Heat boundary condition on one face (`xlo` ... `zhi`; none on periodic axes), also "
+     "`[temperature.boundary.<face>]` of the conduction field: `type = \"insulated\"` "
+     "(default), `\"temperature\"` (`value`), `\"flux\"` (`value`: inward heat flux density) "
+     "or `\"robin\"` (`coefficient` h, `value` T_ext). A steady problem needs at least one "
+     "temperature or Robin face.",
+     {&kType, &kFixedT, &kFlux, &kCoef}});
 }  // namespace
+
+namespace heat_keys {
+const ParamSpec heat_capacity{"heat_capacity",
+                              T::Real,
+                              "",
+                              K::volumetric_heat_capacity,
+                              Range::positive(),
+                              {},
+                              "volumetric heat capacity rho c_p"};
+const ParamSpec source{"source",
+                       T::Real,
+                       "0.0",
+                       K::power_density,
+                       Range::any(),
+                       {},
+                       "uniform heat source q (power per volume)"};
+}  // namespace heat_keys
 
 double HeatModel::face_temperature(const HeatBoundary& b, double TP, double d) const {
   switch (b.type) {
@@ -42,11 +109,8 @@ HeatModel read_heat(InputSection& s, const Mesh& mesh, bool with_capacity) {
     InputSection k = s.section("conductivity");
     hm.kappa = make_temperature_law(k, K::thermal_conductivity);
   }
-  if (with_capacity)
-    hm.rho_cp = s.real({"heat_capacity", T::Real, "", K::volumetric_heat_capacity,
-                        Range::positive(), {}, "volumetric heat capacity rho c_p"});
-  hm.q = s.real({"source", T::Real, "0.0", K::power_density, Range::any(), {},
-                 "uniform heat source q (power per volume)"});
+  if (with_capacity) hm.rho_cp = s.real(heat_keys::heat_capacity);
+  hm.q = s.real(heat_keys::source);
   InputSection b = s.section("boundary", true);
   double sum = 0.0;
   for (int f = 0; f < 6; ++f) {
@@ -60,25 +124,19 @@ HeatModel read_heat(InputSection& s, const Mesh& mesh, bool with_capacity) {
       continue;
     }
     InputSection fs = b.section(kFaces[f], true);
-    const std::string type = fs.string({"type", T::String, "\"insulated\"", K::dimensionless,
-                                        Range::any(), {"insulated", "temperature", "flux", "robin"},
-                                        "heat boundary condition"});
+    const std::string type = fs.string(kType);
     if (type == "temperature") {
       hb.type = HeatBoundary::Type::temperature;
-      hb.value = fs.real({"value", T::Real, "", K::temperature, Range::positive(), {},
-                          "fixed temperature"});
+      hb.value = fs.real(kFixedT);
       sum += hb.value;
       ++hm.fixed_faces;
     } else if (type == "flux") {
       hb.type = HeatBoundary::Type::flux;
-      hb.value = fs.real({"value", T::Real, "", K::heat_flux, Range::any(), {},
-                          "inward heat flux density"});
+      hb.value = fs.real(kFlux);
     } else if (type == "robin") {
       hb.type = HeatBoundary::Type::robin;
-      hb.h = fs.real({"coefficient", T::Real, "", K::heat_transfer_coefficient, Range::positive(),
-                      {}, "heat transfer coefficient h: outward flux h (T - T_ext)"});
-      hb.value = fs.real({"value", T::Real, "", K::temperature, Range::positive(), {},
-                          "exterior temperature T_ext"});
+      hb.h = fs.real(kCoef);
+      hb.value = fs.real(kFixedT);
       sum += hb.value;
       ++hm.fixed_faces;
     }

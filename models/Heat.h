@@ -36,4 +36,10 @@ struct HeatModel {
 /// from @p s; faces of periodic axes take no condition.
 HeatModel read_heat(InputSection& s, const Mesh& mesh, bool with_capacity);
 
+/// Keys of read_heat, for the declarations of the tables that use it ([heat], conduction).
+namespace heat_keys {
+extern const ParamSpec heat_capacity;  ///< volumetric_heat_capacity, required
+extern const ParamSpec source;         ///< power_density, default 0
+}  // namespace heat_keys
+
 }  // namespace td

@@ -1,12 +1,13 @@
 #include "models/LatticeGas.h"
 
+#include <fmt/format.h>
+
+#include <Eigen/Eigenvalues>
 #include <cmath>
 #include <complex>
 #include <deque>
 
-#include <Eigen/Eigenvalues>
-#include <fmt/format.h>
-
+#include "core/KeyRegistry.h"
 #include "models/lattice_gas_K.h"
 
 namespace td {
@@ -28,6 +29,26 @@ const ParamSpec kDisp{"displacement", T::RealArray, "", K::length, Range::any(),
                       "vector from start to target"};
 const ParamSpec kSaddle{"saddle_energy", T::Real, "", K::energy, Range::any(), {},
                        "E_AB of the transition state"};
+
+const KeyDeclaration kLatticeKeys(
+    {"<lattice_file>.lattice",
+     "",
+     "lattice",
+     "The periodic lattice of a lattice-gas run, in a file of its own (`lattice_file` of "
+     "`[lattice_gas]`, numbers in that case's units): two cell vectors, the sites of the cell "
+     "(`[[lattice.sites]]`) and the directed hops between them (`[[lattice.bonds]]`) with rate "
+     "nu exp(-(E_AB - E_A)/(kB T)). Checked: a displacement lands on a periodic copy of its "
+     "target; every hop has its reverse (negated displacement, same saddle energy); no saddle "
+     "lies below its ends; every site is reachable from the first, none is a trap at the run "
+     "temperature; displacements span the plane.",
+     {&kCellA, &kCellB, &kNu}});
+const KeyDeclaration kSiteKeys(
+    {"<lattice_file>.lattice.sites", "", "lattice", "One site of the cell.", {&kName, &kPos, &kE}});
+const KeyDeclaration kBondKeys({"<lattice_file>.lattice.bonds",
+                                "",
+                                "lattice",
+                                "One directed hop; its reverse must be listed too.",
+                                {&kFrom, &kTo, &kDisp, &kSaddle}});
 
 std::array<double, 2> vec2(InputSection& s, const ParamSpec& p) {
   const auto v = s.reals(p);

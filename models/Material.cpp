@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/KeyRegistry.h"
+
 namespace td {
 
 namespace {
@@ -25,36 +27,71 @@ struct Field {
   double Material::*member;
 };
 
-const std::vector<Field>& fields() {
-  static const std::vector<Field> kFields{
-      {"atomic_volume", K::volume, Range::positive(), "atomic volume Omega",
-       &Material::atomic_volume},
-      {"heat_of_transport", K::energy, Range::any(), "heat of transport Q of surface atoms",
-       &Material::heat_of_transport},
-      {"Ds_prefactor", K::diffusivity, Range::positive(),
-       "surface self-diffusion prefactor D_s0 (D_s = D_s0 exp(-E_a/kB T))",
-       &Material::Ds_prefactor},
-      {"Ds_activation_energy", K::energy, Range::non_negative(),
-       "surface self-diffusion barrier E_a", &Material::Ds_activation},
-      {"layer_thickness", K::length, Range::positive(), "thickness delta_s of the mobile layer",
-       &Material::layer_thickness},
-      {"youngs_modulus", K::pressure, Range::positive(), "Young's modulus E of the column",
-       &Material::youngs_modulus},
-      {"strength", K::pressure, Range::positive(), "yield strength at strength_diameter",
-       &Material::strength},
-      {"strength_diameter", K::length, Range::positive(),
-       "column diameter at which `strength` was measured", &Material::strength_diameter},
-      {"strength_size_exponent", K::dimensionless, Range::non_negative(),
-       "size exponent n of sigma_y ~ d^-n (smaller is stronger)", &Material::strength_exponent},
-      {"thermal_conductivity", K::thermal_conductivity, Range::positive(),
-       "thermal conductivity of the column (size-dependent)", &Material::thermal_conductivity},
-  };
-  return kFields;
-}
+const std::vector<Field> kFields{
+    {"atomic_volume", K::volume, Range::positive(), "atomic volume Omega",
+     &Material::atomic_volume},
+    {"heat_of_transport", K::energy, Range::any(), "heat of transport Q of surface atoms",
+     &Material::heat_of_transport},
+    {"Ds_prefactor", K::diffusivity, Range::positive(),
+     "surface self-diffusion prefactor D_s0 (D_s = D_s0 exp(-E_a/kB T))", &Material::Ds_prefactor},
+    {"Ds_activation_energy", K::energy, Range::non_negative(), "surface self-diffusion barrier E_a",
+     &Material::Ds_activation},
+    {"layer_thickness", K::length, Range::positive(), "thickness delta_s of the mobile layer",
+     &Material::layer_thickness},
+    {"youngs_modulus", K::pressure, Range::positive(), "Young's modulus E of the column",
+     &Material::youngs_modulus},
+    {"strength", K::pressure, Range::positive(), "yield strength at strength_diameter",
+     &Material::strength},
+    {"strength_diameter", K::length, Range::positive(),
+     "column diameter at which `strength` was measured", &Material::strength_diameter},
+    {"strength_size_exponent", K::dimensionless, Range::non_negative(),
+     "size exponent n of sigma_y ~ d^-n (smaller is stronger)", &Material::strength_exponent},
+    {"thermal_conductivity", K::thermal_conductivity, Range::positive(),
+     "thermal conductivity of the column (size-dependent)", &Material::thermal_conductivity},
+};
 
-ParamSpec spec_of(const Field& f, const std::string& default_literal) {
-  return {f.key, T::Real, default_literal, f.kind, f.range, {}, f.doc};
+/// The spec of each field, in the order of kFields; required unless a preset gives it.
+std::vector<ParamSpec> specs_of(const std::vector<Field>& fields) {
+  std::vector<ParamSpec> out;
+  for (const auto& f : fields) out.push_back({f.key, T::Real, "", f.kind, f.range, {}, f.doc});
+  return out;
 }
+const std::vector<ParamSpec> kFieldSpecs = specs_of(kFields);
+
+std::vector<std::string> preset_choices() {
+  std::vector<std::string> c = material_preset_names();
+  c.push_back("");
+  return c;
+}
+const ParamSpec kPreset{"preset",
+                        T::String,
+                        "\"\"",
+                        K::dimensionless,
+                        Range::any(),
+                        {},
+                        "preset file data/materials/<preset>.toml (\"\": none); every value "
+                        "given here overrides it",
+                        {},
+                        &preset_choices};
+const ParamSpec kName{"name",
+                      T::String,
+                      "\"\"",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
+                      "material name (preset files only)"};
+
+std::vector<const ParamSpec*> material_keys() {
+  std::vector<const ParamSpec*> out{&kPreset, &kName};
+  for (const auto& p : kFieldSpecs) out.push_back(&p);
+  return out;
+}
+const KeyDeclaration kMaterialKeys(
+    {"material", "", "column backstress",
+     "Material constants of a column (always SI), taken from a preset file of data/materials "
+     "(`thermodrift backstress -m NAME`) and overridden key by key; a key that no preset "
+     "gives is required.",
+     material_keys()});
 
 /// Values of preset @p name as SI literals (empty string where the preset lacks a key).
 std::vector<std::string> preset_literals(const std::string& name) {
@@ -62,10 +99,10 @@ std::vector<std::string> preset_literals(const std::string& name) {
   auto doc = InputSection::parse_file(path);
   doc.set_units(units::UnitSystem::si());
   auto m = doc.section("material");
-  m.string({"name", T::String, "\"\"", K::dimensionless, Range::any(), {}, "material name"});
+  m.string(kName);
   std::vector<std::string> out;
-  for (const auto& f : fields())
-    out.push_back(m.has(f.key) ? fmt::format("{:.17g}", m.real(spec_of(f, ""))) : "");
+  for (std::size_t i = 0; i < kFields.size(); ++i)
+    out.push_back(m.has(kFields[i].key) ? fmt::format("{:.17g}", m.real(kFieldSpecs[i])) : "");
   m.finish();
   doc.finish();
   return out;
@@ -89,13 +126,8 @@ std::vector<std::string> material_preset_names() {
 }
 
 Material read_material(InputSection& s) {
-  const auto names = material_preset_names();
-  std::vector<std::string> choices = names;
-  choices.push_back("");
-  const std::string preset =
-      s.string({"preset", T::String, "\"\"", K::dimensionless, Range::any(), choices,
-                "preset file data/materials/<preset>.toml; every value below overrides it"});
-  std::vector<std::string> defaults(fields().size());
+  const std::string preset = s.string(kPreset);
+  std::vector<std::string> defaults(kFields.size());
   if (!preset.empty()) {
     try {
       defaults = preset_literals(preset);
@@ -105,8 +137,8 @@ Material read_material(InputSection& s) {
   }
   Material m;
   m.name = preset.empty() ? "custom" : preset;
-  for (std::size_t i = 0; i < fields().size(); ++i)
-    m.*(fields()[i].member) = s.real(spec_of(fields()[i], defaults[i]));
+  for (std::size_t i = 0; i < kFields.size(); ++i)
+    m.*(kFields[i].member) = s.real(kFieldSpecs[i], defaults[i]);
   s.finish();
   return m;
 }

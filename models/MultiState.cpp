@@ -1,11 +1,12 @@
 #include "models/MultiState.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
-#include <fmt/format.h>
-
 #include "core/Error.h"
+#include "core/KeyRegistry.h"
 
 namespace td {
 
@@ -27,6 +28,26 @@ const ParamSpec kBarrier{"barrier", T::Real, "", K::energy, Range::any(), {},
                          "symmetric barrier B: k_{a->b} = prefactor exp(-(B - G_a)/(kB T))"};
 const ParamSpec kPrefactor{"prefactor", T::Real, "", K::frequency, Range::positive(), {},
                            "attempt frequency nu of a barrier transition"};
+
+const KeyDeclaration kStatesKeys(
+    {"species.states",
+     "",
+     "run bd soret",
+     "Internal states of a species (`[[species.states]]`; `[[particle.states]]` in "
+     "`thermodrift bd`, `[[states]]` in `thermodrift soret`), each with a "
+     "`[species.states.diffusivity]` law and an optional `[species.states.soret]` law (default "
+     "0). Populations at equilibrium follow the free energies G_i = H_i - T S_i.",
+     {&kStateName, &kEnergy, &kEntropy}});
+const KeyDeclaration kTransitionKeys(
+    {"species.transitions",
+     "",
+     "run bd",
+     "A transition a <-> b between two states (`[[species.transitions]]`, "
+     "`[[particle.transitions]]` in `thermodrift bd`): a symmetric `barrier` B with "
+     "`prefactor` nu, k_{a->b} = nu exp(-(B - G_a)/(kB T)), or a `[species.transitions.rate]` "
+     "law for k_{a->b}. The reverse rate follows from detailed balance with the state free "
+     "energies, so no input can break it; a barrier below either state's energy is an error.",
+     {&kFrom, &kTo, &kBarrier, &kPrefactor}});
 
 /// ln of sum_i w_i exp(x_i) without overflow.
 double log_weights(const std::vector<double>& x, std::vector<double>& p) {

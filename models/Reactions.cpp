@@ -1,12 +1,13 @@
 #include "models/Reactions.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <cmath>
 #include <sstream>
 
-#include <fmt/format.h>
-
 #include "core/Error.h"
+#include "core/KeyRegistry.h"
 
 namespace td {
 
@@ -20,6 +21,19 @@ const ParamSpec kK0{"K0", T::Real, "1.0", K::dimensionless, Range::positive(), {
                     "equilibrium-constant prefactor (concentration^-(Delta n), case units)"};
 const ParamSpec kDE{"delta_E", T::Real, "0.0", K::energy, Range::any(), {},
                     "reaction energy: K(T) = K0 exp(-delta_E/(kB T))"};
+
+const KeyDeclaration kReactionKeys(
+    {"reactions",
+     "",
+     "run",
+     "A reversible mass-action reaction (`[[reactions]]`), with its forward constant k_f as a "
+     "temperature law `[reactions.rate]` (1/time for first order, concentration^(1-order)/time "
+     "in case units otherwise). Net rate xi = k_f prod c_r^nu_r - (k_f/K) prod c_p^nu_p; "
+     "species s is produced at (nu_s^products - nu_s^reactants) xi. Compositions must balance "
+     "(`composition` of a species). Closed cells conserve every amount no reaction changes "
+     "(e.g. c_A + 2 c_A2): to round-off in transients, and steady solves keep the amounts of "
+     "the initial state.",
+     {&kEquation, &kK0, &kDE}});
 
 /// Split "2 A + B" into (coefficient, name) terms.
 std::vector<std::pair<int, std::string>> parse_terms(const std::string& side) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/Error.h"
+#include "core/KeyRegistry.h"
 #include "mesh/Mesh.h"
 
 namespace td {
@@ -32,6 +33,35 @@ const ParamSpec kComposition{"composition", T::String, "\"\"", K::dimensionless,
                              {}, "elementary content, e.g. \"2 A\" for a dimer (default: 1 of "
                              "itself)"};
 const char* const kFaces[6] = {"xlo", "xhi", "ylo", "yhi", "zlo", "zhi"};
+
+const KeyDeclaration kSpeciesKeys(
+    {"species",
+     "",
+     "run",
+     "One `[[species]]` table per transported species. Flux J = -D grad c - c (alpha grad D + D "
+     "S_T grad T). A plain species has the temperature laws `[species.diffusivity]` (positive) "
+     "and `[species.soret]` (default 0); a species with internal states lists them instead as "
+     "`[[species.states]]` with `[[species.transitions]]` (see `[states]`): each state is a "
+     "transported field `c_<state>`, the total `P_<species>` is written beside them, and "
+     "initial, Dirichlet and Robin values are totals split over the states at local "
+     "equilibrium. Steady results also hold `S_T_eff_<species>` = -grad ln P . grad T / "
+     "|grad T|^2 and the local-equilibrium prediction `S_T_eq_<species>`.",
+     {&kName, &kAlpha, &kComposition}});
+const KeyDeclaration kInitialKeys({"species.initial",
+                                   "",
+                                   "run",
+                                   "Initial concentration: uniform value plus a Gaussian.",
+                                   {&kIcUniform, &kIcAmp, &kIcCenter, &kIcWidth}});
+const KeyDeclaration kBoundaryKeys(
+    {"species.boundary.<face>",
+     "",
+     "run",
+     "Boundary condition of a species on one face (`xlo`, `xhi`, `ylo`, `yhi`, `zlo`, `zhi`; "
+     "none on periodic axes): `type = \"no_flux\"` (default), `\"dirichlet\"` with `value`, or "
+     "`\"robin\"` with `coefficient` h and `value` c_ext (outward flux J.n = h (c - c_ext)). A "
+     "species with only no-flux and periodic faces is a closed cell: its total amount is "
+     "conserved, and a steady solve keeps the total of the initial state.",
+     {&kBcType, &kBcValue, &kBcCoef}});
 }  // namespace
 
 bool Species::closed() const {

@@ -6,6 +6,7 @@
 #include <limits>
 #include <numbers>
 
+#include "core/KeyRegistry.h"
 #include "models/CoreResponse.h"
 #include "models/Material.h"
 
@@ -17,6 +18,43 @@ using K = units::Kind;
 using T = ParamSpec::Type;
 
 std::string literal(double v) { return fmt::format("{:.17g}", v); }
+
+// Named like the material keys they default to; the old names are still read.
+const ParamSpec kStrength{"strength",
+                          T::Real,
+                          "",
+                          K::pressure,
+                          Range::positive(),
+                          {},
+                          "yield strength at strength_diameter (default: the material's)"};
+const ParamSpec kDiameter{"strength_diameter",
+                          T::Real,
+                          "",
+                          K::length,
+                          Range::positive(),
+                          {},
+                          "diameter of `strength` (default: the material's)",
+                          {"reference_diameter"}};
+const ParamSpec kExponent{"strength_size_exponent",
+                          T::Real,
+                          "",
+                          K::dimensionless,
+                          Range::non_negative(),
+                          {},
+                          "n in sigma_y ~ d^-n (default: the material's)",
+                          {"size_exponent"}};
+const ParamSpec kK{"effective_length_factor",
+                   T::Real,
+                   "0.5",
+                   K::dimensionless,
+                   Range::closed(0.5, 2.0),
+                   {},
+                   "K: 0.5 clamped-clamped, 1 pinned, 2 cantilever"};
+const ParamSpec kType{"type", T::String,      "\"none\"", K::dimensionless,          Range::any(),
+                      {},     "strength cap", {},         &StrengthCapFactory::names};
+const StrengthCapFactory::Family kCapKeys(
+    "column.strength", kType, "column",
+    "The largest back stress the column carries before it yields or buckles.");
 
 class NoCap : public StrengthCap {
  public:
@@ -38,27 +76,9 @@ class Yield : public StrengthCap {
   }
   std::string type() const override { return "yield"; }
   static std::unique_ptr<StrengthCap> create(InputSection& s, const Material& m) {
-    const double st = s.real({"strength",
-                              T::Real,
-                              literal(m.strength),
-                              K::pressure,
-                              Range::positive(),
-                              {},
-                              "yield strength at reference_diameter"});
-    const double d = s.real({"reference_diameter",
-                             T::Real,
-                             literal(m.strength_diameter),
-                             K::length,
-                             Range::positive(),
-                             {},
-                             "diameter of `strength`"});
-    const double n = s.real({"size_exponent",
-                             T::Real,
-                             literal(m.strength_exponent),
-                             K::dimensionless,
-                             Range::non_negative(),
-                             {},
-                             "n in sigma_y ~ d^-n"});
+    const double st = s.real(kStrength, literal(m.strength));
+    const double d = s.real(kDiameter, literal(m.strength_diameter));
+    const double n = s.real(kExponent, literal(m.strength_exponent));
     return std::make_unique<Yield>(st, d, n);
   }
 
@@ -78,29 +98,27 @@ class Buckling : public StrengthCap {
   }
   std::string type() const override { return "buckling"; }
   static std::unique_ptr<StrengthCap> create(InputSection& s, const Material&) {
-    return std::make_unique<Buckling>(s.real({"effective_length_factor",
-                                              T::Real,
-                                              "0.5",
-                                              K::dimensionless,
-                                              Range::closed(0.5, 2.0),
-                                              {},
-                                              "K: 0.5 clamped-clamped, 1 pinned, 2 cantilever"}));
+    return std::make_unique<Buckling>(s.real(kK));
   }
 
  private:
   double k_;
 };
 
-StrengthCapFactory::Registrar r1("none", "no cap", &NoCap::create);
-StrengthCapFactory::Registrar r2("yield", "sigma_y = strength (2R/reference_diameter)^-n",
-                                 &Yield::create);
-StrengthCapFactory::Registrar r3("buckling", "Euler: pi^2 E R^2 / (4 (K L)^2)", &Buckling::create);
+StrengthCapFactory::Registrar r1("none", "No cap.", &NoCap::create);
+StrengthCapFactory::Registrar r2("yield",
+                                 "Size-dependent yield (smaller is stronger): sigma_y = strength "
+                                 "(2R / strength_diameter)^-strength_size_exponent.",
+                                 &Yield::create, {&kStrength, &kDiameter, &kExponent});
+StrengthCapFactory::Registrar r3("buckling",
+                                 "Euler buckling of a solid circular column: pi^2 E R^2 / "
+                                 "(4 (K L)^2), K the effective-length factor.",
+                                 &Buckling::create, {&kK});
 
 }  // namespace
 
 std::unique_ptr<StrengthCap> make_strength_cap(InputSection& s, const Material& m) {
-  const std::string type = s.string({"type", T::String, "\"none\"", K::dimensionless, Range::any(),
-                                     StrengthCapFactory::names(), "strength cap"});
+  const std::string type = s.string(kType);
   auto cap = StrengthCapFactory::find(type)->create(s, m);
   s.finish();
   return cap;

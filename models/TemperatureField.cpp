@@ -1,13 +1,14 @@
 #include "models/TemperatureField.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
-#include <fmt/format.h>
-
+#include "core/KeyRegistry.h"
 #include "mesh/Mesh.h"
 
 namespace td {
@@ -18,6 +19,84 @@ using T = ParamSpec::Type;
 
 const ParamSpec kAxis{"axis", T::String, "\"x\"", K::dimensionless, Range::any(),
                       {"x", "y", "z"}, "axis along which the profile varies"};
+
+const ParamSpec kTref{
+    "T_ref", T::Real, "", K::temperature, Range::positive(), {}, "temperature at x_ref"};
+const ParamSpec kGradient{"gradient",
+                          T::RealArray,
+                          "[0.0, 0.0, 0.0]",
+                          K::temperature_gradient,
+                          Range::any(),
+                          {},
+                          "temperature gradient vector (1-3 components)"};
+const ParamSpec kXref{"x_ref",      T::RealArray, "[0.0, 0.0, 0.0]", K::length,
+                      Range::any(), {},           "reference point"};
+const ParamSpec kT0{"T0", T::Real, "", K::temperature, Range::positive(), {}, "temperature"};
+const ParamSpec kPositions{"positions",
+                           T::RealArray,
+                           "",
+                           K::length,
+                           Range::any(),
+                           {},
+                           "positions along the axis, increasing"};
+const ParamSpec kTemps{"temperatures",
+                       T::RealArray,
+                       "",
+                       K::temperature,
+                       Range::positive(),
+                       {},
+                       "temperatures at the positions"};
+const ParamSpec kFile{"file",
+                      T::String,
+                      "",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
+                      "text file with columns (# comments; relative to the input file)"};
+const ParamSpec kColumns{"columns",
+                         T::RealArray,
+                         "[0.0, 1.0]",
+                         K::dimensionless,
+                         Range::non_negative(),
+                         {},
+                         "zero-based columns of position and T"};
+const ParamSpec kScale{"position_scale",
+                       T::Real,
+                       "1.0",
+                       K::dimensionless,
+                       Range::positive(),
+                       {},
+                       "factor turning file positions into the case's length unit"};
+const ParamSpec kPeriod{
+    "period", T::Real, "", K::length, Range::positive(), {}, "period of the profile (box length)"};
+const ParamSpec kCold{
+    "cold_center", T::Real, "", K::length, Range::any(), {}, "centre of the cold slab"};
+const ParamSpec kHot{
+    "hot_center", T::Real, "", K::length, Range::any(), {}, "centre of the hot slab"};
+const ParamSpec kWidth{"slab_width",
+                       T::Real,
+                       "",
+                       K::length,
+                       Range::positive(),
+                       {},
+                       "width of each thermostatted slab"};
+const ParamSpec kTcold{
+    "T_cold", T::Real, "", K::temperature, Range::positive(), {}, "cold-slab temperature"};
+const ParamSpec kThot{
+    "T_hot", T::Real, "", K::temperature, Range::positive(), {}, "hot-slab temperature"};
+const ParamSpec kType{"type",
+                      T::String,
+                      "",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
+                      "temperature field",
+                      {},
+                      &TemperatureFieldFactory::names};
+const TemperatureFieldFactory::Family kFieldKeys(
+    "temperature", kType, "run kmc bd",
+    "The temperature field T(x) of the case (the initial temperature when `[heat]` solves it "
+    "with the species). It must be positive on the mesh and periodic along periodic axes.");
 
 int read_axis(InputSection& s) { return s.string(kAxis)[0] - 'x'; }
 
@@ -51,12 +130,9 @@ class Linear : public TemperatureField {
   }
   std::string type() const override { return "linear"; }
   static std::unique_ptr<TemperatureField> create(InputSection& s, const Mesh&) {
-    const double Tr = s.real({"T_ref", T::Real, "", K::temperature, Range::positive(), {},
-                              "temperature at x_ref"});
-    auto g = s.reals({"gradient", T::RealArray, "[0.0, 0.0, 0.0]", K::temperature_gradient,
-                      Range::any(), {}, "temperature gradient vector"});
-    auto xr = s.reals({"x_ref", T::RealArray, "[0.0, 0.0, 0.0]", K::length, Range::any(), {},
-                       "reference point"});
+    const double Tr = s.real(kTref);
+    auto g = s.reals(kGradient);
+    auto xr = s.reals(kXref);
     if (g.size() > 3) s.fail("gradient", "at most three components");
     if (xr.size() > 3) s.fail("x_ref", "at most three components");
     Point gp{0, 0, 0}, xp{0, 0, 0};
@@ -77,8 +153,7 @@ class Uniform : public TemperatureField {
   double T(const Point&) const override { return T0_; }
   std::string type() const override { return "uniform"; }
   static std::unique_ptr<TemperatureField> create(InputSection& s, const Mesh&) {
-    return std::make_unique<Uniform>(
-        s.real({"T0", T::Real, "", K::temperature, Range::positive(), {}, "temperature"}));
+    return std::make_unique<Uniform>(s.real(kT0));
   }
 
  private:
@@ -97,23 +172,17 @@ class Profile : public TemperatureField {
 
   static std::unique_ptr<TemperatureField> create_inline(InputSection& s, const Mesh&) {
     const int axis = read_axis(s);
-    auto x = s.reals({"positions", T::RealArray, "", K::length, Range::any(), {},
-                      "positions along the axis, increasing"});
-    auto y = s.reals({"temperatures", T::RealArray, "", K::temperature, Range::positive(), {},
-                      "temperatures at the positions"});
+    auto x = s.reals(kPositions);
+    auto y = s.reals(kTemps);
     check_profile(s, x, y, "temperatures");
     return std::make_unique<Profile>(axis, std::move(x), std::move(y), "piecewise_linear");
   }
 
   static std::unique_ptr<TemperatureField> create_file(InputSection& s, const Mesh&) {
     const int axis = read_axis(s);
-    std::string path = s.string({"file", T::String, "", K::dimensionless, Range::any(), {},
-                                 "text file with columns (# comments)"});
-    auto cols = s.reals({"columns", T::RealArray, "[0.0, 1.0]", K::dimensionless,
-                         Range::non_negative(), {}, "zero-based columns of position and T"});
-    const double xs = s.real({"position_scale", T::Real, "1.0", K::dimensionless,
-                              Range::positive(), {},
-                              "factor turning file positions into the case's length unit"});
+    std::string path = s.string(kFile);
+    auto cols = s.reals(kColumns);
+    const double xs = s.real(kScale);
     if (cols.size() != 2) s.fail("columns", "give exactly two column indices");
     if (!path.empty() && path[0] != '/') path = s.base_dir() + "/" + path;
     std::ifstream in(path);
@@ -167,18 +236,12 @@ class TwoSlab : public TemperatureField {
   std::string type() const override { return "two_slab"; }
   static std::unique_ptr<TemperatureField> create(InputSection& s, const Mesh&) {
     const int axis = read_axis(s);
-    const double L = s.real({"period", T::Real, "", K::length, Range::positive(), {},
-                             "period of the profile (box length)"});
-    const double xc = s.real({"cold_center", T::Real, "", K::length, Range::any(), {},
-                              "centre of the cold slab"});
-    const double xh = s.real({"hot_center", T::Real, "", K::length, Range::any(), {},
-                              "centre of the hot slab"});
-    const double w = s.real({"slab_width", T::Real, "", K::length, Range::positive(), {},
-                             "width of each thermostatted slab"});
-    const double Tc = s.real({"T_cold", T::Real, "", K::temperature, Range::positive(), {},
-                              "cold-slab temperature"});
-    const double Th = s.real({"T_hot", T::Real, "", K::temperature, Range::positive(), {},
-                              "hot-slab temperature"});
+    const double L = s.real(kPeriod);
+    const double xc = s.real(kCold);
+    const double xh = s.real(kHot);
+    const double w = s.real(kWidth);
+    const double Tc = s.real(kTcold);
+    const double Th = s.real(kThot);
     const double h = std::fmod(xh - xc + L, L);
     if (!(h > w && L - h > w))
       s.fail("hot_center", fmt::format("the slabs (width {:g}) overlap: centres {:g} and {:g} "
@@ -191,21 +254,28 @@ class TwoSlab : public TemperatureField {
   double L_, xc_, xh_, w_, Tc_, Th_;
 };
 
-TemperatureFieldFactory::Registrar r1("uniform", "T = T0", &Uniform::create);
-TemperatureFieldFactory::Registrar r2("linear", "T = T_ref + gradient . (x - x_ref)",
-                                      &Linear::create);
-TemperatureFieldFactory::Registrar r3("piecewise_linear", "linear between given points",
-                                      &Profile::create_inline);
-TemperatureFieldFactory::Registrar r4("table", "profile read from a text file (e.g. MD)",
-                                      &Profile::create_file);
-TemperatureFieldFactory::Registrar r5("two_slab", "periodic hot/cold slabs (MD heat exchange)",
-                                      &TwoSlab::create);
+TemperatureFieldFactory::Registrar r1("uniform", "T = T0.", &Uniform::create, {&kT0});
+TemperatureFieldFactory::Registrar r2("linear", "T = T_ref + gradient . (x - x_ref).",
+                                      &Linear::create, {&kTref, &kGradient, &kXref});
+TemperatureFieldFactory::Registrar r3("piecewise_linear",
+                                      "Linear along `axis` between given points, constant beyond "
+                                      "the ends.",
+                                      &Profile::create_inline, {&kAxis, &kPositions, &kTemps});
+TemperatureFieldFactory::Registrar r4("table",
+                                      "Profile along `axis` read from a text file (e.g. a LAMMPS "
+                                      "fix ave/chunk profile), linear between its points, "
+                                      "constant beyond the ends.",
+                                      &Profile::create_file, {&kAxis, &kFile, &kColumns, &kScale});
+TemperatureFieldFactory::Registrar r5("two_slab",
+                                      "Periodic MD-style heat-exchange profile along `axis`: "
+                                      "T_cold in the cold slab, T_hot in the hot slab, linear "
+                                      "ramps between.",
+                                      &TwoSlab::create,
+                                      {&kAxis, &kPeriod, &kCold, &kHot, &kWidth, &kTcold, &kThot});
 
 }  // namespace
 
 std::unique_ptr<TemperatureField> make_temperature_field(InputSection& s, const Mesh& mesh) {
-  const ParamSpec kType{"type", T::String, "", K::dimensionless, Range::any(),
-                        TemperatureFieldFactory::names(), "temperature field"};
   auto field = TemperatureFieldFactory::find(s.string(kType))->create(s, mesh);
   s.finish();
   // Positivity at cell centres and nodes; periodicity along periodic axes.

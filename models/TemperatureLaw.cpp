@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/KeyRegistry.h"
+
 namespace td {
 
 namespace {
@@ -33,14 +35,91 @@ double TemperatureLaw::integral(double T1, double T2) const {
 
 namespace {
 
-ParamSpec value_spec(const char* key, K kind, Range range, const char* doc) {
-  return {key, T::Real, "", kind, range, {}, doc};
-}
-
 Range range_for(K kind) {
   // Diffusivities must be positive; Soret coefficients take either sign.
   return kind == K::diffusivity || kind == K::frequency ? Range::positive() : Range::any();
 }
+
+/// The keys whose unit is that of the law's quantity: one set per kind a law describes
+/// (diffusivity, Soret coefficient, rate constant of first or higher order, conductivity).
+struct ValueKeys {
+  ParamSpec value, prefactor, value_ref, values;
+};
+ValueKeys value_keys(K kind) {
+  return {{"value", T::Real, "", kind, range_for(kind), {}, "constant value"},
+          {"prefactor", T::Real, "", kind, range_for(kind), {}, "value at T -> inf"},
+          {"value_ref", T::Real, "", kind, range_for(kind), {}, "value at T_ref"},
+          {"values", T::RealArray, "", kind, range_for(kind), {}, "table values"}};
+}
+constexpr std::array<K, 5> kLawKinds{K::diffusivity, K::inverse_temperature, K::frequency,
+                                     K::dimensionless, K::thermal_conductivity};
+const std::array<ValueKeys, 5> kValueKeys{value_keys(kLawKinds[0]), value_keys(kLawKinds[1]),
+                                          value_keys(kLawKinds[2]), value_keys(kLawKinds[3]),
+                                          value_keys(kLawKinds[4])};
+
+const ValueKeys& keys_for(K kind) {
+  for (std::size_t i = 0; i < kLawKinds.size(); ++i)
+    if (kLawKinds[i] == kind) return kValueKeys[i];
+  throw InternalError(
+      fmt::format("no temperature-law keys declared for a {}", units::name_of(kind)));
+}
+
+/// The member @p m of every kind's ValueKeys, then @p more.
+std::vector<const ParamSpec*> per_kind(ParamSpec ValueKeys::*m,
+                                       std::vector<const ParamSpec*> more = {}) {
+  std::vector<const ParamSpec*> out;
+  for (const auto& v : kValueKeys) out.push_back(&(v.*m));
+  out.insert(out.end(), more.begin(), more.end());
+  return out;
+}
+
+const ParamSpec kActivation{"activation_energy", T::Real, "", K::energy, Range::any(), {},
+                            "activation energy"};
+const ParamSpec kFriction{"friction",
+                          T::Real,
+                          "",
+                          K::friction,
+                          Range::positive(),
+                          {},
+                          "friction coefficient R (D = kB T / R)"};
+const ParamSpec kTref{
+    "T_ref", T::Real, "", K::temperature, Range::positive(), {}, "reference temperature"};
+const ParamSpec kExponent{"exponent", T::Real, "", K::dimensionless, Range::any(), {}, "exponent"};
+const ParamSpec kTableFile{"file",
+                           T::String,
+                           "",
+                           K::dimensionless,
+                           Range::any(),
+                           {},
+                           "two-column text file: temperature, value (# comments); instead of "
+                           "`temperatures` and `values`"};
+const ParamSpec kTemps{"temperatures",
+                       T::RealArray,
+                       "",
+                       K::temperature,
+                       Range::positive(),
+                       {},
+                       "table temperatures, increasing"};
+const ParamSpec kType{"type",
+                      T::String,
+                      "\"constant\"",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
+                      "temperature law",
+                      {},
+                      &TemperatureLawFactory::names};
+
+const TemperatureLawFactory::Family kLawKeys(
+    "<temperature_law>", kType, "run kmc bd soret",
+    "A property as a function of temperature, f(T): `[species.diffusivity]` and "
+    "`[species.soret]`, the same per state (`[species.states.diffusivity]`), rate constants "
+    "(`[species.transitions.rate]`, `[reactions.rate]`) and conductivities "
+    "(`[temperature.conductivity]`, `[heat.conductivity]`). Values are in the unit of the "
+    "property: diffusivity, inverse_temperature (Soret coefficient), frequency (first-order "
+    "rate constant), thermal_conductivity, or the case's concentration^(1-order)/time "
+    "(dimensionless here: not converted) for higher-order rate constants. Diffusivities and "
+    "first-order rate constants must be positive.");
 
 /// f(T) = value.
 class Constant : public TemperatureLaw {
@@ -51,8 +130,7 @@ class Constant : public TemperatureLaw {
   double integral(double T1, double T2) const override { return v_ * (T2 - T1); }
   std::string type() const override { return "constant"; }
   static std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
-    return std::make_unique<Constant>(
-        s.real(value_spec("value", kind, range_for(kind), "constant value")));
+    return std::make_unique<Constant>(s.real(keys_for(kind).value));
   }
 
  private:
@@ -67,9 +145,8 @@ class Arrhenius : public TemperatureLaw {
   double derivative(double Tk) const override { return value(Tk) * Ea_ / (kB_ * Tk * Tk); }
   std::string type() const override { return "arrhenius"; }
   static std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
-    const double f0 = s.real(value_spec("prefactor", kind, range_for(kind), "value at T -> inf"));
-    const double Ea =
-        s.real(value_spec("activation_energy", K::energy, Range::any(), "activation energy"));
+    const double f0 = s.real(keys_for(kind).prefactor);
+    const double Ea = s.real(kActivation);
     return std::make_unique<Arrhenius>(f0, Ea, s.units().kB());
   }
 
@@ -92,8 +169,7 @@ class Einstein : public TemperatureLaw {
       s.fail("type", fmt::format("the einstein law kB T / friction describes a diffusivity, not "
                                  "a {}",
                                  units::name_of(kind)));
-    const double R = s.real(value_spec("friction", K::friction, Range::positive(),
-                                       "friction coefficient R (D = kB T / R)"));
+    const double R = s.real(kFriction);
     return std::make_unique<Einstein>(s.units().kB(), R);
   }
 
@@ -109,10 +185,9 @@ class Power : public TemperatureLaw {
   double derivative(double Tk) const override { return n_ * value(Tk) / Tk; }
   std::string type() const override { return "power"; }
   static std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
-    const double f = s.real(value_spec("value_ref", kind, range_for(kind), "value at T_ref"));
-    const double Tr =
-        s.real(value_spec("T_ref", K::temperature, Range::positive(), "reference temperature"));
-    const double n = s.real(value_spec("exponent", K::dimensionless, Range::any(), "exponent"));
+    const double f = s.real(keys_for(kind).value_ref);
+    const double Tr = s.real(kTref);
+    const double n = s.real(kExponent);
     return std::make_unique<Power>(f, Tr, n);
   }
 
@@ -150,14 +225,7 @@ class Table : public TemperatureLaw {
   static std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
     std::vector<double> Ts, vs;
     if (s.has("file")) {
-      const ParamSpec kFile{"file",
-                            T::String,
-                            "",
-                            K::dimensionless,
-                            Range::any(),
-                            {},
-                            "two-column text file: temperature, value (# comments)"};
-      std::string path = s.string(kFile);
+      std::string path = s.string(kTableFile);
       if (!path.empty() && path[0] != '/') path = s.base_dir() + "/" + path;
       std::ifstream in(path);
       if (!in) s.fail("file", fmt::format("cannot open table file '{}'", path));
@@ -176,14 +244,8 @@ class Table : public TemperatureLaw {
         vs.push_back(b);
       }
     } else {
-      Ts = s.reals({"temperatures",
-                    T::RealArray,
-                    "",
-                    K::temperature,
-                    Range::positive(),
-                    {},
-                    "table temperatures, increasing"});
-      vs = s.reals({"values", T::RealArray, "", kind, range_for(kind), {}, "table values"});
+      Ts = s.reals(kTemps);
+      vs = s.reals(keys_for(kind).values);
     }
     if (Ts.size() < 2 || Ts.size() != vs.size())
       s.fail(s.has("file") ? "file" : "values",
@@ -213,20 +275,26 @@ class Table : public TemperatureLaw {
   std::vector<double> T_, v_;
 };
 
-TemperatureLawFactory::Registrar r1("constant", "f = value", &Constant::create);
-TemperatureLawFactory::Registrar r2("arrhenius", "f = prefactor exp(-activation_energy/(kB T))",
-                                    &Arrhenius::create);
-TemperatureLawFactory::Registrar r3("einstein", "D = kB T / friction", &Einstein::create);
-TemperatureLawFactory::Registrar r4("power", "f = value_ref (T/T_ref)^exponent", &Power::create);
-TemperatureLawFactory::Registrar r5("table", "piecewise linear in T (inline or file)",
-                                    &Table::create);
+TemperatureLawFactory::Registrar r1("constant", "f = value.", &Constant::create,
+                                    per_kind(&ValueKeys::value));
+TemperatureLawFactory::Registrar r2("arrhenius", "f = prefactor exp(-activation_energy / (kB T)).",
+                                    &Arrhenius::create,
+                                    per_kind(&ValueKeys::prefactor, {&kActivation}));
+TemperatureLawFactory::Registrar r3("einstein",
+                                    "Einstein diffusivity D = kB T / friction "
+                                    "(diffusivities only).",
+                                    &Einstein::create, {&kFriction});
+TemperatureLawFactory::Registrar r4("power", "f = value_ref (T / T_ref)^exponent.", &Power::create,
+                                    per_kind(&ValueKeys::value_ref, {&kTref, &kExponent}));
+TemperatureLawFactory::Registrar r5("table",
+                                    "Piecewise linear in T through (`temperatures`, `values`) or "
+                                    "the two columns of `file`; an error outside the table.",
+                                    &Table::create,
+                                    per_kind(&ValueKeys::values, {&kTableFile, &kTemps}));
 
 }  // namespace
 
 std::unique_ptr<TemperatureLaw> make_temperature_law(InputSection& s, units::Kind kind) {
-  const ParamSpec kType{"type",           T::String,    "\"constant\"",
-                        K::dimensionless, Range::any(), TemperatureLawFactory::names(),
-                        "temperature law"};
   const std::string type = s.string(kType);
   auto law = TemperatureLawFactory::find(type)->create(s, kind);
   s.finish();

@@ -6,8 +6,10 @@
 #include <cmath>
 
 #include "core/Error.h"
-#include "models/adatom_K.h"
+#include "core/KeyRegistry.h"
 #include "core/UnitsInput.h"
+#include "models/adatom_K.h"
+#include "stochastic/RunKeys.h"
 
 namespace td {
 
@@ -49,23 +51,6 @@ const ParamSpec kPerY{"periodic_y",
                       Range::any(),
                       {},
                       "periodic along y (else reflecting walls)"};
-const ParamSpec kWalkers{
-    "walkers", T::Integer, "1000", K::dimensionless, Range::at_least(1), {}, "independent walkers"};
-const ParamSpec kSeed{"seed",
-                      T::Integer,
-                      "1",
-                      K::dimensionless,
-                      Range::at_least(0),
-                      {},
-                      "Philox key (with the walker id)"};
-const ParamSpec kTend{"t_end", T::Real, "", K::time, Range::positive(), {}, "simulated time"};
-const ParamSpec kSamples{"samples",
-                         T::Integer,
-                         "100",
-                         K::dimensionless,
-                         Range::at_least(1),
-                         {},
-                         "sample intervals in [0, t_end]"};
 const ParamSpec kTraj{"trajectories",
                       T::Integer,
                       "10",
@@ -73,20 +58,6 @@ const ParamSpec kTraj{"trajectories",
                       Range::at_least(0),
                       {},
                       "walkers whose sampled trajectories are written"};
-const ParamSpec kStart{"start",
-                       T::String,
-                       "\"point\"",
-                       K::dimensionless,
-                       Range::any(),
-                       {"point", "uniform"},
-                       "all walkers at start_position, or uniform over sites"};
-const ParamSpec kStartPos{"start_position",
-                          T::RealArray,
-                          "[0.0, 0.0]",
-                          K::length,
-                          Range::any(),
-                          {},
-                          "start point (nearest site)"};
 const ParamSpec kFokkerPlanck{"fokker_planck",
                               T::Bool,
                               "true",
@@ -95,13 +66,26 @@ const ParamSpec kFokkerPlanck{"fokker_planck",
                               {},
                               "also solve the finite-volume Fokker-Planck transient from the "
                               "start site (written when no axis is periodic)"};
-const ParamSpec kOutput{"output",
-                        T::String,
-                        "\"\"",
-                        K::dimensionless,
-                        Range::any(),
-                        {},
-                        "result file (.h5); empty: none"};
+const KeyDeclaration kLatticeKeys(
+    {"lattice",
+     "",
+     "kmc",
+     "The lattice of adatom sites (`thermodrift kmc`): sites at origin + a (i + 1/2) with a the "
+     "`lattice_spacing` of `[adatom]`, reflecting walls or periodic per axis; the "
+     "`[temperature]` field lives on a mesh of one cell per site.",
+     {&kDim, &kSites, &kOrigin, &kPerX, &kPerY}});
+const KeyDeclaration kKmcKeys(
+    {"kmc",
+     "",
+     "kmc",
+     "Independent adatom walkers (exact KMC on the hop rates of `[adatom]`; Philox streams "
+     "keyed by seed and walker id, so results do not depend on the number of ranks), sampled "
+     "at `samples` + 1 times: mean position, MSD and their standard errors, and the sampled "
+     "trajectories of the first `trajectories` walkers. With a point start, no periodic axis "
+     "and the analytic rate model, the finite-volume Fokker-Planck transient of the same "
+     "rates is solved beside it. The run keys are shared with `[bd]` and `[lattice_gas]`.",
+     {&run_keys::walkers, &run_keys::seed, &run_keys::t_end, &run_keys::samples, &kTraj,
+      &run_keys::start, &run_keys::start_position, &run_keys::output, &kFokkerPlanck}});
 
 std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root) {
   auto c = std::make_unique<AdatomCase>();
@@ -157,17 +141,17 @@ std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root) {
   {
     InputSection s = root.section("kmc");
     WalkerOptions& w = c->walkers;
-    w.walkers = s.integer(kWalkers);
-    w.seed = static_cast<std::uint64_t>(s.integer(kSeed));
-    w.t_end = s.real(kTend);
-    w.samples = static_cast<int>(s.integer(kSamples));
+    w.walkers = s.integer(run_keys::walkers);
+    w.seed = static_cast<std::uint64_t>(s.integer(run_keys::seed));
+    w.t_end = s.real(run_keys::t_end);
+    w.samples = static_cast<int>(s.integer(run_keys::samples));
     w.trajectories = static_cast<int>(s.integer(kTraj));
-    w.uniform_start = s.string(kStart) == "uniform";
-    const auto x = s.reals(kStartPos);
+    w.uniform_start = s.string(run_keys::start) == "uniform";
+    const auto x = s.reals(run_keys::start_position);
     Point p{0, 0, 0};
     for (std::size_t a = 0; a < std::min<std::size_t>(2, x.size()); ++a) p[a] = x[a];
     w.start_site = c->lattice.nearest(p);
-    c->output = s.string(kOutput);
+    c->output = s.string(run_keys::output);
     c->fokker_planck = s.boolean(kFokkerPlanck);
     s.finish();
   }

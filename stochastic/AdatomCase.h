@@ -1,6 +1,6 @@
 #pragma once
 /// @file AdatomCase.h  A `thermodrift kmc` run read from TOML: [units], [lattice],
-/// [temperature] (unless the rate model takes none), [adatom], [kmc] (docs/stochastic.md lists
+/// [temperature] (unless the rate model takes none), [adatom], [kmc] (docs/input.md lists
 /// every key).
 #include <memory>
 #include <string>

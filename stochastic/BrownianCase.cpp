@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "core/KeyRegistry.h"
 #include "core/UnitsInput.h"
+#include "stochastic/RunKeys.h"
 
 namespace td {
 
@@ -16,52 +18,25 @@ const ParamSpec kAlpha{"alpha",
                        Range::closed(0.0, 1.0),
                        {},
                        "convention: 1 Ito (p ~ 1/D), 0 anti-Ito/Haenggi (flat), 0.5 Stratonovich"};
-const ParamSpec kWalkers{"walkers",
-                         T::Integer,
-                         "1000",
-                         K::dimensionless,
-                         Range::at_least(1),
-                         {},
-                         "independent particles"};
-const ParamSpec kSeed{"seed",
-                      T::Integer,
-                      "1",
-                      K::dimensionless,
-                      Range::at_least(0),
-                      {},
-                      "Philox key (with the walker id)"};
 const ParamSpec kDt{"dt", T::Real, "", K::time, Range::positive(), {}, "Euler-Maruyama step"};
-const ParamSpec kTend{"t_end", T::Real, "", K::time, Range::positive(), {}, "simulated time"};
-const ParamSpec kTburn{"t_burn",
-                       T::Real,
-                       "0.0",
-                       K::time,
-                       Range::non_negative(),
-                       {},
-                       "histograms average over [t_burn, t_end]"};
-const ParamSpec kSamples{"samples",
-                         T::Integer,
-                         "20",
-                         K::dimensionless,
-                         Range::at_least(1),
-                         {},
-                         "sample intervals of the mean position"};
-const ParamSpec kStart{"start",
-                       T::String,
-                       "\"uniform\"",
-                       K::dimensionless,
-                       Range::any(),
-                       {"uniform", "point"},
-                       "uniform over the domain or at start_position"};
-const ParamSpec kStartPos{"start_position", T::Real, "0.0",        K::length,
-                          Range::any(),     {},      "start point"};
-const ParamSpec kOutput{"output",
-                        T::String,
-                        "\"\"",
-                        K::dimensionless,
-                        Range::any(),
-                        {},
-                        "result file (.h5); empty: none"};
+const KeyDeclaration kParticleKeys(
+    {"particle",
+     "",
+     "bd",
+     "The Brownian particle of `thermodrift bd`: the convention `alpha` of the multiplicative "
+     "noise and either one `[particle.diffusivity]` temperature law or internal states "
+     "`[[particle.states]]` with `[[particle.transitions]]` (as `[[species.states]]`).",
+     {&kAlpha}});
+const KeyDeclaration kBdKeys(
+    {"bd",
+     "",
+     "bd",
+     "Euler-Maruyama Brownian dynamics of independent particles in the `[temperature]` field "
+     "on the 1D `[mesh]` (domain, walls or periodic, histogram bins): histograms averaged "
+     "over [t_burn, t_end] and the mean position at `samples` + 1 times. The run keys are "
+     "shared with `[kmc]` and `[lattice_gas]`.",
+     {&run_keys::walkers, &run_keys::seed, &kDt, &run_keys::t_end, &run_keys::t_burn,
+      &run_keys::samples, &run_keys::start, &run_keys::start_position, &run_keys::output}});
 
 std::unique_ptr<BrownianCase> build(MPI_Comm comm, InputSection root) {
   auto c = std::make_unique<BrownianCase>();
@@ -94,22 +69,25 @@ std::unique_ptr<BrownianCase> build(MPI_Comm comm, InputSection root) {
   }
   {
     InputSection s = root.section("bd");
-    c->walkers = s.integer(kWalkers);
-    c->seed = static_cast<std::uint64_t>(s.integer(kSeed));
+    c->walkers = s.integer(run_keys::walkers);
+    c->seed = static_cast<std::uint64_t>(s.integer(run_keys::seed));
     c->dt = s.real(kDt);
-    c->t_end = s.real(kTend);
-    c->t_burn = s.real(kTburn);
+    c->t_end = s.real(run_keys::t_end);
+    c->t_burn = s.real(run_keys::t_burn);
     if (!(c->t_burn < c->t_end))
       s.fail("t_burn", fmt::format("t_burn = {} must be below t_end = {}", c->t_burn, c->t_end));
     if (c->dt > 0.1 * c->t_end) s.fail("dt", fmt::format("dt = {} exceeds t_end/10", c->dt));
-    c->samples = static_cast<int>(s.integer(kSamples));
-    c->uniform_start = s.string(kStart) == "uniform";
-    c->start = s.real(kStartPos);
+    c->samples = static_cast<int>(s.integer(run_keys::samples));
+    c->uniform_start = s.string(run_keys::start) == "uniform";
+    const auto x = s.reals(run_keys::start_position);
+    if (x.size() != 1)
+      s.fail("start_position", fmt::format("one coordinate in 1D (got {})", x.size()));
+    c->start = x[0];
     const Axis& ax = c->mesh->axis(0);
     if (!c->uniform_start && (c->start < ax.nodes.front() || c->start > ax.nodes.back()))
       s.fail("start_position", fmt::format("{} lies outside the domain [{}, {}]", c->start,
                                            ax.nodes.front(), ax.nodes.back()));
-    c->output = s.string(kOutput);
+    c->output = s.string(run_keys::output);
     s.finish();
   }
   root.finish();

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <filesystem>
 
+#include "core/KeyRegistry.h"
 #include "core/UnitsInput.h"
+#include "stochastic/RunKeys.h"
 
 namespace td {
 
@@ -47,17 +49,6 @@ const ParamSpec kReplicas{"replicas",
                           Range::at_least(2),
                           {},
                           "independent replicas per coverage (errors from their spread)"};
-const ParamSpec kSeed{"seed",
-                      T::Integer,
-                      "1",
-                      K::dimensionless,
-                      Range::at_least(0),
-                      {},
-                      "Philox key (with the replica id)"};
-const ParamSpec kBurn{
-    "t_burn", T::Real, "0.0", K::time, Range::non_negative(), {}, "equilibration before measuring"};
-const ParamSpec kTend{
-    "t_end", T::Real, "", K::time, Range::positive(), {}, "measured time after t_burn"};
 const ParamSpec kBlocks{"blocks",
                         T::Integer,
                         "10",
@@ -65,13 +56,18 @@ const ParamSpec kBlocks{"blocks",
                         Range::at_least(1),
                         {},
                         "Green-Kubo blocks of length t_end/blocks (>> the slowest hop time)"};
-const ParamSpec kOutput{"output",
-                        T::String,
-                        "\"\"",
-                        K::dimensionless,
-                        Range::any(),
-                        {},
-                        "result file (.h5); empty: none"};
+const KeyDeclaration kLatticeGasKeys(
+    {"lattice_gas",
+     "",
+     "lattice",
+     "A lattice gas on the periodic lattice of `lattice_file`: one canonical KMC run (exact "
+     "composition-rejection over particles or holes) per coverage on a La x Lb supercell, "
+     "`replicas` independent replicas each. Tracer D* = <d d>/(2 tau) and collective "
+     "D_c = <dX dX>/(2 tau)/(N_cells chi) as averages over blocks of length "
+     "tau = t_end/blocks, errors from the spread over replicas. The run keys are shared with "
+     "`[kmc]` and `[bd]`.",
+     {&kFile, &kTemp, &kCov, &kCells, &kReplicas, &run_keys::seed, &run_keys::t_burn,
+      &run_keys::t_end, &kBlocks, &run_keys::output}});
 
 std::unique_ptr<LatticeGasCase> build(InputSection root) {
   auto c = std::make_unique<LatticeGasCase>();
@@ -88,11 +84,11 @@ std::unique_ptr<LatticeGasCase> build(InputSection root) {
     s.fail("cells", "two whole numbers [along a, along b]");
   o.cells = {static_cast<int>(cells[0]), static_cast<int>(cells[1])};
   o.replicas = s.integer(kReplicas);
-  o.seed = static_cast<std::uint64_t>(s.integer(kSeed));
-  o.t_burn = s.real(kBurn);
-  o.t_end = s.real(kTend);
+  o.seed = static_cast<std::uint64_t>(s.integer(run_keys::seed));
+  o.t_burn = s.real(run_keys::t_burn);
+  o.t_end = s.real(run_keys::t_end);
   o.blocks = static_cast<int>(s.integer(kBlocks));
-  c->output = s.string(kOutput);
+  c->output = s.string(run_keys::output);
   s.finish();
   root.finish();
   c->config = root.resolved().to_toml();

@@ -1,7 +1,7 @@
 #pragma once
 /// @file LatticeGasCase.h  A `thermodrift lattice` run read from TOML: [units] and
 /// [lattice_gas] (a lattice file, a temperature, a list of coverages and the KMC settings;
-/// docs/stochastic.md lists every key). The lattice file's numbers are in the case's units.
+/// docs/input.md lists every key). The lattice file's numbers are in the case's units.
 #include <memory>
 #include <string>
 #include <vector>

@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "column/ColumnDae.h"
+#include "core/Error.h"
 #include "core/Units.h"
 #include "models/surface_flux_K.h"
-#include "column/ColumnDae.h"
 
 namespace {
 
@@ -156,6 +157,45 @@ TEST(Column, StrengthCapLimitsTheBackStress) {
   EXPECT_LT(r.sigma_c, 150e6 * 1.05);
   EXPECT_GT(r.sigma_c, 150e6 * 0.9);
   EXPECT_NEAR(r.rate_in / r.rate_out, 1.0, 1e-6);
+}
+
+// [column.strength] keys were renamed after the material keys they default to; result files
+// and inputs with the old names (reference_diameter, size_exponent) stay valid inputs, and the
+// resolved configuration writes the new names.
+TEST(Column, OldStrengthKeyNamesAreStillRead) {
+  auto read = [](const std::string& strength, std::string* config = nullptr) {
+    const std::string text = fmt::format(
+        "[material]\npreset = \"Cu\"\n[column]\nlength = \"100 nm\"\ndiameter = \"50 nm\"\n"
+        "T_hot = \"700 K\"\nT_cold = \"600 K\"\n[column.response]\nfriction = \"1e22 Pa s/m\"\n"
+        "[column.strength]\ntype = \"yield\"\n"
+        "strength = \"150 MPa\"\n{}\n",
+        strength);
+    auto doc = InputSection::parse_string(text, "column.toml");
+    const ColumnParams p = read_column(doc);
+    doc.finish();
+    if (config) *config = doc.resolved().to_toml();
+    return p.cap->strength(p.geometry());
+  };
+  std::string config;
+  const double old_names = read("reference_diameter = \"100 nm\"\nsize_exponent = 0.5", &config);
+  const double new_names = read("strength_diameter = \"100 nm\"\nstrength_size_exponent = 0.5");
+  EXPECT_NEAR(old_names, 150e6 * std::sqrt(2.0), 1e-6);
+  EXPECT_EQ(old_names, new_names);
+  EXPECT_NE(config.find("strength_diameter = "), std::string::npos) << config;
+  EXPECT_NE(config.find("strength_size_exponent = 0.5"), std::string::npos) << config;
+  EXPECT_EQ(config.find("reference_diameter ="), std::string::npos) << config;
+  // one key under both names is an error at the old name's line
+  try {
+    read("strength_diameter = \"100 nm\"\nreference_diameter = \"100 nm\"");
+    ADD_FAILURE() << "no error for a key given under both names";
+  } catch (const InputError& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("column.toml:14: key 'column.strength.reference_diameter'"),
+        std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("old name of 'strength_diameter'"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -87,6 +87,7 @@ seed = 3
 t_end = 200.0
 samples = 8
 trajectories = 3
+start = "point"
 start_position = [10.0]
 output = "kmc.h5"
 )";

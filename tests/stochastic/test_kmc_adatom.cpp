@@ -122,6 +122,7 @@ lattice_spacing = 1.0
 walkers = 20000
 t_end = 100.0
 samples = 4
+start = "point"
 start_position = [3.0, 3.0]
 )");
   const WalkerStatistics st = run_walkers(MPI_COMM_SELF, c->lattice, c->walkers);

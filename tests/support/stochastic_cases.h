@@ -38,6 +38,7 @@ walkers = {}
 seed = 11
 t_end = {}
 samples = {}
+start = "point"
 start_position = [{}]
 trajectories = 3
 {}

@@ -1,0 +1,89 @@
+// The key registry (core/KeyRegistry.h): only registered specs can be read, old names of a
+// key are read under its current name, and every declaration is documented.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/Error.h"
+#include "core/KeyRegistry.h"
+
+namespace {
+
+using namespace td;
+using K = units::Kind;
+using T = ParamSpec::Type;
+
+const ParamSpec kLength{"length",          T::Real, "1.0",      K::length,
+                        Range::positive(), {},      "a length", {"old_length", "older_length"}};
+const ParamSpec kPoint{"point", T::RealArray, "[0.0]", K::length, Range::any(), {}, "a point"};
+const KeyDeclaration kTestKeys(
+    {"test_registry", "", "test", "Keys of this test.", {&kLength, &kPoint}});
+
+InputSection parse(const std::string& text) {
+  auto doc = InputSection::parse_string(text, "t.toml");
+  doc.set_units(units::UnitSystem::si());
+  return doc;
+}
+
+TEST(KeyRegistry, ReadingAnUnregisteredSpecIsAnInternalError) {
+  const ParamSpec copy = kLength;  // same key, but not a registered declaration
+  auto doc = parse("length = 2.0\n");
+  EXPECT_THROW(doc.real(copy), InternalError);
+  EXPECT_EQ(doc.real(kLength), 2.0);
+  EXPECT_TRUE(key_registry::declared(kLength));
+  EXPECT_FALSE(key_registry::declared(copy));
+}
+
+TEST(KeyRegistry, AnOldNameIsReadAndWrittenUnderTheCurrentName) {
+  auto doc = parse("older_length = \"3 nm\"\n");
+  EXPECT_TRUE(doc.has(kLength));
+  EXPECT_FALSE(doc.has("length"));
+  EXPECT_DOUBLE_EQ(doc.real(kLength), 3e-9);
+  EXPECT_NO_THROW(doc.finish());
+  const std::string config = doc.resolved().to_toml();
+  EXPECT_EQ(config.rfind("length = 3", 0), 0u) << config;
+  EXPECT_EQ(config.find("older_length"), std::string::npos) << config;
+
+  // errors name the key as the input wrote it
+  auto bad = parse("\nold_length = -1.0\n");
+  try {
+    bad.real(kLength);
+    ADD_FAILURE() << "no range error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("t.toml:2: key 'old_length': value -1"), std::string::npos)
+        << e.what();
+  }
+  // a key under two of its names
+  auto twice = parse("length = 1.0\nold_length = 2.0\n");
+  EXPECT_THROW(twice.real(kLength), InputError);
+}
+
+TEST(KeyRegistry, ANumberIsAOneEntryArray) {
+  auto doc = parse("point = 0.5\n");
+  const auto p = doc.reals(kPoint);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0], 0.5);
+  EXPECT_NE(doc.resolved().to_toml().find("point = [0.5]"), std::string::npos);
+}
+
+TEST(KeyRegistry, EveryDeclarationIsDocumented) {
+  const auto tables = key_registry::tables();  // throws for a model without its family
+  EXPECT_GT(tables.size(), 20u);
+  for (const auto& t : tables) {
+    const std::string where = t.table + (t.type.empty() ? "" : " type " + t.type);
+    EXPECT_FALSE(t.doc.empty()) << where;
+    EXPECT_FALSE(t.commands.empty()) << where;
+    for (const std::string bad : {"PHYSICS.md", "seed 00"})
+      EXPECT_EQ(t.doc.find(bad), std::string::npos) << where;
+    for (const ParamSpec* k : t.keys) {
+      EXPECT_FALSE(k->doc.empty()) << where << " " << k->key;
+      for (const std::string bad : {"PHYSICS.md", "seed 00"})
+        EXPECT_EQ(k->doc.find(bad), std::string::npos) << where << " " << k->key;
+    }
+  }
+  EXPECT_TRUE(key_registry::matches("mesh.<axis>", "mesh"));
+  EXPECT_TRUE(key_registry::matches("<temperature_law>", "temperature_law"));
+  EXPECT_FALSE(key_registry::matches("meshes", "mesh"));
+}
+
+}  // namespace
