@@ -1,24 +1,126 @@
 #pragma once
-/// @file Petsc.h  Error checking for PETSc and SUNDIALS calls: a failure becomes a td::Error
-/// naming the call.
+/// @file Petsc.h  PETSc helpers: error checks (a failed call becomes a td::Error naming it),
+/// owning handles (Owned<Vec>, Owned<Mat>, ...) and the default preconditioners of the
+/// transport systems.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <petscsys.h>
 
+#include <petscdm.h>
 #include <petscksp.h>
+#include <petscsnes.h>
 
 #include "core/Error.h"
 
 namespace td {
 
-/// Throw td::Error if a PETSc call failed.
+/// Throw td::Error if a PETSc call failed, with PETSc's message for the error class and the
+/// specific one the failing routine gave.
 inline void petsc_check(PetscErrorCode ierr, const char* call) {
   if (ierr != 0) {
     const char* text = nullptr;
-    PetscErrorMessage(ierr, &text, nullptr);
-    throw Error(fmt::format("PETSc call {} failed: {}", call, text ? text : "unknown error"));
+    char* specific = nullptr;
+    PetscErrorMessage(ierr, &text, &specific);
+    throw Error(fmt::format("PETSc call {} failed: {}{}{}", call, text ? text : "unknown error",
+                            specific && *specific ? ": " : "", specific ? specific : ""));
   }
+}
+
+/// The destroy function of each PETSc object type held by Owned.
+inline PetscErrorCode petsc_destroy(Vec* h) { return VecDestroy(h); }
+inline PetscErrorCode petsc_destroy(Mat* h) { return MatDestroy(h); }
+inline PetscErrorCode petsc_destroy(KSP* h) { return KSPDestroy(h); }
+inline PetscErrorCode petsc_destroy(SNES* h) { return SNESDestroy(h); }
+inline PetscErrorCode petsc_destroy(DM* h) { return DMDestroy(h); }
+inline PetscErrorCode petsc_destroy(IS* h) { return ISDestroy(h); }
+inline PetscErrorCode petsc_destroy(VecScatter* h) { return VecScatterDestroy(h); }
+inline PetscErrorCode petsc_destroy(PetscViewer* h) { return PetscViewerDestroy(h); }
+inline PetscErrorCode petsc_destroy(ISColoring* h) { return ISColoringDestroy(h); }
+inline PetscErrorCode petsc_destroy(MatFDColoring* h) { return MatFDColoringDestroy(h); }
+
+/// Sole owner of a PETSc object: destroys it when it goes out of scope, so that nothing
+/// leaks when an exception unwinds. Move-only. Converts to the raw handle for PETSc calls
+/// (a borrow: the Owned keeps the object). Create functions write through out():
+///   Owned<Vec> v;  TD_PETSC(VecDuplicate(c, v.out()));
+template <class H>
+class Owned {
+ public:
+  Owned() = default;
+  /// Take ownership of @p h (which must not be destroyed elsewhere).
+  explicit Owned(H h) noexcept : h_(h) {}
+  ~Owned() { reset(); }
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  Owned(Owned&& o) noexcept : h_(o.release()) {}
+  Owned& operator=(Owned&& o) noexcept {
+    if (this != &o) {
+      reset();
+      h_ = o.release();
+    }
+    return *this;
+  }
+
+  H get() const noexcept { return h_; }
+  operator H() const noexcept { return h_; }  // NOLINT: borrowing into PETSc calls
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+  /// Destroy the current object (if any) and return the address a Create function fills.
+  H* out() noexcept {
+    reset();
+    return &h_;
+  }
+  /// Give up ownership; the caller destroys the returned object.
+  H release() noexcept { return std::exchange(h_, nullptr); }
+  /// Destroy the object now. Errors are ignored: this runs in destructors and unwinding.
+  void reset() noexcept {
+    if (h_) petsc_destroy(&h_);
+    h_ = nullptr;
+  }
+
+ private:
+  H h_ = nullptr;
+};
+
+/// A PETSc option set for the lifetime of the object unless it was given already (the user's
+/// choice wins), and removed again when the object goes. Move-only.
+class DefaultOption {
+ public:
+  /// @p name with the leading '-' and any options prefix, e.g. "-heat_mat_fd_type".
+  DefaultOption(std::string name, const std::string& value);
+  ~DefaultOption();
+  DefaultOption(DefaultOption&& o) noexcept
+      : name_(std::move(o.name_)), set_(std::exchange(o.set_, false)) {}
+  DefaultOption& operator=(DefaultOption&&) = delete;
+  DefaultOption(const DefaultOption&) = delete;
+  DefaultOption& operator=(const DefaultOption&) = delete;
+
+ private:
+  std::string name_;
+  bool set_ = false;
+};
+
+/// Defaults for the finite-difference Jacobians of a SNES with options prefix @p prefix
+/// (-snes_fd_color, -snes_fd, -snes_test_jacobian), held while it solves:
+///  - per-component differencing steps h_i = sqrt(eps) |x_i| (-mat_fd_type ds): PETSc's
+///    default (wp) takes one step sqrt(eps) sqrt(1 + ||x||) for all components, below the
+///    round-off of number densities in SI units (~1e24 m^-3), which makes the differences 0;
+///  - the coloring from the matrix's nonzero pattern (-snes_fd_color_use_mat) when the
+///    DMDA's own coloring is not valid (@p dmda_coloring_valid false, Mesh::dmda_coloring_valid).
+std::vector<DefaultOption> fd_jacobian_defaults(const char* prefix, bool dmda_coloring_valid);
+
+/// For the residual and Jacobian callbacks of the solver @p solver: a PETSc error
+/// (PETSC_ERR_SUP) unless @p v has the global size @p size of the mesh-level state. PCMG
+/// without Galerkin coarse operators calls the callbacks on its coarse levels, which they do
+/// not discretise.
+PetscErrorCode check_mesh_level(Vec v, PetscInt size, const char* solver);
+
+/// A new vector with the layout of @p v (values not copied).
+inline Owned<Vec> duplicate(Vec v) {
+  Owned<Vec> out;
+  petsc_check(VecDuplicate(v, out.out()), "VecDuplicate");
+  return out;
 }
 
 /// Default preconditioner of the transport systems (PETSc options override it): BoomerAMG
@@ -29,6 +131,8 @@ inline void petsc_check(PetscErrorCode ierr, const char* call) {
 /// the number of cells; MUMPS in parallel) is cheaper than multigrid and indifferent to stiff
 /// reaction blocks. Call before KSPSetFromOptions; @p prefix is the KSP's options prefix.
 inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, const char* prefix = "") {
+  // GMRES restart with coupled fields: GAMG needs more iterations than BoomerAMG on one field.
+  constexpr PetscInt kCoupledRestart = 60;
   PC pc;
   petsc_check(KSPGetPC(ksp, &pc), "KSPGetPC");
   if (dim == 1) {
@@ -54,8 +158,19 @@ inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, const char* pr
   PetscBool set = PETSC_FALSE;
   petsc_check(PetscOptionsHasName(nullptr, nullptr, smoother.c_str(), &set), "PetscOptionsHasName");
   if (!set) petsc_check(PetscOptionsSetValue(nullptr, smoother.c_str(), "pbjacobi"), "PetscOptionsSetValue");
-  petsc_check(KSPGMRESSetRestart(ksp, 60), "KSPGMRESSetRestart");
+  petsc_check(KSPGMRESSetRestart(ksp, kCoupledRestart), "KSPGMRESSetRestart");
 }
+
+/// Finish the set-up of a geometric multigrid preconditioner chosen with -pc_type mg (with the
+/// KSP's options prefix); other preconditioners are left alone. Call after KSPSetFromOptions
+/// (SNESSetFromOptions). The KSP's DM must be a cell-centred DMDA (Mesh::solver_dm) whose
+/// solver callbacks discretise the fine level only, hence:
+///  - coarse operators by Galerkin projection R A P unless -pc_mg_galerkin is given; when the
+///    operator is matrix-free (@p matrix_free_operator) the preconditioning matrix alone
+///    defines the hierarchy, smoothers and residuals included (unless -pc_use_amat is given);
+///  - without -pc_mg_levels, @p max_levels levels (Mesh::max_mg_levels());
+///  - a -pc_mg_levels above @p max_levels throws Error naming the limit.
+void setup_geometric_mg(KSP ksp, int max_levels, bool matrix_free_operator);
 
 }  // namespace td
 

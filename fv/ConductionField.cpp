@@ -43,10 +43,25 @@ const ParamSpec kGuess{"T_guess",
                        {},
                        "initial Newton guess (0: mean of the fixed and exterior temperatures)"};
 
+/// Newton's relative tolerance on ||R||: every species flux follows this field, so it is
+/// solved close to round-off.
+constexpr PetscReal kHeatRtol = 1e-12;
+/// Newton iterations allowed (a few suffice with the Kirchhoff-transformed fluxes).
+constexpr PetscInt kHeatMaxNewton = 100;
+/// Residual evaluations allowed per solve: unlimited in practice.
+constexpr PetscInt kHeatMaxFunctionEvals = 10000;
+/// Krylov relative tolerance: below Newton's, so that the linear solves do not limit it.
+constexpr PetscReal kHeatKspRtol = 1e-13;
+/// Krylov absolute tolerance: off, the relative tolerance decides.
+constexpr PetscReal kHeatKspAtol = 1e-50;
+/// Krylov iterations allowed per Newton step.
+constexpr PetscInt kHeatKspMaxIterations = 2000;
+
 /// The steady conduction problem on a dof-1 DMDA compatible with the case mesh.
 struct Problem {
   const Mesh* mesh = nullptr;
   DM dm = nullptr;
+  PetscInt size = 0;  // global size of the temperature vector: other sizes are coarse levels
   HeatModel hm;
 
   /// Residual (net outflow - V q) and, with @p J, its Jacobian.
@@ -81,6 +96,7 @@ struct Problem {
 };
 
 PetscErrorCode heat_function(SNES, Vec Tg, Vec R, void* p) {
+  PetscCall(check_mesh_level(Tg, static_cast<Problem*>(p)->size, "conduction solver"));
   try {
     static_cast<Problem*>(p)->evaluate(Tg, R, nullptr);
   } catch (const std::exception& e) {
@@ -90,6 +106,7 @@ PetscErrorCode heat_function(SNES, Vec Tg, Vec R, void* p) {
 }
 
 PetscErrorCode heat_jacobian(SNES, Vec Tg, Mat A, Mat P, void* p) {
+  PetscCall(check_mesh_level(Tg, static_cast<Problem*>(p)->size, "conduction solver"));
   try {
     static_cast<Problem*>(p)->evaluate(Tg, nullptr, P);
   } catch (const std::exception& e) {
@@ -155,28 +172,34 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
     s.fail("boundary", "steady conduction needs at least one \"temperature\" or \"robin\" face "
                        "(with insulated and flux faces only the temperature level is undetermined)");
 
-  // Solve on a dof-1 DMDA with the layout of the case mesh.
+  // Solve on a dof-1 DMDA with the layout of the case mesh, attached to the SNES so that
+  // -heat_snes_fd_color and -heat_pc_type mg can use it.
   MPI_Comm comm = mesh.comm();
-  TD_PETSC(DMDACreateCompatibleDMDA(mesh.dm(), 1, &pb.dm));
-  Vec Tg, R;
-  Mat J;
-  SNES snes;
-  TD_PETSC(DMCreateGlobalVector(pb.dm, &Tg));
-  TD_PETSC(VecDuplicate(Tg, &R));
-  TD_PETSC(DMCreateMatrix(pb.dm, &J));
+  const auto fd_defaults = fd_jacobian_defaults("heat_", mesh.dmda_coloring_valid());
+  Owned<DM> dm = mesh.solver_dm(1);
+  pb.dm = dm;
+  Owned<Vec> Tg, R;
+  Owned<Mat> J;
+  Owned<SNES> snes;
+  TD_PETSC(DMCreateGlobalVector(dm, Tg.out()));
+  TD_PETSC(VecGetSize(Tg, &pb.size));
+  R = duplicate(Tg);
+  TD_PETSC(DMCreateMatrix(dm, J.out()));
   TD_PETSC(VecSet(Tg, guess > 0 ? guess : pb.hm.fixed_mean));
-  TD_PETSC(SNESCreate(comm, &snes));
+  TD_PETSC(SNESCreate(comm, snes.out()));
+  TD_PETSC(SNESSetDM(snes, dm));
   TD_PETSC(SNESSetOptionsPrefix(snes, "heat_"));
   TD_PETSC(SNESSetFunction(snes, R, heat_function, &pb));
   TD_PETSC(SNESSetJacobian(snes, J, J, heat_jacobian, &pb));
-  TD_PETSC(SNESSetTolerances(snes, 0.0, 1e-12, 0.0, 100, 10000));
+  TD_PETSC(SNESSetTolerances(snes, 0.0, kHeatRtol, 0.0, kHeatMaxNewton, kHeatMaxFunctionEvals));
   KSP ksp;
   TD_PETSC(SNESGetKSP(snes, &ksp));
   TD_PETSC(KSPSetType(ksp, KSPGMRES));
   TD_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
-  TD_PETSC(KSPSetTolerances(ksp, 1e-13, 1e-50, PETSC_DEFAULT, 2000));
+  TD_PETSC(KSPSetTolerances(ksp, kHeatKspRtol, kHeatKspAtol, PETSC_DEFAULT, kHeatKspMaxIterations));
   set_default_pc(ksp, 1, mesh.dim(), "heat_");
   TD_PETSC(SNESSetFromOptions(snes));
+  setup_geometric_mg(ksp, mesh.max_mg_levels(), false);
   TD_PETSC(SNESSolve(snes, nullptr, Tg));
   SNESConvergedReason reason;
   PetscInt its;
@@ -184,22 +207,17 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
   TD_PETSC(SNESGetConvergedReason(snes, &reason));
   TD_PETSC(SNESGetIterationNumber(snes, &its));
   TD_PETSC(SNESGetFunctionNorm(snes, &rnorm));
-  SNESDestroy(&snes);
-  MatDestroy(&J);
-  VecDestroy(&R);
-  if (reason < 0) {
-    VecDestroy(&Tg);
-    DMDestroy(&pb.dm);
-    throw SolverError(fmt::format("steady heat conduction did not converge: {} after {} Newton "
-                                  "iterations, ||R|| = {:.3e} (try -heat_snes_monitor)",
-                                  SNESConvergedReasons[reason], its, rnorm));
-  }
+  if (reason < 0)
+    throw SolverError(
+        fmt::format("steady heat conduction did not converge: {} after {} Newton "
+                    "iterations, ||R|| = {:.3e} (try -heat_snes_monitor)",
+                    SNESConvergedReasons[reason], its, rnorm));
 
   // Gather the cell temperatures on every rank (natural ordering) for interpolation.
-  VecScatter sc;
-  Vec all;
-  TD_PETSC(DMDAGlobalToNaturalAllCreate(pb.dm, &sc));
-  TD_PETSC(VecCreateSeq(PETSC_COMM_SELF, mesh.total_cells(), &all));
+  Owned<VecScatter> sc;
+  Owned<Vec> all;
+  TD_PETSC(DMDAGlobalToNaturalAllCreate(dm, sc.out()));
+  TD_PETSC(VecCreateSeq(PETSC_COMM_SELF, mesh.total_cells(), all.out()));
   TD_PETSC(VecScatterBegin(sc, Tg, all, INSERT_VALUES, SCATTER_FORWARD));
   TD_PETSC(VecScatterEnd(sc, Tg, all, INSERT_VALUES, SCATTER_FORWARD));
   std::vector<double> cellT(static_cast<std::size_t>(mesh.total_cells()));
@@ -209,10 +227,6 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
     std::copy(a, a + cellT.size(), cellT.begin());
     TD_PETSC(VecRestoreArrayRead(all, &a));
   }
-  VecDestroy(&all);
-  VecScatterDestroy(&sc);
-  VecDestroy(&Tg);
-  DMDestroy(&pb.dm);
 
   // Extended grid: per axis [lower face or wrapped centre, centres..., upper face or wrapped].
   auto field = std::make_unique<Conduction>();

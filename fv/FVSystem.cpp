@@ -48,10 +48,10 @@ FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
   }
   compute_faces(false);
   DM dm = mesh_.dm();
-  TD_PETSC(DMDACreateCompatibleDMDA(dm, 1, &dm1_));
-  TD_PETSC(DMDACreateCompatibleDMDA(dm, ns * mesh_.dim(), &dmflux_));
-  TD_PETSC(DMCreateGlobalVector(dm, &vol_));
-  TD_PETSC(DMCreateGlobalVector(dm1_, &Tcell_));
+  TD_PETSC(DMDACreateCompatibleDMDA(dm, 1, dm1_.out()));
+  TD_PETSC(DMDACreateCompatibleDMDA(dm, ns * mesh_.dim(), dmflux_.out()));
+  TD_PETSC(DMCreateGlobalVector(dm, vol_.out()));
+  TD_PETSC(DMCreateGlobalVector(dm1_, Tcell_.out()));
   {
     OwnedView V(dm, vol_);
     OwnedView Tc(dm1_, Tcell_);
@@ -126,19 +126,10 @@ void FVSystem::sync(Vec c) const {
   compute_rates();
 }
 
-FVSystem::~FVSystem() {
-  VecDestroy(&source_);
-  VecDestroy(&vol_);
-  VecDestroy(&Tcell_);
-  DMDestroy(&dm1_);
-  DMDestroy(&dmflux_);
-  DMDestroy(&dmobs_);
-}
-
 void FVSystem::set_source(const std::function<double(const Point&, int)>& q) {
   const int nf = nf_;
   const int ns = nspecies();
-  if (!source_) TD_PETSC(DMCreateGlobalVector(mesh_.dm(), &source_));
+  if (!source_) TD_PETSC(DMCreateGlobalVector(mesh_.dm(), source_.out()));
   OwnedView S(mesh_.dm(), source_);
   for_owned(mesh_, [&](const std::array<int, 3>& idx) {
     const Point x = mesh_.center(idx[0], idx[1], idx[2]);
@@ -219,30 +210,30 @@ Vec FVSystem::create_state() const {
   return v;
 }
 
-Mat FVSystem::create_matrix() const {
-  // Transport couples a field only to itself in the neighbouring cells; reactions couple the
-  // fields of one cell. Telling the DMDA so keeps the matrix at ns^2 + 2 dim ns entries per
-  // cell instead of (2 dim + 1) ns^2.
+void FVSystem::set_block_fills(DM dm) const {
+  // Telling the DMDA which fields couple keeps the matrix at ns^2 + 2 dim ns entries per cell
+  // instead of (2 dim + 1) ns^2.
   const int ns = nf_;
-  if (ns > 1) {
-    std::vector<PetscInt> dfill(static_cast<std::size_t>(ns) * ns, 0), ofill(dfill.size(), 0);
-    for (int s = 0; s < ns; ++s) {
-      dfill[s * ns + s] = ofill[s * ns + s] = 1;
+  if (ns == 1) return;
+  std::vector<PetscInt> dfill(static_cast<std::size_t>(ns) * ns, 0), ofill(dfill.size(), 0);
+  for (int s = 0; s < ns; ++s) dfill[s * ns + s] = ofill[s * ns + s] = 1;
+  if (rx_)
+    for (const auto& r : rx_->reactions()) {
+      std::vector<int> involved;
+      for (const auto& t : r.reactants) involved.push_back(t.species);
+      for (const auto& t : r.products) involved.push_back(t.species);
+      for (int a : involved)
+        for (int b : involved) dfill[a * ns + b] = 1;
     }
-    if (rx_)
-      for (const auto& r : rx_->reactions()) {
-        std::vector<int> involved;
-        for (const auto& t : r.reactants) involved.push_back(t.species);
-        for (const auto& t : r.products) involved.push_back(t.species);
-        for (int a : involved)
-          for (int b : involved) dfill[a * ns + b] = 1;
-      }
-    TD_PETSC(DMDASetBlockFills(mesh_.dm(), dfill.data(), ofill.data()));
-  }
-  Mat M;
-  TD_PETSC(DMCreateMatrix(mesh_.dm(), &M));
+  TD_PETSC(DMDASetBlockFills(dm, dfill.data(), ofill.data()));
+}
+
+Mat FVSystem::create_matrix() const {
+  set_block_fills(mesh_.dm());
+  Owned<Mat> M;
+  TD_PETSC(DMCreateMatrix(mesh_.dm(), M.out()));
   TD_PETSC(MatSetOption(M, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-  return M;
+  return M.release();
 }
 
 void FVSystem::initial_state(Vec c) const {
@@ -459,9 +450,9 @@ Vec FVSystem::group_observables(Vec c) const {
   const int nf = nf_;
   const auto gs = groups();
   const int ng = static_cast<int>(gs.size()), dim = mesh_.dim();
-  if (!dmobs_) TD_PETSC(DMDACreateCompatibleDMDA(mesh_.dm(), 3 * ng, const_cast<DM*>(&dmobs_)));
-  Vec out;
-  TD_PETSC(DMCreateGlobalVector(dmobs_, &out));
+  if (!dmobs_) TD_PETSC(DMDACreateCompatibleDMDA(mesh_.dm(), 3 * ng, dmobs_.out()));
+  Owned<Vec> out;
+  TD_PETSC(DMCreateGlobalVector(dmobs_, out.out()));
   LocalView C(mesh_.dm(), c);
   LocalView Tc(dm1_, Tcell_);
   OwnedView O(dmobs_, out);
@@ -502,15 +493,15 @@ Vec FVSystem::group_observables(Vec c) const {
       O(idx, 3 * ng, 3 * g + 2) = eq;
     }
   });
-  return out;
+  return out.release();
 }
 
 Vec FVSystem::fluxes(Vec c) const {
   sync(c);
   const int nf = nf_;
   const int ns = nspecies(), dim = mesh_.dim();
-  Vec J;
-  TD_PETSC(DMCreateGlobalVector(dmflux_, &J));
+  Owned<Vec> J;
+  TD_PETSC(DMCreateGlobalVector(dmflux_, J.out()));
   LocalView C(mesh_.dm(), c);
   OwnedView out(dmflux_, J);
   for_owned(mesh_, [&](const std::array<int, 3>& idx) {
@@ -527,7 +518,7 @@ Vec FVSystem::fluxes(Vec c) const {
       }
     }
   });
-  return J;
+  return J.release();
 }
 
 void FVSystem::set_reactions(std::shared_ptr<const ReactionNetwork> rx) {

@@ -14,6 +14,7 @@
 #include <petscdmda.h>
 #include <petscmat.h>
 
+#include "core/Petsc.h"
 #include "mesh/Mesh.h"
 #include "models/Heat.h"
 #include "models/Reactions.h"
@@ -30,7 +31,7 @@ class FVSystem {
   /// coefficients and reaction rates follow the current temperature.
   FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
            std::vector<Species> species, std::shared_ptr<const HeatModel> heat = nullptr);
-  ~FVSystem();
+  ~FVSystem() = default;
   FVSystem(const FVSystem&) = delete;
   FVSystem& operator=(const FVSystem&) = delete;
 
@@ -66,6 +67,10 @@ class FVSystem {
   const ReactionNetwork* reactions() const { return rx_.get(); }
   /// New matrix with the DMDA sparsity (caller destroys).
   Mat create_matrix() const;
+  /// Declare the coupling of the fields to @p dm (a DMDA with the mesh layout and nfields()
+  /// fields): transport couples a field to itself in the neighbouring cells, reactions the
+  /// fields of one cell. DMCreateMatrix and DMCreateColoring on @p dm then follow it.
+  void set_block_fills(DM dm) const;
   /// Vector of cell volumes with one entry per unknown.
   Vec volumes() const { return vol_; }
 
@@ -135,12 +140,12 @@ class FVSystem {
   mutable std::array<FaceBox, 3> faces_;
   std::shared_ptr<const HeatModel> heat_;
   int nf_ = 0;
-  DM dm1_ = nullptr;  // dof-1 DM for cell scalars
-  DM dmflux_ = nullptr;
-  DM dmobs_ = nullptr;  // 3 fields per group
-  Vec vol_ = nullptr;
-  Vec Tcell_ = nullptr;
-  Vec source_ = nullptr;  // V q per unknown, or null
+  Owned<DM> dm1_;  // dof-1 DM for cell scalars
+  Owned<DM> dmflux_;
+  mutable Owned<DM> dmobs_;  // 3 fields per group, created on first use
+  Owned<Vec> vol_;
+  Owned<Vec> Tcell_;
+  Owned<Vec> source_;  // V q per unknown, or null
   std::vector<std::pair<int, double>> pins_;
   std::shared_ptr<const ReactionNetwork> rx_;
   mutable std::vector<double> kfkr_;  // (k_f, k_r) per owned cell and reaction

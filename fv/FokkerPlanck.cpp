@@ -1,6 +1,7 @@
 #include "fv/FokkerPlanck.h"
 
 #include "core/Error.h"
+#include "core/Petsc.h"
 #include "mesh/DmdaViews.h"
 #include "fv/FVSystem.h"
 #include "fv/Transient.h"
@@ -45,8 +46,8 @@ std::vector<std::array<double, 2>> fokker_planck_mean(
       throw Error(
           "fokker_planck_mean: the mean position needs reflecting walls, not a periodic axis");
   FVSystem sys(mesh, std::move(T), {adatom_fokker_planck_species(p)});
-  Vec v = sys.create_state();
-  VecSet(v, 0.0);
+  Owned<Vec> v(sys.create_state());
+  TD_PETSC(VecSet(v, 0.0));
   {
     dmda::OwnedView P(mesh.dm(), v);
     const auto st = mesh.start(), ct = mesh.count();
@@ -64,7 +65,6 @@ std::vector<std::array<double, 2>> fokker_planck_mean(
     const auto m = moments(mesh, v);
     out.push_back({m[1] / m[0], m[2] / m[0]});
   }
-  VecDestroy(&v);
   return out;
 }
 

@@ -34,14 +34,14 @@ void write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
   const std::string flux = u.label(units::dim_of(units::Kind::particle_flux));
   for (int s = 0; s < sys.nspecies(); ++s) out.write_field("c_" + sys.species()[s].name, c, s, conc);
   out.write_field("T", sys.temperature(), 0, u.label(units::dim_of(units::Kind::temperature)));
-  Vec J = sys.fluxes(c);
+  Owned<Vec> J(sys.fluxes(c));
   for (int s = 0; s < sys.nspecies(); ++s)
     for (int a = 0; a < dim; ++a)
-      out.write_field(fmt::format("J_{}_{}", sys.species()[s].name, "xyz"[a]), J, s * dim + a, flux);
-  VecDestroy(&J);
+      out.write_field(fmt::format("J_{}_{}", sys.species()[s].name, "xyz"[a]), J, s * dim + a,
+                      flux);
   // per species (group of states): total P, local effective and local-equilibrium S_T
   const auto groups = sys.groups();
-  Vec obs = sys.group_observables(c);
+  Owned<Vec> obs(sys.group_observables(c));
   const std::string invT = u.label(units::dim_of(units::Kind::inverse_temperature));
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const std::string& n = groups[g].name;
@@ -49,7 +49,6 @@ void write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
     out.write_field("S_T_eff_" + n, obs, 3 * g + 1, invT);
     out.write_field("S_T_eq_" + n, obs, 3 * g + 2, invT);
   }
-  VecDestroy(&obs);
   out.end_snapshot();
 }
 
@@ -57,10 +56,9 @@ void write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
 /// beside the local-equilibrium prediction (PHYSICS.md 2.2).
 void report_soret(FVSystem& sys, Vec c, int rank) {
   const auto groups = sys.groups();
-  Vec obs = sys.group_observables(c);
+  Owned<Vec> obs(sys.group_observables(c));
   const int ng = static_cast<int>(groups.size());
-  Vec diff;
-  TD_PETSC(VecDuplicate(obs, &diff));
+  Owned<Vec> diff = duplicate(obs);
   for (int g = 0; g < ng; ++g) {
     PetscReal mn, mx, emn, emx, dmax;
     TD_PETSC(VecStrideMin(obs, 3 * g + 1, nullptr, &mn));
@@ -83,8 +81,6 @@ void report_soret(FVSystem& sys, Vec c, int rank) {
                  "prediction in [{:.6g}, {:.6g}], largest difference {:.3e}\n",
                  groups[g].name, mn, mx, emn, emx, dmax);
   }
-  VecDestroy(&diff);
-  VecDestroy(&obs);
 }
 
 /// Throw InputError unless @p restarted (the case's resolved TOML) describes the same physics
@@ -142,7 +138,7 @@ int FvRun::run() {
                opt_.case_path,
                mesh.dim(), mesh.total_cells(), sys.nspecies(), cs->units().name(),
                rs.mode == RunSettings::Mode::steady ? "steady" : "transient");
-  Vec c = sys.create_state();
+  Owned<Vec> c(sys.create_state());
   sys.initial_state(c);
   int code = 0;
   if (rs.mode == RunSettings::Mode::steady) {
@@ -177,7 +173,6 @@ int FvRun::run() {
     if (rs.mode == RunSettings::Mode::steady) report_soret(sys, c, rank);
     if (rank == 0) fmt::print("wrote {}\n", rs.file);
   }
-  VecDestroy(&c);
   return code;
 }
 

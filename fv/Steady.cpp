@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <Eigen/Dense>
 
@@ -13,9 +14,56 @@ namespace td {
 
 namespace {
 
+// --- Newton (SNES) and its Krylov solver -------------------------------------------------
+/// Residual evaluations allowed per SNESSolve: unlimited in practice; max_newton decides.
+constexpr PetscInt kMaxFunctionEvals = 10000;
+/// Krylov absolute tolerance: off, the relative tolerance SteadyOptions::ksp_rtol decides.
+constexpr PetscReal kKspAtol = 1e-50;
+/// Krylov iterations allowed per Newton step.
+constexpr PetscInt kKspMaxIterations = 2000;
+/// Longest Newton step the line search accepts: concentrations in SI (number densities ~1e24)
+/// make Newton steps large in norm, and PETSc's default cap (1e8) would silently shorten them.
+constexpr PetscReal kMaxStepLength = 1e300;
+
+// --- pseudo-transient continuation (switched evolution relaxation) -----------------------
+/// Reduction of ||R|| at which continuation hands over to Newton with pins (with nonlinear
+/// kinetics in a closed cell it runs to SteadyOptions::rtol instead).
+constexpr double kPtcHandover = 1e-6;
+/// Newton target of each pseudo step, relative to the continuation goal: well below it, and
+/// absolute, so that the steps near convergence do not ask for less than round-off.
+constexpr double kPtcStepTarget = 1e-3;
+/// Round-off of ||R|| relative to the size of its terms ||diag(dR/dc) c||.
+constexpr double kRoundoff = 1e-15;
+/// Continuation has converged once ||R|| is within this factor of the round-off floor.
+constexpr double kPtcFloorMargin = 10.0;
+/// A failed pseudo step is retried with this fraction of its time step.
+constexpr double kPtcRetryFactor = 0.25;
+/// SER growth of the pseudo time step, dtau *= ||R_prev|| / ||R||, clamped: at least doubling
+/// (implicit pseudo steps stay stable at any size), at most tenfold per step.
+constexpr double kSerMinGrowth = 2.0;
+constexpr double kSerMaxGrowth = 10.0;
+
+// --- matching the conserved amounts of closed cells --------------------------------------
+/// Adjustments of the pinned values allowed.
+constexpr int kAmountMaxAdjustments = 30;
+/// Relative error of the amounts at which the adjustments stop.
+constexpr double kAmountGoal = 1e-11;
+/// Relative error of the amounts above which matching has failed.
+constexpr double kAmountAccept = 1e-8;
+/// Adjustments continue while each one at least halves the error: beyond that the accuracy
+/// of the linear solves, not the adjustments, limits it.
+constexpr double kAmountMinProgress = 0.5;
+/// Relative change of a pinned value for the finite-difference Jacobian of the amounts.
+constexpr double kAmountFdStep = 1e-4;
+/// Halvings of an adjustment allowed while keeping the pinned values positive.
+constexpr int kMaxPositivityHalvings = 60;
+/// Denominator guard of the relative error when a target amount is zero.
+constexpr double kTinyAmount = 1e-300;
+
 /// SNES callbacks' context: the system, and the pseudo-transient term V (c - c_old) / dtau.
 struct Ctx {
-  FVSystem* sys;
+  FVSystem* sys = nullptr;
+  PetscInt size = 0;   // global size of the state: other sizes are coarse multigrid levels
   double shift = 0.0;  // 1/dtau; 0 for plain Newton
   Vec c_old = nullptr;
   Vec work = nullptr;
@@ -24,6 +72,7 @@ struct Ctx {
 
 PetscErrorCode form_function(SNES, Vec c, Vec R, void* p) {
   auto* ctx = static_cast<Ctx*>(p);
+  PetscCall(check_mesh_level(c, ctx->size, "steady solver"));
   try {
     ctx->sys->residual(c, R);
     if (ctx->shift != 0.0) {
@@ -39,6 +88,7 @@ PetscErrorCode form_function(SNES, Vec c, Vec R, void* p) {
 
 PetscErrorCode form_jacobian(SNES, Vec c, Mat A, Mat P, void* p) {
   auto* ctx = static_cast<Ctx*>(p);
+  PetscCall(check_mesh_level(c, ctx->size, "steady solver"));
   try {
     ctx->sys->assemble(P, ctx->shift, 1.0, ctx->pins, c);
   } catch (const std::exception& e) {
@@ -51,71 +101,354 @@ PetscErrorCode form_jacobian(SNES, Vec c, Mat A, Mat P, void* p) {
   return 0;
 }
 
-/// RAII for the SNES and its work objects.
-struct SnesHolder {
-  SNES snes = nullptr;
-  Mat J = nullptr;
-  Mat Jmf = nullptr;
-  Vec r = nullptr;
-  ~SnesHolder() {
-    SNESDestroy(&snes);
-    MatDestroy(&Jmf);
-    MatDestroy(&J);
-    VecDestroy(&r);
-  }
-};
-
 std::string reason_name(SNESConvergedReason r) { return SNESConvergedReasons[r]; }
 
-/// Adjust the pinned values v until the conserved amounts q(v) of the pinned steady state
-/// equal @p target: Newton on the small system q(v) = target with a finite-difference
+/// Clears the system's pins when the solve ends, also when it throws.
+struct PinsCleared {
+  FVSystem& sys;
+  ~PinsCleared() { sys.set_pins({}); }
+};
+
+/// One steady solve: the set-up, then the steps of solve_steady (pinned Newton,
+/// pseudo-transient continuation, matching of the conserved amounts, diagnostics).
+class SteadySolver {
+ public:
+  SteadySolver(FVSystem& sys, Vec c, const SteadyOptions& opt);
+  SteadyResult solve();
+
+ private:
+  void set_up_snes();
+  /// Newton with the pins at @p v (empty: the current values of cell (0,0,0), or an average
+  /// concentration where those are not positive).
+  SNESConvergedReason pinned_newton(std::vector<double> v);
+  /// Pseudo-transient continuation from the current state; throws SolverError (naming
+  /// @p first, the reason Newton stopped) if neither it nor the final Newton converges.
+  SNESConvergedReason continuation(SNESConvergedReason first);
+  /// Adjust the pinned values until the conserved amounts equal their targets.
+  void match_amounts();
+  /// Final residual and the size of its terms.
+  void diagnostics();
+
+  /// Conserved amounts of state @p v.
+  std::vector<double> amounts(Vec v) const;
+  /// Values of the pinned components in cell (0,0,0), on every rank.
+  std::vector<double> pinned_values(Vec v) const;
+  /// ||diag(dR/dc) c||, the size of the outflow (and, with @p reactions, reaction) terms.
+  double term_scale(bool reactions);
+  /// ||R(c)|| without the pseudo-transient term.
+  double residual_norm();
+  /// First pseudo time step: the diffusion time of the smallest cell with the largest D.
+  double initial_pseudo_step() const;
+  void add_iterations();
+  /// With nonlinear kinetics in a closed cell the pinned problem is a poor route to the
+  /// conserved amounts (each pin change is a new nonlinear solve).
+  bool nonlinear_closed() const;
+
+  FVSystem& sys_;
+  Vec c_;
+  const SteadyOptions& opt_;
+  MPI_Comm comm_;
+  int ns_;
+  std::vector<FVSystem::Conserved> cons_;
+  int ncons_;
+  std::vector<double> target_;  // conserved amounts of the initial state
+  std::vector<std::pair<int, double>> pins_;
+  double vol_total_ = 0.0;
+  bool nonlinear_closed_ = false;
+  SteadyResult res_;
+
+  std::vector<DefaultOption> fd_defaults_;
+  Ctx ctx_;
+  Owned<DM> dm_;
+  Owned<SNES> snes_;
+  Owned<Mat> J_, Jmf_;
+  Owned<Vec> r_, c_old_, work_;
+  std::vector<PetscReal> history_;
+  bool have_scale_ = false;
+};
+
+SteadySolver::SteadySolver(FVSystem& sys, Vec c, const SteadyOptions& opt)
+    : sys_(sys),
+      c_(c),
+      opt_(opt),
+      comm_(sys.mesh().comm()),
+      ns_(sys.nspecies()),
+      fd_defaults_(fd_jacobian_defaults(nullptr, sys.mesh().dmda_coloring_valid())) {
+  // Closed cells: the operator is singular along each conserved amount (any multiple of the
+  // steady profile solves a linear problem). Pin one component in the first cell per
+  // conserved amount, then adjust the pinned values until the amounts equal those of the
+  // initial state.
+  cons_ = sys_.conserved();
+  ncons_ = static_cast<int>(cons_.size());
+  target_ = amounts(c_);
+  for (const auto& q : cons_) pins_.emplace_back(q.pinned, 1.0);
+  sys_.set_pins(pins_);
+  PetscReal vs;
+  TD_PETSC(VecSum(sys_.volumes(), &vs));
+  vol_total_ = vs / ns_;
+  nonlinear_closed_ = nonlinear_closed();
+  set_up_snes();
+}
+
+bool SteadySolver::nonlinear_closed() const {
+  bool out = false;
+  if (ncons_ > 0 && sys_.reactions())
+    for (const auto& rx : sys_.reactions()->reactions()) {
+      int back = 0;
+      for (const auto& t : rx.products) back += t.nu;
+      out = out || rx.order() > 1 || back > 1;
+    }
+  return out;
+}
+
+void SteadySolver::set_up_snes() {
+  ctx_.sys = &sys_;
+  TD_PETSC(VecGetSize(c_, &ctx_.size));
+  TD_PETSC(SNESCreate(comm_, snes_.out()));
+  // The mesh's DMDA lets PETSc colour the Jacobian (-snes_fd_color) and build multigrid
+  // hierarchies (-pc_type mg); the residual and Jacobian stay SNESSetFunction/SNESSetJacobian
+  // callbacks on the whole vector.
+  dm_ = sys_.mesh().solver_dm(sys_.nfields());
+  sys_.set_block_fills(dm_);
+  TD_PETSC(SNESSetDM(snes_, dm_));
+  r_ = duplicate(c_);
+  J_ = Owned<Mat>(sys_.create_matrix());
+  c_old_ = duplicate(c_);
+  work_ = duplicate(c_);
+  ctx_.c_old = c_old_;
+  ctx_.work = work_;
+  TD_PETSC(SNESSetFunction(snes_, r_, form_function, &ctx_));
+  if (sys_.has_heat()) {
+    // The assembled matrix leaves out the species' dependence on T: Newton-Krylov with
+    // finite-difference products of the true Jacobian, preconditioned by the assembled one.
+    TD_PETSC(MatCreateSNESMF(snes_, Jmf_.out()));
+    TD_PETSC(SNESSetJacobian(snes_, Jmf_, J_, form_jacobian, &ctx_));
+  } else {
+    TD_PETSC(SNESSetJacobian(snes_, J_, J_, form_jacobian, &ctx_));
+  }
+  TD_PETSC(SNESSetType(snes_, SNESNEWTONLS));
+  TD_PETSC(SNESSetTolerances(snes_, opt_.atol, opt_.rtol, 0.0, opt_.max_newton, kMaxFunctionEvals));
+  SNESLineSearch ls;
+  TD_PETSC(SNESGetLineSearch(snes_, &ls));
+  TD_PETSC(SNESLineSearchSetTolerances(ls, PETSC_DEFAULT, kMaxStepLength, PETSC_DEFAULT,
+                                       PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
+  KSP ksp;
+  TD_PETSC(SNESGetKSP(snes_, &ksp));
+  TD_PETSC(KSPSetType(ksp, KSPGMRES));
+  // right preconditioning: the Krylov tolerance then applies to the true residual
+  TD_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
+  TD_PETSC(KSPSetTolerances(ksp, opt_.ksp_rtol, kKspAtol, PETSC_DEFAULT, kKspMaxIterations));
+  set_default_pc(ksp, ns_, sys_.mesh().dim());
+  TD_PETSC(SNESSetFromOptions(snes_));
+  setup_geometric_mg(ksp, sys_.mesh().max_mg_levels(), sys_.has_heat());
+  if (opt_.verbose) {
+    PetscViewerAndFormat* vf;
+    TD_PETSC(PetscViewerAndFormatCreate(PETSC_VIEWER_STDOUT_(comm_), PETSC_VIEWER_DEFAULT, &vf));
+    TD_PETSC(SNESMonitorSet(
+        snes_,
+        reinterpret_cast<PetscErrorCode (*)(SNES, PetscInt, PetscReal, void*)>(SNESMonitorDefault),
+        vf, reinterpret_cast<PetscErrorCode (*)(void**)>(PetscViewerAndFormatDestroy)));
+  }
+  history_.resize(static_cast<std::size_t>(opt_.max_newton) + 1);
+  TD_PETSC(SNESSetConvergenceHistory(snes_, history_.data(), nullptr,
+                                     static_cast<PetscInt>(history_.size()), PETSC_TRUE));
+}
+
+std::vector<double> SteadySolver::amounts(Vec v) const {
+  const auto tot = sys_.totals(v);
+  std::vector<double> q(ncons_, 0.0);
+  for (int k = 0; k < ncons_; ++k)
+    for (int s = 0; s < ns_; ++s) q[k] += cons_[k].weights[s] * tot[s];
+  return q;
+}
+
+std::vector<double> SteadySolver::pinned_values(Vec v) const {
+  std::vector<double> local(ns_, 0.0), global(ns_, 0.0), out(ncons_);
+  if (sys_.mesh().start() == std::array<int, 3>{0, 0, 0}) {
+    const PetscScalar* a;
+    TD_PETSC(VecGetArrayRead(v, &a));
+    for (int s = 0; s < ns_; ++s) local[s] = a[s];
+    TD_PETSC(VecRestoreArrayRead(v, &a));
+  }
+  MPI_Allreduce(local.data(), global.data(), ns_, MPI_DOUBLE, MPI_SUM, comm_);
+  for (int k = 0; k < ncons_; ++k) out[k] = global[cons_[k].pinned];
+  return out;
+}
+
+void SteadySolver::add_iterations() {
+  PetscInt it, lit;
+  TD_PETSC(SNESGetIterationNumber(snes_, &it));
+  TD_PETSC(SNESGetLinearSolveIterations(snes_, &lit));
+  res_.newton_iterations += static_cast<int>(it);
+  res_.krylov_iterations += static_cast<int>(lit);
+}
+
+SNESConvergedReason SteadySolver::pinned_newton(std::vector<double> v) {
+  ctx_.shift = 0.0;
+  ctx_.pins = true;
+  if (ncons_ > 0) {
+    if (v.empty()) {
+      v = pinned_values(c_);
+      for (int k = 0; k < ncons_; ++k)
+        if (!(v[k] > 0)) v[k] = target_[k] != 0.0 ? std::abs(target_[k]) / vol_total_ : 1.0;
+    }
+    for (int k = 0; k < ncons_; ++k) pins_[k].second = v[k];
+    sys_.set_pins(pins_);
+  }
+  TD_PETSC(SNESSolve(snes_, nullptr, c_));
+  if (!have_scale_) {
+    // Later solves (adjusting pins) start close to the answer: their relative tolerance
+    // would ask for less than round-off. Make the first solve's target absolute.
+    PetscInt nh = 0;
+    PetscReal* hist = nullptr;
+    TD_PETSC(SNESGetConvergenceHistory(snes_, &hist, nullptr, &nh));
+    if (nh > 0 && hist[0] > 0) {
+      have_scale_ = true;
+      TD_PETSC(SNESSetTolerances(snes_, std::max(opt_.atol, opt_.rtol * hist[0]), opt_.rtol, 0.0,
+                                 opt_.max_newton, kMaxFunctionEvals));
+      // ... but take at least one Newton step, so that a small change of the pins is felt
+      TD_PETSC(SNESSetForceIteration(snes_, PETSC_TRUE));
+    }
+  }
+  SNESConvergedReason reason;
+  TD_PETSC(SNESGetConvergedReason(snes_, &reason));
+  add_iterations();
+  return reason;
+}
+
+double SteadySolver::term_scale(bool reactions) {
+  sys_.assemble(J_, 0.0, 1.0, false, c_, reactions);
+  TD_PETSC(MatGetDiagonal(J_, work_));
+  TD_PETSC(VecPointwiseMult(work_, work_, c_));
+  PetscReal sc;
+  TD_PETSC(VecNorm(work_, NORM_2, &sc));
+  return static_cast<double>(sc);
+}
+
+double SteadySolver::residual_norm() {
+  ctx_.shift = 0.0;
+  TD_PETSC(form_function(snes_, c_, r_, &ctx_));
+  PetscReal rn;
+  TD_PETSC(VecNorm(r_, NORM_2, &rn));
+  return static_cast<double>(rn);
+}
+
+double SteadySolver::initial_pseudo_step() const {
+  if (opt_.ptc_dt0 > 0.0) return opt_.ptc_dt0;
+  double hmin = std::numeric_limits<double>::infinity(), dmax = 0.0;
+  for (int a = 0; a < sys_.mesh().dim(); ++a)
+    for (int i = 0; i < sys_.mesh().cells(a); ++i)
+      hmin = std::min(hmin, sys_.mesh().axis(a).width(i));
+  PetscReal tmin, tmax;
+  TD_PETSC(VecMin(sys_.temperature(), nullptr, &tmin));
+  TD_PETSC(VecMax(sys_.temperature(), nullptr, &tmax));
+  for (const auto& sp : sys_.species())
+    dmax = std::max({dmax, sp.D->value(tmin), sp.D->value(tmax)});
+  return hmin * hmin / dmax;
+}
+
+SNESConvergedReason SteadySolver::continuation(SNESConvergedReason first) {
+  // V (c - c_old)/dtau + R(c) = 0 with dtau growing as ||R|| falls. The pseudo-time evolution
+  // conserves closed species, so no pins are needed until the final Newton. With nonlinear
+  // kinetics in a closed cell it is run to convergence, since it conserves every amount
+  // exactly at every step.
+  const double goal = nonlinear_closed_ ? opt_.rtol : kPtcHandover;
+  ctx_.pins = false;
+  double dt = initial_pseudo_step();
+  sys_.set_pins({});
+  double r0 = residual_norm(), rn = 0.0;
+  // Round-off sets a floor; with nonlinear kinetics convergence is judged against the
+  // transport terms, since fast reactions dominate the initial residual.
+  const double floor = kRoundoff * term_scale(true);
+  if (nonlinear_closed_) r0 = std::min(r0, term_scale(false));
+  TD_PETSC(SNESSetTolerances(snes_, std::max(kPtcStepTarget * goal * r0, floor), opt_.rtol, 0.0,
+                             opt_.max_newton, kMaxFunctionEvals));
+  TD_PETSC(SNESSetForceIteration(snes_, PETSC_TRUE));
+  double rprev = r0;
+  bool ok = false;
+  for (int step = 0; step < opt_.ptc_max_steps; ++step) {
+    TD_PETSC(VecCopy(c_, c_old_));
+    ctx_.shift = 1.0 / dt;
+    TD_PETSC(SNESSolve(snes_, nullptr, c_));
+    SNESConvergedReason r;
+    TD_PETSC(SNESGetConvergedReason(snes_, &r));
+    if (r < 0) {
+      TD_PETSC(VecCopy(c_old_, c_));
+      dt *= kPtcRetryFactor;
+      continue;
+    }
+    ++res_.ptc_steps;
+    add_iterations();
+    rn = residual_norm();
+    if (!std::isfinite(rn)) break;
+    if (opt_.verbose) PetscPrintf(comm_, "  ptc step %d dtau %.3e ||R|| %.3e\n", step, dt, rn);
+    if (rn < std::max(goal * r0, kPtcFloorMargin * floor) || rn == 0.0) {
+      ok = true;
+      break;
+    }
+    dt *= std::clamp(rprev / rn, kSerMinGrowth, kSerMaxGrowth);
+    rprev = rn;
+  }
+  sys_.set_pins(pins_);
+  SNESConvergedReason reason = SNES_DIVERGED_MAX_IT;
+  if (ok) reason = nonlinear_closed_ ? SNES_CONVERGED_FNORM_RELATIVE : pinned_newton({});
+  if (!ok || reason < 0)
+    throw SolverError(fmt::format(
+        "steady solve failed: Newton from the initial guess stopped with {} and pseudo-transient "
+        "continuation {} (||R|| = {:.3e} from {:.3e} after {} steps, last dtau {:.3e}); try "
+        "-snes_monitor -ksp_monitor, a better initial state, or a transient run",
+        reason_name(first),
+        ok ? "reached the basin but the final Newton failed" : "did not converge", rn, r0,
+        res_.ptc_steps, dt));
+  return reason;
+}
+
+/// Newton on the small system q(v) = target for the pinned values v, with a finite-difference
 /// Jacobian and Broyden updates. Exact in one step for linear kinetics; a few steps with
-/// nonlinear kinetics (dimerization), each a warm-started steady solve.
-template <class Newton, class Amounts, class Cell0>
-void match_amounts(Newton& newton, Amounts& amounts, Cell0& cell0,
-                   const std::vector<double>& target, Vec c, SteadyResult& res) {
-  const int n = static_cast<int>(target.size());
+/// nonlinear kinetics, each a warm-started steady solve.
+void SteadySolver::match_amounts() {
+  const int n = ncons_;
   auto rel_error = [&](const std::vector<double>& q) {
     double e = 0.0;
     for (int k = 0; k < n; ++k)
-      e = std::max(e, std::abs(q[k] - target[k]) / std::max(std::abs(target[k]), 1e-300));
+      e = std::max(e, std::abs(q[k] - target_[k]) / std::max(std::abs(target_[k]), kTinyAmount));
     return e;
   };
   auto solve = [&](const std::vector<double>& v) {
-    const SNESConvergedReason r = newton(v);
+    const SNESConvergedReason r = pinned_newton(v);
     if (r < 0)
       throw SolverError(fmt::format("steady solve failed while matching the conserved amounts "
                                     "({}); try -snes_monitor or a transient run",
                                     SNESConvergedReasons[r]));
-    return amounts(c);
+    return amounts(c_);
   };
-  std::vector<double> v = cell0(c), q = amounts(c);
-  Vec base;
-  TD_PETSC(VecDuplicate(c, &base));
+  std::vector<double> v = pinned_values(c_), q = amounts(c_);
+  Owned<Vec> base = duplicate(c_);
   Eigen::MatrixXd J(n, n);
   bool have_jacobian = false;
-  // Stop at 1e-11 or when the linear solves' accuracy stops further progress.
-  double prev_error = 1e300;
-  for (int it = 0; it < 30 && rel_error(q) > 1e-11 && rel_error(q) < 0.5 * prev_error; ++it) {
+  double prev_error = std::numeric_limits<double>::infinity();
+  for (int it = 0; it < kAmountMaxAdjustments && rel_error(q) > kAmountGoal &&
+                   rel_error(q) < kAmountMinProgress * prev_error;
+       ++it) {
     prev_error = rel_error(q);
     if (!have_jacobian) {
-      TD_PETSC(VecCopy(c, base));
+      TD_PETSC(VecCopy(c_, base));
       for (int l = 0; l < n; ++l) {
         std::vector<double> vp = v;
-        const double dv = 1e-4 * std::abs(v[l]);
+        const double dv = kAmountFdStep * std::abs(v[l]);
         vp[l] += dv;
         const auto qp = solve(vp);
         for (int k = 0; k < n; ++k) J(k, l) = (qp[k] - q[k]) / dv;
-        TD_PETSC(VecCopy(base, c));
+        TD_PETSC(VecCopy(base, c_));
       }
       have_jacobian = true;
     }
     Eigen::VectorXd G(n), step;
-    for (int k = 0; k < n; ++k) G(k) = target[k] - q[k];
+    for (int k = 0; k < n; ++k) G(k) = target_[k] - q[k];
     step = J.fullPivLu().solve(G);
     double lambda = 1.0;
     std::vector<double> vn(n);
-    for (int tries = 0; tries < 60; ++tries, lambda *= 0.5) {
+    for (int tries = 0; tries < kMaxPositivityHalvings; ++tries, lambda *= 0.5) {
       bool positive = true;
       for (int k = 0; k < n; ++k) positive = positive && (vn[k] = v[k] + lambda * step(k)) > 0.0;
       if (positive) break;
@@ -126,296 +459,61 @@ void match_amounts(Newton& newton, Amounts& amounts, Cell0& cell0,
     if (dv.squaredNorm() > 0) J += ((dq - J * dv) * dv.transpose()) / dv.squaredNorm();
     v = vn;
     q = qn;
-    ++res.amount_iterations;
+    ++res_.amount_iterations;
   }
-  VecDestroy(&base);
-  if (rel_error(q) > 1e-8)
-    throw SolverError(fmt::format("steady solve could not match the conserved amounts: relative "
-                                  "error {:.3e} after {} adjustments of the pinned values",
-                                  rel_error(q), res.amount_iterations));
+  if (rel_error(q) > kAmountAccept)
+    throw SolverError(
+        fmt::format("steady solve could not match the conserved amounts: relative "
+                    "error {:.3e} after {} adjustments of the pinned values",
+                    rel_error(q), res_.amount_iterations));
+}
+
+void SteadySolver::diagnostics() {
+  sys_.set_pins({});
+  sys_.residual(c_, r_);
+  PetscReal rn;
+  TD_PETSC(VecNorm(r_, NORM_2, &rn));
+  res_.residual_norm = rn;
+  // size of the individual flux and reaction terms, to judge ||R|| against
+  res_.residual_scale = term_scale(true);
+  if (!std::isfinite(rn))
+    throw SolverError(fmt::format("steady solve produced a non-finite state (||R|| = {})", rn));
+}
+
+SteadyResult SteadySolver::solve() {
+  SNESConvergedReason reason = SNES_DIVERGED_MAX_IT;
+  Owned<Vec> guess = duplicate(c_);
+  TD_PETSC(VecCopy(c_, guess));
+  if (!opt_.force_ptc && !nonlinear_closed_) reason = pinned_newton({});
+  if (reason < 0) {
+    TD_PETSC(VecCopy(guess, c_));
+    reason = continuation(reason);
+  }
+  if (ncons_ > 0) {
+    if (!sys_.reactions()) {
+      // Without reactions each conserved amount is one species and the pinned problem is
+      // linear and homogeneous in it: scaling restores the total exactly.
+      const auto now = sys_.totals(c_);
+      for (int k = 0; k < ncons_; ++k) {
+        const int s = cons_[k].pinned;
+        if (now[s] != 0.0)
+          TD_PETSC(VecStrideScale(c_, s, target_[k] / (cons_[k].weights[s] * now[s])));
+      }
+    } else if (!nonlinear_closed_) {
+      match_amounts();
+    }
+  }
+  diagnostics();
+  return res_;
 }
 
 }  // namespace
 
 SteadyResult solve_steady(FVSystem& sys, Vec c, const SteadyOptions& opt) {
   const double t_start = MPI_Wtime();
-  MPI_Comm comm = sys.mesh().comm();
-  const int ns = sys.nspecies();
-  SteadyResult res;
-
-  // Closed cells: the operator is singular along each conserved amount (any multiple of the
-  // steady profile solves a linear problem). Pin one component in the first cell per
-  // conserved amount, then adjust the pinned values until the amounts equal those of the
-  // initial state.
-  const auto cons = sys.conserved();
-  const int ncons = static_cast<int>(cons.size());
-  auto amounts = [&](Vec v) {
-    const auto tot = sys.totals(v);
-    std::vector<double> q(ncons, 0.0);
-    for (int k = 0; k < ncons; ++k)
-      for (int s = 0; s < ns; ++s) q[k] += cons[k].weights[s] * tot[s];
-    return q;
-  };
-  const auto target = amounts(c);
-  std::vector<std::pair<int, double>> pins;
-  for (const auto& q : cons) pins.emplace_back(q.pinned, 1.0);
-  sys.set_pins(pins);
-  // pinned components' values in cell (0,0,0), on every rank
-  auto cell0 = [&](Vec v) {
-    std::vector<double> local(ns, 0.0), global(ns, 0.0), out(ncons);
-    if (sys.mesh().start() == std::array<int, 3>{0, 0, 0}) {
-      const PetscScalar* a;
-      TD_PETSC(VecGetArrayRead(v, &a));
-      for (int s = 0; s < ns; ++s) local[s] = a[s];
-      TD_PETSC(VecRestoreArrayRead(v, &a));
-    }
-    MPI_Allreduce(local.data(), global.data(), ns, MPI_DOUBLE, MPI_SUM, comm);
-    for (int k = 0; k < ncons; ++k) out[k] = global[cons[k].pinned];
-    return out;
-  };
-  double vol_total = 0.0;
-  {
-    PetscReal vs;
-    TD_PETSC(VecSum(sys.volumes(), &vs));
-    vol_total = vs / ns;
-  }
-
-  Ctx ctx{&sys};
-  SnesHolder h;
-  TD_PETSC(SNESCreate(comm, &h.snes));
-  TD_PETSC(VecDuplicate(c, &h.r));
-  h.J = sys.create_matrix();
-  Vec c_old, work;
-  TD_PETSC(VecDuplicate(c, &c_old));
-  TD_PETSC(VecDuplicate(c, &work));
-  ctx.c_old = c_old;
-  ctx.work = work;
-  TD_PETSC(SNESSetFunction(h.snes, h.r, form_function, &ctx));
-  if (sys.has_heat()) {
-    // The assembled matrix leaves out the species' dependence on T: Newton-Krylov with
-    // finite-difference products of the true Jacobian, preconditioned by the assembled one.
-    TD_PETSC(MatCreateSNESMF(h.snes, &h.Jmf));
-    TD_PETSC(SNESSetJacobian(h.snes, h.Jmf, h.J, form_jacobian, &ctx));
-  } else {
-    TD_PETSC(SNESSetJacobian(h.snes, h.J, h.J, form_jacobian, &ctx));
-  }
-  TD_PETSC(SNESSetType(h.snes, SNESNEWTONLS));
-  TD_PETSC(SNESSetTolerances(h.snes, opt.atol, opt.rtol, 0.0, opt.max_newton, 10000));
-  // Concentrations in SI (number densities ~1e24) make Newton steps large in norm; PETSc's
-  // default cap on the step length (1e8) would silently shorten them.
-  SNESLineSearch ls;
-  TD_PETSC(SNESGetLineSearch(h.snes, &ls));
-  TD_PETSC(SNESLineSearchSetTolerances(ls, PETSC_DEFAULT, 1e300, PETSC_DEFAULT, PETSC_DEFAULT,
-                                       PETSC_DEFAULT, PETSC_DEFAULT));
-  KSP ksp;
-  PC pc;
-  TD_PETSC(SNESGetKSP(h.snes, &ksp));
-  TD_PETSC(KSPSetType(ksp, KSPGMRES));
-  // right preconditioning: the Krylov tolerance then applies to the true residual
-  TD_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
-  TD_PETSC(KSPSetTolerances(ksp, opt.ksp_rtol, 1e-50, PETSC_DEFAULT, 2000));
-  TD_PETSC(KSPGetPC(ksp, &pc));
-  set_default_pc(ksp, ns, sys.mesh().dim());
-  TD_PETSC(SNESSetFromOptions(h.snes));
-  if (opt.verbose) {
-    PetscViewerAndFormat* vf;
-    TD_PETSC(PetscViewerAndFormatCreate(PETSC_VIEWER_STDOUT_(comm), PETSC_VIEWER_DEFAULT, &vf));
-    TD_PETSC(SNESMonitorSet(h.snes,
-                            reinterpret_cast<PetscErrorCode (*)(SNES, PetscInt, PetscReal, void*)>(
-                                SNESMonitorDefault),
-                            vf, reinterpret_cast<PetscErrorCode (*)(void**)>(PetscViewerAndFormatDestroy)));
-  }
-
-  // Newton with the pins at @p v (empty: the current values of cell (0,0,0), or an average
-  // concentration where those are not positive).
-  bool have_scale = false;
-  std::vector<PetscReal> history(static_cast<std::size_t>(opt.max_newton) + 1);
-  TD_PETSC(SNESSetConvergenceHistory(h.snes, history.data(), nullptr,
-                                     static_cast<PetscInt>(history.size()), PETSC_TRUE));
-  auto newton = [&](std::vector<double> v) {
-    ctx.shift = 0.0;
-    ctx.pins = true;
-    if (ncons > 0) {
-      if (v.empty()) {
-        v = cell0(c);
-        for (int k = 0; k < ncons; ++k)
-          if (!(v[k] > 0)) v[k] = target[k] != 0.0 ? std::abs(target[k]) / vol_total : 1.0;
-      }
-      for (int k = 0; k < ncons; ++k) pins[k].second = v[k];
-      sys.set_pins(pins);
-    }
-    TD_PETSC(SNESSolve(h.snes, nullptr, c));
-    if (!have_scale) {
-      // Later solves (adjusting pins) start close to the answer: their relative tolerance
-      // would ask for less than round-off. Make the first solve's target absolute.
-      PetscInt nh = 0;
-      PetscReal* hist = nullptr;
-      TD_PETSC(SNESGetConvergenceHistory(h.snes, &hist, nullptr, &nh));
-      if (nh > 0 && hist[0] > 0) {
-        have_scale = true;
-        TD_PETSC(SNESSetTolerances(h.snes, std::max(opt.atol, opt.rtol * hist[0]), opt.rtol,
-                                   0.0, opt.max_newton, 10000));
-        // ... but take at least one Newton step, so that a small change of the pins is felt
-        TD_PETSC(SNESSetForceIteration(h.snes, PETSC_TRUE));
-      }
-    }
-    SNESConvergedReason reason;
-    PetscInt it, lit;
-    TD_PETSC(SNESGetConvergedReason(h.snes, &reason));
-    TD_PETSC(SNESGetIterationNumber(h.snes, &it));
-    TD_PETSC(SNESGetLinearSolveIterations(h.snes, &lit));
-    res.newton_iterations += static_cast<int>(it);
-    res.krylov_iterations += static_cast<int>(lit);
-    return reason;
-  };
-
-  SNESConvergedReason reason = SNES_DIVERGED_MAX_IT;
-  Vec guess;
-  TD_PETSC(VecDuplicate(c, &guess));
-  TD_PETSC(VecCopy(c, guess));
-  // With nonlinear kinetics in a closed cell the pinned problem is a poor route to the
-  // conserved amounts (each pin change is a new nonlinear solve). Pseudo-transient
-  // continuation conserves every amount exactly at every step, so it is run to convergence
-  // instead, without pins.
-  bool nonlinear_closed = false;
-  if (ncons > 0 && sys.reactions())
-    for (const auto& rx : sys.reactions()->reactions()) {
-      int back = 0;
-      for (const auto& t : rx.products) back += t.nu;
-      nonlinear_closed = nonlinear_closed || rx.order() > 1 || back > 1;
-    }
-  const double ptc_goal = nonlinear_closed ? opt.rtol : 1e-6;
-  if (!opt.force_ptc && !nonlinear_closed) reason = newton({});
-  if (reason < 0) {
-    // Pseudo-transient continuation (switched evolution relaxation) from the initial guess:
-    // V (c - c_old)/dtau + R(c) = 0 with dtau growing as ||R|| falls. The pseudo-time
-    // evolution conserves closed species, so no pins are needed until the final Newton.
-    const SNESConvergedReason first = reason;
-    TD_PETSC(VecCopy(guess, c));
-    ctx.pins = false;
-    double dt = opt.ptc_dt0;
-    if (dt <= 0.0) {
-      // diffusion time of the smallest cell, with the largest D on the mesh
-      double hmin = 1e300, dmax = 0.0;
-      for (int a = 0; a < sys.mesh().dim(); ++a)
-        for (int i = 0; i < sys.mesh().cells(a); ++i) hmin = std::min(hmin, sys.mesh().axis(a).width(i));
-      PetscReal tmin, tmax;
-      TD_PETSC(VecMin(sys.temperature(), nullptr, &tmin));
-      TD_PETSC(VecMax(sys.temperature(), nullptr, &tmax));
-      for (const auto& sp : sys.species())
-        dmax = std::max({dmax, sp.D->value(tmin), sp.D->value(tmax)});
-      dt = hmin * hmin / dmax;
-    }
-    ctx.pins = false;
-    sys.set_pins({});
-    TD_PETSC(form_function(h.snes, c, h.r, &ctx));
-    PetscReal r0, rn = 0;
-    TD_PETSC(VecNorm(h.r, NORM_2, &r0));
-    // each pseudo step is solved to an absolute target well below the final one, so that the
-    // steps near convergence do not ask for less than round-off
-    // Scales of the residual: |diag(dR/dc)| c, the size of the outflow (and reaction) terms.
-    // Round-off sets a floor; with nonlinear kinetics convergence is judged against the
-    // transport terms, since fast reactions dominate the initial residual.
-    auto term_scale = [&](bool reactions) {
-      sys.assemble(h.J, 0.0, 1.0, false, c, reactions);
-      TD_PETSC(MatGetDiagonal(h.J, work));
-      TD_PETSC(VecPointwiseMult(work, work, c));
-      PetscReal sc;
-      TD_PETSC(VecNorm(work, NORM_2, &sc));
-      return static_cast<double>(sc);
-    };
-    const double floor = 1e-15 * term_scale(true);
-    if (nonlinear_closed) r0 = std::min(static_cast<double>(r0), term_scale(false));
-    TD_PETSC(SNESSetTolerances(h.snes, std::max(1e-3 * ptc_goal * r0, floor), opt.rtol, 0.0,
-                               opt.max_newton, 10000));
-    TD_PETSC(SNESSetForceIteration(h.snes, PETSC_TRUE));
-    double rprev = r0;
-    bool ok = false;
-    for (int step = 0; step < opt.ptc_max_steps; ++step) {
-      TD_PETSC(VecCopy(c, c_old));
-      ctx.shift = 1.0 / dt;
-      TD_PETSC(SNESSolve(h.snes, nullptr, c));
-      SNESConvergedReason r;
-      TD_PETSC(SNESGetConvergedReason(h.snes, &r));
-      if (r < 0) {
-        TD_PETSC(VecCopy(c_old, c));
-        dt *= 0.25;
-        continue;
-      }
-      ++res.ptc_steps;
-      {
-        PetscInt it, lit;
-        TD_PETSC(SNESGetIterationNumber(h.snes, &it));
-        TD_PETSC(SNESGetLinearSolveIterations(h.snes, &lit));
-        res.newton_iterations += static_cast<int>(it);
-        res.krylov_iterations += static_cast<int>(lit);
-      }
-      ctx.shift = 0.0;
-      TD_PETSC(form_function(h.snes, c, h.r, &ctx));
-      TD_PETSC(VecNorm(h.r, NORM_2, &rn));
-      if (!std::isfinite(rn)) break;
-      if (opt.verbose)
-        PetscPrintf(comm, "  ptc step %d dtau %.3e ||R|| %.3e\n", step, dt, static_cast<double>(rn));
-      if (rn < std::max(ptc_goal * r0, 10.0 * floor) || rn == 0.0) {
-        ok = true;
-        break;
-      }
-      // SER growth, at least doubling: implicit pseudo steps stay stable at any size
-      dt *= std::clamp(rprev / rn, 2.0, 10.0);
-      rprev = rn;
-    }
-    sys.set_pins(pins);
-    if (ok) reason = nonlinear_closed ? SNES_CONVERGED_FNORM_RELATIVE : newton({});
-    if (!ok || reason < 0) {
-      VecDestroy(&guess);
-      VecDestroy(&c_old);
-      VecDestroy(&work);
-      throw SolverError(fmt::format(
-          "steady solve failed: Newton from the initial guess stopped with {} and pseudo-transient "
-          "continuation {} (||R|| = {:.3e} from {:.3e} after {} steps, last dtau {:.3e}); try "
-          "-snes_monitor -ksp_monitor, a better initial state, or a transient run",
-          reason_name(first), ok ? "reached the basin but the final Newton failed"
-                                 : "did not converge",
-          static_cast<double>(rn), static_cast<double>(r0), res.ptc_steps, dt));
-    }
-  }
-  VecDestroy(&guess);
-  VecDestroy(&c_old);
-  VecDestroy(&work);
-
-  if (ncons > 0) {
-    if (!sys.reactions()) {
-      // Without reactions each conserved amount is one species and the pinned problem is
-      // linear and homogeneous in it: scaling restores the total exactly.
-      const auto now = sys.totals(c);
-      for (int k = 0; k < ncons; ++k) {
-        const int s = cons[k].pinned;
-        if (now[s] != 0.0)
-          TD_PETSC(VecStrideScale(c, s, target[k] / (cons[k].weights[s] * now[s])));
-      }
-    } else if (!nonlinear_closed) {
-      match_amounts(newton, amounts, cell0, target, c, res);
-    }
-  }
-  sys.set_pins({});
-  sys.residual(c, h.r);
-  PetscReal rn;
-  TD_PETSC(VecNorm(h.r, NORM_2, &rn));
-  res.residual_norm = rn;
-  {
-    // size of the individual flux and reaction terms, to judge ||R|| against
-    sys.assemble(h.J, 0.0, 1.0, false, c);
-    Vec d;
-    TD_PETSC(VecDuplicate(c, &d));
-    TD_PETSC(MatGetDiagonal(h.J, d));
-    TD_PETSC(VecPointwiseMult(d, d, c));
-    PetscReal sc;
-    TD_PETSC(VecNorm(d, NORM_2, &sc));
-    res.residual_scale = sc;
-    VecDestroy(&d);
-  }
-  if (!std::isfinite(rn))
-    throw SolverError(fmt::format("steady solve produced a non-finite state (||R|| = {})", rn));
+  PinsCleared cleared{sys};
+  SteadySolver solver(sys, c, opt);
+  SteadyResult res = solver.solve();
   res.seconds = MPI_Wtime() - t_start;
   return res;
 }

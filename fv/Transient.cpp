@@ -14,16 +14,24 @@
 
 namespace td {
 
+namespace {
+/// Krylov dimension of CVODE's SPGMR (its default): the PETSc preconditioner makes few
+/// iterations suffice.
+constexpr int kSpgmrMaxKrylov = 30;
+}  // namespace
+
 struct TransientSolver::Impl {
   FVSystem* sys = nullptr;
+  // PETSc objects (declared first: destroyed after the SUNDIALS objects that wrap them)
+  Owned<Vec> yv;
+  Owned<DM> dm;
+  Owned<KSP> ksp;
+  Owned<Mat> P;
+  Owned<Vec> rhs;
   SUNContext ctx = nullptr;
   void* cvode = nullptr;
   N_Vector y = nullptr;
-  Vec yv = nullptr;
   SUNLinearSolver ls = nullptr;
-  KSP ksp = nullptr;
-  Mat P = nullptr;
-  Vec rhs = nullptr;
   MPI_Comm comm = MPI_COMM_NULL;
 
   ~Impl() {
@@ -31,10 +39,6 @@ struct TransientSolver::Impl {
     if (ls) SUNLinSolFree(ls);
     if (y) N_VDestroy(y);
     if (ctx) SUNContext_Free(&ctx);
-    KSPDestroy(&ksp);
-    MatDestroy(&P);
-    VecDestroy(&rhs);
-    VecDestroy(&yv);
   }
 
   void check(int flag, const char* call) const {
@@ -101,9 +105,9 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   im.sys = &sys;
   im.comm = sys.mesh().comm();
   im.check(SUNContext_Create(&im.comm, &im.ctx), "SUNContext_Create");
-  TD_PETSC(VecDuplicate(c, &im.yv));
+  im.yv = duplicate(c);
   TD_PETSC(VecCopy(c, im.yv));
-  TD_PETSC(VecDuplicate(c, &im.rhs));
+  im.rhs = duplicate(c);
   im.y = N_VMake_Petsc(im.yv, im.ctx);
   im.cvode = CVodeCreate(CV_BDF, im.ctx);
   if (!im.cvode || !im.y) throw SolverError("CVODE could not be created");
@@ -114,18 +118,21 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   im.check(CVodeSetMaxOrd(im.cvode, opt.max_order), "CVodeSetMaxOrd");
   if (opt.h_init > 0) im.check(CVodeSetInitStep(im.cvode, opt.h_init), "CVodeSetInitStep");
   if (opt.h_max > 0) im.check(CVodeSetMaxStep(im.cvode, opt.h_max), "CVodeSetMaxStep");
-  im.ls = SUNLinSol_SPGMR(im.y, SUN_PREC_LEFT, 30, im.ctx);
+  im.ls = SUNLinSol_SPGMR(im.y, SUN_PREC_LEFT, kSpgmrMaxKrylov, im.ctx);
   im.check(CVodeSetLinearSolver(im.cvode, im.ls, nullptr), "CVodeSetLinearSolver");
   im.check(CVodeSetPreconditioner(im.cvode, psetup, psolve), "CVodeSetPreconditioner");
 
-  im.P = sys.create_matrix();
-  TD_PETSC(KSPCreate(im.comm, &im.ksp));
+  im.P = Owned<Mat>(sys.create_matrix());
+  TD_PETSC(KSPCreate(im.comm, im.ksp.out()));
   TD_PETSC(KSPSetOptionsPrefix(im.ksp, "cvode_"));
+  // The mesh's DMDA for -cvode_pc_type mg; inactive: psetup assembles the operator itself.
+  im.dm = sys.mesh().solver_dm(sys.nfields());
+  TD_PETSC(KSPSetDM(im.ksp, im.dm));
+  TD_PETSC(KSPSetDMActive(im.ksp, PETSC_FALSE));
   TD_PETSC(KSPSetType(im.ksp, KSPPREONLY));
-  PC pc;
-  TD_PETSC(KSPGetPC(im.ksp, &pc));
   set_default_pc(im.ksp, sys.nspecies(), sys.mesh().dim(), "cvode_");
   TD_PETSC(KSPSetFromOptions(im.ksp));
+  setup_geometric_mg(im.ksp, sys.mesh().max_mg_levels(), false);
 }
 
 TransientSolver::~TransientSolver() = default;

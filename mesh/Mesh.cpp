@@ -39,32 +39,65 @@ Mesh::Mesh(MPI_Comm comm, int dim, std::array<Axis, 3> axes, int dof)
   }
   auto bt = [&](int a) { return axes_[a].periodic ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE; };
   if (dim == 1) {
-    petsc_check(DMDACreate1d(comm, bt(0), cells(0), dof, 1, nullptr, &dm_), "DMDACreate1d");
+    petsc_check(DMDACreate1d(comm, bt(0), cells(0), dof, 1, nullptr, dm_.out()), "DMDACreate1d");
   } else if (dim == 2) {
-    petsc_check(DMDACreate2d(comm, bt(0), bt(1), DMDA_STENCIL_STAR, cells(0), cells(1), PETSC_DECIDE,
-                       PETSC_DECIDE, dof, 1, nullptr, nullptr, &dm_),
-          "DMDACreate2d");
+    petsc_check(DMDACreate2d(comm, bt(0), bt(1), DMDA_STENCIL_STAR, cells(0), cells(1),
+                             PETSC_DECIDE, PETSC_DECIDE, dof, 1, nullptr, nullptr, dm_.out()),
+                "DMDACreate2d");
   } else {
     petsc_check(DMDACreate3d(comm, bt(0), bt(1), bt(2), DMDA_STENCIL_STAR, cells(0), cells(1),
-                       cells(2), PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, dof, 1, nullptr,
-                       nullptr, nullptr, &dm_),
-          "DMDACreate3d");
+                             cells(2), PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, dof, 1, nullptr,
+                             nullptr, nullptr, dm_.out()),
+                "DMDACreate3d");
   }
+  // Points are cells: coarsening halves the cell count (vertex-centred Q1 would keep the end
+  // points, (M - 1)/2 + 1) and multigrid interpolation is piecewise constant. No DMDA
+  // coordinates are set: the geometry lives in the axes, and DMCoarsen carries coordinates
+  // over by vertex injection, which cannot map M cells onto M/2.
+  petsc_check(DMDASetInterpolationType(dm_, DMDA_Q0), "DMDASetInterpolationType");
   petsc_check(DMSetFromOptions(dm_), "DMSetFromOptions");
   petsc_check(DMSetUp(dm_), "DMSetUp");
   PetscInt xs, ys, zs, xm, ym, zm;
   petsc_check(DMDAGetCorners(dm_, &xs, &ys, &zs, &xm, &ym, &zm), "DMDAGetCorners");
   start_ = {static_cast<int>(xs), static_cast<int>(ys), static_cast<int>(zs)};
   count_ = {static_cast<int>(xm), static_cast<int>(ym), static_cast<int>(zm)};
-  // A distance-based coordinate field lets PETSc viewers and geometric multigrid see the mesh.
-  petsc_check(DMDASetUniformCoordinates(dm_, 0, 1, 0, 1, 0, 1), "DMDASetUniformCoordinates");
 }
 
-Mesh::~Mesh() {
-  if (dm_) DMDestroy(&dm_);
+Owned<DM> Mesh::solver_dm(int dof) const {
+  Owned<DM> out;
+  petsc_check(DMDACreateCompatibleDMDA(dm_, dof, out.out()), "DMDACreateCompatibleDMDA");
+  petsc_check(DMDASetInterpolationType(out, DMDA_Q0), "DMDASetInterpolationType");
+  return out;
 }
 
-MPI_Comm Mesh::comm() const { return PetscObjectComm(reinterpret_cast<PetscObject>(dm_)); }
+int Mesh::max_mg_levels() const {
+  // Every level keeps the mesh's process grid, so it needs cells on each rank along each
+  // axis, and its partition must follow the finer one within the stencil width; two cells
+  // per rank stay clear of both limits.
+  constexpr PetscInt kMinCoarseCellsPerRank = 2;
+  PetscInt M[3], p[3];
+  petsc_check(DMDAGetInfo(dm_, nullptr, &M[0], &M[1], &M[2], &p[0], &p[1], &p[2], nullptr, nullptr,
+                          nullptr, nullptr, nullptr, nullptr),
+              "DMDAGetInfo");
+  int levels = 1;
+  for (;;) {
+    bool halvable = true;
+    for (int a = 0; a < dim_; ++a)
+      halvable = halvable && M[a] % 2 == 0 && M[a] / 2 >= kMinCoarseCellsPerRank * p[a];
+    if (!halvable) return levels;
+    for (int a = 0; a < dim_; ++a) M[a] /= 2;
+    ++levels;
+  }
+}
+
+bool Mesh::dmda_coloring_valid() const {
+  const int period = dim_ == 2 ? 5 : 3;
+  for (int a = 0; a < dim_; ++a)
+    if (axes_[a].periodic && cells(a) % period != 0) return false;
+  return true;
+}
+
+MPI_Comm Mesh::comm() const { return PetscObjectComm(reinterpret_cast<PetscObject>(dm_.get())); }
 
 long Mesh::total_cells() const {
   return static_cast<long>(cells(0)) * cells(1) * cells(2);

@@ -11,6 +11,8 @@
 
 #include <petscdmda.h>
 
+#include "core/Petsc.h"
+
 namespace td {
 
 class InputSection;
@@ -38,7 +40,7 @@ class Mesh {
   /// @param dim 1, 2 or 3; axes beyond dim are ignored.
   /// @param dof number of fields per cell (species).
   Mesh(MPI_Comm comm, int dim, std::array<Axis, 3> axes, int dof);
-  ~Mesh();
+  ~Mesh() = default;
   Mesh(const Mesh&) = delete;
   Mesh& operator=(const Mesh&) = delete;
 
@@ -53,8 +55,24 @@ class Mesh {
   /// Global number of cells along axis a (1 for a >= dim).
   int cells(int a) const { return a < dim_ ? axes_[a].cells() : 1; }
   long total_cells() const;
-  /// The DMDA (owned by the Mesh).
+  /// The DMDA (owned by the Mesh). Its points are cells: interpolation type DMDA_Q0, so that
+  /// DMCoarsen halves the cell count along each axis and interpolation between levels is
+  /// piecewise constant.
   DM dm() const { return dm_; }
+  /// A new DMDA with the layout of dm() and @p dof fields per cell (cell-centred, DMDA_Q0),
+  /// for one solver. PETSc stores a solver's callbacks and coarse-level hooks on the DM it is
+  /// given (SNESSetDM, KSPSetDM) and they outlive the solver; a DM per solver keeps solvers
+  /// that share the mesh apart.
+  Owned<DM> solver_dm(int dof) const;
+  /// Levels a geometric multigrid hierarchy built by DMCoarsen can have on this mesh: each
+  /// coarsening halves every axis, so every cell count must be even, and each coarse grid
+  /// keeps at least 2 cells per rank along each axis. 1: the mesh cannot be coarsened.
+  int max_mg_levels() const;
+  /// Whether PETSc's DMDA coloring (DMCreateColoring, used by -snes_fd_color) is valid on this
+  /// mesh: its colours repeat with period 5 along the axes of a 2D star stencil and 3 in 1D
+  /// and 3D, so along a periodic axis whose cell count is not a multiple of the period two
+  /// columns coupled through the wrap-around face share a colour (PETSc 3.18 does not check).
+  bool dmda_coloring_valid() const;
   /// First owned cell index and owned count along each axis (0 and 1 for a >= dim).
   std::array<int, 3> start() const { return start_; }
   std::array<int, 3> count() const { return count_; }
@@ -73,7 +91,7 @@ class Mesh {
   int dim_;
   int dof_;
   std::array<Axis, 3> axes_;
-  DM dm_ = nullptr;
+  Owned<DM> dm_;
   std::array<int, 3> start_{0, 0, 0};
   std::array<int, 3> count_{1, 1, 1};
 };

@@ -129,10 +129,10 @@ inline std::string lj_cell_1d(int cells, double T0, double g) {
       cells, T0, g);
 }
 
-/// A closed 1D cell, T from 1 to 2, with a two-state species (Liang flux, alpha = 1): a slow
-/// low-energy state and a fast one of energy @p fast_energy, exchanging at rate ~ nu.
-inline std::string two_state_case(int cells, double nu, double fast_energy = 1.0) {
-  return lj_cell_1d(cells, 1.0, 1.0) + fmt::format(R"(
+/// A two-state species (Liang flux, alpha = 1) with closed walls: a slow low-energy state and a
+/// fast one of energy @p fast_energy, exchanging at rate ~ nu.
+inline std::string two_state_species(double nu, double fast_energy = 1.0) {
+  return fmt::format(R"(
 [[species]]
 name = "P"
 alpha = 1.0
@@ -157,7 +157,12 @@ to = "fast"
 barrier = 1.5
 prefactor = {}
 )",
-                                                   fast_energy, nu);
+                     fast_energy, nu);
+}
+
+/// A closed 1D cell, T from 1 to 2, with the two-state species of two_state_species.
+inline std::string two_state_case(int cells, double nu, double fast_energy = 1.0) {
+  return lj_cell_1d(cells, 1.0, 1.0) + two_state_species(nu, fast_energy);
 }
 
 }  // namespace td::testing

@@ -1,0 +1,375 @@
+// PETSc's DM-based solver options on the finite-volume solvers, which carry the mesh's DMDA:
+// the analytic Jacobian against PETSc's finite differences (-snes_test_jacobian), Jacobians by
+// coloured finite differences (-snes_fd_color), geometric multigrid with Galerkin coarse
+// operators (-pc_type mg, -cvode_pc_type mg, -heat_pc_type mg). The steady cases are 2D on
+// stretched meshes: two species with open boundaries, and a closed two-state cell (pinned
+// Newton and matching of the conserved amount); plus the coupled heat case, whose operator is
+// matrix-free, and the conduction field.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <petscsys.h>
+
+#include "fv/Case.h"
+#include "fv/Steady.h"
+#include "fv/Transient.h"
+#include "tests/fv/fv_helpers.h"
+
+using namespace td;
+using td::testing::ScopedOptions;
+
+namespace {
+
+using Options = std::vector<std::pair<std::string, std::string>>;
+
+const char* kHeader = R"([units]
+system = "LJ"
+lj = "argon"
+[mesh]
+dim = 2
+[mesh.x]
+cells = 32
+length = 1.0
+grading = "tanh"
+beta = 1.2
+[mesh.y]
+cells = 16
+length = 0.5
+[temperature]
+type = "linear"
+T_ref = 1.0
+gradient = [1.0, 0.3]
+)";
+
+/// Two species with Dirichlet and Robin faces: no conserved amount, plain Newton.
+const std::string kOpenTwoSpecies = std::string(kHeader) + R"(
+[[species]]
+name = "a"
+[species.diffusivity]
+type = "arrhenius"
+prefactor = 1.0
+activation_energy = 0.5
+[species.soret]
+value = 2.0
+[species.initial]
+value = 1.0
+[species.boundary.xlo]
+type = "dirichlet"
+value = 1.0
+[species.boundary.xhi]
+type = "robin"
+coefficient = 0.5
+value = 0.2
+[[species]]
+name = "b"
+[species.diffusivity]
+value = 0.3
+[species.soret]
+value = -1.0
+[species.initial]
+value = 0.5
+[species.boundary.ylo]
+type = "dirichlet"
+value = 0.7
+)";
+
+/// A closed cell with a two-state species: one conserved amount, reactions (pinned Newton
+/// and matching of the amount).
+const std::string kClosedTwoState = std::string(kHeader) + td::testing::two_state_species(30.0);
+
+/// An LJ mesh of nx x ny cells, 2 x 1 long, and a Soret species "s": the heat cases.
+std::string heat_case_head(int nx, int ny) {
+  return fmt::format(R"([units]
+system = "LJ"
+lj = "argon"
+[mesh]
+dim = 2
+[mesh.x]
+cells = {}
+length = 2.0
+grading = "tanh"
+beta = 1.0
+[mesh.y]
+cells = {}
+length = 1.0
+[[species]]
+name = "s"
+[species.diffusivity]
+value = 1.0
+[species.soret]
+value = 1.5
+[species.initial]
+value = 1.0
+)",
+                     nx, ny);
+}
+
+/// Conductivity and faces of the heat table @p table ("heat" or "temperature").
+std::string heat_faces(const std::string& table) {
+  return fmt::format(R"(
+[{0}.conductivity]
+type = "power"
+value_ref = 2.0
+T_ref = 1.0
+exponent = 1.5
+[{0}.boundary.xlo]
+type = "temperature"
+value = 0.8
+[{0}.boundary.xhi]
+type = "robin"
+coefficient = 3.0
+value = 2.4
+)",
+                     table);
+}
+
+/// Temperature solved with the species ([heat]): Newton-Krylov with a matrix-free operator.
+const std::string kHeatCoupled = heat_case_head(24, 4) +
+                                 "[temperature]\ntype = \"uniform\"\nT0 = 1.2\n[heat]\n"
+                                 "heat_capacity = 1.0\n" +
+                                 heat_faces("heat");
+
+/// Collects PETSc's output on this rank while alive: PetscVFPrintf is PETSc's hook through
+/// which its printing (viewers, PetscPrintf) goes.
+class PetscOutput {
+ public:
+  PetscOutput() : saved_(PetscVFPrintf) {
+    sink_ = &text_;
+    PetscVFPrintf = &collect;
+  }
+  ~PetscOutput() {
+    PetscVFPrintf = saved_;
+    sink_ = nullptr;
+  }
+  PetscOutput(const PetscOutput&) = delete;
+  PetscOutput& operator=(const PetscOutput&) = delete;
+  const std::string& text() const { return text_; }
+
+ private:
+  static PetscErrorCode collect(FILE*, const char format[], va_list args) {
+    va_list copy;
+    va_copy(copy, args);
+    const int n = std::vsnprintf(nullptr, 0, format, copy);
+    va_end(copy);
+    if (n > 0) {
+      std::string s(static_cast<std::size_t>(n), '\0');
+      std::vsnprintf(s.data(), s.size() + 1, format, args);
+      *sink_ += s;
+    }
+    return 0;
+  }
+  static inline std::string* sink_ = nullptr;
+  std::string text_;
+  decltype(PetscVFPrintf) saved_;
+};
+
+/// Rank 0's verdict, on every rank (only rank 0 prints what PETSc views on the world).
+bool on_rank0(bool v) {
+  int x = v ? 1 : 0;
+  MPI_Bcast(&x, 1, MPI_INT, 0, PETSC_COMM_WORLD);
+  return x != 0;
+}
+
+struct Steady {
+  std::vector<double> c;  // natural ordering, every rank
+  SteadyResult res;
+  std::string output;  // PETSc's output on this rank
+};
+
+Steady steady(const std::string& text, const Options& options = {}) {
+  ScopedOptions set(options);
+  Steady out;
+  PetscOutput captured;
+  auto cs = Case::from_string(PETSC_COMM_WORLD, text);
+  FVSystem& sys = cs->system();
+  Owned<Vec> c(sys.create_state());
+  sys.initial_state(c);
+  out.res = solve_steady(sys, c, cs->run().steady);
+  out.c = td::testing::gather(cs->mesh(), c);
+  out.output = captured.text();
+  return out;
+}
+
+/// max_i |a_i - b_i| / max_i |b_i|
+double relative_difference(const std::vector<double>& a, const std::vector<double>& b) {
+  EXPECT_EQ(a.size(), b.size());
+  double diff = 0.0, scale = 0.0;
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    diff = std::max(diff, std::abs(a[i] - b[i]));
+    scale = std::max(scale, std::abs(b[i]));
+  }
+  return diff / scale;
+}
+
+/// Every ||J - Jfd||_F/||J||_F that -snes_test_jacobian reported (rank 0), on every rank.
+std::vector<double> jacobian_test_ratios(const std::string& output) {
+  std::vector<double> r;
+  static const std::regex line(R"(\|\|J - Jfd\|\|_F/\|\|J\|\|_F = ([0-9.eE+-]+))");
+  for (std::sregex_iterator it(output.begin(), output.end(), line), end; it != end; ++it)
+    r.push_back(std::stod((*it)[1].str()));
+  int n = static_cast<int>(r.size());
+  MPI_Bcast(&n, 1, MPI_INT, 0, PETSC_COMM_WORLD);
+  r.resize(n);
+  MPI_Bcast(r.data(), n, MPI_DOUBLE, 0, PETSC_COMM_WORLD);
+  return r;
+}
+
+bool contains(const std::string& text, const std::string& what) {
+  return on_rank0(text.find(what) != std::string::npos);
+}
+
+/// Keep a measured value in the test report (--gtest_output=xml).
+void record(const std::string& key, double value) {
+  ::testing::Test::RecordProperty(key, fmt::format("{:.3e}", value));
+}
+
+struct Named {
+  const char* name;
+  const std::string* text;
+};
+const Named kOpen{"open", &kOpenTwoSpecies};
+const Named kClosed{"closed", &kClosedTwoState};
+const Named kHeat{"heat", &kHeatCoupled};
+
+}  // namespace
+
+TEST(PetscOptionsMpi, TestJacobianAgreesWithFiniteDifferences) {
+  for (const Named& c : {kOpen, kClosed}) {
+    const auto run = steady(*c.text, {{"-snes_test_jacobian", ""}});
+    const auto ratios = jacobian_test_ratios(run.output);
+    ASSERT_GE(ratios.size(), 1u) << c.name;
+    // one report per Jacobian evaluation; double-precision differences give ~1e-9
+    for (double r : ratios) EXPECT_LT(r, 1e-7) << c.name;
+    record(std::string(c.name) + "_max_ratio", *std::max_element(ratios.begin(), ratios.end()));
+  }
+}
+
+TEST(PetscOptionsMpi, TestJacobianSeesTheApproximatePreconditionerOfHeatCases) {
+  // With [heat] the operator is matrix-free and PETSc tests the assembled preconditioning
+  // matrix, which leaves out the species' dependence on T by design: the check reports it.
+  const auto run = steady(kHeatCoupled, {{"-snes_test_jacobian", ""}});
+  const auto ratios = jacobian_test_ratios(run.output);
+  ASSERT_GE(ratios.size(), 1u);
+  EXPECT_GT(ratios.front(), 1e-2);
+  record("heat_first_ratio", ratios.front());
+}
+
+TEST(PetscOptionsMpi, FdColorEqualsAnalyticJacobianSolution) {
+  for (const Named& c : {kOpen, kClosed, kHeat}) {
+    const auto exact = steady(*c.text);
+    const auto fd = steady(*c.text, {{"-snes_fd_color", ""}, {"-snes_view", ""}});
+    EXPECT_TRUE(contains(fd.output, "Jacobian is built using finite differences with coloring"))
+        << c.name;
+    const double diff = relative_difference(fd.c, exact.c);
+    EXPECT_LT(diff, 1e-11) << c.name;
+    record(std::string(c.name) + "_difference", diff);
+    record(std::string(c.name) + "_newton", fd.res.newton_iterations);
+    record(std::string(c.name) + "_newton_analytic", exact.res.newton_iterations);
+  }
+}
+
+TEST(PetscOptionsMpi, GeometricMultigridMatchesDefaultSolver) {
+  for (const Named& c : {kOpen, kClosed, kHeat}) {
+    const auto exact = steady(*c.text);
+    // 24 x 4 cells in the heat case: one coarsening
+    const std::string levels = c.text == &kHeatCoupled ? "2" : "3";
+    const auto mg =
+        steady(*c.text, {{"-pc_type", "mg"}, {"-pc_mg_levels", levels}, {"-snes_view", ""}});
+    EXPECT_TRUE(contains(mg.output, "levels=" + levels)) << c.name;
+    EXPECT_TRUE(contains(mg.output, "Using Galerkin computed coarse grid matrices")) << c.name;
+    const double diff = relative_difference(mg.c, exact.c);
+    EXPECT_LT(diff, 1e-10) << c.name;
+    EXPECT_LT(mg.res.residual_norm, 1e-12 * mg.res.residual_scale) << c.name;
+    record(std::string(c.name) + "_difference", diff);
+    record(std::string(c.name) + "_krylov", mg.res.krylov_iterations);
+    record(std::string(c.name) + "_krylov_default", exact.res.krylov_iterations);
+  }
+}
+
+TEST(PetscOptionsMpi, GeometricMultigridTakesTheLevelsTheMeshAllows) {
+  // 32 x 16 cells: 16 x 8, 8 x 4, 4 x 2 below (at least 2 cells per rank along each axis)
+  const auto exact = steady(kOpenTwoSpecies);
+  const auto mg = steady(kOpenTwoSpecies, {{"-pc_type", "mg"}, {"-snes_view", ""}});
+  EXPECT_TRUE(contains(mg.output, "levels=4"));
+  EXPECT_LT(relative_difference(mg.c, exact.c), 1e-10);
+  record("difference", relative_difference(mg.c, exact.c));
+  try {
+    steady(kOpenTwoSpecies, {{"-pc_type", "mg"}, {"-pc_mg_levels", "6"}});
+    ADD_FAILURE() << "6 levels on 32 x 16 cells accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("at most 4 multigrid levels"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(PetscOptionsMpi, RediscretisedCoarseLevelsAreAClearError) {
+  try {
+    steady(kOpenTwoSpecies,
+           {{"-pc_type", "mg"}, {"-pc_mg_levels", "2"}, {"-pc_mg_galerkin", "none"}});
+    ADD_FAILURE() << "coarse levels without Galerkin operators accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not on coarse multigrid levels"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(PetscOptionsMpi, ConductionFieldTakesTheHeatOptions) {
+  const std::string text =
+      heat_case_head(32, 8) + "[temperature]\ntype = \"conduction\"\n" + heat_faces("temperature");
+  auto field = [&](const Options& options) {
+    ScopedOptions set(options);
+    auto cs = Case::from_string(PETSC_COMM_WORLD, text);
+    std::vector<double> T;
+    for (int j = 0; j < 8; ++j)
+      for (int i = 0; i < 32; ++i) T.push_back(cs->temperature().T(cs->mesh().center(i, j, 0)));
+    return T;
+  };
+  const auto exact = field({});
+  const double mg =
+      relative_difference(field({{"-heat_pc_type", "mg"}, {"-heat_pc_mg_levels", "3"}}), exact);
+  EXPECT_LT(mg, 1e-11);
+  const double fd = relative_difference(field({{"-heat_snes_fd_color", ""}}), exact);
+  EXPECT_LT(fd, 1e-11);
+  PetscOutput captured;
+  EXPECT_LT(relative_difference(field({{"-heat_snes_test_jacobian", ""}}), exact), 1e-11);
+  const auto ratios = jacobian_test_ratios(captured.text());
+  ASSERT_GE(ratios.size(), 1u);
+  for (double r : ratios) EXPECT_LT(r, 1e-7);
+  record("mg_difference", mg);
+  record("fd_color_difference", fd);
+  record("max_ratio", *std::max_element(ratios.begin(), ratios.end()));
+}
+
+TEST(PetscOptionsMpi, TransientMultigridPreconditioner) {
+  // CVODE's Newton-Krylov iterations stop at a fraction of the local error test, so two
+  // preconditioners agree to the integration tolerance, not to round-off.
+  const std::string text = kClosedTwoState +
+                           "[solver]\nmode = \"transient\"\n[solver.transient]\nt_end = 0.2\n"
+                           "rtol = 1e-10\natol = 1e-14\n";
+  auto integrate = [&](const Options& options) {
+    ScopedOptions set(options);
+    auto cs = Case::from_string(PETSC_COMM_WORLD, text);
+    FVSystem& sys = cs->system();
+    Owned<Vec> c(sys.create_state());
+    sys.initial_state(c);
+    TransientSolver ts(sys, c, 0.0, cs->run().transient);
+    ts.advance(0.2, c);
+    return td::testing::gather(cs->mesh(), c);
+  };
+  const auto exact = integrate({});
+  PetscOutput captured;
+  const auto mg =
+      integrate({{"-cvode_pc_type", "mg"}, {"-cvode_pc_mg_levels", "3"}, {"-cvode_ksp_view", ""}});
+  EXPECT_TRUE(contains(captured.text(), "levels=3"));
+  EXPECT_TRUE(contains(captured.text(), "Using Galerkin computed coarse grid matrices"));
+  EXPECT_LT(relative_difference(mg, exact), 1e-8);
+  record("difference", relative_difference(mg, exact));
+}
