@@ -1,6 +1,7 @@
 #pragma once
 /// @file LatticeGasVariational.h  Variational upper bound on the collective diffusion tensor
-/// D_c(theta) of the site-exclusion lattice gas of PHYSICS.md 6 (seed 004, Sec. II), built
+/// D_c(theta) of the site-exclusion lattice gas (docs/physics.md#lattice-gas; Minkowski and
+/// Zaluska-Kotur, arXiv:1801.01374, Sec. II), built
 /// numerically from any lattice file.
 ///
 /// For the reversible exclusion dynamics with product (Bernoulli) stationary measure, the
