@@ -261,6 +261,28 @@ static std::string comment_for(const ParamSpec& p, const units::UnitSystem* u) {
   return c + p.doc;
 }
 
+namespace {
+/// Above this a plain-number temperature in LJ units (epsilon/kB) is taken for a kelvin value
+/// typed by mistake: liquids and solids of LJ models sit at T* of order 0.1 to 2, and T* = 10
+/// is far above the LJ critical point (about 1.3).
+constexpr double kImplausibleLjTemperature = 10.0;
+}  // namespace
+
+/// A bare number given for a temperature in LJ units that is far too large for T* is almost
+/// always a kelvin value: refuse it, say what it would be, and how to write kelvin.
+static void check_plausible_temperature(const InputSection& s, const std::string& name,
+                                        const ParamSpec& p, double x, const toml::value& v) {
+  if (p.kind != units::Kind::temperature || v.is_string() || !s.units().is_reduced() ||
+      !(std::fabs(x) > kImplausibleLjTemperature))
+    return;
+  const units::Dim temperature = units::dim_of(units::Kind::temperature);
+  s.fail(name, fmt::format("temperature {:g} in LJ units ({}) is {:.4g} K for {}, implausible "
+                           "(T* above {:g}); did you mean \"{:g} K\" (= {:.4g} epsilon/kB)?",
+                           x, s.units().label(temperature), s.units().to_si(x, temperature),
+                           s.units().name(), kImplausibleLjTemperature, x,
+                           s.units().from_si(x, temperature)));
+}
+
 double InputSection::real(const ParamSpec& p) { return real(p, p.default_value); }
 
 double InputSection::real(const ParamSpec& p, const std::string& fallback) {
@@ -288,6 +310,7 @@ double InputSection::real(const ParamSpec& p, const std::string& fallback) {
                              p.kind == units::Kind::dimensionless
                                  ? std::string()
                                  : " (in " + units().label(units::dim_of(p.kind)) + ")"));
+  check_plausible_temperature(*this, r.name, p, x, v);
   node_->set(p.key, fmt::format("{:.17g}", x), comment_for(p, doc_->units ? &*doc_->units : nullptr));
   return x;
 }
@@ -355,6 +378,7 @@ std::vector<double> InputSection::reals(const ParamSpec& p) {
     }
     if (!std::isfinite(x) || !p.range.contains(x))
       fail(r.name, fmt::format("entry {:g} is out of the accepted range {}", x, p.range.str()));
+    check_plausible_temperature(*this, r.name, p, x, e);
     lit += fmt::format("{}{:.17g}", out.empty() ? "" : ", ", x);
     out.push_back(x);
   }

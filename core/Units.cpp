@@ -3,7 +3,10 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -60,36 +63,65 @@ struct UnitInfo {
 };
 
 constexpr double kCal = 4.184;
-const UnitInfo kUnits[] = {
-    {"m", 1.0, {1, 0, 0, 0}},         {"cm", 1e-2, {1, 0, 0, 0}},
-    {"mm", 1e-3, {1, 0, 0, 0}},       {"um", 1e-6, {1, 0, 0, 0}},
-    {"nm", 1e-9, {1, 0, 0, 0}},       {"Ang", 1e-10, {1, 0, 0, 0}},
-    {"Angstrom", 1e-10, {1, 0, 0, 0}},
-    {"kg", 1.0, {0, 1, 0, 0}},        {"g", 1e-3, {0, 1, 0, 0}},
-    {"u", kAtomicMassUnit, {0, 1, 0, 0}}, {"amu", kAtomicMassUnit, {0, 1, 0, 0}},
-    {"s", 1.0, {0, 0, 1, 0}},         {"ms", 1e-3, {0, 0, 1, 0}},
-    {"us", 1e-6, {0, 0, 1, 0}},       {"ns", 1e-9, {0, 0, 1, 0}},
-    {"ps", 1e-12, {0, 0, 1, 0}},      {"fs", 1e-15, {0, 0, 1, 0}},
-    {"K", 1.0, {0, 0, 0, 1}},
-    {"J", 1.0, {2, 1, -2, 0}},        {"kJ", 1e3, {2, 1, -2, 0}},
-    {"eV", kElementaryCharge, {2, 1, -2, 0}}, {"meV", 1e-3 * kElementaryCharge, {2, 1, -2, 0}},
-    {"cal", kCal, {2, 1, -2, 0}},     {"kcal", 1e3 * kCal, {2, 1, -2, 0}},
-    {"mol", kAvogadro, {0, 0, 0, 0}},
-    {"Pa", 1.0, {-1, 1, -2, 0}},      {"kPa", 1e3, {-1, 1, -2, 0}},
-    {"MPa", 1e6, {-1, 1, -2, 0}},     {"GPa", 1e9, {-1, 1, -2, 0}},
-    {"bar", 1e5, {-1, 1, -2, 0}},     {"atm", 101325.0, {-1, 1, -2, 0}},
-    {"N", 1.0, {1, 1, -2, 0}},        {"W", 1.0, {2, 1, -3, 0}},
-    {"kN", 1e3, {1, 1, -2, 0}},       {"mN", 1e-3, {1, 1, -2, 0}},
-    {"kW", 1e3, {2, 1, -3, 0}},       {"mW", 1e-3, {2, 1, -3, 0}},
-    {"mJ", 1e-3, {2, 1, -2, 0}},
-    {"Hz", 1.0, {0, 0, -1, 0}},
-    // micro written with the micro sign (U+00B5) or the Greek mu (U+03BC), as well as "u"
-    {"\u00b5m", 1e-6, {1, 0, 0, 0}},   {"\u03bcm", 1e-6, {1, 0, 0, 0}},
-    {"\u00b5s", 1e-6, {0, 0, 1, 0}},   {"\u03bcs", 1e-6, {0, 0, 1, 0}},
+/// Unit symbols without prefix. Prefixed forms ("nm", "pN", "kJ", "MPa", "us") are built from
+/// these and kPrefixes, so every prefix works with every prefixable unit.
+struct BaseUnit {
+  std::string_view symbol;
+  double si;  // SI value of one unit
+  Dim dim;
+  bool prefixable;
+};
+const BaseUnit kBaseUnits[] = {
+    {"m", 1.0, {1, 0, 0, 0}, true},
+    {"Ang", 1e-10, {1, 0, 0, 0}, false},
+    {"Angstrom", 1e-10, {1, 0, 0, 0}, false},
+    {"\u00c5", 1e-10, {1, 0, 0, 0}, false},  // the Angstrom sign
+    {"g", 1e-3, {0, 1, 0, 0}, true},
+    {"u", kAtomicMassUnit, {0, 1, 0, 0}, false},
+    {"amu", kAtomicMassUnit, {0, 1, 0, 0}, false},
+    {"Da", kAtomicMassUnit, {0, 1, 0, 0}, true},
+    {"s", 1.0, {0, 0, 1, 0}, true},
+    {"min", 60.0, {0, 0, 1, 0}, false},
+    {"h", 3600.0, {0, 0, 1, 0}, false},
+    {"K", 1.0, {0, 0, 0, 1}, true},
+    {"J", 1.0, {2, 1, -2, 0}, true},
+    {"eV", kElementaryCharge, {2, 1, -2, 0}, true},
+    {"cal", kCal, {2, 1, -2, 0}, true},
+    {"mol", kAvogadro, {0, 0, 0, 0}, true},
+    {"Pa", 1.0, {-1, 1, -2, 0}, true},
+    {"bar", 1e5, {-1, 1, -2, 0}, true},
+    {"atm", 101325.0, {-1, 1, -2, 0}, false},
+    {"N", 1.0, {1, 1, -2, 0}, true},
+    {"W", 1.0, {2, 1, -3, 0}, true},
+    {"Hz", 1.0, {0, 0, -1, 0}, true},
     // Celsius degrees inside a compound unit are temperature differences ("20 degC/mm");
     // a bare "degC" value is an absolute temperature (parse_quantity)
-    {"degC", 1.0, {0, 0, 0, 1}},      {"\u00b0C", 1.0, {0, 0, 0, 1}},
+    {"degC", 1.0, {0, 0, 0, 1}, false},
+    {"\u00b0C", 1.0, {0, 0, 0, 1}, false},
 };
+struct Prefix {
+  std::string_view symbol;
+  double factor;
+};
+// micro written as "u", the micro sign (U+00B5) or the Greek mu (U+03BC)
+const Prefix kPrefixes[] = {{"f", 1e-15}, {"p", 1e-12},      {"n", 1e-9},
+                            {"u", 1e-6},  {"\u00b5", 1e-6}, {"\u03bc", 1e-6},
+                            {"m", 1e-3},  {"c", 1e-2},       {"k", 1e3},
+                            {"M", 1e6},   {"G", 1e9},        {"T", 1e12}};
+
+/// A unit symbol: an exact base symbol first (so "u" is the atomic mass unit and "min" the
+/// minute), else a prefix followed by a prefixable base symbol ("um", "MPa").
+std::optional<Quantity> unit_symbol(std::string_view sym) {
+  for (const auto& u : kBaseUnits)
+    if (u.symbol == sym) return Quantity{u.si, u.dim};
+  for (const auto& p : kPrefixes) {
+    if (sym.size() <= p.symbol.size() || sym.substr(0, p.symbol.size()) != p.symbol) continue;
+    const std::string_view rest = sym.substr(p.symbol.size());
+    for (const auto& u : kBaseUnits)
+      if (u.prefixable && u.symbol == rest) return Quantity{p.factor * u.si, u.dim};
+  }
+  return std::nullopt;
+}
 
 /// Recursive-descent parser for unit expressions:
 ///   expr   := term (('*' | ' ' | '/') term)*
@@ -177,9 +209,10 @@ class UnitParser {
       ++pos_;
     const std::string_view sym = s_.substr(start, pos_ - start);
     if (sym.empty()) fail(fmt::format("unexpected '{}'", s_.substr(start, 1)));
-    for (const auto& u : kUnits)
-      if (u.symbol == sym) return {u.si, u.dim};
-    fail(fmt::format("unknown unit '{}'", sym));
+    if (auto q = unit_symbol(sym)) return *q;
+    fail(fmt::format("unknown unit '{}' (known: SI units with prefixes f p n u/\u00b5 m c k M "
+                     "G T, Angstrom, u, eV, cal, mol, bar, atm, min, h, degC)",
+                     sym));
   }
 
   std::string_view s_;
@@ -201,6 +234,49 @@ std::string dim_text(Dim d, const char* const names[4]) {
   if (num.empty()) num = "1";
   if (den.empty()) return num;
   return num + "/" + (den.find(' ') != std::string::npos ? "(" + den + ")" : den);
+}
+
+/// Label of a dimension in LJ units as a product of epsilon, kB, m, sigma and tau. A mass
+/// exponent can be carried by m or by epsilon tau^2 / sigma^2, a temperature by epsilon/kB;
+/// of all the ways the one with the fewest factors is printed ("epsilon/(sigma^2 tau)" for a
+/// heat flux, "kB/m" for a specific heat, "m/sigma^3" for a density), ties going to epsilon.
+std::string lj_label(Dim d) {
+  constexpr int kMaxMassPower = 3;
+  struct Factor {
+    const char* name;
+    int power;
+  };
+  std::vector<Factor> best;
+  int best_cost = std::numeric_limits<int>::max();
+  // mass powers in the order 0, 1, -1, 2, -2, ...
+  for (int pm = 0; std::abs(pm) <= kMaxMassPower; pm = pm > 0 ? -pm : 1 - pm) {
+    const int pe = d.M - pm + d.K;  // epsilon carries the rest of the mass and the temperature
+    const std::vector<Factor> f{{"epsilon", pe},
+                                {"kB", -d.K},
+                                {"m", pm},
+                                {"sigma", d.L - 2 * (d.M - pm)},
+                                {"tau", d.T + 2 * (d.M - pm)}};
+    int cost = 0;
+    for (const auto& x : f) cost += std::abs(x.power);
+    if (cost < best_cost) {
+      best_cost = cost;
+      best = f;
+    }
+  }
+  std::string num, den;
+  int n_den = 0;
+  for (const auto& x : best) {
+    if (x.power == 0) continue;
+    std::string& part = x.power > 0 ? num : den;
+    if (x.power < 0) ++n_den;
+    if (!part.empty()) part += " ";
+    part += x.name;
+    if (std::abs(x.power) != 1) part += fmt::format("^{}", std::abs(x.power));
+  }
+  if (num.empty() && den.empty()) return "1";
+  if (num.empty()) num = "1";
+  if (den.empty()) return num;
+  return num + "/" + (n_den > 1 ? "(" + den + ")" : den);
 }
 
 }  // namespace
@@ -267,16 +343,7 @@ double UnitSystem::scale(Dim d) const {
 double UnitSystem::kB() const { return reduced_ ? 1.0 : kBoltzmann; }
 
 std::string UnitSystem::label(Dim d) const {
-  if (reduced_) {
-    // energy-like combinations read better in epsilon
-    if (d == Dim{2, 1, -2, 0}) return "epsilon";
-    if (d == Dim{0, 0, 0, 1}) return "epsilon/kB";
-    if (d == Dim{0, 0, 0, -1}) return "kB/epsilon";
-    if (d == Dim{-1, 1, -2, 0}) return "epsilon/sigma^3";
-    if (d == Dim{-1, 0, 0, 1}) return "epsilon/(kB sigma)";
-    static constexpr const char* kNames[4] = {"sigma", "m", "tau", "(epsilon/kB)"};
-    return dim_text(d, kNames);
-  }
+  if (reduced_) return lj_label(d);
   for (const auto& [d2, name] : std::initializer_list<std::pair<Dim, const char*>>{
            {{2, 1, -2, 0}, "J"}, {{-1, 1, -2, 0}, "Pa"}, {{1, 1, -2, 0}, "N"},
            {{2, 1, -3, 0}, "W"}, {{0, 0, -1, 0}, "1/s"}, {{0, 1, -3, 0}, "W/m^2"},

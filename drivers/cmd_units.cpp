@@ -58,7 +58,8 @@ class Units : public Command {
     sub.add_option("-k,--kind", kind_, "kind of quantity")->check(CLI::IsMember(kinds));
     sub.add_option("-v,--value", value_,
                    "value in the --from system; from SI it may carry a unit: \"76.5 K/nm\"");
-    sub.add_option("--from", from_, "system of --value: lj or si")
+    sub.add_option("--from", from_,
+                   "system of --value: lj or si (default: si if --value carries a unit, else lj)")
         ->check(CLI::IsMember({"lj", "si"}));
     sub.add_option("--to", to_, "target system: si or lj (default: the other one)")
         ->check(CLI::IsMember({"lj", "si"}));
@@ -100,18 +101,31 @@ class Units : public Command {
       }
       out["table"] = rows;
     } else {
-      if (kind_.empty() || value_.empty())
-        throw Error("give --kind and --value (or --table)");
-      const Kind k = *units::kind_from_name(kind_);
+      if (value_.empty())
+        throw Error("give --value (with --kind unless the value carries a unit) or --table");
+      const bool has_unit = value_.find_first_not_of("0123456789.eE+- ") != std::string::npos;
+      const std::string from = from_.empty() ? (has_unit ? "si" : "lj") : from_;
+      std::string kind = kind_;
+      if (kind.empty()) {
+        // a value with a unit names its own kind: the first kind of that dimension
+        if (!has_unit) throw Error("give --kind (or a --value with a unit, e.g. \"3 um\")");
+        const Dim vd = units::parse_quantity(value_).dim;
+        for (Kind k : units::all_kinds())
+          if (units::dim_of(k) == vd && kind.empty()) kind = std::string(units::name_of(k));
+        if (kind.empty())
+          throw Error(fmt::format("--value '{}' has a dimension no kind has ({}); give --kind",
+                                  value_, UnitSystem::si().label(vd)));
+      }
+      const Kind k = *units::kind_from_name(kind);
       const Dim d = units::dim_of(k);
-      const std::string to = to_.empty() ? (from_ == "lj" ? "si" : "lj") : to_;
+      const std::string to = to_.empty() ? (from == "lj" ? "si" : "lj") : to_;
       // SI side: the unit the user asked for (checked against the kind) or the SI base unit.
       double si_unit_value = 1.0;
       std::string si_unit = UnitSystem::si().label(d);
       if (!unit_.empty()) {
         const auto u = units::parse_unit(unit_);
         if (!(u.dim == d))
-          throw Error(fmt::format("--unit '{}' is not a unit of {} ({})", unit_, kind_,
+          throw Error(fmt::format("--unit '{}' is not a unit of {} ({})", unit_, kind,
                                   UnitSystem::si().label(d)));
         si_unit_value = u.value;
         si_unit = unit_;
@@ -119,23 +133,22 @@ class Units : public Command {
       // Everything through SI: value in the --from system -> SI -> the --to system.
       double si = 0.0;
       std::string in_unit;
-      if (from_ == "lj") {
+      if (from == "lj") {
         si = lj.to_si(parse_number(value_), d);
         in_unit = lj.label(d);
       } else {
-        const bool has_unit = value_.find_first_not_of("0123456789.eE+- ") != std::string::npos;
         si = has_unit ? units::parse_in(value_, d, UnitSystem::si())
                       : parse_number(value_) * si_unit_value;
         in_unit = has_unit ? "" : si_unit;
       }
       const double result = to == "lj" ? lj.from_si(si, d) : si / si_unit_value;
       const std::string res_unit = to == "lj" ? lj.label(d) : si_unit;
-      out["kind"] = kind_;
-      out["from"] = {{"system", from_}, {"value", value_}, {"unit", in_unit}};
+      out["kind"] = kind;
+      out["from"] = {{"system", from}, {"value", value_}, {"unit", in_unit}};
       out["to"] = {{"system", to}, {"value", result}, {"unit", res_unit}};
       out["si_value"] = si;
       out["si_base_unit"] = UnitSystem::si().label(d);
-      text = fmt::format("{} {} {} = {:.6g} {} ({})\n", kind_, value_, in_unit, result, res_unit,
+      text = fmt::format("{} {} {} = {:.6g} {} ({})\n", kind, value_, in_unit, result, res_unit,
                          to == "lj" ? lj.name() : "SI");
     }
     if (rank == 0) std::cout << (json_ ? out.dump(2) + "\n" : text);
@@ -157,7 +170,7 @@ class Units : public Command {
     return v;
   }
 
-  std::string kind_, value_, from_ = "lj", to_, unit_, preset_, sigma_, epsilon_, mass_;
+  std::string kind_, value_, from_, to_, unit_, preset_, sigma_, epsilon_, mass_;
   bool table_ = false, json_ = false;
 };
 

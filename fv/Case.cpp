@@ -67,8 +67,9 @@ const KeyDeclaration kOutputKeys(
      "run",
      "Result file of `thermodrift run` (`-o` on the command line overrides `file`): `/config` "
      "(the resolved input, a valid input itself), `/mesh/{x,y,z}` node coordinates, "
-     "`/snapshots/NNNNNN/` (`c_<species>`, `T`, `J_<species>_<axis>` cell fields with `units` "
-     "attributes and a `time` attribute), `/timeseries/` (`time`, `total_<species>`, "
+     "`/snapshots/NNNNNN/` (`c_<species>`, `T` and other cell fields, `J_<species>` flux "
+     "vectors with x, y, z on the last axis, each with a `units` attribute; a `time` "
+     "attribute), `/timeseries/` (`time`, `total_<species>`, "
      "`outflow_<species>`) and `/checkpoint` (restart state); the `.xmf` sidecar opens in "
      "ParaView.",
      {&kFile, &kProgress}});

@@ -23,7 +23,7 @@ namespace {
 std::atomic<int> g_interrupted{0};
 extern "C" void on_signal(int) { g_interrupted = 1; }
 
-/// Write one snapshot: concentrations, temperature and flux components.
+/// Write one snapshot: concentrations, temperature and flux vectors.
 void write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
   FVSystem& sys = cs.system();
   const auto& u = cs.units();
@@ -36,9 +36,7 @@ void write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
   out.write_field("T", sys.temperature(), 0, u.label(units::dim_of(units::Kind::temperature)));
   Owned<Vec> J(sys.fluxes(c));
   for (int s = 0; s < sys.nspecies(); ++s)
-    for (int a = 0; a < dim; ++a)
-      out.write_field(fmt::format("J_{}_{}", sys.species()[s].name, "xyz"[a]), J, s * dim + a,
-                      flux);
+    out.write_vector_field("J_" + sys.species()[s].name, J, s * dim, flux);
   // per species (group of states): total P, local effective and local-equilibrium S_T
   const auto groups = sys.groups();
   Owned<Vec> obs(sys.group_observables(c));

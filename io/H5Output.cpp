@@ -433,11 +433,16 @@ std::string xml_escape(const std::string& s) {
 // ---------------------------------------------------------------------------------------
 
 struct H5Output::Impl {
+  /// A cell dataset: a scalar, or a vector of kVectorComponents components.
+  struct FieldInfo {
+    std::string name;
+    int components = 1;
+  };
   struct Snapshot {
     std::string group;  ///< "/snapshots/NNNNNN"
     double time = 0;
     long step = 0;
-    std::vector<std::string> fields;
+    std::vector<FieldInfo> fields;
   };
   struct Series {
     std::string unit;
@@ -454,7 +459,7 @@ struct H5Output::Impl {
   H5Handle file;
   H5Handle snapshot;  ///< open snapshot group, if any
   std::vector<Snapshot> snapshots;
-  std::vector<std::string> loose_fields;  ///< datasets under /fields
+  std::vector<FieldInfo> loose_fields;  ///< datasets under /fields
   long next_snapshot = 0;
   std::vector<double> times;
   std::map<std::string, Series> series;
@@ -499,7 +504,10 @@ struct H5Output::Impl {
   }
 
   static std::unique_ptr<Impl> create(const Mesh& mesh, const std::string& path);
-  void write_xdmf(const std::string& final_path) const;
+  /// The XDMF sidecar of the file @p h5_path, written to @p xmf (temporary + rename).
+  void write_xdmf(const std::string& h5_path, const std::string& xmf) const;
+  /// Fields of group @p group (with their number of components) as stored in the file.
+  std::vector<FieldInfo> stored_fields(hid_t g, const std::string& group) const;
   void load_existing();
 };
 
@@ -514,11 +522,15 @@ std::string xdmf_path(const std::string& path) {
   return p.string();
 }
 
+/// The sidecar of a run in progress, `<path>.partial.xmf`: it opens the `.partial` file so that
+/// a running or interrupted run can be looked at; commit() replaces it with the final one.
+std::string partial_xdmf_path(const std::string& path) { return path + ".partial.xmf"; }
+
 }  // namespace
 
-void H5Output::Impl::write_xdmf(const std::string& final_path) const {
-  const std::string h5 = fs::path(final_path).filename().string();
-  const std::string xmf = xdmf_path(final_path);
+void H5Output::Impl::write_xdmf(const std::string& h5_path, const std::string& xmf) const {
+  // the HDF5 file sits beside its sidecar
+  const std::string h5 = fs::path(h5_path).filename().string();
   const std::string tmp = xmf + ".tmp";
   // XDMF lists the slowest axis first; 1D is shown as a strip one cell thick in y.
   std::string topo, geo, node_dims;
@@ -550,7 +562,7 @@ void H5Output::Impl::write_xdmf(const std::string& final_path) const {
   for (int a = dim - 1; a >= 0; --a) cell_dims += fmt::format("{}{}", cells[a], a ? " " : "");
 
   auto grid = [&](const std::string& name, const std::string& group,
-                  const std::vector<std::string>& fields, const double* time) {
+                  const std::vector<FieldInfo>& fields, const double* time) {
     std::string g =
         fmt::format("      <Grid Name=\"{}\" GridType=\"Uniform\">\n", xml_escape(name));
     if (time) g += fmt::format("        <Time Value=\"{}\"/>\n", *time);
@@ -561,11 +573,13 @@ void H5Output::Impl::write_xdmf(const std::string& final_path) const {
     g += "        </Geometry>\n";
     for (const auto& f : fields)
       g += fmt::format(
-          "        <Attribute Name=\"{0}\" AttributeType=\"Scalar\" Center=\"Cell\">\n"
-          "          <DataItem Dimensions=\"{1}\" NumberType=\"Float\" Precision=\"8\" "
-          "Format=\"HDF\">{2}:{3}/{0}</DataItem>\n"
+          "        <Attribute Name=\"{0}\" AttributeType=\"{1}\" Center=\"Cell\">\n"
+          "          <DataItem Dimensions=\"{2}\" NumberType=\"Float\" Precision=\"8\" "
+          "Format=\"HDF\">{3}:{4}/{0}</DataItem>\n"
           "        </Attribute>\n",
-          xml_escape(f), cell_dims, xml_escape(h5), group);
+          xml_escape(f.name), f.components == 1 ? "Scalar" : "Vector",
+          f.components == 1 ? cell_dims : fmt::format("{} {}", cell_dims, f.components),
+          xml_escape(h5), group);
     return g + "      </Grid>\n";
   };
 
@@ -580,6 +594,7 @@ void H5Output::Impl::write_xdmf(const std::string& final_path) const {
   }
   {
     std::ofstream out(tmp, std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot create " + tmp);
     out << "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n"
         << "<Xdmf Version=\"3.0\">\n  <Domain>\n"
         << body << "  </Domain>\n</Xdmf>\n";
@@ -602,7 +617,7 @@ void H5Output::Impl::load_existing() {
       s.group = "/snapshots/" + name;
       s.time = read_attr_double(sg.get(), partial, s.group, "time");
       s.step = read_attr_long(sg.get(), partial, s.group, "step");
-      s.fields = link_names(sg.get(), partial, s.group);
+      s.fields = stored_fields(sg.get(), s.group);
       next_snapshot = std::max(next_snapshot, std::strtol(name.c_str(), nullptr, 10) + 1);
       snapshots.push_back(std::move(s));
     }
@@ -628,8 +643,21 @@ void H5Output::Impl::load_existing() {
   }
   if (link_exists(f, "fields")) {
     H5Handle g(ok(H5Gopen2(f, "fields", H5P_DEFAULT), partial, "open /fields"), H5Gclose);
-    loose_fields = link_names(g.get(), partial, "/fields");
+    loose_fields = stored_fields(g.get(), "/fields");
   }
+}
+
+std::vector<H5Output::Impl::FieldInfo> H5Output::Impl::stored_fields(
+    hid_t g, const std::string& group) const {
+  std::vector<FieldInfo> out;
+  for (const auto& name : link_names(g, partial, group)) {
+    H5Handle d = open_dataset(g, partial, name);
+    const auto shape = dataset_shape(d.get(), partial, group + "/" + name);
+    // a vector field has one trailing axis beyond the mesh's
+    const bool vector = static_cast<int>(shape.size()) == dim + 1;
+    out.push_back({name, vector ? static_cast<int>(shape.back()) : 1});
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -762,6 +790,7 @@ H5Output::~H5Output() {
       std::error_code ec;
       fs::remove(im.partial, ec);
       fs::remove(checkpoint_path(path_), ec);
+      fs::remove(partial_xdmf_path(path_), ec);
     }
     return;
   }
@@ -774,6 +803,7 @@ H5Output::~H5Output() {
     std::error_code ec;
     fs::remove(im.partial, ec);
     fs::remove(checkpoint_path(path_), ec);
+    fs::remove(partial_xdmf_path(path_), ec);
   }
   // ...and no rank may return while the file is still visible.
   MPI_Barrier(im.comm);
@@ -809,9 +839,21 @@ void H5Output::end_snapshot() {
   if (!im.snapshot.valid()) io_fail(im.partial, "end_snapshot without begin_snapshot");
   im.snapshot.close();
   ok(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), im.partial, "H5Fflush");
+  rank0_fs(im.comm, im.partial, "cannot write the XDMF sidecar",
+           [&] { im.write_xdmf(im.partial, partial_xdmf_path(path_)); });
 }
 
 void H5Output::write_field(const std::string& name, Vec v, int component, const std::string& unit) {
+  write_cell_data(name, v, component, 0, unit);
+}
+
+void H5Output::write_vector_field(const std::string& name, Vec v, int first_component,
+                                  const std::string& unit) {
+  write_cell_data(name, v, first_component, impl_->dim, unit);
+}
+
+void H5Output::write_cell_data(const std::string& name, Vec v, int component, int vector_dim,
+                               const std::string& unit) {
   Impl& im = *impl_;
   im.require_open();
   check_name(name, "field", false);
@@ -823,7 +865,8 @@ void H5Output::write_field(const std::string& name, Vec v, int component, const 
       b.global[0] != static_cast<hsize_t>(im.cells[2]))
     io_fail(im.partial, fmt::format("{}: vector layout {}D {} does not match the mesh", where,
                                     b.dim, shape_text(field_shape(b))));
-  if (component < 0 || component >= b.dof)
+  const int used = std::max(vector_dim, 1);
+  if (component < 0 || component + used > b.dof)
     io_fail(im.partial,
             fmt::format("{}: component {} out of range (dof {})", where, component, b.dof));
 
@@ -833,7 +876,11 @@ void H5Output::write_field(const std::string& name, Vec v, int component, const 
     loose = make_group(im.file.get(), im.partial, "fields");
     g = loose.get();
   }
-  const auto shape = field_shape(b);
+  // A vector is stored with H5Output::kVectorComponents components whatever the mesh's dimension (the
+  // missing ones zero): XDMF readers take a vector attribute as three components.
+  const int stored = vector_dim > 0 ? H5Output::kVectorComponents : 1;
+  auto shape = field_shape(b);
+  if (vector_dim > 0) shape.push_back(H5Output::kVectorComponents);
   H5Handle d;
   if (link_exists(g, name)) {
     d = open_dataset(g, im.partial, name);
@@ -853,17 +900,22 @@ void H5Output::write_field(const std::string& name, Vec v, int component, const 
                  H5Dclose);
     write_attr(d.get(), im.partial, "units", unit);
     if (im.snapshot.valid())
-      im.snapshots.back().fields.push_back(name);
+      im.snapshots.back().fields.push_back({name, stored});
     else
-      im.loose_fields.push_back(name);
+      im.loose_fields.push_back({name, stored});
   }
 
-  std::vector<double> buf(b.owned());
+  const auto n_stored = static_cast<std::size_t>(stored);
+  const auto n_dof = static_cast<std::size_t>(b.dof);
+  std::vector<double> buf(b.owned() * n_stored, 0.0);
   const PetscScalar* a = nullptr;
   TD_PETSC(VecGetArrayRead(v, &a));
-  for (std::size_t i = 0; i < buf.size(); ++i) buf[i] = a[i * b.dof + component];
+  for (std::size_t i = 0; i < b.owned(); ++i)
+    for (int k = 0; k < used; ++k)
+      buf[i * n_stored + static_cast<std::size_t>(k)] =
+          a[i * n_dof + static_cast<std::size_t>(component + k)];
   TD_PETSC(VecRestoreArrayRead(v, &a));
-  auto [fspace, mspace] = box_spaces(d.get(), b, 0, im.partial);
+  auto [fspace, mspace] = box_spaces(d.get(), b, vector_dim > 0 ? n_stored : 0, im.partial);
   H5Handle xfer = collective_xfer(im.partial);
   const double dummy = 0;
   ok(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(),
@@ -1082,8 +1134,10 @@ void H5Output::commit() {
   keep_partial_ = true;
   MPI_Barrier(im.comm);
   rank0_fs(im.comm, path_, "cannot commit", [&] {
-    im.write_xdmf(path_);
+    im.write_xdmf(path_, xdmf_path(path_));
     fs::rename(im.partial, path_);
+    std::error_code gone;
+    fs::remove(partial_xdmf_path(path_), gone);
     // the committed file holds the last checkpoint itself
     std::error_code ec;
     fs::remove(checkpoint_path(path_), ec);

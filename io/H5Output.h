@@ -6,12 +6,16 @@
 ///   /config                string dataset: the full resolved TOML configuration
 ///   /mesh/x, /mesh/y, /mesh/z   node coordinates (length); only the axes < dim exist
 ///   /snapshots/NNNNNN/     attrs: time, step; one dataset per cell field, shape (nz, ny, nx)
+///                          for a scalar, (nz, ny, nx, 3) for a vector such as a flux (the
+///                          components beyond the mesh's dimension are zero)
 ///   /timeseries/time, /timeseries/<name>   1D series appended during the run
 ///   /checkpoint/state      attrs: time, step; the full solver state, shape (nz, ny, nx, dof)
 ///                          (DMDA natural ordering, independent of the number of ranks)
 /// The file is written as `<path>.partial` and renamed to `<path>` by commit(), so a failed
 /// or interrupted run never leaves a file under the final name. The XDMF sidecar
-/// `<path without .h5>.xmf` references the final name and opens in ParaView.
+/// `<path without .h5>.xmf` references the final name and opens in ParaView (vectors as
+/// vector attributes); while the run writes, `<path>.partial.xmf` references the `.partial`
+/// file and is rewritten after every snapshot, so a running or interrupted run can be opened.
 ///
 /// Exclusive: the `.partial` file is created with O_EXCL, so a second run on the same output
 /// is refused up front instead of truncating the first run's file.
@@ -54,7 +58,15 @@ class H5Output {
   /// VecGetDM(v), compatible with mesh.dm() layout, any dof) as cell field @p name in the
   /// current snapshot (or, if no snapshot is open, under /fields).
   void write_field(const std::string& name, Vec v, int component, const std::string& unit);
-  /// Collective. Close the current snapshot.
+  /// Collective. Write components @p first_component .. @p first_component + dim - 1 of @p v
+  /// as the vector cell field @p name, stored with kVectorComponents components (zero beyond
+  /// the mesh's dimension) and shown as a vector by XDMF readers.
+  void write_vector_field(const std::string& name, Vec v, int first_component,
+                          const std::string& unit);
+  /// Components of a stored vector field (XDMF vectors have three).
+  static constexpr int kVectorComponents = 3;
+  /// Collective. Close the current snapshot (the file is flushed and the `.partial.xmf`
+  /// sidecar rewritten).
   void end_snapshot();
 
   /// Append one row (same value on all ranks) to time series @p name at the time of the
@@ -106,6 +118,9 @@ class H5Output {
 
  private:
   struct Impl;
+  /// A scalar (@p vector_dim = 0) or a vector of @p vector_dim components from @p component.
+  void write_cell_data(const std::string& name, Vec v, int component, int vector_dim,
+                       const std::string& unit);
   H5Output(std::unique_ptr<Impl> impl, std::string path);
   std::unique_ptr<Impl> impl_;
   std::string path_;

@@ -16,8 +16,12 @@ using T = ParamSpec::Type;
 const ParamSpec kLength{"length",          T::Real, "1.0",      K::length,
                         Range::positive(), {},      "a length", {"old_length", "older_length"}};
 const ParamSpec kPoint{"point", T::RealArray, "[0.0]", K::length, Range::any(), {}, "a point"};
-const KeyDeclaration kTestKeys(
-    {"test_registry", "", "test", "Keys of this test.", {&kLength, &kPoint}});
+const ParamSpec kTemperature{"T0", T::Real, "1.0", K::temperature, Range::positive(), {},
+                             "a temperature"};
+const ParamSpec kTemperatures{"temperatures", T::RealArray, "[1.0]", K::temperature,
+                              Range::positive(), {}, "temperatures"};
+const KeyDeclaration kTestKeys({"test_registry", "", "test", "Keys of this test.",
+                                {&kLength, &kPoint, &kTemperature, &kTemperatures}});
 
 InputSection parse(const std::string& text) {
   auto doc = InputSection::parse_string(text, "t.toml");
@@ -87,3 +91,28 @@ TEST(KeyRegistry, EveryDeclarationIsDocumented) {
 }
 
 }  // namespace
+
+// A bare number far above any LJ liquid or solid temperature is a kelvin value typed into an
+// LJ case: an error at the key that suggests the intended form; a value with a unit is fine.
+TEST(KeyRegistry, AKelvinNumberInAnLjCaseIsRefusedWithTheIntendedForm) {
+  const auto argon = units::UnitSystem::lj(*units::lj_preset("argon"));
+  auto doc = InputSection::parse_string("T0 = 120\ntemperatures = [0.9, 108.0]\n", "lj.toml");
+  doc.set_units(argon);
+  try {
+    doc.real(kTemperature);
+    ADD_FAILURE() << "T0 = 120 in LJ accepted";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("lj.toml:1: key 'T0'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("did you mean \"120 K\""), std::string::npos) << msg;
+  }
+  EXPECT_THROW(doc.reals(kTemperatures), InputError);
+
+  auto ok = InputSection::parse_string("T0 = \"120 K\"\ntemperatures = [0.9, 1.1]\n", "lj.toml");
+  ok.set_units(argon);
+  EXPECT_NEAR(ok.real(kTemperature), 120.0 / argon.scale(units::dim_of(K::temperature)), 1e-12);
+  EXPECT_EQ(ok.reals(kTemperatures).size(), 2u);
+  // in SI the same number is a plain temperature
+  auto si = parse("T0 = 120\n");
+  EXPECT_DOUBLE_EQ(si.real(kTemperature), 120.0);
+}

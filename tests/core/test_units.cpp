@@ -134,6 +134,27 @@ TEST(Units, MicroSignsCelsiusDifferencesAndDerivedUnitsParse) {
   EXPECT_EQ(si.label(dim_of(Kind::thermal_conductivity)), "W/(m K)");
   EXPECT_EQ(si.label(dim_of(Kind::volumetric_heat_capacity)), "J/(m^3 K)");
   EXPECT_EQ(si.label(dim_of(Kind::drag_coefficient)), "Pa s/m");
+  // every SI prefix on every prefixable unit; exact symbols first ("u", "min")
+  EXPECT_DOUBLE_EQ(parse_quantity("5 pN").value, 5e-12);
+  EXPECT_DOUBLE_EQ(parse_quantity("2 kDa").value, 2e3 * kAtomicMassUnit);
+  EXPECT_DOUBLE_EQ(parse_quantity("3 GPa").value, 3e9);
+  EXPECT_DOUBLE_EQ(parse_quantity("4 mK").value, 4e-3);
+  EXPECT_DOUBLE_EQ(parse_quantity("1 u").value, kAtomicMassUnit);
+  EXPECT_DOUBLE_EQ(parse_quantity("2 min").value, 120.0);
+  EXPECT_DOUBLE_EQ(parse_quantity("1 keV").value, 1e3 * kElementaryCharge);
+  EXPECT_DOUBLE_EQ(parse_quantity("7 \u00b5W").value, 7e-6);
+  EXPECT_THROW(parse_quantity("1 kAngstrom"), td::Error);  // not prefixable
+  // LJ labels in the fewest factors of epsilon, kB, m, sigma, tau
+  const UnitSystem lj = UnitSystem::lj(*lj_preset("argon"));
+  EXPECT_EQ(lj.label(dim_of(Kind::temperature)), "epsilon/kB");
+  EXPECT_EQ(lj.label(dim_of(Kind::energy)), "epsilon");
+  EXPECT_EQ(lj.label(dim_of(Kind::heat_flux)), "epsilon/(sigma^2 tau)");
+  EXPECT_EQ(lj.label(dim_of(Kind::power)), "epsilon/tau");
+  EXPECT_EQ(lj.label(dim_of(Kind::thermal_conductivity)), "kB/(sigma tau)");
+  EXPECT_EQ(lj.label(dim_of(Kind::specific_heat)), "kB/m");
+  EXPECT_EQ(lj.label(dim_of(Kind::mass_density)), "m/sigma^3");
+  EXPECT_EQ(lj.label(dim_of(Kind::diffusivity)), "sigma^2/tau");
+  EXPECT_EQ(lj.label(dim_of(Kind::temperature_gradient)), "epsilon/(kB sigma)");
 }
 
 TEST(Units, LjResultFilesRecordTheParameterSetInSi) {

@@ -339,3 +339,73 @@ TEST(H5OutputMpi, XdmfSidecarNamesDatasets) {
     VecDestroy(&v);
   }
 }
+
+/// Whole dataset @p name of @p file read serially (rank 0), with its shape.
+std::pair<std::vector<double>, std::vector<hsize_t>> read_dataset_serial(const std::string& file,
+                                                                         const std::string& name) {
+  std::vector<double> v;
+  std::vector<hsize_t> shape;
+  hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) return {v, shape};
+  hid_t d = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
+  if (d >= 0) {
+    hid_t s = H5Dget_space(d);
+    shape.resize(static_cast<std::size_t>(H5Sget_simple_extent_ndims(s)));
+    H5Sget_simple_extent_dims(s, shape.data(), nullptr);
+    v.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
+    H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+    H5Sclose(s);
+    H5Dclose(d);
+  }
+  H5Fclose(f);
+  return {v, shape};
+}
+
+// A vector field is stored as (cells..., 3) with the mesh's components in place and zeros
+// beyond its dimension, whatever the decomposition; the sidecar shows it as a vector; a run in
+// progress has a sidecar of its own that commit() replaces.
+TEST(H5OutputMpi, VectorFieldsAndPartialSidecar) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  for (int dim = 1; dim <= 3; ++dim) {
+    SCOPED_TRACE(fmt::format("dim {}", dim));
+    const int dof = dim + 1;  // component 0 a scalar, then the vector
+    auto mesh = make_mesh(PETSC_COMM_WORLD, dim, dof);
+    const std::string path = dir.file(fmt::format("v{}.h5", dim));
+    Vec v = make_filled(*mesh);
+    {
+      H5Output out(*mesh, path, "", "SI", "m");
+      out.begin_snapshot(0.0, 0);
+      out.write_field("c", v, 0, "1/m^3");
+      out.write_vector_field("J", v, 1, "1/(m^2 s)");
+      out.end_snapshot();
+      EXPECT_TRUE(exists_everywhere(path + ".partial.xmf"));
+      EXPECT_FALSE(exists_anywhere(dir.file(fmt::format("v{}.xmf", dim))));
+      out.commit();
+    }
+    EXPECT_FALSE(exists_anywhere(path + ".partial.xmf"));
+    if (world_rank() == 0) {
+      const auto [J, shape] = read_dataset_serial(path, "/snapshots/000000/J");
+      ASSERT_EQ(static_cast<int>(shape.size()), dim + 1);
+      EXPECT_EQ(shape.back(), static_cast<hsize_t>(H5Output::kVectorComponents));
+      long bad = 0;
+      for (std::size_t cell = 0; cell < J.size() / 3; ++cell)
+        for (int k = 0; k < 3; ++k) {
+          const double want = k < dim ? known(static_cast<long>(cell), 1 + k) : 0.0;
+          if (J[3 * cell + static_cast<std::size_t>(k)] != want) ++bad;
+        }
+      EXPECT_EQ(bad, 0);
+      std::ifstream in(dir.file(fmt::format("v{}.xmf", dim)));
+      std::stringstream ss;
+      ss << in.rdbuf();
+      const std::string text = ss.str();
+      EXPECT_NE(text.find("Name=\"J\" AttributeType=\"Vector\""), std::string::npos) << text;
+      EXPECT_NE(text.find("Name=\"c\" AttributeType=\"Scalar\""), std::string::npos) << text;
+      // the vector's data item has the cell dimensions and three components
+      std::string cells;
+      for (int a = dim - 1; a >= 0; --a) cells += fmt::format("{} ", mesh->cells(a));
+      EXPECT_NE(text.find(fmt::format("Dimensions=\"{}3\"", cells)), std::string::npos) << text;
+    }
+    VecDestroy(&v);
+  }
+}
