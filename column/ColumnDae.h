@@ -25,7 +25,7 @@ struct ColumnResult {
   double T_interface = 0.0;  ///< K
   double gradient = 0.0;     ///< mean |dT/dx| along the column (K/m)
   double sigma_c = 0.0;      ///< back stress at the cold interface (Pa)
-  double sigma_stall = 0.0;  ///< eq. 1 with T_h and T_interface (Pa)
+  double sigma_stall = 0.0;  ///< stall relation with T_h and T_interface (Pa)
   double sigma_max = 0.0;    ///< strength cap (Pa; inf for none)
   double speed = 0.0;        ///< core speed v (m/s)
   double speed_core = 0.0;   ///< part of v from the response law (m/s)

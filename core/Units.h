@@ -83,8 +83,9 @@ struct LJParameters {
   double tau() const;
 };
 
-/// Named LJ presets: "copper" (seed 000: 0.2338 nm, 0.4057 eV, 105.49e-27 kg) and
-/// "argon" (seed 001: 3.405 Angstrom, 0.2381 kcal/mol, 39.94 u). Nullopt if unknown.
+/// Named LJ presets: "copper" (Roux and Combe (2023): 0.2338 nm, 0.4057 eV, 105.49e-27 kg) and
+/// "argon" (Araujo-Rocha et al. (2023): 3.405 Angstrom, 0.2381 kcal/mol, 39.94 u). Nullopt if
+/// unknown.
 std::optional<LJParameters> lj_preset(std::string_view name);
 std::vector<std::string> lj_preset_names();
 

@@ -1,4 +1,5 @@
-/// @file cmd_backstress.cpp  `thermodrift backstress`: the stall relation of seed 002 (eq. 1),
+/// @file cmd_backstress.cpp  `thermodrift backstress`: the stall relation of Yang et al. (2026)
+/// (docs/physics.md#surface-flux),
 /// Omega Delta sigma = Q ln(T_h / T_c), evaluated in either direction: the back stress from the
 /// two temperatures, or the temperature difference (and the cold temperature) that a given
 /// back stress needs at a given hot temperature. Q and Omega come from a material preset
@@ -109,7 +110,8 @@ class Backstress : public Command {
     out["delta_ln_T"] = std::log(Th / Tc);
     out["delta_sigma_Pa"] = ds;
     std::string text = fmt::format(
-        "eq. 1  Omega Delta sigma = Q ln(T_h/T_c)   (Q = {:.4g} eV, Omega = {:.4g} m^3, {})\n"
+        "stall relation  Omega Delta sigma = Q ln(T_h/T_c)   (Q = {:.4g} eV, Omega = {:.4g} m^3, "
+        "{})\n"
         "T_hot = {:.2f} K, T_cold = {:.2f} K, Delta T = {:.3f} K, Delta ln T = {:.5f}\n"
         "Delta sigma = {:.4g} MPa\n",
         Q / eV, Omega, source, Th, Tc, Th - Tc, std::log(Th / Tc),
@@ -133,7 +135,9 @@ class Backstress : public Command {
 
 std::unique_ptr<Command> create() { return std::make_unique<Backstress>(); }
 CommandFactory::Registrar reg("backstress",
-                              "stall back stress of eq. 1 (seed 002), both directions", &create);
+                              "stall back stress (stall relation of Yang et al. 2026), both "
+                              "directions",
+                              &create);
 
 }  // namespace
 

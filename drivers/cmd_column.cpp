@@ -48,7 +48,7 @@ double mismatch(double a, double b) {
   return s > 0 ? std::fabs(a - b) / s : 0.0;
 }
 
-/// Mid-column face (the seed's flux magnitudes are quoted for the column's body).
+/// Mid-column face (Yang et al. (2026) quote their flux magnitudes for the column's body).
 std::size_t mid_face(const ColumnResult& r) { return r.x_face.size() / 2; }
 
 nlohmann::ordered_json summary(const ColumnParams& p, const ColumnResult& r) {
@@ -182,7 +182,7 @@ class Column : public Command {
       std::cout << fmt::format(
           "column L = {:.4g} nm, d = {:.4g} nm, T_h = {:.2f} K, T_interface = {:.2f} K "
           "(gradient {:.3g} K/m)\n"
-          "back stress sigma_c = {:.4g} MPa (eq. 1 stall {:.4g} MPa, strength {:.4g} MPa)\n"
+          "back stress sigma_c = {:.4g} MPa (stall relation {:.4g} MPa, strength {:.4g} MPa)\n"
           "core speed v = {:.4g} nm/s; atoms/s out of hot end {:.4g}, into cold interface "
           "{:.4g}, carried by core {:.4g}\n"
           "mid-column flux parts (atoms m^-2 s^-1): thermal {:.3g}, stress {:.3g}, entropic "
@@ -203,7 +203,8 @@ class Column : public Command {
 
 std::unique_ptr<Command> create() { return std::make_unique<Column>(); }
 CommandFactory::Registrar reg("column",
-                              "column model of seed 002: surface flux, back stress, core speed",
+                              "column model of Yang et al. (2026): surface flux, back stress, "
+                              "core speed",
                               &create);
 
 }  // namespace

@@ -1,7 +1,7 @@
 /// @file cmd_lattice.cpp  `thermodrift lattice CASE.toml`: the site-exclusion lattice gas of a
-/// lattice file (PHYSICS.md 6) by canonical KMC at each coverage of a list; prints and writes
-/// the tracer and collective (Green-Kubo) diffusion tensors against coverage, with the exact
-/// single-particle tensor (theta -> 0). Loops in stochastic/.
+/// lattice file (docs/physics.md#lattice-gas) by canonical KMC at each coverage of a list; prints
+/// and writes the tracer and collective (Green-Kubo) diffusion tensors against coverage, with the
+/// exact single-particle tensor (theta -> 0). Loops in stochastic/.
 #include <fmt/format.h>
 
 #include <chrono>

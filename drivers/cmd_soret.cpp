@@ -1,7 +1,8 @@
 /// @file cmd_soret.cpp  `thermodrift soret FILE`: the local-equilibrium Soret coefficient of a
-/// set of internal states over a temperature range (PHYSICS.md 2.2): <D>_eq, S_T = d ln <D>/dT,
-/// its covariance form, the Einstein split S_T^0 + S_T^ch, and the temperatures where S_T
-/// changes sign. Physics in models/MultiState; this file reads, evaluates, prints.
+/// set of internal states over a temperature range (docs/physics.md#multistate): <D>_eq,
+/// S_T = d ln <D>/dT, its covariance form, the Einstein split S_T^0 + S_T^ch, and the
+/// temperatures where S_T changes sign. Physics in models/MultiState; this file reads,
+/// evaluates, prints.
 #include <fmt/format.h>
 
 #include <cmath>

@@ -1,7 +1,7 @@
 #pragma once
-/// @file Models.h  The fitted physical models (PHYSICS.md 3, 4) as Ceres-differentiable
-/// functors `T operator()(double x, const T* p)`, and the equilibrium Soret models.
-/// Units: any consistent system; kB is Boltzmann's constant in it (1 in LJ units).
+/// @file Models.h  The fitted physical models (docs/physics.md#equilibrium-soret, #adatom) as
+/// Ceres-differentiable functors `T operator()(double x, const T* p)`, and the equilibrium Soret
+/// models. Units: any consistent system; kB is Boltzmann's constant in it (1 in LJ units).
 #include <ceres/jet.h>
 
 #include <cmath>
@@ -9,7 +9,7 @@
 namespace td::fit {
 
 /// ln c(T) = ln_c_ref - S_T (T - T_ref): no-flux steady state with constant S_T
-/// (PHYSICS.md 2.1). Parameters (ln_c_ref, S_T); x = T. T_ref (the data's mean temperature)
+/// (docs/physics.md#flux). Parameters (ln_c_ref, S_T); x = T. T_ref (the data's mean temperature)
 /// decorrelates the two parameters.
 struct SoretLnC {
   double T_ref = 0.0;
@@ -29,7 +29,7 @@ struct ArrheniusLn {
 };
 
 /// Thermodynamic potential of a constrained adatom along a linear temperature profile
-/// T(x) = T0 + G (x - x_ref) (PHYSICS.md 4):
+/// T(x) = T0 + G (x - x_ref) (docs/physics.md#adatom):
 ///   Phi(x) = C - Q / (kB T(x)) + E_m / (kB T(x)) * (1 - cos(2 pi (x - x_m) / a)) / 2,
 /// i.e. minima on C - Q/(kB T) (slope -Q against 1/T) and an oscillation of amplitude
 /// E_m/(kB T) (Phi_Diff = Phi + Q/T). Parameters (C, Q, E_m, x_m); a, T0, G, x_ref known.
@@ -45,7 +45,8 @@ struct AdatomPhi {
   }
 };
 
-/// Mean adatom drift velocity against the temperature gradient G (PHYSICS.md 4, first order):
+/// Mean adatom drift velocity against the temperature gradient G (first order,
+/// docs/physics.md#adatom):
 ///   v(G) = -D exp(-a (Q - E_m) G / (2 kB T^2)) Q G / (kB T^2).
 /// Parameters (Q, E_m); x = G; D (diffusion coefficient at T), T, a known.
 struct AdatomDrift {
@@ -64,7 +65,8 @@ struct Estimate {
   double sd = 0.0;
 };
 
-/// Equilibrium Soret models (PHYSICS.md 3); per-particle energies, kB T^2 in place of R T^2.
+/// Equilibrium Soret models (docs/physics.md#equilibrium-soret); per-particle energies,
+/// kB T^2 in place of R T^2.
 /// Uncertainties by linear propagation of independent inputs.
 /// Eastman: S_T = (dG/dT) / (kB T).
 Estimate eastman(Estimate dG_dT, double T, double kB);

@@ -167,8 +167,8 @@ class SoretProfile : public FitTask {
     return pattern.replace(pattern.find("{i}"), 3, std::to_string(i));
   }
 
-  /// One fit per replica; S_T = mean, uncertainty = sd / sqrt(N) (seed 001's error bars are
-  /// the sd over replicas: reported beside it).
+  /// One fit per replica; S_T = mean, uncertainty = sd / sqrt(N) (the error bars of Araujo-Rocha et
+  /// al. (2023) are the sd over replicas: reported beside it).
   void run_replicas(FitContext& ctx) {
     std::vector<double> st, se;
     std::string src;

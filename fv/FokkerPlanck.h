@@ -1,7 +1,7 @@
 #pragma once
 /// @file FokkerPlanck.h  The Fokker-Planck equation of a hopping adatom solved by the
-/// finite-volume solver (PHYSICS.md 4, 7): the continuum counterpart of the KMC walkers, on
-/// the walkers' own mesh (one cell per site) and temperature field.
+/// finite-volume solver (docs/physics.md#adatom, #stochastic): the continuum counterpart of the KMC
+/// walkers, on the walkers' own mesh (one cell per site) and temperature field.
 #include <array>
 #include <vector>
 

@@ -202,9 +202,10 @@ reset_timestep 0
     {
       std::ofstream out(tmp);
       out << fmt::format(
-          "# constrained-adatom thermodynamic integration on LJ FCC(111) (PHYSICS.md 4), LJ "
-          "reduced units\n# {} windows: {} + {} steps (equilibration + sampling, {} blocks), "
-          "timestep {}, T_hot = {}, T_cold = {}, seed {}\n# {}\n# adatom_phi keys: T_ref = "
+          "# constrained-adatom thermodynamic integration on LJ FCC(111) "
+          "(docs/physics.md#adatom), LJ reduced units\n# {} windows: {} + {} steps "
+          "(equilibration + sampling, {} blocks), timestep {}, T_hot = {}, T_cold = {}, seed {}\n"
+          "# {}\n# adatom_phi keys: T_ref = "
           "{:.8g}, gradient = {:.8g}, x_ref = {:.8g}, lattice_spacing = {:.8g}\n# "
           "lattice_spacing: distance of the fcc and hcp sites along x, a/sqrt(2)/2\n",
           windows_, window_eq_, window_steps_, blocks_, slab_.timestep, slab_.T_hot, slab_.T_cold,

@@ -1,6 +1,7 @@
 #pragma once
 /// @file ThermoIntegration.h  Generalised thermodynamic integration of a constrained adatom
-/// in a temperature gradient (PHYSICS.md 4, seed 000), reduced units (k_B = 1):
+/// in a temperature gradient (docs/physics.md#adatom; Roux and Combe 2023), reduced units
+/// (k_B = 1):
 ///
 ///     dPhi/dx (x0) = - <F_x> / T(x0) - ( <E_p>/2 + <E_k> ) / T(x0)^2 * dT/dx (x0)
 ///

@@ -1,6 +1,6 @@
 #pragma once
-/// @file Column.h  The column model of PHYSICS.md section 5 (this project's formulation; see
-/// docs/column.md): a crystalline column of length L and radius R between a hot end (x = 0,
+/// @file Column.h  The column model of docs/physics.md#surface-flux (this project's formulation;
+/// see docs/column.md): a crystalline column of length L and radius R between a hot end (x = 0,
 /// T_h) and a cold contact (x = L). Atoms leave the core at the hot end, travel along a mobile
 /// surface layer of thickness delta_s driven by the thermo-mechanical flux (surface_flux_K.h),
 /// and insert at the cold interface, where they build a compressive back stress sigma_c that

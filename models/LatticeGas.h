@@ -1,7 +1,7 @@
 #pragma once
 /// @file LatticeGas.h  A 2D periodic lattice of adsorption sites for the lattice gas of
-/// PHYSICS.md 6, read from a lattice file (format: docs/stochastic.md), and the single-
-/// particle master equation of its cell.
+/// docs/physics.md#lattice-gas, read from a lattice file (format: docs/stochastic.md), and the
+/// single-particle master equation of its cell.
 #include <array>
 #include <string>
 #include <vector>

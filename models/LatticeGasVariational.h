@@ -6,7 +6,7 @@
 ///
 /// For the reversible exclusion dynamics with product (Bernoulli) stationary measure, the
 /// decay rate of the density mode at small k obeys lambda(k) <= E(f, f)/Var(f) for any trial
-/// f of wave vector k. The trial of the seed, expanded to first order in k, is
+/// f of wave vector k. The trial of Minkowski and Zaluska-Kotur, expanded to first order in k, is
 ///   f = sum_x sum_A e^{i k.(x_A + phi_A)} (n_{x,A} - n_A)
 ///     + sum_x e^{i k.x} sum_p i (k.psi_p) (n_{x,A_p} n_{x+o_p,B_p} - n_A n_B),
 /// with a geometrical phase phi_A per site of the cell and a correlational phase psi_p per

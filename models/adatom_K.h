@@ -1,6 +1,6 @@
 #pragma once
-/// @file adatom_K.h  Per-hop kernels of adatom thermomigration (PHYSICS.md 4). No lattice or
-/// mesh knowledge: the KMC engine and the Fokker-Planck set-up both call these.
+/// @file adatom_K.h  Per-hop kernels of adatom thermomigration (docs/physics.md#adatom). No lattice
+/// or mesh knowledge: the KMC engine and the Fokker-Planck set-up both call these.
 ///
 /// Landscape: Phi = A/(kB T) with Phi(minimum) = -Q/(kB T_min) and
 /// Phi(saddle) = (E_m - Q)/(kB T_saddle) (Phi + Q/(kB T) oscillates with amplitude E_m/(kB T)).
@@ -32,10 +32,10 @@ inline double adatom_diffusivity_dT(double nu, double a, double Em, double kB, d
 /// exponentially fitted faces reproduce the lattice's detailed-balance ratio.
 inline double adatom_soret(double Q, double kB, double T) { return Q / (kB * T * T); }
 
-/// The seed's first-order drift law (PHYSICS.md 4), velocity (length/time):
-/// V = -D(T) exp(-a (Q - E_m) T'/(2 kB T^2)) Q T'/(kB T^2). It is the drift of the flux
-/// J = -D dc/dx + V c, i.e. the net lattice current per unit density between equally
-/// occupied neighbouring sites.
+/// The first-order drift law of Roux and Combe (2023) (docs/physics.md#adatom), velocity
+/// (length/time): V = -D(T) exp(-a (Q - E_m) T'/(2 kB T^2)) Q T'/(kB T^2). It is the drift of the
+/// flux J = -D dc/dx + V c, i.e. the net lattice current per unit density between equally occupied
+/// neighbouring sites.
 inline double adatom_drift_law(double nu, double a, double Q, double Em, double kB, double T,
                                double dTdx) {
   const double D = adatom_diffusivity(nu, a, Em, kB, T);

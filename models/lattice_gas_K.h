@@ -1,5 +1,6 @@
 #pragma once
-/// @file lattice_gas_K.h  Kernels of the lattice gas (PHYSICS.md 6). No lattice knowledge.
+/// @file lattice_gas_K.h  Kernels of the lattice gas (docs/physics.md#lattice-gas). No lattice
+/// knowledge.
 #include <cmath>
 
 namespace td::kernels {

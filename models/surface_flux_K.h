@@ -1,7 +1,8 @@
 #pragma once
-/// @file surface_flux_K.h  Per-face kernels of the thermo-mechanical surface flux (seed 002,
-/// eq. 2) and the back-stress (stall) relation (eq. 1). No mesh knowledge: the solver owns
-/// the loops. All quantities in one consistent unit system (the column model uses SI).
+/// @file surface_flux_K.h  Per-face kernels of the thermo-mechanical surface flux of Yang
+/// et al. (2026) and the back-stress (stall) relation (docs/physics.md#surface-flux). No mesh
+/// knowledge: the solver owns the loops. All quantities in one consistent unit system (the column
+/// model uses SI).
 ///
 /// Surface flux density through the mobile layer (atoms per area of the layer's cross-section
 /// per time), along a 1D surface coordinate x:
@@ -13,7 +14,7 @@
 ///   stress   = -Omega d(sigma)/dx
 ///   entropic = -d(kB T ln(C_s Omega))/dx   (= -kB T d ln C_s/dx when C_s Omega = 1 at the
 ///              temperature-varying points; the kB ln(C_s Omega) dT/dx piece is kept here
-///              so that a zero-flux state integrates exactly to eq. 1).
+///              so that a zero-flux state integrates exactly to the stall relation).
 /// The line flux along the surface (atoms per perimeter length per time) is delta_s j.
 /// sigma is compressive-positive (a compressive stress raises mu by Omega sigma).
 #include <cmath>
@@ -76,13 +77,13 @@ inline SurfaceFlux surface_flux(double mobility, const SurfaceDrive& d) {
   return {mobility * d.thermal, mobility * d.stress, mobility * d.entropic};
 }
 
-/// Stall stress of eq. 1: Omega sigma_c = Q ln(T_h / T_c) (Pa, compressive positive).
+/// Stall stress (stall relation): Omega sigma_c = Q ln(T_h / T_c) (Pa, compressive positive).
 inline double stall_stress(double Q, double Omega, double T_hot, double T_cold) {
   return Q * std::log(T_hot / T_cold) / Omega;
 }
 
-/// Inverse of eq. 1: the cold temperature at which a back stress @p sigma stalls the flux,
-/// T_c = T_h exp(-Omega sigma / Q) (K).
+/// Inverse of the stall relation: the cold temperature at which a back stress @p sigma stalls the
+/// flux, T_c = T_h exp(-Omega sigma / Q) (K).
 inline double stall_cold_temperature(double Q, double Omega, double T_hot, double sigma) {
   return T_hot * std::exp(-Omega * sigma / Q);
 }

@@ -1,8 +1,9 @@
 #pragma once
-/// @file Brownian.h  Overdamped Brownian particles in a temperature field (PHYSICS.md 7):
-/// D(T(x)) in the convention alpha (1 Ito, 0 anti-Ito), optional internal states switching at
-/// rates k_ij(T) with detailed balance (PHYSICS.md 2.2), reflecting or periodic walls in 1D.
-/// Walkers use Philox streams keyed by (seed, walker); statistics do not depend on the ranks.
+/// @file Brownian.h  Overdamped Brownian particles in a temperature field
+/// (docs/physics.md#stochastic): D(T(x)) in the convention alpha (1 Ito, 0 anti-Ito), optional
+/// internal states switching at rates k_ij(T) with detailed balance (docs/physics.md#multistate),
+/// reflecting or periodic walls in 1D. Walkers use Philox streams keyed by (seed, walker);
+/// statistics do not depend on the ranks.
 #include <mpi.h>
 
 #include <memory>

@@ -1,7 +1,7 @@
 #pragma once
 /// @file LatticeGasKmc.h  Canonical kinetic Monte Carlo of the site-exclusion lattice gas
-/// of PHYSICS.md 6 on a periodic supercell, exact and O(1) per event with a working set that
-/// stays in cache: composition-rejection over carriers. The carriers are the particles
+/// of docs/physics.md#lattice-gas on a periodic supercell, exact and O(1) per event with a working
+/// set that stays in cache: composition-rejection over carriers. The carriers are the particles
 /// (coverage <= 1/2) or the holes (coverage > 1/2). A candidate move is a carrier and one bond
 /// of its sublattice (for holes: one bond into it), drawn with probability proportional to
 /// the bond rate from the total R_max = sum over carriers of their bond rates, which ignores
@@ -96,7 +96,7 @@ struct LatticeGasResult {
 };
 
 /// Replicas 0..R-1 with Philox streams (seed, replica): the same result on any number of ranks.
-/// Both tensors as block averages of dX dX / (2 tau) (PHYSICS.md 6).
+/// Both tensors as block averages of dX dX / (2 tau) (docs/physics.md#lattice-gas).
 LatticeGasResult run_lattice_gas(MPI_Comm comm, const LatticeSpec& spec,
                                  const LatticeGasOptions& opt);
 

@@ -1,7 +1,7 @@
 #pragma once
 /// @file Walkers.h  Independent walkers hopping on a 1D or 2D square lattice by rejection-free
 /// kinetic Monte Carlo (n-fold way over the 2*dim hops of the occupied site), with
-/// per-walker Philox streams and rank-independent statistics (PHYSICS.md 7).
+/// per-walker Philox streams and rank-independent statistics (docs/physics.md#stochastic).
 #include <mpi.h>
 
 #include <array>

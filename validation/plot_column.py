@@ -2,9 +2,9 @@
 """Plot a `thermodrift column` run: sweep table and steady profiles to one PNG.
 
 Panels: (a) core speed against the swept parameter (log-log, fitted exponent), (b) back
-stress beside the eq. 1 stall stress and the strength cap, (c) the three parts of the surface
-flux along the column (steady state of the base case), (d) history of the base case (back
-stress and core speed against time).
+stress beside the stall stress of the stall relation and the strength cap, (c) the three parts
+of the surface flux along the column (steady state of the base case), (d) history of the base
+case (back stress and core speed against time).
 usage: plot_column.py TABLE.csv PROFILE.csv OUT.png [TITLE]
 """
 import sys
@@ -41,13 +41,13 @@ def main(table, profile, png, title=""):
         ax[0, 0].loglog(x * scale, v * 1e9, "o-", label=f"model (fitted exponent {k:.3f})")
         if name == "length":
             ax[0, 0].axhspan(19, 78, color="tab:green", alpha=0.15,
-                             label="seed 002: 19-78 nm/s (Cu, 58-115 nm)")
+                             label="Yang et al. 2026: 19-78 nm/s (Cu, 58-115 nm)")
         ax[0, 0].set_xlabel(f"{name} [{unit}]")
         ax[0, 0].set_ylabel("core speed v [nm/s]")
         ax[0, 0].legend(fontsize=8)
         ax[0, 0].set_title("(a) core speed")
         ax[0, 1].plot(x * scale, sc / 1e6, "o-", label="back stress sigma_c (model)")
-        ax[0, 1].plot(x * scale, st / 1e6, "s--", label="eq. 1 stall Q ln(T_h/T_i)/Omega")
+        ax[0, 1].plot(x * scale, st / 1e6, "s--", label="stall relation Q ln(T_h/T_i)/Omega")
         if np.all(sm > 0):
             ax[0, 1].plot(x * scale, sm / 1e6, "k:", label="strength cap")
         ax[0, 1].set_xlabel(f"{name} [{unit}]")

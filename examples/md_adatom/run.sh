@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Seed 000 (adatom thermomigration): MD trajectory, thermodynamic integration, Q and E_m.
+# Adatom thermomigration (Roux and Combe 2023): MD trajectory, thermodynamic integration, Q and E_m.
 # Usage: run.sh [path/to/thermodrift]   (NP ranks, default 2; see docs/md.md)
 cd "$(dirname "$0")"
 source ../pipeline_env.sh "$@"

@@ -1,5 +1,5 @@
-// The column model (models/Column.h, column/ColumnDae.h) integrated with IDA: eq. 1 as the
-// stall identity, zero net circulation at steady state, "longer is slower" with its scaling
+// The column model (models/Column.h, column/ColumnDae.h) integrated with IDA: the stall relation
+// as the stall identity, zero net circulation at steady state, "longer is slower" with its scaling
 // exponent, the strength cap.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -36,7 +36,7 @@ ColumnNumerics numerics(int cells = 40) {
   return n;
 }
 
-TEST(Column, StallStressIsEq1WhenTheCoreBarelyMoves) {
+TEST(Column, StallStressIsTheStallRelationWhenTheCoreBarelyMoves) {
   // Very high drag: the flux nearly stops, and sigma_c -> Q ln(T_h / T_c) / Omega.
   const auto p = column("", "type = \"linear_drag\"\nfriction = \"1e22 Pa s/m\"");
   const auto r = run_column(p, numerics());
@@ -50,7 +50,7 @@ TEST(Column, StallStressIsEq1WhenTheCoreBarelyMoves) {
 }
 
 TEST(Column, StallWithDiluteLayerGainsTheEntropicEndTerm) {
-  // With C_s Omega = theta < 1 at both ends, integrating eq. 2 at zero flux gives
+  // With C_s Omega = theta < 1 at both ends, integrating the surface flux at zero flux gives
   // Omega sigma_c = Q ln(T_h/T_c) + kB (T_h - T_c) ln(theta).
   const double theta = 0.3;
   const auto p = column(fmt::format("equilibrium_fraction = {}", theta),

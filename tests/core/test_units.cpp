@@ -1,6 +1,6 @@
-// The unit module reproduces the conversion tables of PHYSICS.md section 1 by computing them
-// from (sigma, epsilon, m); the figures below are the seeds' reported values, compared to the
-// number of digits the seeds print.
+// The unit module reproduces the conversion tables of docs/physics.md#units by computing them
+// from (sigma, epsilon, m); the figures below are the values reported by Roux and Combe
+// (2023) and Araujo-Rocha et al. (2023), compared to the number of digits the papers print.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -19,7 +19,7 @@ void expect_digits(double computed, double reported, double last_digit) {
   EXPECT_NEAR(computed, reported, 0.5 * last_digit) << "computed " << computed;
 }
 
-TEST(Units, CopperTableOfSeed000) {
+TEST(Units, CopperTableOfRouxCombe2023) {
   const auto cu = UnitSystem::lj(*lj_preset("copper"));
   const Dim T = dim_of(Kind::temperature), G = dim_of(Kind::temperature_gradient),
             E = dim_of(Kind::energy), t = dim_of(Kind::time), L = dim_of(Kind::length);
@@ -33,19 +33,19 @@ TEST(Units, CopperTableOfSeed000) {
   expect_digits(cu.to_si(44.9, L) * 1e9, 10.5, 0.1);       // nm
 }
 
-TEST(Units, ArgonTableOfSeed001) {
+TEST(Units, ArgonTableOfAraujoRocha2023) {
   const auto ar = UnitSystem::lj(*lj_preset("argon"));
   const Dim T = dim_of(Kind::temperature), P = dim_of(Kind::pressure),
             t = dim_of(Kind::time), L = dim_of(Kind::length);
   expect_digits(ar.to_si(1.0, T), 119.8, 0.1);
-  // The seed's 107.82..131.78 K are 0.9 and 1.1 times its rounded 119.8 K, so they carry
+  // The paper's 107.82..131.78 K are 0.9 and 1.1 times its rounded 119.8 K, so they carry
   // that rounding (+-0.05 K) scaled by 0.9 and 1.1, not the last printed digit.
   expect_digits(ar.to_si(0.9, T), 107.82, 0.9 * 0.1);
   expect_digits(ar.to_si(1.1, T), 131.78, 1.1 * 0.1);
   EXPECT_NEAR(0.9 * 119.8, 107.82, 1e-9);
   expect_digits(ar.to_si(0.8, P) * 1e-6, 33.52, 0.01);
   expect_digits(ar.to_si(0.2, T), 23.96, 0.01);
-  // PHYSICS.md: the seed's 2.180 ns and 9.534 Angstrom do not follow from its parameters.
+  // The paper's 2.180 ns and 9.534 Angstrom do not follow from its parameters.
   expect_digits(ar.to_si(1000, t) * 1e9, 2.156, 0.001);
   expect_digits(ar.to_si(2.5, L) * 1e10, 8.51, 0.01);
   EXPECT_GT(std::abs(ar.to_si(1000, t) * 1e9 - 2.180), 0.02);

@@ -71,9 +71,9 @@ exponent = -2.0
   EXPECT_LT(chi, chi_bound(dof)) << "chi2 " << chi << " dof " << dof;
 }
 
-// Transient, the seed's geometry (40 sites, L = 44.9, T from 0.3 down to 0.13, start at the
-// hot wall): the KMC mean <x>(t) follows the mean of the finite-volume Fokker-Planck transient
-// started from the same site, within 5 standard errors at every sample, through the drift
+// Transient, the geometry of Roux and Combe (2023) (40 sites, L = 44.9, T from 0.3 down to 0.13,
+// start at the hot wall): the KMC mean <x>(t) follows the mean of the finite-volume Fokker-Planck
+// transient started from the same site, within 5 standard errors at every sample, through the drift
 // phase and the arrival at the cold wall where the integrated drift law fails. The FV
 // solution itself stays within a fraction of that error of the exact master equation.
 TEST(KmcAdatom, MeanTrajectoryFollowsFokkerPlanckTransient) {

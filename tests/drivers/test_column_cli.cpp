@@ -1,5 +1,5 @@
-// `thermodrift backstress` and `thermodrift column` from the command line: eq. 1 both ways,
-// a column run that writes its tables, and bad inputs that name file, line and key and leave
+// `thermodrift backstress` and `thermodrift column` from the command line: the stall relation both
+// ways, a column run that writes its tables, and bad inputs that name file, line and key and leave
 // no output behind.
 #include <gtest/gtest.h>
 
@@ -144,8 +144,9 @@ TEST(ColumnCli, SweepDeltaTBeyondHot) {
 namespace {
 
 TEST(ColumnCli, ValidationInputsRunAndConserve) {
-  // The seed-comparison inputs in validation/column stay valid and circulate without loss.
-  for (const char* name : {"cu_seed_free", "cu_seed_drag", "cu_seed_fem_gradient", "cu_md",
+  // The inputs in validation/column that compare with Yang et al. (2026) stay valid and circulate
+  // without loss.
+  for (const char* name : {"cu_yang_free", "cu_yang_drag", "cu_yang_fem_gradient", "cu_md",
                            "cu_md_phonon_Q", "cu_linear_regime"}) {
     const fs::path dir = fs::temp_directory_path() / (std::string("td_colval_") + name);
     fs::remove_all(dir);

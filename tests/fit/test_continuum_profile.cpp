@@ -26,8 +26,8 @@ namespace {
 
 constexpr double kS = 0.9;  // true S_T, 1/epsilon
 
-/// Two-slab periodic LJ case (seed-001 geometry, 50 cells of 1 sigma); @p species_extra
-/// is appended to the [[species]] table (diffusivity law, alpha).
+/// Two-slab periodic LJ case (geometry of Araujo-Rocha et al. 2023, 50 cells of 1 sigma);
+/// @p species_extra is appended to the [[species]] table (diffusivity law, alpha).
 std::string case_text(const std::string& species_extra) {
   return fmt::format(R"([units]
 system = "LJ"
@@ -212,7 +212,8 @@ exclude = [10.5, 14.5, 35.5, 39.5]
 }
 
 // The two-state cell of tests/solver (T from 1 to 2, Liang flux, fast exchange): the total's
-// profile depends on the fast state's energy through S_T = d ln <D>_eq / dT (PHYSICS.md 2.2).
+// profile depends on the fast state's energy through S_T = d ln <D>_eq / dT
+// (docs/physics.md#multistate).
 TEST(ContinuumProfileFit, RecoversMultiStateEnergyDifference) {
   const double dH = 1.0;
   const std::string dir = make_dir("td_fit_continuum_states");

@@ -172,7 +172,7 @@ file = "{0}/unused.h5"
               1e-9 * lj.to_si(D_lj, units::dim_of(units::Kind::diffusivity)));
 }
 
-// Seed 001's protocol: S_T per replica, mean and spread over replicas.
+// The protocol of Araujo-Rocha et al. (2023): S_T per replica, mean and spread over replicas.
 TEST(FitPipeline, SoretReplicasMeanAndSpread) {
   const std::string dir = make_dir("td_fit_replicas");
   const int n = 8;

@@ -76,7 +76,7 @@ TEST(SyntheticFit, ArrheniusRecoversD0AndEaWithKnownSigma) {
 }
 
 TEST(SyntheticFit, AdatomPhiRecoversQAndEm) {
-  // Seed 000 figures: Q* = 1.9, E_m* = 0.23, T from 0.3 to 0.05 over L = 44.9.
+  // Figures of Roux and Combe (2023): Q* = 1.9, E_m* = 0.23, T from 0.3 to 0.05 over L = 44.9.
   const double Q = 1.9, Em = 0.23, a = 1.1, L = 44.9, noise = 0.05;
   AdatomPhi m{a, 0.3, (0.05 - 0.3) / L, 0.0, 1.0};
   std::mt19937_64 rng(13);

@@ -1,6 +1,6 @@
-// Tiny real LAMMPS runs of the seed-000 adatom set-ups (seconds): plumbing, output shape and
-// sign, on 1 and 2 ranks (names contain Mpi); rank 0 writes, every rank reads after a barrier.
-// Input validation happens before LAMMPS starts (a LAMMPS error would end the process).
+// Tiny real LAMMPS runs of the adatom set-ups of Roux and Combe (2023) (seconds): plumbing, output
+// shape and sign, on 1 and 2 ranks (names contain Mpi); rank 0 writes, every rank reads after a
+// barrier. Input validation happens before LAMMPS starts (a LAMMPS error would end the process).
 #include <gtest/gtest.h>
 #include <mpi.h>
 
@@ -126,7 +126,7 @@ TEST(AdatomSetup, BadGeometryNamesFileLineKeyAndRange) {
                InputError);
 }
 
-// Harmonic adatom (PHYSICS.md 4, binding energy slide): at the minima F_x = 0,
+// Harmonic adatom (docs/physics.md#adatom, binding energy slide): at the minima F_x = 0,
 // <E_p> = -V0 + T (two free harmonic dof), <E_k> = 3T/2, so
 // Phi_min(x) = -V0/(2 T(x)) - 2 ln T(x) + const. The integration must reproduce it.
 TEST(AdatomThermoIntegration, HarmonicMinimaGiveMinusV0Over2TMinus2LnT) {

@@ -60,8 +60,8 @@ TEST(StrengthCap, SmallerIsStrongerAndStubbyColumnsDoNotBuckle) {
   const ColumnGeometry thin{115e-9, 0.25 * cu.strength_diameter, cu.youngs_modulus};
   EXPECT_NEAR(yield->strength(thin) / yield->strength(ref), std::pow(2.0, cu.strength_exponent),
               1e-12);
-  // Euler: doubling the length quarters the strength; the seed's 115 x 55 nm column is far
-  // too stubby to buckle before it yields.
+  // Euler: doubling the length quarters the strength; the 115 x 55 nm column of Yang et al. (2026)
+  // is far too stubby to buckle before it yields.
   const ColumnGeometry longer{230e-9, ref.radius, ref.youngs_modulus};
   EXPECT_NEAR(buckle->strength(longer) / buckle->strength(ref), 0.25, 1e-12);
   EXPECT_GT(buckle->strength(ref), 10 * yield->strength(ref));

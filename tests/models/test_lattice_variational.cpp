@@ -1,10 +1,11 @@
-// Variational collective diffusion tensor of the lattice gas (PHYSICS.md 6, seed 004): its
-// exact limits on every example lattice and on the seed's lattices. theta -> 0 gives the
-// single-particle tensor of the Bloch matrix, theta -> 1 the single-hole tensor (the hole
-// walks the inverted landscape), equal site depths give a coverage-independent D_c equal to
-// the single-particle value; correlational phases lower the bound where the sites differ,
-// and the tensor transforms as a tensor under rotations and does not depend on the choice of
-// cell. The comparison with the KMC is tests/crosscheck/test_lattice_variational_vs_kmc.cpp.
+// Variational collective diffusion tensor of the lattice gas (docs/physics.md#lattice-gas;
+// Minkowski and Zaluska-Kotur 2018): its exact limits on every example lattice and on that paper's
+// lattices. theta -> 0 gives the single-particle tensor of the Bloch matrix, theta -> 1 the
+// single-hole tensor (the hole walks the inverted landscape), equal site depths give a
+// coverage-independent D_c equal to the single-particle value; correlational phases lower the bound
+// where the sites differ, and the tensor transforms as a tensor under rotations and does not depend
+// on the choice of cell. The comparison with the KMC is
+// tests/crosscheck/test_lattice_variational_vs_kmc.cpp.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -30,20 +31,21 @@ struct NamedLattice {
   LatticeSpec spec;
 };
 
-/// The example lattices and the seed's lattices (unequal depths, saddles above both ends).
+/// The example lattices and the lattices of Minkowski and Zaluska-Kotur (2018) (unequal depths,
+/// saddles above both ends).
 std::vector<NamedLattice> lattices() {
   return {
       {"example two_sublattice_square", example_lattice("two_sublattice_square.toml", kT)},
       {"example honeycomb", example_lattice("honeycomb.toml", kT)},
       {"checkerboard, A-B hops only",
-       parse_lattice(seed_checkerboard(0, 0.3, 0.8, kNone, kNone), kT)},
-      {"checkerboard with A-A, B-B", parse_lattice(seed_checkerboard(0, 0.3, 0.8, 0.9, 0.6), kT)},
+       parse_lattice(mzk_checkerboard(0, 0.3, 0.8, kNone, kNone), kT)},
+      {"checkerboard with A-A, B-B", parse_lattice(mzk_checkerboard(0, 0.3, 0.8, 0.9, 0.6), kT)},
       {"inequivalent square, two B",
-       parse_lattice(seed_inequivalent_square(0, 0.3, 0.8, 1.0, 0.5, 0.7), kT)},
-      {"three-site square", parse_lattice(seed_three_site_square(0, 0.2, 0.4, 0.9, 0.8), kT)},
-      {"two hexagonal sublattices", parse_lattice(seed_two_hexagonal(0, 0.3, 0.8, 0.9, 0.6), kT)},
+       parse_lattice(mzk_inequivalent_square(0, 0.3, 0.8, 1.0, 0.5, 0.7), kT)},
+      {"three-site square", parse_lattice(mzk_three_site_square(0, 0.2, 0.4, 0.9, 0.8), kT)},
+      {"two hexagonal sublattices", parse_lattice(mzk_two_hexagonal(0, 0.3, 0.8, 0.9, 0.6), kT)},
       {"three hexagonal sublattices",
-       parse_lattice(seed_three_hexagonal(0, 0.2, 0.35, 0.8, 0.7, 0.9), kT)},
+       parse_lattice(mzk_three_hexagonal(0, 0.2, 0.35, 0.8, 0.7, 0.9), kT)},
       {"oblique, no symmetry", parse_lattice(oblique_three_site(), kT)},
   };
 }
@@ -153,16 +155,16 @@ TEST(LatticeVariational, FullLimitIsTheSingleHoleTensor) {
 // accurate to about 1e-9 (two small k, Richardson), so it is compared at 1e-8.
 TEST(LatticeVariational, EqualDepthsGiveTheSingleParticleTensorAtAnyCoverage) {
   const double e = 0.1, sAB = 0.8, sAA = 0.9, sBB = 0.6;
-  const auto cb = parse_lattice(seed_checkerboard(e, e, sAB, sAA, sBB), kT);
+  const auto cb = parse_lattice(mzk_checkerboard(e, e, sAB, sAA, sBB), kT);
   const double closed =
       0.5 * (std::exp(-(sAB - e) / kT) + std::exp(-(sAA - e) / kT) + std::exp(-(sBB - e) / kT));
   const std::vector<NamedLattice> equal{
       {"checkerboard", cb},
       {"inequivalent square",
-       parse_lattice(seed_inequivalent_square(0, 0, 0.8, 1.0, 0.5, 0.7), kT)},
-      {"three-site square", parse_lattice(seed_three_site_square(0, 0, 0, 0.9, 0.8), kT)},
-      {"two hexagonal", parse_lattice(seed_two_hexagonal(0, 0, 0.8, 0.9, 0.6), kT)},
-      {"three hexagonal", parse_lattice(seed_three_hexagonal(0, 0, 0, 0.8, 0.7, 0.9), kT)},
+       parse_lattice(mzk_inequivalent_square(0, 0, 0.8, 1.0, 0.5, 0.7), kT)},
+      {"three-site square", parse_lattice(mzk_three_site_square(0, 0, 0, 0.9, 0.8), kT)},
+      {"two hexagonal", parse_lattice(mzk_two_hexagonal(0, 0, 0.8, 0.9, 0.6), kT)},
+      {"three hexagonal", parse_lattice(mzk_three_hexagonal(0, 0, 0, 0.8, 0.7, 0.9), kT)},
   };
   for (double theta : {kDilute, 0.05, 0.3, 0.5, 0.7, 0.95, 1 - kDilute}) {
     const Eigen::Matrix2d D = variational_collective_diffusion(cb, theta, kT);
@@ -194,7 +196,7 @@ TEST(LatticeVariational, CorrelationalPhasesLowerTheBoundBetweenTheLimits) {
   // where neighbouring sites differ much in depth the correlations matter: checkerboard with
   // B 0.6 (1.2 kB T) above A, half coverage: 5.8 % lower (the KMC confirms it,
   // tests/crosscheck/test_lattice_variational_vs_kmc.cpp)
-  const auto L = parse_lattice(seed_checkerboard(0, 0.6, 0.8, kNone, kNone), kT);
+  const auto L = parse_lattice(mzk_checkerboard(0, 0.6, 0.8, kNone, kNone), kT);
   const Eigen::Matrix2d D = variational_collective_diffusion(L, 0.5, kT, true);
   const Eigen::Matrix2d D1 = variational_collective_diffusion(L, 0.5, kT, false);
   EXPECT_LT(D(0, 0), 0.95 * D1(0, 0));
@@ -231,7 +233,7 @@ TEST(LatticeVariational, AsymmetricLatticeHasGeometricalPhases) {
 // With equal depths the canonical weight of every hop is exactly
 // <n_a (1 - n_b)> = theta (1 - theta) M/(M - 1) on M sites, so the factor is M/(M - 1).
 TEST(LatticeVariational, CanonicalFactorOfSymmetricExclusion) {
-  const auto L = parse_lattice(seed_checkerboard(0, 0, 0.8, 0.9, 0.6), kT);
+  const auto L = parse_lattice(mzk_checkerboard(0, 0, 0.8, 0.9, 0.6), kT);
   for (long cells : {4L, 36L, 256L}) {
     const double M = 2.0 * cells;
     for (double theta : {0.1, 0.5, 0.85})

@@ -1,5 +1,5 @@
-// Kernels of the thermo-mechanical surface flux (seed 002, eq. 2) and the stall relation
-// (eq. 1); material presets.
+// Kernels of the thermo-mechanical surface flux and the stall relation of Yang et al. (2026)
+// (docs/physics.md#surface-flux); material presets.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -43,9 +43,9 @@ TEST(SurfaceFlux, LogMeanMakesEntropicFluxFickian) {
   }
 }
 
-TEST(SurfaceFlux, Eq1IsTheZeroFluxStateAlongAnyProfile) {
+TEST(SurfaceFlux, StallRelationIsTheZeroFluxStateAlongAnyProfile) {
   // sigma(x) = Q ln(T_h / T(x)) / Omega with C Omega = 1 makes every face drive vanish, for
-  // any temperature profile: eq. 1 is the stall state of eq. 2.
+  // any temperature profile: the stall relation is the stall state of the surface flux.
   const double Th = 1300.0;
   std::vector<double> T{1300.0, 1210.0, 1170.0, 1000.0, 930.0, 800.0};
   for (std::size_t i = 0; i + 1 < T.size(); ++i) {
@@ -56,14 +56,14 @@ TEST(SurfaceFlux, Eq1IsTheZeroFluxStateAlongAnyProfile) {
   }
 }
 
-TEST(SurfaceFlux, Eq1BothDirectionsAreInverse) {
+TEST(SurfaceFlux, StallRelationBothDirectionsAreInverse) {
   for (double Th : {400.0, 673.15, 1300.0})
     for (double s : {1e6, 75e6, 1e9}) {
       const double Tc = stall_cold_temperature(kCu.Q, kCu.Omega, Th, s);
       EXPECT_LT(Tc, Th);
       EXPECT_NEAR(stall_stress(kCu.Q, kCu.Omega, Th, Tc), s, 1e-10 * s);
     }
-  // Seed 002's scaling remark: Q ~ 0.1 eV, Omega ~ 10 A^3, Delta ln T ~ 0.1 -> 10^2 MPa.
+  // Yang et al.'s scaling remark: Q ~ 0.1 eV, Omega ~ 10 A^3, Delta ln T ~ 0.1 -> 10^2 MPa.
   const double s = 0.1 * units::kElementaryCharge * 0.1 / 10e-30;
   EXPECT_GT(s, 1e8);
   EXPECT_LT(s, 1e9);
@@ -74,7 +74,7 @@ TEST(MaterialPreset, CopperLoadsWithSourcesAndOverrides) {
   EXPECT_EQ(cu.name, "Cu");
   EXPECT_DOUBLE_EQ(cu.atomic_volume, 1.18e-29);
   EXPECT_NEAR(cu.heat_of_transport, 0.17 * units::kElementaryCharge, 1e-30);
-  // the preset is anchored at the seed's extrapolated D_s(673 K) = 4.92e-12 m^2/s
+  // the preset is anchored at Yang et al.'s extrapolated D_s(673 K) = 4.92e-12 m^2/s
   EXPECT_NEAR(cu.surface_diffusivity(673.15), 4.92e-12, 1e-4 * 4.92e-12);
   auto doc = InputSection::parse_string(
       "[material]\npreset = \"Cu\"\nheat_of_transport = \"0.3 eV\"\n", "m.toml");

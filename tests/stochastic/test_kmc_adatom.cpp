@@ -1,9 +1,8 @@
-// Kinetic Monte Carlo of adatom thermomigration (PHYSICS.md 4, 7): the sum tree selects in
-// proportion to the rates; walker statistics agree with the exact master equation; the mean
-// drift obeys the first-order law where its expansion holds and departs from it where not;
-// the long-time histogram is the Fokker-Planck steady state of the finite-volume solver;
-// results do not depend on the number of MPI ranks. Tolerances are 5 standard errors of the
-// sample at hand.
+// Kinetic Monte Carlo of adatom thermomigration (docs/physics.md#adatom, #stochastic): the sum tree
+// selects in proportion to the rates; walker statistics agree with the exact master equation; the
+// mean drift obeys the first-order law where its expansion holds and departs from it where not; the
+// long-time histogram is the Fokker-Planck steady state of the finite-volume solver; results do not
+// depend on the number of MPI ranks. Tolerances are 5 standard errors of the sample at hand.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -65,7 +64,7 @@ TEST(KmcAdatom, MeanMsdAndHistogramMatchMasterEquation) {
 
 // The first-order law holds at the hot end: a (Q - E_m) T'/(kB T^2) ~ 0.1 at T = 0.3. A single
 // particle's mean velocity is the flux drift V of the law plus the Ito drift dD/dx,
-// -D (Q - E_m) T'/(kB T^2) (kernels::adatom_particle_velocity); the seed's V taken as a
+// -D (Q - E_m) T'/(kB T^2) (kernels::adatom_particle_velocity); Roux and Combe's V taken as a
 // particle velocity is 15-20 % too fast (factor Q/(Q - E_m) and its exponential factor).
 TEST(KmcAdatom, DriftLawAtTheHotEnd) {
   for (double g : {-0.0008, -0.0038}) {

@@ -1,5 +1,5 @@
-// Lattice gas (PHYSICS.md 6): the lattice file is validated (reverse hops / detailed balance,
-// reachability, traps, displacements); the single-particle tensor from the small-k
+// Lattice gas (docs/physics.md#lattice-gas): the lattice file is validated (reverse hops / detailed
+// balance, reachability, traps, displacements); the single-particle tensor from the small-k
 // eigenvalue of the cell's Bloch rate matrix matches closed forms; canonical KMC reproduces
 // it as theta -> 0 (two-sublattice square, honeycomb), and with equal site depths the
 // Green-Kubo collective tensor equals it at every coverage. Tolerance: 5 standard errors over

@@ -1,8 +1,10 @@
 #pragma once
 // Lattice files shared by the variational tests (tests/models) and the variational-versus-KMC
-// checks (tests/crosscheck): the example lattices of examples/lattice/ and the lattices of the
-// seed's Sec. III (PRB 93, 075429 / 205416 geometries as the seed describes them), written as
-// lattice-file strings. Energies in units of kB T0 with kB = 1, lengths in the cell spacing.
+// checks (tests/crosscheck): the example lattices of examples/lattice/ and the lattices of
+// Sec. III of Minkowski and Zaluska-Kotur, arXiv:1801.01374 (2018) (functions mzk_*; the
+// geometries of Gosalvez et al., PRB 93, 075429 / 205416 (2016), as that paper describes them),
+// written as lattice-file strings. Energies in units of kB T0 with kB = 1, lengths in the cell
+// spacing.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -53,9 +55,10 @@ inline std::string lattice_hop(const std::string& from, const std::string& to, d
   return one(from, to, dx, dy) + one(to, from, -dx, -dy);
 }
 
-/// Seed III.1.1: square cell of side 1, A at the corner, B at the centre; A-B hops along the
-/// four diagonals over sAB; A-A and B-B hops along x and y over sAA, sBB (none if NaN).
-inline std::string seed_checkerboard(double eA, double eB, double sAB, double sAA, double sBB) {
+/// Minkowski and Zaluska-Kotur, Sec. III.1.1: square cell of side 1, A at the corner, B at the
+/// centre; A-B hops along the four diagonals over sAB; A-A and B-B hops along x and y over sAA, sBB
+/// (none if NaN).
+inline std::string mzk_checkerboard(double eA, double eB, double sAB, double sAA, double sBB) {
   std::string s =
       lattice_cell(1, 0, 0, 1) + lattice_site("A", 0, 0, eA) + lattice_site("B", 0.5, 0.5, eB);
   for (auto [dx, dy] : {std::pair{0.5, 0.5}, {-0.5, 0.5}, {0.5, -0.5}, {-0.5, -0.5}})
@@ -67,10 +70,11 @@ inline std::string seed_checkerboard(double eA, double eB, double sAB, double sA
   return s;
 }
 
-/// Seed III.1.2: square cell of side 1, A at the corner, B1 between two A along x, B2 along y.
-/// Each A has 4 A neighbours (diagonal hops over sAA) and 4 B (sAB); each B has 2 A, 4 short
-/// diagonal B neighbours (sBs) and 2 long ones at distance 1 across the cell centre (sBl).
-inline std::string seed_inequivalent_square(double eA, double eB, double sAB, double sAA,
+/// Minkowski and Zaluska-Kotur, Sec. III.1.2: square cell of side 1, A at the corner, B1 between
+/// two A along x, B2 along y. Each A has 4 A neighbours (diagonal hops over sAA) and 4 B (sAB);
+/// each B has 2 A, 4 short diagonal B neighbours (sBs) and 2 long ones at distance 1 across the
+/// cell centre (sBl).
+inline std::string mzk_inequivalent_square(double eA, double eB, double sAB, double sAA,
                                             double sBs, double sBl) {
   std::string s = lattice_cell(1, 0, 0, 1) + lattice_site("A", 0, 0, eA) +
                   lattice_site("B1", 0.5, 0, eB) + lattice_site("B2", 0, 0.5, eB);
@@ -83,9 +87,10 @@ inline std::string seed_inequivalent_square(double eA, double eB, double sAB, do
   return s;
 }
 
-/// Seed III.1.3: square cell of side 1, A at the corner, B at the centre, C1 between two A
-/// along x (and two B along y), C2 between two A along y; A-C hops over sAC, B-C over sBC.
-inline std::string seed_three_site_square(double eA, double eB, double eC, double sAC, double sBC) {
+/// Minkowski and Zaluska-Kotur, Sec. III.1.3: square cell of side 1, A at the corner, B at the
+/// centre, C1 between two A along x (and two B along y), C2 between two A along y; A-C hops over
+/// sAC, B-C over sBC.
+inline std::string mzk_three_site_square(double eA, double eB, double eC, double sAC, double sBC) {
   std::string s = lattice_cell(1, 0, 0, 1) + lattice_site("A", 0, 0, eA) +
                   lattice_site("B", 0.5, 0.5, eB) + lattice_site("C1", 0.5, 0, eC) +
                   lattice_site("C2", 0, 0.5, eC);
@@ -96,9 +101,9 @@ inline std::string seed_three_site_square(double eA, double eB, double eC, doubl
   return s;
 }
 
-/// Seed III.2.1: honeycomb of two triangular sublattices (cell side 1, A-B distance 1/sqrt 3):
-/// 3 A-B hops over sAB, 6 same-sublattice hops at distance 1 over sAA, sBB.
-inline std::string seed_two_hexagonal(double eA, double eB, double sAB, double sAA, double sBB) {
+/// Minkowski and Zaluska-Kotur, Sec. III.2.1: honeycomb of two triangular sublattices (cell side 1,
+/// A-B distance 1/sqrt 3): 3 A-B hops over sAB, 6 same-sublattice hops at distance 1 over sAA, sBB.
+inline std::string mzk_two_hexagonal(double eA, double eB, double sAB, double sAA, double sBB) {
   const double h = std::sqrt(3.0) / 2.0, r = 1.0 / std::sqrt(3.0);
   std::string s =
       lattice_cell(1, 0, 0.5, h) + lattice_site("A", 0, 0, eA) + lattice_site("B", 0.5, r / 2, eB);
@@ -112,9 +117,10 @@ inline std::string seed_two_hexagonal(double eA, double eB, double sAB, double s
   return s;
 }
 
-/// Seed III.2.2: triangular lattice (spacing 1) in three sublattices A, B, C (sqrt3 x sqrt3
-/// cell); each site has 3 neighbours of each other sublattice. Saddles sAB, sBC, sCA.
-inline std::string seed_three_hexagonal(double eA, double eB, double eC, double sAB, double sBC,
+/// Minkowski and Zaluska-Kotur, Sec. III.2.2: triangular lattice (spacing 1) in three sublattices
+/// A, B, C (sqrt3 x sqrt3 cell); each site has 3 neighbours of each other sublattice. Saddles sAB,
+/// sBC, sCA.
+inline std::string mzk_three_hexagonal(double eA, double eB, double eC, double sAB, double sBC,
                                         double sCA) {
   const double h = std::sqrt(3.0) / 2.0;
   std::string s = lattice_cell(1.5, h, 0, 2 * h) + lattice_site("A", 0, 0, eA) +

@@ -1,7 +1,7 @@
 #pragma once
 // Cases and statistics shared by the stochastic tests and the cross-method checks
-// (tests/crosscheck): the seed geometry of the adatom KMC, the temperature profiles of the
-// Brownian-dynamics cases, chi-square and histogram comparisons.
+// (tests/crosscheck): the adatom KMC in the geometry of Roux and Combe (2023), the temperature
+// profiles of the Brownian-dynamics cases, chi-square and histogram comparisons.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -18,7 +18,8 @@ namespace td::testing {
 constexpr double kQ = 1.9, kEm = 0.23, kA = 1.1225;
 constexpr const char* kLjUnits = "[units]\nsystem = \"LJ\"\nlj = \"copper\"\n";
 
-/// A case at the seed's reduced parameters: linear T with T(x_ref) = T0, 1D unless told.
+/// A case at the reduced parameters of Roux and Combe (2023): linear T with T(x_ref) = T0, 1D
+/// unless told.
 inline std::string adatom_case(int sites, double T0, double g, double x_ref, long walkers, double t_end,
                         double start, int samples = 10, const std::string& extra = "") {
   return kLjUnits + fmt::format(R"(

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Seed-000 drift check: `thermodrift md` with `type = "adatom_slab"` for several seeds (and
-two start positions), then the adatom's mean displacement towards the cold region.
+"""Drift check after Roux and Combe (2023): `thermodrift md` with `type = "adatom_slab"` for
+several seeds (and two start positions), then the adatom's mean displacement towards the cold
+region.
 
 usage: adatom_drift.py [THERMODRIFT] [--seeds N] [--steps S] [--jobs J] [--out DIR]
 
@@ -129,8 +130,8 @@ def main():
         T_seen.append(np.interp(np.mod(x, L), T_x, T_v, period=L))
     v = np.array(v)
 
-    # first-order drift law v = D Q |dT/dx| / T^2 towards cold (PHYSICS.md 4), D from the MSD
-    # along y, which is isothermal (MSD_y = 2 D t), T the mean substrate T the adatoms visit
+    # first-order drift law v = D Q |dT/dx| / T^2 towards cold (docs/physics.md#adatom), D from
+    # the MSD along y, which is isothermal (MSD_y = 2 D t), T the mean substrate T the adatoms visit
     dy2 = np.mean([dy**2 for _, _, dy in traj], axis=0)
     t_all = traj[0][0]
     D = np.sum(dy2 * t_all) / np.sum(t_all**2) / 2

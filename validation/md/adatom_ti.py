@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Seed-000 thermodynamic integration: `thermodrift md` with `type = "adatom_ti"` (a short
-scan of constrained positions x0 in the gradient), then `thermodrift fit` with
-`type = "adatom_phi"` for Q and E_m, beside the seed's Q* = 1.9 and E_m* = 0.23.
+"""Thermodynamic integration after Roux and Combe (2023): `thermodrift md` with
+`type = "adatom_ti"` (a short scan of constrained positions x0 in the gradient), then
+`thermodrift fit` with `type = "adatom_phi"` for Q and E_m, beside the paper's Q* = 1.9 and
+E_m* = 0.23.
 
 usage: adatom_ti.py [THERMODRIFT] [--ranks N] [--windows W] [--length L] [--steps S]
                     [--seeds S1 S2 ...] [--out DIR]
@@ -127,7 +128,7 @@ def main():
         n = len(scans)
         lines.append(f"over {n} scans: Q = {np.mean(Qs):.3f} +- {np.std(Qs, ddof=1):.3f} (sd), "
                      f"E_m = {np.mean(Ems):.3f} +- {np.std(Ems, ddof=1):.3f} (sd)")
-    lines.append("seed 000: Q* = 1.9, E_m* = 0.23")
+    lines.append("Roux and Combe (2023): Q* = 1.9, E_m* = 0.23")
     report = "\n".join(lines)
     print(report)
     with open(os.path.join(args.out, "adatom_ti.txt"), "w") as f:

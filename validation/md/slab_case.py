@@ -1,5 +1,5 @@
-"""Shared pieces of the seed-000 validation scripts: the slab keys of the [md] table (the
-default seed-000 geometry, 1921 atoms) and the paths."""
+"""Shared pieces of the adatom validation scripts (Roux and Combe 2023): the slab keys of the
+[md] table (the default geometry of that paper, 1921 atoms) and the paths."""
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Multi-state thermophoresis and dimerization (PHYSICS.md 2.2-2.3, seed 003), reproduced
-with the finite-volume solver and the `thermodrift soret` formula. Writes PNG plots and a
-summary into validation/multistate/out/.
+"""Multi-state thermophoresis and dimerization (docs/physics.md#multistate, #reactions; Liang,
+Busiello and De Los Rios 2022), reproduced with the finite-volume solver and the `thermodrift
+soret` formula. Writes PNG plots and a summary into validation/multistate/out/.
 
     /usr/bin/python3 validation/multistate/run_validation.py [path/to/thermodrift]
 
@@ -208,7 +208,8 @@ axs[1].legend(fontsize=8)
 fig.tight_layout()
 fig.savefig(os.path.join(OUT, "dimerization.png"), dpi=120)
 
-# 4. One state with an Einstein diffusivity D = kB T / R: S_T = 1/T exactly (seed 003, Sec. 6)
+# 4. One state with an Einstein diffusivity D = kB T / R: S_T = 1/T exactly
+# (Liang et al. 2022, Sec. 6)
 text = HEADER.format(cells=64, T0=0.5, dT=2.0) + """[[species]]
 name = "m"
 alpha = 1.0

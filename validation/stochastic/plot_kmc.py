@@ -36,7 +36,7 @@ ax.plot(t, x, "o", ms=3, color="C0", label="KMC mean (band: +/- 1 s.e.)")
 if fp is not None:
     ax.plot(t, fp, "k-", lw=1.2, label="Fokker-Planck, finite volume")
 if law is not None:
-    ax.plot(t, law, "C3--", label="seed law V (flux drift)")
+    ax.plot(t, law, "C3--", label="Roux-Combe drift law V (flux drift)")
     ax.plot(t, part, "C2-.", label="particle law V + dD/dx")
 ax.set_ylabel(f"<x> [{lu}]")
 ax.set_title("Adatom thermomigration: KMC mean vs Fokker-Planck and drift laws")
