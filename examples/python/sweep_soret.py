@@ -40,7 +40,8 @@ def main():
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
     ratios, expected = [], []
-    for dT in deltas:
+    colours = plt.cm.viridis(np.linspace(0.0, 0.9, len(deltas)))
+    for dT, colour in zip(deltas, colours):
         case = copy.deepcopy(base)
         case["temperature"]["gradient"] = [f"{dT} K/mm", 0.0, 0.0]
         case["output"]["file"] = os.path.join(args.out, f"dT_{dT:g}K.h5")
@@ -49,7 +50,7 @@ def main():
         T = r.fields["T"][0]
         x = r.centres["x"]
         assert r.units["length"] == "m" and r.units["T"] == "K"
-        ax1.plot(x * 1e3, c, label=f"ΔT = {dT:g} K")
+        ax1.plot(x * 1e3, c, color=colour, label=f"ΔT = {dT:g} K")
         ratios.append(c[0] / c[-1])
         expected.append(np.exp(S_T * (T[-1] - T[0])))
         print(f"dT = {dT:5.1f} K: c_cold/c_hot = {ratios[-1]:.6f} "

@@ -32,6 +32,17 @@ class Soret(unittest.TestCase):
         np.testing.assert_allclose(s.S_T_0, 1.0 / T, rtol=1e-12)
 
 
+def cli_result(test, command, case, section):
+    """Write @p case with an output file in [section], run `thermodrift command` on it and
+    read what it wrote."""
+    case = dict(case, **{section: dict(case[section], output=test.path("cli.h5"))})
+    path = test.path("case.toml")
+    with open(path, "w") as f:
+        f.write(thermodrift.to_toml(case))
+    cli(command, path, cwd=test.dir)
+    return thermodrift.read(test.path("cli.h5"))
+
+
 LATTICE = {
     "units": {"system": "LJ", "lj": "copper"},
     "lattice_gas": {"lattice_file": example("lattice", "two_sublattice_square.toml"),
@@ -42,12 +53,7 @@ LATTICE = {
 
 class Lattice(TempDirCase):
     def test_same_tensors_as_the_command_line(self):
-        case = dict(LATTICE, lattice_gas=dict(LATTICE["lattice_gas"], output=self.path("l.h5")))
-        path = self.path("lattice.toml")
-        with open(path, "w") as f:
-            f.write(thermodrift.to_toml(case))
-        cli("lattice", path, cwd=self.dir)
-        ref = thermodrift.read(self.path("l.h5"))
+        ref = cli_result(self, "lattice", LATTICE, "lattice_gas")
         r = thermodrift.lattice.run(LATTICE)
         for k in ("tracer", "tracer_sem", "collective", "collective_sem", "single_particle",
                   "coverage", "chi"):
@@ -78,12 +84,7 @@ KMC = {
 
 class Kmc(TempDirCase):
     def test_same_statistics_as_the_command_line(self):
-        case = dict(KMC, kmc=dict(KMC["kmc"], output=self.path("k.h5")))
-        path = self.path("kmc.toml")
-        with open(path, "w") as f:
-            f.write(thermodrift.to_toml(case))
-        cli("kmc", path, cwd=self.dir)
-        ref = thermodrift.read(self.path("k.h5"))
+        ref = cli_result(self, "kmc", KMC, "kmc")
         r = thermodrift.kmc.run(KMC)
         for k in ("time", "mean_position", "mean_position_sem", "msd", "trajectories",
                   "drift_law_x"):

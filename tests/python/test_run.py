@@ -1,6 +1,8 @@
 """thermodrift.run against `thermodrift run` on the default example, read() of command-line
 results, inputs as dicts and TOML text, PETSc options for one run only."""
 import os
+import signal
+import time
 import tomllib
 import unittest
 
@@ -118,6 +120,13 @@ class InputsAndOptions(TempDirCase):
         # the next run does not see -snes_max_it 0
         r = thermodrift.run(case, output=self.path("good.h5"))
         self.assertGreater(r.stats["newton_iterations"], 0)
+
+    def test_ctrl_c_is_pythons_again_after_a_transient_run(self):
+        # the transient solver catches SIGINT to checkpoint; run() hands it back to Python
+        thermodrift.run(SMALL_TRANSIENT, output=self.path("i.h5"))
+        with self.assertRaises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1.0)
 
     def test_mpi4py_communicator(self):
         try:
