@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <toml.hpp>
 #include <vector>
@@ -200,6 +201,17 @@ py::dict run_case(const std::string& source, bool is_text, const std::string& na
   MPI_Comm comm = communicator(comm_handle);
   OptionsScope scope(petsc_options);
   auto cs = is_text ? Case::from_string(comm, source, name) : Case::load(comm, source);
+  if (is_text && output.empty()) {
+    // the default result file is named after the input file, which a dict or text lacks
+    std::istringstream config(cs->config_toml());
+    const toml::value v = toml::parse(config, name);
+    const bool named = v.contains("output") && v.at("output").contains("file") &&
+                       !toml::get<std::string>(v.at("output").at("file")).empty();
+    if (!named)
+      throw InputError({name, 0, "output.file"},
+                       "give run(..., output='result.h5') or [output] file for a case from a "
+                       "dict or TOML text");
+  }
   RunOptions opt{is_text ? name : source, output, restart, quiet};
   FvRun run(*cs, opt);
   const int code = run.run();

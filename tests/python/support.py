@@ -23,13 +23,16 @@ def cli(*args, cwd=None, json_out=False):
 
 
 class TempDirCase(unittest.TestCase):
-    """A test case with a fresh working directory in self.dir."""
+    """A test case in a fresh working directory self.dir (removed afterwards)."""
 
     def setUp(self):
         self._tmp = tempfile.TemporaryDirectory(prefix="td_py_")
         self.dir = self._tmp.name
+        self._cwd = os.getcwd()
+        os.chdir(self.dir)
 
     def tearDown(self):
+        os.chdir(self._cwd)
         self._tmp.cleanup()
 
     def path(self, name):

@@ -1,4 +1,5 @@
 """Errors of the library reach Python as exceptions with the same message (file, line, key)."""
+import os
 import unittest
 
 import thermodrift
@@ -38,6 +39,13 @@ class Errors(TempDirCase):
         self.assertIn("<dict>", str(e.exception))
         self.assertIn("colour", str(e.exception))
         self.assertIn("mesh.x", str(e.exception))
+
+    def test_dict_case_needs_a_result_file_name(self):
+        from test_run import SMALL_TRANSIENT
+        with self.assertRaises(thermodrift.InputError) as e:
+            thermodrift.run(SMALL_TRANSIENT)
+        self.assertIn("output.file", str(e.exception))
+        self.assertEqual(os.listdir(self.dir), [])
 
     def test_missing_result_file_is_an_io_error(self):
         with self.assertRaises(thermodrift.IoError) as e:
