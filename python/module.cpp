@@ -7,6 +7,7 @@
 #include <petscsys.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
