@@ -73,25 +73,14 @@ class Fit : public Command {
     std::string report = o.string(kReport);
     if (!report.empty()) report = fit::input_path(o, report);
     o.finish();
-    auto tables = root.sections("fit");
-    if (tables.empty()) root.fail("fit", "at least one [[fit]] table is required");
-    std::vector<std::unique_ptr<fit::FitTask>> tasks;
-    for (auto& t : tables) {
-      tasks.push_back(fit::make_fit_task(t));
-    }
+    const auto tasks = fit::read_fit_tasks(root);
     root.finish();
     params.provenance = {{"tool", "thermodrift fit"},
                          {"version", fmt::format("{} ({})", kVersion, kGitDescribe)},
                          {"input", file_},
                          {"created", now_utc()}};
-    nlohmann::ordered_json all = nlohmann::ordered_json::array();
     // Fits are cheap and deterministic: every rank computes, rank 0 writes.
-    for (auto& task : tasks) {
-      nlohmann::ordered_json j;
-      fit::FitContext ctx{params, j};
-      task->run(ctx);
-      all.push_back(j);
-    }
+    const nlohmann::ordered_json all = fit::run_fit_tasks(tasks, params);
     if (rank == 0) {
       write_param_file(out, params);
       if (!report.empty()) std::ofstream(report) << all.dump(1) << "\n";

@@ -15,11 +15,6 @@ namespace td {
 
 namespace {
 
-/// Row-major 2x2 entries of each tensor, appended.
-void append(std::vector<double>& out, const Eigen::Matrix2d& m) {
-  out.insert(out.end(), {m(0, 0), m(0, 1), m(1, 0), m(1, 1)});
-}
-
 class Lattice : public Command {
  public:
   void setup(CLI::App& sub) override {
@@ -42,29 +37,18 @@ class Lattice : public Command {
           c->lattice_file, c->lattice.size(), c->run.cells[0], c->run.cells[1], c->run.T, D0(0, 0),
           D0(1, 1), D0(0, 1), Du, "theta", "Dc_xx", "+-", "Dc_yy", "+-", "D*_xx", "+-", "D*_yy",
           "+-");
-    std::vector<double> tr, tr_e, co, co_e, chi, particles, events;
     const auto t0 = std::chrono::steady_clock::now();
-    for (double theta : c->coverages) {
-      LatticeGasOptions o = c->run;
-      o.theta = theta;
-      const LatticeGasResult r = run_lattice_gas(comm, c->lattice, o);
-      append(tr, r.tracer);
-      append(tr_e, r.tracer_sem);
-      append(co, r.collective);
-      append(co_e, r.collective_sem);
-      chi.push_back(r.chi);
-      particles.push_back(static_cast<double>(r.particles));
-      events.push_back(static_cast<double>(r.events));
+    const LatticeGasScan sc = run_lattice_scan(comm, *c, [&](double theta, const LatticeGasResult& r) {
       if (rank == 0)
         std::cout << fmt::format(
             "{:7.4f} {:12.5g} {:9.2g} {:12.5g} {:9.2g} {:12.5g} {:9.2g} {:12.5g} {:9.2g}\n", theta,
             r.collective(0, 0), r.collective_sem(0, 0), r.collective(1, 1), r.collective_sem(1, 1),
             r.tracer(0, 0), r.tracer_sem(0, 0), r.tracer(1, 1), r.tracer_sem(1, 1));
-    }
+    });
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     double all = 0;
-    for (double e : events) all += e;
+    for (double e : sc.events) all += e;
     if (rank != 0) return 0;
     std::cout << fmt::format("{:.4g} events in {:.3g} s ({:.3g} events/s)\n", all, secs,
                              all / secs);
@@ -73,15 +57,15 @@ class Lattice : public Command {
     for (const auto& [name, value] : units::unit_attributes(c->units)) h5.attribute(name, value);
     const auto n = static_cast<unsigned long long>(c->coverages.size());
     h5.write("coverage", c->coverages, {n}, "1");
-    h5.write("particles", particles, {n}, "1");
-    h5.write("chi", chi, {n}, "1");
-    h5.write("events", events, {n}, "1");
-    h5.write("tracer", tr, {n, 2, 2}, Du);
-    h5.write("tracer_sem", tr_e, {n, 2, 2}, Du);
-    h5.write("collective", co, {n, 2, 2}, Du);
-    h5.write("collective_sem", co_e, {n, 2, 2}, Du);
+    h5.write("particles", sc.particles, {n}, "1");
+    h5.write("chi", sc.chi, {n}, "1");
+    h5.write("events", sc.events, {n}, "1");
+    h5.write("tracer", sc.tracer, {n, 2, 2}, Du);
+    h5.write("tracer_sem", sc.tracer_sem, {n, 2, 2}, Du);
+    h5.write("collective", sc.collective, {n, 2, 2}, Du);
+    h5.write("collective_sem", sc.collective_sem, {n, 2, 2}, Du);
     std::vector<double> d0;
-    append(d0, D0);
+    append_row_major(d0, D0);
     h5.write("single_particle", d0, {2, 2}, Du);
     h5.attribute("temperature", c->run.T);
     h5.commit();

@@ -62,6 +62,26 @@ std::unique_ptr<FitTask> make_fit_task(InputSection& s) {
   return task;
 }
 
+std::vector<std::unique_ptr<FitTask>> read_fit_tasks(InputSection& root) {
+  auto tables = root.sections("fit");
+  if (tables.empty()) root.fail("fit", "at least one [[fit]] table is required");
+  std::vector<std::unique_ptr<FitTask>> tasks;
+  for (auto& t : tables) tasks.push_back(make_fit_task(t));
+  return tasks;
+}
+
+nlohmann::ordered_json run_fit_tasks(const std::vector<std::unique_ptr<FitTask>>& tasks,
+                                     ParamSet& params) {
+  nlohmann::ordered_json all = nlohmann::ordered_json::array();
+  for (const auto& task : tasks) {
+    nlohmann::ordered_json j;
+    FitContext ctx{params, j};
+    task->run(ctx);
+    all.push_back(j);
+  }
+  return all;
+}
+
 void TaskCommon::read(InputSection& s, const ParamSpec& name_key) {
   name = s.string(name_key);
   if (name.empty() || name.find_first_of(" .[]\"=#") != std::string::npos)

@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "core/Factory.h"
 #include "core/Input.h"
@@ -29,6 +30,15 @@ using FitTaskFactory = Factory<FitTask, InputSection&>;
 
 /// Read the `[[fit]]` table @p s (key `type`) into a task.
 std::unique_ptr<FitTask> make_fit_task(InputSection& s);
+
+/// Read every `[[fit]]` table of @p root into tasks (all are checked before any runs);
+/// InputError if there is none.
+std::vector<std::unique_ptr<FitTask>> read_fit_tasks(InputSection& root);
+
+/// Run @p tasks in order, each adding its parameters to @p params; returns their reports
+/// (data, fitted curves, values), one JSON object per task.
+nlohmann::ordered_json run_fit_tasks(const std::vector<std::unique_ptr<FitTask>>& tasks,
+                                     ParamSet& params);
 
 /// Common keys of every task.
 struct TaskCommon {

@@ -144,6 +144,9 @@ int FvRun::run() {
     H5Output out(mesh, rs.file, cs->config_toml(), cs->units().name(), length);
     for (const auto& [name, value] : units::unit_attributes(cs->units())) out.attribute(name, value);
     const auto res = solve_steady(sys, c, rs.steady);
+    stats_.steady = true;
+    stats_.steady_result = res;
+    stats_.seconds = res.seconds;
     fault_point("steady_solved", comm);
     write_snapshot(out, *cs, c, 0.0, 0);
     append_totals(out, *cs, c, 0.0);
@@ -239,11 +242,14 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
   }
   const auto st = ts.stats();
   out->commit();
+  stats_.steady = false;
+  stats_.transient = st;
+  stats_.seconds = MPI_Wtime() - wall0;
   if (rank == 0)
     fmt::print("transient to t = {:.6g}: {} steps, {} Newton, {} Krylov iterations, {} "
                "preconditioner setups, {:.3f} s\n",
                rs.t_end, st.steps, st.nonlinear_iters, st.linear_iters, st.prec_setups,
-               MPI_Wtime() - wall0);
+               stats_.seconds);
   return 0;
 }
 

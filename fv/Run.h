@@ -16,6 +16,14 @@ struct RunOptions {
   bool quiet = false;     ///< no progress lines
 };
 
+/// Solver statistics of a run: the steady part for steady runs, the transient part otherwise.
+struct RunStats {
+  bool steady = true;
+  SteadyResult steady_result;   ///< iterations, residual and time of the steady solve
+  TransientStats transient;     ///< CVODE counters at the end of a transient run
+  double seconds = 0.0;         ///< wall time of the solve (s)
+};
+
 /// Runs a loaded case. Collective on the case's communicator.
 class FvRun {
  public:
@@ -23,11 +31,14 @@ class FvRun {
   /// Solve and write; returns the process exit code (0, or 130 when interrupted by
   /// SIGINT/SIGTERM after writing a checkpoint). Throws td::Error on failure.
   int run();
+  /// Statistics of the last run() (for the Python module; the command line prints them).
+  const RunStats& stats() const { return stats_; }
 
  private:
   int run_transient(Case& cs, Vec c, MPI_Comm comm, int rank);
   Case& case_;
   RunOptions opt_;
+  RunStats stats_;
 };
 
 }  // namespace td

@@ -6,7 +6,8 @@ calls, one line "module: dep dep ..."), so the CMake link order and this check c
 apart. A file in module M may include headers of M and of every module M depends on,
 directly or through others. Tests in tests/M follow M's rule; tests/support and tests/crosscheck
 (checks between peer engines) may include the engines and everything below them;
-tests/install (a program outside the project) may use any module. The
+tests/install (a program outside the project) may use any module. The Python extension
+(python/, above drivers) is in modules.txt like a library module, and tests/python follows it. The
 generated header thermodrift/Version.h belongs to core. Exit status 1 lists each violation as
 file:line.
 """

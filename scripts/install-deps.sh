@@ -8,6 +8,7 @@ PKGS=(
   libgtest-dev libbenchmark-dev liblammps-dev
   libtoml11-dev libcli11-dev libfmt-dev nlohmann-json3-dev libceres-dev librandom123-dev
   python3 python3-numpy python3-h5py python3-matplotlib
+  pybind11-dev python3-dev python3-mpi4py
 )
 missing=()
 for p in "${PKGS[@]}"; do

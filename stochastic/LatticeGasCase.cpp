@@ -124,4 +124,28 @@ std::unique_ptr<LatticeGasCase> LatticeGasCase::from_string(const std::string& t
   return build(InputSection::parse_string(text, name));
 }
 
+void append_row_major(std::vector<double>& out, const Eigen::Matrix2d& m) {
+  out.insert(out.end(), {m(0, 0), m(0, 1), m(1, 0), m(1, 1)});
+}
+
+LatticeGasScan run_lattice_scan(
+    MPI_Comm comm, const LatticeGasCase& c,
+    const std::function<void(double theta, const LatticeGasResult&)>& each) {
+  LatticeGasScan s;
+  for (double theta : c.coverages) {
+    LatticeGasOptions o = c.run;
+    o.theta = theta;
+    const LatticeGasResult r = run_lattice_gas(comm, c.lattice, o);
+    append_row_major(s.tracer, r.tracer);
+    append_row_major(s.tracer_sem, r.tracer_sem);
+    append_row_major(s.collective, r.collective);
+    append_row_major(s.collective_sem, r.collective_sem);
+    s.chi.push_back(r.chi);
+    s.particles.push_back(static_cast<double>(r.particles));
+    s.events.push_back(static_cast<double>(r.events));
+    if (each) each(theta, r);
+  }
+  return s;
+}
+
 }  // namespace td

@@ -2,6 +2,7 @@
 /// @file LatticeGasCase.h  A `thermodrift lattice` run read from TOML: [units] and
 /// [lattice_gas] (a lattice file, a temperature, a list of coverages and the KMC settings;
 /// docs/input.md lists every key). The lattice file's numbers are in the case's units.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,5 +26,21 @@ struct LatticeGasCase {
   static std::unique_ptr<LatticeGasCase> from_string(const std::string& text,
                                                      const std::string& name = "<string>");
 };
+
+/// Row-major entries (xx, xy, yx, yy) of a 2x2 tensor appended to @p out.
+void append_row_major(std::vector<double>& out, const Eigen::Matrix2d& m);
+
+/// The KMC results of a coverage scan: per coverage, row-major 2x2 tensors (4 entries each,
+/// length^2/time) and the scalars of LatticeGasResult.
+struct LatticeGasScan {
+  std::vector<double> tracer, tracer_sem, collective, collective_sem;
+  std::vector<double> chi, particles, events;  ///< dimensionless
+};
+
+/// Run the lattice-gas KMC of @p c at each of its coverages (collective on @p comm); @p each,
+/// if given, sees every coverage's result as it is done (progress output).
+LatticeGasScan run_lattice_scan(
+    MPI_Comm comm, const LatticeGasCase& c,
+    const std::function<void(double theta, const LatticeGasResult&)>& each = {});
 
 }  // namespace td

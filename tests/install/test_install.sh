@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The installed package works without the source tree: `cmake --install` into a fresh prefix;
-# the installed program runs examples from another directory and finds its data there
-# (--version names the prefix's data directory); a program outside the project builds against
-# the installed CMake package and against the pkg-config file, and runs.
+# the installed program and Python module run examples from another directory and find their
+# data there (--version names the prefix's data directory); a program outside the project
+# builds against the installed CMake package and against the pkg-config file, and runs.
 # usage: test_install.sh BUILD_DIR SOURCE_DIR
 set -u
 build=$1
@@ -77,5 +77,17 @@ pkgconfig_consumer() {
     && "$work/pc_consumer" | grep -q "consumer ok"
 }
 step "external program via pkg-config" pkgconfig_consumer
+python_module() {
+  # the installed package alone: not the build tree's (PYTHONPATH is only the prefix's)
+  cd "$run_dir" && env -u THERMODRIFT_DATA PYTHONPATH="$prefix/lib/python3/dist-packages" \
+    /usr/bin/python3 -c "
+import thermodrift
+assert thermodrift.__file__.startswith('$prefix/'), thermodrift.__file__
+r = thermodrift.run('cell.toml', output='py.h5')
+print(r)
+assert r.fields['c_solute'].shape == (16, 32)
+" && test -s py.h5
+}
+step "installed Python module runs an example" python_module
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]

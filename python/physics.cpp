@@ -1,0 +1,420 @@
+/// @file physics.cpp  The sub-modules of `thermodrift._core` over the library's physics:
+/// units (core/Units), soret (models/MultiState, models/SoretScan), lattice
+/// (stochastic/LatticeGasKmc, models/LatticeGasVariational), kmc (stochastic/Walkers) and fit
+/// (fit/FitTask). Each reads its input exactly as the matching command does and returns
+/// NumPy arrays; the loops over temperatures or coverages are the commands' own.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <pybind11/stl.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/Error.h"
+#include "core/KeyRegistry.h"
+#include "core/Units.h"
+#include "core/UnitsInput.h"
+#include "fit/FitTask.h"
+#include "models/LatticeGasVariational.h"
+#include "models/MultiState.h"
+#include "models/SoretScan.h"
+#include "python/Bindings.h"
+#include "stochastic/AdatomCase.h"
+#include "stochastic/LatticeGasCase.h"
+
+namespace td::python {
+
+namespace {
+
+using units::Kind;
+using units::UnitSystem;
+
+// ---------------------------------------------------------------- units
+Kind kind_named(const std::string& name) {
+  if (auto k = units::kind_from_name(name)) return *k;
+  std::vector<std::string> names;
+  for (Kind k : units::all_kinds()) names.emplace_back(units::name_of(k));
+  throw InputError({"<python>", 0, "kind"},
+                   fmt::format("unknown kind '{}' (known: {})", name, fmt::join(names, ", ")));
+}
+
+/// One LJ parameter of @p spec: a number (SI) or a quantity with unit ("3.405 Angstrom").
+void lj_entry(const py::dict& spec, const char* key, Kind kind, double& into) {
+  if (!spec.contains(key)) return;
+  py::handle v = spec[key];
+  into = py::isinstance<py::str>(v)
+             ? units::parse_in(v.cast<std::string>(), units::dim_of(kind), UnitSystem::si())
+             : v.cast<double>();
+  if (!(into > 0))
+    throw InputError({"<python>", 0, std::string("lj.") + key},
+                     fmt::format("{} must be positive", key));
+}
+
+/// An LJ parameter set: a preset name, or a dict with `preset` and/or sigma, epsilon, mass
+/// (numbers in SI or strings with units), as `thermodrift units --lj/--sigma/...`.
+units::LJParameters lj_parameters(const py::object& lj) {
+  py::dict spec;
+  if (py::isinstance<py::str>(lj))
+    spec["preset"] = lj;
+  else
+    spec = lj.cast<py::dict>();
+  units::LJParameters p;
+  p.name = "custom";
+  if (spec.contains("preset")) {
+    const std::string name = spec["preset"].cast<std::string>();
+    auto q = units::lj_preset(name);
+    if (!q)
+      throw InputError({"<python>", 0, "lj"},
+                       fmt::format("unknown LJ preset '{}' (known: {})", name,
+                                   fmt::join(units::lj_preset_names(), ", ")));
+    p = *q;
+  } else if (!spec.contains("sigma") || !spec.contains("epsilon") || !spec.contains("mass")) {
+    throw InputError({"<python>", 0, "lj"},
+                     "give an LJ preset name or a dict with sigma, epsilon and mass");
+  }
+  lj_entry(spec, "sigma", Kind::length, p.sigma);
+  lj_entry(spec, "epsilon", Kind::energy, p.epsilon);
+  lj_entry(spec, "mass", Kind::mass, p.mass);
+  if (spec.contains("name")) p.name = spec["name"].cast<std::string>();
+  return p;
+}
+
+/// SI value of one @p unit ("K/nm"; "" for the SI base unit), which must be a unit of @p kind.
+double unit_value(const std::string& unit, Kind kind) {
+  if (unit.empty()) return 1.0;
+  const auto q = units::parse_unit(unit);
+  if (!(q.dim == units::dim_of(kind)))
+    throw InputError({"<python>", 0, "unit"},
+                     fmt::format("'{}' is not a unit of {} ({})", unit, units::name_of(kind),
+                                 UnitSystem::si().label(units::dim_of(kind))));
+  return q.value;
+}
+
+void bind_units_impl(py::module_& u) {
+  u.def(
+      "kinds",
+      [] {
+        std::vector<std::string> names;
+        for (Kind k : units::all_kinds()) names.emplace_back(units::name_of(k));
+        return names;
+      },
+      "Names of the kinds of quantity (temperature_gradient, diffusivity, ...).");
+  u.def("lj_presets", &units::lj_preset_names, "Names of the LJ parameter presets.");
+  u.def(
+      "lj_parameters",
+      [](const py::object& lj) {
+        const auto p = lj_parameters(lj);
+        py::dict d;
+        d["name"] = p.name;
+        d["sigma_m"] = p.sigma;
+        d["epsilon_J"] = p.epsilon;
+        d["mass_kg"] = p.mass;
+        d["tau_s"] = p.tau();
+        return d;
+      },
+      py::arg("lj"), "The LJ set in SI: sigma (m), epsilon (J), mass (kg), tau (s).");
+  u.def(
+      "scale",
+      [](const std::string& kind, const py::object& lj) {
+        return UnitSystem::lj(lj_parameters(lj)).scale(units::dim_of(kind_named(kind)));
+      },
+      py::arg("kind"), py::arg("lj"), "SI value of one LJ reduced unit of `kind`.");
+  u.def(
+      "label",
+      [](const std::string& kind, const py::object& lj) {
+        const UnitSystem sys = lj.is_none() ? UnitSystem::si() : UnitSystem::lj(lj_parameters(lj));
+        return sys.label(units::dim_of(kind_named(kind)));
+      },
+      py::arg("kind"), py::arg("lj") = py::none(),
+      "Unit label of `kind` in SI (lj=None) or in the LJ system `lj`.");
+  u.def(
+      "to_si",
+      [](const py::object& value, const std::string& kind, const py::object& lj,
+         const std::string& unit) {
+        const Kind k = kind_named(kind);
+        const double f =
+            UnitSystem::lj(lj_parameters(lj)).scale(units::dim_of(k)) / unit_value(unit, k);
+        return value * py::float_(f);
+      },
+      py::arg("value"), py::arg("kind"), py::arg("lj"), py::arg("unit") = "",
+      "LJ reduced `value` (number or NumPy array) of `kind` in SI, or in the SI-based `unit`.");
+  u.def(
+      "to_lj",
+      [](const py::object& value, const std::string& kind, const py::object& lj,
+         const std::string& unit) {
+        const Kind k = kind_named(kind);
+        const double f =
+            unit_value(unit, k) / UnitSystem::lj(lj_parameters(lj)).scale(units::dim_of(k));
+        return value * py::float_(f);
+      },
+      py::arg("value"), py::arg("kind"), py::arg("lj"), py::arg("unit") = "",
+      "`value` of `kind` in SI (or in `unit`, e.g. 'K/nm') in LJ reduced units of `lj`.");
+  u.def(
+      "parse",
+      [](const std::string& text, const std::string& kind) {
+        return units::parse_in(text, units::dim_of(kind_named(kind)), UnitSystem::si());
+      },
+      py::arg("text"), py::arg("kind"), "SI value of a quantity with unit, e.g. '76.5 K/nm'.");
+}
+
+// ---------------------------------------------------------------- soret
+py::dict soret(const Source& src, const py::object& temperatures) {
+  InputSection root = parse(src);
+  const auto u = read_units(root);
+  StateSet st = read_states(root, "states", u.kB());
+  if (st.size() == 0) root.fail("states", "at least one [[states]] table is required");
+  std::vector<double> Ts;
+  if (root.has("range")) Ts = read_soret_range(root);
+  root.finish();
+  if (!temperatures.is_none()) Ts = temperatures.cast<std::vector<double>>();
+  if (Ts.empty())
+    throw InputError({src.name, 0, "range"},
+                     "give the temperatures (argument T) or a [range] table");
+  const std::size_t n = Ts.size(), ns = static_cast<std::size_t>(st.size());
+  std::vector<double> D, S, Scov, S0, Sch, E, pops;
+  for (double T : Ts) {
+    const auto a = analyse_soret(st, T);
+    D.push_back(a.mean_D);
+    S.push_back(a.S_T);
+    Scov.push_back(a.S_T_cov);
+    S0.push_back(a.S_T_0);
+    Sch.push_back(a.S_T_ch);
+    E.push_back(a.mean_E);
+    const auto p = st.populations(T);
+    pops.insert(pops.end(), p.begin(), p.end());
+  }
+  std::vector<double> zeros;
+  for (const auto& z : soret_sign_changes(st, Ts, Scov)) zeros.push_back(z.T);
+  py::dict d, lab;
+  d["states"] = st.names;
+  d["units_system"] = u.name();
+  d["T"] = to_array(Ts);
+  d["mean_D"] = to_array(D);
+  d["S_T"] = to_array(S);
+  d["S_T_cov"] = to_array(Scov);
+  d["S_T_0"] = to_array(S0);
+  d["S_T_ch"] = to_array(Sch);
+  d["mean_E"] = to_array(E);
+  d["populations"] = to_array(pops, {static_cast<py::ssize_t>(n), static_cast<py::ssize_t>(ns)});
+  d["sign_changes"] = to_array(zeros);
+  const std::string invT = u.label(units::dim_of(Kind::inverse_temperature));
+  lab["T"] = u.label(units::dim_of(Kind::temperature));
+  lab["mean_D"] = u.label(units::dim_of(Kind::diffusivity));
+  for (const char* k : {"S_T", "S_T_cov", "S_T_0", "S_T_ch"}) lab[k] = invT;
+  lab["mean_E"] = u.label(units::dim_of(Kind::energy));
+  lab["populations"] = "1";
+  lab["sign_changes"] = lab["T"];
+  d["units"] = lab;
+  return d;
+}
+
+// ---------------------------------------------------------------- lattice gas
+std::unique_ptr<LatticeGasCase> lattice_case(const Source& src) {
+  return src.is_text ? LatticeGasCase::from_string(src.text, src.name)
+                     : LatticeGasCase::load(src.text);
+}
+
+py::array_t<double> tensors(const std::vector<double>& v) {
+  return to_array(v, {static_cast<py::ssize_t>(v.size() / 4), 2, 2});
+}
+
+/// `thermodrift lattice` in memory: KMC tracer and collective tensors per coverage (when
+/// @p kmc), the variational bound on D_c per coverage (with and without correlational
+/// phases), and the exact single-particle tensor.
+py::dict lattice(const Source& src, const py::object& coverages, bool kmc,
+                 const py::object& comm_handle) {
+  auto c = lattice_case(src);
+  if (!coverages.is_none()) c->coverages = coverages.cast<std::vector<double>>();
+  for (double theta : c->coverages)
+    if (!(theta > 0 && theta < 1))
+      throw InputError({src.name, 0, "lattice_gas.coverages"},
+                       fmt::format("coverage {} is outside (0, 1)", theta));
+  const MPI_Comm comm = communicator(comm_handle);
+  const double T = c->run.T;
+  std::vector<double> var, var0, d0;
+  for (double theta : c->coverages) {
+    append_row_major(var, variational_collective_diffusion(c->lattice, theta, T, true));
+    append_row_major(var0, variational_collective_diffusion(c->lattice, theta, T, false));
+  }
+  append_row_major(d0, c->lattice.single_particle_diffusion(T));
+  const std::string Du = c->units.label(units::dim_of(Kind::diffusivity));
+  py::dict d, lab;
+  d["coverage"] = to_array(c->coverages);
+  d["temperature"] = T;
+  d["units_system"] = c->units.name();
+  d["config"] = c->config;
+  d["single_particle"] = to_array(d0, {2, 2});
+  d["variational"] = tensors(var);
+  d["variational_geometric"] = tensors(var0);
+  lab["temperature"] = c->units.label(units::dim_of(Kind::temperature));
+  for (const char* k : {"single_particle", "variational", "variational_geometric"}) lab[k] = Du;
+  lab["coverage"] = "1";
+  if (kmc) {
+    const LatticeGasScan sc = run_lattice_scan(comm, *c);
+    d["tracer"] = tensors(sc.tracer);
+    d["tracer_sem"] = tensors(sc.tracer_sem);
+    d["collective"] = tensors(sc.collective);
+    d["collective_sem"] = tensors(sc.collective_sem);
+    d["chi"] = to_array(sc.chi);
+    d["particles"] = to_array(sc.particles);
+    d["events"] = to_array(sc.events);
+    for (const char* k : {"tracer", "tracer_sem", "collective", "collective_sem"}) lab[k] = Du;
+    for (const char* k : {"chi", "particles", "events"}) lab[k] = "1";
+  }
+  d["units"] = lab;
+  return d;
+}
+
+// ---------------------------------------------------------------- adatom KMC
+py::dict kmc(const Source& src, const py::object& comm_handle) {
+  const MPI_Comm comm = communicator(comm_handle);
+  auto c = src.is_text ? AdatomCase::from_string(comm, src.text, src.name)
+                       : AdatomCase::load(comm, src.text);
+  const WalkerStatistics st = run_walkers(comm, c->lattice, c->walkers);
+  const int dim = c->lattice.dim;
+  const auto ns = static_cast<py::ssize_t>(st.time.size());
+  std::vector<double> mean, sem, sites, hist(st.histogram.begin(), st.histogram.end());
+  for (std::size_t k = 0; k < st.time.size(); ++k)
+    for (int a = 0; a < dim; ++a) {
+      mean.push_back(st.mean[k][a]);
+      sem.push_back(st.sem[k][a]);
+    }
+  for (int s = 0; s < c->lattice.sites(); ++s)
+    for (int a = 0; a < dim; ++a) sites.push_back(c->lattice.position(s)[a]);
+  const std::string L = c->units.label(units::dim_of(Kind::length));
+  const std::string tu = c->units.label(units::dim_of(Kind::time));
+  const std::size_t last = st.time.size() - 1;
+  py::dict d, lab;
+  d["walkers"] = st.walkers;
+  d["hops"] = st.hops;
+  d["units_system"] = c->units.name();
+  d["config"] = c->config;
+  d["time"] = to_array(st.time);
+  d["mean_position"] = to_array(mean, {ns, dim});
+  d["mean_position_sem"] = to_array(sem, {ns, dim});
+  d["msd"] = to_array(st.msd);
+  d["msd_sem"] = to_array(st.msd_sem);
+  d["sites"] = to_array(sites, {c->lattice.sites(), dim});
+  d["histogram_end"] = to_array(hist);
+  d["trajectories"] = to_array(
+      st.trajectories, {static_cast<py::ssize_t>(st.trajectories.size() / (ns * dim)), ns, dim});
+  d["drift_velocity"] = (st.mean[last][0] - st.mean[0][0]) / st.time[last];
+  d["drift_velocity_sem"] = st.sem[last][0] / st.time[last];
+  if (c->rates->analytic()) {
+    d["drift_law_x"] = to_array(drift_law_trajectory(*c, st.mean[0][0], st.time, false));
+    d["particle_law_x"] = to_array(drift_law_trajectory(*c, st.mean[0][0], st.time, true));
+    lab["drift_law_x"] = L;
+    lab["particle_law_x"] = L;
+  }
+  lab["time"] = tu;
+  for (const char* k : {"mean_position", "mean_position_sem", "sites"}) lab[k] = L;
+  lab["msd"] = L + "^2";
+  lab["msd_sem"] = L + "^2";
+  lab["histogram_end"] = "walkers";
+  lab["trajectories"] = L;
+  lab["drift_velocity"] = L + "/" + tu;
+  lab["drift_velocity_sem"] = L + "/" + tu;
+  d["units"] = lab;
+  return d;
+}
+
+// ---------------------------------------------------------------- fits
+/// The [[fit]] tables of a document with [units], run in order as by `thermodrift fit`
+/// (nothing is written): fitted parameters with units, laws, covariances and each task's
+/// report (data, fitted curve, values).
+py::dict fit(const Source& src) {
+  InputSection root = parse(src);
+  ParamSet params;
+  params.units = read_units(root);
+  const auto tasks = fit::read_fit_tasks(root);
+  root.finish();
+  const nlohmann::ordered_json reports = fit::run_fit_tasks(tasks, params);
+  py::dict ps;
+  for (const auto& p : params.parameters) {
+    py::dict e;
+    e["value"] = p.value;
+    e["uncertainty"] = p.uncertainty;
+    e["bootstrap_sd"] = p.bootstrap_sd ? py::object(py::float_(*p.bootstrap_sd)) : py::none();
+    e["unit"] = params.units.label(units::dim_of(p.kind));
+    e["kind"] = std::string(units::name_of(p.kind));
+    e["method"] = p.method;
+    e["source"] = p.source;
+    ps[p.name.c_str()] = e;
+  }
+  py::list laws, covs;
+  for (const auto& l : params.laws) {
+    py::dict e;
+    e["name"] = l.name;
+    e["type"] = l.type;
+    e["keys"] = l.keys;
+    laws.append(e);
+  }
+  for (const auto& c : params.covariances) {
+    py::dict e;
+    e["name"] = c.name;
+    e["parameters"] = c.parameters;
+    std::vector<double> flat;
+    for (const auto& row : c.matrix) flat.insert(flat.end(), row.begin(), row.end());
+    const auto k = static_cast<py::ssize_t>(c.matrix.size());
+    e["matrix"] = to_array(flat, {k, k});
+    covs.append(e);
+  }
+  py::dict d;
+  d["units_system"] = params.units.name();
+  d["parameters"] = ps;
+  d["laws"] = laws;
+  d["covariances"] = covs;
+  d["reports_json"] = reports.dump();
+  return d;
+}
+
+Source source(const std::string& text, bool is_text, const std::string& name) {
+  return {text, is_text, name};
+}
+
+}  // namespace
+
+void bind_units(py::module_& m) {
+  py::module_ u = m.def_submodule("units", "SI <-> Lennard-Jones reduced units (core/Units.h)");
+  bind_units_impl(u);
+}
+
+void bind_soret(py::module_& m) {
+  m.def(
+      "_soret",
+      [](const std::string& text, bool is_text, const std::string& name, const py::object& T) {
+        return soret(source(text, is_text, name), T);
+      },
+      py::arg("source"), py::arg("is_text"), py::arg("name"), py::arg("T"));
+}
+
+void bind_lattice(py::module_& m) {
+  m.def(
+      "_lattice",
+      [](const std::string& text, bool is_text, const std::string& name,
+         const py::object& coverages, bool run_kmc, const py::object& comm) {
+        return lattice(source(text, is_text, name), coverages, run_kmc, comm);
+      },
+      py::arg("source"), py::arg("is_text"), py::arg("name"), py::arg("coverages"), py::arg("kmc"),
+      py::arg("comm"));
+}
+
+void bind_kmc(py::module_& m) {
+  m.def(
+      "_kmc",
+      [](const std::string& text, bool is_text, const std::string& name, const py::object& comm) {
+        return kmc(source(text, is_text, name), comm);
+      },
+      py::arg("source"), py::arg("is_text"), py::arg("name"), py::arg("comm"));
+}
+
+void bind_fit(py::module_& m) {
+  m.def(
+      "_fit",
+      [](const std::string& text, bool is_text, const std::string& name) {
+        return fit(source(text, is_text, name));
+      },
+      py::arg("source"), py::arg("is_text"), py::arg("name"));
+  m.def("_fit_types", [] { return fit::FitTaskFactory::names(); });
+}
+
+}  // namespace td::python

@@ -1,0 +1,63 @@
+"""Errors of the library reach Python as exceptions with the same message (file, line, key)."""
+import os
+import unittest
+
+import thermodrift
+from support import TempDirCase, example
+
+
+class Errors(TempDirCase):
+    def test_input_error_names_file_line_and_key(self):
+        with open(example("soret_cell_2d.toml")) as f:
+            text = f.read()
+        bad = text.replace("value = 1e-9", "value = -1e-9")
+        self.assertNotEqual(bad, text)
+        path = self.path("bad.toml")
+        with open(path, "w") as f:
+            f.write(bad)
+        line = bad.splitlines().index("value = -1e-9") + 1
+        with self.assertRaises(thermodrift.InputError) as e:
+            thermodrift.run(path, output=self.path("x.h5"))
+        msg = str(e.exception)
+        self.assertIn(f"{path}:{line}", msg)
+        self.assertIn("key 'species[0].diffusivity.value'", msg)
+        self.assertIn("-1e-09", msg)
+        self.assertIsInstance(e.exception, ValueError)
+        self.assertIsInstance(e.exception, thermodrift.Error)
+        self.assertEqual(e.exception.file, path)
+        self.assertEqual(e.exception.line, line)
+        self.assertIn("diffusivity.value", e.exception.key)
+
+    def test_unknown_key_in_a_dict_is_named(self):
+        case = {"units": {"system": "SI"},
+                "mesh": {"dim": 1, "x": {"cells": 8, "length": 1.0, "colour": "red"}},
+                "temperature": {"type": "uniform", "T0": 300.0},
+                "species": [{"name": "solute", "diffusivity": {"type": "constant", "value": 1e-9},
+                             "initial": {"value": 1.0}}]}
+        with self.assertRaises(thermodrift.InputError) as e:
+            thermodrift.run(case)
+        self.assertIn("<dict>", str(e.exception))
+        self.assertIn("colour", str(e.exception))
+        self.assertIn("mesh.x", str(e.exception))
+
+    def test_dict_case_needs_a_result_file_name(self):
+        from test_run import SMALL_TRANSIENT
+        with self.assertRaises(thermodrift.InputError) as e:
+            thermodrift.run(SMALL_TRANSIENT)
+        self.assertIn("output.file", str(e.exception))
+        self.assertEqual(os.listdir(self.dir), [])
+
+    def test_missing_result_file_is_an_io_error(self):
+        with self.assertRaises(thermodrift.IoError) as e:
+            thermodrift.read(self.path("none.h5"))
+        self.assertIn("none.h5", str(e.exception))
+        self.assertIsInstance(e.exception, OSError)
+
+    def test_value_without_toml_form_is_rejected(self):
+        with self.assertRaises(thermodrift.InputError) as e:
+            thermodrift.to_toml({"mesh": {"x": {"cells": object()}}})
+        self.assertIn("mesh.x.cells", str(e.exception))
+
+
+if __name__ == "__main__":
+    unittest.main()
