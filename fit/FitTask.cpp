@@ -139,10 +139,6 @@ const ParamSpec& chunk_concentration_column_spec() { return kChunkConcentration;
 const ParamSpec& chunk_coordinate_column_spec() { return kChunkCoordinate; }
 const ParamSpec& chunk_skip_blocks_spec() { return kChunkSkip; }
 
-std::string input_path(const InputSection& s, const std::string& file) {
-  return !file.empty() && file[0] != '/' ? s.base_dir() + "/" + file : file;
-}
-
 FittedParameter to_parameter(const FitResult& r, std::size_t i, const std::string& name,
                              units::Kind kind, const std::string& method, const std::string& source,
                              const std::vector<double>& boot_sd) {

@@ -9,8 +9,9 @@
 
 #include "core/Factory.h"
 #include "core/Input.h"
-#include "io/ParamFile.h"
+#include "core/Paths.h"
 #include "fit/LeastSquares.h"
+#include "io/ParamFile.h"
 
 namespace td::fit {
 
@@ -66,9 +67,6 @@ std::pair<Data, std::string> read_xy(InputSection& s, const XyKeys& k);
 const ParamSpec& chunk_concentration_column_spec();
 const ParamSpec& chunk_coordinate_column_spec();
 const ParamSpec& chunk_skip_blocks_spec();
-
-/// Resolve @p file relative to the input's directory.
-std::string input_path(const InputSection& s, const std::string& file);
 
 /// Store parameter @p i of @p r as @p name (value, covariance sd, optional bootstrap sd).
 FittedParameter to_parameter(const FitResult& r, std::size_t i, const std::string& name,

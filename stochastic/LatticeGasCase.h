@@ -21,7 +21,9 @@ struct LatticeGasCase {
   std::string output;             ///< result file (.h5), may be empty
   std::string config;             ///< resolved case and lattice file (TOML)
 
-  static std::unique_ptr<LatticeGasCase> load(const std::string& path);
+  /// @p output: the `-o` value (empty: [output] file, else <input name>.h5).
+  static std::unique_ptr<LatticeGasCase> load(const std::string& path,
+                                              const std::string& output = "");
   static std::unique_ptr<LatticeGasCase> from_string(const std::string& text,
                                                      const std::string& name = "<string>");
 };
