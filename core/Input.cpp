@@ -285,7 +285,8 @@ static Resolved lookup(const InputSection& s, InputDocument& doc, const toml::va
     const toml::value* t = dot == std::string::npos ? table : table_at(doc.root, where);
     if (!t || !t->contains(key)) continue;
     if (!name.empty())
-      s.fail(a, fmt::format("'{}' is an old name of '{}'; give only one of them", a, now));
+      s.fail(a, fmt::format("'{}' is an old name of '{}'; give only one of them", a,
+                            dot == std::string::npos ? p.key : table_and_key(now)));
     name = a;
     holder = t;
     const std::string old_path =
