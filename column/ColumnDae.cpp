@@ -179,7 +179,7 @@ void fill_state(const ColumnSystem& sys, const double* y, double t, ColumnResult
 
 }  // namespace
 
-ColumnResult run_column(const ColumnParams& p, const ColumnNumerics& num) {
+ColumnResult run_column(const ColumnParams& p, const ColumnNumerics& num, Progress* progress) {
   ColumnSystem sys(p, num.cells);
   const int N = sys.size();
   Ida ida;
@@ -238,6 +238,10 @@ ColumnResult run_column(const ColumnParams& p, const ColumnNumerics& num) {
     const double tout = t_first * std::pow(t_end / t_first, static_cast<double>(k) / num.outputs);
     ida.check(IDASolve(ida.mem, tout, &t, ida.y, ida.yp, IDA_NORMAL), "IDASolve");
     record(t);
+    if (progress)
+      progress->update(static_cast<double>(k) / num.outputs, [&] {
+        return fmt::format("t = {:.4g} s of {:.4g} s (output {} of {})", t, t_end, k, num.outputs);
+      });
   }
   fill_state(sys, y, t, res);
   res.T_interface = sys.T_i;

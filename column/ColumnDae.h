@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "column/ColumnCase.h"
+#include "core/Progress.h"
 
 namespace td {
 
@@ -43,6 +44,8 @@ struct ColumnResult {
 
 /// Integrate from a stress-free column with a uniform layer (C_s Omega = theta) to
 /// @p num.t_end. Throws SolverError naming the IDA call, its flag, time and step count.
-ColumnResult run_column(const ColumnParams& p, const ColumnNumerics& num);
+/// Reports each output time to @p progress when given.
+ColumnResult run_column(const ColumnParams& p, const ColumnNumerics& num,
+                        Progress* progress = nullptr);
 
 }  // namespace td

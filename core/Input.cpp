@@ -1,9 +1,11 @@
 #include "core/Input.h"
 
 #include <fmt/format.h>
+#include <mpi.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -226,28 +228,75 @@ struct Resolved {
 };
 }  // namespace
 
+/// Where an alias written as a dotted path ("kmc.output": the key's old place in another
+/// table) is found: the table @p path of the document's @p root, or nullptr.
+static const toml::value* table_at(const toml::value& root, const std::string& path) {
+  const toml::value* t = &root;
+  std::size_t start = 0;
+  while (start < path.size()) {
+    const std::size_t dot = std::min(path.find('.', start), path.size());
+    const std::string part = path.substr(start, dot - start);
+    if (!t->is_table() || !t->contains(part)) return nullptr;
+    t = &t->at(part);
+    start = dot + 1;
+  }
+  return t->is_table() ? t : nullptr;
+}
+
+/// "[table] key" for a dotted path "table.key" ("key" at the top level).
+static std::string table_and_key(const std::string& path) {
+  const std::size_t dot = path.rfind('.');
+  return dot == std::string::npos ? path : "[" + path.substr(0, dot) + "] " + path.substr(dot + 1);
+}
+
+/// A deprecation warning on stderr, once per process group (rank 0 of MPI_COMM_WORLD when MPI
+/// runs): inputs are parsed on every rank.
+static void warn_old_name(const SourceLocation& at, const std::string& now) {
+  int init = 0, rank = 0;
+  MPI_Initialized(&init);
+  if (init) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank != 0) return;
+  std::fprintf(stderr, "thermodrift: warning: %s:%d: %s is deprecated; write %s instead\n",
+               at.file.c_str(), at.line, table_and_key(at.key).c_str(), table_and_key(now).c_str());
+}
+
 // Look up a registered key under its name or an alias: the input's value or the default;
-// marks it used.
-static Resolved lookup(const InputSection& s, const toml::value* table, const ParamSpec& p,
-                       std::set<std::string>& used, std::set<std::string>& old,
-                       const std::string& default_value) {
+// marks it used. An alias with a dot is the key's old place in another table, relative to
+// the document root ("kmc.output" for [output] file); an input that uses an alias gets a
+// deprecation warning.
+static Resolved lookup(const InputSection& s, InputDocument& doc, const toml::value* table,
+                       const ParamSpec& p, const std::string& default_value) {
   if (!key_registry::declared(p))
     throw InternalError(
         fmt::format("key '{}' of [{}] is read through a ParamSpec that is not "
                     "registered (declare it with a KeyDeclaration or a factory "
                     "Registrar, core/KeyRegistry.h)",
                     p.key, s.path()));
-  used.insert(p.key);
+  doc.used[s.path()].insert(p.key);
   std::string name;
+  const toml::value* holder = table;
   if (table && table->contains(p.key)) name = p.key;
+  const std::string now = s.path().empty() ? p.key : s.path() + "." + p.key;
   for (const auto& a : p.aliases) {
-    old.insert(a);
-    if (!table || !table->contains(a)) continue;
+    const std::size_t dot = a.rfind('.');
+    const std::string where = dot == std::string::npos ? s.path() : a.substr(0, dot);
+    const std::string key = dot == std::string::npos ? a : a.substr(dot + 1);
+    doc.old[where].insert(key);
+    const toml::value* t = dot == std::string::npos ? table : table_at(doc.root, where);
+    if (!t || !t->contains(key)) continue;
     if (!name.empty())
-      s.fail(a, fmt::format("'{}' is an old name of '{}'; give only one of them", a, name));
+      s.fail(a, fmt::format("'{}' is an old name of '{}'; give only one of them", a,
+                            dot == std::string::npos ? p.key : table_and_key(now)));
     name = a;
+    holder = t;
+    const std::string old_path =
+        dot == std::string::npos && !s.path().empty() ? s.path() + "." + a : a;
+    warn_old_name({doc.file, line_of(t->at(key)), old_path}, now);
   }
-  if (!name.empty()) return {&table->at(name), {}, false, name};
+  if (!name.empty()) {
+    const std::size_t dot = name.rfind('.');
+    return {&holder->at(dot == std::string::npos ? name : name.substr(dot + 1)), {}, false, name};
+  }
   if (default_value.empty()) s.fail(p.key, fmt::format("required key is missing ({})", p.doc));
   Resolved r{nullptr, parse_literal(default_value), true, p.key};
   r.value = &r.storage;
@@ -286,7 +335,7 @@ static void check_plausible_temperature(const InputSection& s, const std::string
 double InputSection::real(const ParamSpec& p) { return real(p, p.default_value); }
 
 double InputSection::real(const ParamSpec& p, const std::string& fallback) {
-  auto r = lookup(*this, impl_->table, p, doc_->used[path_], doc_->old[path_], fallback);
+  auto r = lookup(*this, *doc_, impl_->table, p, fallback);
   const toml::value& v = r.from_default ? r.storage : *r.value;
   double x = 0.0;
   if (v.is_floating())
@@ -316,7 +365,7 @@ double InputSection::real(const ParamSpec& p, const std::string& fallback) {
 }
 
 long InputSection::integer(const ParamSpec& p) {
-  auto r = lookup(*this, impl_->table, p, doc_->used[path_], doc_->old[path_], p.default_value);
+  auto r = lookup(*this, *doc_, impl_->table, p, p.default_value);
   const toml::value& v = r.from_default ? r.storage : *r.value;
   if (!v.is_integer())
     fail(r.name, fmt::format("expected an integer, got {} {}", type_name(v), show(v)));
@@ -328,7 +377,7 @@ long InputSection::integer(const ParamSpec& p) {
 }
 
 bool InputSection::boolean(const ParamSpec& p) {
-  auto r = lookup(*this, impl_->table, p, doc_->used[path_], doc_->old[path_], p.default_value);
+  auto r = lookup(*this, *doc_, impl_->table, p, p.default_value);
   const toml::value& v = r.from_default ? r.storage : *r.value;
   if (!v.is_boolean())
     fail(r.name, fmt::format("expected true or false, got {} {}", type_name(v), show(v)));
@@ -337,7 +386,7 @@ bool InputSection::boolean(const ParamSpec& p) {
 }
 
 std::string InputSection::string(const ParamSpec& p) {
-  auto r = lookup(*this, impl_->table, p, doc_->used[path_], doc_->old[path_], p.default_value);
+  auto r = lookup(*this, *doc_, impl_->table, p, p.default_value);
   const toml::value& v = r.from_default ? r.storage : *r.value;
   if (!v.is_string())
     fail(r.name, fmt::format("expected a string, got {} {}", type_name(v), show(v)));
@@ -353,7 +402,7 @@ std::string InputSection::string(const ParamSpec& p) {
 }
 
 std::vector<double> InputSection::reals(const ParamSpec& p) {
-  auto r = lookup(*this, impl_->table, p, doc_->used[path_], doc_->old[path_], p.default_value);
+  auto r = lookup(*this, *doc_, impl_->table, p, p.default_value);
   const toml::value& v = r.from_default ? r.storage : *r.value;
   const bool scalar = v.is_floating() || v.is_integer() || v.is_string();
   if (!v.is_array() && !scalar)

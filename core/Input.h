@@ -50,8 +50,9 @@ struct ParamSpec {
   Range range = Range::any();                     ///< for Real, Integer, RealArray entries
   std::vector<std::string> choices;               ///< allowed String values (empty: any)
   std::string doc;                                ///< one line
-  /// Old names of the key, still read (an input may give the key under one name only); the
-  /// resolved configuration writes `key`.
+  /// Old names of the key, still read with a deprecation warning (an input may give the key
+  /// under one name only); the resolved configuration writes `key`. A name with a dot is the
+  /// key's old place in another table, from the document root ("kmc.output").
   std::vector<std::string> aliases = {};
   /// Allowed String values computed when read or listed (e.g. a factory's names), for
   /// choices that are not known when the spec is constructed; nullptr: use `choices`.

@@ -40,3 +40,20 @@ std::string script_path(const std::string& name) {
 }
 
 }  // namespace td
+
+namespace td {
+
+std::string input_path(const InputSection& s, const std::string& path) {
+  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(s.base_dir()) / path).string();
+}
+
+std::string output_path(InputSection& output, const ParamSpec& key, const std::string& cli,
+                        const std::string& suffix) {
+  const std::string given = output.string(key);
+  if (!cli.empty()) return cli;
+  if (!given.empty()) return given;
+  return std::filesystem::path(output.location().file).stem().string() + suffix;
+}
+
+}  // namespace td

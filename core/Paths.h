@@ -1,7 +1,14 @@
 #pragma once
 /// @file Paths.h  Where the program finds its shared files (material presets, plotting
-/// scripts): installed under <prefix>/share/thermodrift, or in the source tree of a build.
+/// scripts), and the one path convention of every subcommand:
+///  - a file an input names (data table, parameter file, lattice file, MD data file) is
+///    relative to the directory of that input file (input_path);
+///  - the output is `-o` when given, else the input's output key (`[output] file`, or
+///    `[output] prefix` for `thermodrift md`), else derived from the input's name; a relative
+///    output is relative to the current directory (output_path).
 #include <string>
+
+#include "core/Input.h"
 
 namespace td {
 
@@ -13,5 +20,23 @@ std::string data_dir();
 /// Path of plotting script @p name (e.g. "plot_soret.py"): <prefix>/share/thermodrift/scripts
 /// of the installation, else the source tree's validation/.
 std::string script_path(const std::string& name);
+
+/// A file named by an input: @p path unchanged when absolute or empty, else relative to the
+/// directory of the input file that @p s belongs to.
+std::string input_path(const InputSection& s, const std::string& path);
+
+/// The output of a subcommand: @p cli (the `-o` value) when not empty; else the value of
+/// @p key (a string key with default "", read from @p output, the input's [output] table);
+/// else the input file's name without directory and extension followed by @p suffix
+/// (".h5", "_" for a prefix). Relative results are relative to the current directory.
+std::string output_path(InputSection& output, const ParamSpec& key, const std::string& cli,
+                        const std::string& suffix);
+
+/// The help text of the convention above, for `--help` footers.
+inline constexpr const char* kPathConvention =
+    "Paths: files the input names (data tables, parameter and lattice files, MD data) are "
+    "relative to the input file's directory; the output is -o if given, else the input's "
+    "[output] key, else derived from the input's name, and a relative output is relative to "
+    "the current directory.";
 
 }  // namespace td

@@ -1,13 +1,14 @@
 #pragma once
 /// @file Command.h  A `thermodrift` subcommand, registered by name (one file each:
 /// drivers/cmd_<name>.cpp). Drivers are thin: set up, run, write.
+#include <mpi.h>
+
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
-#include <mpi.h>
-
 #include "core/Factory.h"
+#include "core/Progress.h"
 
 namespace td {
 
@@ -18,7 +19,26 @@ class Command {
   virtual void setup(CLI::App& sub) = 0;
   /// Run on @p comm; return the process exit code.
   virtual int run(MPI_Comm comm) = 0;
+  /// The `-q/--quiet` flag and the `--progress-every` option every subcommand takes (bound
+  /// by the dispatcher).
+  bool& quiet_flag() { return quiet_; }
+  double& progress_every() { return progress_every_; }
+
+ protected:
+  /// The progress reporter of this command (core/Progress.h): silent with -q or @p silent
+  /// (e.g. --json, whose stdout is the JSON alone); --progress-every sets its interval.
+  Progress progress(MPI_Comm comm, const std::string& label, bool silent = false) const {
+    return Progress(comm, label, quiet_ || silent,
+                    progress_every_ >= 0 ? progress_every_ : Progress::kDefaultInterval);
+  }
+  bool quiet_ = false;          ///< -q/--quiet: no progress lines
+  double progress_every_ = -1;  ///< --progress-every seconds; negative: the default
 };
+
+/// The footer of a subcommand's `--help`: @p extra (if any), an example command line, the
+/// docs page (docs/*.md) and, when @p reads_input, the path convention of core/Paths.h.
+void set_help(CLI::App& sub, const std::string& example, const std::string& docs, bool reads_input,
+              const std::string& extra = "");
 
 using CommandFactory = Factory<Command>;
 

@@ -54,10 +54,11 @@ class Backstress : public Command {
     sub.add_option("-L,--length", length_,
                    "column length, e.g. \"115 nm\": also report the mean gradient");
     sub.add_flag("--json", json_, "print JSON");
-    sub.footer(
-        "Examples:\n  thermodrift backstress -m Cu --T-hot \"673.15 K\" --delta-sigma "
-        "\"75 MPa\" -L \"115 nm\"\n  thermodrift backstress -Q \"0.17 eV\" --omega "
-        "\"1.18e-29 m^3\" --T-hot 1300 --T-cold 800");
+    set_help(sub,
+             "thermodrift backstress -m Cu --T-hot \"673.15 K\" --delta-sigma \"75 MPa\" -L "
+             "\"115 nm\"\n  thermodrift backstress -Q \"0.17 eV\" --omega \"1.18e-29 m^3\" "
+             "--T-hot 1300 --T-cold 800",
+             "docs/column.md", false);
   }
 
   int run(MPI_Comm comm) override {

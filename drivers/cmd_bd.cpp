@@ -8,6 +8,7 @@
 #include <cmath>
 #include <iostream>
 
+#include "core/Progress.h"
 #include "drivers/Command.h"
 #include "io/H5Table.h"
 #include "stochastic/Brownian.h"
@@ -22,14 +23,19 @@ class Bd : public Command {
     sub.add_option("input", file_, "TOML case: [units], [mesh], [temperature], [particle], [bd]")
         ->required()
         ->check(CLI::ExistingFile);
+    sub.add_option("-o,--output", output_,
+                   "result file (.h5; overrides [output] file; relative to the current directory)");
+    set_help(sub, "thermodrift bd examples/bd/ito_periodic.toml -o out/ito_periodic.h5",
+             "docs/stochastic.md", true);
   }
 
   int run(MPI_Comm comm) override {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
-    auto c = BrownianCase::load(comm, file_);
+    auto c = BrownianCase::load(comm, file_, output_);
     const auto t0 = std::chrono::steady_clock::now();
-    const BrownianStatistics st = run_brownian(comm, *c);
+    Progress progress = this->progress(comm, "bd");
+    const BrownianStatistics st = run_brownian(comm, *c, &progress);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (rank != 0) return 0;
@@ -55,7 +61,8 @@ class Bd : public Command {
     if (!p0.empty())
       std::cout << fmt::format("largest |p - D^-alpha| over the bins: {:.2f} standard errors\n",
                                worst);
-    if (!c->output.empty()) {
+    std::cout.flush();
+    {
       H5Table h5(c->output, c->config, c->units.name());
       for (const auto& [name, value] : units::unit_attributes(c->units)) h5.attribute(name, value);
       const auto nb = static_cast<unsigned long long>(st.total.size());
@@ -77,11 +84,12 @@ class Bd : public Command {
       h5.write("mean_position_sem", st.mean_x_sem, {nt}, L);
       h5.commit();
     }
+    std::cout << "wrote " << c->output << std::endl;
     return 0;
   }
 
  private:
-  std::string file_;
+  std::string file_, output_;
 };
 
 std::unique_ptr<Command> create() { return std::make_unique<Bd>(); }

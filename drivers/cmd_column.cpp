@@ -5,12 +5,15 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "column/ColumnDae.h"
 #include "core/Error.h"
 #include "core/KeyRegistry.h"
+#include "core/Paths.h"
+#include "core/Progress.h"
 #include "drivers/Command.h"
 #include "io/CsvFile.h"
 
@@ -21,26 +24,25 @@ namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
 
-const ParamSpec kTable{"table",
+const ParamSpec kTable{"file",
                        T::String,
-                       "\"column.csv\"",
+                       "\"\"",
                        K::dimensionless,
                        Range::any(),
                        {},
-                       "sweep/summary table (CSV), relative to the input file"};
+                       "sweep/summary table (CSV); relative to the working directory (default: "
+                       "<input name>.csv; `-o` overrides)",
+                       {"table"}};
 const ParamSpec kProfile{"profile",
                          T::String,
-                         "\"column_profile.csv\"",
+                         "\"\"",
                          K::dimensionless,
                          Range::any(),
                          {},
-                         "steady profiles of the base case (CSV)"};
-const KeyDeclaration kOutputKeys({"output",
-                                  "",
-                                  "column",
-                                  "CSV files written by `thermodrift column` (relative to the "
-                                  "input file).",
-                                  {&kTable, &kProfile}});
+                         "steady profiles of the base case (CSV); relative to the working "
+                         "directory (default: the table's name with _profile.csv)"};
+const KeyDeclaration kOutputKeys(
+    {"output", "", "column", "CSV files written by `thermodrift column`.", {&kTable, &kProfile}});
 
 /// Relative mismatch |a - b| / max(|a|, |b|) (0 when both vanish).
 double mismatch(double a, double b) {
@@ -83,11 +85,13 @@ class Column : public Command {
  public:
   void setup(CLI::App& sub) override {
     sub.add_option("case", case_, "input file (TOML)")->required()->check(CLI::ExistingFile);
-    sub.add_option("-o,--output", output_, "table (CSV; overrides [output] table)");
+    sub.add_option("-o,--output", output_,
+                   "table (CSV; overrides [output] file; relative to the current directory)");
     sub.add_flag("--json", json_, "print the results as JSON");
-    sub.footer(
-        "Input tables: [material] (preset + overrides), [column] (+ .response, "
-        ".strength), [numerics], [sweep], [output]. See docs/column.md.");
+    set_help(sub, "thermodrift column validation/column/cu_linear_regime.toml -o out/cu_linear.csv",
+             "docs/column.md", true,
+             "Input tables: [material] (preset + overrides), [column] (+ .response, "
+             ".strength), [numerics], [sweep], [output].");
   }
 
   int run(MPI_Comm comm) override {
@@ -100,27 +104,32 @@ class Column : public Command {
     std::string table, profile;
     {
       auto o = root.section("output", true);
-      table = o.string(kTable);
+      table = output_path(o, kTable, output_, ".csv");
       profile = o.string(kProfile);
       o.finish();
     }
     root.finish();
-    const auto resolve = [&](const std::string& f) {
-      return f.empty() || f[0] == '/' ? f : root.base_dir() + "/" + f;
-    };
-    table = output_.empty() ? resolve(table) : output_;
-    profile = resolve(profile);
+    if (profile.empty()) {
+      std::filesystem::path p(table);
+      profile = (p.parent_path() / (p.stem().string() + "_profile.csv")).string();
+    }
     const std::string config = root.resolved().to_toml();
     const double nm = units::parse_unit("nm").value, MPa = units::parse_unit("MPa").value,
                  nm_s = units::parse_unit("nm/s").value;
 
     // Every rank computes (the model is small); rank 0 writes.
-    const ColumnResult r0 = run_column(base, num);
+    // progress over the base case and each sweep value
+    Progress progress = this->progress(comm, "column", json_);
+    const double runs = 1.0 + static_cast<double>(sweep.values.size());
+    progress.part(0.0, 1.0 / runs);
+    const ColumnResult r0 = run_column(base, num, &progress);
     nlohmann::ordered_json out;
     out["base"] = summary(base, r0);
     std::vector<std::pair<double, ColumnResult>> rows;
-    for (double v : sweep.values)
-      rows.emplace_back(v, run_column(with_sweep_value(base, sweep.parameter, v), num));
+    for (double v : sweep.values) {
+      progress.part((rows.size() + 1) / runs, (rows.size() + 2) / runs);
+      rows.emplace_back(v, run_column(with_sweep_value(base, sweep.parameter, v), num, &progress));
+    }
     if (rank != 0) return 0;
     // A run that has not reached its steady circulation is reported, not hidden.
     constexpr double kSteadyTol = 1e-6;

@@ -1,5 +1,8 @@
 /// @file cmd_dispatch.cpp  The command-line entry point, in the library so that linking the
 /// executable pulls in every registered subcommand.
+#include <fmt/format.h>
+#include <petscsys.h>
+
 #include <cctype>
 #include <cstdio>
 #include <map>
@@ -7,11 +10,9 @@
 #include <typeinfo>
 #include <vector>
 
-#include <fmt/format.h>
-#include <petscsys.h>
-
 #include "core/Error.h"
 #include "core/ErrorExit.h"
+#include "core/Paths.h"
 #include "drivers/Command.h"
 
 namespace td {
@@ -25,6 +26,14 @@ bool is_petsc_option(const std::string& a) {
 }
 
 }  // namespace
+
+void set_help(CLI::App& sub, const std::string& example, const std::string& docs, bool reads_input,
+              const std::string& extra) {
+  std::string text = extra.empty() ? "" : extra + "\n";
+  text += "Example:\n  " + example + "\nDocs: " + docs;
+  if (reads_input) text += std::string("\n") + kPathConvention;
+  sub.footer(text);
+}
 
 int run_command_line(int argc, char** argv) {
   std::vector<std::string> ours;
@@ -55,6 +64,10 @@ int run_command_line(int argc, char** argv) {
       auto cmd = entry->create();
       CLI::App* sub = app.add_subcommand(name, entry->doc);
       cmd->setup(*sub);
+      sub->add_flag("-q,--quiet", cmd->quiet_flag(), "no progress lines");
+      sub->add_option("--progress-every", cmd->progress_every(),
+                      "wall seconds between progress lines (default 5; 0: at every update)")
+          ->check(CLI::NonNegativeNumber);
       subs[name] = sub;
       commands[name] = std::move(cmd);
     }

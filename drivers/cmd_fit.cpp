@@ -12,9 +12,12 @@
 
 #include "core/Error.h"
 #include "core/KeyRegistry.h"
+#include "core/Paths.h"
+#include "core/Progress.h"
 #include "drivers/Command.h"
 #include "fit/FitTask.h"
 #include "fv/Case.h"
+#include "io/TextFile.h"
 #include "thermodrift/Version.h"
 
 namespace td {
@@ -25,25 +28,28 @@ using T = ParamSpec::Type;
 
 const ParamSpec kOut{"file",
                      T::String,
-                     "",
+                     "\"\"",
                      K::dimensionless,
                      Range::any(),
                      {},
-                     "transport-parameter file to write (TOML)"};
+                     "transport-parameter file to write (TOML); relative to the working "
+                     "directory (default: <input name>_params.toml; `-o` overrides)"};
 const ParamSpec kReport{"report",
                         T::String,
                         "\"\"",
                         K::dimensionless,
                         Range::any(),
                         {},
-                        "also write data, fitted curves and values as JSON (for plots)"};
+                        "also write data, fitted curves and values as JSON (for plots); "
+                        "relative to the working directory"};
 
 const KeyDeclaration kOutputKeys({"output",
                                   "",
                                   "fit",
-                                  "Files written by `thermodrift fit` (relative to the input "
-                                  "file): the transport-parameter file (TOML, read by "
-                                  "`type = \"fitted\"` laws) and an optional JSON report.",
+                                  "Files written by `thermodrift fit`: the transport-parameter "
+                                  "file (TOML, read by `type = \"fitted\"` laws) and an "
+                                  "optional JSON report. The data files of `[[fit]]` tables "
+                                  "are relative to the input file.",
                                   {&kOut, &kReport}});
 
 std::string now_utc() {
@@ -59,7 +65,12 @@ class Fit : public Command {
     sub.add_option("input", file_, "TOML: [units], [output] file, [[fit]] tables")
         ->required()
         ->check(CLI::ExistingFile);
+    sub.add_option("-o,--output", output_,
+                   "transport-parameter file (TOML; overrides [output] file; relative to the "
+                   "current directory)");
     sub.add_flag("--json", json_, "print the fitted parameters as JSON");
+    set_help(sub, "thermodrift fit examples/md_pipeline/fit.toml -o out/params.toml", "docs/md.md",
+             true);
   }
 
   int run(MPI_Comm comm) override {
@@ -68,10 +79,9 @@ class Fit : public Command {
     InputSection root = InputSection::parse_file(file_);
     ParamSet params;
     params.units = read_units(root);
-    InputSection o = root.section("output");
-    std::string out = fit::input_path(o, o.string(kOut));
-    std::string report = o.string(kReport);
-    if (!report.empty()) report = fit::input_path(o, report);
+    InputSection o = root.section("output", true);
+    const std::string out = output_path(o, kOut, output_, "_params.toml");
+    const std::string report = o.string(kReport);
     o.finish();
     const auto tasks = fit::read_fit_tasks(root);
     root.finish();
@@ -79,11 +89,13 @@ class Fit : public Command {
                          {"version", fmt::format("{} ({})", kVersion, kGitDescribe)},
                          {"input", file_},
                          {"created", now_utc()}};
-    // Fits are cheap and deterministic: every rank computes, rank 0 writes.
-    const nlohmann::ordered_json all = fit::run_fit_tasks(tasks, params);
+    // Fits are cheap and deterministic: every rank computes, rank 0 writes. A fit with a
+    // bootstrap or a continuum model can take a while: progress per [[fit]] table.
+    Progress progress = this->progress(comm, "fit", json_);
+    const nlohmann::ordered_json all = fit::run_fit_tasks(tasks, params, &progress);
     if (rank == 0) {
       write_param_file(out, params);
-      if (!report.empty()) std::ofstream(report) << all.dump(1) << "\n";
+      if (!report.empty()) write_text_file(report, all.dump(1) + "\n");
       nlohmann::ordered_json pj;
       std::string text = fmt::format("{:<28} {:>14} {:>12} {:>12}  {}\n", "parameter", "value",
                                      "sd(cov)", "sd(boot)", "unit");
@@ -95,13 +107,15 @@ class Fit : public Command {
             fmt::format("{:<28} {:>14.6g} {:>12.3g} {:>12}  {}\n", p.name, p.value, p.uncertainty,
                         p.bootstrap_sd ? fmt::format("{:.3g}", *p.bootstrap_sd) : "-", unit);
       }
-      std::cout << (json_ ? pj.dump(2) + "\n" : text + "wrote " + out + "\n");
+      std::cout << (json_
+                        ? pj.dump(2) + "\n"
+                        : text + "wrote " + out + (report.empty() ? "" : " and " + report) + "\n");
     }
     return 0;
   }
 
  private:
-  std::string file_;
+  std::string file_, output_;
   bool json_ = false;
 };
 

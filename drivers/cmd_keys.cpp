@@ -44,7 +44,13 @@ std::vector<Row> rows_of(const KeyTable& t) {
     std::string unit(units::name_of(p->kind));
     if (p->kind == units::Kind::dimensionless) unit = "-";
     std::string doc = p->doc;
-    for (const auto& a : p->aliases) doc += fmt::format(" (old name: `{}`)", a);
+    for (const auto& a : p->aliases) {
+      // a dotted alias is the key's old place in another table (core/Input.h)
+      const auto dot = a.rfind('.');
+      doc += dot == std::string::npos
+                 ? fmt::format(" (old name: `{}`)", a)
+                 : fmt::format(" (old place: `[{}] {}`)", a.substr(0, dot), a.substr(dot + 1));
+    }
     const std::string dflt = p->default_value.empty() ? "(required)" : p->default_value;
     auto it = index.find(p->key);
     if (it == index.end()) {
@@ -219,7 +225,8 @@ class Keys : public Command {
                    "temperature_law)");
     sub.add_option("-c,--command", command_, "list only the tables this subcommand reads");
     sub.add_flag("--markdown", markdown_, "print the whole of docs/input.md instead");
-    sub.footer("Examples: thermodrift keys mesh\n          thermodrift keys --command kmc");
+    set_help(sub, "thermodrift keys mesh\n  thermodrift keys --command kmc", "docs/input.md",
+             false);
   }
 
   int run(MPI_Comm comm) override {

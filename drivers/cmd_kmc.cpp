@@ -10,10 +10,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/Progress.h"
 #include "drivers/Command.h"
+#include "fv/FokkerPlanck.h"
 #include "io/H5Table.h"
 #include "stochastic/AdatomCase.h"
-#include "fv/FokkerPlanck.h"
 
 namespace td {
 
@@ -25,15 +26,20 @@ class Kmc : public Command {
     sub.add_option("input", file_, "TOML case: [units], [lattice], [temperature], [adatom], [kmc]")
         ->required()
         ->check(CLI::ExistingFile);
+    sub.add_option("-o,--output", output_,
+                   "result file (.h5; overrides [output] file; relative to the current directory)");
     sub.add_flag("--json", json_, "print the summary as JSON");
+    set_help(sub, "thermodrift kmc examples/kmc/adatom_gradient.toml -o out/adatom_gradient.h5",
+             "docs/stochastic.md", true);
   }
 
   int run(MPI_Comm comm) override {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
-    auto c = AdatomCase::load(comm, file_);
+    auto c = AdatomCase::load(comm, file_, output_);
     const auto t0 = std::chrono::steady_clock::now();
-    const WalkerStatistics st = run_walkers(comm, c->lattice, c->walkers);
+    Progress progress = this->progress(comm, "kmc", json_);
+    const WalkerStatistics st = run_walkers(comm, c->lattice, c->walkers, &progress);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const int dim = c->lattice.dim;
@@ -103,7 +109,8 @@ class Kmc : public Command {
               "samples = {:.2f} standard errors\n",
               fp.back(), L, fp_dev);
       }
-      if (!c->output.empty()) write(*c, st, law, particle, fp, dim, L, tu);
+      write(*c, st, law, particle, fp, dim, L, tu);
+      if (!json_) std::cout << "wrote " << c->output << std::endl;
     }
     return 0;
   }
@@ -143,7 +150,7 @@ class Kmc : public Command {
     h5.commit();
   }
 
-  std::string file_;
+  std::string file_, output_;
   bool json_ = false;
 };
 

@@ -7,6 +7,8 @@
 #include <filesystem>
 
 #include "core/KeyRegistry.h"
+#include "core/Paths.h"
+#include "core/Progress.h"
 #include "drivers/Command.h"
 #include "fv/Case.h"
 #include "md/Setup.h"
@@ -19,11 +21,12 @@ using T = ParamSpec::Type;
 
 const ParamSpec kPrefix{"prefix",
                         T::String,
-                        "",
+                        "\"\"",
                         K::dimensionless,
                         Range::any(),
                         {},
-                        "prefix of every output file (relative to the input)"};
+                        "prefix of every output file; relative to the working directory "
+                        "(default: <input name>_; `-o` overrides)"};
 const KeyDeclaration kOutputKeys(
     {"output", "", "md", "Names of the files an MD set-up writes.", {&kPrefix}});
 
@@ -33,6 +36,14 @@ class Md : public Command {
     sub.add_option("input", file_, "TOML: [units] (LJ), [md] type = ..., [output] prefix")
         ->required()
         ->check(CLI::ExistingFile);
+    sub.add_option("-o,--output", output_,
+                   "prefix of every output file, e.g. out/ehex_ (overrides [output] prefix; "
+                   "relative to the current directory)");
+    sub.add_flag("--dry-run", dry_run_,
+                 "read and check the input, create the output directory and print the output "
+                 "prefix, without running LAMMPS");
+    set_help(sub, "mpirun -np 2 thermodrift md examples/md_pipeline/md_msd.toml -o out/msd_",
+             "docs/md.md", true);
   }
 
   int run(MPI_Comm comm) override {
@@ -44,9 +55,8 @@ class Md : public Command {
       root.fail("units", "MD set-ups run in LJ reduced units: set [units] system = \"LJ\"");
     InputSection m = root.section("md");
     auto setup = md::make_md_setup(m);
-    InputSection o = root.section("output");
-    std::string prefix = o.string(kPrefix);
-    if (!prefix.empty() && prefix[0] != '/') prefix = o.base_dir() + "/" + prefix;
+    InputSection o = root.section("output", true);
+    const std::string prefix = output_path(o, kPrefix, output_, "_");
     // The output directory exists before the first MD step, or the run does not start.
     const std::filesystem::path dir = std::filesystem::path(prefix + "x").parent_path();
     std::string err;
@@ -67,6 +77,14 @@ class Md : public Command {
                  "{}[...]in.lammps\n",
                  prefix, prefix);
     std::fflush(stdout);
+    if (dry_run_) {
+      if (rank == 0)
+        fmt::print("dry run: {} MD steps planned; LAMMPS not started\n", setup->planned_steps());
+      std::fflush(stdout);
+      return 0;
+    }
+    Progress progress = this->progress(comm, "md");
+    setup->report_to(&progress);
     const auto files = setup->run(comm, prefix);
     if (rank == 0)
       for (const auto& f : files) {
@@ -77,7 +95,8 @@ class Md : public Command {
   }
 
  private:
-  std::string file_;
+  std::string file_, output_;
+  bool dry_run_ = false;
 };
 
 std::unique_ptr<Command> create() { return std::make_unique<Md>(); }

@@ -11,16 +11,20 @@ class Run : public Command {
  public:
   void setup(CLI::App& sub) override {
     sub.add_option("case", opt_.case_path, "input file (TOML)")->required()->check(CLI::ExistingFile);
-    sub.add_option("-o,--output", opt_.output, "result file (overrides [output] file)");
+    sub.add_option("-o,--output", opt_.output,
+                   "result file (.h5; overrides [output] file; relative to the current directory)");
     sub.add_option("--restart", opt_.restart,
                    "continue a transient run from the checkpoint in this result file");
-    sub.add_flag("-q,--quiet", opt_.quiet, "no progress lines");
-    sub.footer("PETSc options go last, e.g. -snes_monitor -ksp_monitor -pc_type gamg "
-               "(steady) or -cvode_pc_type gamg (transient).");
+    set_help(sub, "thermodrift run examples/soret_cell_2d.toml -o out/soret_cell_2d.h5",
+             "docs/usage.md#run", true,
+             "PETSc options go last, e.g. -snes_monitor -ksp_monitor -pc_type gamg "
+             "(steady) or -cvode_pc_type gamg (transient).");
   }
 
   int run(MPI_Comm comm) override {
-    auto cs = Case::load(comm, opt_.case_path);
+    opt_.quiet = quiet_;
+    auto cs = Case::load(comm, opt_.case_path, opt_.output);
+    if (progress_every_ >= 0) cs->run().progress_interval = progress_every_;
     return FvRun(*cs, opt_).run();
   }
 

@@ -15,6 +15,7 @@
 #include "core/Paths.h"
 #include "drivers/Command.h"
 #include "fv/Case.h"
+#include "io/TextFile.h"
 #include "models/MultiState.h"
 #include "models/SoretScan.h"
 
@@ -30,9 +31,15 @@ class Soret : public Command {
         ->required()
         ->check(CLI::ExistingFile);
     sub.add_flag("--json", json_, "print JSON");
-    sub.add_option("-o,--output", out_, "also write the JSON to this file (for plotting)");
+    sub.add_option("-o,--output", out_,
+                   "also write the JSON to this file (for plotting; relative to the current "
+                   "directory; without -o nothing is written)");
     sub.add_option("--plot", plot_, "draw S_T(T) with its sign changes into this PNG "
                                     "(needs python3-matplotlib)");
+    set_help(
+        sub,
+        "thermodrift soret validation/multistate/polymer_states.toml -o out/polymer_states.json",
+        "docs/physics.md#equilibrium-soret", true);
   }
 
   int run(MPI_Comm comm) override {
@@ -72,13 +79,7 @@ class Soret : public Command {
     out["sign_changes"] = changes;
     if (rank == 0) {
       std::cout << (json_ ? out.dump(2) + "\n" : text);
-      if (!out_.empty()) {
-        // write beside, then rename: no half-written file on failure
-        const std::string tmp = out_ + ".tmp";
-        std::ofstream(tmp) << out.dump(1) << "\n";
-        if (std::rename(tmp.c_str(), out_.c_str()) != 0)
-          throw IoError(fmt::format("cannot write {}", out_));
-      }
+      if (!out_.empty()) write_text_file(out_, out.dump(1) + "\n");
       if (!plot_.empty()) draw(out, plot_);
     }
     return 0;

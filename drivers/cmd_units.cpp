@@ -70,8 +70,10 @@ class Units : public Command {
     sub.add_option("--mass", mass_, "LJ mass with unit, e.g. \"39.94 u\"");
     sub.add_flag("--table", table_, "print one reduced unit of every kind in SI");
     sub.add_flag("--json", json_, "print JSON");
-    sub.footer("Example: thermodrift units --lj copper --kind temperature_gradient --value 0.0038 "
-               "--unit K/nm");
+    set_help(sub,
+             "thermodrift units --lj copper --kind temperature_gradient --value 0.0038 "
+             "--unit K/nm",
+             "docs/physics.md#units", false);
   }
 
   int run(MPI_Comm comm) override {

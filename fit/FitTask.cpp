@@ -71,13 +71,17 @@ std::vector<std::unique_ptr<FitTask>> read_fit_tasks(InputSection& root) {
 }
 
 nlohmann::ordered_json run_fit_tasks(const std::vector<std::unique_ptr<FitTask>>& tasks,
-                                     ParamSet& params) {
+                                     ParamSet& params, Progress* progress) {
   nlohmann::ordered_json all = nlohmann::ordered_json::array();
-  for (const auto& task : tasks) {
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
     nlohmann::ordered_json j;
     FitContext ctx{params, j};
-    task->run(ctx);
+    tasks[i]->run(ctx);
     all.push_back(j);
+    if (progress)
+      progress->update(static_cast<double>(i + 1) / static_cast<double>(tasks.size()), [&] {
+        return fmt::format("[[fit]] table {} of {} done", i + 1, tasks.size());
+      });
   }
   return all;
 }
@@ -158,10 +162,6 @@ std::pair<Data, std::string> read_xy(InputSection& s, const XyKeys& k) {
 const ParamSpec& chunk_concentration_column_spec() { return kChunkConcentration; }
 const ParamSpec& chunk_coordinate_column_spec() { return kChunkCoordinate; }
 const ParamSpec& chunk_skip_blocks_spec() { return kChunkSkip; }
-
-std::string input_path(const InputSection& s, const std::string& file) {
-  return !file.empty() && file[0] != '/' ? s.base_dir() + "/" + file : file;
-}
 
 FittedParameter to_parameter(const FitResult& r, std::size_t i, const std::string& name,
                              units::Kind kind, const std::string& method, const std::string& source,

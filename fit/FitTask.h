@@ -10,8 +10,10 @@
 
 #include "core/Factory.h"
 #include "core/Input.h"
-#include "io/ParamFile.h"
+#include "core/Paths.h"
+#include "core/Progress.h"
 #include "fit/LeastSquares.h"
+#include "io/ParamFile.h"
 
 namespace td::fit {
 
@@ -36,9 +38,10 @@ std::unique_ptr<FitTask> make_fit_task(InputSection& s);
 std::vector<std::unique_ptr<FitTask>> read_fit_tasks(InputSection& root);
 
 /// Run @p tasks in order, each adding its parameters to @p params; returns their reports
-/// (data, fitted curves, values), one JSON object per task.
+/// (data, fitted curves, values), one JSON object per task; @p progress, if given, hears of
+/// each finished task.
 nlohmann::ordered_json run_fit_tasks(const std::vector<std::unique_ptr<FitTask>>& tasks,
-                                     ParamSet& params);
+                                     ParamSet& params, Progress* progress = nullptr);
 
 /// Common keys of every task.
 struct TaskCommon {
@@ -76,9 +79,6 @@ std::pair<Data, std::string> read_xy(InputSection& s, const XyKeys& k);
 const ParamSpec& chunk_concentration_column_spec();
 const ParamSpec& chunk_coordinate_column_spec();
 const ParamSpec& chunk_skip_blocks_spec();
-
-/// Resolve @p file relative to the input's directory.
-std::string input_path(const InputSection& s, const std::string& file);
 
 /// Store parameter @p i of @p r as @p name (value, covariance sd, optional bootstrap sd).
 FittedParameter to_parameter(const FitResult& r, std::size_t i, const std::string& name,

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/KeyRegistry.h"
+#include "core/Paths.h"
 #include "models/Species.h"
 
 namespace td {
@@ -35,10 +36,21 @@ const ParamSpec kMaxSteps{"max_steps", T::Integer, "1000000", K::dimensionless,
                           Range::at_least(1), {}, "internal CVODE steps allowed"};
 const ParamSpec kHmax{"h_max", T::Real, "0.0", K::time, Range::non_negative(), {},
                       "largest time step (0: unlimited)"};
-const ParamSpec kFile{"file", T::String, "\"\"", K::dimensionless, Range::any(), {},
-                      "result file (default: <input name>.h5 in the working directory)"};
-const ParamSpec kProgress{"progress_interval", T::Real, "2.0", K::dimensionless,
-                          Range::positive(), {}, "wall-clock seconds between progress lines"};
+const ParamSpec kFile{
+    "file",
+    T::String,
+    "\"\"",
+    K::dimensionless,
+    Range::any(),
+    {},
+    "result file; relative to the working directory (default: <input name>.h5; `-o` overrides)"};
+const ParamSpec kProgress{"progress_interval",
+                          T::Real,
+                          "5.0",
+                          K::dimensionless,
+                          Range::positive(),
+                          {},
+                          "wall-clock seconds between progress lines"};
 const ParamSpec kVerbose{"verbose", T::Bool, "false", K::dimensionless, Range::any(), {},
                          "print Newton residuals"};
 
@@ -75,16 +87,17 @@ const KeyDeclaration kOutputKeys(
      {&kFile, &kProgress}});
 }  // namespace
 
-std::unique_ptr<Case> Case::load(MPI_Comm comm, const std::string& path) {
-  return build(comm, InputSection::parse_file(path), path);
+std::unique_ptr<Case> Case::load(MPI_Comm comm, const std::string& path,
+                                 const std::string& output) {
+  return build(comm, InputSection::parse_file(path), output);
 }
 
 std::unique_ptr<Case> Case::from_string(MPI_Comm comm, const std::string& text,
                                         const std::string& name) {
-  return build(comm, InputSection::parse_string(text, name), name);
+  return build(comm, InputSection::parse_string(text, name), "");
 }
 
-std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::string& path) {
+std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::string& output) {
   auto c = std::unique_ptr<Case>(new Case());
   c->units_ = read_units(root);
 
@@ -161,10 +174,8 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
   sv.finish();
   {
     InputSection out = root.section("output", true);
-    r.file = out.string(kFile);
+    r.file = output_path(out, kFile, output, ".h5");
     r.progress_interval = out.real(kProgress);
-    if (r.file.empty())
-      r.file = std::filesystem::path(path).stem().string() + ".h5";
     out.finish();
   }
   root.finish();

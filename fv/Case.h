@@ -23,13 +23,16 @@ struct RunSettings {
   double t_end = 0.0;       ///< final time (time unit of the case)
   int outputs = 10;         ///< snapshots written, evenly spaced in time
   std::string file;         ///< result file (.h5)
-  double progress_interval = 2.0;  ///< wall seconds between progress lines
+  double progress_interval = 5.0;  ///< wall seconds between progress lines
 };
 
 class Case {
  public:
-  /// Read and validate the whole input; throws InputError pointing into the file.
-  static std::unique_ptr<Case> load(MPI_Comm comm, const std::string& path);
+  /// Read and validate the whole input; throws InputError pointing into the file. The result
+  /// file is @p output (the `-o` value) when not empty, else [output] file, else
+  /// <input name>.h5 (core/Paths.h output_path).
+  static std::unique_ptr<Case> load(MPI_Comm comm, const std::string& path,
+                                    const std::string& output = "");
   /// Same, from TOML text (tests).
   static std::unique_ptr<Case> from_string(MPI_Comm comm, const std::string& text,
                                            const std::string& name = "<string>");
@@ -44,7 +47,7 @@ class Case {
   std::string config_toml() const { return config_; }
 
  private:
-  static std::unique_ptr<Case> build(MPI_Comm comm, InputSection root, const std::string& path);
+  static std::unique_ptr<Case> build(MPI_Comm comm, InputSection root, const std::string& output);
   units::UnitSystem units_ = units::UnitSystem::si();
   std::unique_ptr<Mesh> mesh_;
   std::shared_ptr<const TemperatureField> T_;

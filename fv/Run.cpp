@@ -1,18 +1,18 @@
 #include "fv/Run.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <atomic>
 #include <csignal>
 #include <sstream>
+#include <toml.hpp>
 #include <tuple>
 #include <vector>
 
-#include <fmt/ranges.h>
-#include <toml.hpp>
-
-#include <fmt/format.h>
-
 #include "core/Fault.h"
 #include "core/Petsc.h"
+#include "core/Progress.h"
 #include "io/H5Output.h"
 
 namespace td {
@@ -127,7 +127,6 @@ int FvRun::run() {
   MPI_Comm_rank(comm, &rank);
   Case* cs = &case_;
   RunSettings& rs = cs->run();
-  if (!opt_.output.empty()) rs.file = opt_.output;
   FVSystem& sys = cs->system();
   const Mesh& mesh = cs->mesh();
   const std::string length = cs->units().label(units::dim_of(units::Kind::length));
@@ -207,18 +206,18 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   TransientSolver ts(sys, c, t0, rs.transient);
-  double last_print = MPI_Wtime();
-  const double wall0 = last_print;
+  const double wall0 = MPI_Wtime();
+  Progress progress(comm, "run", opt_.quiet, rs.progress_interval);
+  const std::string time_unit = cs.units().label(units::dim_of(units::Kind::time));
   auto hook = [&](const TransientStats& st) {
     int mine = g_interrupted.load(), any = 0;
     MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
-    if (!opt_.quiet && rank == 0 && MPI_Wtime() - last_print > rs.progress_interval) {
-      last_print = MPI_Wtime();
-      fmt::print("  t = {:.6e}  h = {:.3e}  steps {}  Newton {}  Krylov {}  ({:.1f} s)\n",
-                 st.time, st.last_step, step0 + st.steps, st.nonlinear_iters, st.linear_iters,
-                 last_print - wall0);
-      std::fflush(stdout);
-    }
+    // fraction of the simulated time still to go when this invocation started
+    progress.update((st.time - t0) / (rs.t_end - t0), [&] {
+      return fmt::format("t = {:.6g} of {:.6g} {}, step {} (h = {:.3e}, Newton {}, Krylov {})",
+                         st.time, rs.t_end, time_unit, step0 + st.steps, st.last_step,
+                         st.nonlinear_iters, st.linear_iters);
+    });
     return any == 0;
   };
   for (int k = 1; k <= rs.outputs; ++k) {

@@ -11,7 +11,7 @@ namespace td {
 /// What the command line adds to a case.
 struct RunOptions {
   std::string case_path;  ///< the input, for messages and the printed resume command
-  std::string output;     ///< result file; empty: the case's [output] file
+  std::string output;     ///< `-o`: result file (given to Case::load; printed in messages)
   std::string restart;    ///< continue a transient run from this file's checkpoint
   bool quiet = false;     ///< no progress lines
 };

@@ -76,11 +76,13 @@ class AdatomSlab : public MdSetup {
              fmt::format("must be a multiple of blocks * sample_every = {}", blocks_ * every_));
   }
 
+  long planned_steps() const override { return slab_.equilibration_steps + steps_; }
+
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     const std::string tfile = prefix + "temp.chunk", afile = prefix + "adatom.dat";
-    Lammps lmp(comm, prefix);
+    Lammps lmp(comm, prefix, steps());
     lmp.require_styles(required_styles());
     lmp.commands(slab_.commands(x0_));
     lmp.command(fmt::format("run {}", slab_.equilibration_steps));

@@ -120,11 +120,15 @@ class AdatomTi : public MdSetup {
                          hi - lo, 3 * bin_));
   }
 
+  long planned_steps() const override {
+    return slab_.equilibration_steps + windows_ * (window_eq_ + window_steps_);
+  }
+
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     const std::string tfile = prefix + "temp.chunk", pfile = prefix + "phi.dat";
-    Lammps lmp(comm, prefix);
+    Lammps lmp(comm, prefix, steps());
     lmp.require_styles(required_styles());
     lmp.commands(slab_.commands(x_first_,
                                 "velocity adatom set 0.0 NULL NULL\n"

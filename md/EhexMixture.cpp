@@ -97,6 +97,10 @@ class EhexMixture : public MdSetup {
     replicas_ = s.integer(kReplicas);
   }
 
+  long planned_steps() const override {
+    return replicas_ * (mix_.equilibration_steps + steps_gradient_ + steps_);
+  }
+
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     std::vector<std::string> files;
     for (long i = 0; i < replicas_; ++i) {
@@ -116,8 +120,8 @@ class EhexMixture : public MdSetup {
   /// One run of mixture @p m on @p comm writing the profiles @p tfile and @p cfile, and the
   /// LAMMPS log and input record with prefix @p log_prefix.
   void run_replica(MPI_Comm comm, const LjMixture& m, const std::string& tfile,
-                   const std::string& cfile, const std::string& log_prefix) const {
-    Lammps lmp(comm, log_prefix);
+                   const std::string& cfile, const std::string& log_prefix) {
+    Lammps lmp(comm, log_prefix, steps());
     lmp.require_styles(required_styles());
     lmp.commands(m.commands());
     const long nfreq = steps_ / blocks_, nrep = nfreq / every_;

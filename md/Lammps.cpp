@@ -11,6 +11,7 @@
 
 #include "core/Error.h"
 #include "core/Fault.h"
+#include "core/Progress.h"
 #include "thermodrift/Version.h"
 
 namespace td::md {
@@ -66,8 +67,8 @@ extern "C" void report_lammps_exit() {
 
 }  // namespace
 
-Lammps::Lammps(MPI_Comm comm, const std::string& prefix)
-    : comm_(comm), log_(prefix + "log.lammps"), input_(prefix + "in.lammps") {
+Lammps::Lammps(MPI_Comm comm, const std::string& prefix, MdSteps* steps)
+    : steps_(steps), comm_(comm), log_(prefix + "log.lammps"), input_(prefix + "in.lammps") {
   MPI_Comm_rank(comm, &rank_);
   int ok = 1;
   if (rank_ == 0) {
@@ -131,11 +132,29 @@ void Lammps::command(const std::string& cmd) {
   if (fault_action("lammps_command", comm_) == "lammps_error")
     lammps_command(h_, "thermodrift_injected_unknown_command");
   lammps_command(h_, cmd.c_str());
+  count_runs(cmd);
 }
 
 void Lammps::commands(const std::string& text) {
   record(text);
   lammps_commands_string(h_, text.c_str());
+  count_runs(text);
+}
+
+void Lammps::count_runs(const std::string& text) {
+  if (!steps_) return;
+  std::istringstream lines(text);
+  std::string line, word;
+  long n = 0, ran = 0;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    if (words >> word && word == "run" && words >> n) ran += n;
+  }
+  steps_->done += ran;
+  if (ran == 0 || steps_->progress == nullptr || steps_->planned <= 0) return;
+  steps_->progress->update(static_cast<double>(steps_->done) / steps_->planned, [&] {
+    return fmt::format("MD step {} of {} (log {})", steps_->done, steps_->planned, log_);
+  });
 }
 
 double Lammps::thermo(const std::string& keyword) const {

@@ -18,7 +18,19 @@
 #include <utility>
 #include <vector>
 
+namespace td {
+class Progress;
+}
+
 namespace td::md {
+
+/// Progress of a set-up's MD: the steps of every LAMMPS `run` command, counted against the
+/// steps the set-up plans (MdSetup::planned_steps), reported to a td::Progress.
+struct MdSteps {
+  Progress* progress = nullptr;  ///< not owned; nullptr: no reports
+  long planned = 0;
+  long done = 0;
+};
 
 /// (category, style) pairs, e.g. {"fix", "ehex"}; category as lammps_has_style takes it:
 /// "fix", "compute", "pair", "atom", "integrate", "minimize", "region", "command", ...
@@ -31,8 +43,9 @@ const StyleList& required_styles();
 class Lammps {
  public:
   /// Open LAMMPS on @p comm writing `<prefix>log.lammps` and `<prefix>in.lammps` (rank 0);
-  /// screen output is off. Throws IoError if the input record cannot be created.
-  explicit Lammps(MPI_Comm comm, const std::string& prefix);
+  /// screen output is off; the steps of each `run` command are added to @p steps (if given)
+  /// and reported. Throws IoError if the input record cannot be created.
+  explicit Lammps(MPI_Comm comm, const std::string& prefix, MdSteps* steps = nullptr);
   ~Lammps();
   Lammps(const Lammps&) = delete;
   Lammps& operator=(const Lammps&) = delete;
@@ -75,6 +88,9 @@ class Lammps {
  private:
   /// Append @p text (one or more commands) to the input record (rank 0).
   void record(const std::string& text);
+  /// Count the `run N` commands of @p text into steps_ and report them.
+  void count_runs(const std::string& text);
+  MdSteps* steps_ = nullptr;
   void* h_ = nullptr;
   MPI_Comm comm_;
   int rank_ = 0;

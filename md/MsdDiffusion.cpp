@@ -46,13 +46,17 @@ class MsdDiffusion : public MdSetup {
     block_steps_ = s.integer(kBlockSteps);
   }
 
+  long planned_steps() const override {
+    return static_cast<long>(temps_.size()) * (mix_.equilibration_steps + blocks_ * block_steps_);
+  }
+
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     std::vector<std::array<double, 3>> rows[2];  // solute, solvent: T, D, err
     const char* groups[2] = {"solute", "solvent"};
     for (double Tk : temps_) {
-      Lammps lmp(comm, fmt::format("{}T{:g}_", prefix, Tk));
+      Lammps lmp(comm, fmt::format("{}T{:g}_", prefix, Tk), steps());
       lmp.require_styles(required_styles());
       LjMixture m = mix_;
       m.temperature = Tk;

@@ -11,6 +11,8 @@
 
 #include "core/Factory.h"
 #include "core/Input.h"
+#include "core/Progress.h"
+#include "md/Lammps.h"
 
 namespace td::md {
 
@@ -19,6 +21,17 @@ class MdSetup {
   virtual ~MdSetup() = default;
   /// Run on @p comm; output files start with @p prefix. Returns the files written.
   virtual std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) = 0;
+  /// MD steps of all the `run` commands the set-up will send (minimisations excluded).
+  virtual long planned_steps() const = 0;
+  /// Report the MD steps of the next run() to @p progress (not owned; must outlive run()).
+  void report_to(Progress* progress) { steps_ = {progress, planned_steps(), 0}; }
+
+ protected:
+  /// Give this to each Lammps instance of run().
+  MdSteps* steps() { return &steps_; }
+
+ private:
+  MdSteps steps_;
 };
 
 using MdSetupFactory = Factory<MdSetup, InputSection&>;

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/Paths.h"
 #include "io/Readers.h"
 #include "models/Adatom.h"
 
@@ -61,7 +62,7 @@ class PhiTable : public AdatomRates {
 
   static std::unique_ptr<AdatomRates> create(InputSection& s, double) {
     std::string path = s.string(kFile);
-    if (!path.empty() && path[0] != '/') path = s.base_dir() + "/" + path;
+    path = input_path(s, path);
     const std::string xc = s.string(kXCol), pc = s.string(kPhiCol);
     const double a = s.real(lattice_spacing_param()), nu = s.real(attempt_frequency_param());
     s.finish();

@@ -6,6 +6,7 @@
 ///   uncertainty_shift = 0.0    value + shift * uncertainty (sensitivity runs; constant only)
 #include <fmt/format.h>
 
+#include "core/Paths.h"
 #include "io/ParamFile.h"
 #include "models/TemperatureLaw.h"
 
@@ -39,7 +40,7 @@ const ParamSpec kShift{"uncertainty_shift",
 
 std::unique_ptr<TemperatureLaw> create(InputSection& s, K kind) {
   std::string path = s.string(kFile);
-  if (!path.empty() && path[0] != '/') path = s.base_dir() + "/" + path;
+  path = input_path(s, path);
   const std::string name = s.string(kParameter);
   const double shift = s.real(kShift);
   ParamSet set;

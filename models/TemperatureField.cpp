@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/KeyRegistry.h"
+#include "core/Paths.h"
 #include "mesh/Mesh.h"
 
 namespace td {
@@ -184,7 +185,7 @@ class Profile : public TemperatureField {
     auto cols = s.reals(kColumns);
     const double xs = s.real(kScale);
     if (cols.size() != 2) s.fail("columns", "give exactly two column indices");
-    if (!path.empty() && path[0] != '/') path = s.base_dir() + "/" + path;
+    path = input_path(s, path);
     std::ifstream in(path);
     if (!in) s.fail("file", fmt::format("cannot open temperature profile '{}'", path));
     std::vector<double> x, y;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/KeyRegistry.h"
+#include "core/Paths.h"
 
 namespace td {
 
@@ -226,7 +227,7 @@ class Table : public TemperatureLaw {
     std::vector<double> Ts, vs;
     if (s.has("file")) {
       std::string path = s.string(kTableFile);
-      if (!path.empty() && path[0] != '/') path = s.base_dir() + "/" + path;
+      path = input_path(s, path);
       std::ifstream in(path);
       if (!in) s.fail("file", fmt::format("cannot open table file '{}'", path));
       std::string line;

@@ -85,9 +85,9 @@ const KeyDeclaration kKmcKeys(
      "and the analytic rate model, the finite-volume Fokker-Planck transient of the same "
      "rates is solved beside it. The run keys are shared with `[bd]` and `[lattice_gas]`.",
      {&run_keys::walkers, &run_keys::seed, &run_keys::t_end, &run_keys::samples, &kTraj,
-      &run_keys::start, &run_keys::start_position, &run_keys::output, &kFokkerPlanck}});
+      &run_keys::start, &run_keys::start_position, &kFokkerPlanck}});
 
-std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root) {
+std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root, const std::string& output) {
   auto c = std::make_unique<AdatomCase>();
   c->units = read_units(root);
   InputSection rates = root.section("adatom");
@@ -151,7 +151,7 @@ std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root) {
     Point p{0, 0, 0};
     for (std::size_t a = 0; a < std::min<std::size_t>(2, x.size()); ++a) p[a] = x[a];
     w.start_site = c->lattice.nearest(p);
-    c->output = s.string(run_keys::output);
+    c->output = read_output_file(root, output);
     c->fokker_planck = s.boolean(kFokkerPlanck);
     s.finish();
   }
@@ -162,13 +162,14 @@ std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root) {
 
 }  // namespace
 
-std::unique_ptr<AdatomCase> AdatomCase::load(MPI_Comm comm, const std::string& path) {
-  return build(comm, InputSection::parse_file(path));
+std::unique_ptr<AdatomCase> AdatomCase::load(MPI_Comm comm, const std::string& path,
+                                             const std::string& output) {
+  return build(comm, InputSection::parse_file(path), output);
 }
 
 std::unique_ptr<AdatomCase> AdatomCase::from_string(MPI_Comm comm, const std::string& text,
                                                     const std::string& name) {
-  return build(comm, InputSection::parse_string(text, name));
+  return build(comm, InputSection::parse_string(text, name), "");
 }
 
 std::vector<double> drift_law_trajectory(const AdatomCase& c, double x0,

@@ -26,7 +26,9 @@ struct AdatomCase {
   bool fokker_planck = true;
   std::string config;  ///< resolved configuration (TOML)
 
-  static std::unique_ptr<AdatomCase> load(MPI_Comm comm, const std::string& path);
+  /// @p output: the `-o` value (empty: [output] file, else <input name>.h5).
+  static std::unique_ptr<AdatomCase> load(MPI_Comm comm, const std::string& path,
+                                          const std::string& output = "");
   static std::unique_ptr<AdatomCase> from_string(MPI_Comm comm, const std::string& text,
                                                  const std::string& name = "<string>");
 };

@@ -60,7 +60,7 @@ Tables tabulate(const BrownianCase& c, double lo, double hi) {
 
 }  // namespace
 
-BrownianStatistics run_brownian(MPI_Comm comm, const BrownianCase& c) {
+BrownianStatistics run_brownian(MPI_Comm comm, const BrownianCase& c, Progress* progress) {
   const Axis& ax = c.mesh->axis(0);
   const double lo = ax.nodes.front(), hi = ax.nodes.back();
   const Tables tab = tabulate(c, lo, hi);
@@ -80,6 +80,7 @@ BrownianStatistics run_brownian(MPI_Comm comm, const BrownianCase& c) {
   std::vector<double> pi(ns);
   std::vector<std::pair<double, int>> channels;
 
+  long done = 0;
   sums.for_owned([&](long ch) {
     auto row = sums.row(ch);
     for (long w = sums.first(ch); w < sums.last(ch); ++w) {
@@ -145,6 +146,7 @@ BrownianStatistics run_brownian(MPI_Comm comm, const BrownianCase& c) {
         row[2 * hist_w + 2 * b] += f;
         row[2 * hist_w + 2 * b + 1] += f * f;
       }
+      sums.report(progress, ++done, "particle");
     }
   });
   const std::vector<double> tot = sums.reduce();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/Progress.h"
 #include "stochastic/BrownianCase.h"
 
 namespace td {
@@ -24,7 +25,8 @@ struct BrownianStatistics {
   long long steps = 0;
 };
 
-BrownianStatistics run_brownian(MPI_Comm comm, const BrownianCase& c);
+/// Finished particles are reported to @p progress when given.
+BrownianStatistics run_brownian(MPI_Comm comm, const BrownianCase& c, Progress* progress = nullptr);
 
 /// The zero-flux steady density of a single-state particle, p ~ D(T(x))^-alpha (the steady
 /// state of J = -D p' - alpha p D' with reflecting or periodic walls: 1/D Ito, flat anti-Ito),

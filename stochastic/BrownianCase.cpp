@@ -36,9 +36,9 @@ const KeyDeclaration kBdKeys(
      "over [t_burn, t_end] and the mean position at `samples` + 1 times. The run keys are "
      "shared with `[kmc]` and `[lattice_gas]`.",
      {&run_keys::walkers, &run_keys::seed, &kDt, &run_keys::t_end, &run_keys::t_burn,
-      &run_keys::samples, &run_keys::start, &run_keys::start_position, &run_keys::output}});
+      &run_keys::samples, &run_keys::start, &run_keys::start_position}});
 
-std::unique_ptr<BrownianCase> build(MPI_Comm comm, InputSection root) {
+std::unique_ptr<BrownianCase> build(MPI_Comm comm, InputSection root, const std::string& output) {
   auto c = std::make_unique<BrownianCase>();
   c->units = read_units(root);
   {
@@ -87,7 +87,7 @@ std::unique_ptr<BrownianCase> build(MPI_Comm comm, InputSection root) {
     if (!c->uniform_start && (c->start < ax.nodes.front() || c->start > ax.nodes.back()))
       s.fail("start_position", fmt::format("{} lies outside the domain [{}, {}]", c->start,
                                            ax.nodes.front(), ax.nodes.back()));
-    c->output = s.string(run_keys::output);
+    c->output = read_output_file(root, output);
     s.finish();
   }
   root.finish();
@@ -97,12 +97,13 @@ std::unique_ptr<BrownianCase> build(MPI_Comm comm, InputSection root) {
 
 }  // namespace
 
-std::unique_ptr<BrownianCase> BrownianCase::load(MPI_Comm comm, const std::string& path) {
-  return build(comm, InputSection::parse_file(path));
+std::unique_ptr<BrownianCase> BrownianCase::load(MPI_Comm comm, const std::string& path,
+                                                 const std::string& output) {
+  return build(comm, InputSection::parse_file(path), output);
 }
 std::unique_ptr<BrownianCase> BrownianCase::from_string(MPI_Comm comm, const std::string& text,
                                                         const std::string& name) {
-  return build(comm, InputSection::parse_string(text, name));
+  return build(comm, InputSection::parse_string(text, name), "");
 }
 
 }  // namespace td

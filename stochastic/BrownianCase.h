@@ -34,7 +34,9 @@ struct BrownianCase {
   std::string output;
   std::string config;
 
-  static std::unique_ptr<BrownianCase> load(MPI_Comm comm, const std::string& path);
+  /// @p output: the `-o` value (empty: [output] file, else <input name>.h5).
+  static std::unique_ptr<BrownianCase> load(MPI_Comm comm, const std::string& path,
+                                            const std::string& output = "");
   static std::unique_ptr<BrownianCase> from_string(MPI_Comm comm, const std::string& text,
                                                    const std::string& name = "<string>");
 };

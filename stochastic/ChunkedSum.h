@@ -6,11 +6,14 @@
 /// sums; the rows are combined by an MPI sum in which every entry has a single non-zero
 /// contributor (exact), then added in chunk order. The result is bitwise the same on any
 /// number of ranks.
+#include <fmt/format.h>
+#include <mpi.h>
+
 #include <algorithm>
 #include <span>
 #include <vector>
 
-#include <mpi.h>
+#include "core/Progress.h"
 
 namespace td::stochastic {
 
@@ -32,6 +35,21 @@ class ChunkedSum {
   /// The row of sums of chunk @p c (owned by this rank).
   std::span<double> row(long c) {
     return {rows_.data() + static_cast<std::size_t>(c) * width_, static_cast<std::size_t>(width_)};
+  }
+  /// Walkers in the chunks this rank owns.
+  long owned_items() const {
+    long n = 0;
+    for (long c = rank_; c < chunks_; c += size_) n += last(c) - first(c);
+    return n;
+  }
+  /// Tell @p progress (if any) that @p done of this rank's walkers (@p what: "walkers",
+  /// "replicas") are finished; rank 0's share stands for the whole run.
+  void report(Progress* progress, long done, const char* what) const {
+    if (!progress) return;
+    const long owned = owned_items();
+    progress->update(owned > 0 ? static_cast<double>(done) / owned : 1.0, [&] {
+      return fmt::format("{} {} of {} on rank 0 ({} in all)", what, done, owned, n_);
+    });
   }
   /// Call @p f(c) for every chunk this rank owns.
   template <class F>

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/KeyRegistry.h"
+#include "core/Paths.h"
 #include "core/UnitsInput.h"
 #include "stochastic/RunKeys.h"
 
@@ -67,14 +68,14 @@ const KeyDeclaration kLatticeGasKeys(
      "tau = t_end/blocks, errors from the spread over replicas. The run keys are shared with "
      "`[kmc]` and `[bd]`.",
      {&kFile, &kTemp, &kCov, &kCells, &kReplicas, &run_keys::seed, &run_keys::t_burn,
-      &run_keys::t_end, &kBlocks, &run_keys::output}});
+      &run_keys::t_end, &kBlocks}});
 
-std::unique_ptr<LatticeGasCase> build(InputSection root) {
+std::unique_ptr<LatticeGasCase> build(InputSection root, const std::string& output) {
   auto c = std::make_unique<LatticeGasCase>();
   c->units = read_units(root);
   InputSection s = root.section("lattice_gas");
   std::string path = s.string(kFile);
-  if (!path.empty() && path[0] != '/') path = s.base_dir() + "/" + path;
+  path = input_path(s, path);
   c->lattice_file = path;
   LatticeGasOptions& o = c->run;
   o.T = s.real(kTemp);
@@ -88,7 +89,7 @@ std::unique_ptr<LatticeGasCase> build(InputSection root) {
   o.t_burn = s.real(run_keys::t_burn);
   o.t_end = s.real(run_keys::t_end);
   o.blocks = static_cast<int>(s.integer(kBlocks));
-  c->output = s.string(run_keys::output);
+  c->output = read_output_file(root, output);
   s.finish();
   root.finish();
   c->config = root.resolved().to_toml();
@@ -115,13 +116,14 @@ std::unique_ptr<LatticeGasCase> build(InputSection root) {
 
 }  // namespace
 
-std::unique_ptr<LatticeGasCase> LatticeGasCase::load(const std::string& path) {
-  return build(InputSection::parse_file(path));
+std::unique_ptr<LatticeGasCase> LatticeGasCase::load(const std::string& path,
+                                                     const std::string& output) {
+  return build(InputSection::parse_file(path), output);
 }
 
 std::unique_ptr<LatticeGasCase> LatticeGasCase::from_string(const std::string& text,
                                                             const std::string& name) {
-  return build(InputSection::parse_string(text, name));
+  return build(InputSection::parse_string(text, name), "");
 }
 
 void append_row_major(std::vector<double>& out, const Eigen::Matrix2d& m) {
@@ -130,12 +132,15 @@ void append_row_major(std::vector<double>& out, const Eigen::Matrix2d& m) {
 
 LatticeGasScan run_lattice_scan(
     MPI_Comm comm, const LatticeGasCase& c,
-    const std::function<void(double theta, const LatticeGasResult&)>& each) {
+    const std::function<void(double theta, const LatticeGasResult&)>& each, Progress* progress) {
   LatticeGasScan s;
-  for (double theta : c.coverages) {
+  const double n_cov = static_cast<double>(c.coverages.size());
+  for (std::size_t i = 0; i < c.coverages.size(); ++i) {
+    const double theta = c.coverages[i];
+    if (progress) progress->part(static_cast<double>(i) / n_cov, static_cast<double>(i + 1) / n_cov);
     LatticeGasOptions o = c.run;
     o.theta = theta;
-    const LatticeGasResult r = run_lattice_gas(comm, c.lattice, o);
+    const LatticeGasResult r = run_lattice_gas(comm, c.lattice, o, progress);
     append_row_major(s.tracer, r.tracer);
     append_row_major(s.tracer_sem, r.tracer_sem);
     append_row_major(s.collective, r.collective);

@@ -22,7 +22,9 @@ struct LatticeGasCase {
   std::string output;             ///< result file (.h5), may be empty
   std::string config;             ///< resolved case and lattice file (TOML)
 
-  static std::unique_ptr<LatticeGasCase> load(const std::string& path);
+  /// @p output: the `-o` value (empty: [output] file, else <input name>.h5).
+  static std::unique_ptr<LatticeGasCase> load(const std::string& path,
+                                              const std::string& output = "");
   static std::unique_ptr<LatticeGasCase> from_string(const std::string& text,
                                                      const std::string& name = "<string>");
 };
@@ -38,9 +40,11 @@ struct LatticeGasScan {
 };
 
 /// Run the lattice-gas KMC of @p c at each of its coverages (collective on @p comm); @p each,
-/// if given, sees every coverage's result as it is done (progress output).
+/// if given, sees every coverage's result as it is done (table output); @p progress, if given,
+/// is told the fraction done (each coverage an equal share).
 LatticeGasScan run_lattice_scan(
     MPI_Comm comm, const LatticeGasCase& c,
-    const std::function<void(double theta, const LatticeGasResult&)>& each = {});
+    const std::function<void(double theta, const LatticeGasResult&)>& each = {},
+    Progress* progress = nullptr);
 
 }  // namespace td

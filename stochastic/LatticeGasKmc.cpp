@@ -1,5 +1,7 @@
 #include "stochastic/LatticeGasKmc.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -131,13 +133,15 @@ std::array<double, 3> LatticeGasKmc::tracer_sum() const {
 }
 
 LatticeGasResult run_lattice_gas(MPI_Comm comm, const LatticeSpec& spec,
-                                 const LatticeGasOptions& opt) {
+                                 const LatticeGasOptions& opt, Progress* progress) {
   const long cells = static_cast<long>(opt.cells[0]) * opt.cells[1];
   const long np = std::lround(opt.theta * static_cast<double>(cells * spec.size()));
   if (np < 1) throw Error("lattice gas: coverage gives no particle on the supercell");
   // Row per replica: estimates of D* (xx, xy, yy) and of sum D_c (xx, xy, yy), and squares.
   stochastic::ChunkedSum sums(comm, opt.replicas, 12, 1);
   long long events = 0;
+  long done = 0;  // replicas finished on this rank
+  const long owned = sums.owned_items();
   sums.for_owned([&](long c) {
     auto row = sums.row(c);
     for (long r = sums.first(c); r < sums.last(c); ++r) {
@@ -163,7 +167,13 @@ LatticeGasResult run_lattice_gas(MPI_Comm comm, const LatticeSpec& spec,
         est[3] += X[0] * X[0] * w;
         est[4] += X[0] * X[1] * w;
         est[5] += X[1] * X[1] * w;
+        if (progress)
+          progress->update((done + (b + 1.0) / opt.blocks) / static_cast<double>(owned), [&] {
+            return fmt::format("theta = {:g}: replica {} of {} on rank 0, block {} of {}",
+                               opt.theta, done + 1, owned, b + 1, opt.blocks);
+          });
       }
+      ++done;
       for (int k = 0; k < 6; ++k) {
         row[2 * k] += est[k];
         row[2 * k + 1] += est[k] * est[k];

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/Progress.h"
 #include "models/LatticeGas.h"
 #include "stochastic/Random.h"
 
@@ -97,7 +98,8 @@ struct LatticeGasResult {
 
 /// Replicas 0..R-1 with Philox streams (seed, replica): the same result on any number of ranks.
 /// Both tensors as block averages of dX dX / (2 tau) (docs/physics.md#lattice-gas).
+/// Finished Green-Kubo blocks are reported to @p progress when given.
 LatticeGasResult run_lattice_gas(MPI_Comm comm, const LatticeSpec& spec,
-                                 const LatticeGasOptions& opt);
+                                 const LatticeGasOptions& opt, Progress* progress = nullptr);
 
 }  // namespace td

@@ -1,5 +1,8 @@
 #include "stochastic/RunKeys.h"
 
+#include "core/KeyRegistry.h"
+#include "core/Paths.h"
+
 namespace td::run_keys {
 
 namespace {
@@ -52,12 +55,34 @@ const ParamSpec start_position{"start_position",
                                Range::any(),
                                {},
                                "start point ([x] or [x, y]; KMC: the nearest site)"};
-const ParamSpec output{"output",
-                       T::String,
-                       "\"\"",
-                       K::dimensionless,
-                       Range::any(),
-                       {},
-                       "result file (.h5; \"\": none)"};
+const ParamSpec output_file{"file",
+                            T::String,
+                            "\"\"",
+                            K::dimensionless,
+                            Range::any(),
+                            {},
+                            "result file (.h5); relative to the working directory (default: "
+                            "<input name>.h5; `-o` overrides)",
+                            {"kmc.output", "bd.output", "lattice_gas.output"}};
+
+namespace {
+const KeyDeclaration kOutputKeys({"output",
+                                  "",
+                                  "kmc bd lattice",
+                                  "Result file of `thermodrift kmc`, `bd` and `lattice` (HDF5 "
+                                  "tables with the resolved input in `/config`).",
+                                  {&output_file}});
+}  // namespace
 
 }  // namespace td::run_keys
+
+namespace td {
+
+std::string read_output_file(InputSection& root, const std::string& cli) {
+  InputSection out = root.section("output", true);
+  std::string file = output_path(out, run_keys::output_file, cli, ".h5");
+  out.finish();
+  return file;
+}
+
+}  // namespace td

@@ -89,7 +89,8 @@ SiteTables tables(const HopLattice& lat) {
 
 }  // namespace
 
-WalkerStatistics run_walkers(MPI_Comm comm, const HopLattice& lat, const WalkerOptions& opt) {
+WalkerStatistics run_walkers(MPI_Comm comm, const HopLattice& lat, const WalkerOptions& opt,
+                             Progress* progress) {
   if (opt.walkers < 1 || opt.samples < 1 || !(opt.t_end > 0))
     throw Error("run_walkers: need walkers >= 1, samples >= 1, t_end > 0");
   const int dim = lat.dim, z = lat.hops_per_site(), ns = opt.samples + 1;
@@ -104,6 +105,7 @@ WalkerStatistics run_walkers(MPI_Comm comm, const HopLattice& lat, const WalkerO
   std::vector<double> tk(ns);
   for (int k = 0; k < ns; ++k) tk[k] = opt.t_end * k / opt.samples;
 
+  long done = 0;
   sums.for_owned([&](long c) {
     auto row = sums.row(c);
     for (long w = sums.first(c); w < sums.last(c); ++w) {
@@ -140,6 +142,7 @@ WalkerStatistics run_walkers(MPI_Comm comm, const HopLattice& lat, const WalkerO
         ++hops;
       }
       ++hist[s];
+      sums.report(progress, ++done, "walker");
     }
   });
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/Progress.h"
 #include "models/Adatom.h"
 #include "models/TemperatureField.h"
 
@@ -66,6 +67,8 @@ struct WalkerStatistics {
 
 /// Run the walkers (collective on @p comm); results identical on every rank and for any
 /// number of ranks.
-WalkerStatistics run_walkers(MPI_Comm comm, const HopLattice& lat, const WalkerOptions& opt);
+/// Finished walkers are reported to @p progress when given.
+WalkerStatistics run_walkers(MPI_Comm comm, const HopLattice& lat, const WalkerOptions& opt,
+                             Progress* progress = nullptr);
 
 }  // namespace td

@@ -13,8 +13,8 @@ cat > out/fit_ti.toml <<TOML
 system = "LJ"
 lj = "argon"
 [output]
-file = "params.toml"
-report = "fit_report.json"
+file = "out/params.toml"
+report = "out/fit_report.json"
 [[fit]]
 type = "adatom_phi"
 name = "adatom"

@@ -94,11 +94,11 @@ TEST(ColumnCli, SweepWritesTablesWithConfig) {
   // longer is slower
   EXPECT_LT(j["sweep"]["rows"][1]["speed_m_per_s"].get<double>(),
             j["sweep"]["rows"][0]["speed_m_per_s"].get<double>());
-  std::ifstream in(run.dir / "column.csv");
+  std::ifstream in(run.dir / "case.csv");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("# friction = 2"), std::string::npos) << text;  // resolved config
   EXPECT_NE(text.find("length_SI,"), std::string::npos) << text;
-  EXPECT_TRUE(fs::exists(run.dir / "column_profile.csv"));
+  EXPECT_TRUE(fs::exists(run.dir / "case_profile.csv"));
 }
 
 TEST(ColumnCli, WarnsWhenNotSteady) {

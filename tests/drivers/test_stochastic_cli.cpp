@@ -89,7 +89,8 @@ samples = 8
 trajectories = 3
 start = "point"
 start_position = [10.0]
-output = "kmc.h5"
+[output]
+file = "kmc.h5"
 )";
 
 const char* kBd = R"([units]
@@ -115,7 +116,8 @@ walkers = 300
 dt = 1e-3
 t_end = 0.5
 samples = 5
-output = "bd.h5"
+[output]
+file = "bd.h5"
 )";
 
 }  // namespace
@@ -216,7 +218,8 @@ cells = [4, 4]
 replicas = 4
 t_end = 40.0
 blocks = 4
-output = "lattice.h5"
+[output]
+file = "lattice.h5"
 )";
 }
 

@@ -102,8 +102,9 @@ def main():
         k, case, prefix, _ = item
         log = os.path.join(args.out, f"drift_{k}.log")
         with open(log, "w") as f:
-            subprocess.run([args.binary, "md", case], stdout=f, stderr=subprocess.STDOUT,
-                           check=True)
+            # the prefix is relative to the working directory: run in args.out
+            subprocess.run([os.path.abspath(args.binary), "md", os.path.abspath(case)], stdout=f,
+                           stderr=subprocess.STDOUT, check=True, cwd=args.out)
         return k
 
     if not args.reuse:

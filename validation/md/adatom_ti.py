@@ -72,10 +72,11 @@ def run_scan(args, seed):
     with open(md, "w") as f:
         f.write(MD.format(length=args.length, windows=args.windows, steps=args.steps, seed=seed))
     t0 = time.time()
-    cmd = [args.binary, "md", md]
+    # outputs are relative to the working directory, data files to the input: run in args.out
+    cmd = [os.path.abspath(args.binary), "md", os.path.abspath(md)]
     if args.ranks > 1:
         cmd = ["mpirun", "--oversubscribe", "--allow-run-as-root", "-np", str(args.ranks)] + cmd
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=args.out)
     wall = time.time() - t0
     phi_file = os.path.join(args.out, f"ti{seed}_phi.dat")
     header = open(phi_file).read()
@@ -84,8 +85,8 @@ def run_scan(args, seed):
     fit = os.path.join(args.out, f"ti{seed}_fit.toml")
     with open(fit, "w") as f:
         f.write(FIT.format(seed=seed, **keys))
-    out = subprocess.run([args.binary, "fit", "--json", fit], check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run([os.path.abspath(args.binary), "fit", "--json", os.path.abspath(fit)],
+                         check=True, capture_output=True, text=True, cwd=args.out).stdout
     fitted = json.loads(out)
     task = json.load(open(os.path.join(args.out, f"ti{seed}_fit_report.json")))[0]
     return dict(seed=seed, wall=wall, keys=keys, fitted=fitted, task=task,
