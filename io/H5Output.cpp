@@ -583,8 +583,13 @@ void H5Output::Impl::write_xdmf(const std::string& final_path) const {
     out << "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n"
         << "<Xdmf Version=\"3.0\">\n  <Domain>\n"
         << body << "  </Domain>\n</Xdmf>\n";
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp);
+    out.close();
+    if (!out) {
+      // a full disk: leave no half-written sidecar behind
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw std::runtime_error("cannot write " + tmp + " (disk full?)");
+    }
   }
   fs::rename(tmp, xmf);
 }
@@ -811,6 +816,33 @@ void H5Output::end_snapshot() {
   ok(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), im.partial, "H5Fflush");
 }
 
+namespace {
+
+/// Refuse to write a field with a NaN or infinite value (collective): every rank throws
+/// SolverError naming the dataset, the snapshot time, the number of such cells and the first
+/// one; nothing of the dataset is written.
+void check_finite(MPI_Comm comm, const std::string& partial, const std::string& where,
+                  const std::string& when, const Box& b, const std::vector<double>& buf) {
+  long bad = 0;
+  std::size_t first = buf.size();
+  for (std::size_t i = 0; i < buf.size(); ++i)
+    if (!std::isfinite(buf[i]) && bad++ == 0) first = i;
+  long total = 0;
+  MPI_Allreduce(&bad, &total, 1, MPI_LONG, MPI_SUM, comm);
+  if (total == 0) return;
+  std::string cell = "on another rank";
+  if (first < buf.size()) {
+    // buffer order: x fastest, then y, then z (box counts are nz, ny, nx)
+    const hsize_t nx = b.count[2], ny = b.count[1];
+    cell = fmt::format("cell ({}, {}, {}) = {}", b.start[2] + first % nx,
+                       b.start[1] + first / nx % ny, b.start[0] + first / (nx * ny), buf[first]);
+  }
+  throw SolverError(fmt::format("{}{}: {} non-finite value(s), first {}; not written to {}",
+                                where, when, total, cell, partial));
+}
+
+}  // namespace
+
 void H5Output::write_field(const std::string& name, Vec v, int component, const std::string& unit) {
   Impl& im = *impl_;
   im.require_open();
@@ -826,6 +858,15 @@ void H5Output::write_field(const std::string& name, Vec v, int component, const 
   if (component < 0 || component >= b.dof)
     io_fail(im.partial,
             fmt::format("{}: component {} out of range (dof {})", where, component, b.dof));
+
+  std::vector<double> buf(b.owned());
+  const PetscScalar* a = nullptr;
+  TD_PETSC(VecGetArrayRead(v, &a));
+  for (std::size_t i = 0; i < buf.size(); ++i) buf[i] = a[i * b.dof + component];
+  TD_PETSC(VecRestoreArrayRead(v, &a));
+  check_finite(im.comm, im.partial, where,
+               im.snapshot.valid() ? fmt::format(" at t = {:.6g}", im.snapshots.back().time) : "",
+               b, buf);
 
   H5Handle loose;
   hid_t g = im.snapshot.get();
@@ -858,11 +899,6 @@ void H5Output::write_field(const std::string& name, Vec v, int component, const 
       im.loose_fields.push_back(name);
   }
 
-  std::vector<double> buf(b.owned());
-  const PetscScalar* a = nullptr;
-  TD_PETSC(VecGetArrayRead(v, &a));
-  for (std::size_t i = 0; i < buf.size(); ++i) buf[i] = a[i * b.dof + component];
-  TD_PETSC(VecRestoreArrayRead(v, &a));
   auto [fspace, mspace] = box_spaces(d.get(), b, 0, im.partial);
   H5Handle xfer = collective_xfer(im.partial);
   const double dummy = 0;

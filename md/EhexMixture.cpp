@@ -42,24 +42,24 @@ const ParamSpec kGradSteps{"gradient_steps",
                            T::Integer,
                            "10000",
                            K::dimensionless,
-                           Range::at_least(0),
+                           Range::closed(0, 1e10),
                            {},
                            "steps with heat exchange before profiles are recorded"};
 const ParamSpec kSteps{
-    "production_steps",          T::Integer, "100000", K::dimensionless, Range::at_least(10), {},
+    "production_steps",          T::Integer, "100000", K::dimensionless, Range::closed(10, 1e10), {},
     "steps of profile recording"};
 const ParamSpec kEvery{"sample_every",
                        T::Integer,
                        "10",
                        K::dimensionless,
-                       Range::at_least(1),
+                       Range::closed(1, 1e9),
                        {},
                        "steps between profile samples"};
 const ParamSpec kBlocks{"blocks",
                         T::Integer,
                         "10",
                         K::dimensionless,
-                        Range::at_least(1),
+                        Range::closed(1, 1e6),
                         {},
                         "profile blocks written (production_steps / blocks per block)"};
 const ParamSpec kReplicas{"replicas",
