@@ -33,6 +33,7 @@
 #include <utility>
 
 #include "core/Error.h"
+#include "core/ErrorExit.h"
 #include "core/Fault.h"
 #include "mesh/Mesh.h"
 #include "core/Petsc.h"
@@ -760,7 +761,16 @@ H5Output::~H5Output() {
     // Unwinding after an error that may have struck this rank alone: the collective close
     // and barriers below would wait for ranks that are blocked elsewhere. Leave the file
     // to HDF5's shutdown and remove the partial file from whichever rank gets here, without
-    // synchronising; the run ends through core/ErrorExit.h on every rank.
+    // synchronising; the run ends through core/ErrorExit.h on every rank. Alone on its
+    // communicator the rank can test whether the file still flushes; if not (a full disk),
+    // HDF5 would close it again inside MPI_Finalize and crash there, so the run must end
+    // without MPI_Finalize.
+    int size = 1;
+    MPI_Comm_size(im.comm, &size);
+    if (size == 1 && im.file.valid()) {
+      QuietHdf5 quiet;
+      if (H5Fflush(im.file.get(), H5F_SCOPE_LOCAL) < 0) ErrorExit::skip_finalize();
+    }
     im.snapshot.release();
     im.file.release();
     if (!keep_partial_) {

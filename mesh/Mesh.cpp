@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -136,8 +137,28 @@ const KeyDeclaration kMeshKeys({"mesh",
 // Refuse a mesh whose unknowns do not fit PETSc's 32-bit indices or whose solver storage
 // would not fit the memory, before the DMDA is created.
 void check_size(const SourceLocation& loc, int dim, const std::array<Axis, 3>& axes, int dof) {
-  double cells = 1.0;
-  for (int a = 0; a < dim; ++a) cells *= axes[a].cells();
+  double cells = 1.0, vmin = 1.0, vmax = 1.0;
+  for (int a = 0; a < dim; ++a) {
+    cells *= axes[a].cells();
+    const auto& x = axes[a].nodes;
+    double wmin = std::numeric_limits<double>::infinity(), wmax = 0.0;
+    for (std::size_t i = 0; i + 1 < x.size(); ++i) {
+      wmin = std::min(wmin, x[i + 1] - x[i]);
+      wmax = std::max(wmax, x[i + 1] - x[i]);
+    }
+    vmin *= wmin;
+    vmax *= wmax;
+    // Widths must be normal numbers (not denormal, not overflowing), and so must the cell
+    // volumes and the ratios the fluxes divide by.
+    if (!std::isnormal(wmin) || !std::isfinite(wmax) || !std::isnormal(wmax / wmin) ||
+        !std::isnormal(1.0 / wmin) || !std::isfinite(1.0 / (wmin * wmin)))
+      throw InputError(loc, fmt::format("axis {}: cell widths in [{:g}, {:g}] are not "
+                                        "representable for the solvers (too small or too large)",
+                                        "xyz"[a], wmin, wmax));
+  }
+  if (!std::isnormal(vmin) || !std::isfinite(vmax))
+    throw InputError(loc, fmt::format("cell volumes in [{:g}, {:g}] are not representable", vmin,
+                                      vmax));
   const double unknowns = cells * dof;
   if (unknowns > static_cast<double>(std::numeric_limits<PetscInt>::max()))
     throw InputError(loc, fmt::format("{:g} cells x {} fields = {:g} unknowns exceed PETSc's "
