@@ -73,6 +73,8 @@ class TomlScan {
       if (c == '\n') {
         if (!multi) return;  // unterminated: the parser reports it
         new_line();
+        ++i_;
+        continue;
       }
       if (c == q && (!multi || t_.compare(i_, 3, std::string(3, q)) == 0)) {
         i_ += multi ? 3 : 1;
