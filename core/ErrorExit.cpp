@@ -1,12 +1,12 @@
 #include "core/ErrorExit.h"
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <thread>
-
-#include <fmt/format.h>
 
 namespace td {
 

@@ -1,11 +1,10 @@
 #include "core/Limits.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <climits>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace td::limits {
 
@@ -123,8 +122,7 @@ void check_memory(const SourceLocation& loc, double count, double bytes_each,
                                       count, what, need / 1e9, budget / 1e9, kMemoryFraction));
 }
 
-void check_steps(const SourceLocation& loc, double steps, const std::string& how,
-                 double limit) {
+void check_steps(const SourceLocation& loc, double steps, const std::string& how, double limit) {
   if (!(steps <= limit))
     throw InputError(loc, fmt::format("the run would take {} = {:.3g} steps, more than the limit "
                                       "of {:g} (core/Limits.h); it could not finish",

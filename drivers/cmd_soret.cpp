@@ -28,7 +28,12 @@ const ParamSpec kTmin{"T_min", T::Real, "", K::temperature, Range::positive(), {
                       "lowest temperature of the scan"};
 const ParamSpec kTmax{"T_max", T::Real, "", K::temperature, Range::positive(), {},
                       "highest temperature of the scan"};
-const ParamSpec kPoints{"points", T::Integer, "101", K::dimensionless, Range::closed(2, 1e6), {},
+const ParamSpec kPoints{"points",
+                        T::Integer,
+                        "101",
+                        K::dimensionless,
+                        Range::closed(2, 1e6),
+                        {},
                         "temperatures in the scan (evenly spaced)"};
 
 const KeyDeclaration kRangeKeys(

@@ -18,23 +18,48 @@ const ParamSpec kMode{"mode", T::String, "\"steady\"", K::dimensionless, Range::
                       {"steady", "transient"}, "steady state (SNES) or time integration (CVODE)"};
 const ParamSpec kRtolS{"rtol", T::Real, "1e-10", K::dimensionless, Range::positive(), {},
                        "Newton relative tolerance on the residual norm"};
-const ParamSpec kMaxNewton{"max_newton", T::Integer, "50", K::dimensionless, Range::closed(1, 10000),
-                           {}, "Newton iterations allowed"};
+const ParamSpec kMaxNewton{"max_newton",
+                           T::Integer,
+                           "50",
+                           K::dimensionless,
+                           Range::closed(1, 10000),
+                           {},
+                           "Newton iterations allowed"};
 const ParamSpec kForcePtc{"pseudo_transient", T::Bool, "false", K::dimensionless, Range::any(),
                           {}, "start with pseudo-transient continuation instead of Newton"};
-const ParamSpec kPtcSteps{"ptc_max_steps", T::Integer, "200", K::dimensionless,
-                          Range::closed(1, 1e6), {}, "pseudo-transient steps allowed"};
-const ParamSpec kTend{"t_end", T::Real, "0.0", K::time, Range::closed(0.0, 1e30), {},
+const ParamSpec kPtcSteps{"ptc_max_steps",
+                          T::Integer,
+                          "200",
+                          K::dimensionless,
+                          Range::closed(1, 1e6),
+                          {},
+                          "pseudo-transient steps allowed"};
+const ParamSpec kTend{"t_end",
+                      T::Real,
+                      "0.0",
+                      K::time,
+                      Range::closed(0.0, 1e30),
+                      {},
                       "final time (required > 0 for transient runs; beyond 1e30 CVODE's step "
                       "estimates overflow)"};
-const ParamSpec kOutputs{"outputs", T::Integer, "10", K::dimensionless, Range::closed(1, 100000), {},
+const ParamSpec kOutputs{"outputs",
+                         T::Integer,
+                         "10",
+                         K::dimensionless,
+                         Range::closed(1, 100000),
+                         {},
                          "number of snapshots, evenly spaced in time"};
 const ParamSpec kRtolT{"rtol", T::Real, "1e-8", K::dimensionless, Range::positive(), {},
                        "CVODE relative tolerance"};
 const ParamSpec kAtolT{"atol", T::Real, "1e-12", K::number_density, Range::positive(), {},
                        "CVODE absolute tolerance"};
-const ParamSpec kMaxSteps{"max_steps", T::Integer, "1000000", K::dimensionless,
-                          Range::closed(1, 1e9), {}, "internal CVODE steps allowed"};
+const ParamSpec kMaxSteps{"max_steps",
+                          T::Integer,
+                          "1000000",
+                          K::dimensionless,
+                          Range::closed(1, 1e9),
+                          {},
+                          "internal CVODE steps allowed"};
 const ParamSpec kHmax{"h_max", T::Real, "0.0", K::time, Range::non_negative(), {},
                       "largest time step (0: unlimited)"};
 const ParamSpec kFile{"file", T::String, "\"\"", K::dimensionless, Range::any(), {},

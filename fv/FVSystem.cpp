@@ -1,15 +1,15 @@
 #include "fv/FVSystem.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
 
-#include <fmt/format.h>
-
-#include "mesh/DmdaViews.h"
-#include "fv/HeatCell.h"
 #include "core/Petsc.h"
+#include "fv/HeatCell.h"
+#include "mesh/DmdaViews.h"
 
 namespace td {
 
@@ -524,8 +524,7 @@ FVSystem::DriftResolution FVSystem::drift_resolution() const {
         const Axis& ax = mesh_.axis(a);
         if (!ax.periodic && idx[a] + 1 >= ax.cells()) continue;
         auto up = shifted(idx, a, 1);
-        r.cell_peclet[a] = std::max(r.cell_peclet[a],
-                                    std::fabs(species_[s].dpsi(T, Tc(up, 1, 0))));
+        r.cell_peclet[a] = std::max(r.cell_peclet[a], std::fabs(species_[s].dpsi(T, Tc(up, 1, 0))));
       }
     }
   });

@@ -6,14 +6,14 @@
 /// outflow of each cell, R_i = sum_faces F . n (amount/time), so dc_i/dt = -R_i / V_i.
 /// Interior faces are evaluated identically from both sides, hence the total amount changes
 /// only through boundary fluxes, to round-off.
+#include <petscdmda.h>
+#include <petscmat.h>
+
 #include <array>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <petscdmda.h>
-#include <petscmat.h>
 
 #include "core/Petsc.h"
 #include "mesh/Mesh.h"

@@ -1,17 +1,16 @@
 #include "fv/Run.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <csignal>
 #include <sstream>
+#include <toml.hpp>
 #include <tuple>
 #include <vector>
-
-#include <fmt/ranges.h>
-#include <toml.hpp>
-
-#include <fmt/format.h>
 
 #include "core/Fault.h"
 #include "core/Petsc.h"

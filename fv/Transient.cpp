@@ -1,17 +1,16 @@
 #include "fv/Transient.h"
 
-#include <algorithm>
-#include <cmath>
-#include <vector>
-
 #include <cvode/cvode.h>
 #include <cvode/cvode_proj.h>
+#include <fmt/format.h>
 #include <nvector/nvector_petsc.h>
 #include <petscksp.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_spgmr.h>
 
-#include <fmt/format.h>
+#include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include "core/Petsc.h"
 

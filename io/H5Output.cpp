@@ -6,26 +6,23 @@
 /// all ranks, so anything that could differ (the creation time) is broadcast first.
 #include "io/H5Output.h"
 
-#include <exception>
-
 #include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <hdf5.h>
 #include <thermodrift/Version.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -35,8 +32,8 @@
 #include "core/Error.h"
 #include "core/ErrorExit.h"
 #include "core/Fault.h"
-#include "mesh/Mesh.h"
 #include "core/Petsc.h"
+#include "mesh/Mesh.h"
 
 static_assert(std::is_same_v<PetscScalar, double>, "H5Output writes real double PETSc builds");
 
@@ -847,8 +844,8 @@ void check_finite(MPI_Comm comm, const std::string& partial, const std::string& 
     cell = fmt::format("cell ({}, {}, {}) = {}", b.start[2] + first % nx,
                        b.start[1] + first / nx % ny, b.start[0] + first / (nx * ny), buf[first]);
   }
-  throw SolverError(fmt::format("{}{}: {} non-finite value(s), first {}; not written to {}",
-                                where, when, total, cell, partial));
+  throw SolverError(fmt::format("{}{}: {} non-finite value(s), first {}; not written to {}", where,
+                                when, total, cell, partial));
 }
 
 }  // namespace

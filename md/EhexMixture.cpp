@@ -45,9 +45,13 @@ const ParamSpec kGradSteps{"gradient_steps",
                            Range::closed(0, 1e10),
                            {},
                            "steps with heat exchange before profiles are recorded"};
-const ParamSpec kSteps{
-    "production_steps",          T::Integer, "100000", K::dimensionless, Range::closed(10, 1e10), {},
-    "steps of profile recording"};
+const ParamSpec kSteps{"production_steps",
+                       T::Integer,
+                       "100000",
+                       K::dimensionless,
+                       Range::closed(10, 1e10),
+                       {},
+                       "steps of profile recording"};
 const ParamSpec kEvery{"sample_every",
                        T::Integer,
                        "10",

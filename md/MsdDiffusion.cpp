@@ -33,7 +33,7 @@ const ParamSpec kBlocks{"blocks",
                         Range::closed(2, 1e6),
                         {},
                         "independent MSD blocks per temperature"};
-const ParamSpec kBlockSteps{"block_steps",       T::Integer, "5000",           K::dimensionless,
+const ParamSpec kBlockSteps{"block_steps",           T::Integer, "5000",           K::dimensionless,
                             Range::closed(20, 1e10), {},         "steps per block"};
 
 class MsdDiffusion : public MdSetup {

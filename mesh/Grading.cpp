@@ -1,8 +1,8 @@
 #include "mesh/Grading.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "core/Limits.h"
 
@@ -12,7 +12,12 @@ namespace {
 
 using K = units::Kind;
 using T = ParamSpec::Type;
-const ParamSpec kCells{"cells", T::Integer, "", K::dimensionless, Range::closed(1, 1e8), {},
+const ParamSpec kCells{"cells",
+                       T::Integer,
+                       "",
+                       K::dimensionless,
+                       Range::closed(1, 1e8),
+                       {},
                        "number of cells along the axis"};
 const ParamSpec kLength{"length", T::Real, "", K::length, Range::positive(), {},
                         "length of the axis"};

@@ -157,8 +157,8 @@ void check_size(const SourceLocation& loc, int dim, const std::array<Axis, 3>& a
                                         "xyz"[a], wmin, wmax));
   }
   if (!std::isnormal(vmin) || !std::isfinite(vmax))
-    throw InputError(loc, fmt::format("cell volumes in [{:g}, {:g}] are not representable", vmin,
-                                      vmax));
+    throw InputError(loc,
+                     fmt::format("cell volumes in [{:g}, {:g}] are not representable", vmin, vmax));
   const double unknowns = cells * dof;
   if (unknowns > static_cast<double>(std::numeric_limits<PetscInt>::max()))
     throw InputError(loc, fmt::format("{:g} cells x {} fields = {:g} unknowns exceed PETSc's "

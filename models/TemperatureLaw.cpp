@@ -307,7 +307,8 @@ void check_temperature_law(const TemperatureLaw& law, double Tlo, double Thi, bo
                            const std::string& what) {
   for (int i = 0; i < kLawCheckPoints; ++i) {
     // the last point is Thi exactly (no round-off past a table's end)
-    const double Tk = i + 1 == kLawCheckPoints ? Thi : Tlo + (Thi - Tlo) * i / (kLawCheckPoints - 1);
+    const double Tk =
+        i + 1 == kLawCheckPoints ? Thi : Tlo + (Thi - Tlo) * i / (kLawCheckPoints - 1);
     double f = 0.0, df = 0.0;
     try {
       f = law.value(Tk);

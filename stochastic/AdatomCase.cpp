@@ -103,9 +103,10 @@ void check_work(const HopLattice& L, const WalkerOptions& w, const InputSection&
     for (int h = 0; h < z; ++h) {
       const double r = L.rate[static_cast<std::size_t>(site) * z + h];
       if (!(std::isfinite(r) && r >= 0))
-        throw SolverError(fmt::format("adatom hop rate {:g} from site {} (hop {}) is not finite "
-                                      "and >= 0: check [adatom] and [temperature]",
-                                      r, site, h));
+        throw SolverError(
+            fmt::format("adatom hop rate {:g} from site {} (hop {}) is not finite "
+                        "and >= 0: check [adatom] and [temperature]",
+                        r, site, h));
       R += r;
     }
     fastest = std::max(fastest, R);
@@ -113,10 +114,10 @@ void check_work(const HopLattice& L, const WalkerOptions& w, const InputSection&
   limits::check_steps(s.location("t_end"), static_cast<double>(w.walkers) * w.t_end * fastest,
                       "walkers x t_end x fastest escape rate (hops)", limits::kMaxWork);
   // Trajectories keep every sample of each traced walker.
-  limits::check_memory(s.location("trajectories"),
-                       static_cast<double>(std::min<long>(w.trajectories, w.walkers)) *
-                           (w.samples + 1) * L.dim,
-                       sizeof(double), "trajectory samples");
+  limits::check_memory(
+      s.location("trajectories"),
+      static_cast<double>(std::min<long>(w.trajectories, w.walkers)) * (w.samples + 1) * L.dim,
+      sizeof(double), "trajectory samples");
 }
 
 std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root) {

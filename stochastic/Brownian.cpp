@@ -111,10 +111,11 @@ BrownianStatistics run_brownian(MPI_Comm comm, const BrownianCase& c) {
         x = ax.periodic ? kernels::wrap(x, lo, hi) : kernels::reflect(x, lo, hi);
         // A non-finite position would index the tables and the histogram with garbage.
         if (!std::isfinite(x))
-          throw SolverError(fmt::format("Brownian dynamics: walker {} has a non-finite position "
-                                        "at step {} (t = {:g}) in state {} (D = {:g}, dD/dx = "
-                                        "{:g})",
-                                        w, n + 1, (n + 1) * c.dt, s, D, Dx));
+          throw SolverError(
+              fmt::format("Brownian dynamics: walker {} has a non-finite position "
+                          "at step {} (t = {:g}) in state {} (D = {:g}, dD/dx = "
+                          "{:g})",
+                          w, n + 1, (n + 1) * c.dt, s, D, Dx));
         if (tab.nr > 0) {
           // the escape channels of the current state: (rate, target state)
           double kout = 0.0;

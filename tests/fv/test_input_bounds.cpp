@@ -2,11 +2,10 @@
 // beyond PETSc's index range are refused before allocation, a table law evaluated outside its
 // temperatures names the file, line and key of its table at set-up, and a steady drift the
 // mesh cannot represent is an input error instead of a solution negative in half the cells.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include <fmt/format.h>
 
 #include "fv/Case.h"
 

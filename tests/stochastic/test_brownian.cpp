@@ -107,8 +107,7 @@ TEST(Brownian, UnfinishableRunsAndBadLawsAreInputErrors) {
   std::string many = bd_case(1.0, true, kPeriodicT, 1000000000);
   EXPECT_NE(error_of(many).find("walkers x t_end / dt"), std::string::npos) << error_of(many);
   std::string negative = bd_case(1.0, true, kPeriodicT, 100);
-  const std::string arrhenius =
-      "type = \"arrhenius\"\nprefactor = 2.0\nactivation_energy = 1.0";
+  const std::string arrhenius = "type = \"arrhenius\"\nprefactor = 2.0\nactivation_energy = 1.0";
   negative.replace(negative.find(arrhenius), arrhenius.size(),
                    "type = \"power\"\nvalue_ref = 2.0\nT_ref = 1.0\nexponent = 1e6");
   const std::string e = error_of(negative);
