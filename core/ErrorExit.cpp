@@ -1,11 +1,12 @@
 #include "core/ErrorExit.h"
 
+#include <fmt/format.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <thread>
-
-#include <fmt/format.h>
 
 namespace td {
 
@@ -13,7 +14,17 @@ namespace {
 /// Polling interval of the agreement barrier (seconds): short against the grace period,
 /// long enough not to spin a core.
 constexpr double kPollSeconds = 0.01;
+/// Set by ErrorExit::skip_finalize().
+std::atomic<bool> g_skip_finalize{false};
+
+/// The exit status of a failed run: 1, through MPI_Abort when MPI_Finalize is unsafe.
+int failed_status() {
+  if (g_skip_finalize) MPI_Abort(MPI_COMM_WORLD, 1);
+  return 1;
+}
 }  // namespace
+
+void ErrorExit::skip_finalize() { g_skip_finalize = true; }
 
 ErrorExit::ErrorExit(MPI_Comm comm) { MPI_Comm_dup(comm, &comm_); }
 
@@ -28,7 +39,7 @@ int ErrorExit::fail(const std::string& message, double grace_seconds) {
   if (size == 1) {
     fmt::print(stderr, "thermodrift: error: {}\n", message);
     std::fflush(stderr);
-    return 1;
+    return failed_status();
   }
   MPI_Request req;
   MPI_Ibarrier(comm_, &req);
@@ -58,7 +69,7 @@ int ErrorExit::fail(const std::string& message, double grace_seconds) {
     fmt::print(stderr, "thermodrift: error on rank {} of {}: {}\n", rank, size, message);
   }
   std::fflush(stderr);
-  return 1;
+  return failed_status();
 }
 
 }  // namespace td

@@ -14,6 +14,7 @@
 #include <toml.hpp>
 
 #include "core/KeyRegistry.h"
+#include "core/Limits.h"
 
 namespace td {
 
@@ -161,8 +162,14 @@ InputSection::InputSection(InputSection&&) noexcept = default;
 InputSection& InputSection::operator=(InputSection&&) noexcept = default;
 
 InputSection InputSection::parse_file(const std::string& path) {
-  if (!std::filesystem::exists(path))
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
     throw InputError({path, 0, ""}, "input file does not exist");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw InputError({path, 0, ""}, "input is not a regular file");
+  // Refuse an oversized file before reading it into memory.
+  const auto bytes = std::filesystem::file_size(path, ec);
+  if (!ec) limits::check_input_size(bytes, path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError({path, 0, ""}, "cannot open input file");
   std::stringstream ss;
@@ -173,6 +180,7 @@ InputSection InputSection::parse_file(const std::string& path) {
 InputSection InputSection::parse_string(const std::string& text, const std::string& name) {
   auto doc = std::make_shared<InputDocument>();
   doc->file = name;
+  limits::check_input_text(text, name);
   try {
     std::istringstream is(text);
     doc->root = toml::parse(is, name);

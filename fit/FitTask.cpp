@@ -50,7 +50,7 @@ const ParamSpec kChunkSkip{"skip_blocks",
                            T::Integer,
                            "0",
                            K::dimensionless,
-                           Range::at_least(0),
+                           Range::closed(0, 1e9),
                            {},
                            "leading blocks (equilibration) left out of the average"};
 }  // namespace

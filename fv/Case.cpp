@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "core/KeyRegistry.h"
@@ -18,22 +19,48 @@ const ParamSpec kMode{"mode", T::String, "\"steady\"", K::dimensionless, Range::
                       {"steady", "transient"}, "steady state (SNES) or time integration (CVODE)"};
 const ParamSpec kRtolS{"rtol", T::Real, "1e-10", K::dimensionless, Range::positive(), {},
                        "Newton relative tolerance on the residual norm"};
-const ParamSpec kMaxNewton{"max_newton", T::Integer, "50", K::dimensionless, Range::at_least(1),
-                           {}, "Newton iterations allowed"};
+const ParamSpec kMaxNewton{"max_newton",
+                           T::Integer,
+                           "50",
+                           K::dimensionless,
+                           Range::closed(1, 10000),
+                           {},
+                           "Newton iterations allowed"};
 const ParamSpec kForcePtc{"pseudo_transient", T::Bool, "false", K::dimensionless, Range::any(),
                           {}, "start with pseudo-transient continuation instead of Newton"};
-const ParamSpec kPtcSteps{"ptc_max_steps", T::Integer, "200", K::dimensionless,
-                          Range::at_least(1), {}, "pseudo-transient steps allowed"};
-const ParamSpec kTend{"t_end", T::Real, "0.0", K::time, Range::non_negative(), {},
-                      "final time (required > 0 for transient runs)"};
-const ParamSpec kOutputs{"outputs", T::Integer, "10", K::dimensionless, Range::at_least(1), {},
+const ParamSpec kPtcSteps{"ptc_max_steps",
+                          T::Integer,
+                          "200",
+                          K::dimensionless,
+                          Range::closed(1, 1e6),
+                          {},
+                          "pseudo-transient steps allowed"};
+const ParamSpec kTend{"t_end",
+                      T::Real,
+                      "0.0",
+                      K::time,
+                      Range::closed(0.0, 1e30),
+                      {},
+                      "final time (required > 0 for transient runs; beyond 1e30 CVODE's step "
+                      "estimates overflow)"};
+const ParamSpec kOutputs{"outputs",
+                         T::Integer,
+                         "10",
+                         K::dimensionless,
+                         Range::closed(1, 100000),
+                         {},
                          "number of snapshots, evenly spaced in time"};
 const ParamSpec kRtolT{"rtol", T::Real, "1e-8", K::dimensionless, Range::positive(), {},
                        "CVODE relative tolerance"};
 const ParamSpec kAtolT{"atol", T::Real, "1e-12", K::number_density, Range::positive(), {},
                        "CVODE absolute tolerance"};
-const ParamSpec kMaxSteps{"max_steps", T::Integer, "1000000", K::dimensionless,
-                          Range::at_least(1), {}, "internal CVODE steps allowed"};
+const ParamSpec kMaxSteps{"max_steps",
+                          T::Integer,
+                          "1000000",
+                          K::dimensionless,
+                          Range::closed(1, 1e9),
+                          {},
+                          "internal CVODE steps allowed"};
 const ParamSpec kHmax{"h_max", T::Real, "0.0", K::time, Range::non_negative(), {},
                       "largest time step (0: unlimited)"};
 const ParamSpec kFile{
@@ -85,6 +112,42 @@ const KeyDeclaration kOutputKeys(
      "`outflow_<species>`) and `/checkpoint` (restart state); the `.xmf` sidecar opens in "
      "ParaView.",
      {&kFile, &kProgress}});
+/// Cell Peclet number of the drift above which the mesh is reported as not resolving it
+/// (the profile c ~ exp(-psi) changes by more than e^2 per cell).
+constexpr double kMaxCellPeclet = 2.0;
+/// Span of psi beyond which the zero-flux profile c ~ exp(-psi), a factor e^span from end to
+/// end, leaves the range of double precision (e^700 ~ 1e304).
+constexpr double kMaxPsiSpan = 700.0;
+
+// Say when the mesh cannot resolve the drift: a warning with the refinement per axis that
+// would (cell Peclet <= kMaxCellPeclet); an error for a steady run whose zero-flux profile
+// cannot be represented at all (the solution would be round-off, negative in many cells).
+void check_drift_resolution(const FVSystem& sys, const InputSection& root, bool steady) {
+  const auto r = sys.drift_resolution();
+  int rank = 0;
+  MPI_Comm_rank(sys.mesh().comm(), &rank);
+  if (r.psi_span > kMaxPsiSpan) {
+    const std::string msg = fmt::format(
+        "the drift of species '{}' (psi = int S_T dT + alpha ln D) spans {:.4g} over the case's "
+        "temperatures: its zero-flux profile c ~ exp(-psi) varies by e^{:.4g}, beyond double "
+        "precision (e^{:g}); no mesh resolves it; reduce S_T or the temperature difference",
+        r.species, r.psi_span, r.psi_span, kMaxPsiSpan);
+    if (steady) throw InputError(root.location("species"), msg);
+    if (rank == 0) fmt::print(stderr, "thermodrift: warning: {}\n", msg);
+  }
+  for (int a = 0; a < sys.mesh().dim(); ++a) {
+    const double pe = r.cell_peclet[a];
+    if (!(pe > kMaxCellPeclet) || rank != 0) continue;
+    const int n = sys.mesh().axis(a).cells();
+    const double factor = std::ceil(pe / kMaxCellPeclet);
+    fmt::print(stderr,
+               "thermodrift: warning: [mesh.{}]: cell Peclet number of the drift {:.3g} > {:g} "
+               "(the profile changes by e^{:.3g} per cell); {:g} cells (refine by {:g}) would "
+               "resolve it\n",
+               "xyz"[a], pe, kMaxCellPeclet, pe, n * factor, factor);
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<Case> Case::load(MPI_Comm comm, const std::string& path,
@@ -168,6 +231,7 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
       tr.fail("t_end", "a transient run needs t_end > 0");
     tr.finish();
   }
+  check_drift_resolution(*c->sys_, root, r.mode == RunSettings::Mode::steady);
   if (heat_model && r.mode == RunSettings::Mode::steady && heat_model->fixed_faces == 0)
     root.fail("heat", "a steady run with [heat] needs at least one \"temperature\" or \"robin\" "
                       "face (otherwise the temperature level is undetermined)");

@@ -1,13 +1,15 @@
 #include "fv/FVSystem.h"
 
-#include <algorithm>
-#include <optional>
-
 #include <fmt/format.h>
 
-#include "mesh/DmdaViews.h"
-#include "fv/HeatCell.h"
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
 #include "core/Petsc.h"
+#include "fv/HeatCell.h"
+#include "mesh/DmdaViews.h"
 
 namespace td {
 
@@ -466,6 +468,7 @@ Vec FVSystem::group_observables(Vec c) const {
     for (int g = 0; g < ng; ++g) {
       // gradients by differences across the neighbours (one-sided at walls)
       double dlnP_dT_num = 0.0, gT2 = 0.0;
+      bool defined = true;  // ln P needs P > 0 at the neighbours
       for (int a = 0; a < dim; ++a) {
         const Axis& ax = mesh_.axis(a);
         const int n = ax.cells();
@@ -475,7 +478,9 @@ Vec FVSystem::group_observables(Vec c) const {
         if (!has_lo) lo = idx;
         if (up == lo) continue;
         const double dT = Tc(up, 1, 0) - Tc(lo, 1, 0);
-        const double dlnP = std::log(total(up, gs[g]) / total(lo, gs[g]));
+        const double Pup = total(up, gs[g]), Plo = total(lo, gs[g]);
+        if (!(Pup > 0 && Plo > 0)) defined = false;
+        const double dlnP = defined ? std::log(Pup / Plo) : 0.0;
         double dx = 0.0;
         for (int i = lo[a]; i < up[a]; ++i) dx += ax.center_distance(((i % n) + n) % n);
         dlnP_dT_num += (dlnP / dx) * (dT / dx);
@@ -489,11 +494,50 @@ Vec FVSystem::group_observables(Vec c) const {
         eq = first.S_T->value(T) + first.alpha * first.D->derivative(T) / first.D->value(T);
       }
       O(idx, 3 * ng, 3 * g) = total(idx, gs[g]);
-      O(idx, 3 * ng, 3 * g + 1) = gT2 > 0 ? -dlnP_dT_num / gT2 : 0.0;
+      const double S_eff = -dlnP_dT_num / gT2;
+      O(idx, 3 * ng, 3 * g + 1) = defined && gT2 > 0 && std::isfinite(S_eff) ? S_eff : 0.0;
       O(idx, 3 * ng, 3 * g + 2) = eq;
     }
   });
   return out.release();
+}
+
+FVSystem::DriftResolution FVSystem::drift_resolution() const {
+  DriftResolution r;
+  const int dim = mesh_.dim(), ns = nspecies();
+  LocalView Tc(dm1_, Tcell_);
+  // psi of each species relative to one reference temperature, min and max over the cells
+  double Tref = 0.0;
+  {
+    PetscReal mn;
+    TD_PETSC(VecMin(Tcell_, nullptr, &mn));
+    Tref = mn;
+  }
+  std::vector<double> lo(ns, std::numeric_limits<double>::infinity()), hi(ns, -lo[0]);
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    const double T = Tc(idx, 1, 0);
+    for (int s = 0; s < ns; ++s) {
+      const double p = species_[s].dpsi(Tref, T);
+      lo[s] = std::min(lo[s], p);
+      hi[s] = std::max(hi[s], p);
+      for (int a = 0; a < dim; ++a) {
+        const Axis& ax = mesh_.axis(a);
+        if (!ax.periodic && idx[a] + 1 >= ax.cells()) continue;
+        auto up = shifted(idx, a, 1);
+        r.cell_peclet[a] = std::max(r.cell_peclet[a], std::fabs(species_[s].dpsi(T, Tc(up, 1, 0))));
+      }
+    }
+  });
+  MPI_Comm comm = mesh_.comm();
+  MPI_Allreduce(MPI_IN_PLACE, r.cell_peclet.data(), 3, MPI_DOUBLE, MPI_MAX, comm);
+  MPI_Allreduce(MPI_IN_PLACE, lo.data(), ns, MPI_DOUBLE, MPI_MIN, comm);
+  MPI_Allreduce(MPI_IN_PLACE, hi.data(), ns, MPI_DOUBLE, MPI_MAX, comm);
+  for (int s = 0; s < ns; ++s)
+    if (hi[s] - lo[s] > r.psi_span || r.species.empty()) {
+      r.psi_span = hi[s] - lo[s];
+      r.species = species_[s].name;
+    }
+  return r;
 }
 
 Vec FVSystem::fluxes(Vec c) const {

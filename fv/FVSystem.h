@@ -6,13 +6,14 @@
 /// outflow of each cell, R_i = sum_faces F . n (amount/time), so dc_i/dt = -R_i / V_i.
 /// Interior faces are evaluated identically from both sides, hence the total amount changes
 /// only through boundary fluxes, to round-off.
+#include <petscdmda.h>
+#include <petscmat.h>
+
+#include <array>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <petscdmda.h>
-#include <petscmat.h>
 
 #include "core/Petsc.h"
 #include "mesh/Mesh.h"
@@ -93,10 +94,24 @@ class FVSystem {
   std::vector<Group> groups() const;
   /// Per cell and group g: component 3g the group total P = sum of its components
   /// (concentration); 3g+1 the local effective Soret coefficient -grad ln P . grad T /
-  /// |grad T|^2 (central differences; 0 where grad T = 0); 3g+2 the local-equilibrium
+  /// |grad T|^2 (central differences; 0 where it is undefined: grad T = 0, or P <= 0 in a
+  /// neighbour, where ln P is undefined); 3g+2 the local-equilibrium
   /// prediction (S_T + alpha d ln D/dT for a plain species, d ln <D>_eq/dT for states with
   /// the Liang flux). Caller destroys.
   Vec group_observables(Vec c) const;
+
+  /// How well the mesh resolves the drift of the fitted flux, at the current cell
+  /// temperatures (collective).
+  struct DriftResolution {
+    /// Per axis: largest |psi(T_Q) - psi(T_P)| between neighbouring cells, the cell Peclet
+    /// number of the drift (the profile c ~ exp(-psi) changes by e^|dpsi| per cell).
+    std::array<double, 3> cell_peclet{0.0, 0.0, 0.0};
+    /// Largest span max psi - min psi over the cells of one species (dimensionless): the
+    /// zero-flux profile spans a factor e^span.
+    double psi_span = 0.0;
+    std::string species;  ///< the species of psi_span
+  };
+  DriftResolution drift_resolution() const;
 
   /// Prescribed volumetric production q(x) of each species (concentration/time), added as
   /// -V q(x_centre) to the residual (midpoint rule). Used by manufactured-solution tests

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <sstream>
 #include <toml.hpp>
@@ -79,6 +81,33 @@ void report_soret(FVSystem& sys, Vec c, int rank) {
                  "prediction in [{:.6g}, {:.6g}], largest difference {:.3e}\n",
                  groups[g].name, mn, mx, emn, emx, dmax);
   }
+}
+
+/// Concentrations below -kNegativeTolerance times the largest |c| of their species are
+/// more than round-off of the solution.
+constexpr double kNegativeTolerance = 1e-10;
+
+/// Report (warning on rank 0) the cells where component @p s of @p c is negative beyond
+/// round-off, with the count and the minimum (collective).
+void report_negative(Vec c, int s, int nf, double mn, double mx, const std::string& name,
+                     MPI_Comm comm, int rank) {
+  const double tol = kNegativeTolerance * std::max(std::fabs(mn), std::fabs(mx));
+  if (!(mn < -tol)) return;
+  const PetscScalar* a = nullptr;
+  PetscInt n = 0;
+  TD_PETSC(VecGetLocalSize(c, &n));
+  TD_PETSC(VecGetArrayRead(c, &a));
+  long counts[2] = {0, n / nf};  // negative cells, all cells
+  for (PetscInt i = s; i < n; i += nf)
+    if (a[i] < -tol) ++counts[0];
+  TD_PETSC(VecRestoreArrayRead(c, &a));
+  MPI_Allreduce(MPI_IN_PLACE, counts, 2, MPI_LONG, MPI_SUM, comm);
+  if (rank == 0)
+    fmt::print(stderr,
+               "thermodrift: warning: {}: {} of {} cells negative beyond round-off (below -{:.1e} "
+               "x max |c|; min {:.6g}): the mesh or the solver tolerance does not resolve the "
+               "solution (see the cell Peclet warning, if any)\n",
+               name, counts[0], counts[1], kNegativeTolerance, mn);
 }
 
 /// Throw InputError unless @p restarted (the case's resolved TOML) describes the same physics
@@ -169,6 +198,7 @@ int FvRun::run() {
       if (rank == 0)
         fmt::print("  {}: total {:.10g}, min {:.6g}, max {:.6g}\n", sys.species()[s].name,
                    tot[s], mn, mx);
+      report_negative(c, s, sys.nspecies(), mn, mx, sys.species()[s].name, comm, rank);
     }
     if (rs.mode == RunSettings::Mode::steady) report_soret(sys, c, rank);
     if (rank == 0) fmt::print("wrote {}\n", rs.file);

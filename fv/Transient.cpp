@@ -1,14 +1,16 @@
 #include "fv/Transient.h"
 
-#include <cmath>
-
 #include <cvode/cvode.h>
+#include <cvode/cvode_proj.h>
+#include <fmt/format.h>
 #include <nvector/nvector_petsc.h>
 #include <petscksp.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_spgmr.h>
 
-#include <fmt/format.h>
+#include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include "core/Petsc.h"
 
@@ -33,6 +35,11 @@ struct TransientSolver::Impl {
   N_Vector y = nullptr;
   SUNLinearSolver ls = nullptr;
   MPI_Comm comm = MPI_COMM_NULL;
+  double rtol = 0.0, atol = 0.0;
+  /// Conserved groups (closed species, or the states of one, with no reaction leaving the
+  /// group): their components and the volume-weighted total at the start.
+  std::vector<std::vector<int>> conserved;
+  std::vector<double> conserved_total;
 
   ~Impl() {
     if (cvode) CVodeFree(&cvode);
@@ -97,6 +104,79 @@ int psolve(realtype, N_Vector, N_Vector, N_Vector r, N_Vector z, realtype, realt
   return reason < 0 ? 1 : 0;  // recoverable: CVODE retries with a fresh setup
 }
 
+/// The groups of components whose total the semi-discrete system conserves exactly: a
+/// species (all its states) with only closed faces and no reaction that links it to another.
+std::vector<std::vector<int>> conserved_groups(const FVSystem& sys) {
+  std::vector<std::vector<int>> out;
+  for (const auto& g : sys.groups()) {
+    bool keep = true;
+    for (int s : g.components) keep = keep && sys.species()[s].closed();
+    const auto inside = [&](int s) {
+      return std::find(g.components.begin(), g.components.end(), s) != g.components.end();
+    };
+    if (sys.reactions())
+      for (const auto& r : sys.reactions()->reactions()) {
+        int in = 0, all = 0;
+        for (const auto* side : {&r.reactants, &r.products})
+          for (const auto& t : *side) {
+            ++all;
+            in += inside(t.species);
+          }
+        if (in > 0 && in < all) keep = false;  // the reaction exchanges with another species
+      }
+    if (keep) out.push_back(g.components);
+  }
+  return out;
+}
+
+/// CVODE's projection onto the conserved totals (docs/developers.md, "Conservation"): the
+/// fitted-flux scheme conserves each closed group exactly, but CVODE's Newton systems are
+/// solved only to the Krylov tolerance, and for large steps (gamma |dR/dc| >> V) that
+/// tolerance lets the total drift. The correction is the smallest one in CVODE's weighted
+/// norm (weights 1/(rtol |c| + atol)) that restores each total: corr_i = -d V_i s_i^2 /
+/// sum_j V_j^2 s_j^2 with s_i = rtol |c_i| + atol, and the local error estimate is projected
+/// onto the same constraint.
+int project(realtype, N_Vector ycur, N_Vector corr, realtype, N_Vector err, void* data) {
+  auto* im = static_cast<TransientSolver::Impl*>(data);
+  const int nf = im->sys->nfields(), ng = static_cast<int>(im->conserved.size());
+  Vec Y = N_VGetVector_Petsc(ycur), C = N_VGetVector_Petsc(corr);
+  Vec E = err ? N_VGetVector_Petsc(err) : nullptr;
+  const PetscScalar *y = nullptr, *v = nullptr;
+  PetscScalar *c = nullptr, *e = nullptr;
+  PetscInt n = 0;
+  if (VecGetLocalSize(Y, &n) || VecGetArrayRead(Y, &y) || VecGetArrayRead(im->sys->volumes(), &v) ||
+      VecGetArray(C, &c))
+    return -1;
+  if (E && VecGetArray(E, &e)) return -1;
+  // per group: sum V c, sum V^2 s^2, sum V err
+  std::vector<double> sums(3 * static_cast<std::size_t>(ng), 0.0);
+  for (int g = 0; g < ng; ++g)
+    for (int s : im->conserved[g])
+      for (PetscInt i = s; i < n; i += nf) {
+        const double sc = im->rtol * std::fabs(y[i]) + im->atol;
+        sums[3 * g] += v[i] * y[i];
+        sums[3 * g + 1] += v[i] * v[i] * sc * sc;
+        if (e) sums[3 * g + 2] += v[i] * e[i];
+      }
+  MPI_Allreduce(MPI_IN_PLACE, sums.data(), 3 * ng, MPI_DOUBLE, MPI_SUM, im->comm);
+  for (PetscInt i = 0; i < n; ++i) c[i] = 0.0;
+  for (int g = 0; g < ng; ++g) {
+    const double d = sums[3 * g] - im->conserved_total[g], q = sums[3 * g + 1];
+    if (!(q > 0)) continue;
+    for (int s : im->conserved[g])
+      for (PetscInt i = s; i < n; i += nf) {
+        const double sc = im->rtol * std::fabs(y[i]) + im->atol;
+        c[i] = -d * v[i] * sc * sc / q;
+        if (e) e[i] -= sums[3 * g + 2] * v[i] * sc * sc / q;
+      }
+  }
+  VecRestoreArrayRead(Y, &y);
+  VecRestoreArrayRead(im->sys->volumes(), &v);
+  VecRestoreArray(C, &c);
+  if (E) VecRestoreArray(E, &e);
+  return 0;
+}
+
 }  // namespace
 
 TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const TransientOptions& opt)
@@ -121,6 +201,18 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   im.ls = SUNLinSol_SPGMR(im.y, SUN_PREC_LEFT, kSpgmrMaxKrylov, im.ctx);
   im.check(CVodeSetLinearSolver(im.cvode, im.ls, nullptr), "CVodeSetLinearSolver");
   im.check(CVodeSetPreconditioner(im.cvode, psetup, psolve), "CVodeSetPreconditioner");
+  im.rtol = opt.rtol;
+  im.atol = opt.atol;
+  im.conserved = conserved_groups(sys);
+  if (!im.conserved.empty()) {
+    const auto tot = sys.totals(c);
+    for (const auto& g : im.conserved) {
+      double sum = 0.0;
+      for (int s : g) sum += tot[s];
+      im.conserved_total.push_back(sum);
+    }
+    im.check(CVodeSetProjFn(im.cvode, project), "CVodeSetProjFn");
+  }
 
   im.P = Owned<Mat>(sys.create_matrix());
   TD_PETSC(KSPCreate(im.comm, im.ksp.out()));

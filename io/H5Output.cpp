@@ -6,26 +6,23 @@
 /// all ranks, so anything that could differ (the creation time) is broadcast first.
 #include "io/H5Output.h"
 
-#include <exception>
-
 #include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <hdf5.h>
 #include <thermodrift/Version.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -33,9 +30,10 @@
 #include <utility>
 
 #include "core/Error.h"
+#include "core/ErrorExit.h"
 #include "core/Fault.h"
-#include "mesh/Mesh.h"
 #include "core/Petsc.h"
+#include "mesh/Mesh.h"
 
 static_assert(std::is_same_v<PetscScalar, double>, "H5Output writes real double PETSc builds");
 
@@ -598,8 +596,13 @@ void H5Output::Impl::write_xdmf(const std::string& h5_path, const std::string& x
     out << "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n"
         << "<Xdmf Version=\"3.0\">\n  <Domain>\n"
         << body << "  </Domain>\n</Xdmf>\n";
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp);
+    out.close();
+    if (!out) {
+      // a full disk: leave no half-written sidecar behind
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw std::runtime_error("cannot write " + tmp + " (disk full?)");
+    }
   }
   fs::rename(tmp, xmf);
 }
@@ -783,7 +786,16 @@ H5Output::~H5Output() {
     // Unwinding after an error that may have struck this rank alone: the collective close
     // and barriers below would wait for ranks that are blocked elsewhere. Leave the file
     // to HDF5's shutdown and remove the partial file from whichever rank gets here, without
-    // synchronising; the run ends through core/ErrorExit.h on every rank.
+    // synchronising; the run ends through core/ErrorExit.h on every rank. Alone on its
+    // communicator the rank can test whether the file still flushes; if not (a full disk),
+    // HDF5 would close it again inside MPI_Finalize and crash there, so the run must end
+    // without MPI_Finalize.
+    int size = 1;
+    MPI_Comm_size(im.comm, &size);
+    if (size == 1 && im.file.valid()) {
+      QuietHdf5 quiet;
+      if (H5Fflush(im.file.get(), H5F_SCOPE_LOCAL) < 0) ErrorExit::skip_finalize();
+    }
     im.snapshot.release();
     im.file.release();
     if (!keep_partial_) {
@@ -843,6 +855,36 @@ void H5Output::end_snapshot() {
            [&] { im.write_xdmf(im.partial, partial_xdmf_path(path_)); });
 }
 
+namespace {
+
+/// Refuse to write a field with a NaN or infinite value (collective): every rank throws
+/// SolverError naming the dataset, the snapshot time, the number of such cells and the first
+/// one; nothing of the dataset is written.
+void check_finite(MPI_Comm comm, const std::string& partial, const std::string& where,
+                  const std::string& when, const Box& b, const std::vector<double>& buf,
+                  std::size_t components) {
+  long bad = 0;
+  std::size_t first = buf.size();
+  for (std::size_t i = 0; i < buf.size(); ++i)
+    if (!std::isfinite(buf[i]) && bad++ == 0) first = i;
+  const std::size_t first_cell = first / components;
+  long total = 0;
+  MPI_Allreduce(&bad, &total, 1, MPI_LONG, MPI_SUM, comm);
+  if (total == 0) return;
+  std::string cell = "on another rank";
+  if (first < buf.size()) {
+    // buffer order: x fastest, then y, then z (box counts are nz, ny, nx)
+    const hsize_t nx = b.count[2], ny = b.count[1];
+    cell = fmt::format("cell ({}, {}, {}) = {}", b.start[2] + first_cell % nx,
+                       b.start[1] + first_cell / nx % ny, b.start[0] + first_cell / (nx * ny),
+                       buf[first]);
+  }
+  throw SolverError(fmt::format("{}{}: {} non-finite value(s), first {}; not written to {}", where,
+                                when, total, cell, partial));
+}
+
+}  // namespace
+
 void H5Output::write_field(const std::string& name, Vec v, int component, const std::string& unit) {
   write_cell_data(name, v, component, 0, unit);
 }
@@ -870,15 +912,29 @@ void H5Output::write_cell_data(const std::string& name, Vec v, int component, in
     io_fail(im.partial,
             fmt::format("{}: component {} out of range (dof {})", where, component, b.dof));
 
+  // A vector is stored with kVectorComponents components whatever the mesh's dimension (the
+  // missing ones zero): XDMF readers take a vector attribute as three components.
+  const int stored = vector_dim > 0 ? H5Output::kVectorComponents : 1;
+  const auto n_stored = static_cast<std::size_t>(stored);
+  const auto n_dof = static_cast<std::size_t>(b.dof);
+  std::vector<double> buf(b.owned() * n_stored, 0.0);
+  const PetscScalar* a = nullptr;
+  TD_PETSC(VecGetArrayRead(v, &a));
+  for (std::size_t i = 0; i < b.owned(); ++i)
+    for (int k = 0; k < used; ++k)
+      buf[i * n_stored + static_cast<std::size_t>(k)] =
+          a[i * n_dof + static_cast<std::size_t>(component + k)];
+  TD_PETSC(VecRestoreArrayRead(v, &a));
+  check_finite(im.comm, im.partial, where,
+               im.snapshot.valid() ? fmt::format(" at t = {:.6g}", im.snapshots.back().time) : "",
+               b, buf, n_stored);
+
   H5Handle loose;
   hid_t g = im.snapshot.get();
   if (!im.snapshot.valid()) {
     loose = make_group(im.file.get(), im.partial, "fields");
     g = loose.get();
   }
-  // A vector is stored with H5Output::kVectorComponents components whatever the mesh's dimension (the
-  // missing ones zero): XDMF readers take a vector attribute as three components.
-  const int stored = vector_dim > 0 ? H5Output::kVectorComponents : 1;
   auto shape = field_shape(b);
   if (vector_dim > 0) shape.push_back(H5Output::kVectorComponents);
   H5Handle d;
@@ -905,16 +961,6 @@ void H5Output::write_cell_data(const std::string& name, Vec v, int component, in
       im.loose_fields.push_back({name, stored});
   }
 
-  const auto n_stored = static_cast<std::size_t>(stored);
-  const auto n_dof = static_cast<std::size_t>(b.dof);
-  std::vector<double> buf(b.owned() * n_stored, 0.0);
-  const PetscScalar* a = nullptr;
-  TD_PETSC(VecGetArrayRead(v, &a));
-  for (std::size_t i = 0; i < b.owned(); ++i)
-    for (int k = 0; k < used; ++k)
-      buf[i * n_stored + static_cast<std::size_t>(k)] =
-          a[i * n_dof + static_cast<std::size_t>(component + k)];
-  TD_PETSC(VecRestoreArrayRead(v, &a));
   auto [fspace, mspace] = box_spaces(d.get(), b, vector_dim > 0 ? n_stored : 0, im.partial);
   H5Handle xfer = collective_xfer(im.partial);
   const double dummy = 0;

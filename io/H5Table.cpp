@@ -1,10 +1,12 @@
 #include "io/H5Table.h"
 
-#include <cstdio>
-#include <filesystem>
-
 #include <fmt/format.h>
 #include <hdf5.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
 
 #include "core/Error.h"
 #include "thermodrift/Version.h"
@@ -80,6 +82,14 @@ void H5Table::write_raw(const std::string& name, const void* data, long type,
 
 void H5Table::write(const std::string& name, const std::vector<double>& data,
                     const std::vector<unsigned long long>& shape, const std::string& unit) {
+  // No NaN or infinity in a result file: an undefined value is a failed computation.
+  const auto bad =
+      std::find_if(data.begin(), data.end(), [](double v) { return !std::isfinite(v); });
+  if (bad != data.end())
+    throw SolverError(
+        fmt::format("{}: dataset {} has a non-finite value {} at entry {}; not "
+                    "written",
+                    path_, name, *bad, bad - data.begin()));
   write_raw(name, data.data(), H5T_NATIVE_DOUBLE, shape, data.size(), unit);
 }
 

@@ -85,7 +85,7 @@ const ParamSpec kEqSteps{"equilibration_steps",
                          T::Integer,
                          "20000",
                          K::dimensionless,
-                         Range::at_least(0),
+                         Range::closed(0, 1e10),
                          {},
                          "steps with the thermostats on before anything is recorded"};
 const ParamSpec kSeed{"seed",

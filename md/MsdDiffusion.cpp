@@ -30,11 +30,11 @@ const ParamSpec kBlocks{"blocks",
                         T::Integer,
                         "4",
                         K::dimensionless,
-                        Range::at_least(2),
+                        Range::closed(2, 1e6),
                         {},
                         "independent MSD blocks per temperature"};
-const ParamSpec kBlockSteps{"block_steps",       T::Integer, "5000",           K::dimensionless,
-                            Range::at_least(20), {},         "steps per block"};
+const ParamSpec kBlockSteps{"block_steps",           T::Integer, "5000",           K::dimensionless,
+                            Range::closed(20, 1e10), {},         "steps per block"};
 
 class MsdDiffusion : public MdSetup {
  public:

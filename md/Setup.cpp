@@ -31,14 +31,14 @@ const ParamSpec kNSolvent{"n_solvent",
                           T::Integer,
                           "2048",
                           K::dimensionless,
-                          Range::at_least(1),
+                          Range::closed(1, 1e8),
                           {},
                           "solvent atoms (type 1)"};
 const ParamSpec kNSolute{"n_solute",
                          T::Integer,
                          "80",
                          K::dimensionless,
-                         Range::at_least(1),
+                         Range::closed(1, 1e8),
                          {},
                          "solute atoms (type 2)"};
 const ParamSpec kSoluteEps{"solute_epsilon",
@@ -60,7 +60,7 @@ const ParamSpec kTemperature{"temperature",
 const ParamSpec kTimestep{"timestep", T::Real,       "0.002", K::time, Range::closed(1e-5, 0.01),
                           {},         "MD time step"};
 const ParamSpec kEqSteps{
-    "equilibration_steps",         T::Integer, "1000", K::dimensionless, Range::at_least(0), {},
+    "equilibration_steps",         T::Integer, "1000", K::dimensionless, Range::closed(0, 1e10), {},
     "Langevin equilibration steps"};
 const ParamSpec kSeed{"seed",
                       T::Integer,

@@ -1,8 +1,10 @@
 #include "mesh/Grading.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
-#include <fmt/format.h>
+#include "core/Limits.h"
 
 namespace td {
 
@@ -10,7 +12,12 @@ namespace {
 
 using K = units::Kind;
 using T = ParamSpec::Type;
-const ParamSpec kCells{"cells", T::Integer, "", K::dimensionless, Range::at_least(1), {},
+const ParamSpec kCells{"cells",
+                       T::Integer,
+                       "",
+                       K::dimensionless,
+                       Range::closed(1, 1e8),
+                       {},
                        "number of cells along the axis"};
 const ParamSpec kLength{"length", T::Real, "", K::length, Range::positive(), {},
                         "length of the axis"};
@@ -46,8 +53,8 @@ struct Extent {
 };
 
 Extent read_extent(InputSection& s) {
-  const long n = s.integer(kCells);
-  return {static_cast<int>(n), s.real(kOrigin), s.real(kLength)};
+  const int n = limits::to_int(s.location(kCells.key), s.integer(kCells), kCells.key);
+  return {n, s.real(kOrigin), s.real(kLength)};
 }
 
 /// Equal cells.

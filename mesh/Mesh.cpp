@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/Error.h"
 #include "core/Factory.h"
 #include "core/Input.h"
 #include "core/KeyRegistry.h"
+#include "core/Limits.h"
 #include "core/Petsc.h"
 #include "mesh/Grading.h"
 
@@ -122,12 +125,52 @@ double Mesh::face_area(int a, int i, int j, int k) const {
 namespace {
 const ParamSpec kDim{"dim", ParamSpec::Type::Integer, "1", units::Kind::dimensionless,
                      Range::closed(1, 3), {}, "number of space dimensions"};
+/// Work vectors of the solvers per unknown (state, residual, Krylov basis, CVODE history).
+constexpr double kVectorsPerUnknown = 10.0;
+
 const KeyDeclaration kMeshKeys({"mesh",
                                 "",
                                 "run bd",
                                 "Structured mesh of the case (a PETSc DMDA): `dim` and one "
                                 "table per axis, `[mesh.x]`, `[mesh.y]`, `[mesh.z]`.",
                                 {&kDim}});
+// Refuse a mesh whose unknowns do not fit PETSc's 32-bit indices or whose solver storage
+// would not fit the memory, before the DMDA is created.
+void check_size(const SourceLocation& loc, int dim, const std::array<Axis, 3>& axes, int dof) {
+  double cells = 1.0, vmin = 1.0, vmax = 1.0;
+  for (int a = 0; a < dim; ++a) {
+    cells *= axes[a].cells();
+    const auto& x = axes[a].nodes;
+    double wmin = std::numeric_limits<double>::infinity(), wmax = 0.0;
+    for (std::size_t i = 0; i + 1 < x.size(); ++i) {
+      wmin = std::min(wmin, x[i + 1] - x[i]);
+      wmax = std::max(wmax, x[i + 1] - x[i]);
+    }
+    vmin *= wmin;
+    vmax *= wmax;
+    // Widths must be normal numbers (not denormal, not overflowing), and so must the cell
+    // volumes and the ratios the fluxes divide by.
+    if (!std::isnormal(wmin) || !std::isfinite(wmax) || !std::isnormal(wmax / wmin) ||
+        !std::isnormal(1.0 / wmin) || !std::isfinite(1.0 / (wmin * wmin)))
+      throw InputError(loc, fmt::format("axis {}: cell widths in [{:g}, {:g}] are not "
+                                        "representable for the solvers (too small or too large)",
+                                        "xyz"[a], wmin, wmax));
+  }
+  if (!std::isnormal(vmin) || !std::isfinite(vmax))
+    throw InputError(loc,
+                     fmt::format("cell volumes in [{:g}, {:g}] are not representable", vmin, vmax));
+  const double unknowns = cells * dof;
+  if (unknowns > static_cast<double>(std::numeric_limits<PetscInt>::max()))
+    throw InputError(loc, fmt::format("{:g} cells x {} fields = {:g} unknowns exceed PETSc's "
+                                      "index range ({})",
+                                      cells, dof, unknowns, std::numeric_limits<PetscInt>::max()));
+  // Per unknown: about ten vectors and a Jacobian row of the star stencil (2 dim + 1 blocks
+  // of dof entries, value and column index), twice (matrix and preconditioner).
+  const double bytes = kVectorsPerUnknown * sizeof(double) +
+                       2.0 * (2 * dim + 1) * dof * (sizeof(double) + sizeof(PetscInt));
+  limits::check_memory(loc, unknowns, bytes, "mesh unknowns");
+}
+
 }  // namespace
 
 std::unique_ptr<Mesh> Mesh::from_input(MPI_Comm comm, InputSection& s, int dof) {
@@ -146,6 +189,7 @@ std::unique_ptr<Mesh> Mesh::from_input(MPI_Comm comm, InputSection& s, int dof) 
     ax.finish();
   }
   s.finish();
+  check_size(s.location(), dim, axes, dof);
   return std::make_unique<Mesh>(comm, dim, std::move(axes), dof);
 }
 

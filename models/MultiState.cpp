@@ -178,6 +178,7 @@ std::vector<Reaction> read_transitions(InputSection& species, const StateSet& st
       InputSection rate = s.section("rate");
       r.kf = make_temperature_law(rate, K::frequency);
     }
+    check_temperature_law(*r.kf, Tlo, Thi, false, fmt::format("rate of {}", r.text));
     for (double Tt : {Tlo, Thi})
       if (!(r.kf->value(Tt) >= 0.0) || !std::isfinite(r.kf->value(Tt)))
         s.fail(s.has("barrier") ? "barrier" : "rate",

@@ -144,6 +144,7 @@ Reaction read_reaction(InputSection& s, const std::vector<std::string>& names,
     // the case's units (concentration^(1-order)/time).
     r.kf = make_temperature_law(rate, r.order() == 1 ? K::frequency : K::dimensionless);
   }
+  check_temperature_law(*r.kf, Tlo, Thi, false, fmt::format("forward rate constant of '{}'", eq));
   for (double Tt : {Tlo, 0.5 * (Tlo + Thi), Thi}) {
     const double kf = r.kf->value(Tt), Kc = r.K(Tt);
     if (!(kf >= 0.0) || !std::isfinite(kf))

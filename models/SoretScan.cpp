@@ -19,7 +19,7 @@ const ParamSpec kPoints{"points",
                         T::Integer,
                         "101",
                         K::dimensionless,
-                        Range::at_least(2),
+                        Range::closed(2, 1e6),
                         {},
                         "temperatures in the scan (evenly spaced)"};
 

@@ -163,6 +163,11 @@ SpeciesInput Species::from_input(InputSection& s, const Mesh& mesh, int first, d
       out.components.push_back(std::move(c));
     }
   }
+  for (const auto& c : out.components) {
+    check_temperature_law(*c.D, Tlo, Thi, true, fmt::format("diffusivity of '{}'", c.name));
+    check_temperature_law(*c.S_T, Tlo, Thi, false,
+                          fmt::format("Soret coefficient of '{}'", c.name));
+  }
   s.finish();
   return out;
 }

@@ -268,8 +268,9 @@ class Table : public TemperatureLaw {
  private:
   std::size_t segment(double Tk) const {
     if (Tk < T_.front() || Tk > T_.back())
-      throw Error(fmt::format("temperature {:g} is outside the table range [{:g}, {:g}]", Tk,
-                              T_.front(), T_.back()));
+      throw InputError(origin(), fmt::format("temperature {:g} is outside the table range "
+                                             "[{:g}, {:g}]",
+                                             Tk, T_.front(), T_.back()));
     const auto it = std::upper_bound(T_.begin(), T_.end(), Tk);
     return std::min<std::size_t>(static_cast<std::size_t>(it - T_.begin()), T_.size() - 1) - 1;
   }
@@ -298,8 +299,33 @@ TemperatureLawFactory::Registrar r5("table",
 std::unique_ptr<TemperatureLaw> make_temperature_law(InputSection& s, units::Kind kind) {
   const std::string type = s.string(kType);
   auto law = TemperatureLawFactory::find(type)->create(s, kind);
+  law->set_origin(s.location());
   s.finish();
   return law;
+}
+
+void check_temperature_law(const TemperatureLaw& law, double Tlo, double Thi, bool positive,
+                           const std::string& what) {
+  for (int i = 0; i < kLawCheckPoints; ++i) {
+    // the last point is Thi exactly (no round-off past a table's end)
+    const double Tk =
+        i + 1 == kLawCheckPoints ? Thi : Tlo + (Thi - Tlo) * i / (kLawCheckPoints - 1);
+    double f = 0.0, df = 0.0;
+    try {
+      f = law.value(Tk);
+      df = law.derivative(Tk);
+    } catch (const InputError&) {
+      throw;
+    } catch (const Error& e) {
+      throw InputError(law.origin(), fmt::format("{} at T = {:g}: {}", what, Tk, e.what()));
+    }
+    if (!std::isfinite(f) || !std::isfinite(df) || (positive && !(f > 0)))
+      throw InputError(
+          law.origin(),
+          fmt::format("{} is {:g} (derivative {:g}) at T = {:g}, inside the case's temperature "
+                      "range [{:g}, {:g}]; it must be finite{}",
+                      what, f, df, Tk, Tlo, Thi, positive ? " and positive" : ""));
+  }
 }
 
 std::unique_ptr<TemperatureLaw> constant_law(double value) {

@@ -21,6 +21,14 @@ class TemperatureLaw {
   virtual double integral(double T1, double T2) const;
   /// Name of the law.
   virtual std::string type() const = 0;
+
+  /// Where the law was defined: file, line and key of its table in the input (empty for a
+  /// law built in code). Errors of the law (a temperature outside a table) name it.
+  const SourceLocation& origin() const { return origin_; }
+  void set_origin(SourceLocation where) { origin_ = std::move(where); }
+
+ private:
+  SourceLocation origin_;
 };
 
 /// Creators receive the law's table and the kind of quantity it describes.
@@ -28,6 +36,16 @@ using TemperatureLawFactory = Factory<TemperatureLaw, InputSection&, units::Kind
 
 /// Read a law from table @p s (key `type`, default "constant").
 std::unique_ptr<TemperatureLaw> make_temperature_law(InputSection& s, units::Kind kind);
+
+/// Check @p law over the temperatures [@p Tlo, @p Thi] of a case at set-up: value and
+/// derivative finite at kLawCheckPoints evenly spaced temperatures (both ends included) and,
+/// if @p positive, values > 0 (diffusivities, rate constants, conductivities). Throws
+/// InputError at the law's origin() naming the temperature and the value; @p what names the
+/// quantity ("diffusivity of solute").
+void check_temperature_law(const TemperatureLaw& law, double Tlo, double Thi, bool positive,
+                           const std::string& what);
+/// Temperatures at which check_temperature_law evaluates a law.
+inline constexpr int kLawCheckPoints = 65;
 
 /// A constant law (used programmatically, e.g. in tests).
 std::unique_ptr<TemperatureLaw> constant_law(double value);

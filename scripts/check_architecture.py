@@ -19,7 +19,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]')
 SOURCE_SUFFIXES = {".h", ".hpp", ".cpp", ".cc"}
 # Test folders that are not modules, with the modules they may reach (closure taken below).
 TEST_ONLY = {"support": ["drivers"], "crosscheck": ["fv", "column", "stochastic"],
-             "install": ["drivers"]}
+             "install": ["drivers"], "fuzz": ["drivers"]}
 
 
 def read_graph(path):

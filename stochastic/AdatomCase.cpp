@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/Error.h"
 #include "core/KeyRegistry.h"
+#include "core/Limits.h"
 #include "core/UnitsInput.h"
 #include "models/adatom_K.h"
 #include "stochastic/RunKeys.h"
@@ -55,7 +57,7 @@ const ParamSpec kTraj{"trajectories",
                       T::Integer,
                       "10",
                       K::dimensionless,
-                      Range::at_least(0),
+                      Range::closed(0, 10000),
                       {},
                       "walkers whose sampled trajectories are written"};
 const ParamSpec kFokkerPlanck{"fokker_planck",
@@ -87,6 +89,37 @@ const KeyDeclaration kKmcKeys(
      {&run_keys::walkers, &run_keys::seed, &run_keys::t_end, &run_keys::samples, &kTraj,
       &run_keys::start, &run_keys::start_position, &kFokkerPlanck}});
 
+/// Largest lattice extent along one axis (sites).
+constexpr double kMaxSitesPerAxis = 1e8;
+
+// Refuse a run that cannot finish: rates must be finite and >= 0 (an infinite rate stops the
+// clock), and the hops of all walkers, at most walkers x t_end x the fastest site's escape
+// rate, are bounded by limits::kMaxWork.
+void check_work(const HopLattice& L, const WalkerOptions& w, const InputSection& s) {
+  const int z = L.hops_per_site();
+  double fastest = 0.0;
+  for (int site = 0; site < L.sites(); ++site) {
+    double R = 0.0;
+    for (int h = 0; h < z; ++h) {
+      const double r = L.rate[static_cast<std::size_t>(site) * z + h];
+      if (!(std::isfinite(r) && r >= 0))
+        throw SolverError(
+            fmt::format("adatom hop rate {:g} from site {} (hop {}) is not finite "
+                        "and >= 0: check [adatom] and [temperature]",
+                        r, site, h));
+      R += r;
+    }
+    fastest = std::max(fastest, R);
+  }
+  limits::check_steps(s.location("t_end"), static_cast<double>(w.walkers) * w.t_end * fastest,
+                      "walkers x t_end x fastest escape rate (hops)", limits::kMaxWork);
+  // Trajectories keep every sample of each traced walker.
+  limits::check_memory(
+      s.location("trajectories"),
+      static_cast<double>(std::min<long>(w.trajectories, w.walkers)) * (w.samples + 1) * L.dim,
+      sizeof(double), "trajectory samples");
+}
+
 std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root, const std::string& output) {
   auto c = std::make_unique<AdatomCase>();
   c->units = read_units(root);
@@ -103,11 +136,18 @@ std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root, const std::s
     if (static_cast<int>(n.size()) != dim)
       s.fail("sites", fmt::format("{} entries for a {}D lattice", n.size(), dim));
     std::array<int, 2> ni{1, 1};
+    double sites = 1.0;
     for (int a = 0; a < dim; ++a) {
-      if (n[a] != std::floor(n[a]) || n[a] > 1e8)
-        s.fail("sites", fmt::format("sites must be whole numbers (got {})", n[a]));
+      if (n[a] != std::floor(n[a]) || n[a] < 1 || n[a] > kMaxSitesPerAxis)
+        s.fail("sites", fmt::format("sites must be whole numbers in [1, {:g}] (got {:g})",
+                                    kMaxSitesPerAxis, n[a]));
       ni[a] = static_cast<int>(n[a]);
+      sites *= n[a];
     }
+    if (sites > std::numeric_limits<int>::max())
+      s.fail("sites", fmt::format("{:g} sites exceed the 32-bit site index", sites));
+    // Per site and hop: rate, cumulative probability, target; per site a histogram entry.
+    limits::check_memory(s.location("sites"), sites, 2 * dim * 20.0 + 16.0, "lattice sites");
     const auto o = s.reals(kOrigin);
     if (o.size() < static_cast<std::size_t>(dim))
       s.fail("origin", fmt::format("{} entries for a {}D lattice", o.size(), dim));
@@ -153,6 +193,7 @@ std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root, const std::s
     w.start_site = c->lattice.nearest(p);
     c->output = read_output_file(root, output);
     c->fokker_planck = s.boolean(kFokkerPlanck);
+    check_work(c->lattice, w, s);
     s.finish();
   }
   root.finish();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/Error.h"
 #include "models/brownian_K.h"
 #include "stochastic/ChunkedSum.h"
 #include "stochastic/Random.h"
@@ -109,6 +110,13 @@ BrownianStatistics run_brownian(MPI_Comm comm, const BrownianCase& c, Progress* 
         const double D = tab.at(tab.D, ns, s, x), Dx = tab.at(tab.Dx, ns, s, x);
         x = kernels::bd_step(x, D, kernels::bd_drift(c.alpha, Dx), c.dt, rng.normal());
         x = ax.periodic ? kernels::wrap(x, lo, hi) : kernels::reflect(x, lo, hi);
+        // A non-finite position would index the tables and the histogram with garbage.
+        if (!std::isfinite(x))
+          throw SolverError(
+              fmt::format("Brownian dynamics: walker {} has a non-finite position "
+                          "at step {} (t = {:g}) in state {} (D = {:g}, dD/dx = "
+                          "{:g})",
+                          w, n + 1, (n + 1) * c.dt, s, D, Dx));
         if (tab.nr > 0) {
           // the escape channels of the current state: (rate, target state)
           double kout = 0.0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/KeyRegistry.h"
+#include "core/Limits.h"
 #include "core/UnitsInput.h"
 #include "stochastic/RunKeys.h"
 
@@ -64,6 +65,9 @@ std::unique_ptr<BrownianCase> build(MPI_Comm comm, InputSection root, const std:
       c->states.D = {make_temperature_law(d, K::diffusivity)};
       c->states.S_T = {constant_law(0.0)};
     }
+    for (int i = 0; i < c->states.size(); ++i)
+      check_temperature_law(*c->states.D[i], Tlo, Thi, true,
+                            fmt::format("diffusivity of '{}'", c->states.names[i]));
     c->transitions = read_transitions(p, c->states, 0, Tlo, Thi);
     p.finish();
   }
@@ -77,6 +81,10 @@ std::unique_ptr<BrownianCase> build(MPI_Comm comm, InputSection root, const std:
     if (!(c->t_burn < c->t_end))
       s.fail("t_burn", fmt::format("t_burn = {} must be below t_end = {}", c->t_burn, c->t_end));
     if (c->dt > 0.1 * c->t_end) s.fail("dt", fmt::format("dt = {} exceeds t_end/10", c->dt));
+    const double steps = c->t_end / c->dt;
+    limits::check_steps(s.location("dt"), steps, "t_end / dt");
+    limits::check_steps(s.location("walkers"), steps * static_cast<double>(c->walkers),
+                        "walkers x t_end / dt", limits::kMaxWork);
     c->samples = static_cast<int>(s.integer(run_keys::samples));
     c->uniform_start = s.string(run_keys::start) == "uniform";
     const auto x = s.reals(run_keys::start_position);

@@ -4,9 +4,11 @@
 
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "core/KeyRegistry.h"
 #include "core/Paths.h"
+#include "core/Limits.h"
 #include "core/UnitsInput.h"
 #include "stochastic/RunKeys.h"
 
@@ -47,14 +49,14 @@ const ParamSpec kReplicas{"replicas",
                           T::Integer,
                           "16",
                           K::dimensionless,
-                          Range::at_least(2),
+                          Range::closed(2, 1e6),
                           {},
                           "independent replicas per coverage (errors from their spread)"};
 const ParamSpec kBlocks{"blocks",
                         T::Integer,
                         "10",
                         K::dimensionless,
-                        Range::at_least(1),
+                        Range::closed(1, 1e6),
                         {},
                         "Green-Kubo blocks of length t_end/blocks (>> the slowest hop time)"};
 const KeyDeclaration kLatticeGasKeys(
@@ -70,6 +72,10 @@ const KeyDeclaration kLatticeGasKeys(
      {&kFile, &kTemp, &kCov, &kCells, &kReplicas, &run_keys::seed, &run_keys::t_burn,
       &run_keys::t_end, &kBlocks}});
 
+/// Memory per unit cell and per site of a lattice-gas run (bytes, rough upper estimates).
+constexpr double kBytesPerCell = 64.0;
+constexpr double kBytesPerSite = 256.0;
+
 std::unique_ptr<LatticeGasCase> build(InputSection root, const std::string& output) {
   auto c = std::make_unique<LatticeGasCase>();
   c->units = read_units(root);
@@ -81,8 +87,11 @@ std::unique_ptr<LatticeGasCase> build(InputSection root, const std::string& outp
   o.T = s.real(kTemp);
   c->coverages = s.reals(kCov);
   const auto cells = s.reals(kCells);
-  if (cells.size() != 2 || cells[0] != std::floor(cells[0]) || cells[1] != std::floor(cells[1]))
-    s.fail("cells", "two whole numbers [along a, along b]");
+  if (cells.size() != 2 || cells[0] != std::floor(cells[0]) || cells[1] != std::floor(cells[1]) ||
+      cells[0] < 1 || cells[1] < 1)
+    s.fail("cells", "two whole numbers >= 1 [along a, along b]");
+  // Per cell and site: occupation, rate tree entries and neighbour lists (about 64 bytes).
+  limits::check_memory(s.location("cells"), cells[0] * cells[1], kBytesPerCell, "lattice cells");
   o.cells = {static_cast<int>(cells[0]), static_cast<int>(cells[1])};
   o.replicas = s.integer(kReplicas);
   o.seed = static_cast<std::uint64_t>(s.integer(run_keys::seed));
@@ -104,6 +113,26 @@ std::unique_ptr<LatticeGasCase> build(InputSection root, const std::string& outp
   c->config += fmt::format("\n# lattice file {}\n", path) + lroot.resolved().to_toml();
 
   const double sites = static_cast<double>(o.cells[0]) * o.cells[1] * c->lattice.size();
+  limits::check_memory(s.location("cells"), sites, kBytesPerSite, "lattice sites");
+  if (sites > std::numeric_limits<int>::max())
+    s.fail("cells", fmt::format("{:g} sites exceed the 32-bit site index", sites));
+  // Events of one run are at most the sites times the hop rates of one site's bonds (both
+  // directions) times the simulated time; refuse runs that cannot finish.
+  double rate_sum = 0.0;
+  for (int b = 0; b < static_cast<int>(c->lattice.bonds.size()); ++b) {
+    const double r = c->lattice.rate(b, o.T);
+    if (!(std::isfinite(r) && r >= 0))
+      ls.fail("bonds", fmt::format("bond {} has hop rate {:g} at T = {:g}; rates must be finite "
+                                   "and >= 0",
+                                   b, r, o.T));
+    rate_sum += 2.0 * r;
+  }
+  const double events = static_cast<double>(o.cells[0]) * o.cells[1] * rate_sum *
+                        (o.t_burn + o.t_end) * static_cast<double>(o.replicas) *
+                        static_cast<double>(c->coverages.size());
+  limits::check_steps(s.location("t_end"), events,
+                      "cells x hop rates x (t_burn + t_end) x replicas x coverages",
+                      limits::kMaxWork);
   for (double th : c->coverages) {
     const long n = std::lround(th * sites);
     if (n < 1 || n >= static_cast<long>(sites))

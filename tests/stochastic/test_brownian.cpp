@@ -89,3 +89,29 @@ TEST(BrownianMpi, IdenticalOnAnyNumberOfRanks) {
   EXPECT_EQ(a.mean_x, b.mean_x);
   EXPECT_EQ(a.density, b.density);
 }
+
+// A run that could not finish is refused at set-up with the step count it implies, and a law
+// that is not positive over the case's temperatures names its table.
+TEST(Brownian, UnfinishableRunsAndBadLawsAreInputErrors) {
+  auto error_of = [](const std::string& text) {
+    try {
+      BrownianCase::from_string(MPI_COMM_SELF, text, "bd.toml");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  std::string huge = bd_case(1.0, true, kPeriodicT, 100);
+  huge.replace(huge.find("t_end = 3.0"), 11, "t_end = 1e308");
+  EXPECT_NE(error_of(huge).find("could not finish"), std::string::npos) << error_of(huge);
+  std::string many = bd_case(1.0, true, kPeriodicT, 1000000000);
+  EXPECT_NE(error_of(many).find("walkers x t_end / dt"), std::string::npos) << error_of(many);
+  std::string negative = bd_case(1.0, true, kPeriodicT, 100);
+  const std::string arrhenius = "type = \"arrhenius\"\nprefactor = 2.0\nactivation_energy = 1.0";
+  negative.replace(negative.find(arrhenius), arrhenius.size(),
+                   "type = \"power\"\nvalue_ref = 2.0\nT_ref = 1.0\nexponent = 1e6");
+  const std::string e = error_of(negative);
+  EXPECT_NE(e.find("bd.toml"), std::string::npos) << e;
+  EXPECT_NE(e.find("particle.diffusivity"), std::string::npos) << e;
+  EXPECT_NE(e.find("must be finite and positive"), std::string::npos) << e;
+}

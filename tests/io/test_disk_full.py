@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""A full disk ends a run with a message and exit status 1: no signal (no crash in
+MPI_Finalize), nothing under the final name, no temporary files left behind.
+
+The output goes to small tmpfs mounts (needs root; the test is skipped, exit 77, where mount
+is refused) of sizes around the result's size, so that the disk fills at every stage: while
+fields are written, while time series are created, at the file's close and at the XDMF
+sidecar of the commit. Serial and on 2 ranks.
+
+  test_disk_full.py THERMODRIFT_EXE SOURCE_DIR [MPIEXEC ...]
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+SKIP = 77
+
+
+def main():
+    exe, src = sys.argv[1], Path(sys.argv[2])
+    mpiexec = sys.argv[3:]
+    case = (src / "examples" / "soret_cell_2d.toml").read_text()
+    # a small mesh keeps the file (about 50 kB) and the run short
+    case = case.replace("cells = 128", "cells = 32").replace("cells = 64", "cells = 16")
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    failures, runs, full = [], 0, 0
+    with tempfile.TemporaryDirectory(prefix="tddisk") as work:
+        inp = Path(work) / "small.toml"
+        inp.write_text(case)
+        ref = Path(work) / "ref.h5"
+        r = subprocess.run([exe, "run", str(inp), "-q", "-o", str(ref)], env=env,
+                           capture_output=True, text=True, timeout=300)
+        if r.returncode != 0:
+            print(r.stderr)
+            return 1
+        size_kb = ref.stat().st_size // 1024
+        mnt = Path(work) / "mnt"
+        mnt.mkdir()
+        for kb in range(max(8, size_kb - 24), size_kb + 12, 4):
+            if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kb}k", "tmpfs", str(mnt)],
+                              capture_output=True).returncode != 0:
+                print("cannot mount a tmpfs (not root?): skipped")
+                return SKIP
+            try:
+                for ranks in ([1, 2] if mpiexec else [1]):
+                    out = mnt / "out.h5"
+                    cmd = ([exe] if ranks == 1 else mpiexec + ["-np", "2", exe]) + \
+                          ["run", str(inp), "-q", "-o", str(out)]
+                    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+                    runs += 1
+                    left = sorted(f.name for f in mnt.iterdir())
+                    tag = f"{kb} kB, {ranks} rank(s): exit {p.returncode}, files {left}"
+                    if p.returncode == 0:
+                        # the disk was large enough: the result must be complete
+                        if "out.h5" not in left or any(f.endswith(".tmp") for f in left):
+                            failures.append(tag + " (exit 0 without a complete result)")
+                    else:
+                        full += 1
+                        msg = re.search(r"thermodrift: error[^\n]*", p.stderr)
+                        if p.returncode != 1:
+                            failures.append(tag + " (want exit 1)")
+                        if not msg:
+                            failures.append(tag + " (no error message)")
+                        if "out.h5" in left or "out.xmf" in left:
+                            failures.append(tag + " (a file under the final name)")
+                        if any(f.endswith(".tmp") for f in left):
+                            failures.append(tag + " (temporary file left behind)")
+                        print(f"{tag}: {msg.group(0)[:160] if msg else p.stderr[-300:]}")
+                    for f in mnt.iterdir():
+                        f.unlink()
+            finally:
+                subprocess.run(["umount", str(mnt)])
+    print(f"{runs} runs, {full} on a full disk, {len(failures)} failures")
+    for f in failures:
+        print("FAIL:", f)
+    return 1 if failures or full == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
