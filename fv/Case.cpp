@@ -156,8 +156,8 @@ std::unique_ptr<Case> Case::load(MPI_Comm comm, const std::string& path,
 }
 
 std::unique_ptr<Case> Case::from_string(MPI_Comm comm, const std::string& text,
-                                        const std::string& name) {
-  return build(comm, InputSection::parse_string(text, name), "");
+                                        const std::string& name, const std::string& output) {
+  return build(comm, InputSection::parse_string(text, name), output);
 }
 
 std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::string& output) {

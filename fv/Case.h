@@ -33,9 +33,10 @@ class Case {
   /// <input name>.h5 (core/Paths.h output_path).
   static std::unique_ptr<Case> load(MPI_Comm comm, const std::string& path,
                                     const std::string& output = "");
-  /// Same, from TOML text (tests).
+  /// Same, from TOML text (tests, the Python module).
   static std::unique_ptr<Case> from_string(MPI_Comm comm, const std::string& text,
-                                           const std::string& name = "<string>");
+                                           const std::string& name = "<string>",
+                                           const std::string& output = "");
 
   const units::UnitSystem& units() const { return units_; }
   Mesh& mesh() { return *mesh_; }

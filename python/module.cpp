@@ -201,7 +201,8 @@ py::dict run_case(const std::string& source, bool is_text, const std::string& na
                   const std::string& petsc_options, const py::object& comm_handle, bool quiet) {
   MPI_Comm comm = communicator(comm_handle);
   OptionsScope scope(petsc_options);
-  auto cs = is_text ? Case::from_string(comm, source, name) : Case::load(comm, source);
+  auto cs = is_text ? Case::from_string(comm, source, name, output)
+                    : Case::load(comm, source, output);
   if (is_text && output.empty()) {
     // the default result file is named after the input file, which a dict or text lacks
     std::istringstream config(cs->config_toml());

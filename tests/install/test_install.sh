@@ -89,5 +89,28 @@ assert r.fields['c_solute'].shape == (16, 32)
 " && test -s py.h5
 }
 step "installed Python module runs an example" python_module
+# Every installed example, run by the installed program from a directory of its own: the
+# inputs stay in the prefix (data files they name are found beside them), the results go to
+# the current directory (-o). The MD set-ups are checked with --dry-run (their LAMMPS runs take
+# minutes to hours); the fit and continuum steps of the MD pipeline need those runs' output.
+ex=$prefix/share/thermodrift/examples
+run_example() {
+  local sub=$1 input=$2
+  shift 2
+  local dir
+  dir=$(mktemp -d "$work/example.XXXX")
+  (cd "$dir" && env -u THERMODRIFT_DATA "$prefix/bin/thermodrift" "$sub" "$ex/$input" -q "$@")
+}
+for spec in "run soret_cell_2d.toml" "run heated_cell_transient.toml" "run two_slab_lj.toml" \
+            "bd bd/ito_periodic.toml" "bd bd/anti_ito_periodic.toml" \
+            "kmc kmc/adatom_gradient.toml" "kmc kmc/adatom_phi_table.toml" \
+            "lattice lattice/square_scan.toml" "lattice lattice/honeycomb_scan.toml"; do
+  set -- $spec
+  step "installed example $2 ($1)" run_example "$1" "$2" -o result.h5
+done
+for input in md_pipeline/md_ehex.toml md_pipeline/md_msd.toml md_adatom/md_slab.toml \
+             md_adatom/md_ti.toml; do
+  step "installed example $input (md --dry-run)" run_example md "$input" --dry-run -o out/
+done
 echo "$passed passed, $failures failed"
 [ "$failures" -eq 0 ]
