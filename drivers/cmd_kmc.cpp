@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/Progress.h"
+#include "core/Error.h"
 #include "drivers/Command.h"
 #include "fv/FokkerPlanck.h"
 #include "io/H5Table.h"
@@ -59,9 +60,17 @@ class Kmc : public Command {
         !(dim > 1 && c->lattice.periodic[1])) {
       const int s0 = c->walkers.start_site;
       const std::array<int, 3> start{s0 % c->lattice.n[0], s0 / c->lattice.n[0], 0};
-      for (const auto& m :
-           fokker_planck_mean(*c->mesh, c->T, *c->rates->analytic(), start, st.time))
-        fp.push_back(m[0]);
+      std::vector<std::array<double, 2>> means;
+      try {
+        means = fokker_planck_mean(*c->mesh, c->T, *c->rates->analytic(), start, st.time);
+      } catch (const SolverError& e) {
+        // the comparison is optional: say which input asked for it and how to do without
+        throw SolverError(fmt::format(
+            "{}: the finite-volume Fokker-Planck comparison ([kmc] fokker_planck = true) failed: "
+            "{}; set fokker_planck = false to run the KMC alone",
+            file_, e.what()));
+      }
+      for (const auto& m : means) fp.push_back(m[0]);
       for (std::size_t k = 1; k < fp.size(); ++k)
         if (st.sem[k][0] > 0)
           fp_dev = std::max(fp_dev, std::fabs(st.mean[k][0] - fp[k]) / st.sem[k][0]);

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/KeyRegistry.h"
 #include "core/Limits.h"
 #include "core/UnitsInput.h"
@@ -81,6 +84,21 @@ std::unique_ptr<BrownianCase> build(MPI_Comm comm, InputSection root, const std:
     if (!(c->t_burn < c->t_end))
       s.fail("t_burn", fmt::format("t_burn = {} must be below t_end = {}", c->t_burn, c->t_end));
     if (c->dt > 0.1 * c->t_end) s.fail("dt", fmt::format("dt = {} exceeds t_end/10", c->dt));
+    // Euler-Maruyama needs steps much shorter than the domain: a root-mean-square step of the
+    // fastest state beyond half the domain crosses it in one step, and the walls (reflecting
+    // or periodic) then decide where a walker lands, not the physics.
+    double D_max = 0.0;
+    for (int i = 0; i < c->states.size(); ++i)
+      for (int k = 0; k < kLawCheckPoints; ++k)
+        D_max = std::max(D_max, c->states.D[i]->value(Tlo + (Thi - Tlo) * k / (kLawCheckPoints - 1)));
+    const Axis& domain = c->mesh->axis(0);
+    const double length = domain.nodes.back() - domain.nodes.front();
+    const double rms_step = std::sqrt(2.0 * D_max * c->dt);
+    if (!(rms_step <= 0.5 * length))
+      s.fail("dt", fmt::format("the root-mean-square step sqrt(2 D dt) = {:.3g} of the fastest "
+                               "state (D = {:.3g}) exceeds half the domain length {:.3g}: "
+                               "take dt below {:.3g}",
+                               rms_step, D_max, length, 0.125 * length * length / D_max));
     const double steps = c->t_end / c->dt;
     limits::check_steps(s.location("dt"), steps, "t_end / dt");
     limits::check_steps(s.location("walkers"), steps * static_cast<double>(c->walkers),
