@@ -50,7 +50,7 @@ def main():
         T = r.fields["T"][0]
         x = r.centres["x"]
         assert r.units["length"] == "m" and r.units["T"] == "K"
-        ax1.plot(x * 1e3, c, color=colour, label=f"ΔT = {dT:g} K")
+        ax1.plot(x * 1e3, c, color=colour, label=f"ΔT = {dT:.3g} K")
         ratios.append(c[0] / c[-1])
         expected.append(np.exp(S_T * (T[-1] - T[0])))
         print(f"dT = {dT:5.1f} K: c_cold/c_hot = {ratios[-1]:.6f} "
