@@ -83,7 +83,9 @@ def main():
 
     # Every folder with C++ sources at the top level must be a module (or tests/bench).
     for d in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if d.name in modules or d.name in {"tests", "bench", "build", "examples", "validation"}:
+        # build trees (build/, build-asan/, ...) hold generated sources, never the library's
+        if d.name in modules or d.name in {"tests", "bench", "examples", "validation"} \
+                or d.name == "build" or d.name.startswith("build-"):
             continue
         if any(f.suffix in SOURCE_SUFFIXES for f in d.rglob("*")):
             errors.append(f"{d.name}/: C++ sources outside any module of modules.txt")
