@@ -5,6 +5,10 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <fmt/format.h>
+
+#include "core/Error.h"
+
 namespace td {
 
 namespace {
@@ -48,11 +52,45 @@ std::string input_path(const InputSection& s, const std::string& path) {
   return (std::filesystem::path(s.base_dir()) / path).string();
 }
 
+namespace {
+
+/// POSIX limits every Linux file system applies: a name of at most NAME_MAX bytes and a path
+/// of at most PATH_MAX bytes. Checked up front so that a name the system would refuse fails
+/// at set-up with the key that gave it, not at the first write with only the name.
+constexpr std::size_t kMaxNameBytes = 255;
+constexpr std::size_t kMaxPathBytes = 4095;
+
+/// Why @p path cannot name a file (suffixes the run appends included), or "" when it can.
+std::string unusable_path(const std::string& path) {
+  constexpr std::size_t kLongestSuffix = sizeof(".partial.xmf") - 1;
+  if (path.size() + kLongestSuffix > kMaxPathBytes)
+    return fmt::format("the path has {} bytes; at most {} are allowed", path.size(),
+                       kMaxPathBytes - kLongestSuffix);
+  for (const auto& part : std::filesystem::path(path)) {
+    const std::size_t n = part.native().size();
+    if (n + kLongestSuffix > kMaxNameBytes)
+      return fmt::format("a path component has {} bytes; at most {} are allowed (the file "
+                         "system's limit of {} less the longest suffix a run appends, '.partial.xmf')",
+                         n, kMaxNameBytes - kLongestSuffix, kMaxNameBytes);
+  }
+  return {};
+}
+
+}  // namespace
+
 std::string output_path(InputSection& output, const ParamSpec& key, const std::string& cli,
                         const std::string& suffix) {
   const std::string given = output.string(key);
-  if (!cli.empty()) return cli;
-  if (!given.empty()) return given;
+  if (!cli.empty()) {
+    if (const std::string why = unusable_path(cli); !why.empty())
+      throw InputError({"<command line>", 0, "-o"}, "output name is not usable: " + why);
+    return cli;
+  }
+  if (!given.empty()) {
+    if (const std::string why = unusable_path(given); !why.empty())
+      output.fail(key.key, "output name is not usable: " + why);
+    return given;
+  }
   return std::filesystem::path(output.location().file).stem().string() + suffix;
 }
 
