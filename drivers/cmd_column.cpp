@@ -63,7 +63,9 @@ nlohmann::ordered_json summary(const ColumnParams& p, const ColumnResult& r) {
           {"gradient_K_per_m", r.gradient},
           {"sigma_c_Pa", r.sigma_c},
           {"sigma_stall_Pa", r.sigma_stall},
-          {"sigma_max_Pa", std::isfinite(r.sigma_max) ? r.sigma_max : -1.0},
+          // no cap: undefined, written as JSON null and an empty CSV field
+          {"sigma_max_Pa", std::isfinite(r.sigma_max) ? nlohmann::ordered_json(r.sigma_max)
+                                                      : nlohmann::ordered_json()},
           {"speed_m_per_s", r.speed},
           {"speed_response_m_per_s", r.speed_core},
           {"free_speed_m_per_s", r.free_speed},
@@ -152,7 +154,7 @@ class Column : public Command {
                                const ColumnResult& r) {
       tab.stream() << label;
       const auto row = summary(p, r);
-      for (const auto& [k, v] : row.items()) tab.stream() << "," << v.dump();
+      for (const auto& [k, v] : row.items()) tab.stream() << "," << (v.is_null() ? "" : v.dump());
       tab.stream() << "\n";
     };
     if (sweep.parameter.empty()) {
@@ -191,13 +193,16 @@ class Column : public Command {
       std::cout << fmt::format(
           "column L = {:.4g} nm, d = {:.4g} nm, T_h = {:.2f} K, T_interface = {:.2f} K "
           "(gradient {:.3g} K/m)\n"
-          "back stress sigma_c = {:.4g} MPa (stall relation {:.4g} MPa, strength {:.4g} MPa)\n"
+          "back stress sigma_c = {:.4g} MPa (stall relation {:.4g} MPa, {})\n"
           "core speed v = {:.4g} nm/s; atoms/s out of hot end {:.4g}, into cold interface "
           "{:.4g}, carried by core {:.4g}\n"
           "mid-column flux parts (atoms m^-2 s^-1): thermal {:.3g}, stress {:.3g}, entropic "
           "{:.3g}, total {:.3g}\nwrote {} and {}\n",
           base.length / nm, 2 * base.radius / nm, base.T_hot, r0.T_interface, r0.gradient,
-          r0.sigma_c / MPa, r0.sigma_stall / MPa, r0.sigma_max / MPa, r0.speed / nm_s, r0.rate_out,
+          r0.sigma_c / MPa, r0.sigma_stall / MPa,
+          std::isfinite(r0.sigma_max) ? fmt::format("strength {:.4g} MPa", r0.sigma_max / MPa)
+                                      : std::string("no strength cap"),
+          r0.speed / nm_s, r0.rate_out,
           r0.rate_in, r0.rate_core, b["j_thermal_mid"].get<double>(),
           b["j_stress_mid"].get<double>(), b["j_entropic_mid"].get<double>(),
           b["j_total_mid"].get<double>(), table, profile);

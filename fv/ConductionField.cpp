@@ -227,6 +227,12 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
     std::copy(a, a + cellT.size(), cellT.begin());
     TD_PETSC(VecRestoreArrayRead(all, &a));
   }
+  {
+    // The solve may have wandered where kappa(T) is not a conductivity (fluxes on insulated
+    // faces, sources): the law must hold over the temperatures it produced.
+    const auto [lo, hi] = std::minmax_element(cellT.begin(), cellT.end());
+    check_heat_laws(pb.hm, *lo, *hi);
+  }
 
   // Extended grid: per axis [lower face or wrapped centre, centres..., upper face or wrapped].
   auto field = std::make_unique<Conduction>();

@@ -89,10 +89,10 @@ constexpr double kNegativeTolerance = 1e-10;
 
 /// Report (warning on rank 0) the cells where component @p s of @p c is negative beyond
 /// round-off, with the count and the minimum (collective).
-void report_negative(Vec c, int s, int nf, double mn, double mx, const std::string& name,
-                     MPI_Comm comm, int rank) {
+bool report_negative(Vec c, int s, int nf, double mn, double mx, const std::string& name,
+                     const std::string& when, MPI_Comm comm, int rank) {
   const double tol = kNegativeTolerance * std::max(std::fabs(mn), std::fabs(mx));
-  if (!(mn < -tol)) return;
+  if (!(mn < -tol)) return false;
   const PetscScalar* a = nullptr;
   PetscInt n = 0;
   TD_PETSC(VecGetLocalSize(c, &n));
@@ -104,10 +104,40 @@ void report_negative(Vec c, int s, int nf, double mn, double mx, const std::stri
   MPI_Allreduce(MPI_IN_PLACE, counts, 2, MPI_LONG, MPI_SUM, comm);
   if (rank == 0)
     fmt::print(stderr,
-               "thermodrift: warning: {}: {} of {} cells negative beyond round-off (below -{:.1e} "
-               "x max |c|; min {:.6g}): the mesh or the solver tolerance does not resolve the "
-               "solution (see the cell Peclet warning, if any)\n",
-               name, counts[0], counts[1], kNegativeTolerance, mn);
+               "thermodrift: warning: {}{}: {} of {} cells negative beyond round-off (below "
+               "-{:.1e} x max |c|; min {:.6g}): the mesh or the solver tolerance does not resolve "
+               "the solution (see the cell Peclet warning, if any)\n",
+               name, when, counts[0], counts[1], kNegativeTolerance, mn);
+  return true;
+}
+
+/// Fault injection for the tests of the negative-concentration report: the first local
+/// value of @p c (species 0 of this rank's first cell) becomes minus the largest local |value|.
+/// Not collective: the fault may name one rank.
+void make_one_cell_negative(Vec c) {
+  PetscInt n = 0;
+  TD_PETSC(VecGetLocalSize(c, &n));
+  PetscScalar* a = nullptr;
+  TD_PETSC(VecGetArray(c, &a));
+  if (n > 0) a[0] = -std::fabs(*std::max_element(a, a + n, [](double x, double y) {
+    return std::fabs(x) < std::fabs(y);
+  }));
+  TD_PETSC(VecRestoreArray(c, &a));
+}
+
+/// Report negative concentrations of each species of @p c (collective) that @p warned does
+/// not mark yet, and mark them: a transient warns at the first output time a species goes
+/// negative, not once per output.
+void report_negative_species(FVSystem& sys, Vec c, const std::string& when,
+                             std::vector<bool>& warned, MPI_Comm comm, int rank) {
+  for (int s = 0; s < sys.nspecies(); ++s) {
+    if (warned[s]) continue;
+    PetscReal mn, mx;
+    TD_PETSC(VecStrideMin(c, s, nullptr, &mn));
+    TD_PETSC(VecStrideMax(c, s, nullptr, &mx));
+    warned[s] = report_negative(c, s, sys.nspecies(), mn, mx, sys.species()[s].name, when, comm,
+                                rank);
+  }
 }
 
 /// Throw InputError unless @p restarted (the case's resolved TOML) describes the same physics
@@ -198,7 +228,11 @@ int FvRun::run() {
       if (rank == 0)
         fmt::print("  {}: total {:.10g}, min {:.6g}, max {:.6g}\n", sys.species()[s].name,
                    tot[s], mn, mx);
-      report_negative(c, s, sys.nspecies(), mn, mx, sys.species()[s].name, comm, rank);
+    }
+    // a transient has checked every output time already (the last is this state)
+    if (rs.mode == RunSettings::Mode::steady) {
+      std::vector<bool> warned(sys.nspecies(), false);
+      report_negative_species(sys, c, "", warned, comm, rank);
     }
     if (rs.mode == RunSettings::Mode::steady) report_soret(sys, c, rank);
     if (rank == 0) fmt::print("wrote {}\n", rs.file);
@@ -250,6 +284,7 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
     });
     return any == 0;
   };
+  std::vector<bool> negative_warned(sys.nspecies(), false);
   for (int k = 1; k <= rs.outputs; ++k) {
     const double t_out = rs.t_end * k / rs.outputs;
     if (t_out <= t0 * (1 + 1e-14)) continue;
@@ -266,6 +301,9 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
     const auto st = ts.stats();
     write_snapshot(*out, cs, c, t_out, step0 + st.steps);
     append_totals(*out, cs, c, t_out);
+    if (fault_action("snapshot_state", comm, k) == "negative") make_one_cell_negative(c);
+    report_negative_species(sys, c, fmt::format(" at t = {:.6g} (output {})", t_out, k),
+                            negative_warned, comm, rank);
     fault_point("snapshot_written", comm, k);
     out->write_checkpoint(c, t_out, step0 + st.steps, k);
   }

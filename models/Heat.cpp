@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/KeyRegistry.h"
 #include "mesh/Mesh.h"
@@ -113,6 +115,7 @@ HeatModel read_heat(InputSection& s, const Mesh& mesh, bool with_capacity) {
   hm.q = s.real(heat_keys::source);
   InputSection b = s.section("boundary", true);
   double sum = 0.0;
+  double fixed_lo = std::numeric_limits<double>::infinity(), fixed_hi = -fixed_lo;
   for (int f = 0; f < 6; ++f) {
     const int a = f / 2;
     HeatBoundary& hb = hm.bc[f];
@@ -129,6 +132,8 @@ HeatModel read_heat(InputSection& s, const Mesh& mesh, bool with_capacity) {
       hb.type = HeatBoundary::Type::temperature;
       hb.value = fs.real(kFixedT);
       sum += hb.value;
+      fixed_lo = std::min(fixed_lo, hb.value);
+      fixed_hi = std::max(fixed_hi, hb.value);
       ++hm.fixed_faces;
     } else if (type == "flux") {
       hb.type = HeatBoundary::Type::flux;
@@ -138,13 +143,23 @@ HeatModel read_heat(InputSection& s, const Mesh& mesh, bool with_capacity) {
       hb.h = fs.real(kCoef);
       hb.value = fs.real(kFixedT);
       sum += hb.value;
+      fixed_lo = std::min(fixed_lo, hb.value);
+      fixed_hi = std::max(fixed_hi, hb.value);
       ++hm.fixed_faces;
     }
     fs.finish();
   }
   b.finish();
   hm.fixed_mean = hm.fixed_faces ? sum / hm.fixed_faces : 0.0;
+  // Without sources the temperature stays between the fixed face temperatures (maximum
+  // principle), so a conductivity that fails there fails the solve: say so before it starts.
+  // The solved range is checked again by the caller.
+  if (hm.fixed_faces > 0) check_heat_laws(hm, fixed_lo, fixed_hi);
   return hm;
+}
+
+void check_heat_laws(const HeatModel& hm, double Tlo, double Thi) {
+  check_temperature_law(*hm.kappa, Tlo, Thi, true, "thermal conductivity");
 }
 
 }  // namespace td

@@ -36,6 +36,10 @@ struct HeatModel {
 /// from @p s; faces of periodic axes take no condition.
 HeatModel read_heat(InputSection& s, const Mesh& mesh, bool with_capacity);
 
+/// Check the conductivity of @p hm finite and positive over [@p Tlo, @p Thi] (a case's
+/// temperature range, K or the case's temperature unit); InputError at the law's table.
+void check_heat_laws(const HeatModel& hm, double Tlo, double Thi);
+
 /// Keys of read_heat, for the declarations of the tables that use it ([heat], conduction).
 namespace heat_keys {
 extern const ParamSpec heat_capacity;  ///< volumetric_heat_capacity, required

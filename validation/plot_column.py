@@ -34,7 +34,8 @@ def main(table, profile, png, title=""):
         v = np.array([float(r[col["speed_m_per_s"]]) for r in rows])
         sc = np.array([float(r[col["sigma_c_Pa"]]) for r in rows])
         st = np.array([float(r[col["sigma_stall_Pa"]]) for r in rows])
-        sm = np.array([float(r[col["sigma_max_Pa"]]) for r in rows])
+        # an empty field is a case without a strength cap
+        sm = np.array([float(r[col["sigma_max_Pa"]] or "nan") for r in rows])
         name = swept.replace("_SI", "")
         scale, unit = (1e9, "nm") if name in ("length", "diameter") else (1.0, "K")
         k = np.polyfit(np.log(x), np.log(v), 1)[0]

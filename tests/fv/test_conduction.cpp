@@ -33,12 +33,8 @@ value = 1.0
 )";
 }
 
-const char* kPowerLaw = R"(
-[temperature.conductivity]
-type = "power"
-value_ref = 2.0
-T_ref = 1.0
-exponent = 1.5
+/// Fixed temperatures 0.8 and 2.4 on the x faces.
+const std::string kFaces = R"(
 [temperature.boundary.xlo]
 type = "temperature"
 value = 0.8
@@ -46,6 +42,14 @@ value = 0.8
 type = "temperature"
 value = 2.4
 )";
+
+const std::string kPowerLaw = R"(
+[temperature.conductivity]
+type = "power"
+value_ref = 2.0
+T_ref = 1.0
+exponent = 1.5
+)" + kFaces;
 
 /// Cell-centre temperatures of the case's field.
 std::vector<std::pair<double, double>> profile(const Case& cs) {
@@ -153,5 +157,26 @@ TEST(Conduction, InsulatedOnlyIsAnInputError) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("temperature.boundary"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("at least one"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Conduction, ConductivityNotPositiveBetweenTheFaceTemperaturesIsAnInputError) {
+  // kappa falls linearly from 1 to -1 between the two face temperatures 0.8 and 2.4: no
+  // steady state exists with a positive conductivity, and the set-up says where it fails.
+  const std::string heat = R"(
+[temperature.conductivity]
+type = "table"
+temperatures = [0.8, 2.4]
+values = [1.0, -1.0]
+)" + kFaces;
+  try {
+    Case::from_string(PETSC_COMM_SELF, conduction_case(8, heat), "case.toml");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("case.toml:"), std::string::npos) << what;
+    EXPECT_NE(what.find("temperature.conductivity"), std::string::npos) << what;
+    EXPECT_NE(what.find("thermal conductivity"), std::string::npos) << what;
+    EXPECT_NE(what.find("positive"), std::string::npos) << what;
   }
 }
