@@ -102,6 +102,16 @@ std::string ConfigTree::to_toml() const {
 }
 
 // ---------------------------------------------------------------------------------------
+namespace {
+
+/// Line of @p v as toml11 finds it (0 for a value built in code), by counting newlines.
+int line_of(const toml::value& v) {
+  const auto loc = v.location();
+  return loc.file_name() == "unknown file" ? 0 : static_cast<int>(loc.line());
+}
+
+}  // namespace
+
 struct InputDocument {
   std::string file;
   toml::value root;
@@ -110,6 +120,29 @@ struct InputDocument {
   std::map<std::string, std::set<std::string>> used;  // path -> keys read
   std::map<std::string, std::set<std::string>> old;   // path -> aliases of the keys read
   std::map<std::string, ConfigTree*> nodes;           // path -> resolved node
+
+  /// Line of @p v in its source. toml11 counts the newlines before a value on every query
+  /// (linear in the file), which made listing the keys of a table quadratic in the input's
+  /// size; this counts them once per source and answers by binary search.
+  int line(const toml::value& v) const {
+    const auto* r = dynamic_cast<const toml::detail::region*>(toml::detail::get_region(v));
+    if (r == nullptr || !r->is_ok() || r->begin() == r->end()) return line_of(v);
+    const char* text = &*r->begin();
+    if (text != indexed_) {
+      indexed_ = text;
+      newlines_.clear();
+      for (auto it = r->begin(); it != r->end(); ++it)
+        if (*it == '\n') newlines_.push_back(static_cast<std::size_t>(it - r->begin()));
+    }
+    const auto offset = static_cast<std::size_t>(r->first() - r->begin());
+    // newlines before the value, as toml11 counts them
+    return 1 + static_cast<int>(std::lower_bound(newlines_.begin(), newlines_.end(), offset) -
+                                newlines_.begin());
+  }
+
+ private:
+  mutable const char* indexed_ = nullptr;        // first byte of the indexed source
+  mutable std::vector<std::size_t> newlines_;    // offsets of its newlines
 };
 
 struct InputSection::Impl {
@@ -122,10 +155,6 @@ std::string join_path(const std::string& a, const std::string& b) {
   return a.empty() ? b : a + "." + b;
 }
 
-int line_of(const toml::value& v) {
-  const auto loc = v.location();
-  return loc.file_name() == "unknown file" ? 0 : static_cast<int>(loc.line());
-}
 
 std::string type_name(const toml::value& v) {
   switch (v.type()) {
@@ -216,9 +245,9 @@ SourceLocation InputSection::location(const std::string& key) const {
   SourceLocation loc{doc_->file, 0, key.empty() ? path_ : join_path(path_, key)};
   if (impl_->table) {
     if (!key.empty() && impl_->table->contains(key))
-      loc.line = line_of(impl_->table->at(key));
+      loc.line = doc_->line(impl_->table->at(key));
     else
-      loc.line = line_of(*impl_->table);
+      loc.line = doc_->line(*impl_->table);
   }
   return loc;
 }
@@ -299,7 +328,7 @@ static Resolved lookup(const InputSection& s, InputDocument& doc, const toml::va
     holder = t;
     const std::string old_path =
         dot == std::string::npos && !s.path().empty() ? s.path() + "." + a : a;
-    warn_old_name({doc.file, line_of(t->at(key)), old_path}, now);
+    warn_old_name({doc.file, doc.line(t->at(key)), old_path}, now);
   }
   if (!name.empty()) {
     const std::size_t dot = name.rfind('.');
@@ -484,7 +513,7 @@ std::vector<std::string> InputSection::table_keys() const {
   std::vector<std::pair<int, std::string>> keys;
   if (!impl_->table) return {};
   for (const auto& [k, v] : impl_->table->as_table())
-    if (v.is_table()) keys.emplace_back(line_of(v), k);
+    if (v.is_table()) keys.emplace_back(doc_->line(v), k);
   std::sort(keys.begin(), keys.end());
   std::vector<std::string> out;
   for (auto& [l, k] : keys) out.push_back(k);
@@ -497,7 +526,7 @@ void InputSection::finish() const {
   const auto& old = doc_->old[path_];
   std::vector<std::pair<int, std::string>> unknown;
   for (const auto& [k, v] : impl_->table->as_table())
-    if (!used.count(k) && !old.count(k)) unknown.emplace_back(line_of(v), k);
+    if (!used.count(k) && !old.count(k)) unknown.emplace_back(doc_->line(v), k);
   if (unknown.empty()) return;
   std::sort(unknown.begin(), unknown.end());
   std::string accepted;
