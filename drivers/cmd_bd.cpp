@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <optional>
 
 #include "core/Progress.h"
 #include "drivers/Command.h"
@@ -33,6 +34,9 @@ class Bd : public Command {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     auto c = BrownianCase::load(comm, file_, output_);
+    // Claim the output before the run: a second run on it is refused now, not after hours.
+    std::optional<H5Table> h5;
+    if (rank == 0) h5.emplace(c->output, c->config, c->units.name());
     const auto t0 = std::chrono::steady_clock::now();
     Progress progress = this->progress(comm, "bd");
     const BrownianStatistics st = run_brownian(comm, *c, &progress);
@@ -63,8 +67,7 @@ class Bd : public Command {
                                worst);
     std::cout.flush();
     {
-      H5Table h5(c->output, c->config, c->units.name());
-      for (const auto& [name, value] : units::unit_attributes(c->units)) h5.attribute(name, value);
+      for (const auto& [name, value] : units::unit_attributes(c->units)) h5->attribute(name, value);
       const auto nb = static_cast<unsigned long long>(st.total.size());
       const auto ns = static_cast<unsigned long long>(st.density.size());
       std::vector<double> d, e;
@@ -72,17 +75,17 @@ class Bd : public Command {
         d.insert(d.end(), st.density[s].begin(), st.density[s].end());
         e.insert(e.end(), st.density_sem[s].begin(), st.density_sem[s].end());
       }
-      h5.write("edges", st.edges, {nb + 1}, L);
-      h5.write("density", st.total, {nb}, "1/" + L);
-      h5.write("density_sem", st.total_sem, {nb}, "1/" + L);
-      if (!p0.empty()) h5.write("zero_flux_density", p0, {nb}, "1/" + L);
-      h5.write("state_density", d, {ns, nb}, "1/" + L);
-      h5.write("state_density_sem", e, {ns, nb}, "1/" + L);
+      h5->write("edges", st.edges, {nb + 1}, L);
+      h5->write("density", st.total, {nb}, "1/" + L);
+      h5->write("density_sem", st.total_sem, {nb}, "1/" + L);
+      if (!p0.empty()) h5->write("zero_flux_density", p0, {nb}, "1/" + L);
+      h5->write("state_density", d, {ns, nb}, "1/" + L);
+      h5->write("state_density_sem", e, {ns, nb}, "1/" + L);
       const auto nt = static_cast<unsigned long long>(st.time.size());
-      h5.write("time", st.time, {nt}, c->units.label(units::dim_of(units::Kind::time)));
-      h5.write("mean_position", st.mean_x, {nt}, L);
-      h5.write("mean_position_sem", st.mean_x_sem, {nt}, L);
-      h5.commit();
+      h5->write("time", st.time, {nt}, c->units.label(units::dim_of(units::Kind::time)));
+      h5->write("mean_position", st.mean_x, {nt}, L);
+      h5->write("mean_position_sem", st.mean_x_sem, {nt}, L);
+      h5->commit();
     }
     std::cout << "wrote " << c->output << std::endl;
     return 0;

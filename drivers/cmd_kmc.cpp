@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "core/Progress.h"
@@ -38,6 +39,9 @@ class Kmc : public Command {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     auto c = AdatomCase::load(comm, file_, output_);
+    // Claim the output before the run: a second run on it is refused now, not after hours.
+    std::optional<H5Table> h5;
+    if (rank == 0) h5.emplace(c->output, c->config, c->units.name());
     const auto t0 = std::chrono::steady_clock::now();
     Progress progress = this->progress(comm, "kmc", json_);
     const WalkerStatistics st = run_walkers(comm, c->lattice, c->walkers, &progress);
@@ -118,17 +122,17 @@ class Kmc : public Command {
               "samples = {:.2f} standard errors\n",
               fp.back(), L, fp_dev);
       }
-      write(*c, st, law, particle, fp, dim, L, tu);
+      write(*h5, *c, st, law, particle, fp, dim, L, tu);
       if (!json_) std::cout << "wrote " << c->output << std::endl;
     }
     return 0;
   }
 
  private:
-  static void write(const AdatomCase& c, const WalkerStatistics& st, const std::vector<double>& law,
-                    const std::vector<double>& particle, const std::vector<double>& fp, int dim,
-                    const std::string& L, const std::string& tu) {
-    H5Table h5(c.output, c.config, c.units.name());
+  static void write(H5Table& h5, const AdatomCase& c, const WalkerStatistics& st,
+                    const std::vector<double>& law, const std::vector<double>& particle,
+                    const std::vector<double>& fp, int dim, const std::string& L,
+                    const std::string& tu) {
     for (const auto& [name, value] : units::unit_attributes(c.units)) h5.attribute(name, value);
     const auto ns = static_cast<unsigned long long>(st.time.size());
     const auto ud = static_cast<unsigned long long>(dim);

@@ -6,13 +6,19 @@
 #include <sstream>
 
 #include "core/Error.h"
+#include "io/TextFile.h"
 
 namespace td {
 
 CsvFile::CsvFile(const std::string& path, const std::string& title, const std::string& config)
     : path_(path), tmp_(path + ".partial") {
+  claim_partial(path);
   out_.open(tmp_);
-  if (!out_) throw IoError(fmt::format("cannot write '{}'", tmp_));
+  if (!out_) {
+    std::error_code ec;
+    std::filesystem::remove(tmp_, ec);
+    throw IoError(fmt::format("cannot write '{}'", tmp_));
+  }
   out_ << "# " << title << "\n";
   std::istringstream is(config);
   for (std::string line; std::getline(is, line);) out_ << "# " << line << "\n";

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "core/Error.h"
+#include "io/TextFile.h"
 #include "thermodrift/Version.h"
 
 namespace td {
@@ -36,6 +37,19 @@ void string_attr(hid_t obj, const std::string& file, const char* name, const std
 H5Table::H5Table(const std::string& path, const std::string& config_toml,
                  const std::string& units_system)
     : path_(path), partial_(path + ".partial") {
+  claim_partial(path);
+  try {
+    write_header(config_toml, units_system);
+  } catch (...) {
+    // the destructor does not run for a constructor that throws: release the claim here
+    if (file_ >= 0) H5Fclose(file_);
+    file_ = -1;
+    std::remove(partial_.c_str());
+    throw;
+  }
+}
+
+void H5Table::write_header(const std::string& config_toml, const std::string& units_system) {
   file_ = H5Fcreate(partial_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file_ < 0) throw IoError(fmt::format("cannot create {}", partial_));
   string_attr(file_, path_, "version", kVersion);

@@ -29,6 +29,8 @@ class H5Table {
   void commit();
 
  private:
+  /// Create the partial file and write the root attributes and /config.
+  void write_header(const std::string& config_toml, const std::string& units_system);
   void write_raw(const std::string& name, const void* data, long type,
                  const std::vector<unsigned long long>& shape, std::size_t n, const std::string& unit);
   std::string path_, partial_;

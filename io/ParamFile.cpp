@@ -4,13 +4,12 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 
 #include "core/Error.h"
 #include "core/Input.h"
 #include "core/KeyRegistry.h"
 #include "core/UnitsInput.h"
+#include "io/TextFile.h"
 
 namespace td {
 
@@ -197,14 +196,8 @@ std::string to_toml(const ParamSet& s) {
 }
 
 void write_param_file(const std::string& path, const ParamSet& s) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw IoError(fmt::format("{}: cannot write parameter file", path));
-    out << to_toml(s);
-    if (!out) throw IoError(fmt::format("{}: write failed", path));
-  }
-  std::filesystem::rename(tmp, path);
+  // exclusive, checked and atomic like every other output
+  write_text_file(path, to_toml(s));
 }
 
 ParamSet read_param_file(const std::string& path) {

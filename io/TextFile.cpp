@@ -1,5 +1,8 @@
 #include "io/TextFile.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -11,8 +14,23 @@
 
 namespace td {
 
+void claim_partial(const std::string& path, const std::string& way_out) {
+  const std::string tmp = path + ".partial";
+  const int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+  if (fd >= 0) {
+    ::close(fd);
+    return;
+  }
+  if (errno == EEXIST)
+    throw IoError(fmt::format(
+        "cannot create {}: it exists: another run is writing {}, or a stopped run left it ({})",
+        tmp, path, way_out.empty() ? "remove the file to start afresh" : way_out));
+  throw IoError(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
+}
+
 void write_text_file(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".partial";
+  claim_partial(path);
   std::FILE* f = std::fopen(tmp.c_str(), "w");
   if (f == nullptr)
     throw IoError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));

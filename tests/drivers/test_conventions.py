@@ -250,6 +250,20 @@ def main():
             rc, so, se = run([cmd, os.path.join("..", "inputs", cmd + ".toml"), "-o", out, "-q",
                               "--progress-every", "0"], cwd)
             check(rc == 0 and PROGRESS.search(so) is None, f"{cmd}: -q silences progress")
+            # exclusive output: a partial file another run holds is refused and left alone
+            # (md writes several files under its prefix: its first one stands for them)
+            held = os.path.join(cwd, (written[0] if cmd == "md" else out) + ".partial")
+            with open(held, "w") as f:
+                f.write("held by another run\n")
+            rc, so, se = run([cmd, os.path.join("..", "inputs", cmd + ".toml"), "-o", out, "-q"],
+                             cwd)
+            with open(held) as f:
+                intact = f.read() == "held by another run\n"
+            os.remove(held)
+            check(rc == 1 and "another run is writing" in se and intact
+                  and "wrote" not in so,
+                  f"{cmd}: an output another run is writing is refused, its file untouched "
+                  f"(rc {rc}):\n{se.strip()[-300:]}")
             # a missing data file: the error names the input-relative path
             if cmd in ("run", "kmc", "bd", "lattice", "fit", "soret"):
                 moved = os.path.join(top, "data_moved")
