@@ -191,6 +191,68 @@ TEST(ScaleFreeFit, AdatomPhiSameInSiAndLj) {
   check(pb);
 }
 
+TEST(ScaleFreeFit, AdatomPhiLinearFormSameInSiAndLj) {
+  // the form adatom_phi fits: (C, P = Q - E_m/2, A, B) with E_m = |(A, B)|; copper units as
+  // above, minimum at 0.3 a (A = E_m cos(0.6 pi), B = E_m sin(0.6 pi))
+  const auto cu = *units::lj_preset("copper");
+  const double Q = 1.9 * cu.epsilon, Em = 0.23 * cu.epsilon, a = 1.1225 * cu.sigma;
+  const double T0 = 0.3 * cu.epsilon / units::kBoltzmann;
+  const double G = -0.0038 * cu.epsilon / units::kBoltzmann / cu.sigma;
+  const double phase = 0.6 * 3.141592653589793;
+  Problem pb{"adatom_phi_linear",
+             {Kind::dimensionless, Kind::energy, Kind::energy, Kind::energy},
+             nullptr,
+             "copper"};
+  pb.run = [&](bool si, unsigned seed, std::vector<double>& truth) {
+    const double kB = si ? units::kBoltzmann : 1.0;
+    const double uL = si ? 1.0 : cu.sigma, uE = si ? 1.0 : cu.epsilon;
+    const double uT = si ? 1.0 : unit("copper", Kind::temperature);
+    const AdatomPhiLinear m{a / uL, T0 / uT, G * uL / uT, 0.0, kB, false};
+    truth = {2.0, (Q - Em / 2) / uE, Em * std::cos(phase) / uE, Em * std::sin(phase) / uE};
+    const auto e = noise(seed, 61, 0.01);
+    Data d;
+    for (int i = 0; i < 61; ++i) {
+      const double x = 0.137 * a * i / uL;
+      d.x.push_back(x);
+      d.y.push_back(m(x, truth.data()) + e[i]);
+    }
+    return fit_curve(m, d, {0.0, 0.0, 0.0, 0.0}, {"C", "P", "A", "B"}, "adatom_phi");
+  };
+  check(pb);
+}
+
+TEST(ScaleFreeFit, ParticleDriftOverThreeTemperaturesSameInSiAndLj) {
+  // exact particle velocities over T = 0.15, 0.2, 0.25 eps/kB with nu known (Q, E_m fitted),
+  // copper units, 2 % standard errors
+  const auto cu = *units::lj_preset("copper");
+  const double Q = 1.9 * cu.epsilon, Em = 0.23 * cu.epsilon, a = 1.1225 * cu.sigma;
+  const double nu = 1.0 / cu.tau();
+  Problem pb{"adatom_drift particle", {Kind::energy, Kind::energy}, nullptr, "copper"};
+  pb.run = [&](bool si, unsigned seed, std::vector<double>& truth) {
+    const double kB = si ? units::kBoltzmann : 1.0;
+    const double uL = si ? 1.0 : cu.sigma, uE = si ? 1.0 : cu.epsilon;
+    const double uT = si ? 1.0 : unit("copper", Kind::temperature);
+    const double uf = si ? 1.0 : unit("copper", Kind::frequency);
+    const AdatomDriftLaw m{DriftLaw::particle_exact, 0.0, nu / uf, a / uL, kB};
+    truth = {Q / uE, Em / uE};
+    const auto e = noise(seed, 24, 0.02);
+    Data d;
+    for (int k = 0; k < 3; ++k)
+      for (int i = 0; i < 8; ++i) {
+        const double T = (0.15 + 0.05 * k) * cu.epsilon / units::kBoltzmann / uT;
+        const double g = (-0.035 + 0.01 * i) * cu.epsilon / units::kBoltzmann / cu.sigma;
+        const double x = g * uL / uT;
+        const double v = m(x, T, truth.data());
+        d.x.push_back(x);
+        d.x2.push_back(T);
+        d.y.push_back(v * (1.0 + e[static_cast<std::size_t>(8 * k + i)]));
+        d.sigma.push_back(0.02 * std::abs(v));
+      }
+    return fit_curve(m, d, {0.9 * truth[0], 1.1 * truth[1]}, {"Q", "E_m"}, "adatom_drift");
+  };
+  check(pb);
+}
+
 TEST(ScaleFreeFit, DriftSameInSiAndLj) {
   // v(G) = -D exp(-a (Q - E_m) G/(2 kB T^2)) Q G/(kB T^2) at T = 0.2 eps/kB, copper units
   const auto cu = *units::lj_preset("copper");
