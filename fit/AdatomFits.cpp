@@ -367,8 +367,11 @@ class AdatomDriftFit : public FitTask {
                           ? bootstrap_sd(data_, fit, common_.bootstrap, common_.seed)
                           : std::vector<double>{};
     const std::string method = describe();
+    // Q and E_m where fitted (unless only their difference was asked for); the difference
+    // for a particle law (the combination its drift fixes best) or when asked for
     if (both && !only_difference_) store_q_em(ctx, r, 0, common_, method, src_, boot);
-    if (m_.law != DriftLaw::net_exchange) store_difference(ctx, r, method, boot);
+    if (m_.law != DriftLaw::net_exchange || only_difference_)
+      store_difference(ctx, r, method, boot);
     report_fit(ctx.json, data_, r,
                distinct(data_.x2) == 1 ? std::function<double(double)>([&](double g) {
                  return m_(g, data_.x2.front(), r.p.data());
@@ -410,30 +413,39 @@ class AdatomDriftFit : public FitTask {
   /// exchange); with nu known, ln of it against 1/(kB T) is a line of slope -E_m.
   std::vector<double> start() const {
     Data lin;
+    double sum = 0;
+    std::size_t n = 0;
     for (std::size_t i = 0; i < data_.size(); ++i) {
       const double T = data_.x2[i], G = data_.x[i];
+      if (G == 0.0) continue;  // no drift to learn from
       const double D = m_.nu > 0 ? m_.a * m_.a * m_.nu : m_.D;
-      const double c = G != 0.0 ? -data_.y[i] * m_.kB * T * T / (G * D) : 0.0;
-      if (m_.nu > 0) {
-        if (c > 0) {
-          lin.x.push_back(1.0 / (m_.kB * T));
-          lin.y.push_back(std::log(c));
-        }
-      } else {
-        lin.x.push_back(G);
-        lin.y.push_back(c);
+      const double c = -data_.y[i] * m_.kB * T * T / (G * D);
+      sum += c;
+      ++n;
+      if (m_.nu > 0 && c > 0) {
+        lin.x.push_back(1.0 / (m_.kB * T));
+        lin.y.push_back(std::log(c));
       }
     }
-    double mean = 0;
-    for (double c : lin.y) mean += c / static_cast<double>(lin.y.size());
+    if (n == 0)
+      throw SolverError(
+          fmt::format("adatom_drift {}: every gradient is 0: no drift to fit", common_.name));
+    const double mean = sum / static_cast<double>(n);
     if (m_.nu <= 0) return m_.fits_q_and_em() ? std::vector<double>{mean, 0.0} : std::vector{mean};
     if (distinct(lin.x) < 2)
       throw SolverError(
           fmt::format("adatom_drift {}: fewer than two temperatures with a drift "
                       "towards the cold side to start the fit from",
                       common_.name));
-    const FitResult l = fit_line(lin, "adatom_drift start");
-    const double em = -l.p[1], lead = std::exp(l.p[0]);
+    // closed-form least-squares line (a start value only; two points suffice)
+    double mx = 0, my = 0, sxy = 0, sxx = 0;
+    const double m = static_cast<double>(lin.size());
+    for (std::size_t i = 0; i < lin.size(); ++i) mx += lin.x[i] / m, my += lin.y[i] / m;
+    for (std::size_t i = 0; i < lin.size(); ++i) {
+      sxy += (lin.x[i] - mx) * (lin.y[i] - my);
+      sxx += (lin.x[i] - mx) * (lin.x[i] - mx);
+    }
+    const double em = -sxy / sxx, lead = std::exp(my + em * mx);
     // lead is Q - E_m for a particle, Q for the net exchange
     return {m_.law == DriftLaw::net_exchange ? lead : lead + em, em};
   }

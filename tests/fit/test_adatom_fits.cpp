@@ -133,6 +133,15 @@ TEST(AdatomDriftFit, NetExchangeLawFitsTheFluxLaw) {
                                        kernels::adatom_diffusivity(kNu, kA, kEm, kB, T))));
   EXPECT_NEAR(p.find("Q_Cu")->value, kQ, 1e-6 * kQ);
   EXPECT_NEAR(p.find("E_m_Cu")->value, kEm, 1e-6 * kEm);
+  // asked for the difference only, it writes that and nothing else
+  const ParamSet d =
+      run_fits(drift_table(G, v, {T},
+                           fmt::format("law = \"net_exchange\"\ndiffusivity = {:.17g}\n"
+                                       "fit_parameters = \"Q_minus_E_m\"",
+                                       kernels::adatom_diffusivity(kNu, kA, kEm, kB, T))));
+  ASSERT_NE(d.find("Q_minus_E_m_Cu"), nullptr);
+  EXPECT_NEAR(d.find("Q_minus_E_m_Cu")->value, kQ - kEm, 1e-6 * (kQ - kEm));
+  EXPECT_EQ(d.find("Q_Cu"), nullptr);
 }
 
 TEST(AdatomDriftFit, AskingForWhatTheDataCannotFixIsAnError) {
