@@ -22,11 +22,11 @@
 #include <toml.hpp>
 
 #include "core/Error.h"
-#include "io/Readers.h"
-#include "fv/Case.h"
 #include "core/Petsc.h"
 #include "fit/FitTask.h"
 #include "fit/Models.h"
+#include "fv/Case.h"
+#include "io/Readers.h"
 
 namespace td::fit {
 
@@ -283,9 +283,12 @@ class ContinuumProfile : public FitTask {
       const std::string cc = s.string(chunk_concentration_column_spec()),
                         xc = s.string(chunk_coordinate_column_spec());
       const auto skip = static_cast<std::size_t>(s.integer(chunk_skip_blocks_spec()));
-      const md::Table t = md::average_blocks(md::read_ave_chunk(f), skip, f);
-      data_.x = t.col(xc);
-      data_.y = t.col(cc);
+      // a file that cannot be read or lacks a column is an error at concentration_file
+      at_key(s.location(kCFile.key), [&] {
+        const md::Table t = md::average_blocks(md::read_ave_chunk(f), skip, f);
+        data_.x = t.col(xc);
+        data_.y = t.col(cc);
+      });
       src_ = f;
     } else {
       std::tie(data_, src_) = read_xy(s, kData);

@@ -58,6 +58,7 @@ const ParamSpec kChunkSkip{"skip_blocks",
 std::unique_ptr<FitTask> make_fit_task(InputSection& s) {
   const std::string type = s.string(kType);
   auto task = FitTaskFactory::find(type)->create(s);
+  task->where = s.location(kType.key);
   s.finish();
   return task;
 }
@@ -76,7 +77,12 @@ nlohmann::ordered_json run_fit_tasks(const std::vector<std::unique_ptr<FitTask>>
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     nlohmann::ordered_json j;
     FitContext ctx{params, j};
-    tasks[i]->run(ctx);
+    try {
+      tasks[i]->run(ctx);
+    } catch (const IoError& e) {
+      // a task that did not place the error itself: name its table
+      throw InputError(tasks[i]->where, fmt::format("while running this fit: {}", e.what()));
+    }
     all.push_back(j);
     if (progress)
       progress->update(static_cast<double>(i + 1) / static_cast<double>(tasks.size()), [&] {
@@ -132,19 +138,45 @@ XyKeys xy_keys(units::Kind xkind, units::Kind ykind, const std::string& what_x,
           {"sigma", T::RealArray, "", ykind, Range::positive(), {}, "standard errors of y"}};
 }
 
+namespace {
+/// The column file of key @p file (relative to the input); a file that cannot be read is an
+/// InputError at that key.
+md::Table read_table(InputSection& s, const ParamSpec& file, std::string& path) {
+  path = input_path(s, s.string(file));
+  try {
+    return md::read_columns(path);
+  } catch (const Error& e) {
+    s.fail(file.key, e.what());
+  }
+}
+
+/// Column named by key @p column of table @p t (from @p path); a missing column is an
+/// InputError at that key.
+std::vector<double> column(InputSection& s, const md::Table& t, const std::string& path,
+                           const ParamSpec& column) {
+  const std::string name = s.string(column);
+  try {
+    return t.col(name);
+  } catch (const Error& e) {
+    s.fail(column.key, fmt::format("{}: {}", path, e.what()));
+  }
+}
+}  // namespace
+
+std::vector<double> read_column(InputSection& s, const ParamSpec& file, const ParamSpec& col) {
+  std::string path;
+  const md::Table t = read_table(s, file, path);
+  return column(s, t, path, col);
+}
+
 std::pair<Data, std::string> read_xy(InputSection& s, const XyKeys& k) {
   Data d;
   std::string src;
   if (s.has(k.file)) {
-    const std::string file = input_path(s, s.string(k.file));
-    const std::string xc = s.string(k.x_column);
-    const std::string yc = s.string(k.y_column);
-    const std::string sc = s.string(k.sigma_column);
-    const md::Table t = md::read_columns(file);
-    d.x = t.col(xc);
-    d.y = t.col(yc);
-    if (!sc.empty()) d.sigma = t.col(sc);
-    src = file;
+    const md::Table t = read_table(s, k.file, src);
+    d.x = column(s, t, src, k.x_column);
+    d.y = column(s, t, src, k.y_column);
+    if (!s.string(k.sigma_column).empty()) d.sigma = column(s, t, src, k.sigma_column);
   } else {
     d.x = s.reals(k.x);
     d.y = s.reals(k.y);
@@ -183,14 +215,16 @@ void report_fit(nlohmann::ordered_json& j, const Data& d, const FitResult& r,
   j["x"] = d.x;
   j["y"] = d.y;
   if (!d.sigma.empty()) j["sigma"] = d.sigma;
-  const auto [lo, hi] = std::minmax_element(d.x.begin(), d.x.end());
-  std::vector<double> cx, cy;
-  for (int k = 0; k <= 200; ++k) {
-    cx.push_back(*lo + (*hi - *lo) * k / 200.0);
-    cy.push_back(curve(cx.back()));
+  if (curve) {
+    const auto [lo, hi] = std::minmax_element(d.x.begin(), d.x.end());
+    std::vector<double> cx, cy;
+    for (int k = 0; k <= 200; ++k) {
+      cx.push_back(*lo + (*hi - *lo) * k / 200.0);
+      cy.push_back(curve(cx.back()));
+    }
+    j["curve_x"] = cx;
+    j["curve_y"] = cy;
   }
-  j["curve_x"] = cx;
-  j["curve_y"] = cy;
   j["parameters"] = r.names;
   j["values"] = r.p;
   std::vector<double> se;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/Error.h"
 #include "core/Factory.h"
 #include "core/Input.h"
 #include "core/Paths.h"
@@ -26,7 +27,23 @@ class FitTask {
  public:
   virtual ~FitTask() = default;
   virtual void run(FitContext& ctx) = 0;
+  /// The table's `type` key (file, line): run_fit_tasks reports an error that a task's run
+  /// did not place (a file or solver failure) there.
+  SourceLocation where;
 };
+
+/// Call @p f; a td::Error it throws that is not already an InputError becomes an InputError at
+/// @p loc (the key whose value led there), with the same message.
+template <class F>
+auto at_key(const SourceLocation& loc, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const InputError&) {
+    throw;
+  } catch (const Error& e) {
+    throw InputError(loc, e.what());
+  }
+}
 
 using FitTaskFactory = Factory<FitTask, InputSection&>;
 
@@ -39,7 +56,8 @@ std::vector<std::unique_ptr<FitTask>> read_fit_tasks(InputSection& root);
 
 /// Run @p tasks in order, each adding its parameters to @p params; returns their reports
 /// (data, fitted curves, values), one JSON object per task; @p progress, if given, hears of
-/// each finished task.
+/// each finished task. A file that cannot be read while a task runs (IoError) is an InputError
+/// at the task's table.
 nlohmann::ordered_json run_fit_tasks(const std::vector<std::unique_ptr<FitTask>>& tasks,
                                      ParamSet& params, Progress* progress = nullptr);
 
@@ -70,8 +88,13 @@ XyKeys xy_keys(units::Kind xkind, units::Kind ykind, const std::string& what_x,
                const std::string& what_y);
 
 /// Read the data points of keys @p k (declared at namespace scope by the task); returns the
-/// data and a description of its source.
+/// data and a description of its source. A data file that cannot be read or lacks a column is
+/// an InputError at the key that named it.
 std::pair<Data, std::string> read_xy(InputSection& s, const XyKeys& k);
+
+/// The column named by key @p col of the column file named by key @p file (relative to the
+/// input); errors as in read_xy.
+std::vector<double> read_column(InputSection& s, const ParamSpec& file, const ParamSpec& col);
 
 /// Keys of profiles read from fix ave/chunk files (io/Readers.h): `concentration_column`
 /// (default "density/number"), `coordinate_column` (bin centres, default "Coord1") and
@@ -85,7 +108,8 @@ FittedParameter to_parameter(const FitResult& r, std::size_t i, const std::strin
                              units::Kind kind, const std::string& method, const std::string& source,
                              const std::vector<double>& boot_sd);
 
-/// Data, fitted curve and parameters as JSON (for the report and plot script).
+/// Data, fitted curve (over the range of x; none if @p curve is empty) and parameters as JSON
+/// (for the report and plot script).
 void report_fit(nlohmann::ordered_json& j, const Data& d, const FitResult& r,
                 const std::function<double(double)>& curve);
 

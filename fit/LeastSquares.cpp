@@ -49,9 +49,10 @@ Eigen::MatrixXd scaled_covariance(ceres::Problem& problem, const std::vector<std
   for (int j = 0; j < n; ++j) {
     scale(j) = J.col(j).norm();
     if (!(scale(j) > 0.0) || !std::isfinite(scale(j)))
-      throw SolverError(fmt::format("{}: parameter '{}' is not determined by the data (the fitted "
-                                    "curve does not depend on it)",
-                                    what, names[static_cast<std::size_t>(j)]));
+      throw SolverError(
+          fmt::format("{}: parameter '{}' is not determined by the data (the fitted "
+                      "curve does not depend on it)",
+                      what, names[static_cast<std::size_t>(j)]));
   }
   const Eigen::MatrixXd Js = J * scale.cwiseInverse().asDiagonal();
   const Eigen::JacobiSVD<Eigen::MatrixXd> svd(Js, Eigen::ComputeThinV);
@@ -139,6 +140,7 @@ std::vector<double> bootstrap_sd(const Data& d, const std::function<FitResult(co
         s.x.push_back(d.x[i]);
         s.y.push_back(d.y[i]);
         if (!d.sigma.empty()) s.sigma.push_back(d.sigma[i]);
+        if (!d.x2.empty()) s.x2.push_back(d.x2[i]);
       }
     try {
       samples.push_back(fit(s).p);

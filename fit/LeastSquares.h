@@ -3,14 +3,19 @@
 /// (automatic derivatives) and parameter covariance from ceres::Covariance; bootstrap and
 /// replica resampling for a second, distribution-free uncertainty.
 ///
-/// A model is a functor `template <class T> T operator()(double x, const T* p) const`.
+/// A model is a functor `template <class T> T operator()(double x, const T* p) const`, or, for
+/// data with a second coordinate per point (Data::x2), `T operator()(double x, double x2,
+/// const T* p) const`.
 #include <ceres/dynamic_autodiff_cost_function.h>
 #include <ceres/problem.h>
+#include <fmt/format.h>
 
 #include <Eigen/Dense>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "core/Error.h"
 
 namespace td::fit {
 
@@ -18,6 +23,9 @@ namespace td::fit {
 /// (empty: unknown, the covariance is then scaled by the reduced chi-square).
 struct Data {
   std::vector<double> x, y, sigma;
+  /// Second coordinate of each point for two-variable models (e.g. the temperature at which
+  /// a drift velocity was measured at gradient x); empty for one-variable models.
+  std::vector<double> x2;
   /// Replica (group) index of each point for replica resampling; empty: every point its own.
   std::vector<int> group;
   std::size_t size() const { return x.size(); }
@@ -42,6 +50,12 @@ namespace detail {
 FitResult solve(ceres::Problem& problem, double* p, int n, int nres, bool sigma_known,
                 std::vector<std::string> names, const std::string& what);
 
+/// Whether @p Model takes a second coordinate per point (Data::x2).
+template <class Model>
+concept TwoVariableModel = requires(const Model& m, const double* p) {
+  m(0.0, 0.0, p);
+};
+
 template <class Model>
 struct CurveResidual {
   const Model* model;
@@ -50,7 +64,10 @@ struct CurveResidual {
   bool operator()(T const* const* p, T* r) const {
     for (std::size_t i = 0; i < d->size(); ++i) {
       const double w = d->sigma.empty() ? 1.0 : 1.0 / d->sigma[i];
-      r[i] = ((*model)(d->x[i], p[0]) - T(d->y[i])) * w;
+      if constexpr (TwoVariableModel<Model>)
+        r[i] = ((*model)(d->x[i], d->x2[i], p[0]) - T(d->y[i])) * w;
+      else
+        r[i] = ((*model)(d->x[i], p[0]) - T(d->y[i])) * w;
     }
     return true;
   }
@@ -61,6 +78,10 @@ struct CurveResidual {
 template <class Model>
 FitResult fit_curve(const Model& model, const Data& d, std::vector<double> p0,
                     std::vector<std::string> names, const std::string& what) {
+  if constexpr (detail::TwoVariableModel<Model>)
+    if (d.x2.size() != d.size())
+      throw InternalError(
+          fmt::format("{}: {} points but {} second coordinates", what, d.size(), d.x2.size()));
   using Residual = detail::CurveResidual<Model>;
   auto* cost = new ceres::DynamicAutoDiffCostFunction<Residual, 4>(new Residual{&model, &d});
   cost->AddParameterBlock(static_cast<int>(p0.size()));

@@ -4,6 +4,8 @@
 /// S_T. Writes S_T_prigogine_<name>, S_T_mass_corrected_<name> and, with dG_dT, S_T_eastman_<name>.
 #include <fmt/format.h>
 
+#include <map>
+
 #include "fit/FitTask.h"
 #include "fit/Models.h"
 
@@ -60,18 +62,20 @@ class SoretModels : public FitTask {
       dG_.sd = s.real(kDGsd);
       eastman_ = true;
     }
-    where_ = s.location("solute_activation_energy").file;
+    for (const ParamSpec* k : {&kSolute, &kSolvent, &kMeasured})
+      where_[k->key] = s.location(k->key);
   }
 
   void run(FitContext& ctx) override {
-    auto get = [&](const std::string& n) {
+    // a name that no earlier fit wrote is an error at the key that gave it
+    auto get = [&](const std::string& n, const ParamSpec& key) {
       const FittedParameter* p = ctx.params.find(n);
       if (!p)
-        throw InputError({where_, 0, "fit.solute_activation_energy"},
+        throw InputError(where_.at(key.key),
                          fmt::format("no fitted parameter '{}' (fit it in an earlier [[fit]])", n));
       return Estimate{p->value, p->uncertainty};
     };
-    const Estimate e2 = get(solute_), e1 = get(solvent_);
+    const Estimate e2 = get(solute_, kSolute), e1 = get(solvent_, kSolvent);
     const std::string src = fmt::format("{}, {} at T = {}", solute_, solvent_, T_);
     auto add = [&](const std::string& n, Estimate e, const std::string& m) {
       ctx.params.add({n, K::inverse_temperature, e.value, e.sd, std::nullopt, m, src});
@@ -84,7 +88,7 @@ class SoretModels : public FitTask {
     if (eastman_)
       add("S_T_eastman_" + common_.name, eastman(dG_, T_, kB_), "Eastman: (dG/dT)/(kB T)");
     if (!measured_.empty()) {
-      const Estimate m = get(measured_);
+      const Estimate m = get(measured_, kMeasured);
       ctx.json["measured"] = {m.value, m.sd};
     }
   }
@@ -92,7 +96,8 @@ class SoretModels : public FitTask {
  private:
   TaskCommon common_;
   double kB_, T_ = 0, M1_ = 0, M2_ = 0;
-  std::string solute_, solvent_, measured_, where_;
+  std::string solute_, solvent_, measured_;
+  std::map<std::string, SourceLocation> where_;  ///< where each parameter name was given
   Estimate dG_;
   bool eastman_ = false;
 };

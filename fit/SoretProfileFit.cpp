@@ -8,9 +8,9 @@
 
 #include <cmath>
 
-#include "io/Readers.h"
 #include "fit/FitTask.h"
 #include "fit/Models.h"
+#include "io/Readers.h"
 
 namespace td::fit {
 
@@ -76,6 +76,8 @@ class SoretProfile : public FitTask {
     tcol_ = s.string(kTCol);
     ccol_ = s.string(chunk_concentration_column_spec());
     xcol_ = s.string(chunk_coordinate_column_spec());
+    at_tfile_ = s.location(kTFile.key);
+    at_cfile_ = s.location(kCFile.key);
     skip_ = static_cast<std::size_t>(s.integer(chunk_skip_blocks_spec()));
     slabs_ = s.reals(kSlabs);
     if (slabs_.empty() || slabs_.size() % 2 != 0)
@@ -127,17 +129,23 @@ class SoretProfile : public FitTask {
   };
 
   Profile load(const std::string& tfile, const std::string& cfile) const {
-    const auto Tprof = md::average_blocks(md::read_ave_chunk(tfile), skip_, tfile);
-    const auto Cprof = md::average_blocks(md::read_ave_chunk(cfile), skip_, cfile);
-    const auto z = Tprof.col(xcol_), Tz = Tprof.col(tcol_);
-    const auto zc = Cprof.col(xcol_), c = Cprof.col(ccol_);
+    // errors in a file (missing, malformed, without a column) name the key that gave it
+    const auto Tprof = at_key(
+        at_tfile_, [&] { return md::average_blocks(md::read_ave_chunk(tfile), skip_, tfile); });
+    const auto Cprof = at_key(
+        at_cfile_, [&] { return md::average_blocks(md::read_ave_chunk(cfile), skip_, cfile); });
+    const auto z = at_key(at_tfile_, [&] { return Tprof.col(xcol_); });
+    const auto Tz = at_key(at_tfile_, [&] { return Tprof.col(tcol_); });
+    const auto zc = at_key(at_cfile_, [&] { return Cprof.col(xcol_); });
+    const auto c = at_key(at_cfile_, [&] { return Cprof.col(ccol_); });
     if (z.size() != zc.size())
-      throw IoError(fmt::format("{} has {} bins but {} has {}", tfile, z.size(), cfile, zc.size()));
+      throw InputError(at_cfile_, fmt::format("{} has {} bins but {} has {}", tfile, z.size(),
+                                              cfile, zc.size()));
     Profile pr;
     for (std::size_t i = 0; i < z.size(); ++i) {
       if (std::abs(z[i] - zc[i]) > 1e-9 * (1.0 + std::abs(z[i])))
-        throw IoError(fmt::format("{} and {}: bin {} centres differ ({} vs {})", tfile, cfile,
-                                  i + 1, z[i], zc[i]));
+        throw InputError(at_cfile_, fmt::format("{} and {}: bin {} centres differ ({} vs {})",
+                                                tfile, cfile, i + 1, z[i], zc[i]));
       bool in_slab = false;
       for (std::size_t k = 0; k < slabs_.size(); k += 2)
         in_slab |= z[i] >= slabs_[k] - margin_ && z[i] <= slabs_[k + 1] + margin_;
@@ -204,6 +212,7 @@ class SoretProfile : public FitTask {
 
   TaskCommon common_;
   std::string tfile_, cfile_, tcol_, ccol_, xcol_;
+  SourceLocation at_tfile_, at_cfile_;  ///< where the two files were named
   std::size_t skip_ = 0;
   std::vector<double> slabs_;
   double margin_ = 0.0, T_ref_ = 0.0;

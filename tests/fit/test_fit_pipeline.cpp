@@ -13,8 +13,8 @@
 #include <random>
 
 #include "core/Error.h"
-#include "io/ParamFile.h"
 #include "fv/Case.h"
+#include "io/ParamFile.h"
 #include "tests/support/run_cli.h"
 
 namespace td {
@@ -260,6 +260,54 @@ file = "x.h5"
         << e.what();
     EXPECT_NE(std::string(e.what()).find("inverse_temperature"), std::string::npos) << e.what();
   }
+}
+
+// Errors found while a fit runs or reads its data name the input file, line and key that led
+// there: a missing chunk file, a missing data file, a column the file does not have, and a
+// parameter name no earlier fit wrote.
+TEST(FitPipeline, RunTimeErrorsNameFileLineKey) {
+  const std::string dir = make_dir("td_fit_runtime_errors");
+  write_profiles(dir, 7);
+  auto expect = [&](const std::string& table, const std::string& where, const std::string& what) {
+    std::ofstream(dir + "/bad.toml") << kBadSoret << table;
+    const auto r = test::run_cli("fit bad.toml", dir);
+    EXPECT_NE(r.status, 0) << table;
+    EXPECT_NE(r.output.find(where), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(what), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/p.toml"));
+  };
+  // soret_profile reads its chunk files when it runs
+  expect(
+      "temperature_file = \"temp.chunk\"\nconcentration_file = \"missing.chunk\"\n"
+      "slabs = [10.5, 14.5, 35.5, 39.5]\n",
+      "bad.toml:9: key 'fit[0].concentration_file'", "missing.chunk");
+  expect(
+      "temperature_file = \"temp.chunk\"\nconcentration_file = \"solute.chunk\"\n"
+      "temperature_column = \"T\"\nslabs = [10.5, 14.5, 35.5, 39.5]\n",
+      "bad.toml:8: key 'fit[0].temperature_file'", "'T'");
+  // column data of another fit type: missing file, missing column
+  const std::string arr = "[[fit]]\ntype = \"arrhenius\"\n";
+  std::ofstream(dir + "/D.dat") << "# T D\n0.9 0.02\n1.0 0.03\n1.1 0.04\n";
+  expect(
+      "temperature_file = \"temp.chunk\"\nconcentration_file = \"solute.chunk\"\n"
+      "slabs = [10.5, 14.5, 35.5, 39.5]\n" +
+          arr + "file = \"nothere.dat\"\nx_column = \"T\"\ny_column = \"D\"\n",
+      "bad.toml:13: key 'fit[1].file'", "nothere.dat");
+  expect(
+      "temperature_file = \"temp.chunk\"\nconcentration_file = \"solute.chunk\"\n"
+      "slabs = [10.5, 14.5, 35.5, 39.5]\n" +
+          arr + "file = \"D.dat\"\nx_column = \"T\"\ny_column = \"Dx\"\n",
+      "bad.toml:15: key 'fit[1].y_column'", "D.dat");
+  // soret_models: a parameter name no earlier fit wrote, at its own key
+  expect(
+      "temperature_file = \"temp.chunk\"\nconcentration_file = \"solute.chunk\"\n"
+      "slabs = [10.5, 14.5, 35.5, 39.5]\n" +
+          arr +
+          "name = \"a\"\nfile = \"D.dat\"\nx_column = \"T\"\ny_column = \"D\"\n"
+          "[[fit]]\ntype = \"soret_models\"\ntemperature = 1.0\n"
+          "solute_activation_energy = \"E_a_a\"\nsolvent_activation_energy = \"E_a_b\"\n"
+          "solute_mass = 1.0\nsolvent_mass = 1.0\n",
+      "bad.toml:21: key 'fit[2].solvent_activation_energy'", "'E_a_b'");
 }
 
 }  // namespace

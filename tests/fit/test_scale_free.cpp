@@ -3,8 +3,10 @@
 // data give the truth to 1e-8 relative in both systems (SI energies of 1e-20 J beside
 // logarithms of order 10 made the Gauss-Newton covariance singular before it was computed in
 // column-scaled parameters); noisy data give estimates and standard errors that agree between
-// the systems to round-off. A parameter combination the data cannot fix is reported by name,
-// not returned.
+// the systems to round-off, and in each system, over 200 draws, estimates within their reported
+// uncertainty of the truth with that uncertainty matching the scatter. A parameter combination the
+// data cannot fix is reported by name, not returned.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -40,7 +42,28 @@ struct Problem {
   const char* lj;
 };
 
-/// Check both systems: noise-free truth to 1e-8, and noisy estimates equal after conversion.
+/// Draws of noisy data per problem for the calibration check.
+constexpr unsigned kDraws = 200;
+
+/// Over draws of estimates @p est with reported standard errors @p se: the mean lies within
+/// 4 sd/sqrt(N) of @p truth and the root-mean-square reported error matches the scatter within
+/// 4 standard errors of a sample standard deviation, 1/sqrt(2(N-1)).
+void check_calibration(const std::vector<double>& est, const std::vector<double>& se, double truth,
+                       const std::string& what) {
+  const double n = static_cast<double>(est.size());
+  double m = 0, v = 0, mse = 0;
+  for (double e : est) m += e / n;
+  for (double e : est) v += (e - m) * (e - m) / (n - 1);
+  for (double s : se) mse += s * s / n;
+  const double sd = std::sqrt(v);
+  EXPECT_NEAR(m, truth, 4.0 * sd / std::sqrt(n)) << what << ": biased";
+  EXPECT_NEAR(std::sqrt(mse) / sd, 1.0, 4.0 / std::sqrt(2.0 * (n - 1)))
+      << what << ": reported uncertainty " << std::sqrt(mse) << " vs scatter " << sd;
+}
+
+/// Check both systems: noise-free truth to 1e-8; noisy estimates equal after conversion; and,
+/// in each system, noisy estimates unbiased within their reported uncertainty, which matches
+/// the scatter over kDraws draws.
 void check(const Problem& pb) {
   SCOPED_TRACE(pb.name);
   std::vector<double> truth_si, truth_lj;
@@ -50,11 +73,18 @@ void check(const Problem& pb) {
     EXPECT_NEAR(exact_si.p[j], truth_si[j], 1e-8 * std::abs(truth_si[j])) << "SI, p" << j;
     EXPECT_NEAR(exact_lj.p[j], truth_lj[j], 1e-8 * std::abs(truth_lj[j])) << "LJ, p" << j;
   }
-  for (unsigned seed : {3u, 4u, 5u}) {
+  const std::size_t np = pb.kinds.size();
+  std::vector<std::vector<double>> est_si(np), se_si(np), est_lj(np), se_lj(np);
+  for (unsigned seed = 1; seed <= kDraws; ++seed) {
     std::vector<double> t;
     const FitResult si = pb.run(true, seed, t);
     const FitResult lj = pb.run(false, seed, t);
-    for (std::size_t j = 0; j < pb.kinds.size(); ++j) {
+    for (std::size_t j = 0; j < np; ++j) {
+      est_si[j].push_back(si.p[j]);
+      se_si[j].push_back(si.se(j));
+      est_lj[j].push_back(lj.p[j]);
+      se_lj[j].push_back(lj.se(j));
+      if (seed > 3) continue;
       // logarithms of dimensional prefactors shift by ln(unit); everything else scales
       const double f = pb.kinds[j] == Kind::dimensionless ? 1.0 : unit(pb.lj, pb.kinds[j]);
       const double shift = pb.kinds[j] == Kind::dimensionless ? si.p[j] - lj.p[j] : 0.0;
@@ -63,12 +93,15 @@ void check(const Problem& pb) {
           << "seed " << seed << ", p" << j;
       EXPECT_NEAR(si.se(j), lj.se(j) * f, 1e-6 * si.se(j)) << "seed " << seed << ", se" << j;
       EXPECT_GT(si.se(j), 0.0);
-    }
-    // the logarithmic offsets are the same constant ln(unit) for every seed: check them
-    // against the exact fits' offsets
-    for (std::size_t j = 0; j < pb.kinds.size(); ++j)
+      // the logarithmic offsets are the same constant ln(unit) for every seed: check them
+      // against the exact fits' offsets
       if (pb.kinds[j] == Kind::dimensionless)
         EXPECT_NEAR(si.p[j] - lj.p[j], exact_si.p[j] - exact_lj.p[j], 1e-7) << "offset p" << j;
+    }
+  }
+  for (std::size_t j = 0; j < np; ++j) {
+    check_calibration(est_si[j], se_si[j], truth_si[j], fmt::format("SI p{}", j));
+    check_calibration(est_lj[j], se_lj[j], truth_lj[j], fmt::format("LJ p{}", j));
   }
 }
 
@@ -134,8 +167,10 @@ TEST(ScaleFreeFit, AdatomPhiSameInSiAndLj) {
   const double Q = 1.9 * cu.epsilon, Em = 0.23 * cu.epsilon, a = 1.1225 * cu.sigma;
   const double T0 = 0.3 * cu.epsilon / units::kBoltzmann;
   const double G = -0.0038 * cu.epsilon / units::kBoltzmann / cu.sigma;
-  Problem pb{"adatom_phi", {Kind::dimensionless, Kind::energy, Kind::energy, Kind::length},
-             nullptr, "copper"};
+  Problem pb{"adatom_phi",
+             {Kind::dimensionless, Kind::energy, Kind::energy, Kind::length},
+             nullptr,
+             "copper"};
   pb.run = [&](bool si, unsigned seed, std::vector<double>& truth) {
     const double kB = si ? units::kBoltzmann : 1.0;
     const double uL = si ? 1.0 : cu.sigma, uE = si ? 1.0 : cu.epsilon;
@@ -153,6 +188,68 @@ TEST(ScaleFreeFit, AdatomPhiSameInSiAndLj) {
                      {"C", "Q", "E_m", "x_m"}, "adatom_phi");
   };
   // C is a dimensionless constant (no logarithm of a unit): the same in both systems
+  check(pb);
+}
+
+TEST(ScaleFreeFit, AdatomPhiLinearFormSameInSiAndLj) {
+  // the form adatom_phi fits: (C, P = Q - E_m/2, A, B) with E_m = |(A, B)|; copper units as
+  // above, minimum at 0.3 a (A = E_m cos(0.6 pi), B = E_m sin(0.6 pi))
+  const auto cu = *units::lj_preset("copper");
+  const double Q = 1.9 * cu.epsilon, Em = 0.23 * cu.epsilon, a = 1.1225 * cu.sigma;
+  const double T0 = 0.3 * cu.epsilon / units::kBoltzmann;
+  const double G = -0.0038 * cu.epsilon / units::kBoltzmann / cu.sigma;
+  const double phase = 0.6 * 3.141592653589793;
+  Problem pb{"adatom_phi_linear",
+             {Kind::dimensionless, Kind::energy, Kind::energy, Kind::energy},
+             nullptr,
+             "copper"};
+  pb.run = [&](bool si, unsigned seed, std::vector<double>& truth) {
+    const double kB = si ? units::kBoltzmann : 1.0;
+    const double uL = si ? 1.0 : cu.sigma, uE = si ? 1.0 : cu.epsilon;
+    const double uT = si ? 1.0 : unit("copper", Kind::temperature);
+    const AdatomPhiLinear m{a / uL, T0 / uT, G * uL / uT, 0.0, kB, false};
+    truth = {2.0, (Q - Em / 2) / uE, Em * std::cos(phase) / uE, Em * std::sin(phase) / uE};
+    const auto e = noise(seed, 61, 0.01);
+    Data d;
+    for (int i = 0; i < 61; ++i) {
+      const double x = 0.137 * a * i / uL;
+      d.x.push_back(x);
+      d.y.push_back(m(x, truth.data()) + e[i]);
+    }
+    return fit_curve(m, d, {0.0, 0.0, 0.0, 0.0}, {"C", "P", "A", "B"}, "adatom_phi");
+  };
+  check(pb);
+}
+
+TEST(ScaleFreeFit, ParticleDriftOverThreeTemperaturesSameInSiAndLj) {
+  // exact particle velocities over T = 0.15, 0.2, 0.25 eps/kB with nu known (Q, E_m fitted),
+  // copper units, 2 % standard errors
+  const auto cu = *units::lj_preset("copper");
+  const double Q = 1.9 * cu.epsilon, Em = 0.23 * cu.epsilon, a = 1.1225 * cu.sigma;
+  const double nu = 1.0 / cu.tau();
+  Problem pb{"adatom_drift particle", {Kind::energy, Kind::energy}, nullptr, "copper"};
+  pb.run = [&](bool si, unsigned seed, std::vector<double>& truth) {
+    const double kB = si ? units::kBoltzmann : 1.0;
+    const double uL = si ? 1.0 : cu.sigma, uE = si ? 1.0 : cu.epsilon;
+    const double uT = si ? 1.0 : unit("copper", Kind::temperature);
+    const double uf = si ? 1.0 : unit("copper", Kind::frequency);
+    const AdatomDriftLaw m{DriftLaw::particle_exact, 0.0, nu / uf, a / uL, kB};
+    truth = {Q / uE, Em / uE};
+    const auto e = noise(seed, 24, 0.02);
+    Data d;
+    for (int k = 0; k < 3; ++k)
+      for (int i = 0; i < 8; ++i) {
+        const double T = (0.15 + 0.05 * k) * cu.epsilon / units::kBoltzmann / uT;
+        const double g = (-0.035 + 0.01 * i) * cu.epsilon / units::kBoltzmann / cu.sigma;
+        const double x = g * uL / uT;
+        const double v = m(x, T, truth.data());
+        d.x.push_back(x);
+        d.x2.push_back(T);
+        d.y.push_back(v * (1.0 + e[static_cast<std::size_t>(8 * k + i)]));
+        d.sigma.push_back(0.02 * std::abs(v));
+      }
+    return fit_curve(m, d, {0.9 * truth[0], 1.1 * truth[1]}, {"Q", "E_m"}, "adatom_drift");
+  };
   check(pb);
 }
 

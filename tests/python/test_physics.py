@@ -110,13 +110,15 @@ class Fit(unittest.TestCase):
         np.testing.assert_allclose(rep["x"], T)
 
     def test_adatom_drift_in_lj_units_returns_the_truth(self):
-        # v(G) = -D exp(-a (Q - E_m) G / (2 kB T^2)) Q G / (kB T^2), kB = 1 in LJ units
+        # the flux law (net exchange over one saddle), kB = 1 in LJ units:
+        # v(G) = -D exp(-a (Q - E_m) G / (2 kB T^2)) Q G / (kB T^2)
         D, T, a, Q, Em = 0.5, 0.3, 1.1225, 1.9, 0.23
         G = np.linspace(-0.006, 0.006, 11)
         G = G[G != 0]
         v = -D * np.exp(-a * (Q - Em) * G / (2 * T**2)) * Q * G / T**2
         r = thermodrift.fit.fit("adatom_drift", x=G, y=v, units={"system": "LJ", "lj": "copper"},
-                                lattice_spacing=a, temperature=T, diffusivity=D, name="Cu")
+                                lattice_spacing=a, temperature=T, diffusivity=D, name="Cu",
+                                law="net_exchange")
         p = r["parameters"]
         self.assertAlmostEqual(p["Q_Cu"]["value"], Q, places=8)
         self.assertAlmostEqual(p["E_m_Cu"]["value"], Em, places=6)
