@@ -1,5 +1,8 @@
 #include "models/Adatom.h"
 
+#include <fmt/format.h>
+
+#include "core/Error.h"
 #include "core/KeyRegistry.h"
 #include "models/adatom_K.h"
 
@@ -55,6 +58,11 @@ class Analytic : public AdatomRates {
                   const TemperatureField* T) const override {
     return kernels::adatom_hop_rate(p_.nu, p_.Q, p_.Em, p_.kB, T->T(from), T->T(saddle));
   }
+  double site_hop_rate(const Point& from, const Point& saddle, const TemperatureField* T,
+                       double E_site) const override {
+    return kernels::adatom_site_hop_rate(p_.nu, p_.Q, p_.Em, E_site, p_.kB, T->T(from),
+                                         T->T(saddle));
+  }
   double lattice_spacing() const override { return p_.a; }
   const AdatomParams* analytic() const override { return &p_; }
 
@@ -80,6 +88,14 @@ AdatomRatesFactory::Registrar reg("analytic",
                                   &Analytic::create, {&kQ, &kEm});
 
 }  // namespace
+
+double AdatomRates::site_hop_rate(const Point& from, const Point& saddle, const TemperatureField* T,
+                                  double E_site) const {
+  if (E_site != 0.0)
+    throw InternalError(
+        fmt::format("this adatom rate model has no site energies (got {})", E_site));
+  return hop_rate(from, saddle, T);
+}
 
 const ParamSpec& lattice_spacing_param() { return kSpacing; }
 const ParamSpec& attempt_frequency_param() { return kNu; }

@@ -29,6 +29,11 @@ class AdatomRates {
   /// need one.
   virtual double hop_rate(const Point& from, const Point& saddle,
                           const TemperatureField* T) const = 0;
+  /// As hop_rate, from a minimum lying @p E_site above the landscape's minima (energy; the hcp
+  /// hollows of an FCC(111) surface) over the same saddle. Models without site energies
+  /// accept only E_site = 0 (they describe 1D chains, max_dim() == 1).
+  virtual double site_hop_rate(const Point& from, const Point& saddle, const TemperatureField* T,
+                               double E_site) const;
   /// Distance a between neighbouring minima (length).
   virtual double lattice_spacing() const = 0;
   /// Whether the case must give a [temperature] table (else it must not).

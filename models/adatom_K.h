@@ -16,6 +16,16 @@ inline double adatom_hop_rate(double nu, double Q, double Em, double kB, double 
   return nu * std::exp(-(Em - Q) / (kB * T_saddle) - Q / (kB * T_from));
 }
 
+/// Rate (1/time) of a hop from a minimum lying @p E_site above the landscape's deepest minima
+/// (the hcp hollows of an FCC(111) surface, E_site = E_hcp - E_fcc) over a saddle shared with
+/// them: the minimum is -(Q - E_site), the saddle stays at E_m - Q, so this is adatom_hop_rate
+/// with Q - E_site and E_m - E_site. At uniform T the barrier is E_m - E_site and detailed
+/// balance gives occupancies in the ratio exp(-E_site/(kB T)).
+inline double adatom_site_hop_rate(double nu, double Q, double Em, double E_site, double kB,
+                                   double T_from, double T_saddle) {
+  return adatom_hop_rate(nu, Q - E_site, Em - E_site, kB, T_from, T_saddle);
+}
+
 /// Diffusivity of the hopping adatom at uniform T along one lattice axis, D = a^2 nu
 /// exp(-E_m/(kB T)) (length^2/time).
 inline double adatom_diffusivity(double nu, double a, double Em, double kB, double T) {

@@ -18,41 +18,6 @@ namespace td {
 namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
-const ParamSpec kDim{"dim",
-                     T::Integer,
-                     "1",
-                     K::dimensionless,
-                     Range::closed(1, 2),
-                     {},
-                     "lattice dimension (square lattice in 2D)"};
-const ParamSpec kSites{"sites",
-                       T::RealArray,
-                       "",
-                       K::dimensionless,
-                       Range::at_least(1),
-                       {},
-                       "sites per axis ([nx] or [nx, ny])"};
-const ParamSpec kOrigin{"origin",
-                        T::RealArray,
-                        "[0.0, 0.0]",
-                        K::length,
-                        Range::any(),
-                        {},
-                        "corner of the lattice (sites at origin + a (i + 1/2))"};
-const ParamSpec kPerX{"periodic_x",
-                      T::Bool,
-                      "false",
-                      K::dimensionless,
-                      Range::any(),
-                      {},
-                      "periodic along x (else reflecting walls)"};
-const ParamSpec kPerY{"periodic_y",
-                      T::Bool,
-                      "false",
-                      K::dimensionless,
-                      Range::any(),
-                      {},
-                      "periodic along y (else reflecting walls)"};
 const ParamSpec kTraj{"trajectories",
                       T::Integer,
                       "10",
@@ -68,14 +33,6 @@ const ParamSpec kFokkerPlanck{"fokker_planck",
                               {},
                               "also solve the finite-volume Fokker-Planck transient from the "
                               "start site (written when no axis is periodic)"};
-const KeyDeclaration kLatticeKeys(
-    {"lattice",
-     "",
-     "kmc",
-     "The lattice of adatom sites (`thermodrift kmc`): sites at origin + a (i + 1/2) with a the "
-     "`lattice_spacing` of `[adatom]`, reflecting walls or periodic per axis; the "
-     "`[temperature]` field lives on a mesh of one cell per site.",
-     {&kDim, &kSites, &kOrigin, &kPerX, &kPerY}});
 const KeyDeclaration kKmcKeys(
     {"kmc",
      "",
@@ -88,9 +45,6 @@ const KeyDeclaration kKmcKeys(
      "rates is solved beside it. The run keys are shared with `[bd]` and `[lattice_gas]`.",
      {&run_keys::walkers, &run_keys::seed, &run_keys::t_end, &run_keys::samples, &kTraj,
       &run_keys::start, &run_keys::start_position, &kFokkerPlanck}});
-
-/// Largest lattice extent along one axis (sites).
-constexpr double kMaxSitesPerAxis = 1e8;
 
 // Refuse a run that cannot finish: rates must be finite and >= 0 (an infinite rate stops the
 // clock), and the hops of all walkers, at most walkers x t_end x the fastest site's escape
@@ -128,40 +82,28 @@ std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root, const std::s
   const double spacing = c->rates->lattice_spacing();
   {
     InputSection s = root.section("lattice");
-    const int dim = static_cast<int>(s.integer(kDim));
-    if (dim > c->rates->max_dim())
-      s.fail("dim", fmt::format("the adatom rate model describes at most {}D lattices",
-                                c->rates->max_dim()));
-    const auto n = s.reals(kSites);
-    if (static_cast<int>(n.size()) != dim)
-      s.fail("sites", fmt::format("{} entries for a {}D lattice", n.size(), dim));
-    std::array<int, 2> ni{1, 1};
-    double sites = 1.0;
-    for (int a = 0; a < dim; ++a) {
-      if (n[a] != std::floor(n[a]) || n[a] < 1 || n[a] > kMaxSitesPerAxis)
-        s.fail("sites", fmt::format("sites must be whole numbers in [1, {:g}] (got {:g})",
-                                    kMaxSitesPerAxis, n[a]));
-      ni[a] = static_cast<int>(n[a]);
-      sites *= n[a];
-    }
-    if (sites > std::numeric_limits<int>::max())
-      s.fail("sites", fmt::format("{:g} sites exceed the 32-bit site index", sites));
-    // Per site and hop: rate, cumulative probability, target; per site a histogram entry.
-    limits::check_memory(s.location("sites"), sites, 2 * dim * 20.0 + 16.0, "lattice sites");
-    const auto o = s.reals(kOrigin);
-    if (o.size() < static_cast<std::size_t>(dim))
-      s.fail("origin", fmt::format("{} entries for a {}D lattice", o.size(), dim));
-    const bool px = s.boolean(kPerX), py = s.boolean(kPerY);
-    s.finish();
-    c->lattice = hop_geometry(dim, ni, {px, py}, spacing, {o[0], dim > 1 ? o[1] : 0.0});
+    c->lattice = *make_hop_lattice(s, spacing);
+    const HopLattice& L = c->lattice;
+    if (L.dim > c->rates->max_dim())
+      s.fail(
+          s.has("dim") ? "dim" : "type",
+          fmt::format("the adatom rate model describes at most {}D lattices", c->rates->max_dim()));
+    const AdatomParams* p = c->rates->analytic();
+    for (int site = 0; site < L.sites(); ++site)
+      if (p && L.energy[site] != 0.0 && !(L.energy[site] < p->Em))
+        s.fail("hcp_energy", fmt::format("site energy {:g} must lie below the migration "
+                                         "barrier {:g} (the saddle above both hollows)",
+                                         L.energy[site], p->Em));
+    // The temperature mesh covers the lattice's domain; on the square lattice one cell per
+    // site (the finite-volume Fokker-Planck equation runs on it).
     std::array<Axis, 3> axes;
     for (int a = 0; a < 3; ++a) {
-      const int cells = a < dim ? ni[a] : 1;
-      const double x0 = a < dim ? o[a] : 0.0;
-      axes[a].nodes = uniform_nodes(x0, spacing * cells, cells);
-      axes[a].periodic = a == 0 ? px : (a == 1 ? py : false);
+      const int cells = a < L.dim ? L.n[a] : 1;
+      const double x0 = a < L.dim ? L.origin[a] : 0.0;
+      axes[a].nodes = uniform_nodes(x0, a < L.dim ? L.length[a] : spacing, cells);
+      axes[a].periodic = a < 2 && L.periodic[a];
     }
-    c->mesh = std::make_unique<Mesh>(comm, dim, axes, 1);
+    c->mesh = std::make_unique<Mesh>(comm, L.dim, axes, 1);
   }
   if (c->rates->needs_temperature()) {
     InputSection s = root.section("temperature");
@@ -172,10 +114,20 @@ std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root, const std::s
               "it); remove [temperature]");
   }
   {
-    // sites, and the saddles halfway between them (across the ends of a periodic axis)
+    // sites, and the saddles of the hops that cross no wall (across the ends of a periodic
+    // axis they lie on the domain's edge)
     const HopLattice& L = c->lattice;
-    const double half = L.periodic[0] ? 0.0 : 0.5 * spacing;
-    c->rates->check_extent(L.origin[0] + half, L.origin[0] + L.n[0] * spacing - half, rates);
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (int site = 0; site < L.sites(); ++site) {
+      lo = std::min(lo, L.position(site)[0]);
+      hi = std::max(hi, L.position(site)[0]);
+      for (int h = 0; h < L.hops_per_site(); ++h)
+        if (L.neighbour(site, h) >= 0) {
+          lo = std::min(lo, L.saddle(site, h)[0]);
+          hi = std::max(hi, L.saddle(site, h)[0]);
+        }
+    }
+    c->rates->check_extent(lo, hi, rates);
   }
   set_adatom_rates(c->lattice, *c->rates, c->T.get());
   {
@@ -192,7 +144,7 @@ std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root, const std::s
     for (std::size_t a = 0; a < std::min<std::size_t>(2, x.size()); ++a) p[a] = x[a];
     w.start_site = c->lattice.nearest(p);
     c->output = read_output_file(root, output);
-    c->fokker_planck = s.boolean(kFokkerPlanck);
+    c->fokker_planck = s.boolean(kFokkerPlanck) && c->lattice.fokker_planck_mesh;
     check_work(c->lattice, w, s);
     s.finish();
   }
@@ -219,15 +171,20 @@ std::vector<double> drift_law_trajectory(const AdatomCase& c, double x0,
   if (!c.rates->analytic())
     throw Error("drift_law_trajectory: the drift law needs the analytic rate model (Q, E_m)");
   const AdatomParams& p = *c.rates->analytic();
+  // Along x every geometry is the chain of the same D_xx (HopLattice::x_spacing).
+  const double ax = c.lattice.x_spacing();
   const double h = 0.01 * p.a;
   auto v = [&](double x) {
     const double T = c.T->T({x, 0, 0});
     const double g = (c.T->T({x + h, 0, 0}) - c.T->T({x - h, 0, 0})) / (2 * h);
-    return particle ? kernels::adatom_particle_velocity(p.nu, p.a, p.Q, p.Em, p.kB, T, g)
-                    : kernels::adatom_drift_law(p.nu, p.a, p.Q, p.Em, p.kB, T, g);
+    return particle ? kernels::adatom_particle_velocity(p.nu, ax, p.Q, p.Em, p.kB, T, g)
+                    : kernels::adatom_drift_law(p.nu, ax, p.Q, p.Em, p.kB, T, g);
   };
-  const double lo = c.lattice.origin[0] + 0.5 * p.a;
-  const double hi = c.lattice.origin[0] + (c.lattice.n[0] - 0.5) * p.a;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (int s = 0; s < c.lattice.sites(); ++s) {
+    lo = std::min(lo, c.lattice.position(s)[0]);
+    hi = std::max(hi, c.lattice.position(s)[0]);
+  }
   std::vector<double> out;
   double x = x0, t = 0.0;
   for (double tk : times) {

@@ -34,8 +34,9 @@ struct AdatomCase {
 };
 
 /// Integrate dx/dt = v(x) along axis 0 from @p x0 (RK4, @p steps per sample interval) with v
-/// the adatom drift law at T(x) and T'(x) (central difference over a/100), stopped at the
-/// outermost sites. Needs the analytic rate model (throws td::Error otherwise). With
+/// the adatom drift law at T(x) and T'(x) (central difference over a/100) of the chain with the
+/// lattice's D_xx (spacing HopLattice::x_spacing: a on the square lattice, a/2 on fcc111),
+/// stopped at the outermost sites. Needs the analytic rate model (throws td::Error otherwise). With
 /// @p particle the Ito drift dD/dx is added (kernels::adatom_particle_velocity).
 std::vector<double> drift_law_trajectory(const AdatomCase& c, double x0,
                                          const std::vector<double>& times, bool particle,

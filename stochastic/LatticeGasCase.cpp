@@ -2,14 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
 
 #include "core/KeyRegistry.h"
-#include "core/Paths.h"
 #include "core/Limits.h"
+#include "core/Paths.h"
 #include "core/UnitsInput.h"
+#include "models/LatticeGasVariational.h"
 #include "stochastic/RunKeys.h"
 
 namespace td {
@@ -59,6 +61,15 @@ const ParamSpec kBlocks{"blocks",
                         Range::closed(1, 1e6),
                         {},
                         "Green-Kubo blocks of length t_end/blocks (>> the slowest hop time)"};
+const std::vector<std::string> kMethods{"variational", "kmc", "both"};
+const ParamSpec kMethod{"method",
+                        T::String,
+                        "\"both\"",
+                        K::dimensionless,
+                        Range::any(),
+                        kMethods,
+                        "collective diffusion by the variational bound, the KMC or both "
+                        "(command line: --method)"};
 const KeyDeclaration kLatticeGasKeys(
     {"lattice_gas",
      "",
@@ -67,16 +78,24 @@ const KeyDeclaration kLatticeGasKeys(
      "composition-rejection over particles or holes) per coverage on a La x Lb supercell, "
      "`replicas` independent replicas each. Tracer D* = <d d>/(2 tau) and collective "
      "D_c = <dX dX>/(2 tau)/(N_cells chi) as averages over blocks of length "
-     "tau = t_end/blocks, errors from the spread over replicas. The run keys are shared with "
-     "`[kmc]` and `[bd]`.",
-     {&kFile, &kTemp, &kCov, &kCells, &kReplicas, &run_keys::seed, &run_keys::t_burn,
+     "tau = t_end/blocks, errors from the spread over replicas. `method` adds (or runs "
+     "instead) the variational upper bound on D_c. The run keys are shared with "
+     "`[kmc]` and `[bd]`; the KMC keys are read but unused with `method = \"variational\"`.",
+     {&kFile, &kTemp, &kCov, &kMethod, &kCells, &kReplicas, &run_keys::seed, &run_keys::t_burn,
       &run_keys::t_end, &kBlocks}});
 
 /// Memory per unit cell and per site of a lattice-gas run (bytes, rough upper estimates).
 constexpr double kBytesPerCell = 64.0;
 constexpr double kBytesPerSite = 256.0;
 
-std::unique_ptr<LatticeGasCase> build(InputSection root, const std::string& output) {
+LatticeMethod method_of(const std::string& name) {
+  for (std::size_t i = 0; i < kMethods.size(); ++i)
+    if (kMethods[i] == name) return static_cast<LatticeMethod>(i);
+  throw InternalError(fmt::format("lattice method '{}' is not declared", name));
+}
+
+std::unique_ptr<LatticeGasCase> build(InputSection root, const std::string& output,
+                                      const std::string& method) {
   auto c = std::make_unique<LatticeGasCase>();
   c->units = read_units(root);
   InputSection s = root.section("lattice_gas");
@@ -86,6 +105,15 @@ std::unique_ptr<LatticeGasCase> build(InputSection root, const std::string& outp
   LatticeGasOptions& o = c->run;
   o.T = s.real(kTemp);
   c->coverages = s.reals(kCov);
+  std::string m = s.string(kMethod);
+  if (!method.empty()) {
+    if (std::find(kMethods.begin(), kMethods.end(), method) == kMethods.end())
+      throw Error(fmt::format("--method '{}': accepted values are variational, kmc, both", method));
+    m = method;
+    s.resolved_node().set(kMethod.key, fmt::format("\"{}\"", m),
+                          "set on the command line (--method)");
+  }
+  c->method = method_of(m);
   const auto cells = s.reals(kCells);
   if (cells.size() != 2 || cells[0] != std::floor(cells[0]) || cells[1] != std::floor(cells[1]) ||
       cells[0] < 1 || cells[1] < 1)
@@ -130,6 +158,7 @@ std::unique_ptr<LatticeGasCase> build(InputSection root, const std::string& outp
   const double events = static_cast<double>(o.cells[0]) * o.cells[1] * rate_sum *
                         (o.t_burn + o.t_end) * static_cast<double>(o.replicas) *
                         static_cast<double>(c->coverages.size());
+  if (!c->runs_kmc()) return c;
   limits::check_steps(s.location("t_end"), events,
                       "cells x hop rates x (t_burn + t_end) x replicas x coverages",
                       limits::kMaxWork);
@@ -146,14 +175,17 @@ std::unique_ptr<LatticeGasCase> build(InputSection root, const std::string& outp
 }  // namespace
 
 std::unique_ptr<LatticeGasCase> LatticeGasCase::load(const std::string& path,
-                                                     const std::string& output) {
-  return build(InputSection::parse_file(path), output);
+                                                     const std::string& output,
+                                                     const std::string& method) {
+  return build(InputSection::parse_file(path), output, method);
 }
 
 std::unique_ptr<LatticeGasCase> LatticeGasCase::from_string(const std::string& text,
                                                             const std::string& name) {
-  return build(InputSection::parse_string(text, name), "");
+  return build(InputSection::parse_string(text, name), "", "");
 }
+
+const std::vector<std::string>& lattice_method_names() { return kMethods; }
 
 void append_row_major(std::vector<double>& out, const Eigen::Matrix2d& m) {
   out.insert(out.end(), {m(0, 0), m(0, 1), m(1, 0), m(1, 1)});
@@ -177,7 +209,19 @@ LatticeGasScan run_lattice_scan(
     s.chi.push_back(r.chi);
     s.particles.push_back(static_cast<double>(r.particles));
     s.events.push_back(static_cast<double>(r.events));
+    s.canonical_factor.push_back(r.canonical_factor);
     if (each) each(theta, r);
+  }
+  return s;
+}
+
+LatticeVariationalScan run_lattice_variational(const LatticeGasCase& c) {
+  LatticeVariationalScan s;
+  for (double theta : c.coverages) {
+    const VariationalDiffusion v =
+        variational_collective_diffusion_details(c.lattice, theta, c.run.T);
+    append_row_major(s.collective, v.D);
+    s.chi.push_back(v.chi);
   }
   return s;
 }

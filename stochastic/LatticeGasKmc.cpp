@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/Error.h"
+#include "models/LatticeGasVariational.h"
 #include "stochastic/ChunkedSum.h"
 
 namespace td {
@@ -188,6 +189,8 @@ LatticeGasResult run_lattice_gas(MPI_Comm comm, const LatticeSpec& spec,
   res.events = events;
   const auto n = spec.occupancies(static_cast<double>(np) / (cells * spec.size()), opt.T);
   for (double v : n) res.chi += v * (1 - v);
+  res.canonical_factor = canonical_green_kubo_factor(
+      spec, static_cast<double>(np) / (cells * spec.size()), opt.T, cells);
   const double R = static_cast<double>(opt.replicas);
   double m[6], e[6];
   for (int k = 0; k < 6; ++k) {

@@ -92,6 +92,10 @@ struct LatticeGasResult {
   Eigen::Matrix2d tracer, tracer_sem;          ///< D* from the single-particle MSD slope
   Eigen::Matrix2d collective, collective_sem;  ///< D_c by Green-Kubo
   double chi = 0.0;                            ///< sum_A n_A (1 - n_A) per cell
+  /// Factor by which the canonical Green-Kubo `collective` of the supercell exceeds the
+  /// infinite-system D_c at its particle number (canonical_green_kubo_factor, first order in
+  /// 1/sites; dimensionless): collective / canonical_factor estimates D_c.
+  double canonical_factor = 1.0;
   long particles = 0;
   long long events = 0;
 };

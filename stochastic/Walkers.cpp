@@ -1,61 +1,149 @@
 #include "stochastic/Walkers.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "core/Error.h"
+#include "core/KeyRegistry.h"
+#include "core/Limits.h"
 #include "models/adatom_K.h"
 #include "stochastic/ChunkedSum.h"
 #include "stochastic/Random.h"
 
 namespace td {
 
-int HopLattice::neighbour(int s, int h) const {
-  const int ax = h / 2, step = (h % 2 == 0) ? 1 : -1;
-  std::array<int, 2> ij{s % n[0], s / n[0]};
-  ij[ax] += step;
-  if (ij[ax] < 0 || ij[ax] >= n[ax]) {
-    if (!periodic[ax]) return -1;
-    ij[ax] = (ij[ax] + n[ax]) % n[ax];
+namespace {
+using K = units::Kind;
+using PT = ParamSpec::Type;
+const ParamSpec kType{"type", PT::String,      "\"square\"", K::dimensionless,         Range::any(),
+                      {},     "site geometry", {},           &HopLatticeFactory::names};
+const ParamSpec kSites{"sites",
+                       PT::RealArray,
+                       "",
+                       K::dimensionless,
+                       Range::at_least(1),
+                       {},
+                       "sites per axis ([nx] or [nx, ny]; fcc111: fcc sites per row, rows)"};
+const ParamSpec kOrigin{"origin",
+                        PT::RealArray,
+                        "[0.0, 0.0]",
+                        K::length,
+                        Range::any(),
+                        {},
+                        "lower corner of the lattice's domain"};
+const ParamSpec kPerX{"periodic_x",
+                      PT::Bool,
+                      "false",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
+                      "periodic along x (else reflecting walls)"};
+const ParamSpec kPerY{"periodic_y",
+                      PT::Bool,
+                      "false",
+                      K::dimensionless,
+                      Range::any(),
+                      {},
+                      "periodic along y (else reflecting walls)"};
+const HopLatticeFactory::Family kLatticeKeys(
+    "lattice", kType, "kmc",
+    "The lattice of adatom sites (`thermodrift kmc`), with a the `lattice_spacing` of "
+    "`[adatom]`, reflecting walls or periodic per axis; the `[temperature]` field lives on a "
+    "mesh over the lattice's domain. `type` selects the geometry.",
+    {&kSites, &kOrigin, &kPerX, &kPerY});
+
+/// Largest lattice extent along one axis (sites).
+constexpr double kMaxSitesPerAxis = 1e8;
+/// Memory per hop slot (rate, cumulative probability, target, displacement, bytes) and per
+/// site (position, energy, histogram, 1/total rate).
+constexpr double kBytesPerHop = 40.0, kBytesPerSite = 56.0;
+}  // namespace
+
+const ParamSpec& lattice_sites_param() { return kSites; }
+const ParamSpec& lattice_origin_param() { return kOrigin; }
+const ParamSpec& lattice_periodic_param(int axis) { return axis == 0 ? kPerX : kPerY; }
+
+std::unique_ptr<HopLattice> make_hop_lattice(InputSection& s, double spacing) {
+  return HopLatticeFactory::find(s.string(kType))->create(s, spacing);
+}
+
+std::array<int, 2> read_lattice_extent(InputSection& s, HopLattice& lat, int dim,
+                                       int sites_per_entry, int hops) {
+  const auto n = s.reals(kSites);
+  if (static_cast<int>(n.size()) != dim)
+    s.fail("sites", fmt::format("{} entries for a {}D lattice", n.size(), dim));
+  std::array<int, 2> ni{1, 1};
+  double sites = sites_per_entry;
+  for (int a = 0; a < dim; ++a) {
+    if (n[a] != std::floor(n[a]) || n[a] < 1 || n[a] > kMaxSitesPerAxis)
+      s.fail("sites", fmt::format("sites must be whole numbers in [1, {:g}] (got {:g})",
+                                  kMaxSitesPerAxis, n[a]));
+    ni[a] = static_cast<int>(n[a]);
+    sites *= n[a];
   }
-  return ij[0] + n[0] * ij[1];
+  if (sites > std::numeric_limits<int>::max())
+    s.fail("sites", fmt::format("{:g} sites exceed the 32-bit site index", sites));
+  limits::check_memory(s.location("sites"), sites, hops * kBytesPerHop + kBytesPerSite,
+                       "lattice sites");
+  const auto o = s.reals(kOrigin);
+  if (o.size() < static_cast<std::size_t>(dim))
+    s.fail("origin", fmt::format("{} entries for a {}D lattice", o.size(), dim));
+  lat.dim = dim;
+  lat.origin = {o[0], dim > 1 ? o[1] : 0.0};
+  lat.periodic = {s.boolean(kPerX), s.boolean(kPerY)};
+  return ni;
+}
+
+void HopLattice::allocate(int sites, int hops) {
+  z = hops;
+  const auto slots = static_cast<std::size_t>(sites) * hops;
+  site.assign(sites, Point{0, 0, 0});
+  energy.assign(sites, 0.0);
+  target.assign(slots, -1);
+  step.assign(slots, {0.0, 0.0});
+  rate.assign(slots, 0.0);
+}
+
+Point HopLattice::saddle(int s, int h) const {
+  Point x = site[s];
+  const auto& d = step[static_cast<std::size_t>(s) * z + h];
+  x[0] += 0.5 * d[0];
+  x[1] += 0.5 * d[1];
+  return x;
 }
 
 int HopLattice::nearest(const Point& x) const {
-  std::array<int, 2> ij{0, 0};
-  for (int ax = 0; ax < dim; ++ax)
-    ij[ax] = std::clamp(static_cast<int>(std::floor((x[ax] - origin[ax]) / a)), 0, n[ax] - 1);
-  return ij[0] + n[0] * ij[1];
+  int best = 0;
+  double dbest = std::numeric_limits<double>::infinity();
+  for (int s = 0; s < sites(); ++s) {
+    double d = 0.0;
+    for (int ax = 0; ax < dim; ++ax) d += (site[s][ax] - x[ax]) * (site[s][ax] - x[ax]);
+    if (d < dbest) {
+      dbest = d;
+      best = s;
+    }
+  }
+  return best;
 }
 
-HopLattice hop_geometry(int dim, std::array<int, 2> n, std::array<bool, 2> periodic, double a,
-                        std::array<double, 2> origin) {
-  HopLattice lat;
-  lat.dim = dim;
-  lat.n = {n[0], dim > 1 ? n[1] : 1};
-  lat.periodic = periodic;
-  lat.a = a;
-  lat.origin = origin;
-  lat.rate.assign(static_cast<std::size_t>(lat.sites()) * lat.hops_per_site(), 0.0);
-  return lat;
+double HopLattice::x_spacing() const {
+  double sum = 0.0;
+  for (int h = 0; h < z; ++h) sum += step[h][0] * step[h][0];
+  return std::sqrt(0.5 * sum);
 }
 
 void set_adatom_rates(HopLattice& lat, const AdatomRates& m, const TemperatureField* T) {
   const int z = lat.hops_per_site();
-  for (int s = 0; s < lat.sites(); ++s) {
-    const Point x = lat.position(s);
-    for (int h = 0; h < z; ++h) {
-      if (lat.neighbour(s, h) < 0) {
-        lat.rate[s * z + h] = 0.0;
-        continue;
-      }
-      Point saddle = x;
-      saddle[h / 2] += (h % 2 == 0 ? 0.5 : -0.5) * lat.a;
+  for (int s = 0; s < lat.sites(); ++s)
+    for (int h = 0; h < z; ++h)
       // A periodic lattice's saddle across the boundary: T is periodic there (checked).
-      lat.rate[s * z + h] = m.hop_rate(x, saddle, T);
-    }
-  }
+      lat.rate[static_cast<std::size_t>(s) * z + h] =
+          lat.neighbour(s, h) < 0
+              ? 0.0
+              : m.site_hop_rate(lat.position(s), lat.saddle(s, h), T, lat.energy[s]);
 }
 
 namespace {
@@ -114,14 +202,14 @@ WalkerStatistics run_walkers(MPI_Comm comm, const HopLattice& lat, const WalkerO
                   ? std::min(lat.sites() - 1, static_cast<int>(rng.uniform() * lat.sites()))
                   : opt.start_site;
       const Point x0 = lat.position(s);
-      std::array<long, 2> d{0, 0};  // displacement in lattice steps (unwrapped)
+      std::array<double, 2> d{0.0, 0.0};  // displacement (length, unwrapped)
       double t = 0.0;
       int k = 0;
       auto record = [&](int kk) {
         double* r = row.data() + kk * per;
         double r2 = 0.0;
         for (int ax = 0; ax < dim; ++ax) {
-          const double dx = lat.a * static_cast<double>(d[ax]);
+          const double dx = d[ax];
           r[2 * ax] += dx;
           r[2 * ax + 1] += dx * dx;
           r2 += dx * dx;
@@ -137,8 +225,10 @@ WalkerStatistics run_walkers(MPI_Comm comm, const HopLattice& lat, const WalkerO
         const double u = rng.uniform();
         int h = 0;
         while (u >= tab.cum[s * z + h]) ++h;
+        const auto& step = lat.step[static_cast<std::size_t>(s) * z + h];
+        d[0] += step[0];
+        d[1] += step[1];
         s = tab.next[s * z + h];
-        d[h / 2] += (h % 2 == 0) ? 1 : -1;
         ++hops;
       }
       ++hist[s];

@@ -18,23 +18,16 @@ import subprocess
 import sys
 import tempfile
 
+import cli_checks
+from cli_checks import ENV, check, failures
+
 TD = os.path.abspath(sys.argv[1])
 SRC = os.path.abspath(sys.argv[2])
-ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 PROGRESS = re.compile(r"^\w+: .*% done, .* elapsed", re.M)
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
 
 
 def run(args, cwd):
-    r = subprocess.run([TD] + args, cwd=cwd, env=ENV, capture_output=True, text=True,
-                       timeout=300)
-    return r.returncode, r.stdout, r.stderr
+    return cli_checks.run(TD, args, cwd)
 
 
 # A temperature-law table (T, D) in a data/ folder beside the inputs: D = 1e-9 m^2/s.

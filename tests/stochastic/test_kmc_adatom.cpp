@@ -184,14 +184,7 @@ t_end = 1.0
 }
 
 /// The message of the InputError that building @p text throws ("" if none).
-std::string input_error(const std::string& text) {
-  try {
-    AdatomCase::from_string(MPI_COMM_SELF, text, "case.toml");
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string input_error(const std::string& text) { return input_error_of<AdatomCase>(text); }
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // Cases and statistics shared by the stochastic tests and the cross-method checks
 // (tests/crosscheck): the adatom KMC in the geometry of Roux and Combe (2023), the temperature
 // profiles of the Brownian-dynamics cases, chi-square and histogram comparisons.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,8 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
-
+#include "core/Error.h"
 #include "stochastic/Brownian.h"
 
 namespace td::testing {
@@ -18,13 +18,10 @@ namespace td::testing {
 constexpr double kQ = 1.9, kEm = 0.23, kA = 1.1225;
 constexpr const char* kLjUnits = "[units]\nsystem = \"LJ\"\nlj = \"copper\"\n";
 
-/// A case at the reduced parameters of Roux and Combe (2023): linear T with T(x_ref) = T0, 1D
-/// unless told.
-inline std::string adatom_case(int sites, double T0, double g, double x_ref, long walkers, double t_end,
-                        double start, int samples = 10, const std::string& extra = "") {
-  return kLjUnits + fmt::format(R"(
-[lattice]
-sites = [{}]
+/// The [temperature] (linear along x, T(x_ref) = T0, gradient g) and [adatom] (analytic, Q and
+/// E_m of Roux and Combe (2023), spacing a) tables of an adatom case.
+inline std::string adatom_landscape(double T0, double g, double x_ref, double a) {
+  return fmt::format(R"(
 [temperature]
 type = "linear"
 T_ref = {}
@@ -34,6 +31,18 @@ x_ref = [{}, 0.0, 0.0]
 heat_of_transport = {}
 migration_barrier = {}
 lattice_spacing = {}
+)",
+                     T0, g, x_ref, kQ, kEm, a);
+}
+
+/// A case at the reduced parameters of Roux and Combe (2023): linear T with T(x_ref) = T0, 1D
+/// unless told.
+inline std::string adatom_case(int sites, double T0, double g, double x_ref, long walkers,
+                               double t_end, double start, int samples = 10,
+                               const std::string& extra = "") {
+  return kLjUnits + fmt::format("[lattice]\nsites = [{}]\n", sites) +
+         adatom_landscape(T0, g, x_ref, kA) +
+         fmt::format(R"(
 [kmc]
 walkers = {}
 seed = 11
@@ -44,8 +53,19 @@ start_position = [{}]
 trajectories = 3
 {}
 )",
-                                sites, T0, g, x_ref, kQ, kEm, kA, walkers, t_end, samples, start,
-                                extra);
+                     walkers, t_end, samples, start, extra);
+}
+
+/// The message of the InputError that building @p text as a @p Case (AdatomCase,
+/// BrownianCase) throws, "" if none.
+template <class Case>
+std::string input_error_of(const std::string& text, const std::string& name = "case.toml") {
+  try {
+    Case::from_string(MPI_COMM_SELF, text, name);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
 }
 
 /// Chi-square of counts against probabilities (bins with expectation >= 5 only); returns
