@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "core/Progress.h"
@@ -54,6 +55,9 @@ class Lattice : public Command {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     auto c = LatticeGasCase::load(file_, output_, method_);
+    // Claim the output before the run: a second run on it is refused now, not after hours.
+    std::optional<H5Table> h5;
+    if (rank == 0) h5.emplace(c->output, c->config, c->units.name());
     const bool text = rank == 0 && !json_;
     Progress progress = this->progress(comm, "lattice", json_);
     const Eigen::Matrix2d D0 = c->lattice.single_particle_diffusion(c->run.T);
@@ -94,7 +98,7 @@ class Lattice : public Command {
         std::cout << fmt::format("KMC: {:.4g} events in {:.3g} s ({:.3g} events/s)\n", all, secs,
                                  all / secs);
     }
-    write(*c, D0, Du, vs, sc);
+    write(*h5, *c, D0, Du, vs, sc);
     if (json_)
       std::cout << summary(*c, D0, Du, vs, sc).dump(2) << "\n";
     else
@@ -202,9 +206,9 @@ class Lattice : public Command {
     return out;
   }
 
-  static void write(const LatticeGasCase& c, const Eigen::Matrix2d& D0, const std::string& Du,
-                    const LatticeVariationalScan& vs, const LatticeGasScan& sc) {
-    H5Table h5(c.output, c.config, c.units.name());
+  static void write(H5Table& h5, const LatticeGasCase& c, const Eigen::Matrix2d& D0,
+                    const std::string& Du, const LatticeVariationalScan& vs,
+                    const LatticeGasScan& sc) {
     for (const auto& [name, value] : units::unit_attributes(c.units)) h5.attribute(name, value);
     const auto n = static_cast<unsigned long long>(c.coverages.size());
     h5.write("coverage", c.coverages, {n}, "1");
