@@ -22,14 +22,15 @@ system = "LJ"
 lj = "argon"
 [md]
 type = "msd_diffusion"
-box = [6.0, 6.0, 24.0]
-n_solvent = 500
-n_solute = 40
 equilibration_steps = 200
 seed = 4711
 temperatures = [0.7]
 blocks = 2
 block_steps = 100
+[md.system]
+box = [6.0, 6.0, 24.0]
+n_solvent = 500
+n_solute = 40
 [output]
 prefix = "out/sub/msd_"
 )";
