@@ -88,7 +88,7 @@ const ParamSpec kParallel{"parallel_replicas",
                           "groups of consecutive ranks, replica i on group i mod groups; false: "
                           "one after the other on all ranks"};
 
-/// Which of a length key's lengths are slabs, for the messages.
+/// The key of the cold or the hot slab, for messages.
 const char* slab_key(bool cold) { return cold ? "cold_slab" : "hot_slab"; }
 
 class EhexMixture : public MdSetup {

@@ -110,10 +110,15 @@ std::pair<double, double> write_real_mixture(const fs::path& dir) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   if (rank == 0) {
     std::ifstream inlj(lj_data);
-    std::ofstream out(dir / "data.real");
+    // data.real (atom_style atomic) and data.bond (atom_style bond, molecule id = atom id)
+    std::ofstream out(dir / "data.real"), outb(dir / "data.bond");
+    const auto both = [&](const std::string& a, const std::string& b) {
+      out << a;
+      outb << b;
+    };
     std::string line, section;
     std::getline(inlj, line);
-    out << "LJ mixture in real units (argon)\n";
+    both("LJ mixture in real units (argon)\n", "LJ mixture in real units (argon)\n");
     const std::regex bounds(R"(^\s*(\S+)\s+(\S+)\s+([xyz]lo [xyz]hi)\s*$)");
     while (std::getline(inlj, line)) {
       std::smatch m;
@@ -121,25 +126,28 @@ std::pair<double, double> write_real_mixture(const fs::path& dir) {
       std::string first;
       w >> first;
       if (std::regex_match(line, m, bounds)) {
-        out << fmt::format("{:.17g} {:.17g} {}\n", std::stod(m[1]) * kSigmaA,
-                           std::stod(m[2]) * kSigmaA, m[3].str());
+        const std::string b = fmt::format("{:.17g} {:.17g} {}\n", std::stod(m[1]) * kSigmaA,
+                                          std::stod(m[2]) * kSigmaA, m[3].str());
+        both(b, b);
       } else if (first == "Atoms" || first == "Masses" || first == "Velocities") {
         section = first;
-        out << line << "\n";
+        both(line + "\n", first == "Atoms" ? "Atoms # bond\n" : line + "\n");
       } else if (section == "Masses" && !first.empty()) {
         double mass = 0;
         w >> mass;
-        out << first << " " << fmt::format("{:.17g}", mass * kMassGmol) << "\n";
+        const std::string b = first + " " + fmt::format("{:.17g}", mass * kMassGmol) + "\n";
+        both(b, b);
       } else if (section == "Atoms" && !first.empty()) {
         long type = 0, ix = 0, iy = 0, iz = 0;
         double x = 0, y = 0, z = 0;
         w >> type >> x >> y >> z >> ix >> iy >> iz;
-        out << fmt::format("{} {} {:.17g} {:.17g} {:.17g} {} {} {}\n", first, type, x * kSigmaA,
-                           y * kSigmaA, z * kSigmaA, ix, iy, iz);
+        const std::string xyz = fmt::format("{} {:.17g} {:.17g} {:.17g} {} {} {}\n", type,
+                                            x * kSigmaA, y * kSigmaA, z * kSigmaA, ix, iy, iz);
+        both(first + " " + xyz, first + " " + first + " " + xyz);
       } else if (section == "Velocities") {
         continue;  // zero after minimisation; dropped
       } else {
-        out << line << "\n";
+        both(line + "\n", line + "\n");
       }
     }
     std::ofstream(dir / "settings.real") << fmt::format(
@@ -188,6 +196,32 @@ TEST(MdSystemMpi, DataFileInRealUnitsMatchesTheLjMixtureAtStepZero) {
   lmp.command("variable nsolv equal count(solvent)");
   EXPECT_EQ(lmp.variable("nsol"), 30.0);
   EXPECT_EQ(lmp.variable("nsolv"), 400.0);
+}
+
+TEST(MdSystemMpi, DataFileGroupsByMoleculeId) {
+  const fs::path dir = tmp_dir("mol");
+  const double pe_lj = write_real_mixture(dir).first;
+  // every atom its own molecule; LAMMPS created the 400 solvent atoms first (ids 1-400)
+  std::string toml = real_system(dir, "solvent = \"molecule 1:400\"\n");
+  toml = replace_all(replace_all(toml, "data.real", "data.bond"), "\"atomic\"", "\"bond\"");
+  auto in = InputSection::parse_string(replace_all(toml, "type 2", "molecule 401:430"), "mol.toml");
+  in.set_units(units::UnitSystem::si());
+  auto src = make_system_source(in);
+  Lammps lmp(MPI_COMM_WORLD, (dir / "mol_").string());
+  ASSERT_TRUE(lmp.has_style("atom", "bond"));
+  lmp.commands(src->commands(1) + "run 0\n");
+  lmp.command("variable nsol equal count(solute)");
+  lmp.command("variable nsolv equal count(solvent)");
+  // the molecules chosen are the type-2 atoms
+  lmp.commands(
+      "group t2 type 2\ngroup sol_t2 intersect solute t2\n"
+      "variable nsol_t2 equal count(sol_t2)\n");
+  EXPECT_EQ(lmp.variable("nsol"), 30.0);
+  EXPECT_EQ(lmp.variable("nsol_t2"), 30.0);
+  EXPECT_EQ(lmp.variable("nsolv"), 400.0);
+  const auto ar = *units::lj_preset("argon");
+  EXPECT_NEAR(lmp.thermo("pe") / 430.0 * src->units().si_scale(Kind::energy) / (pe_lj * ar.epsilon),
+              1.0, 1e-9);
 }
 
 TEST(MdSystemMpi, DataFileInRealUnitsRunsEhexAndMsd) {
