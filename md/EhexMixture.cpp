@@ -1,13 +1,17 @@
-/// @file EhexMixture.cpp  `type = "ehex_mixture"` LJ binary mixture,
-/// eHEX heat exchange in a cold and a hot slab along z (two gradients by periodicity);
-/// temperature and solute profiles by fix ave/chunk into <prefix>temp.chunk and
-/// <prefix>solute.chunk, the inputs of the `soret_profile` fit. With `replicas = N > 1`, N
-/// independent runs (seeds seed + 4 i) write <prefix>r<i>_temp.chunk and
-/// <prefix>r<i>_solute.chunk, the input of `soret_profile` with `replicas = N`.
+/// @file EhexMixture.cpp  `type = "ehex_mixture"`: a liquid system (the [md.system] source:
+/// the built-in LJ binary mixture or a user's data file), eHEX heat exchange in a cold and a
+/// hot slab along z (two gradients by periodicity); temperature and solute profiles by fix
+/// ave/chunk into <prefix>temp.chunk and <prefix>solute.chunk, the inputs of the
+/// `soret_profile` fit. With `replicas = N > 1`, N independent runs (seeds seed + 4 i) write
+/// <prefix>r<i>_temp.chunk and <prefix>r<i>_solute.chunk, the input of `soret_profile` with
+/// `replicas = N`; with `parallel_replicas`, they run at once on groups of ranks.
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "md/Lammps.h"
 #include "md/Setup.h"
+#include "md/System.h"
 
 namespace td::md {
 
@@ -72,25 +76,41 @@ const ParamSpec kReplicas{"replicas",
                           K::dimensionless,
                           Range::closed(1, 1000),
                           {},
-                          "independent runs one after the other on the same ranks, replica i "
-                          "with seed + 4 i; files <prefix>r<i>_temp.chunk, ... when > 1"};
+                          "independent runs, replica i with seed + 4 i; files "
+                          "<prefix>r<i>_temp.chunk, ... when > 1"};
+const ParamSpec kParallel{"parallel_replicas",
+                          T::Bool,
+                          "false",
+                          K::dimensionless,
+                          Range::any(),
+                          {},
+                          "run the replicas at once: the ranks split into min(replicas, ranks) "
+                          "groups of consecutive ranks, replica i on group i mod groups; false: "
+                          "one after the other on all ranks"};
+
+/// The key of the cold or the hot slab, for messages.
+const char* slab_key(bool cold) { return cold ? "cold_slab" : "hot_slab"; }
 
 class EhexMixture : public MdSetup {
  public:
-  explicit EhexMixture(InputSection& s) {
-    mix_.read(s);
-    cold_ = s.reals(kCold);
-    hot_ = s.reals(kHot);
-    for (auto* slab : {&cold_, &hot_}) {
-      const char* key = slab == &cold_ ? "cold_slab" : "hot_slab";
-      if (slab->size() != 2 || !((*slab)[1] > (*slab)[0]) || (*slab)[0] < 0 ||
-          (*slab)[1] > mix_.box[2])
-        s.fail(key, fmt::format("expected [lo, hi] with 0 <= lo < hi <= {} (box z)", mix_.box[2]));
+  explicit EhexMixture(InputSection& s) : src_(make_system_source(s)) {
+    const LammpsUnits& u = src_->units();
+    run_.read(s, u);
+    const auto zbox = src_->box()[2];
+    for (bool cold : {true, false}) {
+      auto slab = s.reals(cold ? kCold : kHot);
+      for (auto& z : slab) z = u.to_lammps(z, K::length);
+      if (slab.size() != 2 || !(slab[1] > slab[0]) || slab[0] < zbox[0] || slab[1] > zbox[1])
+        s.fail(slab_key(cold),
+               fmt::format("expected [lo, hi] with {:g} <= lo < hi <= {:g} {} (box z)",
+                           u.from_lammps(zbox[0], K::length), u.from_lammps(zbox[1], K::length),
+                           u.case_label(K::length)));
+      (cold ? cold_ : hot_) = slab;
     }
     if (!(cold_[1] <= hot_[0] || hot_[1] <= cold_[0]))
       s.fail("hot_slab", "the hot and cold slabs overlap");
-    heat_ = s.real(kHeat);
-    bin_ = s.real(kBin);
+    heat_ = u.to_lammps(s.real(kHeat), K::power);
+    bin_ = u.to_lammps(s.real(kBin), K::length);
     steps_gradient_ = s.integer(kGradSteps);
     steps_ = s.integer(kSteps);
     every_ = s.integer(kEvery);
@@ -99,35 +119,49 @@ class EhexMixture : public MdSetup {
       s.fail("production_steps",
              fmt::format("must be a multiple of blocks * sample_every = {}", blocks_ * every_));
     replicas_ = s.integer(kReplicas);
+    parallel_ = s.boolean(kParallel);
   }
 
-  long planned_steps() const override {
-    return replicas_ * (mix_.equilibration_steps + steps_gradient_ + steps_);
-  }
+  long planned_steps() const override { return replicas_ * replica_steps(); }
 
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
+    int rank = 0, size = 1;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    // groups of consecutive ranks; replica i runs on group i mod groups
+    const long groups = parallel_ ? std::min<long>(replicas_, size) : 1;
+    const int color = static_cast<int>(rank * groups / size);
+    SubComm sub(comm, color);
+    replan(((replicas_ - color + groups - 1) / groups) * replica_steps());
     std::vector<std::string> files;
     for (long i = 0; i < replicas_; ++i) {
       const std::string p = replicas_ == 1 ? prefix : fmt::format("{}r{}_", prefix, i);
-      LjMixture m = mix_;
-      m.seed = mix_.seed + 4 * i;  // LjMixture draws the streams seed .. seed + 3
-      files.push_back(p + "temp.chunk");
-      files.push_back(p + "solute.chunk");
+      std::vector<std::string> mine{p + "temp.chunk", p + "solute.chunk"};
+      if (run_.pressure) mine.push_back(p + "npt.dat");
+      files.insert(files.end(), mine.begin(), mine.end());
+      if (i % groups != color) continue;
+      MdRun r = run_;
+      r.seed = run_.seed + 4 * i;  // MdRun draws the streams seed .. seed + 3
       // LAMMPS writes the .partial names; they are renamed once the run has closed them
-      run_replica(comm, m, files[files.size() - 2] + ".partial", files.back() + ".partial", p);
-      commit_outputs(comm, {files[files.size() - 2], files.back()});
+      run_replica(sub.get(), r, mine[0] + ".partial", mine[1] + ".partial", p);
+      commit_outputs(sub.get(), {mine[0], mine[1]});
     }
+    MPI_Barrier(comm);
     return files;
   }
 
  private:
-  /// One run of mixture @p m on @p comm writing the profiles @p tfile and @p cfile, and the
-  /// LAMMPS log and input record with prefix @p log_prefix.
-  void run_replica(MPI_Comm comm, const LjMixture& m, const std::string& tfile,
-                   const std::string& cfile, const std::string& log_prefix) {
-    Lammps lmp(comm, log_prefix, steps());
+  long replica_steps() const { return run_.steps() + steps_gradient_ + steps_; }
+
+  /// One run with the run keys @p r on @p comm writing the profiles @p tfile and @p cfile,
+  /// the NPT result and the LAMMPS log and input record with prefix @p p.
+  void run_replica(MPI_Comm comm, const MdRun& r, const std::string& tfile,
+                   const std::string& cfile, const std::string& p) {
+    Lammps lmp(comm, p, steps());
     lmp.require_styles(required_styles());
-    lmp.commands(m.commands());
+    // the barostat leaves z alone: the slabs stay where the input put them
+    if (const auto e = r.equilibrate(lmp, *src_, true))
+      write_equilibrated(comm, p + "npt.dat", *e, *src_, r);
     const long nfreq = steps_ / blocks_, nrep = nfreq / every_;
     lmp.commands(fmt::format(R"(region cold block INF INF INF INF {} {}
 region hot block INF INF INF INF {} {}
@@ -148,24 +182,29 @@ unfix prof_c
                              steps_));
   }
 
-  LjMixture mix_;
-  std::vector<double> cold_, hot_;
-  double heat_ = 5.0, bin_ = 1.0;
+  std::shared_ptr<const SystemSource> src_;
+  MdRun run_;
+  std::vector<double> cold_, hot_;  ///< LAMMPS length units
+  double heat_ = 5.0, bin_ = 1.0;   ///< LAMMPS units
   long steps_gradient_ = 0, steps_ = 0, every_ = 10, blocks_ = 10, replicas_ = 1;
+  bool parallel_ = false;
 };
 
 std::unique_ptr<MdSetup> create(InputSection& s) { return std::make_unique<EhexMixture>(s); }
 MdSetupFactory::Registrar reg(
     "ehex_mixture",
-    "LJ binary mixture (solvent type 1, solute type 2) with eHEX heat exchange in a cold and a "
-    "hot slab along z (two gradients by periodicity); temperature and solute profiles by fix "
-    "ave/chunk into <prefix>temp.chunk and <prefix>solute.chunk, the input of the "
-    "`soret_profile` fit. With `replicas = N > 1`, N independent runs (seeds seed + 4 i) write "
-    "<prefix>r<i>_temp.chunk and <prefix>r<i>_solute.chunk.",
+    "A liquid system from [md.system] (default: the LJ binary mixture, solvent type 1, solute "
+    "type 2; or a user's data file) with eHEX heat exchange in a cold and a hot slab along z "
+    "(two gradients by periodicity); optional NPT equilibration (`pressure`, barostat on x "
+    "and y so that the slabs keep their place); temperature and solute profiles by fix "
+    "ave/chunk into <prefix>temp.chunk and <prefix>solute.chunk (LAMMPS units of the system), "
+    "the input of the `soret_profile` fit. With `replicas = N > 1`, N independent runs (seeds "
+    "seed + 4 i) write <prefix>r<i>_temp.chunk and <prefix>r<i>_solute.chunk, one after the "
+    "other or, with `parallel_replicas`, at once on groups of ranks.",
     &create,
-    key_registry::join({LjMixture::keys(),
+    key_registry::join({MdRun::keys(),
                         {&kCold, &kHot, &kHeat, &kBin, &kGradSteps, &kSteps, &kEvery, &kBlocks,
-                         &kReplicas}}));
+                         &kReplicas, &kParallel}}));
 }  // namespace
 
 }  // namespace td::md

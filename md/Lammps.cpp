@@ -40,7 +40,9 @@ namespace {
 struct ActiveRun {
   std::atomic<bool> active{false};
   std::atomic<bool> handler_installed{false};
+  std::atomic<bool> reported{false};
   int rank = 0;
+  bool part_of_world = false;  ///< the instance runs on fewer ranks than MPI_COMM_WORLD
   std::string log, input;
 };
 ActiveRun g_run;
@@ -55,7 +57,7 @@ std::string error_line(const std::string& log) {
 }
 
 extern "C" void report_lammps_exit() {
-  if (!g_run.active || g_run.rank != 0) return;
+  if (!g_run.active || g_run.rank != 0 || g_run.reported.exchange(true)) return;
   const std::string line = error_line(g_run.log);
   std::fprintf(stderr,
                "thermodrift: error: LAMMPS stopped the run: %s\n  log: %s\n  input script "
@@ -63,6 +65,27 @@ extern "C" void report_lammps_exit() {
                line.empty() ? "(no ERROR line in the log; see it)" : line.c_str(),
                g_run.log.c_str(), g_run.input.c_str(), g_run.input.c_str());
   std::fflush(stderr);
+}
+
+/// Called at the start of MPI_Finalize (MPI deletes MPI_COMM_SELF's attributes first, MPI
+/// standard, "Allowing User Functions at Process Termination"). With a LAMMPS instance still
+/// open, the caller is LAMMPS's error->all. On a sub-communicator (parallel replicas) the
+/// other ranks never reach MPI_Finalize and would wait for this one for ever: report the
+/// error and abort them all. On the whole world LAMMPS's own exit(1) follows.
+extern "C" int on_mpi_finalize(MPI_Comm, int, void*, void*) {
+  if (!g_run.active) return MPI_SUCCESS;
+  report_lammps_exit();
+  if (g_run.part_of_world) MPI_Abort(MPI_COMM_WORLD, 1);
+  return MPI_SUCCESS;
+}
+
+/// Install the exit handler and the MPI_Finalize hook once per process.
+void install_error_reporting() {
+  if (g_run.handler_installed.exchange(true)) return;
+  std::atexit(report_lammps_exit);
+  int key = MPI_KEYVAL_INVALID;
+  MPI_Comm_create_keyval(MPI_COMM_NULL_COPY_FN, on_mpi_finalize, &key, nullptr);
+  MPI_Comm_set_attr(MPI_COMM_SELF, key, nullptr);
 }
 
 }  // namespace
@@ -73,9 +96,10 @@ Lammps::Lammps(MPI_Comm comm, const std::string& prefix, MdSteps* steps)
   int ok = 1;
   if (rank_ == 0) {
     script_ = std::fopen(input_.c_str(), "w");
-    ok = script_ != nullptr && std::fprintf(script_, "# LAMMPS input written by thermodrift %s "
-                                                     "(git %s): the exact command stream of "
-                                                     "this run\n",
+    ok = script_ != nullptr && std::fprintf(script_,
+                                            "# LAMMPS input written by thermodrift %s "
+                                            "(git %s): the exact command stream of "
+                                            "this run\n",
                                             kVersion, kGitDescribe) > 0;
   }
   MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
@@ -88,11 +112,16 @@ Lammps::Lammps(MPI_Comm comm, const std::string& prefix, MdSteps* steps)
   for (auto& a : args) argv.push_back(a.data());
   h_ = lammps_open(static_cast<int>(argv.size()), argv.data(), comm, nullptr);
   if (!h_) throw Error("LAMMPS could not be opened (lammps_open returned null)");
+  int size = 1, world = 1;
+  MPI_Comm_size(comm, &size);
+  MPI_Comm_size(MPI_COMM_WORLD, &world);
   g_run.rank = rank_;
+  g_run.part_of_world = size < world;
   g_run.log = log_;
   g_run.input = input_;
+  g_run.reported = false;
   g_run.active = true;
-  if (!g_run.handler_installed.exchange(true)) std::atexit(report_lammps_exit);
+  install_error_reporting();
 }
 
 Lammps::~Lammps() {
@@ -126,17 +155,23 @@ void Lammps::require_styles(const StyleList& styles) const {
                     version(), missing));
 }
 
+void Lammps::inject_fault() {
+  // test hook: a command LAMMPS rejects, to exercise the error path of the real library;
+  // "@rank" is the rank in MPI_COMM_WORLD, so that one of several parallel replicas can fail
+  if (fault_action("lammps_command", MPI_COMM_WORLD) == "lammps_error")
+    lammps_command(h_, "thermodrift_injected_unknown_command");
+}
+
 void Lammps::command(const std::string& cmd) {
   record(cmd);
-  // test hook: a command LAMMPS rejects, to exercise the error path of the real library
-  if (fault_action("lammps_command", comm_) == "lammps_error")
-    lammps_command(h_, "thermodrift_injected_unknown_command");
+  inject_fault();
   lammps_command(h_, cmd.c_str());
   count_runs(cmd);
 }
 
 void Lammps::commands(const std::string& text) {
   record(text);
+  inject_fault();
   lammps_commands_string(h_, text.c_str());
   count_runs(text);
 }

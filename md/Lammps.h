@@ -88,6 +88,8 @@ class Lammps {
  private:
   /// Append @p text (one or more commands) to the input record (rank 0).
   void record(const std::string& text);
+  /// THERMODRIFT_FAULT=lammps_command[@rank]:lammps_error sends LAMMPS a command it rejects.
+  void inject_fault();
   /// Count the `run N` commands of @p text into steps_ and report them.
   void count_runs(const std::string& text);
   MdSteps* steps_ = nullptr;

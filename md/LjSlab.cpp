@@ -108,6 +108,8 @@ constexpr double kVacuum = 12.0;
 }  // namespace
 
 void LjSlab::read(InputSection& s) {
+  if (!s.units().is_reduced())
+    s.fail("type", "the LJ slab runs in LAMMPS lj units: set [units] system = \"LJ\"");
   density = s.real(kDensity);
   cells_x = s.integer(kCellsX);
   cells_y = s.integer(kCellsY);

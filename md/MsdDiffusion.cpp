@@ -1,8 +1,8 @@
-/// @file MsdDiffusion.cpp  `type = "msd_diffusion"`: equilibrium LJ-mixture runs at several
-/// temperatures; D(T) of solute and solvent from the slope of the mean squared displacement
-/// (compute msd), MSD = 6 D t, in independent blocks (D = mean, error = sd/sqrt(blocks)).
-/// Writes <prefix>D_solute.dat and <prefix>D_solvent.dat ("# T D D_err"), the input of the
-/// `arrhenius` fit.
+/// @file MsdDiffusion.cpp  `type = "msd_diffusion"`: equilibrium runs of a liquid system (the
+/// [md.system] source) at several temperatures; D(T) of solute and solvent from the slope of the
+/// mean squared displacement (compute msd), MSD = 6 D t, in independent blocks (D = mean, error =
+/// sd/sqrt(blocks)). Writes <prefix>D_solute.dat and <prefix>D_solvent.dat ("# T D D_err"), the
+/// input of the `arrhenius` fit; T and D in the case's units.
 #include <fmt/format.h>
 
 #include <array>
@@ -12,6 +12,7 @@
 #include "io/TextFile.h"
 #include "md/Lammps.h"
 #include "md/Setup.h"
+#include "md/System.h"
 
 namespace td::md {
 
@@ -38,8 +39,8 @@ const ParamSpec kBlockSteps{"block_steps",           T::Integer, "5000",        
 
 class MsdDiffusion : public MdSetup {
  public:
-  explicit MsdDiffusion(InputSection& s) {
-    mix_.read(s);
+  explicit MsdDiffusion(InputSection& s) : src_(make_system_source(s)) {
+    run_.read(s, src_->units());
     temps_ = s.reals(kTemps);
     if (temps_.empty()) s.fail("temperatures", "give at least one temperature");
     blocks_ = s.integer(kBlocks);
@@ -47,7 +48,7 @@ class MsdDiffusion : public MdSetup {
   }
 
   long planned_steps() const override {
-    return static_cast<long>(temps_.size()) * (mix_.equilibration_steps + blocks_ * block_steps_);
+    return static_cast<long>(temps_.size()) * (run_.steps() + blocks_ * block_steps_);
   }
 
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
@@ -55,23 +56,31 @@ class MsdDiffusion : public MdSetup {
     MPI_Comm_rank(comm, &rank);
     std::vector<std::array<double, 3>> rows[2];  // solute, solvent: T, D, err
     const char* groups[2] = {"solute", "solvent"};
+    const LammpsUnits& u = src_->units();
+    std::vector<std::string> files;
     for (double Tk : temps_) {
-      Lammps lmp(comm, fmt::format("{}T{:g}_", prefix, Tk), steps());
+      const std::string p = fmt::format("{}T{:g}_", prefix, Tk);
+      Lammps lmp(comm, p, steps());
       lmp.require_styles(required_styles());
-      LjMixture m = mix_;
-      m.temperature = Tk;
-      lmp.commands(m.commands());
+      MdRun r = run_;
+      r.temperature = Tk;
+      if (const auto e = r.equilibrate(lmp, *src_, false)) {
+        files.push_back(p + "npt.dat");
+        write_equilibrated(comm, files.back(), *e, *src_, r);
+      }
       // Nose-Hoover keeps the canonical ensemble without Langevin's extra friction on D.
-      lmp.command(fmt::format("fix md_nvt all nvt temp {0} {0} {1}", Tk, 100 * m.timestep));
+      const double T = u.to_lammps(Tk, K::temperature), dt = u.to_lammps(r.timestep, K::time);
+      lmp.command(fmt::format("fix md_nvt all nvt temp {0} {0} {1}", T, 100 * dt));
       std::vector<double> D[2];
       for (long b = 0; b < blocks_; ++b) {
         // a fresh msd compute per block: its reference positions are the block's start
         for (int g = 0; g < 2; ++g)
           lmp.command(fmt::format("compute msd{0} {1} msd", g, groups[g]));
         lmp.command(fmt::format("run {}", block_steps_));
-        const double t = block_steps_ * m.timestep;
+        const double t = static_cast<double>(block_steps_) * dt;
         for (int g = 0; g < 2; ++g) {
-          D[g].push_back(lmp.compute_vector(fmt::format("msd{}", g), 3) / (6.0 * t));
+          const double msd = lmp.compute_vector(fmt::format("msd{}", g), 3);
+          D[g].push_back(u.from_lammps(msd / (6.0 * t), K::diffusivity));
           lmp.command(fmt::format("uncompute msd{}", g));
         }
       }
@@ -84,14 +93,14 @@ class MsdDiffusion : public MdSetup {
         rows[g].push_back({Tk, mean, std::sqrt(var / static_cast<double>(D[g].size()))});
       }
     }
-    std::vector<std::string> files;
     for (int g = 0; g < 2; ++g) {
       files.push_back(prefix + "D_" + groups[g] + ".dat");
       if (rank != 0) continue;
       std::string text = fmt::format(
-          "# D(T) of the {} from MSD = 6 D t, {} blocks of {} steps; "
-          "LJ reduced units\n# T D D_err\n",
-          groups[g], blocks_, block_steps_);
+          "# D(T) of the {} from MSD = 6 D t, {} blocks of {} steps; T in {}, D in {}\n"
+          "# T D D_err\n",
+          groups[g], blocks_, block_steps_, u.case_label(K::temperature),
+          u.case_label(K::diffusivity));
       for (const auto& r : rows[g]) text += fmt::format("{:.6g} {:.8g} {:.4g}\n", r[0], r[1], r[2]);
       write_text_file(files.back(), text);
     }
@@ -99,19 +108,21 @@ class MsdDiffusion : public MdSetup {
   }
 
  private:
-  LjMixture mix_;
-  std::vector<double> temps_;
+  std::shared_ptr<const SystemSource> src_;
+  MdRun run_;
+  std::vector<double> temps_;  ///< case units
   long blocks_ = 4, block_steps_ = 5000;
 };
 
 std::unique_ptr<MdSetup> create(InputSection& s) { return std::make_unique<MsdDiffusion>(s); }
 MdSetupFactory::Registrar reg(
     "msd_diffusion",
-    "Equilibrium runs of the LJ mixture of `ehex_mixture` at several temperatures; D(T) of "
+    "Equilibrium runs of a liquid system from [md.system] (default: the LJ mixture) at several "
+    "temperatures (optional NPT equilibration to `pressure` at each, isotropic); D(T) of "
     "solute and solvent from the slope of the mean squared displacement, MSD = 6 D t, in "
     "independent blocks (D = mean, error = sd/sqrt(blocks)). Writes <prefix>D_solute.dat and "
     "<prefix>D_solvent.dat (\"# T D D_err\"), the input of the `arrhenius` fit.",
-    &create, key_registry::join({LjMixture::keys(), {&kTemps, &kBlocks, &kBlockSteps}}));
+    &create, key_registry::join({MdRun::keys(), {&kTemps, &kBlocks, &kBlockSteps}}));
 }  // namespace
 
 }  // namespace td::md

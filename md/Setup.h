@@ -29,6 +29,9 @@ class MdSetup {
  protected:
   /// Give this to each Lammps instance of run().
   MdSteps* steps() { return &steps_; }
+  /// The steps this process will run when it runs only part of the set-up (parallel
+  /// replicas), so that the progress reaches 1.
+  void replan(long planned) { steps_.planned = planned; }
 
  private:
   MdSteps steps_;
@@ -41,31 +44,24 @@ using MdSetupFactory = Factory<MdSetup, InputSection&>;
 /// Set-ups give LAMMPS `<f>.partial` names so that results appear only when complete.
 void commit_outputs(MPI_Comm comm, const std::vector<std::string>& files);
 
+/// A sub-communicator of @p comm (MPI_Comm_split: ranks of one @p color, ordered by rank),
+/// freed on destruction.
+class SubComm {
+ public:
+  SubComm(MPI_Comm comm, int color);
+  ~SubComm();
+  SubComm(const SubComm&) = delete;
+  SubComm& operator=(const SubComm&) = delete;
+  MPI_Comm get() const { return c_; }
+
+ private:
+  MPI_Comm c_ = MPI_COMM_NULL;
+};
+
 /// Read the [md] table @p s (key `type`) into a set-up.
 std::unique_ptr<MdSetup> make_md_setup(InputSection& s);
 
-/// The `cutoff` key shared by the LJ set-ups (sigma, potential shifted).
+/// The `cutoff` key of the LJ slab set-ups (sigma, potential shifted).
 const ParamSpec& lj_cutoff_spec();
-
-/// LJ binary mixture (solvent type 1, solute type 2) in a box, reduced units.
-struct LjMixture {
-  double box[3] = {7.65, 7.65, 50.0};  ///< sigma
-  long n_solvent = 2048, n_solute = 80;
-  double solute_epsilon = 1.0;  ///< solute-solvent and solute-solute epsilon (solvent: 1)
-  double solute_mass = 1.0;     ///< in units of the solvent mass
-  double cutoff = 2.5;          ///< sigma
-  double temperature = 1.0;
-  double timestep = 0.002;          ///< tau
-  long equilibration_steps = 1000;  ///< Langevin equilibration at `temperature`
-  long seed = 12345;
-
-  /// Read the mixture keys of @p s.
-  void read(InputSection& s);
-  /// The mixture keys, for the declarations of the set-ups that read them.
-  static std::vector<const ParamSpec*> keys();
-  /// LAMMPS commands: units, box, random insertion, LJ pair coefficients, minimisation,
-  /// velocities and a Langevin equilibration (fixes removed afterwards); group "solute".
-  std::string commands() const;
-};
 
 }  // namespace td::md

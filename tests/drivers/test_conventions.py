@@ -158,14 +158,15 @@ system = "LJ"
 lj = "argon"
 [md]
 type = "msd_diffusion"
-box = [6.0, 6.0, 24.0]
-n_solvent = 300
-n_solute = 20
 equilibration_steps = 100
 seed = 4711
 temperatures = [0.7]
 blocks = 2
 block_steps = 50
+[md.system]
+box = [6.0, 6.0, 24.0]
+n_solvent = 300
+n_solute = 20
 """
 
 COLUMN = """[material]

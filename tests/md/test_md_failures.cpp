@@ -15,6 +15,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using td::test::replace;
 using td::test::run_case;
 
 const char* kMsd = R"([units]
@@ -22,14 +23,15 @@ system = "LJ"
 lj = "argon"
 [md]
 type = "msd_diffusion"
-box = [6.0, 6.0, 24.0]
-n_solvent = 500
-n_solute = 40
 equilibration_steps = 200
 seed = 4711
 temperatures = [0.7]
 blocks = 2
 block_steps = 100
+[md.system]
+box = [6.0, 6.0, 24.0]
+n_solvent = 500
+n_solute = 40
 [output]
 prefix = "out/sub/msd_"
 )";
@@ -38,8 +40,8 @@ TEST(MdFailures, MissingDirectoryIsCreatedAndLogAndInputScriptAreKept) {
   const auto run = run_case("md", kMsd, "md_dir");
   ASSERT_EQ(run.r.status, 0) << run.r.output;
   const fs::path out = run.dir / "out" / "sub";
-  for (const char* f : {"msd_D_solute.dat", "msd_D_solvent.dat", "msd_T0.7_log.lammps",
-                        "msd_T0.7_in.lammps"})
+  for (const char* f :
+       {"msd_D_solute.dat", "msd_D_solvent.dat", "msd_T0.7_log.lammps", "msd_T0.7_in.lammps"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
   EXPECT_NE(run.r.output.find("wrote out/sub/msd_D_solute.dat"), std::string::npos) << run.r.output;
   // the input script holds the commands that ran, in order
@@ -92,6 +94,84 @@ TEST(MdFailures, OutputDirectoryThatCannotBeCreatedIsRefusedBeforeMd) {
   EXPECT_NE(r.output.find("prefix"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("cannot create the output directory"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("LAMMPS log"), std::string::npos) << "MD started: " << r.output;
+}
+
+TEST(MdFailures, UserForceFieldThatLammpsRejectsReachesStderr) {
+  // a user's system (data_file source): the settings file names a pair style LAMMPS lacks
+  const std::string data =
+      "tiny\n\n2 atoms\n1 atom types\n\n0 10 xlo xhi\n0 10 ylo yhi\n0 10 zlo zhi\n\n"
+      "Masses\n\n1 39.94\n\nAtoms # atomic\n\n1 1 1.0 1.0 1.0\n2 1 5.0 5.0 5.0\n";
+  const auto run =
+      run_case("md", R"([units]
+system = "SI"
+[md]
+type = "msd_diffusion"
+temperature = "100 K"
+timestep = "2 fs"
+temperatures = ["100 K"]
+[md.system]
+type = "data_file"
+units = "real"
+atom_style = "atomic"
+data_file = "tiny.data"
+settings_file = "tiny.settings"
+solute = "type 1"
+[output]
+prefix = "out/"
+)",
+               "md_badstyle", "",
+               {{"tiny.data", data}, {"tiny.settings", "pair_style no_such_style 8.5\n"}});
+  EXPECT_NE(run.r.status, 0) << run.r.output;
+  EXPECT_NE(run.r.output.find("LAMMPS stopped the run: ERROR: Unrecognized pair style"),
+            std::string::npos)
+      << run.r.output;
+  EXPECT_NE(run.r.output.find("log: out/T100_log.lammps"), std::string::npos) << run.r.output;
+  EXPECT_EQ(run.r.output.find("wrote"), std::string::npos) << run.r.output;
+  // the input script names the user's files by absolute path and includes the settings
+  std::ifstream in(run.dir / "out" / "T100_in.lammps");
+  const std::string script((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(script.find("include \"" + (run.dir / "tiny.settings").string() + "\""),
+            std::string::npos)
+      << script.substr(0, 600);
+}
+
+TEST(MdFailures, UnwritableEhexProfileIsAnErrorWithoutWrote) {
+  const fs::path dir = fs::temp_directory_path() / "td_md_ehex_unwritable";
+  fs::remove_all(dir);
+  // a directory where a profile should go: its .partial cannot be renamed onto it
+  fs::create_directories(dir / "out" / "ehex_temp.chunk");
+  std::ofstream(dir / "case.toml") << R"([units]
+system = "LJ"
+lj = "argon"
+[md]
+type = "ehex_mixture"
+equilibration_steps = 50
+cold_slab = [1.0, 3.0]
+hot_slab = [7.0, 9.0]
+gradient_steps = 0
+production_steps = 20
+blocks = 1
+[md.system]
+box = [6.0, 6.0, 12.0]
+n_solvent = 200
+n_solute = 10
+[output]
+prefix = "out/ehex_"
+)";
+  const auto r = td::test::run_cli("md case.toml", dir.string());
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("ehex_temp.chunk"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("wrote"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "out" / "ehex_solute.chunk")) << "committed after a failure";
+}
+
+TEST(MdFailures, MixtureKeysAtTheirOldPlaceStillWorkWithAWarning) {
+  // the LJ mixture keys were in [md] before the system sources: read there, with a warning
+  const auto run = run_case("md", replace(kMsd, "[md.system]\n", ""), "md_oldkeys", "--dry-run");
+  EXPECT_EQ(run.r.status, 0) << run.r.output;
+  EXPECT_NE(run.r.output.find("[md] box is deprecated; write [md.system] box instead"),
+            std::string::npos)
+      << run.r.output;
 }
 
 }  // namespace

@@ -19,19 +19,23 @@ std::string tmp_prefix(const char* name) {
   return (d / name).string();
 }
 
-const char* kMixture = R"(box = [6.0, 6.0, 24.0]
+const char* kMixture = R"(equilibration_steps = 1000
+seed = 4711
+)";
+// the system source: last in each case (a TOML table ends the [md] keys)
+const char* kSystem = R"([system]
+box = [6.0, 6.0, 24.0]
 n_solvent = 500
 n_solute = 40
 solute_epsilon = 1.5
-equilibration_steps = 1000
-seed = 4711
 )";
 
 TEST(MdSetupMpi, EhexMixtureProfilesHaveShapeAndSign) {
   auto in = InputSection::parse_string(std::string("type = \"ehex_mixture\"\n") + kMixture +
                                            "cold_slab = [4.0, 8.0]\nhot_slab = [16.0, 20.0]\n"
                                            "heat_rate = 10.0\ngradient_steps = 2000\n"
-                                           "production_steps = 2000\nblocks = 2\nbin_width = 2.0\n",
+                                           "production_steps = 2000\nblocks = 2\nbin_width = 2.0\n" +
+                                           kSystem,
                                        "ehex.toml");
   in.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
   auto setup = make_md_setup(in);
@@ -53,7 +57,7 @@ TEST(MdSetupMpi, EhexMixtureReplicasUseTheirOwnSeedsAndFiles) {
   auto in = InputSection::parse_string(std::string("type = \"ehex_mixture\"\n") + kMixture +
                                            "cold_slab = [4.0, 8.0]\nhot_slab = [16.0, 20.0]\n"
                                            "gradient_steps = 200\nproduction_steps = 400\n"
-                                           "blocks = 2\nbin_width = 2.0\nreplicas = 2\n",
+                                           "blocks = 2\nbin_width = 2.0\nreplicas = 2\n" + kSystem,
                                        "ehex.toml");
   in.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
   auto setup = make_md_setup(in);
@@ -72,7 +76,7 @@ TEST(MdSetupMpi, EhexMixtureReplicasUseTheirOwnSeedsAndFiles) {
 TEST(MdSetupMpi, MsdDiffusionPositiveAndIncreasingWithT) {
   auto in = InputSection::parse_string(std::string("type = \"msd_diffusion\"\n") + kMixture +
                                            "temperatures = [0.7, 1.4]\nblocks = 2\n"
-                                           "block_steps = 300\n",
+                                           "block_steps = 300\n" + kSystem,
                                        "msd.toml");
   in.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
   auto setup = make_md_setup(in);

@@ -41,11 +41,6 @@ lj = "argon"
 
 [md]
 type = "ehex_mixture"
-box = [7.65, 7.65, 50.0]
-n_solvent = 2048
-n_solute = 80
-solute_epsilon = {eps}
-solute_mass = 1.0
 temperature = 1.0
 timestep = {dt}
 equilibration_steps = {eq}
@@ -58,6 +53,12 @@ production_steps = {prod}
 sample_every = 20
 blocks = {blocks}
 seed = {seed}
+[md.system]
+box = [7.65, 7.65, 50.0]
+n_solvent = 2048
+n_solute = 80
+solute_epsilon = {eps}
+solute_mass = 1.0
 
 [output]
 prefix = "{prefix}"
