@@ -161,17 +161,6 @@ inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, const char* pr
   petsc_check(KSPGMRESSetRestart(ksp, kCoupledRestart), "KSPGMRESSetRestart");
 }
 
-/// Finish the set-up of a geometric multigrid preconditioner chosen with -pc_type mg (with the
-/// KSP's options prefix); other preconditioners are left alone. Call after KSPSetFromOptions
-/// (SNESSetFromOptions). The KSP's DM must be a cell-centred DMDA (Mesh::solver_dm) whose
-/// solver callbacks discretise the fine level only, hence:
-///  - coarse operators by Galerkin projection R A P unless -pc_mg_galerkin is given; when the
-///    operator is matrix-free (@p matrix_free_operator) the preconditioning matrix alone
-///    defines the hierarchy, smoothers and residuals included (unless -pc_use_amat is given);
-///  - without -pc_mg_levels, @p max_levels levels (Mesh::max_mg_levels());
-///  - a -pc_mg_levels above @p max_levels throws Error naming the limit.
-void setup_geometric_mg(KSP ksp, int max_levels, bool matrix_free_operator);
-
 }  // namespace td
 
 #define TD_PETSC(call) ::td::petsc_check((call), #call)

@@ -22,6 +22,7 @@
 #include "models/Heat.h"
 #include "fv/HeatCell.h"
 #include "mesh/DmdaViews.h"
+#include "mesh/Multigrid.h"
 #include "core/Petsc.h"
 
 namespace td {
@@ -198,8 +199,9 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
   TD_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
   TD_PETSC(KSPSetTolerances(ksp, kHeatKspRtol, kHeatKspAtol, PETSC_DEFAULT, kHeatKspMaxIterations));
   set_default_pc(ksp, 1, mesh.dim(), "heat_");
+  const DefaultOption mg_levels = mesh_multigrid_levels(mesh, "heat_");
   TD_PETSC(SNESSetFromOptions(snes));
-  setup_geometric_mg(ksp, mesh.max_mg_levels(), false);
+  setup_mesh_multigrid(ksp, mesh, 1, false);
   TD_PETSC(SNESSolve(snes, nullptr, Tg));
   SNESConvergedReason reason;
   PetscInt its;

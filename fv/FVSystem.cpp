@@ -363,23 +363,19 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
       MatStencil cols[7];
       PetscScalar vals[7];
       int nc = 0;
-      double diag = a_vol * mesh_.volume(idx[0], idx[1], idx[2]);
       for (int a = 0; a < dim; ++a) {
         const auto up = shifted(idx, a, 1);
-        const auto& fu = face(a, up, s);
-        const auto& fl = face(a, idx, s);
-        diag += b * (fu.p + fl.q);
         if (!is_boundary_face(a, up[a])) {
           cols[nc] = stencil(up, s);
-          vals[nc++] = -b * fu.q;
+          vals[nc++] = -b * face(a, up, s).q;
         }
         if (!is_boundary_face(a, idx[a])) {
           cols[nc] = stencil(shifted(idx, a, -1), s);
-          vals[nc++] = -b * fl.p;
+          vals[nc++] = -b * face(a, idx, s).p;
         }
       }
       cols[nc] = row;
-      vals[nc++] = diag;
+      vals[nc++] = a_vol * mesh_.volume(idx[0], idx[1], idx[2]) + b * transport_diagonal(idx, s);
       TD_PETSC(MatSetValuesStencil(M, 1, &row, nc, cols, vals, ADD_VALUES));
       if (rx) {
         // the per-cell block -b V dw/dc couples the components of this cell
@@ -396,6 +392,43 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
   });
   TD_PETSC(MatAssemblyBegin(M, MAT_FINAL_ASSEMBLY));
   TD_PETSC(MatAssemblyEnd(M, MAT_FINAL_ASSEMBLY));
+}
+
+double FVSystem::transport_diagonal(const std::array<int, 3>& idx, int s) const {
+  double d = 0.0;
+  for (int a = 0; a < mesh_.dim(); ++a) d += face(a, shifted(idx, a, 1), s).p + face(a, idx, s).q;
+  return d;
+}
+
+void FVSystem::diagonal(Vec c, Vec d, bool with_reactions) const {
+  const int nf = nf_;
+  const int ns = nspecies();
+  const ReactionNetwork* rx = with_reactions ? rx_.get() : nullptr;
+  if ((rx || heat_) && !c)
+    throw Error("FVSystem::diagonal: the state is needed with reactions or heat");
+  sync(c);
+  std::optional<LocalView> C;
+  if (rx || heat_) C.emplace(mesh_.dm(), c);
+  OwnedView out(mesh_.dm(), d);
+  std::vector<double> jac(static_cast<std::size_t>(ns) * ns), w(ns), cc(ns);
+  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    if (heat_) {
+      double diag = 0.0;
+      heat_cell_residual(
+          *heat_, mesh_, idx, [&](const std::array<int, 3>& j) { return (*C)(j, nf, ns); }, diag,
+          [](const std::array<int, 3>&, double) {});
+      out(idx, nf, ns) = diag;
+    }
+    if (rx) {
+      std::fill(jac.begin(), jac.end(), 0.0);
+      for (int s = 0; s < ns; ++s) cc[s] = (*C)(idx, nf, s);
+      rx->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx->nreactions()], cc.data(),
+                     w.data(), jac.data());
+    }
+    const double V = mesh_.volume(idx[0], idx[1], idx[2]);
+    for (int s = 0; s < ns; ++s)
+      out(idx, nf, s) = transport_diagonal(idx, s) - (rx ? V * jac[s * ns + s] : 0.0);
+  });
 }
 
 std::vector<double> FVSystem::totals(Vec c) const {

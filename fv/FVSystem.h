@@ -61,6 +61,10 @@ class FVSystem {
   void assemble(Mat M, double a, double b, bool with_pins, Vec c = nullptr,
                 bool with_reactions = true) const;
 
+  /// The diagonal of dR/dc without pins (amount/(time concentration)), into @p d, without
+  /// assembling the matrix (the diagonal of assemble(M, 0, 1, false, c, with_reactions)).
+  void diagonal(Vec c, Vec d, bool with_reactions = true) const;
+
   /// Add mass-action reactions among the components (state transitions, dimerization, ...).
   /// Rate constants are evaluated once per cell at the prescribed temperature.
   void set_reactions(std::shared_ptr<const ReactionNetwork> rx);
@@ -147,6 +151,8 @@ class FVSystem {
   /// Reaction constants of every owned cell at Tcell_.
   void compute_rates() const;
   const kernels::FaceCoef& face(int axis, const std::array<int, 3>& idx, int s) const;
+  /// Transport part of the diagonal of dR/dc in the row of component @p s of cell @p idx.
+  double transport_diagonal(const std::array<int, 3>& idx, int s) const;
   bool is_boundary_face(int axis, int m) const;
 
   const Mesh& mesh_;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/Petsc.h"
+#include "mesh/Multigrid.h"
 
 namespace td {
 
@@ -140,9 +141,10 @@ class SteadySolver {
   /// First pseudo time step: the diffusion time of the smallest cell with the largest D.
   double initial_pseudo_step() const;
   void add_iterations();
-  /// With nonlinear kinetics in a closed cell the pinned problem is a poor route to the
-  /// conserved amounts (each pin change is a new nonlinear solve).
-  bool nonlinear_closed() const;
+  /// Whether every reaction rate is linear in the concentrations (or there are none). With
+  /// nonlinear kinetics in a closed cell the pinned problem is a poor route to the conserved
+  /// amounts (each pin change is a new nonlinear solve).
+  bool linear_kinetics() const;
 
   FVSystem& sys_;
   Vec c_;
@@ -155,6 +157,8 @@ class SteadySolver {
   std::vector<std::pair<int, double>> pins_;
   double vol_total_ = 0.0;
   bool nonlinear_closed_ = false;
+  /// R(c) affine in c (prescribed temperature, linear kinetics): the Jacobian is constant.
+  bool affine_ = false;
   SteadyResult res_;
 
   std::vector<DefaultOption> fd_defaults_;
@@ -186,17 +190,18 @@ SteadySolver::SteadySolver(FVSystem& sys, Vec c, const SteadyOptions& opt)
   PetscReal vs;
   TD_PETSC(VecSum(sys_.volumes(), &vs));
   vol_total_ = vs / ns_;
-  nonlinear_closed_ = nonlinear_closed();
+  nonlinear_closed_ = ncons_ > 0 && !linear_kinetics();
+  affine_ = !sys_.has_heat() && linear_kinetics();
   set_up_snes();
 }
 
-bool SteadySolver::nonlinear_closed() const {
-  bool out = false;
-  if (ncons_ > 0 && sys_.reactions())
+bool SteadySolver::linear_kinetics() const {
+  bool out = true;
+  if (sys_.reactions())
     for (const auto& rx : sys_.reactions()->reactions()) {
       int back = 0;
       for (const auto& t : rx.products) back += t.nu;
-      out = out || rx.order() > 1 || back > 1;
+      out = out && rx.order() <= 1 && back <= 1;
     }
   return out;
 }
@@ -239,8 +244,9 @@ void SteadySolver::set_up_snes() {
   TD_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
   TD_PETSC(KSPSetTolerances(ksp, opt_.ksp_rtol, kKspAtol, PETSC_DEFAULT, kKspMaxIterations));
   set_default_pc(ksp, ns_, sys_.mesh().dim());
+  const DefaultOption mg_levels = mesh_multigrid_levels(sys_.mesh(), nullptr);
   TD_PETSC(SNESSetFromOptions(snes_));
-  setup_geometric_mg(ksp, sys_.mesh().max_mg_levels(), sys_.has_heat());
+  setup_mesh_multigrid(ksp, sys_.mesh(), sys_.nfields(), sys_.has_heat());
   if (opt_.verbose) {
     PetscViewerAndFormat* vf;
     TD_PETSC(PetscViewerAndFormatCreate(PETSC_VIEWER_STDOUT_(comm_), PETSC_VIEWER_DEFAULT, &vf));
@@ -313,12 +319,20 @@ SNESConvergedReason SteadySolver::pinned_newton(std::vector<double> v) {
   SNESConvergedReason reason;
   TD_PETSC(SNESGetConvergedReason(snes_, &reason));
   add_iterations();
+  if (affine_ && reason > 0) {
+    // The pinned Jacobian of an affine R does not depend on the state or on the pinned
+    // values: later solves (matching the conserved amounts) keep the matrix and the
+    // preconditioner built for this one.
+    TD_PETSC(SNESSetLagJacobian(snes_, -1));
+    TD_PETSC(SNESSetLagJacobianPersists(snes_, PETSC_TRUE));
+    TD_PETSC(SNESSetLagPreconditioner(snes_, -1));
+    TD_PETSC(SNESSetLagPreconditionerPersists(snes_, PETSC_TRUE));
+  }
   return reason;
 }
 
 double SteadySolver::term_scale(bool reactions) {
-  sys_.assemble(J_, 0.0, 1.0, false, c_, reactions);
-  TD_PETSC(MatGetDiagonal(J_, work_));
+  sys_.diagonal(c_, work_, reactions);
   TD_PETSC(VecPointwiseMult(work_, work_, c_));
   PetscReal sc;
   TD_PETSC(VecNorm(work_, NORM_2, &sc));

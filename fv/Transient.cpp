@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/Petsc.h"
+#include "mesh/Multigrid.h"
 
 namespace td {
 
@@ -223,8 +224,9 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   TD_PETSC(KSPSetDMActive(im.ksp, PETSC_FALSE));
   TD_PETSC(KSPSetType(im.ksp, KSPPREONLY));
   set_default_pc(im.ksp, sys.nspecies(), sys.mesh().dim(), "cvode_");
+  const DefaultOption mg_levels = mesh_multigrid_levels(sys.mesh(), "cvode_");
   TD_PETSC(KSPSetFromOptions(im.ksp));
-  setup_geometric_mg(im.ksp, sys.mesh().max_mg_levels(), false);
+  setup_mesh_multigrid(im.ksp, sys.mesh(), sys.nfields(), false);
 }
 
 TransientSolver::~TransientSolver() = default;

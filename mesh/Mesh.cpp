@@ -75,8 +75,7 @@ Owned<DM> Mesh::solver_dm(int dof) const {
 
 int Mesh::max_mg_levels() const {
   // Every level keeps the mesh's process grid, so it needs cells on each rank along each
-  // axis, and its partition must follow the finer one within the stencil width; two cells
-  // per rank stay clear of both limits.
+  // axis; two cells per rank keep every rank's share of a coarse level non-empty.
   constexpr PetscInt kMinCoarseCellsPerRank = 2;
   PetscInt M[3], p[3];
   petsc_check(DMDAGetInfo(dm_, nullptr, &M[0], &M[1], &M[2], &p[0], &p[1], &p[2], nullptr, nullptr,
@@ -86,9 +85,9 @@ int Mesh::max_mg_levels() const {
   for (;;) {
     bool halvable = true;
     for (int a = 0; a < dim_; ++a)
-      halvable = halvable && M[a] % 2 == 0 && M[a] / 2 >= kMinCoarseCellsPerRank * p[a];
+      halvable = halvable && (M[a] + 1) / 2 >= kMinCoarseCellsPerRank * p[a];
     if (!halvable) return levels;
-    for (int a = 0; a < dim_; ++a) M[a] /= 2;
+    for (int a = 0; a < dim_; ++a) M[a] = (M[a] + 1) / 2;
     ++levels;
   }
 }

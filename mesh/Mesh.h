@@ -64,9 +64,9 @@ class Mesh {
   /// given (SNESSetDM, KSPSetDM) and they outlive the solver; a DM per solver keeps solvers
   /// that share the mesh apart.
   Owned<DM> solver_dm(int dof) const;
-  /// Levels a geometric multigrid hierarchy built by DMCoarsen can have on this mesh: each
-  /// coarsening halves every axis, so every cell count must be even, and each coarse grid
-  /// keeps at least 2 cells per rank along each axis. 1: the mesh cannot be coarsened.
+  /// Levels the geometric multigrid hierarchy (mesh/Multigrid.h) can have on this mesh: each
+  /// coarsening pairs the cells along every axis (n -> ceil(n/2)), and each coarse grid keeps
+  /// at least 2 cells per rank along each axis. 1: the mesh cannot be coarsened.
   int max_mg_levels() const;
   /// Whether PETSc's DMDA coloring (DMCreateColoring, used by -snes_fd_color) is valid on this
   /// mesh: its colours repeat with period 5 along the axes of a 2D star stencil and 3 in 1D

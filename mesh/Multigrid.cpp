@@ -1,0 +1,295 @@
+#include "mesh/Multigrid.h"
+
+#include <fmt/format.h>
+#include <petscdmda.h>
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "core/Error.h"
+
+namespace td {
+
+namespace {
+
+/// One axis of a multigrid level: node coordinates and the cells each rank owns.
+struct LevelAxis {
+  std::vector<double> nodes;  // length unit of the case
+  bool periodic = false;
+  /// First cell of each rank coordinate along the axis, then the cell count.
+  std::vector<PetscInt> starts;
+
+  int cells() const { return static_cast<int>(nodes.size()) - 1; }
+  double center(int i) const { return 0.5 * (nodes[i] + nodes[i + 1]); }
+  double length() const { return nodes.back() - nodes.front(); }
+  int procs() const { return static_cast<int>(starts.size()) - 1; }
+  /// Rank coordinate owning cell @p i.
+  int owner(int i) const {
+    return static_cast<int>(std::upper_bound(starts.begin(), starts.end(), i) - starts.begin()) - 1;
+  }
+  /// The axis with cells paired: coarse cell I covers fine cells 2I and 2I+1 (the last one
+  /// alone when the count is odd) and belongs to the rank owning fine cell 2I.
+  LevelAxis coarsened() const {
+    LevelAxis c;
+    c.periodic = periodic;
+    const int n = cells();
+    for (int i = 0; i <= n; i += 2) c.nodes.push_back(nodes[i]);
+    if (n % 2 != 0) c.nodes.push_back(nodes[n]);
+    for (PetscInt s : starts) c.starts.push_back((s + 1) / 2);
+    return c;
+  }
+};
+
+/// A level's cells and their numbering in PETSc's DMDA order: each rank's cells form one
+/// contiguous block, ranks in the order of their coordinates (x fastest), cells within a
+/// block in natural order (x fastest).
+struct Level {
+  int dim = 1;
+  std::array<LevelAxis, 3> axes;
+  std::vector<PetscInt> offsets;   // first cell of each rank's block, then the total
+  std::array<int, 3> me{0, 0, 0};  // this rank's coordinates
+
+  PetscInt first(int a) const { return axes[a].starts[me[a]]; }
+  PetscInt count(int a) const { return axes[a].starts[me[a] + 1] - first(a); }
+  PetscInt local_cells() const { return count(0) * count(1) * count(2); }
+
+  void number(int rank) {
+    const int px = axes[0].procs(), py = axes[1].procs(), pz = axes[2].procs();
+    me = {rank % px, (rank / px) % py, rank / (px * py)};
+    offsets.assign(1, 0);
+    for (int k = 0; k < pz; ++k)
+      for (int j = 0; j < py; ++j)
+        for (int i = 0; i < px; ++i) {
+          PetscInt n = 1;
+          for (int a = 0; a < 3; ++a) {
+            const int p = a == 0 ? i : (a == 1 ? j : k);
+            n *= axes[a].starts[p + 1] - axes[a].starts[p];
+          }
+          offsets.push_back(offsets.back() + n);
+        }
+  }
+
+  /// Global cell number of cell @p idx.
+  PetscInt index(const std::array<int, 3>& idx) const {
+    std::array<int, 3> p{}, local{};
+    std::array<PetscInt, 3> n{};
+    for (int a = 0; a < 3; ++a) {
+      p[a] = axes[a].owner(idx[a]);
+      local[a] = idx[a] - static_cast<int>(axes[a].starts[p[a]]);
+      n[a] = axes[a].starts[p[a] + 1] - axes[a].starts[p[a]];
+    }
+    const int rank = p[0] + axes[0].procs() * (p[1] + axes[1].procs() * p[2]);
+    return offsets[rank] + (local[2] * n[1] + local[1]) * n[0] + local[0];
+  }
+
+  Level coarsened(int rank) const {
+    Level c;
+    c.dim = dim;
+    for (int a = 0; a < 3; ++a) c.axes[a] = a < dim ? axes[a].coarsened() : axes[a];
+    c.number(rank);
+    return c;
+  }
+};
+
+/// The mesh level: the mesh's axes and its DMDA's partition.
+Level mesh_level(const Mesh& mesh) {
+  Level l;
+  l.dim = mesh.dim();
+  PetscInt p[3];
+  TD_PETSC(DMDAGetInfo(mesh.dm(), nullptr, nullptr, nullptr, nullptr, &p[0], &p[1], &p[2], nullptr,
+                       nullptr, nullptr, nullptr, nullptr, nullptr));
+  const PetscInt* ranges[3] = {nullptr, nullptr, nullptr};
+  TD_PETSC(DMDAGetOwnershipRanges(mesh.dm(), &ranges[0], &ranges[1], &ranges[2]));
+  for (int a = 0; a < 3; ++a) {
+    LevelAxis& ax = l.axes[a];
+    ax.starts.assign(1, 0);
+    if (a >= l.dim) {
+      ax.nodes = {0.0, 1.0};
+      ax.starts.push_back(1);
+      continue;
+    }
+    ax.nodes = mesh.axis(a).nodes;
+    ax.periodic = mesh.axis(a).periodic;
+    for (PetscInt r = 0; r < p[a]; ++r) ax.starts.push_back(ax.starts.back() + ranges[a][r]);
+  }
+  int rank = 0;
+  MPI_Comm_rank(mesh.comm(), &rank);
+  l.number(rank);
+  return l;
+}
+
+/// Coarse cells and weights of fine cell @p i along one axis: the linear interpolant between
+/// the centre of the parent and that of the coarse neighbour on the fine cell's side.
+struct AxisWeights {
+  int n = 0;
+  std::array<int, 2> cell{};
+  std::array<double, 2> w{};
+};
+
+AxisWeights axis_weights(const LevelAxis& fine, const LevelAxis& coarse, bool coarsened, int i) {
+  if (!coarsened) return {1, {i, 0}, {1.0, 0.0}};
+  const int I = i / 2, nc = coarse.cells();
+  const double xf = fine.center(i), xI = coarse.center(I);
+  if (xf == xI || nc == 1) return {1, {I, 0}, {1.0, 0.0}};
+  int nb = xf < xI ? I - 1 : I + 1;
+  double shift = 0.0;  // periodic image of the neighbour's centre
+  if (nb < 0 || nb >= nc) {
+    if (!coarse.periodic) return {1, {I, 0}, {1.0, 0.0}};
+    shift = nb < 0 ? -coarse.length() : coarse.length();
+    nb = (nb + nc) % nc;
+  }
+  const double w = (xf - xI) / (coarse.center(nb) + shift - xI);
+  return {2, {I, nb}, {1.0 - w, w}};
+}
+
+/// Prolongation from @p coarse to @p fine for @p dof fields per cell.
+Owned<Mat> prolongation(MPI_Comm comm, const Level& fine, const Level& coarse, int dof) {
+  constexpr int kMaxEntries = 8;  // 2 per axis in 3D
+  Owned<Mat> P;
+  TD_PETSC(MatCreateAIJ(comm, fine.local_cells() * dof, coarse.local_cells() * dof, PETSC_DETERMINE,
+                        PETSC_DETERMINE, kMaxEntries, nullptr, kMaxEntries, nullptr, P.out()));
+  TD_PETSC(MatSetBlockSizes(P, dof, dof));
+  std::array<int, 3> idx{};
+  for (idx[2] = static_cast<int>(fine.first(2)); idx[2] < fine.first(2) + fine.count(2); ++idx[2])
+    for (idx[1] = static_cast<int>(fine.first(1)); idx[1] < fine.first(1) + fine.count(1); ++idx[1])
+      for (idx[0] = static_cast<int>(fine.first(0)); idx[0] < fine.first(0) + fine.count(0);
+           ++idx[0]) {
+        std::array<AxisWeights, 3> aw;
+        for (int a = 0; a < 3; ++a)
+          aw[a] = axis_weights(fine.axes[a], coarse.axes[a], a < fine.dim, idx[a]);
+        std::array<PetscInt, kMaxEntries> cols{};
+        std::array<PetscScalar, kMaxEntries> vals{};
+        int n = 0;
+        for (int r = 0; r < aw[2].n; ++r)
+          for (int q = 0; q < aw[1].n; ++q)
+            for (int p = 0; p < aw[0].n; ++p) {
+              cols[n] = coarse.index({aw[0].cell[p], aw[1].cell[q], aw[2].cell[r]}) * dof;
+              vals[n++] = aw[0].w[p] * aw[1].w[q] * aw[2].w[r];
+            }
+        const PetscInt row0 = fine.index(idx) * dof;
+        for (int c = 0; c < dof; ++c) {
+          std::array<PetscInt, kMaxEntries> cc{};
+          for (int e = 0; e < n; ++e) cc[e] = cols[e] + c;
+          const PetscInt row = row0 + c;
+          TD_PETSC(MatSetValues(P, 1, &row, n, cc.data(), vals.data(), INSERT_VALUES));
+        }
+      }
+  TD_PETSC(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
+  TD_PETSC(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
+  return P;
+}
+
+/// The levels of the hierarchy, finest first.
+std::vector<Level> hierarchy(const Mesh& mesh, int levels) {
+  if (levels < 1 || levels > mesh.max_mg_levels())
+    throw Error(fmt::format("{} multigrid levels requested; this mesh allows 1 to {}", levels,
+                            mesh.max_mg_levels()));
+  int rank = 0;
+  MPI_Comm_rank(mesh.comm(), &rank);
+  std::vector<Level> out{mesh_level(mesh)};
+  for (int l = 1; l < levels; ++l) out.push_back(out.back().coarsened(rank));
+  return out;
+}
+
+}  // namespace
+
+Owned<Vec> level_centres(const Mesh& mesh, int levels, int level, int axis) {
+  const auto h = hierarchy(mesh, levels);
+  const Level& l = h.at(static_cast<std::size_t>(levels - 1 - level));
+  Owned<Vec> out;
+  TD_PETSC(VecCreateMPI(mesh.comm(), l.local_cells(), PETSC_DETERMINE, out.out()));
+  PetscScalar* x;
+  TD_PETSC(VecGetArray(out, &x));
+  PetscInt q = 0;
+  for (PetscInt k = l.first(2); k < l.first(2) + l.count(2); ++k)
+    for (PetscInt j = l.first(1); j < l.first(1) + l.count(1); ++j)
+      for (PetscInt i = l.first(0); i < l.first(0) + l.count(0); ++i) {
+        const PetscInt idx[3] = {i, j, k};
+        x[q++] = axis < l.dim ? l.axes[axis].center(static_cast<int>(idx[axis])) : 0.0;
+      }
+  TD_PETSC(VecRestoreArray(out, &x));
+  return out;
+}
+
+std::vector<Owned<Mat>> cell_prolongations(const Mesh& mesh, int dof, int levels) {
+  const auto h = hierarchy(mesh, levels);  // finest first
+  std::vector<Owned<Mat>> out;
+  for (int l = levels - 1; l > 0; --l)
+    out.push_back(prolongation(mesh.comm(), h[l - 1], h[l], dof));
+  return out;
+}
+
+DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix) {
+  return DefaultOption(fmt::format("-{}pc_mg_levels", prefix ? prefix : ""),
+                       std::to_string(mesh.max_mg_levels()));
+}
+
+void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_operator) {
+  PC pc;
+  TD_PETSC(KSPGetPC(ksp, &pc));
+  PetscBool is_mg = PETSC_FALSE;
+  TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCMG, &is_mg));
+  if (!is_mg) return;
+  const char* prefix = nullptr;
+  TD_PETSC(PCGetOptionsPrefix(pc, &prefix));
+  PetscBool galerkin_given = PETSC_FALSE;
+  TD_PETSC(PetscOptionsHasName(nullptr, prefix, "-pc_mg_galerkin", &galerkin_given));
+  const int max_levels = mesh.max_mg_levels();
+  PetscInt levels = 0;
+  TD_PETSC(PCMGGetLevels(pc, &levels));
+  if (levels > max_levels)
+    throw Error(fmt::format(
+        "-{}pc_mg_levels {}: this mesh allows at most {} multigrid levels (each level pairs "
+        "the cells along every axis, and keeps at least 2 cells per rank along each axis)",
+        prefix ? prefix : "", levels, max_levels));
+  // PCMG would coarsen the solver's DM itself (DMCoarsen, piecewise-constant interpolation);
+  // the hierarchy is the mesh's, given as the prolongations
+  TD_PETSC(PCSetDM(pc, nullptr));
+  auto P = cell_prolongations(mesh, dof, static_cast<int>(levels));
+  for (PetscInt l = 1; l < levels; ++l)
+    TD_PETSC(PCMGSetInterpolation(pc, l, P[static_cast<std::size_t>(l - 1)]));
+  if (!galerkin_given)
+    TD_PETSC(PCMGSetGalerkin(pc, matrix_free_operator ? PC_MG_GALERKIN_PMAT : PC_MG_GALERKIN_BOTH));
+  PCMGGalerkinType galerkin;
+  TD_PETSC(PCMGGetGalerkin(pc, &galerkin));
+  if (galerkin == PC_MG_GALERKIN_NONE && levels > 1)
+    throw Error(fmt::format(
+        "-{}pc_mg_galerkin none: the solvers evaluate their residual and Jacobian on the mesh, "
+        "not on coarse multigrid levels: use Galerkin coarse operators (the default with "
+        "-pc_type mg)",
+        prefix ? prefix : ""));
+  // Smoothers, chosen by measurement on the steady Soret benchmark (bench/bench_steady, 2D
+  // 256^2 and 512^2): one symmetric Gauss-Seidel sweep before and after the coarse
+  // correction (Richardson with SOR, no eigenvalue estimates to set up) takes 10 GMRES
+  // iterations at every size and the least time; Chebyshev/SOR (PETSc's default) the same
+  // iterations but eigenvalue estimates on every level; Chebyshev/Jacobi 13 iterations. With
+  // several fields per cell, point-block Jacobi under Chebyshev inverts each cell's coupling
+  // (reactions) exactly. -mg_levels_* options override these.
+  constexpr PetscInt kSorSweeps = 1;
+  for (PetscInt l = 1; l < levels; ++l) {
+    KSP smoother;
+    PC spc;
+    TD_PETSC(PCMGGetSmoother(pc, l, &smoother));
+    TD_PETSC(KSPGetPC(smoother, &spc));
+    if (dof == 1) {
+      TD_PETSC(KSPSetType(smoother, KSPRICHARDSON));
+      TD_PETSC(KSPSetTolerances(smoother, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, kSorSweeps));
+      TD_PETSC(PCSetType(spc, PCSOR));
+    } else {
+      TD_PETSC(KSPSetType(smoother, KSPCHEBYSHEV));
+      TD_PETSC(PCSetType(spc, PCPBJACOBI));
+    }
+    TD_PETSC(KSPSetFromOptions(smoother));
+  }
+  if (matrix_free_operator) {
+    // PCMG smooths and forms residuals with the operator by default: a matrix-free one has
+    // no Galerkin projection, and PCMG would ask the callbacks for coarse operators instead.
+    // The preconditioning matrix defines the whole hierarchy.
+    PetscBool use_amat_given = PETSC_FALSE;
+    TD_PETSC(PetscOptionsHasName(nullptr, prefix, "-pc_use_amat", &use_amat_given));
+    if (!use_amat_given) TD_PETSC(PCSetUseAmat(pc, PETSC_FALSE));
+  }
+}
+
+}  // namespace td

@@ -1,0 +1,57 @@
+#pragma once
+/// @file Multigrid.h  Geometric multigrid on a Mesh: a hierarchy of coarse meshes (cells paired
+/// along each axis), cell-centred linear prolongations between them built from the cell
+/// centres (bilinear in 2D, trilinear in 3D, on stretched meshes too), and the set-up of
+/// PETSc's PCMG with those prolongations and Galerkin coarse operators.
+///
+/// Cell-centred prolongation (P. Wesseling, "Cell-centered multigrid for interface problems",
+/// J. Comput. Phys. 79 (1988) 85-91, doi:10.1016/0021-9991(88)90005-6): a fine cell takes the
+/// linear interpolant, along each axis, between the centre of its coarse parent and the centre
+/// of the coarse neighbour on its side; on a uniform mesh the weights are 3/4 and 1/4 per axis
+/// (9/16, 3/16, 3/16, 1/16 in 2D). Piecewise-constant (Q0) prolongation, PETSc's for
+/// cell-centred DMDAs, is too weak for a second-order operator: the V-cycle is then not
+/// independent of the mesh size. At a non-periodic wall, where a fine cell has no coarse
+/// neighbour on its side, it takes its parent's value.
+#include <petscksp.h>
+
+#include <vector>
+
+#include "core/Petsc.h"
+#include "mesh/Mesh.h"
+
+namespace td {
+
+/// Prolongations of the multigrid hierarchy of @p mesh with @p levels levels (at most
+/// Mesh::max_mg_levels()) for @p dof fields per cell: element l (0-based) maps level l to
+/// level l + 1, level levels-1 being the mesh itself in the ordering of its DMDA (global
+/// vectors of Mesh::solver_dm(dof)). Each coarsening pairs the cells along every axis (an odd
+/// count keeps a single last cell); a coarse cell belongs to the rank that owns its first
+/// fine cell. Fields are interpolated separately (matrix block size @p dof).
+std::vector<Owned<Mat>> cell_prolongations(const Mesh& mesh, int dof, int levels);
+
+/// Centre coordinate along axis @p axis (length unit) of every cell of level @p level
+/// (0: coarsest, @p levels - 1: the mesh) of the hierarchy with @p levels levels, in that
+/// level's numbering (the column layout of its prolongation); 0 for axes beyond the mesh's.
+Owned<Vec> level_centres(const Mesh& mesh, int levels, int level, int axis);
+
+/// The number of levels of the mesh's multigrid, -{prefix}pc_mg_levels = Mesh::max_mg_levels()
+/// unless given, for the lifetime of the returned object: hold it across KSPSetFromOptions
+/// (SNESSetFromOptions) and setup_mesh_multigrid. Without it PCMG would take its number of
+/// levels from the solver's DM (DMGetRefineLevel), one.
+DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix);
+
+/// Finish the set-up of a geometric multigrid preconditioner chosen with -pc_type mg (with the
+/// KSP's options prefix) on a solver for @p dof fields per cell of @p mesh; other
+/// preconditioners are left alone. Call after KSPSetFromOptions (SNESSetFromOptions). The
+/// solvers' callbacks discretise the mesh level only, hence:
+///  - coarse operators by Galerkin projection P^T A P with the prolongations of
+///    cell_prolongations and restriction P^T (unless -pc_mg_galerkin is given); when the
+///    operator is matrix-free (@p matrix_free_operator) the preconditioning matrix alone
+///    defines the hierarchy, smoothers and residuals included (unless -pc_use_amat is given);
+///  - -pc_mg_levels (mesh_multigrid_levels) levels; more than Mesh::max_mg_levels() throws
+///    Error;
+///  - PCMG does not build the hierarchy from the solver's DM (DMCoarsen, whose interpolation
+///    is piecewise constant on the cell-centred DMDA).
+void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_operator);
+
+}  // namespace td
