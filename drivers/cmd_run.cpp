@@ -1,4 +1,7 @@
 /// @file cmd_run.cpp  `thermodrift run CASE`: load the case, run it (fv/Run.h).
+#include <fmt/format.h>
+
+#include "core/Error.h"
 #include "drivers/Command.h"
 #include "fv/Case.h"
 #include "fv/Run.h"
@@ -25,7 +28,12 @@ class Run : public Command {
     opt_.quiet = quiet_;
     auto cs = Case::load(comm, opt_.case_path, opt_.output);
     if (progress_every_ >= 0) cs->run().progress_interval = progress_every_;
-    return FvRun(*cs, opt_).run();
+    try {
+      return FvRun(*cs, opt_).run();
+    } catch (const SolverError& e) {
+      // name the case: with several runs in flight, the message alone does not say which failed
+      throw SolverError(fmt::format("{}: {}", opt_.case_path, e.what()));
+    }
   }
 
  private:

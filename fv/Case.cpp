@@ -185,7 +185,10 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
     c->T_ = make_temperature_field(t, *c->mesh_);
   }
   const auto [Tlo, Thi] = temperature_range(*c->mesh_, *c->T_);
-  if (heat_model) check_heat_laws(*heat_model, Tlo, Thi);
+  if (heat_model) {
+    check_heat_laws(*heat_model, Tlo, Thi);
+    check_heat_time_scale(*heat_model, *c->mesh_, Tlo, Thi);
+  }
   std::vector<Species> comps;
   std::vector<Reaction> reactions;
   std::vector<std::string> names;

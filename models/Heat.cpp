@@ -111,7 +111,10 @@ HeatModel read_heat(InputSection& s, const Mesh& mesh, bool with_capacity) {
     InputSection k = s.section("conductivity");
     hm.kappa = make_temperature_law(k, K::thermal_conductivity);
   }
-  if (with_capacity) hm.rho_cp = s.real(heat_keys::heat_capacity);
+  if (with_capacity) {
+    hm.rho_cp = s.real(heat_keys::heat_capacity);
+    hm.rho_cp_origin = s.location(heat_keys::heat_capacity.key);
+  }
   hm.q = s.real(heat_keys::source);
   InputSection b = s.section("boundary", true);
   double sum = 0.0;
@@ -160,6 +163,22 @@ HeatModel read_heat(InputSection& s, const Mesh& mesh, bool with_capacity) {
 
 void check_heat_laws(const HeatModel& hm, double Tlo, double Thi) {
   check_temperature_law(*hm.kappa, Tlo, Thi, true, "thermal conductivity");
+}
+
+void check_heat_time_scale(const HeatModel& hm, const Mesh& mesh, double Tlo, double Thi) {
+  double h_min = std::numeric_limits<double>::infinity();
+  for (int a = 0; a < mesh.dim(); ++a)
+    for (int i = 0; i < mesh.axis(a).cells(); ++i) h_min = std::min(h_min, mesh.axis(a).width(i));
+  double kappa_max = 0.0;
+  for (int i = 0; i < kLawCheckPoints; ++i)
+    kappa_max = std::max(kappa_max, hm.kappa->value(Tlo + (Thi - Tlo) * i / (kLawCheckPoints - 1)));
+  const double rate = kappa_max / (hm.rho_cp * h_min * h_min);
+  if (!std::isfinite(rate))
+    throw InputError(hm.rho_cp_origin,
+                     fmt::format("heat capacity {:g} makes the heat equation's fastest rate "
+                                 "kappa / (rho c_p h^2) = {:g} / ({:g} x {:g}^2) overflow; give "
+                                 "the volumetric heat capacity in the case's units",
+                                 hm.rho_cp, kappa_max, hm.rho_cp, h_min));
 }
 
 }  // namespace td

@@ -23,6 +23,7 @@ struct HeatModel {
   double rho_cp = 1.0;                          ///< volumetric heat capacity (energy/(volume K))
   double q = 0.0;                               ///< heat source (power/volume)
   std::array<HeatBoundary, 6> bc;               ///< xlo, xhi, ylo, yhi, zlo, zhi
+  SourceLocation rho_cp_origin;                 ///< where heat_capacity was given
   int fixed_faces = 0;                          ///< temperature and Robin faces
   double fixed_mean = 0.0;                      ///< mean of their temperatures
 
@@ -39,6 +40,12 @@ HeatModel read_heat(InputSection& s, const Mesh& mesh, bool with_capacity);
 /// Check the conductivity of @p hm finite and positive over [@p Tlo, @p Thi] (a case's
 /// temperature range, K or the case's temperature unit); InputError at the law's table.
 void check_heat_laws(const HeatModel& hm, double Tlo, double Thi);
+
+/// Check that the fastest rate of the transient heat equation on @p mesh,
+/// max kappa(T) / (rho c_p h_min^2) over [@p Tlo, @p Thi] (1/time), is a finite number: a heat
+/// capacity so small that it is not (e.g. 1e-308) makes the first right-hand side infinite.
+/// InputError at heat_capacity.
+void check_heat_time_scale(const HeatModel& hm, const Mesh& mesh, double Tlo, double Thi);
 
 /// Keys of read_heat, for the declarations of the tables that use it ([heat], conduction).
 namespace heat_keys {
