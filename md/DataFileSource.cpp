@@ -68,6 +68,14 @@ const ParamSpec kSolvent{"solvent",
                          Range::any(),
                          {},
                          "solvent atoms, as `solute`; empty: every atom not in the solute"};
+const ParamSpec kDof{"dof_per_atom",
+                     T::Real,
+                     "3.0",
+                     K::dimensionless,
+                     Range::closed(0.5, 3.0),
+                     {},
+                     "mean kinetic degrees of freedom per atom after constraints (rigid "
+                     "three-site water: 2), for the per-bin temperatures of the profiles"};
 const ParamSpec kMinimise{"minimize",
                           T::Bool,
                           "false",
@@ -81,6 +89,9 @@ const ParamSpec kMinimise{"minimize",
 const char* const kRefused[] = {"units",     "atom_style",   "dimension",  "boundary",
                                 "read_data", "read_restart", "create_box", "clear",
                                 "run",       "minimize",     "rerun"};
+
+/// A constraint fix: `fix ID GROUP shake|rattle ...`.
+const std::regex kConstraintFix(R"(^\s*fix\s+\S+\s+\S+\s+(shake|rattle)\b)");
 
 /// A group definition: "type ..." or "molecule ..." followed by ids or ranges A:B.
 const std::regex kGroupSyntax(R"(^(type|molecule)(\s+[0-9]+(:[0-9]+)?)+$)");
@@ -112,6 +123,13 @@ class DataFileSource : public SystemSource {
     solute_ = group(s, kSolute);
     solvent_ = s.string(kSolvent).empty() ? "" : group(s, kSolvent);
     minimise_ = s.boolean(kMinimise);
+    // LAMMPS (29 Sep 2021) ends with "Fix shake cannot be used with minimization"
+    if (minimise_ && constraint_line_ > 0)
+      s.fail("minimize",
+             fmt::format("{}:{}: LAMMPS cannot minimise with fix shake/rattle defined; set "
+                         "minimize = false (a strong Langevin damping relaxes the start)",
+                         settings_, constraint_line_));
+    dof_ = s.real(kDof);
   }
 
   std::string commands(long /*seed: the data file holds the configuration*/) const override {
@@ -129,6 +147,8 @@ group solute {}
 
   std::array<std::array<double, 2>, 3> box() const override { return box_; }
   bool minimise() const override { return minimise_; }
+  bool constrained() const override { return constraint_line_ > 0; }
+  double dof_per_atom() const override { return dof_; }
 
  private:
   static LammpsUnits style(InputSection& s) {
@@ -172,13 +192,24 @@ group solute {}
                                       data_));
   }
 
-  void check_settings(InputSection& s) const {
+  /// Refused commands (named with file:line) and the constraint fix, of which LAMMPS fix ehex
+  /// supports one.
+  void check_settings(InputSection& s) {
     std::ifstream in(settings_);
     std::string line;
     for (int n = 1; std::getline(in, line); ++n) {
-      std::istringstream w(line.substr(0, line.find('#')));
+      const std::string body = line.substr(0, line.find('#'));
+      std::istringstream w(body);
       std::string cmd;
       if (!(w >> cmd)) continue;
+      if (std::regex_search(body, kConstraintFix)) {
+        if (constraint_line_ > 0)
+          s.fail("settings_file",
+                 fmt::format("{}:{}: a second fix shake/rattle (the first at line {}); LAMMPS "
+                             "fix ehex supports one: put all constraints in one fix",
+                             settings_, n, constraint_line_));
+        constraint_line_ = n;
+      }
       for (const char* r : kRefused)
         if (cmd == r)
           s.fail("settings_file",
@@ -212,6 +243,8 @@ group solute {}
 
   std::string data_, settings_, atom_style_, solute_, solvent_;
   long natoms_ = 0, ntypes_ = 0;
+  int constraint_line_ = 0;  ///< line of the fix shake/rattle in the settings file, 0: none
+  double dof_ = 3.0;
   std::array<std::array<double, 2>, 3> box_{};
   bool minimise_ = false;
 };
@@ -227,8 +260,11 @@ SystemSourceFactory::Registrar reg(
     "(`lj` needs LJ case units; `real`, `metal` are converted from the case's units through "
     "the unit module). `solute` and `solvent` select atoms by type or molecule id. The "
     "settings file may not hold units, atom_style, dimension, boundary, read_data, "
-    "read_restart, create_box, clear, run, minimize or rerun.",
-    &create, {&kDataFile, &kSettings, &kUnits, &kAtomStyle, &kSolute, &kSolvent, &kMinimise});
+    "read_restart, create_box, clear, run, minimize or rerun. A `fix shake` or `fix rattle` in "
+    "it (at most one) makes eHEX rescale whole constrained clusters (`constrain com`); "
+    "`dof_per_atom` gives the per-bin temperatures of constrained molecules.",
+    &create,
+    {&kDataFile, &kSettings, &kUnits, &kAtomStyle, &kSolute, &kSolvent, &kMinimise, &kDof});
 }  // namespace
 
 }  // namespace td::md

@@ -163,23 +163,26 @@ class EhexMixture : public MdSetup {
     if (const auto e = r.equilibrate(lmp, *src_, true))
       write_equilibrated(comm, p + "npt.dat", *e, *src_, r);
     const long nfreq = steps_ / blocks_, nrep = nfreq / every_;
+    // with SHAKE/RATTLE, eHEX rescales whole clusters whose centre of mass is in the slab and
+    // restores the bond lengths after its coordinate correction (LAMMPS fix ehex manual)
+    const char* constrain = src_->constrained() ? " constrain com" : "";
     lmp.commands(fmt::format(R"(region cold block INF INF INF INF {} {}
 region hot block INF INF INF INF {} {}
 fix md_nve all nve
-fix md_hot all ehex 1 {} region hot
-fix md_cold all ehex 1 {} region cold
+fix md_hot all ehex 1 {} region hot{}
+fix md_cold all ehex 1 {} region cold{}
 run {}
 compute ch_all all chunk/atom bin/1d z lower {} units box
 compute ch_sol solute chunk/atom bin/1d z lower {} units box
-fix prof_t all ave/chunk {} {} {} ch_all temp file {}
+fix prof_t all ave/chunk {} {} {} ch_all temp adof {} file {}
 fix prof_c solute ave/chunk {} {} {} ch_sol density/number file {}
 run {}
 unfix prof_t
 unfix prof_c
 )",
-                             cold_[0], cold_[1], hot_[0], hot_[1], heat_, -heat_, steps_gradient_,
-                             bin_, bin_, every_, nrep, nfreq, tfile, every_, nrep, nfreq, cfile,
-                             steps_));
+                             cold_[0], cold_[1], hot_[0], hot_[1], heat_, constrain, -heat_,
+                             constrain, steps_gradient_, bin_, bin_, every_, nrep, nfreq,
+                             src_->dof_per_atom(), tfile, every_, nrep, nfreq, cfile, steps_));
   }
 
   std::shared_ptr<const SystemSource> src_;

@@ -36,6 +36,15 @@ class SystemSource {
   virtual std::array<std::array<double, 2>, 3> box() const = 0;
   /// True if the configuration must be minimised before dynamics (random insertion).
   virtual bool minimise() const = 0;
+  /// True if the source's commands define a bond/angle constraint (`fix shake` or `fix
+  /// rattle`): eHEX must then rescale whole constrained clusters and re-apply the constraint
+  /// (LAMMPS fix ehex keywords `constrain com`, Wirnsberger, Frenkel and Dellago, J. Chem.
+  /// Phys. 143, 124104 (2015)).
+  virtual bool constrained() const { return false; }
+  /// Mean kinetic degrees of freedom per atom (3 without constraints; 2 for rigid
+  /// three-site water), for temperatures LAMMPS computes per chunk from kinetic energies
+  /// (fix ave/chunk `temp`, keyword `adof`), which do not see constraints.
+  virtual double dof_per_atom() const { return 3.0; }
 
  protected:
   explicit SystemSource(LammpsUnits u) : units_(std::move(u)) {}

@@ -327,6 +327,9 @@ TEST(MdSystem, InputLammpsWouldRejectIsRefusedBeforeItStarts) {
                                       "yhi\n0 10 zlo zhi\n\nMasses\n\n1 1\n2 1\n";
   std::ofstream(dir / "settings.real") << "pair_style lj/cut 8.5\n";
   std::ofstream(dir / "bad.settings") << "pair_style lj/cut 8.5\n  units metal # no\n";
+  std::ofstream(dir / "shake2.settings")
+      << "pair_style lj/cut 8.5\nfix a all shake 1e-4 20 0 t 1\nfix b all rattle 1e-4 20 0 t 2\n";
+  std::ofstream(dir / "shake.settings") << "pair_style lj/cut 8.5\nfix a all shake 1e-4 20 0 t 1\n";
   const std::string msd =
       "type = \"msd_diffusion\"\ntemperatures = [\"100 K\"]\n"
       "temperature = \"100 K\"\ntimestep = \"2 fs\"\n";
@@ -337,6 +340,12 @@ TEST(MdSystem, InputLammpsWouldRejectIsRefusedBeforeItStarts) {
   // a settings file that sets units
   expect_refused(msd + replace_all(real_system(dir), "settings.real", "bad.settings"),
                  "bad.settings:2: `units`");
+  // two constraint fixes (LAMMPS fix ehex supports one); minimisation with SHAKE
+  expect_refused(msd + replace_all(real_system(dir), "settings.real", "shake2.settings"),
+                 "shake2.settings:3: a second fix shake/rattle (the first at line 2)");
+  expect_refused(
+      msd + replace_all(real_system(dir, "minimize = true\n"), "settings.real", "shake.settings"),
+      "cannot minimise with fix shake");
   // a type the data file does not have
   expect_refused(msd + replace_all(real_system(dir), "type 2", "type 3"), "atom type 3");
   expect_refused(msd + replace_all(real_system(dir), "type 2", "types 2"), "is not \"type");
