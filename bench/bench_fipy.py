@@ -39,6 +39,7 @@ the PETSc backend needs python3-petsc4py-real and python3-mpi4py
 """
 import argparse
 import glob
+import importlib.util
 import os
 import subprocess
 import sys
@@ -225,9 +226,9 @@ def main():
 
     solvers = ["lu"]
     petsc_dir = petsc4py_path()
-    if petsc_dir is None:
-        print("FiPy on PETSc skipped: petsc4py not found (" + PETSC4PY_GLOB + "); install it with\n"
-              "  apt-get install python3-petsc4py-real python3-mpi4py")
+    if petsc_dir is None or importlib.util.find_spec("mpi4py") is None:
+        print(f"FiPy on PETSc skipped: petsc4py ({PETSC4PY_GLOB}) or mpi4py not found; install "
+              "them with\n  apt-get install python3-petsc4py-real python3-mpi4py")
     else:
         solvers.append("petsc")
 
