@@ -14,7 +14,7 @@ cell centres, so the error is the solver's. FiPy, however, replaces the exponent
 central differences where the cell Peclet number u h / D is below 1e-3 (its
 _ExponentialConvectionTermAlpha): with the example's own S_T = 0.05 1/K that happens at
 1024^2 and FiPy's error grows to about 1e-7 (discretisation error, not the solver's); with
-S_T = 0.25 1/K it happens only beyond 4096^2.
+S_T = 0.25 1/K only beyond 5000^2 (u h / D = S_T (dT/dx) h).
 
 For each size the script runs, interleaved and `--repeats` times each (best time kept):
   - `thermodrift run case.toml -o out.h5 -q` (the whole process);
@@ -48,7 +48,7 @@ import time
 
 import numpy as np
 
-# Physics of examples/soret_cell_2d.toml, SI.
+# Set-up of examples/soret_cell_2d.toml (SI) but for S_T and the fixed concentration.
 LENGTH = 1e-3  # side of the square (m)
 DIFFUSIVITY = 1e-9  # D (m^2/s)
 SORET = 0.25  # default S_T (1/K): S_T (T_right - T_left) = 5
@@ -61,7 +61,6 @@ PETSC_RTOL = 1e-12
 # Where Debian installs petsc4py (outside the default Python path).
 PETSC4PY_GLOB = "/usr/lib/petscdir/petsc*/*-real/lib/python3/dist-packages"
 DEFAULT_SIZES = (256, 512, 1024)
-SOLVERS = ("lu", "petsc")
 
 CASE = """# steady Soret cell of examples/soret_cell_2d.toml, uniform mesh, c fixed on x = 0
 [units]
@@ -122,8 +121,8 @@ def petsc4py_path():
 
 
 def fipy_driver(n, solver, soret, out):
-    """Solve the problem with FiPy on an n x n grid, S_T = @p soret (1/K); save the cell-centre x (m), c (1/m^3) and
-    the wall time of eq.solve (s: assembly and linear solve) to @p out."""
+    """Solve the problem with FiPy on an n x n grid, S_T = @p soret (1/K); save the cell-centre
+    x (m), c (1/m^3) and the wall time of eq.solve (s: assembly and linear solve) to @p out."""
     # FIPY_SOLVERS and PYTHONPATH are set by the parent before this import.
     import fipy as fp
 
