@@ -159,6 +159,18 @@ std::unique_ptr<LatticeGasCase> build(InputSection root, const std::string& outp
                         (o.t_burn + o.t_end) * static_cast<double>(o.replicas) *
                         static_cast<double>(c->coverages.size());
   if (!c->runs_kmc()) return c;
+  // A Green-Kubo block shorter than the fastest hop's mean time sees no hop: the diffusion
+  // coefficients would be 0/0 or inf. (The estimate wants blocks far longer than the slowest.)
+  double fastest = 0.0;
+  for (int b = 0; b < static_cast<int>(c->lattice.bonds.size()); ++b)
+    fastest = std::max(fastest, c->lattice.rate(b, o.T));
+  const double block = o.t_end / o.blocks;
+  if (!(block * fastest >= 1.0))
+    s.fail("t_end", fmt::format("blocks of t_end/blocks = {:g} are shorter than the mean time "
+                                "of the fastest hop, {:g}: no block would see a hop; make "
+                                "t_end at least {:g}",
+                                block, fastest > 0 ? 1.0 / fastest : INFINITY,
+                                fastest > 0 ? o.blocks / fastest : INFINITY));
   limits::check_steps(s.location("t_end"), events,
                       "cells x hop rates x (t_burn + t_end) x replicas x coverages",
                       limits::kMaxWork);
