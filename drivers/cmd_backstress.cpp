@@ -1,5 +1,5 @@
 /// @file cmd_backstress.cpp  `thermodrift backstress`: the stall relation of Yang et al. (2026)
-/// (docs/physics.md#surface-flux),
+/// (docs/theory.md#surface-flux),
 /// Omega Delta sigma = Q ln(T_h / T_c), evaluated in either direction: the back stress from the
 /// two temperatures, or the temperature difference (and the cold temperature) that a given
 /// back stress needs at a given hot temperature. Q and Omega come from a material preset

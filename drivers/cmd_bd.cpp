@@ -1,5 +1,5 @@
 /// @file cmd_bd.cpp  `thermodrift bd CASE.toml`: overdamped Brownian particles in D(T(x))
-/// (docs/physics.md#stochastic). Prints the steady histogram; writes histograms per state and the
+/// (docs/theory.md#stochastic). Prints the steady histogram; writes histograms per state and the
 /// mean position to HDF5. Physics in models/brownian_K.h, loops in stochastic/.
 #include <fmt/format.h>
 

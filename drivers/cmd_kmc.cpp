@@ -1,5 +1,5 @@
 /// @file cmd_kmc.cpp  `thermodrift kmc CASE.toml`: independent adatoms hopping in T(x) by
-/// rejection-free KMC (docs/physics.md#adatom, #stochastic). Prints the mean drift velocity with
+/// rejection-free KMC (docs/theory.md#adatom, #stochastic). Prints the mean drift velocity with
 /// its error and the drift law at the start; writes mean position, MSD, histogram, trajectories and
 /// the integrated drift laws to HDF5. Physics in models/, loops in stochastic/.
 #include <fmt/format.h>

@@ -1,5 +1,5 @@
 /// @file cmd_lattice.cpp  `thermodrift lattice CASE.toml`: the collective diffusion tensor of the
-/// site-exclusion lattice gas of a lattice file (docs/physics.md#lattice-gas) at each coverage of
+/// site-exclusion lattice gas of a lattice file (docs/theory.md#lattice-gas) at each coverage of
 /// a list, by the variational bound, by canonical KMC (with the tracer tensor) or both side by
 /// side, with the exact single-particle tensor (theta -> 0); prints a table or JSON (--json) and
 /// writes HDF5. Physics in models/, loops in stochastic/.

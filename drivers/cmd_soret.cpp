@@ -1,5 +1,5 @@
 /// @file cmd_soret.cpp  `thermodrift soret FILE`: the local-equilibrium Soret coefficient of a
-/// set of internal states over a temperature range (docs/physics.md#multistate): <D>_eq,
+/// set of internal states over a temperature range (docs/theory.md#multistate): <D>_eq,
 /// S_T = d ln <D>/dT, its covariance form, the Einstein split S_T^0 + S_T^ch, and the
 /// temperatures where S_T changes sign. Physics in models/MultiState; this file reads,
 /// evaluates, prints.
@@ -39,7 +39,7 @@ class Soret : public Command {
     set_help(
         sub,
         "thermodrift soret validation/multistate/polymer_states.toml -o out/polymer_states.json",
-        "docs/physics.md#equilibrium-soret", true);
+        "docs/theory.md#equilibrium-soret", true);
   }
 
   int run(MPI_Comm comm) override {

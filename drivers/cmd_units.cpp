@@ -73,7 +73,7 @@ class Units : public Command {
     set_help(sub,
              "thermodrift units --lj copper --kind temperature_gradient --value 0.0038 "
              "--unit K/nm",
-             "docs/physics.md#units", false);
+             "docs/theory.md#units", false);
   }
 
   int run(MPI_Comm comm) override {

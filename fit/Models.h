@@ -1,5 +1,5 @@
 #pragma once
-/// @file Models.h  The fitted physical models (docs/physics.md#equilibrium-soret, #adatom) as
+/// @file Models.h  The fitted physical models (docs/theory.md#equilibrium-soret, #adatom) as
 /// Ceres-differentiable functors `T operator()(double x, const T* p)`, and the equilibrium Soret
 /// models. Units: any consistent system; kB is Boltzmann's constant in it (1 in LJ units).
 #include <ceres/jet.h>
@@ -9,7 +9,7 @@
 namespace td::fit {
 
 /// ln c(T) = ln_c_ref - S_T (T - T_ref): no-flux steady state with constant S_T
-/// (docs/physics.md#flux). Parameters (ln_c_ref, S_T); x = T. T_ref (the data's mean temperature)
+/// (docs/theory.md#flux). Parameters (ln_c_ref, S_T); x = T. T_ref (the data's mean temperature)
 /// decorrelates the two parameters.
 struct SoretLnC {
   double T_ref = 0.0;
@@ -29,7 +29,7 @@ struct ArrheniusLn {
 };
 
 /// Thermodynamic potential of a constrained adatom along a linear temperature profile
-/// T(x) = T0 + G (x - x_ref) (docs/physics.md#adatom):
+/// T(x) = T0 + G (x - x_ref) (docs/theory.md#adatom):
 ///   Phi(x) = C - Q / (kB T(x)) + E_m / (kB T(x)) * (1 - cos(2 pi (x - x_m) / a)) / 2,
 /// i.e. minima on C - Q/(kB T) (slope -Q against 1/T) and an oscillation of amplitude
 /// E_m/(kB T) (Phi_Diff = Phi + Q/T). Parameters (C, Q, E_m, x_m); a, T0, G, x_ref known.
@@ -65,7 +65,7 @@ struct AdatomPhiLinear {
   }
 };
 
-/// Drift velocities of an adatom on the lattice of docs/physics.md#adatom (hop rates
+/// Drift velocities of an adatom on the lattice of docs/theory.md#adatom (hop rates
 /// nu exp(-[Phi(saddle) - Phi(start)]), Phi = -Q/(kB T) at a minimum and (E_m - Q)/(kB T) at a
 /// saddle) at gradient G = dT/dx and temperature Tm, in terms of the diffusivity D = a^2 nu
 /// exp(-E_m/(kB Tm)) (length^2/time), Delta = Q - E_m and Q (energies); a lattice spacing
@@ -152,7 +152,7 @@ struct Estimate {
   double sd = 0.0;
 };
 
-/// Equilibrium Soret models (docs/physics.md#equilibrium-soret); per-particle energies,
+/// Equilibrium Soret models (docs/theory.md#equilibrium-soret); per-particle energies,
 /// kB T^2 in place of R T^2.
 /// Uncertainties by linear propagation of independent inputs.
 /// Eastman: S_T = (dG/dT) / (kB T).

@@ -84,7 +84,7 @@ class SoretModels : public FitTask {
     add("S_T_prigogine_" + common_.name, prigogine(e2, e1, T_, kB_),
         "Prigogine: (E_a^solute - E_a^solvent)/(kB T^2)");
     add("S_T_mass_corrected_" + common_.name, mass_corrected(e2, e1, M2_, M1_, T_, kB_),
-        "mass-corrected Prigogine (docs/physics.md#equilibrium-soret)");
+        "mass-corrected Prigogine (docs/theory.md#equilibrium-soret)");
     if (eastman_)
       add("S_T_eastman_" + common_.name, eastman(dG_, T_, kB_), "Eastman: (dG/dT)/(kB T)");
     if (!measured_.empty()) {

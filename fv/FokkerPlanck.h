@@ -1,6 +1,6 @@
 #pragma once
 /// @file FokkerPlanck.h  The Fokker-Planck equation of a hopping adatom solved by the
-/// finite-volume solver (docs/physics.md#adatom, #stochastic): the continuum counterpart of the KMC
+/// finite-volume solver (docs/theory.md#adatom, #stochastic): the continuum counterpart of the KMC
 /// walkers, on the walkers' own mesh (one cell per site) and temperature field.
 #include <array>
 #include <vector>

@@ -53,7 +53,7 @@ void write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
 }
 
 /// Steady runs: the local effective Soret coefficient -d ln P/dT of each species' total set
-/// beside the local-equilibrium prediction (docs/physics.md#multistate).
+/// beside the local-equilibrium prediction (docs/theory.md#multistate).
 void report_soret(FVSystem& sys, Vec c, int rank) {
   const auto groups = sys.groups();
   Owned<Vec> obs(sys.group_observables(c));

@@ -207,7 +207,7 @@ reset_timestep 0
       std::ofstream out(tmp);
       out << fmt::format(
           "# constrained-adatom thermodynamic integration on LJ FCC(111) "
-          "(docs/physics.md#adatom), LJ reduced units\n# {} windows: {} + {} steps "
+          "(docs/theory.md#adatom), LJ reduced units\n# {} windows: {} + {} steps "
           "(equilibration + sampling, {} blocks), timestep {}, T_hot = {}, T_cold = {}, seed {}\n"
           "# {}\n# adatom_phi keys: T_ref = "
           "{:.8g}, gradient = {:.8g}, x_ref = {:.8g}, lattice_spacing = {:.8g}\n# "

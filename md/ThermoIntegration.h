@@ -1,6 +1,6 @@
 #pragma once
 /// @file ThermoIntegration.h  Generalised thermodynamic integration of a constrained adatom
-/// in a temperature gradient (docs/physics.md#adatom; Roux and Combe 2023), reduced units
+/// in a temperature gradient (docs/theory.md#adatom; Roux and Combe 2023), reduced units
 /// (k_B = 1):
 ///
 ///     dPhi/dx (x0) = - <F_x> / T(x0) - ( <E_p>/2 + <E_k> ) / T(x0)^2 * dT/dx (x0)

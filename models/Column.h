@@ -1,5 +1,5 @@
 #pragma once
-/// @file Column.h  The column model of docs/physics.md#surface-flux (this project's formulation;
+/// @file Column.h  The column model of docs/theory.md#surface-flux (this project's formulation;
 /// see docs/column.md): a crystalline column of length L and radius R between a hot end (x = 0,
 /// T_h) and a cold contact (x = L). Atoms leave the core at the hot end, travel along a mobile
 /// surface layer of thickness delta_s driven by the thermo-mechanical flux (surface_flux_K.h),

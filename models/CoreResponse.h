@@ -1,6 +1,6 @@
 #pragma once
 /// @file CoreResponse.h  How the crystalline core of a column answers the back stress
-/// (docs/physics.md#surface-flux): a response law v(sigma_c) (rigid-body speed towards the hot end)
+/// (docs/theory.md#surface-flux): a response law v(sigma_c) (rigid-body speed towards the hot end)
 /// and a strength cap sigma_max (buckling or yield) above which the column flows plastically.
 /// Both are selected by `type = "..."` and register themselves by name.
 #include <memory>

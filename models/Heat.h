@@ -1,5 +1,5 @@
 #pragma once
-/// @file Heat.h  Heat conduction rho c_p dT/dt = div(kappa(T) grad T) + q (docs/physics.md#heat):
+/// @file Heat.h  Heat conduction rho c_p dT/dt = div(kappa(T) grad T) + q (docs/theory.md#heat):
 /// material laws, source and the boundary conditions of each face of the box.
 #include <array>
 #include <memory>

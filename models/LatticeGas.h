@@ -1,6 +1,6 @@
 #pragma once
 /// @file LatticeGas.h  A 2D periodic lattice of adsorption sites for the lattice gas of
-/// docs/physics.md#lattice-gas, read from a lattice file (format: docs/stochastic.md), and the
+/// docs/theory.md#lattice-gas, read from a lattice file (format: docs/stochastic.md), and the
 /// single-particle master equation of its cell.
 #include <array>
 #include <string>

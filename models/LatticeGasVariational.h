@@ -1,6 +1,6 @@
 #pragma once
 /// @file LatticeGasVariational.h  Variational upper bound on the collective diffusion tensor
-/// D_c(theta) of the site-exclusion lattice gas (docs/physics.md#lattice-gas; Minkowski and
+/// D_c(theta) of the site-exclusion lattice gas (docs/theory.md#lattice-gas; Minkowski and
 /// Zaluska-Kotur, arXiv:1801.01374, Sec. II), built
 /// numerically from any lattice file.
 ///

@@ -1,6 +1,6 @@
 #pragma once
 /// @file Material.h  Material constants of the thermo-mechanical surface flux and of the column
-/// (Yang et al. 2026; docs/physics.md#surface-flux), from a preset file
+/// (Yang et al. 2026; docs/theory.md#surface-flux), from a preset file
 /// `data/materials/<name>.toml` (each value with its source written next to it) with any value
 /// overridden in the input's [material] table.
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-/// @file MultiState.h  Molecules with internal states (docs/physics.md#multistate): state free
+/// @file MultiState.h  Molecules with internal states (docs/theory.md#multistate): state free
 /// energies G_i(T) = H_i - T S_i, state diffusivities D_i(T), the local-equilibrium populations and
 /// the emergent Soret coefficient in its derivative and covariance forms.
 #include <memory>

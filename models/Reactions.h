@@ -1,7 +1,7 @@
 #pragma once
 /// @file Reactions.h  Mass-action reaction networks with detailed balance by construction:
-/// internal-state transitions of multi-state species (docs/physics.md#multistate) and general
-/// reactions such as dimerization 2 A <=> A2 (docs/physics.md#reactions).
+/// internal-state transitions of multi-state species (docs/theory.md#multistate) and general
+/// reactions such as dimerization 2 A <=> A2 (docs/theory.md#reactions).
 ///
 /// Every reaction has a forward rate constant k_f(T) and an equilibrium constant
 /// K(T) = K0 exp(-Delta E / (k_B T)); the reverse constant is k_r = k_f / K, so no input can

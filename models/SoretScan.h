@@ -1,6 +1,6 @@
 #pragma once
 /// @file SoretScan.h  The temperature scan of the local-equilibrium Soret coefficient of a set
-/// of internal states (docs/physics.md#equilibrium-soret): the `[range]` table of
+/// of internal states (docs/theory.md#equilibrium-soret): the `[range]` table of
 /// `thermodrift soret` and the temperatures where S_T changes sign. Shared by the command line
 /// and the Python module.
 #include <cstddef>

@@ -2,7 +2,7 @@
 /// @file Species.h  A transported species: diffusivity D(T), Soret coefficient S_T(T), the
 /// flux form alpha, boundary conditions and initial condition.
 ///
-/// Flux: J = -D grad c - c (alpha grad D + D S_T grad T)   (docs/physics.md#flux)
+/// Flux: J = -D grad c - c (alpha grad D + D S_T grad T)   (docs/theory.md#flux)
 ///   alpha = 0: Fick + thermodiffusion; alpha = 1: inhomogeneous diffusion grad(D c);
 ///   alpha = 1/2: Stratonovich.
 #include <array>

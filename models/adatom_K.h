@@ -1,5 +1,5 @@
 #pragma once
-/// @file adatom_K.h  Per-hop kernels of adatom thermomigration (docs/physics.md#adatom). No lattice
+/// @file adatom_K.h  Per-hop kernels of adatom thermomigration (docs/theory.md#adatom). No lattice
 /// or mesh knowledge: the KMC engine and the Fokker-Planck set-up both call these.
 ///
 /// Landscape: Phi = A/(kB T) with Phi(minimum) = -Q/(kB T_min) and
@@ -42,7 +42,7 @@ inline double adatom_diffusivity_dT(double nu, double a, double Em, double kB, d
 /// exponentially fitted faces reproduce the lattice's detailed-balance ratio.
 inline double adatom_soret(double Q, double kB, double T) { return Q / (kB * T * T); }
 
-/// The first-order drift law of Roux and Combe (2023) (docs/physics.md#adatom), velocity
+/// The first-order drift law of Roux and Combe (2023) (docs/theory.md#adatom), velocity
 /// (length/time): V = -D(T) exp(-a (Q - E_m) T'/(2 kB T^2)) Q T'/(kB T^2). It is the drift of the
 /// flux J = -D dc/dx + V c, i.e. the net lattice current per unit density between equally occupied
 /// neighbouring sites.

@@ -1,9 +1,9 @@
 #pragma once
 /// @file brownian_K.h  Per-step kernels of overdamped Brownian dynamics in D(T(x))
-/// (docs/physics.md#stochastic). No mesh knowledge.
+/// (docs/theory.md#stochastic). No mesh knowledge.
 ///
 /// dx = (1 - alpha) dD/dx dt + sqrt(2 D) dW has the Fokker-Planck flux
-/// J = -D dp/dx - alpha p dD/dx, the FV flux of docs/physics.md#flux with S_T = 0:
+/// J = -D dp/dx - alpha p dD/dx, the FV flux of docs/theory.md#flux with S_T = 0:
 /// alpha = 1 is Ito (steady p ~ 1/D), alpha = 0 anti-Ito / Haenggi-Klimontovich (flat),
 /// alpha = 1/2 Stratonovich.
 #include <cmath>

@@ -1,5 +1,5 @@
 #pragma once
-/// @file lattice_gas_K.h  Kernels of the lattice gas (docs/physics.md#lattice-gas). No lattice
+/// @file lattice_gas_K.h  Kernels of the lattice gas (docs/theory.md#lattice-gas). No lattice
 /// knowledge.
 #include <cmath>
 

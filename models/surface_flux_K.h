@@ -1,6 +1,6 @@
 #pragma once
 /// @file surface_flux_K.h  Per-face kernels of the thermo-mechanical surface flux of Yang
-/// et al. (2026) and the back-stress (stall) relation (docs/physics.md#surface-flux). No mesh
+/// et al. (2026) and the back-stress (stall) relation (docs/theory.md#surface-flux). No mesh
 /// knowledge: the solver owns the loops. All quantities in one consistent unit system (the column
 /// model uses SI).
 ///

@@ -2,15 +2,15 @@
 """Fail on internal references that a reader of the repository cannot look up.
 
 Code, help text, program output, docs, examples, data files, validation scripts and stored
-reports must cite the published sources (authors and year, see docs/physics.md#references) or
-a docs/physics.md section, or name the model ("stall relation", "surface flux"). Flagged:
+reports must cite the published sources (authors and year, see docs/theory.md#references) or
+a docs/theory.md section, or name the model ("stall relation", "surface flux"). Flagged:
 
 - the working labels of the source papers: the word "seed" followed by a three-digit number
   (with a space, a hyphen or nothing in between), or standing for a paper: after "the", in
   the possessive, or followed by "law", "geometry" or "lattices"; a "seeds" folder in a path;
 - the upper-case name of the physics notes that lived outside the repository, with ".md";
 - bare equation numbers ("eq." or "eqs." or "equation" followed by a number), unless the same
-  phrase names the source: "... of [2]" (a numbered reference of docs/physics.md or a link)
+  phrase names the source: "... of [2]" (a numbered reference of docs/theory.md or a link)
   or "[5], eq. 2".
 
 A random-number seed (the input key `seed`, "seed 11", "random seed") is not flagged.
@@ -56,7 +56,7 @@ def self_test():
            f"{s} lattices", f"../{s}s/004", "PHYS" + "ICS.md 4", "e" + "q. 1 stall",
            "E" + "q. (18)", "e" + "qs. 1-2", "equ" + "ation 3", "equ" + "ation (2)"]
     good = ["seed = 11", "seed 11, 12 samples", "random seed of the velocities",
-            "docs/physics.md#adatom", "e" + "q. 3 of [2]", "E" + "q. (18) of [arXiv:1801.01374](x)",
+            "docs/theory.md#adatom", "e" + "q. 3 of [2]", "E" + "q. (18) of [arXiv:1801.01374](x)",
             "Yang et al. ([5], e" + "q. 2)", "equation of state", "seeds give independent scans"]
     missed = [t for t in bad if not hits(t)]
     wrong = [t for t in good if hits(t)]
@@ -96,7 +96,7 @@ def main():
                 count += 1
     if count:
         print(f"{count} internal reference(s): cite the paper (authors, year; "
-              "docs/physics.md#references) or a docs/physics.md section, or name the model")
+              "docs/theory.md#references) or a docs/theory.md section, or name the model")
         return 1
     print("no internal references")
     return 0

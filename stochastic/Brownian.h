@@ -1,7 +1,7 @@
 #pragma once
 /// @file Brownian.h  Overdamped Brownian particles in a temperature field
-/// (docs/physics.md#stochastic): D(T(x)) in the convention alpha (1 Ito, 0 anti-Ito), optional
-/// internal states switching at rates k_ij(T) with detailed balance (docs/physics.md#multistate),
+/// (docs/theory.md#stochastic): D(T(x)) in the convention alpha (1 Ito, 0 anti-Ito), optional
+/// internal states switching at rates k_ij(T) with detailed balance (docs/theory.md#multistate),
 /// reflecting or periodic walls in 1D. Walkers use Philox streams keyed by (seed, walker);
 /// statistics do not depend on the ranks.
 #include <mpi.h>

@@ -1,6 +1,6 @@
 #pragma once
 /// @file LatticeGasKmc.h  Canonical kinetic Monte Carlo of the site-exclusion lattice gas
-/// of docs/physics.md#lattice-gas on a periodic supercell, exact and O(1) per event with a working
+/// of docs/theory.md#lattice-gas on a periodic supercell, exact and O(1) per event with a working
 /// set that stays in cache: composition-rejection over carriers. The carriers are the particles
 /// (coverage <= 1/2) or the holes (coverage > 1/2). A candidate move is a carrier and one bond
 /// of its sublattice (for holes: one bond into it), drawn with probability proportional to
@@ -101,7 +101,7 @@ struct LatticeGasResult {
 };
 
 /// Replicas 0..R-1 with Philox streams (seed, replica): the same result on any number of ranks.
-/// Both tensors as block averages of dX dX / (2 tau) (docs/physics.md#lattice-gas).
+/// Both tensors as block averages of dX dX / (2 tau) (docs/theory.md#lattice-gas).
 /// Finished Green-Kubo blocks are reported to @p progress when given.
 LatticeGasResult run_lattice_gas(MPI_Comm comm, const LatticeSpec& spec,
                                  const LatticeGasOptions& opt, Progress* progress = nullptr);

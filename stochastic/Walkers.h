@@ -2,7 +2,7 @@
 /// @file Walkers.h  Independent walkers hopping on a lattice of adatom sites (1D chain, 2D square
 /// or the fcc and hcp hollows of an FCC(111) surface) by rejection-free kinetic Monte Carlo
 /// (n-fold way over the hops of the occupied site), with per-walker Philox streams and
-/// rank-independent statistics (docs/physics.md#stochastic).
+/// rank-independent statistics (docs/theory.md#stochastic).
 #include <mpi.h>
 
 #include <array>

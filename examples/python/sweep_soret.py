@@ -2,7 +2,7 @@
 """Sweep the temperature difference across the Soret cell of examples/soret_cell_2d.toml with
 the thermodrift Python module and plot the steady solute profiles and the cold/hot
 concentration ratio against the no-flux law c_cold/c_hot = exp(S_T (T_hot - T_cold))
-(docs/physics.md#flux).
+(docs/theory.md#flux).
 
     PYTHONPATH=build/python python3 examples/python/sweep_soret.py --out sweep
 writes sweep/soret_sweep.png (and one result file per temperature difference).

@@ -1,5 +1,5 @@
 """Adatom thermomigration by kinetic Monte Carlo (stochastic/Walkers.h;
-docs/physics.md#adatom), as `thermodrift kmc`."""
+docs/theory.md#adatom), as `thermodrift kmc`."""
 from . import _core
 from ._input import comm_handle, source
 from ._result import Table

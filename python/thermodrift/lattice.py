@@ -1,4 +1,4 @@
-"""Site-exclusion lattice gas (models/LatticeGas.h; docs/physics.md#lattice-gas): tracer and
+"""Site-exclusion lattice gas (models/LatticeGas.h; docs/theory.md#lattice-gas): tracer and
 collective diffusion tensors by canonical KMC and the variational bound on D_c, as
 `thermodrift lattice`."""
 from . import _core

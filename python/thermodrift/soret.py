@@ -1,5 +1,5 @@
 """Local-equilibrium Soret coefficient of a set of internal states (models/MultiState.h;
-docs/physics.md#equilibrium-soret), as `thermodrift soret`."""
+docs/theory.md#equilibrium-soret), as `thermodrift soret`."""
 from . import _core
 from ._input import source
 from ._result import Table

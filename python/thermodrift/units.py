@@ -1,4 +1,4 @@
-"""Quantities between SI and Lennard-Jones reduced units (core/Units.h; docs/physics.md#units).
+"""Quantities between SI and Lennard-Jones reduced units (core/Units.h; docs/theory.md#units).
 
     units.to_lj(0.0038, "temperature_gradient", "copper", unit="K/nm")
     units.to_si(1.0, "time", {"sigma": "3.405 Angstrom", "epsilon": "0.2381 kcal/mol",

@@ -71,7 +71,7 @@ TEST(KeyRegistry, ANumberIsAOneEntryArray) {
   EXPECT_NE(doc.resolved().to_toml().find("point = [0.5]"), std::string::npos);
 }
 
-/// Internal labels that no key doc may contain (cite a paper or docs/physics.md instead),
+/// Internal labels that no key doc may contain (cite a paper or docs/theory.md instead),
 /// assembled from pieces so that the tree-wide check scripts/check_internal_refs.py does not
 /// flag this file.
 const std::vector<std::string> kInternalRefs{std::string("PHYSICS") + ".md",

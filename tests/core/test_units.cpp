@@ -1,4 +1,4 @@
-// The unit module reproduces the conversion tables of docs/physics.md#units by computing them
+// The unit module reproduces the conversion tables of docs/theory.md#units by computing them
 // from (sigma, epsilon, m); the figures below are the values reported by Roux and Combe
 // (2023) and Araujo-Rocha et al. (2023), compared to the number of digits the papers print.
 #include <gtest/gtest.h>

@@ -213,7 +213,7 @@ exclude = [10.5, 14.5, 35.5, 39.5]
 
 // The two-state cell of tests/solver (T from 1 to 2, Liang flux, fast exchange): the total's
 // profile depends on the fast state's energy through S_T = d ln <D>_eq / dT
-// (docs/physics.md#multistate).
+// (docs/theory.md#multistate).
 TEST(ContinuumProfileFit, RecoversMultiStateEnergyDifference) {
   const double dH = 1.0;
   const std::string dir = make_dir("td_fit_continuum_states");

@@ -126,7 +126,7 @@ TEST(AdatomSetup, BadGeometryNamesFileLineKeyAndRange) {
                InputError);
 }
 
-// Harmonic adatom (docs/physics.md#adatom, binding energy slide): at the minima F_x = 0,
+// Harmonic adatom (docs/theory.md#adatom, binding energy slide): at the minima F_x = 0,
 // <E_p> = -V0 + T (two free harmonic dof), <E_k> = 3T/2, so
 // Phi_min(x) = -V0/(2 T(x)) - 2 ln T(x) + const. The integration must reproduce it.
 TEST(AdatomThermoIntegration, HarmonicMinimaGiveMinusV0Over2TMinus2LnT) {

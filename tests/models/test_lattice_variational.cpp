@@ -1,4 +1,4 @@
-// Variational collective diffusion tensor of the lattice gas (docs/physics.md#lattice-gas;
+// Variational collective diffusion tensor of the lattice gas (docs/theory.md#lattice-gas;
 // Minkowski and Zaluska-Kotur 2018): its exact limits on every example lattice and on that paper's
 // lattices. theta -> 0 gives the single-particle tensor of the Bloch matrix, theta -> 1 the
 // single-hole tensor (the hole walks the inverted landscape), equal site depths give a

@@ -1,5 +1,5 @@
 // Kernels of the thermo-mechanical surface flux and the stall relation of Yang et al. (2026)
-// (docs/physics.md#surface-flux); material presets.
+// (docs/theory.md#surface-flux); material presets.
 #include <gtest/gtest.h>
 
 #include <cmath>

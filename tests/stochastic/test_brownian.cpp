@@ -1,4 +1,4 @@
-// Brownian dynamics in D(T(x)) (docs/physics.md#stochastic): steady histograms p ~ D^-alpha (Ito
+// Brownian dynamics in D(T(x)) (docs/theory.md#stochastic): steady histograms p ~ D^-alpha (Ito
 // 1/D, Stratonovich 1/sqrt(D), anti-Ito flat) with periodic and reflecting walls; particles with
 // internal states reproduce the multi-state Fokker-Planck steady state of the finite-volume
 // solver; results do not depend on the number of ranks. Tolerance: 5 standard errors of each

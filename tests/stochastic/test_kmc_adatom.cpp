@@ -1,4 +1,4 @@
-// Kinetic Monte Carlo of adatom thermomigration (docs/physics.md#adatom, #stochastic): the sum tree
+// Kinetic Monte Carlo of adatom thermomigration (docs/theory.md#adatom, #stochastic): the sum tree
 // selects in proportion to the rates; walker statistics agree with the exact master equation; the
 // mean drift obeys the first-order law where its expansion holds and departs from it where not; the
 // long-time histogram is the Fokker-Planck steady state of the finite-volume solver; results do not

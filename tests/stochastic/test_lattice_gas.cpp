@@ -1,4 +1,4 @@
-// Lattice gas (docs/physics.md#lattice-gas): the lattice file is validated (reverse hops / detailed
+// Lattice gas (docs/theory.md#lattice-gas): the lattice file is validated (reverse hops / detailed
 // balance, reachability, traps, displacements); the single-particle tensor from the small-k
 // eigenvalue of the cell's Bloch rate matrix matches closed forms; canonical KMC reproduces
 // it as theta -> 0 (two-sublattice square, honeycomb), and with equal site depths the

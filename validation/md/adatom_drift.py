@@ -131,7 +131,7 @@ def main():
         T_seen.append(np.interp(np.mod(x, L), T_x, T_v, period=L))
     v = np.array(v)
 
-    # first-order drift law v = D Q |dT/dx| / T^2 towards cold (docs/physics.md#adatom), D from
+    # first-order drift law v = D Q |dT/dx| / T^2 towards cold (docs/theory.md#adatom), D from
     # the MSD along y, which is isothermal (MSD_y = 2 D t), T the mean substrate T the adatoms visit
     dy2 = np.mean([dy**2 for _, _, dy in traj], axis=0)
     t_all = traj[0][0]

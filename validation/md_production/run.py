@@ -30,7 +30,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"  # replaced by --out
 SLABS = [10.5, 14.5, 35.5, 39.5]
-# Araujo-Rocha et al. (2023), Table 1 (docs/physics.md#equilibrium-soret): S_T in 1e-3 / K for
+# Araujo-Rocha et al. (2023), Table 1 (docs/theory.md#equilibrium-soret): S_T in 1e-3 / K for
 # the LJ solutes.
 TABLE1 = {0.5: (-7.6, 0.7), 1.5: (7.5, 2.9)}
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Multi-state thermophoresis and dimerization (docs/physics.md#multistate, #reactions; Liang,
+"""Multi-state thermophoresis and dimerization (docs/theory.md#multistate, #reactions; Liang,
 Busiello and De Los Rios 2022), reproduced with the finite-volume solver and the `thermodrift
 soret` formula. Writes PNG plots and a summary into validation/multistate/out/.
 
