@@ -124,10 +124,13 @@ inline Owned<Vec> duplicate(Vec v) {
 }
 
 /// Default preconditioner of the transport systems (PETSc options override it): BoomerAMG
-/// for one field per cell; for several coupled fields (states, reacting species) smoothed
-/// aggregation GAMG, which aggregates the fields of a cell together through the DMDA block
-/// size, with point-block Jacobi smoothers that invert each cell's reaction block, and a
-/// longer GMRES restart. On 1D meshes a sparse direct factorisation (banded, so linear in
+/// for one field per cell; for several coupled fields (states, reacting species) geometric
+/// multigrid on the mesh (PCMG, finished by setup_mesh_multigrid in mesh/Multigrid.h) with
+/// point-block Jacobi smoothers that invert each cell's reaction block, and a longer GMRES
+/// restart. The mesh's cell-centred prolongation interpolates each field separately, so the
+/// Galerkin coarse operators keep the sparsity of the fine blocks; smoothed aggregation
+/// (GAMG, -pc_type gamg) fills the coarse blocks and its set-up grows with the square of the
+/// fields per cell (see bench/bench_multistate). On 1D meshes a sparse direct factorisation (banded, so linear in
 /// the number of cells; MUMPS in parallel) is cheaper than multigrid and indifferent to stiff
 /// reaction blocks. Call before KSPSetFromOptions; @p prefix is the KSP's options prefix.
 inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, const char* prefix = "") {
@@ -152,8 +155,11 @@ inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, const char* pr
     return;
   }
 #endif
-  petsc_check(PCSetType(pc, PCGAMG), "PCSetType");
-  if (fields_per_cell == 1) return;
+  if (fields_per_cell == 1) {
+    petsc_check(PCSetType(pc, PCGAMG), "PCSetType");
+    return;
+  }
+  petsc_check(PCSetType(pc, PCMG), "PCSetType");
   const std::string smoother = std::string("-") + prefix + "mg_levels_pc_type";
   PetscBool set = PETSC_FALSE;
   petsc_check(PetscOptionsHasName(nullptr, nullptr, smoother.c_str(), &set), "PetscOptionsHasName");

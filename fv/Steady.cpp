@@ -127,6 +127,12 @@ class SteadySolver {
   SNESConvergedReason continuation(SNESConvergedReason first);
   /// Adjust the pinned values until the conserved amounts equal their targets.
   void match_amounts();
+  /// Whether R(0) = 0 without pins: with affine_ the pinned solution is then linear in the
+  /// pinned values.
+  bool homogeneous();
+  /// For a linear homogeneous pinned problem: combine one solution per pinned value so that
+  /// the conserved amounts equal their targets, with no further adjustment.
+  void combine_pinned_solutions();
   /// Final residual and the size of its terms.
   void diagnostics();
 
@@ -482,6 +488,60 @@ void SteadySolver::match_amounts() {
                     rel_error(q), res_.amount_iterations));
 }
 
+bool SteadySolver::homogeneous() {
+  sys_.set_pins({});
+  Owned<Vec> zero = duplicate(c_);
+  TD_PETSC(VecSet(zero, 0.0));
+  sys_.residual(zero, r_);
+  sys_.set_pins(pins_);
+  PetscReal rn;
+  TD_PETSC(VecNorm(r_, NORM_INFINITY, &rn));
+  return rn == 0.0;
+}
+
+void SteadySolver::combine_pinned_solutions() {
+  // c(v) = sum_l v_l phi_l, so the amounts are q(v) = M v. The solution already found (pins
+  // v0, all positive) is the first of n solutions; the others pin one value each, which keeps
+  // the n pin vectors independent. One linear solve per conserved amount, none for n = 1.
+  const int n = ncons_;
+  const std::vector<double> v0 = pinned_values(c_);
+  std::vector<Owned<Vec>> sol;
+  Eigen::MatrixXd M(n, n);
+  for (int l = 0; l < n; ++l) {
+    if (l > 0) {
+      std::vector<double> p(n, 0.0);
+      p[l] = v0[l];
+      const SNESConvergedReason r = pinned_newton(p);
+      if (r < 0)
+        throw SolverError(fmt::format("steady solve failed while matching the conserved amounts "
+                                      "({}); try -snes_monitor or a transient run",
+                                      SNESConvergedReasons[r]));
+      ++res_.amount_iterations;
+    }
+    sol.push_back(duplicate(c_));
+    TD_PETSC(VecCopy(c_, sol.back()));
+    const auto q = amounts(c_);
+    for (int k = 0; k < n; ++k) M(k, l) = q[k];
+  }
+  Eigen::VectorXd target(n);
+  for (int k = 0; k < n; ++k) target(k) = target_[k];
+  const Eigen::FullPivLU<Eigen::MatrixXd> lu(M);
+  if (!lu.isInvertible())
+    throw SolverError("steady solve could not match the conserved amounts: the pinned "
+                      "solutions do not span them (singular amount matrix)");
+  const Eigen::VectorXd a = lu.solve(target);
+  TD_PETSC(VecSet(c_, 0.0));
+  for (int l = 0; l < n; ++l) TD_PETSC(VecAXPY(c_, a(l), sol[l]));
+  const auto q = amounts(c_);
+  double err = 0.0;
+  for (int k = 0; k < n; ++k)
+    err = std::max(err, std::abs(q[k] - target_[k]) / std::max(std::abs(target_[k]), kTinyAmount));
+  if (err > kAmountAccept)
+    throw SolverError(fmt::format("steady solve could not match the conserved amounts: relative "
+                                  "error {:.3e} after combining {} pinned solutions",
+                                  err, n));
+}
+
 void SteadySolver::diagnostics() {
   sys_.set_pins({});
   sys_.residual(c_, r_);
@@ -513,6 +573,8 @@ SteadyResult SteadySolver::solve() {
         if (now[s] != 0.0)
           TD_PETSC(VecStrideScale(c_, s, target_[k] / (cons_[k].weights[s] * now[s])));
       }
+    } else if (affine_ && homogeneous()) {
+      combine_pinned_solutions();
     } else if (!nonlinear_closed_) {
       match_amounts();
     }

@@ -177,6 +177,59 @@ TEST(MultiStatePde, ConservesMonomerEquivalentsToRoundOff) {
   VecDestroy(&c);
 }
 
+TEST(MultiStatePde, LinearClosedCellTakesOneSolvePerConservedAmount) {
+  // Linear kinetics in a closed cell: the pinned solution is linear in the pinned values, so
+  // the amounts are matched by combining one solve per conserved amount, with no further
+  // adjustment. One species: one solve; a second, independent species (scaled to a
+  // different amount) adds one. Each amount must equal its initial value to round-off and
+  // the profile of P must not depend on the other species.
+  const std::string q_species = [] {
+    std::string t = td::testing::two_state_species(30.0, 0.7);
+    t.replace(t.find("name = \"P\""), 10, "name = \"Q\"");
+    t.replace(t.find("value = 1.0"), 11, "value = 3.0");
+    for (const std::string state : {"slow", "fast"})
+      for (auto at = t.find('"' + state + '"'); at != std::string::npos;
+           at = t.find('"' + state + '"', at + 1))
+        t.insert(at + 1 + state.size(), "_q");
+    return t;
+  }();
+  const std::string one = two_state_case(64, 30.0);
+  std::vector<double> p_alone;
+  for (const bool second : {false, true}) {
+    auto cs = Case::from_string(PETSC_COMM_SELF, second ? one + q_species : one, "case.toml");
+    FVSystem& sys = cs->system();
+    Vec c = sys.create_state();
+    sys.initial_state(c);
+    const auto t0 = sys.totals(c);
+    const auto res = solve_steady(sys, c, cs->run().steady);
+    const auto t1 = sys.totals(c);
+    const int nc = second ? 2 : 1;
+    EXPECT_EQ(res.newton_iterations, nc) << "species " << nc;
+    EXPECT_EQ(res.amount_iterations, nc - 1) << "species " << nc;
+    for (int sp = 0; sp < nc; ++sp) {
+      const double before = t0[2 * sp] + t0[2 * sp + 1], after = t1[2 * sp] + t1[2 * sp + 1];
+      EXPECT_NEAR(after / before, 1.0, 1e-13) << "species " << sp;
+    }
+    EXPECT_LT(res.residual_norm, 1e-9 * res.residual_scale);
+    const int dof = 2 * nc;
+    const PetscScalar* a;
+    PetscInt n;
+    VecGetLocalSize(c, &n);
+    VecGetArrayRead(c, &a);
+    for (PetscInt i = 0, cell = 0; i < n; i += dof, ++cell) {
+      if (!second) {
+        p_alone.push_back(a[i]);
+        p_alone.push_back(a[i + 1]);
+      } else {
+        EXPECT_NEAR(a[i], p_alone[2 * cell], 1e-10 * p_alone[2 * cell]) << "cell " << cell;
+        EXPECT_NEAR(a[i + 1], p_alone[2 * cell + 1], 1e-10 * p_alone[2 * cell + 1]);
+      }
+    }
+    VecRestoreArrayRead(c, &a);
+    VecDestroy(&c);
+  }
+}
+
 TEST(MultiStatePde, JacobianWithReactionsMatchesFiniteDifferences) {
   auto cs = Case::from_string(PETSC_COMM_SELF, dimer_case(6, 7.0));
   FVSystem& sys = cs->system();
