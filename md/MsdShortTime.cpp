@@ -21,13 +21,15 @@ namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
 
-const ParamSpec kMaxLag{"max_lag",
-                        T::Real,
-                        "10.0",
-                        K::time,
-                        Range::positive(),
-                        {},
-                        "longest lag of MSD(t) (diffusive regime)"};
+const ParamSpec kMaxLag{
+    "max_lag",
+    T::Real,
+    "10.0",
+    K::time,
+    Range::positive(),
+    {},
+    "longest lag of MSD(t), in the diffusive regime (default 10 tau in LJ units, else "
+    "5000 time steps)"};
 const ParamSpec kPerDecade{"lags_per_decade",
                            T::Integer,
                            "10",
@@ -41,8 +43,9 @@ const ParamSpec kShortLag{"short_lag",
                           K::time,
                           Range::positive(),
                           {},
-                          "lag of the short-time amplitude MSD_solute/MSD_solvent (a multiple "
-                          "of the time step, at most max_lag)"};
+                          "lag of the short-time amplitude MSD_solute/MSD_solvent, a multiple "
+                          "of the time step and at most max_lag (default 0.1 tau in LJ units, "
+                          "else 50 time steps)"};
 const ParamSpec kOrigins{"origins",
                          T::Integer,
                          "8",
@@ -51,6 +54,8 @@ const ParamSpec kOrigins{"origins",
                          {},
                          "consecutive independent time origins (each runs max_lag)"};
 
+/// Defaults of max_lag and short_lag in time steps for a case in SI.
+constexpr double kSiMaxSteps = 5000, kSiShortSteps = 50;
 /// Relative tolerance of "a whole number of time steps".
 constexpr double kStepTolerance = 1e-6;
 
@@ -58,7 +63,13 @@ class MsdShortTime : public MdSetup {
  public:
   explicit MsdShortTime(InputSection& s) : src_(make_system_source(s)) {
     run_.read(s, src_->units());
-    const double dt = run_.timestep, max_lag = s.real(kMaxLag), short_lag = s.real(kShortLag);
+    // LJ defaults mean nothing in SI (10 s is no lag): there they are counted in time steps
+    const bool lj = s.units().is_reduced();
+    const double dt = run_.timestep;
+    const double max_lag =
+        s.real(kMaxLag, lj ? kMaxLag.default_value : fmt::format("{:.17g}", kSiMaxSteps * dt));
+    const double short_lag = s.real(
+        kShortLag, lj ? kShortLag.default_value : fmt::format("{:.17g}", kSiShortSteps * dt));
     per_decade_ = static_cast<int>(s.integer(kPerDecade));
     origins_ = s.integer(kOrigins);
     auto steps_of = [&](double t, const char* key) {

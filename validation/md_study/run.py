@@ -38,7 +38,8 @@ sys.path.insert(0, str(HERE))
 import study_table  # noqa: E402
 
 # (solute epsilon, solute mass / solvent mass); mass ratio 1 at epsilon 1.0 is shared.
-SOLUTES = [(0.5, 1.0), (1.0, 1.0), (1.5, 1.0), (1.0, 3.0), (1.0, 8.0)]
+# (appended in this order; the index fixes each solute's seeds)
+SOLUTES = [(0.5, 1.0), (1.0, 1.0), (1.5, 1.0), (1.0, 3.0), (1.0, 8.0), (1.0, 0.33)]
 PRODUCTION = HERE.parent / "md_production" / "out" / "summary.json"
 BOX = [7.65, 7.65, 20.0]
 N_SOLVENT, N_SOLUTE = 800, 51
@@ -137,6 +138,8 @@ def jobs_for(args, stage):
     jobs = []
     # the last solutes first: the eHEX replicas are the longest runs
     for k, (eps, mass) in reversed(list(enumerate(SOLUTES))):
+        if args.only and tag(eps, mass) not in args.only.split(","):
+            continue
         d = args.out / tag(eps, mass)
         sysx = system_text(eps, mass)
         if stage == "ehex" and production_st(eps, mass) is None:
@@ -220,6 +223,7 @@ def main():
     ap.add_argument("--timestep", type=float, default=0.005)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--nice", type=int, default=10)
+    ap.add_argument("--only", default="", help="comma-separated solute tags (md stages)")
     ap.add_argument("--eastman", default=None,
                     help="TOML file: [solutes.<tag>] dG_dT, dG_dT_uncertainty (kB units)")
     ap.add_argument("--thermodrift", default=str(HERE.parents[1] / "build" / "thermodrift"))
