@@ -17,12 +17,12 @@ Stages (all by default; each is resumable, a run whose output exists is not repe
 The reduced size (not the paper's 2048 + 80 atoms in 7.65 x 7.65 x 50): 800 solvent + 51
 solute atoms in 7.65 x 7.65 x 20 sigma (the paper's number density, 0.727 sigma^-3), eHEX
 slabs 3 sigma wide centred at z = 5 and 15 with heat rate 12 epsilon/tau (about the paper's
-Delta T over 10 instead of 25 sigma); 2 replicas of 1.6e4 + 4e4 steps (the paper: >= 10).
+Delta T over 10 instead of 25 sigma); 4 replicas of 1.6e4 + 4e4 steps (the paper: >= 10).
 The S_T of epsilon 0.5 and 1.5 at mass ratio 1 are
 read from the production runs (validation/md_production/out/summary.json: 2048 + 80 atoms,
 8 replicas of 5e5 steps) instead of being recomputed.
 
-Usage: run.py [--stages ehex,msd,short,table] [--replicas 2] [--jobs 2] [--nice 10]
+Usage: run.py [--stages ehex,msd,short,table] [--replicas 4] [--jobs 2] [--nice 10]
               [--eastman FILE] [--thermodrift PATH] [--out DIR]
 """
 import argparse
@@ -107,7 +107,8 @@ def production_st(eps, mass):
     p = s["solutes"].get(str(eps))
     if p is None:
         return None
-    return p["mean_kB_per_eps"], p["sem_kB_per_eps"], len(p["replicas"]), s["settings"]
+    return (p["mean_kB_per_eps"], p["sem_kB_per_eps"], len(p["replicas"]),
+            dict(s["settings"], epsilon_over_kB_K=s["epsilon_over_kB_K"]))
 
 
 def run_logged(cmd, log, nice):
@@ -217,7 +218,7 @@ def fit_solute(args, eps, mass, eastman):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--stages", default="ehex,msd,short,table")
-    ap.add_argument("--replicas", type=int, default=2)
+    ap.add_argument("--replicas", type=int, default=4)
     ap.add_argument("--gradient-steps", type=int, default=16000)
     ap.add_argument("--production-steps", type=int, default=40000)
     ap.add_argument("--timestep", type=float, default=0.005)

@@ -166,6 +166,7 @@ def build(out, solutes, tag, production_st, settings, costs, eastman_given, T):
 
 def plot(out, rows, corr, eps_kB, T):
     import matplotlib
+    import matplotlib.ticker
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -178,6 +179,9 @@ def plot(out, rows, corr, eps_kB, T):
     a.axvline(rows[0]["short_lag"], color="k", lw=0.6, ls=":")
     a.set_xscale("log")
     a.set_yscale("log")
+    a.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    a.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    a.set_yticks([0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0])
     a.set_xlabel("lag t (tau)")
     a.set_ylabel("MSD_solute / MSD_solvent (dimensionless)")
     a.set_title(f"short-time motion at T* = {T}: ratio of MSDs (dotted: short lag)")
