@@ -53,7 +53,26 @@ const ParamSpec kChunkSkip{"skip_blocks",
                            Range::closed(0, 1e9),
                            {},
                            "leading blocks (equilibration) left out of the average"};
+const ParamSpec kChunkUnits{"lammps_units",
+                            T::String,
+                            "\"lj\"",
+                            K::dimensionless,
+                            Range::any(),
+                            {"lj", "real", "metal"},
+                            "LAMMPS unit style of the chunk file(s): bin centres and temperatures "
+                            "are converted into the case's units (lj: the case's LJ units; real: "
+                            "Angstrom, K; metal: Angstrom, K)"};
 }  // namespace
+
+md::LammpsUnits chunk_units(InputSection& s) {
+  try {
+    return md::LammpsUnits(s.string(kChunkUnits), s.units());
+  } catch (const InputError&) {
+    throw;
+  } catch (const Error& e) {
+    s.fail(kChunkUnits.key, e.what());
+  }
+}
 
 std::unique_ptr<FitTask> make_fit_task(InputSection& s) {
   const std::string type = s.string(kType);
@@ -194,6 +213,7 @@ std::pair<Data, std::string> read_xy(InputSection& s, const XyKeys& k) {
 const ParamSpec& chunk_concentration_column_spec() { return kChunkConcentration; }
 const ParamSpec& chunk_coordinate_column_spec() { return kChunkCoordinate; }
 const ParamSpec& chunk_skip_blocks_spec() { return kChunkSkip; }
+const ParamSpec& chunk_units_spec() { return kChunkUnits; }
 
 FittedParameter to_parameter(const FitResult& r, std::size_t i, const std::string& name,
                              units::Kind kind, const std::string& method, const std::string& source,

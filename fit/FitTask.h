@@ -14,6 +14,7 @@
 #include "core/Paths.h"
 #include "core/Progress.h"
 #include "fit/LeastSquares.h"
+#include "io/LammpsUnits.h"
 #include "io/ParamFile.h"
 
 namespace td::fit {
@@ -102,6 +103,11 @@ std::vector<double> read_column(InputSection& s, const ParamSpec& file, const Pa
 const ParamSpec& chunk_concentration_column_spec();
 const ParamSpec& chunk_coordinate_column_spec();
 const ParamSpec& chunk_skip_blocks_spec();
+/// `lammps_units` (default "lj"): the LAMMPS unit style the chunk files were written in.
+const ParamSpec& chunk_units_spec();
+/// The style of key `lammps_units` of @p s on the case's units; `lj` with a case not in LJ
+/// units is an InputError at the key.
+md::LammpsUnits chunk_units(InputSection& s);
 
 /// Store parameter @p i of @p r as @p name (value, covariance sd, optional bootstrap sd).
 FittedParameter to_parameter(const FitResult& r, std::size_t i, const std::string& name,

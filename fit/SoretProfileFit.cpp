@@ -4,9 +4,13 @@
 /// same); bins inside a slab (widened by `margin`) are excluded from the known geometry.
 /// With `replicas = N`, N file pairs (names with {i}) are fitted separately and S_T is their
 /// mean (uncertainty sd/sqrt(N); the sd over replicas is in the method text and report).
+/// Bin centres and temperatures are converted from the files' LAMMPS unit style
+/// (`lammps_units`: lj, real or metal) into the case's units through io/LammpsUnits.h, so
+/// `slabs`, `margin`, `T_ref` and S_T are in the case's units.
 #include <fmt/format.h>
 
 #include <cmath>
+#include <optional>
 
 #include "fit/FitTask.h"
 #include "fit/Models.h"
@@ -76,6 +80,7 @@ class SoretProfile : public FitTask {
     tcol_ = s.string(kTCol);
     ccol_ = s.string(chunk_concentration_column_spec());
     xcol_ = s.string(chunk_coordinate_column_spec());
+    units_.emplace(chunk_units(s));
     at_tfile_ = s.location(kTFile.key);
     at_cfile_ = s.location(kCFile.key);
     skip_ = static_cast<std::size_t>(s.integer(chunk_skip_blocks_spec()));
@@ -134,9 +139,9 @@ class SoretProfile : public FitTask {
         at_tfile_, [&] { return md::average_blocks(md::read_ave_chunk(tfile), skip_, tfile); });
     const auto Cprof = at_key(
         at_cfile_, [&] { return md::average_blocks(md::read_ave_chunk(cfile), skip_, cfile); });
-    const auto z = at_key(at_tfile_, [&] { return Tprof.col(xcol_); });
-    const auto Tz = at_key(at_tfile_, [&] { return Tprof.col(tcol_); });
-    const auto zc = at_key(at_cfile_, [&] { return Cprof.col(xcol_); });
+    const auto z = to_case(at_key(at_tfile_, [&] { return Tprof.col(xcol_); }), K::length);
+    const auto Tz = to_case(at_key(at_tfile_, [&] { return Tprof.col(tcol_); }), K::temperature);
+    const auto zc = to_case(at_key(at_cfile_, [&] { return Cprof.col(xcol_); }), K::length);
     const auto c = at_key(at_cfile_, [&] { return Cprof.col(ccol_); });
     if (z.size() != zc.size())
       throw InputError(at_cfile_, fmt::format("{} has {} bins but {} has {}", tfile, z.size(),
@@ -163,6 +168,12 @@ class SoretProfile : public FitTask {
       pr.Tm /= static_cast<double>(std::max<std::size_t>(pr.d.size(), 1));
     }
     return pr;
+  }
+
+  /// LAMMPS numbers of kind @p k -> the case's units.
+  std::vector<double> to_case(std::vector<double> v, K k) const {
+    for (double& x : v) x = units_->from_lammps(x, k);
+    return v;
   }
 
   FitResult fit_line_T(const Data& d, double Tm) const {
@@ -217,6 +228,7 @@ class SoretProfile : public FitTask {
   std::vector<double> slabs_;
   double margin_ = 0.0, T_ref_ = 0.0;
   long replicas_ = 1;
+  std::optional<md::LammpsUnits> units_;  ///< the chunk files' style (set in the constructor)
 };
 
 std::unique_ptr<FitTask> create(InputSection& s) { return std::make_unique<SoretProfile>(s); }
@@ -226,11 +238,12 @@ FitTaskFactory::Registrar reg(
     "LAMMPS fix ave/chunk profiles: temperature from one file, solute concentration from "
     "another (or the same); bins inside a slab widened by `margin` are left out. With "
     "`replicas = N`, N file pairs (names with {i}) are fitted separately and S_T is their mean "
-    "(uncertainty sd/sqrt(N)).",
+    "(uncertainty sd/sqrt(N)). Bin centres and temperatures are converted from the files' "
+    "LAMMPS unit style `lammps_units` (lj, real, metal) into the case's units.",
     &create,
     {&kName, &kTFile, &kCFile, &kTCol, &chunk_concentration_column_spec(),
-     &chunk_coordinate_column_spec(), &chunk_skip_blocks_spec(), &kSlabs, &kMargin, &kTref,
-     &kReplicas});
+     &chunk_coordinate_column_spec(), &chunk_skip_blocks_spec(), &chunk_units_spec(), &kSlabs,
+     &kMargin, &kTref, &kReplicas});
 }  // namespace
 
 }  // namespace td::fit

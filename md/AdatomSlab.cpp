@@ -1,9 +1,10 @@
-/// @file AdatomSlab.cpp  `type = "adatom_slab"` an adatom free on
-/// the LJ FCC(111) slab of md/LjSlab.h under the temperature gradient between the hot and the
-/// cold region. Writes the substrate temperature profile along x (fix ave/chunk,
-/// <prefix>temp.chunk, column `temp`) and the adatom trajectory (<prefix>adatom.dat,
-/// "# t x y z": time since the start of recording in tau, unwrapped position in sigma; the
-/// md::read_columns format of the fits).
+/// @file AdatomSlab.cpp  `type = "adatom_slab"` an adatom (or a cluster) free on
+/// the slab of md/LjSlab.h ([md.system]: the built-in LJ FCC(111) slab or a user's data file)
+/// under the temperature gradient between the hot and the cold region. Writes the substrate
+/// temperature profile along x (fix ave/chunk, <prefix>temp.chunk, column `temp`, the
+/// source's LAMMPS units) and the trajectory of the adatom or the cluster's centre of mass
+/// (<prefix>adatom.dat, "# t x y z": time since the start of recording in tau, unwrapped
+/// position in sigma; the md::read_columns format of the fits).
 #include <fmt/format.h>
 
 #include <fstream>
@@ -84,37 +85,36 @@ class AdatomSlab : public MdSetup {
     const std::string tfile = prefix + "temp.chunk", afile = prefix + "adatom.dat";
     Lammps lmp(comm, prefix, steps());
     lmp.require_styles(required_styles());
-    lmp.commands(slab_.commands(x0_));
+    lmp.commands(slab_.commands());
+    slab_.move_cluster(lmp, x0_, true);
     lmp.command(fmt::format("run {}", slab_.equilibration_steps));
     if (rank == 0) {
       std::ofstream out(afile + ".partial");
       out << fmt::format(
-          "# adatom on LJ FCC(111), T_hot = {} (x in [0, {})), T_cold = {} (x in [{:.6g}, "
-          "{:.6g})), L_x = {:.6g}, L_y = {:.6g}\n# surface layer z = {:.6g}, adatom layer z = "
-          "{:.6g}, site spacing along x a/sqrt(2) = {:.6g}; LJ reduced units\n# gradient region: "
-          "{}, "
-          "cold side at {}x\n",
+          "# adatom (or cluster centre of mass) on a slab, T_hot = {} (x < {}), T_cold = {} (x "
+          "in [{:.6g}, {:.6g})), L_x = {:.6g}, L_y = {:.6g}\n# site spacing along x = {:.6g} "
+          "(0: not known); LJ reduced units\n# gradient region: {}, cold side at {}x\n",
           slab_.T_hot, slab_.hot_width, slab_.T_cold, slab_.gradient_hi(),
           slab_.gradient_hi() + slab_.cold_width, slab_.length_x(), slab_.length_y(),
-          slab_.adatom_height() - slab_.layer_spacing(), slab_.adatom_height(), slab_.spacing(),
-          second_ ? "second" : "first", second_ ? "-" : "+");
+          slab_.spacing(), second_ ? "second" : "first", second_ ? "-" : "+");
       if (!out.flush()) throw IoError(fmt::format("cannot write {}.partial", afile));
     }
-    // "time" is not reset by reset_timestep: time is counted from the recording start
-    lmp.commands(fmt::format(R"(reset_timestep 0
-{}compute ad_u adatom property/atom xu yu zu
-compute ad_r adatom reduce sum c_ad_u[1] c_ad_u[2] c_ad_u[3]
-variable ad_t equal step*dt
-variable ad_x equal c_ad_r[1]
-variable ad_y equal c_ad_r[2]
-variable ad_z equal c_ad_r[3]
+    // "time" is not reset by reset_timestep: time is counted from the recording start; xcm
+    // is the unwrapped centre of mass; both in the case's units
+    const double lu = slab_.from_lammps(1.0, K::length), tu = slab_.from_lammps(1.0, K::time);
+    lmp.commands(
+        fmt::format(R"(reset_timestep 0
+{}variable ad_t equal step*dt*{}
+variable ad_x equal xcm(adatom,x)*{}
+variable ad_y equal xcm(adatom,y)*{}
+variable ad_z equal xcm(adatom,z)*{}
 fix ad_print all print {} "${{ad_t}} ${{ad_x}} ${{ad_y}} ${{ad_z}}" append {} title "# t x y z" screen no
 run {}
 unfix ad_print
 unfix slab_prof
 )",
-                             slab_.profile_commands(bin_, every_, steps_ / blocks_, tfile + ".partial"),
-                             dump_every_, afile + ".partial", steps_));
+                    slab_.profile_commands(bin_, every_, steps_ / blocks_, tfile + ".partial"), tu,
+                    lu, lu, lu, dump_every_, afile + ".partial", steps_));
     commit_outputs(comm, {tfile, afile});
     return {tfile, afile};
   }
@@ -129,11 +129,14 @@ unfix slab_prof
 std::unique_ptr<MdSetup> create(InputSection& s) { return std::make_unique<AdatomSlab>(s); }
 MdSetupFactory::Registrar reg(
     "adatom_slab",
-    "An adatom free on an LJ FCC(111) slab (periodic in x and y, vacuum above, bottom layers "
-    "frozen) under the temperature gradient between a hot region x in [0, hot_width) and a "
+    "An adatom (or the cluster of the system source) free on a slab ([md.system]: the "
+    "built-in LJ FCC(111) slab, periodic in x and y, vacuum above, bottom layers frozen, or a "
+    "user's data file) under the temperature gradient between a hot region x in [0, hot_width) and "
+    "a "
     "cold region x in [L_x/2, L_x/2 + cold_width), each held by a Nose-Hoover thermostat. "
     "Writes the substrate temperature profile along x (<prefix>temp.chunk, fix ave/chunk) and "
-    "the unwrapped adatom trajectory (<prefix>adatom.dat, \"# t x y z\").",
+    "the unwrapped trajectory of the adatom or the cluster's centre of mass "
+    "(<prefix>adatom.dat, \"# t x y z\").",
     &create,
     key_registry::join({LjSlab::keys(),
                         {&kPosition, &kRegion, &kSteps, &kDumpEvery, &LjSlab::bin_spec(), &kEvery,

@@ -68,6 +68,14 @@ const ParamSpec kSolvent{"solvent",
                          Range::any(),
                          {},
                          "solvent atoms, as `solute`; empty: every atom not in the solute"};
+const ParamSpec kFrozen{"frozen",
+                        T::String,
+                        "\"\"",
+                        K::dimensionless,
+                        Range::any(),
+                        {},
+                        "slab protocols only: substrate atoms held fixed, as `solute` (the "
+                        "adatom or cluster is `solute`, the substrate `solvent`); empty: none"};
 const ParamSpec kDof{"dof_per_atom",
                      T::Real,
                      "3.0",
@@ -122,6 +130,7 @@ class DataFileSource : public SystemSource {
     check_settings(s);
     solute_ = group(s, kSolute);
     solvent_ = s.string(kSolvent).empty() ? "" : group(s, kSolvent);
+    frozen_ = s.string(kFrozen).empty() ? "" : group(s, kFrozen);
     minimise_ = s.boolean(kMinimise);
     // LAMMPS (29 Sep 2021) ends with "Fix shake cannot be used with minimization"
     if (minimise_ && constraint_line_ > 0)
@@ -140,15 +149,17 @@ read_data {}
 include {}
 group solute {}
 {}
-)",
+{})",
         units().style(), atom_style_, quoted(data_), quoted(settings_), solute_,
-        solvent_.empty() ? "group solvent subtract all solute" : "group solvent " + solvent_);
+        solvent_.empty() ? "group solvent subtract all solute" : "group solvent " + solvent_,
+        frozen_.empty() ? "" : "group frozen " + frozen_ + "\n");
   }
 
   std::array<std::array<double, 2>, 3> box() const override { return box_; }
   bool minimise() const override { return minimise_; }
   bool constrained() const override { return constraint_line_ > 0; }
   double dof_per_atom() const override { return dof_; }
+  bool has_frozen() const override { return !frozen_.empty(); }
 
  private:
   static LammpsUnits style(InputSection& s) {
@@ -241,7 +252,7 @@ group solute {}
     return g;
   }
 
-  std::string data_, settings_, atom_style_, solute_, solvent_;
+  std::string data_, settings_, atom_style_, solute_, solvent_, frozen_;
   long natoms_ = 0, ntypes_ = 0;
   int constraint_line_ = 0;  ///< line of the fix shake/rattle in the settings file, 0: none
   double dof_ = 3.0;
@@ -262,9 +273,12 @@ SystemSourceFactory::Registrar reg(
     "settings file may not hold units, atom_style, dimension, boundary, read_data, "
     "read_restart, create_box, clear, run, minimize or rerun. A `fix shake` or `fix rattle` in "
     "it (at most one) makes eHEX rescale whole constrained clusters (`constrain com`); "
-    "`dof_per_atom` gives the per-bin temperatures of constrained molecules.",
+    "`dof_per_atom` gives the per-bin temperatures of constrained molecules. For the slab "
+    "protocols `solute` is the adatom or cluster, `solvent` the substrate and `frozen` the "
+    "substrate atoms held fixed.",
     &create,
-    {&kDataFile, &kSettings, &kUnits, &kAtomStyle, &kSolute, &kSolvent, &kMinimise, &kDof});
+    {&kDataFile, &kSettings, &kUnits, &kAtomStyle, &kSolute, &kSolvent, &kFrozen, &kMinimise,
+     &kDof});
 }  // namespace
 
 }  // namespace td::md

@@ -66,7 +66,7 @@ constexpr double kMaxDensity = 1.2;
 
 class LjMixtureSource : public SystemSource {
  public:
-  explicit LjMixtureSource(InputSection& s) : SystemSource(lj_units(s)) {
+  explicit LjMixtureSource(InputSection& s) : SystemSource(lj_source_units(s, "lj_mixture")) {
     const auto b = s.reals(kBox);
     if (b.size() != 3) s.fail("box", fmt::format("expected 3 edges, got {}", b.size()));
     for (int d = 0; d < 3; ++d) box_[d] = b[d];
@@ -109,17 +109,9 @@ neigh_modify every 1 delay 0 check yes
     return {{{0, box_[0]}, {0, box_[1]}, {0, box_[2]}}};
   }
   bool minimise() const override { return true; }
+  bool serves(Use u) const override { return u == Use::liquid; }
 
  private:
-  /// LAMMPS `lj` units are the case's LJ units; a case in SI is refused at `type`.
-  static LammpsUnits lj_units(InputSection& s) {
-    try {
-      return LammpsUnits("lj", s.units());
-    } catch (const Error& e) {
-      s.fail("type", std::string("the lj_mixture source: ") + e.what());
-    }
-  }
-
   double box_[3] = {7.65, 7.65, 50.0};
   long n_solvent_ = 2048, n_solute_ = 80;
   double solute_epsilon_ = 1.0, solute_mass_ = 1.0, cutoff_ = 2.5;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/Error.h"
 #include "md/Setup.h"
 
 namespace td::md {
@@ -12,38 +13,6 @@ namespace {
 using K = units::Kind;
 using T = ParamSpec::Type;
 
-const ParamSpec kDensity{
-    "density",
-    T::Real,
-    "1.07",
-    K::number_density,
-    Range::closed(0.8, 1.2),
-    {},
-    "FCC number density (1.07: LJ crystal near T = 0 with a 2.5 sigma cut-off)"};
-const ParamSpec kCellsX{"cells_x",
-                        T::Integer,
-                        "40",
-                        K::dimensionless,
-                        Range::closed(8, 2000),
-                        {},
-                        "slab length along x in nearest-neighbour distances a/sqrt(2)"};
-const ParamSpec kCellsY{"cells_y",
-                        T::Integer,
-                        "4",
-                        K::dimensionless,
-                        Range::closed(2, 1000),
-                        {},
-                        "slab width along y in periods a sqrt(6)/2 (two atom rows each)"};
-const ParamSpec kLayers{"layers",
-                        T::Integer,
-                        "6",
-                        K::dimensionless,
-                        Range::closed(2, 200),
-                        {},
-                        "(111) atomic layers of the slab"};
-const ParamSpec kFrozen{
-    "frozen_layers",           T::Integer, "2", K::dimensionless, Range::closed(1, 199), {},
-    "bottom layers held fixed"};
 const ParamSpec kThot{"T_hot",
                       T::Real,
                       "0.3",
@@ -103,41 +72,32 @@ const ParamSpec kBin{"bin_width",
                      {},
                      "temperature-profile bin width along x"};
 
-/// Vacuum above the adatom (sigma); z is periodic, so this separates the slab from its image.
-constexpr double kVacuum = 12.0;
 }  // namespace
 
 void LjSlab::read(InputSection& s) {
   if (!s.units().is_reduced())
-    s.fail("type", "the LJ slab runs in LAMMPS lj units: set [units] system = \"LJ\"");
-  density = s.real(kDensity);
-  cells_x = s.integer(kCellsX);
-  cells_y = s.integer(kCellsY);
-  layers = s.integer(kLayers);
-  frozen_layers = s.integer(kFrozen);
-  if (frozen_layers >= layers)
-    s.fail("frozen_layers", fmt::format("must be below layers = {}", layers));
+    s.fail("type",
+           "the slab set-ups integrate with k_B = 1: set [units] system = \"LJ\" (a data file "
+           "in real or metal units is converted through the LJ preset)");
   T_hot = s.real(kThot);
   T_cold = s.real(kTcold);
   if (T_cold > T_hot) s.fail("T_cold", fmt::format("must not exceed T_hot = {}", T_hot));
   hot_width = s.real(kHotWidth);
   cold_width = s.real(kColdWidth);
-  const double half = length_x() / 2, d = spacing();
-  if (hot_width > half - 2 * d)
-    s.fail("hot_width", fmt::format("must leave a gradient region of at least 2 a/sqrt(2): "
-                                    "hot_width <= L_x/2 - {:.4g} = {:.4g} (L_x = {:.4g})",
-                                    2 * d, half - 2 * d, length_x()));
-  if (cold_width > half - 2 * d)
-    s.fail("cold_width", fmt::format("must leave a gradient region of at least 2 a/sqrt(2): "
-                                     "cold_width <= L_x/2 - {:.4g} = {:.4g} (L_x = {:.4g})",
-                                     2 * d, half - 2 * d, length_x()));
-  cutoff = s.real(lj_cutoff_spec());
   timestep = s.real(kTimestep);
   thermostat_damping = s.real(kDamping);
   if (thermostat_damping < 10 * timestep)
     s.fail("thermostat_damping", fmt::format("must be at least 10 time steps ({})", 10 * timestep));
   equilibration_steps = s.integer(kEqSteps);
   seed = s.integer(kSeed);
+  source = make_system_source(s, SystemSource::Use::slab);
+  // a gradient region of at least two site periods (or of any width if the period is unknown)
+  const double half = length_x() / 2, gap = 2 * spacing();
+  for (const auto& [key, width] : {std::pair{"hot_width", hot_width}, {"cold_width", cold_width}})
+    if (!(width < half - gap))
+      s.fail(key, fmt::format("must leave a gradient region of at least 2 site periods: "
+                              "{} < L_x/2 - {:.4g} = {:.4g} (L_x = {:.4g})",
+                              key, gap, half - gap, length_x()));
 }
 
 ParamSpec LjSlab::fraction_spec(const std::string& key, const std::string& what) {
@@ -152,8 +112,7 @@ ParamSpec LjSlab::fraction_spec(const std::string& key, const std::string& what)
 }
 
 std::vector<const ParamSpec*> LjSlab::keys() {
-  return {&kDensity,  &kCellsX,    &kCellsY,          &kLayers,   &kFrozen,  &kThot,    &kTcold,
-          &kHotWidth, &kColdWidth, &lj_cutoff_spec(), &kTimestep, &kDamping, &kEqSteps, &kSeed};
+  return {&kThot, &kTcold, &kHotWidth, &kColdWidth, &kTimestep, &kDamping, &kEqSteps, &kSeed};
 }
 
 const ParamSpec& LjSlab::bin_spec() { return kBin; }
@@ -170,46 +129,30 @@ double LjSlab::read_bin(InputSection& s) {
   return bin;
 }
 
-double LjSlab::spacing() const { return std::cbrt(4.0 / density) / std::sqrt(2.0); }
-double LjSlab::layer_spacing() const { return std::cbrt(4.0 / density) / std::sqrt(3.0); }
-double LjSlab::length_x() const { return static_cast<double>(cells_x) * spacing(); }
-double LjSlab::length_y() const {
-  return static_cast<double>(cells_y) * spacing() * std::sqrt(3.0);
-}
-double LjSlab::adatom_height() const { return static_cast<double>(layers) * layer_spacing(); }
+double LjSlab::to_lammps(double v, K k) const { return source->units().to_lammps(v, k); }
+double LjSlab::from_lammps(double v, K k) const { return source->units().from_lammps(v, k); }
 
-std::string LjSlab::commands(double adatom_x, const std::string& adatom_fixes) const {
-  const double d = spacing(), h = layer_spacing(), Lx = length_x(), Ly = length_y();
-  // Lattice sites of layer k: (i d + j d/2, j d sqrt(3)/2 + k a/sqrt(6)); the box starts a
-  // quarter period below the sites so that none lies on a periodic boundary. The adatom sits
-  // where the next layer's atom would be: an fcc hollow site (ABC stacking continued).
-  const double row = d * std::sqrt(3.0) / 2, shift = d / std::sqrt(3.0);
-  const double ay = std::fmod(static_cast<double>(layers) * shift, 2 * row);
-  double ax = std::round(adatom_x / d) * d;
-  if (ax >= Lx - d / 4) ax -= Lx;  // the site at L_x is the one at 0
+double LjSlab::spacing() const { return from_lammps(source->site_spacing(), K::length); }
+double LjSlab::length_x() const {
+  const auto b = source->box();
+  return from_lammps(b[0][1] - b[0][0], K::length);
+}
+double LjSlab::length_y() const {
+  const auto b = source->box();
+  return from_lammps(b[1][1] - b[1][0], K::length);
+}
+
+std::string LjSlab::commands(const std::string& adatom_fixes) const {
+  const double Lx = length_x();
   const double Tmean = 0.5 * (T_hot + T_cold);
+  const auto L = [&](double v) { return to_lammps(v, K::length); };
+  const auto Tk = [&](double v) { return to_lammps(v, K::temperature); };
+  const auto t = [&](double v) { return to_lammps(v, K::time); };
   return fmt::format(
-      R"(units lj
-atom_style atomic
-boundary p p p
-lattice fcc {density} orient x 1 -1 0 orient y 1 1 -2 orient z 1 1 1
-region slab_box block {xlo} {xhi} {ylo} {yhi} {zlo} {zhi} units box
-create_box 2 slab_box
-region slab_atoms block INF INF INF INF {zlo} {ztop} units box
-create_atoms 1 region slab_atoms
-create_atoms 2 single {ax} {ay} {az} units box
-mass * 1.0
-pair_style lj/cut {cutoff}
-pair_coeff * * 1.0 1.0
-pair_modify shift yes
-neighbor 0.3 bin
-neigh_modify every 1 delay 0 check yes
-region slab_frozen block INF INF INF INF INF {zfrz} units box
-region slab_hot block INF {hot} INF INF INF INF units box
+      R"({system}group adatom union solute
+group substrate union solvent
+{frozen}region slab_hot block INF {hot} INF INF INF INF units box
 region slab_cold block {cold_lo} {cold_hi} INF INF INF INF units box
-group adatom type 2
-group substrate type 1
-group frozen region slab_frozen
 group mobile subtract substrate frozen
 group moving subtract all frozen
 group in_hot region slab_hot
@@ -223,18 +166,28 @@ timestep {dt}
 fix slab_hot hot nvt temp {T_hot} {T_hot} {damp}
 fix slab_cold cold nvt temp {T_cold} {T_cold} {damp}
 fix slab_nve integrated nve
-{adatom_fixes}
+{adatom_fixes}variable slab_X equal xcm(adatom,x)
 thermo 1000
 )",
-      fmt::arg("density", density), fmt::arg("xlo", -d / 4), fmt::arg("xhi", Lx - d / 4),
-      fmt::arg("ylo", -row / 4), fmt::arg("yhi", Ly - row / 4), fmt::arg("zlo", -h / 2),
-      fmt::arg("zhi", adatom_height() + kVacuum), fmt::arg("ztop", (layers - 0.5) * h),
-      fmt::arg("ax", ax), fmt::arg("ay", ay), fmt::arg("az", adatom_height()),
-      fmt::arg("cutoff", cutoff), fmt::arg("zfrz", (frozen_layers - 0.5) * h),
-      fmt::arg("hot", hot_width), fmt::arg("cold_lo", Lx / 2),
-      fmt::arg("cold_hi", Lx / 2 + cold_width), fmt::arg("Tmean", Tmean), fmt::arg("seed", seed),
-      fmt::arg("dt", timestep), fmt::arg("T_hot", T_hot), fmt::arg("T_cold", T_cold),
-      fmt::arg("damp", thermostat_damping), fmt::arg("adatom_fixes", adatom_fixes));
+      fmt::arg("system", source->commands(seed)),
+      fmt::arg("frozen", source->has_frozen() ? "" : "group frozen empty\n"),
+      fmt::arg("hot", L(hot_width)), fmt::arg("cold_lo", L(Lx / 2)),
+      fmt::arg("cold_hi", L(Lx / 2 + cold_width)), fmt::arg("Tmean", Tk(Tmean)),
+      fmt::arg("seed", seed), fmt::arg("dt", t(timestep)), fmt::arg("T_hot", Tk(T_hot)),
+      fmt::arg("T_cold", Tk(T_cold)), fmt::arg("damp", t(thermostat_damping)),
+      fmt::arg("adatom_fixes", adatom_fixes));
+}
+
+void LjSlab::move_cluster(Lammps& lmp, double x, bool on_site) const {
+  const double X = lmp.variable("slab_X"), target = to_lammps(x, K::length);
+  const double d = source->site_spacing();
+  const double dx = on_site && d > 0 ? std::round((target - X) / d) * d : target - X;
+  lmp.command(fmt::format("displace_atoms adatom move {} 0 0 units box", dx));
+}
+
+long LjSlab::cluster_atoms(Lammps& lmp) const {
+  lmp.command("variable slab_n equal count(adatom)");
+  return std::lround(lmp.variable("slab_n"));
 }
 
 std::string LjSlab::profile_commands(double bin, long every, long nfreq,
@@ -242,7 +195,7 @@ std::string LjSlab::profile_commands(double bin, long every, long nfreq,
   return fmt::format(
       "compute slab_ch mobile chunk/atom bin/1d x lower {} units box\n"
       "fix slab_prof mobile ave/chunk {} {} {} slab_ch temp file {}\n",
-      bin, every, nfreq / every, nfreq, file);
+      to_lammps(bin, K::length), every, nfreq / every, nfreq, file);
 }
 
 }  // namespace td::md

@@ -17,14 +17,8 @@ const MdSetupFactory::Family kMdKeys(
     "md", kType, "md",
     "A parameterised LAMMPS set-up run in-process by `thermodrift md`; the whole table is "
     "checked before LAMMPS starts. The slab set-ups run in LJ units (`[units] system = "
-    "\"LJ\"`); the liquid ones in the units of their system source ([md.system]).");
-const ParamSpec kCutoff{"cutoff",
-                        T::Real,
-                        "2.5",
-                        K::length,
-                        Range::closed(1.2, 5.0),
-                        {},
-                        "LJ cut-off (potential shifted)"};
+    "\"LJ\"`; their system source may be in real or metal units); the liquid ones in the units "
+    "of their system source ([md.system]).");
 }  // namespace
 
 std::unique_ptr<MdSetup> make_md_setup(InputSection& s) {
@@ -32,8 +26,6 @@ std::unique_ptr<MdSetup> make_md_setup(InputSection& s) {
   s.finish();
   return setup;
 }
-
-const ParamSpec& lj_cutoff_spec() { return kCutoff; }
 
 SubComm::SubComm(MPI_Comm comm, int color) {
   int rank = 0;

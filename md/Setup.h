@@ -61,7 +61,4 @@ class SubComm {
 /// Read the [md] table @p s (key `type`) into a set-up.
 std::unique_ptr<MdSetup> make_md_setup(InputSection& s);
 
-/// The `cutoff` key of the LJ slab set-ups (sigma, potential shifted).
-const ParamSpec& lj_cutoff_spec();
-
 }  // namespace td::md

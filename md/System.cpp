@@ -19,14 +19,16 @@ const ParamSpec kSourceType{"type",
                             K::dimensionless,
                             Range::any(),
                             {},
-                            "source of the system",
+                            "source of the system (default: lj_mixture for a liquid protocol, "
+                            "lj_slab for a slab one)",
                             {},
                             &SystemSourceFactory::names};
 const SystemSourceFactory::Family kSystemKeys(
     "md.system", kSourceType, "md",
-    "Where the atoms of a liquid protocol (`ehex_mixture`, `msd_diffusion`) come from; "
-    "absent: the built-in `lj_mixture`. Every protocol key is read in the case's units and "
-    "converted into the source's LAMMPS unit style.");
+    "Where the atoms of a protocol come from; absent: the built-in `lj_mixture` for the liquid "
+    "protocols (`ehex_mixture`, `msd_diffusion`), the built-in `lj_slab` for the slab ones "
+    "(`adatom_slab`, `adatom_ti`, `cluster_ti`). Every protocol key is read in the case's "
+    "units and converted into the source's LAMMPS unit style.");
 
 const ParamSpec kTemperature{"temperature",
                              T::Real,
@@ -90,12 +92,26 @@ constexpr long kBoxEvery = 10;
 constexpr double kLjDtMin = 1e-5, kLjDtMax = 0.01;
 }  // namespace
 
-std::shared_ptr<const SystemSource> make_system_source(InputSection& md) {
+std::shared_ptr<const SystemSource> make_system_source(InputSection& md, SystemSource::Use use) {
+  const bool slab = use == SystemSource::Use::slab;
   InputSection s = md.section("system", true);
-  std::shared_ptr<const SystemSource> src =
-      SystemSourceFactory::find(s.string(kSourceType))->create(s);
+  const std::string type = slab && !s.has(kSourceType) ? "lj_slab" : s.string(kSourceType);
+  std::shared_ptr<const SystemSource> src = SystemSourceFactory::find(type)->create(s);
+  if (!src->serves(use))
+    s.fail("type", fmt::format("the `{}` source is not a system for a {} protocol", type,
+                               slab ? "slab (adatom_slab, adatom_ti, cluster_ti)"
+                                    : "liquid (ehex_mixture, msd_diffusion)"));
+  if (!slab && src->has_frozen()) s.fail("frozen", "only the slab protocols hold atoms fixed");
   s.finish();
   return src;
+}
+
+LammpsUnits lj_source_units(InputSection& s, const std::string& name) {
+  try {
+    return LammpsUnits("lj", s.units());
+  } catch (const Error& e) {
+    s.fail("type", fmt::format("the {} source: {}", name, e.what()));
+  }
 }
 
 double Equilibrated::volume() const { return (hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]); }

@@ -1,14 +1,19 @@
 #pragma once
-/// @file System.h  Where the atoms of a liquid MD protocol come from: a system source,
+/// @file System.h  Where the atoms of an MD protocol come from: a system source,
 /// selected by `type` in the [md.system] table (SystemSourceFactory, a factory like the
-/// set-ups'), and the equilibration every protocol runs on it (MdRun).
+/// set-ups'), and the equilibration every liquid protocol runs on it (MdRun).
 ///
 /// A source gives the LAMMPS commands that define the system (units, atoms, force field, the
 /// groups `solute` and `solvent`) and the LAMMPS unit style its numbers are in (LammpsUnits);
 /// the protocols read their own keys in the case's unit system and convert them through that
 /// style, so one protocol runs any source. Sources: `lj_mixture` (the built-in LJ binary
-/// mixture, LAMMPS `lj` units) and `data_file` (a user's LAMMPS data file plus a force-field
-/// settings file, in `lj`, `real` or `metal` units).
+/// mixture, LAMMPS `lj` units), `lj_slab` (the built-in LJ FCC(111) slab with an adatom or a
+/// cluster, for the slab protocols) and `data_file` (a user's LAMMPS data file plus a
+/// force-field settings file, in `lj`, `real` or `metal` units, for either kind).
+///
+/// For the slab protocols (adatom_slab, adatom_ti, cluster_ti) `solute` is the adatom or
+/// cluster and `solvent` the substrate; a source may define the group `frozen` (substrate
+/// atoms held fixed).
 #include <array>
 #include <memory>
 #include <optional>
@@ -45,6 +50,15 @@ class SystemSource {
   /// three-site water), for temperatures LAMMPS computes per chunk from kinetic energies
   /// (fix ave/chunk `temp`, keyword `adof`), which do not see constraints.
   virtual double dof_per_atom() const { return 3.0; }
+  /// The protocols a source can serve: a liquid (solute in solvent) or a slab (adatom or
+  /// cluster on a substrate).
+  enum class Use { liquid, slab };
+  virtual bool serves(Use /*u*/) const { return true; }
+  /// True if commands() defines the group `frozen` (slab protocols hold it fixed).
+  virtual bool has_frozen() const { return false; }
+  /// Period of the adsorption sites along x, LAMMPS length (slab sources; 0: not known): the
+  /// slab protocols move the cluster by whole periods to start it on a site.
+  virtual double site_spacing() const { return 0.0; }
 
  protected:
   explicit SystemSource(LammpsUnits u) : units_(std::move(u)) {}
@@ -55,9 +69,16 @@ class SystemSource {
 
 using SystemSourceFactory = Factory<SystemSource, InputSection&>;
 
-/// Read the optional sub-table `system` of the protocol table @p md (absent: the `lj_mixture`
-/// source with its defaults) into a source.
-std::shared_ptr<const SystemSource> make_system_source(InputSection& md);
+/// LAMMPS `lj` units for the built-in source @p name read from @p s: the case's LJ units; a
+/// case in SI is an InputError at `type`.
+LammpsUnits lj_source_units(InputSection& s, const std::string& name);
+
+/// Read the optional sub-table `system` of the protocol table @p md (absent or without
+/// `type`: the `lj_mixture` source for a liquid protocol, `lj_slab` for a slab one, with
+/// their defaults) into a source for @p use; a source that cannot serve it, or a `frozen`
+/// group for a liquid, is an InputError.
+std::shared_ptr<const SystemSource> make_system_source(
+    InputSection& md, SystemSource::Use use = SystemSource::Use::liquid);
 
 /// What an NPT equilibration reached: the box it left (LAMMPS units, read back from LAMMPS).
 struct Equilibrated {

@@ -22,9 +22,17 @@ std::vector<PhiPoint> integrate_phi(const std::vector<TiWindow>& windows, double
   const std::size_t nb = windows[0].Fx.size();
   std::vector<PhiPoint> out;
   for (const auto& w : windows) {
-    if (w.Fx.size() != nb || w.Ep.size() != nb || w.Ek.size() != nb || nb < 2)
-      throw Error(
-          fmt::format("window x0 = {}: expected {} >= 2 blocks of F_x, E_p, E_k", w.x0, nb));
+    const auto absent_or = [nb](const std::vector<double>& v) {
+      return v.empty() || v.size() == nb;
+    };
+    if (w.Fx.size() != nb || w.Ep.size() != nb || w.Ek.size() != nb || !absent_or(w.Ecc) ||
+        !absent_or(w.W) || nb < 2)
+      throw Error(fmt::format(
+          "window x0 = {}: expected {} >= 2 blocks of F_x, E_p, E_k (and E_cc, W if given)", w.x0,
+          nb));
+    const auto at = [](const std::vector<double>& v, std::size_t b) {
+      return v.empty() ? 0.0 : v[b];
+    };
     if (!out.empty() && !(w.x0 > out.back().x0))
       throw Error(
           fmt::format("windows are not in ascending x0 ({} after {})", w.x0, out.back().x0));
@@ -35,10 +43,13 @@ std::vector<PhiPoint> integrate_phi(const std::vector<TiWindow>& windows, double
     if (!(p.T > 0)) throw Error(fmt::format("substrate T({}) = {} <= 0", w.x0, p.T));
     std::vector<double> g(nb);
     for (std::size_t b = 0; b < nb; ++b)
-      g[b] = -w.Fx[b] / p.T - (0.5 * w.Ep[b] + w.Ek[b]) * G / (p.T * p.T);
+      g[b] = -(w.Fx[b] - G * at(w.W, b) / p.T) / p.T -
+             (0.5 * w.Ep[b] + at(w.Ecc, b) + w.Ek[b]) * G / (p.T * p.T);
     p.Fx = mean(w.Fx);
     p.Ep = mean(w.Ep);
     p.Ek = mean(w.Ek);
+    p.Ecc = w.Ecc.empty() ? 0.0 : mean(w.Ecc);
+    p.W = w.W.empty() ? 0.0 : mean(w.W);
     p.dphi = mean(g);
     double var = 0;
     for (double v : g) var += (v - p.dphi) * (v - p.dphi);

@@ -172,6 +172,59 @@ file = "{0}/unused.h5"
               1e-9 * lj.to_si(D_lj, units::dim_of(units::Kind::diffusivity)));
 }
 
+/// Exact chunk files as LAMMPS writes them in `real` or `metal` units (z in Angstrom, T in K)
+/// for a case in argon LJ units: the two-slab T_of(z) profile, ln c linear in T with slope
+/// -@p S_per_K between the slabs, and a concentration inside the slabs (widened by less than
+/// the 1 sigma margin: bins on the edge of the margin may go either way) that is off that line,
+/// so that bins kept or left out in the wrong units change S_T.
+void write_angstrom_kelvin_profiles(const std::string& dir, double S_per_K) {
+  const auto lj = units::UnitSystem::lj(*units::lj_preset("argon"));
+  const double sigma_A = lj.scale(units::dim_of(units::Kind::length)) / 1e-10;
+  const double eps_K = lj.scale(units::dim_of(units::Kind::temperature));
+  std::ofstream ft(dir + "/temp.chunk"), fc(dir + "/solute.chunk");
+  const char* h = "# Chunk-averaged data for fix x and group y\n# Timestep Number-of-chunks Total-count\n";
+  ft << h << "# Chunk Coord1 Ncount temp\n1000 50 2128\n";
+  fc << h << "# Chunk Coord1 Ncount density/number\n1000 50 80\n";
+  for (int i = 0; i < 50; ++i) {
+    const double z = (i + 0.5) * kL / 50, T_K = T_of(z) * eps_K;
+    const bool slab = (z > 9.8 && z < 15.2) || (z > 34.8 && z < 40.2);
+    const double c = slab ? 7.0 : std::exp(-S_per_K * (T_K - eps_K));
+    ft << fmt::format("{} {:.17g} 42 {:.17g}\n", i + 1, z * sigma_A, T_K);
+    fc << fmt::format("{} {:.17g} 1.6 {:.17g}\n", i + 1, z * sigma_A, c);
+  }
+}
+
+// soret_profile converts the chunk files' LAMMPS units into the case's: bin centres (Angstrom
+// -> sigma, against `slabs`) and temperatures (K -> epsilon/k_B, so S_T per epsilon/k_B).
+TEST(FitPipeline, SoretProfileConvertsRealAndMetalChunkFiles) {
+  const std::string dir = make_dir("td_fit_soret_real");
+  const double S_per_K = 4e-3;
+  write_angstrom_kelvin_profiles(dir, S_per_K);
+  const double eps_K = units::UnitSystem::lj(*units::lj_preset("argon"))
+                           .scale(units::dim_of(units::Kind::temperature));
+  for (const char* style : {"real", "metal"}) {
+    std::ofstream(dir + "/fit.toml")
+        << kSoretFit
+        << fmt::format("temperature_file = \"temp.chunk\"\nconcentration_file = \"solute.chunk\"\n"
+                       "lammps_units = \"{}\"\n",
+                       style);
+    const auto r = test::run_cli("fit fit.toml", dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    const FittedParameter* s = read_param_file(dir + "/params.toml").find("S_T");
+    ASSERT_NE(s, nullptr);
+    EXPECT_NEAR(s->value, S_per_K * eps_K, 1e-9 * S_per_K * eps_K) << style << r.output;
+  }
+  // an LJ chunk file needs LJ case units
+  std::ofstream(dir + "/si.toml") << "[units]\nsystem = \"SI\"\n[output]\nfile = \"p.toml\"\n"
+                                     "[[fit]]\ntype = \"soret_profile\"\nslabs = [1e-9, 2e-9]\n"
+                                     "temperature_file = \"temp.chunk\"\n"
+                                     "concentration_file = \"solute.chunk\"\n";
+  const auto r = test::run_cli("fit si.toml", dir);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("lammps_units"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("si.toml:"), std::string::npos) << r.output;
+}
+
 // The protocol of Araujo-Rocha et al. (2023): S_T per replica, mean and spread over replicas.
 TEST(FitPipeline, SoretReplicasMeanAndSpread) {
   const std::string dir = make_dir("td_fit_replicas");

@@ -109,7 +109,7 @@ for spec in "run soret_cell_2d.toml" "run heated_cell_transient.toml" "run two_s
   step "installed example $2 ($1)" run_example "$1" "$2" -o result.h5
 done
 for input in md_pipeline/md_ehex.toml md_pipeline/md_msd.toml md_adatom/md_slab.toml \
-             md_adatom/md_ti.toml md_data_file/md_ehex.toml md_data_file/md_msd.toml \
+             md_adatom/md_ti.toml md_adatom/md_cluster_ti.toml md_data_file/md_ehex.toml md_data_file/md_msd.toml \
              md_water/md_ehex_tiny.toml; do
   step "installed example $input (md --dry-run)" run_example md "$input" --dry-run -o out/
 done

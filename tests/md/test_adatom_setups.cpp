@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 
 #include "core/Error.h"
 #include "io/Readers.h"
@@ -26,11 +27,13 @@ std::string tmp_prefix(const char* name) {
 }
 
 // 16 x 2 periods, 4 layers (256 substrate atoms): L_x = 17.56, layer spacing 0.896
-const char* kSlab = R"(cells_x = 16
+const char* kSlabSystem = R"([system]
+cells_x = 16
 cells_y = 2
 layers = 4
 frozen_layers = 1
-T_hot = 0.3
+)";
+const char* kSlab = R"(T_hot = 0.3
 T_cold = 0.05
 hot_width = 3.0
 cold_width = 3.0
@@ -44,10 +47,11 @@ std::unique_ptr<MdSetup> make(const std::string& text) {
   return make_md_setup(in);
 }
 
-/// Run set-up @p type (the slab keys plus @p keys) on all ranks; output files named @p name.
+/// Run set-up @p type (the slab keys plus @p keys, the slab system plus @p system) on all
+/// ranks; output files named @p name.
 std::vector<std::string> run_setup(const std::string& type, const std::string& keys,
-                                   const char* name) {
-  auto setup = make("type = \"" + type + "\"\n" + kSlab + keys);
+                                   const char* name, const std::string& system = "") {
+  auto setup = make("type = \"" + type + "\"\n" + kSlab + keys + kSlabSystem + system);
   const auto files = setup->run(MPI_COMM_WORLD, tmp_prefix(name));
   MPI_Barrier(MPI_COMM_WORLD);
   return files;
@@ -111,18 +115,19 @@ TEST(AdatomSetupMpi, SecondGradientRegionStartsThereWithColdSideAtMinusX) {
 }
 
 TEST(AdatomSetup, BadGeometryNamesFileLineKeyAndRange) {
-  std::string bad = std::string("type = \"adatom_slab\"\n") + kSlab;
+  std::string bad = std::string("type = \"adatom_slab\"\n") + kSlab + kSlabSystem;
   bad.replace(bad.find("hot_width = 3.0"), 15, "hot_width = 8.0");
   try {
     make(bad);
     FAIL() << "hot_width leaving no gradient region was accepted";
   } catch (const InputError& e) {
     const std::string msg = e.what();
-    EXPECT_NE(msg.find("adatom.toml:8"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("adatom.toml:4"), std::string::npos) << msg;
     EXPECT_NE(msg.find("hot_width"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("hot_width <= L_x/2"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("hot_width < L_x/2"), std::string::npos) << msg;
   }
-  EXPECT_THROW(make(std::string("type = \"adatom_slab\"\n") + kSlab + "production_steps = 150\n"),
+  EXPECT_THROW(make(std::string("type = \"adatom_slab\"\n") + kSlab + "production_steps = 150\n" +
+                    kSlabSystem),
                InputError);
 }
 
@@ -158,13 +163,12 @@ TEST(AdatomThermoIntegration, HarmonicMinimaGiveMinusV0Over2TMinus2LnT) {
   EXPECT_NEAR(phi.back().phi_err, std::sqrt(var), 1e-12);
 }
 
+const char* kScan =
+    "scan_length = 0.6\nwindows = 4\nwindow_equilibration_steps = 200\nwindow_steps = 400\n"
+    "sample_every = 10\nblocks = 2\nbin_width = 1.0\nfit_margin = 0.5\n";
+
 TEST(AdatomSetupMpi, ThermoIntegrationWritesPhiOfRightShape) {
-  const auto files =
-      run_setup("adatom_ti",
-                "scan_length = 0.6\nwindows = 4\nwindow_equilibration_steps = 200\n"
-                "window_steps = 400\nsample_every = 10\nblocks = 2\nbin_width = 1.0\n"
-                "fit_margin = 0.5\n",
-                "ti_");
+  const auto files = run_setup("adatom_ti", kScan, "ti_");
   ASSERT_EQ(files.size(), 2u);
   EXPECT_EQ(read_ave_chunk(files[0]).size(), 4u);  // one profile block per window
   const auto t = read_columns(files[1]);
@@ -184,6 +188,81 @@ TEST(AdatomSetupMpi, ThermoIntegrationWritesPhiOfRightShape) {
     EXPECT_TRUE(std::isfinite(phi[i]));
     if (i > 0) EXPECT_GT(err[i], 0.0);
   }
+}
+
+// The cluster integrand (md/ThermoIntegration.h) weights each atom's substrate force by 1/T at
+// the atom: for a rigid dimer at x0 -/+ u with forces F1, F2 and energies E, to first order in
+// the gradient, dPhi/dx = -F1/T(x0 - u) - F2/T(x0 + u) - E G / T(x0)^2.
+TEST(AdatomThermoIntegration, ClusterIntegrandWeightsEachAtomsForceByItsTemperature) {
+  const double T0 = 0.2, G = -1e-4, u = 0.5, F1 = 0.3, F2 = -0.7, Ep = -6.0, Ecc = -0.9,
+               Ek = 0.5;
+  const auto T = [&](double x) { return T0 + G * (x - 10.0); };
+  std::vector<TiWindow> w;
+  for (double x0 : {9.0, 10.0}) {
+    TiWindow win{x0, {F1 + F2, F1 + F2}, {Ep, Ep}, {Ek, Ek}};
+    win.Ecc = {Ecc, Ecc};
+    win.W = {-u * F1 + u * F2, -u * F1 + u * F2};
+    w.push_back(win);
+  }
+  const auto phi = integrate_phi(w, T0, G, 10.0);
+  for (const auto& p : phi) {
+    const double exact = -F1 / T(p.x0 - u) - F2 / T(p.x0 + u) -
+                         (0.5 * Ep + Ecc + Ek) * G / (T(p.x0) * T(p.x0));
+    // the neglected terms are O((G u / T)^2 F / T) ~ 1e-6 F / T
+    EXPECT_NEAR(p.dphi, exact, 1e-5 * std::abs(exact)) << p.x0;
+    EXPECT_EQ(p.Ecc, Ecc);
+    EXPECT_EQ(p.W, -u * F1 + u * F2);
+  }
+  w[1].W.pop_back();  // a block missing
+  EXPECT_THROW(integrate_phi(w, T0, G, 10.0), Error);
+}
+
+/// The rows of a phi.dat and its header lines.
+std::pair<std::vector<std::vector<double>>, std::string> phi_rows(const std::string& file) {
+  const auto t = read_columns(file);
+  std::ifstream in(file);
+  return {t.rows, std::string((std::istreambuf_iterator<char>(in)), {})};
+}
+
+// The centre-of-mass constraint of one atom is the adatom's own constraint: the constraint
+// force is exactly -F_x and the internal terms vanish, so the same seed gives the same
+// trajectory and the same numbers, bit for bit.
+TEST(AdatomSetupMpi, ClusterTiOfOneAtomIsTheAdatomTi) {
+  const auto adatom = run_setup("adatom_ti", kScan, "ti1a_");
+  const auto cluster = run_setup("cluster_ti", kScan, "ti1c_", "cluster_size = 1\n");
+  const auto [ra, ha] = phi_rows(adatom[1]);
+  const auto [rc, hc] = phi_rows(cluster[1]);
+  ASSERT_EQ(ra.size(), 4u);
+  ASSERT_EQ(rc.size(), ra.size());
+  for (std::size_t i = 0; i < ra.size(); ++i) EXPECT_EQ(rc[i], ra[i]) << "window " << i;
+  const auto t = read_columns(cluster[1]);
+  for (double v : t.col("Ecc")) EXPECT_EQ(v, 0.0);
+  for (double v : t.col("W")) EXPECT_EQ(v, 0.0);
+  EXPECT_NE(hc.find("cluster (centre of mass)"), std::string::npos) << hc;
+  EXPECT_NE(ha.find("constrained-adatom"), std::string::npos) << ha;
+}
+
+TEST(AdatomSetupMpi, ClusterTiHoldsTheCentreOfMassOfATrimer) {
+  const auto files = run_setup("cluster_ti", kScan, "ti3_", "cluster_size = 3\n");
+  const auto [rows, header] = phi_rows(files[1]);
+  ASSERT_EQ(rows.size(), 4u);
+  const std::regex dev(R"(largest \|X_com - x0\| over the samples: (\S+))");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(header, m, dev)) << header;
+  EXPECT_LT(std::stod(m[1]), 1e-9);  // holonomic: X stays at x0 up to round-off
+  const auto t = read_columns(files[1]);
+  const auto Ecc = t.col("Ecc"), Ep = t.col("Ep"), Ek = t.col("Ek"), W = t.col("W"),
+             phi = t.col("phi");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_LT(Ecc[i], -1.5);  // three bonds of ~ -1 (a compact trimer stays bound at T < 0.3)
+    EXPECT_LT(Ep[i], -3.0);   // three atoms on the surface
+    EXPECT_GT(Ek[i], 0.0);
+    EXPECT_TRUE(std::isfinite(W[i]));
+    EXPECT_TRUE(std::isfinite(phi[i]));
+  }
+  EXPECT_THROW(make(std::string("type = \"cluster_ti\"\n") + kSlab + kSlabSystem +
+                    "cluster_size = 8\n"),
+               InputError);
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
-// System sources of the liquid MD protocols (md/System.h): LAMMPS unit styles on the unit
+// System sources of the MD protocols (md/System.h): LAMMPS unit styles on the unit
 // module; a user's data file + settings file in `real` units gives the same energy and
 // pressure at step 0 as the built-in LJ mixture in `lj` units (the same atoms, argon LJ
 // parameters), and runs the eHEX and MSD protocols end to end; input that LAMMPS would reject
-// is refused before it starts; NPT equilibration changes the box to what LAMMPS reports.
+// is refused before it starts; NPT equilibration changes the box to what LAMMPS reports. The
+// same for the slab protocols: the built-in slab as a real-units data file.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <mpi.h>
@@ -89,10 +90,80 @@ box = [6.0, 6.0, 20.0]
 /// The argon LJ parameters in LAMMPS real units.
 constexpr double kSigmaA = 3.405, kEpsKcal = 0.2381, kMassGmol = 39.94;
 
+/// The LJ data file @p lj_data (LAMMPS write_data, atom_style atomic, lj units) rewritten in
+/// real units with the argon parameters: positions and box times sigma in Angstrom, masses in
+/// g/mol, velocities dropped. Returns {atom_style atomic, atom_style bond with molecule id =
+/// atom id}.
+std::pair<std::string, std::string> lj_data_in_real_units(const fs::path& lj_data) {
+  std::ifstream inlj(lj_data);
+  std::string out, outb;
+  const auto both = [&](const std::string& a, const std::string& b) {
+    out += a;
+    outb += b;
+  };
+  std::string line, section;
+  std::getline(inlj, line);
+  both("LJ system in real units (argon)\n", "LJ system in real units (argon)\n");
+  const std::regex bounds(R"(^\s*(\S+)\s+(\S+)\s+([xyz]lo [xyz]hi)\s*$)");
+  while (std::getline(inlj, line)) {
+    std::smatch m;
+    std::istringstream w(line);
+    std::string first;
+    w >> first;
+    if (std::regex_match(line, m, bounds)) {
+      const std::string b = fmt::format("{:.17g} {:.17g} {}\n", std::stod(m[1]) * kSigmaA,
+                                        std::stod(m[2]) * kSigmaA, m[3].str());
+      both(b, b);
+    } else if (first == "Atoms" || first == "Masses" || first == "Velocities") {
+      section = first;
+      both(line + "\n", first == "Atoms" ? "Atoms # bond\n" : line + "\n");
+    } else if (section == "Masses" && !first.empty()) {
+      double mass = 0;
+      w >> mass;
+      const std::string b = first + " " + fmt::format("{:.17g}", mass * kMassGmol) + "\n";
+      both(b, b);
+    } else if (section == "Atoms" && !first.empty()) {
+      long type = 0, ix = 0, iy = 0, iz = 0;
+      double x = 0, y = 0, z = 0;
+      w >> type >> x >> y >> z >> ix >> iy >> iz;
+      const std::string xyz = fmt::format("{} {:.17g} {:.17g} {:.17g} {} {} {}\n", type,
+                                          x * kSigmaA, y * kSigmaA, z * kSigmaA, ix, iy, iz);
+      both(first + " " + xyz, first + " " + first + " " + xyz);
+    } else if (section == "Velocities") {
+      continue;  // dropped: the protocols create velocities
+    } else {
+      both(line + "\n", line + "\n");
+    }
+  }
+  return {out, outb};
+}
+
+/// Argon LJ in real units (sigma 3.405 Angstrom, epsilon 0.2381 kcal/mol), cut at 2.5 sigma and
+/// shifted; @p pairs: "I J" type pairs with their epsilon in units of argon's.
+std::string argon_settings(const std::vector<std::pair<std::string, double>>& pairs) {
+  std::string s = fmt::format("# argon LJ (sigma 3.405 Angstrom, epsilon 0.2381 kcal/mol)\n"
+                              "pair_style lj/cut {:.17g}\npair_modify shift yes\n",
+                              2.5 * kSigmaA);
+  for (const auto& [ij, eps] : pairs)
+    s += fmt::format("pair_coeff {} {:.17g} {}\n", ij, eps * kEpsKcal, kSigmaA);
+  return s;
+}
+
+/// Write @p text to @p path on rank 0 (then a barrier).
+void write_rank0(const fs::path& path, const std::string& text) {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0) {
+    std::ofstream out(path);
+    out << text;
+    ASSERT_TRUE(out.flush()) << path;
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+}
+
 /// The built-in mixture after minimisation, written by LAMMPS (lj units) and rewritten in
-/// real units (positions and box times sigma in Angstrom, masses in g/mol) as data.real with
-/// the matching force field in settings.real (in @p dir). Returns {pe per atom, press} at
-/// step 0 in LJ units.
+/// real units as data.real and data.bond (lj_data_in_real_units) with the matching force field
+/// in settings.real (in @p dir). Returns {pe per atom, press} at step 0 in LJ units.
 std::pair<double, double> write_real_mixture(const fs::path& dir) {
   auto in = InputSection::parse_string(std::string("[system]\n") + kMixture, "lj.toml");
   in.set_units(argon());
@@ -106,57 +177,10 @@ std::pair<double, double> write_real_mixture(const fs::path& dir) {
     pe = lmp.thermo("pe");  // lj units: normalised per atom
     press = lmp.thermo("press");
   }
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  if (rank == 0) {
-    std::ifstream inlj(lj_data);
-    // data.real (atom_style atomic) and data.bond (atom_style bond, molecule id = atom id)
-    std::ofstream out(dir / "data.real"), outb(dir / "data.bond");
-    const auto both = [&](const std::string& a, const std::string& b) {
-      out << a;
-      outb << b;
-    };
-    std::string line, section;
-    std::getline(inlj, line);
-    both("LJ mixture in real units (argon)\n", "LJ mixture in real units (argon)\n");
-    const std::regex bounds(R"(^\s*(\S+)\s+(\S+)\s+([xyz]lo [xyz]hi)\s*$)");
-    while (std::getline(inlj, line)) {
-      std::smatch m;
-      std::istringstream w(line);
-      std::string first;
-      w >> first;
-      if (std::regex_match(line, m, bounds)) {
-        const std::string b = fmt::format("{:.17g} {:.17g} {}\n", std::stod(m[1]) * kSigmaA,
-                                          std::stod(m[2]) * kSigmaA, m[3].str());
-        both(b, b);
-      } else if (first == "Atoms" || first == "Masses" || first == "Velocities") {
-        section = first;
-        both(line + "\n", first == "Atoms" ? "Atoms # bond\n" : line + "\n");
-      } else if (section == "Masses" && !first.empty()) {
-        double mass = 0;
-        w >> mass;
-        const std::string b = first + " " + fmt::format("{:.17g}", mass * kMassGmol) + "\n";
-        both(b, b);
-      } else if (section == "Atoms" && !first.empty()) {
-        long type = 0, ix = 0, iy = 0, iz = 0;
-        double x = 0, y = 0, z = 0;
-        w >> type >> x >> y >> z >> ix >> iy >> iz;
-        const std::string xyz = fmt::format("{} {:.17g} {:.17g} {:.17g} {} {} {}\n", type,
-                                            x * kSigmaA, y * kSigmaA, z * kSigmaA, ix, iy, iz);
-        both(first + " " + xyz, first + " " + first + " " + xyz);
-      } else if (section == "Velocities") {
-        continue;  // zero after minimisation; dropped
-      } else {
-        both(line + "\n", line + "\n");
-      }
-    }
-    std::ofstream(dir / "settings.real") << fmt::format(
-        "# argon LJ (sigma 3.405 Angstrom, epsilon 0.2381 kcal/mol), solute epsilon 1.5\n"
-        "pair_style lj/cut {0:.17g}\npair_coeff 1 1 {1:.17g} {2}\npair_coeff 1 2 {3:.17g} "
-        "{2}\npair_coeff 2 2 {3:.17g} {2}\npair_modify shift yes\n",
-        2.5 * kSigmaA, kEpsKcal, kSigmaA, 1.5 * kEpsKcal);
-  }
-  MPI_Barrier(MPI_COMM_WORLD);
+  const auto [atomic, bond] = lj_data_in_real_units(lj_data);
+  write_rank0(dir / "data.real", atomic);
+  write_rank0(dir / "data.bond", bond);
+  write_rank0(dir / "settings.real", argon_settings({{"1 1", 1.0}, {"1 2", 1.5}, {"2 2", 1.5}}));
   return {pe, press};
 }
 
@@ -306,6 +330,83 @@ TEST(MdSystemMpi, NptEquilibrationSetsTheBoxLammpsReports) {
   EXPECT_NEAR(t.col("density")[0], e->density(), 1e-8 * e->density());
 }
 
+/// The built-in slab source of the tests: 12 x 2 periods, 4 layers, a trimer.
+const char* kSlabSystem =
+    "[system]\ntype = \"lj_slab\"\ncells_x = 12\ncells_y = 2\nlayers = 4\nfrozen_layers = 1\n"
+    "cluster_size = 3\n";
+
+/// The built-in slab written by LAMMPS (lj units) and rewritten in real units as
+/// slab.real with slab.settings (in @p dir). Returns the pe per atom at step 0 (LJ units).
+double write_real_slab(const fs::path& dir) {
+  auto in = InputSection::parse_string(kSlabSystem, "slab.toml");
+  in.set_units(argon());
+  auto src = make_system_source(in, SystemSource::Use::slab);
+  const std::string lj_data = (dir / "slab.lj").string();
+  double pe = 0;
+  {
+    Lammps lmp(MPI_COMM_WORLD, (dir / "slab_lj_").string());
+    lmp.commands(src->commands(1) + "write_data " + lj_data + " nocoeff\nrun 0\n");
+    pe = lmp.thermo("pe");
+  }
+  write_rank0(dir / "slab.real", lj_data_in_real_units(lj_data).first);
+  write_rank0(dir / "slab.settings", argon_settings({{"* *", 1.0}}));
+  return pe;
+}
+
+/// A [system] table of the slab data file in @p dir (real units, cluster = type 2).
+std::string real_slab_system(const fs::path& dir) {
+  return fmt::format(
+      "[system]\ntype = \"data_file\"\nunits = \"real\"\natom_style = \"atomic\"\n"
+      "data_file = \"{}\"\nsettings_file = \"{}\"\nsolute = \"type 2\"\n",
+      (dir / "slab.real").string(), (dir / "slab.settings").string());
+}
+
+// A user's slab: the built-in slab written as a real-units data file gives the generator's
+// energy at step 0 (the slab protocols take either source).
+TEST(MdSystemMpi, SlabDataFileInRealUnitsMatchesTheLjSlabAtStepZero) {
+  const fs::path dir = tmp_dir("slab0");
+  const double pe_lj = write_real_slab(dir);
+  auto in = InputSection::parse_string(real_slab_system(dir), "real_slab.toml");
+  in.set_units(argon());
+  auto src = make_system_source(in, SystemSource::Use::slab);
+  EXPECT_FALSE(src->has_frozen());
+  Lammps lmp(MPI_COMM_WORLD, (dir / "slab_real_").string());
+  lmp.commands(src->commands(1) + "run 0\n");
+  const double n = static_cast<double>(lmp.natoms());
+  ASSERT_EQ(n, 12 * 2 * 2 * 4 + 3);
+  // real units: pe is the total in kcal/mol; LJ case: from_lammps gives epsilon
+  EXPECT_NEAR(src->units().from_lammps(lmp.thermo("pe"), Kind::energy) / n / pe_lj, 1.0, 1e-9)
+      << pe_lj;
+  lmp.command("variable nsol equal count(solute)");
+  EXPECT_EQ(lmp.variable("nsol"), 3.0);
+}
+
+// The cluster integration runs on the user's slab, in the case's LJ units.
+TEST(MdSystemMpi, ClusterTiRunsOnARealUnitsSlabDataFile) {
+  const fs::path dir = tmp_dir("slabti");
+  write_real_slab(dir);
+  auto in = InputSection::parse_string(
+      "type = \"cluster_ti\"\nT_hot = 0.25\nT_cold = 0.05\nhot_width = 2.5\ncold_width = 2.5\n"
+      "equilibration_steps = 500\nscan_length = 0.4\nwindows = 3\n"
+      "window_equilibration_steps = 100\nwindow_steps = 200\nsample_every = 10\nblocks = 2\n"
+      "bin_width = 1.0\nfit_margin = 0.5\n" +
+          real_slab_system(dir),
+      "ti.toml");
+  in.set_units(argon());
+  const auto files = make_md_setup(in)->run(MPI_COMM_WORLD, (dir / "ti_").string());
+  MPI_Barrier(MPI_COMM_WORLD);
+  const auto t = read_columns(files[1]);
+  ASSERT_EQ(t.rows.size(), 3u);
+  const double Lx = 12 * std::cbrt(4.0 / 1.07) / std::sqrt(2.0);
+  // x0 in sigma (the centre of the first gradient region), energies in epsilon
+  EXPECT_NEAR(t.col("x0")[1], 2.5 + 0.5 * (Lx / 2 - 2.5), 1e-6);
+  for (double e : t.col("Ecc")) EXPECT_LT(e, -1.5);
+  for (double T : t.col("T")) {
+    EXPECT_GT(T, 0.04);
+    EXPECT_LT(T, 0.3);
+  }
+}
+
 /// Expect make_md_setup on @p toml (SI case unless @p lj) to throw an InputError whose message
 /// holds @p needle.
 void expect_refused(const std::string& toml, const std::string& needle, bool lj = false) {
@@ -360,6 +461,12 @@ TEST(MdSystem, InputLammpsWouldRejectIsRefusedBeforeItStarts) {
       "hot_slab = [\"5 Angstrom\", \"12 Angstrom\"]\n" +
           real_system(dir),
       "box z");
+  // a frozen group in a liquid; a slab source for a liquid and a liquid source for a slab
+  expect_refused(msd + real_system(dir, "frozen = \"type 1\"\n"), "only the slab protocols");
+  expect_refused("type = \"msd_diffusion\"\ntemperatures = [1.0]\n[system]\ntype = \"lj_slab\"\n",
+                 "not a system for a liquid", true);
+  expect_refused("type = \"adatom_ti\"\n[system]\ntype = \"lj_mixture\"\n",
+                 "not a system for a slab", true);
   // npt_steps without pressure
   expect_refused("type = \"msd_diffusion\"\ntemperatures = [1.0]\nnpt_steps = 100\n",
                  "needs `pressure`", true);

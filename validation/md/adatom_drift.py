@@ -23,7 +23,7 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from slab_case import BINARY, HERE, SLAB, decorate
+from slab_case import BINARY, HERE, SLAB, SYSTEM, decorate
 
 CASE = SLAB + """type = "adatom_slab"
 equilibration_steps = 10000
@@ -35,7 +35,7 @@ bin_width = 2.0
 adatom_position = {position}
 gradient_region = "{region}"
 seed = {seed}
-
+""" + SYSTEM.replace("{cluster}", "1") + """
 [output]
 prefix = "{prefix}"
 """

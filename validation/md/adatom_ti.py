@@ -12,9 +12,7 @@ Several seeds give independent scans: their spread is the honest uncertainty of 
 errors of Phi accumulate along x0 and are correlated, which the per-scan covariance ignores).
 """
 import argparse
-import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -25,7 +23,7 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from slab_case import BINARY, HERE, SLAB, decorate
+from slab_case import BINARY, HERE, SLAB, SYSTEM, decorate, fit_phi
 
 MD = SLAB + """type = "adatom_ti"
 equilibration_steps = 20000
@@ -39,32 +37,10 @@ blocks = 5
 bin_width = 2.0
 fit_margin = 2.0
 seed = {seed}
-
+""" + SYSTEM.replace("{cluster}", "1") + """
 [output]
 prefix = "ti{seed}_"
 """
-
-FIT = """[units]
-system = "LJ"
-lj = "argon"
-
-[output]
-file = "ti{seed}_params.toml"
-report = "ti{seed}_fit_report.json"
-
-[[fit]]
-type = "adatom_phi"
-name = "ti"
-file = "ti{seed}_phi.dat"
-x_column = "x0"
-y_column = "phi"
-T_ref = {T_ref}
-gradient = {gradient}
-x_ref = {x_ref}
-lattice_spacing = {lattice_spacing}
-bootstrap = 200
-"""
-
 
 def run_scan(args, seed):
     """One scan with velocity seed @p seed: (Q, E_m, their covariance sd, the Phi data, fit)."""
@@ -78,19 +54,7 @@ def run_scan(args, seed):
         cmd = ["mpirun", "--oversubscribe", "--allow-run-as-root", "-np", str(args.ranks)] + cmd
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=args.out)
     wall = time.time() - t0
-    phi_file = os.path.join(args.out, f"ti{seed}_phi.dat")
-    header = open(phi_file).read()
-    keys = dict(re.findall(r"(T_ref|gradient|x_ref|lattice_spacing) = ([-+0-9.eE]+)",
-                           header.split("adatom_phi keys:")[1].splitlines()[0]))
-    fit = os.path.join(args.out, f"ti{seed}_fit.toml")
-    with open(fit, "w") as f:
-        f.write(FIT.format(seed=seed, **keys))
-    out = subprocess.run([os.path.abspath(args.binary), "fit", "--json", os.path.abspath(fit)],
-                         check=True, capture_output=True, text=True, cwd=args.out).stdout
-    fitted = json.loads(out)
-    task = json.load(open(os.path.join(args.out, f"ti{seed}_fit_report.json")))[0]
-    return dict(seed=seed, wall=wall, keys=keys, fitted=fitted, task=task,
-                data=np.loadtxt(phi_file))
+    return dict(seed=seed, wall=wall, **fit_phi(args.binary, args.out, f"ti{seed}", "ti"))
 
 
 def main():
@@ -116,7 +80,7 @@ def main():
     ]
     Qs, Ems = [], []
     for s in scans:
-        f, T = s["fitted"], s["data"][:, 1]
+        f, T = s["fitted"], s["cols"]["T"]
         q, e = f["Q_ti"], f["E_m_ti"]
         Qs.append(q["value"])
         Ems.append(e["value"])
@@ -137,8 +101,8 @@ def main():
 
     fig, ax = plt.subplots(1, 2, figsize=(11, 4.2))
     for k, s in enumerate(scans):
-        d, task = s["data"], s["task"]
-        x0, T, phi, err = d[:, 0], d[:, 1], d[:, 8], d[:, 9]
+        c, task = s["cols"], s["task"]
+        x0, T, phi, err = c["x0"], c["T"], c["phi"], c["phi_err"]
         Q = s["fitted"]["Q_ti"]["value"]
         ax[0].errorbar(x0, phi, yerr=err, fmt="o", ms=3, color=f"C{k}",
                        label=f"seed {s['seed']} (bars: accumulated s.e.)")

@@ -1,4 +1,4 @@
-#include "md/LammpsUnits.h"
+#include "io/LammpsUnits.h"
 
 #include <fmt/format.h>
 
