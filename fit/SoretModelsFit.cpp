@@ -4,6 +4,7 @@
 /// S_T. Writes S_T_prigogine_<name>, S_T_mass_corrected_<name> and, with dG_dT, S_T_eastman_<name>.
 #include <fmt/format.h>
 
+#include <fstream>
 #include <map>
 
 #include "fit/FitTask.h"
@@ -37,6 +38,22 @@ const ParamSpec kDG{"dG_dT",
                     Range::any(),
                     {},
                     "temperature derivative of the solvation free energy (Eastman)"};
+const ParamSpec kDGFile{"dG_dT_file",
+                        T::String,
+                        "",
+                        K::dimensionless,
+                        Range::any(),
+                        {},
+                        "instead of dG_dT: a transport-parameter file holding dG/dT (written by "
+                        "`thermodrift md`, type solvation_free_energy), relative to the input"};
+const ParamSpec kDGParameter{"dG_dT_parameter",
+                             T::String,
+                             "\"dG_dT_ti\"",
+                             K::dimensionless,
+                             Range::any(),
+                             {},
+                             "the parameter of dG_dT_file that is dG/dT (dG_dT_ti or "
+                             "dG_dT_widom)"};
 const ParamSpec kDGsd{
     "dG_dT_uncertainty",       T::Real, "0.0", K::entropy, Range::non_negative(), {},
     "its standard uncertainty"};
@@ -57,10 +74,17 @@ class SoretModels : public FitTask {
     measured_ = s.string(kMeasured);
     M2_ = s.real(kSoluteMass);
     M1_ = s.real(kSolventMass);
-    if (s.has("dG_dT")) {
+    if (s.has(kDG) && s.has(kDGFile)) s.fail(kDGFile.key, "give dG_dT or dG_dT_file, not both");
+    if (s.has(kDG)) {
       dG_.value = s.real(kDG);
       dG_.sd = s.real(kDGsd);
+      dG_source_ = "dG_dT given";
       eastman_ = true;
+    } else if (s.has(kDGFile)) {
+      read_dG_dT(s);
+      eastman_ = true;
+    } else if (s.has(kDGParameter)) {
+      s.fail(kDGParameter.key, "needs dG_dT_file");
     }
     for (const ParamSpec* k : {&kSolute, &kSolvent, &kMeasured})
       where_[k->key] = s.location(k->key);
@@ -86,7 +110,8 @@ class SoretModels : public FitTask {
     add("S_T_mass_corrected_" + common_.name, mass_corrected(e2, e1, M2_, M1_, T_, kB_),
         "mass-corrected Prigogine (docs/theory.md#equilibrium-soret)");
     if (eastman_)
-      add("S_T_eastman_" + common_.name, eastman(dG_, T_, kB_), "Eastman: (dG/dT)/(kB T)");
+      add("S_T_eastman_" + common_.name, eastman(dG_, T_, kB_),
+          "Eastman: (dG/dT)/(kB T), " + dG_source_);
     if (!measured_.empty()) {
       const Estimate m = get(measured_, kMeasured);
       ctx.json["measured"] = {m.value, m.sd};
@@ -94,11 +119,41 @@ class SoretModels : public FitTask {
   }
 
  private:
+  /// dG/dT from the parameter file of key dG_dT_file, converted into the case's units; every
+  /// problem is an InputError at the key that led to it.
+  void read_dG_dT(InputSection& s) {
+    const std::string path = input_path(s, s.string(kDGFile));
+    const std::string name = s.string(kDGParameter);
+    if (!std::ifstream(path)) s.fail(kDGFile.key, fmt::format("cannot read {}", path));
+    ParamSet file;
+    try {
+      file = read_param_file(path);
+    } catch (const InputError&) {
+      throw;  // malformed content: its own file, line and key
+    } catch (const Error& e) {
+      s.fail(kDGFile.key, e.what());
+    }
+    const FittedParameter* p = file.find(name);
+    if (!p) {
+      std::string names;
+      for (const auto& q : file.parameters) names += (names.empty() ? "" : ", ") + q.name;
+      s.fail(kDGParameter.key,
+             fmt::format("{} has no parameter '{}' (it has: {})", path, name, names));
+    }
+    if (p->kind != K::entropy)
+      s.fail(kDGParameter.key, fmt::format("{}: parameter '{}' is of kind {}, not entropy (dG/dT)",
+                                           path, name, units::name_of(p->kind)));
+    dG_.value = convert(p->value, K::entropy, file.units, s.units());
+    dG_.sd = convert(p->uncertainty, K::entropy, file.units, s.units());
+    dG_source_ = fmt::format("dG/dT = {} of {}", name, path);
+  }
+
   TaskCommon common_;
   double kB_, T_ = 0, M1_ = 0, M2_ = 0;
   std::string solute_, solvent_, measured_;
   std::map<std::string, SourceLocation> where_;  ///< where each parameter name was given
   Estimate dG_;
+  std::string dG_source_;  ///< where dG/dT came from (for the parameter's provenance)
   bool eastman_ = false;
 };
 
@@ -107,11 +162,12 @@ FitTaskFactory::Registrar reg(
     "soret_models",
     "Equilibrium Soret models evaluated from the activation energies of earlier `arrhenius` "
     "fits and set beside a measured S_T: Prigogine (E_a^solute - E_a^solvent)/(kB T^2), its "
-    "mass-corrected form and, with `dG_dT`, Eastman (dG/dT)/(kB T). Writes "
+    "mass-corrected form and, with `dG_dT` (or `dG_dT_file`, the free-energy parameter file "
+    "of `thermodrift md` type solvation_free_energy), Eastman (dG/dT)/(kB T). Writes "
     "S_T_prigogine_<name>, S_T_mass_corrected_<name> and S_T_eastman_<name>.",
     &create,
     {&kName, &kTemperature, &kSolute, &kSolvent, &kMeasured, &kSoluteMass, &kSolventMass, &kDG,
-     &kDGsd});
+     &kDGsd, &kDGFile, &kDGParameter});
 }  // namespace
 
 }  // namespace td::fit

@@ -75,6 +75,8 @@ class LjMixtureSource : public SystemSource {
     solute_epsilon_ = s.real(kSoluteEps);
     solute_mass_ = s.real(kSoluteMass);
     cutoff_ = s.real(kCutoff);
+    n_solute_key_ = s.location(kNSolute.key);
+    type_key_ = s.location("type");
     const double rho = (n_solvent_ + n_solute_) / (box_[0] * box_[1] * box_[2]);
     if (rho > kMaxDensity)
       s.fail("n_solvent", fmt::format("number density {:.3g} sigma^-3 is above a dense LJ liquid "
@@ -109,6 +111,9 @@ neigh_modify every 1 delay 0 check yes
     return {{{0, box_[0]}, {0, box_[1]}, {0, box_[2]}}};
   }
   bool minimise() const override { return true; }
+  SoluteCoupling solute_coupling() const override {
+    return {"lj/cut", 2, {1}, n_solute_, n_solute_key_, type_key_, "the lj_mixture source"};
+  }
 
  private:
   /// LAMMPS `lj` units are the case's LJ units; a case in SI is refused at `type`.
@@ -123,6 +128,7 @@ neigh_modify every 1 delay 0 check yes
   double box_[3] = {7.65, 7.65, 50.0};
   long n_solvent_ = 2048, n_solute_ = 80;
   double solute_epsilon_ = 1.0, solute_mass_ = 1.0, cutoff_ = 2.5;
+  SourceLocation n_solute_key_, type_key_;
 };
 
 std::unique_ptr<SystemSource> create(InputSection& s) {

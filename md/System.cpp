@@ -98,6 +98,10 @@ std::shared_ptr<const SystemSource> make_system_source(InputSection& md) {
   return src;
 }
 
+SoluteCoupling SystemSource::solute_coupling() const {
+  throw Error("this system source does not give the solute's atom type and pair style");
+}
+
 double Equilibrated::volume() const { return (hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]); }
 double Equilibrated::density() const { return static_cast<double>(natoms) / volume(); }
 
