@@ -1,7 +1,9 @@
 /// @file SoretModelsFit.cpp  `type = "soret_models"`: the equilibrium Soret models of
 /// Eastman, Prigogine and the mass-corrected Prigogine form evaluated from fitted inputs
-/// (activation energies of earlier `arrhenius` fits in the same input) and set beside a measured
-/// S_T. Writes S_T_prigogine_<name>, S_T_mass_corrected_<name> and, with dG_dT, S_T_eastman_<name>.
+/// (activation energies of earlier `arrhenius` fits in the same input; dG/dT given or read from
+/// the parameter file of `thermodrift md` type solvation_free_energy) and set beside a measured
+/// S_T. Writes S_T_prigogine_<name> and S_T_mass_corrected_<name> (with the activation
+/// energies) and S_T_eastman_<name> (with dG/dT).
 #include <fmt/format.h>
 
 #include <fstream>
@@ -27,10 +29,20 @@ const ParamSpec kTemperature{"temperature",
                              Range::positive(),
                              {},
                              "temperature at which the models are evaluated (median T)"};
-const ParamSpec kSoluteMass{"solute_mass",     T::Real, "",           K::mass,
-                            Range::positive(), {},      "solute mass"};
-const ParamSpec kSolventMass{"solvent_mass", T::Real, "", K::mass, Range::positive(), {},
-                             "solvent mass"};
+const ParamSpec kSoluteMass{"solute_mass",
+                            T::Real,
+                            "",
+                            K::mass,
+                            Range::positive(),
+                            {},
+                            "solute mass (needed with the activation energies)"};
+const ParamSpec kSolventMass{"solvent_mass",
+                             T::Real,
+                             "",
+                             K::mass,
+                             Range::positive(),
+                             {},
+                             "solvent mass (needed with the activation energies)"};
 const ParamSpec kDG{"dG_dT",
                     T::Real,
                     "",
@@ -57,10 +69,11 @@ const ParamSpec kDGParameter{"dG_dT_parameter",
 const ParamSpec kDGsd{
     "dG_dT_uncertainty",       T::Real, "0.0", K::entropy, Range::non_negative(), {},
     "its standard uncertainty"};
-const ParamSpec kSolute = ref_spec("solute_activation_energy", "",
-                                   "parameter name of E_a of the solute (earlier arrhenius fit)");
+const ParamSpec kSolute = ref_spec("solute_activation_energy", "\"\"",
+                                   "parameter name of E_a of the solute (earlier arrhenius fit); "
+                                   "\"\" with the solvent's: no Prigogine models (Eastman only)");
 const ParamSpec kSolvent =
-    ref_spec("solvent_activation_energy", "", "parameter name of E_a of the solvent");
+    ref_spec("solvent_activation_energy", "\"\"", "parameter name of E_a of the solvent");
 const ParamSpec kMeasured = ref_spec("measured", "\"\"", "parameter name of the measured S_T");
 const ParamSpec kName = name_spec("models");
 
@@ -71,9 +84,15 @@ class SoretModels : public FitTask {
     T_ = s.real(kTemperature);
     solute_ = s.string(kSolute);
     solvent_ = s.string(kSolvent);
+    if (solute_.empty() != solvent_.empty())
+      s.fail(solute_.empty() ? kSolute.key : kSolvent.key,
+             "give the activation energies of both solute and solvent (or neither)");
+    prigogine_ = !solute_.empty();
     measured_ = s.string(kMeasured);
-    M2_ = s.real(kSoluteMass);
-    M1_ = s.real(kSolventMass);
+    if (prigogine_) {
+      M2_ = s.real(kSoluteMass);
+      M1_ = s.real(kSolventMass);
+    }
     if (s.has(kDG) && s.has(kDGFile)) s.fail(kDGFile.key, "give dG_dT or dG_dT_file, not both");
     if (s.has(kDG)) {
       dG_.value = s.real(kDG);
@@ -86,6 +105,10 @@ class SoretModels : public FitTask {
     } else if (s.has(kDGParameter)) {
       s.fail(kDGParameter.key, "needs dG_dT_file");
     }
+    if (!prigogine_ && !eastman_)
+      s.fail(kSolute.key,
+             "no model to evaluate: give the activation energies (Prigogine) and/or dG_dT or "
+             "dG_dT_file (Eastman)");
     for (const ParamSpec* k : {&kSolute, &kSolvent, &kMeasured})
       where_[k->key] = s.location(k->key);
   }
@@ -99,16 +122,19 @@ class SoretModels : public FitTask {
                          fmt::format("no fitted parameter '{}' (fit it in an earlier [[fit]])", n));
       return Estimate{p->value, p->uncertainty};
     };
-    const Estimate e2 = get(solute_, kSolute), e1 = get(solvent_, kSolvent);
-    const std::string src = fmt::format("{}, {} at T = {}", solute_, solvent_, T_);
+    const std::string src = prigogine_ ? fmt::format("{}, {} at T = {}", solute_, solvent_, T_)
+                                       : fmt::format("{} at T = {}", dG_source_, T_);
     auto add = [&](const std::string& n, Estimate e, const std::string& m) {
       ctx.params.add({n, K::inverse_temperature, e.value, e.sd, std::nullopt, m, src});
       ctx.json[n] = {e.value, e.sd};
     };
-    add("S_T_prigogine_" + common_.name, prigogine(e2, e1, T_, kB_),
-        "Prigogine: (E_a^solute - E_a^solvent)/(kB T^2)");
-    add("S_T_mass_corrected_" + common_.name, mass_corrected(e2, e1, M2_, M1_, T_, kB_),
-        "mass-corrected Prigogine (docs/theory.md#equilibrium-soret)");
+    if (prigogine_) {
+      const Estimate e2 = get(solute_, kSolute), e1 = get(solvent_, kSolvent);
+      add("S_T_prigogine_" + common_.name, prigogine(e2, e1, T_, kB_),
+          "Prigogine: (E_a^solute - E_a^solvent)/(kB T^2)");
+      add("S_T_mass_corrected_" + common_.name, mass_corrected(e2, e1, M2_, M1_, T_, kB_),
+          "mass-corrected Prigogine (docs/theory.md#equilibrium-soret)");
+    }
     if (eastman_)
       add("S_T_eastman_" + common_.name, eastman(dG_, T_, kB_),
           "Eastman: (dG/dT)/(kB T), " + dG_source_);
@@ -154,15 +180,16 @@ class SoretModels : public FitTask {
   std::map<std::string, SourceLocation> where_;  ///< where each parameter name was given
   Estimate dG_;
   std::string dG_source_;  ///< where dG/dT came from (for the parameter's provenance)
-  bool eastman_ = false;
+  bool eastman_ = false, prigogine_ = true;
 };
 
 std::unique_ptr<FitTask> create(InputSection& s) { return std::make_unique<SoretModels>(s); }
 FitTaskFactory::Registrar reg(
     "soret_models",
     "Equilibrium Soret models evaluated from the activation energies of earlier `arrhenius` "
-    "fits and set beside a measured S_T: Prigogine (E_a^solute - E_a^solvent)/(kB T^2), its "
-    "mass-corrected form and, with `dG_dT` (or `dG_dT_file`, the free-energy parameter file "
+    "fits and set beside a measured S_T: Prigogine (E_a^solute - E_a^solvent)/(kB T^2) and its "
+    "mass-corrected form (when the activation energies are given) and, with `dG_dT` (or "
+    "`dG_dT_file`, the free-energy parameter file "
     "of `thermodrift md` type solvation_free_energy), Eastman (dG/dT)/(kB T). Writes "
     "S_T_prigogine_<name>, S_T_mass_corrected_<name> and S_T_eastman_<name>.",
     &create,

@@ -76,6 +76,32 @@ TEST(EastmanFromFile, ComputedFromTheFreeEnergyFileInAnyUnits) {
   }
 }
 
+TEST(EastmanFromFile, EastmanAloneNeedsNoActivationEnergies) {
+  const std::string fit = R"([units]
+system = "LJ"
+lj = "argon"
+[output]
+file = "params.toml"
+[[fit]]
+type = "soret_models"
+temperature = 1.25
+dG_dT_file = "fe.toml"
+)";
+  const std::map<std::string, std::string> files{
+      {"fe.toml", free_energy_file(units::UnitSystem::si())}};
+  const auto run = run_case("fit", fit, "eastman_alone", "", files);
+  ASSERT_EQ(run.r.status, 0) << run.r.output;
+  const ParamSet p = read_param_file((run.dir / "params.toml").string());
+  ASSERT_EQ(p.parameters.size(), 1u);
+  EXPECT_NEAR(p.find("S_T_eastman_models")->value, kDGdT / 1.25, 1e-12);
+  // one activation energy without the other; nothing to evaluate
+  expect_failure(
+      run_case("fit", fit + "solute_activation_energy = \"E_a\"\n", "eastman_bad5", "", files),
+      {"key 'fit[0].solvent_activation_energy'", "both"}, {"fe.toml"});
+  expect_failure(run_case("fit", replace(fit, "dG_dT_file = \"fe.toml\"\n", ""), "eastman_bad6"),
+                 {"key 'fit[0].solute_activation_energy'", "no model to evaluate"});
+}
+
 TEST(EastmanFromFile, BadReferencesStopAtTheirKey) {
   const std::map<std::string, std::string> files{
       {"fe.toml", free_energy_file(units::UnitSystem::si())}};
