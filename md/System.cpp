@@ -24,7 +24,8 @@ const ParamSpec kSourceType{"type",
                             &SystemSourceFactory::names};
 const SystemSourceFactory::Family kSystemKeys(
     "md.system", kSourceType, "md",
-    "Where the atoms of a liquid protocol (`ehex_mixture`, `msd_diffusion`) come from; "
+    "Where the atoms of a liquid protocol (`ehex_mixture`, `msd_diffusion`, "
+    "`solvation_free_energy`) come from; "
     "absent: the built-in `lj_mixture`. Every protocol key is read in the case's units and "
     "converted into the source's LAMMPS unit style.");
 
