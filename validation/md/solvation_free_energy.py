@@ -7,7 +7,9 @@ from `thermodrift fit` type "soret_models" reading the parameter file the md run
 1.5 solutes by non-equilibrium MD; their values are printed beside.
 
 usage: solvation_free_energy.py [THERMODRIFT] [--eps E ...] [--temperatures T ...]
-                                [--pressure P] [--box L] [--n-solvent N] [--out DIR]
+                                [--pressure P] [--box L] [--n-solvent N] [--out DIR] [--reuse]
+
+--reuse takes the MD results already in DIR (the fits and the figure are redone).
 
 Writes DIR/solvation_free_energy.png (G(T) by both routes with error bars and the fitted
 lines) and DIR/solvation_free_energy.txt (G, dG/dT, S_T and the cost of each run).
@@ -92,8 +94,10 @@ def run_solute(args, eps):
         f.write(MD.format(temps=list(args.temperatures), pressure=args.pressure, box=args.box,
                           n=args.n_solvent, eps=eps))
     t0 = time.time()
-    subprocess.run([os.path.abspath(args.binary), "md", "-q", os.path.abspath(md)], check=True,
-                   stdout=subprocess.DEVNULL, cwd=args.out)
+    table = os.path.join(args.out, f"fe_eps{eps}_free_energy.dat")
+    if not (args.reuse and os.path.exists(table)):
+        subprocess.run([os.path.abspath(args.binary), "md", "-q", os.path.abspath(md)],
+                       check=True, stdout=subprocess.DEVNULL, cwd=args.out)
     wall = time.time() - t0
     fit = os.path.join(args.out, f"fe_eps{eps}_fit.toml")
     with open(fit, "w") as f:
@@ -108,7 +112,7 @@ def run_solute(args, eps):
         value = float(block.split("value = ")[1].splitlines()[0])
         sd = float(block.split("uncertainty = ")[1].splitlines()[0])
         slopes[name] = (value, sd)
-    data = np.loadtxt(os.path.join(args.out, f"fe_eps{eps}_free_energy.dat"), ndmin=2)
+    data = np.loadtxt(table, ndmin=2)
     return dict(eps=eps, wall=wall, data=data, slopes=slopes, eastman=eastman)
 
 
@@ -121,6 +125,7 @@ def main():
     ap.add_argument("--box", type=float, default=5.6)
     ap.add_argument("--n-solvent", type=int, default=124)
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
+    ap.add_argument("--reuse", action="store_true")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     runs = [run_solute(args, e) for e in args.eps]
@@ -152,7 +157,7 @@ def main():
     with open(os.path.join(args.out, "solvation_free_energy.txt"), "w") as f:
         f.write(report + "\n")
 
-    fig, ax = plt.subplots(figsize=(7, 4.8))
+    fig, ax = plt.subplots(figsize=(9.5, 4.8))
     for k, r in enumerate(runs):
         d = r["data"]
         T = d[:, 0]
@@ -172,8 +177,8 @@ def main():
     ax.set_xlabel("T [epsilon/k_B]  (T* = 1 is 119.8 K for argon)")
     ax.set_ylabel("solvation free energy G [epsilon]")
     ax.set_title(f"G(T) of one LJ solute, P* = {args.pressure} "
-                 f"(bars: 1 s.e.; lines: weighted fits)")
-    ax.legend(fontsize=7)
+                 f"(bars: 1 s.e.; lines: weighted fits;\nthe routes drawn 0.004 apart in T)")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     fig.savefig(os.path.join(args.out, "solvation_free_energy.png"), dpi=110)
 
