@@ -108,6 +108,22 @@ const std::regex kGroupSyntax(R"(^(type|molecule)(\s+[0-9]+(:[0-9]+)?)+$)");
 const std::regex kSection(
     R"(^(Atoms|Velocities|Masses|Bonds|Angles|Dihedrals|Impropers|Ellipsoids|Lines|Triangles|Bodies|[A-Za-z]+ Coeffs)\b)");
 
+/// The atom types of a group key's value "type I J A:B ..." (ranges expanded); empty for
+/// "molecule ...".
+std::vector<int> group_types(const std::string& g) {
+  std::vector<int> out;
+  if (g.rfind("type", 0) != 0) return out;
+  std::istringstream w(g.substr(4));
+  std::string id;
+  while (w >> id) {
+    const auto colon = id.find(':');
+    const int lo = std::stoi(id.substr(0, colon));
+    const int hi = colon == std::string::npos ? lo : std::stoi(id.substr(colon + 1));
+    for (int t = lo; t <= hi; ++t) out.push_back(t);
+  }
+  return out;
+}
+
 std::string quoted(const std::string& path) { return "\"" + path + "\""; }
 
 /// A file an input names: absolute (so that in.lammps replays from anywhere), readable.
@@ -139,6 +155,9 @@ class DataFileSource : public SystemSource {
                          "minimize = false (a strong Langevin damping relaxes the start)",
                          settings_, constraint_line_));
     dof_ = s.real(kDof);
+    solute_key_ = s.location(kSolute.key);
+    solvent_key_ = s.location(kSolvent.key);
+    settings_key_ = s.location(kSettings.key);
   }
 
   std::string commands(long /*seed: the data file holds the configuration*/) const override {
@@ -160,6 +179,31 @@ group solute {}
   bool constrained() const override { return constraint_line_ > 0; }
   double dof_per_atom() const override { return dof_; }
   bool has_frozen() const override { return !frozen_.empty(); }
+
+  SoluteCoupling solute_coupling() const override {
+    SoluteCoupling c;
+    c.solute_key = solute_key_;
+    c.pair_key = settings_key_;
+    c.pair_origin = pair_line_ > 0 ? fmt::format("{}:{}", settings_, pair_line_) : settings_;
+    c.pair_style = pair_style_;
+    const auto solute = group_types(solute_);
+    if (solute.size() != 1)
+      throw InputError(solute_key_, fmt::format("\"{}\": coupling the solute in and out needs "
+                                                "it to be atoms of one type (\"type I\")",
+                                                solute_));
+    c.solute_type = solute[0];
+    if (solvent_.empty()) {
+      for (int t = 1; t <= ntypes_; ++t)
+        if (t != c.solute_type) c.solvent_types.push_back(t);
+    } else {
+      c.solvent_types = group_types(solvent_);
+      if (c.solvent_types.empty())
+        throw InputError(solvent_key_, fmt::format("\"{}\": coupling the solute in and out "
+                                                   "needs the solvent by atom types",
+                                                   solvent_));
+    }
+    return c;
+  }
 
  private:
   static LammpsUnits style(InputSection& s) {
@@ -221,6 +265,10 @@ group solute {}
                              settings_, n, constraint_line_));
         constraint_line_ = n;
       }
+      if (cmd == "pair_style") {
+        w >> pair_style_;
+        pair_line_ = n;
+      }
       for (const char* r : kRefused)
         if (cmd == r)
           s.fail("settings_file",
@@ -255,6 +303,9 @@ group solute {}
   std::string data_, settings_, atom_style_, solute_, solvent_, frozen_;
   long natoms_ = 0, ntypes_ = 0;
   int constraint_line_ = 0;  ///< line of the fix shake/rattle in the settings file, 0: none
+  std::string pair_style_;   ///< the settings file's (last) pair_style
+  int pair_line_ = 0;        ///< its line, 0: none
+  SourceLocation solute_key_, solvent_key_, settings_key_;
   double dof_ = 3.0;
   std::array<std::array<double, 2>, 3> box_{};
   bool minimise_ = false;

@@ -75,6 +75,8 @@ class LjMixtureSource : public SystemSource {
     solute_epsilon_ = s.real(kSoluteEps);
     solute_mass_ = s.real(kSoluteMass);
     cutoff_ = s.real(kCutoff);
+    n_solute_key_ = s.location(kNSolute.key);
+    type_key_ = s.location("type");
     const double rho = (n_solvent_ + n_solute_) / (box_[0] * box_[1] * box_[2]);
     if (rho > kMaxDensity)
       s.fail("n_solvent", fmt::format("number density {:.3g} sigma^-3 is above a dense LJ liquid "
@@ -110,11 +112,15 @@ neigh_modify every 1 delay 0 check yes
   }
   bool minimise() const override { return true; }
   bool serves(Use u) const override { return u == Use::liquid; }
+  SoluteCoupling solute_coupling() const override {
+    return {"lj/cut", 2, {1}, n_solute_, n_solute_key_, type_key_, "the lj_mixture source"};
+  }
 
  private:
   double box_[3] = {7.65, 7.65, 50.0};
   long n_solvent_ = 2048, n_solute_ = 80;
   double solute_epsilon_ = 1.0, solute_mass_ = 1.0, cutoff_ = 2.5;
+  SourceLocation n_solute_key_, type_key_;
 };
 
 std::unique_ptr<SystemSource> create(InputSection& s) {

@@ -38,13 +38,19 @@ SubComm::~SubComm() {
 }
 
 void commit_outputs(MPI_Comm comm, const std::vector<std::string>& files) {
+  MPI_Barrier(comm);
+  write_on_rank0(comm, [&] {
+    for (const auto& f : files) commit_partial(f);
+  });
+}
+
+void write_on_rank0(MPI_Comm comm, const std::function<void()>& write) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
-  MPI_Barrier(comm);
   std::string err;
   if (rank == 0) {
     try {
-      for (const auto& f : files) commit_partial(f);
+      write();
     } catch (const Error& e) {
       err = e.what();
     }

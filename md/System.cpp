@@ -26,9 +26,10 @@ const ParamSpec kSourceType{"type",
 const SystemSourceFactory::Family kSystemKeys(
     "md.system", kSourceType, "md",
     "Where the atoms of a protocol come from; absent: the built-in `lj_mixture` for the liquid "
-    "protocols (`ehex_mixture`, `msd_diffusion`), the built-in `lj_slab` for the slab ones "
-    "(`adatom_slab`, `adatom_ti`, `cluster_ti`). Every protocol key is read in the case's "
-    "units and converted into the source's LAMMPS unit style.");
+    "protocols (`ehex_mixture`, `msd_diffusion`, `msd_short_time`, `solvation_free_energy`), "
+    "the built-in `lj_slab` for the slab ones (`adatom_slab`, `adatom_ti`, `cluster_ti`). "
+    "Every protocol key is read in the case's units and converted into the source's LAMMPS "
+    "unit style.");
 
 const ParamSpec kTemperature{"temperature",
                              T::Real,
@@ -112,6 +113,10 @@ LammpsUnits lj_source_units(InputSection& s, const std::string& name) {
   } catch (const Error& e) {
     s.fail("type", fmt::format("the {} source: {}", name, e.what()));
   }
+}
+
+SoluteCoupling SystemSource::solute_coupling() const {
+  throw Error("this system source does not give the solute's atom type and pair style");
 }
 
 double Equilibrated::volume() const { return (hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]); }

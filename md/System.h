@@ -27,6 +27,18 @@
 
 namespace td::md {
 
+/// The solute-solvent pairs of a system, for a protocol that couples one solute atom in and out
+/// by scaling the solute-solvent LJ epsilon (`solvation_free_energy`, LAMMPS fix adapt).
+struct SoluteCoupling {
+  std::string pair_style;          ///< the force field's pair style (as in `pair_style`)
+  int solute_type = 0;             ///< the solute's atom type
+  std::vector<int> solvent_types;  ///< the solvent's atom types
+  long solute_atoms = -1;          ///< solute atoms; -1: known once LAMMPS has read the system
+  SourceLocation solute_key;       ///< the key that selects the solute (for errors)
+  SourceLocation pair_key;         ///< the key that gives the pair style (for errors)
+  std::string pair_origin;         ///< where the pair style is set (file:line), for messages
+};
+
 class SystemSource {
  public:
   virtual ~SystemSource() = default;
@@ -59,6 +71,9 @@ class SystemSource {
   /// Period of the adsorption sites along x, LAMMPS length (slab sources; 0: not known): the
   /// slab protocols move the cluster by whole periods to start it on a site.
   virtual double site_spacing() const { return 0.0; }
+  /// The solute-solvent pairs. Throws InputError at the source's key when the solute is not
+  /// atoms of one type (e.g. selected by molecule); the default: the source cannot say.
+  virtual SoluteCoupling solute_coupling() const;
 
  protected:
   explicit SystemSource(LammpsUnits u) : units_(std::move(u)) {}
