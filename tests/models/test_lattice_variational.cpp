@@ -178,11 +178,11 @@ TEST(LatticeVariational, EqualDepthsGiveTheSingleParticleTensorAtAnyCoverage) {
     const Eigen::Matrix2d D = variational_collective_diffusion(cb, theta, kT);
     EXPECT_LT(relative_error(D, closed * Eigen::Matrix2d::Identity()), 1e-12) << theta;
   }
-  for (const auto& [name, L] : equal) {
-    const Eigen::Matrix2d D0 = L.single_particle_diffusion(kT);
-    const Eigen::Matrix2d Ddilute = variational_collective_diffusion(L, kDilute, kT);
+  for (const auto& [name, L, T] : equal) {
+    const Eigen::Matrix2d D0 = L.single_particle_diffusion(T);
+    const Eigen::Matrix2d Ddilute = variational_collective_diffusion(L, kDilute, T);
     for (double theta : {0.05, 0.3, 0.5, 0.7, 0.95}) {
-      const auto r = variational_collective_diffusion_details(L, theta, kT);
+      const auto r = variational_collective_diffusion_details(L, theta, T);
       EXPECT_LT(relative_error(r.D, Ddilute), 1e-12) << name << " theta " << theta << "\n" << r.D;
       EXPECT_LT(relative_error(r.D, D0), 1e-8) << name << " theta " << theta;
       // the correlational phases find nothing to correct
