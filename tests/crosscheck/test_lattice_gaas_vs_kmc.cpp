@@ -3,7 +3,7 @@
 // examples/lattice/ at 700 K, at the coverages where the KMC is affordable in a unit test
 // (docs/stochastic.md, "GaAs(001) lattices"). The bound lies above the KMC everywhere; along
 // the trenches (y) it is within a few per cent, across them (x) it is loose: by about 25 % on
-// c(4x4) at theta = 0.8 and by a factor 2.7 on (2x4) at theta = 0.2, where a particle that
+// c(4x4) at theta = 0.8 and by a factor 2-2.5 on (2x4) at theta = 0.2, where a particle that
 // crosses a dimer row is blocked by the next deep site, two hops from where it started,
 // which the nearest-neighbour correlational phases cannot follow.
 #include <fmt/format.h>
