@@ -2,9 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <Eigen/Eigenvalues>
+#include <Eigen/QR>
 #include <cmath>
-#include <complex>
 #include <deque>
 
 #include "core/KeyRegistry.h"
@@ -20,15 +19,15 @@ const ParamSpec kCellB{"cell_b", T::RealArray, "", K::length, Range::any(), {}, 
 const ParamSpec kNu{"attempt_frequency", T::Real, "1.0", K::frequency, Range::positive(), {},
                     "nu of every hop"};
 const ParamSpec kName{"name", T::String, "", K::dimensionless, Range::any(), {}, "site name"};
-const ParamSpec kPos{"position", T::RealArray, "", K::length, Range::any(), {},
-                     "site position in the cell"};
+const ParamSpec kPos{
+    "position", T::RealArray, "", K::length, Range::any(), {}, "site position in the cell"};
 const ParamSpec kE{"energy", T::Real, "0.0", K::energy, Range::any(), {}, "site energy E_A"};
 const ParamSpec kFrom{"from", T::String, "", K::dimensionless, Range::any(), {}, "start site"};
 const ParamSpec kTo{"to", T::String, "", K::dimensionless, Range::any(), {}, "target site"};
-const ParamSpec kDisp{"displacement", T::RealArray, "", K::length, Range::any(), {},
-                      "vector from start to target"};
-const ParamSpec kSaddle{"saddle_energy", T::Real, "", K::energy, Range::any(), {},
-                       "E_AB of the transition state"};
+const ParamSpec kDisp{
+    "displacement", T::RealArray, "", K::length, Range::any(), {}, "vector from start to target"};
+const ParamSpec kSaddle{
+    "saddle_energy", T::Real, "", K::energy, Range::any(), {}, "E_AB of the transition state"};
 
 const KeyDeclaration kLatticeKeys(
     {"<lattice_file>.lattice",
@@ -88,34 +87,43 @@ std::vector<double> LatticeSpec::occupancies(double theta, double T) const {
 }
 
 Eigen::Matrix2d LatticeSpec::single_particle_diffusion(double T) const {
+  // The Bloch rate matrix M(k) = M0 + i K1(k) - K2(k) + O(k^3), with M0 the cell's rate matrix
+  // and K1, K2 the bonds' first and second order in k.delta. Its top eigenvalue, to second
+  // order in k (eigenvalue perturbation with left vector 1 and right vector p, M0 p = 0):
+  //   lambda(k) = i 1.K1 p - 1.K2 p + 1.K1 x,  M0 x = K1 p, 1.x = 0,
+  // and 1.K1 p = 0 (no mean drift), so k.D.k = 1.K2 p - 1.K1 x. Solving for p and x (instead of
+  // differencing eigenvalues at small k) keeps full precision when the rates span many
+  // decades (the GaAs(001) lattices at 700 K: 6 decades).
   const int n = size();
-  auto lambda = [&](double kx, double ky) {
-    Eigen::MatrixXcd M = Eigen::MatrixXcd::Zero(n, n);
-    for (int b = 0; b < static_cast<int>(bonds.size()); ++b) {
-      const auto& bd = bonds[b];
-      const double r = rate(b, T);
-      const double phase = kx * bd.displacement[0] + ky * bd.displacement[1];
-      M(bd.to, bd.from) += r * std::exp(std::complex<double>(0.0, phase));
-      M(bd.from, bd.from) -= r;
-    }
-    Eigen::ComplexEigenSolver<Eigen::MatrixXcd> es(M, false);
-    double best = -1e300;
-    for (int i = 0; i < n; ++i) best = std::max(best, es.eigenvalues()(i).real());
-    return best;
-  };
-  // lambda(k) = -k.D.k + O(k^4): Richardson over two k magnitudes.
-  double L = std::hypot(cell[0][0], cell[0][1]) + std::hypot(cell[1][0], cell[1][1]);
-  auto quad = [&](double ux, double uy) {
-    const double k = 2e-3 / L;
-    const double q1 = -lambda(k * ux, k * uy) / (k * k);
-    const double q2 = -lambda(2 * k * ux, 2 * k * uy) / (4 * k * k);
-    return (4 * q1 - q2) / 3;
-  };
-  const double dxx = quad(1, 0), dyy = quad(0, 1);
-  const double s = 1.0 / std::sqrt(2.0);
-  const double dd = quad(s, s);  // (Dxx + Dyy)/2 + Dxy
-  Eigen::Matrix2d D;
-  D << dxx, dd - 0.5 * (dxx + dyy), dd - 0.5 * (dxx + dyy), dyy;
+  Eigen::MatrixXd A = Eigen::MatrixXd::Zero(n + 1, n);  // M0 bordered by the row 1
+  std::array<Eigen::MatrixXd, 2> K1{Eigen::MatrixXd::Zero(n, n), Eigen::MatrixXd::Zero(n, n)};
+  for (int b = 0; b < static_cast<int>(bonds.size()); ++b) {
+    const auto& bd = bonds[b];
+    const double r = rate(b, T);
+    A(bd.to, bd.from) += r;
+    A(bd.from, bd.from) -= r;
+    for (int a = 0; a < 2; ++a) K1[a](bd.to, bd.from) += r * bd.displacement[a];
+  }
+  A.row(n).setOnes();
+  const Eigen::FullPivHouseholderQR<Eigen::MatrixXd> qr(A);
+  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(n + 1);
+  rhs(n) = 1.0;
+  const Eigen::VectorXd p = qr.solve(rhs);  // stationary occupation of the cell's sites
+  std::array<Eigen::VectorXd, 2> x;
+  for (int a = 0; a < 2; ++a) {
+    rhs.head(n) = K1[a] * p;
+    rhs(n) = 0.0;
+    x[a] = qr.solve(rhs);
+  }
+  Eigen::Matrix2d D = Eigen::Matrix2d::Zero();
+  for (int b = 0; b < static_cast<int>(bonds.size()); ++b) {
+    const auto& bd = bonds[b];
+    const double w = 0.5 * rate(b, T) * p(bd.from);
+    for (int a = 0; a < 2; ++a)
+      for (int c = 0; c < 2; ++c) D(a, c) += w * bd.displacement[a] * bd.displacement[c];
+  }
+  for (int a = 0; a < 2; ++a)
+    for (int c = 0; c < 2; ++c) D(a, c) -= 0.5 * (K1[a] * x[c] + K1[c] * x[a]).sum();
   return D;
 }
 
@@ -172,14 +180,15 @@ LatticeSpec read_lattice(InputSection& s, double kB, double Temp) {
     const auto& b = L.bonds[i];
     bool found = false;
     for (const auto& r : L.bonds)
-      if (r.from == b.to && r.to == b.from && std::fabs(r.displacement[0] + b.displacement[0]) < 1e-9 &&
+      if (r.from == b.to && r.to == b.from &&
+          std::fabs(r.displacement[0] + b.displacement[0]) < 1e-9 &&
           std::fabs(r.displacement[1] + b.displacement[1]) < 1e-9) {
         if (std::fabs(r.saddle - b.saddle) > 1e-12 * std::max(1.0, std::fabs(b.saddle)))
-          bond_tables[i].fail("saddle_energy",
-                              fmt::format("broken detailed balance: the reverse hop {} -> {} "
-                                          "has saddle {} instead of {}",
-                                          L.sites[b.to].name, L.sites[b.from].name, r.saddle,
-                                          b.saddle));
+          bond_tables[i].fail(
+              "saddle_energy",
+              fmt::format("broken detailed balance: the reverse hop {} -> {} "
+                          "has saddle {} instead of {}",
+                          L.sites[b.to].name, L.sites[b.from].name, r.saddle, b.saddle));
         found = true;
       }
     if (!found)

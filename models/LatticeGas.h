@@ -39,7 +39,8 @@ struct LatticeSpec {
   /// Grand-canonical occupancies n_A(mu) with mean coverage @p theta (mu by bisection).
   std::vector<double> occupancies(double theta, double T) const;
   /// Single-particle diffusion tensor from the smallest decay rate of the cell's Bloch rate
-  /// matrix, lambda(k) = -k.D.k for |k| -> 0 (length^2/time).
+  /// matrix, lambda(k) = -k.D.k for |k| -> 0, by second-order eigenvalue perturbation in k
+  /// (length^2/time).
   Eigen::Matrix2d single_particle_diffusion(double T) const;
 };
 

@@ -29,10 +29,16 @@ constexpr double kDilute = 1e-10;
 struct NamedLattice {
   std::string name;
   LatticeSpec spec;
+  double T = kT;  ///< temperature of the checks (the lattice's energy unit over kB)
 };
 
+/// Temperature of the GaAs(001) lattices (K; their numbers are SI, kB in J/K): the
+/// temperature of examples/lattice/gaas001_*_scan.toml (ASSUMED there, see docs/stochastic.md).
+constexpr double kGaAsT = 700.0;
+
 /// The example lattices and the lattices of Minkowski and Zaluska-Kotur (2018) (unequal depths,
-/// saddles above both ends).
+/// saddles above both ends), including their GaAs(001)-c(4x4) and -(2x4) lattices with the
+/// energies in eV of examples/lattice/gaas001_*.toml at 700 K.
 std::vector<NamedLattice> lattices() {
   return {
       {"example two_sublattice_square", example_lattice("two_sublattice_square.toml", kT)},
@@ -47,6 +53,8 @@ std::vector<NamedLattice> lattices() {
       {"three hexagonal sublattices",
        parse_lattice(mzk_three_hexagonal(0, 0.2, 0.35, 0.8, 0.7, 0.9), kT)},
       {"oblique, no symmetry", parse_lattice(oblique_three_site(), kT)},
+      {"GaAs(001)-c(4x4)", example_lattice_si("gaas001_c4x4.toml", kGaAsT), kGaAsT},
+      {"GaAs(001)-(2x4)", example_lattice_si("gaas001_2x4.toml", kGaAsT), kGaAsT},
   };
 }
 
@@ -106,10 +114,10 @@ LatticeSpec doubled_along_a(const LatticeSpec& L) {
 }  // namespace
 
 TEST(LatticeVariational, DiluteLimitIsTheSingleParticleTensor) {
-  for (const auto& [name, L] : lattices()) {
-    const Eigen::Matrix2d D0 = L.single_particle_diffusion(kT);
+  for (const auto& [name, L, T] : lattices()) {
+    const Eigen::Matrix2d D0 = L.single_particle_diffusion(T);
     for (bool corr : {false, true}) {
-      const Eigen::Matrix2d D = variational_collective_diffusion(L, kDilute, kT, corr);
+      const Eigen::Matrix2d D = variational_collective_diffusion(L, kDilute, T, corr);
       EXPECT_LT(relative_error(D, D0), 1e-8) << name << (corr ? "" : " (geometric only)") << "\n"
                                              << D << "\nvs\n"
                                              << D0;
@@ -137,10 +145,10 @@ TEST(LatticeVariational, LimitsMatchClosedFormsOnTheTwoSublatticeSquare) {
 }
 
 TEST(LatticeVariational, FullLimitIsTheSingleHoleTensor) {
-  for (const auto& [name, L] : lattices()) {
-    const Eigen::Matrix2d Dh = hole_lattice(L).single_particle_diffusion(kT);
+  for (const auto& [name, L, T] : lattices()) {
+    const Eigen::Matrix2d Dh = hole_lattice(L).single_particle_diffusion(T);
     for (bool corr : {false, true}) {
-      const Eigen::Matrix2d D = variational_collective_diffusion(L, 1 - kDilute, kT, corr);
+      const Eigen::Matrix2d D = variational_collective_diffusion(L, 1 - kDilute, T, corr);
       EXPECT_LT(relative_error(D, Dh), 1e-8) << name << (corr ? "" : " (geometric only)") << "\n"
                                              << D << "\nvs\n"
                                              << Dh;
@@ -170,11 +178,11 @@ TEST(LatticeVariational, EqualDepthsGiveTheSingleParticleTensorAtAnyCoverage) {
     const Eigen::Matrix2d D = variational_collective_diffusion(cb, theta, kT);
     EXPECT_LT(relative_error(D, closed * Eigen::Matrix2d::Identity()), 1e-12) << theta;
   }
-  for (const auto& [name, L] : equal) {
-    const Eigen::Matrix2d D0 = L.single_particle_diffusion(kT);
-    const Eigen::Matrix2d Ddilute = variational_collective_diffusion(L, kDilute, kT);
+  for (const auto& [name, L, T] : equal) {
+    const Eigen::Matrix2d D0 = L.single_particle_diffusion(T);
+    const Eigen::Matrix2d Ddilute = variational_collective_diffusion(L, kDilute, T);
     for (double theta : {0.05, 0.3, 0.5, 0.7, 0.95}) {
-      const auto r = variational_collective_diffusion_details(L, theta, kT);
+      const auto r = variational_collective_diffusion_details(L, theta, T);
       EXPECT_LT(relative_error(r.D, Ddilute), 1e-12) << name << " theta " << theta << "\n" << r.D;
       EXPECT_LT(relative_error(r.D, D0), 1e-8) << name << " theta " << theta;
       // the correlational phases find nothing to correct
@@ -184,10 +192,10 @@ TEST(LatticeVariational, EqualDepthsGiveTheSingleParticleTensorAtAnyCoverage) {
 }
 
 TEST(LatticeVariational, CorrelationalPhasesLowerTheBoundBetweenTheLimits) {
-  for (const auto& [name, L] : lattices()) {
+  for (const auto& [name, L, T] : lattices()) {
     for (double theta : {0.2, 0.5, 0.8}) {
-      const Eigen::Matrix2d D = variational_collective_diffusion(L, theta, kT, true);
-      const Eigen::Matrix2d D1 = variational_collective_diffusion(L, theta, kT, false);
+      const Eigen::Matrix2d D = variational_collective_diffusion(L, theta, T, true);
+      const Eigen::Matrix2d D1 = variational_collective_diffusion(L, theta, T, false);
       // a larger trial space: never higher in any direction
       const Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d> es(D1 - D);
       EXPECT_GT(es.eigenvalues().minCoeff(), -1e-12 * D1.norm()) << name << " " << theta;
@@ -206,12 +214,12 @@ TEST(LatticeVariational, CorrelationalPhasesLowerTheBoundBetweenTheLimits) {
 TEST(LatticeVariational, TensorRotatesAndIgnoresTheChoiceOfCell) {
   const double angle = 0.37;
   const Eigen::Matrix2d R = Eigen::Rotation2Dd(angle).toRotationMatrix();
-  for (const auto& [name, L] : lattices()) {
+  for (const auto& [name, L, T] : lattices()) {
     for (double theta : {0.3, 0.7}) {
-      const Eigen::Matrix2d D = variational_collective_diffusion(L, theta, kT);
-      const Eigen::Matrix2d Dr = variational_collective_diffusion(rotated(L, angle), theta, kT);
+      const Eigen::Matrix2d D = variational_collective_diffusion(L, theta, T);
+      const Eigen::Matrix2d Dr = variational_collective_diffusion(rotated(L, angle), theta, T);
       EXPECT_LT(relative_error(Dr, R * D * R.transpose()), 1e-12) << name << " rotated";
-      const Eigen::Matrix2d Dd = variational_collective_diffusion(doubled_along_a(L), theta, kT);
+      const Eigen::Matrix2d Dd = variational_collective_diffusion(doubled_along_a(L), theta, T);
       EXPECT_LT(relative_error(Dd, D), 1e-10) << name << " doubled cell\n" << Dd << "\n" << D;
     }
   }

@@ -33,6 +33,17 @@ inline LatticeSpec example_lattice(const std::string& name, double T) {
   return read_lattice(s, 1.0, T);
 }
 
+/// Read a lattice file of examples/lattice/ whose numbers carry SI units (the GaAs(001)
+/// lattices: eV, nm, Hz): kB in J/K, @p T in K, D in m^2/s.
+inline LatticeSpec example_lattice_si(const std::string& name, double T) {
+  InputSection root =
+      InputSection::parse_file(std::string(TD_SOURCE_DIR) + "/examples/lattice/" + name);
+  const auto si = units::UnitSystem::si();
+  root.set_units(si);
+  InputSection s = root.section("lattice");
+  return read_lattice(s, si.kB(), T);
+}
+
 /// Head of a lattice file: cell vectors a, b.
 inline std::string lattice_cell(double ax, double ay, double bx, double by) {
   return fmt::format("[lattice]\ncell_a = [{}, {}]\ncell_b = [{}, {}]\n", ax, ay, bx, by);
