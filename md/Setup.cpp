@@ -45,14 +45,13 @@ SubComm::~SubComm() {
   if (c_ != MPI_COMM_NULL) MPI_Comm_free(&c_);
 }
 
-void commit_outputs(MPI_Comm comm, const std::vector<std::string>& files) {
+void on_rank0(MPI_Comm comm, const std::function<void()>& f) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
-  MPI_Barrier(comm);
   std::string err;
   if (rank == 0) {
     try {
-      for (const auto& f : files) commit_partial(f);
+      f();
     } catch (const Error& e) {
       err = e.what();
     }
@@ -62,6 +61,13 @@ void commit_outputs(MPI_Comm comm, const std::vector<std::string>& files) {
   err.resize(static_cast<std::size_t>(n));
   if (n > 0) MPI_Bcast(err.data(), static_cast<int>(n), MPI_CHAR, 0, comm);
   if (!err.empty()) throw IoError(err);
+}
+
+void commit_outputs(MPI_Comm comm, const std::vector<std::string>& files) {
+  MPI_Barrier(comm);
+  on_rank0(comm, [&] {
+    for (const auto& f : files) commit_partial(f);
+  });
 }
 
 }  // namespace td::md

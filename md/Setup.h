@@ -5,6 +5,7 @@
 /// on a communicator and writes its outputs with the given file prefix.
 #include <mpi.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,10 @@ using MdSetupFactory = Factory<MdSetup, InputSection&>;
 /// LAMMPS closed it; collective on @p comm, the same IoError on every rank if one fails.
 /// Set-ups give LAMMPS `<f>.partial` names so that results appear only when complete.
 void commit_outputs(MPI_Comm comm, const std::vector<std::string>& files);
+
+/// Run @p f on rank 0 of @p comm only; a td::Error it throws reaches every rank as the same
+/// IoError. Collective on @p comm.
+void on_rank0(MPI_Comm comm, const std::function<void()>& f);
 
 /// A sub-communicator of @p comm (MPI_Comm_split: ranks of one @p color, ordered by rank),
 /// freed on destruction.
