@@ -137,6 +137,13 @@ class CuColumnSetup : public MdSetup {
       s.fail(kSteps.key, fmt::format("must be a multiple of blocks * stress_every = {} (and "
                                      "gradient_steps of stress_every = {})",
                                      blocks_ * stress_every_, stress_every_));
+    // fix ave/chunk writes at multiples of its period counted from the gradient's step 0 and
+    // skips a block whose samples would start before it was defined: the production must
+    // start on a block boundary to be covered by exactly `blocks` blocks
+    if (gradient_ % (steps_ / blocks_) != 0)
+      s.fail(kGradSteps.key, fmt::format("must be a multiple of production_steps / blocks = {} "
+                                         "(the profile blocks start on such a step)",
+                                         steps_ / blocks_));
     const auto len = [&](const ParamSpec& p) { return units_.to_lammps(s.real(p), K::length); };
     bin_ = len(kBin);
     radial_bin_ = len(kRadialBin);

@@ -150,6 +150,17 @@ TEST(CuColumn, GeometryIsWholeLayersAndBadInputNamesFileLineKey) {
     EXPECT_NE(msg.find("diameter + 1 nm"), std::string::npos) << msg;
   }
   try {
+    auto in = InputSection::parse_string(std::string(kTiny) +
+                                             "gradient_steps = 100\nproduction_steps = 400\n"
+                                             "stress_every = 50\nblocks = 2\n",
+                                         "cu.toml");
+    in.set_units(units::UnitSystem::si());
+    make_md_setup(in);
+    FAIL() << "profile blocks that would not start with the production were accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("gradient_steps"), std::string::npos) << e.what();
+  }
+  try {
     tiny_column("eam_file = \"no_such.eam.alloy\"\n");
     FAIL() << "a missing EAM file was accepted";
   } catch (const InputError& e) {
