@@ -23,8 +23,8 @@
 #include "models/SoretScan.h"
 #include "python/Bindings.h"
 #include "stochastic/AdatomCase.h"
-#include "stochastic/LatticeGasGradient.h"
 #include "stochastic/LatticeGasCase.h"
+#include "stochastic/LatticeGasGradient.h"
 
 namespace td::python {
 
@@ -429,7 +429,8 @@ py::dict lattice_gradient(const std::string& lattice_file, const GradientSetting
   const LatticeSpec spec = read_lattice(ls, 1.0, Tlo);
   root.finish();
   const double a = spec.cell[0][0];
-  auto T = linear_temperature(g.T_cold, {(g.T_hot - g.T_cold) / (g.La * a), 0.0, 0.0});
+  std::shared_ptr<const TemperatureField> T =
+      linear_temperature(g.T_cold, {(g.T_hot - g.T_cold) / (g.La * a), 0.0, 0.0});
   std::shared_ptr<const CoverageLaw> law =
       variational_coverage_law(spec, default_table_coverages(), g.law_temperatures, 0);
   std::vector<double> E;
@@ -532,8 +533,9 @@ void bind_lattice(py::module_& m) {
          double T_cold, double T_hot, double Q, const std::vector<double>& law_temperatures,
          long replicas, std::uint64_t seed, double t_burn, double t_end,
          const std::vector<double>& snapshot_times, const py::object& comm) {
-        GradientSettings g{coverages, law_temperatures, snapshot_times, La, Lb, T_cold,
-                           T_hot,     Q,                t_burn,         t_end, replicas, seed};
+        GradientSettings g{
+            coverages, law_temperatures, snapshot_times, La,       Lb,  T_cold, T_hot,
+            Q,         t_burn,           t_end,          replicas, seed};
         return lattice_gradient(lattice_file, g, communicator(comm));
       },
       py::arg("lattice_file"), py::arg("coverages"), py::arg("La"), py::arg("Lb"),

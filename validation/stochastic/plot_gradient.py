@@ -36,16 +36,16 @@ def main(png, out_csv):
     # columns: the dilute law predicts a cold/hot ratio exp(3 (1/0.8 - 1/1.2)) = 3.5
     sq = lattice.gradient(os.path.join(EXAMPLES, "square.toml"), COVERAGES, cells=(32, 16),
                           T=(0.8, 1.2), Q=3.0, law_temperatures=[0.7, 0.9, 1.1, 1.3],
-                          replicas=32, seed=14, t_burn=2000.0, t_end=12000.0)
+                          replicas=16, seed=14, t_burn=1500.0, t_end=8000.0)
     # two sublattices (A at 0, B at 0.3; D_c varies 3x with coverage); Q = 1.5, T 0.45 to 0.55
     times = [20.0, 60.0, 180.0, 540.0]
     two = lattice.gradient(os.path.join(EXAMPLES, "two_sublattice_square_x.toml"), [0.6],
                            cells=(24, 8), T=(0.45, 0.55), Q=1.5,
-                           law_temperatures=[0.4, 0.45, 0.5, 0.55, 0.6], replicas=64, seed=15,
-                           t_burn=4000.0, t_end=8000.0, snapshot_times=times)
+                           law_temperatures=[0.4, 0.45, 0.5, 0.55, 0.6], replicas=32, seed=15,
+                           t_burn=3000.0, t_end=6000.0, snapshot_times=times)
 
     rows = []
-    print("square lattice, Q = 3, T 0.8 -> 1.2 over 32 columns (16 across), 32 replicas")
+    print("square lattice, Q = 3, T 0.8 -> 1.2 over 32 columns (16 across), 16 replicas")
     print(f"{'theta':>6} {'KMC cold/hot':>16} {'FV':>8} {'dilute':>8} {'chi2/32 FV':>11} "
           f"{'chi2/32 dilute':>15}")
     for i, th in enumerate(sq["coverage"]):
