@@ -47,11 +47,12 @@ const ParamSpec kType{"type",
                       {},
                       &CoverageLawFactory::names};
 const CoverageLawFactory::Family kFamily(
-    "<coverage_law>", kType, "",
+    "<coverage_law>", kType, "lattice",
     "The collective diffusivity D_c(theta, T) (length^2/time) of a dense adsorbate as a function "
     "of the local coverage theta (occupied sites per site) and the temperature: the nonlinear "
-    "diffusivity of the finite-volume coverage system (docs/theory.md#lattice-gas). Library "
-    "level: no subcommand reads this table yet.");
+    "diffusivity of the finite-volume coverage system of the lattice-gas gradient model "
+    "(docs/theory.md#lattice-gas). No `thermodrift lattice` input reads this table yet: it is "
+    "used from code and from the Python function thermodrift.lattice.gradient.");
 
 const ParamSpec kValue{"value",
                        T::Real,

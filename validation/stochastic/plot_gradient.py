@@ -3,7 +3,7 @@
 of the KMC (stochastic/LatticeGasGradient.h) against the finite-volume coverage model with the
 variational D_c(theta, T) (fv/CoverageSystem.h) and against the dilute single-adatom law, at
 mean coverages 0.05, 0.3, 0.6 and 0.9; and the relaxation from a uniform fill at coverage 0.6
-on the two-sublattice lattice, where D_c depends on coverage.
+on the two-sublattice lattice two_sublattice_square_x.toml, where D_c,xx depends on coverage.
 
 Usage: PYTHONPATH=build/python plot_gradient.py OUT.png [OUT.csv]
 
