@@ -9,11 +9,27 @@
 
 namespace td::kernels {
 
+/// Landscape value (dimensionless) of a minimum lying @p E_site above the deepest minima at
+/// temperature @p T: Phi = -(Q - E_site)/(kB T). A lattice gas whose hops all use
+/// adatom_hop_rate has the stationary occupancies n/(1 - n) = exp(lambda - Phi) with one
+/// lambda on every site (docs/theory.md#lattice-gas), which is what the continuum model of a
+/// dense adsorbate in a gradient takes from this kernel.
+inline double adatom_site_potential(double Q, double E_site, double kB, double T) {
+  return -(Q - E_site) / (kB * T);
+}
+
+/// Landscape value (dimensionless) of a saddle lying @p Em above the deepest minima at
+/// temperature @p T: Phi = (E_m - Q)/(kB T).
+inline double adatom_saddle_potential(double Q, double Em, double kB, double T) {
+  return (Em - Q) / (kB * T);
+}
+
 /// Rate (1/time) of a hop from a minimum at temperature @p T_from over a saddle at
 /// temperature @p T_saddle. Q, E_m energies, kB energy/temperature, nu attempt frequency.
 inline double adatom_hop_rate(double nu, double Q, double Em, double kB, double T_from,
                               double T_saddle) {
-  return nu * std::exp(-(Em - Q) / (kB * T_saddle) - Q / (kB * T_from));
+  return nu * std::exp(-adatom_saddle_potential(Q, Em, kB, T_saddle) +
+                       adatom_site_potential(Q, 0.0, kB, T_from));
 }
 
 /// Rate (1/time) of a hop from a minimum lying @p E_site above the landscape's deepest minima

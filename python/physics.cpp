@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 #include <pybind11/stl.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "core/Error.h"
@@ -14,12 +15,16 @@
 #include "core/Units.h"
 #include "core/UnitsInput.h"
 #include "fit/FitTask.h"
+#include "fv/CoverageSystem.h"
+#include "mesh/DmdaViews.h"
+#include "models/CoverageLaw.h"
 #include "models/LatticeGasVariational.h"
 #include "models/MultiState.h"
 #include "models/SoretScan.h"
 #include "python/Bindings.h"
 #include "stochastic/AdatomCase.h"
 #include "stochastic/LatticeGasCase.h"
+#include "stochastic/LatticeGasGradient.h"
 
 namespace td::python {
 
@@ -387,6 +392,132 @@ void bind_soret(py::module_& m) {
       py::arg("source"), py::arg("is_text"), py::arg("name"), py::arg("T"));
 }
 
+// ---------------------------------------------------------------- lattice gas in a gradient
+/// Settings of lattice_gradient (reduced units, kB = 1).
+struct GradientSettings {
+  std::vector<double> coverages, law_temperatures, snapshot_times;
+  int La = 32, Lb = 8;
+  double T_cold = 1.0, T_hot = 1.0, Q = 0.0, t_burn = 0.0, t_end = 1.0;
+  long replicas = 8;
+  std::uint64_t seed = 1;
+};
+
+/// Coverage per cell of a 1D coverage state on @p mesh.
+std::vector<double> cell_values(const Mesh& mesh, Vec v) {
+  std::vector<double> out(mesh.cells(0), 0.0);
+  {
+    dmda::LocalView V(mesh.dm(), v);
+    dmda::for_owned(mesh, [&](const std::array<int, 3>& c) { out[c[0]] = V(c, 1, 0); });
+  }
+  MPI_Allreduce(MPI_IN_PLACE, out.data(), static_cast<int>(out.size()), MPI_DOUBLE, MPI_SUM,
+                mesh.comm());
+  return out;
+}
+
+/// The lattice gas of @p lattice_file in T(x) linear from T_cold (x = 0) to T_hot (x = La |a|),
+/// closed along x and periodic along y (stochastic/LatticeGasGradient.h), at each coverage:
+/// the KMC's steady column coverages and snapshots from a uniform fill, the finite-volume
+/// coverage model with the variational D_c(theta, T) of the same lattice (steady, and relaxing
+/// from the uniform coverage), and the dilute law's steady profile theta ~ sum_A exp((Q -
+/// E_A)/(kB T)) at the same mean. Reduced units (kB = 1) throughout.
+py::dict lattice_gradient(const std::string& lattice_file, const GradientSettings& g,
+                          MPI_Comm comm) {
+  InputSection root = InputSection::parse_file(lattice_file);
+  root.set_units(UnitSystem::lj(units::LJParameters{}));
+  InputSection ls = root.section("lattice");
+  const double Tlo = std::min(g.T_cold, g.T_hot);
+  const LatticeSpec spec = read_lattice(ls, 1.0, Tlo);
+  root.finish();
+  const double a = spec.cell[0][0];
+  std::shared_ptr<const TemperatureField> T =
+      linear_temperature(g.T_cold, {(g.T_hot - g.T_cold) / (g.La * a), 0.0, 0.0});
+  std::shared_ptr<const CoverageLaw> law =
+      variational_coverage_law(spec, default_table_coverages(), g.law_temperatures, 0);
+  std::vector<double> E;
+  for (const auto& st : spec.sites) E.push_back(st.energy);
+  const CoverageThermo thermo(E, g.Q, 1.0);
+  std::array<Axis, 3> axes;
+  axes[0].nodes = uniform_nodes(0.0, g.La * a, g.La);
+  axes[1].nodes = {0.0, 1.0};
+  axes[2].nodes = {0.0, 1.0};
+  Mesh mesh(comm, 1, axes, 1);
+  const CoverageSystem sys(mesh, T, law, thermo);
+  std::vector<double> kmc, kmc_sem, fv, dilute, snaps, snaps_sem, fv_snaps, events, cands;
+  std::vector<double> x, Tx;
+  double kmc_seconds = 0.0, fv_seconds = 0.0;
+  using clock = std::chrono::steady_clock;
+  for (double theta : g.coverages) {
+    GradientLatticeOptions o;
+    o.La = g.La;
+    o.Lb = g.Lb;
+    o.Q = g.Q;
+    o.theta = theta;
+    o.replicas = g.replicas;
+    o.seed = g.seed;
+    o.t_burn = g.t_burn;
+    o.t_end = g.t_end;
+    o.snapshot_times = g.snapshot_times;
+    const auto t0 = clock::now();
+    const auto r = run_lattice_gradient(comm, spec, *T, o);
+    const auto t1 = clock::now();
+    kmc_seconds += std::chrono::duration<double>(t1 - t0).count();
+    x = r.x;
+    Tx = r.T;
+    kmc.insert(kmc.end(), r.theta.begin(), r.theta.end());
+    kmc_sem.insert(kmc_sem.end(), r.theta_sem.begin(), r.theta_sem.end());
+    for (std::size_t k = 0; k < r.snapshots.size(); ++k) {
+      snaps.insert(snaps.end(), r.snapshots[k].begin(), r.snapshots[k].end());
+      snaps_sem.insert(snaps_sem.end(), r.snapshots_sem[k].begin(), r.snapshots_sem[k].end());
+    }
+    events.push_back(static_cast<double>(r.events));
+    cands.push_back(static_cast<double>(r.candidates));
+    // the FV starts from the KMC's exact mean coverage (a whole number of particles)
+    const double mean = static_cast<double>(r.particles) / (g.La * g.Lb * spec.size());
+    Owned<Vec> v(sys.create_state());
+    TD_PETSC(VecSet(v, mean));
+    double t = 0.0;
+    for (double ts : g.snapshot_times) {
+      advance_coverage(sys, v, t, ts);
+      t = std::max(t, ts);
+      const auto c = cell_values(mesh, v);
+      fv_snaps.insert(fv_snaps.end(), c.begin(), c.end());
+    }
+    solve_coverage_steady(sys, v);
+    const auto c = cell_values(mesh, v);
+    fv.insert(fv.end(), c.begin(), c.end());
+    fv_seconds += std::chrono::duration<double>(clock::now() - t1).count();
+    std::vector<double> w;
+    double wsum = 0.0;
+    for (double Ti : r.T) {
+      double s = 0.0;
+      for (double e : E) s += std::exp((g.Q - e) / Ti);
+      w.push_back(s);
+      wsum += s;
+    }
+    for (double wi : w) dilute.push_back(mean * g.La * wi / wsum);
+  }
+  const auto nc = static_cast<py::ssize_t>(g.coverages.size());
+  const auto ns = static_cast<py::ssize_t>(g.snapshot_times.size());
+  const auto nx = static_cast<py::ssize_t>(g.La);
+  py::dict d;
+  d["coverage"] = to_array(g.coverages);
+  d["x"] = to_array(x);
+  d["T"] = to_array(Tx);
+  d["kmc"] = to_array(kmc, {nc, nx});
+  d["kmc_sem"] = to_array(kmc_sem, {nc, nx});
+  d["fv"] = to_array(fv, {nc, nx});
+  d["dilute"] = to_array(dilute, {nc, nx});
+  d["snapshot_times"] = to_array(g.snapshot_times);
+  d["kmc_snapshots"] = to_array(snaps, {nc, ns, nx});
+  d["kmc_snapshots_sem"] = to_array(snaps_sem, {nc, ns, nx});
+  d["fv_snapshots"] = to_array(fv_snaps, {nc, ns, nx});
+  d["events"] = to_array(events);
+  d["candidates"] = to_array(cands);
+  d["kmc_seconds"] = kmc_seconds;
+  d["fv_seconds"] = fv_seconds;
+  return d;
+}
+
 void bind_lattice(py::module_& m) {
   m.def(
       "_lattice",
@@ -396,6 +527,21 @@ void bind_lattice(py::module_& m) {
       },
       py::arg("source"), py::arg("is_text"), py::arg("name"), py::arg("coverages"), py::arg("kmc"),
       py::arg("comm"));
+  m.def(
+      "_lattice_gradient",
+      [](const std::string& lattice_file, const std::vector<double>& coverages, int La, int Lb,
+         double T_cold, double T_hot, double Q, const std::vector<double>& law_temperatures,
+         long replicas, std::uint64_t seed, double t_burn, double t_end,
+         const std::vector<double>& snapshot_times, const py::object& comm) {
+        GradientSettings g{
+            coverages, law_temperatures, snapshot_times, La,       Lb,  T_cold, T_hot,
+            Q,         t_burn,           t_end,          replicas, seed};
+        return lattice_gradient(lattice_file, g, communicator(comm));
+      },
+      py::arg("lattice_file"), py::arg("coverages"), py::arg("La"), py::arg("Lb"),
+      py::arg("T_cold"), py::arg("T_hot"), py::arg("Q"), py::arg("law_temperatures"),
+      py::arg("replicas"), py::arg("seed"), py::arg("t_burn"), py::arg("t_end"),
+      py::arg("snapshot_times"), py::arg("comm"));
 }
 
 void bind_kmc(py::module_& m) {

@@ -22,4 +22,25 @@ def variational(case, coverages=None):
                  "thermodrift lattice (variational)")
 
 
-__all__ = ["run", "variational"]
+def gradient(lattice_file, coverages, cells=(32, 8), T=(0.8, 1.2), Q=0.0,
+             law_temperatures=None, replicas=8, seed=1, t_burn=0.0, t_end=1.0,
+             snapshot_times=(), comm=None):
+    """The lattice gas of `lattice_file` (reduced units, kB = 1; rectangular cell) in the linear
+    temperature T[0] (x = 0) to T[1] (x = cells[0] |a|), closed along x and periodic along y,
+    with heat of transport Q (docs/theory.md#lattice-gas): per coverage the KMC's steady column
+    coverages (`kmc`, `kmc_sem`, replicas' standard errors) and snapshots from a uniform fill at
+    `snapshot_times` (at most t_burn), the finite-volume coverage model with the variational
+    D_c(theta, T) tabulated at `law_temperatures` (default: 5 temperatures spanning T) steady
+    (`fv`) and relaxing (`fv_snapshots`), and the dilute law's steady profile (`dilute`).
+    Arrays are coverage x column (x snapshot); `x` in lattice lengths, `T` per column."""
+    lo, hi = min(T), max(T)
+    if law_temperatures is None:
+        law_temperatures = [lo + (hi - lo) * k / 4 for k in range(5)] if hi > lo else [lo, 1.01 * lo]
+    return _core._lattice_gradient(str(lattice_file), list(coverages), int(cells[0]),
+                                   int(cells[1]), float(T[0]), float(T[1]), float(Q),
+                                   list(law_temperatures), int(replicas), int(seed),
+                                   float(t_burn), float(t_end), list(snapshot_times),
+                                   comm_handle(comm))
+
+
+__all__ = ["run", "variational", "gradient"]
