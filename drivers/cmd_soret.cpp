@@ -7,7 +7,6 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -90,7 +89,7 @@ class Soret : public Command {
   /// (installed under share/thermodrift/scripts; core/Paths.h).
   static void draw(const nlohmann::ordered_json& scan, const std::string& png) {
     const std::string json = png + ".json.tmp";
-    std::ofstream(json) << scan.dump() << "\n";
+    write_text_file(json, scan.dump() + "\n");  // checked: a failed write is an IoError
     const std::string cmd = fmt::format("/usr/bin/python3 '{}' '{}' '{}'",
                                         script_path("plot_soret.py"), json, png);
     const int rc = std::system(cmd.c_str());
