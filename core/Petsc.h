@@ -12,6 +12,7 @@
 #include <petscdm.h>
 #include <petscksp.h>
 #include <petscsnes.h>
+#include <petscts.h>
 
 #include "core/Error.h"
 
@@ -34,6 +35,7 @@ inline PetscErrorCode petsc_destroy(Vec* h) { return VecDestroy(h); }
 inline PetscErrorCode petsc_destroy(Mat* h) { return MatDestroy(h); }
 inline PetscErrorCode petsc_destroy(KSP* h) { return KSPDestroy(h); }
 inline PetscErrorCode petsc_destroy(SNES* h) { return SNESDestroy(h); }
+inline PetscErrorCode petsc_destroy(TS* h) { return TSDestroy(h); }
 inline PetscErrorCode petsc_destroy(DM* h) { return DMDestroy(h); }
 inline PetscErrorCode petsc_destroy(IS* h) { return ISDestroy(h); }
 inline PetscErrorCode petsc_destroy(VecScatter* h) { return VecScatterDestroy(h); }

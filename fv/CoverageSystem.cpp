@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
-#include <type_traits>
 
 #include "core/Error.h"
 #include "mesh/DmdaViews.h"
@@ -255,21 +254,14 @@ PetscErrorCode ijacobian(TS, PetscReal, Vec U, Vec, PetscReal shift, Mat A, Mat 
   return 0;
 }
 
-/// Owner of a TS (TSDestroy when it goes).
-struct TsDestroy {
-  void operator()(TS ts) const { TSDestroy(&ts); }
-};
-using OwnedTs = std::unique_ptr<std::remove_pointer_t<TS>, TsDestroy>;
-
 /// A TS on @p sys: exact linear solves (LU on one rank; GMRES to 1e-14 on several), so that
 /// every Newton update keeps the total amount to round-off.
-OwnedTs make_ts(const CoverageSystem& sys, TsCtx& ctx, Mat J, double atol, double rtol,
+Owned<TS> make_ts(const CoverageSystem& sys, TsCtx& ctx, Mat J, double atol, double rtol,
                 double stol) {
   MPI_Comm comm = sys.mesh().comm();
-  TS raw = nullptr;
-  TD_PETSC(TSCreate(comm, &raw));
-  OwnedTs owner(raw);
-  TS ts = raw;
+  Owned<TS> owner;
+  TD_PETSC(TSCreate(comm, owner.out()));
+  TS ts = owner;
   TD_PETSC(TSSetProblemType(ts, TS_NONLINEAR));
   TD_PETSC(TSSetIFunction(ts, nullptr, ifunction, &ctx));
   TD_PETSC(TSSetIJacobian(ts, J, J, ijacobian, &ctx));
@@ -305,7 +297,7 @@ CoverageSolveResult solve_coverage_steady(const CoverageSystem& sys, Vec theta,
   TD_PETSC(VecDuplicate(theta, R.out()));
   TsCtx ctx{&sys, sys.volumes(), work};
   Owned<Mat> J(sys.create_matrix());
-  OwnedTs owner = make_ts(sys, ctx, J, kNewtonAtol * sys.flux_scale(theta), kNewtonRtol, 0.0);
+  Owned<TS> owner = make_ts(sys, ctx, J, kNewtonAtol * sys.flux_scale(theta), kNewtonRtol, 0.0);
   TS ts = owner.get();
   TD_PETSC(TSSetType(ts, TSBEULER));
   const double scale = sys.flux_scale(theta);
@@ -354,7 +346,7 @@ CoverageSolveResult advance_coverage(const CoverageSystem& sys, Vec theta, doubl
   TD_PETSC(VecDuplicate(theta, work.out()));
   TsCtx ctx{&sys, sys.volumes(), work};
   Owned<Mat> J(sys.create_matrix());
-  OwnedTs owner = make_ts(sys, ctx, J, 0.0, kStepRtol, kStepStol);
+  Owned<TS> owner = make_ts(sys, ctx, J, 0.0, kStepRtol, kStepStol);
   TS ts = owner.get();
   TD_PETSC(TSSetType(ts, TSBDF));
   TD_PETSC(TSBDFSetOrder(ts, 2));
