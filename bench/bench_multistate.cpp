@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <petscsys.h>
 
+#include "core/HugePages.h"
 #include "fv/Case.h"
 #include "fv/Steady.h"
 #include "fv/Transient.h"
@@ -66,6 +67,8 @@ value = 1.0
 int main(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 1; i < argc && argv[i][0] != '-'; ++i) args.emplace_back(argv[i]);
+  // the thermodrift executable's memory set-up, so that work units compare with its runs
+  restart_with_huge_pages(argv);
   PetscInitialize(&argc, &argv, nullptr, nullptr);
   int size, rank;
   MPI_Comm_size(PETSC_COMM_WORLD, &size);

@@ -18,6 +18,7 @@
 #include <petscsys.h>
 #include <petsctime.h>
 
+#include "core/HugePages.h"
 #include "fv/Steady.h"
 
 using namespace td;
@@ -63,6 +64,8 @@ int main(int argc, char** argv) {
   int dim = 2, i = 1;
   if (argc > 1 && argv[1][0] != '-') dim = std::atoi(argv[i++]);
   for (; i < argc && argv[i][0] != '-'; ++i) sizes.push_back(std::atoi(argv[i]));
+  // the thermodrift executable's memory set-up, so that work units compare with its runs
+  restart_with_huge_pages(argv);
   PetscInitialize(&argc, &argv, nullptr, nullptr);
   int size, rank;
   MPI_Comm_size(PETSC_COMM_WORLD, &size);
