@@ -2,7 +2,8 @@
 ///  steady  N [STATES...]   2D N x N closed Soret cell (T = 1 + x), one species with the given
 ///                          numbers of states (default 2) in a chain of barrier transitions;
 ///                          prints cells, states, unknowns, wall time, Newton and Krylov
-///                          iterations and the departure from local equilibrium.
+///                          iterations, the departure from local equilibrium and the solve in
+///                          work units (bench/WorkUnit.h), from wall and from CPU time.
 ///  transient N STATES T_END  the same cell from a uniform start, integrated to T_END.
 /// PETSc options go last (e.g. -pc_type hypre, -cvode_pc_type gamg).
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <fmt/format.h>
 #include <petscsys.h>
 
+#include "bench/WorkUnit.h"
 #include "core/HugePages.h"
 #include "fv/Case.h"
 #include "fv/Steady.h"
@@ -81,15 +83,19 @@ int main(int argc, char** argv) {
       for (std::size_t i = 2; i < args.size(); ++i) states.push_back(std::atoi(args[i].c_str()));
       if (states.empty()) states = {2};
       if (rank == 0)
-        std::printf("%-6s %10s %7s %10s %10s %7s %7s %12s\n", "ranks", "cells", "states",
-                    "unknowns", "wall[s]", "newton", "krylov", "max|dlnP|");
+        std::printf("%-6s %10s %7s %10s %10s %10s %7s %7s %12s %12s %9s %9s\n", "ranks", "cells",
+                    "states", "unknowns", "wall[s]", "cpu[s]", "newton", "krylov", "max|dlnP|",
+                    "matmult[ms]", "WU_wall", "WU_cpu");
       for (int ns : states) {
         auto cs = Case::from_string(PETSC_COMM_WORLD, cell(N, ns, "steady", 0.0), "bench");
         FVSystem& sys = cs->system();
         Vec c = sys.create_state();
         sys.initial_state(c);
         MPI_Barrier(PETSC_COMM_WORLD);
+        const double cpu0 = bench::cpu_seconds();
         const auto res = solve_steady(sys, c, cs->run().steady);
+        const double cpu = bench::cpu_seconds() - cpu0;
+        const bench::Seconds matmult = bench::seconds_per_matmult(sys, c);
         Vec obs = sys.group_observables(c);
         // largest |S_eff - S_eq| is the local-equilibrium departure per unit T
         PetscReal dmax = 0.0;
@@ -107,9 +113,11 @@ int main(int argc, char** argv) {
           VecDestroy(&d);
         }
         if (rank == 0)
-          std::printf("%-6d %10ld %7d %10ld %10.3f %7d %7d %12.3e\n", size,
-                      cs->mesh().total_cells(), ns, cs->mesh().total_cells() * ns, res.seconds,
-                      res.newton_iterations, res.krylov_iterations, static_cast<double>(dmax));
+          std::printf("%-6d %10ld %7d %10ld %10.3f %10.3f %7d %7d %12.3e %12.3f %9.1f %9.1f\n",
+                      size, cs->mesh().total_cells(), ns, cs->mesh().total_cells() * ns,
+                      res.seconds, cpu, res.newton_iterations, res.krylov_iterations,
+                      static_cast<double>(dmax), 1e3 * matmult.wall, res.seconds / matmult.wall,
+                      cpu / matmult.cpu);
         std::fflush(stdout);
         VecDestroy(&obs);
         VecDestroy(&c);

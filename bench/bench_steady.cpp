@@ -18,46 +18,15 @@
 #include <petscsys.h>
 #include <petsctime.h>
 
+#include "bench/WorkUnit.h"
 #include "core/HugePages.h"
 #include "fv/Steady.h"
 
 using namespace td;
 
-namespace {
-
-/// Applications of the operator timed for one work unit (after one untimed warm-up).
-constexpr int kMatMults = 20;
-
-/// CPU time of this process (s), the slowest rank's.
-double cpu_seconds() {
-  double t = static_cast<double>(std::clock()) / CLOCKS_PER_SEC, out = 0.0;
-  MPI_Allreduce(&t, &out, 1, MPI_DOUBLE, MPI_MAX, PETSC_COMM_WORLD);
-  return out;
-}
-
-struct Seconds {
-  double wall = 0.0, cpu = 0.0;
-};
-
-/// Wall and CPU time of one product with the assembled Jacobian at @p c (s), the slowest
-/// rank's.
-Seconds seconds_per_matmult(FVSystem& sys, Vec c) {
-  Owned<Mat> A(sys.create_matrix());
-  sys.assemble(A, 0.0, 1.0, false, c);
-  Owned<Vec> x = duplicate(c), y = duplicate(c);
-  VecSet(x, 1.0);
-  MatMult(A, x, y);
-  MPI_Barrier(PETSC_COMM_WORLD);
-  PetscLogDouble t0, t1;
-  const double c0 = cpu_seconds();
-  PetscTime(&t0);
-  for (int k = 0; k < kMatMults; ++k) MatMult(A, x, y);
-  MPI_Barrier(PETSC_COMM_WORLD);
-  PetscTime(&t1);
-  return {(t1 - t0) / kMatMults, (cpu_seconds() - c0) / kMatMults};
-}
-
-}  // namespace
+using bench::cpu_seconds;
+using bench::Seconds;
+using bench::seconds_per_matmult;
 
 int main(int argc, char** argv) {
   std::vector<int> sizes;
