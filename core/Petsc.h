@@ -135,7 +135,11 @@ inline Owned<Vec> duplicate(Vec v) {
 /// fields per cell (see bench/bench_multistate). On 1D meshes a sparse direct factorisation (banded, so linear in
 /// the number of cells; MUMPS in parallel) is cheaper than multigrid and indifferent to stiff
 /// reaction blocks. Call before KSPSetFromOptions; @p prefix is the KSP's options prefix.
-inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, const char* prefix = "") {
+/// @p mesh_multigrid false (a drift too strong for the mesh's multigrid, see
+/// kMinDefaultMgLevels in mesh/Multigrid.h) makes BoomerAMG the default for several fields
+/// too.
+inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, const char* prefix = "",
+                           bool mesh_multigrid = true) {
   // GMRES restart with coupled fields: GAMG needs more iterations than BoomerAMG on one field.
   constexpr PetscInt kCoupledRestart = 60;
   PC pc;
@@ -151,13 +155,15 @@ inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, const char* pr
 #endif
     return;
   }
+  if (fields_per_cell > 1 && !mesh_multigrid)
+    petsc_check(KSPGMRESSetRestart(ksp, kCoupledRestart), "KSPGMRESSetRestart");
 #if defined(PETSC_HAVE_HYPRE)
-  if (fields_per_cell == 1) {
+  if (fields_per_cell == 1 || !mesh_multigrid) {
     petsc_check(PCSetType(pc, PCHYPRE), "PCSetType");
     return;
   }
 #endif
-  if (fields_per_cell == 1) {
+  if (fields_per_cell == 1 || !mesh_multigrid) {
     petsc_check(PCSetType(pc, PCGAMG), "PCSetType");
     return;
   }

@@ -9,6 +9,7 @@
 #include <petscdmda.h>
 #include <petscmat.h>
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <memory>
@@ -116,6 +117,11 @@ class FVSystem {
     std::string species;  ///< the species of psi_span
   };
   DriftResolution drift_resolution() const;
+  /// Largest cell Peclet number of the drift along any axis (drift_resolution; collective).
+  double max_cell_peclet() const {
+    const auto r = drift_resolution();
+    return std::max({r.cell_peclet[0], r.cell_peclet[1], r.cell_peclet[2]});
+  }
 
   /// Prescribed volumetric production q(x) of each species (concentration/time), added as
   /// -V q(x_centre) to the residual (midpoint rule). Used by manufactured-solution tests

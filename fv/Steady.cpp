@@ -249,8 +249,10 @@ void SteadySolver::set_up_snes() {
   // right preconditioning: the Krylov tolerance then applies to the true residual
   TD_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
   TD_PETSC(KSPSetTolerances(ksp, opt_.ksp_rtol, kKspAtol, PETSC_DEFAULT, kKspMaxIterations));
-  set_default_pc(ksp, ns_, sys_.mesh().dim());
-  const DefaultOption mg_levels = mesh_multigrid_levels(sys_.mesh(), nullptr);
+  const double peclet = sys_.max_cell_peclet();
+  set_default_pc(ksp, ns_, sys_.mesh().dim(), "",
+                 drift_mg_levels(sys_.mesh(), peclet) >= kMinDefaultMgLevels);
+  const DefaultOption mg_levels = mesh_multigrid_levels(sys_.mesh(), nullptr, peclet);
   TD_PETSC(SNESSetFromOptions(snes_));
   setup_mesh_multigrid(ksp, sys_.mesh(), sys_.nfields(), sys_.has_heat());
   if (opt_.verbose) {

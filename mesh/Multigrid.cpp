@@ -270,9 +270,16 @@ std::vector<Owned<Mat>> cell_prolongations(const Mesh& mesh, int dof, int levels
   return out;
 }
 
-DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix) {
+int drift_mg_levels(const Mesh& mesh, double peclet) {
+  int levels = 1;
+  for (double pe = peclet; levels < mesh.max_mg_levels() && 2.0 * pe <= kMaxCoarsePeclet; pe *= 2.0)
+    ++levels;
+  return levels;
+}
+
+DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double peclet) {
   return DefaultOption(fmt::format("-{}pc_mg_levels", prefix ? prefix : ""),
-                       std::to_string(mesh.max_mg_levels()));
+                       std::to_string(drift_mg_levels(mesh, peclet)));
 }
 
 void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_operator) {

@@ -34,11 +34,30 @@ std::vector<Owned<Mat>> cell_prolongations(const Mesh& mesh, int dof, int levels
 /// level's numbering (the column layout of its prolongation); 0 for axes beyond the mesh's.
 Owned<Vec> level_centres(const Mesh& mesh, int levels, int level, int axis);
 
-/// The number of levels of the mesh's multigrid, -{prefix}pc_mg_levels = Mesh::max_mg_levels()
-/// unless given, for the lifetime of the returned object: hold it across KSPSetFromOptions
-/// (SNESSetFromOptions) and setup_mesh_multigrid. Without it PCMG would take its number of
-/// levels from the solver's DM (DMGetRefineLevel), one.
-DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix);
+/// Largest cell Peclet number of the drift (FVSystem::DriftResolution::cell_peclet) that the
+/// coarsest level of the mesh's multigrid may have. Why: each coarsening doubles the cell
+/// Peclet number, and the Galerkin coarse operators of the linear prolongation lose their
+/// diagonal dominance once it passes a few units; the smoothers then diverge. Measured on a
+/// 2D 256^2 Soret cell with S_T Delta T = 200 (fine cell Peclet number 0.8), GMRES
+/// iterations to 1e-12 with 2, 4 and 6 levels: one field, Gauss-Seidel smoothing 8, 16, none
+/// (the preconditioner returns NaN); two fields, point-block Jacobi smoothing 16, none,
+/// none (2000 iterations without convergence).
+inline constexpr double kMaxCoarsePeclet = 2.0;
+
+/// Fewest levels with which the mesh's multigrid is worth being the default for several
+/// fields per cell; below it (a drift the mesh barely resolves) BoomerAMG is the default.
+inline constexpr int kMinDefaultMgLevels = 3;
+
+/// Levels of the mesh's multigrid for a drift whose largest cell Peclet number on the mesh is
+/// @p peclet: Mesh::max_mg_levels(), or fewer so that the coarsest level's cell Peclet
+/// number, @p peclet * 2^(levels - 1), stays at most kMaxCoarsePeclet (at least 1).
+int drift_mg_levels(const Mesh& mesh, double peclet);
+
+/// The number of levels of the mesh's multigrid, -{prefix}pc_mg_levels =
+/// drift_mg_levels(mesh, @p peclet) unless given, for the lifetime of the returned object:
+/// hold it across KSPSetFromOptions (SNESSetFromOptions) and setup_mesh_multigrid. Without it
+/// PCMG would take its number of levels from the solver's DM (DMGetRefineLevel), one.
+DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double peclet = 0.0);
 
 /// Finish the set-up of a geometric multigrid preconditioner chosen with -pc_type mg (with the
 /// KSP's options prefix) on a solver for @p dof fields per cell of @p mesh; other
