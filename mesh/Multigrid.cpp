@@ -70,19 +70,6 @@ struct Level {
         }
   }
 
-  /// Global cell number of cell @p idx.
-  PetscInt index(const std::array<int, 3>& idx) const {
-    std::array<int, 3> p{}, local{};
-    std::array<PetscInt, 3> n{};
-    for (int a = 0; a < 3; ++a) {
-      p[a] = axes[a].owner(idx[a]);
-      local[a] = idx[a] - static_cast<int>(axes[a].starts[p[a]]);
-      n[a] = axes[a].starts[p[a] + 1] - axes[a].starts[p[a]];
-    }
-    const int rank = p[0] + axes[0].procs() * (p[1] + axes[1].procs() * p[2]);
-    return offsets[rank] + (local[2] * n[1] + local[1]) * n[0] + local[0];
-  }
-
   Level coarsened(int rank) const {
     Level c;
     c.dim = dim;
