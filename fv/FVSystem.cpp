@@ -10,6 +10,7 @@
 #include "core/Petsc.h"
 #include "fv/HeatCell.h"
 #include "mesh/DmdaViews.h"
+#include "mesh/StencilMatrix.h"
 
 namespace td {
 
@@ -212,30 +213,35 @@ Vec FVSystem::create_state() const {
   return v;
 }
 
-void FVSystem::set_block_fills(DM dm) const {
-  // Telling the DMDA which fields couple keeps the matrix at ns^2 + 2 dim ns entries per cell
-  // instead of (2 dim + 1) ns^2.
-  const int ns = nf_;
-  if (ns == 1) return;
-  std::vector<PetscInt> dfill(static_cast<std::size_t>(ns) * ns, 0), ofill(dfill.size(), 0);
-  for (int s = 0; s < ns; ++s) dfill[s * ns + s] = ofill[s * ns + s] = 1;
+FVSystem::BlockFills FVSystem::block_fills() const {
+  // Transport couples a field to itself in the neighbouring cells; reactions couple the
+  // fields of one cell. This keeps the matrix at ns^2 + 2 dim ns entries per cell instead of
+  // (2 dim + 1) ns^2.
+  const int nf = nf_;
+  BlockFills f;
+  f.diagonal.assign(static_cast<std::size_t>(nf) * nf, 0);
+  f.neighbour.assign(f.diagonal.size(), 0);
+  for (int s = 0; s < nf; ++s) f.diagonal[s * nf + s] = f.neighbour[s * nf + s] = 1;
   if (rx_)
     for (const auto& r : rx_->reactions()) {
       std::vector<int> involved;
       for (const auto& t : r.reactants) involved.push_back(t.species);
       for (const auto& t : r.products) involved.push_back(t.species);
       for (int a : involved)
-        for (int b : involved) dfill[a * ns + b] = 1;
+        for (int b : involved) f.diagonal[a * nf + b] = 1;
     }
-  TD_PETSC(DMDASetBlockFills(dm, dfill.data(), ofill.data()));
+  return f;
+}
+
+void FVSystem::set_block_fills(DM dm) const {
+  if (nf_ == 1) return;
+  const BlockFills f = block_fills();
+  TD_PETSC(DMDASetBlockFills(dm, f.diagonal.data(), f.neighbour.data()));
 }
 
 Mat FVSystem::create_matrix() const {
-  set_block_fills(mesh_.dm());
-  Owned<Mat> M;
-  TD_PETSC(DMCreateMatrix(mesh_.dm(), M.out()));
-  TD_PETSC(MatSetOption(M, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-  return M.release();
+  const BlockFills f = block_fills();
+  return create_star_matrix(mesh_.dm(), f.diagonal, f.neighbour).release();
 }
 
 void FVSystem::initial_state(Vec c) const {
