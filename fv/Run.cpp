@@ -25,6 +25,14 @@ namespace {
 std::atomic<int> g_interrupted{0};
 extern "C" void on_signal(int) { g_interrupted = 1; }
 
+/// Adds the wall time (s) of f() to @p seconds.
+template <class F>
+void timed(double& seconds, F&& f) {
+  const double t0 = MPI_Wtime();
+  f();
+  seconds += MPI_Wtime() - t0;
+}
+
 /// Write one snapshot: concentrations, temperature and flux vectors.
 void write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
   FVSystem& sys = cs.system();
@@ -181,6 +189,9 @@ void append_totals(H5Output& out, Case& cs, Vec c, double t) {
 }  // namespace
 
 int FvRun::run() {
+  started_ = opt_.started > 0.0 ? opt_.started : MPI_Wtime();
+  stats_.phases = {};
+  RunPhases& ph = stats_.phases;
   MPI_Comm comm = case_.mesh().comm();
   int rank;
   MPI_Comm_rank(comm, &rank);
@@ -201,11 +212,14 @@ int FvRun::run() {
     if (!opt_.restart.empty()) throw Error("--restart applies to transient runs only");
     H5Output out(mesh, rs.file, cs->config_toml(), cs->units().name(), length);
     for (const auto& [name, value] : units::unit_attributes(cs->units())) out.attribute(name, value);
-    const auto res = solve_steady(sys, c, rs.steady);
+    ph.setup = MPI_Wtime() - started_;
+    SteadyResult res;
+    timed(ph.solve, [&] { res = solve_steady(sys, c, rs.steady); });
     stats_.steady = true;
     stats_.steady_result = res;
     stats_.seconds = res.seconds;
     fault_point("steady_solved", comm);
+    output_from_ = MPI_Wtime();
     write_snapshot(out, *cs, c, 0.0, 0);
     append_totals(out, *cs, c, 0.0);
     out.commit();
@@ -237,10 +251,18 @@ int FvRun::run() {
     if (rs.mode == RunSettings::Mode::steady) report_soret(sys, c, rank);
     if (rank == 0) fmt::print("wrote {}\n", rs.file);
   }
+  // the reports above are output; the transient run has added its earlier outputs
+  const double end = MPI_Wtime();
+  ph.output += end - output_from_;
+  ph.total = end - started_;
+  if (rank == 0 && !opt_.quiet)
+    fmt::print("timings: set-up {:.3f} s, solve {:.3f} s, output {:.3f} s, total {:.3f} s\n",
+               ph.setup, ph.solve, ph.output, ph.total);
   return code;
 }
 
 int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
+  RunPhases& ph = stats_.phases;
   RunSettings& rs = cs.run();
   FVSystem& sys = cs.system();
   const std::string length = cs.units().label(units::dim_of(units::Kind::length));
@@ -264,13 +286,16 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
     out = std::make_unique<H5Output>(cs.mesh(), rs.file, cs.config_toml(), cs.units().name(),
                                      length);
     for (const auto& [name, value] : units::unit_attributes(cs.units())) out->attribute(name, value);
-    write_snapshot(*out, cs, c, 0.0, 0);
-    append_totals(*out, cs, c, 0.0);
+    timed(ph.output, [&] {
+      write_snapshot(*out, cs, c, 0.0, 0);
+      append_totals(*out, cs, c, 0.0);
+    });
   }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   TransientSolver ts(sys, c, t0, rs.transient);
   const double wall0 = MPI_Wtime();
+  ph.setup = wall0 - started_ - ph.output;
   Progress progress(comm, "run", opt_.quiet, rs.progress_interval);
   const std::string time_unit = cs.units().label(units::dim_of(units::Kind::time));
   auto hook = [&](const TransientStats& st) {
@@ -288,7 +313,10 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
   for (int k = 1; k <= rs.outputs; ++k) {
     const double t_out = rs.t_end * k / rs.outputs;
     if (t_out <= t0 * (1 + 1e-14)) continue;
-    if (!ts.advance(t_out, c, hook)) {
+    bool advanced = false;
+    timed(ph.solve, [&] { advanced = ts.advance(t_out, c, hook); });
+    output_from_ = MPI_Wtime();
+    if (!advanced) {
       const auto st = ts.stats();
       out->write_checkpoint(c, st.time, step0 + st.steps, k);
       out->keep_partial();
@@ -306,8 +334,10 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
                             negative_warned, comm, rank);
     fault_point("snapshot_written", comm, k);
     out->write_checkpoint(c, t_out, step0 + st.steps, k);
+    ph.output += MPI_Wtime() - output_from_;
   }
   const auto st = ts.stats();
+  output_from_ = MPI_Wtime();
   out->commit();
   stats_.steady = false;
   stats_.transient = st;
