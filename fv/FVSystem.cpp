@@ -16,6 +16,7 @@ namespace td {
 
 using dmda::for_owned;
 using dmda::LocalView;
+using dmda::OwnedReadView;
 using dmda::OwnedView;
 using dmda::shifted;
 
@@ -52,7 +53,6 @@ FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
   compute_faces(false);
   DM dm = mesh_.dm();
   TD_PETSC(DMDACreateCompatibleDMDA(dm, 1, dm1_.out()));
-  TD_PETSC(DMDACreateCompatibleDMDA(dm, ns * mesh_.dim(), dmflux_.out()));
   TD_PETSC(DMCreateGlobalVector(dm, vol_.out()));
   TD_PETSC(DMCreateGlobalVector(dm1_, Tcell_.out()));
   {
@@ -442,7 +442,7 @@ std::vector<double> FVSystem::totals(Vec c) const {
   const int ns = nspecies();
   std::vector<double> t(ns, 0.0);
   {
-    LocalView C(mesh_.dm(), c);
+    OwnedReadView C(mesh_.dm(), c);
     for_owned(mesh_, [&](const std::array<int, 3>& idx) {
       const double v = mesh_.volume(idx[0], idx[1], idx[2]);
       for (int s = 0; s < ns; ++s) t[s] += v * C(idx, nf, s);
@@ -458,7 +458,7 @@ std::vector<double> FVSystem::boundary_outflow(Vec c) const {
   const int ns = nspecies(), dim = mesh_.dim();
   std::vector<double> t(ns, 0.0);
   {
-    LocalView C(mesh_.dm(), c);
+    OwnedReadView C(mesh_.dm(), c);  // boundary faces need only the cell's own value
     for_owned(mesh_, [&](const std::array<int, 3>& idx) {
       for (int a = 0; a < dim; ++a) {
         const auto up = shifted(idx, a, 1);
@@ -491,7 +491,7 @@ Vec FVSystem::group_observables(Vec c) const {
   const int nf = nf_;
   const auto gs = groups();
   const int ng = static_cast<int>(gs.size()), dim = mesh_.dim();
-  if (!dmobs_) TD_PETSC(DMDACreateCompatibleDMDA(mesh_.dm(), 3 * ng, dmobs_.out()));
+  if (!dmobs_) dmobs_ = mesh_.field_dm(3 * ng);
   Owned<Vec> out;
   TD_PETSC(DMCreateGlobalVector(dmobs_, out.out()));
   LocalView C(mesh_.dm(), c);
@@ -583,6 +583,7 @@ Vec FVSystem::fluxes(Vec c) const {
   sync(c);
   const int nf = nf_;
   const int ns = nspecies(), dim = mesh_.dim();
+  if (!dmflux_) dmflux_ = mesh_.field_dm(ns * dim);
   Owned<Vec> J;
   TD_PETSC(DMCreateGlobalVector(dmflux_, J.out()));
   LocalView C(mesh_.dm(), c);

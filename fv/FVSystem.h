@@ -170,8 +170,9 @@ class FVSystem {
   std::shared_ptr<const HeatModel> heat_;
   int nf_ = 0;
   Owned<DM> dm1_;  // dof-1 DM for cell scalars
-  Owned<DM> dmflux_;
-  mutable Owned<DM> dmobs_;  // 3 fields per group, created on first use
+  // output fields without ghost cells (Mesh::field_dm), created on first use:
+  mutable Owned<DM> dmflux_;  // nspecies * dim fields
+  mutable Owned<DM> dmobs_;   // 3 fields per group
   Owned<Vec> vol_;
   Owned<Vec> Tcell_;
   Owned<Vec> source_;  // V q per unknown, or null
