@@ -26,6 +26,7 @@ class Run : public Command {
 
   int run(MPI_Comm comm) override {
     opt_.quiet = quiet_;
+    opt_.started = MPI_Wtime();
     auto cs = Case::load(comm, opt_.case_path, opt_.output);
     if (progress_every_ >= 0) cs->run().progress_interval = progress_every_;
     try {

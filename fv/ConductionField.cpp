@@ -22,6 +22,7 @@
 #include "models/Heat.h"
 #include "fv/HeatCell.h"
 #include "mesh/DmdaViews.h"
+#include "mesh/StencilMatrix.h"
 #include "mesh/Multigrid.h"
 #include "core/Petsc.h"
 
@@ -185,7 +186,7 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
   TD_PETSC(DMCreateGlobalVector(dm, Tg.out()));
   TD_PETSC(VecGetSize(Tg, &pb.size));
   R = duplicate(Tg);
-  TD_PETSC(DMCreateMatrix(dm, J.out()));
+  J = create_star_matrix(dm);
   TD_PETSC(VecSet(Tg, guess > 0 ? guess : pb.hm.fixed_mean));
   TD_PETSC(SNESCreate(comm, snes.out()));
   TD_PETSC(SNESSetDM(snes, dm));

@@ -10,6 +10,7 @@
 
 #include "core/Error.h"
 #include "mesh/DmdaViews.h"
+#include "mesh/StencilMatrix.h"
 
 namespace td {
 
@@ -54,9 +55,7 @@ Vec CoverageSystem::create_state() const {
 }
 
 Mat CoverageSystem::create_matrix() const {
-  Owned<Mat> M;
-  TD_PETSC(DMCreateMatrix(mesh_.dm(), M.out()));
-  return M.release();
+  return create_star_matrix(mesh_.dm()).release();
 }
 
 Vec CoverageSystem::cell_temperatures() const {

@@ -10,11 +10,13 @@
 #include "core/Petsc.h"
 #include "fv/HeatCell.h"
 #include "mesh/DmdaViews.h"
+#include "mesh/StencilMatrix.h"
 
 namespace td {
 
 using dmda::for_owned;
 using dmda::LocalView;
+using dmda::OwnedReadView;
 using dmda::OwnedView;
 using dmda::shifted;
 
@@ -51,7 +53,6 @@ FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
   compute_faces(false);
   DM dm = mesh_.dm();
   TD_PETSC(DMDACreateCompatibleDMDA(dm, 1, dm1_.out()));
-  TD_PETSC(DMDACreateCompatibleDMDA(dm, ns * mesh_.dim(), dmflux_.out()));
   TD_PETSC(DMCreateGlobalVector(dm, vol_.out()));
   TD_PETSC(DMCreateGlobalVector(dm1_, Tcell_.out()));
   {
@@ -212,30 +213,35 @@ Vec FVSystem::create_state() const {
   return v;
 }
 
-void FVSystem::set_block_fills(DM dm) const {
-  // Telling the DMDA which fields couple keeps the matrix at ns^2 + 2 dim ns entries per cell
-  // instead of (2 dim + 1) ns^2.
-  const int ns = nf_;
-  if (ns == 1) return;
-  std::vector<PetscInt> dfill(static_cast<std::size_t>(ns) * ns, 0), ofill(dfill.size(), 0);
-  for (int s = 0; s < ns; ++s) dfill[s * ns + s] = ofill[s * ns + s] = 1;
+FVSystem::BlockFills FVSystem::block_fills() const {
+  // Transport couples a field to itself in the neighbouring cells; reactions couple the
+  // fields of one cell. This keeps the matrix at ns^2 + 2 dim ns entries per cell instead of
+  // (2 dim + 1) ns^2.
+  const int nf = nf_;
+  BlockFills f;
+  f.diagonal.assign(static_cast<std::size_t>(nf) * nf, 0);
+  f.neighbour.assign(f.diagonal.size(), 0);
+  for (int s = 0; s < nf; ++s) f.diagonal[s * nf + s] = f.neighbour[s * nf + s] = 1;
   if (rx_)
     for (const auto& r : rx_->reactions()) {
       std::vector<int> involved;
       for (const auto& t : r.reactants) involved.push_back(t.species);
       for (const auto& t : r.products) involved.push_back(t.species);
       for (int a : involved)
-        for (int b : involved) dfill[a * ns + b] = 1;
+        for (int b : involved) f.diagonal[a * nf + b] = 1;
     }
-  TD_PETSC(DMDASetBlockFills(dm, dfill.data(), ofill.data()));
+  return f;
+}
+
+void FVSystem::set_block_fills(DM dm) const {
+  if (nf_ == 1) return;
+  const BlockFills f = block_fills();
+  TD_PETSC(DMDASetBlockFills(dm, f.diagonal.data(), f.neighbour.data()));
 }
 
 Mat FVSystem::create_matrix() const {
-  set_block_fills(mesh_.dm());
-  Owned<Mat> M;
-  TD_PETSC(DMCreateMatrix(mesh_.dm(), M.out()));
-  TD_PETSC(MatSetOption(M, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-  return M.release();
+  const BlockFills f = block_fills();
+  return create_star_matrix(mesh_.dm(), f.diagonal, f.neighbour).release();
 }
 
 void FVSystem::initial_state(Vec c) const {
@@ -436,7 +442,7 @@ std::vector<double> FVSystem::totals(Vec c) const {
   const int ns = nspecies();
   std::vector<double> t(ns, 0.0);
   {
-    LocalView C(mesh_.dm(), c);
+    OwnedReadView C(mesh_.dm(), c);
     for_owned(mesh_, [&](const std::array<int, 3>& idx) {
       const double v = mesh_.volume(idx[0], idx[1], idx[2]);
       for (int s = 0; s < ns; ++s) t[s] += v * C(idx, nf, s);
@@ -452,7 +458,7 @@ std::vector<double> FVSystem::boundary_outflow(Vec c) const {
   const int ns = nspecies(), dim = mesh_.dim();
   std::vector<double> t(ns, 0.0);
   {
-    LocalView C(mesh_.dm(), c);
+    OwnedReadView C(mesh_.dm(), c);  // boundary faces need only the cell's own value
     for_owned(mesh_, [&](const std::array<int, 3>& idx) {
       for (int a = 0; a < dim; ++a) {
         const auto up = shifted(idx, a, 1);
@@ -485,7 +491,7 @@ Vec FVSystem::group_observables(Vec c) const {
   const int nf = nf_;
   const auto gs = groups();
   const int ng = static_cast<int>(gs.size()), dim = mesh_.dim();
-  if (!dmobs_) TD_PETSC(DMDACreateCompatibleDMDA(mesh_.dm(), 3 * ng, dmobs_.out()));
+  if (!dmobs_) dmobs_ = mesh_.field_dm(3 * ng);
   Owned<Vec> out;
   TD_PETSC(DMCreateGlobalVector(dmobs_, out.out()));
   LocalView C(mesh_.dm(), c);
@@ -577,6 +583,7 @@ Vec FVSystem::fluxes(Vec c) const {
   sync(c);
   const int nf = nf_;
   const int ns = nspecies(), dim = mesh_.dim();
+  if (!dmflux_) dmflux_ = mesh_.field_dm(ns * dim);
   Owned<Vec> J;
   TD_PETSC(DMCreateGlobalVector(dmflux_, J.out()));
   LocalView C(mesh_.dm(), c);

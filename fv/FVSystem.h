@@ -71,7 +71,9 @@ class FVSystem {
   void set_reactions(std::shared_ptr<const ReactionNetwork> rx);
   /// The reaction network, or null.
   const ReactionNetwork* reactions() const { return rx_.get(); }
-  /// New matrix with the DMDA sparsity (caller destroys).
+  /// New matrix with the DMDA ordering and the exact sparsity of assemble(): each field
+  /// couples to itself in the face neighbours, reactions couple the fields of a cell
+  /// (mesh/StencilMatrix.h; caller destroys).
   Mat create_matrix() const;
   /// Declare the coupling of the fields to @p dm (a DMDA with the mesh layout and nfields()
   /// fields): transport couples a field to itself in the neighbouring cells, reactions the
@@ -147,6 +149,12 @@ class FVSystem {
     std::array<int, 3> lo{0, 0, 0}, n{1, 1, 1};  // first face index and count per axis
     std::vector<kernels::FaceCoef> coef;          // [face][species]
   };
+  /// Coupling of the fields within a cell and to the face neighbours (nf x nf, row-major,
+  /// 1 = coupled; the DMDASetBlockFills layout).
+  struct BlockFills {
+    std::vector<PetscInt> diagonal, neighbour;
+  };
+  BlockFills block_fills() const;
   /// Coefficients of the face normal to @p axis with index idx[axis] (between cells
   /// idx[axis]-1 and idx[axis]); transverse indices idx[other].
   /// @p Tpqm: temperatures at P, Q and the face (from the state); null: from the field.
@@ -168,8 +176,9 @@ class FVSystem {
   std::shared_ptr<const HeatModel> heat_;
   int nf_ = 0;
   Owned<DM> dm1_;  // dof-1 DM for cell scalars
-  Owned<DM> dmflux_;
-  mutable Owned<DM> dmobs_;  // 3 fields per group, created on first use
+  // output fields without ghost cells (Mesh::field_dm), created on first use:
+  mutable Owned<DM> dmflux_;  // nspecies * dim fields
+  mutable Owned<DM> dmobs_;   // 3 fields per group
   Owned<Vec> vol_;
   Owned<Vec> Tcell_;
   Owned<Vec> source_;  // V q per unknown, or null

@@ -25,8 +25,17 @@ namespace {
 std::atomic<int> g_interrupted{0};
 extern "C" void on_signal(int) { g_interrupted = 1; }
 
-/// Write one snapshot: concentrations, temperature and flux vectors.
-void write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
+/// Adds the wall time (s) of f() to @p seconds.
+template <class F>
+void timed(double& seconds, F&& f) {
+  const double t0 = MPI_Wtime();
+  f();
+  seconds += MPI_Wtime() - t0;
+}
+
+/// Write one snapshot: concentrations, temperature and flux vectors, and the observables of
+/// FVSystem::group_observables, which are returned (the steady report reads them).
+Owned<Vec> write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
   FVSystem& sys = cs.system();
   const auto& u = cs.units();
   const int dim = cs.mesh().dim();
@@ -50,36 +59,38 @@ void write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
     out.write_field("S_T_eq_" + n, obs, 3 * g + 2, invT);
   }
   out.end_snapshot();
+  return obs;
 }
 
 /// Steady runs: the local effective Soret coefficient -d ln P/dT of each species' total set
-/// beside the local-equilibrium prediction (docs/theory.md#multistate).
-void report_soret(FVSystem& sys, Vec c, int rank) {
+/// beside the local-equilibrium prediction (docs/theory.md#multistate), from @p obs, the
+/// observables of FVSystem::group_observables.
+void report_soret(FVSystem& sys, Vec obs, int rank) {
   const auto groups = sys.groups();
-  Owned<Vec> obs(sys.group_observables(c));
   const int ng = static_cast<int>(groups.size());
-  Owned<Vec> diff = duplicate(obs);
+  // largest |S_eff - S_eq| over the cells, per group
+  std::vector<double> dmax(ng, 0.0);
+  {
+    const PetscScalar* d;
+    PetscInt n;
+    TD_PETSC(VecGetLocalSize(obs, &n));
+    TD_PETSC(VecGetArrayRead(obs, &d));
+    for (PetscInt i = 0; i < n; i += 3 * ng)
+      for (int g = 0; g < ng; ++g)
+        dmax[g] = std::max(dmax[g], std::fabs(d[i + 3 * g + 1] - d[i + 3 * g + 2]));
+    TD_PETSC(VecRestoreArrayRead(obs, &d));
+  }
+  MPI_Allreduce(MPI_IN_PLACE, dmax.data(), ng, MPI_DOUBLE, MPI_MAX, sys.mesh().comm());
   for (int g = 0; g < ng; ++g) {
-    PetscReal mn, mx, emn, emx, dmax;
+    PetscReal mn, mx, emn, emx;
     TD_PETSC(VecStrideMin(obs, 3 * g + 1, nullptr, &mn));
     TD_PETSC(VecStrideMax(obs, 3 * g + 1, nullptr, &mx));
     TD_PETSC(VecStrideMin(obs, 3 * g + 2, nullptr, &emn));
     TD_PETSC(VecStrideMax(obs, 3 * g + 2, nullptr, &emx));
-    // largest |S_eff - S_eq| over the cells
-    TD_PETSC(VecCopy(obs, diff));
-    {
-      PetscScalar* d;
-      PetscInt n;
-      TD_PETSC(VecGetLocalSize(diff, &n));
-      TD_PETSC(VecGetArray(diff, &d));
-      for (PetscInt i = 0; i < n; i += 3 * ng) d[i + 3 * g + 1] -= d[i + 3 * g + 2];
-      TD_PETSC(VecRestoreArray(diff, &d));
-    }
-    TD_PETSC(VecStrideNorm(diff, 3 * g + 1, NORM_INFINITY, &dmax));
     if (rank == 0)
       fmt::print("  {}: effective S_T = -d ln P/dT in [{:.6g}, {:.6g}], local-equilibrium "
                  "prediction in [{:.6g}, {:.6g}], largest difference {:.3e}\n",
-                 groups[g].name, mn, mx, emn, emx, dmax);
+                 groups[g].name, mn, mx, emn, emx, dmax[g]);
   }
 }
 
@@ -181,6 +192,9 @@ void append_totals(H5Output& out, Case& cs, Vec c, double t) {
 }  // namespace
 
 int FvRun::run() {
+  started_ = opt_.started > 0.0 ? opt_.started : MPI_Wtime();
+  stats_.phases = {};
+  RunPhases& ph = stats_.phases;
   MPI_Comm comm = case_.mesh().comm();
   int rank;
   MPI_Comm_rank(comm, &rank);
@@ -196,17 +210,21 @@ int FvRun::run() {
                rs.mode == RunSettings::Mode::steady ? "steady" : "transient");
   Owned<Vec> c(sys.create_state());
   sys.initial_state(c);
+  Owned<Vec> steady_obs;  // the observables written with the steady state
   int code = 0;
   if (rs.mode == RunSettings::Mode::steady) {
     if (!opt_.restart.empty()) throw Error("--restart applies to transient runs only");
     H5Output out(mesh, rs.file, cs->config_toml(), cs->units().name(), length);
     for (const auto& [name, value] : units::unit_attributes(cs->units())) out.attribute(name, value);
-    const auto res = solve_steady(sys, c, rs.steady);
+    ph.setup = MPI_Wtime() - started_;
+    SteadyResult res;
+    timed(ph.solve, [&] { res = solve_steady(sys, c, rs.steady); });
     stats_.steady = true;
     stats_.steady_result = res;
     stats_.seconds = res.seconds;
     fault_point("steady_solved", comm);
-    write_snapshot(out, *cs, c, 0.0, 0);
+    output_from_ = MPI_Wtime();
+    steady_obs = write_snapshot(out, *cs, c, 0.0, 0);
     append_totals(out, *cs, c, 0.0);
     out.commit();
     if (rank == 0)
@@ -234,13 +252,21 @@ int FvRun::run() {
       std::vector<bool> warned(sys.nspecies(), false);
       report_negative_species(sys, c, "", warned, comm, rank);
     }
-    if (rs.mode == RunSettings::Mode::steady) report_soret(sys, c, rank);
+    if (rs.mode == RunSettings::Mode::steady) report_soret(sys, steady_obs, rank);
     if (rank == 0) fmt::print("wrote {}\n", rs.file);
   }
+  // the reports above are output; the transient run has added its earlier outputs
+  const double end = MPI_Wtime();
+  ph.output += end - output_from_;
+  ph.total = end - started_;
+  if (rank == 0 && !opt_.quiet)
+    fmt::print("timings: set-up {:.3f} s, solve {:.3f} s, output {:.3f} s, total {:.3f} s\n",
+               ph.setup, ph.solve, ph.output, ph.total);
   return code;
 }
 
 int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
+  RunPhases& ph = stats_.phases;
   RunSettings& rs = cs.run();
   FVSystem& sys = cs.system();
   const std::string length = cs.units().label(units::dim_of(units::Kind::length));
@@ -264,13 +290,16 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
     out = std::make_unique<H5Output>(cs.mesh(), rs.file, cs.config_toml(), cs.units().name(),
                                      length);
     for (const auto& [name, value] : units::unit_attributes(cs.units())) out->attribute(name, value);
-    write_snapshot(*out, cs, c, 0.0, 0);
-    append_totals(*out, cs, c, 0.0);
+    timed(ph.output, [&] {
+      write_snapshot(*out, cs, c, 0.0, 0);
+      append_totals(*out, cs, c, 0.0);
+    });
   }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   TransientSolver ts(sys, c, t0, rs.transient);
   const double wall0 = MPI_Wtime();
+  ph.setup = wall0 - started_ - ph.output;
   Progress progress(comm, "run", opt_.quiet, rs.progress_interval);
   const std::string time_unit = cs.units().label(units::dim_of(units::Kind::time));
   auto hook = [&](const TransientStats& st) {
@@ -288,7 +317,10 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
   for (int k = 1; k <= rs.outputs; ++k) {
     const double t_out = rs.t_end * k / rs.outputs;
     if (t_out <= t0 * (1 + 1e-14)) continue;
-    if (!ts.advance(t_out, c, hook)) {
+    bool advanced = false;
+    timed(ph.solve, [&] { advanced = ts.advance(t_out, c, hook); });
+    output_from_ = MPI_Wtime();
+    if (!advanced) {
       const auto st = ts.stats();
       out->write_checkpoint(c, st.time, step0 + st.steps, k);
       out->keep_partial();
@@ -306,8 +338,10 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
                             negative_warned, comm, rank);
     fault_point("snapshot_written", comm, k);
     out->write_checkpoint(c, t_out, step0 + st.steps, k);
+    ph.output += MPI_Wtime() - output_from_;
   }
   const auto st = ts.stats();
+  output_from_ = MPI_Wtime();
   out->commit();
   stats_.steady = false;
   stats_.transient = st;

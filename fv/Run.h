@@ -14,6 +14,20 @@ struct RunOptions {
   std::string output;     ///< `-o`: result file (given to Case::load; printed in messages)
   std::string restart;    ///< continue a transient run from this file's checkpoint
   bool quiet = false;     ///< no progress lines
+  /// MPI_Wtime() when the command started (s): the case's loading counts as set-up. 0: the
+  /// set-up is timed from run().
+  double started = 0.0;
+};
+
+/// Wall time of the phases of a run (s), disjoint: set-up (loading the case, creating the
+/// result file and the initial state), solve (the steady solve with its solver set-up, or
+/// the time steps), output (snapshots, time series, checkpoints, the final file and the
+/// reports). Their sum is at most total, the wall time from the start to the end of run().
+struct RunPhases {
+  double setup = 0.0;
+  double solve = 0.0;
+  double output = 0.0;
+  double total = 0.0;
 };
 
 /// Solver statistics of a run: the steady part for steady runs, the transient part otherwise.
@@ -22,6 +36,7 @@ struct RunStats {
   SteadyResult steady_result;   ///< iterations, residual and time of the steady solve
   TransientStats transient;     ///< CVODE counters at the end of a transient run
   double seconds = 0.0;         ///< wall time of the solve (s)
+  RunPhases phases;             ///< wall time of set-up, solve and output
 };
 
 /// Runs a loaded case. Collective on the case's communicator.
@@ -39,6 +54,8 @@ class FvRun {
   Case& case_;
   RunOptions opt_;
   RunStats stats_;
+  double started_ = 0.0;      // MPI_Wtime() at the start of the set-up (s)
+  double output_from_ = 0.0;  // MPI_Wtime() at the start of the current output (s)
 };
 
 }  // namespace td

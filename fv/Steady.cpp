@@ -224,10 +224,6 @@ void SteadySolver::set_up_snes() {
   TD_PETSC(SNESSetDM(snes_, dm_));
   r_ = duplicate(c_);
   J_ = Owned<Mat>(sys_.create_matrix());
-  c_old_ = duplicate(c_);
-  work_ = duplicate(c_);
-  ctx_.c_old = c_old_;
-  ctx_.work = work_;
   TD_PETSC(SNESSetFunction(snes_, r_, form_function, &ctx_));
   if (sys_.has_heat()) {
     // The assembled matrix leaves out the species' dependence on T: Newton-Krylov with
@@ -340,10 +336,11 @@ SNESConvergedReason SteadySolver::pinned_newton(std::vector<double> v) {
 }
 
 double SteadySolver::term_scale(bool reactions) {
-  sys_.diagonal(c_, work_, reactions);
-  TD_PETSC(VecPointwiseMult(work_, work_, c_));
+  // r_ is scratch between solves (residual_norm() overwrites it too)
+  sys_.diagonal(c_, r_, reactions);
+  TD_PETSC(VecPointwiseMult(r_, r_, c_));
   PetscReal sc;
-  TD_PETSC(VecNorm(work_, NORM_2, &sc));
+  TD_PETSC(VecNorm(r_, NORM_2, &sc));
   return static_cast<double>(sc);
 }
 
@@ -376,6 +373,13 @@ SNESConvergedReason SteadySolver::continuation(SNESConvergedReason first) {
   // exactly at every step.
   const double goal = nonlinear_closed_ ? opt_.rtol : kPtcHandover;
   ctx_.pins = false;
+  // the pseudo-transient term's vectors, needed by continuation only
+  if (!c_old_) {
+    c_old_ = duplicate(c_);
+    work_ = duplicate(c_);
+    ctx_.c_old = c_old_;
+    ctx_.work = work_;
+  }
   double dt = initial_pseudo_step();
   sys_.set_pins({});
   double r0 = residual_norm(), rn = 0.0;

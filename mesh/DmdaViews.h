@@ -81,6 +81,25 @@ class OwnedView {
   PetscScalar* data_ = nullptr;
 };
 
+/// Read access to the owned part of a global vector (no ghost exchange).
+class OwnedReadView {
+ public:
+  OwnedReadView(DM dm, Vec v) : v_(v), box_(owned_box(dm)) {
+    TD_PETSC(VecGetArrayRead(v_, &data_));
+  }
+  ~OwnedReadView() { VecRestoreArrayRead(v_, &data_); }
+  OwnedReadView(const OwnedReadView&) = delete;
+  OwnedReadView& operator=(const OwnedReadView&) = delete;
+  double operator()(const std::array<int, 3>& idx, int dof, int c) const {
+    return data_[box_.at(idx, dof, c)];
+  }
+
+ private:
+  Vec v_;
+  Box box_;
+  const PetscScalar* data_ = nullptr;
+};
+
 /// @p idx moved by @p d cells along axis @p a.
 inline std::array<int, 3> shifted(std::array<int, 3> idx, int a, int d) {
   idx[a] += d;

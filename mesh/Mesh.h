@@ -64,6 +64,10 @@ class Mesh {
   /// given (SNESSetDM, KSPSetDM) and they outlive the solver; a DM per solver keeps solvers
   /// that share the mesh apart.
   Owned<DM> solver_dm(int dof) const;
+  /// A new DMDA with the cells and the distribution of dm(), @p dof fields per cell and no
+  /// ghost cells: for cell fields that are written and read at their own cell only (output
+  /// fields). Its set-up skips the ghost exchange of solver_dm.
+  Owned<DM> field_dm(int dof) const;
   /// Levels the geometric multigrid hierarchy (mesh/Multigrid.h) can have on this mesh: each
   /// coarsening pairs the cells along every axis (n -> ceil(n/2)), and each coarse grid keeps
   /// at least 2 cells per rank along each axis. 1: the mesh cannot be coarsened.

@@ -171,6 +171,9 @@ py::dict stats_dict(const RunStats& s) {
   py::dict d;
   d["mode"] = s.steady ? "steady" : "transient";
   d["seconds"] = s.seconds;
+  d["setup_seconds"] = s.phases.setup;
+  d["solve_seconds"] = s.phases.solve;
+  d["output_seconds"] = s.phases.output;
   if (s.steady) {
     const SteadyResult& r = s.steady_result;
     d["newton_iterations"] = r.newton_iterations;
@@ -201,6 +204,7 @@ py::dict run_case(const std::string& source, bool is_text, const std::string& na
                   const std::string& petsc_options, const py::object& comm_handle, bool quiet) {
   MPI_Comm comm = communicator(comm_handle);
   OptionsScope scope(petsc_options);
+  const double started = MPI_Wtime();
   auto cs = is_text ? Case::from_string(comm, source, name, output)
                     : Case::load(comm, source, output);
   if (is_text && output.empty()) {
@@ -214,7 +218,7 @@ py::dict run_case(const std::string& source, bool is_text, const std::string& na
                        "give run(..., output='result.h5') or [output] file for a case from a "
                        "dict or TOML text");
   }
-  RunOptions opt{is_text ? name : source, output, restart, quiet};
+  RunOptions opt{is_text ? name : source, output, restart, quiet, started};
   FvRun run(*cs, opt);
   const int code = run.run();
   std::fflush(stdout);

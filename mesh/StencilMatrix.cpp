@@ -1,0 +1,111 @@
+#include "mesh/StencilMatrix.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "core/Error.h"
+#include "mesh/DmdaViews.h"
+
+namespace td {
+
+namespace {
+
+/// The generic path, for matrix types the CSR preallocation does not cover.
+Owned<Mat> dmda_matrix(DM dm, PetscInt nf, std::span<const PetscInt> dfill,
+                       std::span<const PetscInt> ofill) {
+  if (nf > 1 && !dfill.empty()) TD_PETSC(DMDASetBlockFills(dm, dfill.data(), ofill.data()));
+  Owned<Mat> A;
+  TD_PETSC(DMCreateMatrix(dm, A.out()));
+  TD_PETSC(MatSetOption(A, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  return A;
+}
+
+}  // namespace
+
+Owned<Mat> create_star_matrix(DM dm, std::span<const PetscInt> dfill,
+                              std::span<const PetscInt> ofill) {
+  PetscInt dim = 0, M = 1, N = 1, P = 1, nf = 1, width = 0;
+  DMDAStencilType type;
+  TD_PETSC(DMDAGetInfo(dm, &dim, &M, &N, &P, nullptr, nullptr, nullptr, &nf, &width, nullptr,
+                       nullptr, nullptr, &type));
+  const std::size_t nfill = static_cast<std::size_t>(nf) * static_cast<std::size_t>(nf);
+  if (width < 1 || (!dfill.empty() && dfill.size() != nfill) ||
+      (!ofill.empty() && ofill.size() != nfill) || dfill.empty() != ofill.empty())
+    throw Error(
+        fmt::format("create_star_matrix: needs a DMDA of stencil width >= 1 (has {}) "
+                    "and {}x{} block fills",
+                    width, nf, nf));
+  auto coupled = [&](std::span<const PetscInt> fill, PetscInt r, PetscInt c) {
+    return fill.empty() || fill[static_cast<std::size_t>(r * nf + c)] != 0;
+  };
+
+  const dmda::Box own = dmda::owned_box(dm), ghost = dmda::ghost_box(dm);
+  const PetscInt nrows = own.n[0] * own.n[1] * own.n[2] * nf;
+  Owned<Mat> A;
+  TD_PETSC(MatCreate(PetscObjectComm(reinterpret_cast<PetscObject>(dm)), A.out()));
+  TD_PETSC(MatSetSizes(A, nrows, nrows, M * N * P * nf, M * N * P * nf));
+  TD_PETSC(MatSetBlockSize(A, nf));
+  MatType mtype;
+  TD_PETSC(DMGetMatType(dm, &mtype));
+  TD_PETSC(MatSetType(A, mtype));
+  TD_PETSC(MatSetFromOptions(A));
+  PetscBool aij = PETSC_FALSE;
+  TD_PETSC(PetscObjectTypeCompareAny(reinterpret_cast<PetscObject>(A.get()), &aij, MATSEQAIJ,
+                                     MATMPIAIJ, ""));
+  if (!aij) return dmda_matrix(dm, nf, dfill, ofill);
+
+  // Rows in the DMDA's order (owned cells x fastest, fields innermost), columns first as
+  // ghosted local indices, then mapped to global ones in one call.
+  std::vector<PetscInt> rowptr(static_cast<std::size_t>(nrows) + 1, 0), cols;
+  cols.reserve(static_cast<std::size_t>(nrows) * static_cast<std::size_t>(nf + 2 * dim));
+  std::size_t row = 0;
+  for (PetscInt k = own.s[2]; k < own.s[2] + own.n[2]; ++k)
+    for (PetscInt j = own.s[1]; j < own.s[1] + own.n[1]; ++j)
+      for (PetscInt i = own.s[0]; i < own.s[0] + own.n[0]; ++i) {
+        const std::array<int, 3> idx{static_cast<int>(i), static_cast<int>(j), static_cast<int>(k)};
+        for (PetscInt r = 0; r < nf; ++r) {
+          for (PetscInt c = 0; c < nf; ++c)
+            if (coupled(dfill, r, c)) cols.push_back(ghost.at(idx, static_cast<int>(nf), c));
+          for (int a = 0; a < dim; ++a)
+            for (int d : {-1, 1}) {
+              const auto nb = dmda::shifted(idx, a, d);
+              // the ghost box ends at a wall and wraps across a periodic boundary
+              if (nb[a] < ghost.s[a] || nb[a] >= ghost.s[a] + ghost.n[a]) continue;
+              for (PetscInt c = 0; c < nf; ++c)
+                if (coupled(ofill, r, c)) cols.push_back(ghost.at(nb, static_cast<int>(nf), c));
+            }
+          rowptr[++row] = static_cast<PetscInt>(cols.size());
+        }
+      }
+  ISLocalToGlobalMapping ltog;
+  TD_PETSC(DMGetLocalToGlobalMapping(dm, &ltog));
+  TD_PETSC(ISLocalToGlobalMappingApply(ltog, static_cast<PetscInt>(cols.size()), cols.data(),
+                                       cols.data()));
+  // Sorted, distinct columns per row (a periodic axis of one or two cells meets the same
+  // neighbour on both sides).
+  PetscInt kept = 0;
+  for (std::size_t r = 0; r < row; ++r) {
+    const auto first = cols.begin() + rowptr[r], last = cols.begin() + rowptr[r + 1];
+    std::sort(first, last);
+    const auto end = std::unique(first, last);
+    rowptr[r] = kept;
+    kept = static_cast<PetscInt>(std::copy(first, end, cols.begin() + kept) - cols.begin());
+  }
+  rowptr[row] = kept;
+  TD_PETSC(MatSeqAIJSetPreallocationCSR(A, rowptr.data(), cols.data(), nullptr));
+  TD_PETSC(MatMPIAIJSetPreallocationCSR(A, rowptr.data(), cols.data(), nullptr));
+
+  TD_PETSC(MatSetLocalToGlobalMapping(A, ltog, ltog));
+  PetscInt gs[3], gn[3];
+  TD_PETSC(DMDAGetGhostCorners(dm, &gs[0], &gs[1], &gs[2], &gn[0], &gn[1], &gn[2]));
+  TD_PETSC(MatSetStencil(A, dim, gn, gs, nf));
+  TD_PETSC(MatSetDM(A, dm));
+  TD_PETSC(MatSetOption(A, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  TD_PETSC(MatSetOption(A, MAT_NEW_NONZERO_LOCATION_ERR, PETSC_TRUE));
+  return A;
+}
+
+}  // namespace td
