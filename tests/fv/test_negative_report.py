@@ -12,32 +12,17 @@ import subprocess
 import sys
 import tempfile
 
-CASE = """[units]
-system = "LJ"
-lj = "argon"
-[mesh]
+from soret_case import finish, soret_case
+
+CASE = soret_case("""[mesh]
 dim = 1
 [mesh.x]
 cells = 40
-length = 10.0
-[temperature]
-type = "linear"
-T_ref = 1.0
-gradient = [0.02, 0.0, 0.0]
-[[species]]
-name = "s"
-[species.diffusivity]
-value = 1.0
-[species.soret]
-value = 0.5
-[species.initial]
-value = 1.0
-[solver]
+length = 10.0""", """[solver]
 mode = "transient"
 [solver.transient]
 t_end = 1.0
-outputs = 4
-"""
+outputs = 4""")
 
 
 def run(exe, mpi, ranks, fault):
@@ -83,9 +68,7 @@ def main():
                         failures.append(f"{name}: warning {hits[0]}, expected output {expect[0]} "
                                         f"at t = {0.25 * expect[0]}, {expect[1]} of 40 cells")
             print(f"{name}: exit {code}, warnings {hits}")
-    for f in failures:
-        print("FAIL:", f)
-    return 1 if failures else 0
+    return finish(failures)
 
 
 if __name__ == "__main__":
