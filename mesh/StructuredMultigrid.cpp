@@ -497,10 +497,6 @@ PetscErrorCode pc_destroy(PC pc) {
 
 }  // namespace
 
-bool structured_multigrid_is_default(const Mesh& mesh, int dof) {
-  return dof == 1 && mesh.dim() >= 2;
-}
-
 void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof) {
   PC pc;
   TD_PETSC(KSPGetPC(ksp, &pc));
@@ -512,10 +508,10 @@ void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof) {
   TD_PETSC(PetscOptionsGetEList(nullptr, prefix, "-td_pc", kSolverNames, std::size(kSolverNames),
                                 &which, &chosen));
   TD_PETSC(PetscOptionsHasName(nullptr, prefix, "-pc_type", &pc_type_given));
-  if (chosen && pc_type_given)
+  if (!chosen) return;
+  if (pc_type_given)
     throw Error(
         fmt::format("-{0}td_pc and -{0}pc_type both given: choose one preconditioner", shown));
-  if (!chosen && (pc_type_given || !structured_multigrid_is_default(mesh, dof))) return;
   if (dof != 1)
     throw Error(fmt::format(
         "-{}td_pc {}: hypre's structured multigrid takes one field per cell; this solver has "

@@ -34,14 +34,9 @@
 
 namespace td {
 
-/// Whether the structured multigrid preconditioner is the default for @p dof fields per cell
-/// on @p mesh (when no -pc_type and no -td_pc is given): one field per cell, 2D or 3D.
-bool structured_multigrid_is_default(const Mesh& mesh, int dof);
-
 /// Install the structured multigrid preconditioner on @p ksp (a solver for @p dof fields per
-/// cell of @p mesh) if -{prefix}td_pc pfmg|smg is given, or if neither -{prefix}td_pc nor
-/// -{prefix}pc_type is given and structured_multigrid_is_default; otherwise leave the
-/// preconditioner alone. The preconditioning matrix must be assembled (AIJ) when the KSP sets
+/// cell of @p mesh) if -{prefix}td_pc pfmg|smg is given; otherwise leave the preconditioner
+/// alone. Not the default: PFMG's point smoothers lose their efficiency on stretched meshes. The preconditioning matrix must be assembled (AIJ) when the KSP sets
 /// up. Call after KSPSetFromOptions (SNESSetFromOptions). Throws Error for -td_pc with more
 /// than one field per cell, with -pc_type given too, or with an unknown value.
 void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof);
