@@ -4,7 +4,7 @@ set -euo pipefail
 PKGS=(
   g++ cmake make pkg-config git
   openmpi-bin libopenmpi-dev
-  petsc-dev libsundials-dev libeigen3-dev libhdf5-openmpi-dev
+  petsc-dev libhypre-dev libsundials-dev libeigen3-dev libhdf5-openmpi-dev
   libgtest-dev libbenchmark-dev liblammps-dev lammps-data
   libtoml11-dev libcli11-dev libfmt-dev nlohmann-json3-dev libceres-dev librandom123-dev libboost-dev
   python3 python3-numpy python3-h5py python3-matplotlib

@@ -1,0 +1,44 @@
+#pragma once
+/// @file StructuredMultigrid.h  A preconditioner for one field per cell on a Mesh that runs
+/// hypre's structured multigrid (PFMG, or SMG) through hypre's Struct interface, as a PETSc
+/// shell preconditioner (PCSHELL).
+///
+/// PFMG (S. F. Ashby and R. D. Falgout, "A parallel multigrid preconditioned conjugate gradient
+/// algorithm for groundwater flow simulations", Nucl. Sci. Eng. 124 (1996) 145-159,
+/// doi:10.13182/NSE96-A24230) semicoarsens one axis at a time, the axis of strongest coupling,
+/// with operator-dependent interpolation, point smoothers and Galerkin coarse operators; it
+/// works on the logically rectangular grid, so it needs neither the algebraic set-up of
+/// BoomerAMG (strength graph, coarsening, interpolation by matrix products) nor PETSc's
+/// general sparse matrix products of PCMG's Galerkin operators. SMG (S. Schaffer, "A
+/// semicoarsening multigrid method for elliptic partial differential equations with highly
+/// discontinuous and anisotropic coefficients", SIAM J. Sci. Comput. 20 (1998) 228-242,
+/// doi:10.1137/S1064827595281587) smooths with line/plane solves: more robust, several times
+/// dearer per cycle.
+///
+/// The hypre grid is the mesh's: one box per rank, the rank's DMDA ownership, periodic where
+/// the mesh is. The stencil is 5-point (2D), 7-point (3D) or 3-point (1D). The matrix values
+/// are copied at every set-up from the rows of the assembled PETSc preconditioning matrix
+/// (AIJ, DMDA ordering of Mesh::solver_dm(1)); a non-zero entry outside the stencil is refused
+/// with an Error. Each application is one V-cycle from a zero initial guess.
+///
+/// Options (with the KSP's options prefix, e.g. -heat_td_pc pfmg):
+///  - -td_pc pfmg|smg          use it (one field per cell; several fields are refused);
+///  - -td_pfmg_relax_type jacobi|weighted_jacobi|rb_gauss_seidel|rb_gauss_seidel_nonsymmetric
+///  - -td_pfmg_rap_type galerkin|non_galerkin
+///  - -td_pfmg_num_pre_relax N, -td_pfmg_num_post_relax N, -td_pfmg_skip_relax 0|1
+///  - -td_smg_num_pre_relax N, -td_smg_num_post_relax N
+/// Defaults are in docs/solvers.md (chosen by measurement with bench/bench_steady).
+#include <petscksp.h>
+
+#include "mesh/Mesh.h"
+
+namespace td {
+
+/// Install the structured multigrid preconditioner on @p ksp (a solver for @p dof fields per
+/// cell of @p mesh) if -{prefix}td_pc pfmg|smg is given; otherwise leave the preconditioner
+/// alone. Not the default: PFMG's point smoothers lose their efficiency on stretched meshes. The preconditioning matrix must be assembled (AIJ) when the KSP sets
+/// up. Call after KSPSetFromOptions (SNESSetFromOptions). Throws Error for -td_pc with more
+/// than one field per cell, with -pc_type given too, or with an unknown value.
+void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof);
+
+}  // namespace td

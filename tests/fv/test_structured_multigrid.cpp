@@ -1,0 +1,245 @@
+// hypre's structured multigrid as the preconditioner of the one-field solves
+// (mesh/StructuredMultigrid.h): it solves the steady Soret benchmark to the exact profile (also
+// closed, periodic and Robin variants), its Krylov iterations do not grow with the mesh, and it
+// refuses what does not fit it (several fields per cell, entries outside the stencil). Test
+// names contain "Mpi": they also run on 2 ranks.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fv/Steady.h"
+#include "mesh/StructuredMultigrid.h"
+#include "tests/fv/fv_helpers.h"
+
+using namespace td;
+using td::testing::gather;
+using td::testing::ScopedOptions;
+using td::testing::tanh_nodes;
+
+namespace {
+
+using Options = std::vector<std::pair<std::string, std::string>>;
+
+const Options kPfmg = {{"-td_pc", "pfmg"}};
+const Options kSmg = {{"-td_pc", "smg"}};
+const Options kAmg = {{"-pc_type", "hypre"}};
+
+/// Thermophoretic mobility of the benchmark (1/temperature).
+constexpr double kSoret = 5.0;
+
+/// A mesh of @p n cells along each of @p dim axes on the unit square (cube), tanh-stretched
+/// along x by @p beta (0: uniform), periodic along the axes in @p periodic.
+std::unique_ptr<Mesh> mesh_of(int dim, const std::array<int, 3>& n, double beta = 0.0,
+                              std::array<bool, 3> periodic = {false, false, false}) {
+  std::array<Axis, 3> axes;
+  for (int a = 0; a < 3; ++a) {
+    if (a >= dim)
+      axes[a].nodes = {0.0, 1.0};
+    else if (a == 0 && beta > 0)
+      axes[a].nodes = tanh_nodes(0.0, 1.0, n[a], beta);
+    else
+      axes[a].nodes = uniform_nodes(0.0, 1.0, n[a]);
+    axes[a].periodic = a < dim && periodic[a];
+  }
+  return std::make_unique<Mesh>(PETSC_COMM_WORLD, dim, axes, 1);
+}
+
+struct Solved {
+  std::vector<double> c;
+  SteadyResult res;
+};
+
+/// The steady Soret problem of bench/bench_steady (T = 1 + x, S_T = 5, D = 1) on @p mesh with
+/// the x faces' conditions @p lower, @p upper (other faces no-flux or periodic), solved with
+/// @p options.
+Solved soret(const Mesh& mesh, const Options& options,
+             Boundary lower = {Boundary::Type::dirichlet, 1.0, 0.0}, Boundary upper = {}) {
+  ScopedOptions set(options);
+  Species sp = td::testing::make_species(constant_law(1.0), kSoret, 0.0, 1.0);
+  sp.bc[0] = lower;
+  sp.bc[1] = upper;
+  for (int a = 1; a < mesh.dim(); ++a)
+    if (mesh.axis(a).periodic)
+      sp.bc[2 * a] = sp.bc[2 * a + 1] = {Boundary::Type::periodic, 0.0, 0.0};
+  FVSystem sys(mesh, linear_temperature(1.0, {1.0, 0.0, 0.0}), {sp});
+  Owned<Vec> c(sys.create_state());
+  sys.initial_state(c);
+  Solved out;
+  out.res = solve_steady(sys, c, SteadyOptions{});
+  out.c = gather(mesh, c);
+  return out;
+}
+
+/// Largest |c / (A exp(-S_T x)) - 1| over the cell centres (natural ordering), A the ratio at
+/// the first cell (@p scale_free) or 1.
+double profile_error(const Mesh& mesh, const std::vector<double>& c, bool scale_free) {
+  const long nx = mesh.cells(0);
+  const double amplitude = scale_free ? c[0] / std::exp(-kSoret * mesh.center(0, 0)) : 1.0;
+  double err = 0.0;
+  for (std::size_t q = 0; q < c.size(); ++q) {
+    const double x = mesh.center(0, static_cast<int>(static_cast<long>(q) % nx));
+    err = std::max(err, std::abs(c[q] / (amplitude * std::exp(-kSoret * x)) - 1.0));
+  }
+  return err;
+}
+
+}  // namespace
+
+TEST(StructuredMultigridMpi, SolvesTheSoretBenchmarkToTheExactProfile) {
+  // Zero-current profile: the exponentially fitted fluxes are exact for it, so the discrete
+  // solution is exp(-S_T x) at the centres up to the solver's tolerance (Krylov rtol 1e-12)
+  for (const auto& [dim, n, beta] : {std::tuple{2, 64, 0.0}, std::tuple{2, 48, 1.2},
+                                     std::tuple{3, 16, 0.0}, std::tuple{3, 12, 1.2}}) {
+    auto mesh = mesh_of(dim, {n, n, n}, beta);
+    for (const auto* options : {&kPfmg, &kSmg}) {
+      const auto s = soret(*mesh, *options);
+      EXPECT_LT(profile_error(*mesh, s.c, false), 1e-9)
+          << "dim " << dim << " n " << n << " beta " << beta << " " << options->front().second;
+      EXPECT_EQ(s.res.newton_iterations, 1) << "dim " << dim << " n " << n;
+    }
+  }
+}
+
+TEST(StructuredMultigridMpi, ClosedRobinAndPeriodicCasesAgreeWithAlgebraicMultigrid) {
+  // closed: no-flux everywhere, the pinned row of the conserved amount (a diagonal-only row);
+  // Robin on x = 1; periodic along y (and z), cell counts not powers of 2
+  const Boundary no_flux{};
+  const Boundary robin{Boundary::Type::robin, 0.3, 2.0};
+  auto square = mesh_of(2, {40, 24, 1});
+  auto periodic_square = mesh_of(2, {40, 24, 1}, 0.0, {false, true, false});
+  auto periodic_cube = mesh_of(3, {12, 10, 6}, 0.0, {false, true, true});
+  struct Case {
+    const Mesh* mesh;
+    Boundary lower, upper;
+    const char* name;
+  };
+  const Boundary dirichlet{Boundary::Type::dirichlet, 1.0, 0.0};
+  for (const auto& k : {Case{square.get(), no_flux, no_flux, "closed"},
+                        Case{square.get(), dirichlet, robin, "robin"},
+                        Case{periodic_square.get(), dirichlet, no_flux, "periodic 2D"},
+                        Case{periodic_cube.get(), no_flux, no_flux, "periodic closed 3D"}}) {
+    const auto amg = soret(*k.mesh, kAmg, k.lower, k.upper);
+    const auto s = soret(*k.mesh, kPfmg, k.lower, k.upper);
+    double diff = 0.0, scale = 0.0;
+    for (std::size_t i = 0; i < s.c.size(); ++i) {
+      diff = std::max(diff, std::abs(s.c[i] - amg.c[i]));
+      scale = std::max(scale, std::abs(amg.c[i]));
+    }
+    EXPECT_LT(diff, 1e-9 * scale) << k.name;
+    EXPECT_LT(s.res.residual_norm, 1e-12 * s.res.residual_scale) << k.name;
+    // without a Robin face the profile is the zero-current one (closed: up to its amplitude)
+    if (k.upper.type != Boundary::Type::robin)
+      EXPECT_LT(profile_error(*k.mesh, s.c, k.lower.type == Boundary::Type::no_flux), 1e-9)
+          << k.name;
+  }
+}
+
+TEST(StructuredMultigridMpi, KrylovIterationsDoNotGrowWithTheMesh) {
+  // One V-cycle whose convergence factor rho does not depend on h takes
+  // ceil(log(1e-12) / log(rho)) GMRES iterations at every size. rho still approaches its
+  // asymptotic value from the coarse side, and the integer count can step where it is close to
+  // a whole number: at most 2 more on 16 times the cells (measured 64^2 to 2048^2,
+  // docs/solvers.md). Growth with the mesh (e.g. piecewise-constant interpolation) shows as several
+  // more per doubling.
+  constexpr int kAllowedExtra = 2;
+  for (int dim = 2; dim <= 3; ++dim) {
+    const int n0 = dim == 2 ? 64 : 16;
+    const auto coarse = soret(*mesh_of(dim, {n0, n0, n0}), kPfmg);
+    const auto fine = soret(*mesh_of(dim, {4 * n0, 4 * n0, 4 * n0}), kPfmg);
+    EXPECT_EQ(fine.res.newton_iterations, 1) << "dim " << dim;
+    EXPECT_LE(fine.res.krylov_iterations, coarse.res.krylov_iterations + kAllowedExtra)
+        << "dim " << dim;
+    ::testing::Test::RecordProperty("krylov_" + std::to_string(dim) + "d_coarse",
+                                    coarse.res.krylov_iterations);
+    ::testing::Test::RecordProperty("krylov_" + std::to_string(dim) + "d_fine",
+                                    fine.res.krylov_iterations);
+  }
+}
+
+TEST(StructuredMultigridMpi, RefusesSeveralFieldsPerCell) {
+  auto mesh = td::testing::make_mesh(PETSC_COMM_WORLD, 2, 16, 2);
+  ScopedOptions set(kPfmg);
+  Species a = td::testing::make_species(constant_law(1.0), kSoret, 0.0, 1.0);
+  a.bc[0] = {Boundary::Type::dirichlet, 1.0, 0.0};
+  Species b = a;
+  b.name = "d";
+  FVSystem sys(*mesh, linear_temperature(1.0, {1.0, 0.0, 0.0}), {a, b});
+  Owned<Vec> c(sys.create_state());
+  sys.initial_state(c);
+  try {
+    solve_steady(sys, c, SteadyOptions{});
+    ADD_FAILURE() << "two fields per cell accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("one field per cell"), std::string::npos) << e.what();
+  }
+}
+
+TEST(StructuredMultigridMpi, RefusesEntriesOutsideTheStencil) {
+  // A 9-point (box) matrix on the mesh's layout: the diagonal neighbour (i+1, j+1) is not in the
+  // 5-point stencil. With that entry zero the same matrix is accepted and solved.
+  constexpr int kCells = 12;
+  auto mesh = td::testing::make_mesh(PETSC_COMM_WORLD, 2, kCells, 1);
+  const PetscInt *lx = nullptr, *ly = nullptr;
+  TD_PETSC(DMDAGetOwnershipRanges(mesh->dm(), &lx, &ly, nullptr));
+  PetscInt px = 0, py = 0;
+  TD_PETSC(DMDAGetInfo(mesh->dm(), nullptr, nullptr, nullptr, nullptr, &px, &py, nullptr, nullptr,
+                       nullptr, nullptr, nullptr, nullptr, nullptr));
+  Owned<DM> box;
+  TD_PETSC(DMDACreate2d(PETSC_COMM_WORLD, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX,
+                        kCells, kCells, px, py, 1, 1, lx, ly, box.out()));
+  TD_PETSC(DMSetUp(box));
+  for (const double corner : {0.0, -0.5}) {
+    Owned<Mat> A;
+    TD_PETSC(DMCreateMatrix(box, A.out()));
+    const auto st = mesh->start(), ct = mesh->count();
+    for (int j = st[1]; j < st[1] + ct[1]; ++j)
+      for (int i = st[0]; i < st[0] + ct[0]; ++i) {
+        MatStencil row{}, col{};
+        row.i = i;
+        row.j = j;
+        const PetscScalar diag = 5.0, off = -1.0;
+        TD_PETSC(MatSetValuesStencil(A, 1, &row, 1, &row, &diag, INSERT_VALUES));
+        for (const auto& [di, dj] : {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) {
+          col.i = i + di;
+          col.j = j + dj;
+          if (col.i >= 0 && col.i < kCells && col.j >= 0 && col.j < kCells)
+            TD_PETSC(MatSetValuesStencil(A, 1, &row, 1, &col, &off, INSERT_VALUES));
+        }
+        col.i = i + 1;
+        col.j = j + 1;
+        if (col.i < kCells && col.j < kCells)
+          TD_PETSC(MatSetValuesStencil(A, 1, &row, 1, &col, &corner, INSERT_VALUES));
+      }
+    TD_PETSC(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+    TD_PETSC(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+    Owned<KSP> ksp;
+    TD_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp.out()));
+    TD_PETSC(KSPSetOperators(ksp, A, A));
+    TD_PETSC(KSPSetType(ksp, KSPGMRES));
+    TD_PETSC(KSPSetTolerances(ksp, 1e-10, 0.0, PETSC_DEFAULT, 100));
+    ScopedOptions set(kPfmg);
+    setup_structured_multigrid(ksp, *mesh, 1);
+    Owned<Vec> x, b;
+    TD_PETSC(MatCreateVecs(A, x.out(), b.out()));
+    TD_PETSC(VecSet(b, 1.0));
+    if (corner == 0.0) {
+      TD_PETSC(KSPSolve(ksp, b, x));
+      KSPConvergedReason reason;
+      TD_PETSC(KSPGetConvergedReason(ksp, &reason));
+      EXPECT_GT(reason, 0);
+      continue;
+    }
+    try {
+      TD_PETSC(KSPSetUp(ksp));
+      ADD_FAILURE() << "an entry outside the 5-point stencil accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("not one of its cell's 5-point stencil"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
