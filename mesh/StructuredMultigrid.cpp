@@ -113,6 +113,14 @@ const SolverKind kSmg{"smg",
 /// Option values of -td_pc, -td_pfmg_relax_type and -td_pfmg_rap_type; the position in each
 /// list is hypre's code.
 constexpr const char* kSolverNames[] = {"pfmg", "smg"};
+constexpr PetscInt kPfmgIndex = 0;
+constexpr PetscInt kSmgIndex = 1;
+/// Cell widths along an axis that differ by less than this fraction of the largest count as
+/// uniform (node coordinates from uniform_nodes differ from it by round-off only).
+constexpr double kUniformWidthTolerance = 1e-6;
+/// A periodic axis of 1 or 2 cells makes a cell its own neighbour, or both neighbours the same
+/// cell: one matrix entry for two stencil entries, which the copy cannot split.
+constexpr int kMinPeriodicCells = 3;
 constexpr const char* kRelaxNames[] = {"jacobi", "weighted_jacobi", "rb_gauss_seidel",
                                        "rb_gauss_seidel_nonsymmetric"};
 constexpr const char* kRapNames[] = {"galerkin", "non_galerkin"};
@@ -257,9 +265,6 @@ StructuredPC::StructuredPC(const Mesh& mesh, Settings settings)
   const DmdaNumbering numbering(dm);
   const auto start = mesh.start(), count = mesh.count();
   std::array<HYPRE_Int, 3> periodic{0, 0, 0};
-  // A periodic axis of 1 or 2 cells makes a cell its own neighbour, or both neighbours the same
-  // cell: one matrix entry for two stencil entries, which the copy cannot split.
-  constexpr int kMinPeriodicCells = 3;
   for (int a = 0; a < dim_; ++a) {
     lower_[a] = start[a];
     upper_[a] = start[a] + count[a] - 1;
@@ -497,6 +502,25 @@ PetscErrorCode pc_destroy(PC pc) {
 
 }  // namespace
 
+bool uniform_axes(const Mesh& mesh) {
+  for (int a = 0; a < mesh.dim(); ++a) {
+    const Axis& axis = mesh.axis(a);
+    double lo = axis.width(0), hi = lo;
+    for (int i = 1; i < axis.cells(); ++i) {
+      lo = std::min(lo, axis.width(i));
+      hi = std::max(hi, axis.width(i));
+    }
+    if (hi - lo > kUniformWidthTolerance * hi) return false;
+  }
+  return true;
+}
+
+bool structured_grid_fits(const Mesh& mesh) {
+  for (int a = 0; a < mesh.dim(); ++a)
+    if (mesh.axis(a).periodic && mesh.cells(a) < kMinPeriodicCells) return false;
+  return true;
+}
+
 void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof) {
   PC pc;
   TD_PETSC(KSPGetPC(ksp, &pc));
@@ -508,7 +532,12 @@ void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof) {
   TD_PETSC(PetscOptionsGetEList(nullptr, prefix, "-td_pc", kSolverNames, std::size(kSolverNames),
                                 &which, &chosen));
   TD_PETSC(PetscOptionsHasName(nullptr, prefix, "-pc_type", &pc_type_given));
-  if (!chosen) return;
+  if (!chosen) {
+    // The default where it applies: one field per cell in 2D and 3D (1D solves directly);
+    // -pc_type chooses any other preconditioner (BoomerAMG with -pc_type hypre).
+    if (pc_type_given || dof != 1 || mesh.dim() == 1 || !structured_grid_fits(mesh)) return;
+    which = uniform_axes(mesh) ? kPfmgIndex : kSmgIndex;
+  }
   if (pc_type_given)
     throw Error(
         fmt::format("-{0}td_pc and -{0}pc_type both given: choose one preconditioner", shown));
@@ -517,14 +546,14 @@ void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof) {
         "-{}td_pc {}: hypre's structured multigrid takes one field per cell; this solver has "
         "{} (use the default, or -{}pc_type mg)",
         shown, kSolverNames[which], dof, shown));
-  auto state =
-      std::make_unique<StructuredPC>(mesh, read_settings(mesh, prefix, which == 0 ? kPfmg : kSmg));
+  auto state = std::make_unique<StructuredPC>(
+      mesh, read_settings(mesh, prefix, which == kPfmgIndex ? kPfmg : kSmg));
   TD_PETSC(PCSetType(pc, PCSHELL));
   TD_PETSC(PCShellSetContext(pc, state.get()));
   TD_PETSC(PCShellSetDestroy(pc, pc_destroy));
   // from here the PC owns the state (pc_destroy)
   state.release();
-  TD_PETSC(PCShellSetName(pc, which == 0 ? "hypre struct PFMG" : "hypre struct SMG"));
+  TD_PETSC(PCShellSetName(pc, which == kPfmgIndex ? "hypre struct PFMG" : "hypre struct SMG"));
   TD_PETSC(PCShellSetSetUp(pc, pc_setup));
   TD_PETSC(PCShellSetApply(pc, pc_apply));
   TD_PETSC(PCShellSetView(pc, pc_view));

@@ -243,3 +243,33 @@ TEST(StructuredMultigridMpi, RefusesEntriesOutsideTheStencil) {
     }
   }
 }
+
+/// The name of the preconditioner setup_structured_multigrid leaves on a fresh KSP for @p dof
+/// fields per cell of @p mesh: the shell's name, or the PC type when it installs none.
+std::string default_preconditioner(const Mesh& mesh, int dof) {
+  Owned<KSP> ksp;
+  TD_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp.out()));
+  PC pc;
+  TD_PETSC(KSPGetPC(ksp, &pc));
+  TD_PETSC(PCSetType(pc, PCHYPRE));
+  setup_structured_multigrid(ksp, mesh, dof);
+  PCType type;
+  TD_PETSC(PCGetType(pc, &type));
+  if (std::string(type) != PCSHELL) return type;
+  const char* name = nullptr;
+  TD_PETSC(PCShellGetName(pc, &name));
+  return name;
+}
+
+TEST(StructuredMultigridMpi, DefaultIsPfmgOnUniformMeshesAndSmgOnStretchedOnes) {
+  EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 16, 1}), 1), "hypre struct PFMG");
+  EXPECT_EQ(default_preconditioner(*mesh_of(3, {8, 8, 8}), 1), "hypre struct PFMG");
+  EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 32, 1}, 2.0), 1), "hypre struct SMG");
+  // several fields per cell, 1D, a periodic axis too short for the stencil, -pc_type given:
+  // the preconditioner already chosen stays
+  EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 32, 1}), 2), PCHYPRE);
+  EXPECT_EQ(default_preconditioner(*mesh_of(1, {32, 1, 1}), 1), PCHYPRE);
+  EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 2, 1}, 0.0, {false, true, false}), 1), PCHYPRE);
+  ScopedOptions set(kAmg);
+  EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 16, 1}), 1), PCHYPRE);
+}
