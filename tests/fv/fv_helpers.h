@@ -65,9 +65,12 @@ inline std::vector<double> gather(const Mesh& mesh, Vec v) {
 }
 
 /// Sets PETSc options for the lifetime of the object (test-local solver choices).
+/// PETSc options as (name, value) pairs.
+using Options = std::vector<std::pair<std::string, std::string>>;
+
 class ScopedOptions {
  public:
-  explicit ScopedOptions(std::vector<std::pair<std::string, std::string>> kv) : kv_(std::move(kv)) {
+  explicit ScopedOptions(Options kv) : kv_(std::move(kv)) {
     for (auto& [k, v] : kv_) PetscOptionsSetValue(nullptr, k.c_str(), v.c_str());
   }
   ~ScopedOptions() {
@@ -75,14 +78,14 @@ class ScopedOptions {
   }
 
  private:
-  std::vector<std::pair<std::string, std::string>> kv_;
+  Options kv_;
 };
 
 /// An exact (direct) preconditioner: the Newton linear systems are solved to round-off.
 inline ScopedOptions exact_preconditioner() {
   int size = 1;
   MPI_Comm_size(PETSC_COMM_WORLD, &size);
-  std::vector<std::pair<std::string, std::string>> kv{{"-cvode_pc_type", "lu"}};
+  Options kv{{"-cvode_pc_type", "lu"}};
   if (size > 1) kv.emplace_back("-cvode_pc_factor_mat_solver_type", "mumps");
   return ScopedOptions(kv);
 }

@@ -16,12 +16,11 @@
 
 using namespace td;
 using td::testing::gather;
+using td::testing::Options;
 using td::testing::ScopedOptions;
 using td::testing::tanh_nodes;
 
 namespace {
-
-using Options = std::vector<std::pair<std::string, std::string>>;
 
 /// A mesh with @p n cells along each of @p dim axes, 1 x 2 x 0.7 and tanh-stretched along x
 /// and y by @p beta, or with @p beta 0 the uniform unit square (cube).

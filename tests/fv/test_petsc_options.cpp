@@ -24,11 +24,10 @@
 #include "tests/fv/fv_helpers.h"
 
 using namespace td;
+using td::testing::Options;
 using td::testing::ScopedOptions;
 
 namespace {
-
-using Options = std::vector<std::pair<std::string, std::string>>;
 
 const char* kHeader = R"([units]
 system = "LJ"

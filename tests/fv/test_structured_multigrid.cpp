@@ -17,12 +17,11 @@
 
 using namespace td;
 using td::testing::gather;
+using td::testing::Options;
 using td::testing::ScopedOptions;
 using td::testing::tanh_nodes;
 
 namespace {
-
-using Options = std::vector<std::pair<std::string, std::string>>;
 
 const Options kPfmg = {{"-td_pc", "pfmg"}};
 const Options kSmg = {{"-td_pc", "smg"}};
