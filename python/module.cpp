@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/Error.h"
+#include "core/MpiStartup.h"
 #include "core/Petsc.h"
 #include "fv/Case.h"
 #include "fv/Run.h"
@@ -100,6 +101,10 @@ bool initialize(const std::string& options) {
   PetscBool done = PETSC_FALSE;
   TD_PETSC(PetscInitialized(&done));
   if (done) return false;
+  int mpi_started = 0;
+  MPI_Initialized(&mpi_started);
+  // the executable's start-up settings, while MPI (started here, not by mpi4py) reads them
+  if (mpi_started == 0) set_mpi_startup_settings();
   TD_PETSC(PetscInitializeNoArguments());
   if (!options.empty()) TD_PETSC(PetscOptionsInsertString(nullptr, options.c_str()));
   return true;
