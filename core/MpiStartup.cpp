@@ -2,11 +2,66 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 namespace td {
 
+namespace {
+
+/// Variables that a launcher other than mpirun (srun, Hydra and other PMI launchers) sets in
+/// every rank's environment.
+constexpr const char* kOtherLauncherVariables[] = {"PMIX_RANK", "PMI_RANK", "PMI_SIZE",
+                                                   "SLURM_PROCID"};
+
+/// The components of an MCA list ("a,b,c") without a leading "^".
+std::vector<std::string> components(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream in(list.size() > 0 && list[0] == '^' ? list.substr(1) : list);
+  for (std::string c; std::getline(in, c, ',');)
+    if (!c.empty()) out.push_back(c);
+  return out;
+}
+
+/// Whether a parameter file's value @p chosen for a parameter leaves room for @p ours: it
+/// gives none, or excludes ("^...") none of our components.
+bool compatible(const std::string& chosen, const std::string& ours) {
+  if (chosen.empty()) return true;
+  if (chosen[0] != '^') return false;
+  for (const std::string& excluded : components(chosen))
+    for (const std::string& mine : components(ours))
+      if (excluded == mine) return false;
+  return true;
+}
+
+/// The value of MCA parameter @p name in Open MPI's parameter files (the user's last, as Open
+/// MPI reads them), or empty.
+std::string parameter_file_value(const std::string& name) {
+  std::vector<std::string> paths{"/etc/openmpi/openmpi-mca-params.conf"};
+  if (const char* prefix = std::getenv("OPAL_PREFIX"))
+    paths.push_back(std::string(prefix) + "/etc/openmpi-mca-params.conf");
+  if (const char* home = std::getenv("HOME"))
+    paths.push_back(std::string(home) + "/.openmpi/mca-params.conf");
+  std::string value;
+  for (const std::string& path : paths) {
+    std::ifstream file(path);
+    for (std::string line; std::getline(file, line);) {
+      const auto eq = line.find('=');
+      if (eq == std::string::npos || line.find('#') < eq) continue;
+      auto trim = [](std::string s) {
+        const auto b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t\r");
+        return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+      };
+      if (trim(line.substr(0, eq)) == name) value = trim(line.substr(eq + 1));
+    }
+  }
+  return value;
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
-    const EnvironmentLookup& env) {
+    const EnvironmentLookup& env, const ParameterFileLookup& files) {
   std::vector<std::pair<std::string, std::string>> out;
   const char* opt_out = env(kMpiDefaultsVariable);
   if (opt_out != nullptr && std::strcmp(opt_out, "0") == 0) return out;
@@ -14,19 +69,29 @@ std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
   const char* local = env("OMPI_COMM_WORLD_LOCAL_SIZE");
   const bool by_mpirun = world != nullptr;
   if (by_mpirun && (local == nullptr || std::strcmp(world, local) != 0)) return out;
-  const std::pair<const char*, const char*> wanted[] = {
-      {"OMPI_MCA_pml", "ob1"},
-      {"OMPI_MCA_btl", "self,vader"},
-      {"OMPI_MCA_ess_singleton_isolated", by_mpirun ? nullptr : "1"}};
-  for (const auto& [name, value] : wanted)
-    if (value != nullptr && env(name) == nullptr) out.emplace_back(name, value);
+  if (!by_mpirun)
+    for (const char* name : kOtherLauncherVariables)
+      if (env(name) != nullptr) return out;
+  const struct {
+    const char* parameter;
+    const char* value;
+  } wanted[] = {
+      {"pml", "ob1"}, {"btl", "self,vader"}, {"ess_singleton_isolated", by_mpirun ? nullptr : "1"}};
+  for (const auto& [parameter, value] : wanted) {
+    const std::string variable = std::string("OMPI_MCA_") + parameter;
+    if (value != nullptr && env(variable.c_str()) == nullptr && compatible(files(parameter), value))
+      out.emplace_back(variable, value);
+  }
   return out;
 }
 
-void set_mpi_startup_settings() {
-  // setenv without overwriting: a value set since the lookup (none here) would win
-  for (const auto& [name, value] : mpi_startup_settings(std::getenv))
-    setenv(name.c_str(), value.c_str(), 0);
+MpiStartupSettings::MpiStartupSettings() {
+  for (const auto& [name, value] : mpi_startup_settings(std::getenv, parameter_file_value))
+    if (setenv(name.c_str(), value.c_str(), 0) == 0) set_.push_back(name);
+}
+
+MpiStartupSettings::~MpiStartupSettings() {
+  for (const std::string& name : set_) unsetenv(name.c_str());
 }
 
 }  // namespace td

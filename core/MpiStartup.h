@@ -2,16 +2,20 @@
 /// @file MpiStartup.h  Open MPI start-up settings for runs whose ranks share one node.
 ///
 /// Why: on a 2-core machine `thermodrift --version` took 0.55 s, nearly all of it in
-/// MPI_Init: a lone process (not started by mpirun) spawns an Open MPI daemon, and the UCX
-/// point-to-point layer probes the network devices. With the daemon off
-/// (ess_singleton_isolated) and the shared-memory transports (pml ob1, btl self,vader) it took
-/// 0.15 s; a 2-rank mpirun start went from 0.81 to 0.58 s. On one node those transports carry
-/// every message, so nothing is lost. Open MPI reads its MCA parameters from the environment
-/// when MPI is initialised, so setting them first in the process suffices.
+/// MPI_Init: a lone process (not started by mpirun) spawns an Open MPI daemon, and the
+/// point-to-point layers probe every transport they may use. With the daemon off
+/// (ess_singleton_isolated) and the shared-memory transports named (pml ob1, btl self,vader)
+/// it took 0.15 s; a 2-rank mpirun start went from 0.81 to 0.58 s. On one node those
+/// transports carry every message, so nothing is lost. Open MPI reads its MCA parameters from
+/// the environment when MPI is initialised: they are set just before and removed just after
+/// (MpiStartupSettings), so that processes the run starts later do not inherit them.
 ///
-/// Only variables the user has not set are set, and THERMODRIFT_MPI_DEFAULTS=0 turns this off;
-/// ranks spread over several nodes keep Open MPI's own choice. Other MPI libraries ignore the
-/// OMPI_MCA_ variables.
+/// Nothing is set that the user or the administrator chose: a variable already in the
+/// environment, or a parameter file (~/.openmpi/mca-params.conf, the system's
+/// openmpi-mca-params.conf) that selects components for it or excludes one of ours; and
+/// nothing at all with THERMODRIFT_MPI_DEFAULTS=0, for ranks on several nodes, or under a
+/// launcher other than mpirun (srun, other PMI launchers), where the node layout is not
+/// known before MPI starts. Other MPI libraries ignore the OMPI_MCA_ variables.
 #include <functional>
 #include <string>
 #include <utility>
@@ -24,15 +28,31 @@ inline constexpr const char* kMpiDefaultsVariable = "THERMODRIFT_MPI_DEFAULTS";
 
 /// Reads one environment variable: its value, or null when unset.
 using EnvironmentLookup = std::function<const char*(const char*)>;
+/// The value an Open MPI parameter file gives the MCA parameter @p name ("pml", "btl"), or
+/// the empty string when none does.
+using ParameterFileLookup = std::function<std::string(const std::string&)>;
 
-/// The (variable, value) pairs to set in an environment read through @p env: none when
-/// THERMODRIFT_MPI_DEFAULTS is "0" or the ranks span several nodes (mpirun's
-/// OMPI_COMM_WORLD_LOCAL_SIZE below OMPI_COMM_WORLD_SIZE); otherwise OMPI_MCA_pml=ob1 and
-/// OMPI_MCA_btl=self,vader, and for a process not started by mpirun (no
-/// OMPI_COMM_WORLD_SIZE) OMPI_MCA_ess_singleton_isolated=1; each only when unset.
-std::vector<std::pair<std::string, std::string>> mpi_startup_settings(const EnvironmentLookup& env);
+/// The (variable, value) pairs to set, read from @p env and @p files: OMPI_MCA_pml=ob1 and
+/// OMPI_MCA_btl=self,vader when the ranks share one node (mpirun's
+/// OMPI_COMM_WORLD_LOCAL_SIZE equal to OMPI_COMM_WORLD_SIZE, or a lone process without any
+/// launcher's variables), and for a lone process OMPI_MCA_ess_singleton_isolated=1; each
+/// only when neither the environment nor a parameter file chose otherwise (see the file
+/// comment).
+std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
+    const EnvironmentLookup& env, const ParameterFileLookup& files);
 
-/// Set mpi_startup_settings of this process's environment. Call before MPI is initialised.
-void set_mpi_startup_settings();
+/// Sets mpi_startup_settings of this process (its environment, Open MPI's parameter files)
+/// for its lifetime: create it just before MPI is initialised, destroy it (which removes
+/// what it set) once MPI has started.
+class MpiStartupSettings {
+ public:
+  MpiStartupSettings();
+  ~MpiStartupSettings();
+  MpiStartupSettings(const MpiStartupSettings&) = delete;
+  MpiStartupSettings& operator=(const MpiStartupSettings&) = delete;
+
+ private:
+  std::vector<std::string> set_;
+};
 
 }  // namespace td

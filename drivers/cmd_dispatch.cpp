@@ -12,6 +12,7 @@
 
 #include "core/Error.h"
 #include "core/ErrorExit.h"
+#include "core/MpiStartup.h"
 #include "core/Paths.h"
 #include "drivers/Command.h"
 
@@ -43,9 +44,12 @@ int run_command_line(int argc, char** argv) {
     if (is_petsc_option(a)) break;
     ours.push_back(a);
   }
-  if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) {
-    std::fprintf(stderr, "thermodrift: error: PETSc failed to initialise\n");
-    return 1;
+  {
+    const MpiStartupSettings startup;
+    if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) {
+      std::fprintf(stderr, "thermodrift: error: PETSc failed to initialise\n");
+      return 1;
+    }
   }
   int rank = 0;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
@@ -83,8 +87,9 @@ int run_command_line(int argc, char** argv) {
     } catch (const td::Error& e) {
       code = on_error.fail(e.what());
     } catch (const std::bad_alloc&) {
-      code = on_error.fail("out of memory (std::bad_alloc): the case needs more memory than "
-                           "this machine has; reduce cells, walkers or samples");
+      code = on_error.fail(
+          "out of memory (std::bad_alloc): the case needs more memory than "
+          "this machine has; reduce cells, walkers or samples");
     } catch (const std::exception& e) {
       code = on_error.fail(fmt::format("internal error ({}): {}", typeid(e).name(), e.what()));
     } catch (...) {

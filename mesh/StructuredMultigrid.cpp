@@ -240,6 +240,10 @@ class StructuredPC {
   void view(PetscViewer viewer) const;
 
  private:
+  /// Throw Error on every rank if @p problem (this rank's reason to refuse the matrix, empty
+  /// for none) is non-empty on any: the rank that found it gives its reason, the others say
+  /// where to look. Collective.
+  void refuse_on_all_ranks(const std::string& problem) const;
   int dim_;
   int stencil_size_;
   MPI_Comm comm_;
@@ -320,15 +324,26 @@ StructuredPC::StructuredPC(const Mesh& mesh, Settings settings)
   }
 }
 
+void StructuredPC::refuse_on_all_ranks(const std::string& problem) const {
+  int mine = problem.empty() ? 0 : 1, any = 0;
+  MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm_);
+  if (any == 0) return;
+  throw Error(problem.empty() ? std::string("structured multigrid (-td_pc): another rank refused "
+                                            "the preconditioning matrix (its message says why)")
+                              : problem);
+}
+
 void StructuredPC::set_up(Mat P) {
   PetscInt lo = 0, hi = 0;
   TD_PETSC(MatGetOwnershipRange(P, &lo, &hi));
+  std::string problem;
   if (lo != first_row_ || hi - lo != local_cells_)
-    throw Error(fmt::format(
+    problem = fmt::format(
         "structured multigrid (-td_pc): the preconditioning matrix owns rows [{}, {}) on this "
         "rank, the mesh's cells are [{}, {}): one field per cell in the mesh's DMDA ordering is "
         "needed",
-        lo, hi, first_row_, first_row_ + local_cells_));
+        lo, hi, first_row_, first_row_ + local_cells_);
+  refuse_on_all_ranks(problem);
   std::fill(values_.begin(), values_.end(), 0.0);
   // The AIJ storage directly (no MatGetRow call per row): one
   // sequential part, or the diagonal and off-diagonal blocks of a parallel matrix, whose
@@ -386,13 +401,15 @@ void StructuredPC::set_up(Mat P) {
     }
     TD_PETSC(MatSeqAIJRestoreArrayRead(part.m, &a));
     TD_PETSC(MatRestoreRowIJ(part.m, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &ja, &done));
-    if (outside >= 0)
-      throw Error(fmt::format(
+    if (outside >= 0 && problem.empty())
+      problem = fmt::format(
           "structured multigrid (-td_pc): row {} of the preconditioning matrix has the entry "
           "{:.6g} in column {}, which is not one of its cell's {}-point stencil (the cell and "
           "its face neighbours): use another preconditioner (-pc_type hypre or mg)",
-          outside_row, outside_value, outside, stencil_size_));
+          outside_row, outside_value, outside, stencil_size_);
   }
+  // hypre's assembly and set-up below are collective: every rank stops here if one refuses
+  refuse_on_all_ranks(problem);
   // one stencil entry at a time, from contiguous values (all entries at once, stencil index
   // fastest, measured 30% slower at 1024^2)
   for (HYPRE_Int e = 0; e < stencil_size_; ++e)
@@ -515,9 +532,18 @@ bool uniform_axes(const Mesh& mesh) {
   return true;
 }
 
-bool structured_grid_fits(const Mesh& mesh) {
+bool default_applies(const Mesh& mesh, const char* prefix) {
   for (int a = 0; a < mesh.dim(); ++a)
-    if (mesh.axis(a).periodic && mesh.cells(a) < kMinPeriodicCells) return false;
+    if (mesh.axis(a).periodic) return false;
+  // -snes_mf leaves no assembled matrix to copy (PETSc then sets no preconditioner, but
+  // leaves a shell in place); another matrix type has other storage
+  for (const char* name : {"-snes_mf", "-mat_type", "-dm_mat_type"}) {
+    PetscBool given = PETSC_FALSE;
+    TD_PETSC(PetscOptionsHasName(nullptr, prefix, name, &given));
+    if (given) return false;
+    TD_PETSC(PetscOptionsHasName(nullptr, nullptr, name, &given));
+    if (given) return false;
+  }
   return true;
 }
 
@@ -533,9 +559,10 @@ void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof) {
                                 &which, &chosen));
   TD_PETSC(PetscOptionsHasName(nullptr, prefix, "-pc_type", &pc_type_given));
   if (!chosen) {
-    // The default where it applies: one field per cell in 2D and 3D (1D solves directly);
-    // -pc_type chooses any other preconditioner (BoomerAMG with -pc_type hypre).
-    if (pc_type_given || dof != 1 || mesh.dim() == 1 || !structured_grid_fits(mesh)) return;
+    // The default where it applies: one field per cell in 2D and 3D (1D solves directly) on a
+    // mesh without periodic axes, an assembled AIJ preconditioning matrix; -pc_type chooses
+    // any other preconditioner (BoomerAMG with -pc_type hypre).
+    if (pc_type_given || dof != 1 || mesh.dim() == 1 || !default_applies(mesh, prefix)) return;
     which = uniform_axes(mesh) ? kPfmgIndex : kSmgIndex;
   }
   if (pc_type_given)

@@ -37,18 +37,21 @@ namespace td {
 /// Whether every axis of @p mesh has cells of one width (to a relative 1e-6).
 bool uniform_axes(const Mesh& mesh);
 
-/// Whether hypre's structured grid can hold @p mesh's stencil: every periodic axis has at
-/// least 3 cells (with fewer, one matrix entry stands for two stencil entries).
-bool structured_grid_fits(const Mesh& mesh);
+/// Whether the structured multigrid is the default for a one-field solver on @p mesh whose
+/// options carry @p prefix: no periodic axis (hypre's coarsening of a periodic axis needs
+/// power-of-two sizes: PFMG stops coarsening at an odd period, SMG rounds it), and none of
+/// -snes_mf, -mat_type, -dm_mat_type given (no assembled AIJ matrix to copy).
+bool default_applies(const Mesh& mesh, const char* prefix);
 
 /// Install the structured multigrid preconditioner on @p ksp (a solver for @p dof fields per
 /// cell of @p mesh): the one -{prefix}td_pc pfmg|smg names, or by default, where neither
-/// -td_pc nor -pc_type is given, for one field per cell in 2D and 3D on a mesh that
-/// structured_grid_fits: PFMG on a mesh with uniform_axes, SMG on a stretched one (PFMG's
+/// -td_pc nor -pc_type is given, for one field per cell in 2D and 3D where default_applies:
+/// PFMG on a mesh with uniform_axes, SMG on a stretched one (PFMG's
 /// point smoothers lose their efficiency on stretched cells: 131 GMRES iterations on a
 /// geometrically graded 256^2 mesh where SMG takes 9; measured in docs/solvers.md). Otherwise
 /// the preconditioner is left alone (1D: LU; several fields: the mesh multigrid or
-/// BoomerAMG; -pc_type hypre for BoomerAMG on one field). The preconditioning matrix must be
+/// BoomerAMG; BoomerAMG for one field where the default does not apply, or with
+/// -pc_type hypre). The preconditioning matrix must be
 /// assembled (AIJ) when the KSP sets up. Call after KSPSetFromOptions (SNESSetFromOptions).
 /// Throws Error for -td_pc with more than one field per cell, with -pc_type given too, or
 /// with an unknown value.

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <toml.hpp>
@@ -103,9 +104,12 @@ bool initialize(const std::string& options) {
   if (done) return false;
   int mpi_started = 0;
   MPI_Initialized(&mpi_started);
-  // the executable's start-up settings, while MPI (started here, not by mpi4py) reads them
-  if (mpi_started == 0) set_mpi_startup_settings();
-  TD_PETSC(PetscInitializeNoArguments());
+  {
+    // the executable's start-up settings, while MPI (started here, not by mpi4py) reads them
+    std::optional<MpiStartupSettings> startup;
+    if (mpi_started == 0) startup.emplace();
+    TD_PETSC(PetscInitializeNoArguments());
+  }
   if (!options.empty()) TD_PETSC(PetscOptionsInsertString(nullptr, options.c_str()));
   return true;
 }
@@ -210,8 +214,8 @@ py::dict run_case(const std::string& source, bool is_text, const std::string& na
   MPI_Comm comm = communicator(comm_handle);
   OptionsScope scope(petsc_options);
   const double started = MPI_Wtime();
-  auto cs = is_text ? Case::from_string(comm, source, name, output)
-                    : Case::load(comm, source, output);
+  auto cs =
+      is_text ? Case::from_string(comm, source, name, output) : Case::load(comm, source, output);
   if (is_text && output.empty()) {
     // the default result file is named after the input file, which a dict or text lacks
     std::istringstream config(cs->config_toml());

@@ -1,6 +1,7 @@
 /// Which Open MPI start-up settings the thermodrift processes give themselves
 /// (core/MpiStartup.h): shared-memory transports when every rank is on one node, no daemon
-/// for a lone process, nothing the user set overridden.
+/// for a lone process, nothing the user, the administrator or another launcher chose
+/// overridden.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -11,36 +12,56 @@
 namespace {
 
 using Settings = std::vector<std::pair<std::string, std::string>>;
+using Values = std::map<std::string, std::string>;
 
-/// mpi_startup_settings of the environment @p vars.
-Settings settings_of(const std::map<std::string, std::string>& vars) {
-  return td::mpi_startup_settings([&vars](const char* name) -> const char* {
-    const auto it = vars.find(name);
-    return it == vars.end() ? nullptr : it->second.c_str();
-  });
+/// mpi_startup_settings of the environment @p vars and the parameter files' values @p files.
+Settings settings_of(const Values& vars, const Values& files = {}) {
+  return td::mpi_startup_settings(
+      [&vars](const char* name) -> const char* {
+        const auto it = vars.find(name);
+        return it == vars.end() ? nullptr : it->second.c_str();
+      },
+      [&files](const std::string& name) {
+        const auto it = files.find(name);
+        return it == files.end() ? std::string() : it->second;
+      });
 }
+
+const Settings kShared = {{"OMPI_MCA_pml", "ob1"}, {"OMPI_MCA_btl", "self,vader"}};
 
 }  // namespace
 
 TEST(MpiStartup, ALoneProcessRunsWithoutDaemonOnSharedMemory) {
-  EXPECT_EQ(settings_of({}), (Settings{{"OMPI_MCA_pml", "ob1"},
-                                       {"OMPI_MCA_btl", "self,vader"},
-                                       {"OMPI_MCA_ess_singleton_isolated", "1"}}));
+  Settings lone = kShared;
+  lone.emplace_back("OMPI_MCA_ess_singleton_isolated", "1");
+  EXPECT_EQ(settings_of({}), lone);
 }
 
 TEST(MpiStartup, RanksOnOneNodeUseSharedMemory) {
-  EXPECT_EQ(settings_of({{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}}),
-            (Settings{{"OMPI_MCA_pml", "ob1"}, {"OMPI_MCA_btl", "self,vader"}}));
+  EXPECT_EQ(
+      settings_of(
+          {{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}, {"PMIX_RANK", "0"}}),
+      kShared);
 }
 
-TEST(MpiStartup, RanksOnSeveralNodesKeepOpenMpisChoice) {
+TEST(MpiStartup, RanksOnSeveralNodesOrUnderOtherLaunchersKeepOpenMpisChoice) {
   EXPECT_TRUE(
       settings_of({{"OMPI_COMM_WORLD_SIZE", "4"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}}).empty());
   EXPECT_TRUE(settings_of({{"OMPI_COMM_WORLD_SIZE", "4"}}).empty());
+  for (const char* launcher : {"PMIX_RANK", "PMI_RANK", "SLURM_PROCID"})
+    EXPECT_TRUE(settings_of({{launcher, "0"}}).empty()) << launcher;
 }
 
-TEST(MpiStartup, TheUsersSettingsAndOptOutWin) {
-  EXPECT_EQ(settings_of({{"OMPI_MCA_pml", "ucx"}}),
-            (Settings{{"OMPI_MCA_btl", "self,vader"}, {"OMPI_MCA_ess_singleton_isolated", "1"}}));
+TEST(MpiStartup, TheUsersAndTheAdministratorsChoicesAndTheOptOutWin) {
+  EXPECT_EQ(settings_of({{"OMPI_MCA_pml", "ucx"},
+                         {"OMPI_COMM_WORLD_SIZE", "2"},
+                         {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}}),
+            (Settings{{"OMPI_MCA_btl", "self,vader"}}));
   EXPECT_TRUE(settings_of({{"THERMODRIFT_MPI_DEFAULTS", "0"}}).empty());
+  const Values one_node = {{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}};
+  // a parameter file that selects components, or excludes one of ours, is kept; one that
+  // excludes others (Debian's "pml = ^ucx", "btl = ^uct,openib,ofi") leaves room for ours
+  EXPECT_EQ(settings_of(one_node, {{"pml", "ucx"}}), (Settings{{"OMPI_MCA_btl", "self,vader"}}));
+  EXPECT_EQ(settings_of(one_node, {{"btl", "^vader"}}), (Settings{{"OMPI_MCA_pml", "ob1"}}));
+  EXPECT_EQ(settings_of(one_node, {{"pml", "^ucx"}, {"btl", "^uct,openib,ofi"}}), kShared);
 }
