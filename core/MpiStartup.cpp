@@ -48,7 +48,7 @@ std::string parameter_file_value(const std::string& name) {
     for (std::string line; std::getline(file, line);) {
       const auto eq = line.find('=');
       if (eq == std::string::npos || line.find('#') < eq) continue;
-      auto trim = [](std::string s) {
+      auto trim = [](const std::string& s) {
         const auto b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t\r");
         return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
       };
