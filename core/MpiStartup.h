@@ -1,14 +1,15 @@
 #pragma once
 /// @file MpiStartup.h  Open MPI start-up settings for runs whose ranks share one node.
 ///
-/// Why: on a 2-core machine `thermodrift --version` took 0.55 s, nearly all of it in
-/// MPI_Init: a lone process (not started by mpirun) spawns an Open MPI daemon, and the
-/// point-to-point layers probe every transport they may use. With the daemon off
-/// (ess_singleton_isolated) and the shared-memory transports named (pml ob1, btl self,vader)
-/// it took 0.15 s; a 2-rank mpirun start went from 0.81 to 0.58 s. On one node those
-/// transports carry every message, so nothing is lost. Open MPI reads its MCA parameters from
-/// the environment when MPI is initialised: they are set just before and removed just after
-/// (MpiStartupSettings), so that processes the run starts later do not inherit them.
+/// Why: on a 2-core machine `thermodrift --version` took 0.60-0.64 s (without huge pages),
+/// nearly all of it in MPI_Init: a lone process (not started by mpirun) spawns an Open MPI
+/// daemon, and the point-to-point layers probe every transport they may use. With the daemon
+/// off (ess_singleton_isolated) and the shared-memory transports named (pml ob1, btl
+/// self,vader) it took 0.16-0.22 s; a 2-rank mpirun start went from 0.88-0.98 to 0.66-0.70 s.
+/// On one node those transports carry every message, so nothing is lost. Open MPI reads its
+/// MCA parameters from the environment when MPI is initialised: they are set just before and
+/// removed just after (MpiStartupSettings), so that processes the run starts later do not
+/// inherit them.
 ///
 /// Nothing is set that the user or the administrator chose: a variable already in the
 /// environment, or a parameter file (~/.openmpi/mca-params.conf, the system's

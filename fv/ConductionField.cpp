@@ -24,7 +24,6 @@
 #include "mesh/DmdaViews.h"
 #include "mesh/StencilMatrix.h"
 #include "mesh/Multigrid.h"
-#include "mesh/StructuredMultigrid.h"
 #include "core/Petsc.h"
 
 namespace td {
@@ -204,7 +203,6 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
   const DefaultOption mg_levels = mesh_multigrid_levels(mesh, "heat_");
   TD_PETSC(SNESSetFromOptions(snes));
   setup_mesh_multigrid(ksp, mesh, 1, false);
-  setup_structured_multigrid(ksp, mesh, 1);
   TD_PETSC(SNESSolve(snes, nullptr, Tg));
   SNESConvergedReason reason;
   PetscInt its;

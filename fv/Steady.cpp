@@ -10,7 +10,6 @@
 
 #include "core/Petsc.h"
 #include "mesh/Multigrid.h"
-#include "mesh/StructuredMultigrid.h"
 
 namespace td {
 
@@ -252,7 +251,6 @@ void SteadySolver::set_up_snes() {
   const DefaultOption mg_levels = mesh_multigrid_levels(sys_.mesh(), nullptr, peclet);
   TD_PETSC(SNESSetFromOptions(snes_));
   setup_mesh_multigrid(ksp, sys_.mesh(), sys_.nfields(), sys_.has_heat());
-  setup_structured_multigrid(ksp, sys_.mesh(), sys_.nfields());
   if (opt_.verbose) {
     PetscViewerAndFormat* vf;
     TD_PETSC(PetscViewerAndFormatCreate(PETSC_VIEWER_STDOUT_(comm_), PETSC_VIEWER_DEFAULT, &vf));

@@ -14,7 +14,6 @@
 
 #include "core/Petsc.h"
 #include "mesh/Multigrid.h"
-#include "mesh/StructuredMultigrid.h"
 
 namespace td {
 
@@ -230,7 +229,6 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   const DefaultOption mg_levels = mesh_multigrid_levels(sys.mesh(), "cvode_", peclet);
   TD_PETSC(KSPSetFromOptions(im.ksp));
   setup_mesh_multigrid(im.ksp, sys.mesh(), sys.nfields(), false);
-  setup_structured_multigrid(im.ksp, sys.mesh(), sys.nfields());
 }
 
 TransientSolver::~TransientSolver() = default;

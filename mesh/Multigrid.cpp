@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/Error.h"
+#include "mesh/StructuredMultigrid.h"
 
 namespace td {
 
@@ -162,7 +163,8 @@ Owned<Mat> prolongation(MPI_Comm comm, const Level& fine, const Level& coarse, i
   std::array<AxisPlace, 3> place;
   for (int a = 0; a < 3; ++a) {
     for (PetscInt i = fine.first(a); i < fine.first(a) + fine.count(a); ++i)
-      aw[a].push_back(axis_weights(fine.axes[a], coarse.axes[a], a < fine.dim, static_cast<int>(i)));
+      aw[a].push_back(
+          axis_weights(fine.axes[a], coarse.axes[a], a < fine.dim, static_cast<int>(i)));
     place[a] = axis_places(coarse.axes[a]);
   }
   const int px = coarse.axes[0].procs(), py = coarse.axes[1].procs();
@@ -270,6 +272,7 @@ DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double
 }
 
 void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_operator) {
+  setup_structured_multigrid(ksp, mesh, dof);
   PC pc;
   TD_PETSC(KSPGetPC(ksp, &pc));
   PetscBool is_mg = PETSC_FALSE;

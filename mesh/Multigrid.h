@@ -59,9 +59,12 @@ int drift_mg_levels(const Mesh& mesh, double peclet);
 /// PCMG would take its number of levels from the solver's DM (DMGetRefineLevel), one.
 DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double peclet = 0.0);
 
-/// Finish the set-up of a geometric multigrid preconditioner chosen with -pc_type mg (with the
-/// KSP's options prefix) on a solver for @p dof fields per cell of @p mesh; other
-/// preconditioners are left alone. Call after KSPSetFromOptions (SNESSetFromOptions). The
+/// The mesh's preconditioners, for a solver for @p dof fields per cell of @p mesh: first
+/// hypre's structured multigrid where -td_pc names it or it is the default
+/// (setup_structured_multigrid, mesh/StructuredMultigrid.h), then the set-up of a geometric
+/// multigrid preconditioner chosen with -pc_type mg (with the KSP's options prefix) is
+/// finished; other preconditioners are left alone. Call after KSPSetFromOptions
+/// (SNESSetFromOptions). The
 /// solvers' callbacks discretise the mesh level only, hence:
 ///  - coarse operators by Galerkin projection P^T A P with the prolongations of
 ///    cell_prolongations and restriction P^T (unless -pc_mg_galerkin is given); when the
