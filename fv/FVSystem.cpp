@@ -34,13 +34,50 @@ std::size_t owned_index(const Mesh& mesh, const std::array<int, 3>& idx) {
 
 }  // namespace
 
+template <class F>
+void FVSystem::for_cells(const dmda::Box& ghost, F&& f) const {
+  const auto st = mesh_.start(), ct = mesh_.count();
+  const int dim = mesh_.dim(), ns = nspecies();
+  CellAt x;
+  for (int a = 0; a < dim; ++a) {
+    const auto& n = faces_[a].n;
+    x.cell_step[a] = nf_ * (a == 0 ? 1 : a == 1 ? ghost.n[0] : ghost.n[0] * ghost.n[1]);
+    x.face_step[a] = ns * (a == 0 ? 1 : a == 1 ? n[0] : static_cast<std::ptrdiff_t>(n[0]) * n[1]);
+  }
+  std::array<bool, 3> walled{};
+  std::array<int, 3> last{};
+  for (int a = 0; a < dim; ++a) {
+    walled[a] = !mesh_.axis(a).periodic;
+    last[a] = mesh_.cells(a) - 1;
+  }
+  for (int k = st[2]; k < st[2] + ct[2]; ++k)
+    for (int j = st[1]; j < st[1] + ct[1]; ++j) {
+      x.idx = {st[0], j, k};
+      for (int a = 1; a < dim; ++a) {
+        x.lower_wall[a] = walled[a] && x.idx[a] == 0;
+        x.upper_wall[a] = walled[a] && x.idx[a] == last[a];
+      }
+      x.ghosted = ghost.at(x.idx, nf_, 0);
+      for (int a = 0; a < dim; ++a) x.face[a] = &face(a, x.idx, 0);
+      for (int i = st[0]; i < st[0] + ct[0]; ++i) {
+        x.idx[0] = i;
+        x.lower_wall[0] = walled[0] && i == 0;
+        x.upper_wall[0] = walled[0] && i == last[0];
+        f(static_cast<const CellAt&>(x));
+        x.ghosted += nf_;
+        x.owned += nf_;
+        for (int a = 0; a < dim; ++a) x.face[a] += ns;
+      }
+    }
+}
+
 FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
                    std::vector<Species> species, std::shared_ptr<const HeatModel> heat)
     : mesh_(mesh), T_(std::move(T)), species_(std::move(species)), heat_(std::move(heat)) {
   nf_ = nspecies() + (heat_ ? 1 : 0);
   if (nf_ != mesh_.dof())
-    throw Error(fmt::format("mesh has {} fields per cell but {} species{} were given",
-                            mesh_.dof(), species_.size(), heat_ ? " and the temperature" : ""));
+    throw Error(fmt::format("mesh has {} fields per cell but {} species{} were given", mesh_.dof(),
+                            species_.size(), heat_ ? " and the temperature" : ""));
   const int ns = nspecies(), nf = nf_;
   const auto st = mesh_.start(), ct = mesh_.count();
   for (int a = 0; a < mesh_.dim(); ++a) {
@@ -52,12 +89,14 @@ FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
   }
   compute_faces(false);
   DM dm = mesh_.dm();
-  TD_PETSC(DMDACreateCompatibleDMDA(dm, 1, dm1_.out()));
+  // a DMDA's set-up (its ghost scatter) costs about a residual evaluation: one field per cell
+  // uses the mesh's own
+  if (nf_ > 1) TD_PETSC(DMDACreateCompatibleDMDA(dm, 1, dm1_.out()));
   TD_PETSC(DMCreateGlobalVector(dm, vol_.out()));
-  TD_PETSC(DMCreateGlobalVector(dm1_, Tcell_.out()));
+  TD_PETSC(DMCreateGlobalVector(scalar_dm(), Tcell_.out()));
   {
     OwnedView V(dm, vol_);
-    OwnedView Tc(dm1_, Tcell_);
+    OwnedView Tc(scalar_dm(), Tcell_);
     for_owned(mesh_, [&](const std::array<int, 3>& c) {
       const double v = mesh_.volume(c[0], c[1], c[2]);
       for (int s = 0; s < ns; ++s) V(c, nf, s) = v;
@@ -70,8 +109,9 @@ FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
 
 void FVSystem::compute_faces(bool from_state) const {
   const int ns = nspecies();
+  drift_.reset();
   std::optional<LocalView> Tl;
-  if (from_state) Tl.emplace(dm1_, Tcell_);
+  if (from_state) Tl.emplace(scalar_dm(), Tcell_);
   for (int a = 0; a < mesh_.dim(); ++a) {
     FaceBox& fb = faces_[a];
     const Axis& ax = mesh_.axis(a);
@@ -140,10 +180,6 @@ void FVSystem::set_source(const std::function<double(const Point&, int)>& q) {
   });
 }
 
-bool FVSystem::is_boundary_face(int axis, int m) const {
-  return !mesh_.axis(axis).periodic && (m == 0 || m == mesh_.cells(axis));
-}
-
 kernels::FaceCoef FVSystem::face_coef(int a, const std::array<int, 3>& idx_in, int s,
                                       const std::array<double, 3>* Tpqm) const {
   const Axis& ax = mesh_.axis(a);
@@ -197,14 +233,6 @@ kernels::FaceCoef FVSystem::face_coef(int a, const std::array<int, 3>& idx_in, i
     default:
       return {};
   }
-}
-
-const kernels::FaceCoef& FVSystem::face(int a, const std::array<int, 3>& idx, int s) const {
-  const FaceBox& fb = faces_[a];
-  const std::size_t q =
-      ((static_cast<std::size_t>(idx[2] - fb.lo[2]) * fb.n[1] + (idx[1] - fb.lo[1])) * fb.n[0] +
-       (idx[0] - fb.lo[0])) * nspecies() + s;
-  return fb.coef[q];
 }
 
 Vec FVSystem::create_state() const {
@@ -263,33 +291,35 @@ void FVSystem::residual(Vec c, Vec R) const {
   sync(c);
   LocalView C(mesh_.dm(), c);
   OwnedView out(mesh_.dm(), R);
-  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+  const double* cg = C.data();
+  double* r = out.data();
+  for_cells(C.box(), [&](const CellAt& x) {
+    const std::array<int, 3>& idx = x.idx;
     if (heat_) {
       double diag = 0.0;
-      out(idx, nf, ns) = heat_cell_residual(
+      r[x.owned + ns] = heat_cell_residual(
           *heat_, mesh_, idx, [&](const std::array<int, 3>& j) { return C(j, nf, ns); }, diag,
           [](const std::array<int, 3>&, double) {});
     }
     for (int s = 0; s < ns; ++s) {
-      double r = 0.0;
-      const double ci = C(idx, nf, s);
+      double sum = 0.0;
+      const double ci = cg[x.ghosted + s];
       for (int a = 0; a < dim; ++a) {
-        const auto up = shifted(idx, a, 1);
-        const auto& fu = face(a, up, s);
-        const auto& fl = face(a, idx, s);
-        const double cu = is_boundary_face(a, up[a]) ? 0.0 : C(up, nf, s);
-        const double cl = is_boundary_face(a, idx[a]) ? 0.0 : C(shifted(idx, a, -1), nf, s);
-        r += kernels::face_flux(fu, ci, cu) - kernels::face_flux(fl, cl, ci);
+        const kernels::FaceCoef& fl = x.face[a][s];
+        const kernels::FaceCoef& fu = x.face[a][x.face_step[a] + s];
+        const double cu = x.upper_wall[a] ? 0.0 : cg[x.ghosted + x.cell_step[a] + s];
+        const double cl = x.lower_wall[a] ? 0.0 : cg[x.ghosted - x.cell_step[a] + s];
+        sum += kernels::face_flux(fu, ci, cu) - kernels::face_flux(fl, cl, ci);
       }
-      out(idx, nf, s) = r;
+      r[x.owned + s] = sum;
     }
     if (rx_) {
       // -V w(c): production counts as negative outflow
       const double V = mesh_.volume(idx[0], idx[1], idx[2]);
       double cc[kMaxReacting], w[kMaxReacting];
-      for (int s = 0; s < ns; ++s) cc[s] = C(idx, nf, s);
+      for (int s = 0; s < ns; ++s) cc[s] = cg[x.ghosted + s];
       rx_->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx_->nreactions()], cc, w, nullptr);
-      for (int s = 0; s < ns; ++s) out(idx, nf, s) -= V * w[s];
+      for (int s = 0; s < ns; ++s) r[x.owned + s] -= V * w[s];
     }
   });
   if (source_) {
@@ -349,12 +379,15 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
       TD_PETSC(MatSetValuesStencil(M, 1, &row, nc, cols, vals, ADD_VALUES));
     });
   }
-  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+  // Transport rows by local (ghosted) indices: MatSetValuesLocal skips the stencil
+  // conversion of MatSetValuesStencil, a large part of the assembly on big meshes.
+  for_cells(dmda::ghost_box(mesh_.dm()), [&](const CellAt& x) {
+    const std::array<int, 3>& idx = x.idx;
     if (rx) {
       std::fill(jac.begin(), jac.end(), 0.0);
       for (int s = 0; s < ns; ++s) cc[s] = (*C)(idx, nf, s);
-      rx->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx->nreactions()], cc.data(),
-                      w.data(), jac.data());
+      rx->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx->nreactions()], cc.data(), w.data(),
+                     jac.data());
     }
     for (int s = 0; s < ns; ++s) {
       MatStencil row = stencil(idx, s);
@@ -366,23 +399,27 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
         TD_PETSC(MatSetValuesStencil(M, 1, &row, 1, &row, &one, ADD_VALUES));
         continue;
       }
-      MatStencil cols[7];
+      const PetscInt lrow = static_cast<PetscInt>(x.ghosted + s);
+      PetscInt cols[7];
       PetscScalar vals[7];
       int nc = 0;
+      double diag = 0.0;
       for (int a = 0; a < dim; ++a) {
-        const auto up = shifted(idx, a, 1);
-        if (!is_boundary_face(a, up[a])) {
-          cols[nc] = stencil(up, s);
-          vals[nc++] = -b * face(a, up, s).q;
+        const kernels::FaceCoef& fl = x.face[a][s];
+        const kernels::FaceCoef& fu = x.face[a][x.face_step[a] + s];
+        diag += fu.p + fl.q;
+        if (!x.upper_wall[a]) {
+          cols[nc] = lrow + static_cast<PetscInt>(x.cell_step[a]);
+          vals[nc++] = -b * fu.q;
         }
-        if (!is_boundary_face(a, idx[a])) {
-          cols[nc] = stencil(shifted(idx, a, -1), s);
-          vals[nc++] = -b * face(a, idx, s).p;
+        if (!x.lower_wall[a]) {
+          cols[nc] = lrow - static_cast<PetscInt>(x.cell_step[a]);
+          vals[nc++] = -b * fl.p;
         }
       }
-      cols[nc] = row;
-      vals[nc++] = a_vol * mesh_.volume(idx[0], idx[1], idx[2]) + b * transport_diagonal(idx, s);
-      TD_PETSC(MatSetValuesStencil(M, 1, &row, nc, cols, vals, ADD_VALUES));
+      cols[nc] = lrow;
+      vals[nc++] = a_vol * mesh_.volume(idx[0], idx[1], idx[2]) + b * diag;
+      TD_PETSC(MatSetValuesLocal(M, 1, &lrow, nc, cols, vals, ADD_VALUES));
       if (rx) {
         // the per-cell block -b V dw/dc couples the components of this cell
         const double V = mesh_.volume(idx[0], idx[1], idx[2]);
@@ -398,12 +435,6 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
   });
   TD_PETSC(MatAssemblyBegin(M, MAT_FINAL_ASSEMBLY));
   TD_PETSC(MatAssemblyEnd(M, MAT_FINAL_ASSEMBLY));
-}
-
-double FVSystem::transport_diagonal(const std::array<int, 3>& idx, int s) const {
-  double d = 0.0;
-  for (int a = 0; a < mesh_.dim(); ++a) d += face(a, shifted(idx, a, 1), s).p + face(a, idx, s).q;
-  return d;
 }
 
 void FVSystem::diagonal(Vec c, Vec d, bool with_reactions) const {
@@ -428,8 +459,8 @@ void FVSystem::diagonal(Vec c, Vec d, bool with_reactions) const {
     if (rx) {
       std::fill(jac.begin(), jac.end(), 0.0);
       for (int s = 0; s < ns; ++s) cc[s] = (*C)(idx, nf, s);
-      rx->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx->nreactions()], cc.data(),
-                     w.data(), jac.data());
+      rx->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx->nreactions()], cc.data(), w.data(),
+                     jac.data());
     }
     const double V = mesh_.volume(idx[0], idx[1], idx[2]);
     for (int s = 0; s < ns; ++s)
@@ -454,19 +485,19 @@ std::vector<double> FVSystem::totals(Vec c) const {
 }
 
 std::vector<double> FVSystem::boundary_outflow(Vec c) const {
-  const int nf = nf_;
   const int ns = nspecies(), dim = mesh_.dim();
   std::vector<double> t(ns, 0.0);
   {
     OwnedReadView C(mesh_.dm(), c);  // boundary faces need only the cell's own value
-    for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+    const double* co = C.data();
+    // the owned array read as a ghosted one whose box is the owned box
+    for_cells(dmda::owned_box(mesh_.dm()), [&](const CellAt& x) {
       for (int a = 0; a < dim; ++a) {
-        const auto up = shifted(idx, a, 1);
+        if (!x.upper_wall[a] && !x.lower_wall[a]) continue;
         for (int s = 0; s < ns; ++s) {
-          if (is_boundary_face(a, up[a]))
-            t[s] += kernels::face_flux(face(a, up, s), C(idx, nf, s), 0.0);
-          if (is_boundary_face(a, idx[a]))
-            t[s] -= kernels::face_flux(face(a, idx, s), 0.0, C(idx, nf, s));
+          if (x.upper_wall[a])
+            t[s] += kernels::face_flux(x.face[a][x.face_step[a] + s], co[x.owned + s], 0.0);
+          if (x.lower_wall[a]) t[s] -= kernels::face_flux(x.face[a][s], 0.0, co[x.owned + s]);
         }
       }
     });
@@ -495,7 +526,7 @@ Vec FVSystem::group_observables(Vec c) const {
   Owned<Vec> out;
   TD_PETSC(DMCreateGlobalVector(dmobs_, out.out()));
   LocalView C(mesh_.dm(), c);
-  LocalView Tc(dm1_, Tcell_);
+  LocalView Tc(scalar_dm(), Tcell_);
   OwnedView O(dmobs_, out);
   auto total = [&](const std::array<int, 3>& idx, const Group& g) {
     double p = 0.0;
@@ -542,9 +573,10 @@ Vec FVSystem::group_observables(Vec c) const {
 }
 
 FVSystem::DriftResolution FVSystem::drift_resolution() const {
+  if (drift_) return *drift_;
   DriftResolution r;
   const int dim = mesh_.dim(), ns = nspecies();
-  LocalView Tc(dm1_, Tcell_);
+  LocalView Tc(scalar_dm(), Tcell_);
   // psi of each species relative to one reference temperature, min and max over the cells
   double Tref = 0.0;
   {
@@ -576,6 +608,7 @@ FVSystem::DriftResolution FVSystem::drift_resolution() const {
       r.psi_span = hi[s] - lo[s];
       r.species = species_[s].name;
     }
+  drift_ = r;
   return r;
 }
 
@@ -588,17 +621,20 @@ Vec FVSystem::fluxes(Vec c) const {
   TD_PETSC(DMCreateGlobalVector(dmflux_, J.out()));
   LocalView C(mesh_.dm(), c);
   OwnedView out(dmflux_, J);
-  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
-    for (int s = 0; s < ns; ++s) {
-      const double ci = C(idx, nf, s);
-      for (int a = 0; a < dim; ++a) {
-        const auto up = shifted(idx, a, 1);
-        const double cu = is_boundary_face(a, up[a]) ? 0.0 : C(up, nf, s);
-        const double cl = is_boundary_face(a, idx[a]) ? 0.0 : C(shifted(idx, a, -1), nf, s);
-        const double area = mesh_.face_area(a, idx[0], idx[1], idx[2]);
-        out(idx, ns * dim, s * dim + a) =
-            0.5 * (kernels::face_flux(face(a, up, s), ci, cu) +
-                   kernels::face_flux(face(a, idx, s), cl, ci)) / area;
+  const double* cg = C.data();
+  double* j = out.data();
+  for_cells(C.box(), [&](const CellAt& x) {
+    const std::ptrdiff_t row = x.owned / nf * ns * dim;
+    for (int a = 0; a < dim; ++a) {
+      const double area = mesh_.face_area(a, x.idx[0], x.idx[1], x.idx[2]);
+      for (int s = 0; s < ns; ++s) {
+        const double ci = cg[x.ghosted + s];
+        const double cu = x.upper_wall[a] ? 0.0 : cg[x.ghosted + x.cell_step[a] + s];
+        const double cl = x.lower_wall[a] ? 0.0 : cg[x.ghosted - x.cell_step[a] + s];
+        j[row + s * dim + a] = 0.5 *
+                               (kernels::face_flux(x.face[a][x.face_step[a] + s], ci, cu) +
+                                kernels::face_flux(x.face[a][s], cl, ci)) /
+                               area;
       }
     }
   });
@@ -611,8 +647,8 @@ void FVSystem::set_reactions(std::shared_ptr<const ReactionNetwork> rx) {
   kfkr_.clear();
   if (!rx_) return;
   if (rx_->ncomponents() != nspecies())
-    throw Error(fmt::format("reaction network has {} components, the system {}",
-                            rx_->ncomponents(), nspecies()));
+    throw Error(fmt::format("reaction network has {} components, the system {}", rx_->ncomponents(),
+                            nspecies()));
   if (nspecies() > kMaxReacting)
     throw Error(fmt::format("at most {} reacting components are supported", kMaxReacting));
   const auto ct = mesh_.count();

@@ -13,10 +13,12 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/Petsc.h"
+#include "mesh/DmdaViews.h"
 #include "mesh/Mesh.h"
 #include "models/Heat.h"
 #include "models/Reactions.h"
@@ -118,6 +120,7 @@ class FVSystem {
     double psi_span = 0.0;
     std::string species;  ///< the species of psi_span
   };
+  /// Computed once per temperature field (it is asked for at set-up and by the solvers).
   DriftResolution drift_resolution() const;
   /// Largest cell Peclet number of the drift along any axis (drift_resolution; collective).
   double max_cell_peclet() const {
@@ -147,7 +150,7 @@ class FVSystem {
  private:
   struct FaceBox {
     std::array<int, 3> lo{0, 0, 0}, n{1, 1, 1};  // first face index and count per axis
-    std::vector<kernels::FaceCoef> coef;          // [face][species]
+    std::vector<kernels::FaceCoef> coef;         // [face][species]
   };
   /// Coupling of the fields within a cell and to the face neighbours (nf x nf, row-major,
   /// 1 = coupled; the DMDASetBlockFills layout).
@@ -155,6 +158,21 @@ class FVSystem {
     std::vector<PetscInt> diagonal, neighbour;
   };
   BlockFills block_fills() const;
+  /// One owned cell of the flux loops, with the offsets those loops need precomputed.
+  struct CellAt {
+    std::array<int, 3> idx{0, 0, 0};
+    std::ptrdiff_t ghosted = 0;  ///< first field of the cell in a ghosted array of the mesh DM
+    std::ptrdiff_t owned = 0;    ///< first field of the cell in an owned (global) array
+    /// Lower face of the cell along each axis, species 0 (the upper face: + face_step).
+    std::array<const kernels::FaceCoef*, 3> face{};
+    std::array<std::ptrdiff_t, 3> cell_step{}, face_step{};  ///< one cell up along an axis
+    std::array<bool, 3> lower_wall{}, upper_wall{};          ///< the faces are walls
+  };
+  /// Visit the owned cells in the DMDA's order; @p ghost is the ghost box of the arrays the
+  /// caller reads. The offsets are updated per cell instead of recomputed per access: the
+  /// residual, Jacobian and flux loops run once per cell and evaluation.
+  template <class F>
+  void for_cells(const dmda::Box& ghost, F&& f) const;
   /// Coefficients of the face normal to @p axis with index idx[axis] (between cells
   /// idx[axis]-1 and idx[axis]); transverse indices idx[other].
   /// @p Tpqm: temperatures at P, Q and the face (from the state); null: from the field.
@@ -164,10 +182,27 @@ class FVSystem {
   void compute_faces(bool from_state) const;
   /// Reaction constants of every owned cell at Tcell_.
   void compute_rates() const;
-  const kernels::FaceCoef& face(int axis, const std::array<int, 3>& idx, int s) const;
+  // The accessors below are inline: the residual, Jacobian and output loops call them several
+  // times per cell.
+  const kernels::FaceCoef& face(int axis, const std::array<int, 3>& idx, int s) const {
+    const FaceBox& fb = faces_[axis];
+    const std::size_t q =
+        ((static_cast<std::size_t>(idx[2] - fb.lo[2]) * fb.n[1] + (idx[1] - fb.lo[1])) * fb.n[0] +
+         (idx[0] - fb.lo[0])) *
+            nspecies() +
+        s;
+    return fb.coef[q];
+  }
   /// Transport part of the diagonal of dR/dc in the row of component @p s of cell @p idx.
-  double transport_diagonal(const std::array<int, 3>& idx, int s) const;
-  bool is_boundary_face(int axis, int m) const;
+  double transport_diagonal(const std::array<int, 3>& idx, int s) const {
+    double d = 0.0;
+    for (int a = 0; a < mesh_.dim(); ++a)
+      d += face(a, dmda::shifted(idx, a, 1), s).p + face(a, idx, s).q;
+    return d;
+  }
+  bool is_boundary_face(int axis, int m) const {
+    return !mesh_.axis(axis).periodic && (m == 0 || m == mesh_.cells(axis));
+  }
 
   const Mesh& mesh_;
   std::shared_ptr<const TemperatureField> T_;
@@ -175,7 +210,8 @@ class FVSystem {
   mutable std::array<FaceBox, 3> faces_;
   std::shared_ptr<const HeatModel> heat_;
   int nf_ = 0;
-  Owned<DM> dm1_;  // dof-1 DM for cell scalars
+  Owned<DM> dm1_;  // dof-1 DM for cell scalars where the mesh has several fields per cell
+  DM scalar_dm() const { return dm1_ ? dm1_.get() : mesh_.dm(); }
   // output fields without ghost cells (Mesh::field_dm), created on first use:
   mutable Owned<DM> dmflux_;  // nspecies * dim fields
   mutable Owned<DM> dmobs_;   // 3 fields per group
@@ -184,7 +220,8 @@ class FVSystem {
   Owned<Vec> source_;  // V q per unknown, or null
   std::vector<std::pair<int, double>> pins_;
   std::shared_ptr<const ReactionNetwork> rx_;
-  mutable std::vector<double> kfkr_;  // (k_f, k_r) per owned cell and reaction
+  mutable std::vector<double> kfkr_;              // (k_f, k_r) per owned cell and reaction
+  mutable std::optional<DriftResolution> drift_;  // of the current temperatures
 };
 
 }  // namespace td

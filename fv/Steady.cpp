@@ -1,12 +1,11 @@
 #include "fv/Steady.h"
 
+#include <fmt/format.h>
+
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <Eigen/Dense>
-
-#include <fmt/format.h>
 
 #include "core/Petsc.h"
 #include "mesh/Multigrid.h"
@@ -134,7 +133,9 @@ class SteadySolver {
   /// the conserved amounts equal their targets, with no further adjustment.
   void combine_pinned_solutions();
   /// Final residual and the size of its terms.
-  void diagnostics();
+  /// Final ||R|| and its scale; @p residual_current: r_ holds R(c_) already (the Newton
+  /// solve's last evaluation, no pins and no change of c_ since).
+  void diagnostics(bool residual_current);
 
   /// Conserved amounts of state @p v.
   std::vector<double> amounts(Vec v) const;
@@ -443,9 +444,10 @@ void SteadySolver::match_amounts() {
   auto solve = [&](const std::vector<double>& v) {
     const SNESConvergedReason r = pinned_newton(v);
     if (r < 0)
-      throw SolverError(fmt::format("steady solve failed while matching the conserved amounts "
-                                    "({}); try -snes_monitor or a transient run",
-                                    SNESConvergedReasons[r]));
+      throw SolverError(
+          fmt::format("steady solve failed while matching the conserved amounts "
+                      "({}); try -snes_monitor or a transient run",
+                      SNESConvergedReasons[r]));
     return amounts(c_);
   };
   std::vector<double> v = pinned_values(c_), q = amounts(c_);
@@ -519,9 +521,10 @@ void SteadySolver::combine_pinned_solutions() {
       p[l] = v0[l];
       const SNESConvergedReason r = pinned_newton(p);
       if (r < 0)
-        throw SolverError(fmt::format("steady solve failed while matching the conserved amounts "
-                                      "({}); try -snes_monitor or a transient run",
-                                      SNESConvergedReasons[r]));
+        throw SolverError(
+            fmt::format("steady solve failed while matching the conserved amounts "
+                        "({}); try -snes_monitor or a transient run",
+                        SNESConvergedReasons[r]));
       ++res_.amount_iterations;
     }
     sol.push_back(duplicate(c_));
@@ -533,8 +536,9 @@ void SteadySolver::combine_pinned_solutions() {
   for (int k = 0; k < n; ++k) target(k) = target_[k];
   const Eigen::FullPivLU<Eigen::MatrixXd> lu(M);
   if (!lu.isInvertible())
-    throw SolverError("steady solve could not match the conserved amounts: the pinned "
-                      "solutions do not span them (singular amount matrix)");
+    throw SolverError(
+        "steady solve could not match the conserved amounts: the pinned "
+        "solutions do not span them (singular amount matrix)");
   const Eigen::VectorXd a = lu.solve(target);
   TD_PETSC(VecSet(c_, 0.0));
   for (int l = 0; l < n; ++l) TD_PETSC(VecAXPY(c_, a(l), sol[l]));
@@ -543,14 +547,15 @@ void SteadySolver::combine_pinned_solutions() {
   for (int k = 0; k < n; ++k)
     err = std::max(err, std::abs(q[k] - target_[k]) / std::max(std::abs(target_[k]), kTinyAmount));
   if (err > kAmountAccept)
-    throw SolverError(fmt::format("steady solve could not match the conserved amounts: relative "
-                                  "error {:.3e} after combining {} pinned solutions",
-                                  err, n));
+    throw SolverError(
+        fmt::format("steady solve could not match the conserved amounts: relative "
+                    "error {:.3e} after combining {} pinned solutions",
+                    err, n));
 }
 
-void SteadySolver::diagnostics() {
+void SteadySolver::diagnostics(bool residual_current) {
   sys_.set_pins({});
-  sys_.residual(c_, r_);
+  if (!residual_current) sys_.residual(c_, r_);
   PetscReal rn;
   TD_PETSC(VecNorm(r_, NORM_2, &rn));
   res_.residual_norm = rn;
@@ -565,6 +570,12 @@ SteadyResult SteadySolver::solve() {
   Owned<Vec> guess = duplicate(c_);
   TD_PETSC(VecCopy(c_, guess));
   if (!opt_.force_ptc && !nonlinear_closed_) reason = pinned_newton({});
+  // Newton with line search evaluates R at its answer (r_ is its function vector; -snes_type
+  // ksponly would not); without pins or continuation nothing changes c_ after it
+  PetscBool newton_ls = PETSC_FALSE;
+  TD_PETSC(
+      PetscObjectTypeCompare(reinterpret_cast<PetscObject>(snes_.get()), SNESNEWTONLS, &newton_ls));
+  const bool residual_current = newton_ls && reason > 0 && ncons_ == 0;
   if (reason < 0) {
     TD_PETSC(VecCopy(guess, c_));
     reason = continuation(reason);
@@ -585,7 +596,7 @@ SteadyResult SteadySolver::solve() {
       match_amounts();
     }
   }
-  diagnostics();
+  diagnostics(residual_current);
   return res_;
 }
 

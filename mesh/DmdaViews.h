@@ -1,12 +1,12 @@
 #pragma once
 /// @file DmdaViews.h  Loops and array views over the cells of a Mesh's DMDA, one code path for
 /// 1D/2D/3D (shared by the finite-volume systems of fv/ and the Fokker-Planck set-up).
-#include <array>
-
 #include <petscdmda.h>
 
-#include "mesh/Mesh.h"
+#include <array>
+
 #include "core/Petsc.h"
+#include "mesh/Mesh.h"
 
 namespace td::dmda {
 
@@ -56,6 +56,9 @@ class LocalView {
   double operator()(const std::array<int, 3>& idx, int dof, int c) const {
     return data_[box_.at(idx, dof, c)];
   }
+  /// The ghosted array and its box, for loops that step through it by strides.
+  const PetscScalar* data() const { return data_; }
+  const Box& box() const { return box_; }
 
  private:
   DM dm_;
@@ -74,6 +77,8 @@ class OwnedView {
   double& operator()(const std::array<int, 3>& idx, int dof, int c) {
     return data_[box_.at(idx, dof, c)];
   }
+  /// The owned array, in the order of for_owned.
+  PetscScalar* data() { return data_; }
 
  private:
   Vec v_;
@@ -93,6 +98,8 @@ class OwnedReadView {
   double operator()(const std::array<int, 3>& idx, int dof, int c) const {
     return data_[box_.at(idx, dof, c)];
   }
+  /// The owned array, in the order of for_owned.
+  const PetscScalar* data() const { return data_; }
 
  private:
   Vec v_;

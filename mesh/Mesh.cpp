@@ -127,29 +127,13 @@ bool Mesh::dmda_coloring_valid() const {
 
 MPI_Comm Mesh::comm() const { return PetscObjectComm(reinterpret_cast<PetscObject>(dm_.get())); }
 
-long Mesh::total_cells() const {
-  return static_cast<long>(cells(0)) * cells(1) * cells(2);
-}
-
-double Mesh::volume(int i, int j, int k) const {
-  double v = axes_[0].width(i);
-  if (dim_ > 1) v *= axes_[1].width(j);
-  if (dim_ > 2) v *= axes_[2].width(k);
-  return v;
-}
-
-double Mesh::face_area(int a, int i, int j, int k) const {
-  const std::array<int, 3> idx{i, j, k};
-  double area = 1.0;
-  for (int b = 0; b < dim_; ++b)
-    if (b != a) area *= axes_[b].width(idx[b]);
-  return area;
-}
+long Mesh::total_cells() const { return static_cast<long>(cells(0)) * cells(1) * cells(2); }
 
 // ---------------------------------------------------------------------------------------
 namespace {
-const ParamSpec kDim{"dim", ParamSpec::Type::Integer, "1", units::Kind::dimensionless,
-                     Range::closed(1, 3), {}, "number of space dimensions"};
+const ParamSpec kDim{
+    "dim", ParamSpec::Type::Integer,    "1", units::Kind::dimensionless, Range::closed(1, 3),
+    {},    "number of space dimensions"};
 /// Work vectors of the solvers per unknown (state, residual, Krylov basis, CVODE history).
 constexpr double kVectorsPerUnknown = 10.0;
 

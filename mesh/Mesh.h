@@ -4,12 +4,12 @@
 ///
 /// Cells are the boxes between consecutive node coordinates along each axis; unknowns live
 /// at cell centres. Node coordinates are replicated on every rank (they are 1D arrays).
+#include <petscdmda.h>
+
 #include <array>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <petscdmda.h>
 
 #include "core/Petsc.h"
 
@@ -81,9 +81,20 @@ class Mesh {
   std::array<int, 3> start() const { return start_; }
   std::array<int, 3> count() const { return count_; }
   /// Cell volume (length^dim).
-  double volume(int i, int j, int k) const;
+  double volume(int i, int j, int k) const {
+    double v = axes_[0].width(i);
+    if (dim_ > 1) v *= axes_[1].width(j);
+    if (dim_ > 2) v *= axes_[2].width(k);
+    return v;
+  }
   /// Area of the face normal to axis a of cell (i,j,k) (length^(dim-1); 1 in 1D).
-  double face_area(int a, int i, int j, int k) const;
+  double face_area(int a, int i, int j, int k) const {
+    const std::array<int, 3> idx{i, j, k};
+    double area = 1.0;
+    for (int b = 0; b < dim_; ++b)
+      if (b != a) area *= axes_[b].width(idx[b]);
+    return area;
+  }
   /// Centre coordinate along axis a of cell index idx.
   double center(int a, int idx) const { return a < dim_ ? axes_[a].center(idx) : 0.0; }
   /// Centre of cell (i,j,k) as a point (unused coordinates 0).

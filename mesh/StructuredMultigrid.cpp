@@ -121,6 +121,9 @@ constexpr double kUniformWidthTolerance = 1e-6;
 /// A periodic axis of 1 or 2 cells makes a cell its own neighbour, or both neighbours the same
 /// cell: one matrix entry for two stencil entries, which the copy cannot split.
 constexpr int kMinPeriodicCells = 3;
+/// Cells per chunk of the copy of the matrix into hypre (the buffer holds 2 dim + 1 values
+/// per cell: 64 Ki cells, 2.5 MB in 2D).
+constexpr PetscInt kChunkCells = 65536;
 constexpr const char* kRelaxNames[] = {"jacobi", "weighted_jacobi", "rb_gauss_seidel",
                                        "rb_gauss_seidel_nonsymmetric"};
 constexpr const char* kRapNames[] = {"galerkin", "non_galerkin"};
@@ -251,11 +254,12 @@ class StructuredPC {
   std::array<HYPRE_Int, 3> lower_{}, upper_{};
   PetscInt local_cells_ = 0;
   PetscInt first_row_ = 0;
-  /// Global column of stencil entry e of owned cell q at [q * stencil_size_ + e]; -1 off the
-  /// mesh (non-periodic walls).
-  std::vector<PetscInt> columns_;
-  /// Matrix value of stencil entry e of owned cell q at [e * local_cells_ + q].
-  std::vector<HYPRE_Real> values_;
+  /// Global column of stencil entry e of the owned cell @p idx; -1 off the mesh (walls).
+  PetscInt stencil_column(const std::array<int, 3>& idx, int e) const;
+  DmdaNumbering numbering_;
+  std::array<int, 3> start_{}, count_{};
+  std::array<PetscInt, 3> periodic_{0, 0, 0};      ///< period of each axis, 0 if not periodic
+  std::vector<std::array<HYPRE_Int, 3>> offsets_;  ///< stencil: centre, then -/+ per axis
   HypreOwned<HYPRE_StructGrid> grid_;
   HypreOwned<HYPRE_StructStencil> stencil_;
   HypreOwned<HYPRE_StructMatrix> A_;
@@ -264,10 +268,15 @@ class StructuredPC {
 };
 
 StructuredPC::StructuredPC(const Mesh& mesh, Settings settings)
-    : dim_(mesh.dim()), stencil_size_(2 * mesh.dim() + 1), comm_(mesh.comm()), settings_(settings) {
-  const Owned<DM> dm = mesh.solver_dm(1);
-  const DmdaNumbering numbering(dm);
-  const auto start = mesh.start(), count = mesh.count();
+    : dim_(mesh.dim()),
+      stencil_size_(2 * mesh.dim() + 1),
+      comm_(mesh.comm()),
+      settings_(settings),
+      // the numbering of cells is the mesh DM's whatever its fields per cell
+      numbering_(mesh.dm()),
+      start_(mesh.start()),
+      count_(mesh.count()) {
+  const auto start = start_, count = count_;
   std::array<HYPRE_Int, 3> periodic{0, 0, 0};
   for (int a = 0; a < dim_; ++a) {
     lower_[a] = start[a];
@@ -280,32 +289,17 @@ StructuredPC::StructuredPC(const Mesh& mesh, Settings settings)
       periodic[a] = mesh.cells(a);
     }
   }
+  for (int a = 0; a < 3; ++a) periodic_[a] = periodic[a];
   local_cells_ = static_cast<PetscInt>(count[0]) * count[1] * count[2];
   // stencil: centre, then per axis the lower and the upper neighbour
-  std::vector<std::array<HYPRE_Int, 3>> offsets{{0, 0, 0}};
+  offsets_.push_back({0, 0, 0});
   for (int a = 0; a < dim_; ++a)
     for (int side : {-1, 1}) {
       std::array<HYPRE_Int, 3> o{0, 0, 0};
       o[a] = side;
-      offsets.push_back(o);
+      offsets_.push_back(o);
     }
-  columns_.resize(static_cast<std::size_t>(local_cells_) * stencil_size_);
-  std::size_t q = 0;
-  for (int k = start[2]; k < start[2] + count[2]; ++k)
-    for (int j = start[1]; j < start[1] + count[1]; ++j)
-      for (int i = start[0]; i < start[0] + count[0]; ++i)
-        for (const auto& o : offsets) {
-          std::array<PetscInt, 3> n{i + o[0], j + o[1], k + o[2]};
-          bool inside = true;
-          for (int a = 0; a < 3; ++a) {
-            const PetscInt m = numbering.cells(a);
-            if (periodic[a] != 0) n[a] = (n[a] + m) % m;
-            inside = inside && n[a] >= 0 && n[a] < m;
-          }
-          columns_[q++] = inside ? numbering.global(n) : -1;
-        }
-  first_row_ = numbering.global({start[0], start[1], start[2]});
-  values_.resize(columns_.size());
+  first_row_ = numbering_.global({start[0], start[1], start[2]});
 
   TD_HYPRE(HYPRE_StructGridCreate(comm_, dim_, grid_.out(HYPRE_StructGridDestroy)));
   TD_HYPRE(HYPRE_StructGridSetExtents(grid_, lower_.data(), upper_.data()));
@@ -314,7 +308,7 @@ StructuredPC::StructuredPC(const Mesh& mesh, Settings settings)
   TD_HYPRE(
       HYPRE_StructStencilCreate(dim_, stencil_size_, stencil_.out(HYPRE_StructStencilDestroy)));
   for (int e = 0; e < stencil_size_; ++e)
-    TD_HYPRE(HYPRE_StructStencilSetElement(stencil_, e, offsets[e].data()));
+    TD_HYPRE(HYPRE_StructStencilSetElement(stencil_, e, offsets_[e].data()));
   TD_HYPRE(HYPRE_StructMatrixCreate(comm_, grid_, stencil_, A_.out(HYPRE_StructMatrixDestroy)));
   TD_HYPRE(HYPRE_StructMatrixInitialize(A_));
   for (auto* v : {&b_, &x_}) {
@@ -333,6 +327,23 @@ void StructuredPC::refuse_on_all_ranks(const std::string& problem) const {
                               : problem);
 }
 
+PetscInt StructuredPC::stencil_column(const std::array<int, 3>& idx, int e) const {
+  std::array<PetscInt, 3> n{idx[0] + offsets_[e][0], idx[1] + offsets_[e][1],
+                            idx[2] + offsets_[e][2]};
+  // owned neighbours (all but a layer on the rank's faces) in the rank's block order
+  bool owned = true;
+  for (int a = 0; a < 3; ++a) owned = owned && n[a] >= start_[a] && n[a] < start_[a] + count_[a];
+  if (owned)
+    return first_row_ + ((n[2] - start_[2]) * count_[1] + (n[1] - start_[1])) * count_[0] +
+           (n[0] - start_[0]);
+  for (int a = 0; a < 3; ++a) {
+    const PetscInt m = numbering_.cells(a);
+    if (periodic_[a] != 0) n[a] = (n[a] + m) % m;
+    if (n[a] < 0 || n[a] >= m) return -1;
+  }
+  return numbering_.global(n);
+}
+
 void StructuredPC::set_up(Mat P) {
   PetscInt lo = 0, hi = 0;
   TD_PETSC(MatGetOwnershipRange(P, &lo, &hi));
@@ -344,7 +355,6 @@ void StructuredPC::set_up(Mat P) {
         "needed",
         lo, hi, first_row_, first_row_ + local_cells_);
   refuse_on_all_ranks(problem);
-  std::fill(values_.begin(), values_.end(), 0.0);
   // The AIJ storage directly (no MatGetRow call per row): one
   // sequential part, or the diagonal and off-diagonal blocks of a parallel matrix, whose
   // columns are local (offset by the first owned column) and compressed (garray).
@@ -374,47 +384,86 @@ void StructuredPC::set_up(Mat P) {
         "structured multigrid (-td_pc): the preconditioning matrix is of type {}; AIJ needed",
         type));
   }
-  for (const Part& part : parts) {
-    PetscInt n = 0;
+  // The owned rows are copied in chunks of whole x-lines of one z-plane (a box of the grid),
+  // through one buffer of a few hundred kB instead of a copy of the whole matrix.
+  struct RowAccess {
     const PetscInt *ia = nullptr, *ja = nullptr;
-    PetscBool done = PETSC_FALSE;
-    TD_PETSC(MatGetRowIJ(part.m, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &ja, &done));
-    if (!done) throw InternalError("MatGetRowIJ gave no row structure for an AIJ matrix");
     const PetscScalar* a = nullptr;
-    TD_PETSC(MatSeqAIJGetArrayRead(part.m, &a));
-    PetscInt outside = -1, outside_row = -1;
-    PetscScalar outside_value = 0.0;
-    for (PetscInt q = 0; q < n; ++q) {
-      const PetscInt* stencil_cols = &columns_[static_cast<std::size_t>(q) * stencil_size_];
-      for (PetscInt p = ia[q]; p < ia[q + 1]; ++p) {
-        const PetscInt col = part.columns ? part.columns[ja[p]] : part.column_offset + ja[p];
-        int e = 0;
-        while (e < stencil_size_ && stencil_cols[e] != col) ++e;
-        if (e < stencil_size_) {
-          values_[static_cast<std::size_t>(e) * local_cells_ + q] += a[p];
-        } else if (a[p] != 0.0) {
-          outside = col;
-          outside_row = lo + q;
-          outside_value = a[p];
-        }
-      }
-    }
-    TD_PETSC(MatSeqAIJRestoreArrayRead(part.m, &a));
-    TD_PETSC(MatRestoreRowIJ(part.m, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &ja, &done));
-    if (outside >= 0 && problem.empty())
-      problem = fmt::format(
-          "structured multigrid (-td_pc): row {} of the preconditioning matrix has the entry "
-          "{:.6g} in column {}, which is not one of its cell's {}-point stencil (the cell and "
-          "its face neighbours): use another preconditioner (-pc_type hypre or mg)",
-          outside_row, outside_value, outside, stencil_size_);
+    const PetscInt* columns = nullptr;
+    PetscInt column_offset = 0;
+  };
+  std::vector<RowAccess> rows(parts.size());
+  for (std::size_t m = 0; m < parts.size(); ++m) {
+    PetscInt n = 0;
+    PetscBool done = PETSC_FALSE;
+    TD_PETSC(
+        MatGetRowIJ(parts[m].m, 0, PETSC_FALSE, PETSC_FALSE, &n, &rows[m].ia, &rows[m].ja, &done));
+    if (!done) throw InternalError("MatGetRowIJ gave no row structure for an AIJ matrix");
+    TD_PETSC(MatSeqAIJGetArrayRead(parts[m].m, &rows[m].a));
+    rows[m].columns = parts[m].columns;
+    rows[m].column_offset = parts[m].column_offset;
   }
+  const PetscInt line = count_[0];
+  const PetscInt lines_per_chunk = std::max<PetscInt>(1, kChunkCells / line);
+  std::vector<HYPRE_Real> values(static_cast<std::size_t>(stencil_size_) * lines_per_chunk * line);
+  std::vector<PetscInt> cols(static_cast<std::size_t>(stencil_size_));
+  PetscInt outside = -1, outside_row = -1;
+  PetscScalar outside_value = 0.0;
+  // the chunks' copies into hypre are collective only through the assembly below; a refused
+  // matrix stops every rank before it (the entries are still all read, so every rank copies)
+  for (int k = start_[2]; k < start_[2] + count_[2]; ++k)
+    for (int j0 = start_[1]; j0 < start_[1] + count_[1]; j0 += static_cast<int>(lines_per_chunk)) {
+      const int j1 = std::min<int>(j0 + static_cast<int>(lines_per_chunk), start_[1] + count_[1]);
+      const PetscInt chunk = static_cast<PetscInt>(j1 - j0) * line;
+      const PetscInt q0 =
+          (static_cast<PetscInt>(k - start_[2]) * count_[1] + (j0 - start_[1])) * line;
+      std::fill(values.begin(), values.begin() + stencil_size_ * chunk, 0.0);
+      for (PetscInt c = 0; c < chunk; ++c) {
+        const std::array<int, 3> idx{start_[0] + static_cast<int>(c % line),
+                                     j0 + static_cast<int>(c / line), k};
+        for (int e = 0; e < stencil_size_; ++e) cols[e] = stencil_column(idx, e);
+        const PetscInt q = q0 + c;
+        for (const RowAccess& r : rows)
+          for (PetscInt p = r.ia[q]; p < r.ia[q + 1]; ++p) {
+            const PetscInt col = r.columns ? r.columns[r.ja[p]] : r.column_offset + r.ja[p];
+            int e = 0;
+            while (e < stencil_size_ && cols[e] != col) ++e;
+            if (e < stencil_size_) {
+              values[static_cast<std::size_t>(e) * chunk + c] += r.a[p];
+            } else if (r.a[p] != 0.0 && outside < 0) {
+              outside = col;
+              outside_row = lo + q;
+              outside_value = r.a[p];
+            }
+          }
+      }
+      std::array<HYPRE_Int, 3> box_lo = lower_, box_hi = upper_;
+      box_lo[1] = j0;
+      box_hi[1] = j1 - 1;
+      box_lo[2] = box_hi[2] = k;
+      if (dim_ < 3) box_lo[2] = box_hi[2] = lower_[2];
+      if (dim_ < 2) box_lo[1] = box_hi[1] = lower_[1];
+      // one stencil entry at a time, from contiguous values (all entries at once, stencil
+      // index fastest, measured 30% slower at 1024^2)
+      for (HYPRE_Int e = 0; e < stencil_size_; ++e)
+        TD_HYPRE(HYPRE_StructMatrixSetBoxValues(A_, box_lo.data(), box_hi.data(), 1, &e,
+                                                &values[static_cast<std::size_t>(e) * chunk]));
+    }
+  for (std::size_t m = 0; m < parts.size(); ++m) {
+    TD_PETSC(MatSeqAIJRestoreArrayRead(parts[m].m, &rows[m].a));
+    PetscInt n = 0;
+    PetscBool done = PETSC_FALSE;
+    TD_PETSC(MatRestoreRowIJ(parts[m].m, 0, PETSC_FALSE, PETSC_FALSE, &n, &rows[m].ia, &rows[m].ja,
+                             &done));
+  }
+  if (outside >= 0)
+    problem = fmt::format(
+        "structured multigrid (-td_pc): row {} of the preconditioning matrix has the entry "
+        "{:.6g} in column {}, which is not one of its cell's {}-point stencil (the cell and "
+        "its face neighbours): use another preconditioner (-pc_type hypre or mg)",
+        outside_row, outside_value, outside, stencil_size_);
   // hypre's assembly and set-up below are collective: every rank stops here if one refuses
   refuse_on_all_ranks(problem);
-  // one stencil entry at a time, from contiguous values (all entries at once, stencil index
-  // fastest, measured 30% slower at 1024^2)
-  for (HYPRE_Int e = 0; e < stencil_size_; ++e)
-    TD_HYPRE(HYPRE_StructMatrixSetBoxValues(A_, lower_.data(), upper_.data(), 1, &e,
-                                            &values_[static_cast<std::size_t>(e) * local_cells_]));
   TD_HYPRE(HYPRE_StructMatrixAssemble(A_));
   // The solver keeps the coarse operators of the matrix it was set up with: a new one for the
   // new values.
@@ -584,6 +633,21 @@ void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof) {
   TD_PETSC(PCShellSetSetUp(pc, pc_setup));
   TD_PETSC(PCShellSetApply(pc, pc_apply));
   TD_PETSC(PCShellSetView(pc, pc_view));
+  if (!chosen && which == kPfmgIndex) {
+    // With PFMG BiCGStab takes about half GMRES's iterations at two applications each (8
+    // against 14 at 1024^2, 11 against 19 at 64^3), so about the same work, but keeps 8
+    // vectors where GMRES keeps one per iteration (25 at 1024^2, 210 MB): fresh memory costs
+    // more than the iterations on machines that fault pages in slowly (docs/solvers.md).
+    // Not with SMG, whose cycles cost more than GMRES's vector work (5 BiCGStab iterations,
+    // 10 cycles, against 9 on a graded 512^2 mesh). Only where neither the options nor the
+    // caller chose otherwise than GMRES.
+    PetscBool gmres = PETSC_FALSE, ksp_type_given = PETSC_FALSE;
+    TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(ksp), KSPGMRES, &gmres));
+    const char* kprefix = nullptr;
+    TD_PETSC(KSPGetOptionsPrefix(ksp, &kprefix));
+    TD_PETSC(PetscOptionsHasName(nullptr, kprefix, "-ksp_type", &ksp_type_given));
+    if (gmres && !ksp_type_given) TD_PETSC(KSPSetType(ksp, KSPBCGS));
+  }
 }
 
 }  // namespace td
