@@ -312,7 +312,12 @@ void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_o
   // iterations at every size and the least time; Chebyshev/SOR (PETSc's default) the same
   // iterations but eigenvalue estimates on every level; Chebyshev/Jacobi 13 iterations. With
   // several fields per cell, point-block Jacobi under Chebyshev inverts each cell's coupling
-  // (reactions) exactly. -mg_levels_* options override these.
+  // (reactions) exactly. Point SOR with several fields is faster on the multi-state cell
+  // (bench_multistate steady 256 8: 8 GMRES iterations instead of 14, best CPU 1.76 s against
+  // 2.34 s) but relaxes a cell's fields one at a time and does not converge when reactions
+  // are much faster than diffusion (bench/multistate_stiff.sh, case fast8: the default takes
+  // 96-122 iterations in 7 Newton steps, SOR breaks down; docs/solvers.md). -mg_levels_* options
+  // override these.
   constexpr PetscInt kSorSweeps = 1;
   for (PetscInt l = 1; l < levels; ++l) {
     KSP smoother;
