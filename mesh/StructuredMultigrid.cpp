@@ -409,46 +409,52 @@ void StructuredPC::set_up(Mat P) {
   std::vector<PetscInt> cols(static_cast<std::size_t>(stencil_size_));
   PetscInt outside = -1, outside_row = -1;
   PetscScalar outside_value = 0.0;
-  // the chunks' copies into hypre are collective only through the assembly below; a refused
-  // matrix stops every rank before it (the entries are still all read, so every rank copies)
-  for (int k = start_[2]; k < start_[2] + count_[2]; ++k)
-    for (int j0 = start_[1]; j0 < start_[1] + count_[1]; j0 += static_cast<int>(lines_per_chunk)) {
-      const int j1 = std::min<int>(j0 + static_cast<int>(lines_per_chunk), start_[1] + count_[1]);
-      const PetscInt chunk = static_cast<PetscInt>(j1 - j0) * line;
-      const PetscInt q0 =
-          (static_cast<PetscInt>(k - start_[2]) * count_[1] + (j0 - start_[1])) * line;
-      std::fill(values.begin(), values.begin() + stencil_size_ * chunk, 0.0);
-      for (PetscInt c = 0; c < chunk; ++c) {
-        const std::array<int, 3> idx{start_[0] + static_cast<int>(c % line),
-                                     j0 + static_cast<int>(c / line), k};
-        for (int e = 0; e < stencil_size_; ++e) cols[e] = stencil_column(idx, e);
-        const PetscInt q = q0 + c;
-        for (const RowAccess& r : rows)
-          for (PetscInt p = r.ia[q]; p < r.ia[q + 1]; ++p) {
-            const PetscInt col = r.columns ? r.columns[r.ja[p]] : r.column_offset + r.ja[p];
-            int e = 0;
-            while (e < stencil_size_ && cols[e] != col) ++e;
-            if (e < stencil_size_) {
-              values[static_cast<std::size_t>(e) * chunk + c] += r.a[p];
-            } else if (r.a[p] != 0.0 && outside < 0) {
-              outside = col;
-              outside_row = lo + q;
-              outside_value = r.a[p];
+  // hypre's calls here are local, its assembly below collective: a failure on one rank
+  // becomes this rank's reason to refuse, so that every rank stops at refuse_on_all_ranks
+  // instead of the others waiting in the assembly.
+  try {
+    for (int k = start_[2]; k < start_[2] + count_[2]; ++k)
+      for (int j0 = start_[1]; j0 < start_[1] + count_[1];
+           j0 += static_cast<int>(lines_per_chunk)) {
+        const int j1 = std::min<int>(j0 + static_cast<int>(lines_per_chunk), start_[1] + count_[1]);
+        const PetscInt chunk = static_cast<PetscInt>(j1 - j0) * line;
+        const PetscInt q0 =
+            (static_cast<PetscInt>(k - start_[2]) * count_[1] + (j0 - start_[1])) * line;
+        std::fill(values.begin(), values.begin() + stencil_size_ * chunk, 0.0);
+        for (PetscInt c = 0; c < chunk; ++c) {
+          const std::array<int, 3> idx{start_[0] + static_cast<int>(c % line),
+                                       j0 + static_cast<int>(c / line), k};
+          for (int e = 0; e < stencil_size_; ++e) cols[e] = stencil_column(idx, e);
+          const PetscInt q = q0 + c;
+          for (const RowAccess& r : rows)
+            for (PetscInt p = r.ia[q]; p < r.ia[q + 1]; ++p) {
+              const PetscInt col = r.columns ? r.columns[r.ja[p]] : r.column_offset + r.ja[p];
+              int e = 0;
+              while (e < stencil_size_ && cols[e] != col) ++e;
+              if (e < stencil_size_) {
+                values[static_cast<std::size_t>(e) * chunk + c] += r.a[p];
+              } else if (r.a[p] != 0.0 && outside < 0) {
+                outside = col;
+                outside_row = lo + q;
+                outside_value = r.a[p];
+              }
             }
-          }
+        }
+        std::array<HYPRE_Int, 3> box_lo = lower_, box_hi = upper_;
+        box_lo[1] = j0;
+        box_hi[1] = j1 - 1;
+        box_lo[2] = box_hi[2] = k;
+        if (dim_ < 3) box_lo[2] = box_hi[2] = lower_[2];
+        if (dim_ < 2) box_lo[1] = box_hi[1] = lower_[1];
+        // one stencil entry at a time, from contiguous values (all entries at once, stencil
+        // index fastest, measured 30% slower at 1024^2)
+        for (HYPRE_Int e = 0; e < stencil_size_; ++e)
+          TD_HYPRE(HYPRE_StructMatrixSetBoxValues(A_, box_lo.data(), box_hi.data(), 1, &e,
+                                                  &values[static_cast<std::size_t>(e) * chunk]));
       }
-      std::array<HYPRE_Int, 3> box_lo = lower_, box_hi = upper_;
-      box_lo[1] = j0;
-      box_hi[1] = j1 - 1;
-      box_lo[2] = box_hi[2] = k;
-      if (dim_ < 3) box_lo[2] = box_hi[2] = lower_[2];
-      if (dim_ < 2) box_lo[1] = box_hi[1] = lower_[1];
-      // one stencil entry at a time, from contiguous values (all entries at once, stencil
-      // index fastest, measured 30% slower at 1024^2)
-      for (HYPRE_Int e = 0; e < stencil_size_; ++e)
-        TD_HYPRE(HYPRE_StructMatrixSetBoxValues(A_, box_lo.data(), box_hi.data(), 1, &e,
-                                                &values[static_cast<std::size_t>(e) * chunk]));
-    }
+  } catch (const std::exception& e) {
+    problem = e.what();
+  }
   for (std::size_t m = 0; m < parts.size(); ++m) {
     TD_PETSC(MatSeqAIJRestoreArrayRead(parts[m].m, &rows[m].a));
     PetscInt n = 0;
@@ -456,7 +462,7 @@ void StructuredPC::set_up(Mat P) {
     TD_PETSC(MatRestoreRowIJ(parts[m].m, 0, PETSC_FALSE, PETSC_FALSE, &n, &rows[m].ia, &rows[m].ja,
                              &done));
   }
-  if (outside >= 0)
+  if (outside >= 0 && problem.empty())
     problem = fmt::format(
         "structured multigrid (-td_pc): row {} of the preconditioning matrix has the entry "
         "{:.6g} in column {}, which is not one of its cell's {}-point stencil (the cell and "
