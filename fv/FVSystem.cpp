@@ -522,37 +522,49 @@ Vec FVSystem::group_observables(Vec c) const {
   const int nf = nf_;
   const auto gs = groups();
   const int ng = static_cast<int>(gs.size()), dim = mesh_.dim();
-  if (!dmobs_) dmobs_ = mesh_.field_dm(3 * ng);
-  Owned<Vec> out;
-  TD_PETSC(DMCreateGlobalVector(dmobs_, out.out()));
+  Owned<Vec> out = mesh_.create_cell_vector(3 * ng);
   LocalView C(mesh_.dm(), c);
   LocalView Tc(scalar_dm(), Tcell_);
-  OwnedView O(dmobs_, out);
-  auto total = [&](const std::array<int, 3>& idx, const Group& g) {
+  OwnedView O(mesh_.dm(), out);
+  const double* cg = C.data();
+  const double* tg = Tc.data();
+  double* o = O.data();
+  // Gradients by differences across the neighbours (one-sided at walls): the distance between
+  // the centres the difference spans, per axis and owned cell index; 0 where the axis has a
+  // single cell and no periodic wrap (no gradient along it).
+  const auto st = mesh_.start(), ct = mesh_.count();
+  std::array<std::vector<double>, 3> span;
+  for (int a = 0; a < dim; ++a) {
+    const Axis& ax = mesh_.axis(a);
+    const int n = ax.cells();
+    for (int i = st[a]; i < st[a] + ct[a]; ++i) {
+      const int up = ax.periodic || i + 1 < n ? i + 1 : i, lo = ax.periodic || i > 0 ? i - 1 : i;
+      double dx = 0.0;
+      for (int m = lo; m < up; ++m) dx += ax.center_distance(((m % n) + n) % n);
+      span[a].push_back(dx);
+    }
+  }
+  auto total = [&](std::ptrdiff_t at, const Group& g) {
     double p = 0.0;
-    for (int s : g.components) p += C(idx, nf, s);
+    for (int s : g.components) p += cg[at + s];
     return p;
   };
-  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
-    const double T = Tc(idx, 1, 0);
+  for_cells(C.box(), [&](const CellAt& x) {
+    const std::ptrdiff_t t = x.ghosted / nf;  // the cell in the scalar (T) array
+    const double T = tg[t];
+    double* row = o + x.owned / nf * 3 * ng;
     for (int g = 0; g < ng; ++g) {
-      // gradients by differences across the neighbours (one-sided at walls)
       double dlnP_dT_num = 0.0, gT2 = 0.0;
       bool defined = true;  // ln P needs P > 0 at the neighbours
       for (int a = 0; a < dim; ++a) {
-        const Axis& ax = mesh_.axis(a);
-        const int n = ax.cells();
-        auto up = shifted(idx, a, 1), lo = shifted(idx, a, -1);
-        const bool has_up = ax.periodic || idx[a] + 1 < n, has_lo = ax.periodic || idx[a] > 0;
-        if (!has_up) up = idx;
-        if (!has_lo) lo = idx;
-        if (up == lo) continue;
-        const double dT = Tc(up, 1, 0) - Tc(lo, 1, 0);
-        const double Pup = total(up, gs[g]), Plo = total(lo, gs[g]);
+        const double dx = span[a][static_cast<std::size_t>(x.idx[a] - st[a])];
+        if (dx == 0.0) continue;
+        const std::ptrdiff_t up = x.upper_wall[a] ? 0 : x.cell_step[a];
+        const std::ptrdiff_t lo = x.lower_wall[a] ? 0 : -x.cell_step[a];
+        const double dT = tg[t + up / nf] - tg[t + lo / nf];
+        const double Pup = total(x.ghosted + up, gs[g]), Plo = total(x.ghosted + lo, gs[g]);
         if (!(Pup > 0 && Plo > 0)) defined = false;
         const double dlnP = defined ? std::log(Pup / Plo) : 0.0;
-        double dx = 0.0;
-        for (int i = lo[a]; i < up[a]; ++i) dx += ax.center_distance(((i % n) + n) % n);
         dlnP_dT_num += (dlnP / dx) * (dT / dx);
         gT2 += (dT / dx) * (dT / dx);
       }
@@ -563,10 +575,10 @@ Vec FVSystem::group_observables(Vec c) const {
       } else {
         eq = first.S_T->value(T) + first.alpha * first.D->derivative(T) / first.D->value(T);
       }
-      O(idx, 3 * ng, 3 * g) = total(idx, gs[g]);
+      row[3 * g] = total(x.ghosted, gs[g]);
       const double S_eff = -dlnP_dT_num / gT2;
-      O(idx, 3 * ng, 3 * g + 1) = defined && gT2 > 0 && std::isfinite(S_eff) ? S_eff : 0.0;
-      O(idx, 3 * ng, 3 * g + 2) = eq;
+      row[3 * g + 1] = defined && gT2 > 0 && std::isfinite(S_eff) ? S_eff : 0.0;
+      row[3 * g + 2] = eq;
     }
   });
   return out.release();
@@ -616,11 +628,9 @@ Vec FVSystem::fluxes(Vec c) const {
   sync(c);
   const int nf = nf_;
   const int ns = nspecies(), dim = mesh_.dim();
-  if (!dmflux_) dmflux_ = mesh_.field_dm(ns * dim);
-  Owned<Vec> J;
-  TD_PETSC(DMCreateGlobalVector(dmflux_, J.out()));
+  Owned<Vec> J = mesh_.create_cell_vector(ns * dim);
   LocalView C(mesh_.dm(), c);
-  OwnedView out(dmflux_, J);
+  OwnedView out(mesh_.dm(), J);
   const double* cg = C.data();
   double* j = out.data();
   for_cells(C.box(), [&](const CellAt& x) {

@@ -212,9 +212,6 @@ class FVSystem {
   int nf_ = 0;
   Owned<DM> dm1_;  // dof-1 DM for cell scalars where the mesh has several fields per cell
   DM scalar_dm() const { return dm1_ ? dm1_.get() : mesh_.dm(); }
-  // output fields without ghost cells (Mesh::field_dm), created on first use:
-  mutable Owned<DM> dmflux_;  // nspecies * dim fields
-  mutable Owned<DM> dmobs_;   // 3 fields per group
   Owned<Vec> vol_;
   Owned<Vec> Tcell_;
   Owned<Vec> source_;  // V q per unknown, or null

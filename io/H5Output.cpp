@@ -363,6 +363,19 @@ Box box_of(Vec v) {
   TD_PETSC(DMDAGetInfo(dm, &dim, &M, &N, &P, nullptr, nullptr, nullptr, &dof, nullptr, nullptr,
                        nullptr, nullptr, nullptr));
   TD_PETSC(DMDAGetCorners(dm, &xs, &ys, &zs, &xm, &ym, &zm));
+  // The components per cell are the vector's own (Mesh::create_cell_vector lays out any
+  // number over the DMDA's cells); for the DMDA's vectors they are its dof.
+  PetscInt n = 0;
+  TD_PETSC(VecGetLocalSize(v, &n));
+  const PetscInt owned = xm * ym * zm;
+  if (owned > 0) {
+    if (n % owned != 0)
+      throw Error(
+          fmt::format("H5Output: vector of local size {} is no whole number of values "
+                      "per cell over the {} cells of its DMDA",
+                      n, owned));
+    dof = n / owned;
+  }
   Box b;
   b.dim = static_cast<int>(dim);
   b.dof = static_cast<int>(dof);

@@ -54,8 +54,9 @@ class H5Output {
 
   /// Collective. Start snapshot group /snapshots/NNNNNN at @p time.
   void begin_snapshot(double time, long step);
-  /// Collective. Write component @p component of DMDA global vector @p v (its DM is
-  /// VecGetDM(v), compatible with mesh.dm() layout, any dof) as cell field @p name in the
+  /// Collective. Write component @p component of the cell vector @p v (a DMDA global vector
+  /// of the mesh.dm() layout, or Mesh::create_cell_vector: VecGetDM(v) gives the cells, its
+  /// local size the components per cell) as cell field @p name in the
   /// current snapshot (or, if no snapshot is open, under /fields).
   void write_field(const std::string& name, Vec v, int component, const std::string& unit);
   /// Collective. Write components @p first_component .. @p first_component + dim - 1 of @p v

@@ -73,30 +73,16 @@ Owned<DM> Mesh::solver_dm(int dof) const {
   return out;
 }
 
-Owned<DM> Mesh::field_dm(int dof) const {
-  PetscInt m, n, p;
-  DMBoundaryType b[3];
-  petsc_check(DMDAGetInfo(dm_, nullptr, nullptr, nullptr, nullptr, &m, &n, &p, nullptr, nullptr,
-                          &b[0], &b[1], &b[2], nullptr),
-              "DMDAGetInfo");
-  const PetscInt *lx, *ly, *lz;
-  petsc_check(DMDAGetOwnershipRanges(dm_, &lx, &ly, &lz), "DMDAGetOwnershipRanges");
-  constexpr PetscInt kNoGhosts = 0;
-  MPI_Comm c = comm();
-  Owned<DM> out;
-  if (dim_ == 1) {
-    petsc_check(DMDACreate1d(c, b[0], cells(0), dof, kNoGhosts, lx, out.out()), "DMDACreate1d");
-  } else if (dim_ == 2) {
-    petsc_check(DMDACreate2d(c, b[0], b[1], DMDA_STENCIL_STAR, cells(0), cells(1), m, n, dof,
-                             kNoGhosts, lx, ly, out.out()),
-                "DMDACreate2d");
-  } else {
-    petsc_check(DMDACreate3d(c, b[0], b[1], b[2], DMDA_STENCIL_STAR, cells(0), cells(1), cells(2),
-                             m, n, p, dof, kNoGhosts, lx, ly, lz, out.out()),
-                "DMDACreate3d");
-  }
-  petsc_check(DMSetUp(out), "DMSetUp");
-  return out;
+Owned<Vec> Mesh::create_cell_vector(int dof) const {
+  const auto ct = count();
+  Owned<Vec> v;
+  petsc_check(VecCreate(comm(), v.out()), "VecCreate");
+  petsc_check(VecSetSizes(v, static_cast<PetscInt>(ct[0]) * ct[1] * ct[2] * dof, PETSC_DECIDE),
+              "VecSetSizes");
+  petsc_check(VecSetBlockSize(v, dof), "VecSetBlockSize");
+  petsc_check(VecSetType(v, VECSTANDARD), "VecSetType");
+  petsc_check(VecSetDM(v, dm_), "VecSetDM");
+  return v;
 }
 
 int Mesh::max_mg_levels() const {

@@ -64,10 +64,13 @@ class Mesh {
   /// given (SNESSetDM, KSPSetDM) and they outlive the solver; a DM per solver keeps solvers
   /// that share the mesh apart.
   Owned<DM> solver_dm(int dof) const;
-  /// A new DMDA with the cells and the distribution of dm(), @p dof fields per cell and no
-  /// ghost cells: for cell fields that are written and read at their own cell only (output
-  /// fields). Its set-up skips the ghost exchange of solver_dm.
-  Owned<DM> field_dm(int dof) const;
+  /// A new global vector of @p dof values per owned cell, in the order of a DMDA vector of
+  /// dof fields (cells x fastest, components innermost; block size dof), for cell fields that
+  /// are written and read at their own cell only (output fields). It has no DMDA of its own,
+  /// whose set-up (index sets, scatters) costs more than filling the field: its DM
+  /// (VecGetDM) is dm(), which gives writers such as H5Output the cell box, and the components
+  /// per cell are its local size over the owned cells.
+  Owned<Vec> create_cell_vector(int dof) const;
   /// Levels the geometric multigrid hierarchy (mesh/Multigrid.h) can have on this mesh: each
   /// coarsening pairs the cells along every axis (n -> ceil(n/2)), and each coarse grid keeps
   /// at least 2 cells per rank along each axis. 1: the mesh cannot be coarsened.

@@ -58,45 +58,84 @@ Owned<Mat> create_star_matrix(DM dm, std::span<const PetscInt> dfill,
   if (!aij) return dmda_matrix(dm, nf, dfill, ofill);
 
   // Rows in the DMDA's order (owned cells x fastest, fields innermost), columns first as
-  // ghosted local indices, then mapped to global ones in one call.
-  std::vector<PetscInt> rowptr(static_cast<std::size_t>(nrows) + 1, 0), cols;
-  cols.reserve(static_cast<std::size_t>(nrows) * static_cast<std::size_t>(nf + 2 * dim));
+  // ghosted local indices, then mapped to global ones in one call. A neighbour is a fixed
+  // offset in the ghosted array (stride of its axis times nf); the ghost box ends at a wall
+  // and wraps across a periodic boundary, so a neighbour exists iff it lies inside it.
+  const std::array<PetscInt, 3> stride{nf, nf * ghost.n[0], nf * ghost.n[0] * ghost.n[1]};
+  // the fields each field r couples to, in its own cell and in a neighbour
+  std::vector<std::vector<PetscInt>> dcols(static_cast<std::size_t>(nf)), ocols(dcols);
+  for (PetscInt r = 0; r < nf; ++r)
+    for (PetscInt c = 0; c < nf; ++c) {
+      if (coupled(dfill, r, c)) dcols[static_cast<std::size_t>(r)].push_back(c);
+      if (coupled(ofill, r, c)) ocols[static_cast<std::size_t>(r)].push_back(c);
+    }
+  std::vector<PetscInt> rowptr(static_cast<std::size_t>(nrows) + 1, 0);
+  // at most the cell and 2 dim neighbours, nf fields each
+  std::vector<PetscInt> cols(static_cast<std::size_t>(nrows) *
+                             static_cast<std::size_t>(nf * (1 + 2 * dim)));
+  PetscInt* out = cols.data();
   std::size_t row = 0;
   for (PetscInt k = own.s[2]; k < own.s[2] + own.n[2]; ++k)
     for (PetscInt j = own.s[1]; j < own.s[1] + own.n[1]; ++j)
       for (PetscInt i = own.s[0]; i < own.s[0] + own.n[0]; ++i) {
-        const std::array<int, 3> idx{static_cast<int>(i), static_cast<int>(j), static_cast<int>(k)};
-        for (PetscInt r = 0; r < nf; ++r) {
-          for (PetscInt c = 0; c < nf; ++c)
-            if (coupled(dfill, r, c)) cols.push_back(ghost.at(idx, static_cast<int>(nf), c));
+        const std::array<PetscInt, 3> idx{i, j, k};
+        const PetscInt base =
+            ghost.at({static_cast<int>(i), static_cast<int>(j), static_cast<int>(k)},
+                     static_cast<int>(nf), 0);
+        std::array<bool, 3> has_lo{}, has_up{};
+        for (int a = 0; a < dim; ++a) {
+          has_lo[a] = idx[a] - 1 >= ghost.s[a];
+          has_up[a] = idx[a] + 1 < ghost.s[a] + ghost.n[a];
+        }
+        for (std::size_t r = 0; r < static_cast<std::size_t>(nf); ++r) {
+          auto put = [&](PetscInt first, const std::vector<PetscInt>& fields) {
+            for (PetscInt c : fields) *out++ = first + c;
+          };
+          // ascending local indices: lower neighbours from the outermost axis in, the cell,
+          // upper neighbours from the innermost axis out
+          for (int a = dim - 1; a >= 0; --a)
+            if (has_lo[a]) put(base - stride[a], ocols[r]);
+          put(base, dcols[r]);
           for (int a = 0; a < dim; ++a)
-            for (int d : {-1, 1}) {
-              const auto nb = dmda::shifted(idx, a, d);
-              // the ghost box ends at a wall and wraps across a periodic boundary
-              if (nb[a] < ghost.s[a] || nb[a] >= ghost.s[a] + ghost.n[a]) continue;
-              for (PetscInt c = 0; c < nf; ++c)
-                if (coupled(ofill, r, c)) cols.push_back(ghost.at(nb, static_cast<int>(nf), c));
-            }
-          rowptr[++row] = static_cast<PetscInt>(cols.size());
+            if (has_up[a]) put(base + stride[a], ocols[r]);
+          rowptr[++row] = static_cast<PetscInt>(out - cols.data());
         }
       }
+  cols.resize(static_cast<std::size_t>(rowptr[row]));
   ISLocalToGlobalMapping ltog;
   TD_PETSC(DMGetLocalToGlobalMapping(dm, &ltog));
   TD_PETSC(ISLocalToGlobalMappingApply(ltog, static_cast<PetscInt>(cols.size()), cols.data(),
                                        cols.data()));
-  // Sorted, distinct columns per row (a periodic axis of one or two cells meets the same
-  // neighbour on both sides).
+  // Sorted, distinct columns per row: ghost cells of other ranks and periodic wraps map
+  // out of order, and a periodic axis of one or two cells meets the same neighbour on both
+  // sides. Rows are compacted only once a duplicate has been dropped.
   PetscInt kept = 0;
   for (std::size_t r = 0; r < row; ++r) {
     const auto first = cols.begin() + rowptr[r], last = cols.begin() + rowptr[r + 1];
-    std::sort(first, last);
+    if (!std::is_sorted(first, last)) std::sort(first, last);
     const auto end = std::unique(first, last);
+    const auto dest = cols.begin() + kept;
     rowptr[r] = kept;
-    kept = static_cast<PetscInt>(std::copy(first, end, cols.begin() + kept) - cols.begin());
+    kept += static_cast<PetscInt>(end - first);
+    if (dest != first) std::copy(first, end, dest);
   }
   rowptr[row] = kept;
-  TD_PETSC(MatSeqAIJSetPreallocationCSR(A, rowptr.data(), cols.data(), nullptr));
-  TD_PETSC(MatMPIAIJSetPreallocationCSR(A, rowptr.data(), cols.data(), nullptr));
+  cols.resize(static_cast<std::size_t>(kept));
+  PetscBool seq = PETSC_FALSE;
+  TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(A.get()), MATSEQAIJ, &seq));
+  if (seq) {
+    // One rank: the column indices go in as one array, instead of the CSR preallocation's
+    // insertion of zeros row by row (MatSetValues), which costs more than an assembly.
+    std::vector<PetscInt> nnz(static_cast<std::size_t>(nrows));
+    for (std::size_t r = 0; r < row; ++r) nnz[r] = rowptr[r + 1] - rowptr[r];
+    TD_PETSC(MatSeqAIJSetPreallocation(A, 0, nnz.data()));
+    TD_PETSC(MatSeqAIJSetColumnIndices(A, cols.data()));
+    TD_PETSC(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+    TD_PETSC(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+    TD_PETSC(MatZeroEntries(A));
+  } else {
+    TD_PETSC(MatMPIAIJSetPreallocationCSR(A, rowptr.data(), cols.data(), nullptr));
+  }
 
   TD_PETSC(MatSetLocalToGlobalMapping(A, ltog, ltog));
   PetscInt gs[3], gn[3];
