@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <utility>
 #include <vector>
@@ -260,6 +261,8 @@ class StructuredPC {
   std::array<int, 3> start_{}, count_{};
   std::array<PetscInt, 3> periodic_{0, 0, 0};      ///< period of each axis, 0 if not periodic
   std::vector<std::array<HYPRE_Int, 3>> offsets_;  ///< stencil: centre, then -/+ per axis
+  /// Row of each stencil neighbour relative to the cell's own, where both are owned.
+  std::vector<PetscInt> row_step_;
   HypreOwned<HYPRE_StructGrid> grid_;
   HypreOwned<HYPRE_StructStencil> stencil_;
   HypreOwned<HYPRE_StructMatrix> A_;
@@ -299,6 +302,8 @@ StructuredPC::StructuredPC(const Mesh& mesh, Settings settings)
       o[a] = side;
       offsets_.push_back(o);
     }
+  for (const auto& o : offsets_)
+    row_step_.push_back(o[0] + static_cast<PetscInt>(count[0]) * (o[1] + count[1] * o[2]));
   first_row_ = numbering_.global({start[0], start[1], start[2]});
 
   TD_HYPRE(HYPRE_StructGridCreate(comm_, dim_, grid_.out(HYPRE_StructGridDestroy)));
@@ -403,6 +408,23 @@ void StructuredPC::set_up(Mat P) {
     rows[m].columns = parts[m].columns;
     rows[m].column_offset = parts[m].column_offset;
   }
+  // An inner cell's row as the FV assembly writes it (exactly the stencil's columns,
+  // ascending, all in the sequential or diagonal part) is copied without a column search.
+  std::vector<int> ascending(static_cast<std::size_t>(stencil_size_));
+  std::iota(ascending.begin(), ascending.end(), 0);
+  std::sort(ascending.begin(), ascending.end(),
+            [&](int e, int f) { return row_step_[e] < row_step_[f]; });
+  auto copy_inner_row = [&](PetscInt q, PetscInt row, double* v, PetscInt stride) {
+    const RowAccess& r = rows.front();
+    if (r.ia[q + 1] - r.ia[q] != stencil_size_) return false;
+    for (std::size_t m = 1; m < rows.size(); ++m)
+      if (rows[m].ia[q + 1] != rows[m].ia[q]) return false;
+    const PetscInt* col = r.ja + r.ia[q];
+    for (int t = 0; t < stencil_size_; ++t)
+      if (r.column_offset + col[t] != row + row_step_[ascending[t]]) return false;
+    for (int t = 0; t < stencil_size_; ++t) v[ascending[t] * stride] = r.a[r.ia[q] + t];
+    return true;
+  };
   const PetscInt line = count_[0];
   const PetscInt lines_per_chunk = std::max<PetscInt>(1, kChunkCells / line);
   std::vector<HYPRE_Real> values(static_cast<std::size_t>(stencil_size_) * lines_per_chunk * line);
@@ -424,8 +446,15 @@ void StructuredPC::set_up(Mat P) {
         for (PetscInt c = 0; c < chunk; ++c) {
           const std::array<int, 3> idx{start_[0] + static_cast<int>(c % line),
                                        j0 + static_cast<int>(c / line), k};
-          for (int e = 0; e < stencil_size_; ++e) cols[e] = stencil_column(idx, e);
           const PetscInt q = q0 + c;
+          // a cell whose neighbours are all owned finds them at fixed row offsets
+          bool inner = true;
+          for (int a = 0; a < dim_; ++a)
+            inner = inner && idx[a] > start_[a] && idx[a] + 1 < start_[a] + count_[a];
+          if (inner && copy_inner_row(q, lo + q, &values[static_cast<std::size_t>(c)], chunk))
+            continue;
+          for (int e = 0; e < stencil_size_; ++e)
+            cols[e] = inner ? lo + q + row_step_[e] : stencil_column(idx, e);
           for (const RowAccess& r : rows)
             for (PetscInt p = r.ia[q]; p < r.ia[q + 1]; ++p) {
               const PetscInt col = r.columns ? r.columns[r.ja[p]] : r.column_offset + r.ja[p];
