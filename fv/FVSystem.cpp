@@ -380,7 +380,11 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
     });
   }
   // Transport rows by local (ghosted) indices: MatSetValuesLocal skips the stencil
-  // conversion of MatSetValuesStencil, a large part of the assembly on big meshes.
+  // conversion of MatSetValuesStencil, a large part of the assembly on big meshes. With one
+  // field per cell in a matrix whose rows are stored in stencil order (one rank, no periodic
+  // axis: mesh/StencilMatrix.h) the row, written in that order, goes in whole
+  // (MatSetValuesRow), skipping PETSc's column search as well.
+  const bool whole_rows = nf == 1 && rows_in_stencil_order(M);
   for_cells(dmda::ghost_box(mesh_.dm()), [&](const CellAt& x) {
     const std::array<int, 3>& idx = x.idx;
     if (rx) {
@@ -394,7 +398,7 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
       bool pinned = false;
       if (with_pins && own_origin && idx == std::array<int, 3>{0, 0, 0})
         for (const auto& p : pins_) pinned = pinned || p.first == s;
-      if (pinned) {
+      if (pinned && !whole_rows) {
         const PetscScalar one = 1.0;
         TD_PETSC(MatSetValuesStencil(M, 1, &row, 1, &row, &one, ADD_VALUES));
         continue;
@@ -403,26 +407,32 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
       PetscInt cols[7];
       PetscScalar vals[7];
       int nc = 0;
-      double diag = 0.0;
-      for (int a = 0; a < dim; ++a) {
-        const kernels::FaceCoef& fl = x.face[a][s];
-        const kernels::FaceCoef& fu = x.face[a][x.face_step[a] + s];
-        diag += fu.p + fl.q;
-        if (!x.upper_wall[a]) {
-          cols[nc] = lrow + static_cast<PetscInt>(x.cell_step[a]);
-          vals[nc++] = -b * fu.q;
-        }
+      // stencil order (rows_in_stencil_order): lower neighbours from the outermost axis in,
+      // the cell, upper neighbours from the innermost axis out
+      for (int a = dim - 1; a >= 0; --a)
         if (!x.lower_wall[a]) {
           cols[nc] = lrow - static_cast<PetscInt>(x.cell_step[a]);
-          vals[nc++] = -b * fl.p;
+          vals[nc++] = -b * x.face[a][s].p;
         }
-      }
+      const double V = mesh_.volume(idx[0], idx[1], idx[2]);
       cols[nc] = lrow;
-      vals[nc++] = a_vol * mesh_.volume(idx[0], idx[1], idx[2]) + b * diag;
+      const int self = nc++;
+      vals[self] = a_vol * V + b * transport_diagonal(x, s);
+      for (int a = 0; a < dim; ++a)
+        if (!x.upper_wall[a]) {
+          cols[nc] = lrow + static_cast<PetscInt>(x.cell_step[a]);
+          vals[nc++] = -b * x.face[a][x.face_step[a] + s].q;
+        }
+      if (whole_rows) {
+        // (PETSc mixes no whole-row insertion with additions: a pinned row is written whole)
+        if (pinned) std::fill(vals, vals + nc, 0.0);
+        vals[self] = pinned ? 1.0 : vals[self] - (rx ? b * V * jac[0] : 0.0);
+        TD_PETSC(MatSetValuesRow(M, static_cast<PetscInt>(x.owned), vals));
+        continue;
+      }
       TD_PETSC(MatSetValuesLocal(M, 1, &lrow, nc, cols, vals, ADD_VALUES));
       if (rx) {
         // the per-cell block -b V dw/dc couples the components of this cell
-        const double V = mesh_.volume(idx[0], idx[1], idx[2]);
         int nb = 0;
         for (int j = 0; j < ns; ++j)
           if (jac[s * ns + j] != 0.0) {
@@ -448,7 +458,8 @@ void FVSystem::diagonal(Vec c, Vec d, bool with_reactions) const {
   if (rx || heat_) C.emplace(mesh_.dm(), c);
   OwnedView out(mesh_.dm(), d);
   std::vector<double> jac(static_cast<std::size_t>(ns) * ns), w(ns), cc(ns);
-  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
+  for_cells(C ? C->box() : dmda::ghost_box(mesh_.dm()), [&](const CellAt& x) {
+    const std::array<int, 3>& idx = x.idx;
     if (heat_) {
       double diag = 0.0;
       heat_cell_residual(
@@ -464,7 +475,7 @@ void FVSystem::diagonal(Vec c, Vec d, bool with_reactions) const {
     }
     const double V = mesh_.volume(idx[0], idx[1], idx[2]);
     for (int s = 0; s < ns; ++s)
-      out(idx, nf, s) = transport_diagonal(idx, s) - (rx ? V * jac[s * ns + s] : 0.0);
+      out(idx, nf, s) = transport_diagonal(x, s) - (rx ? V * jac[s * ns + s] : 0.0);
   });
 }
 

@@ -193,11 +193,11 @@ class FVSystem {
         s;
     return fb.coef[q];
   }
-  /// Transport part of the diagonal of dR/dc in the row of component @p s of cell @p idx.
-  double transport_diagonal(const std::array<int, 3>& idx, int s) const {
+  /// Transport part of the diagonal of dR/dc in the row of component @p s of cell @p x
+  /// (amount/time per concentration): the outflow coefficients of its faces.
+  double transport_diagonal(const CellAt& x, int s) const {
     double d = 0.0;
-    for (int a = 0; a < mesh_.dim(); ++a)
-      d += face(a, dmda::shifted(idx, a, 1), s).p + face(a, idx, s).q;
+    for (int a = 0; a < mesh_.dim(); ++a) d += x.face[a][x.face_step[a] + s].p + x.face[a][s].q;
     return d;
   }
   bool is_boundary_face(int axis, int m) const {

@@ -13,6 +13,9 @@ namespace td {
 
 namespace {
 
+/// Name under which create_star_matrix marks a matrix whose rows are stored in stencil order.
+constexpr const char* kStencilOrderKey = "td_rows_in_stencil_order";
+
 /// The generic path, for matrix types the CSR preallocation does not cover.
 Owned<Mat> dmda_matrix(DM dm, PetscInt nf, std::span<const PetscInt> dfill,
                        std::span<const PetscInt> ofill) {
@@ -110,10 +113,15 @@ Owned<Mat> create_star_matrix(DM dm, std::span<const PetscInt> dfill,
   // out of order, and a periodic axis of one or two cells meets the same neighbour on both
   // sides. Rows are compacted only once a duplicate has been dropped.
   PetscInt kept = 0;
+  bool reordered = false;  // some row's stored order differs from the order written above
   for (std::size_t r = 0; r < row; ++r) {
     const auto first = cols.begin() + rowptr[r], last = cols.begin() + rowptr[r + 1];
-    if (!std::is_sorted(first, last)) std::sort(first, last);
+    if (!std::is_sorted(first, last)) {
+      std::sort(first, last);
+      reordered = true;
+    }
     const auto end = std::unique(first, last);
+    reordered = reordered || end != last;
     const auto dest = cols.begin() + kept;
     rowptr[r] = kept;
     kept += static_cast<PetscInt>(end - first);
@@ -133,6 +141,13 @@ Owned<Mat> create_star_matrix(DM dm, std::span<const PetscInt> dfill,
     TD_PETSC(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
     TD_PETSC(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
     TD_PETSC(MatZeroEntries(A));
+    if (!reordered) {
+      PetscContainer mark;
+      TD_PETSC(PetscContainerCreate(PETSC_COMM_SELF, &mark));
+      TD_PETSC(PetscObjectCompose(reinterpret_cast<PetscObject>(A.get()), kStencilOrderKey,
+                                  reinterpret_cast<PetscObject>(mark)));
+      TD_PETSC(PetscContainerDestroy(&mark));
+    }
   } else {
     TD_PETSC(MatMPIAIJSetPreallocationCSR(A, rowptr.data(), cols.data(), nullptr));
   }
@@ -145,6 +160,12 @@ Owned<Mat> create_star_matrix(DM dm, std::span<const PetscInt> dfill,
   TD_PETSC(MatSetOption(A, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
   TD_PETSC(MatSetOption(A, MAT_NEW_NONZERO_LOCATION_ERR, PETSC_TRUE));
   return A;
+}
+
+bool rows_in_stencil_order(Mat A) {
+  PetscObject mark = nullptr;
+  TD_PETSC(PetscObjectQuery(reinterpret_cast<PetscObject>(A), kStencilOrderKey, &mark));
+  return mark != nullptr;
 }
 
 }  // namespace td
