@@ -26,6 +26,7 @@ namespace {
 const Options kPfmg = {{"-td_pc", "pfmg"}};
 const Options kSmg = {{"-td_pc", "smg"}};
 const Options kAmg = {{"-pc_type", "hypre"}};
+const Options kGmres = {{"-ksp_type", "gmres"}};
 
 /// Thermophoretic mobility of the benchmark (1/temperature).
 constexpr double kSoret = 5.0;
@@ -262,6 +263,35 @@ std::string default_preconditioner(const Mesh& mesh, int dof) {
   const char* name = nullptr;
   TD_PETSC(PCShellGetName(pc, &name));
   return name;
+}
+
+/// The Krylov method setup_structured_multigrid leaves on a KSP of type @p ksp_type for one
+/// field per cell of @p mesh.
+std::string krylov_after_setup(const Mesh& mesh, const char* ksp_type) {
+  Owned<KSP> ksp;
+  TD_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp.out()));
+  TD_PETSC(KSPSetType(ksp, ksp_type));
+  PC pc;
+  TD_PETSC(KSPGetPC(ksp, &pc));
+  TD_PETSC(PCSetType(pc, PCHYPRE));
+  setup_structured_multigrid(ksp, mesh, 1);
+  KSPType type;
+  TD_PETSC(KSPGetType(ksp, &type));
+  return type;
+}
+
+TEST(StructuredMultigridMpi, BiCGStabReplacesGmresUnderTheDefaultPfmgOnly) {
+  EXPECT_EQ(krylov_after_setup(*mesh_of(2, {32, 16, 1}), KSPGMRES), KSPBCGS);
+  // SMG (stretched mesh), another method chosen by the caller, or -ksp_type given: unchanged
+  EXPECT_EQ(krylov_after_setup(*mesh_of(2, {32, 32, 1}, 2.0), KSPGMRES), KSPGMRES);
+  EXPECT_EQ(krylov_after_setup(*mesh_of(2, {32, 16, 1}), KSPFGMRES), KSPFGMRES);
+  {
+    ScopedOptions set(kGmres);
+    EXPECT_EQ(krylov_after_setup(*mesh_of(2, {32, 16, 1}), KSPGMRES), KSPGMRES);
+  }
+  // PFMG chosen by -td_pc: the caller's GMRES stays
+  ScopedOptions set(kPfmg);
+  EXPECT_EQ(krylov_after_setup(*mesh_of(2, {32, 16, 1}), KSPGMRES), KSPGMRES);
 }
 
 TEST(StructuredMultigridMpi, DefaultIsPfmgOnUniformMeshesAndSmgOnStretchedOnes) {
