@@ -381,10 +381,12 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
   }
   // Transport rows by local (ghosted) indices: MatSetValuesLocal skips the stencil
   // conversion of MatSetValuesStencil, a large part of the assembly on big meshes. With one
-  // field per cell in a matrix whose rows are stored in stencil order (one rank, no periodic
-  // axis: mesh/StencilMatrix.h) the row, written in that order, goes in whole
+  // field per cell in a matrix whose rows are stored in stencil order (mesh/StencilMatrix.h)
+  // the row, written in that order, goes in whole
   // (MatSetValuesRow), skipping PETSc's column search as well.
   const bool whole_rows = nf == 1 && rows_in_stencil_order(M);
+  PetscInt first_row = 0;
+  TD_PETSC(MatGetOwnershipRange(M, &first_row, nullptr));
   for_cells(dmda::ghost_box(mesh_.dm()), [&](const CellAt& x) {
     const std::array<int, 3>& idx = x.idx;
     if (rx) {
@@ -427,7 +429,7 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
         // (PETSc mixes no whole-row insertion with additions: a pinned row is written whole)
         if (pinned) std::fill(vals, vals + nc, 0.0);
         vals[self] = pinned ? 1.0 : vals[self] - (rx ? b * V * jac[0] : 0.0);
-        TD_PETSC(MatSetValuesRow(M, static_cast<PetscInt>(x.owned), vals));
+        TD_PETSC(MatSetValuesRow(M, first_row + static_cast<PetscInt>(x.owned), vals));
         continue;
       }
       TD_PETSC(MatSetValuesLocal(M, 1, &lrow, nc, cols, vals, ADD_VALUES));

@@ -129,27 +129,59 @@ Owned<Mat> create_star_matrix(DM dm, std::span<const PetscInt> dfill,
   }
   rowptr[row] = kept;
   cols.resize(static_cast<std::size_t>(kept));
+  // The column indices go in as whole arrays (MatSeqAIJSetColumnIndices: on one rank the
+  // matrix, on several its diagonal block in local columns and its off-diagonal block in
+  // global ones, which the first assembly compresses), instead of the CSR preallocation's
+  // insertion of zeros row by row (MatSetValues), which costs more than an assembly.
+  std::vector<PetscInt> nnz(static_cast<std::size_t>(nrows));
   PetscBool seq = PETSC_FALSE;
   TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(A.get()), MATSEQAIJ, &seq));
   if (seq) {
-    // One rank: the column indices go in as one array, instead of the CSR preallocation's
-    // insertion of zeros row by row (MatSetValues), which costs more than an assembly.
-    std::vector<PetscInt> nnz(static_cast<std::size_t>(nrows));
     for (std::size_t r = 0; r < row; ++r) nnz[r] = rowptr[r + 1] - rowptr[r];
     TD_PETSC(MatSeqAIJSetPreallocation(A, 0, nnz.data()));
     TD_PETSC(MatSeqAIJSetColumnIndices(A, cols.data()));
-    TD_PETSC(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
-    TD_PETSC(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
-    TD_PETSC(MatZeroEntries(A));
-    if (!reordered) {
-      PetscContainer mark;
-      TD_PETSC(PetscContainerCreate(PETSC_COMM_SELF, &mark));
-      TD_PETSC(PetscObjectCompose(reinterpret_cast<PetscObject>(A.get()), kStencilOrderKey,
-                                  reinterpret_cast<PetscObject>(mark)));
-      TD_PETSC(PetscContainerDestroy(&mark));
-    }
   } else {
-    TD_PETSC(MatMPIAIJSetPreallocationCSR(A, rowptr.data(), cols.data(), nullptr));
+    // the DMDA numbers each rank's cells in one block, ranks in order
+    PetscInt first = 0;
+    MPI_Comm comm = PetscObjectComm(reinterpret_cast<PetscObject>(dm));
+    MPI_Exscan(&nrows, &first, 1, MPIU_INT, MPI_SUM, comm);
+    int rank = 0;
+    MPI_Comm_rank(comm, &rank);
+    if (rank == 0) first = 0;
+    const PetscInt last = first + nrows;
+    std::vector<PetscInt> onnz(nnz.size()), dcol, ocol;
+    dcol.reserve(cols.size());
+    for (std::size_t r = 0; r < row; ++r)
+      for (PetscInt p = rowptr[r]; p < rowptr[r + 1]; ++p) {
+        const PetscInt c = cols[static_cast<std::size_t>(p)];
+        if (c >= first && c < last) {
+          ++nnz[r];
+          dcol.push_back(c - first);
+        } else {
+          ++onnz[r];
+          ocol.push_back(c);
+        }
+      }
+    TD_PETSC(MatMPIAIJSetPreallocation(A, 0, nnz.data(), 0, onnz.data()));
+    Mat Ad, Ao;
+    TD_PETSC(MatMPIAIJGetSeqAIJ(A, &Ad, &Ao, nullptr));
+    TD_PETSC(MatSeqAIJSetColumnIndices(Ad, dcol.data()));
+    if (!ocol.empty()) TD_PETSC(MatSeqAIJSetColumnIndices(Ao, ocol.data()));
+  }
+  TD_PETSC(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+  TD_PETSC(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  TD_PETSC(MatZeroEntries(A));
+  // every rank's rows in stencil order, or none marked: the rows are then written by one
+  // insertion mode on every rank (PETSc's assembly refuses a mix)
+  int any_reordered = reordered ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &any_reordered, 1, MPI_INT, MPI_MAX,
+                PetscObjectComm(reinterpret_cast<PetscObject>(dm)));
+  if (any_reordered == 0) {
+    PetscContainer mark;
+    TD_PETSC(PetscContainerCreate(PETSC_COMM_SELF, &mark));
+    TD_PETSC(PetscObjectCompose(reinterpret_cast<PetscObject>(A.get()), kStencilOrderKey,
+                                reinterpret_cast<PetscObject>(mark)));
+    TD_PETSC(PetscContainerDestroy(&mark));
   }
 
   TD_PETSC(MatSetLocalToGlobalMapping(A, ltog, ltog));

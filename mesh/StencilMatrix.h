@@ -27,12 +27,13 @@ namespace td {
 Owned<Mat> create_star_matrix(DM dm, std::span<const PetscInt> dfill = {},
                               std::span<const PetscInt> ofill = {});
 
-/// Whether @p A is a one-rank matrix of create_star_matrix whose every row is stored in
-/// stencil order: the lower neighbours from the outermost axis in, the cell's own fields,
+/// Whether @p A is a matrix of create_star_matrix whose every row, on every rank, is stored
+/// in stencil order: the lower neighbours from the outermost axis in, the cell's own fields,
 /// the upper neighbours from the innermost axis out (each with the fields of its fill, in
-/// increasing order). Such a row can be written whole, by MatSetValuesRow, without PETSc's
-/// column search. True on meshes without periodic axes; a periodic wrap stores its
-/// neighbour out of this order.
+/// increasing order). Such a row can be written whole, by MatSetValuesRow (global row index),
+/// without PETSc's column search. True on one rank without periodic axes, and on several
+/// where the ranks split the mesh along its outermost axis only; a periodic wrap, or a
+/// neighbour of another rank along an inner axis, is stored out of this order.
 bool rows_in_stencil_order(Mat A);
 
 }  // namespace td
