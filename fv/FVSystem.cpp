@@ -110,6 +110,7 @@ FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
 void FVSystem::compute_faces(bool from_state) const {
   const int ns = nspecies();
   drift_.reset();
+  face_peclet_ = {0.0, 0.0, 0.0};
   std::optional<LocalView> Tl;
   if (from_state) Tl.emplace(scalar_dm(), Tcell_);
   for (int a = 0; a < mesh_.dim(); ++a) {
@@ -139,8 +140,12 @@ void FVSystem::compute_faces(bool from_state) const {
             }
             tpqm[2] = 0.5 * (tpqm[0] + tpqm[1]);
           }
-          for (int s = 0; s < ns; ++s)
-            fb.coef[q++] = face_coef(a, idx, s, from_state ? &tpqm : nullptr);
+          const bool interior = !is_boundary_face(a, idx[a]);
+          for (int s = 0; s < ns; ++s) {
+            double dpsi = 0.0;
+            fb.coef[q++] = face_coef(a, idx, s, from_state ? &tpqm : nullptr, &dpsi);
+            if (interior) face_peclet_[a] = std::max(face_peclet_[a], std::fabs(dpsi));
+          }
         }
   }
 }
@@ -181,7 +186,7 @@ void FVSystem::set_source(const std::function<double(const Point&, int)>& q) {
 }
 
 kernels::FaceCoef FVSystem::face_coef(int a, const std::array<int, 3>& idx_in, int s,
-                                      const std::array<double, 3>* Tpqm) const {
+                                      const std::array<double, 3>* Tpqm, double* dpsi) const {
   const Axis& ax = mesh_.axis(a);
   const Species& sp = species_[s];
   const int n = ax.cells();
@@ -219,7 +224,9 @@ kernels::FaceCoef FVSystem::face_coef(int a, const std::array<int, 3>& idx_in, i
   const double TP = Tpqm ? (*Tpqm)[0] : T_->T(at(ax.periodic && m == 0 ? ax.center(n - 1) : xP));
   const double TQ = Tpqm ? (*Tpqm)[1] : T_->T(at(xQ));
   const double Tm = Tpqm ? (*Tpqm)[2] : T_->T(at(0.5 * (xP + xQ)));
-  const kernels::FaceCoef half = kernels::sg_face(area * sp.D->value(Tm) / h, sp.dpsi(TP, TQ));
+  const double d = sp.dpsi(TP, TQ);
+  if (dpsi) *dpsi = d;
+  const kernels::FaceCoef half = kernels::sg_face(area * sp.D->value(Tm) / h, d);
   if (!is_boundary_face(a, m)) return half;
   const Boundary& bc = sp.bc[2 * a + (m == 0 ? 0 : 1)];
   // a multi-state species' boundary value is its total, split at local equilibrium
@@ -600,8 +607,10 @@ Vec FVSystem::group_observables(Vec c) const {
 FVSystem::DriftResolution FVSystem::drift_resolution() const {
   if (drift_) return *drift_;
   DriftResolution r;
-  const int dim = mesh_.dim(), ns = nspecies();
-  LocalView Tc(scalar_dm(), Tcell_);
+  const int ns = nspecies();
+  // the faces between neighbouring cells have their dpsi from compute_faces (the cell
+  // temperatures the drift check has always used)
+  r.cell_peclet = face_peclet_;
   // psi of each species relative to one reference temperature, min and max over the cells
   double Tref = 0.0;
   {
@@ -610,20 +619,19 @@ FVSystem::DriftResolution FVSystem::drift_resolution() const {
     Tref = mn;
   }
   std::vector<double> lo(ns, std::numeric_limits<double>::infinity()), hi(ns, -lo[0]);
-  for_owned(mesh_, [&](const std::array<int, 3>& idx) {
-    const double T = Tc(idx, 1, 0);
-    for (int s = 0; s < ns; ++s) {
-      const double p = species_[s].dpsi(Tref, T);
-      lo[s] = std::min(lo[s], p);
-      hi[s] = std::max(hi[s], p);
-      for (int a = 0; a < dim; ++a) {
-        const Axis& ax = mesh_.axis(a);
-        if (!ax.periodic && idx[a] + 1 >= ax.cells()) continue;
-        auto up = shifted(idx, a, 1);
-        r.cell_peclet[a] = std::max(r.cell_peclet[a], std::fabs(species_[s].dpsi(T, Tc(up, 1, 0))));
+  {
+    const PetscScalar* T;
+    PetscInt n = 0;
+    TD_PETSC(VecGetLocalSize(Tcell_, &n));
+    TD_PETSC(VecGetArrayRead(Tcell_, &T));
+    for (PetscInt i = 0; i < n; ++i)
+      for (int s = 0; s < ns; ++s) {
+        const double p = species_[s].dpsi(Tref, T[i]);
+        lo[s] = std::min(lo[s], p);
+        hi[s] = std::max(hi[s], p);
       }
-    }
-  });
+    TD_PETSC(VecRestoreArrayRead(Tcell_, &T));
+  }
   MPI_Comm comm = mesh_.comm();
   MPI_Allreduce(MPI_IN_PLACE, r.cell_peclet.data(), 3, MPI_DOUBLE, MPI_MAX, comm);
   MPI_Allreduce(MPI_IN_PLACE, lo.data(), ns, MPI_DOUBLE, MPI_MIN, comm);

@@ -176,8 +176,10 @@ class FVSystem {
   /// Coefficients of the face normal to @p axis with index idx[axis] (between cells
   /// idx[axis]-1 and idx[axis]); transverse indices idx[other].
   /// @p Tpqm: temperatures at P, Q and the face (from the state); null: from the field.
+  /// @p dpsi, when given: set to psi(T_Q) - psi(T_P) of the face (dimensionless).
   kernels::FaceCoef face_coef(int axis, const std::array<int, 3>& idx, int s,
-                              const std::array<double, 3>* Tpqm = nullptr) const;
+                              const std::array<double, 3>* Tpqm = nullptr,
+                              double* dpsi = nullptr) const;
   /// (Re)compute every face coefficient; @p from_state: temperatures from Tcell_.
   void compute_faces(bool from_state) const;
   /// Reaction constants of every owned cell at Tcell_.
@@ -219,6 +221,8 @@ class FVSystem {
   std::shared_ptr<const ReactionNetwork> rx_;
   mutable std::vector<double> kfkr_;              // (k_f, k_r) per owned cell and reaction
   mutable std::optional<DriftResolution> drift_;  // of the current temperatures
+  /// Per axis, largest |dpsi| over this rank's interior faces (compute_faces).
+  mutable std::array<double, 3> face_peclet_{0.0, 0.0, 0.0};
 };
 
 }  // namespace td

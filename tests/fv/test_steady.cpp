@@ -112,3 +112,26 @@ TEST(SteadySoret, DirichletColdFaceGivesExponentialProfile) {
     for (int i = 0; i < 10; ++i)
       EXPECT_NEAR(sol.c[i + 10 * j], std::exp(-S_T * ax.center(i)), 1e-11);
 }
+
+// The drift check (FVSystem::drift_resolution) on a stretched 2D mesh with T linear in x and
+// y: with a constant S_T, dpsi = S_T (T_Q - T_P), so the cell Peclet number along each axis is
+// S_T |gradient| times the largest distance between neighbouring cell centres, and the psi
+// span S_T times the spread of the cell temperatures; the same on any number of ranks.
+TEST(SteadySoretMpi, DriftResolutionIsTheLargestCellPecletAlongEachAxis) {
+  const double S_T = 2.5, beta = 1.2;
+  const Point g{0.7, -0.4, 0.0};
+  const int n = 12;
+  auto mesh = make_mesh(PETSC_COMM_WORLD, 2, n, 1, 1.0, beta);
+  FVSystem sys(*mesh, linear_temperature(1.0, g),
+               std::vector<Species>{make_species(constant_law(2.0), S_T, 0.0, 1.0)});
+  const FVSystem::DriftResolution r = sys.drift_resolution();
+  const Axis& ax = mesh->axis(0);  // both axes have the same nodes
+  double h = 0.0;
+  for (int i = 0; i + 1 < n; ++i) h = std::max(h, ax.center(i + 1) - ax.center(i));
+  for (int a = 0; a < 2; ++a)
+    EXPECT_NEAR(r.cell_peclet[a], S_T * std::fabs(g[a]) * h, 1e-12) << "axis " << a;
+  EXPECT_EQ(r.cell_peclet[2], 0.0);
+  const double spread = (std::fabs(g[0]) + std::fabs(g[1])) * (ax.center(n - 1) - ax.center(0));
+  EXPECT_NEAR(r.psi_span, S_T * spread, 1e-12);
+  EXPECT_EQ(r.species, "c");
+}
