@@ -389,8 +389,8 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
   // Transport rows by local (ghosted) indices: MatSetValuesLocal skips the stencil
   // conversion of MatSetValuesStencil, a large part of the assembly on big meshes. With one
   // field per cell in a matrix whose rows are stored in stencil order (mesh/StencilMatrix.h)
-  // the row, written in that order, goes in whole
-  // (MatSetValuesRow), skipping PETSc's column search as well.
+  // the row, written in that order, goes in whole (MatSetValuesRow), skipping PETSc's column
+  // search as well.
   const bool whole_rows = nf == 1 && rows_in_stencil_order(M);
   PetscInt first_row = 0;
   TD_PETSC(MatGetOwnershipRange(M, &first_row, nullptr));

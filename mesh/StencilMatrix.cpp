@@ -16,7 +16,7 @@ namespace {
 /// Name under which create_star_matrix marks a matrix whose rows are stored in stencil order.
 constexpr const char* kStencilOrderKey = "td_rows_in_stencil_order";
 
-/// The generic path, for matrix types the CSR preallocation does not cover.
+/// The generic path, for matrix types other than AIJ.
 Owned<Mat> dmda_matrix(DM dm, PetscInt nf, std::span<const PetscInt> dfill,
                        std::span<const PetscInt> ofill) {
   if (nf > 1 && !dfill.empty()) TD_PETSC(DMDASetBlockFills(dm, dfill.data(), ofill.data()));

@@ -5,7 +5,8 @@
 /// DMCreateMatrix builds the same structure generically (index sets, preallocation counters,
 /// and zeros inserted entry by entry through the local-to-global mapping), which costs more
 /// than assembling the operator itself on large meshes. Here the rows are written once as
-/// compressed sparse rows and handed to PETSc's CSR preallocation.
+/// compressed sparse rows and their column indices handed to the AIJ blocks as whole arrays
+/// (MatSeqAIJSetColumnIndices).
 #include <petscdmda.h>
 #include <petscmat.h>
 
