@@ -5,7 +5,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "core/Error.h"
 #include "mesh/StructuredMultigrid.h"
@@ -219,6 +223,338 @@ Owned<Mat> prolongation(MPI_Comm comm, const Level& fine, const Level& coarse, i
   return P;
 }
 
+/// Block symmetric Gauss-Seidel smoother for several fields per cell (PCSHELL): one forward
+/// and one backward sweep over the cells of the rank, each solving for all the fields of a
+/// cell at once with the inverse of the cell's diagonal block (the reactions between its
+/// states), so that fast reactions are relaxed exactly as under point-block Jacobi; couplings
+/// to other ranks enter through the residual of the Krylov method around it (block Jacobi
+/// between ranks, as PETSc's SOR). As a preconditioner it applies M^-1 with
+/// M = (D + L) D^-1 (D + U), D the cells' diagonal blocks and L, U the couplings to earlier
+/// and later cells of the rank: under Richardson with one iteration it is one symmetric block
+/// Gauss-Seidel sweep from the current iterate. Needs an AIJ matrix (sequential or MPI) whose
+/// rows number the fields of a cell consecutively (the solvers' DMDA order and the levels of
+/// cell_prolongations).
+class BlockSgs {
+  /// The compressed rows of a sequential AIJ matrix, borrowed between open and close.
+  struct Csr {
+    Mat mat = nullptr;
+    PetscInt n = 0;
+    const PetscInt* ia = nullptr;
+    const PetscInt* ja = nullptr;
+    const PetscScalar* a = nullptr;
+
+    PetscErrorCode open(Mat m) {
+      mat = m;
+      PetscBool done = PETSC_FALSE;
+      PetscCall(MatGetRowIJ(mat, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &ja, &done));
+      PetscCheck(done, PETSC_COMM_SELF, PETSC_ERR_SUP, "block Gauss-Seidel: no CSR access");
+      return MatSeqAIJGetArrayRead(mat, &a);
+    }
+    PetscErrorCode close() {
+      PetscBool done = PETSC_FALSE;
+      PetscCall(MatSeqAIJRestoreArrayRead(mat, &a));
+      return MatRestoreRowIJ(mat, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &ja, &done);
+    }
+  };
+
+ public:
+  explicit BlockSgs(int dof) : dof_(dof), t_(static_cast<std::size_t>(dof)) {}
+
+  PetscErrorCode set_up(PC pc) {
+    Mat A, P;
+    PetscCall(PCGetOperators(pc, &A, &P));
+    PetscCall(local_part(P, &local_));
+    Csr m;
+    PetscCall(m.open(local_));
+    const PetscInt n = m.n;
+    const PetscInt* ia = m.ia;
+    const PetscInt* ja = m.ja;
+    const PetscScalar* a = m.a;
+    PetscCheck(n % dof_ == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
+               "block Gauss-Seidel: %" PetscInt_FMT " local rows, not a multiple of %d fields",
+               n, dof_);
+    const std::size_t d = static_cast<std::size_t>(dof_), cells = static_cast<std::size_t>(n) / d;
+    lo_.resize(static_cast<std::size_t>(n));
+    hi_.resize(static_cast<std::size_t>(n));
+    inv_.assign(cells * d * d, 0.0);
+    std::vector<PetscScalar> block(d * d);
+    bool singular = false;
+    for (std::size_t c = 0; c < cells; ++c) {
+      const PetscInt first = static_cast<PetscInt>(c * d), end = first + dof_;
+      std::fill(block.begin(), block.end(), 0.0);
+      for (std::size_t f = 0; f < d; ++f) {
+        const PetscInt r = first + static_cast<PetscInt>(f);
+        PetscInt k = ia[r];
+        while (k < ia[r + 1] && ja[k] < first) ++k;  // columns of a row are sorted
+        lo_[static_cast<std::size_t>(r)] = k;
+        for (; k < ia[r + 1] && ja[k] < end; ++k)
+          block[f * d + static_cast<std::size_t>(ja[k] - first)] = a[k];
+        hi_[static_cast<std::size_t>(r)] = k;
+      }
+      singular |= !invert(block.data(), inv_.data() + c * d * d);
+    }
+    PetscCall(m.close());
+    // as point-block Jacobi: a singular cell block fails the preconditioner, and the Krylov
+    // method around it reports DIVERGED_PC_FAILED
+    if (singular) PetscCall(PCSetFailedReason(pc, PC_FACTOR_NUMERIC_ZEROPIVOT));
+    return 0;
+  }
+
+  PetscErrorCode apply(Vec x, Vec y) {
+    const PetscScalar* r;
+    PetscScalar* z;
+    PetscCall(VecGetArrayRead(x, &r));
+    PetscCall(VecGetArray(y, &z));
+    PetscCall(sweep(r, z));
+    PetscCall(VecRestoreArray(y, &z));
+    PetscCall(VecRestoreArrayRead(x, &r));
+    return 0;
+  }
+
+  /// @p its symmetric sweeps on A x = b from x (PCApplyRichardson): x += M^-1 (b - A x),
+  /// the residual skipped while x is zero (PCMG's pre-smoothing starts from zero).
+  PetscErrorCode richardson(PC pc, Vec b, Vec x, Vec w, PetscInt its, PetscBool guess_zero) {
+    Mat A, P;
+    PetscCall(PCGetOperators(pc, &A, &P));
+    for (PetscInt it = 0; it < its; ++it) {
+      bool zero = it == 0 && guess_zero;
+      if (it == 0 && !zero) PetscCall(is_zero(x, &zero));
+      if (zero) {
+        PetscCall(apply(b, x));
+        continue;
+      }
+      PetscCall(MatResidual(A, b, x, w));
+      PetscScalar* z;
+      PetscCall(VecGetArray(w, &z));
+      // in place: each cell's residual is read before its update
+      PetscCall(sweep(z, z));
+      PetscCall(VecRestoreArray(w, &z));
+      PetscCall(VecAXPY(x, 1.0, w));
+    }
+    return 0;
+  }
+
+ private:
+  /// Whether every entry of @p x is zero, on every rank.
+  static PetscErrorCode is_zero(Vec x, bool* zero) {
+    const PetscScalar* v;
+    PetscInt n;
+    PetscCall(VecGetLocalSize(x, &n));
+    PetscCall(VecGetArrayRead(x, &v));
+    int local = 1;
+    for (PetscInt i = 0; i < n && local; ++i) local = v[i] == 0.0;
+    PetscCall(VecRestoreArrayRead(x, &v));
+    int all = local;
+    PetscCallMPI(MPI_Allreduce(&local, &all, 1, MPI_INT, MPI_LAND, PetscObjectComm(reinterpret_cast<PetscObject>(x))));
+    *zero = all != 0;
+    return 0;
+  }
+
+  /// z = M^-1 r over the rank's cells (@p z may be @p r).
+  PetscErrorCode sweep(const PetscScalar* r, PetscScalar* z) {
+    Csr m;
+    PetscCall(m.open(local_));
+    const PetscInt* ia = m.ia;
+    const PetscInt* ja = m.ja;
+    const PetscScalar* a = m.a;
+    const std::size_t cells = static_cast<std::size_t>(m.n) / static_cast<std::size_t>(dof_);
+    // the block products with the number of fields known at compile time where it is small
+    switch (dof_) {
+      case 2: sweep_cells<2>(cells, ia, ja, a, r, z); break;
+      case 3: sweep_cells<3>(cells, ia, ja, a, r, z); break;
+      case 4: sweep_cells<4>(cells, ia, ja, a, r, z); break;
+      case 5: sweep_cells<5>(cells, ia, ja, a, r, z); break;
+      case 6: sweep_cells<6>(cells, ia, ja, a, r, z); break;
+      case 7: sweep_cells<7>(cells, ia, ja, a, r, z); break;
+      case 8: sweep_cells<8>(cells, ia, ja, a, r, z); break;
+      default: sweep_cells<0>(cells, ia, ja, a, r, z); break;
+    }
+    return m.close();
+  }
+
+  /// The forward and backward sweeps for @p D fields per cell (0: dof_, known at run time).
+  template <std::size_t D>
+  void sweep_cells(std::size_t cells, const PetscInt* ia, const PetscInt* ja,
+                   const PetscScalar* a, const PetscScalar* r, PetscScalar* z) {
+    const std::size_t d = D ? D : static_cast<std::size_t>(dof_);
+    PetscScalar* t = t_.data();
+    const PetscInt* lo = lo_.data();
+    const PetscInt* hi = hi_.data();
+    const PetscScalar* inv = inv_.data();
+    // forward: z_c = D_c^-1 (r_c - L z), cells in increasing order
+    for (std::size_t c = 0; c < cells; ++c) {
+      for (std::size_t f = 0; f < d; ++f) {
+        const std::size_t row = c * d + f;
+        PetscScalar s = r[row];
+        for (PetscInt k = ia[row]; k < lo[row]; ++k) s -= a[k] * z[ja[k]];
+        t[f] = s;
+      }
+      const PetscScalar* m = inv + c * d * d;
+      for (std::size_t i = 0; i < d; ++i) {
+        PetscScalar s = 0.0;
+        for (std::size_t j = 0; j < d; ++j) s += m[i * d + j] * t[j];
+        z[c * d + i] = s;
+      }
+    }
+    // backward: z_c -= D_c^-1 U z, cells in decreasing order
+    for (std::size_t c = cells; c-- > 0;) {
+      for (std::size_t f = 0; f < d; ++f) {
+        const std::size_t row = c * d + f;
+        PetscScalar s = 0.0;
+        for (PetscInt k = hi[row]; k < ia[row + 1]; ++k) s += a[k] * z[ja[k]];
+        t[f] = s;
+      }
+      const PetscScalar* m = inv + c * d * d;
+      for (std::size_t i = 0; i < d; ++i) {
+        PetscScalar s = 0.0;
+        for (std::size_t j = 0; j < d; ++j) s += m[i * d + j] * t[j];
+        z[c * d + i] -= s;
+      }
+    }
+  }
+
+  /// The rank's diagonal part of an AIJ matrix, as a sequential AIJ matrix (borrowed).
+  static PetscErrorCode local_part(Mat P, Mat* local) {
+    PetscBool mpi = PETSC_FALSE, seq = PETSC_FALSE;
+    PetscCall(PetscObjectBaseTypeCompare(reinterpret_cast<PetscObject>(P), MATMPIAIJ, &mpi));
+    PetscCall(PetscObjectBaseTypeCompare(reinterpret_cast<PetscObject>(P), MATSEQAIJ, &seq));
+    if (mpi) {
+      PetscCall(MatMPIAIJGetSeqAIJ(P, local, nullptr, nullptr));
+    } else {
+      MatType type;
+      PetscCall(MatGetType(P, &type));
+      PetscCheck(seq, PETSC_COMM_SELF, PETSC_ERR_SUP,
+                 "the multigrid levels' block Gauss-Seidel smoother needs an AIJ matrix, not %s "
+                 "(choose another one with -mg_levels_pc_type, e.g. pbjacobi)",
+                 type);
+      *local = P;
+    }
+    return 0;
+  }
+
+  /// inv = block^-1 (row-major, dof x dof) by Gauss-Jordan elimination with partial
+  /// pivoting; false (and the identity) when the block is singular.
+  bool invert(PetscScalar* block, PetscScalar* inv) const {
+    switch (dof_) {
+      case 2: return invert_block<2>(block, inv);
+      case 3: return invert_block<3>(block, inv);
+      case 4: return invert_block<4>(block, inv);
+      case 5: return invert_block<5>(block, inv);
+      case 6: return invert_block<6>(block, inv);
+      case 7: return invert_block<7>(block, inv);
+      case 8: return invert_block<8>(block, inv);
+      default: return invert_block<0>(block, inv);
+    }
+  }
+
+  template <std::size_t D>
+  bool invert_block(PetscScalar* block, PetscScalar* inv) const {
+    const std::size_t d = D ? D : static_cast<std::size_t>(dof_);
+    for (std::size_t i = 0; i < d; ++i)
+      for (std::size_t j = 0; j < d; ++j) inv[i * d + j] = i == j ? 1.0 : 0.0;
+    for (std::size_t col = 0; col < d; ++col) {
+      std::size_t piv = col;
+      for (std::size_t i = col + 1; i < d; ++i)
+        if (std::abs(block[i * d + col]) > std::abs(block[piv * d + col])) piv = i;
+      const PetscScalar p = block[piv * d + col];
+      if (p == 0.0 || !std::isfinite(p)) {
+        for (std::size_t i = 0; i < d; ++i)
+          for (std::size_t j = 0; j < d; ++j) inv[i * d + j] = i == j ? 1.0 : 0.0;
+        return false;
+      }
+      if (piv != col)
+        for (std::size_t j = 0; j < d; ++j) {
+          std::swap(block[piv * d + j], block[col * d + j]);
+          std::swap(inv[piv * d + j], inv[col * d + j]);
+        }
+      const PetscScalar s = 1.0 / p;
+      for (std::size_t j = col + 1; j < d; ++j) block[col * d + j] *= s;
+      for (std::size_t j = 0; j < d; ++j) inv[col * d + j] *= s;
+      for (std::size_t i = 0; i < d; ++i) {
+        const PetscScalar m = block[i * d + col];
+        if (i == col || m == 0.0) continue;
+        // the columns up to col of the block are eliminated already
+        for (std::size_t j = col + 1; j < d; ++j) block[i * d + j] -= m * block[col * d + j];
+        for (std::size_t j = 0; j < d; ++j) inv[i * d + j] -= m * inv[col * d + j];
+      }
+    }
+    return true;
+  }
+
+  int dof_;
+  Mat local_ = nullptr;
+  std::vector<PetscInt> lo_, hi_;  // per row: the CSR range of its cell's block columns
+  std::vector<PetscScalar> inv_;   // per cell: the inverse of its diagonal block
+  std::vector<PetscScalar> t_;
+};
+
+BlockSgs* block_sgs(PC pc) {
+  void* ctx = nullptr;
+  PetscCallAbort(PETSC_COMM_SELF, PCShellGetContext(pc, &ctx));
+  return static_cast<BlockSgs*>(ctx);
+}
+
+PetscErrorCode block_sgs_set_up(PC pc) { return block_sgs(pc)->set_up(pc); }
+PetscErrorCode block_sgs_apply(PC pc, Vec x, Vec y) { return block_sgs(pc)->apply(x, y); }
+PetscErrorCode block_sgs_richardson(PC pc, Vec b, Vec x, Vec w, PetscReal, PetscReal, PetscReal,
+                                    PetscInt its, PetscBool guess_zero, PetscInt* outits,
+                                    PCRichardsonConvergedReason* reason) {
+  PetscCall(block_sgs(pc)->richardson(pc, b, x, w, its, guess_zero));
+  *outits = its;
+  *reason = PCRICHARDSON_CONVERGED_ITS;
+  return 0;
+}
+PetscErrorCode block_sgs_destroy(PC pc) {
+  void* ctx = nullptr;
+  PetscCall(PCShellGetContext(pc, &ctx));
+  delete static_cast<BlockSgs*>(ctx);
+  return 0;
+}
+
+/// Makes @p pc the block symmetric Gauss-Seidel smoother for @p dof fields per cell.
+void set_block_sgs(PC pc, int dof) {
+  TD_PETSC(PCSetType(pc, PCSHELL));
+  auto state = std::make_unique<BlockSgs>(dof);
+  TD_PETSC(PCShellSetContext(pc, state.get()));
+  TD_PETSC(PCShellSetDestroy(pc, block_sgs_destroy));
+  state.release();  // owned by the PC from here (block_sgs_destroy)
+  TD_PETSC(PCShellSetName(pc, "block symmetric Gauss-Seidel (cells' fields together)"));
+  TD_PETSC(PCShellSetSetUp(pc, block_sgs_set_up));
+  TD_PETSC(PCShellSetApply(pc, block_sgs_apply));
+  TD_PETSC(PCShellSetApplyRichardson(pc, block_sgs_richardson));
+}
+
+/// Whether a multigrid level's smoother for several fields per cell takes the default block
+/// Gauss-Seidel: neither -mg_levels_ksp_type nor another -mg_levels_pc_type than pbjacobi
+/// given (set_default_pc in core/Petsc.h puts -mg_levels_pc_type pbjacobi into the options
+/// database when it is not given, so that value stands for "not given").
+bool block_smoother_applies(const char* prefix) {
+  PetscBool ksp_given = PETSC_FALSE, pc_given = PETSC_FALSE;
+  TD_PETSC(PetscOptionsHasName(nullptr, prefix, "-ksp_type", &ksp_given));
+  if (ksp_given) return false;
+  char pc_type[64] = "";
+  TD_PETSC(PetscOptionsGetString(nullptr, prefix, "-pc_type", pc_type, sizeof pc_type, &pc_given));
+  return !pc_given || std::string(pc_type) == PCPBJACOBI;
+}
+
+/// Options handler of a smoother's PC (PetscObjectAddOptionsHandler): after the options set
+/// point-block Jacobi, the default, puts the block Gauss-Seidel smoother back, as long as no
+/// other smoother is asked for. @p ctx is the number of fields per cell.
+PetscErrorCode keep_block_sgs(PetscObject obj, PetscOptionItems*, void* ctx) {
+  PC pc = reinterpret_cast<PC>(obj);
+  PetscBool is_pbjacobi = PETSC_FALSE;
+  PetscCall(PetscObjectTypeCompare(obj, PCPBJACOBI, &is_pbjacobi));
+  if (!is_pbjacobi) return 0;
+  const char* prefix = nullptr;
+  PetscCall(PCGetOptionsPrefix(pc, &prefix));
+  try {
+    if (block_smoother_applies(prefix)) set_block_sgs(pc, static_cast<int>(reinterpret_cast<std::intptr_t>(ctx)));
+  } catch (const std::exception& e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
+  }
+  return 0;
+}
+
 /// The levels of the hierarchy, finest first.
 std::vector<Level> hierarchy(const Mesh& mesh, int levels) {
   if (levels < 1 || levels > mesh.max_mg_levels())
@@ -310,14 +646,19 @@ void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_o
   // 256^2 and 512^2): one symmetric Gauss-Seidel sweep before and after the coarse
   // correction (Richardson with SOR, no eigenvalue estimates to set up) takes 10 GMRES
   // iterations at every size and the least time; Chebyshev/SOR (PETSc's default) the same
-  // iterations but eigenvalue estimates on every level; Chebyshev/Jacobi 13 iterations. With
-  // several fields per cell, point-block Jacobi under Chebyshev inverts each cell's coupling
-  // (reactions) exactly. Point SOR with several fields is faster on the multi-state cell
-  // (bench_multistate steady 256 8: 8 GMRES iterations instead of 14, best CPU 1.76 s against
-  // 2.34 s) but relaxes a cell's fields one at a time and does not converge when reactions
-  // are much faster than diffusion (bench/multistate_stiff.sh, case fast8: the default takes
-  // 96-122 iterations in 7 Newton steps, SOR breaks down; docs/solvers.md). -mg_levels_* options
-  // override these.
+  // iterations but eigenvalue estimates on every level; Chebyshev/Jacobi 13 iterations.
+  // Several fields per cell: one symmetric block Gauss-Seidel sweep (BlockSgs above: each
+  // cell's fields solved together with the inverse of its diagonal block, so reactions of
+  // any speed are relaxed exactly, as under point-block Jacobi, and no eigenvalue estimates).
+  // On the multi-state cell (bench_multistate steady 256 2 8, interleaved runs, best of 7 on
+  // a shared 2-core machine) it takes 9 GMRES iterations instead of 14 and 0.184 s / 1.156 s
+  // of CPU for 2 / 8 states against 0.219 s / 1.550 s with Chebyshev/point-block Jacobi (the
+  // previous default); instructions of the solve (callgrind) 3.36e9 / 1.63e10 against
+  // 4.45e9 / 2.39e10. On stiff kinetics (bench/multistate_stiff.sh) it solves every case:
+  // fast8 in 53 iterations (Chebyshev 122), full8, vfast8 and vfast3, on which Chebyshev
+  // fails its linear solves and times out or stops. Point SOR relaxes a cell's fields one at a
+  // time and breaks down on fast8. -mg_levels_ksp_type chebyshev restores the previous
+  // smoother; -mg_levels_* options override these (docs/solvers.md).
   constexpr PetscInt kSorSweeps = 1;
   for (PetscInt l = 1; l < levels; ++l) {
     KSP smoother;
@@ -333,6 +674,20 @@ void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_o
       TD_PETSC(PCSetType(spc, PCPBJACOBI));
     }
     TD_PETSC(KSPSetFromOptions(smoother));
+    const char* level_prefix = nullptr;
+    TD_PETSC(KSPGetOptionsPrefix(smoother, &level_prefix));
+    if (dof > 1 && block_smoother_applies(level_prefix)) {
+      TD_PETSC(KSPSetType(smoother, KSPRICHARDSON));
+      PetscBool max_it_given = PETSC_FALSE;
+      TD_PETSC(PetscOptionsHasName(nullptr, level_prefix, "-ksp_max_it", &max_it_given));
+      if (!max_it_given)
+        TD_PETSC(KSPSetTolerances(smoother, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, kSorSweeps));
+      set_block_sgs(spc, dof);
+      // PCMG sets its smoothers from the options again at set-up, and the options database
+      // holds -mg_levels_pc_type pbjacobi (set_default_pc): this keeps the block smoother
+      TD_PETSC(PetscObjectAddOptionsHandler(reinterpret_cast<PetscObject>(spc), keep_block_sgs,
+                                            nullptr, reinterpret_cast<void*>(static_cast<std::intptr_t>(dof))));
+    }
   }
   if (matrix_free_operator) {
     // PCMG smooths and forms residuals with the operator by default: a matrix-free one has

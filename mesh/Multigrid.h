@@ -73,7 +73,11 @@ DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double
 ///  - -pc_mg_levels (mesh_multigrid_levels) levels; more than Mesh::max_mg_levels() throws
 ///    Error;
 ///  - PCMG does not build the hierarchy from the solver's DM (DMCoarsen, whose interpolation
-///    is piecewise constant on the cell-centred DMDA).
+///    is piecewise constant on the cell-centred DMDA);
+///  - smoothers: one field per cell, one symmetric SOR sweep; several, one symmetric block
+///    Gauss-Seidel sweep (each cell's fields solved together, a PCSHELL on AIJ matrices)
+///    unless -mg_levels_ksp_type or a -mg_levels_pc_type other than pbjacobi is given
+///    (-mg_levels_ksp_type chebyshev: Chebyshev with point-block Jacobi).
 void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_operator);
 
 }  // namespace td
