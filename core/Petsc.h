@@ -167,11 +167,8 @@ inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, const char* pr
     petsc_check(PCSetType(pc, PCGAMG), "PCSetType");
     return;
   }
+  // the levels' smoothers are set_up_mesh_multigrid's (mesh/Multigrid.h)
   petsc_check(PCSetType(pc, PCMG), "PCSetType");
-  const std::string smoother = std::string("-") + prefix + "mg_levels_pc_type";
-  PetscBool set = PETSC_FALSE;
-  petsc_check(PetscOptionsHasName(nullptr, nullptr, smoother.c_str(), &set), "PetscOptionsHasName");
-  if (!set) petsc_check(PetscOptionsSetValue(nullptr, smoother.c_str(), "pbjacobi"), "PetscOptionsSetValue");
   petsc_check(KSPGMRESSetRestart(ksp, kCoupledRestart), "KSPGMRESSetRestart");
 }
 

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -525,34 +524,12 @@ void set_block_sgs(PC pc, int dof) {
 }
 
 /// Whether a multigrid level's smoother for several fields per cell takes the default block
-/// Gauss-Seidel: neither -mg_levels_ksp_type nor another -mg_levels_pc_type than pbjacobi
-/// given (set_default_pc in core/Petsc.h puts -mg_levels_pc_type pbjacobi into the options
-/// database when it is not given, so that value stands for "not given").
+/// Gauss-Seidel: neither -mg_levels_ksp_type nor -mg_levels_pc_type given.
 bool block_smoother_applies(const char* prefix) {
   PetscBool ksp_given = PETSC_FALSE, pc_given = PETSC_FALSE;
   TD_PETSC(PetscOptionsHasName(nullptr, prefix, "-ksp_type", &ksp_given));
-  if (ksp_given) return false;
-  char pc_type[64] = "";
-  TD_PETSC(PetscOptionsGetString(nullptr, prefix, "-pc_type", pc_type, sizeof pc_type, &pc_given));
-  return !pc_given || std::string(pc_type) == PCPBJACOBI;
-}
-
-/// Options handler of a smoother's PC (PetscObjectAddOptionsHandler): after the options set
-/// point-block Jacobi, the default, puts the block Gauss-Seidel smoother back, as long as no
-/// other smoother is asked for. @p ctx is the number of fields per cell.
-PetscErrorCode keep_block_sgs(PetscObject obj, PetscOptionItems*, void* ctx) {
-  PC pc = reinterpret_cast<PC>(obj);
-  PetscBool is_pbjacobi = PETSC_FALSE;
-  PetscCall(PetscObjectTypeCompare(obj, PCPBJACOBI, &is_pbjacobi));
-  if (!is_pbjacobi) return 0;
-  const char* prefix = nullptr;
-  PetscCall(PCGetOptionsPrefix(pc, &prefix));
-  try {
-    if (block_smoother_applies(prefix)) set_block_sgs(pc, static_cast<int>(reinterpret_cast<std::intptr_t>(ctx)));
-  } catch (const std::exception& e) {
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
-  }
-  return 0;
+  TD_PETSC(PetscOptionsHasName(nullptr, prefix, "-pc_type", &pc_given));
+  return !ksp_given && !pc_given;
 }
 
 /// The levels of the hierarchy, finest first.
@@ -683,10 +660,6 @@ void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_o
       if (!max_it_given)
         TD_PETSC(KSPSetTolerances(smoother, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, kSorSweeps));
       set_block_sgs(spc, dof);
-      // PCMG sets its smoothers from the options again at set-up, and the options database
-      // holds -mg_levels_pc_type pbjacobi (set_default_pc): this keeps the block smoother
-      TD_PETSC(PetscObjectAddOptionsHandler(reinterpret_cast<PetscObject>(spc), keep_block_sgs,
-                                            nullptr, reinterpret_cast<void*>(static_cast<std::intptr_t>(dof))));
     }
   }
   if (matrix_free_operator) {

@@ -76,8 +76,8 @@ DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double
 ///    is piecewise constant on the cell-centred DMDA);
 ///  - smoothers: one field per cell, one symmetric SOR sweep; several, one symmetric block
 ///    Gauss-Seidel sweep (each cell's fields solved together, a PCSHELL on AIJ matrices)
-///    unless -mg_levels_ksp_type or a -mg_levels_pc_type other than pbjacobi is given
-///    (-mg_levels_ksp_type chebyshev: Chebyshev with point-block Jacobi).
+///    unless -mg_levels_ksp_type or -mg_levels_pc_type is given (-mg_levels_ksp_type
+///    chebyshev or -mg_levels_pc_type pbjacobi: Chebyshev with point-block Jacobi).
 void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_operator);
 
 }  // namespace td
