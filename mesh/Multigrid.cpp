@@ -606,7 +606,16 @@ void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_o
   // PCMG would coarsen the solver's DM itself (DMCoarsen, piecewise-constant interpolation);
   // the hierarchy is the mesh's, given as the prolongations
   TD_PETSC(PCSetDM(pc, nullptr));
-  auto P = cell_prolongations(mesh, dof, static_cast<int>(levels));
+  // With several fields per cell the prolongation is the cells' one applied to each field,
+  // P_cell (x) I: PETSc's MAIJ form of it keeps one copy of P_cell, and its Galerkin product
+  // P^T A P is PETSc's MAIJ-aware one instead of a general sparse triple product.
+  auto P = cell_prolongations(mesh, 1, static_cast<int>(levels));
+  if (dof > 1)
+    for (auto& p : P) {
+      Owned<Mat> fields;
+      TD_PETSC(MatCreateMAIJ(p, dof, fields.out()));
+      p = std::move(fields);
+    }
   for (PetscInt l = 1; l < levels; ++l)
     TD_PETSC(PCMGSetInterpolation(pc, l, P[static_cast<std::size_t>(l - 1)]));
   if (!galerkin_given)
