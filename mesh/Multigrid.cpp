@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <petscdmda.h>
 
+#include <Eigen/LU>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -431,52 +432,21 @@ class BlockSgs {
     return 0;
   }
 
-  /// inv = block^-1 (row-major, dof x dof) by Gauss-Jordan elimination with partial
-  /// pivoting; false (and the identity) when the block is singular.
-  bool invert(PetscScalar* block, PetscScalar* inv) const {
-    switch (dof_) {
-      case 2: return invert_block<2>(block, inv);
-      case 3: return invert_block<3>(block, inv);
-      case 4: return invert_block<4>(block, inv);
-      case 5: return invert_block<5>(block, inv);
-      case 6: return invert_block<6>(block, inv);
-      case 7: return invert_block<7>(block, inv);
-      case 8: return invert_block<8>(block, inv);
-      default: return invert_block<0>(block, inv);
+  /// inv = block^-1 (row-major, dof x dof), by Eigen's fully pivoted LU; false (and the
+  /// identity) when the block is singular (an exactly zero pivot) or not finite.
+  bool invert(const PetscScalar* block, PetscScalar* inv) const {
+    using Block = Eigen::Matrix<PetscScalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Eigen::Map<const Block> b(block, dof_, dof_);
+    Eigen::Map<Block> out(inv, dof_, dof_);
+    Eigen::FullPivLU<Block> lu(b);
+    // only an exact zero pivot is singular, as in LU factorisations (stiff reactions give
+    // blocks of large condition numbers that invert fine)
+    lu.setThreshold(0.0);
+    if (!b.allFinite() || !lu.isInvertible()) {
+      out.setIdentity();
+      return false;
     }
-  }
-
-  template <std::size_t D>
-  bool invert_block(PetscScalar* block, PetscScalar* inv) const {
-    const std::size_t d = D ? D : static_cast<std::size_t>(dof_);
-    for (std::size_t i = 0; i < d; ++i)
-      for (std::size_t j = 0; j < d; ++j) inv[i * d + j] = i == j ? 1.0 : 0.0;
-    for (std::size_t col = 0; col < d; ++col) {
-      std::size_t piv = col;
-      for (std::size_t i = col + 1; i < d; ++i)
-        if (std::abs(block[i * d + col]) > std::abs(block[piv * d + col])) piv = i;
-      const PetscScalar p = block[piv * d + col];
-      if (p == 0.0 || !std::isfinite(p)) {
-        for (std::size_t i = 0; i < d; ++i)
-          for (std::size_t j = 0; j < d; ++j) inv[i * d + j] = i == j ? 1.0 : 0.0;
-        return false;
-      }
-      if (piv != col)
-        for (std::size_t j = 0; j < d; ++j) {
-          std::swap(block[piv * d + j], block[col * d + j]);
-          std::swap(inv[piv * d + j], inv[col * d + j]);
-        }
-      const PetscScalar s = 1.0 / p;
-      for (std::size_t j = col + 1; j < d; ++j) block[col * d + j] *= s;
-      for (std::size_t j = 0; j < d; ++j) inv[col * d + j] *= s;
-      for (std::size_t i = 0; i < d; ++i) {
-        const PetscScalar m = block[i * d + col];
-        if (i == col || m == 0.0) continue;
-        // the columns up to col of the block are eliminated already
-        for (std::size_t j = col + 1; j < d; ++j) block[i * d + j] -= m * block[col * d + j];
-        for (std::size_t j = 0; j < d; ++j) inv[i * d + j] -= m * inv[col * d + j];
-      }
-    }
+    out = lu.inverse();
     return true;
   }
 
