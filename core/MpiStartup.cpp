@@ -1,9 +1,12 @@
 #include "core/MpiStartup.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <string>
 
 namespace td {
 
@@ -61,7 +64,7 @@ std::string parameter_file_value(const std::string& name) {
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
-    const EnvironmentLookup& env, const ParameterFileLookup& files) {
+    const EnvironmentLookup& env, const ParameterFileLookup& files, long pid) {
   std::vector<std::pair<std::string, std::string>> out;
   const char* opt_out = env(kMpiDefaultsVariable);
   if (opt_out != nullptr && std::strcmp(opt_out, "0") == 0) return out;
@@ -72,11 +75,25 @@ std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
   if (!by_mpirun)
     for (const char* name : kOtherLauncherVariables)
       if (env(name) != nullptr) return out;
+  // A lone process without Open MPI's daemon takes job family 0, so every such process would
+  // share one session directory (<tmp>/ompi.<host>.<uid>/jf.0): one finishing removes it while
+  // another starts in it, and the other fails in MPI_Init ("orte_session_dir failed", seen 1 in
+  // 20 concurrent starts). Each lone process gets a session directory of its own, which Open
+  // MPI removes at MPI_Finalize.
+  std::string session;
+  if (!by_mpirun) {
+    const char* base = env("OMPI_MCA_orte_tmpdir_base");
+    if (base == nullptr) base = env("TMPDIR");
+    session = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/ompi.thermodrift." +
+              std::to_string(pid);
+  }
   const struct {
     const char* parameter;
     const char* value;
-  } wanted[] = {
-      {"pml", "ob1"}, {"btl", "self,vader"}, {"ess_singleton_isolated", by_mpirun ? nullptr : "1"}};
+  } wanted[] = {{"pml", "ob1"},
+                {"btl", "self,vader"},
+                {"ess_singleton_isolated", by_mpirun ? nullptr : "1"},
+                {"orte_jobfam_session_dir", by_mpirun ? nullptr : session.c_str()}};
   for (const auto& [parameter, value] : wanted) {
     const std::string variable = std::string("OMPI_MCA_") + parameter;
     if (value != nullptr && env(variable.c_str()) == nullptr && compatible(files(parameter), value))
@@ -86,7 +103,8 @@ std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
 }
 
 MpiStartupSettings::MpiStartupSettings() {
-  for (const auto& [name, value] : mpi_startup_settings(std::getenv, parameter_file_value))
+  for (const auto& [name, value] :
+       mpi_startup_settings(std::getenv, parameter_file_value, static_cast<long>(getpid())))
     if (setenv(name.c_str(), value.c_str(), 0) == 0) set_.push_back(name);
 }
 

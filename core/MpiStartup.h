@@ -36,11 +36,13 @@ using ParameterFileLookup = std::function<std::string(const std::string&)>;
 /// The (variable, value) pairs to set, read from @p env and @p files: OMPI_MCA_pml=ob1 and
 /// OMPI_MCA_btl=self,vader when the ranks share one node (mpirun's
 /// OMPI_COMM_WORLD_LOCAL_SIZE equal to OMPI_COMM_WORLD_SIZE, or a lone process without any
-/// launcher's variables), and for a lone process OMPI_MCA_ess_singleton_isolated=1; each
+/// launcher's variables), and for a lone process OMPI_MCA_ess_singleton_isolated=1 and its
+/// own session directory, OMPI_MCA_orte_jobfam_session_dir=<base>/ompi.thermodrift.<pid>
+/// (base: OMPI_MCA_orte_tmpdir_base, else TMPDIR, else /tmp; @p pid the process id); each
 /// only when neither the environment nor a parameter file chose otherwise (see the file
 /// comment).
 std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
-    const EnvironmentLookup& env, const ParameterFileLookup& files);
+    const EnvironmentLookup& env, const ParameterFileLookup& files, long pid);
 
 /// Sets mpi_startup_settings of this process (its environment, Open MPI's parameter files)
 /// for its lifetime: create it just before MPI is initialised, destroy it (which removes

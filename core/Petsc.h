@@ -127,19 +127,17 @@ inline Owned<Vec> duplicate(Vec v) {
 
 /// Default preconditioner of the transport systems (PETSc options override it): BoomerAMG
 /// for one field per cell; for several coupled fields (states, reacting species) geometric
-/// multigrid on the mesh (PCMG, finished by setup_mesh_multigrid in mesh/Multigrid.h) with
-/// point-block Jacobi smoothers that invert each cell's reaction block, and a longer GMRES
+/// multigrid on the mesh (PCMG, finished by setup_mesh_multigrid in mesh/Multigrid.h, whose
+/// smoothers relax each cell's fields together, inverting its reaction block), and a longer GMRES
 /// restart. The mesh's cell-centred prolongation interpolates each field separately, so the
 /// Galerkin coarse operators keep the sparsity of the fine blocks; smoothed aggregation
 /// (GAMG, -pc_type gamg) fills the coarse blocks and its set-up grows with the square of the
-/// fields per cell (see bench/bench_multistate). On 1D meshes a sparse direct factorisation (banded, so linear in
-/// the number of cells; MUMPS in parallel) is cheaper than multigrid and indifferent to stiff
-/// reaction blocks. Call before KSPSetFromOptions; @p prefix is the KSP's options prefix.
-/// @p mesh_multigrid false (a drift too strong for the mesh's multigrid, see
-/// kMinDefaultMgLevels in mesh/Multigrid.h) makes BoomerAMG the default for several fields
-/// too.
-inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, const char* prefix = "",
-                           bool mesh_multigrid = true) {
+/// fields per cell (see bench/bench_multistate). On 1D meshes a sparse direct factorisation
+/// (banded, so linear in the number of cells; MUMPS in parallel) is cheaper than multigrid and
+/// indifferent to stiff reaction blocks. Call before KSPSetFromOptions. @p mesh_multigrid false (a
+/// drift too strong for the mesh's multigrid, see kMinDefaultMgLevels in mesh/Multigrid.h) makes
+/// BoomerAMG the default for several fields too.
+inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, bool mesh_multigrid = true) {
   // GMRES restart with coupled fields: GAMG needs more iterations than BoomerAMG on one field.
   constexpr PetscInt kCoupledRestart = 60;
   PC pc;
@@ -167,7 +165,7 @@ inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, const char* pr
     petsc_check(PCSetType(pc, PCGAMG), "PCSetType");
     return;
   }
-  // the levels' smoothers are set_up_mesh_multigrid's (mesh/Multigrid.h)
+  // the levels' smoothers are setup_mesh_multigrid's (mesh/Multigrid.h)
   petsc_check(PCSetType(pc, PCMG), "PCSetType");
   petsc_check(KSPGMRESSetRestart(ksp, kCoupledRestart), "KSPGMRESSetRestart");
 }

@@ -247,7 +247,7 @@ void SteadySolver::set_up_snes() {
   TD_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
   TD_PETSC(KSPSetTolerances(ksp, opt_.ksp_rtol, kKspAtol, PETSC_DEFAULT, kKspMaxIterations));
   const double peclet = sys_.max_cell_peclet();
-  set_default_pc(ksp, ns_, sys_.mesh().dim(), "",
+  set_default_pc(ksp, ns_, sys_.mesh().dim(),
                  drift_mg_levels(sys_.mesh(), peclet) >= kMinDefaultMgLevels);
   const DefaultOption mg_levels = mesh_multigrid_levels(sys_.mesh(), nullptr, peclet);
   TD_PETSC(SNESSetFromOptions(snes_));

@@ -224,7 +224,7 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   TD_PETSC(KSPSetDMActive(im.ksp, PETSC_FALSE));
   TD_PETSC(KSPSetType(im.ksp, KSPPREONLY));
   const double peclet = sys.max_cell_peclet();
-  set_default_pc(im.ksp, sys.nspecies(), sys.mesh().dim(), "cvode_",
+  set_default_pc(im.ksp, sys.nspecies(), sys.mesh().dim(),
                  drift_mg_levels(sys.mesh(), peclet) >= kMinDefaultMgLevels);
   const DefaultOption mg_levels = mesh_multigrid_levels(sys.mesh(), "cvode_", peclet);
   TD_PETSC(KSPSetFromOptions(im.ksp));

@@ -16,6 +16,7 @@ using Values = std::map<std::string, std::string>;
 
 /// mpi_startup_settings of the environment @p vars and the parameter files' values @p files.
 Settings settings_of(const Values& vars, const Values& files = {}) {
+  constexpr long kPid = 4242;
   return td::mpi_startup_settings(
       [&vars](const char* name) -> const char* {
         const auto it = vars.find(name);
@@ -24,7 +25,8 @@ Settings settings_of(const Values& vars, const Values& files = {}) {
       [&files](const std::string& name) {
         const auto it = files.find(name);
         return it == files.end() ? std::string() : it->second;
-      });
+      },
+      kPid);
 }
 
 const Settings kShared = {{"OMPI_MCA_pml", "ob1"}, {"OMPI_MCA_btl", "self,vader"}};
@@ -34,34 +36,14 @@ const Settings kShared = {{"OMPI_MCA_pml", "ob1"}, {"OMPI_MCA_btl", "self,vader"
 TEST(MpiStartup, ALoneProcessRunsWithoutDaemonOnSharedMemory) {
   Settings lone = kShared;
   lone.emplace_back("OMPI_MCA_ess_singleton_isolated", "1");
+  // a session directory of its own: lone processes started together do not share jf.0
+  lone.emplace_back("OMPI_MCA_orte_jobfam_session_dir", "/tmp/ompi.thermodrift.4242");
   EXPECT_EQ(settings_of({}), lone);
-}
-
-TEST(MpiStartup, RanksOnOneNodeUseSharedMemory) {
-  EXPECT_EQ(
-      settings_of(
-          {{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}, {"PMIX_RANK", "0"}}),
-      kShared);
-}
-
-TEST(MpiStartup, RanksOnSeveralNodesOrUnderOtherLaunchersKeepOpenMpisChoice) {
-  EXPECT_TRUE(
-      settings_of({{"OMPI_COMM_WORLD_SIZE", "4"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}}).empty());
-  EXPECT_TRUE(settings_of({{"OMPI_COMM_WORLD_SIZE", "4"}}).empty());
-  for (const char* launcher : {"PMIX_RANK", "PMI_RANK", "SLURM_PROCID"})
-    EXPECT_TRUE(settings_of({{launcher, "0"}}).empty()) << launcher;
-}
-
-TEST(MpiStartup, TheUsersAndTheAdministratorsChoicesAndTheOptOutWin) {
-  EXPECT_EQ(settings_of({{"OMPI_MCA_pml", "ucx"},
-                         {"OMPI_COMM_WORLD_SIZE", "2"},
-                         {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}}),
-            (Settings{{"OMPI_MCA_btl", "self,vader"}}));
-  EXPECT_TRUE(settings_of({{"THERMODRIFT_MPI_DEFAULTS", "0"}}).empty());
-  const Values one_node = {{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}};
-  // a parameter file that selects components, or excludes one of ours, is kept; one that
-  // excludes others (Debian's "pml = ^ucx", "btl = ^uct,openib,ofi") leaves room for ours
-  EXPECT_EQ(settings_of(one_node, {{"pml", "ucx"}}), (Settings{{"OMPI_MCA_btl", "self,vader"}}));
-  EXPECT_EQ(settings_of(one_node, {{"btl", "^vader"}}), (Settings{{"OMPI_MCA_pml", "ob1"}}));
-  EXPECT_EQ(settings_of(one_node, {{"pml", "^ucx"}, {"btl", "^uct,openib,ofi"}}), kShared);
+  lone.back().second = "/scratch/ompi.thermodrift.4242";
+  EXPECT_EQ(settings_of({{"TMPDIR", "/scratch"}}), lone);
+  lone.back().second = "/fast/ompi.thermodrift.4242";
+  EXPECT_EQ(settings_of({{"TMPDIR", "/scratch"}, {"OMPI_MCA_orte_tmpdir_base", "/fast"}}), lone);
+  // the user's or the administrator's session directory is kept
+  lone.pop_back();
+  EXPECT_EQ(settings_of({}, {{"orte_jobfam_session_dir", "/site/ompi"}}), lone);
 }
