@@ -47,3 +47,32 @@ TEST(MpiStartup, ALoneProcessRunsWithoutDaemonOnSharedMemory) {
   lone.pop_back();
   EXPECT_EQ(settings_of({}, {{"orte_jobfam_session_dir", "/site/ompi"}}), lone);
 }
+
+TEST(MpiStartup, RanksOnOneNodeUseSharedMemory) {
+  EXPECT_EQ(
+      settings_of(
+          {{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}, {"PMIX_RANK", "0"}}),
+      kShared);
+}
+
+TEST(MpiStartup, RanksOnSeveralNodesOrUnderOtherLaunchersKeepOpenMpisChoice) {
+  EXPECT_TRUE(
+      settings_of({{"OMPI_COMM_WORLD_SIZE", "4"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}}).empty());
+  EXPECT_TRUE(settings_of({{"OMPI_COMM_WORLD_SIZE", "4"}}).empty());
+  for (const char* launcher : {"PMIX_RANK", "PMI_RANK", "SLURM_PROCID"})
+    EXPECT_TRUE(settings_of({{launcher, "0"}}).empty()) << launcher;
+}
+
+TEST(MpiStartup, TheUsersAndTheAdministratorsChoicesAndTheOptOutWin) {
+  EXPECT_EQ(settings_of({{"OMPI_MCA_pml", "ucx"},
+                         {"OMPI_COMM_WORLD_SIZE", "2"},
+                         {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}}),
+            (Settings{{"OMPI_MCA_btl", "self,vader"}}));
+  EXPECT_TRUE(settings_of({{"THERMODRIFT_MPI_DEFAULTS", "0"}}).empty());
+  const Values one_node = {{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}};
+  // a parameter file that selects components, or excludes one of ours, is kept; one that
+  // excludes others (Debian's "pml = ^ucx", "btl = ^uct,openib,ofi") leaves room for ours
+  EXPECT_EQ(settings_of(one_node, {{"pml", "ucx"}}), (Settings{{"OMPI_MCA_btl", "self,vader"}}));
+  EXPECT_EQ(settings_of(one_node, {{"btl", "^vader"}}), (Settings{{"OMPI_MCA_pml", "ob1"}}));
+  EXPECT_EQ(settings_of(one_node, {{"pml", "^ucx"}, {"btl", "^uct,openib,ofi"}}), kShared);
+}
