@@ -394,6 +394,7 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
   const bool whole_rows = nf == 1 && rows_in_stencil_order(M);
   PetscInt first_row = 0;
   TD_PETSC(MatGetOwnershipRange(M, &first_row, nullptr));
+  long written = 0;  // entries written whole, checked against the matrix's below
   for_cells(dmda::ghost_box(mesh_.dm()), [&](const CellAt& x) {
     const std::array<int, 3>& idx = x.idx;
     if (rx) {
@@ -437,6 +438,7 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
         if (pinned) std::fill(vals, vals + nc, 0.0);
         vals[self] = pinned ? 1.0 : vals[self] - (rx ? b * V * jac[0] : 0.0);
         TD_PETSC(MatSetValuesRow(M, first_row + static_cast<PetscInt>(x.owned), vals));
+        written += nc;
         continue;
       }
       TD_PETSC(MatSetValuesLocal(M, 1, &lrow, nc, cols, vals, ADD_VALUES));
@@ -452,6 +454,20 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
       }
     }
   });
+  if (whole_rows) {
+    // MatSetValuesRow takes as many values as the stored row has: rows of another length
+    // than written here would hold wrong entries, so a count that differs is an error, on
+    // every rank (before the collective assembly)
+    MatInfo info;
+    TD_PETSC(MatGetInfo(M, MAT_LOCAL, &info));
+    int wrong = static_cast<long>(info.nz_used) != written ? 1 : 0;
+    MPI_Allreduce(MPI_IN_PLACE, &wrong, 1, MPI_INT, MPI_MAX, mesh_.comm());
+    if (wrong != 0)
+      throw InternalError(fmt::format(
+          "FVSystem::assemble: the Jacobian's rows were written whole ({} entries on this "
+          "rank) into a matrix with {} stored entries: its pattern is not the mesh's stencil",
+          written, static_cast<long>(info.nz_used)));
+  }
   TD_PETSC(MatAssemblyBegin(M, MAT_FINAL_ASSEMBLY));
   TD_PETSC(MatAssemblyEnd(M, MAT_FINAL_ASSEMBLY));
 }
