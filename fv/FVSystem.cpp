@@ -688,6 +688,14 @@ Vec FVSystem::fluxes(Vec c) const {
   return J.release();
 }
 
+std::unique_ptr<FVSystem> FVSystem::rediscretised(const Mesh& mesh) const {
+  if (heat_) throw Error("a system solving the temperature cannot be rediscretised");
+  auto out = std::make_unique<FVSystem>(mesh, T_, species_);
+  out->set_reactions(rx_);
+  out->set_pins(pins_);
+  return out;
+}
+
 void FVSystem::set_reactions(std::shared_ptr<const ReactionNetwork> rx) {
   if (rx && rx->empty()) rx.reset();
   rx_ = std::move(rx);

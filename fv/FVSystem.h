@@ -40,6 +40,12 @@ class FVSystem {
   FVSystem& operator=(const FVSystem&) = delete;
 
   const Mesh& mesh() const { return mesh_; }
+  /// The same species, reactions, temperature field and pins discretised on @p mesh (another
+  /// mesh of the same domain, e.g. a coarse multigrid level, which must outlive the result;
+  /// nfields() fields per cell), for the coarse operators of a multigrid. Sources are not
+  /// carried over: they do not enter dR/dc. Not with heat (the temperature is then a field of
+  /// the state).
+  std::unique_ptr<FVSystem> rediscretised(const Mesh& mesh) const;
   const std::vector<Species>& species() const { return species_; }
   int nspecies() const { return static_cast<int>(species_.size()); }
   /// Fields per cell: the species, plus the temperature when heat is solved.

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "core/Petsc.h"
+#include "fv/CoarseOperators.h"
 #include "mesh/Multigrid.h"
 
 namespace td {
@@ -68,6 +70,7 @@ struct Ctx {
   Vec c_old = nullptr;
   Vec work = nullptr;
   bool pins = true;
+  CoarseOperators* coarse = nullptr;  // the multigrid's coarse operators, when rediscretised
 };
 
 PetscErrorCode form_function(SNES, Vec c, Vec R, void* p) {
@@ -91,6 +94,7 @@ PetscErrorCode form_jacobian(SNES, Vec c, Mat A, Mat P, void* p) {
   PetscCall(check_mesh_level(c, ctx->size, "steady solver"));
   try {
     ctx->sys->assemble(P, ctx->shift, 1.0, ctx->pins, c);
+    if (ctx->coarse) ctx->coarse->assemble(ctx->shift, 1.0, ctx->pins, c);
   } catch (const std::exception& e) {
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
   }
@@ -99,6 +103,18 @@ PetscErrorCode form_jacobian(SNES, Vec c, Mat A, Mat P, void* p) {
     PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
   }
   return 0;
+}
+
+/// Whether PETSc is asked to compute the Jacobian itself (-snes_fd, -snes_fd_color, -snes_mf):
+/// form_jacobian then assembles no preconditioning matrix, so the multigrid's coarse
+/// operators cannot be assembled beside it.
+bool petsc_computes_jacobian() {
+  for (const char* name : {"-snes_fd", "-snes_fd_color", "-snes_mf"}) {
+    PetscBool set = PETSC_FALSE, value = PETSC_FALSE;
+    TD_PETSC(PetscOptionsGetBool(nullptr, nullptr, name, &value, &set));
+    if (set && value) return true;
+  }
+  return false;
 }
 
 std::string reason_name(SNESConvergedReason r) { return SNESConvergedReasons[r]; }
@@ -173,6 +189,7 @@ class SteadySolver {
   Owned<DM> dm_;
   Owned<SNES> snes_;
   Owned<Mat> J_, Jmf_;
+  std::unique_ptr<CoarseOperators> coarse_;
   Owned<Vec> r_, c_old_, work_;
   std::vector<PetscReal> history_;
   bool have_scale_ = false;
@@ -246,12 +263,23 @@ void SteadySolver::set_up_snes() {
   // right preconditioning: the Krylov tolerance then applies to the true residual
   TD_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
   TD_PETSC(KSPSetTolerances(ksp, opt_.ksp_rtol, kKspAtol, PETSC_DEFAULT, kKspMaxIterations));
+  // Coarse multigrid operators from the discretisation on the coarse meshes where
+  // form_jacobian assembles the preconditioning matrix and the temperature is prescribed
+  // (fv/CoarseOperators.h); Galerkin products otherwise.
+  const bool rediscretise = !sys_.has_heat() && !petsc_computes_jacobian();
   const double peclet = sys_.max_cell_peclet();
-  set_default_pc(ksp, ns_, sys_.mesh().dim(),
-                 drift_mg_levels(sys_.mesh(), peclet) >= kMinDefaultMgLevels);
-  const DefaultOption mg_levels = mesh_multigrid_levels(sys_.mesh(), nullptr, peclet);
+  set_default_pc(
+      ksp, ns_, sys_.mesh().dim(),
+      default_mg_levels(sys_.mesh(), nullptr, peclet, rediscretise) >= kMinDefaultMgLevels);
+  const DefaultOption mg_levels = mesh_multigrid_levels(sys_.mesh(), nullptr, peclet, rediscretise);
   TD_PETSC(SNESSetFromOptions(snes_));
-  setup_mesh_multigrid(ksp, sys_.mesh(), sys_.nfields(), sys_.has_heat());
+  PetscErrorCode (*jac)(SNES, Vec, Mat, Mat, void*) = nullptr;
+  TD_PETSC(SNESGetJacobian(snes_, nullptr, nullptr, &jac, nullptr));
+  coarse_ = CoarseOperators::attach(
+      ksp, sys_,
+      setup_mesh_multigrid(ksp, sys_.mesh(), sys_.nfields(), sys_.has_heat(),
+                           rediscretise && jac == form_jacobian));
+  ctx_.coarse = coarse_.get();
   if (opt_.verbose) {
     PetscViewerAndFormat* vf;
     TD_PETSC(PetscViewerAndFormatCreate(PETSC_VIEWER_STDOUT_(comm_), PETSC_VIEWER_DEFAULT, &vf));

@@ -10,9 +10,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <vector>
 
 #include "core/Petsc.h"
+#include "fv/CoarseOperators.h"
 #include "mesh/Multigrid.h"
 
 namespace td {
@@ -30,6 +32,7 @@ struct TransientSolver::Impl {
   Owned<DM> dm;
   Owned<KSP> ksp;
   Owned<Mat> P;
+  std::unique_ptr<CoarseOperators> coarse;  // the multigrid's coarse operators, when rediscretised
   Owned<Vec> rhs;
   SUNContext ctx = nullptr;
   void* cvode = nullptr;
@@ -83,6 +86,7 @@ int psetup(realtype, N_Vector y, N_Vector, booleantype jok, booleantype* jcur, r
   auto* im = static_cast<TransientSolver::Impl*>(data);
   try {
     im->sys->assemble(im->P, 1.0, gamma, false, N_VGetVector_Petsc(y));
+    if (im->coarse) im->coarse->assemble(1.0, gamma, false, N_VGetVector_Petsc(y));
     if (KSPSetOperators(im->ksp, im->P, im->P) != 0) return -1;
     if (KSPSetUp(im->ksp) != 0) return -1;
   } catch (const std::exception&) {
@@ -223,12 +227,17 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   TD_PETSC(KSPSetDM(im.ksp, im.dm));
   TD_PETSC(KSPSetDMActive(im.ksp, PETSC_FALSE));
   TD_PETSC(KSPSetType(im.ksp, KSPPREONLY));
+  // coarse multigrid operators from the discretisation on the coarse meshes
+  // (fv/CoarseOperators.h) where the temperature is prescribed; Galerkin products otherwise
+  const bool rediscretise = !sys.has_heat();
   const double peclet = sys.max_cell_peclet();
-  set_default_pc(im.ksp, sys.nspecies(), sys.mesh().dim(),
-                 drift_mg_levels(sys.mesh(), peclet) >= kMinDefaultMgLevels);
-  const DefaultOption mg_levels = mesh_multigrid_levels(sys.mesh(), "cvode_", peclet);
+  set_default_pc(
+      im.ksp, sys.nspecies(), sys.mesh().dim(),
+      default_mg_levels(sys.mesh(), "cvode_", peclet, rediscretise) >= kMinDefaultMgLevels);
+  const DefaultOption mg_levels = mesh_multigrid_levels(sys.mesh(), "cvode_", peclet, rediscretise);
   TD_PETSC(KSPSetFromOptions(im.ksp));
-  setup_mesh_multigrid(im.ksp, sys.mesh(), sys.nfields(), false);
+  im.coarse = CoarseOperators::attach(
+      im.ksp, sys, setup_mesh_multigrid(im.ksp, sys.mesh(), sys.nfields(), false, rediscretise));
 }
 
 TransientSolver::~TransientSolver() = default;

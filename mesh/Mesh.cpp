@@ -32,33 +32,60 @@ std::vector<double> uniform_nodes(double x0, double length, int n) {
 
 Mesh::Mesh(MPI_Comm comm, int dim, std::array<Axis, 3> axes, int dof)
     : dim_(dim), dof_(dof), axes_(std::move(axes)) {
-  if (dim < 1 || dim > 3) throw Error(fmt::format("mesh dimension {} not in [1, 3]", dim));
-  if (dof < 1) throw Error("mesh needs at least one field per cell");
-  for (int a = 0; a < dim; ++a) {
+  create_dm(comm, nullptr);
+}
+
+Mesh::Mesh(MPI_Comm comm, int dim, std::array<Axis, 3> axes, int dof, const Partition& owned)
+    : dim_(dim), dof_(dof), axes_(std::move(axes)) {
+  create_dm(comm, &owned);
+}
+
+void Mesh::create_dm(MPI_Comm comm, const Partition* owned) {
+  if (dim_ < 1 || dim_ > 3) throw Error(fmt::format("mesh dimension {} not in [1, 3]", dim_));
+  if (dof_ < 1) throw Error("mesh needs at least one field per cell");
+  for (int a = 0; a < dim_; ++a) {
     if (axes_[a].cells() < 1) throw Error(fmt::format("mesh axis {} has no cells", a));
     for (int i = 0; i < axes_[a].cells(); ++i)
       if (!(axes_[a].nodes[i + 1] > axes_[a].nodes[i]))
         throw Error(fmt::format("mesh axis {}: node coordinates must increase (node {})", a, i));
   }
+  // the partition: rank coordinates per axis and their cell counts, or PETSc's choice
+  std::array<PetscInt, 3> procs{PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE};
+  std::array<const PetscInt*, 3> lx{nullptr, nullptr, nullptr};
+  if (owned) {
+    for (int a = 0; a < dim_; ++a) {
+      const auto& n = (*owned)[a];
+      PetscInt sum = 0;
+      for (PetscInt c : n) sum += c;
+      if (n.empty() || sum != cells(a) ||
+          std::any_of(n.begin(), n.end(), [](PetscInt c) { return c < 1; }))
+        throw Error(
+            fmt::format("mesh axis {}: a partition of {} cells must give every rank at "
+                        "least one cell and add up to them",
+                        a, cells(a)));
+      procs[a] = static_cast<PetscInt>(n.size());
+      lx[a] = n.data();
+    }
+  }
   auto bt = [&](int a) { return axes_[a].periodic ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE; };
-  if (dim == 1) {
-    petsc_check(DMDACreate1d(comm, bt(0), cells(0), dof, 1, nullptr, dm_.out()), "DMDACreate1d");
-  } else if (dim == 2) {
-    petsc_check(DMDACreate2d(comm, bt(0), bt(1), DMDA_STENCIL_STAR, cells(0), cells(1),
-                             PETSC_DECIDE, PETSC_DECIDE, dof, 1, nullptr, nullptr, dm_.out()),
+  if (dim_ == 1) {
+    petsc_check(DMDACreate1d(comm, bt(0), cells(0), dof_, 1, lx[0], dm_.out()), "DMDACreate1d");
+  } else if (dim_ == 2) {
+    petsc_check(DMDACreate2d(comm, bt(0), bt(1), DMDA_STENCIL_STAR, cells(0), cells(1), procs[0],
+                             procs[1], dof_, 1, lx[0], lx[1], dm_.out()),
                 "DMDACreate2d");
   } else {
-    petsc_check(DMDACreate3d(comm, bt(0), bt(1), bt(2), DMDA_STENCIL_STAR, cells(0), cells(1),
-                             cells(2), PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, dof, 1, nullptr,
-                             nullptr, nullptr, dm_.out()),
-                "DMDACreate3d");
+    petsc_check(
+        DMDACreate3d(comm, bt(0), bt(1), bt(2), DMDA_STENCIL_STAR, cells(0), cells(1), cells(2),
+                     procs[0], procs[1], procs[2], dof_, 1, lx[0], lx[1], lx[2], dm_.out()),
+        "DMDACreate3d");
   }
   // Points are cells: coarsening halves the cell count (vertex-centred Q1 would keep the end
   // points, (M - 1)/2 + 1) and multigrid interpolation is piecewise constant. No DMDA
   // coordinates are set: the geometry lives in the axes, and DMCoarsen carries coordinates
   // over by vertex injection, which cannot map M cells onto M/2.
   petsc_check(DMDASetInterpolationType(dm_, DMDA_Q0), "DMDASetInterpolationType");
-  petsc_check(DMSetFromOptions(dm_), "DMSetFromOptions");
+  if (!owned) petsc_check(DMSetFromOptions(dm_), "DMSetFromOptions");
   petsc_check(DMSetUp(dm_), "DMSetUp");
   PetscInt xs, ys, zs, xm, ym, zm;
   petsc_check(DMDAGetCorners(dm_, &xs, &ys, &zs, &xm, &ym, &zm), "DMDAGetCorners");

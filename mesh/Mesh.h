@@ -40,6 +40,13 @@ class Mesh {
   /// @param dim 1, 2 or 3; axes beyond dim are ignored.
   /// @param dof number of fields per cell (species).
   Mesh(MPI_Comm comm, int dim, std::array<Axis, 3> axes, int dof);
+  /// Cells owned by each rank coordinate along each axis (DMDACreate's lx, ly, lz).
+  using Partition = std::array<std::vector<PetscInt>, 3>;
+  /// A mesh whose DMDA has the partition @p owned (owned[a]: the cell count of each rank
+  /// coordinate along axis a; one entry for a >= dim), for meshes that must follow another
+  /// one's partition, such as the coarse levels of a multigrid hierarchy. The DMDA's options
+  /// (-da_*) are not read: they would change the partition or the cell counts.
+  Mesh(MPI_Comm comm, int dim, std::array<Axis, 3> axes, int dof, const Partition& owned);
   ~Mesh() = default;
   Mesh(const Mesh&) = delete;
   Mesh& operator=(const Mesh&) = delete;
@@ -106,6 +113,8 @@ class Mesh {
   }
 
  private:
+  /// The DMDA with @p owned as its partition (null: PETSc's, and the -da_* options read).
+  void create_dm(MPI_Comm comm, const Partition* owned);
   int dim_;
   int dof_;
   std::array<Axis, 3> axes_;

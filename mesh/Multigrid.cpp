@@ -534,6 +534,24 @@ Owned<Vec> level_centres(const Mesh& mesh, int levels, int level, int axis) {
   return out;
 }
 
+std::vector<std::unique_ptr<Mesh>> coarse_meshes(const Mesh& mesh, int dof, int levels) {
+  const auto h = hierarchy(mesh, levels);  // finest first
+  std::vector<std::unique_ptr<Mesh>> out;
+  for (int l = levels - 1; l > 0; --l) {
+    const Level& lv = h[static_cast<std::size_t>(l)];
+    std::array<Axis, 3> axes;
+    Mesh::Partition owned;
+    for (int a = 0; a < 3; ++a) {
+      axes[a].nodes = lv.axes[a].nodes;
+      axes[a].periodic = lv.axes[a].periodic;
+      const auto& st = lv.axes[a].starts;
+      for (std::size_t p = 0; p + 1 < st.size(); ++p) owned[a].push_back(st[p + 1] - st[p]);
+    }
+    out.push_back(std::make_unique<Mesh>(mesh.comm(), mesh.dim(), std::move(axes), dof, owned));
+  }
+  return out;
+}
+
 std::vector<Owned<Mat>> cell_prolongations(const Mesh& mesh, int dof, int levels) {
   const auto h = hierarchy(mesh, levels);  // finest first
   std::vector<Owned<Mat>> out;
@@ -549,18 +567,31 @@ int drift_mg_levels(const Mesh& mesh, double peclet) {
   return levels;
 }
 
-DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double peclet) {
-  return DefaultOption(fmt::format("-{}pc_mg_levels", prefix ? prefix : ""),
-                       std::to_string(drift_mg_levels(mesh, peclet)));
+int default_mg_levels(const Mesh& mesh, const char* prefix, double peclet, bool rediscretised) {
+  if (rediscretised) {
+    char value[32] = "";
+    PetscBool given = PETSC_FALSE;
+    const std::string name = fmt::format("-{}pc_mg_galerkin", prefix ? prefix : "");
+    TD_PETSC(PetscOptionsGetString(nullptr, nullptr, name.c_str(), value, sizeof value, &given));
+    if (!given || std::string(value) == "none") return mesh.max_mg_levels();
+  }
+  return drift_mg_levels(mesh, peclet);
 }
 
-void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_operator) {
+DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double peclet,
+                                    bool rediscretised) {
+  return DefaultOption(fmt::format("-{}pc_mg_levels", prefix ? prefix : ""),
+                       std::to_string(default_mg_levels(mesh, prefix, peclet, rediscretised)));
+}
+
+bool setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_operator,
+                          bool rediscretised) {
   setup_structured_multigrid(ksp, mesh, dof);
   PC pc;
   TD_PETSC(KSPGetPC(ksp, &pc));
   PetscBool is_mg = PETSC_FALSE;
   TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCMG, &is_mg));
-  if (!is_mg) return;
+  if (!is_mg) return false;
   const char* prefix = nullptr;
   TD_PETSC(PCGetOptionsPrefix(pc, &prefix));
   PetscBool galerkin_given = PETSC_FALSE;
@@ -589,10 +620,13 @@ void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_o
   for (PetscInt l = 1; l < levels; ++l)
     TD_PETSC(PCMGSetInterpolation(pc, l, P[static_cast<std::size_t>(l - 1)]));
   if (!galerkin_given)
-    TD_PETSC(PCMGSetGalerkin(pc, matrix_free_operator ? PC_MG_GALERKIN_PMAT : PC_MG_GALERKIN_BOTH));
+    TD_PETSC(PCMGSetGalerkin(pc, rediscretised          ? PC_MG_GALERKIN_NONE
+                                 : matrix_free_operator ? PC_MG_GALERKIN_PMAT
+                                                        : PC_MG_GALERKIN_BOTH));
   PCMGGalerkinType galerkin;
   TD_PETSC(PCMGGetGalerkin(pc, &galerkin));
-  if (galerkin == PC_MG_GALERKIN_NONE && levels > 1)
+  const bool caller_operators = galerkin == PC_MG_GALERKIN_NONE && levels > 1;
+  if (caller_operators && !rediscretised)
     throw Error(fmt::format(
         "-{}pc_mg_galerkin none: the solvers evaluate their residual and Jacobian on the mesh, "
         "not on coarse multigrid levels: use Galerkin coarse operators (the default with "
@@ -649,6 +683,7 @@ void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_o
     TD_PETSC(PetscOptionsHasName(nullptr, prefix, "-pc_use_amat", &use_amat_given));
     if (!use_amat_given) TD_PETSC(PCSetUseAmat(pc, PETSC_FALSE));
   }
+  return caller_operators;
 }
 
 }  // namespace td

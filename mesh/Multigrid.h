@@ -14,6 +14,7 @@
 /// neighbour on its side, it takes its parent's value.
 #include <petscksp.h>
 
+#include <memory>
 #include <vector>
 
 #include "core/Petsc.h"
@@ -28,6 +29,12 @@ namespace td {
 /// count keeps a single last cell); a coarse cell belongs to the rank that owns its first
 /// fine cell. Fields are interpolated separately (matrix block size @p dof).
 std::vector<Owned<Mat>> cell_prolongations(const Mesh& mesh, int dof, int levels);
+
+/// The coarse levels of the multigrid hierarchy of @p mesh with @p levels levels as meshes,
+/// coarsest first (element l is level l; levels - 1 of them), each with @p dof fields per
+/// cell and the partition of cell_prolongations (a coarse cell on the rank of its first fine
+/// cell), so that a discretisation on them numbers its unknowns as the prolongations do.
+std::vector<std::unique_ptr<Mesh>> coarse_meshes(const Mesh& mesh, int dof, int levels);
 
 /// Centre coordinate along axis @p axis (length unit) of every cell of level @p level
 /// (0: coarsest, @p levels - 1: the mesh) of the hierarchy with @p levels levels, in that
@@ -53,23 +60,34 @@ inline constexpr int kMinDefaultMgLevels = 3;
 /// number, @p peclet * 2^(levels - 1), stays at most kMaxCoarsePeclet (at least 1).
 int drift_mg_levels(const Mesh& mesh, double peclet);
 
+/// Default number of levels of the mesh's multigrid under the options prefix @p prefix:
+/// Mesh::max_mg_levels() when its coarse operators are rediscretised (@p rediscretised, and
+/// no -{prefix}pc_mg_galerkin other than none given): the exponentially fitted coarse
+/// operators stay M-matrices at any cell Peclet number; otherwise the Galerkin limit
+/// drift_mg_levels(mesh, @p peclet).
+int default_mg_levels(const Mesh& mesh, const char* prefix, double peclet, bool rediscretised);
+
 /// The number of levels of the mesh's multigrid, -{prefix}pc_mg_levels =
-/// drift_mg_levels(mesh, @p peclet) unless given, for the lifetime of the returned object:
-/// hold it across KSPSetFromOptions (SNESSetFromOptions) and setup_mesh_multigrid. Without it
-/// PCMG would take its number of levels from the solver's DM (DMGetRefineLevel), one.
-DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double peclet = 0.0);
+/// default_mg_levels(mesh, prefix, @p peclet, @p rediscretised) unless given, for the lifetime
+/// of the returned object: hold it across KSPSetFromOptions (SNESSetFromOptions) and
+/// setup_mesh_multigrid. Without it PCMG would take its number of levels from the solver's DM
+/// (DMGetRefineLevel), one.
+DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double peclet = 0.0,
+                                    bool rediscretised = false);
 
 /// The mesh's preconditioners, for a solver for @p dof fields per cell of @p mesh: first
 /// hypre's structured multigrid where -td_pc names it or it is the default
 /// (setup_structured_multigrid, mesh/StructuredMultigrid.h), then the set-up of a geometric
 /// multigrid preconditioner chosen with -pc_type mg (with the KSP's options prefix) is
 /// finished; other preconditioners are left alone. Call after KSPSetFromOptions
-/// (SNESSetFromOptions). The
-/// solvers' callbacks discretise the mesh level only, hence:
-///  - coarse operators by Galerkin projection P^T A P with the prolongations of
-///    cell_prolongations and restriction P^T (unless -pc_mg_galerkin is given); when the
-///    operator is matrix-free (@p matrix_free_operator) the preconditioning matrix alone
-///    defines the hierarchy, smoothers and residuals included (unless -pc_use_amat is given);
+/// (SNESSetFromOptions).
+///  - Coarse operators: with @p rediscretised, the caller gives them (PCMGSetOperators, the
+///    discretisation on coarse_meshes; PCMG's Galerkin type none) unless -pc_mg_galerkin is
+///    given. Otherwise (the callbacks discretise the mesh level only) by Galerkin
+///    projection P^T A P with the prolongations of cell_prolongations and restriction P^T;
+///    -pc_mg_galerkin none is then an error. When the operator is matrix-free
+///    (@p matrix_free_operator) the preconditioning matrix alone defines the hierarchy,
+///    smoothers and residuals included (unless -pc_use_amat is given);
 ///  - -pc_mg_levels (mesh_multigrid_levels) levels; more than Mesh::max_mg_levels() throws
 ///    Error;
 ///  - PCMG does not build the hierarchy from the solver's DM (DMCoarsen, whose interpolation
@@ -78,6 +96,9 @@ DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double
 ///    Gauss-Seidel sweep (each cell's fields solved together, a PCSHELL on AIJ matrices)
 ///    unless -mg_levels_ksp_type or -mg_levels_pc_type is given (-mg_levels_ksp_type
 ///    chebyshev or -mg_levels_pc_type pbjacobi: Chebyshev with point-block Jacobi).
-void setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_operator);
+/// @return whether the caller is to give the coarse operators: -pc_type mg with more than
+/// one level and Galerkin type none (@p rediscretised and no -pc_mg_galerkin).
+bool setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_operator,
+                          bool rediscretised = false);
 
 }  // namespace td

@@ -1,0 +1,49 @@
+#include "fv/CoarseOperators.h"
+
+#include "core/Error.h"
+#include "mesh/Multigrid.h"
+
+namespace td {
+
+CoarseOperators::~CoarseOperators() = default;
+
+std::unique_ptr<CoarseOperators> CoarseOperators::attach(KSP ksp, const FVSystem& sys,
+                                                         bool caller_gives) {
+  if (!caller_gives) return nullptr;
+  PC pc;
+  TD_PETSC(KSPGetPC(ksp, &pc));
+  PetscInt nlev = 0;
+  TD_PETSC(PCMGGetLevels(pc, &nlev));
+  std::unique_ptr<CoarseOperators> out(new CoarseOperators());
+  out->fine_ = &sys;
+  auto meshes = coarse_meshes(sys.mesh(), sys.nfields(), static_cast<int>(nlev));
+  for (PetscInt l = 0; l + 1 < nlev; ++l) {
+    Level lv;
+    lv.mesh = std::move(meshes[static_cast<std::size_t>(l)]);
+    lv.sys = sys.rediscretised(*lv.mesh);
+    lv.A = Owned<Mat>(lv.sys->create_matrix());
+    TD_PETSC(PCMGSetOperators(pc, l, lv.A, lv.A));
+    TD_PETSC(PCMGGetInterpolation(pc, l + 1, &lv.P));
+    Owned<Vec> ones;
+    TD_PETSC(MatCreateVecs(lv.P, lv.weight.out(), ones.out()));
+    TD_PETSC(VecSet(ones, 1.0));
+    TD_PETSC(MatMultTranspose(lv.P, ones, lv.weight));
+    lv.state = duplicate(lv.weight);
+    out->levels_.push_back(std::move(lv));
+  }
+  return out;
+}
+
+void CoarseOperators::assemble(double a, double b, bool with_pins, Vec c) {
+  Vec finer = c;
+  // finest coarse level first: each level's state is restricted from the next finer one
+  for (auto lv = levels_.rbegin(); lv != levels_.rend(); ++lv) {
+    TD_PETSC(MatMultTranspose(lv->P, finer, lv->state));
+    TD_PETSC(VecPointwiseDivide(lv->state, lv->state, lv->weight));
+    lv->sys->set_pins(fine_->pins());
+    lv->sys->assemble(lv->A, a, b, with_pins, lv->state);
+    finer = lv->state;
+  }
+}
+
+}  // namespace td
