@@ -387,11 +387,21 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
     });
   }
   // Transport rows by local (ghosted) indices: MatSetValuesLocal skips the stencil
-  // conversion of MatSetValuesStencil, a large part of the assembly on big meshes. With one
-  // field per cell in a matrix whose rows are stored in stencil order (mesh/StencilMatrix.h)
-  // the row, written in that order, goes in whole (MatSetValuesRow), skipping PETSc's column
-  // search as well.
-  const bool whole_rows = nf == 1 && rows_in_stencil_order(M);
+  // conversion of MatSetValuesStencil, a large part of the assembly on big meshes. Without
+  // heat, in a matrix whose rows are stored in stencil order (mesh/StencilMatrix.h), each row
+  // is written whole in that order (MatSetValuesRow), skipping PETSc's column search as well:
+  // the lower neighbours (the field itself), the cell's fields that the reactions couple to
+  // it (block_fills, ascending), the upper neighbours.
+  const bool whole_rows = !heat_ && rows_in_stencil_order(M);
+  std::vector<std::vector<int>> in_cell(static_cast<std::size_t>(nf));  // per row field
+  {
+    const BlockFills fills = block_fills();
+    for (int r = 0; r < nf; ++r)
+      for (int j = 0; j < nf; ++j)
+        if (fills.diagonal[static_cast<std::size_t>(r * nf + j)] != 0)
+          in_cell[static_cast<std::size_t>(r)].push_back(j);
+  }
+  std::vector<PetscScalar> row_values(static_cast<std::size_t>(2 * dim + nf));
   PetscInt first_row = 0;
   TD_PETSC(MatGetOwnershipRange(M, &first_row, nullptr));
   long written = 0;  // entries written whole, checked against the matrix's below
@@ -408,7 +418,25 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
       bool pinned = false;
       if (with_pins && own_origin && idx == std::array<int, 3>{0, 0, 0})
         for (const auto& p : pins_) pinned = pinned || p.first == s;
-      if (pinned && !whole_rows) {
+      const double V = mesh_.volume(idx[0], idx[1], idx[2]);
+      if (whole_rows) {
+        // (PETSc mixes no whole-row insertion with additions: a pinned row is written whole)
+        PetscScalar* v = row_values.data();
+        int n = 0;
+        for (int a = dim - 1; a >= 0; --a)
+          if (!x.lower_wall[a]) v[n++] = pinned ? 0.0 : -b * x.face[a][s].p;
+        const double transport = a_vol * V + b * transport_diagonal(x, s);
+        for (int j : in_cell[static_cast<std::size_t>(s)]) {
+          const double react = rx ? b * V * jac[static_cast<std::size_t>(s * ns + j)] : 0.0;
+          v[n++] = pinned ? (j == s ? 1.0 : 0.0) : (j == s ? transport : 0.0) - react;
+        }
+        for (int a = 0; a < dim; ++a)
+          if (!x.upper_wall[a]) v[n++] = pinned ? 0.0 : -b * x.face[a][x.face_step[a] + s].q;
+        TD_PETSC(MatSetValuesRow(M, first_row + static_cast<PetscInt>(x.owned + s), v));
+        written += n;
+        continue;
+      }
+      if (pinned) {
         const PetscScalar one = 1.0;
         TD_PETSC(MatSetValuesStencil(M, 1, &row, 1, &row, &one, ADD_VALUES));
         continue;
@@ -424,23 +452,13 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
           cols[nc] = lrow - static_cast<PetscInt>(x.cell_step[a]);
           vals[nc++] = -b * x.face[a][s].p;
         }
-      const double V = mesh_.volume(idx[0], idx[1], idx[2]);
       cols[nc] = lrow;
-      const int self = nc++;
-      vals[self] = a_vol * V + b * transport_diagonal(x, s);
+      vals[nc++] = a_vol * V + b * transport_diagonal(x, s);
       for (int a = 0; a < dim; ++a)
         if (!x.upper_wall[a]) {
           cols[nc] = lrow + static_cast<PetscInt>(x.cell_step[a]);
           vals[nc++] = -b * x.face[a][x.face_step[a] + s].q;
         }
-      if (whole_rows) {
-        // (PETSc mixes no whole-row insertion with additions: a pinned row is written whole)
-        if (pinned) std::fill(vals, vals + nc, 0.0);
-        vals[self] = pinned ? 1.0 : vals[self] - (rx ? b * V * jac[0] : 0.0);
-        TD_PETSC(MatSetValuesRow(M, first_row + static_cast<PetscInt>(x.owned), vals));
-        written += nc;
-        continue;
-      }
       TD_PETSC(MatSetValuesLocal(M, 1, &lrow, nc, cols, vals, ADD_VALUES));
       if (rx) {
         // the per-cell block -b V dw/dc couples the components of this cell
