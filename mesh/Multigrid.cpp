@@ -223,6 +223,103 @@ Owned<Mat> prolongation(MPI_Comm comm, const Level& fine, const Level& coarse, i
   return P;
 }
 
+/// LU factors without pivoting of small blocks that share one sparsity pattern (the diagonal
+/// blocks of the cells: the reactions between a cell's fields), stored on the pattern of the
+/// factors only. Why: the inverse of a chain's tridiagonal block is dense, and at 8 fields the
+/// dense inverses (64 values per cell) were more memory than the level's matrix; the factors
+/// of a tridiagonal block hold 3 d - 2 values. Without pivoting LU is stable for diagonally
+/// dominant blocks (by rows or by columns: transport adds to the diagonal, and the reactions'
+/// columns sum to zero); other blocks are refused (factor() false) and left to the caller.
+struct SparseBlockLu {
+  std::size_t d = 0, per_cell = 0;
+  std::vector<std::size_t> lstart, lcol;  // strictly lower entries of L, by row
+  std::vector<std::size_t> ustart, ucol;  // strictly upper entries of U, by row
+  std::vector<PetscScalar> values;        // per cell: L, U, then 1 / diagonal of U
+
+  /// The pattern of the factors of blocks with pattern @p pattern (d x d, row-major, 1 =
+  /// entry): elimination without pivoting fills (i, j) when (i, k) and (k, j) are entries.
+  void symbolic(std::vector<char> pattern, std::size_t n) {
+    d = n;
+    for (std::size_t k = 0; k < d; ++k)
+      for (std::size_t i = k + 1; i < d; ++i)
+        if (pattern[i * d + k])
+          for (std::size_t j = k + 1; j < d; ++j)
+            if (pattern[k * d + j]) pattern[i * d + j] = 1;
+    lstart.assign(1, 0);
+    ustart.assign(1, 0);
+    lcol.clear();
+    ucol.clear();
+    for (std::size_t i = 0; i < d; ++i) {
+      for (std::size_t j = 0; j < d; ++j) {
+        if (!pattern[i * d + j] || i == j) continue;
+        (j < i ? lcol : ucol).push_back(j);
+      }
+      lstart.push_back(lcol.size());
+      ustart.push_back(ucol.size());
+    }
+    per_cell = lcol.size() + ucol.size() + d;
+  }
+
+  /// Factor @p block (d x d row-major, overwritten) into @p out; false when it is not
+  /// diagonally dominant by rows or by columns, or a pivot is zero or not finite.
+  bool factor(PetscScalar* block, PetscScalar* out) const {
+    bool rows = true, cols = true;
+    for (std::size_t i = 0; i < d; ++i) {
+      PetscScalar row_off = 0.0, col_off = 0.0;
+      for (std::size_t j = 0; j < d; ++j)
+        if (j != i) {
+          row_off += std::abs(block[i * d + j]);
+          col_off += std::abs(block[j * d + i]);
+        }
+      rows = rows && std::abs(block[i * d + i]) >= row_off;
+      cols = cols && std::abs(block[i * d + i]) >= col_off;
+    }
+    if (!rows && !cols) return false;
+    for (std::size_t k = 0; k < d; ++k) {
+      const PetscScalar pivot = block[k * d + k];
+      if (pivot == 0.0 || !std::isfinite(pivot)) return false;
+      for (std::size_t i = k + 1; i < d; ++i) {
+        if (block[i * d + k] == 0.0) continue;
+        const PetscScalar l = block[i * d + k] / pivot;
+        block[i * d + k] = l;
+        for (std::size_t j = k + 1; j < d; ++j) block[i * d + j] -= l * block[k * d + j];
+      }
+    }
+    PetscScalar* o = out;
+    for (std::size_t i = 0; i < d; ++i)
+      for (std::size_t q = lstart[i]; q < lstart[i + 1]; ++q) *o++ = block[i * d + lcol[q]];
+    for (std::size_t i = 0; i < d; ++i)
+      for (std::size_t q = ustart[i]; q < ustart[i + 1]; ++q) *o++ = block[i * d + ucol[q]];
+    for (std::size_t i = 0; i < d; ++i) *o++ = 1.0 / block[i * d + i];
+    return true;
+  }
+
+  /// out = (L U)^-1 t with the factors @p f of one cell (@p t is overwritten).
+  void solve(const PetscScalar* f, PetscScalar* t, PetscScalar* out) const {
+    const PetscScalar* L = f;
+    const PetscScalar* U = L + lcol.size();
+    const PetscScalar* inv_diag = U + ucol.size();
+    for (std::size_t i = 0; i < d; ++i)
+      for (std::size_t q = lstart[i]; q < lstart[i + 1]; ++q) t[i] -= L[q] * t[lcol[q]];
+    for (std::size_t i = d; i-- > 0;) {
+      PetscScalar s = t[i];
+      for (std::size_t q = ustart[i]; q < ustart[i + 1]; ++q) s -= U[q] * out[ucol[q]];
+      out[i] = s * inv_diag[i];
+    }
+  }
+
+  /// The dense inverse (d x d, row-major) from the factors @p f of one cell.
+  void inverse(const PetscScalar* f, PetscScalar* inv) const {
+    std::vector<PetscScalar> e(d), col(d);
+    for (std::size_t j = 0; j < d; ++j) {
+      std::fill(e.begin(), e.end(), 0.0);
+      e[j] = 1.0;
+      solve(f, e.data(), col.data());
+      for (std::size_t i = 0; i < d; ++i) inv[i * d + j] = col[i];
+    }
+  }
+};
+
 /// Block symmetric Gauss-Seidel smoother for several fields per cell (PCSHELL): one forward
 /// and one backward sweep over the cells of the rank, each solving for all the fields of a
 /// cell at once with the inverse of the cell's diagonal block (the reactions between its
@@ -258,7 +355,8 @@ class BlockSgs {
   };
 
  public:
-  explicit BlockSgs(int dof) : dof_(dof), t_(static_cast<std::size_t>(dof)) {}
+  explicit BlockSgs(int dof)
+      : dof_(dof), t_(static_cast<std::size_t>(dof)), u_(static_cast<std::size_t>(dof)) {}
 
   PetscErrorCode set_up(PC pc) {
     Mat A, P;
@@ -276,22 +374,55 @@ class BlockSgs {
     const std::size_t d = static_cast<std::size_t>(dof_), cells = static_cast<std::size_t>(n) / d;
     lo_.resize(static_cast<std::size_t>(n));
     hi_.resize(static_cast<std::size_t>(n));
-    inv_.assign(cells * d * d, 0.0);
-    std::vector<PetscScalar> block(d * d);
-    bool singular = false;
+    // the pattern of the cells' diagonal blocks (their union over the rank's cells)
+    std::vector<char> pattern(d * d, 0);
     for (std::size_t c = 0; c < cells; ++c) {
       const PetscInt first = static_cast<PetscInt>(c * d), end = first + dof_;
-      std::fill(block.begin(), block.end(), 0.0);
       for (std::size_t f = 0; f < d; ++f) {
         const PetscInt r = first + static_cast<PetscInt>(f);
         PetscInt k = ia[r];
         while (k < ia[r + 1] && ja[k] < first) ++k;  // columns of a row are sorted
         lo_[static_cast<std::size_t>(r)] = k;
         for (; k < ia[r + 1] && ja[k] < end; ++k)
-          block[f * d + static_cast<std::size_t>(ja[k] - first)] = a[k];
+          pattern[f * d + static_cast<std::size_t>(ja[k] - first)] = 1;
         hi_[static_cast<std::size_t>(r)] = k;
       }
-      singular |= !invert(block.data(), inv_.data() + c * d * d);
+    }
+    factors_.symbolic(pattern, d);
+    // the factors on their pattern where that is smaller than a dense inverse (a chain of 8
+    // states: 22 values against 64); else every block's dense inverse (2 states: 4 both)
+    dense_all_ = factors_.per_cell >= d * d;
+    factors_.values.assign(dense_all_ ? 0 : cells * factors_.per_cell, 0.0);
+    dense_of_.assign(cells, -1);
+    dense_inv_.clear();
+    if (dense_all_) dense_inv_.resize(cells * d * d);
+    std::vector<PetscScalar> block(d * d), lu(d * d), work(factors_.per_cell);
+    bool singular = false;
+    for (std::size_t c = 0; c < cells; ++c) {
+      const PetscInt first = static_cast<PetscInt>(c * d);
+      std::fill(block.begin(), block.end(), 0.0);
+      for (std::size_t f = 0; f < d; ++f) {
+        const PetscInt r = first + static_cast<PetscInt>(f);
+        for (PetscInt k = lo_[static_cast<std::size_t>(r)]; k < hi_[static_cast<std::size_t>(r)];
+             ++k)
+          block[f * d + static_cast<std::size_t>(ja[k] - first)] = a[k];
+      }
+      lu = block;
+      PetscScalar* f = dense_all_ ? work.data() : factors_.values.data() + c * factors_.per_cell;
+      const bool factored = factors_.factor(lu.data(), f);
+      if (factored && !dense_all_) continue;
+      if (!dense_all_) {
+        dense_of_[c] = static_cast<PetscInt>(dense_inv_.size() / (d * d));
+        dense_inv_.resize(dense_inv_.size() + d * d);
+      }
+      PetscScalar* inv = dense_all_ ? dense_inv_.data() + c * d * d
+                                    : dense_inv_.data() + dense_inv_.size() - d * d;
+      if (factored) {
+        factors_.inverse(f, inv);
+      } else {
+        // LU without pivoting is not safe for this block: fully pivoted
+        singular |= !invert(block.data(), inv);
+      }
     }
     PetscCall(m.close());
     // as point-block Jacobi: a singular cell block fails the preconditioner, and the Krylov
@@ -354,33 +485,65 @@ class BlockSgs {
   PetscErrorCode sweep(const PetscScalar* r, PetscScalar* z) {
     Csr m;
     PetscCall(m.open(local_));
-    const PetscInt* ia = m.ia;
-    const PetscInt* ja = m.ja;
-    const PetscScalar* a = m.a;
     const std::size_t cells = static_cast<std::size_t>(m.n) / static_cast<std::size_t>(dof_);
-    // the block products with the number of fields known at compile time where it is small
+    if (!dense_all_) {
+      const std::size_t d = static_cast<std::size_t>(dof_);
+      sweeps(cells, d, m, r, z,
+             [&](std::size_t c, PetscScalar* t, PetscScalar* out) { solve_block(c, d, t, out); });
+      return m.close();
+    }
+    // the dense block products with the number of fields known at compile time where small
     switch (dof_) {
-      case 2: sweep_cells<2>(cells, ia, ja, a, r, z); break;
-      case 3: sweep_cells<3>(cells, ia, ja, a, r, z); break;
-      case 4: sweep_cells<4>(cells, ia, ja, a, r, z); break;
-      case 5: sweep_cells<5>(cells, ia, ja, a, r, z); break;
-      case 6: sweep_cells<6>(cells, ia, ja, a, r, z); break;
-      case 7: sweep_cells<7>(cells, ia, ja, a, r, z); break;
-      case 8: sweep_cells<8>(cells, ia, ja, a, r, z); break;
-      default: sweep_cells<0>(cells, ia, ja, a, r, z); break;
+      case 2:
+        dense_sweeps<2>(cells, m, r, z);
+        break;
+      case 3:
+        dense_sweeps<3>(cells, m, r, z);
+        break;
+      case 4:
+        dense_sweeps<4>(cells, m, r, z);
+        break;
+      default:
+        dense_sweeps<0>(cells, m, r, z);
+        break;
     }
     return m.close();
   }
 
-  /// The forward and backward sweeps for @p D fields per cell (0: dof_, known at run time).
+  /// The sweeps with every cell's dense inverse, for @p D fields per cell (0: dof_).
   template <std::size_t D>
-  void sweep_cells(std::size_t cells, const PetscInt* ia, const PetscInt* ja,
-                   const PetscScalar* a, const PetscScalar* r, PetscScalar* z) {
+  void dense_sweeps(std::size_t cells, const Csr& m, const PetscScalar* r, PetscScalar* z) {
     const std::size_t d = D ? D : static_cast<std::size_t>(dof_);
+    const PetscScalar* inv = dense_inv_.data();
+    sweeps(cells, d, m, r, z, [&](std::size_t c, const PetscScalar* t, PetscScalar* out) {
+      dense_apply<D>(inv + c * d * d, d, t, out);
+    });
+  }
+
+  /// out = b t for a dense d x d block @p b (row-major); @p D: d at compile time, or 0.
+  template <std::size_t D>
+  static void dense_apply(const PetscScalar* b, std::size_t d, const PetscScalar* t,
+                          PetscScalar* out) {
+    const std::size_t n = D ? D : d;
+    for (std::size_t i = 0; i < n; ++i) {
+      PetscScalar s = 0.0;
+      for (std::size_t j = 0; j < n; ++j) s += b[i * n + j] * t[j];
+      out[i] = s;
+    }
+  }
+
+  /// The forward and backward sweeps over the cells, @p solve(c, t, out) applying the
+  /// inverse of cell c's diagonal block (out = D_c^-1 t; t may be overwritten).
+  template <class Solve>
+  void sweeps(std::size_t cells, std::size_t d, const Csr& m, const PetscScalar* r, PetscScalar* z,
+              Solve&& solve) {
+    const PetscInt* ia = m.ia;
+    const PetscInt* ja = m.ja;
+    const PetscScalar* a = m.a;
     PetscScalar* t = t_.data();
+    PetscScalar* u = u_.data();
     const PetscInt* lo = lo_.data();
     const PetscInt* hi = hi_.data();
-    const PetscScalar* inv = inv_.data();
     // forward: z_c = D_c^-1 (r_c - L z), cells in increasing order
     for (std::size_t c = 0; c < cells; ++c) {
       for (std::size_t f = 0; f < d; ++f) {
@@ -389,12 +552,7 @@ class BlockSgs {
         for (PetscInt k = ia[row]; k < lo[row]; ++k) s -= a[k] * z[ja[k]];
         t[f] = s;
       }
-      const PetscScalar* m = inv + c * d * d;
-      for (std::size_t i = 0; i < d; ++i) {
-        PetscScalar s = 0.0;
-        for (std::size_t j = 0; j < d; ++j) s += m[i * d + j] * t[j];
-        z[c * d + i] = s;
-      }
+      solve(c, t, z + c * d);
     }
     // backward: z_c -= D_c^-1 U z, cells in decreasing order
     for (std::size_t c = cells; c-- > 0;) {
@@ -404,13 +562,19 @@ class BlockSgs {
         for (PetscInt k = hi[row]; k < ia[row + 1]; ++k) s += a[k] * z[ja[k]];
         t[f] = s;
       }
-      const PetscScalar* m = inv + c * d * d;
-      for (std::size_t i = 0; i < d; ++i) {
-        PetscScalar s = 0.0;
-        for (std::size_t j = 0; j < d; ++j) s += m[i * d + j] * t[j];
-        z[c * d + i] -= s;
-      }
+      solve(c, t, u);
+      for (std::size_t i = 0; i < d; ++i) z[c * d + i] -= u[i];
     }
+  }
+
+  /// out = D_c^-1 t for cell @p c without dense_all_ (@p t is overwritten).
+  void solve_block(std::size_t c, std::size_t d, PetscScalar* t, PetscScalar* out) const {
+    const PetscInt dense = dense_of_[c];
+    if (dense >= 0) {
+      dense_apply<0>(dense_inv_.data() + static_cast<std::size_t>(dense) * d * d, d, t, out);
+      return;
+    }
+    factors_.solve(factors_.values.data() + c * factors_.per_cell, t, out);
   }
 
   /// The rank's diagonal part of an AIJ matrix, as a sequential AIJ matrix (borrowed).
@@ -453,8 +617,11 @@ class BlockSgs {
   int dof_;
   Mat local_ = nullptr;
   std::vector<PetscInt> lo_, hi_;  // per row: the CSR range of its cell's block columns
-  std::vector<PetscScalar> inv_;   // per cell: the inverse of its diagonal block
-  std::vector<PetscScalar> t_;
+  SparseBlockLu factors_;          // per cell: the LU factors of its diagonal block
+  bool dense_all_ = false;         // every cell's dense inverse in dense_inv_ instead
+  std::vector<PetscInt> dense_of_;      // per cell: -1, or its index in dense_inv_
+  std::vector<PetscScalar> dense_inv_;  // dense inverses of the blocks LU cannot take unpivoted
+  std::vector<PetscScalar> t_, u_;
 };
 
 BlockSgs* block_sgs(PC pc) {

@@ -26,10 +26,18 @@ struct Result {
   double error;  // largest |x - exact|
 };
 
+/// How neighbouring fields of a cell are coupled: first-order exchange (loss from one, gain
+/// from the other; the cell blocks are diagonally dominant by columns), or an antisymmetric
+/// rotation between them (+rate and -rate off the diagonal: for rate above the diffusion
+/// terms the blocks are dominant neither by rows nor by columns, and the smoother inverts
+/// them with pivoting).
+enum class Coupling { exchange, rotation };
+
 /// Solves, on an n x n uniform mesh with @p dof fields per cell, the diffusion of every field
-/// (5-point, unit coefficient times 1 + field) plus a chain of reactions between neighbouring
-/// fields of rate @p rate plus a small absorption, with the mesh's multigrid and GMRES to 1e-10.
-Result solve(int n, int dof, double rate) {
+/// (5-point, unit coefficient times 1 + field) plus a chain coupling neighbouring fields at
+/// rate @p rate (@p coupling) plus a small absorption, with the mesh's multigrid and GMRES to
+/// 1e-10.
+Result solve(int n, int dof, double rate, Coupling coupling = Coupling::exchange) {
   std::array<Axis, 3> axes;
   axes[0].nodes = uniform_nodes(0.0, 1.0, n);
   axes[1].nodes = uniform_nodes(0.0, 1.0, n);
@@ -59,8 +67,12 @@ Result solve(int n, int dof, double rate) {
         }
         for (int g : {f - 1, f + 1}) {
           if (g < 0 || g >= dof) continue;
-          // first-order exchange f <-> g: loss from f, gain from g (columns sum to the absorption)
           cols.push_back({0, j, i, g});
+          if (coupling == Coupling::rotation) {
+            vals.push_back(g > f ? rate : -rate);
+            continue;
+          }
+          // first-order exchange f <-> g: loss from f, gain from g (columns sum to the absorption)
           vals.push_back(-rate);
           diag += rate;
         }
@@ -117,6 +129,19 @@ TEST(MultigridSmootherMpi, SeveralFieldsTakeBlockGaussSeidelAndConverge) {
   for (double rate : {1.0, 1e8}) {
     const Result r = solve(64, 4, rate);
     EXPECT_EQ(r.smoother_ksp, KSPRICHARDSON) << rate;
+    EXPECT_EQ(r.smoother_pc, PCSHELL) << rate;
+    EXPECT_GT(r.reason, 0) << rate;
+    EXPECT_LE(r.iterations, 20) << rate;
+    EXPECT_LT(r.error, 1e-6) << rate;
+  }
+}
+
+TEST(MultigridSmootherMpi, BlocksThatNeedPivotingAreInvertedWithPivoting) {
+  // the diffusion terms of a cell are at most 4 (1 + field) n^2 = 6.6e4 on 64^2 cells: at
+  // rate 1e7 the rotation dominates every cell block; ignoring it in the smoother (e.g. an
+  // identity in place of the pivoted inverse) leaves the smoother without the coupling
+  for (double rate : {1e2, 1e7}) {
+    const Result r = solve(64, 3, rate, Coupling::rotation);
     EXPECT_EQ(r.smoother_pc, PCSHELL) << rate;
     EXPECT_GT(r.reason, 0) << rate;
     EXPECT_LE(r.iterations, 20) << rate;
