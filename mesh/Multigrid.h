@@ -42,22 +42,25 @@ std::vector<std::unique_ptr<Mesh>> coarse_meshes(const Mesh& mesh, int dof, int 
 Owned<Vec> level_centres(const Mesh& mesh, int levels, int level, int axis);
 
 /// Largest cell Peclet number of the drift (FVSystem::DriftResolution::cell_peclet) that the
-/// coarsest level of the mesh's multigrid may have. Why: each coarsening doubles the cell
-/// Peclet number, and the Galerkin coarse operators of the linear prolongation lose their
-/// diagonal dominance once it passes a few units; the smoothers then diverge. Measured on a
-/// 2D 256^2 Soret cell with S_T Delta T = 200 (fine cell Peclet number 0.8), GMRES
-/// iterations to 1e-12 with 2, 4 and 6 levels: one field, Gauss-Seidel smoothing 8, 16, none
+/// coarsest level of the mesh's multigrid may have with Galerkin coarse operators
+/// (rediscretised ones, fv/CoarseOperators.h, stay M-matrices and take every level). Why: each
+/// coarsening doubles the cell Peclet number, and the Galerkin coarse operators of the linear
+/// prolongation lose their diagonal dominance once it passes a few units; the smoothers then
+/// diverge. Measured on a 2D 256^2 Soret cell with S_T Delta T = 200 (fine cell Peclet number 0.8),
+/// GMRES iterations to 1e-12 with 2, 4 and 6 levels: one field, Gauss-Seidel smoothing 8, 16, none
 /// (the preconditioner returns NaN); two fields, point-block Jacobi smoothing 16, none,
 /// none (2000 iterations without convergence).
 inline constexpr double kMaxCoarsePeclet = 2.0;
 
 /// Fewest levels with which the mesh's multigrid is worth being the default for several
-/// fields per cell; below it (a drift the mesh barely resolves) BoomerAMG is the default.
+/// fields per cell; below it (a mesh too small to coarsen, or with Galerkin operators a drift
+/// the mesh barely resolves) BoomerAMG is the default.
 inline constexpr int kMinDefaultMgLevels = 3;
 
-/// Levels of the mesh's multigrid for a drift whose largest cell Peclet number on the mesh is
-/// @p peclet: Mesh::max_mg_levels(), or fewer so that the coarsest level's cell Peclet
-/// number, @p peclet * 2^(levels - 1), stays at most kMaxCoarsePeclet (at least 1).
+/// Levels of the mesh's multigrid with Galerkin coarse operators for a drift whose largest
+/// cell Peclet number on the mesh is @p peclet: Mesh::max_mg_levels(), or fewer so that the
+/// coarsest level's cell Peclet number, @p peclet * 2^(levels - 1), stays at most
+/// kMaxCoarsePeclet (at least 1).
 int drift_mg_levels(const Mesh& mesh, double peclet);
 
 /// Default number of levels of the mesh's multigrid under the options prefix @p prefix:
