@@ -347,6 +347,18 @@ TEST(PetscOptionsMpi, GalerkinNoneMeansRediscretisedWhereTheSolverCanAndIsAnErro
   }
 }
 
+TEST(PetscOptionsMpi, BlockSmootherNamesTheMatrixTypeItCannotTake) {
+  // several fields per cell: the multigrid levels' block Gauss-Seidel smoother reads AIJ rows
+  try {
+    steady(kClosedTwoState, {{"-mat_type", "baij"}});
+    ADD_FAILURE() << "block Gauss-Seidel accepted a BAIJ matrix";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("needs an AIJ matrix, not"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("baij"), std::string::npos) << e.what();
+  }
+}
+
 TEST(PetscOptionsMpi, ConductionFieldTakesTheHeatOptions) {
   const std::string text =
       heat_case_head(32, 8) + "[temperature]\ntype = \"conduction\"\n" + heat_faces("temperature");
