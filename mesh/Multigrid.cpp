@@ -431,12 +431,14 @@ class BlockSgs {
     return 0;
   }
 
+  /// y = M^-1 x; with @p Update, one symmetric sweep on A y = x from the current y (sweep).
+  template <bool Update = false>
   PetscErrorCode apply(Vec x, Vec y) {
     const PetscScalar* r;
     PetscScalar* z;
     PetscCall(VecGetArrayRead(x, &r));
     PetscCall(VecGetArray(y, &z));
-    PetscCall(sweep(r, z));
+    PetscCall(sweep<Update>(r, z));
     PetscCall(VecRestoreArray(y, &z));
     PetscCall(VecRestoreArrayRead(x, &r));
     return 0;
@@ -454,11 +456,18 @@ class BlockSgs {
         PetscCall(apply(b, x));
         continue;
       }
+      if (local_ == P) {
+        // one rank: the rows hold every coupling, and the sweep updates x in place from b
+        // (Gauss-Seidel's own form), which reads the matrix once per direction instead of a
+        // residual pass before the sweeps on the correction
+        PetscCall(apply<true>(b, x));
+        continue;
+      }
       PetscCall(MatResidual(A, b, x, w));
       PetscScalar* z;
       PetscCall(VecGetArray(w, &z));
       // in place: each cell's residual is read before its update
-      PetscCall(sweep(z, z));
+      PetscCall(sweep<false>(z, z));
       PetscCall(VecRestoreArray(w, &z));
       PetscCall(VecAXPY(x, 1.0, w));
     }
@@ -481,41 +490,44 @@ class BlockSgs {
     return 0;
   }
 
-  /// z = M^-1 r over the rank's cells (@p z may be @p r).
+  /// z = M^-1 r over the rank's cells (@p z may be @p r); with @p Update, one symmetric sweep
+  /// on A z = r from the current z, in place (the rank's rows must hold every coupling).
+  template <bool Update>
   PetscErrorCode sweep(const PetscScalar* r, PetscScalar* z) {
     Csr m;
     PetscCall(m.open(local_));
     const std::size_t cells = static_cast<std::size_t>(m.n) / static_cast<std::size_t>(dof_);
     if (!dense_all_) {
       const std::size_t d = static_cast<std::size_t>(dof_);
-      sweeps(cells, d, m, r, z,
-             [&](std::size_t c, PetscScalar* t, PetscScalar* out) { solve_block(c, d, t, out); });
+      sweeps<Update>(cells, d, m, r, z, [&](std::size_t c, PetscScalar* t, PetscScalar* out) {
+        solve_block(c, d, t, out);
+      });
       return m.close();
     }
     // the dense block products with the number of fields known at compile time where small
     switch (dof_) {
       case 2:
-        dense_sweeps<2>(cells, m, r, z);
+        dense_sweeps<2, Update>(cells, m, r, z);
         break;
       case 3:
-        dense_sweeps<3>(cells, m, r, z);
+        dense_sweeps<3, Update>(cells, m, r, z);
         break;
       case 4:
-        dense_sweeps<4>(cells, m, r, z);
+        dense_sweeps<4, Update>(cells, m, r, z);
         break;
       default:
-        dense_sweeps<0>(cells, m, r, z);
+        dense_sweeps<0, Update>(cells, m, r, z);
         break;
     }
     return m.close();
   }
 
   /// The sweeps with every cell's dense inverse, for @p D fields per cell (0: dof_).
-  template <std::size_t D>
+  template <std::size_t D, bool Update>
   void dense_sweeps(std::size_t cells, const Csr& m, const PetscScalar* r, PetscScalar* z) {
     const std::size_t d = D ? D : static_cast<std::size_t>(dof_);
     const PetscScalar* inv = dense_inv_.data();
-    sweeps(cells, d, m, r, z, [&](std::size_t c, const PetscScalar* t, PetscScalar* out) {
+    sweeps<Update>(cells, d, m, r, z, [&](std::size_t c, const PetscScalar* t, PetscScalar* out) {
       dense_apply<D>(inv + c * d * d, d, t, out);
     });
   }
@@ -533,8 +545,10 @@ class BlockSgs {
   }
 
   /// The forward and backward sweeps over the cells, @p solve(c, t, out) applying the
-  /// inverse of cell c's diagonal block (out = D_c^-1 t; t may be overwritten).
-  template <class Solve>
+  /// inverse of cell c's diagonal block (out = D_c^-1 t; t may be overwritten). Correction
+  /// form (@p Update false): z = M^-1 r. Update form: z_c = D_c^-1 (r_c - sum of the
+  /// off-block couplings times the current z), forward then backward.
+  template <bool Update, class Solve>
   void sweeps(std::size_t cells, std::size_t d, const Csr& m, const PetscScalar* r, PetscScalar* z,
               Solve&& solve) {
     const PetscInt* ia = m.ia;
@@ -544,15 +558,29 @@ class BlockSgs {
     PetscScalar* u = u_.data();
     const PetscInt* lo = lo_.data();
     const PetscInt* hi = hi_.data();
-    // forward: z_c = D_c^-1 (r_c - L z), cells in increasing order
-    for (std::size_t c = 0; c < cells; ++c) {
+    // the right-hand side of cell c's block: r_c minus the lower couplings (and in update
+    // form the upper ones too) times z
+    auto gather = [&](std::size_t c, bool upper_too) {
       for (std::size_t f = 0; f < d; ++f) {
         const std::size_t row = c * d + f;
         PetscScalar s = r[row];
         for (PetscInt k = ia[row]; k < lo[row]; ++k) s -= a[k] * z[ja[k]];
+        if (upper_too)
+          for (PetscInt k = hi[row]; k < ia[row + 1]; ++k) s -= a[k] * z[ja[k]];
         t[f] = s;
       }
+    };
+    // forward: z_c = D_c^-1 (r_c - L z [- U z]), cells in increasing order
+    for (std::size_t c = 0; c < cells; ++c) {
+      gather(c, Update);
       solve(c, t, z + c * d);
+    }
+    if constexpr (Update) {
+      for (std::size_t c = cells; c-- > 0;) {
+        gather(c, true);
+        solve(c, t, z + c * d);
+      }
+      return;
     }
     // backward: z_c -= D_c^-1 U z, cells in decreasing order
     for (std::size_t c = cells; c-- > 0;) {
