@@ -35,14 +35,19 @@ std::unique_ptr<CoarseOperators> CoarseOperators::attach(KSP ksp, const FVSystem
 }
 
 void CoarseOperators::assemble(double a, double b, bool with_pins, Vec c) {
+  // Only reactions make dR/dc depend on the state (the systems here have no heat): without
+  // them the restriction is skipped and the state not passed.
+  const bool with_state = c != nullptr && fine_->reactions() != nullptr;
   Vec finer = c;
   // finest coarse level first: each level's state is restricted from the next finer one
   for (auto lv = levels_.rbegin(); lv != levels_.rend(); ++lv) {
-    TD_PETSC(MatMultTranspose(lv->P, finer, lv->state));
-    TD_PETSC(VecPointwiseDivide(lv->state, lv->state, lv->weight));
+    if (with_state) {
+      TD_PETSC(MatMultTranspose(lv->P, finer, lv->state));
+      TD_PETSC(VecPointwiseDivide(lv->state, lv->state, lv->weight));
+      finer = lv->state;
+    }
     lv->sys->set_pins(fine_->pins());
-    lv->sys->assemble(lv->A, a, b, with_pins, lv->state);
-    finer = lv->state;
+    lv->sys->assemble(lv->A, a, b, with_pins, with_state ? lv->state.get() : nullptr);
   }
 }
 

@@ -35,10 +35,10 @@ class CoarseOperators {
   CoarseOperators& operator=(const CoarseOperators&) = delete;
 
   /// Assemble a V + b dR/dc (FVSystem::assemble) on every coarse level, the pins (if
-  /// @p with_pins) and reactions as on the fine system, at the state @p c (global vector of
-  /// the fine system) restricted to each level as the prolongation-weighted cell average
-  /// (P^T c) / (P^T 1): the Jacobian depends on the state only through reactions of higher
-  /// order. Call whenever the fine preconditioning matrix is assembled.
+  /// @p with_pins) and reactions as on the fine system; with reactions at the state @p c
+  /// (global vector of the fine system, required then) restricted to each level as the
+  /// prolongation-weighted cell average (P^T c) / (P^T 1), the only way the Jacobian depends
+  /// on the state. Call whenever the fine preconditioning matrix is assembled.
   void assemble(double a, double b, bool with_pins, Vec c);
 
   /// Levels, coarsest first (the fine mesh is the last PCMG level and not held here).

@@ -308,13 +308,15 @@ struct SparseBlockLu {
     }
   }
 
-  /// The dense inverse (d x d, row-major) from the factors @p f of one cell.
-  void inverse(const PetscScalar* f, PetscScalar* inv) const {
-    std::vector<PetscScalar> e(d), col(d);
+  /// The dense inverse (d x d, row-major) from the factors @p f of one cell; @p work holds
+  /// 2 d values (called once per cell at every set-up: no allocation here).
+  void inverse(const PetscScalar* f, PetscScalar* inv, PetscScalar* work) const {
+    PetscScalar* e = work;
+    PetscScalar* col = work + d;
     for (std::size_t j = 0; j < d; ++j) {
-      std::fill(e.begin(), e.end(), 0.0);
+      std::fill(e, e + d, 0.0);
       e[j] = 1.0;
-      solve(f, e.data(), col.data());
+      solve(f, e, col);
       for (std::size_t i = 0; i < d; ++i) inv[i * d + j] = col[i];
     }
   }
@@ -396,7 +398,7 @@ class BlockSgs {
     dense_of_.assign(cells, -1);
     dense_inv_.clear();
     if (dense_all_) dense_inv_.resize(cells * d * d);
-    std::vector<PetscScalar> block(d * d), lu(d * d), work(factors_.per_cell);
+    std::vector<PetscScalar> block(d * d), lu(d * d), work(factors_.per_cell), scratch(2 * d);
     bool singular = false;
     for (std::size_t c = 0; c < cells; ++c) {
       const PetscInt first = static_cast<PetscInt>(c * d);
@@ -418,7 +420,7 @@ class BlockSgs {
       PetscScalar* inv = dense_all_ ? dense_inv_.data() + c * d * d
                                     : dense_inv_.data() + dense_inv_.size() - d * d;
       if (factored) {
-        factors_.inverse(f, inv);
+        factors_.inverse(f, inv, scratch.data());
       } else {
         // LU without pivoting is not safe for this block: fully pivoted
         singular |= !invert(block.data(), inv);

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "fv/Case.h"
+#include "fv/CoarseOperators.h"
 #include "fv/Steady.h"
 #include "mesh/Multigrid.h"
 #include "tests/fv/fv_helpers.h"
@@ -320,5 +322,81 @@ TEST(MultigridMpi, RediscretisedCoarseOperatorIsTheGalerkinOneOnSmoothFunctions)
           std::to_string(order));
     }
     EXPECT_LT(mismatch.back(), 1e-2) << "beta " << beta;
+  }
+}
+
+TEST(MultigridMpi, CoarseOperatorsAreAssembledAtTheCellAverageOfTheState) {
+  // Nonlinear kinetics (2 A <=> A2) make the coarse Jacobians depend on the state. At a
+  // uniform state its prolongation-weighted cell average is that state on every level, so
+  // each coarse operator equals its level's own Jacobian at the uniform state.
+  const std::string text = R"([units]
+system = "LJ"
+lj = "argon"
+[mesh]
+dim = 2
+[mesh.x]
+cells = 32
+length = 1.0
+[mesh.y]
+cells = 24
+length = 1.0
+[temperature]
+type = "linear"
+T_ref = 1.0
+gradient = [1.0, 0.5, 0.0]
+[[species]]
+name = "A"
+alpha = 1.0
+[species.diffusivity]
+value = 1.0
+[species.initial]
+value = 2.0
+[[species]]
+name = "A2"
+composition = "2 A"
+[species.diffusivity]
+value = 0.2
+[[reactions]]
+equation = "2 A <=> A2"
+K0 = 0.5
+delta_E = -1.0
+[reactions.rate]
+value = 30.0
+)";
+  constexpr double kUniform = 1.3;
+  auto cs = Case::from_string(PETSC_COMM_WORLD, text);
+  const FVSystem& sys = cs->system();
+  const Mesh& mesh = cs->mesh();
+  const int levels = mesh.max_mg_levels();
+  ASSERT_GE(levels, 3);
+  Owned<KSP> ksp;
+  TD_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp.out()));
+  PC pc;
+  TD_PETSC(KSPGetPC(ksp, &pc));
+  TD_PETSC(PCSetType(pc, PCMG));
+  std::unique_ptr<CoarseOperators> coarse;
+  {
+    const DefaultOption mg_levels = mesh_multigrid_levels(mesh, nullptr, 0.0, true);
+    TD_PETSC(KSPSetFromOptions(ksp));
+    coarse = CoarseOperators::attach(ksp, sys,
+                                     setup_mesh_multigrid(ksp, mesh, sys.nfields(), false, true));
+  }
+  ASSERT_TRUE(coarse);
+  ASSERT_EQ(coarse->coarse_levels(), levels - 1);
+  Owned<Vec> c(sys.create_state());
+  TD_PETSC(VecSet(c, kUniform));
+  coarse->assemble(0.0, 1.0, false, c);
+  const auto meshes = coarse_meshes(mesh, sys.nfields(), levels);
+  for (int l = 0; l + 1 < levels; ++l) {
+    auto own = sys.rediscretised(*meshes[static_cast<std::size_t>(l)]);
+    Owned<Mat> expected(own->create_matrix());
+    Owned<Vec> state(own->create_state());
+    TD_PETSC(VecSet(state, kUniform));
+    own->assemble(expected, 0.0, 1.0, false, state);
+    PetscReal scale = 0.0, diff = 0.0;
+    TD_PETSC(MatNorm(expected, NORM_FROBENIUS, &scale));
+    TD_PETSC(MatAXPY(expected, -1.0, coarse->matrix(l), SAME_NONZERO_PATTERN));
+    TD_PETSC(MatNorm(expected, NORM_FROBENIUS, &diff));
+    EXPECT_LT(diff, 1e-13 * scale) << "level " << l;
   }
 }
