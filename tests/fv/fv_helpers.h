@@ -132,6 +132,47 @@ inline std::string lj_cell_1d(int cells, double T0, double g) {
       cells, T0, g);
 }
 
+/// [units] (LJ argon), a 2D mesh of @p nx x @p ny cells on [0, 1]^2 and T = T0 + gx x + gy y.
+inline std::string lj_cell_2d(int nx, int ny, double T0, double gx, double gy) {
+  return fmt::format(
+      "[units]\nsystem = \"LJ\"\nlj = \"argon\"\n[mesh]\ndim = 2\n[mesh.x]\n"
+      "cells = {}\nlength = 1.0\n[mesh.y]\ncells = {}\nlength = 1.0\n[temperature]\n"
+      "type = \"linear\"\nT_ref = {}\ngradient = [{}, {}]\n",
+      nx, ny, T0, gx, gy);
+}
+
+/// A monomer A (Arrhenius diffusivity, a Gaussian bump on a uniform start) and its dimer A2 in
+/// the nonlinear equilibrium 2 A <=> A2 (K0 0.5, delta_E -1) of forward rate @p kplus.
+inline std::string dimer_species(double kplus) {
+  return fmt::format(R"(
+[[species]]
+name = "A"
+alpha = 1.0
+[species.diffusivity]
+type = "arrhenius"
+prefactor = 1.0
+activation_energy = 0.3
+[species.initial]
+value = 2.0
+gaussian_amplitude = 1.0
+gaussian_center = [0.3]
+gaussian_width = 0.1
+[[species]]
+name = "A2"
+composition = "2 A"
+alpha = 1.0
+[species.diffusivity]
+value = 0.2
+[[reactions]]
+equation = "2 A <=> A2"
+K0 = 0.5
+delta_E = -1.0
+[reactions.rate]
+value = {}
+)",
+                     kplus);
+}
+
 /// A two-state species (Liang flux, alpha = 1) with closed walls: a slow low-energy state and a
 /// fast one of energy @p fast_energy, exchanging at rate ~ nu.
 inline std::string two_state_species(double nu, double fast_energy = 1.0) {

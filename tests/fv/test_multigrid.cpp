@@ -329,40 +329,8 @@ TEST(MultigridMpi, CoarseOperatorsAreAssembledAtTheCellAverageOfTheState) {
   // Nonlinear kinetics (2 A <=> A2) make the coarse Jacobians depend on the state. At a
   // uniform state its prolongation-weighted cell average is that state on every level, so
   // each coarse operator equals its level's own Jacobian at the uniform state.
-  const std::string text = R"([units]
-system = "LJ"
-lj = "argon"
-[mesh]
-dim = 2
-[mesh.x]
-cells = 32
-length = 1.0
-[mesh.y]
-cells = 24
-length = 1.0
-[temperature]
-type = "linear"
-T_ref = 1.0
-gradient = [1.0, 0.5, 0.0]
-[[species]]
-name = "A"
-alpha = 1.0
-[species.diffusivity]
-value = 1.0
-[species.initial]
-value = 2.0
-[[species]]
-name = "A2"
-composition = "2 A"
-[species.diffusivity]
-value = 0.2
-[[reactions]]
-equation = "2 A <=> A2"
-K0 = 0.5
-delta_E = -1.0
-[reactions.rate]
-value = 30.0
-)";
+  const std::string text =
+      td::testing::lj_cell_2d(32, 24, 1.0, 1.0, 0.5) + td::testing::dimer_species(30.0);
   constexpr double kUniform = 1.3;
   auto cs = Case::from_string(PETSC_COMM_WORLD, text);
   const FVSystem& sys = cs->system();

@@ -12,6 +12,7 @@
 #include "fv/Transient.h"
 #include "tests/fv/fv_helpers.h"
 
+using td::testing::dimer_species;
 using td::testing::lj_cell_1d;
 using td::testing::two_state_case;
 
@@ -99,36 +100,8 @@ namespace {
 
 std::string dimer_case(int cells, double kplus, const std::string& mode = "steady",
                        const std::string& extra = "") {
-  return lj_cell_1d(cells, 1.0, 1.0) + fmt::format(R"(
-[[species]]
-name = "A"
-alpha = 1.0
-[species.diffusivity]
-type = "arrhenius"
-prefactor = 1.0
-activation_energy = 0.3
-[species.initial]
-value = 2.0
-gaussian_amplitude = 1.0
-gaussian_center = [0.3]
-gaussian_width = 0.1
-[[species]]
-name = "A2"
-composition = "2 A"
-alpha = 1.0
-[species.diffusivity]
-value = 0.2
-[[reactions]]
-equation = "2 A <=> A2"
-K0 = 0.5
-delta_E = -1.0
-[reactions.rate]
-value = {}
-[solver]
-mode = "{}"
-{}
-)",
-                                                   kplus, mode, extra);
+  return lj_cell_1d(cells, 1.0, 1.0) + dimer_species(kplus) +
+         fmt::format("[solver]\nmode = \"{}\"\n{}\n", mode, extra);
 }
 
 }  // namespace
