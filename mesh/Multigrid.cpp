@@ -7,8 +7,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "core/Error.h"
@@ -322,6 +326,168 @@ struct SparseBlockLu {
   }
 };
 
+/// Calls @p f with the number of fields @p dof as a compile-time constant where it is small
+/// and common (2, 3, 4, 8), else with 0 (the callee reads the number at run time).
+template <class F>
+void with_fields(int dof, F&& f) {
+  switch (dof) {
+    case 2:
+      f(std::integral_constant<std::size_t, 2>{});
+      break;
+    case 3:
+      f(std::integral_constant<std::size_t, 3>{});
+      break;
+    case 4:
+      f(std::integral_constant<std::size_t, 4>{});
+      break;
+    case 8:
+      f(std::integral_constant<std::size_t, 8>{});
+      break;
+    default:
+      f(std::integral_constant<std::size_t, 0>{});
+      break;
+  }
+}
+
+/// The couplings of each cell's fields to the same fields of other cells of the rank, stored
+/// without column indices and in single precision: per cell, a pattern (the other cells'
+/// offsets, shared by the cells of one kind: inner, at a face, an edge, a corner) and its
+/// coefficients, field by field. Why: at 8 fields the smoother is bound by memory (a level's
+/// matrix does not fit in the cache); from the matrix its sweeps read 12 bytes a coupling
+/// plus the row's start and block bounds, from here 4 bytes. Single precision changes the
+/// smoother, a preconditioner, by a relative 6e-8 of each coupling; the cells' blocks (stiff
+/// reactions) and the sums stay in double precision. Applies where every coupling between
+/// cells joins a field to the same field (transport of states and species) and is zero or a
+/// normal single-precision number; otherwise (heat, whose rows couple the neighbours'
+/// temperature) the sweeps read the matrix.
+struct FieldCouplings {
+  std::vector<std::vector<PetscInt>> offsets;  // per pattern: the other cells' offsets, ascending
+  std::vector<std::vector<std::ptrdiff_t>> strides;  // per pattern: the offsets times d
+  std::vector<std::size_t> lower_count;              // per pattern: how many offsets are negative
+  std::vector<std::uint16_t> pattern;                // per cell: its pattern
+  std::vector<std::size_t> start;                    // per cell: its first coefficient
+  std::vector<float> coef;  // per cell and field: one a coupled cell, single precision
+
+  /// From the CSR rows @p ia, @p ja, @p a of @p cells cells of @p d fields, the block of cell
+  /// c's row r spanning [lo[r], hi[r]); false (and empty) when a coupling joins different
+  /// fields, the fields of a cell couple to different cells, a coupling is out of single
+  /// precision's normal range or not finite, or the patterns are too many.
+  template <std::size_t D>
+  bool build(std::size_t cells, std::size_t d_runtime, const PetscInt* ia, const PetscInt* ja,
+             const PetscScalar* a, const PetscInt* lo, const PetscInt* hi) {
+    const std::size_t d = D ? D : d_runtime;
+    clear();
+    std::size_t total = 0;
+    for (std::size_t row = 0; row < cells * d; ++row)
+      total += static_cast<std::size_t>((lo[row] - ia[row]) + (ia[row + 1] - hi[row]));
+    coef.resize(total);
+    pattern.resize(cells);
+    start.resize(cells);
+    std::array<PetscInt, kMaxCouplings> cell_offsets;
+    std::size_t next = 0;
+    const PetscInt nd = static_cast<PetscInt>(d);
+    for (std::size_t c = 0; c < cells; ++c) {
+      const PetscInt cell = static_cast<PetscInt>(c);
+      const std::size_t row0 = c * d;
+      // the offsets from field 0's row
+      const std::size_t n =
+          static_cast<std::size_t>((lo[row0] - ia[row0]) + (ia[row0 + 1] - hi[row0]));
+      if (n > kMaxCouplings) return fail();
+      std::size_t q = 0;
+      for (PetscInt k = ia[row0]; k < ia[row0 + 1]; ++k) {
+        if (k == lo[row0]) k = hi[row0];
+        if (k == ia[row0 + 1]) break;
+        if (ja[k] % nd != 0) return fail();
+        cell_offsets[q++] = ja[k] / nd - cell;
+      }
+      start[c] = next;
+      float* w = coef.data() + next;
+      next += n * d;
+      // every field's row couples to the same field of the same cells
+      for (std::size_t f = 0; f < d; ++f) {
+        const std::size_t row = row0 + f;
+        if (static_cast<std::size_t>((lo[row] - ia[row]) + (ia[row + 1] - hi[row])) != n)
+          return fail();
+        q = 0;
+        for (PetscInt k = ia[row]; k < ia[row + 1]; ++k) {
+          if (k == lo[row]) k = hi[row];
+          if (k == ia[row + 1]) break;
+          if (ja[k] != (cell + cell_offsets[q]) * nd + static_cast<PetscInt>(f)) return fail();
+          const PetscReal size = std::abs(a[k]);
+          if (!(size == 0.0 || (size >= kSingleMin && size <= kSingleMax))) return fail();
+          w[f * n + q++] = static_cast<float>(a[k]);
+        }
+      }
+      // consecutive cells mostly share a pattern: the previous cell's first
+      auto same = [&](std::size_t p) {
+        return offsets[p].size() == n &&
+               std::equal(cell_offsets.data(), cell_offsets.data() + n, offsets[p].begin());
+      };
+      std::size_t p = c > 0 ? pattern[c - 1] : 0;
+      if (p >= offsets.size() || !same(p)) {
+        for (p = 0; p < offsets.size() && !same(p); ++p) {
+        }
+        if (p == offsets.size()) {
+          if (p == kMaxPatterns) return fail();
+          const PetscInt* begin = cell_offsets.data();
+          const PetscInt* end = begin + n;
+          offsets.emplace_back(begin, end);
+          strides.emplace_back();
+          for (const PetscInt* o = begin; o != end; ++o)
+            strides.back().push_back(*o * static_cast<std::ptrdiff_t>(d));
+          lower_count.push_back(static_cast<std::size_t>(std::lower_bound(begin, end, 0) - begin));
+        }
+      }
+      pattern[c] = static_cast<std::uint16_t>(p);
+    }
+    return true;
+  }
+
+  void clear() {
+    offsets.clear();
+    strides.clear();
+    lower_count.clear();
+    pattern.clear();
+    start.clear();
+    coef.clear();
+  }
+
+  /// t -= the couplings of cell @p c to the earlier (@p lower) and later (@p upper) cells
+  /// times @p z (d fields a cell).
+  template <std::size_t D>
+  void subtract(std::size_t c, std::size_t d_runtime, bool lower, bool upper, const PetscScalar* z,
+                PetscScalar* t) const {
+    const std::size_t d = D ? D : d_runtime;
+    const std::size_t p = pattern[c];
+    const std::ptrdiff_t* stride = strides[p].data();
+    const std::size_t n = strides[p].size();
+    const std::size_t first = lower ? 0 : lower_count[p];
+    const std::size_t end = upper ? n : lower_count[p];
+    const float* w = coef.data() + start[c];
+    // field by field, each sum in a register (as the rows of a matrix)
+    for (std::size_t f = 0; f < d; ++f) {
+      const PetscScalar* zf = z + c * d + f;
+      const float* wf = w + f * n;
+      PetscScalar s = t[f];
+      for (std::size_t k = first; k < end; ++k) s -= wf[k] * zf[stride[k]];
+      t[f] = s;
+    }
+  }
+
+ private:
+  // at most 3^3 kinds of cells in 3D, and more with periodic wrap-arounds on one rank
+  static constexpr std::size_t kMaxPatterns = 1024;
+  // couplings of a row to other cells: 2 per axis, more only on odd meshes
+  static constexpr std::size_t kMaxCouplings = 32;
+  static constexpr PetscReal kSingleMin = std::numeric_limits<float>::min();
+  static constexpr PetscReal kSingleMax = std::numeric_limits<float>::max();
+
+  bool fail() {
+    clear();
+    return false;
+  }
+};
+
 /// Block symmetric Gauss-Seidel smoother for several fields per cell (PCSHELL): one forward
 /// and one backward sweep over the cells of the rank, each solving for all the fields of a
 /// cell at once with the inverse of the cell's diagonal block (the reactions between its
@@ -390,6 +556,17 @@ class BlockSgs {
         hi_[static_cast<std::size_t>(r)] = k;
       }
     }
+    // the couplings between cells from their own copy from 5 fields a cell: bench_multistate
+    // steady 256, time in the preconditioner (-log_view PCApply, 3 runs each, copy in double
+    // precision): 8 states 0.41 s against 0.53 s from the matrix, 4 states 0.20 s both,
+    // 2 states 0.076 s against 0.069 s (a cell's own overhead is spread over fewer fields,
+    // and the level matrices of 2 fields stay in the cache)
+    structured_ = false;
+    if (dof_ >= kMinStructuredFields)
+      with_fields(dof_, [&](auto fields) {
+        structured_ = couplings_.build<fields()>(cells, d, ia, ja, a, lo_.data(), hi_.data());
+      });
+    if (!structured_) couplings_.clear();
     factors_.symbolic(pattern, d);
     // the factors on their pattern where that is smaller than a dense inverse (a chain of 8
     // states: 22 values against 64); else every block's dense inverse (2 states: 4 both)
@@ -499,38 +676,49 @@ class BlockSgs {
     Csr m;
     PetscCall(m.open(local_));
     const std::size_t cells = static_cast<std::size_t>(m.n) / static_cast<std::size_t>(dof_);
-    if (!dense_all_) {
-      const std::size_t d = static_cast<std::size_t>(dof_);
-      sweeps<Update>(cells, d, m, r, z, [&](std::size_t c, PetscScalar* t, PetscScalar* out) {
-        solve_block(c, d, t, out);
-      });
-      return m.close();
-    }
-    // the dense block products with the number of fields known at compile time where small
-    switch (dof_) {
-      case 2:
-        dense_sweeps<2, Update>(cells, m, r, z);
-        break;
-      case 3:
-        dense_sweeps<3, Update>(cells, m, r, z);
-        break;
-      case 4:
-        dense_sweeps<4, Update>(cells, m, r, z);
-        break;
-      default:
-        dense_sweeps<0, Update>(cells, m, r, z);
-        break;
-    }
+    with_fields(dof_, [&](auto fields) { sweeps_with<fields(), Update>(cells, m, r, z); });
     return m.close();
   }
 
-  /// The sweeps with every cell's dense inverse, for @p D fields per cell (0: dof_).
+  /// The sweeps for @p D fields a cell (0: dof_), with the couplings between cells from
+  /// couplings_ or the matrix, the cells' blocks from their dense inverses or LU factors.
   template <std::size_t D, bool Update>
-  void dense_sweeps(std::size_t cells, const Csr& m, const PetscScalar* r, PetscScalar* z) {
+  void sweeps_with(std::size_t cells, const Csr& m, const PetscScalar* r, PetscScalar* z) {
     const std::size_t d = D ? D : static_cast<std::size_t>(dof_);
-    const PetscScalar* inv = dense_inv_.data();
-    sweeps<Update>(cells, d, m, r, z, [&](std::size_t c, const PetscScalar* t, PetscScalar* out) {
-      dense_apply<D>(inv + c * d * d, d, t, out);
+    auto with_solve = [&](auto&& couple) {
+      if (dense_all_) {
+        const PetscScalar* inv = dense_inv_.data();
+        sweeps<Update>(cells, d, r, z, couple,
+                       [&](std::size_t c, const PetscScalar* t, PetscScalar* out) {
+                         dense_apply<D>(inv + c * d * d, d, t, out);
+                       });
+      } else {
+        sweeps<Update>(
+            cells, d, r, z, couple,
+            [&](std::size_t c, PetscScalar* t, PetscScalar* out) { solve_block(c, d, t, out); });
+      }
+    };
+    if (structured_) {
+      with_solve([&](std::size_t c, bool lower, bool upper, const PetscScalar* zz, PetscScalar* t) {
+        couplings_.subtract<D>(c, d, lower, upper, zz, t);
+      });
+      return;
+    }
+    const PetscInt* ia = m.ia;
+    const PetscInt* ja = m.ja;
+    const PetscScalar* a = m.a;
+    const PetscInt* lo = lo_.data();
+    const PetscInt* hi = hi_.data();
+    with_solve([&](std::size_t c, bool lower, bool upper, const PetscScalar* zz, PetscScalar* t) {
+      for (std::size_t f = 0; f < d; ++f) {
+        const std::size_t row = c * d + f;
+        PetscScalar s = t[f];
+        if (lower)
+          for (PetscInt k = ia[row]; k < lo[row]; ++k) s -= a[k] * zz[ja[k]];
+        if (upper)
+          for (PetscInt k = hi[row]; k < ia[row + 1]; ++k) s -= a[k] * zz[ja[k]];
+        t[f] = s;
+      }
     });
   }
 
@@ -546,31 +734,22 @@ class BlockSgs {
     }
   }
 
-  /// The forward and backward sweeps over the cells, @p solve(c, t, out) applying the
-  /// inverse of cell c's diagonal block (out = D_c^-1 t; t may be overwritten). Correction
-  /// form (@p Update false): z = M^-1 r. Update form: z_c = D_c^-1 (r_c - sum of the
-  /// off-block couplings times the current z), forward then backward.
-  template <bool Update, class Solve>
-  void sweeps(std::size_t cells, std::size_t d, const Csr& m, const PetscScalar* r, PetscScalar* z,
-              Solve&& solve) {
-    const PetscInt* ia = m.ia;
-    const PetscInt* ja = m.ja;
-    const PetscScalar* a = m.a;
+  /// The forward and backward sweeps over the cells: @p couple(c, lower, upper, z, t)
+  /// subtracts from t cell c's couplings to earlier (lower) and later (upper) cells times z,
+  /// @p solve(c, t, out) applies the inverse of cell c's diagonal block (out = D_c^-1 t; t
+  /// may be overwritten). Correction form (@p Update false): z = M^-1 r. Update form:
+  /// z_c = D_c^-1 (r_c - sum of the off-block couplings times the current z), forward then
+  /// backward.
+  template <bool Update, class Couple, class Solve>
+  void sweeps(std::size_t cells, std::size_t d, const PetscScalar* r, PetscScalar* z,
+              Couple&& couple, Solve&& solve) {
     PetscScalar* t = t_.data();
     PetscScalar* u = u_.data();
-    const PetscInt* lo = lo_.data();
-    const PetscInt* hi = hi_.data();
     // the right-hand side of cell c's block: r_c minus the lower couplings (and in update
     // form the upper ones too) times z
     auto gather = [&](std::size_t c, bool upper_too) {
-      for (std::size_t f = 0; f < d; ++f) {
-        const std::size_t row = c * d + f;
-        PetscScalar s = r[row];
-        for (PetscInt k = ia[row]; k < lo[row]; ++k) s -= a[k] * z[ja[k]];
-        if (upper_too)
-          for (PetscInt k = hi[row]; k < ia[row + 1]; ++k) s -= a[k] * z[ja[k]];
-        t[f] = s;
-      }
+      std::copy(r + c * d, r + (c + 1) * d, t);
+      couple(c, true, upper_too, z, t);
     };
     // forward: z_c = D_c^-1 (r_c - L z [- U z]), cells in increasing order
     for (std::size_t c = 0; c < cells; ++c) {
@@ -584,16 +763,12 @@ class BlockSgs {
       }
       return;
     }
-    // backward: z_c -= D_c^-1 U z, cells in decreasing order
+    // backward: z_c -= D_c^-1 U z, cells in decreasing order (t = -U z)
     for (std::size_t c = cells; c-- > 0;) {
-      for (std::size_t f = 0; f < d; ++f) {
-        const std::size_t row = c * d + f;
-        PetscScalar s = 0.0;
-        for (PetscInt k = hi[row]; k < ia[row + 1]; ++k) s += a[k] * z[ja[k]];
-        t[f] = s;
-      }
+      std::fill(t, t + d, 0.0);
+      couple(c, false, true, z, t);
       solve(c, t, u);
-      for (std::size_t i = 0; i < d; ++i) z[c * d + i] -= u[i];
+      for (std::size_t i = 0; i < d; ++i) z[c * d + i] += u[i];
     }
   }
 
@@ -644,9 +819,13 @@ class BlockSgs {
     return true;
   }
 
+  static constexpr int kMinStructuredFields = 5;
+
   int dof_;
   Mat local_ = nullptr;
   std::vector<PetscInt> lo_, hi_;  // per row: the CSR range of its cell's block columns
+  FieldCouplings couplings_;       // the couplings between cells without column indices
+  bool structured_ = false;        // couplings_ holds them (else the sweeps read the matrix)
   SparseBlockLu factors_;          // per cell: the LU factors of its diagonal block
   bool dense_all_ = false;         // every cell's dense inverse in dense_inv_ instead
   std::vector<PetscInt> dense_of_;      // per cell: -1, or its index in dense_inv_

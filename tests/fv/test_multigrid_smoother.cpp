@@ -5,12 +5,16 @@
 #include <gtest/gtest.h>
 #include <petscdmda.h>
 
+#include <Eigen/Dense>
+#include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "mesh/Multigrid.h"
+#include "mesh/StencilMatrix.h"
 #include "tests/fv/fv_helpers.h"
 
 using namespace td;
@@ -36,6 +40,21 @@ enum class Coupling { exchange, rotation };
 /// What the matrix is given as: as assembled, or with the diagonal block of one cell zero
 /// (singular).
 enum class Variant { plain, singular_cell };
+
+/// A KSP on @p A preconditioned by the mesh's multigrid (the default levels and smoothers of
+/// @p dof fields a cell, options read).
+Owned<KSP> multigrid_ksp(MPI_Comm comm, Mat A, const Mesh& mesh, int dof) {
+  Owned<KSP> ksp;
+  TD_PETSC(KSPCreate(comm, ksp.out()));
+  TD_PETSC(KSPSetOperators(ksp, A, A));
+  PC pc;
+  TD_PETSC(KSPGetPC(ksp, &pc));
+  TD_PETSC(PCSetType(pc, PCMG));
+  const DefaultOption levels = mesh_multigrid_levels(mesh, nullptr);
+  TD_PETSC(KSPSetFromOptions(ksp));
+  setup_mesh_multigrid(ksp, mesh, dof, false);
+  return ksp;
+}
 
 /// Solves, on an n x n uniform mesh with @p dof fields per cell, the diffusion of every field
 /// (5-point, unit coefficient times 1 + field) plus a chain coupling neighbouring fields at
@@ -99,19 +118,11 @@ Result solve(int n, int dof, double rate, Coupling coupling = Coupling::exchange
   TD_PETSC(VecSetRandom(exact, nullptr));
   TD_PETSC(MatMult(A, exact, b));
 
-  Owned<KSP> ksp;
-  TD_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp.out()));
-  TD_PETSC(KSPSetOperators(ksp, A, A));
+  Owned<KSP> ksp = multigrid_ksp(PETSC_COMM_WORLD, A, mesh, dof);
   TD_PETSC(KSPSetType(ksp, KSPGMRES));
   TD_PETSC(KSPSetTolerances(ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, 200));
   PC pc;
   TD_PETSC(KSPGetPC(ksp, &pc));
-  TD_PETSC(PCSetType(pc, PCMG));
-  {
-    const DefaultOption levels = mesh_multigrid_levels(mesh, nullptr);
-    TD_PETSC(KSPSetFromOptions(ksp));
-    setup_mesh_multigrid(ksp, mesh, dof, false);
-  }
   TD_PETSC(KSPSolve(ksp, b, x));
   Result r{};
   TD_PETSC(KSPGetConvergedReason(ksp, &r.reason));
@@ -184,4 +195,139 @@ TEST(MultigridSmootherMpi, AnotherPointSmootherIsLeftToTheOptions) {
   ScopedOptions opts(Options{{"-mg_levels_pc_type", "jacobi"}});
   const Result r = solve(32, 2, 1.0);
   EXPECT_EQ(r.smoother_pc, PCJACOBI);
+}
+
+namespace {
+
+using Dense = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic>;
+using DenseVec = Eigen::VectorXd;
+
+/// The finest level's smoother of the mesh's multigrid on an 8 x 8 mesh, periodic along x,
+/// for the system of solve() with @p dof fields (exchange at rate 10), and that system's
+/// matrix as a dense one (one rank). The matrix has the solvers' pattern (create_star_matrix:
+/// a field couples to the same field of the neighbours), or with @p all_fields that of
+/// DMCreateMatrix (to every field of the neighbours, with zeros).
+struct FinestSmoother {
+  Owned<Mat> A;
+  Owned<KSP> ksp;
+  PC smoother = nullptr;
+  Dense dense;
+
+  FinestSmoother(int dof, bool all_fields) {
+    constexpr int n = 8;
+    constexpr double rate = 10.0;
+    std::array<Axis, 3> axes;
+    axes[0].nodes = uniform_nodes(0.0, 1.0, n);
+    axes[0].periodic = true;
+    axes[1].nodes = uniform_nodes(0.0, 1.0, n);
+    axes[2].nodes = {0.0, 1.0};
+    Mesh mesh(PETSC_COMM_SELF, 2, axes, 1);
+    Owned<DM> dm = mesh.solver_dm(dof);
+    if (all_fields) {
+      TD_PETSC(DMCreateMatrix(dm, A.out()));
+    } else {
+      std::vector<PetscInt> chain(static_cast<std::size_t>(dof * dof), 0), same(chain);
+      for (int f = 0; f < dof; ++f)
+        for (int g = std::max(0, f - 1); g <= std::min(dof - 1, f + 1); ++g) {
+          chain[static_cast<std::size_t>(f * dof + g)] = 1;
+          same[static_cast<std::size_t>(f * dof + f)] = 1;
+        }
+      A = create_star_matrix(dm, chain, same);
+    }
+    const std::size_t size = static_cast<std::size_t>(n * n * dof);
+    dense = Dense::Zero(static_cast<Eigen::Index>(size), static_cast<Eigen::Index>(size));
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < n; ++i)
+        for (int f = 0; f < dof; ++f) {
+          const int row = (j * n + i) * dof + f;
+          // diffusion with coefficients that differ from cell to cell and field to field
+          double diag = 1e-3;
+          const std::pair<int, int> nb[4] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
+          for (auto [di, dj] : nb) {
+            const int ii = (i + di + n) % n, jj = j + dj;
+            if (jj < 0 || jj >= n) continue;
+            const double d = (1.0 + f) * (1.0 + 0.1 * (i + ii) + 0.01 * (j + jj));
+            dense(row, (jj * n + ii) * dof + f) -= d;
+            diag += d;
+          }
+          for (int g : {f - 1, f + 1}) {
+            if (g < 0 || g >= dof) continue;
+            dense(row, (j * n + i) * dof + g) -= rate;
+            diag += rate;
+          }
+          dense(row, row) += diag;
+        }
+    for (Eigen::Index r = 0; r < dense.rows(); ++r)
+      for (Eigen::Index c = 0; c < dense.cols(); ++c)
+        if (dense(r, c) != 0.0) {
+          const PetscInt pr = static_cast<PetscInt>(r), pc = static_cast<PetscInt>(c);
+          TD_PETSC(MatSetValues(A, 1, &pr, 1, &pc, &dense(r, c), INSERT_VALUES));
+        }
+    TD_PETSC(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+    TD_PETSC(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+    ksp = multigrid_ksp(PETSC_COMM_SELF, A, mesh, dof);
+    TD_PETSC(KSPSetUp(ksp));
+    PC pc;
+    TD_PETSC(KSPGetPC(ksp, &pc));
+    PetscInt levels = 0;
+    TD_PETSC(PCMGGetLevels(pc, &levels));
+    KSP finest;
+    TD_PETSC(PCMGGetSmoother(pc, levels - 1, &finest));
+    TD_PETSC(KSPGetPC(finest, &smoother));
+  }
+};
+
+/// y = M^-1 x of symmetric block Gauss-Seidel on @p a with blocks of @p dof rows:
+/// M = (D + L) D^-1 (D + U), D the diagonal blocks, L and U the blocks below and above.
+DenseVec symmetric_block_gauss_seidel(const Dense& a, int dof, const DenseVec& x) {
+  Dense lower = Dense::Zero(a.rows(), a.cols()), upper = lower, diag = lower;
+  for (Eigen::Index r = 0; r < a.rows(); ++r)
+    for (Eigen::Index c = 0; c < a.cols(); ++c) {
+      const Eigen::Index br = r / dof, bc = c / dof;
+      (br > bc ? lower : br < bc ? upper : diag)(r, c) = a(r, c);
+    }
+  const DenseVec forward = (diag + lower).partialPivLu().solve(x);
+  return (diag + upper).partialPivLu().solve(diag * forward);
+}
+
+DenseVec to_dense(Vec v) {
+  PetscInt n;
+  TD_PETSC(VecGetLocalSize(v, &n));
+  const PetscScalar* p;
+  TD_PETSC(VecGetArrayRead(v, &p));
+  DenseVec out = Eigen::Map<const DenseVec>(p, n);
+  TD_PETSC(VecRestoreArrayRead(v, &p));
+  return out;
+}
+
+}  // namespace
+
+TEST(MultigridSmoother, OneStepIsASymmetricBlockGaussSeidelSweep) {
+  // 3 fields, or couplings to every field of the neighbours: the couplings between cells
+  // read from the matrix; 5 and 8 fields with the solvers' pattern: from their
+  // single-precision copy (relative 6e-8 a coupling); periodic along x, so that the cells
+  // at the wrap-around couple to cells n - 1 away
+  for (auto [dof, all_fields] : {std::pair{3, false}, {5, false}, {8, false}, {8, true}}) {
+    SCOPED_TRACE(::testing::Message() << dof << " fields, all coupled: " << all_fields);
+    FinestSmoother s(dof, all_fields);
+    Owned<Vec> x, y, b, w;
+    TD_PETSC(MatCreateVecs(s.A, x.out(), y.out()));
+    TD_PETSC(VecDuplicate(x, b.out()));
+    TD_PETSC(VecDuplicate(x, w.out()));
+    TD_PETSC(VecSetRandom(x, nullptr));
+    TD_PETSC(VecSetRandom(b, nullptr));
+    const DenseVec xd = to_dense(x), bd = to_dense(b);
+    constexpr double tol = 1e-6;
+    // from zero: y = M^-1 x
+    TD_PETSC(PCApply(s.smoother, x, y));
+    const DenseVec expect = symmetric_block_gauss_seidel(s.dense, dof, xd);
+    EXPECT_LT((to_dense(y) - expect).lpNorm<Eigen::Infinity>(),
+              tol * expect.lpNorm<Eigen::Infinity>());
+    // from x: one Richardson step, x + M^-1 (b - A x) (the in-place sweeps of one rank)
+    PetscInt its = 0;
+    PCRichardsonConvergedReason reason;
+    TD_PETSC(PCApplyRichardson(s.smoother, b, x, w, 0.0, 0.0, 0.0, 1, PETSC_FALSE, &its, &reason));
+    const DenseVec step = xd + symmetric_block_gauss_seidel(s.dense, dof, bd - s.dense * xd);
+    EXPECT_LT((to_dense(x) - step).lpNorm<Eigen::Infinity>(), tol * step.lpNorm<Eigen::Infinity>());
+  }
 }
