@@ -530,6 +530,7 @@ class BlockSgs {
     Mat A, P;
     PetscCall(PCGetOperators(pc, &A, &P));
     PetscCall(local_part(P, &local_));
+    PetscCall(set_up_other_ranks(P));
     Csr m;
     PetscCall(m.open(local_));
     const PetscInt n = m.n;
@@ -624,7 +625,10 @@ class BlockSgs {
   }
 
   /// @p its symmetric sweeps on A x = b from x (PCApplyRichardson): x += M^-1 (b - A x),
-  /// the residual skipped while x is zero (PCMG's pre-smoothing starts from zero).
+  /// the residual skipped while x is zero (PCMG's pre-smoothing starts from zero). From a
+  /// nonzero x the sweeps update x in place (on several ranks with the couplings to the
+  /// other ranks' cells moved to the right-hand side), where the operator is the matrix the
+  /// smoother was set up with; otherwise they act on the correction after a residual.
   PetscErrorCode richardson(PC pc, Vec b, Vec x, Vec w, PetscInt its, PetscBool guess_zero) {
     Mat A, P;
     PetscCall(PCGetOperators(pc, &A, &P));
@@ -642,6 +646,28 @@ class BlockSgs {
         PetscCall(apply<true>(b, x));
         continue;
       }
+      if (other_ranks_ && A == P) {
+        // several ranks: the right-hand side less the couplings to the other ranks' cells
+        // (their current values gathered), then the update form on the rank's rows, as
+        // PETSc's parallel SOR; instead of a residual pass before sweeps on the correction
+        PetscCall(VecScatterBegin(to_ghosts_, x, ghosts_, INSERT_VALUES, SCATTER_FORWARD));
+        PetscCall(VecScatterEnd(to_ghosts_, x, ghosts_, INSERT_VALUES, SCATTER_FORWARD));
+        PetscCall(MatMult(other_ranks_, ghosts_, from_ghosts_));
+        const PetscScalar* bb;
+        const PetscScalar* o;
+        PetscScalar* rhs;
+        PetscInt n;
+        PetscCall(VecGetLocalSize(w, &n));
+        PetscCall(VecGetArrayRead(b, &bb));
+        PetscCall(VecGetArrayRead(from_ghosts_, &o));
+        PetscCall(VecGetArray(w, &rhs));
+        for (PetscInt i = 0; i < n; ++i) rhs[i] = bb[i] - o[i];
+        PetscCall(VecRestoreArray(w, &rhs));
+        PetscCall(VecRestoreArrayRead(from_ghosts_, &o));
+        PetscCall(VecRestoreArrayRead(b, &bb));
+        PetscCall(apply<true>(w, x));
+        continue;
+      }
       PetscCall(MatResidual(A, b, x, w));
       PetscScalar* z;
       PetscCall(VecGetArray(w, &z));
@@ -654,6 +680,37 @@ class BlockSgs {
   }
 
  private:
+  /// On several ranks: the couplings of the rank's rows to other ranks' cells (the
+  /// off-diagonal part of the MPI AIJ matrix @p P) and the scatter of those cells' values,
+  /// rebuilt when P or its nonzero pattern changes; on one rank none.
+  PetscErrorCode set_up_other_ranks(Mat P) {
+    if (local_ == P) {
+      other_ranks_ = nullptr;
+      return 0;
+    }
+    Mat diagonal_part;
+    const PetscInt* columns;
+    PetscCall(MatMPIAIJGetSeqAIJ(P, &diagonal_part, &other_ranks_, &columns));
+    // by object id, not address: a new matrix may take a destroyed one's address
+    PetscObjectId id;
+    PetscObjectState state;
+    PetscCall(PetscObjectGetId(reinterpret_cast<PetscObject>(P), &id));
+    PetscCall(MatGetNonzeroState(P, &state));
+    if (to_ghosts_ && id == ghosts_of_ && state == ghosts_state_) return 0;
+    PetscInt rows, nghost;
+    PetscCall(MatGetSize(other_ranks_, &rows, &nghost));
+    Owned<IS> from;
+    PetscCall(ISCreateGeneral(PETSC_COMM_SELF, nghost, columns, PETSC_COPY_VALUES, from.out()));
+    Owned<Vec> layout;
+    PetscCall(MatCreateVecs(P, layout.out(), nullptr));
+    PetscCall(VecCreateSeq(PETSC_COMM_SELF, nghost, ghosts_.out()));
+    PetscCall(VecCreateSeq(PETSC_COMM_SELF, rows, from_ghosts_.out()));
+    PetscCall(VecScatterCreate(layout, from, ghosts_, nullptr, to_ghosts_.out()));
+    ghosts_of_ = id;
+    ghosts_state_ = state;
+    return 0;
+  }
+
   /// Whether every entry of @p x is zero, on every rank.
   static PetscErrorCode is_zero(Vec x, bool* zero) {
     const PetscScalar* v;
@@ -823,6 +880,11 @@ class BlockSgs {
 
   int dof_;
   Mat local_ = nullptr;
+  Mat other_ranks_ = nullptr;        // the couplings to other ranks' cells (borrowed)
+  Owned<VecScatter> to_ghosts_;      // x -> the values of those cells
+  Owned<Vec> ghosts_, from_ghosts_;  // those values; the couplings times them
+  PetscObjectId ghosts_of_ = 0;      // the matrix (id) and nonzero state they were set up for
+  PetscObjectState ghosts_state_ = 0;
   std::vector<PetscInt> lo_, hi_;  // per row: the CSR range of its cell's block columns
   FieldCouplings couplings_;       // the couplings between cells without column indices
   bool structured_ = false;        // couplings_ holds them (else the sweeps read the matrix)
