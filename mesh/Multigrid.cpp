@@ -239,6 +239,7 @@ struct SparseBlockLu {
   std::vector<std::size_t> lstart, lcol;  // strictly lower entries of L, by row
   std::vector<std::size_t> ustart, ucol;  // strictly upper entries of U, by row
   std::vector<PetscScalar> values;        // per cell: L, U, then 1 / diagonal of U
+  bool tridiagonal = false;  // the factors of a chain: L below, U above the diagonal only
 
   /// The pattern of the factors of blocks with pattern @p pattern (d x d, row-major, 1 =
   /// entry): elimination without pivoting fills (i, j) when (i, k) and (k, j) are entries.
@@ -262,6 +263,12 @@ struct SparseBlockLu {
       ustart.push_back(ucol.size());
     }
     per_cell = lcol.size() + ucol.size() + d;
+    tridiagonal = true;
+    for (std::size_t i = 0; i < d; ++i) {
+      const std::size_t nl = lstart[i + 1] - lstart[i], nu = ustart[i + 1] - ustart[i];
+      tridiagonal = tridiagonal && nl == (i > 0 ? 1 : 0) && nu == (i + 1 < d ? 1 : 0) &&
+                    (nl == 0 || lcol[lstart[i]] == i - 1) && (nu == 0 || ucol[ustart[i]] == i + 1);
+    }
   }
 
   /// Factor @p block (d x d row-major, overwritten) into @p out; false when it is not
@@ -310,6 +317,20 @@ struct SparseBlockLu {
       for (std::size_t q = ustart[i]; q < ustart[i + 1]; ++q) s -= U[q] * out[ucol[q]];
       out[i] = s * inv_diag[i];
     }
+  }
+
+  /// solve() for tridiagonal factors (a chain of fields), @p D fields at compile time or 0.
+  /// Why: the general solve walks the pattern's index lists; here the substitutions are two
+  /// recurrences the compiler unrolls, which matters as they are the sweeps' critical path.
+  template <std::size_t D>
+  void solve_tridiagonal(const PetscScalar* f, PetscScalar* t, PetscScalar* out) const {
+    const std::size_t n = D ? D : d;
+    const PetscScalar* L = f;            // L[i - 1]: row i's entry at column i - 1
+    const PetscScalar* U = f + (n - 1);  // U[i]: row i's entry at column i + 1
+    const PetscScalar* inv_diag = U + (n - 1);
+    for (std::size_t i = 1; i < n; ++i) t[i] -= L[i - 1] * t[i - 1];
+    out[n - 1] = t[n - 1] * inv_diag[n - 1];
+    for (std::size_t i = n - 1; i-- > 0;) out[i] = (t[i] - U[i] * out[i + 1]) * inv_diag[i];
   }
 
   /// The dense inverse (d x d, row-major) from the factors @p f of one cell; @p work holds
@@ -752,7 +773,7 @@ class BlockSgs {
       } else {
         sweeps<Update>(
             cells, d, r, z, couple,
-            [&](std::size_t c, PetscScalar* t, PetscScalar* out) { solve_block(c, d, t, out); });
+            [&](std::size_t c, PetscScalar* t, PetscScalar* out) { solve_block<D>(c, d, t, out); });
       }
     };
     if (structured_) {
@@ -829,14 +850,21 @@ class BlockSgs {
     }
   }
 
-  /// out = D_c^-1 t for cell @p c without dense_all_ (@p t is overwritten).
+  /// out = D_c^-1 t for cell @p c without dense_all_ (@p t is overwritten), @p D fields at
+  /// compile time or 0.
+  template <std::size_t D>
   void solve_block(std::size_t c, std::size_t d, PetscScalar* t, PetscScalar* out) const {
     const PetscInt dense = dense_of_[c];
     if (dense >= 0) {
-      dense_apply<0>(dense_inv_.data() + static_cast<std::size_t>(dense) * d * d, d, t, out);
+      dense_apply<D>(dense_inv_.data() + static_cast<std::size_t>(dense) * d * d, d, t, out);
       return;
     }
-    factors_.solve(factors_.values.data() + c * factors_.per_cell, t, out);
+    const PetscScalar* f = factors_.values.data() + c * factors_.per_cell;
+    if (factors_.tridiagonal) {
+      factors_.solve_tridiagonal<D>(f, t, out);
+      return;
+    }
+    factors_.solve(f, t, out);
   }
 
   /// The rank's diagonal part of an AIJ matrix, as a sequential AIJ matrix (borrowed).
