@@ -387,7 +387,7 @@ struct FieldCouplings {
   std::vector<std::size_t> lower_count;              // per pattern: how many offsets are negative
   std::vector<std::uint16_t> pattern;                // per cell: its pattern
   std::vector<std::size_t> start;                    // per cell: its first coefficient
-  std::vector<float> coef;  // per cell and field: one a coupled cell, single precision
+  std::vector<float> coef;  // per cell and field: a value per coupled cell, single precision
 
   /// From the CSR rows @p ia, @p ja, @p a of @p cells cells of @p d fields, the block of cell
   /// c's row r spanning [lo[r], hi[r]); false (and empty) when a coupling joins different
@@ -446,8 +446,8 @@ struct FieldCouplings {
       };
       std::size_t p = c > 0 ? pattern[c - 1] : 0;
       if (p >= offsets.size() || !same(p)) {
-        for (p = 0; p < offsets.size() && !same(p); ++p) {
-        }
+        p = 0;
+        while (p < offsets.size() && !same(p)) ++p;
         if (p == offsets.size()) {
           if (p == kMaxPatterns) return fail();
           const PetscInt* begin = cell_offsets.data();
