@@ -49,3 +49,7 @@ std::string version_text();
 int run_command_line(int argc, char** argv);
 
 }  // namespace td
+
+/// run_command_line with C linkage: the entry point the `thermodrift` executable looks up
+/// after loading this library (drivers/main.cpp).
+extern "C" int td_run_command_line(int argc, char** argv);

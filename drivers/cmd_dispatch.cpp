@@ -101,3 +101,7 @@ int run_command_line(int argc, char** argv) {
 }
 
 }  // namespace td
+
+extern "C" int td_run_command_line(int argc, char** argv) {
+  return td::run_command_line(argc, argv);
+}

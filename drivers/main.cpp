@@ -1,8 +1,39 @@
 /// @file main.cpp  The `thermodrift` executable: subcommands live in drivers/cmd_*.cpp.
+///
+/// Why it loads the drivers library itself (dlopen) instead of linking it: the process
+/// restarts once with huge pages (core/HugePages.h) before anything else, and a program
+/// linked to the library loads its 138 shared libraries (PETSc's dependencies, LAMMPS,
+/// hypre, ...) twice, once before the restart: about 40 ms of dynamic loading. Linked to
+/// libc and libdl only, the restart costs a few milliseconds.
+#include <dlfcn.h>
+
+#include <cstdio>
+
 #include "core/HugePages.h"
-#include "drivers/Command.h"
+
+namespace {
+
+/// The drivers library, found through this program's run path (the build directory, or
+/// $ORIGIN/../lib when installed).
+constexpr const char* kDriversLibrary = TD_DRIVERS_LIBRARY;
+
+using EntryPoint = int (*)(int, char**);
+
+}  // namespace
 
 int main(int argc, char** argv) {
   td::restart_with_huge_pages(argv);
-  return td::run_command_line(argc, argv);
+  // RTLD_GLOBAL: Open MPI's components, loaded later, resolve libmpi's symbols through it
+  void* library = dlopen(kDriversLibrary, RTLD_NOW | RTLD_GLOBAL);
+  if (library == nullptr) {
+    std::fprintf(stderr, "thermodrift: error: cannot load %s: %s\n", kDriversLibrary, dlerror());
+    return 1;
+  }
+  auto entry = reinterpret_cast<EntryPoint>(dlsym(library, "td_run_command_line"));
+  if (entry == nullptr) {
+    std::fprintf(stderr, "thermodrift: error: %s has no td_run_command_line: %s\n", kDriversLibrary,
+                 dlerror());
+    return 1;
+  }
+  return entry(argc, argv);
 }
