@@ -113,15 +113,36 @@ void FVSystem::compute_faces(bool from_state) const {
   face_peclet_ = {0.0, 0.0, 0.0};
   std::optional<LocalView> Tl;
   if (from_state) Tl.emplace(scalar_dm(), Tcell_);
+  // Why the geometry is tabulated first: it depends on one index per axis, and per face it
+  // cost more than the physics (face centre, area and the P/Q points recomputed each time)
+  std::array<std::vector<double>, 3> centre, width;
+  for (int b = 0; b < 3; ++b)
+    for (int ib = 0; ib < mesh_.count()[b]; ++ib) {
+      const int m = mesh_.start()[b] + ib;
+      centre[b].push_back(b < mesh_.dim() ? mesh_.axis(b).center(m) : 0.0);
+      width[b].push_back(b < mesh_.dim() ? mesh_.axis(b).width(m) : 1.0);
+    }
   for (int a = 0; a < mesh_.dim(); ++a) {
     FaceBox& fb = faces_[a];
     const Axis& ax = mesh_.axis(a);
     const int n = ax.cells();
+    std::vector<FaceRow> rows;
+    for (int ia = 0; ia < fb.n[a]; ++ia) rows.push_back(face_row(a, fb.lo[a] + ia));
     std::size_t q = 0;
     for (int k = 0; k < fb.n[2]; ++k)
       for (int j = 0; j < fb.n[1]; ++j)
         for (int i = 0; i < fb.n[0]; ++i) {
+          const std::array<int, 3> box{i, j, k};
           const std::array<int, 3> idx{fb.lo[0] + i, fb.lo[1] + j, fb.lo[2] + k};
+          // the face centre's transverse coordinates and the face's area
+          std::array<double, 3> base{};
+          double area = 1.0;
+          for (int b = 0; b < 3; ++b) {
+            if (b == a) continue;
+            base[b] = centre[b][static_cast<std::size_t>(box[b])];
+            if (b < mesh_.dim()) area *= width[b][static_cast<std::size_t>(box[b])];
+          }
+          const FaceRow& row = rows[static_cast<std::size_t>(box[a])];
           std::array<double, 3> tpqm{};
           if (from_state) {
             // P below the face, Q above it; a boundary point takes the heat model's face value
@@ -139,15 +160,52 @@ void FVSystem::compute_faces(bool from_state) const {
               tpqm = {(*Tl)(below, 1, 0), (*Tl)(idx, 1, 0), 0.0};
             }
             tpqm[2] = 0.5 * (tpqm[0] + tpqm[1]);
+          } else {
+            // from the field: at P (across a periodic wrap the unshifted cell: T is
+            // periodic), at Q and at the face
+            auto T_at = [&](double xa) {
+              std::array<double, 3> p = base;
+              p[a] = xa;
+              return T_->T(p);
+            };
+            tpqm = {T_at(row.xTP), T_at(row.xQ), T_at(0.5 * (row.xP + row.xQ))};
           }
-          const bool interior = !is_boundary_face(a, idx[a]);
-          for (int s = 0; s < ns; ++s) {
+          for (int sp = 0; sp < ns; ++sp) {
             double dpsi = 0.0;
-            fb.coef[q++] = face_coef(a, idx, s, from_state ? &tpqm : nullptr, &dpsi);
-            if (interior) face_peclet_[a] = std::max(face_peclet_[a], std::fabs(dpsi));
+            fb.coef[q++] = face_coef(a, row, area, sp, tpqm, &dpsi);
+            if (!row.boundary) face_peclet_[a] = std::max(face_peclet_[a], std::fabs(dpsi));
           }
         }
   }
+}
+
+FVSystem::FaceRow FVSystem::face_row(int a, int m_in) const {
+  const Axis& ax = mesh_.axis(a);
+  const int n = ax.cells();
+  FaceRow r;
+  r.m = m_in;
+  if (ax.periodic && r.m == n) r.m = 0;  // the wrap face, seen from either side, is one face
+  const int m = r.m;
+  if (m > 0 && m < n) {
+    r.xP = ax.center(m - 1);
+    r.xQ = ax.center(m);
+    r.h = r.xQ - r.xP;
+  } else if (ax.periodic) {  // m == 0: between cell n-1 (shifted by -L) and cell 0
+    r.xP = ax.center(n - 1) - ax.length();
+    r.xQ = ax.center(0);
+    r.h = ax.center_distance(n - 1);
+  } else if (m == 0) {
+    r.xP = ax.nodes[0];
+    r.xQ = ax.center(0);
+    r.h = r.xQ - r.xP;
+  } else {
+    r.xP = ax.center(n - 1);
+    r.xQ = ax.nodes[n];
+    r.h = r.xQ - r.xP;
+  }
+  r.xTP = ax.periodic && m == 0 ? ax.center(n - 1) : r.xP;
+  r.boundary = is_boundary_face(a, m);
+  return r;
 }
 
 void FVSystem::compute_rates() const {
@@ -185,49 +243,15 @@ void FVSystem::set_source(const std::function<double(const Point&, int)>& q) {
   });
 }
 
-kernels::FaceCoef FVSystem::face_coef(int a, const std::array<int, 3>& idx_in, int s,
-                                      const std::array<double, 3>* Tpqm, double* dpsi) const {
-  const Axis& ax = mesh_.axis(a);
+kernels::FaceCoef FVSystem::face_coef(int a, const FaceRow& row, double area, int s,
+                                      const std::array<double, 3>& Tpqm, double* dpsi) const {
   const Species& sp = species_[s];
-  const int n = ax.cells();
-  std::array<int, 3> idx = idx_in;
-  int m = idx[a];
-  if (ax.periodic && m == n) m = 0;  // the wrap face, seen from either side, is one face
-  idx[a] = 0;
-  // transverse position of the face centre; the axis coordinate is set per point below
-  Point base = mesh_.center(idx[0], idx[1], idx[2]);
-  auto at = [&](double xa) {
-    Point p = base;
-    p[a] = xa;
-    return p;
-  };
-  const double area = mesh_.face_area(a, idx[0], idx[1], idx[2]);
-  double xP, xQ, h;
-  if (m > 0 && m < n) {
-    xP = ax.center(m - 1);
-    xQ = ax.center(m);
-    h = xQ - xP;
-  } else if (ax.periodic) {  // m == 0: between cell n-1 (shifted by -L) and cell 0
-    xP = ax.center(n - 1) - ax.length();
-    xQ = ax.center(0);
-    h = ax.center_distance(n - 1);
-  } else if (m == 0) {
-    xP = ax.nodes[0];
-    xQ = ax.center(0);
-    h = xQ - xP;
-  } else {
-    xP = ax.center(n - 1);
-    xQ = ax.nodes[n];
-    h = xQ - xP;
-  }
-  // For the periodic wrap face evaluate T at the unshifted cell centre (T is periodic).
-  const double TP = Tpqm ? (*Tpqm)[0] : T_->T(at(ax.periodic && m == 0 ? ax.center(n - 1) : xP));
-  const double TQ = Tpqm ? (*Tpqm)[1] : T_->T(at(xQ));
-  const double Tm = Tpqm ? (*Tpqm)[2] : T_->T(at(0.5 * (xP + xQ)));
+  const auto [TP, TQ, Tm] = Tpqm;
   const double d = sp.dpsi(TP, TQ);
   if (dpsi) *dpsi = d;
-  const kernels::FaceCoef half = kernels::sg_face(area * sp.D->value(Tm) / h, d);
-  if (!is_boundary_face(a, m)) return half;
+  const kernels::FaceCoef half = kernels::sg_face(area * sp.D->value(Tm) / row.h, d);
+  if (!row.boundary) return half;
+  const int m = row.m;
   const Boundary& bc = sp.bc[2 * a + (m == 0 ? 0 : 1)];
   // a multi-state species' boundary value is its total, split at local equilibrium
   const double cb = bc.value * sp.fraction(m == 0 ? TP : TQ);

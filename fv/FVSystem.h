@@ -179,13 +179,22 @@ class FVSystem {
   /// residual, Jacobian and flux loops run once per cell and evaluation.
   template <class F>
   void for_cells(const dmda::Box& ghost, F&& f) const;
-  /// Coefficients of the face normal to @p axis with index idx[axis] (between cells
-  /// idx[axis]-1 and idx[axis]); transverse indices idx[other].
-  /// @p Tpqm: temperatures at P, Q and the face (from the state); null: from the field.
-  /// @p dpsi, when given: set to psi(T_Q) - psi(T_P) of the face (dimensionless).
-  kernels::FaceCoef face_coef(int axis, const std::array<int, 3>& idx, int s,
-                              const std::array<double, 3>* Tpqm = nullptr,
-                              double* dpsi = nullptr) const;
+  /// Where the faces normal to an axis with index m (between cells m-1 and m) join: the
+  /// points P below and Q above (cell centres, or the wall's node; across a periodic wrap P
+  /// is cell n-1 shifted by the axis length) and their distance h (length), the coordinate
+  /// at which T_P is evaluated (the unshifted cell across a wrap), and whether the face is
+  /// a wall. m is that of the face seen from the lower side (the wrap face n is face 0).
+  struct FaceRow {
+    double xP = 0.0, xQ = 0.0, h = 0.0, xTP = 0.0;
+    int m = 0;
+    bool boundary = false;
+  };
+  FaceRow face_row(int axis, int m) const;
+  /// Coefficients of species @p s at the face @p row normal to @p axis of area @p area
+  /// (length^(dim-1)), with the temperatures @p Tpqm at P, Q and the face; @p dpsi, when
+  /// given: set to psi(T_Q) - psi(T_P) of the face (dimensionless).
+  kernels::FaceCoef face_coef(int axis, const FaceRow& row, double area, int s,
+                              const std::array<double, 3>& Tpqm, double* dpsi = nullptr) const;
   /// (Re)compute every face coefficient; @p from_state: temperatures from Tcell_.
   void compute_faces(bool from_state) const;
   /// Reaction constants of every owned cell at Tcell_.
