@@ -4,7 +4,9 @@
 /// restarts once with huge pages (core/HugePages.h) before anything else, and a program
 /// linked to the library loads its 138 shared libraries (PETSc's dependencies, LAMMPS,
 /// hypre, ...) twice, once before the restart: about 40 ms of dynamic loading. Linked to
-/// libc and libdl only, the restart costs a few milliseconds.
+/// the C and C++ runtimes only, the restart costs a few milliseconds. core/HugePages.cpp is
+/// compiled into this program as well as into the core library: it is stateless, and the
+/// program exports no symbols.
 #include <dlfcn.h>
 
 #include <cstdio>
@@ -23,8 +25,10 @@ using EntryPoint = int (*)(int, char**);
 
 int main(int argc, char** argv) {
   td::restart_with_huge_pages(argv);
-  // RTLD_GLOBAL: Open MPI's components, loaded later, resolve libmpi's symbols through it
-  void* library = dlopen(kDriversLibrary, RTLD_NOW | RTLD_GLOBAL);
+  // RTLD_GLOBAL: Open MPI's components, loaded later, resolve libmpi's symbols through it.
+  // RTLD_LAZY: functions bound at their first call, as for a linked program. The library
+  // stays loaded until the process ends (no dlclose): its static objects live that long.
+  void* library = dlopen(kDriversLibrary, RTLD_LAZY | RTLD_GLOBAL);
   if (library == nullptr) {
     std::fprintf(stderr, "thermodrift: error: cannot load %s: %s\n", kDriversLibrary, dlerror());
     return 1;

@@ -9,7 +9,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -371,28 +370,27 @@ void with_fields(int dof, F&& f) {
 }
 
 /// The couplings of each cell's fields to the same fields of other cells of the rank, stored
-/// without column indices and in single precision: per cell, a pattern (the other cells'
-/// offsets, shared by the cells of one kind: inner, at a face, an edge, a corner) and its
-/// coefficients, field by field. Why: at 8 fields the smoother is bound by memory (a level's
-/// matrix does not fit in the cache); from the matrix its sweeps read 12 bytes a coupling
-/// plus the row's start and block bounds, from here 4 bytes. Single precision changes the
-/// smoother, a preconditioner, by a relative 6e-8 of each coupling; the cells' blocks (stiff
-/// reactions) and the sums stay in double precision. Applies where every coupling between
-/// cells joins a field to the same field (transport of states and species) and is zero or a
-/// normal single-precision number; otherwise (heat, whose rows couple the neighbours'
-/// temperature) the sweeps read the matrix.
+/// without column indices: per cell, a pattern (the other cells' offsets, shared by the cells
+/// of one kind: inner, at a face, an edge, a corner) and its coefficients, field by field.
+/// Why: at 8 fields the smoother is bound by memory (a level's matrix does not fit in the
+/// cache); from the matrix its sweeps read 12 bytes a coupling plus the row's start and block
+/// bounds, from here 8 bytes. The values are those of the matrix (double precision): the
+/// sweeps in update form converge to the solution of the matrix they read, and a rounded
+/// copy would leave a multigrid iteration (Richardson with PCMG) short of the solution.
+/// Applies where every coupling between cells joins a field to the same field (transport of
+/// states and species); otherwise (heat, whose rows couple the neighbours' temperature, or
+/// the 9- and 27-point coarse stencils of Galerkin products) the sweeps read the matrix.
 struct FieldCouplings {
   std::vector<std::vector<PetscInt>> offsets;  // per pattern: the other cells' offsets, ascending
   std::vector<std::vector<std::ptrdiff_t>> strides;  // per pattern: the offsets times d
   std::vector<std::size_t> lower_count;              // per pattern: how many offsets are negative
   std::vector<std::uint16_t> pattern;                // per cell: its pattern
   std::vector<std::size_t> start;                    // per cell: its first coefficient
-  std::vector<float> coef;  // per cell and field: a value per coupled cell, single precision
+  std::vector<PetscScalar> coef;                     // per cell and field: a value per coupled cell
 
   /// From the CSR rows @p ia, @p ja, @p a of @p cells cells of @p d fields, the block of cell
   /// c's row r spanning [lo[r], hi[r]); false (and empty) when a coupling joins different
-  /// fields, the fields of a cell couple to different cells, a coupling is out of single
-  /// precision's normal range or not finite, or the patterns are too many.
+  /// fields, the fields of a cell couple to different cells, or the patterns are too many.
   template <std::size_t D>
   bool build(std::size_t cells, std::size_t d_runtime, const PetscInt* ia, const PetscInt* ja,
              const PetscScalar* a, const PetscInt* lo, const PetscInt* hi) {
@@ -422,7 +420,7 @@ struct FieldCouplings {
         cell_offsets[q++] = ja[k] / nd - cell;
       }
       start[c] = next;
-      float* w = coef.data() + next;
+      PetscScalar* w = coef.data() + next;
       next += n * d;
       // every field's row couples to the same field of the same cells
       for (std::size_t f = 0; f < d; ++f) {
@@ -434,9 +432,7 @@ struct FieldCouplings {
           if (k == lo[row]) k = hi[row];
           if (k == ia[row + 1]) break;
           if (ja[k] != (cell + cell_offsets[q]) * nd + static_cast<PetscInt>(f)) return fail();
-          const PetscReal size = std::abs(a[k]);
-          if (!(size == 0.0 || (size >= kSingleMin && size <= kSingleMax))) return fail();
-          w[f * n + q++] = static_cast<float>(a[k]);
+          w[f * n + q++] = a[k];
         }
       }
       // consecutive cells mostly share a pattern: the previous cell's first
@@ -484,11 +480,11 @@ struct FieldCouplings {
     const std::size_t n = strides[p].size();
     const std::size_t first = lower ? 0 : lower_count[p];
     const std::size_t end = upper ? n : lower_count[p];
-    const float* w = coef.data() + start[c];
+    const PetscScalar* w = coef.data() + start[c];
     // field by field, each sum in a register (as the rows of a matrix)
     for (std::size_t f = 0; f < d; ++f) {
       const PetscScalar* zf = z + c * d + f;
-      const float* wf = w + f * n;
+      const PetscScalar* wf = w + f * n;
       PetscScalar s = t[f];
       for (std::size_t k = first; k < end; ++k) s -= wf[k] * zf[stride[k]];
       t[f] = s;
@@ -498,10 +494,9 @@ struct FieldCouplings {
  private:
   // at most 3^3 kinds of cells in 3D, and more with periodic wrap-arounds on one rank
   static constexpr std::size_t kMaxPatterns = 1024;
-  // couplings of a row to other cells: 2 per axis, more only on odd meshes
+  // couplings of a row to other cells: 2 per axis on the solvers' levels (a 27-point coarse
+  // stencil has 26, and fails the same-field test anyway)
   static constexpr std::size_t kMaxCouplings = 32;
-  static constexpr PetscReal kSingleMin = std::numeric_limits<float>::min();
-  static constexpr PetscReal kSingleMax = std::numeric_limits<float>::max();
 
   bool fail() {
     clear();
@@ -579,10 +574,10 @@ class BlockSgs {
       }
     }
     // the couplings between cells from their own copy from 5 fields a cell: bench_multistate
-    // steady 256, time in the preconditioner (-log_view PCApply, 3 runs each, copy in double
-    // precision): 8 states 0.41 s against 0.53 s from the matrix, 4 states 0.20 s both,
-    // 2 states 0.076 s against 0.069 s (a cell's own overhead is spread over fewer fields,
-    // and the level matrices of 2 fields stay in the cache)
+    // steady 256, time in the preconditioner (-log_view PCApply, 3 runs each): 8 states
+    // 0.41 s against 0.53 s from the matrix, 4 states 0.20 s both, 2 states 0.076 s against
+    // 0.069 s (a cell's own overhead is spread over fewer fields, and the level matrices of
+    // 2 fields stay in the cache)
     structured_ = false;
     if (dof_ >= kMinStructuredFields)
       with_fields(dof_, [&](auto fields) {
@@ -660,20 +655,23 @@ class BlockSgs {
         PetscCall(apply(b, x));
         continue;
       }
-      if (local_ == P) {
+      if (local_ == P && A == P) {
         // one rank: the rows hold every coupling, and the sweep updates x in place from b
         // (Gauss-Seidel's own form), which reads the matrix once per direction instead of a
         // residual pass before the sweeps on the correction
         PetscCall(apply<true>(b, x));
         continue;
       }
-      if (other_ranks_ && A == P) {
+      if (to_ghosts_ && A == P) {
         // several ranks: the right-hand side less the couplings to the other ranks' cells
         // (their current values gathered), then the update form on the rank's rows, as
         // PETSc's parallel SOR; instead of a residual pass before sweeps on the correction
         PetscCall(VecScatterBegin(to_ghosts_, x, ghosts_, INSERT_VALUES, SCATTER_FORWARD));
         PetscCall(VecScatterEnd(to_ghosts_, x, ghosts_, INSERT_VALUES, SCATTER_FORWARD));
-        PetscCall(MatMult(other_ranks_, ghosts_, from_ghosts_));
+        // the block is fetched again: PETSc may have replaced it since the set-up
+        Mat diagonal_part, other_ranks;
+        PetscCall(MatMPIAIJGetSeqAIJ(P, &diagonal_part, &other_ranks, nullptr));
+        PetscCall(MatMult(other_ranks, ghosts_, from_ghosts_));
         const PetscScalar* bb;
         const PetscScalar* o;
         PetscScalar* rhs;
@@ -706,24 +704,28 @@ class BlockSgs {
   /// rebuilt when P or its nonzero pattern changes; on one rank none.
   PetscErrorCode set_up_other_ranks(Mat P) {
     if (local_ == P) {
-      other_ranks_ = nullptr;
+      to_ghosts_.reset();
       return 0;
     }
-    Mat diagonal_part;
+    Mat diagonal_part, other_ranks;
     const PetscInt* columns;
-    PetscCall(MatMPIAIJGetSeqAIJ(P, &diagonal_part, &other_ranks_, &columns));
+    PetscCall(MatMPIAIJGetSeqAIJ(P, &diagonal_part, &other_ranks, &columns));
     // by object id, not address: a new matrix may take a destroyed one's address
     PetscObjectId id;
     PetscObjectState state;
     PetscCall(PetscObjectGetId(reinterpret_cast<PetscObject>(P), &id));
     PetscCall(MatGetNonzeroState(P, &state));
     if (to_ghosts_ && id == ghosts_of_ && state == ghosts_state_) return 0;
-    PetscInt rows, nghost;
-    PetscCall(MatGetSize(other_ranks_, &rows, &nghost));
+    PetscInt rows, nghost, local_columns, global_columns;
+    PetscCall(MatGetSize(other_ranks, &rows, &nghost));
+    PetscCall(MatGetLocalSize(P, nullptr, &local_columns));
+    PetscCall(MatGetSize(P, nullptr, &global_columns));
     Owned<IS> from;
     PetscCall(ISCreateGeneral(PETSC_COMM_SELF, nghost, columns, PETSC_COPY_VALUES, from.out()));
+    // the column layout of P, without storage
     Owned<Vec> layout;
-    PetscCall(MatCreateVecs(P, layout.out(), nullptr));
+    PetscCall(VecCreateMPIWithArray(PetscObjectComm(reinterpret_cast<PetscObject>(P)), 1,
+                                    local_columns, global_columns, nullptr, layout.out()));
     PetscCall(VecCreateSeq(PETSC_COMM_SELF, nghost, ghosts_.out()));
     PetscCall(VecCreateSeq(PETSC_COMM_SELF, rows, from_ghosts_.out()));
     PetscCall(VecScatterCreate(layout, from, ghosts_, nullptr, to_ghosts_.out()));
@@ -908,8 +910,7 @@ class BlockSgs {
 
   int dof_;
   Mat local_ = nullptr;
-  Mat other_ranks_ = nullptr;        // the couplings to other ranks' cells (borrowed)
-  Owned<VecScatter> to_ghosts_;      // x -> the values of those cells
+  Owned<VecScatter> to_ghosts_;      // x -> the values of other ranks' cells the rows couple to
   Owned<Vec> ghosts_, from_ghosts_;  // those values; the couplings times them
   PetscObjectId ghosts_of_ = 0;      // the matrix (id) and nonzero state they were set up for
   PetscObjectState ghosts_state_ = 0;

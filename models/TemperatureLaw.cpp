@@ -184,11 +184,14 @@ class Power : public TemperatureLaw {
   Power(double f, double Tr, double n) : f_(f), Tr_(Tr), n_(n) {}
   double value(double Tk) const override { return f_ * std::pow(Tk / Tr_, n_); }
   double derivative(double Tk) const override { return n_ * value(Tk) / Tk; }
-  /// Exact: T1 f(T1) ((T2/T1)^(n+1) - 1) / (n+1), and T1 f(T1) ln(T2/T1) for n = -1. Why:
-  /// the conduction fluxes take this integral at every face in every residual (Kirchhoff
-  /// transform), where the 16-point quadrature of the base class was 16 powers; expm1 and
-  /// log1p keep full accuracy between cells of nearly equal temperature.
+  /// int_T1^T2 f dT (the law's unit times temperature), exact: T1 f(T1) ((T2/T1)^(n+1) - 1)
+  /// / (n+1), and T1 f(T1) ln(T2/T1) for n = -1. Why: the conduction fluxes take this
+  /// integral at every face in every residual (Kirchhoff transform), where the 16-point
+  /// quadrature of the base class was 16 powers; expm1 and log1p keep full accuracy between
+  /// cells of nearly equal temperature. Temperatures not both positive (a Newton trial
+  /// beyond the law's range) take the quadrature, as before.
   double integral(double T1, double T2) const override {
+    if (!(T1 > 0.0 && T2 > 0.0)) return TemperatureLaw::integral(T1, T2);
     const double m = n_ + 1.0;
     const double log_ratio = std::log1p((T2 - T1) / T1);
     const double base = T1 * value(T1);
