@@ -636,13 +636,16 @@ Vec FVSystem::group_observables(Vec c) const {
     double* row = o + x.owned / nf * 3 * ng;
     for (int g = 0; g < ng; ++g) {
       double dlnP_dT_num = 0.0, gT2 = 0.0;
-      bool defined = true;  // ln P needs P > 0 at the neighbours
+      bool defined = true;  // ln P needs P > 0 at the neighbours along the axis
       for (int a = 0; a < dim; ++a) {
         const double dx = span[a][static_cast<std::size_t>(x.idx[a] - st[a])];
         if (dx == 0.0) continue;
         const std::ptrdiff_t up = x.upper_wall[a] ? 0 : x.cell_step[a];
         const std::ptrdiff_t lo = x.lower_wall[a] ? 0 : -x.cell_step[a];
         const double dT = tg[t + up / nf] - tg[t + lo / nf];
+        // an axis without temperature difference adds nothing to either sum (and needs no
+        // logarithm: in a one-dimensional gradient, every other axis)
+        if (dT == 0.0) continue;
         const double Pup = total(x.ghosted + up, gs[g]), Plo = total(x.ghosted + lo, gs[g]);
         if (!(Pup > 0 && Plo > 0)) defined = false;
         const double dlnP = defined ? std::log(Pup / Plo) : 0.0;
@@ -654,7 +657,8 @@ Vec FVSystem::group_observables(Vec c) const {
       if (first.states) {
         eq = local_equilibrium_soret(*first.states, first.alpha, T);
       } else {
-        eq = first.S_T->value(T) + first.alpha * first.D->derivative(T) / first.D->value(T);
+        eq = first.S_T->value(T);
+        if (first.alpha != 0.0) eq += first.alpha * first.D->derivative(T) / first.D->value(T);
       }
       row[3 * g] = total(x.ghosted, gs[g]);
       const double S_eff = -dlnP_dT_num / gT2;
