@@ -381,8 +381,8 @@ void with_fields(int dof, F&& f) {
 /// states and species); otherwise (heat, whose rows couple the neighbours' temperature, or
 /// the 9- and 27-point coarse stencils of Galerkin products) the sweeps read the matrix.
 struct FieldCouplings {
-  std::vector<std::vector<PetscInt>> offsets;  // per pattern: the other cells' offsets, ascending
-  std::vector<std::vector<std::ptrdiff_t>> strides;  // per pattern: the offsets times d
+  // per pattern: the other cells' offsets (ascending) in entries, i.e. cells times d
+  std::vector<std::vector<std::ptrdiff_t>> strides;
   std::vector<std::size_t> lower_count;              // per pattern: how many offsets are negative
   std::vector<std::uint16_t> pattern;                // per cell: its pattern
   std::vector<std::size_t> start;                    // per cell: its first coefficient
@@ -402,11 +402,11 @@ struct FieldCouplings {
     coef.resize(total);
     pattern.resize(cells);
     start.resize(cells);
-    std::array<PetscInt, kMaxCouplings> cell_offsets;
+    std::array<std::ptrdiff_t, kMaxCouplings> cell_strides;
     std::size_t next = 0;
     const PetscInt nd = static_cast<PetscInt>(d);
     for (std::size_t c = 0; c < cells; ++c) {
-      const PetscInt cell = static_cast<PetscInt>(c);
+      const std::ptrdiff_t first = static_cast<std::ptrdiff_t>(c * d);
       const std::size_t row0 = c * d;
       // the offsets from field 0's row
       const std::size_t n =
@@ -417,7 +417,7 @@ struct FieldCouplings {
         if (k == lo[row0]) k = hi[row0];
         if (k == ia[row0 + 1]) break;
         if (ja[k] % nd != 0) return fail();
-        cell_offsets[q++] = ja[k] / nd - cell;
+        cell_strides[q++] = ja[k] - first;
       }
       start[c] = next;
       PetscScalar* w = coef.data() + next;
@@ -431,28 +431,25 @@ struct FieldCouplings {
         for (PetscInt k = ia[row]; k < ia[row + 1]; ++k) {
           if (k == lo[row]) k = hi[row];
           if (k == ia[row + 1]) break;
-          if (ja[k] != (cell + cell_offsets[q]) * nd + static_cast<PetscInt>(f)) return fail();
+          if (ja[k] != first + cell_strides[q] + static_cast<std::ptrdiff_t>(f)) return fail();
           w[f * n + q++] = a[k];
         }
       }
       // consecutive cells mostly share a pattern: the previous cell's first
+      const std::ptrdiff_t* begin = cell_strides.data();
+      const std::ptrdiff_t* end = begin + n;
       auto same = [&](std::size_t p) {
-        return offsets[p].size() == n &&
-               std::equal(cell_offsets.data(), cell_offsets.data() + n, offsets[p].begin());
+        return strides[p].size() == n && std::equal(begin, end, strides[p].begin());
       };
       std::size_t p = c > 0 ? pattern[c - 1] : 0;
-      if (p >= offsets.size() || !same(p)) {
+      if (p >= strides.size() || !same(p)) {
         p = 0;
-        while (p < offsets.size() && !same(p)) ++p;
-        if (p == offsets.size()) {
+        while (p < strides.size() && !same(p)) ++p;
+        if (p == strides.size()) {
           if (p == kMaxPatterns) return fail();
-          const PetscInt* begin = cell_offsets.data();
-          const PetscInt* end = begin + n;
-          offsets.emplace_back(begin, end);
-          strides.emplace_back();
-          for (const PetscInt* o = begin; o != end; ++o)
-            strides.back().push_back(*o * static_cast<std::ptrdiff_t>(d));
-          lower_count.push_back(static_cast<std::size_t>(std::lower_bound(begin, end, 0) - begin));
+          strides.emplace_back(begin, end);
+          lower_count.push_back(
+              static_cast<std::size_t>(std::lower_bound(begin, end, std::ptrdiff_t{0}) - begin));
         }
       }
       pattern[c] = static_cast<std::uint16_t>(p);
@@ -461,7 +458,6 @@ struct FieldCouplings {
   }
 
   void clear() {
-    offsets.clear();
     strides.clear();
     lower_count.clear();
     pattern.clear();
@@ -641,7 +637,7 @@ class BlockSgs {
   }
 
   /// @p its symmetric sweeps on A x = b from x (PCApplyRichardson): x += M^-1 (b - A x),
-  /// the residual skipped while x is zero (PCMG's pre-smoothing starts from zero). From a
+  /// from zero without a residual (PCMG's pre-smoothing starts from zero). From a
   /// nonzero x the sweeps update x in place (on several ranks with the couplings to the
   /// other ranks' cells moved to the right-hand side), where the operator is the matrix the
   /// smoother was set up with; otherwise they act on the correction after a residual.
@@ -649,9 +645,7 @@ class BlockSgs {
     Mat A, P;
     PetscCall(PCGetOperators(pc, &A, &P));
     for (PetscInt it = 0; it < its; ++it) {
-      bool zero = it == 0 && guess_zero;
-      if (it == 0 && !zero) PetscCall(is_zero(x, &zero));
-      if (zero) {
+      if (it == 0 && guess_zero) {
         PetscCall(apply(b, x));
         continue;
       }
@@ -685,6 +679,15 @@ class BlockSgs {
         PetscCall(VecRestoreArrayRead(from_ghosts_, &o));
         PetscCall(VecRestoreArrayRead(b, &bb));
         PetscCall(apply<true>(w, x));
+        continue;
+      }
+      // the residual form; from a zero iterate (a caller that does not say so) the residual
+      // is b, and the pass is skipped (the update forms above need no such check: from zero
+      // they give the same step)
+      bool zero = false;
+      if (it == 0) PetscCall(is_zero(x, &zero));
+      if (zero) {
+        PetscCall(apply(b, x));
         continue;
       }
       PetscCall(MatResidual(A, b, x, w));
