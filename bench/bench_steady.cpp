@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -53,67 +54,73 @@ int main(int argc, char** argv) {
     std::printf("%-5s %-6s %12s %10s %10s %8s %8s %12s %12s %10s %10s\n", "dim", "ranks", "cells",
                 "wall[s]", "cpu[s]", "newton", "krylov", "max_rel_err", "matmult[ms]", "WU_wall",
                 "WU_cpu");
-  for (int n : sizes) {
-    std::array<Axis, 3> axes;
-    for (int a = 0; a < 3; ++a) {
-      if (a < dim && ratio != 1.0) {
-        auto table = InputSection::parse_string(fmt::format(
-            "cells = {}\nlength = 1.0\ngrading = \"geometric\"\nratio = {}\n", n, ratio));
-        axes[a] = make_axis(table);
-      } else {
-        axes[a].nodes = uniform_nodes(0.0, 1.0, a < dim ? n : 1);
+  // a failed solve ends the run on every rank with its message (not std::terminate)
+  try {
+    for (int n : sizes) {
+      std::array<Axis, 3> axes;
+      for (int a = 0; a < 3; ++a) {
+        if (a < dim && ratio != 1.0) {
+          auto table = InputSection::parse_string(fmt::format(
+              "cells = {}\nlength = 1.0\ngrading = \"geometric\"\nratio = {}\n", n, ratio));
+          axes[a] = make_axis(table);
+        } else {
+          axes[a].nodes = uniform_nodes(0.0, 1.0, a < dim ? n : 1);
+        }
+      }
+      {
+        Mesh mesh(PETSC_COMM_WORLD, dim, axes, 1);
+        Species sp;
+        sp.name = "c";
+        sp.D = constant_law(1.0);
+        sp.S_T = constant_law(S);
+        sp.initial.uniform = 1.0;
+        sp.bc[0] = {Boundary::Type::dirichlet, 1.0, 0.0};
+        FVSystem sys(mesh, linear_temperature(1.0, {1.0, 0.0, 0.0}), {sp});
+        Vec c = sys.create_state();
+        sys.initial_state(c);
+        SteadyOptions opt;
+        MPI_Barrier(PETSC_COMM_WORLD);
+        const double cpu0 = cpu_seconds();
+        const auto res = solve_steady(sys, c, opt);
+        const double cpu = cpu_seconds() - cpu0;
+        // error against the exact profile
+        Vec ex;
+        VecDuplicate(c, &ex);
+        PetscScalar* e;
+        VecGetArray(ex, &e);
+        const auto st = mesh.start(), ct = mesh.count();
+        long q = 0;
+        for (int k = 0; k < ct[2]; ++k)
+          for (int j = 0; j < ct[1]; ++j)
+            for (int ii = 0; ii < ct[0]; ++ii) e[q++] = std::exp(-S * mesh.center(0, st[0] + ii));
+        VecRestoreArray(ex, &e);
+        // relative error where the profile exceeds kErrorFloor (c = 1 at the cold face); below
+        // it, at large S_T, the error is absolute over kErrorFloor: the solver's tolerances
+        // do not resolve values there, and exp(-S_T x) underflows
+        constexpr double kErrorFloor = 1e-8;
+        Vec scale;
+        VecDuplicate(ex, &scale);
+        VecSet(scale, kErrorFloor);
+        VecPointwiseMax(scale, ex, scale);
+        VecAXPY(c, -1.0, ex);
+        VecPointwiseDivide(c, c, scale);
+        VecDestroy(&scale);
+        PetscReal err;
+        VecNorm(c, NORM_INFINITY, &err);
+        const Seconds matmult = seconds_per_matmult(sys, c);
+        if (rank == 0)
+          std::printf("%-5d %-6d %12ld %10.3f %10.3f %8d %8d %12.3e %12.3f %10.1f %10.1f\n", dim,
+                      size, mesh.total_cells(), res.seconds, cpu, res.newton_iterations,
+                      res.krylov_iterations, static_cast<double>(err), 1e3 * matmult.wall,
+                      res.seconds / matmult.wall, cpu / matmult.cpu);
+        std::fflush(stdout);
+        VecDestroy(&ex);
+        VecDestroy(&c);
       }
     }
-    {
-      Mesh mesh(PETSC_COMM_WORLD, dim, axes, 1);
-      Species sp;
-      sp.name = "c";
-      sp.D = constant_law(1.0);
-      sp.S_T = constant_law(S);
-      sp.initial.uniform = 1.0;
-      sp.bc[0] = {Boundary::Type::dirichlet, 1.0, 0.0};
-      FVSystem sys(mesh, linear_temperature(1.0, {1.0, 0.0, 0.0}), {sp});
-      Vec c = sys.create_state();
-      sys.initial_state(c);
-      SteadyOptions opt;
-      MPI_Barrier(PETSC_COMM_WORLD);
-      const double cpu0 = cpu_seconds();
-      const auto res = solve_steady(sys, c, opt);
-      const double cpu = cpu_seconds() - cpu0;
-      // error against the exact profile
-      Vec ex;
-      VecDuplicate(c, &ex);
-      PetscScalar* e;
-      VecGetArray(ex, &e);
-      const auto st = mesh.start(), ct = mesh.count();
-      long q = 0;
-      for (int k = 0; k < ct[2]; ++k)
-        for (int j = 0; j < ct[1]; ++j)
-          for (int ii = 0; ii < ct[0]; ++ii) e[q++] = std::exp(-S * mesh.center(0, st[0] + ii));
-      VecRestoreArray(ex, &e);
-      // relative error where the profile exceeds kErrorFloor (c = 1 at the cold face); below
-      // it, at large S_T, the error is absolute over kErrorFloor: the solver's tolerances
-      // do not resolve values there, and exp(-S_T x) underflows
-      constexpr double kErrorFloor = 1e-8;
-      Vec scale;
-      VecDuplicate(ex, &scale);
-      VecSet(scale, kErrorFloor);
-      VecPointwiseMax(scale, ex, scale);
-      VecAXPY(c, -1.0, ex);
-      VecPointwiseDivide(c, c, scale);
-      VecDestroy(&scale);
-      PetscReal err;
-      VecNorm(c, NORM_INFINITY, &err);
-      const Seconds matmult = seconds_per_matmult(sys, c);
-      if (rank == 0)
-        std::printf("%-5d %-6d %12ld %10.3f %10.3f %8d %8d %12.3e %12.3f %10.1f %10.1f\n", dim,
-                    size, mesh.total_cells(), res.seconds, cpu, res.newton_iterations,
-                    res.krylov_iterations, static_cast<double>(err), 1e3 * matmult.wall,
-                    res.seconds / matmult.wall, cpu / matmult.cpu);
-      std::fflush(stdout);
-      VecDestroy(&ex);
-      VecDestroy(&c);
-    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_steady: %s\n", e.what());
+    MPI_Abort(PETSC_COMM_WORLD, 1);
   }
   PetscFinalize();
   return 0;

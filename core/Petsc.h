@@ -2,17 +2,19 @@
 /// @file Petsc.h  PETSc helpers: error checks (a failed call becomes a td::Error naming it),
 /// owning handles (Owned<Vec>, Owned<Mat>, ...) and the default preconditioners of the
 /// transport systems.
-#include <string>
-#include <utility>
-#include <vector>
-
 #include <fmt/format.h>
-#include <petscsys.h>
-
 #include <petscdm.h>
 #include <petscksp.h>
 #include <petscsnes.h>
+#include <petscsys.h>
 #include <petscts.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/Error.h"
 
@@ -123,6 +125,30 @@ inline Owned<Vec> duplicate(Vec v) {
   Owned<Vec> out;
   petsc_check(VecDuplicate(v, out.out()), "VecDuplicate");
   return out;
+}
+
+/// Right preconditioning for @p ksp where its type supports it, so that the Krylov tolerance
+/// applies to the true residual; PETSc's own default side (left) for the types that
+/// precondition from the left only (CG, Richardson, Chebyshev, MINRES, ...), which would
+/// otherwise fail at set-up. An explicit -ksp_pc_side is left alone. Call after
+/// KSPSetFromOptions, once the type is final.
+inline void prefer_right_preconditioning(KSP ksp) {
+  // Krylov types of PETSc 3.18 that take PC_RIGHT with the unpreconditioned norm
+  constexpr std::array<const char*, 10> kRightTypes = {KSPGMRES,  KSPFGMRES, KSPLGMRES, KSPDGMRES,
+                                                       KSPPGMRES, KSPBCGS,   KSPFBCGS,  KSPFBCGSR,
+                                                       KSPGCR,    KSPCGS};
+  const char* prefix = nullptr;
+  petsc_check(KSPGetOptionsPrefix(ksp, &prefix), "KSPGetOptionsPrefix");
+  PetscBool side_given = PETSC_FALSE;
+  petsc_check(PetscOptionsHasName(nullptr, prefix, "-ksp_pc_side", &side_given),
+              "PetscOptionsHasName");
+  if (side_given) return;
+  KSPType type = nullptr;
+  petsc_check(KSPGetType(ksp, &type), "KSPGetType");
+  const bool right =
+      type != nullptr && std::any_of(kRightTypes.begin(), kRightTypes.end(),
+                                     [type](const char* t) { return std::strcmp(t, type) == 0; });
+  petsc_check(KSPSetPCSide(ksp, right ? PC_RIGHT : PC_SIDE_DEFAULT), "KSPSetPCSide");
 }
 
 /// Default preconditioner of the transport systems (PETSc options override it): BoomerAMG

@@ -197,12 +197,12 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
   KSP ksp;
   TD_PETSC(SNESGetKSP(snes, &ksp));
   TD_PETSC(KSPSetType(ksp, KSPGMRES));
-  TD_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
   TD_PETSC(KSPSetTolerances(ksp, kHeatKspRtol, kHeatKspAtol, PETSC_DEFAULT, kHeatKspMaxIterations));
   set_default_pc(ksp, 1, mesh.dim());
   const DefaultOption mg_levels = mesh_multigrid_levels(mesh, "heat_");
   TD_PETSC(SNESSetFromOptions(snes));
   setup_mesh_multigrid(ksp, mesh, 1, false);
+  prefer_right_preconditioning(ksp);
   TD_PETSC(SNESSolve(snes, nullptr, Tg));
   SNESConvergedReason reason;
   PetscInt its;

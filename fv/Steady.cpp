@@ -260,8 +260,6 @@ void SteadySolver::set_up_snes() {
   KSP ksp;
   TD_PETSC(SNESGetKSP(snes_, &ksp));
   TD_PETSC(KSPSetType(ksp, KSPGMRES));
-  // right preconditioning: the Krylov tolerance then applies to the true residual
-  TD_PETSC(KSPSetPCSide(ksp, PC_RIGHT));
   TD_PETSC(KSPSetTolerances(ksp, opt_.ksp_rtol, kKspAtol, PETSC_DEFAULT, kKspMaxIterations));
   // Coarse multigrid operators from the discretisation on the coarse meshes where
   // form_jacobian assembles the preconditioning matrix and the temperature is prescribed
@@ -279,6 +277,7 @@ void SteadySolver::set_up_snes() {
       ksp, sys_,
       setup_mesh_multigrid(ksp, sys_.mesh(), sys_.nfields(), sys_.has_heat(),
                            rediscretise && jac == form_jacobian));
+  prefer_right_preconditioning(ksp);
   ctx_.coarse = coarse_.get();
   if (opt_.verbose) {
     PetscViewerAndFormat* vf;

@@ -5,7 +5,9 @@
 // stretched meshes: two species with open boundaries, and a closed two-state cell (pinned
 // Newton and matching of the conserved amount); plus the coupled heat case, whose operator is
 // matrix-free, and the conduction field.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <petscsys.h>
 
 #include <algorithm>
 #include <cmath>
@@ -13,10 +15,8 @@
 #include <cstdio>
 #include <regex>
 #include <string>
+#include <utility>
 #include <vector>
-
-#include <fmt/format.h>
-#include <petscsys.h>
 
 #include "fv/Case.h"
 #include "fv/Steady.h"
@@ -307,6 +307,28 @@ TEST(PetscOptionsMpi, GeometricMultigridMatchesDefaultSolver) {
   }
 }
 
+TEST(PetscOptionsMpi, KrylovTypesThatPreconditionFromTheLeftOnlyAreTaken) {
+  // one field (hypre's structured multigrid), two fields and a closed cell (mesh multigrid)
+  const std::string one_field =
+      kOpenTwoSpecies.substr(0, kOpenTwoSpecies.find("[[species]]\nname = \"b\""));
+  const std::pair<const char*, const std::string*> cases[] = {
+      {"one field", &one_field}, {kOpen.name, kOpen.text}, {kClosed.name, kClosed.text}};
+  for (const auto& [name, text] : cases) {
+    const auto exact = steady(*text);
+    // Richardson and TFQMR take no right preconditioning: PETSc's side, not a failed set-up
+    for (const char* type : {"richardson", "tfqmr"}) {
+      const auto left = steady(*text, {{"-ksp_type", type}, {"-ksp_view", ""}});
+      EXPECT_TRUE(contains(left.output, "left preconditioning")) << name << " " << type;
+      EXPECT_LT(relative_difference(left.c, exact.c), 1e-10) << name << " " << type;
+      record(fmt::format("{}_{}_krylov", name, type), left.res.krylov_iterations);
+    }
+    // GMRES keeps right preconditioning, whose tolerance applies to the true residual
+    const auto gmres = steady(*text, {{"-ksp_type", "gmres"}, {"-ksp_view", ""}});
+    EXPECT_TRUE(contains(gmres.output, "right preconditioning")) << name;
+    EXPECT_LT(relative_difference(gmres.c, exact.c), 1e-10) << name;
+  }
+}
+
 TEST(PetscOptionsMpi, GeometricMultigridTakesTheLevelsTheMeshAllows) {
   // 32 x 16 cells: 16 x 8, 8 x 4, 4 x 2 below (at least 2 cells per rank along each axis)
   const auto exact = steady(kOpenTwoSpecies);
@@ -376,6 +398,8 @@ TEST(PetscOptionsMpi, ConductionFieldTakesTheHeatOptions) {
   EXPECT_LT(mg, 1e-11);
   const double fd = relative_difference(field({{"-heat_snes_fd_color", ""}}), exact);
   EXPECT_LT(fd, 1e-11);
+  const double richardson = relative_difference(field({{"-heat_ksp_type", "richardson"}}), exact);
+  EXPECT_LT(richardson, 1e-11);
   PetscOutput captured;
   EXPECT_LT(relative_difference(field({{"-heat_snes_test_jacobian", ""}}), exact), 1e-11);
   const auto ratios = jacobian_test_ratios(captured.text());
@@ -383,6 +407,7 @@ TEST(PetscOptionsMpi, ConductionFieldTakesTheHeatOptions) {
   for (double r : ratios) EXPECT_LT(r, 1e-7);
   record("mg_difference", mg);
   record("fd_color_difference", fd);
+  record("richardson_difference", richardson);
   record("max_ratio", *std::max_element(ratios.begin(), ratios.end()));
 }
 
