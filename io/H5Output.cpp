@@ -873,24 +873,46 @@ namespace {
 /// Refuse to write a field with a NaN or infinite value (collective): every rank throws
 /// SolverError naming the dataset, the snapshot time, the number of such cells and the first
 /// one; nothing of the dataset is written.
+/// The values of a vector's array read in place: VecGetArrayRead for the object's lifetime.
+class ReadArray {
+ public:
+  explicit ReadArray(Vec v) : v_(v) { TD_PETSC(VecGetArrayRead(v_, &a_)); }
+  ~ReadArray() { VecRestoreArrayRead(v_, &a_); }
+  ReadArray(const ReadArray&) = delete;
+  ReadArray& operator=(const ReadArray&) = delete;
+  const PetscScalar* get() const { return a_; }
+
+ private:
+  Vec v_;
+  const PetscScalar* a_ = nullptr;
+};
+
+/// Throws SolverError, on every rank, unless components [first, first + used) of every owned
+/// cell of @p a (dof values per cell, cells x fastest) are finite on every rank.
 void check_finite(MPI_Comm comm, const std::string& partial, const std::string& where,
-                  const std::string& when, const Box& b, const std::vector<double>& buf,
-                  std::size_t components) {
+                  const std::string& when, const Box& b, const PetscScalar* a, std::size_t dof,
+                  std::size_t first, std::size_t used) {
   long bad = 0;
-  std::size_t first = buf.size();
-  for (std::size_t i = 0; i < buf.size(); ++i)
-    if (!std::isfinite(buf[i]) && bad++ == 0) first = i;
-  const std::size_t first_cell = first / components;
+  std::size_t first_cell = 0;
+  double first_value = 0.0;
+  for (std::size_t cell = 0; cell < b.owned(); ++cell)
+    for (std::size_t k = 0; k < used; ++k) {
+      const double x = a[cell * dof + first + k];
+      if (!std::isfinite(x) && bad++ == 0) {
+        first_cell = cell;
+        first_value = x;
+      }
+    }
   long total = 0;
   MPI_Allreduce(&bad, &total, 1, MPI_LONG, MPI_SUM, comm);
   if (total == 0) return;
   std::string cell = "on another rank";
-  if (first < buf.size()) {
-    // buffer order: x fastest, then y, then z (box counts are nz, ny, nx)
+  if (bad > 0) {
+    // owned cells: x fastest, then y, then z (box counts are nz, ny, nx)
     const hsize_t nx = b.count[2], ny = b.count[1];
     cell = fmt::format("cell ({}, {}, {}) = {}", b.start[2] + first_cell % nx,
                        b.start[1] + first_cell / nx % ny, b.start[0] + first_cell / (nx * ny),
-                       buf[first]);
+                       first_value);
   }
   throw SolverError(fmt::format("{}{}: {} non-finite value(s), first {}; not written to {}", where,
                                 when, total, cell, partial));
@@ -930,17 +952,23 @@ void H5Output::write_cell_data(const std::string& name, Vec v, int component, in
   const int stored = vector_dim > 0 ? H5Output::kVectorComponents : 1;
   const auto n_stored = static_cast<std::size_t>(stored);
   const auto n_dof = static_cast<std::size_t>(b.dof);
-  std::vector<double> buf(b.owned() * n_stored, 0.0);
-  const PetscScalar* a = nullptr;
-  TD_PETSC(VecGetArrayRead(v, &a));
-  for (std::size_t i = 0; i < b.owned(); ++i)
-    for (int k = 0; k < used; ++k)
-      buf[i * n_stored + static_cast<std::size_t>(k)] =
-          a[i * n_dof + static_cast<std::size_t>(component + k)];
-  TD_PETSC(VecRestoreArrayRead(v, &a));
+  const ReadArray values(v);
   check_finite(im.comm, im.partial, where,
                im.snapshot.valid() ? fmt::format(" at t = {:.6g}", im.snapshots.back().time) : "",
-               b, buf, n_stored);
+               b, values.get(), n_dof, static_cast<std::size_t>(component),
+               static_cast<std::size_t>(used));
+  // A field that is the whole vector (a scalar of a one-component vector, say) is written
+  // from the vector's array; others go through a buffer of the stored components, zero-padded
+  // (HDF5's own gather of a strided memory selection took longer than this copy).
+  const bool whole = n_dof == n_stored && used == stored;
+  std::vector<double> packed;
+  if (!whole) {
+    packed.assign(b.owned() * n_stored, 0.0);
+    for (std::size_t i = 0; i < b.owned(); ++i)
+      for (int k = 0; k < used; ++k)
+        packed[i * n_stored + static_cast<std::size_t>(k)] =
+            values.get()[i * n_dof + static_cast<std::size_t>(component + k)];
+  }
 
   H5Handle loose;
   hid_t g = im.snapshot.get();
@@ -975,11 +1003,12 @@ void H5Output::write_cell_data(const std::string& name, Vec v, int component, in
   }
 
   auto [fspace, mspace] = box_spaces(d.get(), b, vector_dim > 0 ? n_stored : 0, im.partial);
-  H5Handle xfer = collective_xfer(im.partial);
   const double dummy = 0;
-  ok(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(),
-              buf.empty() ? &dummy : buf.data()),
-     im.partial, "cannot write " + where);
+  const double* data = whole ? values.get() : packed.data();
+  if (b.owned() == 0) data = &dummy;
+  H5Handle xfer = collective_xfer(im.partial);
+  ok(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), data), im.partial,
+     "cannot write " + where);
 }
 
 void H5Output::append_time(double t) {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -301,6 +302,52 @@ TEST(H5OutputMpi, ErrorsNameFileAndDataset) {
   }
   VecDestroy(&u);
   VecDestroy(&v);
+}
+
+TEST(H5OutputMpi, NonFiniteValuesAreRefusedWithTheirCell) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  int size = 1;
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  const bool holder = world_rank() == size - 1;
+  // one component (written from the vector's own array) and three (through a buffer)
+  for (int dof : {1, 3}) {
+    SCOPED_TRACE(fmt::format("dof {}", dof));
+    auto mesh = make_mesh(PETSC_COMM_WORLD, 2, dof);
+    ASSERT_GE(mesh->count()[0], 2);
+    Vec v = make_filled(*mesh);
+    // NaN in the last component of the last rank's second owned cell
+    PetscScalar* a;
+    VecGetArray(v, &a);
+    if (holder) a[dof + dof - 1] = std::numeric_limits<double>::quiet_NaN();
+    VecRestoreArray(v, &a);
+    const auto s = mesh->start();
+    const std::string cell = holder ? fmt::format("cell ({}, {}, 0) = nan", s[0] + 1, s[1])
+                                    : std::string(size > 1 ? "on another rank" : "");
+    const std::string path = dir.file(fmt::format("nan{}.h5", dof));
+    auto refused = [&](auto&& write, const std::string& dataset) {
+      try {
+        write();
+        ADD_FAILURE() << dataset << ": non-finite value written";
+      } catch (const SolverError& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find(dataset + " at t = 0: 1 non-finite value(s), first " + cell),
+                  std::string::npos)
+            << msg;
+        EXPECT_NE(msg.find(path + ".partial"), std::string::npos) << msg;
+      }
+    };
+    {
+      H5Output out(*mesh, path, "", "SI", "m");
+      out.begin_snapshot(0.0, 0);
+      if (dof > 1) EXPECT_NO_THROW(out.write_field("finite", v, 0, "1/m^3"));
+      refused([&] { out.write_field("c", v, dof - 1, "1/m^3"); }, "/snapshots/000000/c");
+      if (dof > 1)
+        refused([&] { out.write_vector_field("J", v, 1, "1/(m^2 s)"); }, "/snapshots/000000/J");
+    }
+    EXPECT_FALSE(exists_anywhere(path));
+    VecDestroy(&v);
+  }
 }
 
 TEST(H5OutputMpi, XdmfSidecarNamesDatasets) {
