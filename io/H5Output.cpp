@@ -870,9 +870,6 @@ void H5Output::end_snapshot() {
 
 namespace {
 
-/// Refuse to write a field with a NaN or infinite value (collective): every rank throws
-/// SolverError naming the dataset, the snapshot time, the number of such cells and the first
-/// one; nothing of the dataset is written.
 /// The values of a vector's array read in place: VecGetArrayRead for the object's lifetime.
 class ReadArray {
  public:
@@ -887,8 +884,10 @@ class ReadArray {
   const PetscScalar* a_ = nullptr;
 };
 
-/// Throws SolverError, on every rank, unless components [first, first + used) of every owned
-/// cell of @p a (dof values per cell, cells x fastest) are finite on every rank.
+/// Refuse to write a field with a NaN or infinite value (collective): unless components
+/// [first, first + used) of every owned cell of @p a (dof values per cell, cells x fastest) are
+/// finite on every rank, every rank throws SolverError naming the dataset, the snapshot time,
+/// the number of such values and the first one; nothing of the dataset is written.
 void check_finite(MPI_Comm comm, const std::string& partial, const std::string& where,
                   const std::string& when, const Box& b, const PetscScalar* a, std::size_t dof,
                   std::size_t first, std::size_t used) {
