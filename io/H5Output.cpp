@@ -1058,13 +1058,14 @@ void write_state(hid_t g, const std::string& file, Vec state, double time, long 
     write_attr(d.get(), file, "units", std::string("case units (see /config)"));
   }
   // The owned part of a DMDA global vector is exactly the (z, y, x, dof) box: no copy.
-  const PetscScalar* a = nullptr;
-  TD_PETSC(VecGetArrayRead(state, &a));
   auto [fspace, mspace] = box_spaces(d.get(), b, static_cast<hsize_t>(b.dof), file);
   H5Handle xfer = collective_xfer(file);
-  const herr_t st = H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), a);
-  TD_PETSC(VecRestoreArrayRead(state, &a));
-  ok(st, file, "cannot write /checkpoint/state");
+  {
+    // released however the write ends (box_spaces and collective_xfer may throw as well)
+    const ReadArray values(state);
+    ok(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), values.get()),
+       file, "cannot write /checkpoint/state");
+  }
   write_attr(d.get(), file, "time", time);
   write_attr(d.get(), file, "step", step);
 }
