@@ -11,6 +11,7 @@
 #include "fv/HeatCell.h"
 #include "mesh/DmdaViews.h"
 #include "mesh/StencilMatrix.h"
+#include "mesh/StructuredMultigrid.h"
 
 namespace td {
 
@@ -380,11 +381,41 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
   std::vector<double> jac(static_cast<std::size_t>(ns) * ns), w(ns), cc(ns);
   std::vector<MatStencil> bcol(ns);
   std::vector<PetscScalar> bval(ns);
+  const bool own_origin = mesh_.start() == std::array<int, 3>{0, 0, 0};
+  if (is_struct_operator(M)) {
+    // one field, no heat, no reactions (a reaction needs two species, compositions
+    // balance): each row is the cell's stencil, written in the cells' order
+    if (nf != 1 || heat_ || rx_)
+      throw InternalError(
+          "FVSystem::assemble: a struct operator holds one field per cell without reactions");
+    bool pinned_origin = false;
+    if (with_pins && own_origin)
+      for (const auto& p : pins_) pinned_origin = pinned_origin || p.first == 0;
+    StructRowWriter rows(M);
+    std::vector<double> v(static_cast<std::size_t>(rows.entries()));
+    for_cells(dmda::ghost_box(mesh_.dm()), [&](const CellAt& x) {
+      const std::array<int, 3>& idx = x.idx;
+      std::fill(v.begin(), v.end(), 0.0);
+      if (pinned_origin && idx == std::array<int, 3>{0, 0, 0}) {
+        v[0] = 1.0;
+        rows.push(v.data());
+        return;
+      }
+      v[0] = a_vol * mesh_.volume(idx[0], idx[1], idx[2]) + b * transport_diagonal(x, 0);
+      for (int a = 0; a < dim; ++a) {
+        if (!x.lower_wall[a]) v[static_cast<std::size_t>(1 + 2 * a)] = -b * x.face[a][0].p;
+        if (!x.upper_wall[a])
+          v[static_cast<std::size_t>(2 + 2 * a)] = -b * x.face[a][x.face_step[a]].q;
+      }
+      rows.push(v.data());
+    });
+    rows.finish();
+    return;
+  }
   // Rows written whole (below) overwrite every stored entry, as the count at the end checks;
   // other rows add up their entries. Zeroing a large matrix costs as much as a third of its
   // assembly.
   if (heat_ || !rows_in_stencil_order(M)) TD_PETSC(MatZeroEntries(M));
-  const bool own_origin = mesh_.start() == std::array<int, 3>{0, 0, 0};
   auto stencil = [&](const std::array<int, 3>& idx, int s) {
     MatStencil st{};
     st.i = idx[0];

@@ -67,6 +67,10 @@ class FVSystem {
   /// the identity. Transport is affine in c for a prescribed temperature; reactions make
   /// dR/dc depend on the state @p c (required when there are reactions).
   /// @p with_reactions false assembles the transport part alone (scales, diagnostics).
+  /// @p M is a matrix of create_matrix (or of DMCreateMatrix on a DM with set_block_fills),
+  /// or, for one field per cell without heat or reactions, a struct operator
+  /// (create_struct_operator in mesh/StructuredMultigrid.h), whose rows are written into
+  /// hypre's struct matrix directly.
   void assemble(Mat M, double a, double b, bool with_pins, Vec c = nullptr,
                 bool with_reactions = true) const;
 

@@ -17,7 +17,8 @@
 ///
 /// The hypre grid is the mesh's: one box per rank, the rank's DMDA ownership, periodic where
 /// the mesh is. The stencil is 5-point (2D), 7-point (3D) or 3-point (1D). The matrix values
-/// are copied at every set-up from the rows of the assembled PETSc preconditioning matrix
+/// are a struct operator's own (create_struct_operator, below), or are copied at every set-up
+/// from the rows of an assembled PETSc preconditioning matrix
 /// (AIJ, DMDA ordering of Mesh::solver_dm(1)); a non-zero entry outside the stencil is refused
 /// with an Error. Each application is one V-cycle from a zero initial guess.
 ///
@@ -28,8 +29,18 @@
 ///  - -td_pfmg_num_pre_relax N, -td_pfmg_num_post_relax N, -td_pfmg_skip_relax 0|1
 ///  - -td_smg_num_pre_relax N, -td_smg_num_post_relax N
 /// Defaults are in docs/solvers.md (chosen by measurement with bench/bench_steady).
+///
+/// Where this preconditioner is the one a solver gets (structured_multigrid_chosen), the
+/// solver's operator can be a struct operator (create_struct_operator) instead of an AIJ
+/// matrix: the stencil values are written once, into hypre's Struct matrix, which both the
+/// Krylov products and the multigrid set-up use. That saves the AIJ matrix (its creation, 60
+/// bytes per cell, and the copy into hypre at every set-up).
 #include <petscksp.h>
 
+#include <memory>
+#include <vector>
+
+#include "core/Petsc.h"
 #include "mesh/Mesh.h"
 
 namespace td {
@@ -56,5 +67,54 @@ bool default_applies(const Mesh& mesh, const char* prefix);
 /// Throws Error for -td_pc with more than one field per cell, with -pc_type given too, or
 /// with an unknown value.
 void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof);
+
+/// Whether setup_structured_multigrid, called with the same arguments and options, will
+/// install the structured multigrid (read from the options database alone, so that a solver
+/// can choose its matrix before its KSP is set up). Throws the same Errors.
+/// @param prefix the options prefix of the solver's KSP (nullptr for none)
+bool structured_multigrid_chosen(const Mesh& mesh, const char* prefix, int dof);
+
+/// A new operator of one field per cell of @p mesh in the mesh's DMDA ordering (global and
+/// local sizes those of the mesh's vectors): a PETSc shell matrix (MATSHELL) whose values, a
+/// (2 dim + 1)-point stencil per cell, live in hypre's Struct matrix on the mesh's grid (one
+/// box per rank, periodic where the mesh is). MatMult is hypre's struct matrix-vector
+/// product, MatGetDiagonal reads the centre entries; the values are zero until a
+/// StructRowWriter writes them. The structured multigrid preconditioner sets up from these
+/// values directly (no copy); no other preconditioner can use it.
+Owned<Mat> create_struct_operator(const Mesh& mesh);
+
+/// Whether @p A is a matrix of create_struct_operator.
+bool is_struct_operator(Mat A);
+
+struct StructOperatorState;
+
+/// Writes all rows of a struct operator, one owned cell after the other in the mesh's DMDA
+/// order (x fastest, then y, then z), and assembles it. Values go to hypre in boxes of whole
+/// x-lines through a buffer of a few hundred kB.
+class StructRowWriter {
+ public:
+  /// Throws InternalError if @p A is not a matrix of create_struct_operator.
+  explicit StructRowWriter(Mat A);
+  ~StructRowWriter();
+  StructRowWriter(const StructRowWriter&) = delete;
+  StructRowWriter& operator=(const StructRowWriter&) = delete;
+  /// Values per row, 2 dim + 1: entry 0 couples the cell to itself, entries 1 + 2a and 2 + 2a
+  /// to its lower and upper neighbour along axis a (zero across a wall; across a periodic
+  /// wrap, the cell on the other side).
+  int entries() const;
+  /// The row of the next owned cell: entries() values (the matrix's units).
+  void push(const double* values);
+  /// Write out the last rows and assemble (collective; after every owned cell was pushed,
+  /// otherwise InternalError); the matrix's state increases, so that a preconditioner
+  /// built on it sets up again.
+  void finish();
+
+ private:
+  Mat A_;
+  StructOperatorState* state_;
+  std::vector<double> buffer_;
+  long pushed_ = 0;   ///< rows pushed so far on this rank
+  long flushed_ = 0;  ///< rows written to hypre so far
+};
 
 }  // namespace td

@@ -354,6 +354,37 @@ TEST(PetscOptionsMpi, KrylovTypesThatPreconditionFromTheLeftOnlyAreTaken) {
   }
 }
 
+TEST(PetscOptionsMpi, OneFieldJacobianLivesInTheStructMatrixUnderTheStructuredMultigrid) {
+  // The default (PFMG) stores the Jacobian in hypre's struct matrix only; options that need
+  // PETSc's AIJ matrix (another preconditioner, PETSc's own finite-difference Jacobian) get it.
+  // Each gives the same solution.
+  const std::string one_field =
+      kOpenTwoSpecies.substr(0, kOpenTwoSpecies.find("[[species]]\nname = \"b\""));
+  auto operator_type = [](const std::string& view) {
+    // -snes_view prints the operator's type after the preconditioner's (on rank 0 only)
+    const auto pc = view.rfind("PC Object");
+    const std::string tail = pc == std::string::npos ? std::string() : view.substr(pc);
+    return on_rank0(tail.find("hypre struct matrix, 5-point stencil") != std::string::npos &&
+                    tail.find("type: shell") != std::string::npos)
+               ? "struct"
+           : on_rank0(tail.find("aij") != std::string::npos) ? "aij"
+                                                             : "other";
+  };
+  const auto def = steady(one_field, {{"-snes_view", ""}});
+  EXPECT_EQ(std::string(operator_type(def.output)), "struct");
+  EXPECT_EQ(def.res.newton_iterations, 1);
+  const Options aij_runs[] = {
+      {{"-pc_type", "hypre"}}, {{"-snes_fd_color", ""}}, {{"-mat_type", "aij"}}};
+  for (const Options& o : aij_runs) {
+    SCOPED_TRACE(o.front().first);
+    Options viewed = o;
+    viewed.emplace_back("-snes_view", "");
+    const auto run = steady(one_field, viewed);
+    EXPECT_EQ(std::string(operator_type(run.output)), "aij");
+    EXPECT_LT(relative_difference(run.c, def.c), 1e-10);
+  }
+}
+
 TEST(PetscOptionsMpi, GeometricMultigridTakesTheLevelsTheMeshAllows) {
   // 32 x 16 cells: 16 x 8, 8 x 4, 4 x 2 below (at least 2 cells per rank along each axis)
   const auto exact = steady(kOpenTwoSpecies);

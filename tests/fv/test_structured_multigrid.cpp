@@ -3,6 +3,7 @@
 // closed, periodic and Robin variants), its Krylov iterations do not grow with the mesh, and it
 // refuses what does not fit it (several fields per cell, entries outside the stencil). Test
 // names contain "Mpi": they also run on 2 ranks.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -244,6 +245,108 @@ TEST(StructuredMultigridMpi, RefusesEntriesOutsideTheStencil) {
       EXPECT_TRUE(what.find("not one of its cell's 5-point stencil") != std::string::npos ||
                   (first_row_only && what.find("another rank refused") != std::string::npos))
           << what;
+    }
+  }
+}
+
+namespace {
+
+/// The benchmark's system (soret) on @p mesh with Dirichlet x = 0 and Robin x = 1 faces,
+/// periodic where the mesh is.
+std::unique_ptr<FVSystem> robin_system(const Mesh& mesh) {
+  Species sp = td::testing::make_species(constant_law(1.0), kSoret, 0.0, 1.0);
+  sp.bc[0] = {Boundary::Type::dirichlet, 1.0, 0.0};
+  sp.bc[1] = {Boundary::Type::robin, 0.3, 2.0};
+  for (int a = 1; a < mesh.dim(); ++a)
+    if (mesh.axis(a).periodic)
+      sp.bc[2 * a] = sp.bc[2 * a + 1] = {Boundary::Type::periodic, 0.0, 0.0};
+  return std::make_unique<FVSystem>(mesh, linear_temperature(1.0, {1.0, 0.0, 0.0}),
+                                    std::vector<Species>{sp});
+}
+
+/// A vector of @p A's layout with random entries in (0.5, 1.5).
+Owned<Vec> random_vector(Mat A) {
+  Owned<Vec> x;
+  TD_PETSC(MatCreateVecs(A, x.out(), nullptr));
+  PetscRandom rnd;
+  TD_PETSC(PetscRandomCreate(PETSC_COMM_WORLD, &rnd));
+  TD_PETSC(PetscRandomSetInterval(rnd, 0.5, 1.5));
+  TD_PETSC(VecSetRandom(x, rnd));
+  TD_PETSC(PetscRandomDestroy(&rnd));
+  return x;
+}
+
+/// ||u - v||_inf / ||u||_inf.
+double relative_gap(Vec u, Vec v) {
+  Owned<Vec> d = duplicate(u);
+  TD_PETSC(VecWAXPY(d, -1.0, u, v));
+  PetscReal gap = 0.0, size = 0.0;
+  TD_PETSC(VecNorm(d, NORM_INFINITY, &gap));
+  TD_PETSC(VecNorm(u, NORM_INFINITY, &size));
+  return gap / size;
+}
+
+}  // namespace
+
+TEST(StructuredMultigridMpi, StructOperatorHoldsTheAssembledJacobian) {
+  // The Jacobian written into a struct operator is the AIJ assembly's: the same products and
+  // diagonal to round-off, with walls, a Robin face, stretched cells, periodic wraps, the
+  // pinned row, planes written in several chunks, and after a re-assembly with other
+  // coefficients.
+  auto stretched = mesh_of(2, {40, 24, 1}, 1.2);
+  auto periodic_cube = mesh_of(3, {12, 10, 6}, 0.0, {false, true, true});
+  // planes of more cells than one chunk of rows written to hypre (65536): two chunks each
+  auto wide_slab = mesh_of(3, {270, 250, 2});
+  for (const Mesh* mesh : {stretched.get(), periodic_cube.get(), wide_slab.get()})
+    for (bool pins : {false, true}) {
+      SCOPED_TRACE(fmt::format("dim {}, pins {}", mesh->dim(), pins));
+      auto sys = robin_system(*mesh);
+      if (pins) sys->set_pins({{0, 1.0}});
+      Owned<Mat> aij(sys->create_matrix());
+      Owned<Mat> op = create_struct_operator(*mesh);
+      EXPECT_TRUE(is_struct_operator(op));
+      EXPECT_FALSE(is_struct_operator(aij));
+      for (const auto& [a, b] : {std::pair{0.0, 1.0}, std::pair{0.7, 1.3}}) {
+        sys->assemble(aij, a, b, pins);
+        sys->assemble(op, a, b, pins);
+        Owned<Vec> x = random_vector(aij);
+        Owned<Vec> y_aij = duplicate(x), y_op = duplicate(x);
+        TD_PETSC(MatMult(aij, x, y_aij));
+        TD_PETSC(MatMult(op, x, y_op));
+        EXPECT_LT(relative_gap(y_aij, y_op), 1e-13) << "a " << a;
+        TD_PETSC(MatGetDiagonal(aij, y_aij));
+        TD_PETSC(MatGetDiagonal(op, y_op));
+        EXPECT_EQ(relative_gap(y_aij, y_op), 0.0) << "a " << a;
+      }
+      sys->set_pins({});
+    }
+}
+
+TEST(StructuredMultigridMpi, PreconditionerFromTheStructOperatorIsTheOneFromItsCopy) {
+  // One V-cycle (KSPPREONLY) set up from the struct operator's own values equals the one set
+  // up from the copy of the AIJ matrix; a re-assembly with new values sets it up again.
+  auto mesh = mesh_of(2, {48, 32, 1});
+  auto sys = robin_system(*mesh);
+  Owned<Mat> aij(sys->create_matrix());
+  Owned<Mat> op = create_struct_operator(*mesh);
+  for (const auto* options : {&kPfmg, &kSmg}) {
+    SCOPED_TRACE(options->front().second);
+    ScopedOptions set(*options);
+    Owned<KSP> with_op, with_aij;
+    for (const auto& [ksp, A] : {std::pair{&with_op, &op}, std::pair{&with_aij, &aij}}) {
+      TD_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp->out()));
+      TD_PETSC(KSPSetOperators(*ksp, *A, *A));
+      TD_PETSC(KSPSetType(*ksp, KSPPREONLY));
+      setup_structured_multigrid(*ksp, *mesh, 1);
+    }
+    for (double a : {0.0, 50.0}) {
+      sys->assemble(aij, a, 1.0, false);
+      sys->assemble(op, a, 1.0, false);
+      Owned<Vec> rhs = random_vector(aij);
+      Owned<Vec> x_op = duplicate(rhs), x_aij = duplicate(rhs);
+      TD_PETSC(KSPSolve(with_op, rhs, x_op));
+      TD_PETSC(KSPSolve(with_aij, rhs, x_aij));
+      EXPECT_LT(relative_gap(x_aij, x_op), 1e-14) << "a " << a;
     }
   }
 }
