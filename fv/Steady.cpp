@@ -246,7 +246,7 @@ void SteadySolver::set_up_snes() {
   // alone, which the Krylov products and the multigrid set-up share (no AIJ matrix, no copy).
   // PETSc's own Jacobians (-snes_fd, -snes_fd_color, -snes_mf) need the AIJ matrix.
   if (sys_.nfields() == 1 && !sys_.has_heat() && !sys_.reactions() && !petsc_computes_jacobian() &&
-      structured_multigrid_chosen(sys_.mesh(), nullptr, 1))
+      struct_operator_chosen(sys_.mesh(), nullptr, 1))
     J_ = create_struct_operator(sys_.mesh());
   else
     J_ = Owned<Mat>(sys_.create_matrix());

@@ -768,19 +768,29 @@ bool uniform_axes(const Mesh& mesh) {
   return true;
 }
 
+namespace {
+
+/// Whether -snes_mf, -mat_type or -dm_mat_type is given, with @p prefix or without: no
+/// assembled AIJ matrix to copy, or another matrix asked for.
+bool other_matrix_asked(const char* prefix) {
+  for (const char* name : {"-snes_mf", "-mat_type", "-dm_mat_type"}) {
+    PetscBool given = PETSC_FALSE;
+    TD_PETSC(PetscOptionsHasName(nullptr, prefix, name, &given));
+    if (given) return true;
+    TD_PETSC(PetscOptionsHasName(nullptr, nullptr, name, &given));
+    if (given) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool default_applies(const Mesh& mesh, const char* prefix) {
   for (int a = 0; a < mesh.dim(); ++a)
     if (mesh.axis(a).periodic) return false;
   // -snes_mf leaves no assembled matrix to copy (PETSc then sets no preconditioner, but
   // leaves a shell in place); another matrix type has other storage
-  for (const char* name : {"-snes_mf", "-mat_type", "-dm_mat_type"}) {
-    PetscBool given = PETSC_FALSE;
-    TD_PETSC(PetscOptionsHasName(nullptr, prefix, name, &given));
-    if (given) return false;
-    TD_PETSC(PetscOptionsHasName(nullptr, nullptr, name, &given));
-    if (given) return false;
-  }
-  return true;
+  return !other_matrix_asked(prefix);
 }
 
 namespace {
@@ -816,9 +826,9 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
 
 }  // namespace
 
-bool structured_multigrid_chosen(const Mesh& mesh, const char* prefix, int dof) {
+bool struct_operator_chosen(const Mesh& mesh, const char* prefix, int dof) {
   bool chosen = false;
-  return chosen_solver(mesh, prefix, dof, chosen) >= 0;
+  return chosen_solver(mesh, prefix, dof, chosen) >= 0 && !other_matrix_asked(prefix);
 }
 
 void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof) {

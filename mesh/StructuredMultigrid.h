@@ -68,11 +68,13 @@ bool default_applies(const Mesh& mesh, const char* prefix);
 /// with an unknown value.
 void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof);
 
-/// Whether setup_structured_multigrid, called with the same arguments and options, will
-/// install the structured multigrid (read from the options database alone, so that a solver
-/// can choose its matrix before its KSP is set up). Throws the same Errors.
-/// @param prefix the options prefix of the solver's KSP (nullptr for none)
-bool structured_multigrid_chosen(const Mesh& mesh, const char* prefix, int dof);
+/// Whether a solver for @p dof fields per cell of @p mesh, whose KSP has the options prefix
+/// @p prefix (nullptr for none), should store its matrix as a struct operator
+/// (create_struct_operator): setup_structured_multigrid will install the structured
+/// multigrid (read from the options database alone, so that the solver can choose its
+/// matrix before its KSP is set up), and none of -snes_mf, -mat_type, -dm_mat_type asks for
+/// another matrix. Throws the Errors of setup_structured_multigrid.
+bool struct_operator_chosen(const Mesh& mesh, const char* prefix, int dof);
 
 /// A new operator of one field per cell of @p mesh in the mesh's DMDA ordering (global and
 /// local sizes those of the mesh's vectors): a PETSc shell matrix (MATSHELL) whose values, a
