@@ -153,6 +153,9 @@ class SteadySolver {
   /// Final ||R|| and its scale; @p residual_current: r_ holds R(c_) already (the Newton
   /// solve's last evaluation, no pins and no change of c_ since).
   void diagnostics(bool residual_current);
+  /// What the Krylov solver of the last Newton step reported (type, preconditioner, reason,
+  /// iterations, residual norm), for an error message.
+  std::string linear_failure() const;
 
   /// Conserved amounts of state @p v.
   std::vector<double> amounts(Vec v) const;
@@ -600,6 +603,33 @@ void SteadySolver::diagnostics(bool residual_current) {
     throw SolverError(fmt::format("steady solve produced a non-finite state (||R|| = {})", rn));
 }
 
+std::string SteadySolver::linear_failure() const {
+  KSP ksp;
+  TD_PETSC(SNESGetKSP(snes_, &ksp));
+  PC pc;
+  TD_PETSC(KSPGetPC(ksp, &pc));
+  KSPType type;
+  PCType pc_type;
+  TD_PETSC(KSPGetType(ksp, &type));
+  TD_PETSC(PCGetType(pc, &pc_type));
+  // a shell preconditioner is named by its own (hypre's structured multigrid)
+  PetscBool shell = PETSC_FALSE;
+  TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCSHELL, &shell));
+  const char* shell_name = nullptr;
+  if (shell) TD_PETSC(PCShellGetName(pc, &shell_name));
+  if (shell_name) pc_type = shell_name;
+  KSPConvergedReason reason;
+  PetscInt its = 0;
+  PetscReal rnorm = 0.0;
+  TD_PETSC(KSPGetConvergedReason(ksp, &reason));
+  TD_PETSC(KSPGetIterationNumber(ksp, &its));
+  TD_PETSC(KSPGetResidualNorm(ksp, &rnorm));
+  return fmt::format(
+      "the Krylov solver ({}, preconditioner {}) stopped with {} after {} iterations, residual "
+      "norm {:.3e}",
+      type, pc_type, KSPConvergedReasons[reason], its, rnorm);
+}
+
 SteadyResult SteadySolver::solve() {
   SNESConvergedReason reason = SNES_DIVERGED_MAX_IT;
   Owned<Vec> guess = duplicate(c_);
@@ -611,6 +641,14 @@ SteadyResult SteadySolver::solve() {
   TD_PETSC(
       PetscObjectTypeCompare(reinterpret_cast<PetscObject>(snes_.get()), SNESNEWTONLS, &newton_ls));
   const bool residual_current = newton_ls && reason > 0 && ncons_ == 0;
+  if (reason == SNES_DIVERGED_LINEAR_SOLVE && affine_)
+    // R is affine in c: the Newton system is the steady problem itself, and continuation
+    // would end in the same linear solve (after many pseudo steps)
+    throw SolverError(fmt::format(
+        "steady solve failed: {} in the Newton step of this linear problem, which "
+        "pseudo-transient continuation cannot help; check the -ksp_type and -pc_type options "
+        "(-ksp_converged_reason, -ksp_monitor_true_residual)",
+        linear_failure()));
   if (reason < 0) {
     TD_PETSC(VecCopy(guess, c_));
     reason = continuation(reason);

@@ -397,6 +397,27 @@ TEST(PetscOptionsMpi, OneFieldJacobianLivesInTheStructMatrixUnderTheStructuredMu
   }
 }
 
+TEST(PetscOptionsMpi, FailedLinearSolveOfALinearProblemEndsAtOnce) {
+  // A Krylov solver that cannot converge (3 GMRES iterations for the relative 1e-12) on
+  // a linear problem, open (one field) or closed (two states, pinned): the error names the
+  // solver, its reason and iterations, with no pseudo-transient continuation, whose steps
+  // would end in the same linear solve.
+  const std::string one_field =
+      kOpenTwoSpecies.substr(0, kOpenTwoSpecies.find("[[species]]\nname = \"b\""));
+  for (const std::string* text : {&one_field, &kClosedTwoState}) {
+    try {
+      steady(*text, {{"-ksp_type", "gmres"}, {"-ksp_max_it", "3"}});
+      ADD_FAILURE() << "a failed linear solve accepted";
+    } catch (const SolverError& e) {
+      const std::string what = e.what();
+      EXPECT_TRUE(contains(what, "Krylov solver (gmres, preconditioner")) << what;
+      EXPECT_TRUE(contains(what, "DIVERGED_ITS after 3 iterations")) << what;
+      EXPECT_TRUE(contains(what, "linear problem")) << what;
+      EXPECT_FALSE(contains(what, "pseudo-transient continuation did not")) << what;
+    }
+  }
+}
+
 TEST(PetscOptionsMpi, GeometricMultigridTakesTheLevelsTheMeshAllows) {
   // 32 x 16 cells: 16 x 8, 8 x 4, 4 x 2 below (at least 2 cells per rank along each axis)
   const auto exact = steady(kOpenTwoSpecies);
