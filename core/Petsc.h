@@ -127,6 +127,18 @@ inline Owned<Vec> duplicate(Vec v) {
   return out;
 }
 
+/// Whether PETSc is asked to compute the Jacobian of the solver with options prefix @p prefix
+/// itself (-snes_fd, -snes_fd_color, -snes_mf): the solver's Jacobian callback then assembles
+/// no matrix of its own, and PETSc fills an AIJ matrix (or none).
+inline bool petsc_computes_jacobian(const char* prefix = nullptr) {
+  for (const char* name : {"-snes_fd", "-snes_fd_color", "-snes_mf"}) {
+    PetscBool set = PETSC_FALSE, value = PETSC_FALSE;
+    petsc_check(PetscOptionsGetBool(nullptr, prefix, name, &value, &set), "PetscOptionsGetBool");
+    if (set && value) return true;
+  }
+  return false;
+}
+
 /// Right preconditioning for @p ksp where its type supports it, so that the Krylov tolerance
 /// applies to the true residual; PETSc's own default side for the other types: Richardson
 /// and the CG family precondition from the left only and would fail at set-up with the right

@@ -7,24 +7,25 @@
 /// (default), "temperature" (value), "flux" (inward heat flux density), "robin" (h, T_ext).
 /// Between cell centres the field is interpolated multilinearly on the grid of cell centres
 /// extended by the boundary-face temperatures.
+#include <fmt/format.h>
+#include <petscsnes.h>
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
 #include <vector>
 
-#include <fmt/format.h>
-#include <petscsnes.h>
-
 #include "core/Error.h"
-#include "mesh/Mesh.h"
-#include "models/TemperatureField.h"
-#include "models/TemperatureLaw.h"
-#include "models/Heat.h"
+#include "core/Petsc.h"
 #include "fv/HeatCell.h"
 #include "mesh/DmdaViews.h"
-#include "mesh/StencilMatrix.h"
+#include "mesh/Mesh.h"
 #include "mesh/Multigrid.h"
-#include "core/Petsc.h"
+#include "mesh/StencilMatrix.h"
+#include "mesh/StructuredMultigrid.h"
+#include "models/Heat.h"
+#include "models/TemperatureField.h"
+#include "models/TemperatureLaw.h"
 
 namespace td {
 
@@ -66,15 +67,22 @@ struct Problem {
   PetscInt size = 0;  // global size of the temperature vector: other sizes are coarse levels
   HeatModel hm;
 
-  /// Residual (net outflow - V q) and, with @p J, its Jacobian.
+  /// Residual (net outflow - V q) and, with @p J, its Jacobian (an AIJ matrix of the DMDA,
+  /// or a struct operator of the mesh, mesh/StructuredMultigrid.h).
   void evaluate(Vec Tg, Vec R, Mat J) const {
     LocalView Tl(dm, Tg);
     std::optional<OwnedView> out;
     if (R) out.emplace(dm, R);
-    if (J) TD_PETSC(MatZeroEntries(J));
+    std::optional<StructRowWriter> rows;
+    if (J && is_struct_operator(J))
+      rows.emplace(J);
+    else if (J)
+      TD_PETSC(MatZeroEntries(J));
     for_owned(*mesh, [&](const std::array<int, 3>& idx) {
       MatStencil row{idx[2], idx[1], idx[0], 0}, cols[7];
       PetscScalar vals[7];
+      // the struct operator's row: the cell, then the lower and upper neighbour per axis
+      double stencil[7] = {};
       int nc = 0;
       double diag = 0.0;
       const double r = heat_cell_residual(
@@ -82,15 +90,23 @@ struct Problem {
           [&](const std::array<int, 3>& nb, double v) {
             cols[nc] = MatStencil{nb[2], nb[1], nb[0], 0};
             vals[nc++] = v;
+            int a = 0;
+            while (nb[a] == idx[a]) ++a;
+            stencil[1 + 2 * a + (nb[a] > idx[a] ? 1 : 0)] = v;
           });
       if (R) (*out)(idx, 1, 0) = r;
-      if (J) {
+      if (rows) {
+        stencil[0] = diag;
+        rows->push(stencil);
+      } else if (J) {
         cols[nc] = row;
         vals[nc++] = diag;
         TD_PETSC(MatSetValuesStencil(J, 1, &row, nc, cols, vals, INSERT_VALUES));
       }
     });
-    if (J) {
+    if (rows) {
+      rows->finish();
+    } else if (J) {
       TD_PETSC(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
       TD_PETSC(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
     }
@@ -186,7 +202,12 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
   TD_PETSC(DMCreateGlobalVector(dm, Tg.out()));
   TD_PETSC(VecGetSize(Tg, &pb.size));
   R = duplicate(Tg);
-  J = create_star_matrix(dm);
+  // Under hypre's structured multigrid the Jacobian is stored in hypre's struct matrix alone
+  // (no AIJ matrix, no copy); PETSc's own Jacobians (-heat_snes_fd, -heat_snes_fd_color)
+  // need the AIJ matrix.
+  J = struct_operator_chosen(mesh, "heat_", 1) && !petsc_computes_jacobian("heat_")
+          ? create_struct_operator(mesh)
+          : create_star_matrix(dm);
   TD_PETSC(VecSet(Tg, guess > 0 ? guess : pb.hm.fixed_mean));
   TD_PETSC(SNESCreate(comm, snes.out()));
   TD_PETSC(SNESSetDM(snes, dm));

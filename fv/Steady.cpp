@@ -106,18 +106,6 @@ PetscErrorCode form_jacobian(SNES, Vec c, Mat A, Mat P, void* p) {
   return 0;
 }
 
-/// Whether PETSc is asked to compute the Jacobian itself (-snes_fd, -snes_fd_color, -snes_mf):
-/// form_jacobian then assembles no preconditioning matrix, so the multigrid's coarse
-/// operators cannot be assembled beside it.
-bool petsc_computes_jacobian() {
-  for (const char* name : {"-snes_fd", "-snes_fd_color", "-snes_mf"}) {
-    PetscBool set = PETSC_FALSE, value = PETSC_FALSE;
-    TD_PETSC(PetscOptionsGetBool(nullptr, nullptr, name, &value, &set));
-    if (set && value) return true;
-  }
-  return false;
-}
-
 std::string reason_name(SNESConvergedReason r) { return SNESConvergedReasons[r]; }
 
 /// Clears the system's pins when the solve ends, also when it throws.
