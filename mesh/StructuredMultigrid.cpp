@@ -821,6 +821,13 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
         "-{}td_pc {}: hypre's structured multigrid takes one field per cell; this solver has "
         "{} (use the default, or -{}pc_type mg)",
         shown, kSolverNames[which], dof, shown));
+  // hypre's PFMG and SMG coarsen 2D and 3D grids only (a 3-point stencil is refused inside
+  // hypre, which then aborts the process)
+  if (mesh.dim() == 1)
+    throw Error(fmt::format(
+        "-{}td_pc {}: hypre's structured multigrid needs a 2D or 3D mesh; in 1D the default "
+        "solves directly",
+        shown, kSolverNames[which]));
   return which;
 }
 

@@ -179,6 +179,21 @@ TEST(StructuredMultigridMpi, RefusesSeveralFieldsPerCell) {
   }
 }
 
+TEST(StructuredMultigridMpi, RefusesOneDimensionalMeshes) {
+  // hypre aborts the process on a 3-point stencil: refused before, with the way out
+  auto line = mesh_of(1, {64, 1, 1});
+  for (const auto* options : {&kPfmg, &kSmg}) {
+    try {
+      soret(*line, *options);
+      ADD_FAILURE() << options->front().second << " accepted in 1D";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("needs a 2D or 3D mesh"), std::string::npos) << e.what();
+    }
+  }
+  // the default in 1D, a direct solve, is left alone
+  EXPECT_LT(profile_error(*line, soret(*line, {}).c, false), 1e-9);
+}
+
 TEST(StructuredMultigridMpi, RefusesEntriesOutsideTheStencil) {
   // A 9-point (box) matrix on the mesh's layout: the diagonal neighbour (i+1, j+1) is not in the
   // 5-point stencil. With that entry zero the same matrix is accepted and solved. With it in
