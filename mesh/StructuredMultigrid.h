@@ -16,7 +16,7 @@
 /// dearer per cycle.
 ///
 /// The hypre grid is the mesh's: one box per rank, the rank's DMDA ownership, periodic where
-/// the mesh is. The stencil is 5-point (2D), 7-point (3D) or 3-point (1D). The matrix values
+/// the mesh is. The stencil is 5-point (2D) or 7-point (3D); 1D is refused. The matrix values
 /// are a struct operator's own (create_struct_operator, below), or are copied at every set-up
 /// from the rows of an assembled PETSc preconditioning matrix
 /// (AIJ, DMDA ordering of Mesh::solver_dm(1)); a non-zero entry outside the stencil is refused
@@ -62,10 +62,10 @@ bool default_applies(const Mesh& mesh, const char* prefix);
 /// geometrically graded 256^2 mesh where SMG takes 9; measured in docs/solvers.md). Otherwise
 /// the preconditioner is left alone (1D: LU; several fields: the mesh multigrid or
 /// BoomerAMG; BoomerAMG for one field where the default does not apply, or with
-/// -pc_type hypre). The preconditioning matrix must be
-/// assembled (AIJ) when the KSP sets up. Call after KSPSetFromOptions (SNESSetFromOptions).
-/// Throws Error for -td_pc with more than one field per cell, with -pc_type given too, or
-/// with an unknown value.
+/// -pc_type hypre). The preconditioning matrix must be a struct operator or an
+/// assembled AIJ matrix when the KSP sets up. Call after KSPSetFromOptions (SNESSetFromOptions).
+/// Throws Error for -td_pc with more than one field per cell or on a 1D mesh, with -pc_type given
+/// too, or with an unknown value.
 void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof);
 
 /// Whether a solver for @p dof fields per cell of @p mesh, whose KSP has the options prefix
