@@ -44,6 +44,7 @@ inline PetscErrorCode petsc_destroy(VecScatter* h) { return VecScatterDestroy(h)
 inline PetscErrorCode petsc_destroy(PetscViewer* h) { return PetscViewerDestroy(h); }
 inline PetscErrorCode petsc_destroy(ISColoring* h) { return ISColoringDestroy(h); }
 inline PetscErrorCode petsc_destroy(MatFDColoring* h) { return MatFDColoringDestroy(h); }
+inline PetscErrorCode petsc_destroy(PetscRandom* h) { return PetscRandomDestroy(h); }
 
 /// Sole owner of a PETSc object: destroys it when it goes out of scope, so that nothing
 /// leaks when an exception unwinds. Move-only. Converts to the raw handle for PETSc calls

@@ -60,6 +60,9 @@ constexpr PetscReal kHeatKspAtol = 1e-50;
 /// Krylov iterations allowed per Newton step.
 constexpr PetscInt kHeatKspMaxIterations = 2000;
 
+/// Entries of a row: the cell and its face neighbours in 3D.
+constexpr int kStencilEntries = 7;
+
 /// The steady conduction problem on a dof-1 DMDA compatible with the case mesh.
 struct Problem {
   const Mesh* mesh = nullptr;
@@ -78,35 +81,40 @@ struct Problem {
       rows.emplace(J);
     else if (J)
       TD_PETSC(MatZeroEntries(J));
-    for_owned(*mesh, [&](const std::array<int, 3>& idx) {
-      MatStencil row{idx[2], idx[1], idx[0], 0}, cols[7];
-      PetscScalar vals[7];
-      // the struct operator's row: the cell, then the lower and upper neighbour per axis
-      double stencil[7] = {};
-      int nc = 0;
-      double diag = 0.0;
-      const double r = heat_cell_residual(
-          hm, *mesh, idx, [&](const std::array<int, 3>& j) { return Tl(j, 1, 0); }, diag,
-          [&](const std::array<int, 3>& nb, double v) {
-            cols[nc] = MatStencil{nb[2], nb[1], nb[0], 0};
-            vals[nc++] = v;
-            int a = 0;
-            while (nb[a] == idx[a]) ++a;
-            stencil[1 + 2 * a + (nb[a] > idx[a] ? 1 : 0)] = v;
-          });
-      if (R) (*out)(idx, 1, 0) = r;
-      if (rows) {
-        stencil[0] = diag;
-        rows->push(stencil);
-      } else if (J) {
-        cols[nc] = row;
-        vals[nc++] = diag;
-        TD_PETSC(MatSetValuesStencil(J, 1, &row, nc, cols, vals, INSERT_VALUES));
-      }
-    });
+    auto each_cell = [&] {
+      for_owned(*mesh, [&](const std::array<int, 3>& idx) {
+        MatStencil row{idx[2], idx[1], idx[0], 0}, cols[kStencilEntries];
+        PetscScalar vals[kStencilEntries];
+        // the struct operator's row: the cell, then the lower and upper neighbour per axis
+        double stencil[kStencilEntries] = {};
+        int nc = 0;
+        double diag = 0.0;
+        const double r = heat_cell_residual(
+            hm, *mesh, idx, [&](const std::array<int, 3>& j) { return Tl(j, 1, 0); }, diag,
+            [&](const std::array<int, 3>& nb, double v) {
+              cols[nc] = MatStencil{nb[2], nb[1], nb[0], 0};
+              vals[nc++] = v;
+              int a = 0;
+              while (nb[a] == idx[a]) ++a;
+              stencil[1 + 2 * a + (nb[a] > idx[a] ? 1 : 0)] = v;
+            });
+        if (R) (*out)(idx, 1, 0) = r;
+        if (rows) {
+          stencil[0] = diag;
+          rows->push(stencil);
+        } else if (J) {
+          cols[nc] = row;
+          vals[nc++] = diag;
+          TD_PETSC(MatSetValuesStencil(J, 1, &row, nc, cols, vals, INSERT_VALUES));
+        }
+      });
+    };
     if (rows) {
-      rows->finish();
-    } else if (J) {
+      rows->write(each_cell);
+      return;
+    }
+    each_cell();
+    if (J) {
       TD_PETSC(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
       TD_PETSC(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
     }

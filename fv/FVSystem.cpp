@@ -304,6 +304,13 @@ Mat FVSystem::create_matrix() const {
   return create_star_matrix(mesh_.dm(), f.diagonal, f.neighbour).release();
 }
 
+Owned<Mat> FVSystem::create_jacobian(const char* prefix) const {
+  if (nf_ == 1 && !heat_ && !rx_ && !petsc_computes_jacobian(prefix) &&
+      struct_operator_chosen(mesh_, prefix, 1))
+    return create_struct_operator(mesh_);
+  return Owned<Mat>(create_matrix());
+}
+
 void FVSystem::initial_state(Vec c) const {
   const int nf = nf_;
   const int ns = nspecies();
@@ -393,23 +400,24 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
       for (const auto& p : pins_) pinned_origin = pinned_origin || p.first == 0;
     StructRowWriter rows(M);
     std::vector<double> v(static_cast<std::size_t>(rows.entries()));
-    for_cells(dmda::ghost_box(mesh_.dm()), [&](const CellAt& x) {
-      const std::array<int, 3>& idx = x.idx;
-      std::fill(v.begin(), v.end(), 0.0);
-      if (pinned_origin && idx == std::array<int, 3>{0, 0, 0}) {
-        v[0] = 1.0;
+    rows.write([&] {
+      for_cells(dmda::ghost_box(mesh_.dm()), [&](const CellAt& x) {
+        const std::array<int, 3>& idx = x.idx;
+        std::fill(v.begin(), v.end(), 0.0);
+        if (pinned_origin && idx == std::array<int, 3>{0, 0, 0}) {
+          v[0] = 1.0;
+          rows.push(v.data());
+          return;
+        }
+        v[0] = a_vol * mesh_.volume(idx[0], idx[1], idx[2]) + b * transport_diagonal(x, 0);
+        for (int a = 0; a < dim; ++a) {
+          if (!x.lower_wall[a]) v[static_cast<std::size_t>(1 + 2 * a)] = -b * x.face[a][0].p;
+          if (!x.upper_wall[a])
+            v[static_cast<std::size_t>(2 + 2 * a)] = -b * x.face[a][x.face_step[a]].q;
+        }
         rows.push(v.data());
-        return;
-      }
-      v[0] = a_vol * mesh_.volume(idx[0], idx[1], idx[2]) + b * transport_diagonal(x, 0);
-      for (int a = 0; a < dim; ++a) {
-        if (!x.lower_wall[a]) v[static_cast<std::size_t>(1 + 2 * a)] = -b * x.face[a][0].p;
-        if (!x.upper_wall[a])
-          v[static_cast<std::size_t>(2 + 2 * a)] = -b * x.face[a][x.face_step[a]].q;
-      }
-      rows.push(v.data());
+      });
     });
-    rows.finish();
     return;
   }
   // Rows written whole (below) overwrite every stored entry, as the count at the end checks;

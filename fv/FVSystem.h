@@ -87,6 +87,12 @@ class FVSystem {
   /// couples to itself in the face neighbours, reactions couple the fields of a cell
   /// (mesh/StencilMatrix.h; caller destroys).
   Mat create_matrix() const;
+  /// The matrix for assemble() of a solver whose KSP has the options prefix @p prefix
+  /// (nullptr for none): with one field per cell, no heat and no reactions, where that solver
+  /// gets hypre's structured multigrid and no option asks for a PETSc matrix, a struct operator
+  /// (create_struct_operator, mesh/StructuredMultigrid.h: the values in hypre's struct matrix
+  /// alone, no copy at the preconditioner's set-up); otherwise create_matrix().
+  Owned<Mat> create_jacobian(const char* prefix) const;
   /// Declare the coupling of the fields to @p dm (a DMDA with the mesh layout and nfields()
   /// fields): transport couples a field to itself in the neighbouring cells, reactions the
   /// fields of one cell. DMCreateMatrix and DMCreateColoring on @p dm then follow it.

@@ -11,7 +11,6 @@
 #include "core/Petsc.h"
 #include "fv/CoarseOperators.h"
 #include "mesh/Multigrid.h"
-#include "mesh/StructuredMultigrid.h"
 
 namespace td {
 
@@ -235,12 +234,7 @@ void SteadySolver::set_up_snes() {
   r_ = duplicate(c_);
   // Under hypre's structured multigrid the Jacobian is stored in hypre's struct matrix
   // alone, which the Krylov products and the multigrid set-up share (no AIJ matrix, no copy).
-  // PETSc's own Jacobians (-snes_fd, -snes_fd_color, -snes_mf) need the AIJ matrix.
-  if (sys_.nfields() == 1 && !sys_.has_heat() && !sys_.reactions() && !petsc_computes_jacobian() &&
-      struct_operator_chosen(sys_.mesh(), nullptr, 1))
-    J_ = create_struct_operator(sys_.mesh());
-  else
-    J_ = Owned<Mat>(sys_.create_matrix());
+  J_ = sys_.create_jacobian(nullptr);
   TD_PETSC(SNESSetFunction(snes_, r_, form_function, &ctx_));
   if (sys_.has_heat()) {
     // The assembled matrix leaves out the species' dependence on T: Newton-Krylov with

@@ -16,7 +16,6 @@
 #include "core/Petsc.h"
 #include "fv/CoarseOperators.h"
 #include "mesh/Multigrid.h"
-#include "mesh/StructuredMultigrid.h"
 
 namespace td {
 
@@ -222,11 +221,7 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
 
   // Under hypre's structured multigrid (one species without heat or reactions) the
   // preconditioning matrix is stored in hypre's struct matrix alone (no AIJ matrix, no copy).
-  if (sys.nfields() == 1 && !sys.has_heat() && !sys.reactions() &&
-      struct_operator_chosen(sys.mesh(), "cvode_", 1))
-    im.P = create_struct_operator(sys.mesh());
-  else
-    im.P = Owned<Mat>(sys.create_matrix());
+  im.P = sys.create_jacobian("cvode_");
   TD_PETSC(KSPCreate(im.comm, im.ksp.out()));
   TD_PETSC(KSPSetOptionsPrefix(im.ksp, "cvode_"));
   // The mesh's DMDA for -cvode_pc_type mg; inactive: psetup assembles the operator itself.

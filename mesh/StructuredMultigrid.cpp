@@ -122,8 +122,9 @@ constexpr double kUniformWidthTolerance = 1e-6;
 /// A periodic axis of 1 or 2 cells makes a cell its own neighbour, or both neighbours the same
 /// cell: one matrix entry for two stencil entries, which the copy cannot split.
 constexpr int kMinPeriodicCells = 3;
-/// Cells per chunk of the copy of the matrix into hypre (the buffer holds 2 dim + 1 values
-/// per cell: 64 Ki cells, 2.5 MB in 2D).
+/// Cells per chunk of the rows written into hypre's struct matrix, by the copy of an AIJ
+/// matrix or by StructRowWriter (the buffer holds 2 dim + 1 values per cell: 64 Ki cells,
+/// 2.5 MB in 2D).
 constexpr PetscInt kChunkCells = 65536;
 constexpr const char* kRelaxNames[] = {"jacobi", "weighted_jacobi", "rb_gauss_seidel",
                                        "rb_gauss_seidel_nonsymmetric"};
@@ -408,7 +409,10 @@ PetscErrorCode operator_view(Mat A, PetscViewer viewer) {
   PetscBool ascii = PETSC_FALSE;
   PetscCall(
       PetscObjectTypeCompare(reinterpret_cast<PetscObject>(viewer), PETSCVIEWERASCII, &ascii));
-  if (!ascii) return 0;
+  if (!ascii)
+    SETERRQ(PetscObjectComm(reinterpret_cast<PetscObject>(A)), PETSC_ERR_SUP,
+            "the struct operator (hypre's struct matrix) is viewed as text only; -mat_type aij "
+            "stores the matrix as AIJ");
   void* ctx = nullptr;
   PetscCall(MatShellGetContext(A, &ctx));
   const auto& l = static_cast<StructOperatorState*>(ctx)->layout;
@@ -833,9 +837,34 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
 
 }  // namespace
 
+namespace {
+
+/// Krylov types of PETSc 3.18 that multiply by the transpose of the operator, which hypre's
+/// struct matrix does not offer.
+constexpr const char* kTransposeKrylov[] = {"lsqr", "cgne", "bicg", "cgls"};
+
+/// Whether an option of @p prefix needs the operator as a PETSc matrix: a Krylov type with
+/// transposed products, diagonal scaling, or a view of the matrix other than as text.
+bool assembled_matrix_needed(const char* prefix) {
+  char type[64] = "";
+  PetscBool given = PETSC_FALSE;
+  TD_PETSC(PetscOptionsGetString(nullptr, prefix, "-ksp_type", type, sizeof type, &given));
+  if (given)
+    for (const char* t : kTransposeKrylov)
+      if (std::string(type) == t) return true;
+  for (const char* name : {"-ksp_diagonal_scale", "-ksp_view_mat", "-ksp_view_pmat", "-mat_view"}) {
+    TD_PETSC(PetscOptionsHasName(nullptr, prefix, name, &given));
+    if (given) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool struct_operator_chosen(const Mesh& mesh, const char* prefix, int dof) {
   bool chosen = false;
-  return chosen_solver(mesh, prefix, dof, chosen) >= 0 && !other_matrix_asked(prefix);
+  return chosen_solver(mesh, prefix, dof, chosen) >= 0 && !other_matrix_asked(prefix) &&
+         !assembled_matrix_needed(prefix);
 }
 
 void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof) {
@@ -885,14 +914,11 @@ bool is_struct_operator(Mat A) {
 }
 
 Owned<Mat> create_struct_operator(const Mesh& mesh) {
-  if (mesh.dof() != 1) throw InternalError("create_struct_operator: one field per cell only");
   auto state = std::make_unique<StructOperatorState>(mesh);
-  Vec probe = nullptr;
-  PetscInt local = 0, global = 0;
-  TD_PETSC(DMGetGlobalVector(mesh.dm(), &probe));
-  TD_PETSC(VecGetLocalSize(probe, &local));
-  TD_PETSC(VecGetSize(probe, &global));
-  TD_PETSC(DMRestoreGlobalVector(mesh.dm(), &probe));
+  // one field per cell of the mesh's cells, whatever the mesh's own fields per cell
+  const PetscInt local = state->layout.local_cells;
+  PetscInt global = 1;
+  for (int a = 0; a < mesh.dim(); ++a) global *= mesh.cells(a);
   Owned<Mat> A;
   TD_PETSC(MatCreateShell(mesh.comm(), local, local, global, global, state.get(), A.out()));
   TD_PETSC(MatShellSetManageScalingShifts(A));
@@ -912,7 +938,10 @@ StructRowWriter::StructRowWriter(Mat A) : A_(A), state_(nullptr) {
   if (!is_struct_operator(A)) throw InternalError("StructRowWriter: not a struct operator");
   state_ = operator_state(A);
   const StructLayout& l = state_->layout;
-  buffer_.assign(static_cast<std::size_t>(l.stencil_size * chunk_lines(l) * l.count[0]), 0.0);
+  buffer_.assign(static_cast<std::size_t>(l.stencil_size) *
+                     static_cast<std::size_t>(chunk_lines(l)) *
+                     static_cast<std::size_t>(l.count[0]),
+                 0.0);
 }
 
 StructRowWriter::~StructRowWriter() = default;
@@ -924,14 +953,14 @@ void StructRowWriter::push(const double* values) {
   if (pushed_ >= l.local_cells) throw InternalError("StructRowWriter: more rows than owned cells");
   // the chunk being filled: whole x-lines of one plane, from the line of the first row not
   // yet written to the end of its plane or the chunk's size
-  const long line = l.count[0];
-  const long lines = chunk_lines(l);
-  const long plane_lines = l.count[1];
-  const long first_line = flushed_ / line;
-  const long in_plane = first_line % plane_lines;
-  const long chunk_lines_now = std::min(lines, plane_lines - in_plane);
-  const long cells = chunk_lines_now * line;
-  const long c = pushed_ - flushed_;
+  const PetscInt line = l.count[0];
+  const PetscInt lines = chunk_lines(l);
+  const PetscInt plane_lines = l.count[1];
+  const PetscInt first_line = flushed_ / line;
+  const PetscInt in_plane = first_line % plane_lines;
+  const PetscInt chunk_lines_now = std::min(lines, plane_lines - in_plane);
+  const PetscInt cells = chunk_lines_now * line;
+  const PetscInt c = pushed_ - flushed_;
   for (int e = 0; e < l.stencil_size; ++e)
     buffer_[static_cast<std::size_t>(e * cells + c)] = values[e];
   ++pushed_;
@@ -943,16 +972,24 @@ void StructRowWriter::push(const double* values) {
   }
 }
 
-void StructRowWriter::finish() {
+void StructRowWriter::finish(const std::string& problem) {
   const StructLayout& l = state_->layout;
-  if (pushed_ != l.local_cells || flushed_ != pushed_)
-    throw InternalError(
-        fmt::format("StructRowWriter: {} rows written of {} owned cells", pushed_, l.local_cells));
+  std::string mine = problem;
+  if (mine.empty() && (pushed_ != l.local_cells || flushed_ != pushed_))
+    mine =
+        fmt::format("StructRowWriter: {} rows written of {} owned cells", pushed_, l.local_cells);
+  pushed_ = flushed_ = 0;
+  // hypre's assembly below is collective: every rank stops here if one failed
+  int failed = mine.empty() ? 0 : 1, any = 0;
+  MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, l.comm);
+  if (any != 0)
+    throw Error(mine.empty() ? std::string("struct operator: another rank failed to write its "
+                                           "rows (its message says why)")
+                             : mine);
   TD_HYPRE(HYPRE_StructMatrixAssemble(state_->A));
   // new values: the state of the PETSc matrix increases, so that its preconditioner sets up
   TD_PETSC(MatAssemblyBegin(A_, MAT_FINAL_ASSEMBLY));
   TD_PETSC(MatAssemblyEnd(A_, MAT_FINAL_ASSEMBLY));
-  pushed_ = flushed_ = 0;
 }
 
 }  // namespace td

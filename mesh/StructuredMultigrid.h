@@ -30,14 +30,16 @@
 ///  - -td_smg_num_pre_relax N, -td_smg_num_post_relax N
 /// Defaults are in docs/solvers.md (chosen by measurement with bench/bench_steady).
 ///
-/// Where this preconditioner is the one a solver gets (structured_multigrid_chosen), the
+/// Where this preconditioner is the one a solver gets (struct_operator_chosen), the
 /// solver's operator can be a struct operator (create_struct_operator) instead of an AIJ
 /// matrix: the stencil values are written once, into hypre's Struct matrix, which both the
 /// Krylov products and the multigrid set-up use. That saves the AIJ matrix (its creation, 60
 /// bytes per cell, and the copy into hypre at every set-up).
 #include <petscksp.h>
 
+#include <exception>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/Petsc.h"
@@ -72,17 +74,19 @@ void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof);
 /// @p prefix (nullptr for none), should store its matrix as a struct operator
 /// (create_struct_operator): setup_structured_multigrid will install the structured
 /// multigrid (read from the options database alone, so that the solver can choose its
-/// matrix before its KSP is set up), and none of -snes_mf, -mat_type, -dm_mat_type asks for
-/// another matrix. Throws the Errors of setup_structured_multigrid.
+/// matrix before its KSP is set up), and no option asks for a PETSc matrix: -snes_mf,
+/// -mat_type, -dm_mat_type, a Krylov type with transposed products (lsqr, cgne, bicg, cgls),
+/// -ksp_diagonal_scale, -ksp_view_mat, -ksp_view_pmat, -mat_view. Throws the Errors of
+/// setup_structured_multigrid.
 bool struct_operator_chosen(const Mesh& mesh, const char* prefix, int dof);
 
 /// A new operator of one field per cell of @p mesh in the mesh's DMDA ordering (global and
-/// local sizes those of the mesh's vectors): a PETSc shell matrix (MATSHELL) whose values, a
-/// (2 dim + 1)-point stencil per cell, live in hypre's Struct matrix on the mesh's grid (one
-/// box per rank, periodic where the mesh is). MatMult is hypre's struct matrix-vector
-/// product, MatGetDiagonal reads the centre entries; the values are zero until a
-/// StructRowWriter writes them. The structured multigrid preconditioner sets up from these
-/// values directly (no copy); no other preconditioner can use it.
+/// local sizes those of a one-field vector of the mesh, whatever the mesh's fields per cell): a
+/// PETSc shell matrix (MATSHELL) whose values, a (2 dim + 1)-point stencil per cell, live in
+/// hypre's Struct matrix on the mesh's grid (one box per rank, periodic where the mesh is). MatMult
+/// is hypre's struct matrix-vector product, MatGetDiagonal reads the centre entries; the values are
+/// zero until a StructRowWriter writes them. The structured multigrid preconditioner sets up from
+/// these values directly (no copy); no other preconditioner can use it.
 Owned<Mat> create_struct_operator(const Mesh& mesh);
 
 /// Whether @p A is a matrix of create_struct_operator.
@@ -106,17 +110,31 @@ class StructRowWriter {
   int entries() const;
   /// The row of the next owned cell: entries() values (the matrix's units).
   void push(const double* values);
-  /// Write out the last rows and assemble (collective; after every owned cell was pushed,
-  /// otherwise InternalError); the matrix's state increases, so that a preconditioner
-  /// built on it sets up again.
-  void finish();
+  /// Write out the last rows and assemble (collective). @p problem is this rank's reason to
+  /// stop (for instance the message of an exception while it computed its rows; a count of
+  /// rows other than the owned cells is one too): if any rank has one, every rank throws
+  /// Error, the rank that had it with its message, before hypre's collective assembly. The
+  /// matrix's state increases, so that a preconditioner built on it sets up again.
+  void finish(const std::string& problem = {});
+  /// Run @p fill, which pushes every owned row, then finish with the message of any
+  /// exception @p fill threw.
+  template <class Fill>
+  void write(Fill&& fill) {
+    std::string problem;
+    try {
+      fill();
+    } catch (const std::exception& e) {
+      problem = e.what();
+    }
+    finish(problem);
+  }
 
  private:
-  Mat A_;
-  StructOperatorState* state_;
-  std::vector<double> buffer_;
-  long pushed_ = 0;   ///< rows pushed so far on this rank
-  long flushed_ = 0;  ///< rows written to hypre so far
+  Mat A_;                       ///< borrowed: the caller's matrix
+  StructOperatorState* state_;  ///< borrowed: A_'s context
+  std::vector<double> buffer_;  ///< one chunk of rows, stencil entry by entry
+  PetscInt pushed_ = 0;         ///< rows pushed so far on this rank
+  PetscInt flushed_ = 0;        ///< rows written to hypre so far
 };
 
 }  // namespace td

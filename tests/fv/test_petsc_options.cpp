@@ -81,6 +81,11 @@ type = "dirichlet"
 value = 0.7
 )";
 
+/// The first species of kOpenTwoSpecies alone: one field per cell (hypre's structured
+/// multigrid by default).
+const std::string kOpenOneSpecies =
+    kOpenTwoSpecies.substr(0, kOpenTwoSpecies.find("[[species]]\nname = \"b\""));
+
 /// A closed cell with a two-state species: one conserved amount, reactions (pinned Newton
 /// and matching of the amount).
 const std::string kClosedTwoState = std::string(kHeader) + td::testing::two_state_species(30.0);
@@ -321,8 +326,7 @@ TEST(PetscOptionsMpi, GeometricMultigridMatchesDefaultSolver) {
 
 TEST(PetscOptionsMpi, KrylovTypesThatPreconditionFromTheLeftOnlyAreTaken) {
   // one field (hypre's structured multigrid), two fields and a closed cell (mesh multigrid)
-  const std::string one_field =
-      kOpenTwoSpecies.substr(0, kOpenTwoSpecies.find("[[species]]\nname = \"b\""));
+  const std::string& one_field = kOpenOneSpecies;
   // without the Soret drift the one-field operator is symmetric positive definite: CG applies
   std::string symmetric = one_field;
   symmetric.replace(symmetric.find("value = 2.0"), std::strlen("value = 2.0"), "value = 0.0");
@@ -370,8 +374,7 @@ TEST(PetscOptionsMpi, OneFieldJacobianLivesInTheStructMatrixUnderTheStructuredMu
   // only; options that need
   // PETSc's AIJ matrix (another preconditioner, PETSc's own finite-difference Jacobian) get it.
   // Each gives the same solution.
-  const std::string one_field =
-      kOpenTwoSpecies.substr(0, kOpenTwoSpecies.find("[[species]]\nname = \"b\""));
+  const std::string& one_field = kOpenOneSpecies;
   auto operator_type = [](const std::string& view) {
     // -snes_view prints the operator's type after the preconditioner's (on rank 0 only)
     const auto pc = view.rfind("PC Object");
@@ -385,8 +388,10 @@ TEST(PetscOptionsMpi, OneFieldJacobianLivesInTheStructMatrixUnderTheStructuredMu
   const auto def = steady(one_field, {{"-snes_view", ""}});
   EXPECT_EQ(std::string(operator_type(def.output)), "struct");
   EXPECT_EQ(def.res.newton_iterations, 1);
-  const Options aij_runs[] = {
-      {{"-pc_type", "hypre"}}, {{"-snes_fd_color", ""}}, {{"-mat_type", "aij"}}};
+  const Options aij_runs[] = {{{"-pc_type", "hypre"}},
+                              {{"-snes_fd_color", ""}},
+                              {{"-mat_type", "aij"}},
+                              {{"-ksp_diagonal_scale", ""}}};
   for (const Options& o : aij_runs) {
     SCOPED_TRACE(o.front().first);
     Options viewed = o;
@@ -402,8 +407,7 @@ TEST(PetscOptionsMpi, FailedLinearSolveOfALinearProblemEndsAtOnce) {
   // a linear problem, open (one field) or closed (two states, pinned): the error names the
   // solver, its reason and iterations, with no pseudo-transient continuation, whose steps
   // would end in the same linear solve.
-  const std::string one_field =
-      kOpenTwoSpecies.substr(0, kOpenTwoSpecies.find("[[species]]\nname = \"b\""));
+  const std::string& one_field = kOpenOneSpecies;
   for (const std::string* text : {&one_field, &kClosedTwoState}) {
     try {
       steady(*text, {{"-ksp_type", "gmres"}, {"-ksp_max_it", "3"}});
@@ -473,14 +477,15 @@ TEST(PetscOptionsMpi, BlockSmootherNamesTheMatrixTypeItCannotTake) {
 TEST(PetscOptionsMpi, ConductionFieldTakesTheHeatOptions) {
   const std::string text =
       heat_case_head(32, 8) + "[temperature]\ntype = \"conduction\"\n" + heat_faces("temperature");
-  auto field = [&](const Options& options) {
+  auto field_of = [&](const std::string& input, const Options& options) {
     ScopedOptions set(options);
-    auto cs = Case::from_string(PETSC_COMM_WORLD, text);
+    auto cs = Case::from_string(PETSC_COMM_WORLD, input);
     std::vector<double> T;
     for (int j = 0; j < 8; ++j)
       for (int i = 0; i < 32; ++i) T.push_back(cs->temperature().T(cs->mesh().center(i, j, 0)));
     return T;
   };
+  auto field = [&](const Options& options) { return field_of(text, options); };
   std::string view;
   std::vector<double> exact;
   {
@@ -507,6 +512,16 @@ TEST(PetscOptionsMpi, ConductionFieldTakesTheHeatOptions) {
   const auto ratios = jacobian_test_ratios(captured.text());
   ASSERT_GE(ratios.size(), 1u);
   for (double r : ratios) EXPECT_LT(r, 1e-7);
+  // with two species (two fields per cell of the case mesh) the conduction field's own
+  // one-field operator is a struct operator too
+  const std::string two_species = text +
+                                  "[[species]]\nname = \"u\"\n[species.diffusivity]\nvalue = 0.5\n"
+                                  "[species.initial]\nvalue = 2.0\n";
+  {
+    PetscOutput captured;
+    EXPECT_LT(relative_difference(field_of(two_species, {{"-heat_ksp_view", ""}}), exact), 1e-13);
+    EXPECT_TRUE(on_rank0(contains(captured.text(), "hypre struct matrix, 5-point stencil")));
+  }
   record("aij_difference", aij);
   record("mg_difference", mg);
   record("fd_color_difference", fd);
@@ -534,8 +549,7 @@ TEST(PetscOptionsMpi, TransientOneFieldPreconditionsFromTheStructMatrix) {
   // with SMG on its copy gives the same V-cycles, so the same steps and the same state to
   // round-off.
   const std::string one_field =
-      kOpenTwoSpecies.substr(0, kOpenTwoSpecies.find("[[species]]\nname = \"b\"")) +
-      "[solver]\nmode = \"transient\"\n[solver.transient]\nt_end = 0.05\n";
+      kOpenOneSpecies + "[solver]\nmode = \"transient\"\n[solver.transient]\nt_end = 0.05\n";
   const auto op = transient(one_field, 0.05, {{"-cvode_ksp_view", ""}});
   const auto aij =
       transient(one_field, 0.05,

@@ -283,11 +283,10 @@ std::unique_ptr<FVSystem> robin_system(const Mesh& mesh) {
 Owned<Vec> random_vector(Mat A) {
   Owned<Vec> x;
   TD_PETSC(MatCreateVecs(A, x.out(), nullptr));
-  PetscRandom rnd;
-  TD_PETSC(PetscRandomCreate(PETSC_COMM_WORLD, &rnd));
+  Owned<PetscRandom> rnd;
+  TD_PETSC(PetscRandomCreate(PETSC_COMM_WORLD, rnd.out()));
   TD_PETSC(PetscRandomSetInterval(rnd, 0.5, 1.5));
   TD_PETSC(VecSetRandom(x, rnd));
-  TD_PETSC(PetscRandomDestroy(&rnd));
   return x;
 }
 
@@ -310,8 +309,9 @@ TEST(StructuredMultigridMpi, StructOperatorHoldsTheAssembledJacobian) {
   // coefficients.
   auto stretched = mesh_of(2, {40, 24, 1}, 1.2);
   auto periodic_cube = mesh_of(3, {12, 10, 6}, 0.0, {false, true, true});
-  // planes of more cells than one chunk of rows written to hypre (65536): two chunks each
-  auto wide_slab = mesh_of(3, {270, 250, 2});
+  // planes of more cells than one chunk of rows written to hypre (65536), also per rank on 2
+  // ranks: three chunks each on one rank, two on each of two
+  auto wide_slab = mesh_of(3, {600, 250, 2});
   for (const Mesh* mesh : {stretched.get(), periodic_cube.get(), wide_slab.get()})
     for (bool pins : {false, true}) {
       SCOPED_TRACE(fmt::format("dim {}, pins {}", mesh->dim(), pins));
@@ -335,6 +335,45 @@ TEST(StructuredMultigridMpi, StructOperatorHoldsTheAssembledJacobian) {
       }
       sys->set_pins({});
     }
+}
+
+TEST(StructuredMultigridMpi, StructOperatorRowsFailingOnOneRankStopEveryRank) {
+  // hypre's assembly is collective: a rank whose rows fail (an exception while computing
+  // them, or too few rows) makes every rank throw before it, none waits in it
+  auto mesh = mesh_of(2, {24, 16, 1});
+  Owned<Mat> op = create_struct_operator(*mesh);
+  int rank = 0, size = 1;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  const PetscInt owned = static_cast<PetscInt>(mesh->count()[0]) * mesh->count()[1];
+  StructRowWriter rows(op);
+  const std::vector<double> row(static_cast<std::size_t>(rows.entries()), 1.0);
+  auto push = [&](PetscInt n) {
+    for (PetscInt q = 0; q < n; ++q) rows.push(row.data());
+  };
+  // the failing rank's message there, the others' pointer to it
+  auto expect_stop = [&](auto&& fill, bool failing, const char* message) {
+    try {
+      rows.write(fill);
+      ADD_FAILURE() << "a rank's failure did not stop this rank";
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(failing ? message : "another rank failed"), std::string::npos) << what;
+    }
+  };
+  for (int failing = 0; failing < size; ++failing) {
+    SCOPED_TRACE(fmt::format("rank {} fails", failing));
+    const bool mine = rank == failing;
+    expect_stop(
+        [&] {
+          if (mine) throw Error("rows failed here");
+          push(owned);
+        },
+        mine, "rows failed here");
+    expect_stop([&] { push(mine ? owned - 1 : owned); }, mine, "rows written of");
+  }
+  // all rows on every rank: assembled
+  EXPECT_NO_THROW(rows.write([&] { push(owned); }));
 }
 
 TEST(StructuredMultigridMpi, PreconditionerFromTheStructOperatorIsTheOneFromItsCopy) {
