@@ -211,11 +211,9 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
   TD_PETSC(VecGetSize(Tg, &pb.size));
   R = duplicate(Tg);
   // Under hypre's structured multigrid the Jacobian is stored in hypre's struct matrix alone
-  // (no AIJ matrix, no copy); PETSc's own Jacobians (-heat_snes_fd, -heat_snes_fd_color)
-  // need the AIJ matrix.
-  J = struct_operator_chosen(mesh, "heat_", 1) && !petsc_computes_jacobian("heat_")
-          ? create_struct_operator(mesh)
-          : create_star_matrix(dm);
+  // (no AIJ matrix, no copy).
+  J = struct_operator_chosen(mesh, "heat_", 1) ? create_struct_operator(mesh)
+                                               : create_star_matrix(dm);
   TD_PETSC(VecSet(Tg, guess > 0 ? guess : pb.hm.fixed_mean));
   TD_PETSC(SNESCreate(comm, snes.out()));
   TD_PETSC(SNESSetDM(snes, dm));

@@ -305,8 +305,7 @@ Mat FVSystem::create_matrix() const {
 }
 
 Owned<Mat> FVSystem::create_jacobian(const char* prefix) const {
-  if (nf_ == 1 && !heat_ && !rx_ && !petsc_computes_jacobian(prefix) &&
-      struct_operator_chosen(mesh_, prefix, 1))
+  if (nf_ == 1 && !heat_ && !rx_ && struct_operator_chosen(mesh_, prefix, 1))
     return create_struct_operator(mesh_);
   return Owned<Mat>(create_matrix());
 }

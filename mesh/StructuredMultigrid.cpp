@@ -328,6 +328,16 @@ void StructLayout::set_lines(HYPRE_StructMatrix A, int j0, int j1, int k, double
                                             &values[static_cast<std::size_t>(e) * cells]));
 }
 
+/// Throw Error on every rank of @p comm if @p problem (this rank's reason to stop, empty for
+/// none) is non-empty on any: with it on the rank that has one, with @p elsewhere on the
+/// others. Collective: called before a collective hypre call, so that no rank waits in it
+/// for one that has stopped.
+void stop_on_every_rank(MPI_Comm comm, const std::string& problem, const char* elsewhere) {
+  int mine = problem.empty() ? 0 : 1, any = 0;
+  MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
+  if (any != 0) throw Error(problem.empty() ? std::string(elsewhere) : problem);
+}
+
 /// Owned x-lines per chunk of rows written to hypre (at least one).
 PetscInt chunk_lines(const StructLayout& l) {
   return std::max<PetscInt>(1, kChunkCells / l.count[0]);
@@ -475,12 +485,9 @@ StructuredPC::StructuredPC(const Mesh& mesh, Settings settings)
 }
 
 void StructuredPC::refuse_on_all_ranks(const std::string& problem) const {
-  int mine = problem.empty() ? 0 : 1, any = 0;
-  MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, layout_.comm);
-  if (any == 0) return;
-  throw Error(problem.empty() ? std::string("structured multigrid (-td_pc): another rank refused "
-                                            "the preconditioning matrix (its message says why)")
-                              : problem);
+  stop_on_every_rank(layout_.comm, problem,
+                     "structured multigrid (-td_pc): another rank refused the preconditioning "
+                     "matrix (its message says why)");
 }
 
 PetscInt StructuredPC::stencil_column(const std::array<int, 3>& idx, int e) const {
@@ -864,7 +871,7 @@ bool assembled_matrix_needed(const char* prefix) {
 bool struct_operator_chosen(const Mesh& mesh, const char* prefix, int dof) {
   bool chosen = false;
   return chosen_solver(mesh, prefix, dof, chosen) >= 0 && !other_matrix_asked(prefix) &&
-         !assembled_matrix_needed(prefix);
+         !assembled_matrix_needed(prefix) && !petsc_computes_jacobian(prefix);
 }
 
 void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof) {
@@ -942,33 +949,37 @@ StructRowWriter::StructRowWriter(Mat A) : A_(A), state_(nullptr) {
                      static_cast<std::size_t>(chunk_lines(l)) *
                      static_cast<std::size_t>(l.count[0]),
                  0.0);
+  start_chunk();
 }
 
 StructRowWriter::~StructRowWriter() = default;
 
 int StructRowWriter::entries() const { return state_->layout.stencil_size; }
 
+void StructRowWriter::start_chunk() {
+  // whole x-lines of one plane, from the line of the first row not yet written to the end of
+  // its plane or the chunk's size
+  const StructLayout& l = state_->layout;
+  const PetscInt first_line = flushed_ / l.count[0];
+  const PetscInt in_plane = first_line % l.count[1];
+  const PetscInt lines = std::min<PetscInt>(chunk_lines(l), l.count[1] - in_plane);
+  chunk_j0_ = l.start[1] + static_cast<int>(in_plane);
+  chunk_j1_ = chunk_j0_ + static_cast<int>(lines);
+  chunk_k_ = l.start[2] + static_cast<int>(first_line / l.count[1]);
+  chunk_cells_ = lines * l.count[0];
+}
+
 void StructRowWriter::push(const double* values) {
   const StructLayout& l = state_->layout;
   if (pushed_ >= l.local_cells) throw InternalError("StructRowWriter: more rows than owned cells");
-  // the chunk being filled: whole x-lines of one plane, from the line of the first row not
-  // yet written to the end of its plane or the chunk's size
-  const PetscInt line = l.count[0];
-  const PetscInt lines = chunk_lines(l);
-  const PetscInt plane_lines = l.count[1];
-  const PetscInt first_line = flushed_ / line;
-  const PetscInt in_plane = first_line % plane_lines;
-  const PetscInt chunk_lines_now = std::min(lines, plane_lines - in_plane);
-  const PetscInt cells = chunk_lines_now * line;
   const PetscInt c = pushed_ - flushed_;
   for (int e = 0; e < l.stencil_size; ++e)
-    buffer_[static_cast<std::size_t>(e * cells + c)] = values[e];
+    buffer_[static_cast<std::size_t>(e * chunk_cells_ + c)] = values[e];
   ++pushed_;
-  if (c + 1 == cells) {
-    const int j0 = l.start[1] + static_cast<int>(in_plane);
-    const int k = l.start[2] + static_cast<int>(first_line / plane_lines);
-    l.set_lines(state_->A, j0, j0 + static_cast<int>(chunk_lines_now), k, buffer_.data());
+  if (c + 1 == chunk_cells_) {
+    l.set_lines(state_->A, chunk_j0_, chunk_j1_, chunk_k_, buffer_.data());
     flushed_ = pushed_;
+    start_chunk();
   }
 }
 
@@ -979,13 +990,11 @@ void StructRowWriter::finish(const std::string& problem) {
     mine =
         fmt::format("StructRowWriter: {} rows written of {} owned cells", pushed_, l.local_cells);
   pushed_ = flushed_ = 0;
+  start_chunk();
   // hypre's assembly below is collective: every rank stops here if one failed
-  int failed = mine.empty() ? 0 : 1, any = 0;
-  MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, l.comm);
-  if (any != 0)
-    throw Error(mine.empty() ? std::string("struct operator: another rank failed to write its "
-                                           "rows (its message says why)")
-                             : mine);
+  stop_on_every_rank(
+      l.comm, mine,
+      "struct operator: another rank failed to write its rows (its message says why)");
   TD_HYPRE(HYPRE_StructMatrixAssemble(state_->A));
   // new values: the state of the PETSc matrix increases, so that its preconditioner sets up
   TD_PETSC(MatAssemblyBegin(A_, MAT_FINAL_ASSEMBLY));

@@ -75,9 +75,9 @@ void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof);
 /// (create_struct_operator): setup_structured_multigrid will install the structured
 /// multigrid (read from the options database alone, so that the solver can choose its
 /// matrix before its KSP is set up), and no option asks for a PETSc matrix: -snes_mf,
-/// -mat_type, -dm_mat_type, a Krylov type with transposed products (lsqr, cgne, bicg, cgls),
-/// -ksp_diagonal_scale, -ksp_view_mat, -ksp_view_pmat, -mat_view. Throws the Errors of
-/// setup_structured_multigrid.
+/// -snes_fd, -snes_fd_color (PETSc's own Jacobian), -mat_type, -dm_mat_type, a Krylov type with
+/// transposed products (lsqr, cgne, bicg, cgls), -ksp_diagonal_scale, -ksp_view_mat,
+/// -ksp_view_pmat, -mat_view. Throws the Errors of setup_structured_multigrid.
 bool struct_operator_chosen(const Mesh& mesh, const char* prefix, int dof);
 
 /// A new operator of one field per cell of @p mesh in the mesh's DMDA ordering (global and
@@ -132,9 +132,13 @@ class StructRowWriter {
  private:
   Mat A_;                       ///< borrowed: the caller's matrix
   StructOperatorState* state_;  ///< borrowed: A_'s context
+  /// Set the next chunk's extent from the rows written so far.
+  void start_chunk();
   std::vector<double> buffer_;  ///< one chunk of rows, stencil entry by entry
   PetscInt pushed_ = 0;         ///< rows pushed so far on this rank
   PetscInt flushed_ = 0;        ///< rows written to hypre so far
+  PetscInt chunk_cells_ = 0;    ///< rows of the chunk being filled
+  int chunk_j0_ = 0, chunk_j1_ = 0, chunk_k_ = 0;  ///< its x-lines j0 <= j < j1 of plane k
 };
 
 }  // namespace td
