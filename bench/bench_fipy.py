@@ -24,8 +24,11 @@ For each size the script runs, interleaved and `--repeats` times each (best time
       (a) with its default scipy LU solver (FIPY_SOLVERS=scipy, LinearLUSolver), and
       (b) on PETSc with LinearGMRESSolver(tolerance=1e-12, precon="hypre") (BoomerAMG),
           when petsc4py is importable;
-reads each solution back and prints wall times, the ratios FiPy / thermodrift, and the
-maximum relative error against the exact profile at the cell centres. The load average
+and, as a floor, `thermodrift run` of the same case with S_T = 0, whose solution is its
+initial state (c = c_left everywhere: no Krylov iteration, but the same start-up, set-up
+and output of the same fields); reads each solution back and prints wall times, the ratios
+FiPy / thermodrift, the largest ratio any solver could reach (FiPy on PETSc over the floor),
+and the maximum relative error against the exact profile at the cell centres. The load average
 (`uptime`) is printed at start and end: on a shared machine the figures move with it.
 
 Not a test and not in CTest: it needs FiPy's source (not a dependency of thermodrift).
@@ -256,6 +259,10 @@ def main():
             with open(case, "w") as f:
                 f.write(CASE.format(n=n, length=LENGTH, t_left=T_LEFT, gradient=GRADIENT,
                                     d=DIFFUSIVITY, s=a.soret, c=C_LEFT))
+            floor_case = os.path.join(d, f"floor_{n}.toml")
+            with open(floor_case, "w") as f:
+                f.write(CASE.format(n=n, length=LENGTH, t_left=T_LEFT, gradient=GRADIENT,
+                                    d=DIFFUSIVITY, s=0.0, c=C_LEFT))
             h5 = os.path.join(d, f"td_{n}.h5")
             best, solve, errs = {}, {}, {}
             # interleaved: thermodrift, FiPy LU, FiPy PETSc, thermodrift, ...; the error is the
@@ -263,6 +270,7 @@ def main():
             for _ in range(a.repeats):
                 keep(best, "td", timed([exe, "run", case, "-o", h5, "-q"]), min)
                 keep(errs, "td", thermodrift_error(h5, a.soret), max)
+                keep(best, "floor", timed([exe, "run", floor_case, "-o", h5, "-q"]), min)
                 for s in solvers:
                     out = os.path.join(d, f"fipy_{s}_{n}.npz")
                     keep(best, s, timed([sys.executable, os.path.abspath(__file__), "--fipy-driver",
@@ -277,15 +285,19 @@ def main():
     print()
     print(f"{'size':>9s} {'td [s]':>9s} {'LU [s]':>9s} {'PETSc [s]':>9s} {'LU/td':>7s} "
           f"{'PETSc/td':>8s} {'td err':>9s} {'LU err':>9s} {'PETSc err':>9s} "
-          f"{'LU solve':>9s} {'PETSc solve':>11s}")
+          f"{'LU solve':>9s} {'PETSc solve':>11s} {'td floor':>9s} {'PETSc/floor':>11s}")
     for n, best, solve, errs in rows:
         print(f"{f'{n}^2':>9s} {fmt_time(best['td'])} {fmt_time(best.get('lu'))} "
               f"{fmt_time(best.get('petsc'))} {fmt_ratio(best.get('lu'), best['td'])} "
               f"{fmt_ratio(best.get('petsc'), best['td']):>8s} {fmt_err(errs['td'])} "
               f"{fmt_err(errs.get('lu'))} {fmt_err(errs.get('petsc'))} "
-              f"{fmt_time(solve.get('lu'))} {fmt_time(solve.get('petsc')):>11s}")
+              f"{fmt_time(solve.get('lu'))} {fmt_time(solve.get('petsc')):>11s} "
+              f"{fmt_time(best['floor'])} {fmt_ratio(best.get('petsc'), best['floor']):>11s}")
     print(f"times: whole process (start-up, set-up, solve, output), best of {a.repeats} interleaved "
           "runs; LU/PETSc solve: FiPy's eq.solve alone (assembly and linear solve) in its process")
+    print("td floor: thermodrift on the same case with S_T = 0 (solution = initial state: start-up, "
+          "set-up and output without a linear solve); PETSc/floor: the largest ratio any solver "
+          "could give")
     print("err: max |c - c_exact| / c_exact over the cell centres, worst of the runs")
     print(f"load at start: {load_start}")
     print(f"load at end:   {load_end}")
