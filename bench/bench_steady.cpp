@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/SoretBenchmark.h"
 #include "bench/WorkUnit.h"
 #include "core/HugePages.h"
 #include "core/Input.h"
@@ -69,13 +70,8 @@ int main(int argc, char** argv) {
       }
       {
         Mesh mesh(PETSC_COMM_WORLD, dim, axes, 1);
-        Species sp;
-        sp.name = "c";
-        sp.D = constant_law(1.0);
-        sp.S_T = constant_law(S);
-        sp.initial.uniform = 1.0;
-        sp.bc[0] = {Boundary::Type::dirichlet, 1.0, 0.0};
-        FVSystem sys(mesh, linear_temperature(1.0, {1.0, 0.0, 0.0}), {sp});
+        const auto bench_system = bench::soret_benchmark(mesh, S);
+        FVSystem& sys = *bench_system;
         Vec c = sys.create_state();
         sys.initial_state(c);
         SteadyOptions opt;

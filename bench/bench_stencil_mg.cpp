@@ -1,0 +1,386 @@
+/// Design study, not the product's solver: what a cell-centred geometric multigrid on stencil
+/// arrays (full coarsening, red-black Gauss-Seidel, hypre-like kernels) achieves on the steady
+/// Soret benchmark of bench_steady, beside hypre's PFMG (the one-field default; run
+/// `bench_steady 2 N` for its figures). docs/solvers.md quotes the results.
+///
+/// The operators are the product's: the Jacobian of FVSystem on the mesh and on each coarse
+/// mesh of mesh/Multigrid.h (FVSystem::rediscretised, exponentially fitted fluxes with the
+/// coarse widths), copied into five arrays per level (centre, west, east, south, north). The
+/// cycle is written out here: V(1,1) with one red-black sweep before and after the coarse
+/// correction (-study_fused 1: the two colours in one pass over the rows, black one row
+/// behind red), restriction the sum over the four children (-study_restriction transpose:
+/// the transpose of the prolongation), bilinear cell-centred prolongation (weights 3/4, 1/4
+/// per axis) whose wall rows take the parent's value (-study_wall parent, as mesh/
+/// Multigrid.h) or, at the Dirichlet face x = 0, half of it (-study_wall dirichlet: the
+/// linear interpolant to the zero correction on the wall), and 200 sweeps on the coarsest
+/// level. PETSc's Krylov solver (-ksp_type, default BiCGStab, relative tolerance 1e-12 on
+/// the true residual as the steady solver) runs the Newton step of the linear problem from
+/// c = 1 with this cycle as a shell preconditioner.
+///
+/// Prints the levels, the time of one stencil product (the work unit here, and of one
+/// product with the assembled AIJ matrix for comparison with bench_steady), of one V-cycle,
+/// the Krylov iterations and cycles, the solve time in work units of either kind, and the
+/// maximum relative error against the exact profile (as bench_steady).
+/// One rank, 2D uniform meshes only.
+/// usage: bench_stencil_mg N [-bench_soret S] [-study_fused 0|1] [-study_levels L]
+///        [-study_restriction sum|transpose] [-study_wall parent|dirichlet] [-ksp_type T]
+#include <petscksp.h>
+#include <petscsys.h>
+#include <petsctime.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/SoretBenchmark.h"
+#include "core/HugePages.h"
+#include "fv/FVSystem.h"
+#include "mesh/Multigrid.h"
+
+using namespace td;
+
+namespace {
+
+/// Sweeps of red-black Gauss-Seidel that solve the coarsest level (a few cells).
+constexpr int kCoarsestSweeps = 200;
+/// Products and cycles timed for one figure (after one untimed warm-up).
+constexpr int kTimed = 20;
+
+/// One level: a five-point stencil per cell (x fastest) and the cycle's work vectors.
+struct Level {
+  int nx = 0, ny = 0;
+  std::vector<double> C, W, E, S, N;
+  std::vector<double> x, b, r;
+  std::size_t cells() const { return static_cast<std::size_t>(nx) * ny; }
+};
+
+/// Copy the rows of the assembled one-field operator @p A on an nx x ny mesh into @p L.
+void copy_stencil(Mat A, int nx, int ny, Level& L) {
+  L.nx = nx;
+  L.ny = ny;
+  const std::size_t n = L.cells();
+  for (auto* v : {&L.C, &L.W, &L.E, &L.S, &L.N, &L.x, &L.b, &L.r}) v->assign(n, 0.0);
+  for (PetscInt k = 0; k < static_cast<PetscInt>(n); ++k) {
+    PetscInt ncols;
+    const PetscInt* cols;
+    const PetscScalar* vals;
+    TD_PETSC(MatGetRow(A, k, &ncols, &cols, &vals));
+    for (PetscInt e = 0; e < ncols; ++e) {
+      const PetscInt d = cols[e] - k;
+      const auto q = static_cast<std::size_t>(k);
+      if (d == 0)
+        L.C[q] = vals[e];
+      else if (d == -1)
+        L.W[q] = vals[e];
+      else if (d == 1)
+        L.E[q] = vals[e];
+      else if (d == -nx)
+        L.S[q] = vals[e];
+      else if (d == nx)
+        L.N[q] = vals[e];
+      else if (vals[e] != 0.0)
+        throw Error("bench_stencil_mg: an entry outside the 5-point stencil");
+    }
+    TD_PETSC(MatRestoreRow(A, k, &ncols, &cols, &vals));
+  }
+}
+
+struct Study {
+  std::vector<Level> levels;  // finest first
+  bool fused = true, transpose = false, dirichlet_wall = false;
+  std::vector<double> zeros;  // a row of zeros: the neighbours beyond the walls
+  long cycles = 0;
+
+  /// Gauss-Seidel update of the cells of colour @p col ((i + j) % 2) on row @p j.
+  void row(Level& L, const double* b, double* x, int j, int col) const {
+    const int nx = L.nx;
+    const std::size_t o = static_cast<std::size_t>(nx) * j;
+    const double *C = &L.C[o], *W = &L.W[o], *E = &L.E[o], *S = &L.S[o], *N = &L.N[o];
+    double* xr = x + o;
+    const double* br = b + o;
+    // beyond a wall the coefficient is zero: read a zero row instead of branching per cell
+    const double* xs = j > 0 ? xr - nx : zeros.data();
+    const double* xn = j + 1 < L.ny ? xr + nx : zeros.data();
+    int i = (j + col) & 1;
+    if (i == 0) {
+      xr[0] = (br[0] - E[0] * (nx > 1 ? xr[1] : 0.0) - S[0] * xs[0] - N[0] * xn[0]) / C[0];
+      i = 2;
+    }
+    for (; i < nx - 1; i += 2)
+      xr[i] = (br[i] - W[i] * xr[i - 1] - E[i] * xr[i + 1] - S[i] * xs[i] - N[i] * xn[i]) / C[i];
+    if (i == nx - 1) xr[i] = (br[i] - W[i] * xr[i - 1] - S[i] * xs[i] - N[i] * xn[i]) / C[i];
+  }
+  /// One red-black sweep, colour @p first then the other.
+  void smooth(Level& L, const double* b, double* x, int first) const {
+    if (fused) {
+      for (int j = 0; j <= L.ny; ++j) {
+        if (j < L.ny) row(L, b, x, j, first);
+        if (j > 0) row(L, b, x, j - 1, 1 - first);
+      }
+      return;
+    }
+    for (int col : {first, 1 - first})
+      for (int j = 0; j < L.ny; ++j) row(L, b, x, j, col);
+  }
+  /// y = A x (@p residual: y = b - A x).
+  static void apply(const Level& L, const double* x, double* y, const double* b = nullptr) {
+    const int nx = L.nx, ny = L.ny;
+    for (int j = 0; j < ny; ++j)
+      for (int i = 0; i < nx; ++i) {
+        const std::size_t k = static_cast<std::size_t>(nx) * j + i;
+        double s = L.C[k] * x[k];
+        if (i > 0) s += L.W[k] * x[k - 1];
+        if (i + 1 < nx) s += L.E[k] * x[k + 1];
+        if (j > 0) s += L.S[k] * x[k - nx];
+        if (j + 1 < ny) s += L.N[k] * x[k + nx];
+        y[k] = b ? b[k] - s : s;
+      }
+  }
+  /// Coarse cell and weight of fine cell @p i along an axis of @p nc coarse cells; the
+  /// neighbour's weight is 1 - w unless the fine cell is at a wall (then 0).
+  struct AxisWeight {
+    int I, In;
+    double w, wn;
+  };
+  AxisWeight weight(int i, int nc, bool dirichlet_low) const {
+    const int I = i / 2, In = (i & 1) ? I + 1 : I - 1;
+    if (In < 0 || In >= nc) {
+      // the correction vanishes on a Dirichlet wall: half the parent's at the first centre
+      const double w = (In < 0 && dirichlet_low) ? 0.5 : 1.0;
+      return {I, I, w, 0.0};
+    }
+    return {I, In, 0.75, 0.25};
+  }
+  /// x_f += P x_c (@p add) or b_c = P^T r_f (!@p add, transpose restriction).
+  void transfer(const Level& f, Level& c, double* fine, double* coarse, bool add) const {
+    if (!add) std::fill(coarse, coarse + c.cells(), 0.0);
+    for (int j = 0; j < f.ny; ++j) {
+      const AxisWeight wy = weight(j, c.ny, false);
+      for (int i = 0; i < f.nx; ++i) {
+        const AxisWeight wx = weight(i, c.nx, dirichlet_wall);
+        const std::size_t k = static_cast<std::size_t>(f.nx) * j + i;
+        const std::size_t a = static_cast<std::size_t>(c.nx) * wy.I + wx.I,
+                          b = static_cast<std::size_t>(c.nx) * wy.I + wx.In,
+                          cc = static_cast<std::size_t>(c.nx) * wy.In + wx.I,
+                          d = static_cast<std::size_t>(c.nx) * wy.In + wx.In;
+        const double wa = wy.w * wx.w, wb = wy.w * wx.wn, wc = wy.wn * wx.w, wd = wy.wn * wx.wn;
+        if (add) {
+          fine[k] += wa * coarse[a] + wb * coarse[b] + wc * coarse[cc] + wd * coarse[d];
+        } else {
+          coarse[a] += wa * fine[k];
+          coarse[b] += wb * fine[k];
+          coarse[cc] += wc * fine[k];
+          coarse[d] += wd * fine[k];
+        }
+      }
+    }
+  }
+  /// b_c = sum of the four children's residuals.
+  static void restrict_sum(const Level& f, const double* r, Level& c) {
+    for (int J = 0; J < c.ny; ++J)
+      for (int I = 0; I < c.nx; ++I) {
+        double s = 0.0;
+        for (int j = 2 * J; j < std::min(2 * J + 2, f.ny); ++j)
+          for (int i = 2 * I; i < std::min(2 * I + 2, f.nx); ++i)
+            s += r[static_cast<std::size_t>(f.nx) * j + i];
+        c.b[static_cast<std::size_t>(c.nx) * J + I] = s;
+      }
+  }
+  void vcycle(std::size_t l, const double* b, double* x) {
+    Level& L = levels[l];
+    if (l + 1 == levels.size()) {
+      for (int s = 0; s < kCoarsestSweeps; ++s) smooth(L, b, x, 0);
+      return;
+    }
+    smooth(L, b, x, 0);
+    apply(L, x, L.r.data(), b);
+    Level& C = levels[l + 1];
+    if (transpose)
+      transfer(L, C, L.r.data(), C.b.data(), false);
+    else
+      restrict_sum(L, L.r.data(), C);
+    std::fill(C.x.begin(), C.x.end(), 0.0);
+    vcycle(l + 1, C.b.data(), C.x.data());
+    transfer(L, C, x, C.x.data(), true);
+    smooth(L, b, x, 1);
+  }
+};
+
+PetscErrorCode shell_apply(PC pc, Vec b, Vec x) {
+  void* ctx;
+  PetscCall(PCShellGetContext(pc, &ctx));
+  auto* s = static_cast<Study*>(ctx);
+  const PetscScalar* bb;
+  PetscScalar* xx;
+  PetscCall(VecGetArrayRead(b, &bb));
+  PetscCall(VecGetArrayWrite(x, &xx));
+  std::fill(xx, xx + s->levels[0].cells(), 0.0);
+  s->vcycle(0, bb, xx);
+  ++s->cycles;
+  PetscCall(VecRestoreArrayRead(b, &bb));
+  PetscCall(VecRestoreArrayWrite(x, &xx));
+  return 0;
+}
+
+PetscErrorCode shell_mult(Mat A, Vec x, Vec y) {
+  void* ctx;
+  PetscCall(MatShellGetContext(A, &ctx));
+  const auto* s = static_cast<const Study*>(ctx);
+  const PetscScalar* xx;
+  PetscScalar* yy;
+  PetscCall(VecGetArrayRead(x, &xx));
+  PetscCall(VecGetArrayWrite(y, &yy));
+  Study::apply(s->levels[0], xx, yy);
+  PetscCall(VecRestoreArrayRead(x, &xx));
+  PetscCall(VecRestoreArrayWrite(y, &yy));
+  return 0;
+}
+
+/// Wall time of @p f, the mean over kTimed calls after a warm-up (s).
+template <class F>
+double timed(F&& f) {
+  f();
+  PetscLogDouble t0, t1;
+  PetscTime(&t0);
+  for (int i = 0; i < kTimed; ++i) f();
+  PetscTime(&t1);
+  return (t1 - t0) / kTimed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') {
+    std::fprintf(stderr,
+                 "usage: bench_stencil_mg N [-bench_soret S] [-study_fused 0|1] "
+                 "[-study_levels L] [-study_restriction sum|transpose] "
+                 "[-study_wall parent|dirichlet] [-ksp_type T]\n");
+    return 2;
+  }
+  const int n = std::atoi(argv[1]);
+  restart_with_huge_pages(argv);
+  PetscInitialize(&argc, &argv, nullptr, nullptr);
+  int size;
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  int code = 0;
+  try {
+    if (size != 1 || n < 4) throw Error("bench_stencil_mg: one rank and N >= 4 only");
+    PetscReal S = 5.0;
+    PetscOptionsGetReal(nullptr, nullptr, "-bench_soret", &S, nullptr);
+    Study st;
+    PetscBool flag = PETSC_TRUE;
+    PetscOptionsGetBool(nullptr, nullptr, "-study_fused", &flag, nullptr);
+    st.fused = flag;
+    char text[32] = "sum";
+    PetscOptionsGetString(nullptr, nullptr, "-study_restriction", text, sizeof text, nullptr);
+    st.transpose = std::string(text) == "transpose";
+    std::snprintf(text, sizeof text, "dirichlet");
+    PetscOptionsGetString(nullptr, nullptr, "-study_wall", text, sizeof text, nullptr);
+    st.dirichlet_wall = std::string(text) == "dirichlet";
+
+    std::array<Axis, 3> axes;
+    for (int a = 0; a < 3; ++a) axes[a].nodes = uniform_nodes(0.0, 1.0, a < 2 ? n : 1);
+    Mesh mesh(PETSC_COMM_WORLD, 2, axes, 1);
+    const auto bench_system = bench::soret_benchmark(mesh, S);
+    FVSystem& sys = *bench_system;
+    Owned<Vec> c(sys.create_state());
+    sys.initial_state(c);
+
+    PetscInt nlev = mesh.max_mg_levels();
+    PetscOptionsGetInt(nullptr, nullptr, "-study_levels", &nlev, nullptr);
+    if (nlev < 2 || nlev > mesh.max_mg_levels())
+      throw Error(fmt::format("bench_stencil_mg: -study_levels in [2, {}]", mesh.max_mg_levels()));
+    auto coarse = coarse_meshes(mesh, 1, static_cast<int>(nlev));  // coarsest first
+    st.levels.resize(static_cast<std::size_t>(nlev));
+    Owned<Mat> A(sys.create_matrix());
+    sys.assemble(A, 0.0, 1.0, false, c);
+    copy_stencil(A, n, n, st.levels[0]);
+    for (int l = 1; l < nlev; ++l) {
+      const Mesh& m = *coarse[static_cast<std::size_t>(nlev - 1 - l)];
+      auto csys = sys.rediscretised(m);
+      Owned<Mat> Ac(csys->create_matrix());
+      csys->assemble(Ac, 0.0, 1.0, false);
+      copy_stencil(Ac, m.axis(0).cells(), m.axis(1).cells(),
+                   st.levels[static_cast<std::size_t>(l)]);
+    }
+    st.zeros.assign(static_cast<std::size_t>(n) + 1, 0.0);
+    // the Newton step of the linear problem: J dc = -R(c), c from the initial state
+    Owned<Vec> R = duplicate(c), dc = duplicate(c), y = duplicate(c);
+    sys.residual(c, R);
+    TD_PETSC(VecScale(R, -1.0));
+    Owned<Mat> shell;
+    const PetscInt cells = static_cast<PetscInt>(st.levels[0].cells());
+    TD_PETSC(MatCreateShell(PETSC_COMM_WORLD, cells, cells, cells, cells, &st, shell.out()));
+    TD_PETSC(MatShellSetOperation(shell, MATOP_MULT, reinterpret_cast<void (*)(void)>(shell_mult)));
+    const double t_stencil = timed([&] { TD_PETSC(MatMult(shell, R, y)); });
+    const double t_aij = timed([&] { TD_PETSC(MatMult(A, R, y)); });
+    const double t_cycle = timed([&] {
+      PetscScalar* yy;
+      const PetscScalar* rr;
+      TD_PETSC(VecGetArrayRead(R, &rr));
+      TD_PETSC(VecGetArrayWrite(y, &yy));
+      std::fill(yy, yy + cells, 0.0);
+      st.vcycle(0, rr, yy);
+      TD_PETSC(VecRestoreArrayRead(R, &rr));
+      TD_PETSC(VecRestoreArrayWrite(y, &yy));
+    });
+
+    Owned<KSP> ksp;
+    TD_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp.out()));
+    TD_PETSC(KSPSetOperators(ksp, shell, shell));
+    TD_PETSC(KSPSetType(ksp, KSPBCGS));
+    TD_PETSC(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
+    TD_PETSC(KSPSetTolerances(ksp, 1e-12, 0.0, PETSC_DEFAULT, 1000));
+    PC pc;
+    TD_PETSC(KSPGetPC(ksp, &pc));
+    TD_PETSC(PCSetType(pc, PCSHELL));
+    TD_PETSC(PCShellSetContext(pc, &st));
+    TD_PETSC(PCShellSetApply(pc, shell_apply));
+    TD_PETSC(KSPSetFromOptions(ksp));
+    st.cycles = 0;
+    PetscLogDouble t0, t1;
+    PetscTime(&t0);
+    TD_PETSC(KSPSolve(ksp, R, dc));
+    PetscTime(&t1);
+    KSPConvergedReason why;
+    TD_PETSC(KSPGetConvergedReason(ksp, &why));
+    if (why < 0)
+      throw Error(
+          fmt::format("bench_stencil_mg: the Krylov solve failed ({})", KSPConvergedReasons[why]));
+    PetscInt its;
+    TD_PETSC(KSPGetIterationNumber(ksp, &its));
+    TD_PETSC(VecAXPY(c, 1.0, dc));
+    // error as bench_steady: relative where exp(-S x) exceeds 1e-8
+    constexpr double kErrorFloor = 1e-8;
+    double err = 0.0;
+    {
+      const PetscScalar* cc;
+      TD_PETSC(VecGetArrayRead(c, &cc));
+      for (int j = 0; j < n; ++j)
+        for (int i = 0; i < n; ++i) {
+          const double ex = std::exp(-S * mesh.center(0, i));
+          err = std::max(err, std::fabs(cc[static_cast<std::size_t>(n) * j + i] - ex) /
+                                  std::max(ex, kErrorFloor));
+        }
+      TD_PETSC(VecRestoreArrayRead(c, &cc));
+    }
+    const double solve = t1 - t0;
+    std::printf("%-7s %6s %12s %12s %12s %8s %8s %10s %12s %9s %9s\n", "cells", "levels",
+                "stencil[ms]", "aij[ms]", "cycle[ms]", "krylov", "cycles", "solve[s]",
+                "max_rel_err", "WU_sten", "WU_aij");
+    std::printf("%-7s %6d %12.3f %12.3f %12.3f %8d %8ld %10.3f %12.3e %9.1f %9.1f\n",
+                (std::to_string(n) + "^2").c_str(), nlev, 1e3 * t_stencil, 1e3 * t_aij,
+                1e3 * t_cycle, static_cast<int>(its), st.cycles, solve, err, solve / t_stencil,
+                solve / t_aij);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_stencil_mg: %s\n", e.what());
+    code = 1;
+  }
+  PetscFinalize();
+  return code;
+}
