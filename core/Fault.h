@@ -20,7 +20,8 @@ void fault_point(const char* point, MPI_Comm comm, long index = -1);
 
 /// The action named by $THERMODRIFT_FAULT if it names @p point (with @p index and this rank,
 /// as for fault_point; "throw" when no action is given), else empty: for points whose fault
-/// is their own (md: "lammps_command:lammps_error" sends LAMMPS a command it rejects; fv run:
+/// is their own (md: "lammps_command:lammps_error" sends LAMMPS a command it rejects,
+/// "lammps_load:missing" loads a LAMMPS library that does not exist; fv run:
 /// "snapshot_state#<k>:negative" makes one cell of the state negative after output k, before
 /// the negative-concentration check).
 std::string fault_action(const char* point, MPI_Comm comm, long index = -1);

@@ -1,6 +1,7 @@
 #include "md/Lammps.h"
 
 #define LAMMPS_LIB_MPI
+#include <dlfcn.h>
 #include <fmt/format.h>
 #include <lammps/library.h>
 
@@ -15,6 +16,81 @@
 #include "thermodrift/Version.h"
 
 namespace td::md {
+
+/// The LAMMPS C library API, with the types of its declarations in <lammps/library.h>.
+struct LammpsApi {
+  /// dlclose on destruction; the library itself stays loaded (RTLD_NODELETE): LAMMPS keeps
+  /// process-wide state, and our exit and MPI_Finalize hooks may run after the last instance.
+  struct Closer {
+    void operator()(void* h) const { dlclose(h); }
+  };
+  std::unique_ptr<void, Closer> library;
+  decltype(&::lammps_open) open = nullptr;
+  decltype(&::lammps_close) close = nullptr;
+  decltype(&::lammps_has_style) has_style = nullptr;
+  decltype(&::lammps_command) command = nullptr;
+  decltype(&::lammps_commands_string) commands_string = nullptr;
+  decltype(&::lammps_get_thermo) get_thermo = nullptr;
+  decltype(&::lammps_extract_compute) extract_compute = nullptr;
+  decltype(&::lammps_extract_fix) extract_fix = nullptr;
+  decltype(&::lammps_extract_variable) extract_variable = nullptr;
+  decltype(&::lammps_free) free = nullptr;
+  decltype(&::lammps_get_natoms) get_natoms = nullptr;
+  decltype(&::lammps_gather_atoms) gather_atoms = nullptr;
+  decltype(&::lammps_extract_box) extract_box = nullptr;
+  decltype(&::lammps_version) version = nullptr;
+};
+
+namespace {
+
+/// The LAMMPS shared library (its soname, from the build), found by the dynamic loader's
+/// search path as a linked library would be.
+constexpr const char* kLammpsLibrary = TD_LAMMPS_LIBRARY;
+
+/// Set @p f to the function @p name of the loaded library; throws Error if it is missing.
+template <class F>
+void resolve(void* library, const char* name, F& f) {
+  f = reinterpret_cast<F>(dlsym(library, name));
+  if (f == nullptr)
+    throw Error(
+        fmt::format("the LAMMPS library {} has no function {} (a LAMMPS older than the "
+                    "one thermodrift was built with?)",
+                    kLammpsLibrary, name));
+}
+
+/// A library name no system has, loaded instead of LAMMPS's under the fault
+/// "lammps_load:missing" (core/Fault.h), so that the tests reach the loader's own failure.
+constexpr const char* kMissingLibrary = "libthermodrift-no-such-lammps.so.0";
+
+/// Load the LAMMPS library (RTLD_GLOBAL: its symbols in the global scope, as when linked)
+/// and resolve the API. Throws Error if it cannot be loaded.
+std::unique_ptr<const LammpsApi> load_lammps(MPI_Comm comm) {
+  const char* name =
+      fault_action("lammps_load", comm) == "missing" ? kMissingLibrary : kLammpsLibrary;
+  auto api = std::make_unique<LammpsApi>();
+  api->library.reset(dlopen(name, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE));
+  if (!api->library)
+    throw Error(fmt::format("cannot load the LAMMPS library {}: {} (Debian package liblammps0)",
+                            name, dlerror()));
+  void* l = api->library.get();
+  resolve(l, "lammps_open", api->open);
+  resolve(l, "lammps_close", api->close);
+  resolve(l, "lammps_has_style", api->has_style);
+  resolve(l, "lammps_command", api->command);
+  resolve(l, "lammps_commands_string", api->commands_string);
+  resolve(l, "lammps_get_thermo", api->get_thermo);
+  resolve(l, "lammps_extract_compute", api->extract_compute);
+  resolve(l, "lammps_extract_fix", api->extract_fix);
+  resolve(l, "lammps_extract_variable", api->extract_variable);
+  resolve(l, "lammps_free", api->free);
+  resolve(l, "lammps_get_natoms", api->get_natoms);
+  resolve(l, "lammps_gather_atoms", api->gather_atoms);
+  resolve(l, "lammps_extract_box", api->extract_box);
+  resolve(l, "lammps_version", api->version);
+  return api;
+}
+
+}  // namespace
 
 const StyleList& required_styles() {
   static const StyleList kStyles{{"fix", "ehex"},
@@ -110,7 +186,13 @@ Lammps::Lammps(MPI_Comm comm, const std::string& prefix, MdSteps* steps)
   std::vector<std::string> args{"thermodrift", "-screen", "none", "-nocite", "-log", log_};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
-  h_ = lammps_open(static_cast<int>(argv.size()), argv.data(), comm, nullptr);
+  try {
+    api_ = load_lammps(comm);
+  } catch (...) {
+    if (script_) std::fclose(script_);
+    throw;
+  }
+  h_ = api_->open(static_cast<int>(argv.size()), argv.data(), comm, nullptr);
   if (!h_) throw Error("LAMMPS could not be opened (lammps_open returned null)");
   int size = 1, world = 1;
   MPI_Comm_size(comm, &size);
@@ -125,7 +207,7 @@ Lammps::Lammps(MPI_Comm comm, const std::string& prefix, MdSteps* steps)
 }
 
 Lammps::~Lammps() {
-  if (h_) lammps_close(h_);
+  if (h_) api_->close(h_);
   if (script_) std::fclose(script_);
   g_run.active = false;
 }
@@ -139,7 +221,7 @@ void Lammps::record(const std::string& text) {
 }
 
 bool Lammps::has_style(const std::string& category, const std::string& name) const {
-  return lammps_has_style(h_, category.c_str(), name.c_str()) != 0;
+  return api_->has_style(h_, category.c_str(), name.c_str()) != 0;
 }
 
 void Lammps::require_styles(const StyleList& styles) const {
@@ -159,20 +241,20 @@ void Lammps::inject_fault() {
   // test hook: a command LAMMPS rejects, to exercise the error path of the real library;
   // "@rank" is the rank in MPI_COMM_WORLD, so that one of several parallel replicas can fail
   if (fault_action("lammps_command", MPI_COMM_WORLD) == "lammps_error")
-    lammps_command(h_, "thermodrift_injected_unknown_command");
+    api_->command(h_, "thermodrift_injected_unknown_command");
 }
 
 void Lammps::command(const std::string& cmd) {
   record(cmd);
   inject_fault();
-  lammps_command(h_, cmd.c_str());
+  api_->command(h_, cmd.c_str());
   count_runs(cmd);
 }
 
 void Lammps::commands(const std::string& text) {
   record(text);
   inject_fault();
-  lammps_commands_string(h_, text.c_str());
+  api_->commands_string(h_, text.c_str());
   count_runs(text);
 }
 
@@ -193,19 +275,19 @@ void Lammps::count_runs(const std::string& text) {
 }
 
 double Lammps::thermo(const std::string& keyword) const {
-  return lammps_get_thermo(h_, keyword.c_str());
+  return api_->get_thermo(h_, keyword.c_str());
 }
 
 double Lammps::compute_scalar(const std::string& id) const {
   const auto* p = static_cast<double*>(
-      lammps_extract_compute(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_SCALAR));
+      api_->extract_compute(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_SCALAR));
   if (!p) throw Error(fmt::format("LAMMPS compute '{}' has no global scalar", id));
   return *p;
 }
 
 double Lammps::compute_vector(const std::string& id, int i) const {
   const auto* p = static_cast<double*>(
-      lammps_extract_compute(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR));
+      api_->extract_compute(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR));
   if (!p) throw Error(fmt::format("LAMMPS compute '{}' has no global vector", id));
   return p[i];
 }
@@ -213,45 +295,45 @@ double Lammps::compute_vector(const std::string& id, int i) const {
 double Lammps::fix_scalar(const std::string& id) const {
   // lammps_extract_fix returns a copy that we release
   auto* p = static_cast<double*>(
-      lammps_extract_fix(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_SCALAR, 0, 0));
+      api_->extract_fix(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_SCALAR, 0, 0));
   if (!p) throw Error(fmt::format("LAMMPS fix '{}' has no global scalar", id));
   const double v = *p;
-  lammps_free(p);
+  api_->free(p);
   return v;
 }
 
 double Lammps::fix_vector(const std::string& id, int i) const {
   auto* p = static_cast<double*>(
-      lammps_extract_fix(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR, i, 0));
+      api_->extract_fix(h_, id.c_str(), LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR, i, 0));
   if (!p) throw Error(fmt::format("LAMMPS fix '{}' has no global vector", id));
   const double v = *p;
-  lammps_free(p);
+  api_->free(p);
   return v;
 }
 
 double Lammps::variable(const std::string& name) const {
-  auto* p = static_cast<double*>(lammps_extract_variable(h_, name.c_str(), nullptr));
+  auto* p = static_cast<double*>(api_->extract_variable(h_, name.c_str(), nullptr));
   if (!p) throw Error(fmt::format("LAMMPS variable '{}' is not an equal-style variable", name));
   const double v = *p;
-  lammps_free(p);
+  api_->free(p);
   return v;
 }
 
-long Lammps::natoms() const { return static_cast<long>(lammps_get_natoms(h_)); }
+long Lammps::natoms() const { return static_cast<long>(api_->get_natoms(h_)); }
 
 std::vector<double> Lammps::gather(const std::string& name, int count) const {
   std::vector<double> out(static_cast<std::size_t>(natoms()) * count);
   std::string n = name;
-  lammps_gather_atoms(h_, n.data(), 1, count, out.data());
+  api_->gather_atoms(h_, n.data(), 1, count, out.data());
   return out;
 }
 
 void Lammps::box(double lo[3], double hi[3]) const {
   double xy, yz, xz;
   int pflags[3], boxflag;
-  lammps_extract_box(h_, lo, hi, &xy, &yz, &xz, pflags, &boxflag);
+  api_->extract_box(h_, lo, hi, &xy, &yz, &xz, pflags, &boxflag);
 }
 
-int Lammps::version() const { return lammps_version(h_); }
+int Lammps::version() const { return api_->version(h_); }
 
 }  // namespace td::md

@@ -7,6 +7,12 @@
 /// input completely (InputSection) before any command is sent, and require_styles() checks
 /// every style a set-up uses before it starts.
 ///
+/// The LAMMPS library is loaded when the first instance opens (dlopen of its soname, fixed at
+/// build time), not when the program starts: the commands that run no MD (`thermodrift run`,
+/// kmc, ...) do not pay for loading LAMMPS and the libraries only it needs (Python, KIM,
+/// curl, voro++, ...): loading the drivers library took 60-78 ms with LAMMPS linked, 36-38 ms
+/// without (docs/usage.md). A missing library is an Error naming it.
+///
 /// Nothing is silent: every instance writes `<prefix>log.lammps` (LAMMPS's log) and
 /// `<prefix>in.lammps`, the exact command stream, replayable with a stock `lmp -in`. When a
 /// LAMMPS error ends the process (LAMMPS's error->all: exit(1)), an exit handler prints the
@@ -14,6 +20,7 @@
 #include <mpi.h>
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +42,9 @@ struct MdSteps {
 /// (category, style) pairs, e.g. {"fix", "ehex"}; category as lammps_has_style takes it:
 /// "fix", "compute", "pair", "atom", "integrate", "minimize", "region", "command", ...
 using StyleList = std::vector<std::pair<std::string, std::string>>;
+
+/// The functions of LAMMPS's C library API this module calls, resolved at run time.
+struct LammpsApi;
 
 /// The styles the md module uses (fix ehex, fix nvt, fix langevin, compute msd,
 /// fix ave/chunk, pair lj/cut, pair eam, plus helpers).
@@ -93,6 +103,7 @@ class Lammps {
   /// Count the `run N` commands of @p text into steps_ and report them.
   void count_runs(const std::string& text);
   MdSteps* steps_ = nullptr;
+  std::unique_ptr<const LammpsApi> api_;  ///< loaded before h_ is opened
   void* h_ = nullptr;
   MPI_Comm comm_;
   int rank_ = 0;

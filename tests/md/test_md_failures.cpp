@@ -69,6 +69,23 @@ TEST(MdFailures, LammpsErrorReachesStderrWithLogAndInputScript) {
   EXPECT_TRUE(fs::exists(dir / "out" / "sub" / "msd_T0.7_in.lammps"));
 }
 
+// LAMMPS is loaded when the set-up opens it (md/Lammps.h): a library that cannot be loaded is
+// an error naming it, on every rank, with no result and no "wrote" line.
+TEST(MdFailures, LammpsLibraryThatCannotBeLoadedIsAnErrorNamingIt) {
+  const fs::path dir = fs::temp_directory_path() / "td_md_lammps_load";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "case.toml") << kMsd;
+  const auto r =
+      td::test::run_cli("md case.toml", dir.string(), "THERMODRIFT_FAULT=lammps_load:missing");
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("cannot load the LAMMPS library libthermodrift-no-such-lammps.so.0"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("wrote"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "out" / "sub" / "msd_D_solute.dat"));
+}
+
 TEST(MdFailures, UnwritableResultIsAnErrorWithoutWrote) {
   const fs::path dir = fs::temp_directory_path() / "td_md_unwritable";
   fs::remove_all(dir);
