@@ -8,6 +8,8 @@
 #include <functional>
 #include <thread>
 
+#include "core/Error.h"
+
 namespace td {
 
 namespace {
@@ -70,6 +72,12 @@ int ErrorExit::fail(const std::string& message, double grace_seconds) {
   }
   std::fflush(stderr);
   return failed_status();
+}
+
+void stop_on_every_rank(MPI_Comm comm, const std::string& problem, const char* elsewhere) {
+  int mine = problem.empty() ? 0 : 1, any = 0;
+  MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
+  if (any != 0) throw Error(problem.empty() ? std::string(elsewhere) : problem);
 }
 
 }  // namespace td

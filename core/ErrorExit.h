@@ -16,6 +16,13 @@
 
 namespace td {
 
+/// Throw Error on every rank of @p comm if @p problem (this rank's reason to stop, empty for
+/// none) is non-empty on any: with it on the rank that has one, with @p elsewhere on the
+/// others. Collective: call it before a collective call that a rank with a problem would
+/// not reach, so that no rank waits there for one that has stopped (error->all for a
+/// failure that may happen on one rank only).
+void stop_on_every_rank(MPI_Comm comm, const std::string& problem, const char* elsewhere);
+
 class ErrorExit {
  public:
   /// Seconds a failing rank waits for the others to fail too before it aborts them: long

@@ -9,8 +9,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "core/Error.h"
+#include "core/ErrorExit.h"
 #include "core/Fault.h"
 #include "core/Progress.h"
 #include "thermodrift/Version.h"
@@ -44,8 +46,10 @@ struct LammpsApi {
 namespace {
 
 /// The LAMMPS shared library (its soname, from the build), found by the dynamic loader's
-/// search path as a linked library would be.
+/// search path as a linked library would be; failing that, the file the build found, for a
+/// LAMMPS outside the loader's search path (no run path points there any more).
 constexpr const char* kLammpsLibrary = TD_LAMMPS_LIBRARY;
+constexpr const char* kLammpsLibraryPath = TD_LAMMPS_LIBRARY_PATH;
 
 /// Set @p f to the function @p name of the loaded library; throws Error if it is missing.
 template <class F>
@@ -63,15 +67,25 @@ void resolve(void* library, const char* name, F& f) {
 constexpr const char* kMissingLibrary = "libthermodrift-no-such-lammps.so.0";
 
 /// Load the LAMMPS library (RTLD_GLOBAL: its symbols in the global scope, as when linked)
-/// and resolve the API. Throws Error if it cannot be loaded.
-std::unique_ptr<const LammpsApi> load_lammps(MPI_Comm comm) {
-  const char* name =
-      fault_action("lammps_load", comm) == "missing" ? kMissingLibrary : kLammpsLibrary;
+/// and resolve the API. Throws Error if it cannot be loaded. Local: the caller makes a
+/// failure collective.
+std::unique_ptr<const LammpsApi> load_lammps() {
+  // the rank in MPI_COMM_WORLD, as inject_fault, so that one of several replicas can fail
+  const bool missing = fault_action("lammps_load", MPI_COMM_WORLD) == "missing";
   auto api = std::make_unique<LammpsApi>();
-  api->library.reset(dlopen(name, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE));
+  constexpr int kMode = RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE;
+  const std::vector<const char*> names =
+      missing ? std::vector<const char*>{kMissingLibrary}
+              : std::vector<const char*>{kLammpsLibrary, kLammpsLibraryPath};
+  std::string why;
+  for (const char* name : names) {
+    api->library.reset(dlopen(name, kMode));
+    if (api->library) break;
+    why += fmt::format("{}{}", why.empty() ? "" : "; ", dlerror());
+  }
   if (!api->library)
     throw Error(fmt::format("cannot load the LAMMPS library {}: {} (Debian package liblammps0)",
-                            name, dlerror()));
+                            names.front(), why));
   void* l = api->library.get();
   resolve(l, "lammps_open", api->open);
   resolve(l, "lammps_close", api->close);
@@ -169,6 +183,15 @@ void install_error_reporting() {
 Lammps::Lammps(MPI_Comm comm, const std::string& prefix, MdSteps* steps)
     : steps_(steps), comm_(comm), log_(prefix + "log.lammps"), input_(prefix + "in.lammps") {
   MPI_Comm_rank(comm, &rank_);
+  // LAMMPS first, before any file is written; a rank that cannot load it stops every rank
+  std::string problem;
+  try {
+    api_ = load_lammps();
+  } catch (const std::exception& e) {
+    problem = e.what();
+  }
+  stop_on_every_rank(comm, problem,
+                     "another rank cannot load the LAMMPS library (its message says why)");
   int ok = 1;
   if (rank_ == 0) {
     script_ = std::fopen(input_.c_str(), "w");
@@ -186,14 +209,11 @@ Lammps::Lammps(MPI_Comm comm, const std::string& prefix, MdSteps* steps)
   std::vector<std::string> args{"thermodrift", "-screen", "none", "-nocite", "-log", log_};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
-  try {
-    api_ = load_lammps(comm);
-  } catch (...) {
-    if (script_) std::fclose(script_);
-    throw;
-  }
   h_ = api_->open(static_cast<int>(argv.size()), argv.data(), comm, nullptr);
-  if (!h_) throw Error("LAMMPS could not be opened (lammps_open returned null)");
+  if (!h_) {
+    if (script_) std::fclose(script_);
+    throw Error("LAMMPS could not be opened (lammps_open returned null)");
+  }
   int size = 1, world = 1;
   MPI_Comm_size(comm, &size);
   MPI_Comm_size(MPI_COMM_WORLD, &world);

@@ -9,9 +9,9 @@
 ///
 /// The LAMMPS library is loaded when the first instance opens (dlopen of its soname, fixed at
 /// build time), not when the program starts: the commands that run no MD (`thermodrift run`,
-/// kmc, ...) do not pay for loading LAMMPS and the libraries only it needs (Python, KIM,
-/// curl, voro++, ...): loading the drivers library took 60-78 ms with LAMMPS linked, 36-38 ms
-/// without (docs/usage.md). A missing library is an Error naming it.
+/// kmc, ...) do not load LAMMPS and the libraries only it needs (Python, KIM, curl, voro++,
+/// ...): about 10 ms less per process and 7 MB less memory (docs/usage.md). A library that
+/// cannot be loaded is an Error naming it, on every rank of the instance's communicator.
 ///
 /// Nothing is silent: every instance writes `<prefix>log.lammps` (LAMMPS's log) and
 /// `<prefix>in.lammps`, the exact command stream, replayable with a stock `lmp -in`. When a

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/Error.h"
+#include "core/ErrorExit.h"
 #include "core/Petsc.h"
 
 namespace td {
@@ -326,16 +327,6 @@ void StructLayout::set_lines(HYPRE_StructMatrix A, int j0, int j1, int k, double
   for (HYPRE_Int e = 0; e < stencil_size; ++e)
     TD_HYPRE(HYPRE_StructMatrixSetBoxValues(A, box_lo.data(), box_hi.data(), 1, &e,
                                             &values[static_cast<std::size_t>(e) * cells]));
-}
-
-/// Throw Error on every rank of @p comm if @p problem (this rank's reason to stop, empty for
-/// none) is non-empty on any: with it on the rank that has one, with @p elsewhere on the
-/// others. Collective: called before a collective hypre call, so that no rank waits in it
-/// for one that has stopped.
-void stop_on_every_rank(MPI_Comm comm, const std::string& problem, const char* elsewhere) {
-  int mine = problem.empty() ? 0 : 1, any = 0;
-  MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
-  if (any != 0) throw Error(problem.empty() ? std::string(elsewhere) : problem);
 }
 
 /// Owned x-lines per chunk of rows written to hypre (at least one).

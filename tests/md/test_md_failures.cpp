@@ -84,6 +84,8 @@ TEST(MdFailures, LammpsLibraryThatCannotBeLoadedIsAnErrorNamingIt) {
       << r.output;
   EXPECT_EQ(r.output.find("wrote"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir / "out" / "sub" / "msd_D_solute.dat"));
+  // loaded before any file of the run is written: no input record of a run that never began
+  EXPECT_FALSE(fs::exists(dir / "out" / "sub" / "msd_T0.7_in.lammps"));
 }
 
 TEST(MdFailures, UnwritableResultIsAnErrorWithoutWrote) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Replicas in parallel: `parallel_replicas = true` on 2 ranks runs the two eHEX replicas at once,
 # one per rank (MPI_Comm_split), and writes byte for byte the profiles of the sequential run on
-# one rank with the same seeds. A LAMMPS error in one replica ends both ranks with LAMMPS's
-# ERROR line, a non-zero exit and no "wrote".
+# one rank with the same seeds. A LAMMPS error in one replica, or a LAMMPS library that one
+# rank cannot load, ends both ranks with the message, a non-zero exit and no "wrote".
 # usage: test_parallel_replicas.sh THERMODRIFT MPIEXEC [MPIEXEC_FLAGS...]
 set -u
 bin=$1
@@ -56,16 +56,29 @@ done
 # different seeds: different profiles
 cmp -s par/r0_solute.chunk par/r1_solute.chunk && fail "replicas 0 and 1 are identical"
 
-# a LAMMPS error in the replica of rank 1 only
-t0=$(date +%s)
-THERMODRIFT_FAULT=lammps_command@1:lammps_error timeout 120 "${mpiexec[@]}" -x THERMODRIFT_FAULT \
-  -np 2 "$bin" md par.toml -o err/ -q > err.log 2>&1
-status=$?
-[ "$status" -ne 0 ] || fail "LAMMPS error in one replica: exit status 0"
-[ "$status" -ne 124 ] || fail "LAMMPS error in one replica: hung"
-grep -q "ERROR: Unknown command" err.log || fail "LAMMPS's ERROR line missing"
-grep -q "err/r1_log.lammps" err.log || fail "the failing replica's log is not named"
-grep -q "^wrote" err.log && fail "a 'wrote' line after a failure"
-echo "error in one replica: exit $status after $(($(date +%s) - t0)) s"
-[ "$failures" -eq 0 ] || { echo "--- err.log"; cat err.log; exit 1; }
+# A failure on rank 1 only, injected with THERMODRIFT_FAULT=$1 ($2 names it in messages), into
+# output directory $3: both ranks end, non-zero and without hanging, with no "wrote" line and
+# with each pattern that follows in the output (kept in $3.log).
+expect_failure() {
+  local fault=$1 what=$2 out=$3 t0 status pattern
+  shift 3
+  t0=$(date +%s)
+  THERMODRIFT_FAULT=$fault timeout 120 "${mpiexec[@]}" -x THERMODRIFT_FAULT \
+    -np 2 "$bin" md par.toml -o "$out/" -q > "$out.log" 2>&1
+  status=$?
+  [ "$status" -ne 0 ] || fail "$what: exit status 0"
+  [ "$status" -ne 124 ] || fail "$what: hung"
+  for pattern in "$@"; do
+    grep -q "$pattern" "$out.log" || fail "$what: '$pattern' missing"
+  done
+  grep -q "^wrote" "$out.log" && fail "$what: a 'wrote' line after a failure"
+  echo "$what: exit $status after $(($(date +%s) - t0)) s"
+}
+# a LAMMPS error in the replica of rank 1 only: LAMMPS's ERROR line and the replica's log
+expect_failure lammps_command@1:lammps_error "error in one replica" err \
+  "ERROR: Unknown command" "err/r1_log.lammps"
+# the LAMMPS library cannot be loaded on rank 1 only (md/Lammps.h loads it at run time)
+expect_failure lammps_load@1:missing "LAMMPS not loadable on one rank" load \
+  "cannot load the LAMMPS library libthermodrift-no-such-lammps.so.0"
+[ "$failures" -eq 0 ] || { echo "--- err.log"; cat err.log; echo "--- load.log"; cat load.log; exit 1; }
 echo "parallel replicas: identical to the sequential run; one-replica error ends both ranks"
