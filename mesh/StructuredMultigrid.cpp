@@ -797,6 +797,27 @@ bool default_applies(const Mesh& mesh, const char* prefix) {
 
 namespace {
 
+/// Krylov types of PETSc 3.18 that apply the transpose of the preconditioner
+/// (PCApplyTranspose), which a V-cycle of PFMG or SMG does not provide.
+constexpr const char* kTransposePcKrylov[] = {"bicg", "ibcgs"};
+
+/// Throw Error if -{prefix}ksp_type names a Krylov type of kTransposePcKrylov: without it the
+/// solve stops inside PETSc ("No method applytranspose for PC of type shell").
+void refuse_transposed_preconditioning(const char* prefix, const char* solver) {
+  char type[64] = "";
+  PetscBool given = PETSC_FALSE;
+  TD_PETSC(PetscOptionsGetString(nullptr, prefix, "-ksp_type", type, sizeof type, &given));
+  if (!given) return;
+  for (const char* t : kTransposePcKrylov)
+    if (std::string(type) == t)
+      throw Error(fmt::format(
+          "-{0}ksp_type {1} applies the transpose of the preconditioner, which hypre's "
+          "structured multigrid ({2}, the preconditioner here) does not provide: choose another "
+          "-{0}ksp_type (the default, gmres, bcgs, ...) or a -{0}pc_type with a transpose "
+          "(jacobi, bjacobi)",
+          prefix ? prefix : "", type, solver));
+}
+
 /// The structured solver setup_structured_multigrid installs for @p dof fields per cell of
 /// @p mesh with the options of @p prefix (kPfmgIndex, kSmgIndex), or -1 for none; whether
 /// -td_pc chose it in @p chosen.
@@ -813,7 +834,9 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
     // mesh without periodic axes, an assembled AIJ preconditioning matrix; -pc_type chooses
     // any other preconditioner (BoomerAMG with -pc_type hypre).
     if (pc_type_given || dof != 1 || mesh.dim() == 1 || !default_applies(mesh, prefix)) return -1;
-    return uniform_axes(mesh) ? kPfmgIndex : kSmgIndex;
+    const PetscInt solver = uniform_axes(mesh) ? kPfmgIndex : kSmgIndex;
+    refuse_transposed_preconditioning(prefix, kSolverNames[solver]);
+    return solver;
   }
   if (pc_type_given)
     throw Error(
@@ -830,6 +853,7 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
         "-{}td_pc {}: hypre's structured multigrid needs a 2D or 3D mesh; in 1D the default "
         "solves directly",
         shown, kSolverNames[which]));
+  refuse_transposed_preconditioning(prefix, kSolverNames[which]);
   return which;
 }
 

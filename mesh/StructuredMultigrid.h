@@ -67,7 +67,8 @@ bool default_applies(const Mesh& mesh, const char* prefix);
 /// -pc_type hypre). The preconditioning matrix must be a struct operator or an
 /// assembled AIJ matrix when the KSP sets up. Call after KSPSetFromOptions (SNESSetFromOptions).
 /// Throws Error for -td_pc with more than one field per cell or on a 1D mesh, with -pc_type given
-/// too, or with an unknown value.
+/// too, or with an unknown value; and, where it would install the structured multigrid, for a
+/// -ksp_type that applies the preconditioner's transpose (bicg, ibcgs), which it lacks.
 void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof);
 
 /// Whether a solver for @p dof fields per cell of @p mesh, whose KSP has the options prefix

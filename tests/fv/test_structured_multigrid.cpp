@@ -194,6 +194,37 @@ TEST(StructuredMultigridMpi, RefusesOneDimensionalMeshes) {
   EXPECT_LT(profile_error(*line, soret(*line, {}).c, false), 1e-9);
 }
 
+TEST(StructuredMultigridMpi, RefusesKrylovTypesThatApplyTheTransposeOfThePreconditioner) {
+  // BiCG and IBiCGStab apply the preconditioner's transpose, which a PFMG or SMG cycle does not
+  // have: refused before the solve, by default and when chosen, with the way out; PETSc stopped
+  // inside the solve before ("No method applytranspose for PC of type shell")
+  auto mesh = mesh_of(2, {16, 16, 1});
+  auto stretched = mesh_of(2, {16, 16, 1}, 2.0);
+  for (const char* type : {"bicg", "ibcgs"})
+    for (const auto& [m, options] :
+         {std::pair{mesh.get(), Options{}}, std::pair{stretched.get(), Options{}},
+          std::pair{mesh.get(), kPfmg}, std::pair{mesh.get(), kSmg}}) {
+      Options with = options;
+      with.emplace_back("-ksp_type", type);
+      try {
+        soret(*m, with);
+        ADD_FAILURE() << type << " accepted under the structured multigrid";
+      } catch (const Error& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find(std::string("-ksp_type ") + type +
+                            " applies the transpose of the preconditioner"),
+                  std::string::npos)
+            << what;
+        EXPECT_NE(what.find(m == stretched.get() && options.empty() ? "(smg" : "structured"),
+                  std::string::npos)
+            << what;
+      }
+    }
+  // with a preconditioner that has a transpose, BiCG solves the same problem
+  const auto jacobi = soret(*mesh, {{"-ksp_type", "bicg"}, {"-pc_type", "jacobi"}});
+  EXPECT_LT(profile_error(*mesh, jacobi.c, false), 1e-9);
+}
+
 TEST(StructuredMultigridMpi, RefusesEntriesOutsideTheStencil) {
   // A 9-point (box) matrix on the mesh's layout: the diagonal neighbour (i+1, j+1) is not in the
   // 5-point stencil. With that entry zero the same matrix is accepted and solved. With it in
