@@ -136,10 +136,13 @@ int main(int argc, char** argv) {
       const double wall = MPI_Wtime() - t0;
       const auto st = ts.stats();
       if (rank == 0)
-        std::printf("ranks %d cells %ld states %d unknowns %ld t_end %g: wall %.3f s, %ld steps, "
-                    "%ld Newton, %ld Krylov, %ld preconditioner set-ups, last step %.3e\n",
-                    size, cs->mesh().total_cells(), ns, cs->mesh().total_cells() * ns, t_end, wall,
-                    st.steps, st.nonlinear_iters, st.linear_iters, st.prec_setups, st.last_step);
+        std::printf(
+            "ranks %d cells %ld states %d unknowns %ld t_end %g: wall %.3f s, %ld steps, "
+            "%ld Newton, %ld Krylov, %ld preconditioner set-ups, %ld rhs + %ld for "
+            "Jacobian products, %ld Jacobian products, last step %.3e\n",
+            size, cs->mesh().total_cells(), ns, cs->mesh().total_cells() * ns, t_end, wall,
+            st.steps, st.nonlinear_iters, st.linear_iters, st.prec_setups, st.rhs_evals,
+            st.rhs_evals_for_products, st.jacobian_products, st.last_step);
       VecDestroy(&c);
     }
   } catch (const std::exception& e) {

@@ -108,6 +108,17 @@ FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
   }
 }
 
+bool FVSystem::linear_kinetics() const {
+  bool out = true;
+  if (rx_)
+    for (const auto& rx : rx_->reactions()) {
+      int back = 0;
+      for (const auto& t : rx.products) back += t.nu;
+      out = out && rx.order() <= 1 && back <= 1;
+    }
+  return out;
+}
+
 void FVSystem::compute_faces(bool from_state) const {
   const int ns = nspecies();
   drift_.reset();

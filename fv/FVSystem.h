@@ -83,6 +83,12 @@ class FVSystem {
   void set_reactions(std::shared_ptr<const ReactionNetwork> rx);
   /// The reaction network, or null.
   const ReactionNetwork* reactions() const { return rx_.get(); }
+  /// Whether every reaction is of order at most one with at most one product molecule
+  /// (first-order kinetics: the production is linear in c).
+  bool linear_kinetics() const;
+  /// Whether R(c) is affine in c, so that dR/dc does not depend on the state: a prescribed
+  /// temperature (no heat) and linear_kinetics().
+  bool affine() const { return !has_heat() && linear_kinetics(); }
   /// New matrix with the DMDA ordering and the exact sparsity of assemble(): each field
   /// couples to itself in the face neighbours, reactions couple the fields of a cell
   /// (mesh/StencilMatrix.h; caller destroys).

@@ -155,10 +155,6 @@ class SteadySolver {
   /// First pseudo time step: the diffusion time of the smallest cell with the largest D.
   double initial_pseudo_step() const;
   void add_iterations();
-  /// Whether every reaction rate is linear in the concentrations (or there are none). With
-  /// nonlinear kinetics in a closed cell the pinned problem is a poor route to the conserved
-  /// amounts (each pin change is a new nonlinear solve).
-  bool linear_kinetics() const;
 
   FVSystem& sys_;
   Vec c_;
@@ -205,20 +201,11 @@ SteadySolver::SteadySolver(FVSystem& sys, Vec c, const SteadyOptions& opt)
   PetscReal vs;
   TD_PETSC(VecSum(sys_.volumes(), &vs));
   vol_total_ = vs / ns_;
-  nonlinear_closed_ = ncons_ > 0 && !linear_kinetics();
-  affine_ = !sys_.has_heat() && linear_kinetics();
+  // With nonlinear kinetics in a closed cell the pinned problem is a poor route to the
+  // conserved amounts (each pin change is a new nonlinear solve).
+  nonlinear_closed_ = ncons_ > 0 && !sys_.linear_kinetics();
+  affine_ = sys_.affine();
   set_up_snes();
-}
-
-bool SteadySolver::linear_kinetics() const {
-  bool out = true;
-  if (sys_.reactions())
-    for (const auto& rx : sys_.reactions()->reactions()) {
-      int back = 0;
-      for (const auto& t : rx.products) back += t.nu;
-      out = out && rx.order() <= 1 && back <= 1;
-    }
-  return out;
 }
 
 void SteadySolver::set_up_snes() {

@@ -32,6 +32,9 @@ struct TransientSolver::Impl {
   Owned<DM> dm;
   Owned<KSP> ksp;
   Owned<Mat> P;
+  /// dR/dc where it does not depend on the state (FVSystem::affine), for CVODE's Jacobian
+  /// products; null otherwise (CVODE's difference quotients of rhs).
+  Owned<Mat> J;
   std::unique_ptr<CoarseOperators> coarse;  // the multigrid's coarse operators, when rediscretised
   Owned<Vec> rhs;
   SUNContext ctx = nullptr;
@@ -77,6 +80,18 @@ int rhs(realtype, N_Vector y, N_Vector ydot, void* data) {
   } catch (const std::exception&) {
     return -1;  // unrecoverable; CVODE reports CV_RHSFUNC_FAIL with time and step
   }
+  return 0;
+}
+
+/// Jacobian product of rhs, J v = -V^{-1} (dR/dc) v, with the assembled constant dR/dc: one
+/// matrix product where CVODE's difference quotient evaluates rhs, the residual, whose
+/// fitted fluxes and reactions cost several products (docs/solvers.md, "Transient").
+int jtimes(N_Vector v, N_Vector Jv, realtype, N_Vector, N_Vector, void* data, N_Vector) {
+  auto* im = static_cast<TransientSolver::Impl*>(data);
+  Vec V = N_VGetVector_Petsc(v), JV = N_VGetVector_Petsc(Jv);
+  if (MatMult(im->J, V, JV) != 0) return -1;
+  if (VecPointwiseDivide(JV, JV, im->sys->volumes()) != 0) return -1;
+  if (VecScale(JV, -1.0) != 0) return -1;
   return 0;
 }
 
@@ -206,6 +221,13 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   im.ls = SUNLinSol_SPGMR(im.y, SUN_PREC_LEFT, kSpgmrMaxKrylov, im.ctx);
   im.check(CVodeSetLinearSolver(im.cvode, im.ls, nullptr), "CVodeSetLinearSolver");
   im.check(CVodeSetPreconditioner(im.cvode, psetup, psolve), "CVodeSetPreconditioner");
+  if (opt.assembled_jacobian_products && sys.affine()) {
+    // dR/dc is constant: assembled once here, at the initial state (the reactions' terms
+    // are linear; the state only fills the call)
+    im.J = sys.create_jacobian("cvode_");
+    sys.assemble(im.J, 0.0, 1.0, false, c);
+    im.check(CVodeSetJacTimes(im.cvode, nullptr, jtimes), "CVodeSetJacTimes");
+  }
   im.rtol = opt.rtol;
   im.atol = opt.atol;
   im.conserved = conserved_groups(sys);
@@ -276,6 +298,8 @@ TransientStats TransientSolver::stats() const {
   CVodeGetNumPrecEvals(im.cvode, &s.prec_setups);
   CVodeGetNumErrTestFails(im.cvode, &s.error_test_fails);
   CVodeGetNumNonlinSolvConvFails(im.cvode, &s.nonlinear_fails);
+  CVodeGetNumJtimesEvals(im.cvode, &s.jacobian_products);
+  CVodeGetNumLinRhsEvals(im.cvode, &s.rhs_evals_for_products);
   CVodeGetLastStep(im.cvode, &s.last_step);
   CVodeGetCurrentTime(im.cvode, &s.time);
   return s;

@@ -2,7 +2,9 @@
 /// @file Transient.h  Time integration of dc/dt = -R(c)/V with SUNDIALS CVODE: BDF with
 /// adaptive order and step, Newton iterations solved by SPGMR on NVECTOR_PETSC, preconditioned
 /// by a PETSc KSP/PC on P = V + gamma dR/dc (options prefix `cvode_`, e.g.
-/// -cvode_pc_type gamg).
+/// -cvode_pc_type gamg). Where R is affine in c (FVSystem::affine: prescribed temperature,
+/// first-order kinetics) SPGMR's Jacobian products are products with dR/dc, assembled once;
+/// otherwise CVODE's difference quotients of the right-hand side.
 #include <functional>
 #include <memory>
 
@@ -19,12 +21,18 @@ struct TransientOptions {
   double h_init = 0.0;    ///< first step (time); 0: CVODE's estimate
   double h_max = 0.0;     ///< largest step (time); 0: unlimited
   int max_order = 5;
+  /// Where FVSystem::affine: Jacobian products with the assembled dR/dc (one matrix product
+  /// instead of a residual evaluation, and exact); false: CVODE's difference quotients.
+  bool assembled_jacobian_products = true;
 };
 
 /// Counters reported with progress and at the end.
 struct TransientStats {
   long steps = 0, rhs_evals = 0, nonlinear_iters = 0, linear_iters = 0, prec_setups = 0,
        error_test_fails = 0, nonlinear_fails = 0;
+  /// SPGMR's Jacobian products, and the rhs evaluations of those made by difference
+  /// quotients (not counted in rhs_evals; none with the assembled dR/dc of affine systems).
+  long jacobian_products = 0, rhs_evals_for_products = 0;
   double last_step = 0.0, time = 0.0;
 };
 
