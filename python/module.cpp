@@ -195,6 +195,8 @@ py::dict stats_dict(const RunStats& s) {
     const TransientStats& t = s.transient;
     d["steps"] = t.steps;
     d["rhs_evaluations"] = t.rhs_evals;
+    d["jacobian_products"] = t.jacobian_products;
+    d["rhs_evaluations_for_products"] = t.rhs_evals_for_products;
     d["newton_iterations"] = t.nonlinear_iters;
     d["krylov_iterations"] = t.linear_iters;
     d["preconditioner_setups"] = t.prec_setups;

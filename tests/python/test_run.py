@@ -98,6 +98,9 @@ class InputsAndOptions(TempDirCase):
         self.assertEqual(len(a.snapshots), 5)
         self.assertEqual(a.stats["mode"], "transient")
         self.assertGreater(a.stats["steps"], 0)
+        # a prescribed temperature: CVODE's Jacobian products are the assembled dR/dc's
+        self.assertGreater(a.stats["jacobian_products"], 0)
+        self.assertEqual(a.stats["rhs_evaluations_for_products"], 0)
         for other in (b, c):
             for name in a.fields:
                 np.testing.assert_array_equal(a.fields[name], other.fields[name])
