@@ -803,19 +803,20 @@ constexpr const char* kTransposePcKrylov[] = {"bicg", "ibcgs"};
 
 /// Throw Error if -{prefix}ksp_type names a Krylov type of kTransposePcKrylov: without it the
 /// solve stops inside PETSc ("No method applytranspose for PC of type shell").
-void refuse_transposed_preconditioning(const char* prefix, const char* solver) {
+void refuse_transposed_preconditioning(const char* prefix, const char* solver, bool chosen) {
   char type[64] = "";
   PetscBool given = PETSC_FALSE;
   TD_PETSC(PetscOptionsGetString(nullptr, prefix, "-ksp_type", type, sizeof type, &given));
   if (!given) return;
+  const std::string p = prefix ? prefix : "";
   for (const char* t : kTransposePcKrylov)
     if (std::string(type) == t)
       throw Error(fmt::format(
           "-{0}ksp_type {1} applies the transpose of the preconditioner, which hypre's "
           "structured multigrid ({2}, the preconditioner here) does not provide: choose another "
-          "-{0}ksp_type (the default, gmres, bcgs, ...) or a -{0}pc_type with a transpose "
-          "(jacobi, bjacobi)",
-          prefix ? prefix : "", type, solver));
+          "-{0}ksp_type (gmres, bcgs, ...) or {3}a -{0}pc_type with a transpose (jacobi, "
+          "bjacobi)",
+          p, type, solver, chosen ? fmt::format("drop -{}td_pc and give ", p) : ""));
 }
 
 /// The structured solver setup_structured_multigrid installs for @p dof fields per cell of
@@ -835,7 +836,7 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
     // any other preconditioner (BoomerAMG with -pc_type hypre).
     if (pc_type_given || dof != 1 || mesh.dim() == 1 || !default_applies(mesh, prefix)) return -1;
     const PetscInt solver = uniform_axes(mesh) ? kPfmgIndex : kSmgIndex;
-    refuse_transposed_preconditioning(prefix, kSolverNames[solver]);
+    refuse_transposed_preconditioning(prefix, kSolverNames[solver], false);
     return solver;
   }
   if (pc_type_given)
@@ -853,7 +854,7 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
         "-{}td_pc {}: hypre's structured multigrid needs a 2D or 3D mesh; in 1D the default "
         "solves directly",
         shown, kSolverNames[which]));
-  refuse_transposed_preconditioning(prefix, kSolverNames[which]);
+  refuse_transposed_preconditioning(prefix, kSolverNames[which], true);
   return which;
 }
 
