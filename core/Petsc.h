@@ -140,6 +140,20 @@ inline bool petsc_computes_jacobian(const char* prefix = nullptr) {
   return false;
 }
 
+/// The Krylov type that -{prefix}ksp_type names if it is one of PETSc 3.18 that apply the
+/// transpose of the preconditioner (PCApplyTranspose: bicg, ibcgs), else empty: for the
+/// preconditioners of this library that have no transpose to refuse it before the solve.
+inline std::string krylov_type_transposing_preconditioner(const char* prefix) {
+  char type[64] = "";
+  PetscBool given = PETSC_FALSE;
+  petsc_check(PetscOptionsGetString(nullptr, prefix, "-ksp_type", type, sizeof type, &given),
+              "PetscOptionsGetString");
+  if (given)
+    for (const char* t : {"bicg", "ibcgs"})
+      if (std::string(type) == t) return type;
+  return {};
+}
+
 /// Right preconditioning for @p ksp where its type supports it, so that the Krylov tolerance
 /// applies to the true residual; PETSc's own default side for the other types: Richardson
 /// and the CG family precondition from the left only and would fail at set-up with the right

@@ -1137,6 +1137,15 @@ bool setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_o
     const char* level_prefix = nullptr;
     TD_PETSC(KSPGetOptionsPrefix(smoother, &level_prefix));
     if (dof > 1 && block_smoother_applies(level_prefix)) {
+      // the block sweeps have no transpose: a Krylov type that applies it would stop inside
+      // PETSc ("No method applytranspose for PC of type shell")
+      const std::string transposing = krylov_type_transposing_preconditioner(prefix);
+      if (!transposing.empty())
+        throw Error(fmt::format(
+            "-{0}ksp_type {1} applies the transpose of the preconditioner, which the mesh "
+            "multigrid's block Gauss-Seidel smoother (the default with several fields per cell) "
+            "does not provide: choose another -{0}ksp_type (gmres, bcgs, ...)",
+            prefix ? prefix : "", transposing));
       TD_PETSC(KSPSetType(smoother, KSPRICHARDSON));
       PetscBool max_it_given = PETSC_FALSE;
       TD_PETSC(PetscOptionsHasName(nullptr, level_prefix, "-ksp_max_it", &max_it_given));

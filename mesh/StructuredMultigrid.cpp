@@ -797,26 +797,19 @@ bool default_applies(const Mesh& mesh, const char* prefix) {
 
 namespace {
 
-/// Krylov types of PETSc 3.18 that apply the transpose of the preconditioner
-/// (PCApplyTranspose), which a V-cycle of PFMG or SMG does not provide.
-constexpr const char* kTransposePcKrylov[] = {"bicg", "ibcgs"};
-
-/// Throw Error if -{prefix}ksp_type names a Krylov type of kTransposePcKrylov: without it the
-/// solve stops inside PETSc ("No method applytranspose for PC of type shell").
+/// Throw Error if -{prefix}ksp_type names a Krylov type that applies the transpose of the
+/// preconditioner, which a V-cycle of PFMG or SMG does not provide: without it the solve stops
+/// inside PETSc ("No method applytranspose for PC of type shell").
 void refuse_transposed_preconditioning(const char* prefix, const char* solver, bool chosen) {
-  char type[64] = "";
-  PetscBool given = PETSC_FALSE;
-  TD_PETSC(PetscOptionsGetString(nullptr, prefix, "-ksp_type", type, sizeof type, &given));
-  if (!given) return;
+  const std::string type = krylov_type_transposing_preconditioner(prefix);
   const std::string p = prefix ? prefix : "";
-  for (const char* t : kTransposePcKrylov)
-    if (std::string(type) == t)
-      throw Error(fmt::format(
-          "-{0}ksp_type {1} applies the transpose of the preconditioner, which hypre's "
-          "structured multigrid ({2}, the preconditioner here) does not provide: choose another "
-          "-{0}ksp_type (gmres, bcgs, ...) or {3}a -{0}pc_type with a transpose (jacobi, "
-          "bjacobi)",
-          p, type, solver, chosen ? fmt::format("drop -{}td_pc and give ", p) : ""));
+  if (!type.empty())
+    throw Error(fmt::format(
+        "-{0}ksp_type {1} applies the transpose of the preconditioner, which hypre's "
+        "structured multigrid ({2}, the preconditioner here) does not provide: choose another "
+        "-{0}ksp_type (gmres, bcgs, ...) or {3}a -{0}pc_type with a transpose (jacobi, "
+        "bjacobi)",
+        p, type, solver, chosen ? fmt::format("drop -{}td_pc and give ", p) : ""));
 }
 
 /// The structured solver setup_structured_multigrid installs for @p dof fields per cell of
