@@ -276,12 +276,15 @@ int main(int argc, char** argv) {
     PetscBool flag = PETSC_TRUE;
     PetscOptionsGetBool(nullptr, nullptr, "-study_fused", &flag, nullptr);
     st.fused = flag;
-    char text[32] = "sum";
-    PetscOptionsGetString(nullptr, nullptr, "-study_restriction", text, sizeof text, nullptr);
-    st.transpose = std::string(text) == "transpose";
-    std::snprintf(text, sizeof text, "dirichlet");
-    PetscOptionsGetString(nullptr, nullptr, "-study_wall", text, sizeof text, nullptr);
-    st.dirichlet_wall = std::string(text) == "dirichlet";
+    // a value outside the lists is an error (PetscOptionsGetEList), not a silent default
+    const char* restrictions[] = {"sum", "transpose"};
+    const char* walls[] = {"parent", "dirichlet"};
+    PetscInt restriction = 0, wall = 1;
+    TD_PETSC(PetscOptionsGetEList(nullptr, nullptr, "-study_restriction", restrictions, 2,
+                                  &restriction, nullptr));
+    TD_PETSC(PetscOptionsGetEList(nullptr, nullptr, "-study_wall", walls, 2, &wall, nullptr));
+    st.transpose = restriction == 1;
+    st.dirichlet_wall = wall == 1;
 
     std::array<Axis, 3> axes;
     for (int a = 0; a < 3; ++a) axes[a].nodes = uniform_nodes(0.0, 1.0, a < 2 ? n : 1);
