@@ -422,20 +422,47 @@ bool InputSection::boolean(const ParamSpec& p) {
   return v.as_boolean();
 }
 
+/// Fail at @p key of @p s unless @p x is one of p's accepted values (if it has any).
+static void check_choice(const InputSection& s, const std::string& key, const ParamSpec& p,
+                         const std::string& x) {
+  const std::vector<std::string> choices = p.accepted();
+  if (choices.empty() || std::find(choices.begin(), choices.end(), x) != choices.end()) return;
+  std::string list;
+  for (const auto& c : choices) list += (list.empty() ? "" : ", ") + ("\"" + c + "\"");
+  s.fail(key, fmt::format("unknown value \"{}\"; accepted: {}", x, list));
+}
+
 std::string InputSection::string(const ParamSpec& p) {
   auto r = lookup(*this, *doc_, impl_->table, p, p.default_value);
   const toml::value& v = r.from_default ? r.storage : *r.value;
   if (!v.is_string())
     fail(r.name, fmt::format("expected a string, got {} {}", type_name(v), show(v)));
   std::string x = v.as_string().str;
-  const std::vector<std::string> choices = p.accepted();
-  if (!choices.empty() && std::find(choices.begin(), choices.end(), x) == choices.end()) {
-    std::string list;
-    for (const auto& c : choices) list += (list.empty() ? "" : ", ") + ("\"" + c + "\"");
-    fail(r.name, fmt::format("unknown value \"{}\"; accepted: {}", x, list));
-  }
+  check_choice(*this, r.name, p, x);
   node_->set(p.key, show(toml::value(x)), p.doc);
   return x;
+}
+
+std::vector<std::string> InputSection::strings(const ParamSpec& p) {
+  auto r = lookup(*this, *doc_, impl_->table, p, p.default_value);
+  const toml::value& v = r.from_default ? r.storage : *r.value;
+  if (!v.is_array() && !v.is_string())
+    fail(r.name, fmt::format("expected an array of strings, got {} {}", type_name(v), show(v)));
+  const std::vector<toml::value> one{v};
+  std::vector<std::string> out;
+  std::string lit = "[";
+  for (const auto& e : v.is_string() ? one : v.as_array()) {
+    if (!e.is_string())
+      fail(r.name, fmt::format("array entry {} is {}, expected a string", show(e), type_name(e)));
+    const std::string& x = e.as_string().str;
+    check_choice(*this, r.name, p, x);
+    if (std::find(out.begin(), out.end(), x) != out.end())
+      fail(r.name, fmt::format("\"{}\" is given twice", x));
+    lit += (out.empty() ? "" : ", ") + show(e);
+    out.push_back(x);
+  }
+  node_->set(p.key, lit + "]", p.doc);
+  return out;
 }
 
 std::vector<double> InputSection::reals(const ParamSpec& p) {

@@ -40,7 +40,7 @@ struct Range {
 
 /// Declaration of one input parameter.
 struct ParamSpec {
-  enum class Type { Real, Integer, Bool, String, RealArray };
+  enum class Type { Real, Integer, Bool, String, RealArray, StringArray };
   std::string key;
   Type type = Type::Real;
   /// Default as TOML literal text ("1.0", "true", "\"no_flux\"", "[0.0, 1.0]");
@@ -48,7 +48,7 @@ struct ParamSpec {
   std::string default_value;
   units::Kind kind = units::Kind::dimensionless;  ///< unit kind of Real/RealArray values
   Range range = Range::any();                     ///< for Real, Integer, RealArray entries
-  std::vector<std::string> choices;               ///< allowed String values (empty: any)
+  std::vector<std::string> choices;  ///< allowed String (or StringArray entry) values (empty: any)
   std::string doc;                                ///< one line
   /// Old names of the key, still read with a deprecation warning (an input may give the key
   /// under one name only); the resolved configuration writes `key`. A name with a dot is the
@@ -121,6 +121,9 @@ class InputSection {
   std::string string(const ParamSpec& p);
   /// An array of numbers; a single number is read as a one-entry array.
   std::vector<double> reals(const ParamSpec& p);
+  /// An array of strings, each one of p's accepted values (if it has any) and none twice; a
+  /// single string is read as a one-entry array.
+  std::vector<std::string> strings(const ParamSpec& p);
 
   /// Sub-table @p key; it must exist and be a table unless @p optional (then an empty one).
   InputSection section(const std::string& key, bool optional = false);

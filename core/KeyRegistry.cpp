@@ -84,6 +84,8 @@ std::string type_name(ParamSpec::Type t) {
       return "string";
     case ParamSpec::Type::RealArray:
       return "real array";
+    case ParamSpec::Type::StringArray:
+      return "string array";
   }
   return "?";
 }

@@ -35,7 +35,7 @@ std::vector<Row> rows_of(const KeyTable& t) {
   std::map<std::string, std::size_t> index;
   for (const ParamSpec* p : t.keys) {
     std::string range;
-    if (p->type == ParamSpec::Type::String) {
+    if (p->type == ParamSpec::Type::String || p->type == ParamSpec::Type::StringArray) {
       for (const auto& c : p->accepted()) range += (range.empty() ? "" : ", ") + ("\"" + c + "\"");
     } else if (p->type != ParamSpec::Type::Bool) {
       const bool bounded = std::isfinite(p->range.lo) || std::isfinite(p->range.hi);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -78,6 +79,41 @@ const ParamSpec kProgress{"progress_interval",
                           Range::positive(),
                           {},
                           "wall-clock seconds between progress lines"};
+/// The names of [output] fields and the flags they set.
+constexpr std::pair<const char*, bool OutputFields::*> kFieldNames[] = {
+    {"c", &OutputFields::c},
+    {"T", &OutputFields::T},
+    {"J", &OutputFields::J},
+    {"P", &OutputFields::P},
+    {"S_T_eff", &OutputFields::S_T_eff},
+    {"S_T_eq", &OutputFields::S_T_eq}};
+
+std::vector<std::string> field_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, flag] : kFieldNames) names.emplace_back(name);
+  return names;
+}
+
+/// The fields of [output] fields, from the names the reader has checked.
+OutputFields output_fields(const std::vector<std::string>& names) {
+  OutputFields f{false, false, false, false, false, false};
+  for (const auto& [name, flag] : kFieldNames)
+    if (std::find(names.begin(), names.end(), name) != names.end()) f.*flag = true;
+  return f;
+}
+
+const ParamSpec kFields{
+    "fields",
+    T::StringArray,
+    "[\"c\", \"T\", \"J\", \"P\", \"S_T_eff\", \"S_T_eq\"]",
+    K::dimensionless,
+    Range::any(),
+    {},
+    "cell fields each snapshot holds: `c` concentrations, `T` temperature, `J` flux vectors, "
+    "`P` the total of a multi-state species, `S_T_eff` and `S_T_eq` the local effective and "
+    "local-equilibrium Soret coefficients (every species; `[]`: time series only)",
+    {},
+    field_names};
 const ParamSpec kVerbose{"verbose", T::Bool, "false", K::dimensionless, Range::any(), {},
                          "print Newton residuals"};
 
@@ -106,12 +142,12 @@ const KeyDeclaration kOutputKeys(
      "run",
      "Result file of `thermodrift run` (`-o` on the command line overrides `file`): `/config` "
      "(the resolved input, a valid input itself), `/mesh/{x,y,z}` node coordinates, "
-     "`/snapshots/NNNNNN/` (`c_<species>`, `T` and other cell fields, `J_<species>` flux "
-     "vectors with x, y, z on the last axis, each with a `units` attribute; a `time` "
-     "attribute), `/timeseries/` (`time`, `total_<species>`, "
+     "`/snapshots/NNNNNN/` (the cell fields `fields` chooses: `c_<species>`, `T` and others, "
+     "`J_<species>` flux vectors with x, y, z on the last axis, each with a `units` "
+     "attribute; a `time` attribute), `/timeseries/` (`time`, `total_<species>`, "
      "`outflow_<species>`) and `/checkpoint` (restart state); the `.xmf` sidecar opens in "
      "ParaView.",
-     {&kFile, &kProgress}});
+     {&kFile, &kFields, &kProgress}});
 /// Cell Peclet number of the drift above which the mesh is reported as not resolving it
 /// (the profile c ~ exp(-psi) changes by more than e^2 per cell).
 constexpr double kMaxCellPeclet = 2.0;
@@ -243,6 +279,7 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
   {
     InputSection out = root.section("output", true);
     r.file = output_path(out, kFile, output, ".h5");
+    r.fields = output_fields(out.strings(kFields));
     r.progress_interval = out.real(kProgress);
     out.finish();
   }

@@ -15,6 +15,19 @@
 
 namespace td {
 
+/// Cell fields a snapshot of `thermodrift run` holds ([output] fields); each names a family
+/// (`c` writes c_<species> of every species).
+struct OutputFields {
+  bool c = true;        ///< c_<species>: concentrations (number density)
+  bool T = true;        ///< T: temperature
+  bool J = true;        ///< J_<species>: flux vectors (particle flux)
+  bool P = true;        ///< P_<species>: total of a multi-state species' states
+  bool S_T_eff = true;  ///< S_T_eff_<species>: local effective Soret coefficient (1/temperature)
+  bool S_T_eq = true;   ///< S_T_eq_<species>: its local-equilibrium prediction (1/temperature)
+  /// True if any of the per-species observables (P, S_T_eff, S_T_eq) is written.
+  bool observables() const { return P || S_T_eff || S_T_eq; }
+};
+
 struct RunSettings {
   enum class Mode { steady, transient };
   Mode mode = Mode::steady;
@@ -23,6 +36,7 @@ struct RunSettings {
   double t_end = 0.0;       ///< final time (time unit of the case)
   int outputs = 10;         ///< snapshots written, evenly spaced in time
   std::string file;         ///< result file (.h5)
+  OutputFields fields;      ///< cell fields of each snapshot
   double progress_interval = 5.0;  ///< wall seconds between progress lines
 };
 

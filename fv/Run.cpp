@@ -33,30 +33,42 @@ void timed(double& seconds, F&& f) {
   seconds += MPI_Wtime() - t0;
 }
 
-/// Write one snapshot: concentrations, temperature and flux vectors, and the observables of
-/// FVSystem::group_observables, which are returned (the steady report reads them).
-Owned<Vec> write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step) {
+/// Write one snapshot with the cell fields @p fields selects: concentrations, temperature,
+/// flux vectors and the observables of FVSystem::group_observables. Returns the observables
+/// when they were computed, for a snapshot that writes any or when @p need_observables (the
+/// steady report reads them); null otherwise.
+Owned<Vec> write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step,
+                          bool need_observables = false) {
   FVSystem& sys = cs.system();
+  const OutputFields& fields = cs.run().fields;
   const auto& u = cs.units();
   const int dim = cs.mesh().dim();
   sys.sync(c);
   out.begin_snapshot(t, step);
   const std::string conc = u.label(units::dim_of(units::Kind::number_density));
   const std::string flux = u.label(units::dim_of(units::Kind::particle_flux));
-  for (int s = 0; s < sys.nspecies(); ++s) out.write_field("c_" + sys.species()[s].name, c, s, conc);
-  out.write_field("T", sys.temperature(), 0, u.label(units::dim_of(units::Kind::temperature)));
-  Owned<Vec> J(sys.fluxes(c));
-  for (int s = 0; s < sys.nspecies(); ++s)
-    out.write_vector_field("J_" + sys.species()[s].name, J, s * dim, flux);
-  // per species (group of states): total P, local effective and local-equilibrium S_T
-  const auto groups = sys.groups();
-  Owned<Vec> obs(sys.group_observables(c));
-  const std::string invT = u.label(units::dim_of(units::Kind::inverse_temperature));
-  for (std::size_t g = 0; g < groups.size(); ++g) {
-    const std::string& n = groups[g].name;
-    if (groups[g].components.size() > 1) out.write_field("P_" + n, obs, 3 * g, conc);
-    out.write_field("S_T_eff_" + n, obs, 3 * g + 1, invT);
-    out.write_field("S_T_eq_" + n, obs, 3 * g + 2, invT);
+  if (fields.c)
+    for (int s = 0; s < sys.nspecies(); ++s)
+      out.write_field("c_" + sys.species()[s].name, c, s, conc);
+  if (fields.T)
+    out.write_field("T", sys.temperature(), 0, u.label(units::dim_of(units::Kind::temperature)));
+  if (fields.J) {
+    Owned<Vec> J(sys.fluxes(c));
+    for (int s = 0; s < sys.nspecies(); ++s)
+      out.write_vector_field("J_" + sys.species()[s].name, J, s * dim, flux);
+  }
+  Owned<Vec> obs;
+  if (fields.observables() || need_observables) {
+    // per species (group of states): total P, local effective and local-equilibrium S_T
+    const auto groups = sys.groups();
+    obs = Owned<Vec>(sys.group_observables(c));
+    const std::string invT = u.label(units::dim_of(units::Kind::inverse_temperature));
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const std::string& n = groups[g].name;
+      if (fields.P && groups[g].components.size() > 1) out.write_field("P_" + n, obs, 3 * g, conc);
+      if (fields.S_T_eff) out.write_field("S_T_eff_" + n, obs, 3 * g + 1, invT);
+      if (fields.S_T_eq) out.write_field("S_T_eq_" + n, obs, 3 * g + 2, invT);
+    }
   }
   out.end_snapshot();
   return obs;
@@ -87,10 +99,12 @@ void report_soret(FVSystem& sys, Vec obs, int rank) {
     TD_PETSC(VecStrideMax(obs, 3 * g + 1, nullptr, &mx));
     TD_PETSC(VecStrideMin(obs, 3 * g + 2, nullptr, &emn));
     TD_PETSC(VecStrideMax(obs, 3 * g + 2, nullptr, &emx));
+    // + 0.0: a zero coefficient prints as 0, not -0
     if (rank == 0)
-      fmt::print("  {}: effective S_T = -d ln P/dT in [{:.6g}, {:.6g}], local-equilibrium "
-                 "prediction in [{:.6g}, {:.6g}], largest difference {:.3e}\n",
-                 groups[g].name, mn, mx, emn, emx, dmax[g]);
+      fmt::print(
+          "  {}: effective S_T = -d ln P/dT in [{:.6g}, {:.6g}], local-equilibrium "
+          "prediction in [{:.6g}, {:.6g}], largest difference {:.3e}\n",
+          groups[g].name, mn + 0.0, mx + 0.0, emn + 0.0, emx + 0.0, dmax[g]);
   }
 }
 
@@ -224,7 +238,7 @@ int FvRun::run() {
     stats_.seconds = res.seconds;
     fault_point("steady_solved", comm);
     output_from_ = MPI_Wtime();
-    steady_obs = write_snapshot(out, *cs, c, 0.0, 0);
+    steady_obs = write_snapshot(out, *cs, c, 0.0, 0, true);
     append_totals(out, *cs, c, 0.0);
     out.commit();
     if (rank == 0)

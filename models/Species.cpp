@@ -44,8 +44,9 @@ const KeyDeclaration kSpeciesKeys(
      "`[[species.states]]` with `[[species.transitions]]` (see `[states]`): each state is a "
      "transported field `c_<state>`, the total `P_<species>` is written beside them, and "
      "initial, Dirichlet and Robin values are totals split over the states at local "
-     "equilibrium. Steady results also hold `S_T_eff_<species>` = -grad ln P . grad T / "
-     "|grad T|^2 and the local-equilibrium prediction `S_T_eq_<species>`.",
+     "equilibrium. Snapshots also hold `S_T_eff_<species>` = -grad ln P . grad T / "
+     "|grad T|^2 and the local-equilibrium prediction `S_T_eq_<species>` (`[output] fields` "
+     "chooses the fields written).",
      {&kName, &kAlpha, &kComposition}});
 const KeyDeclaration kInitialKeys({"species.initial",
                                    "",

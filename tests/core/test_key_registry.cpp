@@ -21,8 +21,13 @@ const ParamSpec kTemperature{"T0", T::Real, "1.0", K::temperature, Range::positi
                              "a temperature"};
 const ParamSpec kTemperatures{"temperatures", T::RealArray, "[1.0]", K::temperature,
                               Range::positive(), {}, "temperatures"};
-const KeyDeclaration kTestKeys({"test_registry", "", "test", "Keys of this test.",
-                                {&kLength, &kPoint, &kTemperature, &kTemperatures}});
+const ParamSpec kColours{"colours",    T::StringArray,           "[\"red\"]", K::dimensionless,
+                         Range::any(), {"red", "green", "blue"}, "colours"};
+const KeyDeclaration kTestKeys({"test_registry",
+                                "",
+                                "test",
+                                "Keys of this test.",
+                                {&kLength, &kPoint, &kTemperature, &kTemperatures, &kColours}});
 
 InputSection parse(const std::string& text) {
   auto doc = InputSection::parse_string(text, "t.toml");
@@ -69,6 +74,43 @@ TEST(KeyRegistry, ANumberIsAOneEntryArray) {
   ASSERT_EQ(p.size(), 1u);
   EXPECT_EQ(p[0], 0.5);
   EXPECT_NE(doc.resolved().to_toml().find("point = [0.5]"), std::string::npos);
+}
+
+/// The message of the InputError that reading @p text's colours throws ("" if none).
+std::string colours_error(const std::string& text) {
+  auto doc = parse(text);
+  try {
+    doc.strings(kColours);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(KeyRegistry, AStringArrayTakesItsChoicesEachOnceAndAStringIsAOneEntryArray) {
+  auto doc = parse("colours = [\"blue\", \"red\"]\n");
+  EXPECT_EQ(doc.strings(kColours), (std::vector<std::string>{"blue", "red"}));
+  EXPECT_NE(doc.resolved().to_toml().find("colours = [\"blue\", \"red\"]"), std::string::npos)
+      << doc.resolved().to_toml();
+  auto one = parse("colours = \"green\"\n");
+  EXPECT_EQ(one.strings(kColours), (std::vector<std::string>{"green"}));
+  auto none = parse("colours = []\n");
+  EXPECT_TRUE(none.strings(kColours).empty());
+  auto dflt = parse("");
+  EXPECT_EQ(dflt.strings(kColours), (std::vector<std::string>{"red"}));
+
+  // errors name file, line and key, the value and what is accepted
+  const std::string unknown = colours_error("\ncolours = [\"red\", \"mauve\"]\n");
+  EXPECT_NE(unknown.find("t.toml:2: key 'colours': unknown value \"mauve\"; accepted: \"red\", "
+                         "\"green\", \"blue\""),
+            std::string::npos)
+      << unknown;
+  const std::string twice = colours_error("colours = [\"red\", \"blue\", \"red\"]\n");
+  EXPECT_NE(twice.find("key 'colours': \"red\" is given twice"), std::string::npos) << twice;
+  const std::string number = colours_error("colours = [\"red\", 3]\n");
+  EXPECT_NE(number.find("array entry 3 is"), std::string::npos) << number;
+  const std::string table = colours_error("colours = 1.5\n");
+  EXPECT_NE(table.find("expected an array of strings"), std::string::npos) << table;
 }
 
 /// Internal labels that no key doc may contain (cite a paper or docs/theory.md instead),

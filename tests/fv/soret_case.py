@@ -25,6 +25,27 @@ value = 1.0
 """
 
 
+def cell_case(mode, output=""):
+    """A 24 x 8 cell of the case with c fixed on x = 0, steady or transient (@p mode; to t = 1,
+    3 outputs), with the [output] text @p output."""
+    return soret_case("""[mesh]
+dim = 2
+[mesh.x]
+cells = 24
+length = 10.0
+[mesh.y]
+cells = 8
+length = 2.0""", f"""[species.boundary.xlo]
+type = "dirichlet"
+value = 1.0
+[solver]
+mode = "{mode}"
+[solver.transient]
+t_end = 1.0
+outputs = 3
+{output}""")
+
+
 def finish(failures):
     """Print every failure; the exit code of the test (1 if any)."""
     for f in failures:

@@ -12,23 +12,7 @@ import subprocess
 import sys
 import tempfile
 
-from soret_case import finish, soret_case
-
-CASE = soret_case("""[mesh]
-dim = 2
-[mesh.x]
-cells = 24
-length = 10.0
-[mesh.y]
-cells = 8
-length = 2.0""", """[species.boundary.xlo]
-type = "dirichlet"
-value = 1.0
-[solver]
-mode = "{mode}"
-[solver.transient]
-t_end = 1.0
-outputs = 3""")
+from soret_case import cell_case, finish
 
 LINE = re.compile(r"^timings: set-up (\S+) s, solve (\S+) s, output (\S+) s, total (\S+) s$", re.M)
 # each printed value is rounded to 0.5e-3 s: the sum of three may exceed the rounded total by 2e-3
@@ -42,7 +26,7 @@ def main():
         os.chdir(d)
         for mode in ("steady", "transient"):
             with open(f"{mode}.toml", "w") as f:
-                f.write(CASE.format(mode=mode))
+                f.write(cell_case(mode))
             for ranks in (1, 2):
                 for quiet in (False, True):
                     out = f"{mode}_{ranks}_{int(quiet)}.h5"

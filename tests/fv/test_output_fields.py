@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""`[output] fields` selects the cell fields of each snapshot of `thermodrift run`:
+- a snapshot holds exactly the chosen fields, the XDMF sidecar lists exactly those, and the
+  concentrations equal those of a run that writes every field (the same solve);
+- the time series and the transient's restart state (/checkpoint) are written whatever the
+  choice, `[]` included;
+- an unknown name is an input error at the key, with the accepted names, and no result file.
+Steady and transient, on 1 and 2 ranks.
+
+  test_output_fields.py THERMODRIFT MPIEXEC [MPIEXEC_FLAGS...]
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+import h5py
+import numpy as np
+
+from soret_case import cell_case, finish
+
+# the fields a run writes by default for this one-state species (P is for multi-state ones)
+ALL = {"c_s", "T", "J_s", "S_T_eff_s", "S_T_eq_s"}
+
+
+def snapshot_fields(h5):
+    """{snapshot name: set of dataset names} of result file @p h5."""
+    with h5py.File(h5, "r") as f:
+        return {k: set(g.keys()) for k, g in f["snapshots"].items()}
+
+
+def xdmf_fields(xmf):
+    """{grid name: set of attribute names} of the snapshots in XDMF file @p xmf."""
+    grids = ET.parse(xmf).getroot().iter("Grid")
+    return {g.get("Name"): {a.get("Name") for a in g.findall("Attribute")}
+            for g in grids if g.get("GridType") == "Uniform"}
+
+
+def run(exe, mpi, ranks, mode, output, name):
+    """Run the case with the [output] text @p output; return (process, result file)."""
+    with open(f"{name}.toml", "w") as f:
+        f.write(cell_case(mode, output))
+    out = f"{name}.h5"
+    p = subprocess.run([*mpi, "-np", str(ranks), exe, "run", f"{name}.toml", "-o", out, "-q"],
+                       capture_output=True, text=True, timeout=120)
+    return p, out
+
+
+def main():
+    exe, mpi = os.path.abspath(sys.argv[1]), sys.argv[2:]
+    failures = []
+    with tempfile.TemporaryDirectory() as d:
+        os.chdir(d)
+        for mode in ("steady", "transient"):
+            for ranks in (1, 2):
+                what = f"{mode}, {ranks} rank(s)"
+                p, full = run(exe, mpi, ranks, mode, "", f"all_{mode}_{ranks}")
+                if p.returncode != 0:
+                    failures.append(f"{what}, default fields: exit {p.returncode}\n{p.stderr}")
+                    continue
+                for chosen, expect in ((["c", "J"], {"c_s", "J_s"}), (["T", "S_T_eq"],
+                                       {"T", "S_T_eq_s"}), ([], set())):
+                    label = f"{what}, fields = {chosen}"
+                    text = "[output]\nfields = [" + ", ".join(f'"{c}"' for c in chosen) + "]"
+                    p, out = run(exe, mpi, ranks, mode, text, f"some_{mode}_{ranks}_{len(chosen)}")
+                    if p.returncode != 0:
+                        failures.append(f"{label}: exit {p.returncode}\n{p.stderr}")
+                        continue
+                    written, listed = snapshot_fields(out), xdmf_fields(out[:-3] + ".xmf")
+                    if set(written) != set(snapshot_fields(full)):
+                        failures.append(f"{label}: snapshots {sorted(written)}")
+                    for snap, names in written.items():
+                        if names != expect:
+                            failures.append(f"{label}: snapshot {snap} holds {sorted(names)}")
+                        if listed.get(snap) != names:
+                            failures.append(f"{label}: the sidecar lists {listed.get(snap)} "
+                                            f"for snapshot {snap}, the file holds {names}")
+                    with h5py.File(out, "r") as f, h5py.File(full, "r") as g:
+                        for snap in written:
+                            if snap in g["snapshots"] and set(g["snapshots"][snap]) != ALL:
+                                failures.append(f"{what}: the default run's snapshot {snap} "
+                                                f"holds {sorted(g['snapshots'][snap])}")
+                            if "c_s" in written[snap] and not np.array_equal(
+                                    f["snapshots"][snap]["c_s"][...],
+                                    g["snapshots"][snap]["c_s"][...]):
+                                failures.append(f"{label}: c of snapshot {snap} differs from "
+                                                "the run that writes every field")
+                        for series in ("time", "total_s", "outflow_s"):
+                            if not np.array_equal(f["timeseries"][series][...],
+                                                  g["timeseries"][series][...]):
+                                failures.append(f"{label}: time series {series} differs")
+                        if mode == "transient" and "checkpoint/state" not in f:
+                            failures.append(f"{label}: no /checkpoint/state")
+                    print(f"{label}: {len(written)} snapshot(s) of {sorted(expect)}")
+        # extending a finished transient with other fields: each snapshot keeps its own, and
+        # the sidecar lists them snapshot by snapshot
+        p, out = run(exe, mpi, 2, "transient", '[output]\nfields = ["c"]', "extend")
+        with open("longer.toml", "w") as f:
+            f.write(cell_case("transient", '[output]\nfields = ["T"]')
+                    .replace("t_end = 1.0", "t_end = 2.0").replace("outputs = 3", "outputs = 6"))
+        q = subprocess.run([*mpi, "-np", "2", exe, "run", "longer.toml", "-o", out, "--restart",
+                            out, "-q"], capture_output=True, text=True, timeout=120)
+        if p.returncode != 0 or q.returncode != 0:
+            failures.append(f"extending: exit {p.returncode}, {q.returncode}\n{p.stderr}{q.stderr}")
+        else:
+            written, listed = snapshot_fields(out), xdmf_fields("extend.xmf")
+            want = {f"{k:06d}": {"c_s"} if k <= 3 else {"T"} for k in range(7)}
+            if written != want or listed != want:
+                failures.append(f"extending with other fields: the file holds {written}, the "
+                                f"sidecar lists {listed}")
+            print(f"extended with other fields: {len(written)} snapshots")
+        # an unknown name: an error at the key with the accepted names, and no result file
+        p, out = run(exe, mpi, 2, "steady", '[output]\nfields = ["c", "flux"]', "unknown")
+        with open("unknown.toml") as f:
+            line = 1 + next(i for i, text in enumerate(f) if text.startswith("fields ="))
+        want = (f"unknown.toml:{line}: key 'output.fields': unknown value \"flux\"; accepted: \"c\", "
+                "\"T\", \"J\", \"P\", \"S_T_eff\", \"S_T_eq\"")
+        if p.returncode == 0 or want not in p.stderr:
+            failures.append(f"unknown field: exit {p.returncode}, expected '{want}' in:\n"
+                            f"{p.stderr}")
+        if os.path.exists(out) or os.path.exists(out + ".partial"):
+            failures.append("unknown field: a result file was written")
+    return finish(failures)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
