@@ -86,7 +86,7 @@ class Fit : public Command {
     const auto tasks = fit::read_fit_tasks(root);
     root.finish();
     params.provenance = {{"tool", "thermodrift fit"},
-                         {"version", fmt::format("{} ({})", kVersion, kGitDescribe)},
+                         {"version", fmt::format("{} ({})", kVersion, git_describe())},
                          {"input", file_},
                          {"created", now_utc()}};
     // Fits are cheap and deterministic: every rank computes, rank 0 writes. A fit with a

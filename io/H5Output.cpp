@@ -726,7 +726,7 @@ H5Output::H5Output(const Mesh& mesh, const std::string& path, const std::string&
   const hid_t f = im.file.get();
   const std::string created = bcast_string(im.comm, iso_time_utc());
   write_attr(f, file, "version", std::string(kVersion));
-  write_attr(f, file, "git", std::string(kGitDescribe));
+  write_attr(f, file, "git", std::string(git_describe()));
   write_attr(f, file, "created", created);
   write_attr(f, file, "units_system", units_system);
 

@@ -53,7 +53,7 @@ void H5Table::write_header(const std::string& config_toml, const std::string& un
   file_ = H5Fcreate(partial_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file_ < 0) throw IoError(fmt::format("cannot create {}", partial_));
   string_attr(file_, path_, "version", kVersion);
-  string_attr(file_, path_, "git", kGitDescribe);
+  string_attr(file_, path_, "git", git_describe());
   string_attr(file_, path_, "units_system", units_system);
   const hid_t type = H5Tcopy(H5T_C_S1);
   H5Tset_size(type, std::max<std::size_t>(1, config_toml.size()));

@@ -199,7 +199,7 @@ Lammps::Lammps(MPI_Comm comm, const std::string& prefix, MdSteps* steps)
                                             "# LAMMPS input written by thermodrift %s "
                                             "(git %s): the exact command stream of "
                                             "this run\n",
-                                            kVersion, kGitDescribe) > 0;
+                                            kVersion, git_describe()) > 0;
   }
   MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
   if (!ok) {

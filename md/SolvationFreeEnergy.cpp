@@ -385,7 +385,7 @@ fix fe_wave all ave/time {} {} {} f_fe_widom[2]
     char created[32];
     std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
     ps.provenance = {{"tool", "thermodrift md (solvation_free_energy)"},
-                     {"version", fmt::format("{} ({})", kVersion, kGitDescribe)},
+                     {"version", fmt::format("{} ({})", kVersion, git_describe())},
                      {"input", input_},
                      {"created", created},
                      {"data", table}};

@@ -385,7 +385,7 @@ PYBIND11_MODULE(_core, m) {
   using namespace td::python;
   m.doc() = "thermodrift's C++ library; use the package `thermodrift` (docs/python.md)";
   m.attr("__version__") = td::kVersion;
-  m.attr("git_describe") = td::kGitDescribe;
+  m.attr("git_describe") = td::git_describe();
   bind_errors(m);
   m.def("_initialize", &initialize, py::arg("options") = "",
         "Initialise PETSc (and MPI) once per process; True if this call did it.");
