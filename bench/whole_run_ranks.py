@@ -56,7 +56,7 @@ def main():
             f.write(bench_fipy.CASE.format(n=a.size, length=bench_fipy.LENGTH,
                                            t_left=bench_fipy.T_LEFT, gradient=bench_fipy.GRADIENT,
                                            d=bench_fipy.DIFFUSIVITY, s=bench_fipy.SORET,
-                                           c=bench_fipy.C_LEFT))
+                                           c=bench_fipy.C_LEFT, output=""))
         one, two = os.path.join(d, "one.h5"), os.path.join(d, "two.h5")
         t1, t2 = [], []
         for _ in range(a.pairs):
