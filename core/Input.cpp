@@ -176,6 +176,19 @@ std::string show(const toml::value& v) {
   return s;
 }
 
+/// show(v) on one line, for a value quoted inside a message (toml11 prints arrays over lines).
+std::string show_inline(const toml::value& v) {
+  std::string s;
+  for (const char ch : show(v)) {
+    const char c = ch == '\n' ? ' ' : ch;
+    if (c == ' ' && (s.empty() || s.back() == ' ' || s.back() == '[')) continue;
+    if (c == ']' && s.size() >= 2 && s.compare(s.size() - 2, 2, ", ") == 0) s.resize(s.size() - 2);
+    if (c == ']' && !s.empty() && s.back() == ' ') s.pop_back();
+    s += c;
+  }
+  return s;
+}
+
 toml::value parse_literal(const std::string& literal) {
   std::istringstream is("v = " + literal);
   return toml::find(toml::parse(is, "<default>"), "v");
@@ -453,7 +466,8 @@ std::vector<std::string> InputSection::strings(const ParamSpec& p) {
   std::string lit = "[";
   for (const auto& e : v.is_string() ? one : v.as_array()) {
     if (!e.is_string())
-      fail(r.name, fmt::format("array entry {} is {}, expected a string", show(e), type_name(e)));
+      fail(r.name,
+           fmt::format("array entry {} is {}, expected a string", show_inline(e), type_name(e)));
     const std::string& x = e.as_string().str;
     check_choice(*this, r.name, p, x);
     if (std::find(out.begin(), out.end(), x) != out.end())
@@ -487,7 +501,8 @@ std::vector<double> InputSection::reals(const ParamSpec& p) {
         fail(r.name, err.what());
       }
     } else {
-      fail(r.name, fmt::format("array entry {} is {}, expected a number", show(e), type_name(e)));
+      fail(r.name,
+           fmt::format("array entry {} is {}, expected a number", show_inline(e), type_name(e)));
     }
     if (!std::isfinite(x) || !p.range.contains(x))
       fail(r.name, fmt::format("entry {:g} is out of the accepted range {}", x, p.range.str()));

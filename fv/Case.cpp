@@ -111,7 +111,8 @@ const ParamSpec kFields{
     {},
     "cell fields each snapshot holds: `c` concentrations, `T` temperature, `J` flux vectors, "
     "`P` the total of a multi-state species, `S_T_eff` and `S_T_eq` the local effective and "
-    "local-equilibrium Soret coefficients (every species; `[]`: time series only)",
+    "local-equilibrium Soret coefficients (every species; `[]`: none). The time series and "
+    "a transient's restart state are written whatever the choice.",
     {},
     field_names};
 const ParamSpec kVerbose{"verbose", T::Bool, "false", K::dimensionless, Range::any(), {},

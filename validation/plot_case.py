@@ -28,6 +28,10 @@ def main(path, png):
         x = np.asarray(f["mesh/x"])
         dims = [k for k in ("x", "y", "z") if k in f["mesh"]]
         species = sorted(k[2:] for k in last.keys() if k.startswith("c_"))
+        if not species or "T" not in last:
+            sys.exit(f"plot_case.py: {path}: snapshot {snaps[-1]} holds {sorted(last.keys())}; "
+                     "the plot needs the concentrations and T (the run's [output] fields "
+                     "must name \"c\" and \"T\")")
         c = {s: np.asarray(last["c_" + s]) for s in species}
         units = {s: last["c_" + s].attrs.get("units", "") for s in species}
         T = np.asarray(last["T"])

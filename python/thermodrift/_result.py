@@ -55,7 +55,7 @@ class Snapshot:
 
 class Result:
     """A thermodrift result file (layout in io/H5Output.h): mesh nodes and cell centres,
-    snapshots of every cell field, time series, the resolved configuration, the checkpoint
+    snapshots of the cell fields the run wrote ([output] fields), time series, the resolved configuration, the checkpoint
     (if any), every dataset by path, and for run() the solver statistics.
 
     fields and time are those of the last snapshot; units maps every field, series and mesh

@@ -109,6 +109,9 @@ TEST(KeyRegistry, AStringArrayTakesItsChoicesEachOnceAndAStringIsAOneEntryArray)
   EXPECT_NE(twice.find("key 'colours': \"red\" is given twice"), std::string::npos) << twice;
   const std::string number = colours_error("colours = [\"red\", 3]\n");
   EXPECT_NE(number.find("array entry 3 is"), std::string::npos) << number;
+  const std::string nested = colours_error("colours = [[\"red\"], \"blue\"]\n");
+  EXPECT_NE(nested.find("array entry [\"red\"] is an array, expected a string"), std::string::npos)
+      << nested;
   const std::string table = colours_error("colours = 1.5\n");
   EXPECT_NE(table.find("expected an array of strings"), std::string::npos) << table;
 }

@@ -20,6 +20,50 @@ import numpy as np
 
 from soret_case import cell_case, finish
 
+# a closed 1D cell with a two-state species (its total P_<species> is a field)
+TWO_STATES = """[units]
+system = "LJ"
+lj = "argon"
+[mesh]
+dim = 1
+[mesh.x]
+cells = 16
+length = 4.0
+[temperature]
+type = "linear"
+T_ref = 1.0
+gradient = [0.25, 0.0, 0.0]
+[[species]]
+name = "m"
+[species.initial]
+value = 1.0
+[[species.states]]
+name = "low"
+energy = 0.0
+[species.states.diffusivity]
+value = 0.1
+[[species.states]]
+name = "high"
+energy = 1.0
+[species.states.diffusivity]
+value = 1.0
+[[species.transitions]]
+from = "low"
+to = "high"
+barrier = 1.5
+prefactor = 1.0
+[solver]
+mode = "transient"
+[solver.transient]
+t_end = 1.0
+outputs = 2
+[output]
+fields = {fields}
+"""
+# the example of a heated cell (temperature a field of the solve), smaller and shorter
+EXAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples",
+                       "heated_cell_transient.toml")
+
 # the fields a run writes by default for this one-state species (P is for multi-state ones)
 ALL = {"c_s", "T", "J_s", "S_T_eff_s", "S_T_eq_s"}
 
@@ -63,7 +107,7 @@ def main():
                                        {"T", "S_T_eq_s"}), ([], set())):
                     label = f"{what}, fields = {chosen}"
                     text = "[output]\nfields = [" + ", ".join(f'"{c}"' for c in chosen) + "]"
-                    p, out = run(exe, mpi, ranks, mode, text, f"some_{mode}_{ranks}_{len(chosen)}")
+                    p, out = run(exe, mpi, ranks, mode, text, f"some_{mode}_{ranks}_{'_'.join(chosen) or 'none'}")
                     if p.returncode != 0:
                         failures.append(f"{label}: exit {p.returncode}\n{p.stderr}")
                         continue
@@ -93,6 +137,50 @@ def main():
                         if mode == "transient" and "checkpoint/state" not in f:
                             failures.append(f"{label}: no /checkpoint/state")
                     print(f"{label}: {len(written)} snapshot(s) of {sorted(expect)}")
+        # a multi-state species: P alone, and every field for comparison
+        for name, chosen in (("states_P", '["P"]'), ("states_all", '["c", "T", "J", "P", '
+                                                           '"S_T_eff", "S_T_eq"]')):
+            with open(f"{name}.toml", "w") as f:
+                f.write(TWO_STATES.format(fields=chosen))
+            p = subprocess.run([*mpi, "-np", "2", exe, "run", f"{name}.toml", "-o", f"{name}.h5",
+                                "-q"], capture_output=True, text=True, timeout=120)
+            if p.returncode != 0:
+                failures.append(f"two states, fields = {chosen}: exit {p.returncode}\n{p.stderr}")
+        if os.path.exists("states_P.h5") and os.path.exists("states_all.h5"):
+            only, every = snapshot_fields("states_P.h5"), snapshot_fields("states_all.h5")
+            if not only or any(v != {"P_m"} for v in only.values()):
+                failures.append(f"two states, fields = [\"P\"]: {only}")
+            if any(not {"P_m", "c_low", "c_high"} <= v for v in every.values()):
+                failures.append(f"two states, every field: {every}")
+            with h5py.File("states_P.h5", "r") as f, h5py.File("states_all.h5", "r") as g:
+                for snap in only:
+                    if "P_m" in f["snapshots"][snap] and not np.array_equal(f["snapshots"][snap]["P_m"][...],
+                                          g["snapshots"][snap]["P_m"][...]):
+                        failures.append(f"two states: P of snapshot {snap} differs")
+            print(f"two states, fields = [\"P\"]: {len(only)} snapshot(s) of P_m")
+        # a heated cell, whose temperature is solved for: T alone equals T of every field
+        with open(EXAMPLE) as f:
+            heated = (f.read().replace("cells = 64", "cells = 16").replace("cells = 16\nlength = 5.0",
+                                                                          "cells = 4\nlength = 5.0")
+                      .replace("t_end = 2000.0", "t_end = 20.0").replace("outputs = 20", "outputs = 2"))
+        for name, chosen in (("heated_T", '["T"]'), ("heated_all", '["c", "T", "J"]')):
+            with open(f"{name}.toml", "w") as f:
+                f.write(heated.replace('file = "heated_cell_transient.h5"', f"fields = {chosen}"))
+            p = subprocess.run([*mpi, "-np", "2", exe, "run", f"{name}.toml", "-o", f"{name}.h5",
+                                "-q"], capture_output=True, text=True, timeout=120)
+            if p.returncode != 0:
+                failures.append(f"heated cell, fields = {chosen}: exit {p.returncode}\n{p.stderr}")
+        if os.path.exists("heated_T.h5") and os.path.exists("heated_all.h5"):
+            only = snapshot_fields("heated_T.h5")
+            if not only or any(v != {"T"} for v in only.values()):
+                failures.append(f"heated cell, fields = [\"T\"]: {only}")
+            with h5py.File("heated_T.h5", "r") as f, h5py.File("heated_all.h5", "r") as g:
+                last = sorted(only)[-1]
+                T_only, T_all = f["snapshots"][last]["T"][...], g["snapshots"][last]["T"][...]
+                if not np.array_equal(T_only, T_all) or np.ptp(T_all) < 0.1:
+                    failures.append(f"heated cell: T of snapshot {last} differs from the run "
+                                    f"with every field, or is not heated (spread {np.ptp(T_all)})")
+            print(f"heated cell, fields = [\"T\"]: {len(only)} snapshot(s) of T")
         # extending a finished transient with other fields: each snapshot keeps its own, and
         # the sidecar lists them snapshot by snapshot
         p, out = run(exe, mpi, 2, "transient", '[output]\nfields = ["c"]', "extend")

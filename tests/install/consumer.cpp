@@ -1,15 +1,19 @@
 // Uses the installed library as another program would: units, a material preset from the
 // installed data, and a steady finite-volume solve of a 1D Soret cell whose exact solution
-// is c ~ exp(-S_T (T - T0)). Prints "consumer ok" and exits 0 when all agree.
+// is c ~ exp(-S_T (T - T0)), and the installed version header (thermodrift/Version.h, whose
+// git state is a function of the core library). Prints "consumer ok" and exits 0 when all
+// agree.
 #include <petscsys.h>
 
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "core/Units.h"
 #include "fv/Case.h"
 #include "mesh/DmdaViews.h"
 #include "models/Material.h"
+#include "thermodrift/Version.h"
 
 int main(int argc, char** argv) {
   if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) return 2;
@@ -50,10 +54,15 @@ value = 1.0
       }
     }
     VecDestroy(&c);
-    std::printf("argon temperature unit %.4g K, Cu thermal conductivity %.4g W/(m K), "
-                "largest deviation from exp(-S_T dT) %.2e\n",
-                kelvin, cu.thermal_conductivity, worst);
-    status = std::fabs(kelvin - 119.8) < 0.1 && cu.thermal_conductivity > 100 && worst < 1e-3 ? 0 : 1;
+    const std::string git = td::git_describe();
+    std::printf(
+        "thermodrift %s (git %s), argon temperature unit %.4g K, Cu thermal "
+        "conductivity %.4g W/(m K), largest deviation from exp(-S_T dT) %.2e\n",
+        td::kVersion, git.c_str(), kelvin, cu.thermal_conductivity, worst);
+    status = std::fabs(kelvin - 119.8) < 0.1 && cu.thermal_conductivity > 100 && worst < 1e-3 &&
+                     !git.empty()
+                 ? 0
+                 : 1;
     if (status == 0) std::printf("consumer ok\n");
   }
   PetscFinalize();
