@@ -38,7 +38,6 @@
 #include <vector>
 
 #include "bench/SoretBenchmark.h"
-#include "core/HugePages.h"
 #include "fv/FVSystem.h"
 #include "mesh/Multigrid.h"
 
@@ -84,7 +83,7 @@ void copy_stencil(Mat A, int nx, int ny, Level& L) {
       else if (d == nx)
         L.N[q] = vals[e];
       else if (vals[e] != 0.0)
-        throw Error("bench_stencil_mg: an entry outside the 5-point stencil");
+        throw Error("an entry outside the 5-point stencil");
     }
     TD_PETSC(MatRestoreRow(A, k, &ncols, &cols, &vals));
   }
@@ -263,13 +262,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int n = std::atoi(argv[1]);
-  restart_with_huge_pages(argv);
-  PetscInitialize(&argc, &argv, nullptr, nullptr);
-  int size;
-  MPI_Comm_size(PETSC_COMM_WORLD, &size);
-  int code = 0;
-  try {
-    if (size != 1 || n < 4) throw Error("bench_stencil_mg: one rank and N >= 4 only");
+  return bench::run_on_one_rank(argc, argv, "bench_stencil_mg", [&] {
+    if (n < 4) throw Error("N >= 4 only");
     PetscReal S = 5.0;
     PetscOptionsGetReal(nullptr, nullptr, "-bench_soret", &S, nullptr);
     Study st;
@@ -297,7 +291,7 @@ int main(int argc, char** argv) {
     PetscInt nlev = mesh.max_mg_levels();
     PetscOptionsGetInt(nullptr, nullptr, "-study_levels", &nlev, nullptr);
     if (nlev < 2 || nlev > mesh.max_mg_levels())
-      throw Error(fmt::format("bench_stencil_mg: -study_levels in [2, {}]", mesh.max_mg_levels()));
+      throw Error(fmt::format("-study_levels in [2, {}]", mesh.max_mg_levels()));
     auto coarse = coarse_meshes(mesh, 1, static_cast<int>(nlev));  // coarsest first
     st.levels.resize(static_cast<std::size_t>(nlev));
     Owned<Mat> A(sys.create_matrix());
@@ -333,12 +327,7 @@ int main(int argc, char** argv) {
       TD_PETSC(VecRestoreArrayWrite(y, &yy));
     });
 
-    Owned<KSP> ksp;
-    TD_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp.out()));
-    TD_PETSC(KSPSetOperators(ksp, shell, shell));
-    TD_PETSC(KSPSetType(ksp, KSPBCGS));
-    TD_PETSC(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
-    TD_PETSC(KSPSetTolerances(ksp, 1e-12, 0.0, PETSC_DEFAULT, 1000));
+    Owned<KSP> ksp = bench::benchmark_ksp(shell, KSPBCGS);
     PC pc;
     TD_PETSC(KSPGetPC(ksp, &pc));
     TD_PETSC(PCSetType(pc, PCSHELL));
@@ -352,9 +341,7 @@ int main(int argc, char** argv) {
     PetscTime(&t1);
     KSPConvergedReason why;
     TD_PETSC(KSPGetConvergedReason(ksp, &why));
-    if (why < 0)
-      throw Error(
-          fmt::format("bench_stencil_mg: the Krylov solve failed ({})", KSPConvergedReasons[why]));
+    if (why < 0) throw Error(fmt::format("the Krylov solve failed ({})", KSPConvergedReasons[why]));
     PetscInt its;
     TD_PETSC(KSPGetIterationNumber(ksp, &its));
     TD_PETSC(VecAXPY(c, 1.0, dc));
@@ -380,10 +367,5 @@ int main(int argc, char** argv) {
                 (std::to_string(n) + "^2").c_str(), nlev, 1e3 * t_stencil, 1e3 * t_aij,
                 1e3 * t_cycle, static_cast<int>(its), st.cycles, solve, err, solve / t_stencil,
                 solve / t_aij);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench_stencil_mg: %s\n", e.what());
-    code = 1;
-  }
-  PetscFinalize();
-  return code;
+  });
 }
