@@ -108,6 +108,9 @@ void report_soret(FVSystem& sys, Vec obs, int rank) {
   }
 }
 
+/// Relative difference below which an output time and a checkpoint time are the same.
+constexpr double kSameTime = 1e-14;
+
 /// Concentrations below -kNegativeTolerance times the largest |c| of their species are
 /// more than round-off of the solution.
 constexpr double kNegativeTolerance = 1e-10;
@@ -297,6 +300,14 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
     const H5Output::Checkpoint ck = H5Output::read_checkpoint_info(comm, opt_.restart, c);
     t0 = ck.time;
     step0 = ck.step;
+    // the same test as the output loop's: an output time within round-off of the
+    // checkpoint's is already written
+    if (!(rs.t_end > t0 * (1 + kSameTime)))
+      throw Error(
+          fmt::format("--restart {}: its checkpoint is at t = {:.6g}, not before "
+                      "[solver.transient] t_end = {:.6g}; give a later t_end to extend "
+                      "the run",
+                      opt_.restart, t0, rs.t_end));
     out = H5Output::resume(cs.mesh(), rs.file);
     out->truncate_to(ck);
     if (rank == 0 && !opt_.quiet) fmt::print("restarting at t = {:.6g} (step {})\n", t0, step0);
@@ -330,7 +341,7 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
   std::vector<bool> negative_warned(sys.nspecies(), false);
   for (int k = 1; k <= rs.outputs; ++k) {
     const double t_out = rs.t_end * k / rs.outputs;
-    if (t_out <= t0 * (1 + 1e-14)) continue;
+    if (t_out <= t0 * (1 + kSameTime)) continue;
     bool advanced = false;
     timed(ph.solve, [&] { advanced = ts.advance(t_out, c, hook); });
     output_from_ = MPI_Wtime();

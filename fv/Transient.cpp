@@ -43,6 +43,10 @@ struct TransientSolver::Impl {
   SUNLinearSolver ls = nullptr;
   MPI_Comm comm = MPI_COMM_NULL;
   double rtol = 0.0, atol = 0.0;
+  /// Internal steps this solver may take ([solver.transient] max_steps). CVODE's own limit
+  /// (CVodeSetMaxNumSteps) counts the steps of one CVode call, and advance() calls it once
+  /// per step (CV_ONE_STEP), so the limit on the whole run is checked here.
+  long max_steps = 0;
   /// Conserved groups (closed species, or the states of one, with no reaction leaving the
   /// group): their components and the volume-weighted total at the start.
   std::vector<std::vector<int>> conserved;
@@ -215,6 +219,7 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   im.check(CVodeSetUserData(im.cvode, &im), "CVodeSetUserData");
   im.check(CVodeSStolerances(im.cvode, opt.rtol, opt.atol), "CVodeSStolerances");
   im.check(CVodeSetMaxNumSteps(im.cvode, opt.max_steps), "CVodeSetMaxNumSteps");
+  im.max_steps = opt.max_steps;
   im.check(CVodeSetMaxOrd(im.cvode, opt.max_order), "CVodeSetMaxOrd");
   if (opt.h_init > 0) im.check(CVodeSetInitStep(im.cvode, opt.h_init), "CVodeSetInitStep");
   if (opt.h_max > 0) im.check(CVodeSetMaxStep(im.cvode, opt.h_max), "CVodeSetMaxStep");
@@ -274,6 +279,17 @@ bool TransientSolver::advance(double t_out, Vec c_out, const StepHook& hook) {
   while (t < t_out) {
     const int flag = CVode(im.cvode, t_out, im.y, &t, CV_ONE_STEP);
     im.check(flag, "step");
+    long steps = 0;
+    im.check(CVodeGetNumSteps(im.cvode, &steps), "CVodeGetNumSteps");
+    if (steps >= im.max_steps && t < t_out) {
+      double h = 0.0;
+      im.check(CVodeGetLastStep(im.cvode, &h), "CVodeGetLastStep");
+      throw SolverError(fmt::format(
+          "transient solve took the {} internal steps [solver.transient] max_steps allows and "
+          "reached t = {:.6e} of the output time {:.6e} (last step {:.3e}); raise max_steps, "
+          "or look at h_max and the tolerances",
+          steps, t, t_out, h));
+    }
     if (hook && !hook(stats())) {
       TD_PETSC(VecCopy(im.yv, c_out));
       return false;

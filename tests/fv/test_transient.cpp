@@ -183,6 +183,39 @@ TEST(TransientConservationMpi, ClosedCellConservesTotalToRoundOffAtLongTimes) {
   EXPECT_NEAR(r.total1[0] / r.total0[0], 1.0, 1e-12);
 }
 
+// [solver.transient] max_steps bounds the internal steps of the whole integration (the
+// solver steps CVODE one step per call, where CVODE's own limit counts the steps of a call):
+// reaching it is a SolverError naming the limit, the time reached and the step, not a
+// completed run. With room to spare the same integration completes.
+TEST(TransientMpi, MaxStepsBoundsTheWholeIntegration) {
+  auto mesh = td::testing::make_mesh(PETSC_COMM_WORLD, 1, 32, 1);
+  FVSystem sys(*mesh, linear_temperature(1.0, {2.0, 0, 0}), {drifting_pulse()});
+  Vec c = sys.create_state();
+  sys.initial_state(c);
+  TransientOptions opt;
+  opt.max_steps = 5;
+  {
+    TransientSolver ts(sys, c, 0.0, opt);
+    try {
+      ts.advance(1.0, c);
+      ADD_FAILURE() << "no error after " << ts.stats().steps << " steps";
+    } catch (const SolverError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("took the 5 internal steps [solver.transient] max_steps allows"),
+                std::string::npos)
+          << what;
+      EXPECT_EQ(ts.stats().steps, 5);
+      EXPECT_LT(ts.stats().time, 1.0);
+    }
+  }
+  sys.initial_state(c);
+  opt.max_steps = 100000;
+  TransientSolver ts(sys, c, 0.0, opt);
+  EXPECT_TRUE(ts.advance(1.0, c));
+  EXPECT_GT(ts.stats().steps, 5);
+  VecDestroy(&c);
+}
+
 // The semi-discrete operator itself: sum of cell residuals equals the boundary outflow for an
 // arbitrary state, with every boundary type, in 3D.
 TEST(FVConservation, SumOfResidualsIsBoundaryOutflow) {

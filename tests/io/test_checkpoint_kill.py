@@ -201,6 +201,15 @@ def main():
     errors = []
     if r.returncode == 0 or "[species]" not in r.stderr:
         errors.append(f"changed physics accepted: exit {r.returncode}, {r.stderr}")
+    # a t_end not after the checkpoint (output 5 of 20: t = 250) is refused before the file
+    # is touched: there is nothing to integrate, and the file holds later snapshots
+    with open("shorter.toml", "w") as f:
+        f.write(CASE.replace("t_end = 1000.0", "t_end = 200.0"))
+    r = run([binary, "run", "shorter.toml", "-o", "out.h5", "--restart", "out.h5.partial"])
+    if r.returncode == 0 or "not before [solver.transient] t_end = 200" not in r.stderr:
+        errors.append(f"t_end before the checkpoint accepted: exit {r.returncode}, {r.stderr}")
+    if not os.path.exists("out.h5.partial") or os.path.exists("out.h5"):
+        errors.append("the refused restart moved the interrupted run's file")
     with open("longer.toml", "w") as f:
         f.write(CASE.replace("t_end = 1000.0", "t_end = 1200.0"))
     r = run([binary, "run", "longer.toml", "-o", "out.h5", "--restart", "out.h5.partial", "-q"])
