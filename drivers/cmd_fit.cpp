@@ -23,34 +23,6 @@
 namespace td {
 
 namespace {
-using K = units::Kind;
-using T = ParamSpec::Type;
-
-const ParamSpec kOut{"file",
-                     T::String,
-                     "\"\"",
-                     K::dimensionless,
-                     Range::any(),
-                     {},
-                     "transport-parameter file to write (TOML); relative to the working "
-                     "directory (default: <input name>_params.toml; `-o` overrides)"};
-const ParamSpec kReport{"report",
-                        T::String,
-                        "\"\"",
-                        K::dimensionless,
-                        Range::any(),
-                        {},
-                        "also write data, fitted curves and values as JSON (for plots); "
-                        "relative to the working directory"};
-
-const KeyDeclaration kOutputKeys({"output",
-                                  "",
-                                  "fit",
-                                  "Files written by `thermodrift fit`: the transport-parameter "
-                                  "file (TOML, read by `type = \"fitted\"` laws) and an "
-                                  "optional JSON report. The data files of `[[fit]]` tables "
-                                  "are relative to the input file.",
-                                  {&kOut, &kReport}});
 
 std::string now_utc() {
   const std::time_t t = std::time(nullptr);
@@ -80,8 +52,8 @@ class Fit : public Command {
     ParamSet params;
     params.units = read_units(root);
     InputSection o = root.section("output", true);
-    const std::string out = output_path(o, kOut, output_, "_params.toml");
-    const std::string report = o.string(kReport);
+    const std::string out = output_path(o, fit::output_file_spec(), output_, "_params.toml");
+    const std::string report = o.string(fit::report_file_spec());
     o.finish();
     const auto tasks = fit::read_fit_tasks(root);
     root.finish();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "io/Readers.h"
 
@@ -205,11 +206,55 @@ std::pair<Data, std::string> read_xy(InputSection& s, const XyKeys& k) {
                               d.y.size(), d.sigma.size()));
     src = s.location("x").file + " (inline data)";
   }
+  const bool from_file = s.has(k.file);
+  if (d.x.empty()) s.fail(from_file ? k.file.key : k.x.key, "no data points");
+  // a non-finite value would pass the range checks of the fits (inf > 0) and bend or break
+  // the least-squares problem with no word about the data
+  const std::pair<const std::vector<double>*, const ParamSpec*> values[] = {
+      {&d.x, from_file ? &k.x_column : &k.x},
+      {&d.y, from_file ? &k.y_column : &k.y},
+      {&d.sigma, from_file ? &k.sigma_column : &k.sigma}};
+  for (const auto& [v, key] : values)
+    for (std::size_t i = 0; i < v->size(); ++i)
+      if (!std::isfinite((*v)[i]))
+        s.fail(key->key, fmt::format("{}point {}: {} is not a finite number",
+                                     from_file ? src + ": " : "", i, (*v)[i]));
   for (double v : d.sigma)
-    if (!(v > 0)) s.fail(s.has("file") ? "sigma_column" : "sigma", "standard errors must be > 0");
+    if (!(v > 0)) s.fail(from_file ? "sigma_column" : "sigma", "standard errors must be > 0");
   return {std::move(d), src};
 }
 
+namespace {
+const ParamSpec kOut{"file",
+                     T::String,
+                     "\"\"",
+                     K::dimensionless,
+                     Range::any(),
+                     {},
+                     "transport-parameter file to write (TOML); relative to the working "
+                     "directory (default: <input name>_params.toml; `-o` overrides)"};
+const ParamSpec kReport{"report",
+                        T::String,
+                        "\"\"",
+                        K::dimensionless,
+                        Range::any(),
+                        {},
+                        "also write data, fitted curves and values as JSON (for plots); "
+                        "relative to the working directory"};
+
+const KeyDeclaration kFitOutputKeys({"output",
+                                     "",
+                                     "fit",
+                                     "Files written by `thermodrift fit`: the transport-parameter "
+                                     "file (TOML, read by `type = \"fitted\"` laws) and an "
+                                     "optional JSON report. The data files of `[[fit]]` tables "
+                                     "are relative to the input file.",
+                                     {&kOut, &kReport}});
+
+}  // namespace
+
+const ParamSpec& output_file_spec() { return kOut; }
+const ParamSpec& report_file_spec() { return kReport; }
 const ParamSpec& chunk_concentration_column_spec() { return kChunkConcentration; }
 const ParamSpec& chunk_coordinate_column_spec() { return kChunkCoordinate; }
 const ParamSpec& chunk_skip_blocks_spec() { return kChunkSkip; }

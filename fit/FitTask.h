@@ -103,6 +103,10 @@ std::vector<double> read_column(InputSection& s, const ParamSpec& file, const Pa
 const ParamSpec& chunk_concentration_column_spec();
 const ParamSpec& chunk_coordinate_column_spec();
 const ParamSpec& chunk_skip_blocks_spec();
+/// [output] file and report of a fit document (declared here for `thermodrift fit` and the
+/// Python module, which reads and ignores them).
+const ParamSpec& output_file_spec();
+const ParamSpec& report_file_spec();
 /// `lammps_units` (default "lj"): the LAMMPS unit style the chunk files were written in.
 const ParamSpec& chunk_units_spec();
 /// The style of key `lammps_units` of @p s on the case's units; `lj` with a case not in LJ

@@ -158,6 +158,13 @@ class SoretProfile : public FitTask {
         ++pr.excluded;
         continue;
       }
+      // Ceres would stop on it with "did not converge", blaming the fit for the data
+      if (!std::isfinite(Tz[i]) || !std::isfinite(c[i]))
+        throw InputError(
+            std::isfinite(Tz[i]) ? at_cfile_ : at_tfile_,
+            fmt::format("{}: bin {} at {} has T = {} and c = {}: not a finite "
+                        "number (averaged over the blocks used)",
+                        std::isfinite(Tz[i]) ? cfile : tfile, i + 1, z[i], Tz[i], c[i]));
       pr.d.x.push_back(Tz[i]);
       pr.d.y.push_back(std::log(c[i]));
       pr.z.push_back(z[i]);

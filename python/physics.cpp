@@ -170,7 +170,22 @@ py::dict soret(const Source& src, const py::object& temperatures) {
   std::vector<double> Ts;
   if (root.has("range")) Ts = read_soret_range(root);
   root.finish();
-  if (!temperatures.is_none()) Ts = temperatures.cast<std::vector<double>>();
+  if (!temperatures.is_none()) {
+    // one number is one temperature, as for an array key of an input
+    const bool scalar =
+        py::isinstance<py::float_>(temperatures) || py::isinstance<py::int_>(temperatures);
+    try {
+      Ts = scalar ? std::vector<double>{temperatures.cast<double>()}
+                  : temperatures.cast<std::vector<double>>();
+    } catch (const py::cast_error&) {
+      throw InputError({"<argument>", 0, "T"}, "expected a temperature or a sequence of them");
+    }
+    for (double T : Ts)
+      if (!(std::isfinite(T) && T > 0))
+        throw InputError({"<argument>", 0, "T"},
+                         fmt::format("temperature {} is out of the accepted range (0, inf) (in {})",
+                                     T, u.label(units::dim_of(units::Kind::temperature))));
+  }
   if (Ts.empty())
     throw InputError({src.name, 0, "range"},
                      "give the temperatures (argument T) or a [range] table");
@@ -330,6 +345,13 @@ py::dict fit(const Source& src) {
   InputSection root = parse(src);
   ParamSet params;
   params.units = read_units(root);
+  {
+    // a document of `thermodrift fit` runs as it is; nothing is written from here
+    InputSection o = root.section("output", true);
+    o.string(fit::output_file_spec());
+    o.string(fit::report_file_spec());
+    o.finish();
+  }
   const auto tasks = fit::read_fit_tasks(root);
   root.finish();
   const nlohmann::ordered_json reports = fit::run_fit_tasks(tasks, params);

@@ -140,8 +140,20 @@ std::unique_ptr<AdatomCase> build(MPI_Comm comm, InputSection root, const std::s
     w.trajectories = static_cast<int>(s.integer(kTraj));
     w.uniform_start = s.string(run_keys::start) == "uniform";
     const auto x = s.reals(run_keys::start_position);
+    // the nearest site of a point in the domain; a point outside it, or a coordinate the
+    // lattice does not have, is a mistake in the input, not a site to snap to
+    const Mesh& domain = *c->mesh;
+    if (x.size() > static_cast<std::size_t>(domain.dim()))
+      s.fail("start_position",
+             fmt::format("{} coordinates for a {}D lattice", x.size(), domain.dim()));
     Point p{0, 0, 0};
-    for (std::size_t a = 0; a < std::min<std::size_t>(2, x.size()); ++a) p[a] = x[a];
+    for (std::size_t a = 0; a < x.size(); ++a) {
+      const Axis& ax = domain.axis(static_cast<int>(a));
+      if (!w.uniform_start && (x[a] < ax.nodes.front() || x[a] > ax.nodes.back()))
+        s.fail("start_position", fmt::format("{} = {} lies outside the domain [{}, {}]", "xyz"[a],
+                                             x[a], ax.nodes.front(), ax.nodes.back()));
+      p[a] = x[a];
+    }
     w.start_site = c->lattice.nearest(p);
     c->output = read_output_file(root, output);
     c->fokker_planck = s.boolean(kFokkerPlanck) && c->lattice.fokker_planck_mesh;

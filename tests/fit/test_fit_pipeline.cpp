@@ -315,6 +315,39 @@ file = "x.h5"
   }
 }
 
+// Data a fit cannot use are input errors at their key, before any fit runs: no points (an
+// empty inline set used to crash the program), and an infinite value in a data file, which
+// passed the positivity checks (inf > 0) and bent the fit, or silently took a point's weight.
+TEST(FitPipeline, EmptyOrNonFiniteDataAreInputErrors) {
+  const std::string dir = make_dir("td_fit_data");
+  const std::string head =
+      "[units]\nsystem = \"LJ\"\nlj = \"argon\"\n[[fit]]\n"
+      "type = \"arrhenius\"\nname = \"solute\"\n";
+  std::ofstream(dir + "/empty.toml") << head << "x = []\ny = []\n";
+  const auto e = test::run_cli("fit empty.toml -o p.toml", dir);
+  EXPECT_NE(e.status, 0) << e.output;
+  EXPECT_NE(e.output.find("empty.toml:7: key 'fit[0].x': no data points"), std::string::npos)
+      << e.output;
+  const std::pair<const char*, const char*> rows[] = {{"inf 0.030 0.001", "x_column"},
+                                                      {"0.9 inf 0.001", "y_column"},
+                                                      {"0.9 0.030 inf", "sigma_column"}};
+  for (const auto& [row, key] : rows) {
+    std::ofstream(dir + "/d.dat") << "# T D D_err\n"
+                                  << row << "\n1.0 0.04 0.001\n1.1 0.050 0.001\n";
+    std::ofstream(dir + "/inf.toml")
+        << head
+        << "file = \"d.dat\"\nx_column = \"T\"\ny_column = \"D\"\nsigma_column = \"D_err\"\n";
+    const auto r = test::run_cli("fit inf.toml -o p.toml", dir);
+    EXPECT_NE(r.status, 0) << row << ": " << r.output;
+    EXPECT_NE(r.output.find(fmt::format("key 'fit[0].{}': ./d.dat: point 0: inf is not a finite "
+                                        "number",
+                                        key)),
+              std::string::npos)
+        << row << ": " << r.output;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/p.toml"));
+}
+
 // Errors found while a fit runs or reads its data name the input file, line and key that led
 // there: a missing chunk file, a missing data file, a column the file does not have, and a
 // parameter name no earlier fit wrote.

@@ -31,6 +31,17 @@ class Soret(unittest.TestCase):
         # Einstein diffusivities: S_T^0 = 1/T
         np.testing.assert_allclose(s.S_T_0, 1.0 / T, rtol=1e-12)
 
+    def test_one_temperature_and_bad_temperatures(self):
+        # one number is one temperature; a temperature that is not positive and finite is an
+        # InputError naming T (it used to give S_T = nan, or a cast error for one number)
+        one = thermodrift.soret.analyse(POLYMER, T=0.5)
+        np.testing.assert_allclose(one.S_T, thermodrift.soret.analyse(POLYMER, T=[0.5]).S_T,
+                                   rtol=0)
+        for T in ([0.0], [-1.0], [float("nan")], [0.5, float("inf")]):
+            with self.assertRaises(thermodrift.InputError, msg=str(T)) as e:
+                thermodrift.soret.analyse(POLYMER, T=T)
+            self.assertIn("key 'T': temperature", str(e.exception))
+
 
 def cli_result(test, command, case, section):
     """Write @p case with an output file in [section], run `thermodrift command` on it and
@@ -135,6 +146,19 @@ class Fit(unittest.TestCase):
         with self.assertRaises(thermodrift.InputError) as e:
             thermodrift.fit.fit("arrhenius", x=[600.0, 700.0], y=[1e-9, -1e-9])
         self.assertIn("must be positive", str(e.exception))
+        # no points: an error, not a crash of the interpreter
+        with self.assertRaises(thermodrift.InputError) as e:
+            thermodrift.fit.fit("arrhenius", x=[], y=[])
+        self.assertIn("no data points", str(e.exception))
+
+    def test_a_document_of_the_command_line_runs_as_it_is(self):
+        # its [output] table is read (and nothing written), as `thermodrift fit` reads it
+        doc = {"units": {"system": "SI"}, "output": {"file": "never_written.toml"},
+               "fit": [{"type": "arrhenius", "name": "a", "x": [600.0, 700.0, 800.0],
+                        "y": [1e-10, 3e-10, 7e-10]}]}
+        r = thermodrift.fit.run(doc)
+        self.assertIn("E_a_a", r["parameters"])
+        self.assertFalse(os.path.exists("never_written.toml"))
 
 
 if __name__ == "__main__":

@@ -132,6 +132,24 @@ start_position = [3.0, 3.0]
   }
 }
 
+// A start point outside the lattice's domain, or with a coordinate the lattice does not
+// have, is an input error at start_position (it used to start at the nearest site: a typo
+// of 1000 for 10 ran from the far end); a point inside starts at its nearest site.
+TEST(KmcAdatom, StartPositionOutsideTheDomainIsAnInputError) {
+  const std::string far =
+      input_error_of<AdatomCase>(adatom_case(40, 0.3, 0.0, 0.0, 10, 1.0, 1000.0));
+  EXPECT_NE(far.find("key 'kmc.start_position': x = 1000 lies outside the domain"),
+            std::string::npos)
+      << far;
+  const std::string inside = adatom_case(40, 0.3, 0.0, 0.0, 10, 1.0, 5.0);
+  std::string two = inside;
+  const std::string one_coordinate = "start_position = [5]";
+  two.replace(two.find(one_coordinate), one_coordinate.size(), "start_position = [5.0, 2.0]");
+  const std::string extra = input_error_of<AdatomCase>(two);
+  EXPECT_NE(extra.find("2 coordinates for a 1D lattice"), std::string::npos) << extra;
+  EXPECT_EQ(input_error_of<AdatomCase>(inside), "");
+}
+
 TEST(KmcAdatomMpi, IdenticalOnAnyNumberOfRanks) {
   auto c = AdatomCase::from_string(MPI_COMM_WORLD,
                                    adatom_case(40, 0.3, -0.003, 0.0, 3000, 100.0, 5.0, 5));
