@@ -81,17 +81,41 @@ std::string unusable_path(const std::string& path) {
 std::string output_path(InputSection& output, const ParamSpec& key, const std::string& cli,
                         const std::string& suffix) {
   const std::string given = output.string(key);
+  const std::string input = output.location().file;
+  // Why a usable name cannot be this run's output, or "": an existing directory (the run
+  // would fail at its very end, after the work), or the input file itself (overwritten)
+  // a prefix (suffix "_", see Paths.h) names no file itself: "out/" is a fine one
+  const bool prefix = suffix == "_";
+  auto taken = [&](const std::string& path) -> std::string {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (prefix) return "";
+    if (fs::is_directory(path, ec)) return "it is a directory";
+    if (fs::exists(path, ec) && fs::exists(input, ec) && fs::equivalent(path, input, ec))
+      return "it is the input file, which the run would overwrite";
+    return "";
+  };
   if (!cli.empty()) {
-    if (const std::string why = unusable_path(cli); !why.empty())
-      throw InputError({"<command line>", 0, "-o"}, "output name is not usable: " + why);
+    std::string why = unusable_path(cli);
+    if (why.empty()) why = taken(cli);
+    if (!why.empty())
+      throw InputError({"<command line>", 0, "-o"},
+                       fmt::format("output name {} is not usable: {}", cli, why));
     return cli;
   }
   if (!given.empty()) {
-    if (const std::string why = unusable_path(given); !why.empty())
-      output.fail(key.key, "output name is not usable: " + why);
+    std::string why = unusable_path(given);
+    if (why.empty()) why = taken(given);
+    if (!why.empty())
+      output.fail(key.key, fmt::format("output name {} is not usable: {}", given, why));
     return given;
   }
-  return std::filesystem::path(output.location().file).stem().string() + suffix;
+  const std::string derived = std::filesystem::path(input).stem().string() + suffix;
+  if (const std::string why = taken(derived); !why.empty())
+    output.fail(key.key, fmt::format("the default output name {} is not usable: {}; give "
+                                     "one with -o or this key",
+                                     derived, why));
+  return derived;
 }
 
 }  // namespace td

@@ -142,7 +142,8 @@ const KeyDeclaration kOutputKeys(
      "",
      "run",
      "Result file of `thermodrift run` (`-o` on the command line overrides `file`): `/config` "
-     "(the resolved input, a valid input itself), `/mesh/{x,y,z}` node coordinates, "
+     "(the resolved input, a valid input itself; a restart replaces it by its own), "
+     "`/mesh/{x,y,z}` node coordinates, "
      "`/snapshots/NNNNNN/` (the cell fields `fields` chooses: `c_<species>`, `T` and others, "
      "`J_<species>` flux vectors with x, y, z on the last axis, each with a `units` "
      "attribute; a `time` attribute), `/timeseries/` (`time`, `total_<species>`, "

@@ -310,6 +310,7 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
                       opt_.restart, t0, rs.t_end));
     out = H5Output::resume(cs.mesh(), rs.file);
     out->truncate_to(ck);
+    out->replace_config(cs.config_toml());
     if (rank == 0 && !opt_.quiet) fmt::print("restarting at t = {:.6g} (step {})\n", t0, step0);
   } else {
     out = std::make_unique<H5Output>(cs.mesh(), rs.file, cs.config_toml(), cs.units().name(),

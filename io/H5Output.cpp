@@ -694,6 +694,30 @@ std::unique_ptr<H5Output::Impl> H5Output::Impl::create(const Mesh& mesh, const s
   return im;
 }
 
+namespace {
+/// Collective. Create /config of file @p f (named @p file in messages) holding rank 0's
+/// @p config_toml (the dataset's type size must agree on every rank).
+void write_config(MPI_Comm comm, hid_t f, const std::string& file, const std::string& config_toml) {
+  const std::string config = bcast_string(comm, config_toml);
+  H5Handle t = string_type(file, config.size());
+  H5Handle space(ok(H5Screate(H5S_SCALAR), file, "H5Screate"), H5Sclose);
+  H5Handle d(
+      ok(H5Dcreate2(f, "config", t.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), file,
+         "cannot create /config"),
+      H5Dclose);
+  write_attr(d.get(), file, "units", std::string());
+  const std::string buf = config.empty() ? std::string(1, '\0') : config;
+  write_replicated(d.get(), file, "/config", t.get(), buf.data(), comm);
+}
+}  // namespace
+
+void H5Output::replace_config(const std::string& config_toml) {
+  Impl& im = *impl_;
+  const hid_t f = im.file.get();
+  ok(H5Ldelete(f, "config", H5P_DEFAULT), im.partial, "cannot replace /config");
+  write_config(im.comm, f, im.partial, config_toml);
+}
+
 H5Output::H5Output(const Mesh& mesh, const std::string& path, const std::string& config_toml,
                    const std::string& units_system, const std::string& length_unit)
     : impl_(Impl::create(mesh, path)), path_(path) {
@@ -730,19 +754,7 @@ H5Output::H5Output(const Mesh& mesh, const std::string& path, const std::string&
   write_attr(f, file, "created", created);
   write_attr(f, file, "units_system", units_system);
 
-  // Rank 0's text: the dataset's type size must agree on every rank.
-  const std::string config = bcast_string(im.comm, config_toml);
-  {
-    H5Handle t = string_type(file, config.size());
-    H5Handle space(ok(H5Screate(H5S_SCALAR), file, "H5Screate"), H5Sclose);
-    H5Handle d(
-        ok(H5Dcreate2(f, "config", t.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-           file, "cannot create /config"),
-        H5Dclose);
-    write_attr(d.get(), file, "units", std::string());
-    const std::string buf = config.empty() ? std::string(1, '\0') : config;
-    write_replicated(d.get(), file, "/config", t.get(), buf.data(), im.comm);
-  }
+  write_config(im.comm, f, file, config_toml);
 
   H5Handle g = make_group(f, file, "mesh");
   const char* names[3] = {"x", "y", "z"};

@@ -96,6 +96,10 @@ class H5Output {
                                                   Vec state);
   /// Collective. The resolved configuration (/config) of result file @p path.
   static std::string read_config(MPI_Comm comm, const std::string& path);
+  /// Collective. Replace /config by @p config_toml: a resumed run's own configuration (the
+  /// physics are the same; [solver] and [output] may have changed, and /config describes the
+  /// run that wrote the file last).
+  void replace_config(const std::string& config_toml);
   /// Collective. Drop the snapshots and time-series rows written after checkpoint @p c (a
   /// resumed run continues from its checkpoint, not from where it was killed).
   void truncate_to(const Checkpoint& c);

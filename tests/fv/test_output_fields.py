@@ -197,6 +197,12 @@ def main():
             if written != want or listed != want:
                 failures.append(f"extending with other fields: the file holds {written}, the "
                                 f"sidecar lists {listed}")
+            # /config is the configuration of the run that wrote the file last
+            with h5py.File(out, "r") as f:
+                config = f["config"][()].decode()
+            for line in ('fields = ["T"]', "t_end = 2", "outputs = 6"):
+                if line not in config:
+                    failures.append(f"extending: /config lacks '{line}':\n{config}")
             print(f"extended with other fields: {len(written)} snapshots")
         # an unknown name: an error at the key with the accepted names, and no result file
         p, out = run(exe, mpi, 2, "steady", '[output]\nfields = ["c", "flux"]', "unknown")

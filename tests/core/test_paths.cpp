@@ -1,0 +1,76 @@
+// Output names (core/Paths.h output_path): a name that cannot be the run's output is an input
+// error before any work, naming the name and why: the input file itself (it was overwritten
+// with HDF5) and an existing directory (the run failed at its final rename, after the work,
+// leaving .partial files behind), whether given with -o, by the key, or derived.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "core/Error.h"
+#include "core/KeyRegistry.h"
+#include "core/Paths.h"
+
+namespace {
+
+using namespace td;
+
+const ParamSpec kFile{
+    "file",       ParamSpec::Type::String, "\"\"", units::Kind::dimensionless, Range::any(), {},
+    "output file"};
+const KeyDeclaration kOutputKeys({"test_paths_output", "", "test", "Keys of this test.", {&kFile}});
+
+/// The message of the InputError output_path throws for -o @p cli and the input text
+/// @p text of file @p input ("" if it returns), and the name it returns in @p name.
+std::string output_error(const std::string& input, const std::string& text, const std::string& cli,
+                         std::string* name = nullptr) {
+  std::ofstream(input) << text;
+  InputSection doc = InputSection::parse_file(input);
+  InputSection out = doc.section("test_paths_output", true);
+  try {
+    const std::string got = output_path(out, kFile, cli, ".h5");
+    if (name) *name = got;
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(OutputPath, TheInputFileAndDirectoriesAreRefusedUpFront) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / "td_output_path";
+  fs::create_directories(dir / "busy.h5");
+  const std::string input = (dir / "case.toml").string();
+  const std::string plain = "x = 1\n";
+  std::string m = output_error(input, plain, input);
+  EXPECT_NE(m.find("key '-o': output name " + input + " is not usable: it is the input file"),
+            std::string::npos)
+      << m;
+  m = output_error(input, plain, (dir / "busy.h5").string());
+  EXPECT_NE(m.find("is not usable: it is a directory"), std::string::npos) << m;
+  m = output_error(input, "[test_paths_output]\nfile = \"" + input + "\"\n", "");
+  EXPECT_NE(m.find("key 'test_paths_output.file': output name"), std::string::npos) << m;
+  EXPECT_NE(m.find("it is the input file"), std::string::npos) << m;
+  // the derived name <input stem>.h5 taken by a directory
+  fs::create_directories("case_td_paths.h5");
+  const std::string derived_input = (dir / "case_td_paths.toml").string();
+  m = output_error(derived_input, plain, "");
+  EXPECT_NE(m.find("the default output name case_td_paths.h5 is not usable: it is a directory"),
+            std::string::npos)
+      << m;
+  fs::remove_all("case_td_paths.h5");
+  std::string name;
+  EXPECT_EQ(output_error(input, plain, (dir / "result.h5").string(), &name), "");
+  EXPECT_EQ(name, (dir / "result.h5").string());
+  EXPECT_EQ(output_error(derived_input, plain, "", &name), "");
+  EXPECT_EQ(name, "case_td_paths.h5");
+  // a prefix (suffix "_") may be a directory
+  std::ofstream(input) << plain;
+  InputSection doc = InputSection::parse_file(input);
+  InputSection out = doc.section("test_paths_output", true);
+  const std::string folder = (dir / "busy.h5").string() + "/";
+  EXPECT_EQ(output_path(out, kFile, folder, "_"), folder);
+}
+
+}  // namespace
