@@ -120,6 +120,7 @@ struct InputDocument {
   std::map<std::string, std::set<std::string>> used;  // path -> keys read
   std::map<std::string, std::set<std::string>> old;   // path -> aliases of the keys read
   std::map<std::string, ConfigTree*> nodes;           // path -> resolved node
+  std::vector<std::string> data_files;                // files the input names (input_path)
 
   /// Line of @p v in its source. toml11 counts the newlines before a value on every query
   /// (linear in the file), which made listing the keys of a table quadratic in the input's
@@ -580,6 +581,13 @@ void InputSection::finish() const {
 
 const ConfigTree& InputSection::resolved() const { return doc_->resolved; }
 ConfigTree& InputSection::resolved_node() { return *node_; }
+
+void InputSection::note_data_file(const std::string& path) const {
+  auto& files = doc_->data_files;
+  if (std::find(files.begin(), files.end(), path) == files.end()) files.push_back(path);
+}
+
+std::vector<std::string> InputSection::data_files() const { return doc_->data_files; }
 
 std::string InputSection::base_dir() const {
   std::filesystem::path p(doc_->file);

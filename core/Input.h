@@ -146,6 +146,11 @@ class InputSection {
 
   /// Directory of the input file (relative paths in the input are resolved from it).
   std::string base_dir() const;
+  /// Record @p path, a data file the input names (core/Paths.h input_path does), for the
+  /// whole document.
+  void note_data_file(const std::string& path) const;
+  /// The data files recorded for the document, in the order first recorded, each once.
+  std::vector<std::string> data_files() const;
 
   ~InputSection();
   InputSection(InputSection&&) noexcept;

@@ -1,11 +1,12 @@
 #include "core/Paths.h"
 
 #include <dlfcn.h>
+#include <fmt/format.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-
-#include <fmt/format.h>
+#include <fstream>
 
 #include "core/Error.h"
 
@@ -48,8 +49,30 @@ std::string script_path(const std::string& name) {
 namespace td {
 
 std::string input_path(const InputSection& s, const std::string& path) {
-  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
-  return (std::filesystem::path(s.base_dir()) / path).string();
+  if (path.empty()) return path;
+  const std::string full = std::filesystem::path(path).is_absolute()
+                               ? path
+                               : (std::filesystem::path(s.base_dir()) / path).string();
+  s.note_data_file(full);
+  return full;
+}
+
+std::string data_fingerprint(const std::vector<std::string>& files) {
+  // FNV-1a, 64 bits: a change of any byte changes it (not a cryptographic hash; it guards
+  // against edits, not against forgery)
+  constexpr std::uint64_t kOffset = 14695981039346656037ULL, kPrime = 1099511628211ULL;
+  std::string out;
+  for (const std::string& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      out += fmt::format("{}\tunreadable\n", f);
+      continue;
+    }
+    std::uint64_t h = kOffset, bytes = 0;
+    for (char c; in.get(c); ++bytes) h = (h ^ static_cast<unsigned char>(c)) * kPrime;
+    out += fmt::format("{}\t{} bytes\tfnv1a64 {:016x}\n", f, bytes, h);
+  }
+  return out;
 }
 
 namespace {

@@ -287,6 +287,7 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
   }
   root.finish();
   c->config_ = root.resolved().to_toml();
+  c->data_fingerprint_ = td::data_fingerprint(root.data_files());
   return c;
 }
 

@@ -60,6 +60,9 @@ class Case {
   RunSettings& run() { return run_; }
   /// The full resolved configuration (defaults included) as TOML.
   std::string config_toml() const { return config_; }
+  /// The data files the input names with their sizes and hashes (core/Paths.h
+  /// data_fingerprint), as read when the case was loaded.
+  const std::string& data_fingerprint() const { return data_fingerprint_; }
 
  private:
   static std::unique_ptr<Case> build(MPI_Comm comm, InputSection root, const std::string& output);
@@ -69,6 +72,7 @@ class Case {
   std::unique_ptr<FVSystem> sys_;
   RunSettings run_;
   std::string config_;
+  std::string data_fingerprint_;
 };
 
 }  // namespace td

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cmath>
 #include <csignal>
+#include <optional>
 #include <sstream>
 #include <toml.hpp>
 #include <tuple>
@@ -194,6 +195,38 @@ void check_same_physics(const std::string& original, const std::string& restarte
                                fmt::join(differ, "], [")));
 }
 
+/// Root attribute of a result file: the data files of its case (Case::data_fingerprint).
+constexpr const char* kDataFilesAttribute = "data_files";
+
+/// Throw Error unless the data files of the restarted case (@p now, Case::data_fingerprint)
+/// have the contents of those the run in @p file read (@p then, its attribute; files written
+/// before it existed have none): a changed table changes the physics as much as a changed
+/// key. Compared in the input's order by size and hash, not by path: the same input names
+/// them in the same order, wherever it is run from.
+void check_same_data(const std::optional<std::string>& then, const std::string& now,
+                     const std::string& file) {
+  if (!then) return;
+  auto lines = [](const std::string& text) {
+    std::vector<std::pair<std::string, std::string>> out;  // (path, size and hash)
+    std::istringstream is(text);
+    for (std::string line; std::getline(is, line);) {
+      const auto tab = line.find('\t');
+      out.emplace_back(line.substr(0, tab), tab == std::string::npos ? "" : line.substr(tab));
+    }
+    return out;
+  };
+  const auto a = lines(*then), b = lines(now);
+  std::vector<std::string> differ;
+  for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i)
+    if (i >= a.size() || i >= b.size() || a[i].second != b[i].second)
+      differ.push_back(i < b.size() ? b[i].first : a[i].first);
+  if (differ.empty()) return;
+  throw Error(
+      fmt::format("--restart {}: data files of the case differ from those the run read "
+                  "({}); the physics would change within one result file",
+                  file, fmt::join(differ, ", ")));
+}
+
 void append_totals(H5Output& out, Case& cs, Vec c, double t) {
   FVSystem& sys = cs.system();
   const auto tot = sys.totals(c);
@@ -233,6 +266,7 @@ int FvRun::run() {
     if (!opt_.restart.empty()) throw Error("--restart applies to transient runs only");
     H5Output out(mesh, rs.file, cs->config_toml(), cs->units().name(), length);
     for (const auto& [name, value] : units::unit_attributes(cs->units())) out.attribute(name, value);
+    out.attribute(kDataFilesAttribute, cs->data_fingerprint());
     ph.setup = MPI_Wtime() - started_;
     SteadyResult res;
     timed(ph.solve, [&] { res = solve_steady(sys, c, rs.steady); });
@@ -297,6 +331,8 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
                               opt_.restart.substr(0, opt_.restart.rfind(".partial"))));
     check_same_physics(H5Output::read_config(comm, opt_.restart), cs.config_toml(),
                        opt_.restart);
+    check_same_data(H5Output::read_attribute(comm, opt_.restart, kDataFilesAttribute),
+                    cs.data_fingerprint(), opt_.restart);
     const H5Output::Checkpoint ck = H5Output::read_checkpoint_info(comm, opt_.restart, c);
     t0 = ck.time;
     step0 = ck.step;
@@ -316,6 +352,7 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
     out = std::make_unique<H5Output>(cs.mesh(), rs.file, cs.config_toml(), cs.units().name(),
                                      length);
     for (const auto& [name, value] : units::unit_attributes(cs.units())) out->attribute(name, value);
+    out->attribute(kDataFilesAttribute, cs.data_fingerprint());
     timed(ph.output, [&] {
       write_snapshot(*out, cs, c, 0.0, 0);
       append_totals(*out, cs, c, 0.0);

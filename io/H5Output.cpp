@@ -854,6 +854,19 @@ void H5Output::attribute(const std::string& name, double value) {
   write_attr(im.file.get(), im.partial, name, value);
 }
 
+void H5Output::attribute(const std::string& name, const std::string& value) {
+  Impl& im = *impl_;
+  im.require_open();
+  write_attr(im.file.get(), im.partial, name, bcast_string(im.comm, value));
+}
+
+std::optional<std::string> H5Output::read_attribute(MPI_Comm comm, const std::string& path,
+                                                    const std::string& name) {
+  H5Handle f = open_file(comm, path, H5F_ACC_RDONLY);
+  if (H5Aexists(f.get(), name.c_str()) <= 0) return std::nullopt;
+  return read_attr_string(f.get(), path, "/", name);
+}
+
 void H5Output::begin_snapshot(double time, long step) {
   Impl& im = *impl_;
   im.require_open();

@@ -2,7 +2,9 @@
 /// @file H5Output.h  Parallel HDF5 output with an XDMF sidecar, time series and checkpoints.
 ///
 /// Layout of a result file (all datasets carry a "units" attribute):
-///   /                      attrs: version, git, created (ISO time), units_system
+///   /                      attrs: version, git, created (ISO time), units_system; for
+///                          `thermodrift run`, data_files (the data files of the case with
+///                          sizes and hashes, core/Paths.h data_fingerprint)
 ///   /config                string dataset: the full resolved TOML configuration
 ///   /mesh/x, /mesh/y, /mesh/z   node coordinates (length); only the axes < dim exist
 ///   /snapshots/NNNNNN/     attrs: time, step; one dataset per cell field, shape (nz, ny, nx)
@@ -26,12 +28,13 @@
 /// either the previous checkpoint or the new one. A restart reads that file and drops the
 /// snapshots and rows written after it (truncate_to). commit() removes it; a committed file's
 /// /checkpoint/state (the last checkpoint) lets a finished run be extended.
+#include <petscdmda.h>
+
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <petscdmda.h>
 
 namespace td {
 
@@ -117,6 +120,11 @@ class H5Output {
 
   /// Collective. Root attribute @p name = @p value (the same on every rank).
   void attribute(const std::string& name, double value);
+  void attribute(const std::string& name, const std::string& value);
+  /// Collective. Root string attribute @p name of result file @p path (final name or
+  /// .partial); nothing if the file has none.
+  static std::optional<std::string> read_attribute(MPI_Comm comm, const std::string& path,
+                                                   const std::string& name);
 
   /// Unit label of /timeseries/time (default "s" for SI, "tau" for LJ units systems).
   void set_time_unit(const std::string& unit);

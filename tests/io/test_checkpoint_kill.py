@@ -217,6 +217,36 @@ def main():
         errors.append("changed t_end refused: " + r.stderr)
     check("restart: physics fixed, numerics free", errors)
 
+    # A data file the case names (a temperature table) is physics too: a restart whose table
+    # changed since the interruption is refused, naming it; with the table restored it runs,
+    # also from another working directory.
+    with open("T.dat", "w") as f:
+        f.write("# x T\n0 1.0\n20 1.4\n")
+    table_case = CASE.replace('type = "uniform"\nT0 = 1.0', 'type = "table"\nfile = "T.dat"')
+    if table_case == CASE:
+        sys.exit("test_checkpoint_kill: the case's [temperature] changed; update the table case")
+    with open("table.toml", "w") as f:
+        f.write(table_case)
+    for name in os.listdir("."):
+        if name.startswith("tab.h5") or name == "tab.xmf":
+            os.remove(name)
+    run([binary, "run", "table.toml", "-o", "tab.h5", "-q"],
+        env=dict(os.environ, THERMODRIFT_FAULT="snapshot_written#5:interrupt"))
+    errors = []
+    with open("T.dat", "w") as f:
+        f.write("# x T\n0 1.0\n20 1.8\n")
+    r = run([binary, "run", "table.toml", "-o", "tab.h5", "--restart", "tab.h5.partial"])
+    if r.returncode == 0 or "data files of the case differ from those the run read (./T.dat)" \
+            not in r.stderr:
+        errors.append(f"changed table accepted: exit {r.returncode}, {r.stderr}")
+    with open("T.dat", "w") as f:
+        f.write("# x T\n0 1.0\n20 1.4\n")
+    r = run([binary, "run", os.path.join(work, "table.toml"), "-o", os.path.join(work, "tab.h5"),
+             "--restart", os.path.join(work, "tab.h5.partial"), "-q"], cwd="/")
+    if r.returncode != 0 or not os.path.exists("tab.h5"):
+        errors.append(f"restored table refused: exit {r.returncode}, {r.stderr}")
+    check("restart: data files are physics", errors)
+
     shutil.rmtree(work, ignore_errors=True)
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
