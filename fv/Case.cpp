@@ -142,7 +142,8 @@ const KeyDeclaration kOutputKeys(
      "",
      "run",
      "Result file of `thermodrift run` (`-o` on the command line overrides `file`): `/config` "
-     "(the resolved input, a valid input itself; a restart replaces it by its own), "
+     "(the resolved input, a valid input itself beside the original input, whose data-file "
+     "paths it keeps as written; a restart replaces it by its own), "
      "`/mesh/{x,y,z}` node coordinates, "
      "`/snapshots/NNNNNN/` (the cell fields `fields` chooses: `c_<species>`, `T` and others, "
      "`J_<species>` flux vectors with x, y, z on the last axis, each with a `units` "
