@@ -336,11 +336,12 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
     const H5Output::Checkpoint ck = H5Output::read_checkpoint_info(comm, opt_.restart, c);
     t0 = ck.time;
     step0 = ck.step;
-    // the same test as the output loop's: an output time within round-off of the
-    // checkpoint's is already written
-    if (!(rs.t_end > t0 * (1 + kSameTime)))
+    // A checkpoint at t_end (within round-off, the output loop's test) is a run killed
+    // before its commit: the restart commits it. One after t_end holds snapshots later than
+    // the run's end.
+    if (rs.t_end < t0 * (1 - kSameTime))
       throw Error(
-          fmt::format("--restart {}: its checkpoint is at t = {:.6g}, not before "
+          fmt::format("--restart {}: its checkpoint is at t = {:.6g}, after "
                       "[solver.transient] t_end = {:.6g}; give a later t_end to extend "
                       "the run",
                       opt_.restart, t0, rs.t_end));

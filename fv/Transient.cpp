@@ -43,9 +43,9 @@ struct TransientSolver::Impl {
   SUNLinearSolver ls = nullptr;
   MPI_Comm comm = MPI_COMM_NULL;
   double rtol = 0.0, atol = 0.0;
-  /// Internal steps this solver may take ([solver.transient] max_steps). CVODE's own limit
-  /// (CVodeSetMaxNumSteps) counts the steps of one CVode call, and advance() calls it once
-  /// per step (CV_ONE_STEP), so the limit on the whole run is checked here.
+  /// Internal steps this solver may take ([solver.transient] max_steps: one run; a restart
+  /// counts anew). CVODE's own limit (CVodeSetMaxNumSteps) counts the steps of one CVode
+  /// call, and advance() calls it once per step (CV_ONE_STEP), so the limit is checked here.
   long max_steps = 0;
   /// Conserved groups (closed species, or the states of one, with no reaction leaving the
   /// group): their components and the volume-weighted total at the start.

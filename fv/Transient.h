@@ -17,7 +17,7 @@ namespace td {
 struct TransientOptions {
   double rtol = 1e-8;     ///< CVODE relative tolerance
   double atol = 1e-12;    ///< CVODE absolute tolerance (concentration)
-  long max_steps = 1000000;  ///< total internal steps allowed
+  long max_steps = 1000000;  ///< internal steps one solver (one run; a restart anew) may take
   double h_init = 0.0;    ///< first step (time); 0: CVODE's estimate
   double h_max = 0.0;     ///< largest step (time); 0: unlimited
   int max_order = 5;

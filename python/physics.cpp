@@ -171,13 +171,13 @@ py::dict soret(const Source& src, const py::object& temperatures) {
   if (root.has("range")) Ts = read_soret_range(root);
   root.finish();
   if (!temperatures.is_none()) {
-    // one number is one temperature, as for an array key of an input
-    const bool scalar =
-        py::isinstance<py::float_>(temperatures) || py::isinstance<py::int_>(temperatures);
+    // one number (Python's or NumPy's, or a 0-d array) is one temperature, as for an array
+    // key of an input; NumPy converts whatever it can read as numbers
     try {
-      Ts = scalar ? std::vector<double>{temperatures.cast<double>()}
-                  : temperatures.cast<std::vector<double>>();
-    } catch (const py::cast_error&) {
+      if (py::isinstance<py::str>(temperatures)) throw py::cast_error();
+      const py::array_t<double, py::array::c_style | py::array::forcecast> a(temperatures);
+      Ts.assign(a.data(), a.data() + a.size());
+    } catch (const std::exception&) {  // py::cast_error, or NumPy's error as error_already_set
       throw InputError({"<argument>", 0, "T"}, "expected a temperature or a sequence of them");
     }
     for (double T : Ts)

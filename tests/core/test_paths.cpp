@@ -40,6 +40,8 @@ std::string output_error(const std::string& input, const std::string& text, cons
 TEST(OutputPath, TheInputFileAndDirectoriesAreRefusedUpFront) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(::testing::TempDir()) / "td_output_path";
+  fs::remove_all(dir);
+  fs::remove_all("case_td_paths.h5");
   fs::create_directories(dir / "busy.h5");
   const std::string input = (dir / "case.toml").string();
   const std::string plain = "x = 1\n";

@@ -201,12 +201,12 @@ def main():
     errors = []
     if r.returncode == 0 or "[species]" not in r.stderr:
         errors.append(f"changed physics accepted: exit {r.returncode}, {r.stderr}")
-    # a t_end not after the checkpoint (output 5 of 20: t = 250) is refused before the file
-    # is touched: there is nothing to integrate, and the file holds later snapshots
+    # a t_end before the checkpoint (killed as output 5 of 20 was written, the last checkpoint
+    # is output 4: t = 200) is refused before the file is touched: it holds later snapshots
     with open("shorter.toml", "w") as f:
-        f.write(CASE.replace("t_end = 1000.0", "t_end = 200.0"))
+        f.write(CASE.replace("t_end = 1000.0", "t_end = 100.0"))
     r = run([binary, "run", "shorter.toml", "-o", "out.h5", "--restart", "out.h5.partial"])
-    if r.returncode == 0 or "not before [solver.transient] t_end = 200" not in r.stderr:
+    if r.returncode == 0 or "after [solver.transient] t_end = 100" not in r.stderr:
         errors.append(f"t_end before the checkpoint accepted: exit {r.returncode}, {r.stderr}")
     if not os.path.exists("out.h5.partial") or os.path.exists("out.h5"):
         errors.append("the refused restart moved the interrupted run's file")
@@ -216,6 +216,19 @@ def main():
     if r.returncode != 0:
         errors.append("changed t_end refused: " + r.stderr)
     check("restart: physics fixed, numerics free", errors)
+
+    # Killed after the last checkpoint (at t_end) but before the commit: the restart commits
+    # the run, as complete as the uninterrupted one.
+    for f in os.listdir("."):
+        if f.startswith("out.h5"):
+            os.remove(f)
+    run([binary, "run", "case.toml", "-o", "out.h5", "-q"],
+        env=dict(os.environ, THERMODRIFT_FAULT="checkpoint_renamed#20:kill"))
+    r = run([binary, "run", "case.toml", "-o", "out.h5", "--restart", "out.h5.partial", "-q"])
+    errors = [] if r.returncode == 0 else [f"restart at t_end: exit {r.returncode}, {r.stderr}"]
+    if not errors:
+        errors += compare("ref.h5", "out.h5")
+    check("restart of a run killed at its last checkpoint commits it", errors)
 
     # A data file the case names (a temperature table) is physics too: a restart whose table
     # changed since the interruption is refused, naming it; with the table restored it runs,
