@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
+#include "io/Readers.h"
 #include "md/Lammps.h"
 #include "md/Setup.h"
 #include "md/System.h"
@@ -40,6 +42,8 @@ const ParamSpec kHeat{"heat_rate",
                       Range::positive(),
                       {},
                       "energy per time added to the hot slab and removed from the cold one"};
+/// Relative tolerance of "a whole number of bins" (the box height from a data file is rounded).
+constexpr double kWholeBins = 1e-6;
 const ParamSpec kBin{
     "bin_width", T::Real, "1.0", K::length, Range::positive(), {}, "profile bin width along z"};
 const ParamSpec kGradSteps{"gradient_steps",
@@ -111,6 +115,14 @@ class EhexMixture : public MdSetup {
       s.fail("hot_slab", "the hot and cold slabs overlap");
     heat_ = u.to_lammps(s.real(kHeat), K::power);
     bin_ = u.to_lammps(s.real(kBin), K::length);
+    // LAMMPS bins from the box's lower edge: a last bin cut by the upper edge holds half the
+    // atoms but is divided by a whole bin's volume, a false dip in the concentration
+    const double bins = (zbox[1] - zbox[0]) / bin_;
+    if (std::abs(bins - std::round(bins)) > kWholeBins * bins)
+      s.fail("bin_width", fmt::format("the box height {:g} {} is not a whole number of bins "
+                                      "({:.6g}); a cut last bin would show half its concentration",
+                                      u.from_lammps(zbox[1] - zbox[0], K::length),
+                                      u.case_label(K::length), bins));
     steps_gradient_ = s.integer(kGradSteps);
     steps_ = s.integer(kSteps);
     every_ = s.integer(kEvery);
@@ -144,6 +156,13 @@ class EhexMixture : public MdSetup {
       r.seed = run_.seed + 4 * i;  // MdRun draws the streams seed .. seed + 3
       // LAMMPS writes the .partial names; they are renamed once the run has closed them
       run_replica(sub.get(), r, mine[0] + ".partial", mine[1] + ".partial", p);
+      // every block the input asks for: a fit that skips blocks counts on them
+      for (const std::string& f : {mine[0], mine[1]})
+        if (const auto n = read_ave_chunk(f + ".partial").size(); static_cast<long>(n) != blocks_)
+          throw Error(
+              fmt::format("{}.partial: LAMMPS wrote {} profile blocks, the input asks for "
+                          "{} (blocks)",
+                          f, n, blocks_));
       commit_outputs(sub.get(), {mine[0], mine[1]});
     }
     MPI_Barrier(comm);
@@ -166,12 +185,16 @@ class EhexMixture : public MdSetup {
     // with SHAKE/RATTLE, eHEX rescales whole clusters whose centre of mass is in the slab and
     // restores the bond lengths after its coordinate correction (LAMMPS fix ehex manual)
     const char* constrain = src_->constrained() ? " constrain com" : "";
+    // fix ave/chunk writes at multiples of its Nfreq: production counted from step 0 (after
+    // the gradient run, reset_timestep) gives exactly `blocks` blocks; counted on from the
+    // equilibration it lost the first when the steps before were not a multiple of Nfreq
     lmp.commands(fmt::format(R"(region cold block INF INF INF INF {} {}
 region hot block INF INF INF INF {} {}
 fix md_nve all nve
 fix md_hot all ehex 1 {} region hot{}
 fix md_cold all ehex 1 {} region cold{}
 run {}
+reset_timestep 0
 compute ch_all all chunk/atom bin/1d z lower {} units box
 compute ch_sol solute chunk/atom bin/1d z lower {} units box
 fix prof_t all ave/chunk {} {} {} ch_all temp adof {} file {}

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "core/Error.h"
 #include "io/Readers.h"
 #include "md/Setup.h"
 
@@ -51,6 +52,50 @@ TEST(MdSetupMpi, EhexMixtureProfilesHaveShapeAndSign) {
   // hot slab bins (z = 17, 19) hotter than cold slab bins (z = 5, 7), averaged over blocks
   const auto T = average_blocks(tb, 0).col("temp");
   EXPECT_GT(T[8] + T[9], T[2] + T[3]);
+}
+
+// The profile blocks are those the input asks for also when the steps before production
+// (equilibration 1000 + gradient 300) are not a multiple of a block (200 steps): fix
+// ave/chunk writes at multiples of its Nfreq, and counting on from the equilibration it
+// dropped the first block.
+TEST(MdSetupMpi, EhexMixtureWritesEveryBlockWhateverStepsPrecede) {
+  auto in = InputSection::parse_string(std::string("type = \"ehex_mixture\"\n") + kMixture +
+                                           "cold_slab = [4.0, 8.0]\nhot_slab = [16.0, 20.0]\n"
+                                           "gradient_steps = 300\nproduction_steps = 400\n"
+                                           "blocks = 2\nbin_width = 2.0\n" +
+                                           kSystem,
+                                       "ehex.toml");
+  in.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
+  auto setup = make_md_setup(in);
+  const auto files = setup->run(MPI_COMM_WORLD, tmp_prefix("ehex_blocks_"));
+  MPI_Barrier(MPI_COMM_WORLD);
+  ASSERT_EQ(files.size(), 2u);
+  for (const auto& f : files) {
+    const auto blocks = read_ave_chunk(f);
+    ASSERT_EQ(blocks.size(), 2u) << f;
+    EXPECT_EQ(blocks[0].timestep, 200) << f;
+    EXPECT_EQ(blocks[1].timestep, 400) << f;
+  }
+}
+
+// A box height that is not a whole number of profile bins is an input error at bin_width:
+// LAMMPS's last bin, cut by the box, held half the atoms and showed half the concentration.
+TEST(MdSetup, EhexMixtureBinsMustTileTheBox) {
+  auto in = InputSection::parse_string(std::string("type = \"ehex_mixture\"\n") + kMixture +
+                                           "cold_slab = [4.0, 8.0]\nhot_slab = [16.0, 20.0]\n"
+                                           "bin_width = 5.0\n" +
+                                           kSystem,
+                                       "ehex.toml");
+  in.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
+  try {
+    make_md_setup(in);
+    ADD_FAILURE() << "a cut last bin was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("key 'bin_width': the box height 24"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("is not a whole number of bins (4.8)"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(MdSetupMpi, EhexMixtureReplicasUseTheirOwnSeedsAndFiles) {

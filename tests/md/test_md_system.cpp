@@ -258,7 +258,7 @@ TEST(MdSystemMpi, DataFileInRealUnitsRunsEhexAndMsd) {
       "type = \"ehex_mixture\"\n" + run_keys +
           "cold_slab = [\"13.62 Angstrom\", \"27.24 Angstrom\"]\n"
           "hot_slab = [\"40.86 Angstrom\", \"54.48 Angstrom\"]\n"
-          "heat_rate = \"1.1e-3 kcal/mol/fs\"\nbin_width = \"7 Angstrom\"\n"
+          "heat_rate = \"1.1e-3 kcal/mol/fs\"\nbin_width = \"6.81 Angstrom\"\n"
           "gradient_steps = 200\nproduction_steps = 200\nblocks = 2\n" +
           real_system(dir),
       "ehex.toml");
@@ -269,7 +269,7 @@ TEST(MdSystemMpi, DataFileInRealUnitsRunsEhexAndMsd) {
   ASSERT_EQ(files.size(), 2u);
   const auto tb = read_ave_chunk(files[0]);
   ASSERT_EQ(tb.size(), 2u);
-  EXPECT_EQ(tb[0].table.rows.size(), 10u);  // 68.1 / 7, rounded up
+  EXPECT_EQ(tb[0].table.rows.size(), 10u);  // 68.1 / 6.81
   EXPECT_EQ(tb[0].total_count, 430);
   EXPECT_EQ(read_ave_chunk(files[1])[0].total_count, 30);
   // the temperature reached LAMMPS in kelvin: the profile's mean is near 120 K, not 120 T*
