@@ -44,8 +44,13 @@ const ParamSpec kHeat{"heat_rate",
                       "energy per time added to the hot slab and removed from the cold one"};
 /// Relative tolerance of "a whole number of bins" (the box height from a data file is rounded).
 constexpr double kWholeBins = 1e-6;
-const ParamSpec kBin{
-    "bin_width", T::Real, "1.0", K::length, Range::positive(), {}, "profile bin width along z"};
+const ParamSpec kBin{"bin_width",
+                     T::Real,
+                     "1.0",
+                     K::length,
+                     Range::positive(),
+                     {},
+                     "profile bin width along z; the box height must be a whole number of bins"};
 const ParamSpec kGradSteps{"gradient_steps",
                            T::Integer,
                            "10000",
