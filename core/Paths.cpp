@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/Broadcast.h"
 #include "core/Error.h"
 
 namespace td {
@@ -57,7 +58,10 @@ std::string input_path(const InputSection& s, const std::string& path) {
   return full;
 }
 
-std::string data_fingerprint(const std::vector<std::string>& files) {
+std::string data_fingerprint(MPI_Comm comm, const std::vector<std::string>& files) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (rank != 0) return broadcast_string(comm, "");
   // FNV-1a, 64 bits: a change of any byte changes it (not a cryptographic hash; it guards
   // against edits, not against forgery)
   constexpr std::uint64_t kOffset = 14695981039346656037ULL, kPrime = 1099511628211ULL;
@@ -72,7 +76,7 @@ std::string data_fingerprint(const std::vector<std::string>& files) {
     for (char c; in.get(c); ++bytes) h = (h ^ static_cast<unsigned char>(c)) * kPrime;
     out += fmt::format("{}\t{} bytes\tfnv1a64 {:016x}\n", f, bytes, h);
   }
-  return out;
+  return broadcast_string(comm, out);
 }
 
 namespace {

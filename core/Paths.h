@@ -6,6 +6,8 @@
 ///  - the output is `-o` when given, else the input's output key (`[output] file`, or
 ///    `[output] prefix` for `thermodrift md`), else derived from the input's name; a relative
 ///    output is relative to the current directory (output_path).
+#include <mpi.h>
+
 #include <string>
 #include <vector>
 
@@ -26,10 +28,12 @@ std::string script_path(const std::string& name);
 /// directory of the input file that @p s belongs to.
 std::string input_path(const InputSection& s, const std::string& path);
 
-/// One line per file of @p files (InputSection::data_files): its path, size and a 64-bit hash
-/// of its bytes. Equal for equal contents; a result file keeps it so that a restart can refuse
-/// data files that changed since (the input's text alone does not show it).
-std::string data_fingerprint(const std::vector<std::string>& files);
+/// Collective. One line per file of @p files (InputSection::data_files): its path, size and
+/// a 64-bit hash of its bytes, as rank 0 reads them, on every rank of @p comm (ranks that saw
+/// different bytes would decide differently). Equal for equal contents; a result file keeps
+/// it so that a restart can refuse data files that changed since (the input's text alone
+/// does not show it).
+std::string data_fingerprint(MPI_Comm comm, const std::vector<std::string>& files);
 
 /// The output of a subcommand: @p cli (the `-o` value) when not empty; else the value of
 /// @p key (a string key with default "", read from @p output, the input's [output] table);

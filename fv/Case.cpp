@@ -288,18 +288,7 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
   }
   root.finish();
   c->config_ = root.resolved().to_toml();
-  // rank 0's reading for every rank: a restart compares it on every rank, and ranks that
-  // saw different bytes would throw on some ranks only
-  {
-    int rank = 0;
-    MPI_Comm_rank(comm, &rank);
-    std::string fp = rank == 0 ? td::data_fingerprint(root.data_files()) : std::string();
-    unsigned long n = fp.size();
-    MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG, 0, comm);
-    fp.resize(n);
-    MPI_Bcast(fp.data(), static_cast<int>(n), MPI_CHAR, 0, comm);
-    c->data_fingerprint_ = std::move(fp);
-  }
+  c->data_fingerprint_ = td::data_fingerprint(comm, root.data_files());
   return c;
 }
 

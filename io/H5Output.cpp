@@ -29,6 +29,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/Broadcast.h"
 #include "core/Error.h"
 #include "core/ErrorExit.h"
 #include "core/Fault.h"
@@ -112,15 +113,6 @@ int comm_rank(MPI_Comm comm) {
   return rank;
 }
 
-/// Same string on every rank (rank 0's).
-std::string bcast_string(MPI_Comm comm, std::string s) {
-  long n = static_cast<long>(s.size());
-  MPI_Bcast(&n, 1, MPI_LONG, 0, comm);
-  s.resize(static_cast<std::size_t>(n));
-  if (n > 0) MPI_Bcast(s.data(), static_cast<int>(n), MPI_CHAR, 0, comm);
-  return s;
-}
-
 /// Run a rank-0 file-system action and raise the same IoError on every rank if it failed.
 template <class F>
 void rank0_fs(MPI_Comm comm, const std::string& file, const std::string& what, F&& action) {
@@ -133,7 +125,7 @@ void rank0_fs(MPI_Comm comm, const std::string& file, const std::string& what, F
       if (err.empty()) err = "failed";
     }
   }
-  err = bcast_string(comm, err);
+  err = broadcast_string(comm, err);
   if (!err.empty()) io_fail(file, fmt::format("{}: {}", what, err));
 }
 
@@ -698,7 +690,7 @@ namespace {
 /// Collective. Create /config of file @p f (named @p file in messages) holding rank 0's
 /// @p config_toml (the dataset's type size must agree on every rank).
 void write_config(MPI_Comm comm, hid_t f, const std::string& file, const std::string& config_toml) {
-  const std::string config = bcast_string(comm, config_toml);
+  const std::string config = broadcast_string(comm, config_toml);
   H5Handle t = string_type(file, config.size());
   H5Handle space(ok(H5Screate(H5S_SCALAR), file, "H5Screate"), H5Sclose);
   H5Handle d(
@@ -748,7 +740,7 @@ H5Output::H5Output(const Mesh& mesh, const std::string& path, const std::string&
     im.file = H5Handle(id, H5Fclose);
   }
   const hid_t f = im.file.get();
-  const std::string created = bcast_string(im.comm, iso_time_utc());
+  const std::string created = broadcast_string(im.comm, iso_time_utc());
   write_attr(f, file, "version", std::string(kVersion));
   write_attr(f, file, "git", std::string(git_describe()));
   write_attr(f, file, "created", created);
@@ -857,7 +849,7 @@ void H5Output::attribute(const std::string& name, double value) {
 void H5Output::attribute(const std::string& name, const std::string& value) {
   Impl& im = *impl_;
   im.require_open();
-  write_attr(im.file.get(), im.partial, name, bcast_string(im.comm, value));
+  write_attr(im.file.get(), im.partial, name, broadcast_string(im.comm, value));
 }
 
 std::optional<std::string> H5Output::read_attribute(MPI_Comm comm, const std::string& path,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/Broadcast.h"
 #include "core/Error.h"
 #include "io/TextFile.h"
 
@@ -55,10 +56,7 @@ void write_on_rank0(MPI_Comm comm, const std::function<void()>& write) {
       err = e.what();
     }
   }
-  long n = static_cast<long>(err.size());
-  MPI_Bcast(&n, 1, MPI_LONG, 0, comm);
-  err.resize(static_cast<std::size_t>(n));
-  if (n > 0) MPI_Bcast(err.data(), static_cast<int>(n), MPI_CHAR, 0, comm);
+  err = broadcast_string(comm, err);
   if (!err.empty()) throw IoError(err);
 }
 
