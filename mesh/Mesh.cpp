@@ -30,6 +30,43 @@ std::vector<double> uniform_nodes(double x0, double length, int n) {
   return x;
 }
 
+namespace {
+
+/// Whether @p ranks ranks can share a mesh of @p cells cells along its first @p dim axes as a
+/// DMDA shares it: a grid of m x n x p = @p ranks blocks, each at least one cell wide along
+/// every axis.
+bool ranks_fit(int dim, const std::array<int, 3>& cells, int ranks) {
+  for (int m = 1; m <= std::min(ranks, cells[0]); ++m) {
+    if (ranks % m != 0) continue;
+    const int rest = ranks / m;
+    if (dim == 1) {
+      if (rest == 1) return true;
+      continue;
+    }
+    for (int n = 1; n <= std::min(rest, cells[1]); ++n)
+      if (rest % n == 0 && (dim == 2 ? rest == n : rest / n <= cells[2])) return true;
+  }
+  return false;
+}
+
+/// Why the ranks of @p comm cannot share a mesh of @p cells cells along its first @p dim axes
+/// (ranks_fit), naming the most ranks that can; empty if they can.
+std::string sharing_problem(MPI_Comm comm, int dim, const std::array<int, 3>& cells) {
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  if (ranks_fit(dim, cells, ranks)) return {};
+  int most = ranks - 1;
+  while (most > 1 && !ranks_fit(dim, cells, most)) --most;
+  std::string shape = std::to_string(cells[0]);
+  for (int a = 1; a < dim; ++a) shape += " x " + std::to_string(cells[a]);
+  return fmt::format(
+      "a mesh of {} cells cannot be shared by {} ranks: every rank takes a block at least one "
+      "cell wide along each axis; run on at most {} {}, or refine the mesh",
+      shape, ranks, most, most == 1 ? "rank" : "ranks");
+}
+
+}  // namespace
+
 Mesh::Mesh(MPI_Comm comm, int dim, std::array<Axis, 3> axes, int dof)
     : dim_(dim), dof_(dof), axes_(std::move(axes)) {
   create_dm(comm, nullptr);
@@ -66,6 +103,12 @@ void Mesh::create_dm(MPI_Comm comm, const Partition* owned) {
       procs[a] = static_cast<PetscInt>(n.size());
       lx[a] = n.data();
     }
+  }
+  if (!owned) {
+    // PETSc's own message ("Partition in y direction is too fine! 1 2") names neither the
+    // mesh nor the way out.
+    const std::string problem = sharing_problem(comm, dim_, {cells(0), cells(1), cells(2)});
+    if (!problem.empty()) throw Error(problem);
   }
   auto bt = [&](int a) { return axes_[a].periodic ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE; };
   if (dim_ == 1) {
@@ -212,6 +255,9 @@ std::unique_ptr<Mesh> Mesh::from_input(MPI_Comm comm, InputSection& s, int dof) 
   }
   s.finish();
   check_size(s.location(), dim, axes, dof);
+  const std::string problem =
+      sharing_problem(comm, dim, {axes[0].cells(), axes[1].cells(), axes[2].cells()});
+  if (!problem.empty()) throw InputError(s.location(), problem);
   return std::make_unique<Mesh>(comm, dim, std::move(axes), dof);
 }
 

@@ -2,6 +2,7 @@
 // exact, geometric widths in constant ratio, tanh symmetric and clustered at the walls),
 // explicit nodes are checked, and the DMDA partition covers every cell once on any number of
 // ranks with cell volumes summing to the domain's.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -73,4 +74,43 @@ TEST(MeshMpi, PartitionCoversEveryCellOnceAndVolumesSumToTheDomain) {
   EXPECT_EQ(cells, 60.0);
   EXPECT_EQ(mesh.total_cells(), 60);
   EXPECT_NEAR(vol, 1.0, 1e-14);
+}
+
+TEST(MeshMpi, AMeshTooSmallForTheRanksIsAnInputErrorThatNamesTheMostRanks) {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  auto mesh_section = [&](int nx, int ny) {
+    auto root = InputSection::parse_string(
+        fmt::format("[mesh]\ndim = 2\n[mesh.x]\ncells = {}\nlength = 1.0\n[mesh.y]\ncells = {}\n"
+                    "length = 1.0\n",
+                    nx, ny),
+        "case.toml");
+    root.set_units(units::UnitSystem::si());
+    return root.section("mesh");
+  };
+  // a mesh one cell wide along x and `size` cells along y is shared, whatever the ranks
+  auto fits = mesh_section(1, size);
+  EXPECT_EQ(Mesh::from_input(MPI_COMM_WORLD, fits, 1)->total_cells(), size);
+  if (size == 1) return;  // one rank shares any mesh
+  auto one = mesh_section(1, 1);
+  try {
+    Mesh::from_input(MPI_COMM_WORLD, one, 1);
+    ADD_FAILURE() << "a 1 x 1 mesh was shared by " << size << " ranks";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("case.toml:1: key 'mesh'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(fmt::format("1 x 1 cells cannot be shared by {} ranks", size)),
+              std::string::npos)
+        << msg;
+    EXPECT_NE(msg.find("at most 1 rank,"), std::string::npos) << msg;
+  }
+  // a program's own mesh (no input) gets the same message as an Error
+  std::array<Axis, 3> axes;
+  for (auto& a : axes) a.nodes = {0.0, 1.0};
+  try {
+    const Mesh mesh(MPI_COMM_WORLD, 2, axes, 1);
+    ADD_FAILURE() << "a 1 x 1 mesh was shared by " << size << " ranks";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("at most 1 rank,"), std::string::npos) << e.what();
+  }
 }
