@@ -35,6 +35,41 @@ std::vector<DefaultOption> fd_jacobian_defaults(const char* prefix, bool dmda_co
   return out;
 }
 
+namespace {
+
+/// Throw Error for option -@p prefix@p name = @p value unless @p ok.
+template <class T>
+void require_option(bool ok, const char* prefix, const char* name, T value, const char* range) {
+  if (!ok)
+    throw Error(
+        fmt::format("option -{}{} {}: must be {}", prefix ? prefix : "", name, value, range));
+}
+
+}  // namespace
+
+void check_tolerances(SNES snes) {
+  const char* prefix = nullptr;
+  petsc_check(SNESGetOptionsPrefix(snes, &prefix), "SNESGetOptionsPrefix");
+  PetscReal atol, rtol, stol;
+  PetscInt maxit, maxf;
+  petsc_check(SNESGetTolerances(snes, &atol, &rtol, &stol, &maxit, &maxf), "SNESGetTolerances");
+  require_option(rtol >= 0, prefix, "snes_rtol", rtol, "at least 0");
+  require_option(atol >= 0, prefix, "snes_atol", atol, "at least 0");
+  require_option(stol >= 0, prefix, "snes_stol", stol, "at least 0");
+  require_option(maxit >= 1, prefix, "snes_max_it", maxit, "at least 1");
+  require_option(maxf >= 1 || maxf == -1, prefix, "snes_max_funcs", maxf,
+                 "at least 1, or -1 for no limit");
+  KSP ksp;
+  petsc_check(SNESGetKSP(snes, &ksp), "SNESGetKSP");
+  petsc_check(KSPGetOptionsPrefix(ksp, &prefix), "KSPGetOptionsPrefix");
+  PetscReal dtol;
+  petsc_check(KSPGetTolerances(ksp, &rtol, &atol, &dtol, &maxit), "KSPGetTolerances");
+  require_option(rtol >= 0, prefix, "ksp_rtol", rtol, "at least 0");
+  require_option(atol >= 0, prefix, "ksp_atol", atol, "at least 0");
+  require_option(dtol > 0, prefix, "ksp_divtol", dtol, "above 0");
+  require_option(maxit >= 1, prefix, "ksp_max_it", maxit, "at least 1");
+}
+
 PetscErrorCode check_mesh_level(Vec v, PetscInt size, const char* solver) {
   PetscInt n = 0;
   PetscCall(VecGetSize(v, &n));

@@ -154,6 +154,15 @@ inline std::string krylov_type_transposing_preconditioner(const char* prefix) {
   return {};
 }
 
+/// Refuse the tolerances of @p snes and of its Krylov solver that PETSc takes without
+/// complaint but cannot mean, and that would otherwise surface as PETSc's internal errors
+/// ("solver returned without setting converged reason" for -snes_max_it -5) or as a silent
+/// fall-back: negative relative, absolute or step tolerances, a divergence tolerance not
+/// above 0, fewer than one iteration, fewer than one function evaluation (other than PETSc's
+/// -1, no limit). Throws Error naming the option with the solver's prefix, its value and
+/// the accepted range. Call after SNESSetFromOptions.
+void check_tolerances(SNES snes);
+
 /// Right preconditioning for @p ksp where its type supports it, so that the Krylov tolerance
 /// applies to the true residual; PETSc's own default side for the other types: Richardson
 /// and the CG family precondition from the left only and would fail at set-up with the right

@@ -228,6 +228,7 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
   set_default_pc(ksp, 1, mesh.dim());
   const DefaultOption mg_levels = mesh_multigrid_levels(mesh, "heat_");
   TD_PETSC(SNESSetFromOptions(snes));
+  check_tolerances(snes);
   setup_mesh_multigrid(ksp, mesh, 1, false);
   prefer_right_preconditioning(ksp);
   TD_PETSC(SNESSolve(snes, nullptr, Tg));

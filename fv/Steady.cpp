@@ -266,6 +266,7 @@ void SteadySolver::set_up_snes() {
       default_mg_levels(sys_.mesh(), nullptr, peclet, rediscretise) >= kMinDefaultMgLevels);
   const DefaultOption mg_levels = mesh_multigrid_levels(sys_.mesh(), nullptr, peclet, rediscretise);
   TD_PETSC(SNESSetFromOptions(snes_));
+  check_tolerances(snes_);
   PetscErrorCode (*jac)(SNES, Vec, Mat, Mat, void*) = nullptr;
   TD_PETSC(SNESGetJacobian(snes_, nullptr, nullptr, &jac, nullptr));
   coarse_ = CoarseOperators::attach(

@@ -422,6 +422,38 @@ TEST(PetscOptionsMpi, FailedLinearSolveOfALinearProblemEndsAtOnce) {
   }
 }
 
+TEST(PetscOptionsMpi, ToleranceOptionsPetscCannotMeanAreRefusedByName) {
+  // PETSc takes these without complaint: -snes_max_it -5 ended in its internal error
+  // "solver returned without setting converged reason", -snes_max_it 0 and -snes_rtol -1 in a
+  // silent fall-back to pseudo-transient continuation
+  const Options refused[] = {{{"-snes_max_it", "-5"}}, {{"-snes_max_it", "0"}},
+                             {{"-snes_rtol", "-1"}},   {{"-snes_atol", "-1"}},
+                             {{"-snes_stol", "-1"}},   {{"-snes_max_funcs", "0"}},
+                             {{"-ksp_rtol", "-1"}},    {{"-ksp_atol", "-1"}},
+                             {{"-ksp_divtol", "-1"}},  {{"-ksp_max_it", "0"}}};
+  for (const Options& o : refused) {
+    try {
+      steady(kOpenOneSpecies, o);
+      ADD_FAILURE() << o[0].first << " " << o[0].second << " accepted";
+    } catch (const Error& e) {
+      EXPECT_TRUE(contains(e.what(), "option " + o[0].first + " " + o[0].second + ": must be"))
+          << e.what();
+    }
+  }
+  // the conduction field's solver names its own prefix
+  const std::string heat =
+      heat_case_head(8, 4) + "[temperature]\ntype = \"conduction\"\n" + heat_faces("temperature");
+  try {
+    ScopedOptions set(Options{{"-heat_snes_max_it", "-1"}});
+    Case::from_string(PETSC_COMM_WORLD, heat);
+    ADD_FAILURE() << "-heat_snes_max_it -1 accepted";
+  } catch (const Error& e) {
+    EXPECT_TRUE(contains(e.what(), "option -heat_snes_max_it -1: must be at least 1")) << e.what();
+  }
+  // PETSc's -1 (no limit) for function evaluations and a plain tolerance still solve
+  steady(kOpenOneSpecies, {{"-snes_max_funcs", "-1"}, {"-ksp_rtol", "1e-10"}});
+}
+
 TEST(PetscOptionsMpi, GeometricMultigridTakesTheLevelsTheMeshAllows) {
   // 32 x 16 cells: 16 x 8, 8 x 4, 4 x 2 below (at least 2 cells per rank along each axis)
   const auto exact = steady(kOpenTwoSpecies);
