@@ -15,6 +15,7 @@
 
 #include "core/KeyRegistry.h"
 #include "core/Limits.h"
+#include "core/Paths.h"
 
 namespace td {
 
@@ -205,6 +206,7 @@ InputSection::InputSection(InputSection&&) noexcept = default;
 InputSection& InputSection::operator=(InputSection&&) noexcept = default;
 
 InputSection InputSection::parse_file(const std::string& path) {
+  note_input_file(path);
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
     throw InputError({path, 0, ""}, "input file does not exist");

@@ -3,10 +3,12 @@
 #include <dlfcn.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
 #include "core/Broadcast.h"
 #include "core/Error.h"
@@ -49,12 +51,48 @@ std::string script_path(const std::string& name) {
 
 namespace td {
 
+namespace {
+
+/// The files this process reads as input (note_input_file), as absolute paths. A process-wide
+/// list, as the files are: every output of the process is checked against it.
+struct InputFiles {
+  std::mutex lock;
+  std::vector<std::string> paths;
+};
+
+InputFiles& input_files() {
+  static InputFiles files;  // NOLINT: the process's own list (see InputFiles)
+  return files;
+}
+
+}  // namespace
+
+void note_input_file(const std::string& path) {
+  std::error_code ec;
+  const std::string full = std::filesystem::absolute(path, ec).lexically_normal().string();
+  InputFiles& in = input_files();
+  const std::lock_guard<std::mutex> hold(in.lock);
+  if (std::find(in.paths.begin(), in.paths.end(), full) == in.paths.end()) in.paths.push_back(full);
+}
+
+std::string input_file_named(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return {};
+  InputFiles& in = input_files();
+  const std::lock_guard<std::mutex> hold(in.lock);
+  for (const std::string& f : in.paths)
+    if (fs::equivalent(path, f, ec)) return f;
+  return {};
+}
+
 std::string input_path(const InputSection& s, const std::string& path) {
   if (path.empty()) return path;
   const std::string full = std::filesystem::path(path).is_absolute()
                                ? path
                                : (std::filesystem::path(s.base_dir()) / path).string();
   s.note_data_file(full);
+  note_input_file(full);
   return full;
 }
 
@@ -105,39 +143,35 @@ std::string unusable_path(const std::string& path) {
 
 }  // namespace
 
+std::string output_name_problem(const std::string& path) {
+  if (std::string why = unusable_path(path); !why.empty()) return why;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return "it is a directory";
+  if (const std::string in = input_file_named(path); !in.empty())
+    return fmt::format("it is {}, an input of this run, which the run would overwrite", in);
+  return {};
+}
+
 std::string output_path(InputSection& output, const ParamSpec& key, const std::string& cli,
                         const std::string& suffix) {
   const std::string given = output.string(key);
-  const std::string input = output.location().file;
-  // Why a usable name cannot be this run's output, or "": an existing directory (the run
-  // would fail at its very end, after the work), or the input file itself (overwritten)
   // a prefix (suffix "_", see Paths.h) names no file itself: "out/" is a fine one
-  const bool prefix = suffix == "_";
   auto taken = [&](const std::string& path) -> std::string {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (prefix) return "";
-    if (fs::is_directory(path, ec)) return "it is a directory";
-    if (fs::exists(path, ec) && fs::exists(input, ec) && fs::equivalent(path, input, ec))
-      return "it is the input file, which the run would overwrite";
-    return "";
+    return suffix == "_" ? unusable_path(path) : output_name_problem(path);
   };
   if (!cli.empty()) {
-    std::string why = unusable_path(cli);
-    if (why.empty()) why = taken(cli);
-    if (!why.empty())
+    if (const std::string why = taken(cli); !why.empty())
       throw InputError({"<command line>", 0, "-o"},
                        fmt::format("output name {} is not usable: {}", cli, why));
     return cli;
   }
   if (!given.empty()) {
-    std::string why = unusable_path(given);
-    if (why.empty()) why = taken(given);
-    if (!why.empty())
+    if (const std::string why = taken(given); !why.empty())
       output.fail(key.key, fmt::format("output name {} is not usable: {}", given, why));
     return given;
   }
-  const std::string derived = std::filesystem::path(input).stem().string() + suffix;
+  const std::string derived =
+      std::filesystem::path(output.location().file).stem().string() + suffix;
   if (const std::string why = taken(derived); !why.empty())
     output.fail(key.key, fmt::format("the default output name {} is not usable: {}; give "
                                      "one with -o or this key",

@@ -28,6 +28,13 @@ std::string script_path(const std::string& name);
 /// directory of the input file that @p s belongs to.
 std::string input_path(const InputSection& s, const std::string& path);
 
+/// Note @p path as a file this process reads as input (the input file itself, every file it
+/// names): no output of the process may replace it (input_file_named). parse_file and
+/// input_path note theirs.
+void note_input_file(const std::string& path);
+/// The noted input file (note_input_file) that @p path names, the same file through another
+/// name included; "" if it names none.
+std::string input_file_named(const std::string& path);
 /// Collective. One line per file of @p files (InputSection::data_files): its path, size and
 /// a 64-bit hash of its bytes, as rank 0 reads them, on every rank of @p comm (ranks that saw
 /// different bytes would decide differently). Equal for equal contents; a result file keeps
@@ -39,9 +46,15 @@ std::string data_fingerprint(MPI_Comm comm, const std::vector<std::string>& file
 /// @p key (a string key with default "", read from @p output, the input's [output] table);
 /// else the input file's name without directory and extension followed by @p suffix
 /// (".h5", "_" for a prefix). Relative results are relative to the current directory.
+/// Throws InputError (at -o or the key) for a name that cannot be this run's output
+/// (output_name_problem).
 std::string output_path(InputSection& output, const ParamSpec& key, const std::string& cli,
                         const std::string& suffix);
 
+/// Why @p path cannot be a file output of this run, or "": a name longer than the file system
+/// allows, an existing directory (the run would fail at its end, after the work), or a file
+/// the run reads (input_file_named: it would be overwritten).
+std::string output_name_problem(const std::string& path);
 /// The help text of the convention above, for `--help` footers.
 inline constexpr const char* kPathConvention =
     "Paths: files the input names (data tables, parameter and lattice files, MD data) are "

@@ -108,13 +108,21 @@ class Column : public Command {
       auto o = root.section("output", true);
       table = output_path(o, kTable, output_, ".csv");
       profile = o.string(kProfile);
+      const bool derived = profile.empty();
+      if (derived) {
+        std::filesystem::path p(table);
+        profile = (p.parent_path() / (p.stem().string() + "_profile.csv")).string();
+      }
+      std::string why = output_name_problem(profile);
+      std::error_code ec;
+      if (why.empty() && (profile == table || std::filesystem::equivalent(profile, table, ec)))
+        why = "it is the summary table's name too";
+      if (!why.empty())
+        o.fail(kProfile.key, fmt::format("{}profile name {} is not usable: {}",
+                                         derived ? "the default " : "", profile, why));
       o.finish();
     }
     root.finish();
-    if (profile.empty()) {
-      std::filesystem::path p(table);
-      profile = (p.parent_path() / (p.stem().string() + "_profile.csv")).string();
-    }
     const std::string config = root.resolved().to_toml();
     const double nm = units::parse_unit("nm").value, MPa = units::parse_unit("MPa").value,
                  nm_s = units::parse_unit("nm/s").value;

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -50,6 +51,7 @@ class Soret : public Command {
     if (st.size() == 0) root.fail("states", "at least one [[states]] table is required");
     const std::vector<double> Ts = read_soret_range(root);
     root.finish();
+    check_outputs();
 
     nlohmann::ordered_json out;
     out["units"] = units.name();
@@ -79,22 +81,49 @@ class Soret : public Command {
     if (rank == 0) {
       std::cout << (json_ ? out.dump(2) + "\n" : text);
       if (!out_.empty()) write_text_file(out_, out.dump(1) + "\n");
-      if (!plot_.empty()) draw(out, plot_);
+      if (!plot_.empty()) {
+        draw(out, plot_);
+        if (!json_) std::cout << "wrote " << plot_ << "\n";
+      }
     }
     return 0;
   }
 
  private:
+  /// Refuse output names that cannot be written (output_name_problem) and a plot name without
+  /// the .png suffix (matplotlib would pick the format from it, or add its own), before the
+  /// work.
+  void check_outputs() const {
+    auto refuse = [](const char* option, const std::string& name, const std::string& why) {
+      throw InputError({"<command line>", 0, option},
+                       fmt::format("output name {} is not usable: {}", name, why));
+    };
+    if (!out_.empty())
+      if (const std::string why = output_name_problem(out_); !why.empty()) refuse("-o", out_, why);
+    if (plot_.empty()) return;
+    if (const std::string why = output_name_problem(plot_); !why.empty())
+      refuse("--plot", plot_, why);
+    const std::string ext = std::filesystem::path(plot_).extension().string();
+    if (ext != ".png" || std::filesystem::path(plot_).stem().empty())
+      refuse("--plot", plot_, "a PNG file name ending in .png is needed");
+  }
+
   /// Plotting is matplotlib's job: the scan goes through a JSON file to plot_soret.py
-  /// (installed under share/thermodrift/scripts; core/Paths.h).
+  /// (installed under share/thermodrift/scripts; core/Paths.h), which writes the image
+  /// atomically. Its own report is dropped (its errors go to stderr), so that stdout holds the
+  /// table or the JSON alone.
   static void draw(const nlohmann::ordered_json& scan, const std::string& png) {
     const std::string json = png + ".json.tmp";
     write_text_file(json, scan.dump() + "\n");  // checked: a failed write is an IoError
-    const std::string cmd = fmt::format("/usr/bin/python3 '{}' '{}' '{}'",
+    const std::string cmd = fmt::format("/usr/bin/python3 '{}' '{}' '{}' >/dev/null",
                                         script_path("plot_soret.py"), json, png);
+    std::cout.flush();
     const int rc = std::system(cmd.c_str());
     std::remove(json.c_str());
-    if (rc != 0) throw IoError(fmt::format("plotting failed ({}): is python3-matplotlib installed?", cmd));
+    std::error_code ec;
+    if (rc != 0 || !std::filesystem::is_regular_file(png, ec))
+      throw IoError(fmt::format("plotting {} failed ({}, status {}): it needs python3-matplotlib",
+                                png, cmd, rc));
   }
 
   std::string file_, out_, plot_;

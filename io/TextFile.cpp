@@ -1,6 +1,7 @@
 #include "io/TextFile.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,13 +9,16 @@
 #include <cstring>
 #include <filesystem>
 
-#include <fmt/format.h>
-
 #include "core/Error.h"
+#include "core/Paths.h"
 
 namespace td {
 
 void claim_partial(const std::string& path, const std::string& way_out) {
+  // the last guard of an input (an output name that no set-up check saw, a data file named
+  // through another path) and of a directory, which would fail only at the final rename
+  if (const std::string why = output_name_problem(path); !why.empty())
+    throw IoError(fmt::format("cannot write {}: {}", path, why));
   const std::string tmp = path + ".partial";
   const int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
   if (fd >= 0) {

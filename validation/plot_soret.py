@@ -4,6 +4,7 @@
     /usr/bin/python3 validation/plot_soret.py scan.json out.png
 """
 import json
+import os
 import sys
 
 import matplotlib
@@ -30,7 +31,9 @@ def main(src, dst):
     ax.set_title("Local-equilibrium Soret coefficient of " + ", ".join(scan["states"]))
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(dst, dpi=120)
+    # the image appears whole or not at all: written beside it, then renamed
+    fig.savefig(dst + ".partial", dpi=120, format="png")
+    os.replace(dst + ".partial", dst)
     print("wrote", dst)
 
 

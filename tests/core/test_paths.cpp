@@ -46,14 +46,15 @@ TEST(OutputPath, TheInputFileAndDirectoriesAreRefusedUpFront) {
   const std::string input = (dir / "case.toml").string();
   const std::string plain = "x = 1\n";
   std::string m = output_error(input, plain, input);
-  EXPECT_NE(m.find("key '-o': output name " + input + " is not usable: it is the input file"),
+  EXPECT_NE(m.find("key '-o': output name " + input + " is not usable: it is " + input +
+                   ", an input of this run"),
             std::string::npos)
       << m;
   m = output_error(input, plain, (dir / "busy.h5").string());
   EXPECT_NE(m.find("is not usable: it is a directory"), std::string::npos) << m;
   m = output_error(input, "[test_paths_output]\nfile = \"" + input + "\"\n", "");
   EXPECT_NE(m.find("key 'test_paths_output.file': output name"), std::string::npos) << m;
-  EXPECT_NE(m.find("it is the input file"), std::string::npos) << m;
+  EXPECT_NE(m.find("an input of this run, which the run would overwrite"), std::string::npos) << m;
   // the derived name <input stem>.h5 taken by a directory
   fs::create_directories("case_td_paths.h5");
   const std::string derived_input = (dir / "case_td_paths.toml").string();
@@ -73,6 +74,39 @@ TEST(OutputPath, TheInputFileAndDirectoriesAreRefusedUpFront) {
   InputSection out = doc.section("test_paths_output", true);
   const std::string folder = (dir / "busy.h5").string() + "/";
   EXPECT_EQ(output_path(out, kFile, folder, "_"), folder);
+}
+
+TEST(OutputPath, AFileTheInputNamesIsRefusedUnderAnyOfItsNames) {
+  // a data file the input names (input_path, relative to the input) is an input too: given
+  // as -o by another path or reached through a symbolic link (tests/io: every writer refuses
+  // it too)
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / "td_output_data";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "data");
+  std::ofstream(dir / "data" / "table.dat") << "1 2\n";
+  fs::create_symlink(dir / "data" / "table.dat", dir / "link.dat");
+  const std::string input = (dir / "case.toml").string();
+  std::ofstream(input) << "[test_paths_output]\n";
+  InputSection doc = InputSection::parse_file(input);
+  EXPECT_EQ(input_path(doc, "data/table.dat"), (dir / "data" / "table.dat").string());
+  InputSection out = doc.section("test_paths_output", true);
+  for (const std::string cli :
+       {(dir / "data" / "table.dat").string(),
+        (dir / "data" / ".." / "data" / "table.dat").string(), (dir / "link.dat").string()}) {
+    try {
+      output_path(out, kFile, cli, ".h5");
+      ADD_FAILURE() << cli << " accepted as output";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("an input of this run"), std::string::npos) << e.what();
+    }
+  }
+  std::ifstream in(dir / "data" / "table.dat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "1 2\n");
+  // a file the input does not name is an output like any other
+  EXPECT_EQ(output_path(out, kFile, (dir / "result.h5").string(), ".h5"),
+            (dir / "result.h5").string());
 }
 
 }  // namespace

@@ -258,6 +258,22 @@ def main():
                   and "wrote" not in so,
                   f"{cmd}: an output another run is writing is refused, its file untouched "
                   f"(rc {rc}):\n{se.strip()[-300:]}")
+            # no output may replace a file the run reads: the input itself or a data file it
+            # names (through its path relative to the current directory), refused before any
+            # work and left intact
+            if cmd != "md":
+                named = [os.path.join("..", "inputs", cmd + ".toml")]
+                named += [os.path.join("..", "inputs", f) for f in re.findall(r'"(data/[^"]+)"', text)]
+                for victim in named:
+                    with open(os.path.join(cwd, victim), "rb") as f:
+                        before = f.read()
+                    rc, so, se = run([cmd, os.path.join("..", "inputs", cmd + ".toml"), "-o", victim,
+                                      "-q"], cwd)
+                    with open(os.path.join(cwd, victim), "rb") as f:
+                        intact = f.read() == before
+                    check(rc == 1 and "an input of this run" in se and intact and "wrote" not in so,
+                          f"{cmd}: -o {victim} (an input) is refused and left intact (rc {rc}):\n"
+                          f"{se.strip()[-300:]}")
             # a missing data file: the error names the input-relative path
             if cmd in ("run", "kmc", "bd", "lattice", "fit", "soret"):
                 moved = os.path.join(top, "data_moved")
@@ -302,6 +318,21 @@ def main():
         check(rc == 0 and "[output] table is deprecated; write [output] file" in se
               and os.path.isfile(os.path.join(cwd, "old.csv")),
               f"column: [output] table still works and warns:\n{se}")
+        # column: [output] profile, the second file, is checked as -o is, before the work:
+        # the input itself, a directory, the table's own name
+        cwd = os.path.join(top, "work_column")
+        for profile, why in ((os.path.join(inputs, "column_profile.toml"), "an input of this run"),
+                             (cwd, "it is a directory"),
+                             ("same.csv", "the summary table's name too")):
+            prof_case = os.path.join(inputs, "column_profile.toml")
+            with open(prof_case, "w") as f:
+                f.write(COLUMN + f'[output]\nprofile = "{profile}"\n')
+            rc, so, se = run(["column", prof_case, "-o", "same.csv", "-q"], cwd)
+            with open(prof_case) as f:
+                intact = f.read().startswith(COLUMN)
+            check(rc == 1 and why in se and "output.profile" in se and intact
+                  and not os.path.exists(os.path.join(cwd, "same.csv")),
+                  f"column: [output] profile = {profile} is refused before the work:\n{se[-300:]}")
         # help: description, example and docs page on every subcommand
         for cmd in ["run", "soret", "column", "kmc", "bd", "lattice", "md", "fit", "backstress",
                     "units", "keys"]:

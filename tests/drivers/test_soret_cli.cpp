@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/run_cli.h"
@@ -44,4 +46,32 @@ TEST(SoretCli, BadRangeIsAnInputError) {
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("s.toml:"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("T_max"), std::string::npos) << r.output;
+}
+
+TEST(SoretCli, PlotAndJsonKeepStdoutParsableAndOutputsThatCannotBeWrittenAreRefused) {
+  const std::string dir = "/tmp/td_soret_plot";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(
+      std::string(TD_SOURCE_DIR) + "/validation/multistate/polymer_states.toml", dir + "/ps.toml");
+  // the plot's own report does not land inside the JSON
+  auto r = td::test::run_cli("soret ps.toml --json --plot scan.png", dir);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(nlohmann::json::accept(r.output)) << r.output;
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir + "/scan.png"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/scan.png.partial"));
+  // text mode names the image it wrote
+  r = td::test::run_cli("soret ps.toml --plot scan2.png", dir);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("wrote scan2.png"), std::string::npos) << r.output;
+  // refused before the work: the input itself, a name without .png, a directory
+  for (const std::string& bad : {"-o ps.toml", "--plot scan", "--plot ps.toml", "--plot ."}) {
+    r = td::test::run_cli("soret ps.toml " + bad, dir);
+    EXPECT_NE(r.status, 0) << bad;
+    EXPECT_NE(r.output.find("is not usable"), std::string::npos) << bad << ": " << r.output;
+    EXPECT_EQ(r.output.find("S_T changes sign"), std::string::npos) << bad << ": " << r.output;
+  }
+  std::ifstream in(dir + "/ps.toml");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("[[states]]"), std::string::npos);
 }
