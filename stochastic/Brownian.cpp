@@ -186,7 +186,8 @@ BrownianStatistics run_brownian(MPI_Comm comm, const BrownianCase& c, Progress* 
   }
   for (int k = 0; k < nsamp; ++k) {
     const auto [m, e] = mean_sem(tot[xs + 2 * k], tot[xs + 2 * k + 1]);
-    st.time.push_back(c.t_end * k / c.samples);
+    // the time the walkers reached: a whole number of steps, t_end rounded up to one
+    st.time.push_back(static_cast<double>(sample_step[k]) * c.dt);
     st.mean_x.push_back(m);
     st.mean_x_sem.push_back(e);
   }

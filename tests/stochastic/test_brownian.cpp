@@ -76,6 +76,54 @@ TEST(Brownian, SteadyHistogramsReflectingWalls) {
   }
 }
 
+TEST(Brownian, SampleTimesAreTheTimesTheWalkersReached) {
+  // free diffusion at uniform T from a point far from the walls: the variance of the position
+  // at sample time t is 2 D t. t_end = 1 is not a multiple of dt = 0.09: the walkers take 12
+  // steps (t = 1.08), and the samples are labelled with the times of their steps (0, 0.54,
+  // 1.08; they were labelled 0, 0.5, 1.0, 8 % short)
+  const long walkers = 40000;
+  const std::string text = std::string(R"(
+[units]
+system = "LJ"
+lj = "argon"
+[mesh]
+dim = 1
+[mesh.x]
+cells = 10
+length = 100.0
+[temperature]
+type = "piecewise_linear"
+positions = [0.0, 100.0]
+temperatures = [1.0, 1.0]
+)") + fmt::format(R"(
+[particle]
+alpha = 1.0
+[particle.diffusivity]
+type = "arrhenius"
+prefactor = 1.0
+activation_energy = 0.0
+[bd]
+walkers = {}
+seed = 3
+dt = 0.09
+t_end = 1.0
+samples = 2
+start = "point"
+start_position = [50.0]
+)",
+                  walkers);
+  auto c = BrownianCase::from_string(MPI_COMM_SELF, text);
+  const auto st = run_brownian(MPI_COMM_SELF, *c);
+  ASSERT_EQ(st.time.size(), 3u);
+  EXPECT_NEAR(st.time[1], 6 * 0.09, 1e-12);
+  EXPECT_NEAR(st.time[2], 12 * 0.09, 1e-12);
+  const double D = 1.0, rel = 5.0 * std::sqrt(2.0 / walkers);  // 5 standard errors of a variance
+  for (int k = 1; k < 3; ++k) {
+    const double var = st.mean_x_sem[k] * st.mean_x_sem[k] * walkers;
+    EXPECT_NEAR(var / (2.0 * D * st.time[k]), 1.0, rel) << "sample " << k;
+  }
+}
+
 TEST(BrownianMpi, IdenticalOnAnyNumberOfRanks) {
   std::string text = bd_case(1.0, true, kPeriodicT, 700);
   text.replace(text.find("t_end = 3.0"), 11, "t_end = 0.2");
