@@ -26,6 +26,15 @@ bool is_petsc_option(const std::string& a) {
   return a.size() > 2 && a[0] == '-' && std::isalpha(static_cast<unsigned char>(a[1]));
 }
 
+/// Whether @p a looks like one of thermodrift's own options (-o, -q, --restart, --json, ...),
+/// which PETSc would take as its own, unused, when given after the first PETSc option.
+bool is_own_option(const std::string& a) {
+  const bool short_flag =
+      a.size() == 2 && a[0] == '-' && std::isalpha(static_cast<unsigned char>(a[1]));
+  const bool long_flag = a.size() > 2 && a[0] == '-' && a[1] == '-';
+  return short_flag || long_flag;
+}
+
 }  // namespace
 
 void set_help(CLI::App& sub, const std::string& example, const std::string& docs, bool reads_input,
@@ -39,11 +48,24 @@ void set_help(CLI::App& sub, const std::string& example, const std::string& docs
 int run_command_line(int argc, char** argv) {
   std::vector<std::string> ours;
   ours.emplace_back(argv[0]);
+  int first_petsc = argc;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (is_petsc_option(a)) break;
+    if (is_petsc_option(a)) {
+      first_petsc = i;
+      break;
+    }
     ours.push_back(a);
   }
+  // An option of ours after a PETSc option would go to PETSc and be dropped (an -o there
+  // left the result under the default name, overwriting an earlier one)
+  std::string misplaced;
+  for (int i = first_petsc; i < argc && misplaced.empty(); ++i)
+    if (is_own_option(argv[i]))
+      misplaced = fmt::format(
+          "option {} comes after the PETSc option {}, where PETSc would take it (and ignore "
+          "it): give thermodrift's own options before the PETSc options",
+          argv[i], argv[first_petsc]);
   {
     const MpiStartupSettings startup;
     if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) {
@@ -76,6 +98,7 @@ int run_command_line(int argc, char** argv) {
       commands[name] = std::move(cmd);
     }
     try {
+      if (!misplaced.empty()) throw InputError({"<command line>", 0, ""}, misplaced);
       std::vector<const char*> cargv;
       for (auto& s : ours) cargv.push_back(s.c_str());
       app.parse(static_cast<int>(cargv.size()), cargv.data());

@@ -104,3 +104,22 @@ TEST(BadInput, SyntaxError) {
   expect_failure(run_case(replace(kGood, "cells = 8", "cells = = 8"), "syntax"),
                  {"case.toml:5", "syntax"});
 }
+
+TEST(BadInput, OwnOptionsAfterAPetscOptionAreAnErrorNotDropped) {
+  // PETSc took everything from its first option on: an -o there was dropped and the result
+  // written (over an earlier one) under the default name; --restart was dropped the same way
+  for (const std::string args :
+       {"-pc_type lu -o out.h5", "-ksp_rtol 1e-10 --restart out.h5", "-o out.h5 -pc_type lu -q"}) {
+    const auto run = td::test::run_case("run", kGood, "own_after_petsc", args);
+    EXPECT_NE(run.r.status, 0) << args;
+    EXPECT_NE(run.r.output.find("comes after the PETSc option"), std::string::npos)
+        << args << ": " << run.r.output;
+    EXPECT_FALSE(std::filesystem::exists(run.dir / "out.h5")) << args;
+    EXPECT_FALSE(std::filesystem::exists(run.dir / "case.h5")) << args;
+  }
+  // before them, they are taken
+  const auto run = td::test::run_case("run", kGood, "own_before_petsc",
+                                      "-o out.h5 -q -ksp_rtol 1e-10 -ksp_divtol 1e4");
+  EXPECT_EQ(run.r.status, 0) << run.r.output;
+  EXPECT_TRUE(std::filesystem::exists(run.dir / "out.h5"));
+}
