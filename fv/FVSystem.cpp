@@ -342,8 +342,12 @@ void FVSystem::residual(Vec c, Vec R) const {
   OwnedView out(mesh_.dm(), R);
   const double* cg = C.data();
   double* r = out.data();
+  std::vector<double> pin_d(pins_.empty() ? 0 : static_cast<std::size_t>(nf), 1.0);
   for_cells(C.box(), [&](const CellAt& x) {
     const std::array<int, 3>& idx = x.idx;
+    if (!pins_.empty() && idx == std::array<int, 3>{0, 0, 0})
+      for (const auto& pin : pins_)
+        pin_d[static_cast<std::size_t>(pin.first)] = pin_scale(x, pin.first);
     if (heat_) {
       double diag = 0.0;
       r[x.owned + ns] = heat_cell_residual(
@@ -381,7 +385,8 @@ void FVSystem::residual(Vec c, Vec R) const {
     TD_PETSC(VecRestoreArrayRead(source_, &q));
   }
   if (!pins_.empty() && mesh_.start() == std::array<int, 3>{0, 0, 0}) {
-    for (const auto& [s, value] : pins_) out({0, 0, 0}, nf, s) = C({0, 0, 0}, nf, s) - value;
+    for (const auto& [s, value] : pins_)
+      out({0, 0, 0}, nf, s) = pin_d[static_cast<std::size_t>(s)] * (C({0, 0, 0}, nf, s) - value);
   }
 }
 
@@ -415,7 +420,7 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
         const std::array<int, 3>& idx = x.idx;
         std::fill(v.begin(), v.end(), 0.0);
         if (pinned_origin && idx == std::array<int, 3>{0, 0, 0}) {
-          v[0] = 1.0;
+          v[0] = pin_scale(x, 0);
           rows.push(v.data());
           return;
         }
@@ -504,7 +509,7 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
         const double transport = a_vol * V + b * transport_diagonal(x, s);
         for (int j : in_cell[static_cast<std::size_t>(s)]) {
           const double react = rx ? b * V * jac[static_cast<std::size_t>(s * ns + j)] : 0.0;
-          v[n++] = pinned ? (j == s ? 1.0 : 0.0) : (j == s ? transport : 0.0) - react;
+          v[n++] = pinned ? (j == s ? pin_scale(x, s) : 0.0) : (j == s ? transport : 0.0) - react;
         }
         for (int a = 0; a < dim; ++a)
           if (!x.upper_wall[a]) v[n++] = pinned ? 0.0 : -b * x.face[a][x.face_step[a] + s].q;
@@ -513,8 +518,8 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
         continue;
       }
       if (pinned) {
-        const PetscScalar one = 1.0;
-        TD_PETSC(MatSetValuesStencil(M, 1, &row, 1, &row, &one, ADD_VALUES));
+        const PetscScalar d = pin_scale(x, s);
+        TD_PETSC(MatSetValuesStencil(M, 1, &row, 1, &row, &d, ADD_VALUES));
         continue;
       }
       const PetscInt lrow = static_cast<PetscInt>(x.ghosted + s);

@@ -61,7 +61,8 @@ class FVSystem {
   /// Fill @p c with the species' initial conditions.
   void initial_state(Vec c) const;
   /// Net outflow minus production, R(c) = sum_faces F.n - V w(c) per cell (amount/time).
-  /// Pinned rows (see set_pins) give c - value.
+  /// Pinned rows (see set_pins) give d (c - value), d the transport part of the row's
+  /// diagonal (pin_scale).
   void residual(Vec c, Vec R) const;
   /// Assemble M = a V + b dR/dc (V the diagonal of cell volumes); with pins, pinned rows are
   /// the identity. Transport is affine in c for a prescribed temperature; reactions make
@@ -232,6 +233,16 @@ class FVSystem {
     double d = 0.0;
     for (int a = 0; a < mesh_.dim(); ++a) d += x.face[a][x.face_step[a] + s].p + x.face[a][s].q;
     return d;
+  }
+  /// Diagonal of the pinned row of component @p s of cell @p x (the origin): R = d (c - value)
+  /// with d = transport_diagonal (1 where the cell has no transport), so that the pinned row
+  /// weighs as much as its neighbours' rows. An identity row among rows of D/h^2 scale made
+  /// the Galerkin coarse operators of PFMG all but singular once D was large (a closed LJ cell
+  /// with D = 10 did not converge in 2000 iterations), and the row is a scaling: c = value
+  /// solves it whatever d is.
+  double pin_scale(const CellAt& x, int s) const {
+    const double d = transport_diagonal(x, s);
+    return d > 0.0 ? d : 1.0;
   }
   bool is_boundary_face(int axis, int m) const {
     return !mesh_.axis(axis).periodic && (m == 0 || m == mesh_.cells(axis));
