@@ -21,9 +21,9 @@ struct Solved {
 };
 
 Solved solve(MPI_Comm comm, int dim, int n, std::shared_ptr<const TemperatureField> T, Species sp,
-             double beta = 0.0) {
+             double beta = 0.0, double L = 1.0) {
   Solved out;
-  out.mesh = make_mesh(comm, dim, n, 1, 1.0, beta);
+  out.mesh = make_mesh(comm, dim, n, 1, L, beta);
   out.sys = std::make_unique<FVSystem>(*out.mesh, std::move(T), std::vector<Species>{sp});
   Vec c = out.sys->create_state();
   out.sys->initial_state(c);
@@ -100,17 +100,8 @@ TEST(SteadySoretMpi, ClosedCellsSolveAlikeWhateverTheDiffusivity) {
     const int n = dim == 2 ? 32 : 16;
     int iterations = -1;
     for (double D : {1e-3, 1.0, 10.0, 1e3, 1e5}) {
-      Solved sol;
-      sol.mesh = make_mesh(PETSC_COMM_WORLD, dim, n, 1, L);
-      sol.sys = std::make_unique<FVSystem>(
-          *sol.mesh, linear_temperature(1.0, {g, 0.0, 0.0}),
-          std::vector<Species>{make_species(constant_law(D), S_T, 0.0, 1.0)});
-      Vec c = sol.sys->create_state();
-      sol.sys->initial_state(c);
-      SteadyOptions opt;
-      sol.res = solve_steady(*sol.sys, c, opt);
-      sol.c = gather(*sol.mesh, c);
-      VecDestroy(&c);
+      const Solved sol = solve(PETSC_COMM_WORLD, dim, n, linear_temperature(1.0, {g, 0.0, 0.0}),
+                               make_species(constant_law(D), S_T, 0.0, 1.0), 0.0, L);
       const Axis& ax = sol.mesh->axis(0);
       double total = 0.0;
       for (std::size_t q = 0; q < sol.c.size(); ++q) total += sol.c[q];
