@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -109,6 +110,34 @@ namespace {
 int line_of(const toml::value& v) {
   const auto loc = v.location();
   return loc.file_name() == "unknown file" ? 0 : static_cast<int>(loc.line());
+}
+
+/// toml11 (3.x) reads numbers with a stream and keeps what the stream gives on overflow: the
+/// largest value of the type. A number at those limits is taken as one that did not fit
+/// (9223372036854775808 became the same seed as 9223372036854775807, 1e999 the largest
+/// double), and refused with its key and line: throws InputError.
+void refuse_overflowed_numbers(const toml::value& v, const std::string& file,
+                               const std::string& key) {
+  if (v.is_table()) {
+    for (const auto& [k, e] : v.as_table())
+      refuse_overflowed_numbers(e, file, key.empty() ? k : key + "." + k);
+  } else if (v.is_array()) {
+    for (const auto& e : v.as_array()) refuse_overflowed_numbers(e, file, key);
+  } else if (v.is_integer()) {
+    const auto x = v.as_integer();
+    if (x == std::numeric_limits<toml::integer>::max() ||
+        x == std::numeric_limits<toml::integer>::min())
+      throw InputError({file, line_of(v), key},
+                       fmt::format("integer outside the range of a 64-bit integer (magnitudes "
+                                   "below {})",
+                                   std::numeric_limits<toml::integer>::max()));
+  } else if (v.is_floating()) {
+    if (std::fabs(v.as_floating()) == std::numeric_limits<double>::max())
+      throw InputError({file, line_of(v), key},
+                       fmt::format("real number outside the range of a double (magnitudes up to "
+                                   "about {:g})",
+                                   std::numeric_limits<double>::max()));
+  }
 }
 
 }  // namespace
@@ -229,6 +258,7 @@ InputSection InputSection::parse_string(const std::string& text, const std::stri
   try {
     std::istringstream is(text);
     doc->root = toml::parse(is, name);
+    refuse_overflowed_numbers(doc->root, name, "");
   } catch (const toml::syntax_error& e) {
     const auto& loc = e.location();
     throw InputError({name, static_cast<int>(loc.line()), ""},

@@ -74,3 +74,27 @@ TEST(InputLimits, MemoryAndStepChecks) {
   EXPECT_THROW(limits::to_int(at, 1L << 40, "cells"), InputError);
   EXPECT_EQ(limits::to_int(at, 7, "cells"), 7);
 }
+
+TEST(InputLimits, NumbersBeyondTheirTypeAreRefusedWithKeyAndLine) {
+  // toml11 kept the largest value of the type for a number that overflowed: two different
+  // seeds ran as the same one, and 1e999 became the largest double
+  const std::pair<const char*, const char*> refused[] = {
+      {"[kmc]\nseed = 9223372036854775808\n", "key 'kmc.seed'"},
+      {"[kmc]\nseed = -99999999999999999999\n", "key 'kmc.seed'"},
+      {"a = 1\n[t]\nT_ref = 1e999\n", "case.toml:3: key 't.T_ref'"},
+      {"[t]\ngradient = [0.0, -1e400]\n", "key 't.gradient'"}};
+  for (const auto& [text, where] : refused) {
+    try {
+      td::InputSection::parse_string(text, "case.toml");
+      ADD_FAILURE() << text << " accepted";
+    } catch (const td::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(where), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("outside the range of a"), std::string::npos)
+          << e.what();
+    }
+  }
+  // numbers within range are kept as written
+  auto doc = td::InputSection::parse_string(
+      "seed = 9223372036854775806\nsmall = -9223372036854775807\nbig = 1.7e308\n", "case.toml");
+  EXPECT_TRUE(doc.has("seed"));
+}
