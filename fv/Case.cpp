@@ -173,6 +173,13 @@ void check_drift_resolution(const FVSystem& sys, const InputSection& root, bool 
         r.species, r.psi_span, r.psi_span, kMaxPsiSpan);
     if (steady) throw InputError(root.location("species"), msg);
     if (rank == 0) fmt::print(stderr, "thermodrift: warning: {}\n", msg);
+  } else if (r.psi_span > -std::log(FVSystem::kResolvedTotal) && rank == 0) {
+    fmt::print(stderr,
+               "thermodrift: warning: the drift of species '{}' spans psi = {:.4g} over the "
+               "case's temperatures: where its zero-flux profile c ~ exp(-psi) falls below {:g} "
+               "of its largest value the concentration is round-off (possibly negative), and "
+               "S_T_eff is not given there\n",
+               r.species, r.psi_span, FVSystem::kResolvedTotal);
   }
   for (int a = 0; a < sys.mesh().dim(); ++a) {
     const double pe = r.cell_peclet[a];

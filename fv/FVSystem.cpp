@@ -684,6 +684,15 @@ Vec FVSystem::group_observables(Vec c) const {
     for (int s : g.components) p += cg[at + s];
     return p;
   };
+  // ln P is taken where P is resolved: above kResolvedTotal of the group's largest total
+  std::vector<double> floor(static_cast<std::size_t>(ng), 0.0);
+  for_cells(C.box(), [&](const CellAt& x) {
+    for (int g = 0; g < ng; ++g)
+      floor[static_cast<std::size_t>(g)] =
+          std::max(floor[static_cast<std::size_t>(g)], total(x.ghosted, gs[g]));
+  });
+  MPI_Allreduce(MPI_IN_PLACE, floor.data(), ng, MPI_DOUBLE, MPI_MAX, mesh_.comm());
+  for (double& f : floor) f *= kResolvedTotal;
   for_cells(C.box(), [&](const CellAt& x) {
     const std::ptrdiff_t t = x.ghosted / nf;  // the cell in the scalar (T) array
     const double T = tg[t];
@@ -701,7 +710,8 @@ Vec FVSystem::group_observables(Vec c) const {
         // logarithm: in a one-dimensional gradient, every other axis)
         if (dT == 0.0) continue;
         const double Pup = total(x.ghosted + up, gs[g]), Plo = total(x.ghosted + lo, gs[g]);
-        if (!(Pup > 0 && Plo > 0)) defined = false;
+        const double f = floor[static_cast<std::size_t>(g)];
+        if (!(Pup > f && Plo > f && Pup > 0 && Plo > 0)) defined = false;
         const double dlnP = defined ? std::log(Pup / Plo) : 0.0;
         dlnP_dT_num += (dlnP / dx) * (dT / dx);
         gT2 += (dT / dx) * (dT / dx);

@@ -117,6 +117,12 @@ class FVSystem {
   /// Cell-centred flux density, dof = nspecies * dim, component s*dim + a (amount/(area time)).
   Vec fluxes(Vec c) const;
 
+  /// Fraction of a group's largest total concentration below which the total is not resolved:
+  /// the solvers leave absolute errors of about 1e-13 of the largest value (a steady 1D profile
+  /// spanning e^40 was 1 % off at 1e-11 of its maximum and negative further on), so that
+  /// ln P, and the effective Soret coefficient, are noise there; above it that coefficient is
+  /// within about 1 % (0.2 % at 1e-10 of the maximum in that profile).
+  static constexpr double kResolvedTotal = 1e-10;
   /// A species as the user named it: a plain species or all states of a multi-state one.
   struct Group {
     std::string name;
@@ -126,8 +132,9 @@ class FVSystem {
   std::vector<Group> groups() const;
   /// Per cell and group g: component 3g the group total P = sum of its components
   /// (concentration); 3g+1 the local effective Soret coefficient -grad ln P . grad T /
-  /// |grad T|^2 (central differences; 0 where it is undefined: grad T = 0, or P <= 0 in a
-  /// neighbour, where ln P is undefined); 3g+2 the local-equilibrium
+  /// |grad T|^2 (central differences; 0 where it is undefined: grad T = 0, or P in a
+  /// neighbour at most kResolvedTotal of the group's largest P, where ln P is round-off or
+  /// undefined); 3g+2 the local-equilibrium
   /// prediction (S_T + alpha d ln D/dT for a plain species, d ln <D>_eq/dT for states with
   /// the Liang flux). Caller destroys.
   Vec group_observables(Vec c) const;

@@ -81,31 +81,45 @@ Owned<Vec> write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step,
 void report_soret(FVSystem& sys, Vec obs, int rank) {
   const auto groups = sys.groups();
   const int ng = static_cast<int>(groups.size());
-  // largest |S_eff - S_eq| over the cells, per group
-  std::vector<double> dmax(ng, 0.0);
-  {
+  // Ranges over the resolved cells: where P is at least kReportedTotal of its largest value
+  // (ten times FVSystem::kResolvedTotal, below which S_T_eff is not defined: a cell above it
+  // has neighbours above kResolvedTotal unless the drift changes P by more than e^2 per
+  // cell, which check_drift_resolution reports)
+  constexpr double kReportedTotal = 10.0 * FVSystem::kResolvedTotal;
+  for (int g = 0; g < ng; ++g) {
+    PetscReal pmax;
+    TD_PETSC(VecStrideMax(obs, 3 * g, nullptr, &pmax));
+    constexpr double kHuge = std::numeric_limits<double>::max();
+    // min and -max of S_eff and S_eq, -(cells left out), -(largest |S_eff - S_eq|)
+    std::array<double, 6> r{kHuge, kHuge, kHuge, kHuge, 0.0, 0.0};
     const PetscScalar* d;
     PetscInt n;
     TD_PETSC(VecGetLocalSize(obs, &n));
     TD_PETSC(VecGetArrayRead(obs, &d));
-    for (PetscInt i = 0; i < n; i += 3 * ng)
-      for (int g = 0; g < ng; ++g)
-        dmax[g] = std::max(dmax[g], std::fabs(d[i + 3 * g + 1] - d[i + 3 * g + 2]));
+    for (PetscInt i = 3 * g; i < n; i += 3 * ng) {
+      if (!(d[i] >= kReportedTotal * pmax)) {
+        r[4] -= 1.0;
+        continue;
+      }
+      r[0] = std::min(r[0], d[i + 1]);
+      r[1] = std::min(r[1], -d[i + 1]);
+      r[2] = std::min(r[2], d[i + 2]);
+      r[3] = std::min(r[3], -d[i + 2]);
+      r[5] = std::min(r[5], -std::fabs(d[i + 1] - d[i + 2]));
+    }
     TD_PETSC(VecRestoreArrayRead(obs, &d));
-  }
-  MPI_Allreduce(MPI_IN_PLACE, dmax.data(), ng, MPI_DOUBLE, MPI_MAX, sys.mesh().comm());
-  for (int g = 0; g < ng; ++g) {
-    PetscReal mn, mx, emn, emx;
-    TD_PETSC(VecStrideMin(obs, 3 * g + 1, nullptr, &mn));
-    TD_PETSC(VecStrideMax(obs, 3 * g + 1, nullptr, &mx));
-    TD_PETSC(VecStrideMin(obs, 3 * g + 2, nullptr, &emn));
-    TD_PETSC(VecStrideMax(obs, 3 * g + 2, nullptr, &emx));
+    MPI_Allreduce(MPI_IN_PLACE, r.data(), 6, MPI_DOUBLE, MPI_MIN, sys.mesh().comm());
+    const long left_out = std::lround(-r[4]);
     // + 0.0: a zero coefficient prints as 0, not -0
     if (rank == 0)
       fmt::print(
           "  {}: effective S_T = -d ln P/dT in [{:.6g}, {:.6g}], local-equilibrium "
-          "prediction in [{:.6g}, {:.6g}], largest difference {:.3e}\n",
-          groups[g].name, mn + 0.0, mx + 0.0, emn + 0.0, emx + 0.0, dmax[g]);
+          "prediction in [{:.6g}, {:.6g}], largest difference {:.3e}{}\n",
+          groups[g].name, r[0] + 0.0, -r[1] + 0.0, r[2] + 0.0, -r[3] + 0.0, -r[5],
+          left_out == 0 ? std::string()
+                        : fmt::format(" (over the cells where P is resolved; {} cells below "
+                                      "{:g} of its largest value left out)",
+                                      left_out, kReportedTotal));
   }
 }
 
