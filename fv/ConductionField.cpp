@@ -55,6 +55,9 @@ constexpr PetscInt kHeatMaxNewton = 100;
 constexpr PetscInt kHeatMaxFunctionEvals = 10000;
 /// Krylov relative tolerance: below Newton's, so that the linear solves do not limit it.
 constexpr PetscReal kHeatKspRtol = 1e-13;
+/// Largest ||R|| of an answer, relative to the size of its conduction terms ||diag(dR/dT) T||:
+/// an independent check of what the solver's own test (which options may loosen) accepted.
+constexpr double kHeatMaxResidual = 1e-8;
 /// Krylov absolute tolerance: off, the relative tolerance decides.
 constexpr PetscReal kHeatKspAtol = 1e-50;
 /// Krylov iterations allowed per Newton step.
@@ -243,6 +246,24 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
         fmt::format("steady heat conduction did not converge: {} after {} Newton "
                     "iterations, ||R|| = {:.3e} (try -heat_snes_monitor)",
                     SNESConvergedReasons[reason], its, rnorm));
+  {
+    // Options may stop the solver early (-heat_snes_rtol 0.5, -heat_snes_type ksponly): the
+    // answer is judged here against the size of its own terms, whatever they said.
+    TD_PETSC(SNESComputeFunction(snes, Tg, R));
+    TD_PETSC(SNESComputeJacobian(snes, Tg, J, J));
+    Owned<Vec> d = duplicate(Tg);
+    TD_PETSC(MatGetDiagonal(J, d));
+    TD_PETSC(VecPointwiseMult(d, d, Tg));
+    PetscReal r = 0.0, scale = 0.0;
+    TD_PETSC(VecNorm(R, NORM_2, &r));
+    TD_PETSC(VecNorm(d, NORM_2, &scale));
+    if (!(r <= kHeatMaxResidual * scale))
+      throw SolverError(fmt::format(
+          "steady heat conduction ended with ||R|| = {:.3e}, {:.2g} of its conduction terms "
+          "(at most {:g} is a solution), after {} Newton iterations ({}): the -heat_snes_* or "
+          "-heat_ksp_* options stopped it short (try -heat_snes_monitor)",
+          r, r / scale, kHeatMaxResidual, its, SNESConvergedReasons[reason]));
+  }
 
   // Gather the cell temperatures on every rank (natural ordering) for interpolation.
   Owned<VecScatter> sc;
