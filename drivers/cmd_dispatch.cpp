@@ -4,6 +4,7 @@
 #include <petscsys.h>
 
 #include <cctype>
+#include <csignal>
 #include <cstdio>
 #include <map>
 #include <new>
@@ -73,6 +74,10 @@ int run_command_line(int argc, char** argv) {
       return 1;
     }
   }
+  // A reader that closes the pipe early (thermodrift ... | head -1) must not end the run:
+  // PETSc's handler turned SIGPIPE into an abort that left the outputs half written. With it
+  // ignored, writes to the closed stdout fail quietly and the results are still written.
+  std::signal(SIGPIPE, SIG_IGN);
   int rank = 0;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   int code = 0;

@@ -333,6 +333,18 @@ def main():
             check(rc == 1 and why in se and "output.profile" in se and intact
                   and not os.path.exists(os.path.join(cwd, "same.csv")),
                   f"column: [output] profile = {profile} is refused before the work:\n{se[-300:]}")
+        # a reader that closes the pipe (thermodrift ... | head -1) does not end the run: the
+        # results are written whole (PETSc's handler turned SIGPIPE into an abort)
+        cwd = os.path.join(top, "work_bd")
+        p = subprocess.Popen([TD, "bd", os.path.join(inputs, "bd.toml"), "-o", "piped.h5",
+                              "--progress-every", "0"], cwd=cwd, env=ENV,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p.stdout.close()
+        se = p.stderr.read().decode()
+        rc = p.wait()
+        check(rc == 0 and os.path.isfile(os.path.join(cwd, "piped.h5"))
+              and not os.path.exists(os.path.join(cwd, "piped.h5.partial")),
+              f"bd: a closed stdout does not stop the run (rc {rc}):\n{se[-300:]}")
         # help: description, example and docs page on every subcommand
         for cmd in ["run", "soret", "column", "kmc", "bd", "lattice", "md", "fit", "backstress",
                     "units", "keys"]:
