@@ -77,6 +77,10 @@ std::unique_ptr<BrownianCase> build(MPI_Comm comm, InputSection root, const std:
   {
     InputSection s = root.section("bd");
     c->walkers = s.integer(run_keys::walkers);
+    // the standard errors of every result come from the spread over the walkers
+    if (c->walkers < 2)
+      s.fail(run_keys::walkers.key,
+             fmt::format("{} walker: at least 2 are needed for the standard errors", c->walkers));
     c->seed = static_cast<std::uint64_t>(s.integer(run_keys::seed));
     c->dt = s.real(kDt);
     c->t_end = s.real(run_keys::t_end);

@@ -105,6 +105,7 @@ std::unique_ptr<LatticeGasCase> build(InputSection root, const std::string& outp
   LatticeGasOptions& o = c->run;
   o.T = s.real(kTemp);
   c->coverages = s.reals(kCov);
+  if (c->coverages.empty()) s.fail(kCov.key, "at least one coverage is needed");
   std::string m = s.string(kMethod);
   if (!method.empty()) {
     if (std::find(kMethods.begin(), kMethods.end(), method) == kMethods.end())

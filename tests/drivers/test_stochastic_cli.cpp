@@ -199,6 +199,10 @@ TEST(BdCli, BadInputs) {
                  {"case.toml:17", "particle.diffusivity.prefactor", "(0, inf)"});
   expect_failure(run_case("bd", replace(kBd, "samples = 5", "sample = 5"), "bd_key"),
                  {"case.toml:23", "bd.sample", "unknown key"});
+  // one walker has no spread to give standard errors (they were written as 0, and the
+  // deviations in standard errors as inf)
+  expect_failure(run_case("bd", replace(kBd, "walkers = 300", "walkers = 1"), "bd_w1"),
+                 {"bd.walkers", "at least 2 are needed"});
 }
 
 namespace {
@@ -252,6 +256,10 @@ TEST(LatticeCli, BadInputs) {
                  {"case.toml:7", "lattice_gas.coverages", "1.2", "(0, 1)"});
   expect_failure(run_case("lattice", lattice_case("nope.toml"), "lattice_missing"),
                  {"case.toml:5", "lattice_gas.lattice_file", "does not exist"});
+  // no coverage: a run of nothing (every dataset of shape 0) is not a result
+  expect_failure(
+      run_case("lattice", replace(lattice_case(kLattice), "[0.25, 0.5]", "[]"), "lattice_none"),
+      {"case.toml:7", "lattice_gas.coverages", "at least one coverage"});
   // two particles on 32 sites at theta = 0.01 round to none
   expect_failure(
       run_case("lattice", replace(lattice_case(kLattice), "[0.25, 0.5]", "[0.01]"), "lattice_few"),
