@@ -26,17 +26,23 @@ using units::Kind;
 /// "<number> <unit>" of kind @p k in SI; a bare number is taken as SI. Names the option.
 double quantity(const std::string& text, Kind k, const char* opt) {
   std::size_t used = 0;
+  double v = 0.0;
+  bool bare = false;
   try {
-    const double bare = std::stod(text, &used);
-    if (text.find_first_not_of(' ', used) == std::string::npos) return bare;
+    v = std::stod(text, &used);
+    bare = text.find_first_not_of(' ', used) == std::string::npos;
   } catch (const std::exception&) {
     // not a bare number: parse it with its unit below
   }
-  try {
-    return units::parse_in(text, units::dim_of(k), units::UnitSystem::si());
-  } catch (const Error& e) {
-    throw Error(fmt::format("{}: {}", opt, e.what()));
+  if (!bare) {
+    try {
+      v = units::parse_in(text, units::dim_of(k), units::UnitSystem::si());
+    } catch (const Error& e) {
+      throw Error(fmt::format("{}: {}", opt, e.what()));
+    }
   }
+  if (!std::isfinite(v)) throw Error(fmt::format("{} {}: not a finite number", opt, text));
+  return v;
 }
 
 class Backstress : public Command {
@@ -92,11 +98,21 @@ class Backstress : public Command {
       if (!(Tc > 0 && Tc <= Th))
         throw Error(fmt::format("--T-cold = {:g} K must lie in (0, T_hot = {:g} K]", Tc, Th));
       ds = kernels::stall_stress(Q, Omega, Th, Tc);
+      if (!std::isfinite(ds))
+        throw Error(
+            fmt::format("the stall relation gives Delta sigma = Q ln(T_h/T_c) / Omega = "
+                        "{:g} Pa for Q = {:g} J, Omega = {:g} m^3",
+                        ds, Q, Omega));
       mode = "stress_from_temperatures";
     } else {
       ds = quantity(dsigma_, Kind::pressure, "--delta-sigma");
       if (!(ds >= 0)) throw Error(fmt::format("--delta-sigma must be >= 0 (got {:g} Pa)", ds));
       Tc = kernels::stall_cold_temperature(Q, Omega, Th, ds);
+      if (!(Tc > 0))
+        throw Error(fmt::format(
+            "--delta-sigma {}: the stall relation gives T_cold = T_hot exp(-Omega Delta sigma / "
+            "Q) = T_hot e^-{:.4g}, below the smallest positive double",
+            dsigma_, Omega * ds / Q));
       mode = "temperatures_from_stress";
     }
     const double eV = units::kElementaryCharge;

@@ -1,11 +1,12 @@
 /// @file cmd_units.cpp  `thermodrift units`: convert a quantity of a named kind between SI and
 /// Lennard-Jones reduced units for a given (sigma, epsilon, mass), or print the table of one
 /// reduced unit of every kind. Everything is computed by core/Units; nothing is tabulated.
-#include <iostream>
-#include <optional>
-
 #include <fmt/format.h>
+
+#include <cmath>
+#include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/Error.h"
 #include "core/Units.h"
@@ -105,7 +106,8 @@ class Units : public Command {
     } else {
       if (value_.empty())
         throw Error("give --value (with --kind unless the value carries a unit) or --table");
-      const bool has_unit = value_.find_first_not_of("0123456789.eE+- ") != std::string::npos;
+      const bool has_unit = !whole_number(value_) &&
+                            value_.find_first_not_of("0123456789.eE+- ") != std::string::npos;
       const std::string from = from_.empty() ? (has_unit ? "si" : "lj") : from_;
       std::string kind = kind_;
       if (kind.empty()) {
@@ -144,6 +146,9 @@ class Units : public Command {
         in_unit = has_unit ? "" : si_unit;
       }
       const double result = to == "lj" ? lj.from_si(si, d) : si / si_unit_value;
+      if (!std::isfinite(si) || !std::isfinite(result))
+        throw Error(fmt::format("--value '{}': the converted {} is outside the range of a double",
+                                value_, kind));
       const std::string res_unit = to == "lj" ? lj.label(d) : si_unit;
       out["kind"] = kind;
       out["from"] = {{"system", from}, {"value", value_}, {"unit", in_unit}};
@@ -158,17 +163,37 @@ class Units : public Command {
   }
 
  private:
+  /// Whether @p s is a number alone, as std::stod reads one (nan and inf included).
+  static bool whole_number(const std::string& s) {
+    std::size_t used = 0;
+    try {
+      std::stod(s, &used);
+    } catch (const std::out_of_range&) {
+      return true;  // a number, if not one a double holds: parse_number says so
+    } catch (const std::exception&) {
+      return false;
+    }
+    return s.find_first_not_of(' ', used) == std::string::npos;
+  }
+
+  /// @p s as a finite decimal number (no hexadecimal, nan or inf); throws Error.
   static double parse_number(const std::string& s) {
     std::size_t used = 0;
     double v = 0.0;
     try {
       v = std::stod(s, &used);
+    } catch (const std::out_of_range&) {
+      throw Error(fmt::format("--value '{}' is outside the range of a double", s));
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used == 0 || s.find_first_not_of(' ', used) != std::string::npos)
-      throw Error(fmt::format("--value '{}' is not a number (units are only accepted with "
-                              "--from si)", s));
+    if (used == 0 || s.find_first_not_of(' ', used) != std::string::npos ||
+        s.find_first_of("xX") != std::string::npos)
+      throw Error(
+          fmt::format("--value '{}' is not a decimal number (units are only accepted "
+                      "with --from si)",
+                      s));
+    if (!std::isfinite(v)) throw Error(fmt::format("--value '{}' is not a finite number", s));
     return v;
   }
 

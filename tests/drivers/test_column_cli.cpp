@@ -1,6 +1,6 @@
-// `thermodrift backstress` and `thermodrift column` from the command line: the stall relation both
-// ways, a column run that writes its tables, and bad inputs that name file, line and key and leave
-// no output behind.
+// `thermodrift backstress`, `thermodrift column` and the values of `thermodrift units` from the
+// command line: the stall relation both ways, a column run that writes its tables, and bad inputs
+// that name file, line and key and leave no output behind.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -55,6 +55,41 @@ TEST(BackstressCli, RejectsBothOrNeither) {
   r = td::test::run_cli("backstress -m Cu --T-hot 600 --delta-sigma \"3 eV\"");
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("--delta-sigma"), std::string::npos) << r.output;
+}
+
+TEST(BackstressCli, NonFiniteValuesAndResultsAreRefused) {
+  // inf passed the "> 0" checks and came out as inf, 0 K or JSON nulls with exit 0
+  const std::pair<const char*, const char*> refused[] = {
+      {"-m Cu --T-hot inf --T-cold 300", "--T-hot inf: not a finite number"},
+      {"-m Cu --T-hot 700 --delta-sigma inf", "--delta-sigma inf: not a finite number"},
+      {"-m Cu --T-hot 700 --T-cold 600 -L inf", "--length inf: not a finite number"},
+      {"-Q inf --omega 1e-29 --T-hot 700 --T-cold 600", "--heat-of-transport inf"},
+      {"-Q \"0.17 eV\" --omega nan --T-hot 700 --T-cold 600", "--omega nan"},
+      {"-m Cu --T-hot 700 --delta-sigma 1e30", "below the smallest positive double"}};
+  for (const auto& [args, why] : refused) {
+    const auto r = td::test::run_cli(std::string("backstress ") + args + " --json");
+    EXPECT_NE(r.status, 0) << args;
+    EXPECT_NE(r.output.find(why), std::string::npos) << args << ": " << r.output;
+  }
+}
+
+TEST(UnitsCli, NonFiniteAndNonDecimalValuesAreRefused) {
+  const std::pair<const char*, const char*> refused[] = {
+      {"-k length -v nan --from lj", "'nan' is not a finite number"},
+      {"-k length -v inf --from lj", "'inf' is not a finite number"},
+      {"-k length -v nan", "'nan' is not a finite number"},
+      {"-k length -v 0x10 --from lj", "'0x10' is not a decimal number"},
+      {"-k length -v 1e-320 --from lj", "outside the range of a double"},
+      {"-k number_density -v 1e300 --from lj", "outside the range of a double"}};
+  for (const auto& [args, why] : refused) {
+    const auto r = td::test::run_cli(std::string("units --lj argon ") + args);
+    EXPECT_NE(r.status, 0) << args;
+    EXPECT_NE(r.output.find(why), std::string::npos) << args << ": " << r.output;
+  }
+  // argon's sigma is 3.405 Angstrom
+  const auto r = td::test::run_cli("units --lj argon -k length -v 2.5 --from lj --json");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NEAR(json_of(r.output)["to"]["value"].get<double>(), 2.5 * 3.405e-10, 1e-12 * 3.405e-10);
 }
 
 const char* kCase = R"([material]
