@@ -13,6 +13,7 @@
 #include <numbers>
 
 #include "core/Error.h"
+#include "core/SundialsMessages.h"
 #include "core/Units.h"
 #include "models/surface_flux_K.h"
 
@@ -208,6 +209,7 @@ ColumnResult run_column(const ColumnParams& p, const ColumnNumerics& num, Progre
 
   ida.mem = IDACreate(ida.ctx);
   if (!ida.mem) throw SolverError("column model: IDACreate failed");
+  ida.check(IDASetErrHandlerFn(ida.mem, sundials_messages, nullptr), "IDASetErrHandlerFn");
   ida.check(IDAInit(ida.mem, ida_residual, 0.0, ida.y, ida.yp), "IDAInit");
   ida.check(IDASetUserData(ida.mem, &sys), "IDASetUserData");
   ida.check(IDASStolerances(ida.mem, num.rtol, num.atol), "IDASStolerances");

@@ -415,6 +415,23 @@ static void check_plausible_temperature(const InputSection& s, const std::string
                            s.units().from_si(x, temperature)));
 }
 
+/// Largest energy per particle (J) a bare SI number may give: every energy of the inputs is
+/// one particle's (heats of transport, barriers, well depths: meV to a few eV), and 1e-16 J is
+/// over 600 eV. A bare 0.17 meant as eV is 0.17 J, 1e18 eV, and failed far from the input.
+constexpr double kImplausibleSiEnergy = 1e-16;
+
+/// A bare number for an energy in SI units beyond kImplausibleSiEnergy is an input error that
+/// suggests the unit.
+static void check_plausible_energy(const InputSection& s, const std::string& name,
+                                   const ParamSpec& p, double x, const toml::value& v) {
+  if (p.kind != units::Kind::energy || v.is_string() || s.units().is_reduced() ||
+      !(std::fabs(x) > kImplausibleSiEnergy))
+    return;
+  s.fail(name, fmt::format("energy {:g} J is {:.4g} eV per particle, implausible (above {:g} J); "
+                           "did you mean \"{:g} eV\"?",
+                           x, x / units::kElementaryCharge, kImplausibleSiEnergy, x));
+}
+
 double InputSection::real(const ParamSpec& p) { return real(p, p.default_value); }
 
 double InputSection::real(const ParamSpec& p, const std::string& fallback) {
@@ -443,6 +460,7 @@ double InputSection::real(const ParamSpec& p, const std::string& fallback) {
                                  ? std::string()
                                  : " (in " + units().label(units::dim_of(p.kind)) + ")"));
   check_plausible_temperature(*this, r.name, p, x, v);
+  check_plausible_energy(*this, r.name, p, x, v);
   node_->set(p.key, fmt::format("{:.17g}", x), comment_for(p, doc_->units ? &*doc_->units : nullptr));
   return x;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/Petsc.h"
+#include "core/SundialsMessages.h"
 #include "fv/CoarseOperators.h"
 #include "mesh/Multigrid.h"
 
@@ -217,6 +218,7 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   if (!im.cvode || !im.y) throw SolverError("CVODE could not be created");
   im.check(CVodeInit(im.cvode, rhs, t0, im.y), "CVodeInit");
   im.check(CVodeSetUserData(im.cvode, &im), "CVodeSetUserData");
+  im.check(CVodeSetErrHandlerFn(im.cvode, sundials_messages, nullptr), "CVodeSetErrHandlerFn");
   im.check(CVodeSStolerances(im.cvode, opt.rtol, opt.atol), "CVodeSStolerances");
   im.check(CVodeSetMaxNumSteps(im.cvode, opt.max_steps), "CVodeSetMaxNumSteps");
   im.max_steps = opt.max_steps;

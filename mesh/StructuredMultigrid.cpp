@@ -847,6 +847,18 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
         "-{}td_pc {}: hypre's structured multigrid needs a 2D or 3D mesh; in 1D the default "
         "solves directly",
         shown, kSolverNames[which]));
+  // SMG rounds a periodic axis while coarsening; with a period that is not a power of two its
+  // V-cycle is no longer a preconditioner (GMRES broke down at periods 3, 5, 7, 9, 12, and
+  // CVODE's steps shrank to t + h = t)
+  if (which != kPfmgIndex)
+    for (int a = 0; a < mesh.dim(); ++a) {
+      const int n = mesh.cells(a);
+      if (mesh.axis(a).periodic && (n & (n - 1)) != 0)
+        throw Error(fmt::format(
+            "-{}td_pc smg: periodic axis {} has {} cells, not a power of two, which hypre's SMG "
+            "does not coarsen correctly; use -{}td_pc pfmg or the default",
+            shown, "xyz"[a], n, shown));
+    }
   refuse_transposed_preconditioning(prefix, kSolverNames[which], true);
   return which;
 }

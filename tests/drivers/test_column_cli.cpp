@@ -160,6 +160,15 @@ TEST(ColumnCli, UnknownResponseLaw) {
                  {"case.toml:11", "column.response.type", "viscous", "linear_drag", "power_law"});
 }
 
+TEST(ColumnCli, ABareEnergyOfJoulesIsImplausible) {
+  // a heat of transport written 0.17 and meant as eV is 0.17 J: IDA failed after 100000
+  // steps at t = 2.8e-21 s, far from the input
+  expect_failure(
+      run_case(replace(kCase, "preset = \"Cu\"", "preset = \"Cu\"\nheat_of_transport = 0.17"),
+               "energy"),
+      {"case.toml:3", "material.heat_of_transport", "implausible", "did you mean \"0.17 eV\""});
+}
+
 TEST(ColumnCli, MisspelledKey) {
   expect_failure(run_case(replace(kCase, "cells = 16", "cell = 16"), "typo"),
                  {"case.toml:15", "numerics.cell", "unknown key"});
