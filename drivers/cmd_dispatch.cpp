@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <petscsys.h>
 
+#include <algorithm>
 #include <cctype>
 #include <csignal>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <new>
 #include <typeinfo>
@@ -34,6 +36,33 @@ bool is_own_option(const std::string& a) {
       a.size() == 2 && a[0] == '-' && std::isalpha(static_cast<unsigned char>(a[1]));
   const bool long_flag = a.size() > 2 && a[0] == '-' && a[1] == '-';
   return short_flag || long_flag;
+}
+
+/// Options PETSc reads only in PetscFinalize, after warn_unused_options looks.
+constexpr const char* kReadAtFinalize[] = {"options_left", "log_view",    "log_summary",
+                                           "malloc_dump",  "malloc_view", "memory_view",
+                                           "objects_dump", "log_all",     "log_trace"};
+
+/// Warn (rank 0) about each PETSc option no solver of the run read: a misspelt one
+/// (-ksp_typ) or one for a solver the run does not have (-heat_ksp_type without a conduction
+/// field) was ignored in silence.
+void warn_unused_options(int rank) {
+  PetscInt n = 0;
+  char** names = nullptr;
+  char** values = nullptr;
+  if (PetscOptionsLeftGet(nullptr, &n, &names, &values) != 0) return;
+  std::fflush(stdout);  // after the run's own report
+  for (PetscInt i = 0; i < n && rank == 0; ++i) {
+    const std::string name = names[i];
+    const bool at_finalize = std::any_of(std::begin(kReadAtFinalize), std::end(kReadAtFinalize),
+                                         [&](const char* f) { return name.rfind(f, 0) == 0; });
+    if (!at_finalize)
+      std::fprintf(stderr,
+                   "thermodrift: warning: PETSc option -%s was not used by this run (misspelt, "
+                   "or for a solver this run does not have)\n",
+                   names[i]);
+  }
+  PetscOptionsLeftRestore(nullptr, &n, &names, &values);
 }
 
 }  // namespace
@@ -68,12 +97,22 @@ int run_command_line(int argc, char** argv) {
           "it): give thermodrift's own options before the PETSc options",
           argv[i], argv[first_petsc]);
   {
+    // PETSc gets the program's name and the PETSc options alone: -o and -q are not its own
+    // (-options_left listed them as unused)
+    std::vector<char*> petsc_args{argv[0]};
+    for (int i = first_petsc; i < argc; ++i) petsc_args.push_back(argv[i]);
+    petsc_args.push_back(nullptr);
+    int petsc_argc = static_cast<int>(petsc_args.size()) - 1;
+    char** petsc_argv = petsc_args.data();
     const MpiStartupSettings startup;
-    if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) {
+    if (PetscInitialize(&petsc_argc, &petsc_argv, nullptr, nullptr) != 0) {
       std::fprintf(stderr, "thermodrift: error: PETSc failed to initialise\n");
       return 1;
     }
   }
+  // PETSc's own report of an error (its traceback, with the configure line) came before the
+  // message petsc_check throws for the same error, which carries PETSc's specific message
+  PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
   // A reader that closes the pipe early (thermodrift ... | head -1) must not end the run:
   // PETSc's handler turned SIGPIPE into an abort that left the outputs half written. With it
   // ignored, writes to the closed stdout fail quietly and the results are still written.
@@ -124,6 +163,8 @@ int run_command_line(int argc, char** argv) {
       code = on_error.fail("internal error: an exception of unknown type");
     }
   }
+  if (code == 0) warn_unused_options(rank);
+  PetscPopErrorHandler();
   PetscFinalize();
   return code;
 }

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <optional>
 #include <sstream>
 #include <toml.hpp>
@@ -267,11 +268,15 @@ int FvRun::run() {
   FVSystem& sys = cs->system();
   const Mesh& mesh = cs->mesh();
   const std::string length = cs->units().label(units::dim_of(units::Kind::length));
-  if (rank == 0 && !opt_.quiet)
+  if (rank == 0 && !opt_.quiet) {
     fmt::print("thermodrift run {}: {}D mesh {} cells, {} species, {} units, {} mode\n",
                opt_.case_path,
                mesh.dim(), mesh.total_cells(), sys.nspecies(), cs->units().name(),
                rs.mode == RunSettings::Mode::steady ? "steady" : "transient");
+    // before any error (stderr, unbuffered) a failing solve may print: a log of both streams
+    // keeps the order
+    std::fflush(stdout);
+  }
   Owned<Vec> c(sys.create_state());
   sys.initial_state(c);
   Owned<Vec> steady_obs;  // the observables written with the steady state

@@ -123,3 +123,25 @@ TEST(BadInput, OwnOptionsAfterAPetscOptionAreAnErrorNotDropped) {
   EXPECT_EQ(run.r.status, 0) << run.r.output;
   EXPECT_TRUE(std::filesystem::exists(run.dir / "out.h5"));
 }
+
+TEST(BadInput, PetscOptionsNoSolverReadAreNamedAndPetscErrorsComeOnce) {
+  // a misspelt option, or one for a solver the run does not have, was ignored in silence
+  auto run = td::test::run_case("run", kGood, "petsc_unused",
+                                "-o out.h5 -q -ksp_typ gmres -heat_ksp_type cg -ksp_rtol 1e-10");
+  EXPECT_EQ(run.r.status, 0) << run.r.output;
+  EXPECT_NE(run.r.output.find("PETSc option -ksp_typ was not used"), std::string::npos)
+      << run.r.output;
+  EXPECT_NE(run.r.output.find("PETSc option -heat_ksp_type was not used"), std::string::npos)
+      << run.r.output;
+  EXPECT_EQ(run.r.output.find("-ksp_rtol was not used"), std::string::npos) << run.r.output;
+  // thermodrift's own options are not PETSc's
+  EXPECT_EQ(run.r.output.find("option -o "), std::string::npos) << run.r.output;
+  EXPECT_EQ(run.r.output.find("option -q "), std::string::npos) << run.r.output;
+  // an unknown type: PETSc's specific message once, in thermodrift's, without its traceback
+  run = td::test::run_case("run", kGood, "petsc_unknown", "-o out.h5 -q -ksp_type foo");
+  EXPECT_NE(run.r.status, 0);
+  EXPECT_NE(run.r.output.find("thermodrift: error: PETSc call"), std::string::npos) << run.r.output;
+  EXPECT_NE(run.r.output.find("Unable to find requested KSP type foo"), std::string::npos)
+      << run.r.output;
+  EXPECT_EQ(run.r.output.find("PETSC ERROR"), std::string::npos) << run.r.output;
+}

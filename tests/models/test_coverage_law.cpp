@@ -67,7 +67,7 @@ TEST(CoverageLaw, RegisteredByNameWithDeclaredKeys) {
       "[law]\ntype = \"variational\"\nlattice_file = \"" + lattice +
           "\"\ntemperatures = [0.4, 0.6]\ncoverage_points = 12\ncomponent = \"yy\"\n",
       "law.toml");
-  root.set_units(units::UnitSystem::si());
+  root.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));  // bare numbers as given
   InputSection s = root.section("law");
   auto law = make_coverage_law(s, 1.0);
   EXPECT_EQ(law->type(), "variational");

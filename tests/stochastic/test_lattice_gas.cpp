@@ -19,7 +19,7 @@ namespace {
 
 LatticeSpec parse(const std::string& text, double T = 1.0) {
   InputSection root = InputSection::parse_string(text, "lattice.toml");
-  root.set_units(units::UnitSystem::si());
+  root.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));  // bare numbers as given
   InputSection s = root.section("lattice");
   return read_lattice(s, 1.0, T);
 }

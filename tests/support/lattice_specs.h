@@ -16,10 +16,11 @@
 
 namespace td::testing {
 
-/// Read a lattice-file string at temperature @p T (kB = 1, numbers taken as given).
+/// Read a lattice-file string at temperature @p T (kB = 1, numbers taken as given: reduced
+/// units, where a bare energy is not taken for joules).
 inline LatticeSpec parse_lattice(const std::string& text, double T) {
   InputSection root = InputSection::parse_string(text, "lattice.toml");
-  root.set_units(units::UnitSystem::si());
+  root.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));  // bare numbers as given
   InputSection s = root.section("lattice");
   return read_lattice(s, 1.0, T);
 }
@@ -28,7 +29,7 @@ inline LatticeSpec parse_lattice(const std::string& text, double T) {
 inline LatticeSpec example_lattice(const std::string& name, double T) {
   InputSection root =
       InputSection::parse_file(std::string(TD_SOURCE_DIR) + "/examples/lattice/" + name);
-  root.set_units(units::UnitSystem::si());
+  root.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));  // bare numbers as given
   InputSection s = root.section("lattice");
   return read_lattice(s, 1.0, T);
 }
