@@ -148,7 +148,13 @@ Material material_preset(const std::string& name) {
       InputSection::parse_string(fmt::format("[material]\npreset = \"{}\"\n", name), "<preset>");
   doc.set_units(units::UnitSystem::si());
   auto s = doc.section("material");
-  return read_material(s);
+  try {
+    return read_material(s);
+  } catch (const InputError& e) {
+    // the name came from a command-line option, not from a file: say so, without the
+    // made-up document's location
+    throw Error(fmt::format("--material {}: {}", name, e.bare()));
+  }
 }
 
 }  // namespace td

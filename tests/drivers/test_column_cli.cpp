@@ -55,6 +55,13 @@ TEST(BackstressCli, RejectsBothOrNeither) {
   r = td::test::run_cli("backstress -m Cu --T-hot 600 --delta-sigma \"3 eV\"");
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("--delta-sigma"), std::string::npos) << r.output;
+  // an unknown preset names the option, not a made-up file
+  r = td::test::run_cli("backstress -m cu --T-hot 700 --T-cold 600");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("--material cu: unknown value \"cu\"; accepted: \"Ag\", \"Al\", \"Cu\""),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("<preset>"), std::string::npos) << r.output;
 }
 
 TEST(BackstressCli, NonFiniteValuesAndResultsAreRefused) {
