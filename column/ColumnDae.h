@@ -36,7 +36,8 @@ struct ColumnResult {
   double time = 0.0;         ///< final time (s)
   double free_speed = 0.0;   ///< v_ref: speed at zero back stress, uniform layer (m/s)
   long steps = 0;            ///< IDA steps
-  /// Largest relative mismatch of rate_out, rate_in and rate_core: 0 at a steady circulation.
+  /// Largest mismatch of rate_out, rate_in and rate_core relative to the largest of them and of
+  /// the stress-free column's circulation pi R^2 free_speed / Omega: 0 at a steady circulation.
   double steady_residual = 0.0;
   // history
   std::vector<double> t_hist, sigma_hist, v_hist, in_hist, out_hist;
