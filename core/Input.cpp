@@ -556,8 +556,10 @@ std::vector<double> InputSection::reals(const ParamSpec& p) {
            fmt::format("array entry {} is {}, expected a number", show_inline(e), type_name(e)));
     }
     if (!std::isfinite(x) || !p.range.contains(x))
-      fail(r.name, fmt::format("entry {:g} is out of the accepted range {}", x, p.range.str()));
+      fail(r.name, fmt::format("entry {} ({:g}) is out of the accepted range {}", out.size() + 1, x,
+                               p.range.str()));
     check_plausible_temperature(*this, r.name, p, x, e);
+    check_plausible_energy(*this, r.name, p, x, e);
     lit += fmt::format("{}{:.17g}", out.empty() ? "" : ", ", x);
     out.push_back(x);
   }

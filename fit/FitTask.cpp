@@ -192,8 +192,10 @@ std::vector<double> read_column(InputSection& s, const ParamSpec& file, const Pa
 std::pair<Data, std::string> read_xy(InputSection& s, const XyKeys& k) {
   Data d;
   std::string src;
+  std::vector<int> lines;  // file line of each point (data files)
   if (s.has(k.file)) {
     const md::Table t = read_table(s, k.file, src);
+    lines = t.lines;
     d.x = column(s, t, src, k.x_column);
     d.y = column(s, t, src, k.y_column);
     if (!s.string(k.sigma_column).empty()) d.sigma = column(s, t, src, k.sigma_column);
@@ -214,13 +216,20 @@ std::pair<Data, std::string> read_xy(InputSection& s, const XyKeys& k) {
       {&d.x, from_file ? &k.x_column : &k.x},
       {&d.y, from_file ? &k.y_column : &k.y},
       {&d.sigma, from_file ? &k.sigma_column : &k.sigma}};
+  // where point i is: its line in the data file, or its place in the inline array (1-based)
+  auto where = [&](std::size_t i) {
+    return from_file && i < lines.size() ? fmt::format("{}:{}", src, lines[i])
+                                         : fmt::format("entry {}", i + 1);
+  };
   for (const auto& [v, key] : values)
     for (std::size_t i = 0; i < v->size(); ++i)
       if (!std::isfinite((*v)[i]))
-        s.fail(key->key, fmt::format("{}point {}: {} is not a finite number",
-                                     from_file ? src + ": " : "", i, (*v)[i]));
-  for (double v : d.sigma)
-    if (!(v > 0)) s.fail(from_file ? "sigma_column" : "sigma", "standard errors must be > 0");
+        s.fail(key->key, fmt::format("{}: {} is not a finite number", where(i), (*v)[i]));
+  for (std::size_t i = 0; i < d.sigma.size(); ++i)
+    if (!(d.sigma[i] > 0))
+      s.fail(from_file ? k.sigma_column.key : k.sigma.key,
+             fmt::format("{}: standard error {:g}; standard errors must be > 0", where(i),
+                         d.sigma[i]));
   return {std::move(d), src};
 }
 

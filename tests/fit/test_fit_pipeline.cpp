@@ -339,12 +339,20 @@ TEST(FitPipeline, EmptyOrNonFiniteDataAreInputErrors) {
         << "file = \"d.dat\"\nx_column = \"T\"\ny_column = \"D\"\nsigma_column = \"D_err\"\n";
     const auto r = test::run_cli("fit inf.toml -o p.toml", dir);
     EXPECT_NE(r.status, 0) << row << ": " << r.output;
-    EXPECT_NE(r.output.find(fmt::format("key 'fit[0].{}': ./d.dat: point 0: inf is not a finite "
-                                        "number",
-                                        key)),
-              std::string::npos)
+    // the point is named by its line in the data file (the header is line 1)
+    EXPECT_NE(
+        r.output.find(fmt::format("key 'fit[0].{}': ./d.dat:2: inf is not a finite number", key)),
+        std::string::npos)
         << row << ": " << r.output;
   }
+  // inline data: the entry, counted from 1
+  std::ofstream(dir + "/inline.toml") << head << "x = [0.9, 1.0, 1.1]\ny = [0.03, 0.04, 0.05]\n"
+                                      << "sigma = [0.001, 0.0, 0.001]\n";
+  const auto z = test::run_cli("fit inline.toml -o p.toml", dir);
+  EXPECT_NE(z.status, 0) << z.output;
+  EXPECT_NE(z.output.find("key 'fit[0].sigma': entry 2 (0) is out of the accepted range (0, inf)"),
+            std::string::npos)
+      << z.output;
   EXPECT_FALSE(std::filesystem::exists(dir + "/p.toml"));
 }
 
