@@ -66,6 +66,10 @@ class Fit : public Command {
     Progress progress = this->progress(comm, "fit", json_);
     const nlohmann::ordered_json all = fit::run_fit_tasks(tasks, params, &progress);
     if (rank == 0) {
+      for (const auto& task : all)
+        if (task.contains("warnings"))
+          for (const auto& w : task["warnings"])
+            std::cerr << "thermodrift: warning: " << w.get<std::string>() << "\n";
       write_param_file(out, params);
       if (!report.empty()) write_text_file(report, all.dump(1) + "\n");
       nlohmann::ordered_json pj;

@@ -22,6 +22,9 @@ namespace td::fit {
 struct FitContext {
   ParamSet& params;              ///< parameters so far (earlier [[fit]] tables) and output
   nlohmann::ordered_json& json;  ///< this task's report (data, curve, values) for printing/plots
+  /// What the user should know about the data that the fit did not take (printed by the
+  /// driver as warnings, and kept in the report under "warnings").
+  void warn(const std::string& text) { json["warnings"].push_back(text); }
 };
 
 class FitTask {

@@ -115,6 +115,7 @@ class SoretProfile : public FitTask {
     report_fit(ctx.json, pr.d, r, [&](double t) { return SoretLnC{pr.Tm}(t, r.p.data()); });
     ctx.json["z"] = pr.z;
     ctx.json["excluded_bins"] = pr.excluded;
+    warn_empty(ctx, pr, cfile_);
     ctx.json["T_ref"] = pr.Tm;
     ctx.json["xlabel"] = "T";
     ctx.json["ylabel"] = "ln c";
@@ -130,6 +131,7 @@ class SoretProfile : public FitTask {
     Data d;
     std::vector<double> z;
     int excluded = 0;
+    std::vector<double> empty_z;  ///< bins outside the slabs with c <= 0 (ln c undefined)
     double Tm = 0.0;  ///< T_ref of the fit
   };
 
@@ -156,6 +158,7 @@ class SoretProfile : public FitTask {
         in_slab |= z[i] >= slabs_[k] - margin_ && z[i] <= slabs_[k + 1] + margin_;
       if (in_slab || !(c[i] > 0.0)) {
         ++pr.excluded;
+        if (!in_slab) pr.empty_z.push_back(z[i]);
         continue;
       }
       // Ceres would stop on it with "did not converge", blaming the fit for the data
@@ -175,6 +178,18 @@ class SoretProfile : public FitTask {
       pr.Tm /= static_cast<double>(std::max<std::size_t>(pr.d.size(), 1));
     }
     return pr;
+  }
+
+  /// Say which bins outside the slabs the fit left out for a concentration <= 0 (no
+  /// particle there over the blocks used: ln c is undefined).
+  void warn_empty(FitContext& ctx, const Profile& pr, const std::string& cfile) const {
+    if (pr.empty_z.empty()) return;
+    std::string at;
+    for (double z : pr.empty_z) at += fmt::format("{}{:g}", at.empty() ? "" : ", ", z);
+    ctx.warn(
+        fmt::format("soret_profile {}: {} bin(s) of {} outside the slabs have c <= 0 (no "
+                    "particle over the blocks used) and were left out of the fit, at {}",
+                    common_.name, pr.empty_z.size(), cfile, at));
   }
 
   /// LAMMPS numbers of kind @p k -> the case's units.
@@ -201,6 +216,7 @@ class SoretProfile : public FitTask {
     for (long i = 0; i < replicas_; ++i) {
       const std::string tf = replica_file(tfile_, i), cf = replica_file(cfile_, i);
       const Profile pr = load(tf, cf);
+      warn_empty(ctx, pr, cf);
       const FitResult r = fit_line_T(pr.d, pr.Tm);
       st.push_back(r.p[1]);
       se.push_back(r.se(1));

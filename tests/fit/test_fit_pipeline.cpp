@@ -11,6 +11,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 
 #include "core/Error.h"
 #include "fv/Case.h"
@@ -354,6 +355,36 @@ TEST(FitPipeline, EmptyOrNonFiniteDataAreInputErrors) {
             std::string::npos)
       << z.output;
   EXPECT_FALSE(std::filesystem::exists(dir + "/p.toml"));
+}
+
+// A bin no particle visited (c = 0 over the blocks used) has no ln c: the fit leaves it out,
+// and says so (it did so silently, noted only as a count in the JSON report).
+TEST(FitPipeline, EmptyBinsAreLeftOutAndNamed) {
+  const std::string dir = make_dir("td_fit_empty_bins");
+  write_profiles(dir, 9);
+  {
+    std::ifstream in(dir + "/solute.chunk");
+    std::string text, line;
+    while (std::getline(in, line)) {
+      std::istringstream is(line);
+      std::string chunk, z, count, density, extra;
+      // bin 21 (z = 20.5, between the slabs) of every block emptied
+      if (is >> chunk >> z >> count >> density && chunk == "21" && !(is >> extra))
+        line = "21 " + z + " 0 0";
+      text += line + "\n";
+    }
+    std::ofstream(dir + "/solute.chunk") << text;
+  }
+  std::ofstream(dir + "/fit.toml") << kSoretFit
+                                   << "temperature_file = \"temp.chunk\"\n"
+                                      "concentration_file = \"solute.chunk\"\n";
+  const auto r = test::run_cli("fit fit.toml", dir);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("thermodrift: warning: soret_profile "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("were left out of the fit, at 20.5"), std::string::npos) << r.output;
+  std::ifstream rep(dir + "/report.json");
+  const auto j = nlohmann::json::parse(rep);
+  EXPECT_EQ(j[0]["warnings"].size(), 1u);
 }
 
 // Errors found while a fit runs or reads its data name the input file, line and key that led
