@@ -21,7 +21,7 @@ std::atomic<bool> g_skip_finalize{false};
 
 /// The exit status of a failed run: 1, through MPI_Abort when MPI_Finalize is unsafe.
 int failed_status() {
-  if (g_skip_finalize) MPI_Abort(MPI_COMM_WORLD, 1);
+  if (g_skip_finalize) PMPI_Abort(MPI_COMM_WORLD, 1);
   return 1;
 }
 }  // namespace
@@ -58,7 +58,7 @@ int ErrorExit::fail(const std::string& message, double grace_seconds) {
                "ending all ranks): {}\n",
                rank, size, message);
     std::fflush(stderr);
-    MPI_Abort(MPI_COMM_WORLD, 1);
+    PMPI_Abort(MPI_COMM_WORLD, 1);
   }
   // Every rank failed. Print once when the messages agree, else each rank its own.
   const unsigned long h = std::hash<std::string>{}(message);

@@ -18,6 +18,7 @@
 #include "core/MpiStartup.h"
 #include "core/Paths.h"
 #include "drivers/Command.h"
+#include "md/Lammps.h"
 
 namespace td {
 
@@ -170,6 +171,16 @@ int run_command_line(int argc, char** argv) {
 }
 
 }  // namespace td
+
+/// MPI_Abort as every library loaded after this one sees it, LAMMPS's included (MPI's
+/// profiling interface: PMPI_Abort is Open MPI's own). LAMMPS ends a run whose error only one
+/// rank found (error->one) with MPI_Abort, and its message went to a screen thermodrift turns
+/// off: the run ended with Open MPI's "MPI_ABORT was invoked" alone. thermodrift's own aborts
+/// (core/ErrorExit.cpp) call PMPI_Abort after printing their message.
+extern "C" int MPI_Abort(MPI_Comm comm, int errorcode) {
+  td::md::report_lammps_abort();
+  return PMPI_Abort(comm, errorcode);
+}
 
 extern "C" int td_run_command_line(int argc, char** argv) {
   return td::run_command_line(argc, argv);

@@ -157,6 +157,29 @@ extern "C" void report_lammps_exit() {
   std::fflush(stderr);
 }
 
+}  // namespace
+
+void report_lammps_abort() {
+  if (!g_run.active || g_run.reported.exchange(true)) return;
+  int world = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &world);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  // only the instance's rank 0 writes the log: another rank's error is not in it
+  const std::string line = g_run.rank == 0 ? error_line(g_run.log) : std::string();
+  std::fprintf(stderr,
+               "thermodrift: error on rank %d of %d: LAMMPS ended the run from this rank (an "
+               "error this rank found alone): %s\n  log: %s\n  input script (replay with: "
+               "mpirun -np %d lmp -in %s): %s\n",
+               world, size,
+               line.empty() ? "LAMMPS printed its message on this rank's screen, which is off; "
+                              "replay the input script to see it"
+                            : line.c_str(),
+               g_run.log.c_str(), size, g_run.input.c_str(), g_run.input.c_str());
+  std::fflush(stderr);
+}
+
+namespace {
+
 /// Called at the start of MPI_Finalize (MPI deletes MPI_COMM_SELF's attributes first, MPI
 /// standard, "Allowing User Functions at Process Termination"). With a LAMMPS instance still
 /// open, the caller is LAMMPS's error->all. On a sub-communicator (parallel replicas) the
@@ -165,7 +188,7 @@ extern "C" void report_lammps_exit() {
 extern "C" int on_mpi_finalize(MPI_Comm, int, void*, void*) {
   if (!g_run.active) return MPI_SUCCESS;
   report_lammps_exit();
-  if (g_run.part_of_world) MPI_Abort(MPI_COMM_WORLD, 1);
+  if (g_run.part_of_world) PMPI_Abort(MPI_COMM_WORLD, 1);
   return MPI_SUCCESS;
 }
 

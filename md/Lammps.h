@@ -16,7 +16,8 @@
 /// Nothing is silent: every instance writes `<prefix>log.lammps` (LAMMPS's log) and
 /// `<prefix>in.lammps`, the exact command stream, replayable with a stock `lmp -in`. When a
 /// LAMMPS error ends the process (LAMMPS's error->all: exit(1)), an exit handler prints the
-/// ERROR line of the log with the paths of both files to stderr.
+/// ERROR line of the log with the paths of both files to stderr; when it ends the run from
+/// one rank (error->one: MPI_Abort), report_lammps_abort does, from the program's MPI_Abort.
 #include <mpi.h>
 
 #include <cstdio>
@@ -49,6 +50,15 @@ struct LammpsApi;
 /// The styles the md module uses (fix ehex, fix nvt, fix langevin, compute msd,
 /// fix ave/chunk, pair lj/cut, pair eam, plus helpers).
 const StyleList& required_styles();
+
+/// Report, on this rank, that a LAMMPS instance of this process is ending the run with
+/// MPI_Abort: LAMMPS's error->one, an error that one rank found alone. Its message goes to
+/// that rank's screen, which thermodrift turns off, and to the log only when that rank is
+/// rank 0: this prints the ERROR line of the log when there is one, else says so, with the
+/// paths of the log and of the input script that replays the run. Does nothing when no
+/// instance is running or the error was reported already. Called by the program's MPI_Abort
+/// (drivers/cmd_dispatch.cpp), before Open MPI's.
+void report_lammps_abort();
 
 class Lammps {
  public:

@@ -194,3 +194,29 @@ TEST(MdFailures, MixtureKeysAtTheirOldPlaceStillWorkWithAWarning) {
 }
 
 }  // namespace
+
+// An error LAMMPS finds on one rank alone (error->one: here rank 0 reading a malformed EAM
+// file) ends the run with MPI_Abort; its message went to a screen thermodrift turns off, and
+// the run ended with Open MPI's "MPI_ABORT was invoked" alone. The program's MPI_Abort
+// (drivers/cmd_dispatch.cpp) now says what happened first.
+TEST(MdFailures, AnErrorLammpsFindsOnOneRankReachesStderr) {
+  const fs::path dir = fs::temp_directory_path() / "td_md_error_one";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ifstream in(std::string(TD_SOURCE_DIR) + "/examples/md_cu_column/cu_column_tiny.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  text = replace(text, "[md]\n", "[md]\neam_file = \"broken.eam.alloy\"\neam_element = \"Cu\"\n");
+  std::ofstream(dir / "case.toml") << text;
+  // a setfl header whose element line is there but whose tables are missing
+  std::ofstream(dir / "broken.eam.alloy") << "comment\ncomment\ncomment\n1 Cu\n";
+  const auto r = td::test::run_cli("md case.toml -o out_", dir.string());
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("thermodrift: error on rank 0 of 1: LAMMPS ended the run from this rank"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("ERROR on proc 0: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("eam/alloy potential file"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("log: out_log.lammps"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("lmp -in out_in.lammps"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("wrote"), std::string::npos) << r.output;
+}
