@@ -65,7 +65,8 @@ displacement = [0.0, -1.0]
 saddle_energy = 1.0
 )",
                                                  "bench");
-  root.set_units(units::UnitSystem::si());
+  // kB = 1: bare numbers as given (reduced units; in SI a bare energy would be joules)
+  root.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
   InputSection s = root.section("lattice");
   const LatticeSpec L = read_lattice(s, 1.0, 1.0);
   // sizes at theta = 0.5, then coverages on 1e6 sites (candidates over particles below 1/2,

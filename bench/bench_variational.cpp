@@ -39,7 +39,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 LatticeSpec example(const std::string& file) {
   InputSection root =
       InputSection::parse_file(std::string(TD_SOURCE_DIR) + "/examples/lattice/" + file);
-  root.set_units(units::UnitSystem::si());
+  // kB = 1: bare numbers as given (reduced units; in SI a bare energy would be joules)
+  root.set_units(units::UnitSystem::lj(*units::lj_preset("argon")));
   InputSection s = root.section("lattice");
   return read_lattice(s, 1.0, kT);
 }

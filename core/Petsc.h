@@ -22,14 +22,19 @@ namespace td {
 
 /// Throw td::Error if a PETSc call failed, with PETSc's message for the error class and the
 /// specific one the failing routine gave.
+/// PETSc's text for error @p ierr, followed by the specific message of the error that started
+/// it (PETSc keeps the most recent one; errors print nothing themselves, see
+/// drivers/cmd_dispatch.cpp).
+inline std::string petsc_error_text(PetscErrorCode ierr) {
+  const char* text = nullptr;
+  char* specific = nullptr;
+  PetscErrorMessage(ierr, &text, &specific);
+  return fmt::format("{}{}{}", text ? text : "unknown error", specific && *specific ? ": " : "",
+                     specific ? specific : "");
+}
+
 inline void petsc_check(PetscErrorCode ierr, const char* call) {
-  if (ierr != 0) {
-    const char* text = nullptr;
-    char* specific = nullptr;
-    PetscErrorMessage(ierr, &text, &specific);
-    throw Error(fmt::format("PETSc call {} failed: {}{}{}", call, text ? text : "unknown error",
-                            specific && *specific ? ": " : "", specific ? specific : ""));
-  }
+  if (ierr != 0) throw Error(fmt::format("PETSc call {} failed: {}", call, petsc_error_text(ierr)));
 }
 
 /// The destroy function of each PETSc object type held by Owned.

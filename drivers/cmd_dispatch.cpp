@@ -10,6 +10,7 @@
 #include <iterator>
 #include <map>
 #include <new>
+#include <system_error>
 #include <typeinfo>
 #include <vector>
 
@@ -40,9 +41,9 @@ bool is_own_option(const std::string& a) {
 }
 
 /// Options PETSc reads only in PetscFinalize, after warn_unused_options looks.
-constexpr const char* kReadAtFinalize[] = {"options_left", "log_view",    "log_summary",
-                                           "malloc_dump",  "malloc_view", "memory_view",
-                                           "objects_dump", "log_all",     "log_trace"};
+constexpr const char* kReadAtFinalize[] = {
+    "options_left", "options_view", "citations",    "log_view", "log_summary", "malloc_dump",
+    "malloc_view",  "memory_view",  "objects_dump", "log_all",  "log_trace"};
 
 /// Warn (rank 0) about each PETSc option no solver of the run read: a misspelt one
 /// (-ksp_typ) or one for a solver the run does not have (-heat_ksp_type without a conduction
@@ -97,10 +98,11 @@ int run_command_line(int argc, char** argv) {
           "option {} comes after the PETSc option {}, where PETSc would take it (and ignore "
           "it): give thermodrift's own options before the PETSc options",
           argv[i], argv[first_petsc]);
+  // PETSc gets the program's name and the PETSc options alone: -o and -q are not its own
+  // (-options_left listed them as unused). PETSc keeps the pointer: the array lives as long
+  // as the run.
+  std::vector<char*> petsc_args{argv[0]};
   {
-    // PETSc gets the program's name and the PETSc options alone: -o and -q are not its own
-    // (-options_left listed them as unused)
-    std::vector<char*> petsc_args{argv[0]};
     for (int i = first_petsc; i < argc; ++i) petsc_args.push_back(argv[i]);
     petsc_args.push_back(nullptr);
     int petsc_argc = static_cast<int>(petsc_args.size()) - 1;
@@ -154,6 +156,14 @@ int run_command_line(int argc, char** argv) {
       code = rank == 0 ? app.exit(e) : (e.get_exit_code() == 0 ? 0 : 1);
     } catch (const td::Error& e) {
       code = on_error.fail(e.what());
+    } catch (const std::system_error& e) {
+      // SIGPIPE is ignored (below main's start): a reader that closed stdout shows up here,
+      // from fmt; the results written so far stand
+      // (rank 0 prints: the other ranks are ended through ErrorExit, as for any one-rank error)
+      code = on_error.fail(e.code() == std::errc::broken_pipe
+                               ? "the reader of the output closed it (broken pipe); the run "
+                                 "stopped at that line"
+                               : e.what());
     } catch (const std::bad_alloc&) {
       code = on_error.fail(
           "out of memory (std::bad_alloc): the case needs more memory than "

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -51,11 +52,21 @@ class Fit : public Command {
     InputSection root = InputSection::parse_file(file_);
     ParamSet params;
     params.units = read_units(root);
+    // the fit tables first: the data files they name are inputs, which no output may replace
+    const auto tasks = fit::read_fit_tasks(root);
     InputSection o = root.section("output", true);
     const std::string out = output_path(o, fit::output_file_spec(), output_, "_params.toml");
     const std::string report = o.string(fit::report_file_spec());
+    if (!report.empty()) {
+      std::string why = output_name_problem(report);
+      std::error_code ec;
+      if (why.empty() && (report == out || std::filesystem::equivalent(report, out, ec)))
+        why = "it is the parameter file's name too";
+      if (!why.empty())
+        o.fail(fit::report_file_spec().key,
+               fmt::format("report name {} is not usable: {}", report, why));
+    }
     o.finish();
-    const auto tasks = fit::read_fit_tasks(root);
     root.finish();
     params.provenance = {{"tool", "thermodrift fit"},
                          {"version", fmt::format("{} ({})", kVersion, git_describe())},

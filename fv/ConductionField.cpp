@@ -250,7 +250,8 @@ std::unique_ptr<TemperatureField> Conduction::create(InputSection& s, const Mesh
     // Options may stop the solver early (-heat_snes_rtol 0.5, -heat_snes_type ksponly): the
     // answer is judged here against the size of its own terms, whatever they said.
     TD_PETSC(SNESComputeFunction(snes, Tg, R));
-    TD_PETSC(SNESComputeJacobian(snes, Tg, J, J));
+    // our own Jacobian (under -heat_snes_mf the SNES's would leave J unassembled)
+    TD_PETSC(heat_jacobian(snes, Tg, J, J, &pb));
     Owned<Vec> d = duplicate(Tg);
     TD_PETSC(MatGetDiagonal(J, d));
     TD_PETSC(VecPointwiseMult(d, d, Tg));

@@ -91,32 +91,33 @@ void report_soret(FVSystem& sys, Vec obs, int rank) {
     PetscReal pmax;
     TD_PETSC(VecStrideMax(obs, 3 * g, nullptr, &pmax));
     constexpr double kHuge = std::numeric_limits<double>::max();
-    // min and -max of S_eff and S_eq, -(cells left out), -(largest |S_eff - S_eq|)
-    std::array<double, 6> r{kHuge, kHuge, kHuge, kHuge, 0.0, 0.0};
+    // min and -max of S_eff and S_eq, -(largest |S_eff - S_eq|)
+    std::array<double, 5> r{kHuge, kHuge, kHuge, kHuge, 0.0};
+    long left_out = 0;
     const PetscScalar* d;
     PetscInt n;
     TD_PETSC(VecGetLocalSize(obs, &n));
     TD_PETSC(VecGetArrayRead(obs, &d));
     for (PetscInt i = 3 * g; i < n; i += 3 * ng) {
       if (!(d[i] >= kReportedTotal * pmax)) {
-        r[4] -= 1.0;
+        ++left_out;
         continue;
       }
       r[0] = std::min(r[0], d[i + 1]);
       r[1] = std::min(r[1], -d[i + 1]);
       r[2] = std::min(r[2], d[i + 2]);
       r[3] = std::min(r[3], -d[i + 2]);
-      r[5] = std::min(r[5], -std::fabs(d[i + 1] - d[i + 2]));
+      r[4] = std::min(r[4], -std::fabs(d[i + 1] - d[i + 2]));
     }
     TD_PETSC(VecRestoreArrayRead(obs, &d));
-    MPI_Allreduce(MPI_IN_PLACE, r.data(), 6, MPI_DOUBLE, MPI_MIN, sys.mesh().comm());
-    const long left_out = std::lround(-r[4]);
+    MPI_Allreduce(MPI_IN_PLACE, r.data(), 5, MPI_DOUBLE, MPI_MIN, sys.mesh().comm());
+    MPI_Allreduce(MPI_IN_PLACE, &left_out, 1, MPI_LONG, MPI_SUM, sys.mesh().comm());
     // + 0.0: a zero coefficient prints as 0, not -0
     if (rank == 0)
       fmt::print(
           "  {}: effective S_T = -d ln P/dT in [{:.6g}, {:.6g}], local-equilibrium "
           "prediction in [{:.6g}, {:.6g}], largest difference {:.3e}{}\n",
-          groups[g].name, r[0] + 0.0, -r[1] + 0.0, r[2] + 0.0, -r[3] + 0.0, -r[5],
+          groups[g].name, r[0] + 0.0, -r[1] + 0.0, r[2] + 0.0, -r[3] + 0.0, -r[4],
           left_out == 0 ? std::string()
                         : fmt::format(" (over the cells where P is resolved; {} cells below "
                                       "{:g} of its largest value left out)",

@@ -52,6 +52,9 @@ struct TransientSolver::Impl {
   /// group): their components and the volume-weighted total at the start.
   std::vector<std::vector<int>> conserved;
   std::vector<double> conserved_total;
+  /// Why a callback last failed (the PETSc call and its message, or an exception's message):
+  /// CVODE itself only reports that the callback failed.
+  std::string failure;
 
   ~Impl() {
     if (cvode) CVodeFree(&cvode);
@@ -67,12 +70,27 @@ struct TransientSolver::Impl {
     CVodeGetCurrentTime(cvode, &t);
     CVodeGetLastStep(cvode, &h);
     CVodeGetNumSteps(cvode, &n);
-    throw SolverError(fmt::format("CVODE {} failed with {} at t = {:.6e} after {} steps (last step "
-                                  "size {:.3e})", call, CVodeGetReturnFlagName(flag), t, n, h));
+    throw SolverError(fmt::format(
+        "CVODE {} failed with {} at t = {:.6e} after {} steps (last step "
+        "size {:.3e}){}",
+        call, CVodeGetReturnFlagName(flag), t, n, h, failure.empty() ? "" : "; " + failure));
   }
 };
 
 namespace {
+
+/// Record in @p im why a PETSc call @p call of a callback failed with @p ierr; returns
+/// CVODE's unrecoverable failure, -1.
+int failed(TransientSolver::Impl* im, PetscErrorCode ierr, const char* call) {
+  im->failure = fmt::format("{} failed: {}", call, petsc_error_text(ierr));
+  return -1;
+}
+
+/// Record in @p im the message of an exception a callback caught; returns -1.
+int failed(TransientSolver::Impl* im, const std::exception& e) {
+  im->failure = e.what();
+  return -1;
+}
 
 /// dc/dt = -R(c) / V
 int rhs(realtype, N_Vector y, N_Vector ydot, void* data) {
@@ -80,10 +98,11 @@ int rhs(realtype, N_Vector y, N_Vector ydot, void* data) {
   try {
     Vec Y = N_VGetVector_Petsc(y), F = N_VGetVector_Petsc(ydot);
     im->sys->residual(Y, F);
-    if (VecPointwiseDivide(F, F, im->sys->volumes()) != 0) return -1;
-    if (VecScale(F, -1.0) != 0) return -1;
-  } catch (const std::exception&) {
-    return -1;  // unrecoverable; CVODE reports CV_RHSFUNC_FAIL with time and step
+    if (const PetscErrorCode e = VecPointwiseDivide(F, F, im->sys->volumes()))
+      return failed(im, e, "VecPointwiseDivide");
+    if (const PetscErrorCode e = VecScale(F, -1.0)) return failed(im, e, "VecScale");
+  } catch (const std::exception& e) {
+    return failed(im, e);  // unrecoverable; CVODE reports CV_RHSFUNC_FAIL with time and step
   }
   return 0;
 }
@@ -94,9 +113,10 @@ int rhs(realtype, N_Vector y, N_Vector ydot, void* data) {
 int jtimes(N_Vector v, N_Vector Jv, realtype, N_Vector, N_Vector, void* data, N_Vector) {
   auto* im = static_cast<TransientSolver::Impl*>(data);
   Vec V = N_VGetVector_Petsc(v), JV = N_VGetVector_Petsc(Jv);
-  if (MatMult(im->J, V, JV) != 0) return -1;
-  if (VecPointwiseDivide(JV, JV, im->sys->volumes()) != 0) return -1;
-  if (VecScale(JV, -1.0) != 0) return -1;
+  if (const PetscErrorCode e = MatMult(im->J, V, JV)) return failed(im, e, "MatMult");
+  if (const PetscErrorCode e = VecPointwiseDivide(JV, JV, im->sys->volumes()))
+    return failed(im, e, "VecPointwiseDivide");
+  if (const PetscErrorCode e = VecScale(JV, -1.0)) return failed(im, e, "VecScale");
   return 0;
 }
 
@@ -107,10 +127,12 @@ int psetup(realtype, N_Vector y, N_Vector, booleantype jok, booleantype* jcur, r
   try {
     im->sys->assemble(im->P, 1.0, gamma, false, N_VGetVector_Petsc(y));
     if (im->coarse) im->coarse->assemble(1.0, gamma, false, N_VGetVector_Petsc(y));
-    if (KSPSetOperators(im->ksp, im->P, im->P) != 0) return -1;
-    if (KSPSetUp(im->ksp) != 0) return -1;
-  } catch (const std::exception&) {
-    return -1;
+    if (const PetscErrorCode e = KSPSetOperators(im->ksp, im->P, im->P))
+      return failed(im, e, "KSPSetOperators");
+    if (const PetscErrorCode e = KSPSetUp(im->ksp))
+      return failed(im, e, "KSPSetUp (the preconditioner's set-up)");
+  } catch (const std::exception& e) {
+    return failed(im, e);
   }
   (void)jok;
   *jcur = SUNTRUE;
@@ -122,8 +144,10 @@ int psolve(realtype, N_Vector, N_Vector, N_Vector r, N_Vector z, realtype, realt
            void* data) {
   auto* im = static_cast<TransientSolver::Impl*>(data);
   Vec R = N_VGetVector_Petsc(r), Z = N_VGetVector_Petsc(z);
-  if (VecPointwiseMult(im->rhs, R, im->sys->volumes()) != 0) return -1;
-  if (KSPSolve(im->ksp, im->rhs, Z) != 0) return -1;
+  if (const PetscErrorCode e = VecPointwiseMult(im->rhs, R, im->sys->volumes()))
+    return failed(im, e, "VecPointwiseMult");
+  if (const PetscErrorCode e = KSPSolve(im->ksp, im->rhs, Z))
+    return failed(im, e, "KSPSolve (the preconditioner)");
   KSPConvergedReason reason;
   KSPGetConvergedReason(im->ksp, &reason);
   return reason < 0 ? 1 : 0;  // recoverable: CVODE retries with a fresh setup

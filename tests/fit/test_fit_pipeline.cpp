@@ -357,6 +357,32 @@ TEST(FitPipeline, EmptyOrNonFiniteDataAreInputErrors) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/p.toml"));
 }
 
+// [output] report is checked with the parameter file, before any fit runs: the input itself,
+// a directory or the parameter file's name failed after the fit, with the parameter file
+// already written.
+TEST(FitPipeline, ReportNamesThatCannotBeWrittenAreRefusedBeforeTheFit) {
+  const std::string dir = make_dir("td_fit_report_names");
+  std::filesystem::create_directories(dir + "/folder");
+  const std::string head =
+      "[units]\nsystem = \"LJ\"\nlj = \"argon\"\n[[fit]]\n"
+      "type = \"arrhenius\"\nname = \"D\"\nx = [0.9, 1.0, 1.1]\n"
+      "y = [0.03, 0.04, 0.05]\n[output]\nfile = \"p.toml\"\n";
+  for (const auto& [report, why] :
+       {std::pair<std::string, std::string>{"fit.toml", "an input of this run"},
+        {"folder", "it is a directory"},
+        {"p.toml", "the parameter file's name too"}}) {
+    std::ofstream(dir + "/fit.toml") << head << "report = \"" << report << "\"\n";
+    std::filesystem::remove(dir + "/p.toml");
+    const auto r = test::run_cli("fit fit.toml", dir);
+    EXPECT_NE(r.status, 0) << report;
+    EXPECT_NE(r.output.find("key 'output.report': report name " + report + " is not usable: "),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find(why), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/p.toml")) << report;
+  }
+}
+
 // A bin no particle visited (c = 0 over the blocks used) has no ln c: the fit leaves it out,
 // and says so (it did so silently, noted only as a count in the JSON report).
 TEST(FitPipeline, EmptyBinsAreLeftOutAndNamed) {
