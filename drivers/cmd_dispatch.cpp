@@ -157,9 +157,9 @@ int run_command_line(int argc, char** argv) {
     } catch (const td::Error& e) {
       code = on_error.fail(e.what());
     } catch (const std::system_error& e) {
-      // SIGPIPE is ignored (below main's start): a reader that closed stdout shows up here,
-      // from fmt; the results written so far stand
-      // (rank 0 prints: the other ranks are ended through ErrorExit, as for any one-rank error)
+      // SIGPIPE is ignored (after PetscInitialize): a reader that closed stdout shows up
+      // here, from fmt, on rank 0, which prints; ErrorExit ends the other ranks as for any
+      // one-rank error. The results written so far stand.
       code = on_error.fail(e.code() == std::errc::broken_pipe
                                ? "the reader of the output closed it (broken pipe); the run "
                                  "stopped at that line"
