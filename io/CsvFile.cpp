@@ -17,6 +17,7 @@ CsvFile::CsvFile(const std::string& path, const std::string& title, const std::s
   if (!out_) {
     std::error_code ec;
     std::filesystem::remove(tmp_, ec);
+    forget_partial(path_);
     throw IoError(fmt::format("cannot write '{}'", tmp_));
   }
   out_ << "# " << title << "\n";
@@ -28,6 +29,7 @@ CsvFile::~CsvFile() {
   if (committed_) return;
   std::error_code ec;
   std::filesystem::remove(tmp_, ec);
+  forget_partial(path_);
 }
 
 void CsvFile::commit() {
@@ -36,6 +38,7 @@ void CsvFile::commit() {
   std::error_code ec;
   std::filesystem::rename(tmp_, path_, ec);
   if (ec) throw IoError(fmt::format("cannot rename '{}' to '{}': {}", tmp_, path_, ec.message()));
+  forget_partial(path_);
   committed_ = true;
 }
 

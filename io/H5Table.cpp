@@ -45,6 +45,7 @@ H5Table::H5Table(const std::string& path, const std::string& config_toml,
     if (file_ >= 0) H5Fclose(file_);
     file_ = -1;
     std::remove(partial_.c_str());
+    forget_partial(path_);
     throw;
   }
 }
@@ -68,7 +69,9 @@ void H5Table::write_header(const std::string& config_toml, const std::string& un
 
 H5Table::~H5Table() {
   if (file_ >= 0) H5Fclose(file_);
-  if (!committed_) std::remove(partial_.c_str());
+  if (committed_) return;
+  std::remove(partial_.c_str());
+  forget_partial(path_);
 }
 
 void H5Table::write_raw(const std::string& name, const void* data, long type,
@@ -127,6 +130,7 @@ void H5Table::commit() {
   std::error_code ec;
   std::filesystem::rename(partial_, path_, ec);
   if (ec) throw IoError(fmt::format("cannot rename {} to {}: {}", partial_, path_, ec.message()));
+  forget_partial(path_);
   committed_ = true;
 }
 

@@ -2,9 +2,14 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -13,6 +18,68 @@
 #include "core/Paths.h"
 
 namespace td {
+
+namespace {
+
+/// Files a signal handler may remove: fixed storage, as a handler may not allocate.
+constexpr int kMaxTracked = 32;
+constexpr std::size_t kMaxTrackedChars = 4352;  // PATH_MAX and the ".partial" suffix
+
+/// The `.partial` files this process has claimed and not yet committed or removed. A slot is
+/// written before it is marked used and unmarked before it is reused, so that the handler
+/// reads complete names only.
+struct Tracked {
+  std::array<std::array<char, kMaxTrackedChars>, kMaxTracked> path{};
+  std::array<volatile std::sig_atomic_t, kMaxTracked> used{};
+};
+Tracked g_tracked;  // NOLINT: read by the signal handler (see forget_partial)
+
+extern "C" void remove_partials_and_end(int sig) {
+  for (int i = 0; i < kMaxTracked; ++i)
+    if (g_tracked.used[static_cast<std::size_t>(i)] != 0)
+      ::unlink(g_tracked.path[static_cast<std::size_t>(i)].data());
+  constexpr char kMessage[] =
+      "thermodrift: stopped by a signal; the unfinished output files (.partial) were removed\n";
+  [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+/// Install remove_partials_and_end for SIGINT and SIGTERM where their action is the default.
+void install_partial_cleanup() {
+  for (const int sig : {SIGINT, SIGTERM}) {
+    struct sigaction now {};
+    if (::sigaction(sig, nullptr, &now) != 0 || now.sa_handler != SIG_DFL) continue;
+    struct sigaction act {};
+    act.sa_handler = remove_partials_and_end;
+    sigemptyset(&act.sa_mask);
+    ::sigaction(sig, &act, nullptr);
+  }
+}
+
+void track_partial(const std::string& tmp) {
+  if (tmp.size() + 1 > kMaxTrackedChars) return;  // not tracked: left for the user to remove
+  for (std::size_t i = 0; i < kMaxTracked; ++i) {
+    if (g_tracked.used[i] != 0) continue;
+    std::copy(tmp.begin(), tmp.end(), g_tracked.path[i].begin());
+    g_tracked.path[i][tmp.size()] = '\0';
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    g_tracked.used[i] = 1;
+    install_partial_cleanup();
+    return;
+  }
+}
+
+}  // namespace
+
+void forget_partial(const std::string& path) {
+  const std::string tmp = path + ".partial";
+  for (std::size_t i = 0; i < kMaxTracked; ++i)
+    if (g_tracked.used[i] != 0 && tmp == g_tracked.path[i].data()) {
+      g_tracked.used[i] = 0;
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+    }
+}
 
 void claim_partial(const std::string& path, const std::string& way_out) {
   // the last guard of an input (an output name that no set-up check saw, a data file named
@@ -23,6 +90,7 @@ void claim_partial(const std::string& path, const std::string& way_out) {
   const int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
   if (fd >= 0) {
     ::close(fd);
+    track_partial(tmp);
     return;
   }
   if (errno == EEXIST)
@@ -43,12 +111,14 @@ void write_text_file(const std::string& path, const std::string& text) {
   const bool closed = std::fclose(f) == 0;
   if (!written || !closed) {
     std::remove(tmp.c_str());
+    forget_partial(path);
     throw IoError(fmt::format("writing {} failed: {}", path, std::strerror(written ? errno : err)));
   }
   try {
     commit_partial(path);
   } catch (const IoError&) {
     std::remove(tmp.c_str());
+    forget_partial(path);
     throw;
   }
 }
@@ -57,6 +127,7 @@ void commit_partial(const std::string& path) {
   std::error_code ec;
   std::filesystem::rename(path + ".partial", path, ec);
   if (ec) throw IoError(fmt::format("cannot rename {}.partial to {}: {}", path, path, ec.message()));
+  forget_partial(path);
 }
 
 }  // namespace td

@@ -17,4 +17,14 @@ void claim_partial(const std::string& path, const std::string& way_out = "");
 /// Rename `<path>.partial` to @p path. Throws IoError naming both if it fails.
 void commit_partial(const std::string& path);
 
+/// Stop tracking `<path>.partial` for removal on SIGINT/SIGTERM: call once the writer has
+/// renamed or removed it (commit_partial and the writers of io/ do).
+///
+/// Why the tracking: a claimed `.partial` left behind by a run that a signal stopped blocks
+/// the next run on that output (claim_partial refuses it). On the first claim, where the
+/// process still has the default action for SIGINT and SIGTERM (fv/Run.cpp installs its own,
+/// which checkpoints), a handler removes the tracked files, says so on stderr, and ends the
+/// process with the signal's default action.
+void forget_partial(const std::string& path);
+
 }  // namespace td

@@ -1,0 +1,64 @@
+#!/usr/bin/python3
+"""A run that SIGTERM or SIGINT stops leaves no `.partial` output behind (io/TextFile.h
+forget_partial): the claimed file blocked the next run on the same output ("it exists:
+another run is writing ..."). Checked with `thermodrift bd`, stopped while its walkers run
+(result claimed at the start), on one rank; the next run on the same output then succeeds.
+
+  test_signal_partials.py THERMODRIFT SOURCE_DIR
+"""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+POLL_SECONDS = 0.05
+WAIT_SECONDS = 60.0
+
+
+def main():
+    exe, src = os.path.abspath(sys.argv[1]), sys.argv[2]
+    failures = []
+    with open(os.path.join(src, "examples/bd/ito_periodic.toml")) as f:
+        case = f.read()
+    if "t_end = 3.0" not in case:
+        print("FAIL: examples/bd/ito_periodic.toml no longer has t_end = 3.0")
+        return 1
+    with tempfile.TemporaryDirectory() as d:
+        long_case = os.path.join(d, "long.toml")
+        with open(long_case, "w") as f:
+            f.write(case.replace("t_end = 3.0", "t_end = 3000.0"))
+        out = os.path.join(d, "out.h5")
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            p = subprocess.Popen([exe, "bd", long_case, "-o", out, "-q"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+            start = time.monotonic()
+            while not os.path.exists(out + ".partial") and time.monotonic() - start < WAIT_SECONDS:
+                time.sleep(POLL_SECONDS)
+            if not os.path.exists(out + ".partial"):
+                failures.append(f"{sig.name}: the run never claimed {out}.partial")
+            p.send_signal(sig)
+            _, err = p.communicate(timeout=WAIT_SECONDS)
+            if p.returncode != -sig:
+                failures.append(f"{sig.name}: exit {p.returncode}, expected the signal's")
+            if "unfinished output files (.partial) were removed" not in err:
+                failures.append(f"{sig.name}: no message on stderr:\n{err}")
+            for left in (out, out + ".partial"):
+                if os.path.exists(left):
+                    failures.append(f"{sig.name}: {left} left behind")
+                    os.remove(left)
+            print(f"{sig.name}: exit {p.returncode}, nothing left behind")
+        # the next run on the same output is not refused
+        q = subprocess.run([exe, "bd", os.path.join(src, "examples/bd/ito_periodic.toml"), "-o",
+                            out, "-q"], capture_output=True, text=True, timeout=120)
+        if q.returncode != 0 or not os.path.exists(out):
+            failures.append(f"the next run: exit {q.returncode}\n{q.stderr}")
+    for f in failures:
+        print("FAIL:", f)
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
