@@ -35,12 +35,15 @@ struct Tracked {
 Tracked g_tracked;  // NOLINT: read by the signal handler (see forget_partial)
 
 extern "C" void remove_partials_and_end(int sig) {
+  bool removed = false;
   for (int i = 0; i < kMaxTracked; ++i)
     if (g_tracked.used[static_cast<std::size_t>(i)] != 0)
-      ::unlink(g_tracked.path[static_cast<std::size_t>(i)].data());
+      removed = ::unlink(g_tracked.path[static_cast<std::size_t>(i)].data()) == 0 || removed;
   constexpr char kMessage[] =
       "thermodrift: stopped by a signal; the unfinished output files (.partial) were removed\n";
-  [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  if (removed) {
+    [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  }
   std::signal(sig, SIG_DFL);
   std::raise(sig);
 }
