@@ -152,6 +152,18 @@ std::string output_name_problem(const std::string& path) {
   return {};
 }
 
+void check_second_output(InputSection& output, const std::string& key, const std::string& path,
+                         bool derived, const std::string& what, const std::string& first,
+                         const std::string& first_what) {
+  std::string why = output_name_problem(path);
+  std::error_code ec;
+  if (why.empty() && (path == first || std::filesystem::equivalent(path, first, ec)))
+    why = fmt::format("it is {}'s name too", first_what);
+  if (!why.empty())
+    output.fail(key, fmt::format("{}{} name {} is not usable: {}", derived ? "the default " : "",
+                                 what, path, why));
+}
+
 std::string output_path(InputSection& output, const ParamSpec& key, const std::string& cli,
                         const std::string& suffix) {
   const std::string given = output.string(key);

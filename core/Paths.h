@@ -55,6 +55,14 @@ std::string output_path(InputSection& output, const ParamSpec& key, const std::s
 /// allows, an existing directory (the run would fail at its end, after the work), or a file
 /// the run reads (input_file_named: it would be overwritten).
 std::string output_name_problem(const std::string& path);
+/// Check @p path, the name of a second output file of the run (column's profile, fit's
+/// report), as output_path checks the first (output_name_problem), and that it is not
+/// @p first, the first output's name, under any name. Throws InputError at key @p key of
+/// @p output: "[the default ]<what> name <path> is not usable: <why>" (@p derived: the name
+/// was made from the first's), where a clash says "it is <first_what>'s name too".
+void check_second_output(InputSection& output, const std::string& key, const std::string& path,
+                         bool derived, const std::string& what, const std::string& first,
+                         const std::string& first_what);
 /// The help text of the convention above, for `--help` footers.
 inline constexpr const char* kPathConvention =
     "Paths: files the input names (data tables, parameter and lattice files, MD data) are "

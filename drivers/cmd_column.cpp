@@ -113,13 +113,7 @@ class Column : public Command {
         std::filesystem::path p(table);
         profile = (p.parent_path() / (p.stem().string() + "_profile.csv")).string();
       }
-      std::string why = output_name_problem(profile);
-      std::error_code ec;
-      if (why.empty() && (profile == table || std::filesystem::equivalent(profile, table, ec)))
-        why = "it is the summary table's name too";
-      if (!why.empty())
-        o.fail(kProfile.key, fmt::format("{}profile name {} is not usable: {}",
-                                         derived ? "the default " : "", profile, why));
+      check_second_output(o, kProfile.key, profile, derived, "profile", table, "the summary table");
       o.finish();
     }
     root.finish();

@@ -57,15 +57,9 @@ class Fit : public Command {
     InputSection o = root.section("output", true);
     const std::string out = output_path(o, fit::output_file_spec(), output_, "_params.toml");
     const std::string report = o.string(fit::report_file_spec());
-    if (!report.empty()) {
-      std::string why = output_name_problem(report);
-      std::error_code ec;
-      if (why.empty() && (report == out || std::filesystem::equivalent(report, out, ec)))
-        why = "it is the parameter file's name too";
-      if (!why.empty())
-        o.fail(fit::report_file_spec().key,
-               fmt::format("report name {} is not usable: {}", report, why));
-    }
+    if (!report.empty())
+      check_second_output(o, fit::report_file_spec().key, report, false, "report", out,
+                          "the parameter file");
     o.finish();
     root.finish();
     params.provenance = {{"tool", "thermodrift fit"},

@@ -2,9 +2,10 @@
 units (argon), linear temperature, and the failure report that ends each test."""
 
 
-def soret_case(mesh, extra):
+def soret_case(mesh, extra, gradient=0.02, soret=0.5):
     """The TOML text of the case: @p mesh the [mesh] tables, @p extra the tables after the
-    species (boundaries, [solver])."""
+    species (boundaries, [solver]), temperature gradient @p gradient along x and Soret
+    coefficient @p soret (LJ units)."""
     return f"""[units]
 system = "LJ"
 lj = "argon"
@@ -12,13 +13,13 @@ lj = "argon"
 [temperature]
 type = "linear"
 T_ref = 1.0
-gradient = [0.02, 0.0, 0.0]
+gradient = [{gradient}, 0.0, 0.0]
 [[species]]
 name = "s"
 [species.diffusivity]
 value = 1.0
 [species.soret]
-value = 0.5
+value = {soret}
 [species.initial]
 value = 1.0
 {extra}

@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET
 import h5py
 import numpy as np
 
-from soret_case import cell_case, finish
+from soret_case import cell_case, finish, soret_case
 
 # a closed 1D cell with a two-state species (its total P_<species> is a field)
 TWO_STATES = """[units]
@@ -237,32 +237,14 @@ def main():
 
 
 # a closed 2D cell whose zero-flux profile spans e^40 (psi = S_T (T - T0), S_T = 2, Delta T = 20)
-SPAN = """[units]
-system = "LJ"
-lj = "argon"
-[mesh]
+SPAN = soret_case("""[mesh]
 dim = 2
 [mesh.x]
 cells = 64
 length = 1.0
 [mesh.y]
 cells = 8
-length = 1.0
-[temperature]
-type = "linear"
-T_ref = 1.0
-gradient = [20.0, 0.0, 0.0]
-[[species]]
-name = "s"
-[species.diffusivity]
-value = 1.0
-[species.soret]
-value = 2.0
-[species.initial]
-value = 1.0
-[solver]
-mode = "steady"
-"""
+length = 1.0""", '[solver]\nmode = "steady"', gradient=20.0, soret=2.0)
 
 
 if __name__ == "__main__":

@@ -82,20 +82,14 @@ TEST(Brownian, SampleTimesAreTheTimesTheWalkersReached) {
   // steps (t = 1.08), and the samples are labelled with the times of their steps (0, 0.54,
   // 1.08; they were labelled 0, 0.5, 1.0, 8 % short)
   const long walkers = 40000;
-  const std::string text = std::string(R"(
-[units]
-system = "LJ"
-lj = "argon"
-[mesh]
-dim = 1
-[mesh.x]
-cells = 10
-length = 100.0
+  const std::string text = argon_1d_head(10, false, R"(
 [temperature]
 type = "piecewise_linear"
 positions = [0.0, 100.0]
 temperatures = [1.0, 1.0]
-)") + fmt::format(R"(
+)",
+                                         100.0) +
+                           fmt::format(R"(
 [particle]
 alpha = 1.0
 [particle.diffusivity]
@@ -111,7 +105,7 @@ samples = 2
 start = "point"
 start_position = [50.0]
 )",
-                  walkers);
+                                       walkers);
   auto c = BrownianCase::from_string(MPI_COMM_SELF, text);
   const auto st = run_brownian(MPI_COMM_SELF, *c);
   ASSERT_EQ(st.time.size(), 3u);

@@ -131,9 +131,10 @@ prefactor = 20.0
                      table);
 }
 
-/// LJ argon units, a 1D cell of unit length with @p cells cells (periodic or walled) and the
-/// [temperature] table @p temperature.
-inline std::string argon_1d_head(int cells, bool periodic, const std::string& temperature) {
+/// LJ argon units, a 1D cell of length @p length (sigma; unit length by default) with @p cells
+/// cells (periodic or walled) and the [temperature] table @p temperature.
+inline std::string argon_1d_head(int cells, bool periodic, const std::string& temperature,
+                                 double length = 1.0) {
   return fmt::format(R"(
 [units]
 system = "LJ"
@@ -142,10 +143,10 @@ lj = "argon"
 dim = 1
 [mesh.x]
 cells = {}
-length = 1.0
+length = {}
 periodic = {}
 {})",
-                     cells, periodic, temperature);
+                     cells, length, periodic, temperature);
 }
 
 /// argon_1d_head, periodic, with the periodic piecewise-linear temperature kPeriodicT.
