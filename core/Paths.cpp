@@ -60,10 +60,9 @@ struct InputFiles {
   std::vector<std::string> paths;
 };
 
-InputFiles& input_files() {
-  static InputFiles files;  // NOLINT: the process's own list (see InputFiles)
-  return files;
-}
+InputFiles g_input_files;  // NOLINT: the process's own list (see InputFiles)
+
+InputFiles& input_files() { return g_input_files; }
 
 }  // namespace
 
