@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "core/Error.h"
 #include "core/Factory.h"
@@ -30,23 +31,36 @@ std::vector<double> uniform_nodes(double x0, double length, int n) {
   return x;
 }
 
-namespace {
-
-/// Whether @p ranks ranks can share a mesh of @p cells cells along its first @p dim axes as a
-/// DMDA shares it: a grid of m x n x p = @p ranks blocks, each at least one cell wide along
-/// every axis.
-bool ranks_fit(int dim, const std::array<int, 3>& cells, int ranks) {
+// Why not PETSc's choice: its heuristic aims at square blocks without looking at the cell
+// counts and then refuses what it chose ("Partition in x direction is too fine! 2 3" for 3
+// ranks on a 2 x 3 x 1 mesh, which fits as 1 x 3 x 1).
+std::array<PetscInt, 3> rank_grid(int dim, const std::array<int, 3>& cells, int ranks) {
+  std::array<PetscInt, 3> best{0, 0, 0};
+  // (faces between blocks, -blocks along z, -blocks along y): the least wins
+  std::tuple<double, int, int> best_key{std::numeric_limits<double>::infinity(), 0, 0};
+  const auto n = [&](int a) { return a < dim ? static_cast<double>(cells[a]) : 1.0; };
   for (int m = 1; m <= std::min(ranks, cells[0]); ++m) {
     if (ranks % m != 0) continue;
     const int rest = ranks / m;
-    if (dim == 1) {
-      if (rest == 1) return true;
-      continue;
+    for (int q = 1; q <= (dim > 1 ? std::min(rest, cells[1]) : 1); ++q) {
+      if (rest % q != 0) continue;
+      const int p = rest / q;
+      if (p > (dim > 2 ? cells[2] : 1)) continue;
+      const double faces = (m - 1) * n(1) * n(2) + (q - 1) * n(0) * n(2) + (p - 1) * n(0) * n(1);
+      const std::tuple<double, int, int> key{faces, -p, -q};
+      if (key < best_key) {
+        best_key = key;
+        best = {m, q, p};
+      }
     }
-    for (int n = 1; n <= std::min(rest, cells[1]); ++n)
-      if (rest % n == 0 && (dim == 2 ? rest == n : rest / n <= cells[2])) return true;
   }
-  return false;
+  return best;
+}
+
+namespace {
+
+bool ranks_fit(int dim, const std::array<int, 3>& cells, int ranks) {
+  return rank_grid(dim, cells, ranks)[0] > 0;
 }
 
 /// Why the ranks of @p comm cannot share a mesh of @p cells cells along its first @p dim axes
@@ -107,8 +121,21 @@ void Mesh::create_dm(MPI_Comm comm, const Partition* owned) {
   if (!owned) {
     // PETSc's own message ("Partition in y direction is too fine! 1 2") names neither the
     // mesh nor the way out.
-    const std::string problem = sharing_problem(comm, dim_, {cells(0), cells(1), cells(2)});
+    const std::array<int, 3> counts{cells(0), cells(1), cells(2)};
+    const std::string problem = sharing_problem(comm, dim_, counts);
     if (!problem.empty()) throw Error(problem);
+    // -da_processors_x/y/z, where given, take PETSc's choice with them
+    PetscBool given = PETSC_FALSE;
+    for (const char* axis : {"-da_processors_x", "-da_processors_y", "-da_processors_z"}) {
+      PetscBool has = PETSC_FALSE;
+      petsc_check(PetscOptionsHasName(nullptr, nullptr, axis, &has), "PetscOptionsHasName");
+      given = given || has ? PETSC_TRUE : PETSC_FALSE;
+    }
+    if (!given) {
+      int ranks = 1;
+      MPI_Comm_size(comm, &ranks);
+      procs = rank_grid(dim_, counts, ranks);
+    }
   }
   auto bt = [&](int a) { return axes_[a].periodic ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE; };
   if (dim_ == 1) {

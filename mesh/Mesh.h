@@ -34,6 +34,12 @@ struct Axis {
 /// @return node coordinates from @p x0 to @p x0 + @p length with @p n cells.
 std::vector<double> uniform_nodes(double x0, double length, int n);
 
+/// The grid of m x n x p = @p ranks blocks (ranks along x, y, z) in which @p ranks ranks share
+/// a mesh of @p cells cells along its first @p dim axes (the others count as one cell): each
+/// block at least one cell wide along every axis, the fewest faces between blocks, ties to
+/// the grid that splits the outer axes most. {0, 0, 0} if no grid fits.
+std::array<PetscInt, 3> rank_grid(int dim, const std::array<int, 3>& cells, int ranks);
+
 /// A distributed structured mesh.
 class Mesh {
  public:

@@ -76,6 +76,24 @@ TEST(MeshMpi, PartitionCoversEveryCellOnceAndVolumesSumToTheDomain) {
   EXPECT_NEAR(vol, 1.0, 1e-14);
 }
 
+// The ranks' grid fits the mesh where PETSc's square-block heuristic does not (3 ranks on a
+// 2 x 3 x 1 mesh: PETSc chose 3 x 1 x 1 and refused it), cuts the fewest faces, and splits
+// the outer axis on a tie (2 ranks on a square: y, as PETSc).
+TEST(Mesh, TheRanksGridFitsTheMeshAndCutsTheFewestFaces) {
+  using G = std::array<PetscInt, 3>;
+  EXPECT_EQ(rank_grid(3, {2, 3, 1}, 3), (G{1, 3, 1}));
+  EXPECT_EQ(rank_grid(2, {1024, 1024, 1}, 2), (G{1, 2, 1}));
+  EXPECT_EQ(rank_grid(2, {64, 32, 1}, 2), (G{2, 1, 1}));
+  EXPECT_EQ(rank_grid(2, {64, 64, 1}, 4), (G{2, 2, 1}));
+  EXPECT_EQ(rank_grid(2, {8, 64, 1}, 4), (G{1, 4, 1}));
+  EXPECT_EQ(rank_grid(3, {16, 16, 16}, 8), (G{2, 2, 2}));
+  EXPECT_EQ(rank_grid(3, {8, 8, 8}, 2), (G{1, 1, 2}));
+  EXPECT_EQ(rank_grid(3, {2, 2, 3}, 6), (G{1, 2, 3}));
+  EXPECT_EQ(rank_grid(1, {10, 7, 5}, 3), (G{3, 1, 1}));
+  EXPECT_EQ(rank_grid(2, {2, 2, 1}, 5), (G{0, 0, 0}));
+  EXPECT_EQ(rank_grid(2, {3, 1, 1}, 4), (G{0, 0, 0}));
+}
+
 TEST(MeshMpi, AMeshTooSmallForTheRanksIsAnInputErrorThatNamesTheMostRanks) {
   int size = 1;
   MPI_Comm_size(MPI_COMM_WORLD, &size);
