@@ -14,8 +14,9 @@ namespace td {
 /// on; with ":pause" sleep 5 s and go on (a run that holds its files while another acts).
 /// Otherwise do nothing.
 /// Points: steady_solved (fv run); checkpoint_begin, checkpoint_file, checkpoint_written,
-/// checkpoint_renamed (io/H5Output.h, index = checkpoint number); snapshot_written (fv run,
-/// index = snapshot number).
+/// checkpoint_renamed (io/H5Output.h, index = checkpoint number, 0 the one at t = 0);
+/// snapshot_written (fv run, index = snapshot number); step_taken (fv run, after each
+/// internal step of a transient, index = step number).
 void fault_point(const char* point, MPI_Comm comm, long index = -1);
 
 /// The action named by $THERMODRIFT_FAULT if it names @p point (with @p index and this rank,

@@ -8,6 +8,7 @@
 
 #include "core/KeyRegistry.h"
 #include "core/Paths.h"
+#include "io/H5Output.h"
 #include "models/Species.h"
 
 namespace td {
@@ -277,9 +278,10 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
     r.transient.atol = tr.real(kAtolT);
     r.transient.max_steps = tr.integer(kMaxSteps);
     r.transient.h_max = tr.real(kHmax);
+    // unknown keys first: a misspelt t_end is named as such, not as a missing t_end
+    tr.finish();
     if (r.mode == RunSettings::Mode::transient && !(r.t_end > 0))
       tr.fail("t_end", "a transient run needs t_end > 0");
-    tr.finish();
   }
   check_drift_resolution(*c->sys_, root, r.mode == RunSettings::Mode::steady);
   if (heat_model && r.mode == RunSettings::Mode::steady && heat_model->fixed_faces == 0)
@@ -289,6 +291,15 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
   {
     InputSection out = root.section("output", true);
     r.file = output_path(out, kFile, output, ".h5");
+    // the files written beside the result: a name among them that cannot be written would
+    // fail only at the commit, after the whole solve
+    for (const std::string& other : H5Output::companion_files(r.file))
+      if (const std::string why = output_name_problem(other); !why.empty()) {
+        const std::string msg = fmt::format("output {} needs {} beside it, which is not usable: {}",
+                                            r.file, other, why);
+        if (!output.empty()) throw InputError({"<command line>", 0, "-o"}, msg);
+        out.fail(kFile.key, msg);
+      }
     r.fields = output_fields(out.strings(kFields));
     r.progress_interval = out.real(kProgress);
     out.finish();

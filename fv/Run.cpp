@@ -8,6 +8,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <sstream>
 #include <toml.hpp>
@@ -26,6 +27,13 @@ namespace {
 // Set by SIGINT/SIGTERM; checked (collectively) between time steps.
 std::atomic<int> g_interrupted{0};
 extern "C" void on_signal(int) { g_interrupted = 1; }
+
+/// Collective: whether a signal reached any rank.
+bool interrupted_anywhere(MPI_Comm comm) {
+  int mine = g_interrupted.load(), any = 0;
+  MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
+  return any != 0;
+}
 
 /// Adds the wall time (s) of f() to @p seconds.
 template <class F>
@@ -344,11 +352,26 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
   double t0 = 0.0;
   long step0 = 0;
   std::unique_ptr<H5Output> out;
+  // From here on a signal stops the run at its next step with a checkpoint (the hook below);
+  // before the first checkpoint (t = 0, beside the first snapshot) it would leave a file
+  // that cannot be continued.
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
   if (!opt_.restart.empty()) {
     if (opt_.restart != rs.file && opt_.restart != rs.file + ".partial")
       throw Error(fmt::format("--restart {}: the run writes {}; restart from that file (or "
                               "its .partial), or give -o {}", opt_.restart, rs.file,
                               opt_.restart.substr(0, opt_.restart.rfind(".partial"))));
+    // The checks below read the file named; the run continues the partial file where one
+    // exists. Both at once are a committed result and a later, interrupted run over it.
+    int partial_exists = rank == 0 && std::filesystem::exists(rs.file + ".partial") ? 1 : 0;
+    MPI_Bcast(&partial_exists, 1, MPI_INT, 0, comm);
+    if (opt_.restart == rs.file && partial_exists != 0)
+      throw Error(
+          fmt::format("--restart {}: {}.partial exists beside it, an interrupted later "
+                      "run writing the same file; continue that one with --restart "
+                      "{}.partial, or remove it to continue {}",
+                      opt_.restart, rs.file, rs.file, rs.file));
     check_same_physics(H5Output::read_config(comm, opt_.restart), cs.config_toml(),
                        opt_.restart);
     check_same_data(H5Output::read_attribute(comm, opt_.restart, kDataFilesAttribute),
@@ -377,25 +400,34 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
     timed(ph.output, [&] {
       write_snapshot(*out, cs, c, 0.0, 0);
       append_totals(*out, cs, c, 0.0);
+      out->write_checkpoint(c, 0.0, 0, 0);
     });
   }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
   TransientSolver ts(sys, c, t0, rs.transient);
   const double wall0 = MPI_Wtime();
   ph.setup = wall0 - started_ - ph.output;
   Progress progress(comm, "run", opt_.quiet, rs.progress_interval);
   const std::string time_unit = cs.units().label(units::dim_of(units::Kind::time));
   auto hook = [&](const TransientStats& st) {
-    int mine = g_interrupted.load(), any = 0;
-    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, comm);
+    fault_point("step_taken", comm, step0 + st.steps);
+    const bool any = interrupted_anywhere(comm);
     // fraction of the simulated time still to go when this invocation started
     progress.update((st.time - t0) / (rs.t_end - t0), [&] {
       return fmt::format("t = {:.6g} of {:.6g} {}, step {} (h = {:.3e}, Newton {}, Krylov {})",
                          st.time, rs.t_end, time_unit, step0 + st.steps, st.last_step,
                          st.nonlinear_iters, st.linear_iters);
     });
-    return any == 0;
+    return !any;
+  };
+  // the checkpoint (written before) keeps the partial file for --restart
+  auto stop = [&](double t) {
+    out->keep_partial();
+    if (rank == 0)
+      fmt::print(stderr,
+                 "interrupted at t = {:.6e}; checkpoint written beside {}.partial; "
+                 "continue with: thermodrift run {} -o {} --restart {}.partial\n",
+                 t, rs.file, opt_.case_path, rs.file, rs.file);
+    return 130;
   };
   std::vector<bool> negative_warned(sys.nspecies(), false);
   for (int k = 1; k <= rs.outputs; ++k) {
@@ -407,12 +439,7 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
     if (!advanced) {
       const auto st = ts.stats();
       out->write_checkpoint(c, st.time, step0 + st.steps, k);
-      out->keep_partial();
-      if (rank == 0)
-        fmt::print(stderr, "interrupted at t = {:.6e}; checkpoint written beside {}.partial; "
-                           "continue with: thermodrift run {} -o {} --restart {}.partial\n",
-                   st.time, rs.file, opt_.case_path, rs.file, rs.file);
-      return 130;
+      return stop(st.time);
     }
     const auto st = ts.stats();
     write_snapshot(*out, cs, c, t_out, step0 + st.steps);
@@ -423,6 +450,8 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
     fault_point("snapshot_written", comm, k);
     out->write_checkpoint(c, t_out, step0 + st.steps, k);
     ph.output += MPI_Wtime() - output_from_;
+    // a signal on the step that reached t_out: that output is written, the run stops here
+    if (k < rs.outputs && interrupted_anywhere(comm)) return stop(t_out);
   }
   const auto st = ts.stats();
   output_from_ = MPI_Wtime();

@@ -316,7 +316,9 @@ bool TransientSolver::advance(double t_out, Vec c_out, const StepHook& hook) {
           "or look at h_max and the tolerances",
           steps, t, t_out, h));
     }
-    if (hook && !hook(stats())) {
+    // A stop asked on the step that reached t_out comes too late to save anything: the
+    // output is reached, and the caller writes it before it stops.
+    if (hook && !hook(stats()) && flag != CV_TSTOP_RETURN) {
       TD_PETSC(VecCopy(im.yv, c_out));
       return false;
     }

@@ -47,8 +47,9 @@ class TransientSolver {
   /// Called after every internal step; return false to stop early (interruption).
   using StepHook = std::function<bool(const TransientStats&)>;
   /// Integrate to @p t_out and write the state there into @p c_out. Returns false if the
-  /// hook asked to stop (then c_out holds the state at the last internal step, whose time
-  /// is stats().time). Throws SolverError with the CVODE flag, time and step on failure.
+  /// hook asked to stop before t_out (then c_out holds the state at the last internal step,
+  /// whose time is stats().time); a stop asked on the step that reaches t_out returns true.
+  /// Throws SolverError with the CVODE flag, time and step on failure.
   bool advance(double t_out, Vec c_out, const StepHook& hook = {});
   TransientStats stats() const;
 

@@ -770,12 +770,22 @@ H5Output::H5Output(const Mesh& mesh, const std::string& path, const std::string&
 std::unique_ptr<H5Output> H5Output::resume(const Mesh& mesh, const std::string& path) {
   auto im = Impl::create(mesh, path);
   const std::string partial = im->partial;
+  // An interrupted run's partial file is its only copy: it is kept should this run fail. A
+  // committed file is continued in a copy, so that it stays whole until the new commit.
+  bool interrupted = false;
   rank0_fs(im->comm, partial, "cannot resume", [&] {
-    if (fs::exists(partial)) return;
+    interrupted = fs::exists(partial);
+    if (interrupted) return;
     if (!fs::exists(path))
       throw std::runtime_error(fmt::format("neither {} nor {} exists", partial, path));
-    fs::rename(path, partial);
+    // a checkpoint beside a committed file is stale: the committed file holds its own
+    std::error_code ec;
+    fs::remove(checkpoint_path(path), ec);
+    fs::remove(checkpoint_path(path) + ".tmp", ec);
+    fs::copy_file(path, partial);
   });
+  int flag = interrupted ? 1 : 0;
+  MPI_Bcast(&flag, 1, MPI_INT, 0, im->comm);
   im->file = open_file(im->comm, partial, H5F_ACC_RDWR);
   const hid_t f = im->file.get();
   const char* names[3] = {"x", "y", "z"};
@@ -792,7 +802,16 @@ std::unique_ptr<H5Output> H5Output::resume(const Mesh& mesh, const std::string& 
   const std::string us = read_attr_string(f, partial, "/", "units_system");
   im->time_unit = us == "SI" ? "s" : "tau";
   im->load_existing();
-  return std::unique_ptr<H5Output>(new H5Output(std::move(im), path));
+  std::unique_ptr<H5Output> out(new H5Output(std::move(im), path));
+  out->keep_partial_ = flag != 0;
+  return out;
+}
+
+std::vector<std::string> H5Output::companion_files(const std::string& path) {
+  const std::string xmf = xdmf_path(path), partial_xmf = partial_xdmf_path(path),
+                    ckpt = checkpoint_path(path);
+  return {path + ".partial",    xmf,  xmf + ".tmp", partial_xmf,
+          partial_xmf + ".tmp", ckpt, ckpt + ".tmp"};
 }
 
 H5Output::~H5Output() {
@@ -1127,10 +1146,15 @@ void H5Output::write_checkpoint(Vec state, double time, long step, long index) {
 H5Output::Checkpoint H5Output::read_checkpoint_info(MPI_Comm comm, const std::string& path,
                                                     Vec state) {
   const std::string ckpt = checkpoint_path(final_name(path));
-  const bool sidecar = exists_on_rank0(comm, ckpt);
+  // the sidecar belongs to the partial file; a committed file holds its last state itself
+  const bool sidecar = path != final_name(path) && exists_on_rank0(comm, ckpt);
   const std::string file = sidecar ? ckpt : path;
   const std::string ds = "/checkpoint/state";
   H5Handle f = open_file(comm, file, H5F_ACC_RDONLY);
+  if (!link_exists(f.get(), "checkpoint"))
+    io_fail(file,
+            "holds no checkpoint to restart from: the run stopped before it wrote its "
+            "first one; remove the file to start afresh");
   H5Handle d = open_dataset(f.get(), file, ds);
   const Box b = box_of(state);
   std::vector<hsize_t> want = field_shape(b);

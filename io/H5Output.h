@@ -46,9 +46,14 @@ class H5Output {
   /// and /mesh. @p units_system e.g. "SI" or "LJ(copper)"; @p length_unit label for /mesh.
   H5Output(const Mesh& mesh, const std::string& path, const std::string& config_toml,
            const std::string& units_system, const std::string& length_unit);
-  /// Collective. Re-open an interrupted run's `<path>.partial` (or a committed `<path>`,
-  /// which is moved back to `.partial`) to continue writing after a restart.
+  /// Collective. Re-open an interrupted run's `<path>.partial` to continue writing after a
+  /// restart, or continue a committed `<path>` in a copy `<path>.partial` that replaces it at
+  /// commit(). Should the continued run fail, an interrupted run's `.partial` and checkpoint
+  /// stay for another restart, and a committed file stays as it was (its copy is removed).
   static std::unique_ptr<H5Output> resume(const Mesh& mesh, const std::string& path);
+  /// The other files a run writing @p path creates beside it (`.partial`, the XDMF
+  /// sidecars, the checkpoint and their temporaries), for checking their names up front.
+  static std::vector<std::string> companion_files(const std::string& path);
   /// Collective. If not committed, closes and removes the `.partial` file unless
   /// keep_partial() was called (interrupted runs keep it for restart).
   ~H5Output();
@@ -91,8 +96,9 @@ class H5Output {
   /// "checkpoint_renamed" of core/Fault.h).
   void write_checkpoint(Vec state, double time, long step, long index = 0);
   /// Collective. Read the checkpoint of the run writing @p path (final name or .partial):
-  /// `<final>.checkpoint` if it exists (an interrupted run), else /checkpoint/state of the
-  /// file (a committed run), into @p state (a global vector of a DM with the same layout).
+  /// for a `.partial`, `<final>.checkpoint` if it exists (an interrupted run), else
+  /// /checkpoint/state of the file itself (a committed run, or a `.partial` whose sidecar
+  /// was not yet written), into @p state (a global vector of a DM with the same layout).
   static Checkpoint read_checkpoint_info(MPI_Comm comm, const std::string& path, Vec state);
   /// read_checkpoint_info, returning time and step.
   static std::pair<double, long> read_checkpoint(MPI_Comm comm, const std::string& path,

@@ -54,6 +54,15 @@ TEST(BadInput, UnknownKey) {
                  {"case.toml:6", "mesh.x.cels", "unknown key"});
 }
 
+// A misspelt required key is named as unknown, not reported as the missing one.
+TEST(BadInput, MisspeltRequiredKeyIsNamedAsUnknown) {
+  const std::string transient =
+      std::string(kGood) + "[solver]\nmode = \"transient\"\n[solver.transient]\nt_ned = 1.0\n";
+  const auto run = run_case(transient, "misspelt");
+  expect_failure(run, {"case.toml:25", "solver.transient.t_ned", "unknown key"});
+  EXPECT_EQ(run.r.output.find("needs t_end"), std::string::npos) << run.r.output;
+}
+
 TEST(BadInput, WrongType) {
   expect_failure(run_case(replace(kGood, "cells = 8", "cells = \"eight\""), "type"),
                  {"case.toml:5", "mesh.x.cells", "expected an integer"});

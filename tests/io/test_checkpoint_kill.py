@@ -260,6 +260,126 @@ def main():
         errors.append(f"restored table refused: exit {r.returncode}, {r.stderr}")
     check("restart: data files are physics", errors)
 
+    # Killed while writing the checkpoint at t = 0: the file holds none, and the restart says
+    # so; killed after it, the restart completes the run.
+    def clean(prefix="out.h5"):
+        for f in os.listdir("."):
+            if f.startswith(prefix):
+                os.remove(f)
+
+    def faulted(fault, case="case.toml"):
+        """Run @p case to out.h5 with the fault @p fault (kill or interrupt), from scratch."""
+        clean()
+        run([binary, "run", case, "-o", "out.h5", "-q"],
+            env=dict(os.environ, THERMODRIFT_FAULT=fault))
+
+    def resume(label, case="case.toml"):
+        """Restart out.h5 from its .partial: the problems (none: it completed as ref.h5)."""
+        r = run([binary, "run", case, "-o", "out.h5", "--restart", "out.h5.partial", "-q"])
+        if r.returncode != 0:
+            return [f"{label}: exit {r.returncode}, {r.stderr}"]
+        return compare("ref.h5", "out.h5")
+
+    def refused(label, case, source, needle):
+        """Restart out.h5 from @p source: the problems (none: refused with @p needle)."""
+        r = run([binary, "run", case, "-o", "out.h5", "--restart", source, "-q"])
+        if r.returncode == 0 or needle not in r.stderr:
+            return [f"{label}: exit {r.returncode}, {r.stderr}"]
+        return []
+
+    def variant(name, old, new):
+        """Write the case with @p old replaced by @p new to @p name."""
+        with open(name, "w") as f:
+            f.write(CASE.replace(old, new))
+        return name
+
+    def committed_unchanged(label):
+        with open("ref.h5", "rb") as a, open("out.h5", "rb") as b:
+            return [] if a.read() == b.read() else [f"{label} changed the committed result"]
+
+    errors = []
+    faulted("checkpoint_begin#0:kill")
+    errors += refused("restart without a checkpoint", "case.toml", "out.h5.partial",
+                      "holds no checkpoint to restart from")
+    faulted("checkpoint_renamed#0:kill")
+    errors += resume("restart from the checkpoint at t = 0")
+    check("kills before the first output", errors)
+
+    # A restart that fails leaves what it restarted from as it was: a committed result byte
+    # for byte (no .partial left), an interrupted run's .partial and checkpoint, from which a
+    # later restart completes the run.
+    clean()
+    shutil.copy("ref.h5", "out.h5")
+    longer = variant("fails.toml", "t_end = 1000.0", "t_end = 2000.0\nmax_steps = 3")
+    errors = refused("failing extension of a committed run", longer, "out.h5", "max_steps")
+    errors += committed_unchanged("the failed restart")
+    if any(f.startswith("out.h5.") for f in os.listdir(".")):
+        errors.append(f"the failed restart left {sorted(os.listdir('.'))}")
+    faulted("snapshot_written#5:interrupt")
+    limited = variant("fails_early.toml", "t_end = 1000.0", "t_end = 1000.0\nmax_steps = 3")
+    errors += refused("the restart limited to 3 steps", limited, "out.h5.partial", "max_steps")
+    if not (os.path.exists("out.h5.partial") and os.path.exists("out.h5.checkpoint")):
+        errors.append(f"the failed restart removed the interrupted run: {sorted(os.listdir('.'))}")
+    errors += resume("restart after a failed one")
+    check("a failed restart keeps its source", errors)
+
+    # The committed result and a later interrupted run over it: the restart names the file it
+    # would continue, and one of another case is refused for its physics, not continued.
+    other = variant("other.toml", "value = 2.0", "value = -5.0")
+    faulted("snapshot_written#2:interrupt", other)
+    shutil.copy("ref.h5", "out.h5")
+    errors = refused("restart beside a partial", "case.toml", "out.h5",
+                     "out.h5.partial exists beside it")
+    errors += refused("another case's partial continued", "case.toml", "out.h5.partial",
+                      "[species]")
+    errors += committed_unchanged("the refused restarts")
+    check("restart from a committed file beside a partial", errors)
+
+    # Interrupted on the step that reaches an output time (late steps span whole output
+    # intervals): that output is written before the run stops, and the restart completes the
+    # run with every output, the last one included.
+    errors = []
+    many = CASE.replace("outputs = 20", "outputs = 200\n[output]\nfields = []")
+    with open("many.toml", "w") as f:
+        f.write(many)
+    clean("many_ref")
+    run([binary, "run", "many.toml", "-o", "many_ref.h5", "-q"])
+    # step_taken#N: SIGINT during step N, here the step that reached output 190 (the
+    # uninterrupted run's step count there); snapshot_written#K: SIGINT after output K
+    with h5py.File("many_ref.h5", "r") as a:
+        names = sorted(a["snapshots"])
+        reaching = int(a["snapshots"][names[190]].attrs["step"])
+        before = int(a["snapshots"][names[189]].attrs["step"])
+    if reaching != before + 1:
+        errors.append(f"output 190 took {reaching - before} steps; the case must take one")
+    for point in (f"step_taken#{reaching}:interrupt", "snapshot_written#150:interrupt",
+                  "snapshot_written#199:interrupt"):
+        clean("many.h5")
+        run([binary, "run", "many.toml", "-o", "many.h5", "-q"],
+            env=dict(os.environ, THERMODRIFT_FAULT=point))
+        r = run([binary, "run", "many.toml", "-o", "many.h5", "--restart", "many.h5.partial",
+                 "-q"])
+        if r.returncode != 0:
+            errors.append(f"{point}: restart failed: {r.stderr}")
+            continue
+        with h5py.File("many_ref.h5", "r") as a, h5py.File("many.h5", "r") as b:
+            ta, tb = a["timeseries/time"][()], b["timeseries/time"][()]
+            if not np.array_equal(ta, tb) or len(b["snapshots"]) != len(a["snapshots"]):
+                errors.append(f"{point}: {len(b['snapshots'])} snapshots, series ends "
+                              f"{tb[-3:]}; uninterrupted {len(a['snapshots'])}, {ta[-3:]}")
+    check("interrupt on the step that reaches an output", errors)
+
+    # A name the run writes beside its result that cannot be written is refused before the
+    # solve, naming it.
+    os.mkdir("side.xmf")
+    r = run([binary, "run", "case.toml", "-o", "side.h5", "-q"])
+    errors = []
+    if r.returncode == 0 or "side.xmf beside it" not in r.stderr or "-o" not in r.stderr:
+        errors.append(f"sidecar name a directory: exit {r.returncode}, {r.stderr}")
+    if any(f.startswith("side.h5") for f in os.listdir(".")):
+        errors.append("the refused run wrote files")
+    check("sidecar names checked up front", errors)
+
     shutil.rmtree(work, ignore_errors=True)
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
