@@ -34,6 +34,7 @@
 #include "core/ErrorExit.h"
 #include "core/Fault.h"
 #include "core/Petsc.h"
+#include "io/TextFile.h"
 #include "mesh/Mesh.h"
 
 static_assert(std::is_same_v<PetscScalar, double>, "H5Output writes real double PETSc builds");
@@ -727,6 +728,7 @@ H5Output::H5Output(const Mesh& mesh, const std::string& path, const std::string&
           path, file));
     if (fd < 0) throw std::runtime_error(std::strerror(errno));
     ::close(fd);
+    track_partial(path);
     // A checkpoint without its partial file belongs to no run: it must not be restarted from.
     std::error_code ec;
     fs::remove(checkpoint_path(path), ec);
@@ -837,6 +839,7 @@ H5Output::~H5Output() {
     if (!keep_partial_) {
       std::error_code ec;
       fs::remove(im.partial, ec);
+      forget_partial(path_);
       fs::remove(checkpoint_path(path_), ec);
       fs::remove(partial_xdmf_path(path_), ec);
     }
@@ -850,6 +853,7 @@ H5Output::~H5Output() {
   if (im.rank == 0) {
     std::error_code ec;
     fs::remove(im.partial, ec);
+    forget_partial(path_);
     fs::remove(checkpoint_path(path_), ec);
     fs::remove(partial_xdmf_path(path_), ec);
   }
@@ -1265,6 +1269,7 @@ void H5Output::commit() {
   rank0_fs(im.comm, path_, "cannot commit", [&] {
     im.write_xdmf(path_, xdmf_path(path_));
     fs::rename(im.partial, path_);
+    forget_partial(path_);
     std::error_code gone;
     fs::remove(partial_xdmf_path(path_), gone);
     // the committed file holds the last checkpoint itself

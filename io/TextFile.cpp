@@ -60,7 +60,7 @@ void install_partial_cleanup() {
   }
 }
 
-void track_partial(const std::string& tmp) {
+void track_file(const std::string& tmp) {
   if (tmp.size() + 1 > kMaxTrackedChars) return;  // not tracked: left for the user to remove
   for (std::size_t i = 0; i < kMaxTracked; ++i) {
     if (g_tracked.used[i] != 0) continue;
@@ -74,6 +74,8 @@ void track_partial(const std::string& tmp) {
 }
 
 }  // namespace
+
+void track_partial(const std::string& path) { track_file(path + ".partial"); }
 
 void forget_partial(const std::string& path) {
   const std::string tmp = path + ".partial";
@@ -93,7 +95,7 @@ void claim_partial(const std::string& path, const std::string& way_out) {
   const int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
   if (fd >= 0) {
     ::close(fd);
-    track_partial(tmp);
+    track_file(tmp);
     return;
   }
   if (errno == EEXIST)

@@ -17,6 +17,10 @@ void claim_partial(const std::string& path, const std::string& way_out = "");
 /// Rename `<path>.partial` to @p path. Throws IoError naming both if it fails.
 void commit_partial(const std::string& path);
 
+/// Track `<path>.partial`, which another writer created exclusively (io/H5Output.h), for
+/// removal on SIGINT/SIGTERM as claim_partial tracks its own (see forget_partial).
+void track_partial(const std::string& path);
+
 /// Stop tracking `<path>.partial` for removal on SIGINT/SIGTERM: call once the writer has
 /// renamed or removed it (commit_partial and the writers of io/ do).
 ///

@@ -2,7 +2,8 @@
 """A run that SIGTERM or SIGINT stops leaves no `.partial` output behind (io/TextFile.h
 forget_partial): the claimed file blocked the next run on the same output ("it exists:
 another run is writing ..."). Checked with `thermodrift bd`, stopped while its walkers run
-(result claimed at the start), on one rank; the next run on the same output then succeeds.
+(result claimed at the start), and with a steady `thermodrift run` stopped in its solve (the
+HDF5 result of io/H5Output.h), on one rank; the next run on the same output then succeeds.
 
   test_signal_partials.py THERMODRIFT SOURCE_DIR
 """
@@ -15,6 +16,32 @@ import time
 
 POLL_SECONDS = 0.05
 WAIT_SECONDS = 60.0
+# a 2D steady Soret cell of 128^2 cells
+STEADY = """
+[mesh]
+dim = 2
+[mesh.x]
+cells = 128
+length = 1.0
+[mesh.y]
+cells = 128
+length = 1.0
+[temperature]
+type = "linear"
+T_ref = 1.0
+gradient = [1.0, 0.0, 0.0]
+[[species]]
+name = "a"
+[species.diffusivity]
+value = 1.0
+[species.soret]
+value = 2.0
+[species.initial]
+value = 1.0
+[species.boundary.xlo]
+type = "dirichlet"
+value = 1.0
+"""
 
 
 def main():
@@ -29,26 +56,36 @@ def main():
         long_case = os.path.join(d, "long.toml")
         with open(long_case, "w") as f:
             f.write(case.replace("t_end = 3.0", "t_end = 3000.0"))
+        steady_case = os.path.join(d, "steady.toml")
+        with open(steady_case, "w") as f:
+            f.write(STEADY)
         out = os.path.join(d, "out.h5")
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            p = subprocess.Popen([exe, "bd", long_case, "-o", out, "-q"], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
+        # bd stopped while its walkers run; run stopped in a steady solve made slow on purpose
+        # (undamped Jacobi iterations, which take minutes here)
+        commands = [(sig, [exe, "bd", long_case, "-o", out, "-q"])
+                    for sig in (signal.SIGTERM, signal.SIGINT)]
+        commands += [(sig, [exe, "run", steady_case, "-o", out, "-q", "-ksp_type", "richardson",
+                            "-pc_type", "jacobi", "-ksp_max_it", "100000000"])
+                     for sig in (signal.SIGTERM, signal.SIGINT)]
+        for sig, command in commands:
+            p = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
             start = time.monotonic()
             while not os.path.exists(out + ".partial") and time.monotonic() - start < WAIT_SECONDS:
                 time.sleep(POLL_SECONDS)
             if not os.path.exists(out + ".partial"):
-                failures.append(f"{sig.name}: the run never claimed {out}.partial")
+                failures.append(f"{command[1]} {sig.name}: the run never claimed {out}.partial")
             p.send_signal(sig)
             _, err = p.communicate(timeout=WAIT_SECONDS)
             if p.returncode != -sig:
-                failures.append(f"{sig.name}: exit {p.returncode}, expected the signal's")
+                failures.append(f"{command[1]} {sig.name}: exit {p.returncode}, expected the signal's")
             if "unfinished output files (.partial) were removed" not in err:
-                failures.append(f"{sig.name}: no message on stderr:\n{err}")
+                failures.append(f"{command[1]} {sig.name}: no message on stderr:\n{err}")
             for left in (out, out + ".partial"):
                 if os.path.exists(left):
-                    failures.append(f"{sig.name}: {left} left behind")
+                    failures.append(f"{command[1]} {sig.name}: {left} left behind")
                     os.remove(left)
-            print(f"{sig.name}: exit {p.returncode}, nothing left behind")
+            print(f"{command[1]} {sig.name}: exit {p.returncode}, nothing left behind")
         # the next run on the same output is not refused
         q = subprocess.run([exe, "bd", os.path.join(src, "examples/bd/ito_periodic.toml"), "-o",
                             out, "-q"], capture_output=True, text=True, timeout=120)
