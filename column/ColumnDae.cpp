@@ -119,6 +119,8 @@ struct Ida {
   N_Vector y = nullptr, yp = nullptr, id = nullptr;
   SUNMatrix A = nullptr;
   SUNLinearSolver ls = nullptr;
+  /// IDA's own message of its last error (core/SundialsMessages.h).
+  std::string message;
   ~Ida() {
     if (mem) IDAFree(&mem);
     if (ls) SUNLinSolFree(ls);
@@ -137,8 +139,9 @@ struct Ida {
     }
     throw SolverError(
         fmt::format("column model: IDA {} failed with {} at t = {:.6e} s after "
-                    "{} steps",
-                    call, IDAGetReturnFlagName(flag), t, steps));
+                    "{} steps{}",
+                    call, IDAGetReturnFlagName(flag), t, steps,
+                    message.empty() ? std::string() : "; IDA: " + message));
   }
 };
 
@@ -209,7 +212,7 @@ ColumnResult run_column(const ColumnParams& p, const ColumnNumerics& num, Progre
 
   ida.mem = IDACreate(ida.ctx);
   if (!ida.mem) throw SolverError("column model: IDACreate failed");
-  ida.check(IDASetErrHandlerFn(ida.mem, sundials_messages, nullptr), "IDASetErrHandlerFn");
+  ida.check(IDASetErrHandlerFn(ida.mem, sundials_messages, &ida.message), "IDASetErrHandlerFn");
   ida.check(IDAInit(ida.mem, ida_residual, 0.0, ida.y, ida.yp), "IDAInit");
   ida.check(IDASetUserData(ida.mem, &sys), "IDASetUserData");
   ida.check(IDASStolerances(ida.mem, num.rtol, num.atol), "IDASStolerances");

@@ -7,16 +7,22 @@
 #include <mpi.h>
 
 #include <cstdio>
+#include <string>
 
 namespace td {
 
-/// SUNDIALS error handler: errors (code < 0) are dropped, since the caller reports a failed
-/// call itself with the time and step; warnings (code > 0, e.g. "t + h = t") go to stderr as
-/// thermodrift warnings, from rank 0 of MPI_COMM_WORLD only (every rank integrates the same
-/// steps). @p user_data is unused.
+/// SUNDIALS error handler: an error's message (code < 0) is kept in the std::string that
+/// @p user_data points to (if not null), for the caller's own report of the failed call with
+/// the time and step ("tout too close to t0 to start integration" says what CV_ILL_INPUT
+/// does not); warnings (code > 0, e.g. "t + h = t") go to stderr as thermodrift warnings,
+/// from rank 0 of MPI_COMM_WORLD only (every rank integrates the same steps).
 inline void sundials_messages(int code, const char* module, const char* function, char* msg,
-                              void* /*user_data*/) {
-  if (code <= 0) return;
+                              void* user_data) {
+  if (code < 0) {
+    if (user_data != nullptr) *static_cast<std::string*>(user_data) = msg;
+    return;
+  }
+  if (code == 0) return;
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   if (rank == 0) std::fprintf(stderr, "thermodrift: warning: %s %s: %s\n", module, function, msg);

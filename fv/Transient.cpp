@@ -55,6 +55,8 @@ struct TransientSolver::Impl {
   /// Why a callback last failed (the PETSc call and its message, or an exception's message):
   /// CVODE itself only reports that the callback failed.
   std::string failure;
+  /// CVODE's own message of its last error (core/SundialsMessages.h).
+  std::string cvode_message;
 
   ~Impl() {
     if (cvode) CVodeFree(&cvode);
@@ -70,10 +72,13 @@ struct TransientSolver::Impl {
     CVodeGetCurrentTime(cvode, &t);
     CVodeGetLastStep(cvode, &h);
     CVodeGetNumSteps(cvode, &n);
-    throw SolverError(fmt::format(
-        "CVODE {} failed with {} at t = {:.6e} after {} steps (last step "
-        "size {:.3e}){}",
-        call, CVodeGetReturnFlagName(flag), t, n, h, failure.empty() ? "" : "; " + failure));
+    throw SolverError(
+        fmt::format("CVODE {} failed with {} at t = {:.6e} after {} steps (last step "
+                    "size {:.3e}){}",
+                    call, CVodeGetReturnFlagName(flag), t, n, h,
+                    !failure.empty()         ? "; " + failure
+                    : !cvode_message.empty() ? "; CVODE: " + cvode_message
+                                             : std::string()));
   }
 };
 
@@ -242,7 +247,8 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   if (!im.cvode || !im.y) throw SolverError("CVODE could not be created");
   im.check(CVodeInit(im.cvode, rhs, t0, im.y), "CVodeInit");
   im.check(CVodeSetUserData(im.cvode, &im), "CVodeSetUserData");
-  im.check(CVodeSetErrHandlerFn(im.cvode, sundials_messages, nullptr), "CVodeSetErrHandlerFn");
+  im.check(CVodeSetErrHandlerFn(im.cvode, sundials_messages, &im.cvode_message),
+           "CVodeSetErrHandlerFn");
   im.check(CVodeSStolerances(im.cvode, opt.rtol, opt.atol), "CVodeSStolerances");
   im.check(CVodeSetMaxNumSteps(im.cvode, opt.max_steps), "CVodeSetMaxNumSteps");
   im.max_steps = opt.max_steps;

@@ -63,6 +63,14 @@ TEST(BadInput, MisspeltRequiredKeyIsNamedAsUnknown) {
   EXPECT_EQ(run.r.output.find("needs t_end"), std::string::npos) << run.r.output;
 }
 
+// A CVODE failure of its own (no callback failed) carries CVODE's message, which says why.
+TEST(BadInput, CvodeFailuresCarryCvodesOwnMessage) {
+  const std::string transient = std::string(kGood) +
+                                "[solver]\nmode = \"transient\"\n[solver.transient]\n"
+                                "t_end = 1e-300\noutputs = 100000\n";
+  expect_failure(run_case(transient, "cvode_message"), {"CV_ILL_INPUT", "; CVODE: The value"});
+}
+
 TEST(BadInput, WrongType) {
   expect_failure(run_case(replace(kGood, "cells = 8", "cells = \"eight\""), "type"),
                  {"case.toml:5", "mesh.x.cells", "expected an integer"});
