@@ -124,18 +124,24 @@ namespace {
 constexpr std::size_t kMaxNameBytes = 255;
 constexpr std::size_t kMaxPathBytes = 4095;
 
+/// Bytes kept free after a file name for the suffixes appended to it: the run's own (at most
+/// ".partial.xmf.tmp") and MPI-IO's. Open MPI's shared-file-pointer component names a file
+/// "<name>.partial_cid-<c>-<r>.sm" and aborts with a buffer overflow where that name passes
+/// NAME_MAX ("*** buffer overflow detected ***" inside H5Fcreate, seen with a 239-byte name).
+constexpr std::size_t kLongestSuffix = 40;
+
 /// Why @p path cannot name a file (suffixes the run appends included), or "" when it can.
 std::string unusable_path(const std::string& path) {
-  constexpr std::size_t kLongestSuffix = sizeof(".partial.xmf") - 1;
   if (path.size() + kLongestSuffix > kMaxPathBytes)
     return fmt::format("the path has {} bytes; at most {} are allowed", path.size(),
                        kMaxPathBytes - kLongestSuffix);
   for (const auto& part : std::filesystem::path(path)) {
     const std::size_t n = part.native().size();
     if (n + kLongestSuffix > kMaxNameBytes)
-      return fmt::format("a path component has {} bytes; at most {} are allowed (the file "
-                         "system's limit of {} less the longest suffix a run appends, '.partial.xmf')",
-                         n, kMaxNameBytes - kLongestSuffix, kMaxNameBytes);
+      return fmt::format(
+          "a path component has {} bytes; at most {} are allowed (the file "
+          "system's limit of {} less room for the suffixes of the run and of MPI-IO)",
+          n, kMaxNameBytes - kLongestSuffix, kMaxNameBytes);
   }
   return {};
 }
@@ -144,6 +150,10 @@ std::string unusable_path(const std::string& path) {
 
 std::string output_name_problem(const std::string& path) {
   if (std::string why = unusable_path(path); !why.empty()) return why;
+  return output_conflict(path);
+}
+
+std::string output_conflict(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return "it is a directory";
   if (const std::string in = input_file_named(path); !in.empty())

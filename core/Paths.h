@@ -55,6 +55,9 @@ std::string output_path(InputSection& output, const ParamSpec& key, const std::s
 /// allows, an existing directory (the run would fail at its end, after the work), or a file
 /// the run reads (input_file_named: it would be overwritten).
 std::string output_name_problem(const std::string& path);
+/// output_name_problem without the length check, for a file written beside an output whose
+/// own check counted the suffix (the longest a run appends, `.partial.xmf.tmp`).
+std::string output_conflict(const std::string& path);
 /// Check @p path, the name of a second output file of the run (column's profile, fit's
 /// report), as output_path checks the first (output_name_problem), and that it is not
 /// @p first, the first output's name, under any name. Throws InputError at key @p key of

@@ -294,7 +294,7 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
     // the files written beside the result: a name among them that cannot be written would
     // fail only at the commit, after the whole solve
     for (const std::string& other : H5Output::companion_files(r.file))
-      if (const std::string why = output_name_problem(other); !why.empty()) {
+      if (const std::string why = output_conflict(other); !why.empty()) {
         const std::string msg = fmt::format("output {} needs {} beside it, which is not usable: {}",
                                             r.file, other, why);
         if (!output.empty()) throw InputError({"<command line>", 0, "-o"}, msg);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <atomic>
@@ -27,6 +28,31 @@ namespace {
 // Set by SIGINT/SIGTERM; checked (collectively) between time steps.
 std::atomic<int> g_interrupted{0};
 extern "C" void on_signal(int) { g_interrupted = 1; }
+
+/// SIGINT and SIGTERM go to on_signal while a transient run lives; the actions before it
+/// come back after it (a Python session's own, or io/TextFile.h's cleanup), and an earlier
+/// run's signal does not stop this one.
+class StopOnSignal {
+ public:
+  StopOnSignal() {
+    g_interrupted = 0;
+    struct sigaction act {};
+    act.sa_handler = on_signal;
+    sigemptyset(&act.sa_mask);
+    ::sigaction(SIGINT, &act, &old_int_);
+    ::sigaction(SIGTERM, &act, &old_term_);
+  }
+  ~StopOnSignal() {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
 
 /// Collective: whether a signal reached any rank.
 bool interrupted_anywhere(MPI_Comm comm) {
@@ -355,8 +381,7 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
   // From here on a signal stops the run at its next step with a checkpoint (the hook below);
   // before the first checkpoint (t = 0, beside the first snapshot) it would leave a file
   // that cannot be continued.
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  const StopOnSignal stop_on_signal;
   if (!opt_.restart.empty()) {
     if (opt_.restart != rs.file && opt_.restart != rs.file + ".partial")
       throw Error(fmt::format("--restart {}: the run writes {}; restart from that file (or "

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <hdf5.h>
+#include <sys/file.h>
 #include <thermodrift/Version.h>
 #include <unistd.h>
 
@@ -436,7 +437,39 @@ std::string xml_escape(const std::string& s) {
 
 // ---------------------------------------------------------------------------------------
 
+/// An exclusive lock (flock) of a run's `.partial` file, held by rank 0 while the run writes
+/// it: a restart of that file (or a second restart of a committed one) is refused while the
+/// run lives, and the lock goes with the process however it ends. HDF5 opens the file
+/// through MPI-IO, which does not flock, so the lock does not conflict with its own opens.
+class PartialLock {
+ public:
+  PartialLock() = default;
+  PartialLock(const PartialLock&) = delete;
+  PartialLock& operator=(const PartialLock&) = delete;
+  ~PartialLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  /// Lock @p file through @p fd (an open descriptor of it, now owned), or through a new
+  /// descriptor when @p fd < 0. Throws std::runtime_error if another process holds it.
+  void take(const std::string& file, int fd = -1) {
+    if (fd < 0) fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error(std::strerror(errno));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int e = errno;
+      ::close(fd);
+      throw std::runtime_error(e == EWOULDBLOCK ? "another run is writing it"
+                                                : std::string(std::strerror(e)));
+    }
+    fd_ = fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
 struct H5Output::Impl {
+  /// Released after every other member: the file is closed (and renamed) first.
+  PartialLock lock;
   /// A cell dataset: a scalar, or a vector of kVectorComponents components.
   struct FieldInfo {
     std::string name;
@@ -727,7 +760,7 @@ H5Output::H5Output(const Mesh& mesh, const std::string& path, const std::string&
           "run with --restart {}, or remove the file to start afresh)",
           path, file));
     if (fd < 0) throw std::runtime_error(std::strerror(errno));
-    ::close(fd);
+    im.lock.take(file, fd);
     track_partial(path);
     // A checkpoint without its partial file belongs to no run: it must not be restarted from.
     std::error_code ec;
@@ -773,40 +806,69 @@ std::unique_ptr<H5Output> H5Output::resume(const Mesh& mesh, const std::string& 
   auto im = Impl::create(mesh, path);
   const std::string partial = im->partial;
   // An interrupted run's partial file is its only copy: it is kept should this run fail. A
-  // committed file is continued in a copy, so that it stays whole until the new commit.
-  bool interrupted = false;
-  rank0_fs(im->comm, partial, "cannot resume", [&] {
-    interrupted = fs::exists(partial);
-    if (interrupted) return;
-    if (!fs::exists(path))
-      throw std::runtime_error(fmt::format("neither {} nor {} exists", partial, path));
-    // a checkpoint beside a committed file is stale: the committed file holds its own
-    std::error_code ec;
-    fs::remove(checkpoint_path(path), ec);
-    fs::remove(checkpoint_path(path) + ".tmp", ec);
-    fs::copy_file(path, partial);
-  });
-  int flag = interrupted ? 1 : 0;
-  MPI_Bcast(&flag, 1, MPI_INT, 0, im->comm);
-  im->file = open_file(im->comm, partial, H5F_ACC_RDWR);
-  const hid_t f = im->file.get();
-  const char* names[3] = {"x", "y", "z"};
-  for (int a = 0; a < mesh.dim(); ++a) {
-    const std::string ds = fmt::format("/mesh/{}", names[a]);
-    H5Handle d = open_dataset(f, partial, ds);
-    const auto shape = dataset_shape(d.get(), partial, ds);
-    if (shape.size() != 1 || shape[0] != static_cast<hsize_t>(mesh.cells(a) + 1))
-      io_fail(partial, fmt::format("{} has shape {}, the mesh has {} nodes on this axis", ds,
-                                   shape_text(shape), mesh.cells(a) + 1));
+  // committed file is continued in a copy, claimed as a new run claims its file, so that the
+  // committed file stays whole until the new commit and a failed restart leaves no copy.
+  bool interrupted = false, copied = false;
+  try {
+    rank0_fs(im->comm, partial, "cannot resume", [&] {
+      interrupted = fs::exists(partial);
+      if (interrupted) {
+        im->lock.take(partial);
+        return;
+      }
+      if (!fs::exists(path))
+        throw std::runtime_error(fmt::format("neither {} nor {} exists", partial, path));
+      const int fd = ::open(partial.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+      if (fd < 0)
+        throw std::runtime_error(errno == EEXIST ? "another run is writing it"
+                                                 : std::string(std::strerror(errno)));
+      copied = true;
+      im->lock.take(partial, fd);
+      // a checkpoint beside a committed file is stale: the committed file holds its own
+      std::error_code ec;
+      fs::remove(checkpoint_path(path), ec);
+      fs::remove(checkpoint_path(path) + ".tmp", ec);
+      fs::copy_file(path, partial, fs::copy_options::overwrite_existing);
+      // the copy takes the committed file's permissions; the run writes it
+      fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write,
+                      fs::perm_options::add);
+    });
+    int flag = interrupted ? 1 : 0;
+    MPI_Bcast(&flag, 1, MPI_INT, 0, im->comm);
+    interrupted = flag != 0;
+    im->file = open_file(im->comm, partial, H5F_ACC_RDWR);
+    const hid_t f = im->file.get();
+    const char* names[3] = {"x", "y", "z"};
+    for (int a = 0; a < mesh.dim(); ++a) {
+      const std::string ds = fmt::format("/mesh/{}", names[a]);
+      H5Handle d = open_dataset(f, partial, ds);
+      const auto shape = dataset_shape(d.get(), partial, ds);
+      if (shape.size() != 1 || shape[0] != static_cast<hsize_t>(mesh.cells(a) + 1))
+        io_fail(partial, fmt::format("{} has shape {}, the mesh has {} nodes on this axis", ds,
+                                     shape_text(shape), mesh.cells(a) + 1));
+    }
+    if (mesh.dim() < 3 && link_exists(f, fmt::format("/mesh/{}", names[mesh.dim()])))
+      io_fail(partial, fmt::format("file has a mesh of more than {} dimensions", mesh.dim()));
+    const std::string us = read_attr_string(f, partial, "/", "units_system");
+    im->time_unit = us == "SI" ? "s" : "tau";
+    im->load_existing();
+  } catch (...) {
+    // before the writer exists nothing else removes the copy
+    im->file.close();
+    if (copied) {
+      std::error_code ec;
+      fs::remove(partial, ec);
+    }
+    throw;
   }
-  if (mesh.dim() < 3 && link_exists(f, fmt::format("/mesh/{}", names[mesh.dim()])))
-    io_fail(partial, fmt::format("file has a mesh of more than {} dimensions", mesh.dim()));
-  const std::string us = read_attr_string(f, partial, "/", "units_system");
-  im->time_unit = us == "SI" ? "s" : "tau";
-  im->load_existing();
   std::unique_ptr<H5Output> out(new H5Output(std::move(im), path));
-  out->keep_partial_ = flag != 0;
+  out->keep_partial_ = interrupted;
   return out;
+}
+
+void H5Output::keep_partial() {
+  keep_partial_ = true;
+  forget_partial(path_);
 }
 
 std::vector<std::string> H5Output::companion_files(const std::string& path) {
@@ -1156,9 +1218,11 @@ H5Output::Checkpoint H5Output::read_checkpoint_info(MPI_Comm comm, const std::st
   const std::string ds = "/checkpoint/state";
   H5Handle f = open_file(comm, file, H5F_ACC_RDONLY);
   if (!link_exists(f.get(), "checkpoint"))
-    io_fail(file,
-            "holds no checkpoint to restart from: the run stopped before it wrote its "
-            "first one; remove the file to start afresh");
+    io_fail(file, path != final_name(path)
+                      ? "holds no checkpoint to restart from: the run stopped before it wrote "
+                        "its first one; remove the file to start afresh"
+                      : "holds no checkpoint to restart from: it is not the result of a "
+                        "transient run (a steady result cannot be continued)");
   H5Handle d = open_dataset(f.get(), file, ds);
   const Box b = box_of(state);
   std::vector<hsize_t> want = field_shape(b);

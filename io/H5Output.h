@@ -119,8 +119,9 @@ class H5Output {
 
   /// Collective. Flush series, write the XDMF sidecar, close, rename .partial -> final.
   void commit();
-  /// Keep the .partial file on destruction (interrupted run).
-  void keep_partial() { keep_partial_ = true; }
+  /// Keep the .partial file on destruction (interrupted run): also off the list of files a
+  /// signal removes (io/TextFile.h forget_partial).
+  void keep_partial();
 
   const std::string& path() const { return path_; }
 

@@ -60,7 +60,15 @@ void install_partial_cleanup() {
   }
 }
 
-void track_file(const std::string& tmp) {
+/// @p file as an absolute name: the handler must find it after a change of directory.
+std::string absolute_name(const std::string& file) {
+  std::error_code ec;
+  const std::filesystem::path p = std::filesystem::absolute(file, ec);
+  return ec ? file : p.lexically_normal().string();
+}
+
+void track_file(const std::string& file) {
+  const std::string tmp = absolute_name(file);
   if (tmp.size() + 1 > kMaxTrackedChars) return;  // not tracked: left for the user to remove
   for (std::size_t i = 0; i < kMaxTracked; ++i) {
     if (g_tracked.used[i] != 0) continue;
@@ -78,7 +86,7 @@ void track_file(const std::string& tmp) {
 void track_partial(const std::string& path) { track_file(path + ".partial"); }
 
 void forget_partial(const std::string& path) {
-  const std::string tmp = path + ".partial";
+  const std::string tmp = absolute_name(path + ".partial");
   for (std::size_t i = 0; i < kMaxTracked; ++i)
     if (g_tracked.used[i] != 0 && tmp == g_tracked.path[i].data()) {
       g_tracked.used[i] = 0;

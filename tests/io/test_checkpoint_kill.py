@@ -11,7 +11,10 @@ physics is refused; a restart may change [solver] numerics (t_end).
 usage: test_checkpoint_kill.py THERMODRIFT MPIEXEC [MPIEXEC_FLAGS...]
 """
 import os
+import re
+import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -23,6 +26,10 @@ import numpy as np
 # CVODE's relative tolerance of the case is 1e-8: a restart resets the integrator's history,
 # so the final state differs by a few times that, never more.
 TOLERANCE = 1e-7
+# Bytes a process may write per file in the copy-failure check: less than the result's size.
+FILE_SIZE_LIMIT = 40000
+# Linux file systems: longest file name (bytes).
+NAME_MAX = 255
 
 CASE = """
 [units]
@@ -335,6 +342,64 @@ def main():
     errors += committed_unchanged("the refused restarts")
     check("restart from a committed file beside a partial", errors)
 
+    # A restart of a committed result whose copy cannot be written (a file size limit, as a
+    # full disk) leaves no copy behind and the result as it was; the next restart works.
+    errors = []
+    clean()
+    shutil.copy("ref.h5", "out.h5")
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+
+    r = subprocess.run([binary, "run", variant("longer.toml", "t_end = 1000.0", "t_end = 1200.0"),
+                        "-o", "out.h5", "--restart", "out.h5", "-q"], capture_output=True,
+                       text=True, timeout=300, preexec_fn=small_files)
+    if r.returncode == 0 or "cannot resume" not in r.stderr:
+        errors.append(f"copy beyond the size limit: exit {r.returncode}, {r.stderr}")
+    errors += committed_unchanged("the failed copy")
+    if os.path.exists("out.h5.partial"):
+        errors.append("the failed copy left out.h5.partial")
+    r = run([binary, "run", "longer.toml", "-o", "out.h5", "--restart", "out.h5", "-q"])
+    if r.returncode != 0:
+        errors.append(f"restart after the failed copy: exit {r.returncode}, {r.stderr}")
+    check("a restart whose copy fails leaves nothing behind", errors)
+
+    # One writer per file: while a restart writes out.h5.partial (paused after an output),
+    # a second restart of it, or of the committed file, is refused; the first completes.
+    errors = []
+    clean()
+    shutil.copy("ref.h5", "out.h5")
+    longer = variant("longer.toml", "t_end = 1000.0", "t_end = 1200.0")
+    first = subprocess.Popen([binary, "run", longer, "-o", "out.h5", "--restart", "out.h5", "-q"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, THERMODRIFT_FAULT="snapshot_written#18:pause"))
+    deadline = time.time() + 30
+    while not os.path.exists("out.h5.partial") and time.time() < deadline:
+        time.sleep(0.01)
+    errors += refused("a second restart of the partial", longer, "out.h5.partial",
+                      "another run is writing it")
+    errors += refused("a second restart of the committed file", longer, "out.h5",
+                      "out.h5.partial exists beside it")
+    first.communicate(timeout=120)
+    if first.returncode != 0:
+        errors.append(f"the first restart failed: exit {first.returncode}")
+    elif any(f.startswith("out.h5.") for f in os.listdir(".")):
+        errors.append(f"files left beside the result: {sorted(os.listdir('.'))}")
+    check("one restart at a time", errors)
+
+    # A steady result has no checkpoint: the restart says so, without advising its removal.
+    with open("steady.toml", "w") as f:
+        f.write(CASE.replace('mode = "transient"', 'mode = "steady"'))
+    clean("steady.h5")
+    run([binary, "run", "steady.toml", "-o", "steady.h5", "-q"])
+    r = run([binary, "run", "case.toml", "-o", "steady.h5", "--restart", "steady.h5", "-q"])
+    errors = []
+    if r.returncode == 0 or "not the result of a transient run" not in r.stderr \
+            or "remove" in r.stderr:
+        errors.append(f"restart of a steady result: exit {r.returncode}, {r.stderr}")
+    check("restart of a steady result", errors)
+
     # Interrupted on the step that reaches an output time (late steps span whole output
     # intervals): that output is written before the run stops, and the restart completes the
     # run with every output, the last one included.
@@ -368,6 +433,24 @@ def main():
                 errors.append(f"{point}: {len(b['snapshots'])} snapshots, series ends "
                               f"{tb[-3:]}; uninterrupted {len(a['snapshots'])}, {ta[-3:]}")
     check("interrupt on the step that reaches an output", errors)
+
+    # A name one byte over the limit the error states is refused before any work; a name at
+    # the limit runs (MPI-IO's own files beside it included).
+    r = run([binary, "run", "case.toml", "-o", "x" * NAME_MAX + ".h5", "-q"])
+    limit = re.search(r"at most (\d+) are allowed", r.stderr)
+    errors = []
+    if r.returncode == 0 or not limit:
+        errors.append(f"-o of {NAME_MAX + 3} bytes: exit {r.returncode}, {r.stderr}")
+    else:
+        n = int(limit.group(1))
+        over = run([binary, "run", "case.toml", "-o", "x" * (n - 2) + ".h5", "-q"])
+        if over.returncode == 0 or "a path component has" not in over.stderr:
+            errors.append(f"-o of {n + 1} bytes: exit {over.returncode}, {over.stderr}")
+        longest = "x" * (n - 3) + ".h5"
+        r = run([binary, "run", "case.toml", "-o", longest, "-q"])
+        if r.returncode != 0 or not os.path.exists(longest):
+            errors.append(f"-o of {n} bytes: exit {r.returncode}, {r.stderr[-300:]}")
+    check("the longest output name", errors)
 
     # A name the run writes beside its result that cannot be written is refused before the
     # solve, naming it.

@@ -131,6 +131,19 @@ class InputsAndOptions(TempDirCase):
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(1.0)
 
+    def test_an_interrupted_run_does_not_stop_the_next_one(self):
+        # the first run's signal (injected after its first output) must not stop its restart
+        os.environ["THERMODRIFT_FAULT"] = "snapshot_written#1:interrupt"
+        try:
+            with self.assertRaises(KeyboardInterrupt):
+                thermodrift.run(SMALL_TRANSIENT, output=self.path("s.h5"))
+        finally:
+            del os.environ["THERMODRIFT_FAULT"]
+        r = thermodrift.run(SMALL_TRANSIENT, output=self.path("s.h5"),
+                            restart=self.path("s.h5.partial"))
+        self.assertEqual(r.checkpoint["time"], 100.0)
+        self.assertEqual(len(r.snapshots), 5)
+
     def test_mpi4py_communicator(self):
         try:
             from mpi4py import MPI
