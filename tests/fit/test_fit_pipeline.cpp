@@ -526,5 +526,53 @@ TEST(FitPipeline, AFailedRunLeavesTheOldParameterFile) {
   EXPECT_TRUE(std::filesystem::exists(dir + "/report.json"));
 }
 
+// Two [[fit]] tables with one name wrote each other's parameters and two [laws.<name>] tables
+// (a parameter file that TOML refuses); the second name is an InputError that names the first.
+TEST(FitPipeline, TwoTablesWithOneNameAreAnInputError) {
+  const std::string dir = make_dir("td_fit_same_name");
+  const std::string head =
+      "[units]\nsystem = \"LJ\"\nlj = \"argon\"\n[output]\nfile = \"p.toml\"\n";
+  std::filesystem::remove(dir + "/p.toml");
+  std::ofstream(dir + "/fit.toml")
+      << head << arrhenius_table("solute") << arrhenius_table("solute");
+  expect_fit_error(dir, "fit.toml",
+                   "fit.toml:13: key 'fit[1].name': the name 'solute' is taken: the [[fit]] "
+                   "table fit[0] (fit.toml:8) has it too",
+                   "p.toml");
+  // the default name of two soret_profile tables: at the second table
+  write_profiles(dir, 3);
+  const std::string soret =
+      "[[fit]]\ntype = \"soret_profile\"\nslabs = [10.5, 14.5, 35.5, 39.5]\n"
+      "temperature_file = \"temp.chunk\"\nconcentration_file = \"solute.chunk\"\n";
+  std::ofstream(dir + "/fit.toml") << head << soret << soret;
+  expect_fit_error(dir, "fit.toml",
+                   "fit.toml:11: key 'fit[1].name': the name 'S_T' is taken: the [[fit]] table "
+                   "fit[0] (fit.toml:6) has it too",
+                   "p.toml");
+}
+
+// soret_models took any parameter as an activation energy or as the measured S_T (a
+// diffusivity D0_a as E_a): each must be of its kind, or it is an error at its key.
+TEST(FitPipeline, SoretModelsRefuseParametersOfAnotherKind) {
+  const std::string dir = make_dir("td_fit_models_kinds");
+  const std::string head =
+      "[units]\nsystem = \"LJ\"\nlj = \"argon\"\n[output]\nfile = \"p.toml\"\n" +
+      arrhenius_table("a") + arrhenius_table("b") +
+      "[[fit]]\ntype = \"soret_models\"\ntemperature = 1.0\nsolute_mass = 1.0\n"
+      "solvent_mass = 1.0\nsolvent_activation_energy = \"E_a_b\"\n";
+  std::filesystem::remove(dir + "/p.toml");
+  std::ofstream(dir + "/fit.toml") << head << "solute_activation_energy = \"D0_a\"\n";
+  expect_fit_error(dir, "fit.toml",
+                   "fit.toml:22: key 'fit[2].solute_activation_energy': 'D0_a' is a "
+                   "diffusivity, not an energy",
+                   "p.toml");
+  std::ofstream(dir + "/fit.toml")
+      << head << "solute_activation_energy = \"E_a_a\"\nmeasured = \"E_a_b\"\n";
+  expect_fit_error(dir, "fit.toml",
+                   "fit.toml:23: key 'fit[2].measured': 'E_a_b' is an energy, not an "
+                   "inverse_temperature",
+                   "p.toml");
+}
+
 }  // namespace
 }  // namespace td
