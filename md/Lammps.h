@@ -60,6 +60,10 @@ const StyleList& required_styles();
 /// (drivers/cmd_dispatch.cpp), before Open MPI's.
 void report_lammps_abort();
 
+/// The files an instance with file prefix @p prefix writes: `<prefix>log.lammps` (LAMMPS's
+/// log) and `<prefix>in.lammps` (the input record), in that order.
+std::vector<std::string> lammps_records(const std::string& prefix);
+
 class Lammps {
  public:
   /// Open LAMMPS on @p comm writing `<prefix>log.lammps` and `<prefix>in.lammps` (rank 0);
