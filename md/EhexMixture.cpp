@@ -83,7 +83,7 @@ const ParamSpec kReplicas{"replicas",
                           T::Integer,
                           "1",
                           K::dimensionless,
-                          Range::closed(1, 1000),
+                          Range::closed(1, kMaxReplicas),
                           {},
                           "independent runs, replica i with seed + 4 i; files "
                           "<prefix>r<i>_temp.chunk, ... when > 1"};
@@ -169,7 +169,7 @@ class EhexMixture : public MdSetup {
       files.insert(files.end(), mine.begin(), mine.end());
       if (i % groups != color) continue;
       MdRun r = run_;
-      r.seed = run_.seed + 4 * i;  // MdRun draws the streams seed .. seed + 3
+      r.seed = run_.seed + kReplicaSeedStride * i;  // MdRun draws seed .. seed + 3
       // LAMMPS writes the .partial names; they are renamed once the run has closed them
       run_replica(sub.get(), r, mine[0] + ".partial", mine[1] + ".partial", p);
       // every block the input asks for: a fit that skips blocks counts on them

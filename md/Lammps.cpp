@@ -213,6 +213,14 @@ Lammps::Lammps(MPI_Comm comm, const std::string& prefix, MdSteps* steps)
       log_(lammps_records(prefix)[0]),
       input_(lammps_records(prefix)[1]) {
   MPI_Comm_rank(comm, &rank_);
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  if (ranks > kMaxSeedRanks)  // the same on every rank of comm
+    throw Error(
+        fmt::format("LAMMPS on {} ranks: at most {} are allowed (LAMMPS seeds per-rank "
+                    "random streams with seed + rank; the range of every seed key allows for "
+                    "that many)",
+                    ranks, kMaxSeedRanks));
   // LAMMPS first, before any file is written; a rank that cannot load it stops every rank
   std::string problem;
   try {

@@ -111,6 +111,8 @@ constexpr double kScaleCheckTolerance = 1e-9;
 
 /// Seeds past the four streams of MdRun (seed .. seed + 3).
 constexpr long kLangevinSeedOffset = 4, kWidomSeedOffset = 5;
+static_assert(kWidomSeedOffset <= kMaxStreamOffset && kLangevinSeedOffset <= kMaxStreamOffset,
+              "every seed key ends at kMaxSeed, which allows for offsets up to kMaxStreamOffset");
 
 /// Results at one temperature, case units.
 struct AtTemperature {
