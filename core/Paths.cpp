@@ -156,6 +156,11 @@ std::string output_name_problem(const std::string& path) {
 std::string output_conflict(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return "it is a directory";
+  // a missing directory would fail only at the first write, at the end of the run's work
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+    return fmt::format("its directory {} {}", dir.string(),
+                       std::filesystem::exists(dir, ec) ? "is not a directory" : "does not exist");
   if (const std::string in = input_file_named(path); !in.empty())
     return fmt::format("it is {}, an input of this run, which the run would overwrite", in);
   return {};

@@ -52,8 +52,9 @@ std::string output_path(InputSection& output, const ParamSpec& key, const std::s
                         const std::string& suffix);
 
 /// Why @p path cannot be a file output of this run, or "": a name longer than the file system
-/// allows, an existing directory (the run would fail at its end, after the work), or a file
-/// the run reads (input_file_named: it would be overwritten).
+/// allows, an existing directory or a name in a directory that does not exist (the run would
+/// fail at its end, after the work), or a file the run reads (input_file_named: it would be
+/// overwritten).
 std::string output_name_problem(const std::string& path);
 /// output_name_problem without the length check, for a file written beside an output whose
 /// own check counted the suffix (the longest a run appends, `.partial.xmf.tmp`).

@@ -1,7 +1,8 @@
 /// @file cmd_fit.cpp  `thermodrift fit FIT.toml`: run the `[[fit]]` tables in order (each
 /// selected by `type`, see fit/FitTask.h) and write one transport-parameter file
 /// (io/ParamFile.h) that continuum cases read with a `type = "fitted"` law. Every table is
-/// read and validated before the first fit runs; nothing is written if any fit fails.
+/// read and validated before the first fit runs, the output names (directories included) too;
+/// nothing is written if any fit or either output fails.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -30,6 +31,24 @@ std::string now_utc() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
+}
+
+/// Write the parameter file @p out and, unless @p report is "", the report: both or neither.
+/// Both are written as `.partial` first and renamed only when both are complete (the report
+/// first: a failed rename then leaves an existing parameter file as it was).
+void write_outputs(const std::string& out, const std::string& params, const std::string& report,
+                   const std::string& report_text) {
+  write_text_partial(out, params);
+  if (!report.empty()) {
+    try {
+      write_text_partial(report, report_text);
+      commit_partial(report);
+    } catch (const Error&) {
+      discard_partial(out);
+      throw;
+    }
+  }
+  commit_partial(out);
 }
 
 class Fit : public Command {
@@ -75,8 +94,7 @@ class Fit : public Command {
         if (task.contains("warnings"))
           for (const auto& w : task["warnings"])
             std::cerr << "thermodrift: warning: " << w.get<std::string>() << "\n";
-      write_param_file(out, params);
-      if (!report.empty()) write_text_file(report, all.dump(1) + "\n");
+      write_outputs(out, to_toml(params), report, all.dump(1) + "\n");
       nlohmann::ordered_json pj;
       std::string text = fmt::format("{:<28} {:>14} {:>12} {:>12}  {}\n", "parameter", "value",
                                      "sd(cov)", "sd(boot)", "unit");

@@ -3,6 +3,7 @@
 /// named from [output] prefix.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -69,6 +70,17 @@ class Md : public Command {
     int bad = err.empty() ? 0 : 1;
     MPI_Bcast(&bad, 1, MPI_INT, 0, comm);
     if (bad) o.fail("prefix", rank == 0 ? err : "cannot create the output directory");
+    // every file the set-up writes, LAMMPS's log and input record included, is checked before
+    // LAMMPS starts: an input of the run under one of those names would be overwritten (a
+    // settings file run_in.lammps with prefix "run_", which LAMMPS would then include itself)
+    const std::vector<std::string> outputs = setup->outputs(prefix);
+    for (const std::string& f : outputs)
+      if (const std::string why = output_name_problem(f); !why.empty()) {
+        const std::string msg =
+            fmt::format("the output {} (prefix {}) is not usable: {}", f, prefix, why);
+        if (!output_.empty()) throw InputError({"<command line>", 0, "-o"}, msg);
+        o.fail(kPrefix.key, msg);
+      }
     o.finish();
     root.finish();
     if (rank == 0)
@@ -85,6 +97,9 @@ class Md : public Command {
     Progress progress = this->progress(comm, "md");
     setup->report_to(&progress);
     const auto files = setup->run(comm, prefix);
+    for (const auto& f : files)
+      if (std::find(outputs.begin(), outputs.end(), f) == outputs.end())
+        throw InternalError(fmt::format("md wrote {}, which its outputs() did not list", f));
     if (rank == 0)
       for (const auto& f : files) {
         if (!std::filesystem::exists(f)) throw IoError(fmt::format("{} was not written", f));

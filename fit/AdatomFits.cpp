@@ -211,7 +211,6 @@ class AdatomPhiFit : public FitTask {
     ctx.json["Q_minima"] = {l.p[1], l.se(1)};
   }
 
-  TaskCommon common_;
   AdatomPhiLinear m_;
   Data data_;
   std::string src_;
@@ -482,26 +481,20 @@ class AdatomDriftFit : public FitTask {
     ctx.params.add(to_parameter(d, 0, nd, K::energy, method, src_, bd));
     ctx.json["Q_minus_E_m"] = {d.p[0], d.se(0)};
     if (barrier_.empty()) return;
-    const FittedParameter* em = ctx.params.find(barrier_);
-    if (!em)
-      throw InputError(barrier_at_, fmt::format("no fitted parameter '{}' (fit E_m in an earlier "
-                                                "[[fit]], e.g. adatom_phi or arrhenius)",
-                                                barrier_));
-    if (em->kind != K::energy)
-      throw InputError(barrier_at_, fmt::format("'{}' is a {}, not an energy", barrier_,
-                                                units::name_of(em->kind)));
+    const FittedParameter& em =
+        earlier_parameter(ctx.params, barrier_, K::energy, barrier_at_,
+                          "fit E_m in an earlier [[fit]], e.g. adatom_phi or arrhenius");
     FittedParameter q;
     q.name = "Q_" + common_.name;
     q.kind = K::energy;
-    q.value = d.p[0] + em->value;
-    q.uncertainty = std::hypot(d.se(0), em->uncertainty);
+    q.value = d.p[0] + em.value;
+    q.uncertainty = std::hypot(d.se(0), em.uncertainty);
     q.method = fmt::format("(Q - E_m) from this fit + E_m = {} from '{}' (independent errors)",
-                           em->value, barrier_);
+                           em.value, barrier_);
     q.source = src_;
     ctx.params.add(q);
   }
 
-  TaskCommon common_;
   AdatomDriftLaw m_;
   Data data_;
   std::string src_, barrier_;

@@ -66,7 +66,6 @@ class ArrheniusFit : public FitTask {
   }
 
  private:
-  TaskCommon common_;
   Data data_;
   std::string src_;
   double kB_;

@@ -373,7 +373,6 @@ class ContinuumProfile : public FitTask {
                          names, "continuum_profile " + common_.name);
   }
 
-  TaskCommon common_;
   Layout lay_;
   double start_ = 0.0;
   std::string key_, key_name_;

@@ -87,7 +87,22 @@ std::vector<std::unique_ptr<FitTask>> read_fit_tasks(InputSection& root) {
   auto tables = root.sections("fit");
   if (tables.empty()) root.fail("fit", "at least one [[fit]] table is required");
   std::vector<std::unique_ptr<FitTask>> tasks;
-  for (auto& t : tables) tasks.push_back(make_fit_task(t));
+  for (auto& t : tables) {
+    auto task = make_fit_task(t);
+    // one name, one set of parameters: a second table would replace the first's values and
+    // write its law and covariance tables twice (an invalid parameter file)
+    for (std::size_t i = 0; i < tasks.size(); ++i)
+      if (tasks[i]->common().name == task->common().name) {
+        const SourceLocation& first = tasks[i]->common().name_at;
+        const std::string table = first.key.substr(0, first.key.rfind('.'));
+        throw InputError(task->common().name_at,
+                         fmt::format("the name '{}' is taken: the [[fit]] table {} ({}:{}) has "
+                                     "it too; give each table its own name (its parameters, "
+                                     "laws and covariances are named after it)",
+                                     task->common().name, table, first.file, first.line));
+      }
+    tasks.push_back(std::move(task));
+  }
   return tasks;
 }
 
@@ -114,6 +129,7 @@ nlohmann::ordered_json run_fit_tasks(const std::vector<std::unique_ptr<FitTask>>
 
 void TaskCommon::read(InputSection& s, const ParamSpec& name_key) {
   name = s.string(name_key);
+  name_at = s.location(name_key.key);
   if (name.empty() || name.find_first_of(" .[]\"=#") != std::string::npos)
     s.fail(name_key.key,
            fmt::format("'{}' is not a valid parameter name (letters, digits, _)", name));
@@ -268,6 +284,26 @@ const ParamSpec& chunk_concentration_column_spec() { return kChunkConcentration;
 const ParamSpec& chunk_coordinate_column_spec() { return kChunkCoordinate; }
 const ParamSpec& chunk_skip_blocks_spec() { return kChunkSkip; }
 const ParamSpec& chunk_units_spec() { return kChunkUnits; }
+
+namespace {
+/// "an energy", "a diffusivity": the kind's name with its article.
+std::string kind_with_article(units::Kind k) {
+  const std::string_view n = units::name_of(k);
+  return fmt::format(
+      "{} {}", std::string_view("aeiou").find(n.front()) == std::string_view::npos ? "a" : "an", n);
+}
+}  // namespace
+
+const FittedParameter& earlier_parameter(const ParamSet& params, const std::string& name,
+                                         units::Kind kind, const SourceLocation& at,
+                                         const std::string& hint) {
+  const FittedParameter* p = params.find(name);
+  if (!p) throw InputError(at, fmt::format("no fitted parameter '{}' ({})", name, hint));
+  if (p->kind != kind)
+    throw InputError(at, fmt::format("'{}' is {}, not {}", name, kind_with_article(p->kind),
+                                     kind_with_article(kind)));
+  return *p;
+}
 
 FittedParameter to_parameter(const FitResult& r, std::size_t i, const std::string& name,
                              units::Kind kind, const std::string& method, const std::string& source,

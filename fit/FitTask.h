@@ -27,6 +27,19 @@ struct FitContext {
   void warn(const std::string& text) { json["warnings"].push_back(text); }
 };
 
+/// Common keys of every task.
+struct TaskCommon {
+  std::string name;   ///< parameter (prefix) name
+  int bootstrap = 0;  ///< resamples (0: none)
+  unsigned long seed = 1;
+  /// Where the name was given (the table when it is the default): two tables of one input
+  /// may not share a name (read_fit_tasks), as their parameters, laws and covariances would.
+  SourceLocation name_at;
+  /// Read the task's `name` key @p name_key (see name_spec), `bootstrap` and `seed` (declared
+  /// with the [[fit]] table, for every task).
+  void read(InputSection& s, const ParamSpec& name_key);
+};
+
 class FitTask {
  public:
   virtual ~FitTask() = default;
@@ -34,6 +47,11 @@ class FitTask {
   /// The table's `type` key (file, line): run_fit_tasks reports an error that a task's run
   /// did not place (a file or solver failure) there.
   SourceLocation where;
+  /// The common keys, read by the task's constructor (TaskCommon::read).
+  const TaskCommon& common() const { return common_; }
+
+ protected:
+  TaskCommon common_;
 };
 
 /// Call @p f; a td::Error it throws that is not already an InputError becomes an InputError at
@@ -64,16 +82,6 @@ std::vector<std::unique_ptr<FitTask>> read_fit_tasks(InputSection& root);
 /// at the task's table.
 nlohmann::ordered_json run_fit_tasks(const std::vector<std::unique_ptr<FitTask>>& tasks,
                                      ParamSet& params, Progress* progress = nullptr);
-
-/// Common keys of every task.
-struct TaskCommon {
-  std::string name;   ///< parameter (prefix) name
-  int bootstrap = 0;  ///< resamples (0: none)
-  unsigned long seed = 1;
-  /// Read the task's `name` key @p name_key (see name_spec), `bootstrap` and `seed` (declared
-  /// with the [[fit]] table, for every task).
-  void read(InputSection& s, const ParamSpec& name_key);
-};
 
 /// The `name` key of a task whose parameters are called @p default_name by default; each task
 /// declares its own at namespace scope and lists it with its keys.
@@ -115,6 +123,14 @@ const ParamSpec& chunk_units_spec();
 /// The style of key `lammps_units` of @p s on the case's units; `lj` with a case not in LJ
 /// units is an InputError at the key.
 md::LammpsUnits chunk_units(InputSection& s);
+
+/// The parameter @p name that an earlier [[fit]] table of the input added to @p params, which
+/// must be of kind @p kind (e.g. an activation energy, not a diffusivity). Throws InputError at
+/// @p at, the key that named it: "no fitted parameter '<name>' (<hint>)" when there is none,
+/// "'<name>' is a diffusivity, not an energy" when it is of another kind.
+const FittedParameter& earlier_parameter(const ParamSet& params, const std::string& name,
+                                         units::Kind kind, const SourceLocation& at,
+                                         const std::string& hint);
 
 /// Store parameter @p i of @p r as @p name (value, covariance sd, optional bootstrap sd).
 FittedParameter to_parameter(const FitResult& r, std::size_t i, const std::string& name,

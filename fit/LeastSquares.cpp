@@ -29,6 +29,9 @@ namespace {
 /// which a parameter combination counts as not determined by the data (about sqrt of the
 /// double precision, as a rank tolerance for a Gauss-Newton covariance J^T J).
 constexpr double kRankTolerance = 1e-9;
+/// Iteration limit of a fit: the fits here converge in tens of iterations from their
+/// closed-form starting points; a fit that reaches the limit is an error (solve).
+constexpr int kMaxIterations = 200;
 /// Components of the undetermined singular vector large enough to name the parameter.
 constexpr double kNameComponent = 0.2;
 
@@ -83,15 +86,24 @@ FitResult solve(ceres::Problem& problem, double* p, int n, int nres, bool sigma_
         fmt::format("{}: {} data points cannot determine {} parameters", what, nres, n));
   ceres::Solver::Options opt;
   opt.linear_solver_type = ceres::DENSE_QR;
-  opt.max_num_iterations = 200;
+  opt.max_num_iterations = kMaxIterations;
   opt.function_tolerance = 1e-14;
   opt.parameter_tolerance = 1e-14;
   opt.gradient_tolerance = 1e-16;
   opt.logging_type = ceres::SILENT;
   ceres::Solver::Summary sum;
   ceres::Solve(opt, &problem, &sum);
-  if (!sum.IsSolutionUsable())
-    throw SolverError(fmt::format("{}: Ceres did not converge: {}", what, sum.BriefReport()));
+  // Only a converged solve is a fit: NO_CONVERGENCE (the iteration limit) leaves a usable but
+  // arbitrary point whose covariance would be reported as the fit's uncertainty.
+  if (sum.termination_type != ceres::CONVERGENCE) {
+    // Ceres keeps the starting point as iteration 0
+    const std::size_t iterations = sum.iterations.empty() ? 0 : sum.iterations.size() - 1;
+    throw SolverError(fmt::format(
+        "{}: the least-squares fit did not converge ({} after {} iterations; Ceres: \"{}\"; "
+        "final cost {:.6g}, half the weighted sum of squared residuals)",
+        what, ceres::TerminationTypeToString(sum.termination_type), iterations, sum.message,
+        sum.final_cost));
+  }
   FitResult r;
   r.names = std::move(names);
   r.p.assign(p, p + n);

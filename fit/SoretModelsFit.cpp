@@ -114,13 +114,12 @@ class SoretModels : public FitTask {
   }
 
   void run(FitContext& ctx) override {
-    // a name that no earlier fit wrote is an error at the key that gave it
-    auto get = [&](const std::string& n, const ParamSpec& key) {
-      const FittedParameter* p = ctx.params.find(n);
-      if (!p)
-        throw InputError(where_.at(key.key),
-                         fmt::format("no fitted parameter '{}' (fit it in an earlier [[fit]])", n));
-      return Estimate{p->value, p->uncertainty};
+    // a name that no earlier fit wrote, or a parameter of another kind (a diffusivity given
+    // as an activation energy), is an error at the key that gave it
+    auto get = [&](const std::string& n, const ParamSpec& key, K kind) {
+      const FittedParameter& p = earlier_parameter(ctx.params, n, kind, where_.at(key.key),
+                                                   "fit it in an earlier [[fit]]");
+      return Estimate{p.value, p.uncertainty};
     };
     const std::string src = prigogine_ ? fmt::format("{}, {} at T = {}", solute_, solvent_, T_)
                                        : fmt::format("{} at T = {}", dG_source_, T_);
@@ -129,7 +128,7 @@ class SoretModels : public FitTask {
       ctx.json[n] = {e.value, e.sd};
     };
     if (prigogine_) {
-      const Estimate e2 = get(solute_, kSolute), e1 = get(solvent_, kSolvent);
+      const Estimate e2 = get(solute_, kSolute, K::energy), e1 = get(solvent_, kSolvent, K::energy);
       add("S_T_prigogine_" + common_.name, prigogine(e2, e1, T_, kB_),
           "Prigogine: (E_a^solute - E_a^solvent)/(kB T^2)");
       add("S_T_mass_corrected_" + common_.name, mass_corrected(e2, e1, M2_, M1_, T_, kB_),
@@ -139,7 +138,7 @@ class SoretModels : public FitTask {
       add("S_T_eastman_" + common_.name, eastman(dG_, T_, kB_),
           "Eastman: (dG/dT)/(kB T), " + dG_source_);
     if (!measured_.empty()) {
-      const Estimate m = get(measured_, kMeasured);
+      const Estimate m = get(measured_, kMeasured, K::inverse_temperature);
       ctx.json["measured"] = {m.value, m.sd};
     }
   }
@@ -174,7 +173,6 @@ class SoretModels : public FitTask {
     dG_source_ = fmt::format("dG/dT = {} of {}", name, path);
   }
 
-  TaskCommon common_;
   double kB_, T_ = 0, M1_ = 0, M2_ = 0;
   std::string solute_, solvent_, measured_;
   std::map<std::string, SourceLocation> where_;  ///< where each parameter name was given

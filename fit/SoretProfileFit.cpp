@@ -244,7 +244,6 @@ class SoretProfile : public FitTask {
     ctx.json["sem"] = p.uncertainty;
   }
 
-  TaskCommon common_;
   std::string tfile_, cfile_, tcol_, ccol_, xcol_;
   SourceLocation at_tfile_, at_cfile_;  ///< where the two files were named
   std::size_t skip_ = 0;

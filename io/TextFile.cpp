@@ -113,25 +113,37 @@ void claim_partial(const std::string& path, const std::string& way_out) {
   throw IoError(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
 }
 
-void write_text_file(const std::string& path, const std::string& text) {
+void discard_partial(const std::string& path) {
+  std::remove((path + ".partial").c_str());
+  forget_partial(path);
+}
+
+void write_text_partial(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".partial";
   claim_partial(path);
   std::FILE* f = std::fopen(tmp.c_str(), "w");
-  if (f == nullptr)
-    throw IoError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  if (f == nullptr) {
+    const int err = errno;
+    discard_partial(path);
+    throw IoError(fmt::format("cannot write {}: {}", path, std::strerror(err)));
+  }
   const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size();
   const int err = errno;
   const bool closed = std::fclose(f) == 0;
   if (!written || !closed) {
-    std::remove(tmp.c_str());
-    forget_partial(path);
-    throw IoError(fmt::format("writing {} failed: {}", path, std::strerror(written ? errno : err)));
+    const int close_err = errno;
+    discard_partial(path);
+    throw IoError(
+        fmt::format("writing {} failed: {}", path, std::strerror(written ? close_err : err)));
   }
+}
+
+void write_text_file(const std::string& path, const std::string& text) {
+  write_text_partial(path, text);
   try {
     commit_partial(path);
   } catch (const IoError&) {
-    std::remove(tmp.c_str());
-    forget_partial(path);
+    discard_partial(path);
     throw;
   }
 }

@@ -8,6 +8,16 @@ namespace td {
 /// @p path. Throws IoError naming the file (missing directory, disk full, not writable).
 void write_text_file(const std::string& path, const std::string& text);
 
+/// The first half of write_text_file: write @p text to `<path>.partial` (claimed as
+/// claim_partial does), checking every write and the close, and leave it there for
+/// commit_partial (or discard_partial). For outputs that appear together or not at all: write
+/// every `.partial`, then commit them. Throws IoError naming the file; nothing is left then.
+void write_text_partial(const std::string& path, const std::string& text);
+
+/// Remove `<path>.partial` (if there is one) and stop tracking it (forget_partial): an output
+/// written by write_text_partial that is not to be committed.
+void discard_partial(const std::string& path);
+
 /// Create `<path>.partial` empty and exclusively (O_EXCL), before anything is written: a
 /// second run on the same output is refused instead of truncating the first one's file.
 /// Throws IoError naming the file; when it exists, the message says that another run is

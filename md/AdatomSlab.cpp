@@ -79,6 +79,10 @@ class AdatomSlab : public MdSetup {
 
   long planned_steps() const override { return slab_.equilibration_steps + steps_; }
 
+  std::vector<std::string> outputs(const std::string& prefix) const override {
+    return with_lammps_records(prefix, {prefix + "temp.chunk", prefix + "adatom.dat"});
+  }
+
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);

@@ -145,6 +145,10 @@ class ConstrainedTi : public MdSetup {
     return slab_.equilibration_steps + windows_ * (window_eq_ + window_steps_);
   }
 
+  std::vector<std::string> outputs(const std::string& prefix) const override {
+    return with_lammps_records(prefix, {prefix + "temp.chunk", prefix + "phi.dat"});
+  }
+
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/Paths.h"
+#include "md/Lammps.h"
 
 namespace td::md {
 
@@ -151,7 +152,7 @@ const ParamSpec kSeed{"seed",
                       T::Integer,
                       "12345",
                       K::dimensionless,
-                      Range::closed(1, 900000000),
+                      Range::closed(1, kMaxSeed),
                       {},
                       "random seed (velocities seed, thermostats seed + 1 .. seed + 3)"};
 

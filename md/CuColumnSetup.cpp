@@ -162,6 +162,12 @@ class CuColumnSetup : public MdSetup {
 
   long planned_steps() const override { return anneal_ + gradient_ + steps_; }
 
+  std::vector<std::string> outputs(const std::string& prefix) const override {
+    return with_lammps_records(prefix, {prefix + "backstress.dat", prefix + "temperature.dat",
+                                        prefix + "interface_density.dat", prefix + "backstress.raw",
+                                        prefix + "temp.chunk", prefix + "interface.chunk"});
+  }
+
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     const std::string raw = prefix + "backstress.raw", tchunk = prefix + "temp.chunk",
                       ichunk = prefix + "interface.chunk";

@@ -83,7 +83,7 @@ const ParamSpec kReplicas{"replicas",
                           T::Integer,
                           "1",
                           K::dimensionless,
-                          Range::closed(1, 1000),
+                          Range::closed(1, kMaxReplicas),
                           {},
                           "independent runs, replica i with seed + 4 i; files "
                           "<prefix>r<i>_temp.chunk, ... when > 1"};
@@ -141,6 +141,17 @@ class EhexMixture : public MdSetup {
 
   long planned_steps() const override { return replicas_ * replica_steps(); }
 
+  std::vector<std::string> outputs(const std::string& prefix) const override {
+    std::vector<std::string> files;
+    for (long i = 0; i < replicas_; ++i) {
+      const std::string p = replica_prefix(prefix, i);
+      std::vector<std::string> mine{p + "temp.chunk", p + "solute.chunk"};
+      if (run_.pressure) mine.push_back(p + "npt.dat");
+      for (auto& f : with_lammps_records(p, mine)) files.push_back(std::move(f));
+    }
+    return files;
+  }
+
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     int rank = 0, size = 1;
     MPI_Comm_rank(comm, &rank);
@@ -152,13 +163,13 @@ class EhexMixture : public MdSetup {
     replan(((replicas_ - color + groups - 1) / groups) * replica_steps());
     std::vector<std::string> files;
     for (long i = 0; i < replicas_; ++i) {
-      const std::string p = replicas_ == 1 ? prefix : fmt::format("{}r{}_", prefix, i);
+      const std::string p = replica_prefix(prefix, i);
       std::vector<std::string> mine{p + "temp.chunk", p + "solute.chunk"};
       if (run_.pressure) mine.push_back(p + "npt.dat");
       files.insert(files.end(), mine.begin(), mine.end());
       if (i % groups != color) continue;
       MdRun r = run_;
-      r.seed = run_.seed + 4 * i;  // MdRun draws the streams seed .. seed + 3
+      r.seed = run_.seed + kReplicaSeedStride * i;  // MdRun draws seed .. seed + 3
       // LAMMPS writes the .partial names; they are renamed once the run has closed them
       run_replica(sub.get(), r, mine[0] + ".partial", mine[1] + ".partial", p);
       // every block the input asks for: a fit that skips blocks counts on them
@@ -175,6 +186,10 @@ class EhexMixture : public MdSetup {
   }
 
  private:
+  /// File prefix of replica @p i: @p prefix itself for a single run.
+  std::string replica_prefix(const std::string& prefix, long i) const {
+    return replicas_ == 1 ? prefix : fmt::format("{}r{}_", prefix, i);
+  }
   long replica_steps() const { return run_.steps() + steps_gradient_ + steps_; }
 
   /// One run with the run keys @p r on @p comm writing the profiles @p tfile and @p cfile,

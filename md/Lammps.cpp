@@ -203,9 +203,24 @@ void install_error_reporting() {
 
 }  // namespace
 
+std::vector<std::string> lammps_records(const std::string& prefix) {
+  return {prefix + "log.lammps", prefix + "in.lammps"};
+}
+
 Lammps::Lammps(MPI_Comm comm, const std::string& prefix, MdSteps* steps)
-    : steps_(steps), comm_(comm), log_(prefix + "log.lammps"), input_(prefix + "in.lammps") {
+    : steps_(steps),
+      comm_(comm),
+      log_(lammps_records(prefix)[0]),
+      input_(lammps_records(prefix)[1]) {
   MPI_Comm_rank(comm, &rank_);
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  if (ranks > kMaxSeedRanks)  // the same on every rank of comm
+    throw Error(
+        fmt::format("LAMMPS on {} ranks: at most {} are allowed (LAMMPS seeds per-rank "
+                    "random streams with seed + rank; the range of every seed key allows for "
+                    "that many)",
+                    ranks, kMaxSeedRanks));
   // LAMMPS first, before any file is written; a rank that cannot load it stops every rank
   std::string problem;
   try {

@@ -40,6 +40,27 @@ struct MdSteps {
   long done = 0;
 };
 
+/// Random seeds. LAMMPS's generators (RanMars, RanPark) accept seeds 1 .. kLammpsMaxSeed and
+/// end the run (error->one) on any other; the set-ups derive several seeds from their `seed`
+/// key, so the key's range (1 .. kMaxSeed) keeps every derived seed within LAMMPS's.
+inline constexpr long kLammpsMaxSeed = 900000000;
+/// Largest stream offset a set-up adds to its seed (SolvationFreeEnergy's Widom stream, seed + 5).
+inline constexpr long kMaxStreamOffset = 5;
+/// Replicas of a set-up (EhexMixture `replicas`); replica i draws from seed + kReplicaSeedStride i.
+inline constexpr long kMaxReplicas = 1000;
+inline constexpr long kReplicaSeedStride = 4;
+/// Ranks of one LAMMPS instance: LAMMPS seeds per-rank streams with seed + rank (fix langevin),
+/// so the rank is an offset too (the Lammps constructor refuses more ranks).
+inline constexpr long kMaxSeedRanks = 1L << 20;
+/// Largest offset between a seed key and a seed LAMMPS receives (rank included).
+inline constexpr long kMaxSeedOffset =
+    kMaxStreamOffset + kReplicaSeedStride * (kMaxReplicas - 1) + (kMaxSeedRanks - 1);
+/// Largest value of a `seed` key: every seed derived from it is at most kLammpsMaxSeed. A
+/// round number below kLammpsMaxSeed - kMaxSeedOffset, so that the range printed in errors
+/// and docs/input.md (three significant digits) is the true one.
+inline constexpr long kMaxSeed = 898000000;
+static_assert(kMaxSeed + kMaxSeedOffset <= kLammpsMaxSeed);
+
 /// (category, style) pairs, e.g. {"fix", "ehex"}; category as lammps_has_style takes it:
 /// "fix", "compute", "pair", "atom", "integrate", "minimize", "region", "command", ...
 using StyleList = std::vector<std::pair<std::string, std::string>>;
@@ -59,6 +80,10 @@ const StyleList& required_styles();
 /// instance is running or the error was reported already. Called by the program's MPI_Abort
 /// (drivers/cmd_dispatch.cpp), before Open MPI's.
 void report_lammps_abort();
+
+/// The files an instance with file prefix @p prefix writes: `<prefix>log.lammps` (LAMMPS's
+/// log) and `<prefix>in.lammps` (the input record), in that order.
+std::vector<std::string> lammps_records(const std::string& prefix);
 
 class Lammps {
  public:

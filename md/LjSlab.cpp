@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/Error.h"
+#include "md/Lammps.h"
 #include "md/Setup.h"
 
 namespace td::md {
@@ -61,7 +62,7 @@ const ParamSpec kSeed{"seed",
                       T::Integer,
                       "12345",
                       K::dimensionless,
-                      Range::closed(1, 900000000),
+                      Range::closed(1, kMaxSeed),
                       {},
                       "random seed of the initial velocities (replicas: change it)"};
 const ParamSpec kBin{"bin_width",

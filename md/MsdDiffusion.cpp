@@ -51,6 +51,19 @@ class MsdDiffusion : public MdSetup {
     return static_cast<long>(temps_.size()) * (run_.steps() + blocks_ * block_steps_);
   }
 
+  std::vector<std::string> outputs(const std::string& prefix) const override {
+    std::vector<std::string> files;
+    for (double Tk : temps_) {
+      const std::string p = temperature_prefix(prefix, Tk);
+      for (auto& f : with_lammps_records(p, run_.pressure ? std::vector<std::string>{p + "npt.dat"}
+                                                          : std::vector<std::string>{}))
+        files.push_back(std::move(f));
+    }
+    files.push_back(prefix + "D_solute.dat");
+    files.push_back(prefix + "D_solvent.dat");
+    return files;
+  }
+
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
@@ -59,7 +72,7 @@ class MsdDiffusion : public MdSetup {
     const LammpsUnits& u = src_->units();
     std::vector<std::string> files;
     for (double Tk : temps_) {
-      const std::string p = fmt::format("{}T{:g}_", prefix, Tk);
+      const std::string p = temperature_prefix(prefix, Tk);
       Lammps lmp(comm, p, steps());
       lmp.require_styles(required_styles());
       MdRun r = run_;

@@ -87,6 +87,13 @@ class MsdShortTime : public MdSetup {
 
   long planned_steps() const override { return run_.steps() + origins_ * max_steps_; }
 
+  std::vector<std::string> outputs(const std::string& prefix) const override {
+    std::vector<std::string> files{prefix + "msd.dat", prefix + "msd_origins.dat",
+                                   prefix + "short_time.dat"};
+    if (run_.pressure) files.push_back(prefix + "npt.dat");
+    return with_lammps_records(prefix, files);
+  }
+
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);

@@ -28,6 +28,15 @@ std::unique_ptr<MdSetup> make_md_setup(InputSection& s) {
   return setup;
 }
 
+std::vector<std::string> with_lammps_records(const std::string& p, std::vector<std::string> files) {
+  for (auto& f : lammps_records(p)) files.push_back(std::move(f));
+  return files;
+}
+
+std::string temperature_prefix(const std::string& prefix, double T) {
+  return fmt::format("{}T{:g}_", prefix, T);
+}
+
 SubComm::SubComm(MPI_Comm comm, int color) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);

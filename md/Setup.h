@@ -22,6 +22,10 @@ class MdSetup {
   virtual ~MdSetup() = default;
   /// Run on @p comm; output files start with @p prefix. Returns the files written.
   virtual std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) = 0;
+  /// Every file run(comm, @p prefix) may write: its results (all that run() returns) and the
+  /// LAMMPS log and input record of each instance (lammps_records). `thermodrift md` checks
+  /// each name (core/Paths.h output_name_problem) before LAMMPS starts: none may be an input.
+  virtual std::vector<std::string> outputs(const std::string& prefix) const = 0;
   /// MD steps of all the `run` commands the set-up will send (minimisations excluded).
   virtual long planned_steps() const = 0;
   /// Report the MD steps of the next run() to @p progress (not owned; must outlive run()).
@@ -39,6 +43,14 @@ class MdSetup {
 };
 
 using MdSetupFactory = Factory<MdSetup, InputSection&>;
+
+/// @p files followed by the LAMMPS records of an instance with prefix @p p (lammps_records):
+/// a set-up's outputs() for one instance.
+std::vector<std::string> with_lammps_records(const std::string& p, std::vector<std::string> files);
+
+/// The file prefix of the runs at temperature @p T (case units) of a set-up with file prefix
+/// @p prefix: `<prefix>T<T>_`.
+std::string temperature_prefix(const std::string& prefix, double T);
 
 /// Rename each `<f>.partial` that LAMMPS (or the set-up) wrote to `<f>` on rank 0, after
 /// LAMMPS closed it; collective on @p comm, the same IoError on every rank if one fails.

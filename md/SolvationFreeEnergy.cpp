@@ -111,6 +111,8 @@ constexpr double kScaleCheckTolerance = 1e-9;
 
 /// Seeds past the four streams of MdRun (seed .. seed + 3).
 constexpr long kLangevinSeedOffset = 4, kWidomSeedOffset = 5;
+static_assert(kWidomSeedOffset <= kMaxStreamOffset && kLangevinSeedOffset <= kMaxStreamOffset,
+              "every seed key ends at kMaxSeed, which allows for offsets up to kMaxStreamOffset");
 
 /// Results at one temperature, case units.
 struct AtTemperature {
@@ -168,6 +170,19 @@ class SolvationFreeEnergy : public MdSetup {
             widom_blocks_ * widom_block_steps_);
   }
 
+  std::vector<std::string> outputs(const std::string& prefix) const override {
+    std::vector<std::string> files;
+    for (double Tk : temps_) {
+      const std::string p = temperature_prefix(prefix, Tk);
+      std::vector<std::string> mine{p + "ti.dat", p + "widom.dat"};
+      if (run_.pressure) mine.push_back(p + "npt.dat");
+      for (auto& f : with_lammps_records(p, mine)) files.push_back(std::move(f));
+    }
+    files.push_back(prefix + "free_energy.dat");
+    if (temps_.size() >= 2) files.push_back(prefix + "free_energy.toml");
+    return files;
+  }
+
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     int rank = 0, size = 1;
     MPI_Comm_rank(comm, &rank);
@@ -176,7 +191,7 @@ class SolvationFreeEnergy : public MdSetup {
     std::vector<std::string> files;
     std::vector<AtTemperature> results;
     for (double Tk : temps_) {
-      const std::string p = fmt::format("{}T{:g}_", prefix, Tk);
+      const std::string p = temperature_prefix(prefix, Tk);
       AtTemperature r = at_temperature(comm, p, Tk, q, size, files);
       write_on_rank0(comm, [&] {
         write_text_file(p + "ti.dat", ti_table(r, q));

@@ -6,6 +6,7 @@
 
 #include "core/Error.h"
 #include "io/TextFile.h"
+#include "md/Lammps.h"
 
 namespace td::md {
 
@@ -62,7 +63,7 @@ const ParamSpec kSeed{"seed",
                       T::Integer,
                       "12345",
                       K::dimensionless,
-                      Range::closed(1, 900000000),
+                      Range::closed(1, kMaxSeed),
                       {},
                       "random seed (replicas: change it)"};
 const ParamSpec kPressure{"pressure",

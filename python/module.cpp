@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -143,12 +144,26 @@ class OptionsScope {
 };
 
 // ---------------------------------------------------------------- dict -> TOML
+/// A Python int as a TOML integer (64 bits); a larger one is an InputError at @p key with the
+/// range (pybind11's cast would raise a RuntimeError that names neither).
+std::int64_t to_integer(py::handle h, const std::string& key) {
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(h.ptr(), &overflow);
+  if (overflow != 0)
+    throw InputError({"<dict>", 0, key},
+                     fmt::format("the integer {} is out of range: integers are 64-bit, {} to {}",
+                                 std::string(py::str(h)), std::numeric_limits<std::int64_t>::min(),
+                                 std::numeric_limits<std::int64_t>::max()));
+  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+  return static_cast<std::int64_t>(v);
+}
+
 /// A Python value as a TOML value; @p key (dotted) names it in errors.
 toml::value to_value(py::handle h, const std::string& key) {
   // NumPy scalars and 0-d arrays become Python scalars, arrays nested lists
   if (py::hasattr(h, "dtype") && py::hasattr(h, "tolist")) return to_value(h.attr("tolist")(), key);
   if (py::isinstance<py::bool_>(h)) return toml::value(h.cast<bool>());
-  if (py::isinstance<py::int_>(h)) return toml::value(h.cast<std::int64_t>());
+  if (py::isinstance<py::int_>(h)) return toml::value(to_integer(h, key));
   if (py::isinstance<py::float_>(h)) return toml::value(h.cast<double>());
   if (py::isinstance<py::str>(h)) return toml::value(h.cast<std::string>());
   if (py::isinstance<py::dict>(h)) {
@@ -161,7 +176,9 @@ toml::value to_value(py::handle h, const std::string& key) {
   }
   if (py::isinstance<py::sequence>(h)) {
     toml::array a;
-    for (auto v : h.cast<py::sequence>()) a.push_back(to_value(v, key));
+    // entries named as the input's keys are ("fit[0].seed")
+    for (auto v : h.cast<py::sequence>())
+      a.push_back(to_value(v, fmt::format("{}[{}]", key, a.size())));
     return toml::value(std::move(a));
   }
   throw InputError({"<dict>", 0, key},

@@ -168,6 +168,32 @@ TEST(AdatomDriftFit, AskingForWhatTheDataCannotFixIsAnError) {
   }
 }
 
+// Noisy first-order velocities at two temperatures with nu given: Ceres reaches its iteration
+// limit (NO_CONVERGENCE) on the way to Q -> infinity. The point it stopped at was written as
+// the fit (Q = 4e5 +- 7e10); a fit that did not converge is a SolverError that says so.
+TEST(AdatomDriftFit, AFitThatDoesNotConvergeIsASolverError) {
+  const std::vector<double> G = {-0.03, -0.02, -0.01, 0.01, 0.02, 0.03,
+                                 -0.03, -0.02, -0.01, 0.01, 0.02, 0.03};
+  const std::vector<double> T = {0.15, 0.15, 0.15, 0.15, 0.15, 0.15,
+                                 0.25, 0.25, 0.25, 0.25, 0.25, 0.25};
+  const std::vector<double> v = {-0.0473,  0.194655, -0.172155, -0.056654, 0.171394,  0.112707,
+                                 0.017773, 0.130138, -0.549244, 0.198343,  -0.186368, -0.324055};
+  try {
+    run_fits(drift_table(G, v, T,
+                         "law = \"particle_velocity\"\norder = \"first\"\n"
+                         "attempt_frequency = 50.0"));
+    ADD_FAILURE() << "a fit that did not converge was accepted";
+  } catch (const SolverError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("adatom_drift Cu: the least-squares fit did not converge"),
+              std::string::npos)
+        << msg;
+    EXPECT_NE(msg.find("NO_CONVERGENCE after 200 iterations"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("Maximum number of iterations reached"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("final cost"), std::string::npos) << msg;
+  }
+}
+
 /// Phi scan geometry of the adatom_ti set-up (LJ): a = 0.549 (fcc-hcp distance), T(x) from
 /// 0.176 at x_ref = 11.3 with gradient -0.0085.
 constexpr double kPhiA = 0.549, kT0 = 0.176, kGrad = -0.0085, kXref = 11.3;

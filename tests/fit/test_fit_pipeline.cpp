@@ -461,5 +461,118 @@ TEST(FitPipeline, RunTimeErrorsNameFileLineKey) {
       "bad.toml:21: key 'fit[2].solvent_activation_energy'", "'E_a_b'");
 }
 
+/// An arrhenius [[fit]] table called @p name on three points of D(T) (LJ units).
+std::string arrhenius_table(const std::string& name) {
+  return "[[fit]]\ntype = \"arrhenius\"\nname = \"" + name +
+         "\"\nx = [0.9, 1.0, 1.1]\ny = [0.03, 0.04, 0.05]\n";
+}
+
+/// The text of file @p path ("" if it cannot be read).
+std::string text_of(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Run `thermodrift fit ARGS` in @p dir and expect it to fail with @p message in its output
+/// and without writing @p output (unless empty).
+void expect_fit_error(const std::string& dir, const std::string& args, const std::string& message,
+                      const std::string& output = "") {
+  const auto r = test::run_cli("fit " + args, dir);
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find(message), std::string::npos) << "missing: " << message << "\n"
+                                                       << r.output;
+  if (!output.empty()) EXPECT_FALSE(std::filesystem::exists(dir + "/" + output)) << output;
+}
+
+// A failed `fit` leaves an existing parameter file as it was: an output name in a directory
+// that does not exist (-o or [output] report) is refused before any fit runs, and both files
+// are written as .partial and renamed only when both are complete. The parameter file was
+// written and renamed first, and a report that could not be written left it replaced.
+TEST(FitPipeline, AFailedRunLeavesTheOldParameterFile) {
+  const std::string dir = make_dir("td_fit_all_or_nothing");
+  const std::string old_params = "# the parameters of an earlier run\n";
+  const std::string head = "[units]\nsystem = \"LJ\"\nlj = \"argon\"\n" + arrhenius_table("D") +
+                           "[output]\nfile = \"params.toml\"\n";
+  auto reset = [&] {
+    for (const char* f : {"params.toml.partial", "report.json", "report.json.partial"})
+      std::filesystem::remove(dir + "/" + f);
+    std::ofstream(dir + "/params.toml") << old_params;
+  };
+  // the report in a directory that does not exist: at its key, before the fit
+  reset();
+  std::ofstream(dir + "/fit.toml") << head << "report = \"missing_dir/report.json\"\n";
+  expect_fit_error(dir, "fit.toml",
+                   "fit.toml:11: key 'output.report': report name missing_dir/report.json is not "
+                   "usable: its directory missing_dir does not exist");
+  EXPECT_EQ(text_of(dir + "/params.toml"), old_params);
+  // -o in a directory that does not exist: at -o
+  std::ofstream(dir + "/fit.toml") << head << "report = \"report.json\"\n";
+  expect_fit_error(dir, "fit.toml -o missing_dir/p.toml",
+                   "key '-o': output name missing_dir/p.toml is not usable: its directory "
+                   "missing_dir does not exist",
+                   "report.json");
+  // the report cannot be written after the fit (a stopped run's .partial holds its name):
+  // neither file is replaced, no .partial of the parameter file is left
+  reset();
+  std::ofstream(dir + "/report.json.partial") << "left by a stopped run\n";
+  expect_fit_error(dir, "fit.toml", "report.json.partial", "params.toml.partial");
+  EXPECT_EQ(text_of(dir + "/params.toml"), old_params);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/report.json"));
+  // both written when both can be
+  reset();
+  const auto r = test::run_cli("fit fit.toml", dir);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(text_of(dir + "/params.toml"), old_params);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/report.json"));
+}
+
+// Two [[fit]] tables with one name wrote each other's parameters and two [laws.<name>] tables
+// (a parameter file that TOML refuses); the second name is an InputError that names the first.
+TEST(FitPipeline, TwoTablesWithOneNameAreAnInputError) {
+  const std::string dir = make_dir("td_fit_same_name");
+  const std::string head =
+      "[units]\nsystem = \"LJ\"\nlj = \"argon\"\n[output]\nfile = \"p.toml\"\n";
+  std::filesystem::remove(dir + "/p.toml");
+  std::ofstream(dir + "/fit.toml")
+      << head << arrhenius_table("solute") << arrhenius_table("solute");
+  expect_fit_error(dir, "fit.toml",
+                   "fit.toml:13: key 'fit[1].name': the name 'solute' is taken: the [[fit]] "
+                   "table fit[0] (fit.toml:8) has it too",
+                   "p.toml");
+  // the default name of two soret_profile tables: at the second table
+  write_profiles(dir, 3);
+  const std::string soret =
+      "[[fit]]\ntype = \"soret_profile\"\nslabs = [10.5, 14.5, 35.5, 39.5]\n"
+      "temperature_file = \"temp.chunk\"\nconcentration_file = \"solute.chunk\"\n";
+  std::ofstream(dir + "/fit.toml") << head << soret << soret;
+  expect_fit_error(dir, "fit.toml",
+                   "fit.toml:11: key 'fit[1].name': the name 'S_T' is taken: the [[fit]] table "
+                   "fit[0] (fit.toml:6) has it too",
+                   "p.toml");
+}
+
+// soret_models took any parameter as an activation energy or as the measured S_T (a
+// diffusivity D0_a as E_a): each must be of its kind, or it is an error at its key.
+TEST(FitPipeline, SoretModelsRefuseParametersOfAnotherKind) {
+  const std::string dir = make_dir("td_fit_models_kinds");
+  const std::string head =
+      "[units]\nsystem = \"LJ\"\nlj = \"argon\"\n[output]\nfile = \"p.toml\"\n" +
+      arrhenius_table("a") + arrhenius_table("b") +
+      "[[fit]]\ntype = \"soret_models\"\ntemperature = 1.0\nsolute_mass = 1.0\n"
+      "solvent_mass = 1.0\nsolvent_activation_energy = \"E_a_b\"\n";
+  std::filesystem::remove(dir + "/p.toml");
+  std::ofstream(dir + "/fit.toml") << head << "solute_activation_energy = \"D0_a\"\n";
+  expect_fit_error(dir, "fit.toml",
+                   "fit.toml:22: key 'fit[2].solute_activation_energy': 'D0_a' is a "
+                   "diffusivity, not an energy",
+                   "p.toml");
+  std::ofstream(dir + "/fit.toml")
+      << head << "solute_activation_energy = \"E_a_a\"\nmeasured = \"E_a_b\"\n";
+  expect_fit_error(dir, "fit.toml",
+                   "fit.toml:23: key 'fit[2].measured': 'E_a_b' is an energy, not an "
+                   "inverse_temperature",
+                   "p.toml");
+}
+
 }  // namespace
 }  // namespace td

@@ -220,3 +220,44 @@ TEST(MdFailures, AnErrorLammpsFindsOnOneRankReachesStderr) {
   EXPECT_NE(r.output.find("lmp -in out_in.lammps"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("wrote"), std::string::npos) << r.output;
 }
+
+namespace {
+
+/// The text of file @p name of the examples' data-file system (examples/md_data_file).
+std::string example_file(const std::string& name) {
+  std::ifstream in(std::string(TD_SOURCE_DIR) + "/examples/md_data_file/" + name);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The names of every file md writes are checked against its inputs before LAMMPS starts: a
+// settings file called run_in.lammps with prefix "run_" was overwritten by the LAMMPS input
+// record (and LAMMPS then included the record itself), as was a data file named like a result.
+TEST(MdFailures, AnOutputNamedLikeAnInputIsRefusedBeforeLammpsStarts) {
+  const std::string settings = example_file("mixture.settings");
+  std::string text = example_file("md_ehex.toml");
+  text = replace(text, "settings_file = \"mixture.settings\"", "settings_file = \"run_in.lammps\"");
+  text = replace(text, "prefix = \"out/ehex_\"", "prefix = \"run_\"");
+  const auto run =
+      run_case("md", text, "md_output_is_input", "",
+               {{"mixture.data", example_file("mixture.data")}, {"run_in.lammps", settings}});
+  td::test::expect_failure(
+      run,
+      {"case.toml:", "key 'output.prefix'", "the output run_in.lammps", "an input of this run"},
+      {"mixture.data", "run_in.lammps"});
+  EXPECT_EQ(run.r.output.find("LAMMPS log"), std::string::npos) << "MD started: " << run.r.output;
+  std::ifstream in(run.dir / "run_in.lammps");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()),
+            settings);
+  // a result name (here the temperature profile) and -o instead of the key
+  std::string data_run =
+      replace(text, "data_file = \"mixture.data\"", "data_file = \"x_temp.chunk\"");
+  data_run = replace(data_run, "settings_file = \"run_in.lammps\"",
+                     "settings_file = \"mixture.settings\"");
+  const auto r =
+      run_case("md", data_run, "md_result_is_input", "-o x_",
+               {{"x_temp.chunk", example_file("mixture.data")}, {"mixture.settings", settings}});
+  td::test::expect_failure(r, {"key '-o'", "the output x_temp.chunk", "an input of this run"},
+                           {"x_temp.chunk", "mixture.settings"});
+}
+
+}  // namespace

@@ -472,5 +472,23 @@ TEST(MdSystem, InputLammpsWouldRejectIsRefusedBeforeItStarts) {
                  "needs `pressure`", true);
 }
 
+// LAMMPS takes seeds up to 9e8 and the set-ups derive seeds up to kMaxSeedOffset above their
+// key (streams, replicas, ranks): seed = 899999999 passed the key's range [1, 9e8] and LAMMPS
+// ended the run. Each seed key's range ends at kMaxSeed, and says so.
+TEST(MdSystem, SeedsWhoseDerivedSeedsLammpsRefusesAreInputErrors) {
+  const std::string too_large = "seed = 899999999\n";
+  const std::string range = fmt::format("[1, {:g}]", static_cast<double>(kMaxSeed));
+  expect_refused("type = \"msd_diffusion\"\ntemperatures = [1.0]\n" + too_large, range, true);
+  expect_refused("type = \"adatom_ti\"\n" + too_large + "[system]\ntype = \"lj_slab\"\n", range,
+                 true);
+  expect_refused("type = \"cu_column\"\n" + too_large, range);
+  // the largest accepted seed
+  auto in = InputSection::parse_string(
+      fmt::format("type = \"msd_diffusion\"\ntemperatures = [1.0]\nseed = {}\n", kMaxSeed),
+      "ok.toml");
+  in.set_units(argon());
+  EXPECT_NO_THROW(make_md_setup(in));
+}
+
 }  // namespace
 }  // namespace td::md

@@ -58,6 +58,23 @@ class Errors(TempDirCase):
             thermodrift.to_toml({"mesh": {"x": {"cells": object()}}})
         self.assertIn("mesh.x.cells", str(e.exception))
 
+    def test_integer_beyond_64_bits_is_an_input_error_at_its_key(self):
+        # pybind11's cast raised a RuntimeError ("Unable to cast Python instance ...") that
+        # named neither the key nor the range
+        with self.assertRaises(thermodrift.InputError) as e:
+            thermodrift.to_toml({"a": 2**70})
+        self.assertIn("key 'a'", str(e.exception))
+        self.assertIn(str(2**70), str(e.exception))
+        self.assertIn("-9223372036854775808 to 9223372036854775807", str(e.exception))
+        for key, value in (("bootstrap", 2**70), ("seed", 2**63), ("seed", -2**63 - 1)):
+            with self.assertRaises(thermodrift.InputError) as e:
+                thermodrift.fit.fit("arrhenius", x=[0.9, 1.0, 1.1], y=[0.1, 0.12, 0.14],
+                                    **{key: value})
+            self.assertIn(f"key 'fit[0].{key}'", str(e.exception))
+            self.assertIn("out of range", str(e.exception))
+        # the largest 64-bit integer is a TOML integer
+        self.assertIn("9223372036854775807", thermodrift.to_toml({"a": 2**63 - 1}))
+
 
 if __name__ == "__main__":
     unittest.main()
