@@ -179,11 +179,19 @@ namespace {
 /// InputError at that key.
 md::Table read_table(InputSection& s, const ParamSpec& file, std::string& path) {
   path = input_path(s, s.string(file));
+  md::Table t;
   try {
-    return md::read_columns(path);
+    t = md::read_columns(path);
   } catch (const Error& e) {
     s.fail(file.key, e.what());
   }
+  // a file that states its units (the md set-ups' own) is read only in those: its numbers
+  // would otherwise be taken in the fit's units, SI read as LJ or the other way
+  if (!t.units.empty() && t.units != s.units().name())
+    s.fail(file.key, fmt::format("{} states its values in {} units ('# units:' line); this fit "
+                                 "reads them in {} ([units]): give the fit the file's units",
+                                 path, t.units, s.units().name()));
+  return t;
 }
 
 /// Column named by key @p column of table @p t (from @p path); a missing column is an

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -11,6 +12,9 @@
 namespace td::md {
 
 namespace {
+
+/// The comment that states a column file's unit system (read_columns, units_line).
+const std::string kUnitsTag = "units:";
 
 /// Line-numbered reader; every error names file and line.
 class LineReader {
@@ -224,6 +228,10 @@ std::vector<DumpFrame> read_dump(const std::string& path) {
   return frames;
 }
 
+std::string units_line(const std::string& unit_system_name) {
+  return fmt::format("# {} {}\n", kUnitsTag, unit_system_name);
+}
+
 Table read_columns(const std::string& path) {
   LineReader r(path);
   std::string line;
@@ -232,7 +240,15 @@ Table read_columns(const std::string& path) {
     const std::string s = trim_left(line);
     if (s.empty()) continue;
     if (s[0] == '#') {
-      if (t.rows.empty()) t.columns = split(s.substr(1));
+      if (!t.rows.empty()) continue;
+      const std::string comment = trim_left(s.substr(1));
+      if (comment.rfind(kUnitsTag, 0) == 0) {
+        t.units = trim_left(comment.substr(kUnitsTag.size()));
+        while (!t.units.empty() && std::isspace(static_cast<unsigned char>(t.units.back())))
+          t.units.pop_back();
+        continue;
+      }
+      t.columns = split(s.substr(1));
       continue;
     }
     if (t.columns.empty()) r.fail("data before a '# name name ...' column header");

@@ -13,6 +13,9 @@ struct Table {
   std::vector<std::string> columns;
   std::vector<std::vector<double>> rows;
   std::vector<int> lines;  ///< 1-based file line of each row (read_columns; else empty)
+  /// The unit system the file states in a `# units: NAME` line before its data (NAME as
+  /// units::UnitSystem::name(), e.g. "SI", "LJ(argon)"; read_columns), or "" if none.
+  std::string units;
   /// Index of column @p name; throws td::IoError (naming @p what) if absent.
   std::size_t column(const std::string& name, const std::string& what = "table") const;
   /// All values of column @p name.
@@ -58,7 +61,11 @@ struct DumpFrame {
 std::vector<DumpFrame> read_dump(const std::string& path);
 
 /// A whitespace-separated numeric text file whose last '#' line before the data names the
-/// columns ("# T D D_err"), as the md set-ups write them. Wrong row widths: file:line.
+/// columns ("# T D D_err"), as the md set-ups write them; a `# units: NAME` line before it
+/// gives Table::units. Wrong row widths: file:line.
 Table read_columns(const std::string& path);
+
+/// The line that states the unit system of a column file (read_columns), ending in '\n'.
+std::string units_line(const std::string& unit_system_name);
 
 }  // namespace td::md

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "io/Readers.h"
 #include "io/TextFile.h"
 #include "md/Lammps.h"
 #include "md/Setup.h"
@@ -111,9 +112,9 @@ class MsdDiffusion : public MdSetup {
       if (rank != 0) continue;
       std::string text = fmt::format(
           "# D(T) of the {} from MSD = 6 D t, {} blocks of {} steps; T in {}, D in {}\n"
-          "# T D D_err\n",
+          "{}# T D D_err\n",
           groups[g], blocks_, block_steps_, u.case_label(K::temperature),
-          u.case_label(K::diffusivity));
+          u.case_label(K::diffusivity), units_line(u.case_units().name()));
       for (const auto& r : rows[g]) text += fmt::format("{:.6g} {:.8g} {:.4g}\n", r[0], r[1], r[2]);
       write_text_file(files.back(), text);
     }

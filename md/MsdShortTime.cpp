@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include "io/Readers.h"
 #include "io/TextFile.h"
 #include "md/Lammps.h"
 #include "md/Setup.h"
@@ -136,12 +137,12 @@ class MsdShortTime : public MdSetup {
           "# MSD(t) of solute and solvent (compute msd, com no), NVE after equilibration at T = "
           "{}; mean over {} consecutive origins, err = sd/sqrt(origins); ratio = "
           "MSD_solute/MSD_solvent per origin, mean and err; t in {}, MSD in {}\n"
-          "# t msd_solute msd_solute_err msd_solvent msd_solvent_err ratio ratio_err\n",
-          run_.temperature, origins_, tl, al);
+          "{}# t msd_solute msd_solute_err msd_solvent msd_solvent_err ratio ratio_err\n",
+          run_.temperature, origins_, tl, al, units_line(u.case_units().name()));
       std::string per = fmt::format(
-          "# MSD per origin; t in {}, MSD in {}\n# origin t msd_solute "
+          "# MSD per origin; t in {}, MSD in {}\n{}# origin t msd_solute "
           "msd_solvent\n",
-          tl, al);
+          tl, al, units_line(u.case_units().name()));
       for (std::size_t l = 0; l < lags_.size(); ++l)
         text += fmt::format("{:.10g} {:.10g} {:.10g} {:.10g} {:.10g} {:.10g} {:.10g}\n",
                             t_of(lags_[l]), a_of(s.mean[l]), a_of(s.err[l]), a_of(v.mean[l]),
@@ -157,11 +158,11 @@ class MsdShortTime : public MdSetup {
           files.back(),
           fmt::format("# short-time amplitude: MSD_solute/MSD_solvent at the lag t = short_lag "
                       "(mean over {} origins and err); t in {}, MSD in {}\n"
-                      "# t ratio ratio_err msd_solute msd_solute_err msd_solvent "
+                      "{}# t ratio ratio_err msd_solute msd_solute_err msd_solvent "
                       "msd_solvent_err\n{:.10g} {:.10g} {:.10g} {:.10g} {:.10g} {:.10g} {:.10g}\n",
-                      origins_, tl, al, t_of(lags_[ishort]), q.mean[ishort], q.err[ishort],
-                      a_of(s.mean[ishort]), a_of(s.err[ishort]), a_of(v.mean[ishort]),
-                      a_of(v.err[ishort])));
+                      origins_, tl, al, units_line(u.case_units().name()), t_of(lags_[ishort]),
+                      q.mean[ishort], q.err[ishort], a_of(s.mean[ishort]), a_of(s.err[ishort]),
+                      a_of(v.mean[ishort]), a_of(v.err[ishort])));
       fmt::print("msd_short_time: MSD_solute/MSD_solvent at t = {:g} {}: {:.5g} +- {:.2g}\n",
                  t_of(lags_[ishort]), tl, q.mean[ishort], q.err[ishort]);
     }

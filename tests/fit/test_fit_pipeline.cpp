@@ -16,6 +16,7 @@
 #include "core/Error.h"
 #include "fv/Case.h"
 #include "io/ParamFile.h"
+#include "io/Readers.h"
 #include "tests/support/run_cli.h"
 
 namespace td {
@@ -572,6 +573,28 @@ TEST(FitPipeline, SoretModelsRefuseParametersOfAnotherKind) {
                    "fit.toml:23: key 'fit[2].measured': 'E_a_b' is an energy, not an "
                    "inverse_temperature",
                    "p.toml");
+}
+
+// A column file that states its units (the md set-ups write "# units: SI" beside T in K and
+// D in m^2/s) is refused by a fit in other units, at its file key; in the same units it fits.
+TEST(FitPipeline, AFileInOtherUnitsIsRefused) {
+  const std::string dir = make_dir("td_fit_file_units");
+  std::ofstream(dir + "/D.dat") << "# D(T), T in K, D in m^2/s\n"
+                                << md::units_line("SI") << "# T D D_err\n"
+                                << "100 1.0e-9 1e-11\n110 1.3e-9 1e-11\n120 1.6e-9 1e-11\n";
+  const std::string table =
+      "[[fit]]\ntype = \"arrhenius\"\nname = \"solute\"\nfile = \"D.dat\"\n"
+      "x_column = \"T\"\ny_column = \"D\"\nsigma_column = \"D_err\"\n";
+  std::filesystem::remove(dir + "/p.toml");
+  std::ofstream(dir + "/lj.toml") << "[units]\nsystem = \"LJ\"\nlj = \"argon\"\n" << table;
+  expect_fit_error(dir, "lj.toml -o p.toml",
+                   "lj.toml:7: key 'fit[0].file': ./D.dat states its values in SI units "
+                   "('# units:' line); this fit reads them in LJ(argon)",
+                   "p.toml");
+  std::ofstream(dir + "/si.toml") << "[units]\nsystem = \"SI\"\n" << table;
+  const auto r = test::run_cli("fit si.toml -o p.toml -q", dir);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/p.toml"));
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "io/Readers.h"
 #include "tests/support/case_dir.h"
 
 namespace {
@@ -50,6 +52,10 @@ TEST(MdFailures, MissingDirectoryIsCreatedAndLogAndInputScriptAreKept) {
   EXPECT_NE(script.find("units lj"), std::string::npos) << script.substr(0, 400);
   EXPECT_NE(script.find("run 100"), std::string::npos);
   EXPECT_FALSE(fs::exists(out / "msd_D_solute.dat.partial"));
+  // the diffusivities state the unit system of their numbers, for the fit to check
+  const td::md::Table d = td::md::read_columns((out / "msd_D_solute.dat").string());
+  EXPECT_EQ(d.units, "LJ(argon)");
+  EXPECT_EQ(d.columns, (std::vector<std::string>{"T", "D", "D_err"}));
 }
 
 TEST(MdFailures, LammpsErrorReachesStderrWithLogAndInputScript) {
