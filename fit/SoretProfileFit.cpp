@@ -91,6 +91,7 @@ class SoretProfile : public FitTask {
       if (!(slabs_[i + 1] > slabs_[i]))
         s.fail("slabs", fmt::format("slab {} has hi {} <= lo {}", i / 2, slabs_[i + 1], slabs_[i]));
     margin_ = s.real(kMargin);
+    at_margin_ = s.location(kMargin.key);
     T_ref_ = s.real(kTref);
     replicas_ = s.integer(kReplicas);
     if (replicas_ > 1) {
@@ -172,6 +173,17 @@ class SoretProfile : public FitTask {
       pr.d.y.push_back(std::log(c[i]));
       pr.z.push_back(z[i]);
     }
+    // Fewer bins than the line needs is a choice of the input (slabs, margin) or empty bins:
+    // said at margin, with the counts, not as a fit that cannot be determined.
+    if (pr.d.size() <= kLineParameters) {
+      const std::size_t in_slabs = pr.excluded - pr.empty_z.size();
+      throw InputError(
+          at_margin_,
+          fmt::format("{} bins of {} are left for the fit, which needs more than {}: {} lie in "
+                      "the slabs widened by margin = {:g}, {} have c <= 0",
+                      pr.d.size(), z.size(), kLineParameters, in_slabs, margin_,
+                      pr.empty_z.size()));
+    }
     pr.Tm = T_ref_;
     if (pr.Tm == 0.0) {
       for (double t : pr.d.x) pr.Tm += t;
@@ -197,6 +209,9 @@ class SoretProfile : public FitTask {
     for (double& x : v) x = units_->from_lammps(x, k);
     return v;
   }
+
+  /// Parameters of the line ln c = ln c_ref - S_T (T - Tm).
+  static constexpr std::size_t kLineParameters = 2;
 
   FitResult fit_line_T(const Data& d, double Tm) const {
     return fit_curve(SoretLnC{Tm}, d, {0.0, 0.0}, {"ln_c_ref", common_.name},
@@ -246,6 +261,7 @@ class SoretProfile : public FitTask {
 
   std::string tfile_, cfile_, tcol_, ccol_, xcol_;
   SourceLocation at_tfile_, at_cfile_;  ///< where the two files were named
+  SourceLocation at_margin_;            ///< where margin was given (or its table)
   std::size_t skip_ = 0;
   std::vector<double> slabs_;
   double margin_ = 0.0, T_ref_ = 0.0;

@@ -597,5 +597,21 @@ TEST(FitPipeline, AFileInOtherUnitsIsRefused) {
   EXPECT_TRUE(std::filesystem::exists(dir + "/p.toml"));
 }
 
+// Slabs widened until no bin is left: an error at margin with the counts, not a fit that
+// "cannot determine 2 parameters" without file, line or key.
+TEST(FitPipeline, NoBinsLeftIsAnErrorAtMargin) {
+  const std::string dir = make_dir("td_fit_no_bins");
+  write_profiles(dir, 5);
+  std::filesystem::remove(dir + "/params.toml");
+  std::ofstream(dir + "/fit.toml")
+      << "[units]\nsystem = \"LJ\"\nlj = \"argon\"\n[[fit]]\ntype = \"soret_profile\"\n"
+         "slabs = [10.5, 14.5, 35.5, 39.5]\nmargin = 100.0\n"
+         "temperature_file = \"temp.chunk\"\nconcentration_file = \"solute.chunk\"\n";
+  expect_fit_error(dir, "fit.toml -o params.toml",
+                   "fit.toml:7: key 'fit[0].margin': 0 bins of 50 are left for the fit, which "
+                   "needs more than 2: 50 lie in the slabs widened by margin = 100, 0 have c <= 0",
+                   "params.toml");
+}
+
 }  // namespace
 }  // namespace td
