@@ -76,6 +76,21 @@ TEST(MeshMpi, PartitionCoversEveryCellOnceAndVolumesSumToTheDomain) {
   EXPECT_NEAR(vol, 1.0, 1e-14);
 }
 
+// A 2 x 3 x 1 mesh is shared by any number of ranks up to 6, each owning a block of it (run
+// on 3 ranks by ctest `mesh_three_ranks`, where PETSc's own choice refused it).
+TEST(MeshMpi, ASmallMeshIsSharedByAsManyRanksAsFit) {
+  std::array<Axis, 3> axes;
+  axes[0].nodes = {0.0, 1.0, 2.0};
+  axes[1].nodes = {0.0, 1.0, 2.0, 3.0};
+  axes[2].nodes = {0.0, 1.0};
+  const Mesh mesh(MPI_COMM_WORLD, 3, axes, 1);
+  const auto ct = mesh.count();
+  double cells = static_cast<double>(ct[0]) * ct[1] * ct[2];
+  EXPECT_GE(cells, 1.0);
+  MPI_Allreduce(MPI_IN_PLACE, &cells, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+  EXPECT_EQ(cells, 6.0);
+}
+
 // The ranks' grid fits the mesh where PETSc's square-block heuristic does not (3 ranks on a
 // 2 x 3 x 1 mesh: PETSc chose 3 x 1 x 1 and refused it), cuts the fewest faces, and splits
 // the outer axis on a tie (2 ranks on a square: y, as PETSc).
