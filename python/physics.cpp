@@ -442,8 +442,30 @@ std::vector<double> cell_values(const Mesh& mesh, Vec v) {
 /// coverage model with the variational D_c(theta, T) of the same lattice (steady, and relaxing
 /// from the uniform coverage), and the dilute law's steady profile theta ~ sum_A exp((Q -
 /// E_A)/(kB T)) at the same mean. Reduced units (kB = 1) throughout.
+/// Refuse settings outside their ranges, naming the argument (replicas = 0 returned NaN
+/// profiles; a negative t_burn ran).
+void check_gradient_settings(const GradientSettings& g) {
+  auto refuse = [](const char* arg, const std::string& why) {
+    throw InputError({"<argument>", 0, arg}, why);
+  };
+  if (g.replicas < 1) refuse("replicas", fmt::format("{}: at least 1 replica", g.replicas));
+  if (g.La < 2 || g.Lb < 1)
+    refuse("cells", fmt::format("({}, {}): at least 2 columns and 1 row", g.La, g.Lb));
+  if (!(g.T_cold > 0.0) || !(g.T_hot > 0.0) || !std::isfinite(g.T_cold) || !std::isfinite(g.T_hot))
+    refuse("T", fmt::format("({}, {}): temperatures must be finite and > 0", g.T_cold, g.T_hot));
+  if (!(g.t_burn >= 0.0) || !std::isfinite(g.t_burn))
+    refuse("t_burn", fmt::format("{}: must be finite and >= 0", g.t_burn));
+  if (!(g.t_end > 0.0) || !std::isfinite(g.t_end))
+    refuse("t_end", fmt::format("{}: must be finite and > 0 (the averaging time)", g.t_end));
+  if (!std::isfinite(g.Q)) refuse("Q", "must be finite");
+  if (g.coverages.empty()) refuse("coverages", "give at least one coverage");
+  for (double c : g.coverages)
+    if (!(c > 0.0 && c < 1.0)) refuse("coverages", fmt::format("{}: must be in (0, 1)", c));
+}
+
 py::dict lattice_gradient(const std::string& lattice_file, const GradientSettings& g,
                           MPI_Comm comm) {
+  check_gradient_settings(g);
   InputSection root = InputSection::parse_file(lattice_file);
   root.set_units(UnitSystem::lj(units::LJParameters{}));
   InputSection ls = root.section("lattice");

@@ -58,6 +58,21 @@ class Errors(TempDirCase):
             thermodrift.to_toml({"mesh": {"x": {"cells": object()}}})
         self.assertIn("mesh.x.cells", str(e.exception))
 
+    def test_lattice_gradient_arguments_out_of_range_are_input_errors(self):
+        # replicas = 0 returned NaN profiles, a negative t_burn ran, a negative seed or an int
+        # beyond 64 bits was pybind11's TypeError
+        square = example("lattice", "square.toml")
+        for kw, key in ((dict(replicas=0), "replicas"), (dict(replicas=2**70), "replicas"),
+                        (dict(seed=-1), "seed"), (dict(replicas=2.5), "replicas"),
+                        (dict(t_burn=-1.0), "t_burn"), (dict(t_end=0.0), "t_end"),
+                        (dict(cells=(1, 8)), "cells"), (dict(T=(0.0, 1.0)), "T"),
+                        (dict(coverages=[1.5]), "coverages")):
+            args = dict(dict(coverages=[0.5]), **kw)
+            with self.subTest(**{k: str(v) for k, v in kw.items()}):
+                with self.assertRaises(thermodrift.InputError) as e:
+                    thermodrift.lattice.gradient(square, **args)
+                self.assertIn(f"key '{key}'", str(e.exception))
+
     def test_integer_beyond_64_bits_is_an_input_error_at_its_key(self):
         # pybind11's cast raised a RuntimeError ("Unable to cast Python instance ...") that
         # named neither the key nor the range
