@@ -450,15 +450,16 @@ class PartialLock {
     if (fd_ >= 0) ::close(fd_);
   }
   /// Lock @p file through @p fd (an open descriptor of it, now owned), or through a new
-  /// descriptor when @p fd < 0. Throws std::runtime_error if another process holds it.
+  /// descriptor when @p fd < 0. Throws std::runtime_error if another process holds it. A
+  /// file system without flock (Lustre mounted with noflock: ENOSYS; some NFS: ENOLCK)
+  /// leaves the file unlocked rather than failing the run: the exclusive creation of the
+  /// .partial still refuses a second new run there.
   void take(const std::string& file, int fd = -1) {
     if (fd < 0) fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw std::runtime_error(std::strerror(errno));
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      const int e = errno;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
       ::close(fd);
-      throw std::runtime_error(e == EWOULDBLOCK ? "another run is writing it"
-                                                : std::string(std::strerror(e)));
+      throw std::runtime_error("another run is writing it");
     }
     fd_ = fd;
   }
