@@ -1,5 +1,8 @@
 #include "core/Petsc.h"
 
+#include <cerrno>
+#include <cstdlib>
+
 namespace td {
 
 DefaultOption::DefaultOption(std::string name, const std::string& value) : name_(std::move(name)) {
@@ -46,6 +49,26 @@ void require_option(bool ok, const char* prefix, const char* name, T value, cons
 }
 
 }  // namespace
+
+std::string petsc_integer_overflow(const std::vector<std::string>& tokens) {
+  for (std::size_t i = 1; i < tokens.size(); ++i) {
+    const std::string& v = tokens[i];
+    const std::size_t digits = v.find_first_not_of("+-") == 1 ? 1 : 0;
+    if (v.empty() || tokens[i - 1].empty() || tokens[i - 1][0] != '-' || v.size() == digits ||
+        v.find_first_not_of("0123456789", digits) != std::string::npos)
+      continue;
+    // an integer literal: beyond PetscInt's range, or beyond long long (errno ERANGE)
+    errno = 0;
+    const long long x = std::strtoll(v.c_str(), nullptr, 10);
+    if (errno == ERANGE || x > PETSC_MAX_INT || x < PETSC_MIN_INT)
+      return fmt::format(
+          "PETSc option {} {}: PETSc's integers have 32 bits (at most {}) and "
+          "it would read this one wrapped; a real value that large is written "
+          "with an exponent (1e10)",
+          tokens[i - 1], v, static_cast<long long>(PETSC_MAX_INT));
+  }
+  return {};
+}
 
 void check_tolerances(SNES snes) {
   const char* prefix = nullptr;

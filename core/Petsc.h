@@ -168,6 +168,12 @@ inline std::string krylov_type_transposing_preconditioner(const char* prefix) {
 /// the accepted range. Call after SNESSetFromOptions.
 void check_tolerances(SNES snes);
 
+/// Why the PETSc options @p tokens ("-name", "value", ...) cannot be given to PETSc, or "":
+/// an integer value beyond PetscInt's range (32 bits), which PETSc reads wrapped without a
+/// word (-ksp_max_it 4294967297 became 1). A real value that large is written with an
+/// exponent (1e10) and is not an integer literal.
+std::string petsc_integer_overflow(const std::vector<std::string>& tokens);
+
 /// Right preconditioning for @p ksp where its type supports it, so that the Krylov tolerance
 /// applies to the true residual; PETSc's own default side for the other types: Richardson
 /// and the CG family precondition from the left only and would fail at set-up with the right

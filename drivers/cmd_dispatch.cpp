@@ -18,6 +18,7 @@
 #include "core/ErrorExit.h"
 #include "core/MpiStartup.h"
 #include "core/Paths.h"
+#include "core/Petsc.h"
 #include "drivers/Command.h"
 #include "md/Lammps.h"
 
@@ -98,6 +99,9 @@ int run_command_line(int argc, char** argv) {
           "option {} comes after the PETSc option {}, where PETSc would take it (and ignore "
           "it): give thermodrift's own options before the PETSc options",
           argv[i], argv[first_petsc]);
+  if (misplaced.empty())
+    misplaced =
+        td::petsc_integer_overflow(std::vector<std::string>(argv + first_petsc, argv + argc));
   // PETSc gets the program's name and the PETSc options alone: -o and -q are not its own
   // (-options_left listed them as unused). PETSc keeps the pointer: the array lives as long
   // as the run.

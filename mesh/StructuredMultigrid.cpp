@@ -889,6 +889,11 @@ bool assembled_matrix_needed(const char* prefix) {
 
 }  // namespace
 
+bool pfmg_by_default(const Mesh& mesh, const char* prefix, int dof) {
+  bool chosen = false;
+  return chosen_solver(mesh, prefix, dof, chosen) == kPfmgIndex && !chosen;
+}
+
 bool struct_operator_chosen(const Mesh& mesh, const char* prefix, int dof) {
   bool chosen = false;
   return chosen_solver(mesh, prefix, dof, chosen) >= 0 && !other_matrix_asked(prefix) &&

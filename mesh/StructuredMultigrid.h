@@ -71,6 +71,10 @@ bool default_applies(const Mesh& mesh, const char* prefix);
 /// -ksp_type that applies the preconditioner's transpose (bicg, ibcgs), which it lacks.
 void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof);
 
+/// Whether setup_structured_multigrid would install PFMG by default (no -td_pc, no -pc_type)
+/// for @p dof fields per cell of @p mesh with the options prefix @p prefix.
+bool pfmg_by_default(const Mesh& mesh, const char* prefix, int dof);
+
 /// Whether a solver for @p dof fields per cell of @p mesh, whose KSP has the options prefix
 /// @p prefix (nullptr for none), should store its matrix as a struct operator
 /// (create_struct_operator): setup_structured_multigrid will install the structured

@@ -97,6 +97,15 @@ void bind_errors(py::module_& m) {
 }
 
 // ---------------------------------------------------------------- PETSc lifetime
+/// Refuse PETSc options whose integer values PETSc would read wrapped (core/Petsc.h).
+void refuse_overflowing_integers(const std::string& options) {
+  std::istringstream in(options);
+  std::vector<std::string> tokens;
+  for (std::string t; in >> t;) tokens.push_back(t);
+  if (const std::string why = petsc_integer_overflow(tokens); !why.empty())
+    throw InputError({"<petsc_options>", 0, ""}, why);
+}
+
 /// Initialise PETSc (and MPI, unless mpi4py did) with the options in @p options; returns
 /// whether this call initialised it (the caller then finalises it at exit).
 bool initialize(const std::string& options) {
@@ -111,6 +120,7 @@ bool initialize(const std::string& options) {
     if (mpi_started == 0) startup.emplace();
     TD_PETSC(PetscInitializeNoArguments());
   }
+  refuse_overflowing_integers(options);
   if (!options.empty()) TD_PETSC(PetscOptionsInsertString(nullptr, options.c_str()));
   return true;
 }
@@ -128,6 +138,7 @@ void finalize() {
 class OptionsScope {
  public:
   explicit OptionsScope(const std::string& options) {
+    refuse_overflowing_integers(options);
     TD_PETSC(PetscOptionsCreate(&db_));
     if (!options.empty()) TD_PETSC(PetscOptionsInsertString(db_, options.c_str()));
     TD_PETSC(PetscOptionsPush(db_));

@@ -71,6 +71,13 @@ TEST(BadInput, CvodeFailuresCarryCvodesOwnMessage) {
   expect_failure(run_case(transient, "cvode_message"), {"CV_ILL_INPUT", "; CVODE: The value"});
 }
 
+// An integer PETSc option beyond 32 bits is refused: PETSc read 4294967297 as 1 (a Krylov
+// solve limited to one iteration) without a word.
+TEST(BadInput, PetscIntegerOptionsBeyond32BitsAreRefused) {
+  const auto run = td::test::run_case("run", kGood, "bad_petsc_int", "-q -ksp_max_it 4294967297");
+  expect_failure(run, {"-ksp_max_it 4294967297", "32 bits", "2147483647"});
+}
+
 TEST(BadInput, WrongType) {
   expect_failure(run_case(replace(kGood, "cells = 8", "cells = \"eight\""), "type"),
                  {"case.toml:5", "mesh.x.cells", "expected an integer"});
