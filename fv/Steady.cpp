@@ -156,6 +156,9 @@ class SteadySolver {
   /// What the Krylov solver of the last Newton step reported (type, preconditioner, reason,
   /// iterations, residual norm), for an error message.
   std::string linear_failure() const;
+  /// Whether the user chose the Krylov method or the preconditioner (-ksp_type, -pc_type,
+  /// -td_pc), for the advice of a failed linear solve.
+  bool solver_options_given() const;
 
   /// Conserved amounts of state @p v.
   std::vector<double> amounts(Vec v) const;
@@ -628,6 +631,15 @@ double SteadySolver::accepted_residual() const {
                    kRoundoffResidual * first_residual_, opt_.atol});
 }
 
+bool SteadySolver::solver_options_given() const {
+  for (const char* name : {"-ksp_type", "-pc_type", "-td_pc"}) {
+    PetscBool given = PETSC_FALSE;
+    TD_PETSC(PetscOptionsHasName(nullptr, nullptr, name, &given));
+    if (given) return true;
+  }
+  return false;
+}
+
 std::string SteadySolver::linear_failure() const {
   KSP ksp;
   TD_PETSC(SNESGetKSP(snes_, &ksp));
@@ -671,9 +683,13 @@ SteadyResult SteadySolver::solve() {
     // would end in the same linear solve (after many pseudo steps)
     throw SolverError(fmt::format(
         "steady solve failed: {} in the Newton step of this linear problem, which "
-        "pseudo-transient continuation cannot help; check the -ksp_type and -pc_type options "
-        "(-ksp_converged_reason, -ksp_monitor_true_residual)",
-        linear_failure()));
+        "pseudo-transient continuation cannot help; {} (-ksp_converged_reason, "
+        "-ksp_monitor_true_residual)",
+        linear_failure(),
+        solver_options_given() ? "check the -ksp_type and -pc_type options"
+                               : "the default solvers failed here: try another Krylov method "
+                                 "(-ksp_type bcgs, gmres) or preconditioner (-pc_type hypre, "
+                                 "mg; -td_pc smg on a mesh without periodic axes)"));
   if (reason < 0) {
     TD_PETSC(VecCopy(guess, c_));
     reason = continuation(reason);

@@ -78,6 +78,19 @@ TEST(BadInput, PetscIntegerOptionsBeyond32BitsAreRefused) {
   expect_failure(run, {"-ksp_max_it 4294967297", "32 bits", "2147483647"});
 }
 
+// A failed linear solve advises on the options the user gave, or, where none chose the
+// solvers, names other methods to try (it told the user to check options never given).
+TEST(BadInput, AFailedLinearSolveAdvisesOnTheSolversGivenOrTheDefault) {
+  std::string two_d = replace(kGood, "cells = 8\nlength = 1.0\n",
+                              "cells = 16\nlength = 1.0\n[mesh.y]\ncells = 16\nlength = 1.0\n");
+  two_d = replace(two_d, "dim = 1", "dim = 2");
+  two_d = replace(two_d, "gradient = [1.0]", "gradient = [1.0, 0.0, 0.0]");
+  expect_failure(td::test::run_case("run", two_d, "fail_default", "-q -ksp_max_it 1"),
+                 {"DIVERGED_ITS", "the default solvers failed here", "-ksp_type bcgs"});
+  expect_failure(td::test::run_case("run", two_d, "fail_given", "-q -ksp_type gmres -ksp_max_it 1"),
+                 {"DIVERGED_ITS", "check the -ksp_type and -pc_type options"});
+}
+
 TEST(BadInput, WrongType) {
   expect_failure(run_case(replace(kGood, "cells = 8", "cells = \"eight\""), "type"),
                  {"case.toml:5", "mesh.x.cells", "expected an integer"});
