@@ -753,16 +753,11 @@ H5Output::H5Output(const Mesh& mesh, const std::string& path, const std::string&
   im.time_unit = units_system == "SI" ? "s" : "tau";
   // Claim the partial file before HDF5 truncates anything: a second run on the same output,
   // or a new run over an interrupted one's restartable file, is refused here.
-  rank0_fs(im.comm, file, "cannot create", [&] {
-    const int fd = ::open(file.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
-    if (fd < 0 && errno == EEXIST)
-      throw std::runtime_error(fmt::format(
-          "it exists: another run is writing {}, or an interrupted run left it (continue that "
-          "run with --restart {}, or remove the file to start afresh)",
-          path, file));
-    if (fd < 0) throw std::runtime_error(std::strerror(errno));
-    im.lock.take(file, fd);
-    track_partial(path);
+  rank0_fs(im.comm, file, "cannot claim", [&] {
+    im.lock.take(file, claim_partial_fd(path, fmt::format("a transient run continues with "
+                                                          "--restart {}; else remove the file "
+                                                          "to start afresh",
+                                                          file)));
     // A checkpoint without its partial file belongs to no run: it must not be restarted from.
     std::error_code ec;
     fs::remove(checkpoint_path(path), ec);
@@ -819,10 +814,7 @@ std::unique_ptr<H5Output> H5Output::resume(const Mesh& mesh, const std::string& 
       }
       if (!fs::exists(path))
         throw std::runtime_error(fmt::format("neither {} nor {} exists", partial, path));
-      const int fd = ::open(partial.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
-      if (fd < 0)
-        throw std::runtime_error(errno == EEXIST ? "another run is writing it"
-                                                 : std::string(std::strerror(errno)));
+      const int fd = claim_partial_fd(path, "a restart of the same file began meanwhile");
       copied = true;
       im->lock.take(partial, fd);
       // a checkpoint beside a committed file is stale: the committed file holds its own
@@ -856,10 +848,7 @@ std::unique_ptr<H5Output> H5Output::resume(const Mesh& mesh, const std::string& 
   } catch (...) {
     // before the writer exists nothing else removes the copy
     im->file.close();
-    if (copied) {
-      std::error_code ec;
-      fs::remove(partial, ec);
-    }
+    if (copied) discard_partial(path);
     throw;
   }
   std::unique_ptr<H5Output> out(new H5Output(std::move(im), path));

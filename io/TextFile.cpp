@@ -83,8 +83,6 @@ void track_file(const std::string& file) {
 
 }  // namespace
 
-void track_partial(const std::string& path) { track_file(path + ".partial"); }
-
 void forget_partial(const std::string& path) {
   const std::string tmp = absolute_name(path + ".partial");
   for (std::size_t i = 0; i < kMaxTracked; ++i)
@@ -95,16 +93,19 @@ void forget_partial(const std::string& path) {
 }
 
 void claim_partial(const std::string& path, const std::string& way_out) {
+  ::close(claim_partial_fd(path, way_out));
+}
+
+int claim_partial_fd(const std::string& path, const std::string& way_out) {
   // the last guard of an input (an output name that no set-up check saw, a data file named
   // through another path) and of a directory, which would fail only at the final rename
   if (const std::string why = output_name_problem(path); !why.empty())
     throw IoError(fmt::format("cannot write {}: {}", path, why));
   const std::string tmp = path + ".partial";
-  const int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+  const int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
   if (fd >= 0) {
-    ::close(fd);
     track_file(tmp);
-    return;
+    return fd;
   }
   if (errno == EEXIST)
     throw IoError(fmt::format(

@@ -24,12 +24,12 @@ void discard_partial(const std::string& path);
 /// writing it or a stopped run left it, and @p way_out (default: remove it) how to go on.
 void claim_partial(const std::string& path, const std::string& way_out = "");
 
+/// claim_partial, returning the claimed file's open (write-only) descriptor for the caller
+/// to keep, e.g. to lock it while it writes (io/H5Output.cpp), and to close.
+int claim_partial_fd(const std::string& path, const std::string& way_out = "");
+
 /// Rename `<path>.partial` to @p path. Throws IoError naming both if it fails.
 void commit_partial(const std::string& path);
-
-/// Track `<path>.partial`, which another writer created exclusively (io/H5Output.h), for
-/// removal on SIGINT/SIGTERM as claim_partial tracks its own (see forget_partial).
-void track_partial(const std::string& path);
 
 /// Stop tracking `<path>.partial` for removal on SIGINT/SIGTERM: call once the writer has
 /// renamed or removed it (commit_partial and the writers of io/ do).
