@@ -20,8 +20,6 @@
 
 namespace td {
 
-/// Throw td::Error if a PETSc call failed, with PETSc's message for the error class and the
-/// specific one the failing routine gave.
 /// PETSc's text for error @p ierr, followed by the specific message of the error that started
 /// it (PETSc keeps the most recent one; errors print nothing themselves, see
 /// drivers/cmd_dispatch.cpp).
@@ -33,6 +31,8 @@ inline std::string petsc_error_text(PetscErrorCode ierr) {
                      specific ? specific : "");
 }
 
+/// Throw td::Error if a PETSc call failed, with PETSc's message for the error class and the
+/// specific one the failing routine gave.
 inline void petsc_check(PetscErrorCode ierr, const char* call) {
   if (ierr != 0) throw Error(fmt::format("PETSc call {} failed: {}", call, petsc_error_text(ierr)));
 }

@@ -7,12 +7,10 @@
 #include <cmath>
 #include <limits>
 #include <memory>
-#include <vector>
 
 #include "core/Petsc.h"
 #include "fv/CoarseOperators.h"
 #include "mesh/Multigrid.h"
-#include "mesh/StructuredMultigrid.h"
 
 namespace td {
 
@@ -266,15 +264,6 @@ void SteadySolver::set_up_snes() {
   // (fv/CoarseOperators.h); Galerkin products otherwise.
   const bool rediscretise = !sys_.has_heat() && !petsc_computes_jacobian();
   const double peclet = sys_.max_cell_peclet();
-  // A closed cell (pinned rows, no fixed face) on a uniform mesh takes SMG under BiCGStab:
-  // PFMG's V-cycle stops being a preconditioner there once the drift is strong (BiCGStab
-  // diverged and GMRES broke down at S_T Delta T = 10 to 150, erratically with the mesh
-  // size), and GMRES(30) under SMG stalled at S_T Delta T = 500 (docs/solvers.md).
-  std::vector<DefaultOption> closed_cell_solver;
-  if (ncons_ > 0 && pfmg_by_default(sys_.mesh(), nullptr, sys_.nfields())) {
-    closed_cell_solver.emplace_back("-td_pc", "smg");
-    closed_cell_solver.emplace_back("-ksp_type", "bcgs");
-  }
   set_default_pc(
       ksp, ns_, sys_.mesh().dim(),
       default_mg_levels(sys_.mesh(), nullptr, peclet, rediscretise) >= kMinDefaultMgLevels);
@@ -286,7 +275,7 @@ void SteadySolver::set_up_snes() {
   coarse_ = CoarseOperators::attach(
       ksp, sys_,
       setup_mesh_multigrid(ksp, sys_.mesh(), sys_.nfields(), sys_.has_heat(),
-                           rediscretise && jac == form_jacobian));
+                           rediscretise && jac == form_jacobian, /*closed=*/ncons_ > 0));
   prefer_right_preconditioning(ksp);
   ctx_.coarse = coarse_.get();
   if (opt_.verbose) {

@@ -83,7 +83,8 @@ DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double
 /// (setup_structured_multigrid, mesh/StructuredMultigrid.h), then the set-up of a geometric
 /// multigrid preconditioner chosen with -pc_type mg (with the KSP's options prefix) is
 /// finished; other preconditioners are left alone. Call after KSPSetFromOptions
-/// (SNESSetFromOptions).
+/// (SNESSetFromOptions). @p closed: the operator is a closed cell's (pinned rows, no fixed
+/// face), which takes SMG by default on uniform meshes too (setup_structured_multigrid).
 ///  - Coarse operators: with @p rediscretised, the caller gives them (PCMGSetOperators, the
 ///    discretisation on coarse_meshes; PCMG's Galerkin type none) unless -pc_mg_galerkin is
 ///    given. Otherwise (the callbacks discretise the mesh level only) by Galerkin
@@ -102,6 +103,6 @@ DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double
 /// @return whether the caller is to give the coarse operators: -pc_type mg with more than
 /// one level and Galerkin type none (@p rediscretised and no -pc_mg_galerkin).
 bool setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_operator,
-                          bool rediscretised = false);
+                          bool rediscretised = false, bool closed = false);
 
 }  // namespace td

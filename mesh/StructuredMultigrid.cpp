@@ -814,8 +814,9 @@ void refuse_transposed_preconditioning(const char* prefix, const char* solver, b
 
 /// The structured solver setup_structured_multigrid installs for @p dof fields per cell of
 /// @p mesh with the options of @p prefix (kPfmgIndex, kSmgIndex), or -1 for none; whether
-/// -td_pc chose it in @p chosen.
-PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chosen) {
+/// -td_pc chose it in @p chosen. @p closed: a closed cell's operator (SMG by default).
+PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chosen,
+                       bool closed = false) {
   const std::string shown = prefix ? prefix : "";
   PetscInt which = 0;
   PetscBool given = PETSC_FALSE, pc_type_given = PETSC_FALSE;
@@ -828,7 +829,7 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
     // mesh without periodic axes, an assembled AIJ preconditioning matrix; -pc_type chooses
     // any other preconditioner (BoomerAMG with -pc_type hypre).
     if (pc_type_given || dof != 1 || mesh.dim() == 1 || !default_applies(mesh, prefix)) return -1;
-    const PetscInt solver = uniform_axes(mesh) ? kPfmgIndex : kSmgIndex;
+    const PetscInt solver = uniform_axes(mesh) && !closed ? kPfmgIndex : kSmgIndex;
     refuse_transposed_preconditioning(prefix, kSolverNames[solver], false);
     return solver;
   }
@@ -889,24 +890,19 @@ bool assembled_matrix_needed(const char* prefix) {
 
 }  // namespace
 
-bool pfmg_by_default(const Mesh& mesh, const char* prefix, int dof) {
-  bool chosen = false;
-  return chosen_solver(mesh, prefix, dof, chosen) == kPfmgIndex && !chosen;
-}
-
 bool struct_operator_chosen(const Mesh& mesh, const char* prefix, int dof) {
   bool chosen = false;
   return chosen_solver(mesh, prefix, dof, chosen) >= 0 && !other_matrix_asked(prefix) &&
          !assembled_matrix_needed(prefix) && !petsc_computes_jacobian(prefix);
 }
 
-void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof) {
+void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof, bool closed) {
   PC pc;
   TD_PETSC(KSPGetPC(ksp, &pc));
   const char* prefix = nullptr;
   TD_PETSC(PCGetOptionsPrefix(pc, &prefix));
   bool chosen = false;
-  const PetscInt which = chosen_solver(mesh, prefix, dof, chosen);
+  const PetscInt which = chosen_solver(mesh, prefix, dof, chosen, closed);
   if (which < 0) return;
   auto state = std::make_unique<StructuredPC>(
       mesh, read_settings(mesh, prefix, which == kPfmgIndex ? kPfmg : kSmg));
@@ -919,14 +915,15 @@ void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof) {
   TD_PETSC(PCShellSetSetUp(pc, pc_setup));
   TD_PETSC(PCShellSetApply(pc, pc_apply));
   TD_PETSC(PCShellSetView(pc, pc_view));
-  if (!chosen && which == kPfmgIndex) {
-    // With PFMG BiCGStab takes about half GMRES's iterations at two applications each (8
-    // against 14 at 1024^2, 11 against 19 at 64^3), so about the same work, but keeps 8
-    // vectors where GMRES keeps one per iteration (25 at 1024^2, 210 MB): fresh memory costs
-    // more than the iterations on machines that fault pages in slowly (docs/solvers.md).
-    // Not with SMG, whose cycles cost more than GMRES's vector work (5 BiCGStab iterations,
-    // 10 cycles, against 9 on a graded 512^2 mesh). Only where neither the options nor the
-    // caller chose otherwise than GMRES.
+  if (!chosen) {
+    // BiCGStab instead of GMRES: with PFMG it takes about half GMRES's iterations at two
+    // applications each (8 against 14 at 1024^2, 11 against 19 at 64^3), so about the same
+    // work, but keeps 8 vectors where GMRES keeps one per iteration (25 at 1024^2, 210 MB);
+    // with SMG it costs about as much at small cell Peclet numbers (5 iterations, 10 cycles,
+    // against 9 on a graded 512^2 mesh) and far less at large ones, where GMRES(30)
+    // restarts stall (closed cell, S_T Delta T = 500: 65 iterations against 900 graded,
+    // 63 against 2000 and no answer uniform; docs/solvers.md). Only for the default
+    // preconditioner, and where neither the options nor the caller chose otherwise than GMRES.
     PetscBool gmres = PETSC_FALSE, ksp_type_given = PETSC_FALSE;
     TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(ksp), KSPGMRES, &gmres));
     const char* kprefix = nullptr;

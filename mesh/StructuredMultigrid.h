@@ -61,7 +61,10 @@ bool default_applies(const Mesh& mesh, const char* prefix);
 /// -td_pc nor -pc_type is given, for one field per cell in 2D and 3D where default_applies:
 /// PFMG on a mesh with uniform_axes, SMG on a stretched one (PFMG's
 /// point smoothers lose their efficiency on stretched cells: 131 GMRES iterations on a
-/// geometrically graded 256^2 mesh where SMG takes 9; measured in docs/solvers.md). Otherwise
+/// geometrically graded 256^2 mesh where SMG takes 9; measured in docs/solvers.md) and for
+/// a @p closed cell's operator (pinned rows, no fixed face), where PFMG's V-cycle stops
+/// being a preconditioner once the drift is strong. By default the caller's GMRES becomes
+/// BiCGStab (unless -ksp_type is given). Otherwise
 /// the preconditioner is left alone (1D: LU; several fields: the mesh multigrid or
 /// BoomerAMG; BoomerAMG for one field where the default does not apply, or with
 /// -pc_type hypre). The preconditioning matrix must be a struct operator or an
@@ -69,11 +72,7 @@ bool default_applies(const Mesh& mesh, const char* prefix);
 /// Throws Error for -td_pc with more than one field per cell or on a 1D mesh, with -pc_type given
 /// too, or with an unknown value; and, where it would install the structured multigrid, for a
 /// -ksp_type that applies the preconditioner's transpose (bicg, ibcgs), which it lacks.
-void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof);
-
-/// Whether setup_structured_multigrid would install PFMG by default (no -td_pc, no -pc_type)
-/// for @p dof fields per cell of @p mesh with the options prefix @p prefix.
-bool pfmg_by_default(const Mesh& mesh, const char* prefix, int dof);
+void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof, bool closed = false);
 
 /// Whether a solver for @p dof fields per cell of @p mesh, whose KSP has the options prefix
 /// @p prefix (nullptr for none), should store its matrix as a struct operator
