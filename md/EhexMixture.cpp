@@ -145,9 +145,7 @@ class EhexMixture : public MdSetup {
     std::vector<std::string> files;
     for (long i = 0; i < replicas_; ++i) {
       const std::string p = replica_prefix(prefix, i);
-      std::vector<std::string> mine{p + "temp.chunk", p + "solute.chunk"};
-      if (run_.pressure) mine.push_back(p + "npt.dat");
-      for (auto& f : with_lammps_records(p, mine)) files.push_back(std::move(f));
+      for (auto& f : with_lammps_records(p, replica_results(p))) files.push_back(std::move(f));
     }
     return files;
   }
@@ -164,8 +162,7 @@ class EhexMixture : public MdSetup {
     std::vector<std::string> files;
     for (long i = 0; i < replicas_; ++i) {
       const std::string p = replica_prefix(prefix, i);
-      std::vector<std::string> mine{p + "temp.chunk", p + "solute.chunk"};
-      if (run_.pressure) mine.push_back(p + "npt.dat");
+      const std::vector<std::string> mine = replica_results(p);
       files.insert(files.end(), mine.begin(), mine.end());
       if (i % groups != color) continue;
       MdRun r = run_;
@@ -189,6 +186,13 @@ class EhexMixture : public MdSetup {
   /// File prefix of replica @p i: @p prefix itself for a single run.
   std::string replica_prefix(const std::string& prefix, long i) const {
     return replicas_ == 1 ? prefix : fmt::format("{}r{}_", prefix, i);
+  }
+  /// The result files of the replica with file prefix @p p: the profiles (temperature,
+  /// solute), then the NPT record where there is one.
+  std::vector<std::string> replica_results(const std::string& p) const {
+    std::vector<std::string> mine{p + "temp.chunk", p + "solute.chunk"};
+    if (run_.pressure) mine.push_back(p + "npt.dat");
+    return mine;
   }
   long replica_steps() const { return run_.steps() + steps_gradient_ + steps_; }
 

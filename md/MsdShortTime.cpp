@@ -126,6 +126,7 @@ class MsdShortTime : public MdSetup {
     auto t_of = [&](long steps) { return u.from_lammps(static_cast<double>(steps) * dt, K::time); };
     auto a_of = [&](double msd) { return u.from_lammps(msd, K::area); };
     const std::string tl = u.case_label(K::time), al = u.case_label(K::area);
+    const std::string units = units_line(u.case_units().name());
     files.push_back(prefix + "msd.dat");
     files.push_back(prefix + "msd_origins.dat");
     files.push_back(prefix + "short_time.dat");
@@ -138,11 +139,11 @@ class MsdShortTime : public MdSetup {
           "{}; mean over {} consecutive origins, err = sd/sqrt(origins); ratio = "
           "MSD_solute/MSD_solvent per origin, mean and err; t in {}, MSD in {}\n"
           "{}# t msd_solute msd_solute_err msd_solvent msd_solvent_err ratio ratio_err\n",
-          run_.temperature, origins_, tl, al, units_line(u.case_units().name()));
+          run_.temperature, origins_, tl, al, units);
       std::string per = fmt::format(
           "# MSD per origin; t in {}, MSD in {}\n{}# origin t msd_solute "
           "msd_solvent\n",
-          tl, al, units_line(u.case_units().name()));
+          tl, al, units);
       for (std::size_t l = 0; l < lags_.size(); ++l)
         text += fmt::format("{:.10g} {:.10g} {:.10g} {:.10g} {:.10g} {:.10g} {:.10g}\n",
                             t_of(lags_[l]), a_of(s.mean[l]), a_of(s.err[l]), a_of(v.mean[l]),
@@ -160,9 +161,9 @@ class MsdShortTime : public MdSetup {
                       "(mean over {} origins and err); t in {}, MSD in {}\n"
                       "{}# t ratio ratio_err msd_solute msd_solute_err msd_solvent "
                       "msd_solvent_err\n{:.10g} {:.10g} {:.10g} {:.10g} {:.10g} {:.10g} {:.10g}\n",
-                      origins_, tl, al, units_line(u.case_units().name()), t_of(lags_[ishort]),
-                      q.mean[ishort], q.err[ishort], a_of(s.mean[ishort]), a_of(s.err[ishort]),
-                      a_of(v.mean[ishort]), a_of(v.err[ishort])));
+                      origins_, tl, al, units, t_of(lags_[ishort]), q.mean[ishort], q.err[ishort],
+                      a_of(s.mean[ishort]), a_of(s.err[ishort]), a_of(v.mean[ishort]),
+                      a_of(v.err[ishort])));
       fmt::print("msd_short_time: MSD_solute/MSD_solvent at t = {:g} {}: {:.5g} +- {:.2g}\n",
                  t_of(lags_[ishort]), tl, q.mean[ishort], q.err[ishort]);
     }

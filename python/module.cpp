@@ -109,6 +109,7 @@ void refuse_overflowing_integers(const std::string& options) {
 /// Initialise PETSc (and MPI, unless mpi4py did) with the options in @p options; returns
 /// whether this call initialised it (the caller then finalises it at exit).
 bool initialize(const std::string& options) {
+  refuse_overflowing_integers(options);
   PetscBool done = PETSC_FALSE;
   TD_PETSC(PetscInitialized(&done));
   if (done) return false;
@@ -120,7 +121,6 @@ bool initialize(const std::string& options) {
     if (mpi_started == 0) startup.emplace();
     TD_PETSC(PetscInitializeNoArguments());
   }
-  refuse_overflowing_integers(options);
   if (!options.empty()) TD_PETSC(PetscOptionsInsertString(nullptr, options.c_str()));
   return true;
 }

@@ -16,32 +16,20 @@ import time
 
 POLL_SECONDS = 0.05
 WAIT_SECONDS = 60.0
-# a 2D steady Soret cell of 128^2 cells
-STEADY = """
-[mesh]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fv"))
+from soret_case import soret_case  # noqa: E402
+
+# a 2D steady Soret cell of 128^2 cells, c fixed on x = 0
+STEADY = soret_case("""[mesh]
 dim = 2
 [mesh.x]
 cells = 128
-length = 1.0
+length = 10.0
 [mesh.y]
 cells = 128
-length = 1.0
-[temperature]
-type = "linear"
-T_ref = 1.0
-gradient = [1.0, 0.0, 0.0]
-[[species]]
-name = "a"
-[species.diffusivity]
-value = 1.0
-[species.soret]
-value = 2.0
-[species.initial]
-value = 1.0
-[species.boundary.xlo]
+length = 10.0""", """[species.boundary.xlo]
 type = "dirichlet"
-value = 1.0
-"""
+value = 1.0""")
 
 
 def main():

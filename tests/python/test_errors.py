@@ -58,6 +58,15 @@ class Errors(TempDirCase):
             thermodrift.to_toml({"mesh": {"x": {"cells": object()}}})
         self.assertIn("mesh.x.cells", str(e.exception))
 
+    def test_petsc_integer_options_beyond_32_bits_are_input_errors(self):
+        # PETSc read -ksp_max_it 4294967297 as 1 without a word
+        with self.assertRaises(thermodrift.InputError) as e:
+            thermodrift.run(example("soret_cell_2d.toml"), output=self.path("o.h5"),
+                            petsc_options={"ksp_max_it": 2**32 + 1})
+        self.assertIn("-ksp_max_it 4294967297", str(e.exception))
+        self.assertIn("32 bits", str(e.exception))
+        self.assertFalse(os.path.exists(self.path("o.h5")))
+
     def test_lattice_gradient_arguments_out_of_range_are_input_errors(self):
         # replicas = 0 returned NaN profiles, a negative t_burn ran, a negative seed or an int
         # beyond 64 bits was pybind11's TypeError
