@@ -9,13 +9,13 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <filesystem>
 #include <optional>
 #include <sstream>
 #include <toml.hpp>
 #include <tuple>
 #include <vector>
 
+#include "core/Broadcast.h"
 #include "core/Fault.h"
 #include "core/Petsc.h"
 #include "core/Progress.h"
@@ -389,9 +389,7 @@ int FvRun::run_transient(Case& cs, Vec c, MPI_Comm comm, int rank) {
                               opt_.restart.substr(0, opt_.restart.rfind(".partial"))));
     // The checks below read the file named; the run continues the partial file where one
     // exists. Both at once are a committed result and a later, interrupted run over it.
-    int partial_exists = rank == 0 && std::filesystem::exists(rs.file + ".partial") ? 1 : 0;
-    MPI_Bcast(&partial_exists, 1, MPI_INT, 0, comm);
-    if (opt_.restart == rs.file && partial_exists != 0)
+    if (opt_.restart == rs.file && exists_on_rank0(comm, rs.file + ".partial"))
       throw Error(
           fmt::format("--restart {}: {}.partial exists beside it, an interrupted later "
                       "run writing the same file; continue that one with --restart "

@@ -142,13 +142,6 @@ std::string final_name(const std::string& path) {
   return path;
 }
 
-/// Whether @p file exists, as rank 0 sees it (the same answer on every rank).
-bool exists_on_rank0(MPI_Comm comm, const std::string& file) {
-  int e = comm_rank(comm) == 0 && fs::exists(file) ? 1 : 0;
-  MPI_Bcast(&e, 1, MPI_INT, 0, comm);
-  return e != 0;
-}
-
 std::string iso_time_utc() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
