@@ -896,6 +896,42 @@ bool struct_operator_chosen(const Mesh& mesh, const char* prefix, int dof) {
          !assembled_matrix_needed(prefix) && !petsc_computes_jacobian(prefix);
 }
 
+namespace {
+
+/// BiCGStab in place of the caller's GMRES (KSPGMRES only, and only where -ksp_type is not
+/// given): with PFMG it takes about half GMRES's iterations at two applications each (8
+/// against 14 at 1024^2, 11 against 19 at 64^3), so about the same work, but keeps 8 vectors
+/// where GMRES keeps one per iteration (25 at 1024^2, 210 MB); with SMG it costs about as
+/// much at small cell Peclet numbers (5 iterations, 10 cycles, against 9 on a graded 512^2
+/// mesh) and far less at large ones, where GMRES(30) restarts stall (closed cell,
+/// S_T Delta T = 500: 65 iterations against 900 graded, 63 against 2000 and no answer
+/// uniform); under BoomerAMG on a periodic closed cell at S_T Delta T = 50, GMRES broke down
+/// where BiCGStab converges (docs/solvers.md).
+void prefer_bicgstab(KSP ksp) {
+  PetscBool gmres = PETSC_FALSE, ksp_type_given = PETSC_FALSE;
+  TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(ksp), KSPGMRES, &gmres));
+  const char* kprefix = nullptr;
+  TD_PETSC(KSPGetOptionsPrefix(ksp, &kprefix));
+  TD_PETSC(PetscOptionsHasName(nullptr, kprefix, "-ksp_type", &ksp_type_given));
+  if (gmres && !ksp_type_given) TD_PETSC(KSPSetType(ksp, KSPBCGS));
+}
+
+/// Whether @p pc holds BoomerAMG as the default for one field per cell of a 2D or 3D @p mesh
+/// with a periodic axis (where the structured multigrid is not the default): the caller set
+/// it, and neither -pc_type nor -td_pc chose it.
+bool periodic_boomeramg_default(PC pc, const Mesh& mesh, const char* prefix, int dof) {
+  if (dof != 1 || mesh.dim() == 1) return false;
+  bool periodic = false;
+  for (int a = 0; a < mesh.dim(); ++a) periodic = periodic || mesh.axis(a).periodic;
+  if (!periodic) return false;
+  PetscBool hypre = PETSC_FALSE, pc_type_given = PETSC_FALSE;
+  TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCHYPRE, &hypre));
+  TD_PETSC(PetscOptionsHasName(nullptr, prefix, "-pc_type", &pc_type_given));
+  return hypre && !pc_type_given;
+}
+
+}  // namespace
+
 void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof, bool closed) {
   PC pc;
   TD_PETSC(KSPGetPC(ksp, &pc));
@@ -903,7 +939,10 @@ void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof, bool closed)
   TD_PETSC(PCGetOptionsPrefix(pc, &prefix));
   bool chosen = false;
   const PetscInt which = chosen_solver(mesh, prefix, dof, chosen, closed);
-  if (which < 0) return;
+  if (which < 0) {
+    if (periodic_boomeramg_default(pc, mesh, prefix, dof)) prefer_bicgstab(ksp);
+    return;
+  }
   auto state = std::make_unique<StructuredPC>(
       mesh, read_settings(mesh, prefix, which == kPfmgIndex ? kPfmg : kSmg));
   TD_PETSC(PCSetType(pc, PCSHELL));
@@ -915,22 +954,7 @@ void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof, bool closed)
   TD_PETSC(PCShellSetSetUp(pc, pc_setup));
   TD_PETSC(PCShellSetApply(pc, pc_apply));
   TD_PETSC(PCShellSetView(pc, pc_view));
-  if (!chosen) {
-    // BiCGStab instead of GMRES: with PFMG it takes about half GMRES's iterations at two
-    // applications each (8 against 14 at 1024^2, 11 against 19 at 64^3), so about the same
-    // work, but keeps 8 vectors where GMRES keeps one per iteration (25 at 1024^2, 210 MB);
-    // with SMG it costs about as much at small cell Peclet numbers (5 iterations, 10 cycles,
-    // against 9 on a graded 512^2 mesh) and far less at large ones, where GMRES(30)
-    // restarts stall (closed cell, S_T Delta T = 500: 65 iterations against 900 graded,
-    // 63 against 2000 and no answer uniform; docs/solvers.md). Only for the default
-    // preconditioner, and where neither the options nor the caller chose otherwise than GMRES.
-    PetscBool gmres = PETSC_FALSE, ksp_type_given = PETSC_FALSE;
-    TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(ksp), KSPGMRES, &gmres));
-    const char* kprefix = nullptr;
-    TD_PETSC(KSPGetOptionsPrefix(ksp, &kprefix));
-    TD_PETSC(PetscOptionsHasName(nullptr, kprefix, "-ksp_type", &ksp_type_given));
-    if (gmres && !ksp_type_given) TD_PETSC(KSPSetType(ksp, KSPBCGS));
-  }
+  if (!chosen) prefer_bicgstab(ksp);
 }
 
 bool is_struct_operator(Mat A) {

@@ -64,7 +64,8 @@ bool default_applies(const Mesh& mesh, const char* prefix);
 /// geometrically graded 256^2 mesh where SMG takes 9; measured in docs/solvers.md) and for
 /// a @p closed cell's operator (pinned rows, no fixed face), where PFMG's V-cycle stops
 /// being a preconditioner once the drift is strong. By default the caller's GMRES becomes
-/// BiCGStab (unless -ksp_type is given). Otherwise
+/// BiCGStab (unless -ksp_type is given), under the default BoomerAMG for one field on a
+/// periodic 2D or 3D mesh too. Otherwise
 /// the preconditioner is left alone (1D: LU; several fields: the mesh multigrid or
 /// BoomerAMG; BoomerAMG for one field where the default does not apply, or with
 /// -pc_type hypre). The preconditioning matrix must be a struct operator or an
