@@ -733,6 +733,17 @@ Vec FVSystem::group_observables(Vec c) const {
   return out.release();
 }
 
+double FVSystem::diffusion_time() const {
+  double hmin = std::numeric_limits<double>::infinity(), dmax = 0.0;
+  for (int a = 0; a < mesh_.dim(); ++a)
+    for (int i = 0; i < mesh_.cells(a); ++i) hmin = std::min(hmin, mesh_.axis(a).width(i));
+  PetscReal tmin, tmax;
+  TD_PETSC(VecMin(temperature(), nullptr, &tmin));
+  TD_PETSC(VecMax(temperature(), nullptr, &tmax));
+  for (const auto& sp : species()) dmax = std::max({dmax, sp.D->value(tmin), sp.D->value(tmax)});
+  return dmax > 0.0 ? hmin * hmin / dmax : std::numeric_limits<double>::infinity();
+}
+
 FVSystem::DriftResolution FVSystem::drift_resolution() const {
   if (drift_) return *drift_;
   DriftResolution r;

@@ -158,6 +158,11 @@ class FVSystem {
     return std::max({r.cell_peclet[0], r.cell_peclet[1], r.cell_peclet[2]});
   }
 
+  /// The case's fastest diffusion time (time): the narrowest cell width squared over the
+  /// largest diffusivity of any species at the case's lowest and highest temperatures;
+  /// infinity where no species diffuses (collective).
+  double diffusion_time() const;
+
   /// Prescribed volumetric production q(x) of each species (concentration/time), added as
   /// -V q(x_centre) to the residual (midpoint rule). Used by manufactured-solution tests
   /// and fixed sources.

@@ -390,17 +390,7 @@ double SteadySolver::residual_norm() {
 }
 
 double SteadySolver::initial_pseudo_step() const {
-  if (opt_.ptc_dt0 > 0.0) return opt_.ptc_dt0;
-  double hmin = std::numeric_limits<double>::infinity(), dmax = 0.0;
-  for (int a = 0; a < sys_.mesh().dim(); ++a)
-    for (int i = 0; i < sys_.mesh().cells(a); ++i)
-      hmin = std::min(hmin, sys_.mesh().axis(a).width(i));
-  PetscReal tmin, tmax;
-  TD_PETSC(VecMin(sys_.temperature(), nullptr, &tmin));
-  TD_PETSC(VecMax(sys_.temperature(), nullptr, &tmax));
-  for (const auto& sp : sys_.species())
-    dmax = std::max({dmax, sp.D->value(tmin), sp.D->value(tmax)});
-  return hmin * hmin / dmax;
+  return opt_.ptc_dt0 > 0.0 ? opt_.ptc_dt0 : sys_.diffusion_time();
 }
 
 SNESConvergedReason SteadySolver::continuation(SNESConvergedReason first) {

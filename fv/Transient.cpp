@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -24,6 +25,8 @@ namespace {
 /// Krylov dimension of CVODE's SPGMR (its default): the PETSc preconditioner makes few
 /// iterations suffice.
 constexpr int kSpgmrMaxKrylov = 30;
+/// CVODE's smallest first step, in units of uround max(|t0|, |t_out|) (SUNDIALS 6.4, cvHin).
+constexpr double kCvodeFirstStepFloor = 100.0;
 }  // namespace
 
 struct TransientSolver::Impl {
@@ -48,6 +51,8 @@ struct TransientSolver::Impl {
   /// counts anew). CVODE's own limit (CVodeSetMaxNumSteps) counts the steps of one CVode
   /// call, and advance() calls it once per step (CV_ONE_STEP), so the limit is checked here.
   long max_steps = 0;
+  /// Whether [solver.transient] h_init set CVODE's first step.
+  bool h_init_given = false;
   /// Conserved groups (closed species, or the states of one, with no reaction leaving the
   /// group): their components and the volume-weighted total at the start.
   std::vector<std::vector<int>> conserved;
@@ -253,7 +258,8 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   im.check(CVodeSetMaxNumSteps(im.cvode, opt.max_steps), "CVodeSetMaxNumSteps");
   im.max_steps = opt.max_steps;
   im.check(CVodeSetMaxOrd(im.cvode, opt.max_order), "CVodeSetMaxOrd");
-  if (opt.h_init > 0) im.check(CVodeSetInitStep(im.cvode, opt.h_init), "CVodeSetInitStep");
+  im.h_init_given = opt.h_init > 0;
+  if (im.h_init_given) im.check(CVodeSetInitStep(im.cvode, opt.h_init), "CVodeSetInitStep");
   if (opt.h_max > 0) im.check(CVodeSetMaxStep(im.cvode, opt.h_max), "CVodeSetMaxStep");
   im.ls = SUNLinSol_SPGMR(im.y, SUN_PREC_LEFT, kSpgmrMaxKrylov, im.ctx);
   im.check(CVodeSetLinearSolver(im.cvode, im.ls, nullptr), "CVodeSetLinearSolver");
@@ -308,6 +314,19 @@ bool TransientSolver::advance(double t_out, Vec c_out, const StepHook& hook) {
   double t = 0.0;
   im.check(CVodeGetCurrentTime(im.cvode, &t), "CVodeGetCurrentTime");
   im.check(CVodeSetStopTime(im.cvode, t_out), "CVodeSetStopTime");
+  long taken = 0;
+  im.check(CVodeGetNumSteps(im.cvode, &taken), "CVodeGetNumSteps");
+  if (taken == 0 && !im.h_init_given) {
+    // CVODE estimates its first step from the first output time, but never below
+    // 100 uround max(|t|, |t_out|) (cvHin): for output times beyond about 1e13 of the case's
+    // fastest diffusion time its error test then fails at t0 until it gives up (t_end = 1e30
+    // on a cell with a diffusion time of 1e-3: CV_ERR_FAILURE at t = 0, h = 1.5). Start such
+    // runs at the fastest diffusion time, as the steady solver's pseudo time does.
+    const double floor = kCvodeFirstStepFloor * std::numeric_limits<double>::epsilon();
+    const double tau = im.sys->diffusion_time();
+    if (floor * std::max(std::abs(t), std::abs(t_out)) > tau)
+      im.check(CVodeSetInitStep(im.cvode, std::max(tau, floor * std::abs(t))), "CVodeSetInitStep");
+  }
   while (t < t_out) {
     const int flag = CVode(im.cvode, t_out, im.y, &t, CV_ONE_STEP);
     im.check(flag, "step");

@@ -183,6 +183,26 @@ TEST(TransientConservationMpi, ClosedCellConservesTotalToRoundOffAtLongTimes) {
   EXPECT_NEAR(r.total1[0] / r.total0[0], 1.0, 1e-12);
 }
 
+// An output time far beyond every time scale of the case (t_end = 1e30, the largest the input
+// takes): CVODE's own first step is at least 100 uround t_out (1e16 here, against a diffusion
+// time of 2.4e-4), and its error test failed at t = 0 until it gave up (CV_ERR_FAILURE). The
+// solver now starts at the fastest diffusion time and reaches the steady profile, whose
+// fitted fluxes give ln c(i+1) - ln c(i) = -S_T (T(i+1) - T(i)) exactly, with the total kept.
+TEST(TransientMpi, OutputTimesFarBeyondTheCasesTimeScalesAreReached) {
+  constexpr double kSoret = 3.0, kGradient = 2.0, kTend = 1e30;
+  TransientStats stats;
+  auto r = integrate(PETSC_COMM_WORLD, 64,
+                     td::testing::make_species(constant_law(1.0), kSoret, 0.0, 0.5),
+                     linear_temperature(1.0, {kGradient, 0, 0}), kTend, 1e-8, true, &stats);
+  EXPECT_DOUBLE_EQ(stats.time, kTend);
+  EXPECT_NEAR(r.total1[0] / r.total0[0], 1.0, 1e-12);
+  const Axis& ax = r.mesh->axis(0);
+  for (int i = 0; i + 1 < 64; ++i)
+    EXPECT_NEAR(std::log(r.c[i + 1] / r.c[i]),
+                -kSoret * kGradient * (ax.center(i + 1) - ax.center(i)), 1e-8)
+        << "cell " << i;
+}
+
 // [solver.transient] max_steps bounds the internal steps of a solver over all its advance()
 // calls (it steps CVODE one step per call, where CVODE's own limit counts a call's steps):
 // reaching it is a SolverError naming the limit, the time reached and the step, not a
