@@ -744,6 +744,20 @@ double FVSystem::diffusion_time() const {
   return dmax > 0.0 ? hmin * hmin / dmax : std::numeric_limits<double>::infinity();
 }
 
+bool FVSystem::drift_along_closed_axis(double span) const {
+  const DriftResolution r = drift_resolution();
+  for (int a = 0; a < mesh_.dim(); ++a) {
+    if (mesh_.axis(a).periodic) continue;
+    const double along = std::min(r.psi_span, r.cell_peclet[a] * (mesh_.cells(a) - 1));
+    if (!(along > span)) continue;
+    for (const auto& sp : species_)
+      if (sp.bc[2 * a].type == Boundary::Type::no_flux &&
+          sp.bc[2 * a + 1].type == Boundary::Type::no_flux)
+        return true;
+  }
+  return false;
+}
+
 FVSystem::DriftResolution FVSystem::drift_resolution() const {
   if (drift_) return *drift_;
   DriftResolution r;

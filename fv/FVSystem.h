@@ -163,6 +163,13 @@ class FVSystem {
   /// infinity where no species diffuses (collective).
   double diffusion_time() const;
 
+  /// Whether the drift of a species spans more than @p span (psi, dimensionless) along an
+  /// axis that closes it at both ends (no-flux faces at both, not periodic): its profile
+  /// across that axis is then a closed cell's, set by the balance of drift and diffusion
+  /// against the walls. The span along axis a is bounded by the smaller of the drift's whole
+  /// span and its largest cell Peclet number along a times the cells' count (collective).
+  bool drift_along_closed_axis(double span) const;
+
   /// Prescribed volumetric production q(x) of each species (concentration/time), added as
   /// -V q(x_centre) to the residual (midpoint rule). Used by manufactured-solution tests
   /// and fixed sources.

@@ -84,7 +84,8 @@ DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double
 /// multigrid preconditioner chosen with -pc_type mg (with the KSP's options prefix) is
 /// finished; other preconditioners are left alone. Call after KSPSetFromOptions
 /// (SNESSetFromOptions). @p closed: the operator is a closed cell's (pinned rows, no fixed
-/// face), which takes SMG by default on uniform meshes too (setup_structured_multigrid).
+/// face), or carries strong drift across walls that close an axis at both ends, and takes
+/// SMG by default on uniform meshes too (setup_structured_multigrid).
 ///  - Coarse operators: with @p rediscretised, the caller gives them (PCMGSetOperators, the
 ///    discretisation on coarse_meshes; PCMG's Galerkin type none) unless -pc_mg_galerkin is
 ///    given. Otherwise (the callbacks discretise the mesh level only) by Galerkin

@@ -62,8 +62,9 @@ bool default_applies(const Mesh& mesh, const char* prefix);
 /// PFMG on a mesh with uniform_axes, SMG on a stretched one (PFMG's
 /// point smoothers lose their efficiency on stretched cells: 131 GMRES iterations on a
 /// geometrically graded 256^2 mesh where SMG takes 9; measured in docs/solvers.md) and for
-/// a @p closed cell's operator (pinned rows, no fixed face), where PFMG's V-cycle stops
-/// being a preconditioner once the drift is strong. By default the caller's GMRES becomes
+/// a @p closed cell's operator (pinned rows, no fixed face; or strong drift across walls
+/// that close an axis at both ends), where PFMG's V-cycle stops being a preconditioner once
+/// the drift is strong. By default the caller's GMRES becomes
 /// BiCGStab (unless -ksp_type is given), under the default BoomerAMG for one field on a
 /// periodic 2D or 3D mesh too. Otherwise
 /// the preconditioner is left alone (1D: LU; several fields: the mesh multigrid or
