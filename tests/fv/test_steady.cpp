@@ -156,17 +156,7 @@ TEST(SteadySoretMpi, DriftAcrossWallsThatCloseAnAxisSolvesWithTheDefault) {
     sp.bc[0].value = 1.0;
     const auto solved = [&](const Options& options) {
       ScopedOptions set(options);
-      Solved out;
-      out.mesh = make_mesh(PETSC_COMM_WORLD, 2, kCells, 1);
-      out.sys = std::make_unique<FVSystem>(*out.mesh, linear_temperature(1.0, {1.0, 0.5, 0.0}),
-                                           std::vector<Species>{sp});
-      Vec c = out.sys->create_state();
-      out.sys->initial_state(c);
-      SteadyOptions opt;
-      out.res = solve_steady(*out.sys, c, opt);
-      out.c = gather(*out.mesh, c);
-      VecDestroy(&c);
-      return out;
+      return solve(PETSC_COMM_WORLD, 2, kCells, linear_temperature(1.0, {1.0, 0.5, 0.0}), sp);
     };
     Solved def;
     ASSERT_NO_THROW(def = solved({})) << "S_T " << S_T;
