@@ -211,8 +211,9 @@ inline void prefer_right_preconditioning(KSP ksp) {
 /// fields per cell (see bench/bench_multistate). On 1D meshes a sparse direct factorisation
 /// (banded, so linear in the number of cells; MUMPS in parallel) is cheaper than multigrid and
 /// indifferent to stiff reaction blocks. Call before KSPSetFromOptions. @p mesh_multigrid false (a
-/// drift too strong for the mesh's multigrid, see kMinDefaultMgLevels in mesh/Multigrid.h) makes
-/// BoomerAMG the default for several fields too.
+/// drift too strong for the mesh's multigrid, or cells too thin for its smoothers: see
+/// mesh_multigrid_default in mesh/Multigrid.h) makes BoomerAMG the default for several fields
+/// too.
 inline void set_default_pc(KSP ksp, int fields_per_cell, int dim, bool mesh_multigrid = true) {
   // GMRES restart with coupled fields: GAMG needs more iterations than BoomerAMG on one field.
   constexpr PetscInt kCoupledRestart = 60;

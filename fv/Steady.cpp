@@ -271,9 +271,8 @@ void SteadySolver::set_up_snes() {
   // (fv/CoarseOperators.h); Galerkin products otherwise.
   const bool rediscretise = !sys_.has_heat() && !petsc_computes_jacobian();
   const double peclet = sys_.max_cell_peclet();
-  set_default_pc(
-      ksp, ns_, sys_.mesh().dim(),
-      default_mg_levels(sys_.mesh(), nullptr, peclet, rediscretise) >= kMinDefaultMgLevels);
+  set_default_pc(ksp, ns_, sys_.mesh().dim(),
+                 mesh_multigrid_default(sys_.mesh(), nullptr, peclet, rediscretise));
   const DefaultOption mg_levels = mesh_multigrid_levels(sys_.mesh(), nullptr, peclet, rediscretise);
   TD_PETSC(SNESSetFromOptions(snes_));
   check_tolerances(snes_);

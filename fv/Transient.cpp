@@ -298,9 +298,8 @@ TransientSolver::TransientSolver(FVSystem& sys, Vec c, double t0, const Transien
   // (fv/CoarseOperators.h) where the temperature is prescribed; Galerkin products otherwise
   const bool rediscretise = !sys.has_heat();
   const double peclet = sys.max_cell_peclet();
-  set_default_pc(
-      im.ksp, sys.nspecies(), sys.mesh().dim(),
-      default_mg_levels(sys.mesh(), "cvode_", peclet, rediscretise) >= kMinDefaultMgLevels);
+  set_default_pc(im.ksp, sys.nspecies(), sys.mesh().dim(),
+                 mesh_multigrid_default(sys.mesh(), "cvode_", peclet, rediscretise));
   const DefaultOption mg_levels = mesh_multigrid_levels(sys.mesh(), "cvode_", peclet, rediscretise);
   TD_PETSC(KSPSetFromOptions(im.ksp));
   im.coarse = CoarseOperators::attach(

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -1046,6 +1047,27 @@ int default_mg_levels(const Mesh& mesh, const char* prefix, double peclet, bool 
     if (!given || std::string(value) == "none") return mesh.max_mg_levels();
   }
   return drift_mg_levels(mesh, peclet);
+}
+
+double max_cell_aspect_ratio(const Mesh& mesh) {
+  double ratio = 1.0;
+  for (int a = 0; a < mesh.dim(); ++a)
+    for (int b = 0; b < mesh.dim(); ++b) {
+      if (a == b) continue;
+      const auto& wa = mesh.axis(a);
+      const auto& wb = mesh.axis(b);
+      double widest = 0.0, narrowest = std::numeric_limits<double>::infinity();
+      for (int i = 0; i < mesh.cells(a); ++i) widest = std::max(widest, wa.width(i));
+      for (int j = 0; j < mesh.cells(b); ++j) narrowest = std::min(narrowest, wb.width(j));
+      ratio = std::max(ratio, widest / narrowest);
+    }
+  return ratio;
+}
+
+bool mesh_multigrid_default(const Mesh& mesh, const char* prefix, double peclet,
+                            bool rediscretised) {
+  return default_mg_levels(mesh, prefix, peclet, rediscretised) >= kMinDefaultMgLevels &&
+         max_cell_aspect_ratio(mesh) <= kMaxMeshMultigridAspect;
 }
 
 DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double peclet,
