@@ -209,6 +209,7 @@ class EhexMixture : public MdSetup {
     // with SHAKE/RATTLE, eHEX rescales whole clusters whose centre of mass is in the slab and
     // restores the bond lengths after its coordinate correction (LAMMPS fix ehex manual)
     const char* constrain = src_->constrained() ? " constrain com" : "";
+    const std::string title = chunk_units_title(src_->units());
     // fix ave/chunk writes at multiples of its Nfreq: production counted from step 0 (after
     // the gradient run, reset_timestep) gives exactly `blocks` blocks; counted on from the
     // equilibration it lost the first when the steps before were not a multiple of Nfreq
@@ -221,15 +222,16 @@ run {}
 reset_timestep 0
 compute ch_all all chunk/atom bin/1d z lower {} units box
 compute ch_sol solute chunk/atom bin/1d z lower {} units box
-fix prof_t all ave/chunk {} {} {} ch_all temp adof {} file {}
-fix prof_c solute ave/chunk {} {} {} ch_sol density/number file {}
+fix prof_t all ave/chunk {} {} {} ch_all temp adof {} file {} {}
+fix prof_c solute ave/chunk {} {} {} ch_sol density/number file {} {}
 run {}
 unfix prof_t
 unfix prof_c
 )",
                              cold_[0], cold_[1], hot_[0], hot_[1], heat_, constrain, -heat_,
                              constrain, steps_gradient_, bin_, bin_, every_, nrep, nfreq,
-                             src_->dof_per_atom(), tfile, every_, nrep, nfreq, cfile, steps_));
+                             src_->dof_per_atom(), tfile, title, every_, nrep, nfreq, cfile, title,
+                             steps_));
   }
 
   std::shared_ptr<const SystemSource> src_;
