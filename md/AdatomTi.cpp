@@ -153,6 +153,7 @@ class ConstrainedTi : public MdSetup {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     const std::string tfile = prefix + "temp.chunk", pfile = prefix + "phi.dat";
+    claim_outputs(comm, {tfile, pfile});
     Lammps lmp(comm, prefix, steps());
     lmp.require_styles(required_styles());
     lmp.require_styles({{"fix", "addforce"}, {"command", "displace_atoms"}});

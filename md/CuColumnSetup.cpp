@@ -171,6 +171,7 @@ class CuColumnSetup : public MdSetup {
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     const std::string raw = prefix + "backstress.raw", tchunk = prefix + "temp.chunk",
                       ichunk = prefix + "interface.chunk";
+    claim_outputs(comm, {raw, tchunk, ichunk});
     {
       Lammps lmp(comm, prefix, steps());
       StyleList styles = required_styles();
