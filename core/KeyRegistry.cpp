@@ -19,6 +19,29 @@ std::string strip_brackets(const std::string& s) {
     if (c != '<' && c != '>') out += c;
   return out;
 }
+
+/// The dot-separated names of a table path ("mesh.x" -> "mesh", "x").
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', start)) {
+    parts.push_back(path.substr(start, dot - start));
+    start = dot + 1;
+  }
+  parts.push_back(path.substr(start));
+  return parts;
+}
+
+/// Whether the declared table path @p declared ("species.boundary.<face>") names the input
+/// table at @p path ("species.boundary.xlo"): segment by segment, "<...>" matching any.
+bool names_table(const std::string& declared, const std::string& path) {
+  const std::vector<std::string> d = split_path(declared), p = split_path(path);
+  if (d.size() != p.size()) return false;
+  for (std::size_t i = 0; i < d.size(); ++i)
+    if (d[i] != p[i] && !(d[i].size() > 2 && d[i].front() == '<' && d[i].back() == '>'))
+      return false;
+  return true;
+}
 }  // namespace
 
 KeyDeclaration::KeyDeclaration(KeyTable t) : t_(std::move(t)), next_(g_head) { g_head = this; }
@@ -94,6 +117,35 @@ std::vector<const ParamSpec*> join(std::initializer_list<std::vector<const Param
   std::vector<const ParamSpec*> out;
   for (const auto& l : lists) out.insert(out.end(), l.begin(), l.end());
   return out;
+}
+
+std::optional<Range> declared_range(const std::string& table,
+                                    const std::function<std::string(const std::string&)>& value_of,
+                                    const std::string& key) {
+  const std::vector<KeyTable> all = tables();
+  // the model a table selects: its selector's value, else the selector's default
+  const auto selected = [&](const KeyTable& model) {
+    std::string v = value_of(model.selector);
+    for (const KeyTable& f : all)
+      if (v.empty() && f.family == model.family && f.type.empty()) {
+        v = f.keys.front()->default_value;
+        if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+      }
+    return v;
+  };
+  std::optional<Range> found;
+  for (const KeyTable& t : all) {
+    if (!names_table(t.table, table) || (!t.type.empty() && selected(t) != t.type)) continue;
+    for (const ParamSpec* p : t.keys) {
+      if (p->key != key) continue;
+      const Range& r = p->range;
+      const bool same = found && found->lo == r.lo && found->hi == r.hi &&
+                        found->lo_open == r.lo_open && found->hi_open == r.hi_open;
+      if (found && !same) return std::nullopt;
+      found = r;
+    }
+  }
+  return found;
 }
 
 bool matches(const std::string& table, const std::string& prefix) {

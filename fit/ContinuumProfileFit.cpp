@@ -286,6 +286,7 @@ class ContinuumProfile : public FitTask {
       // a file that cannot be read or lacks a column is an error at concentration_file
       at_key(s.location(kCFile.key), [&] {
         const md::Table t = md::average_blocks(md::read_ave_chunk(f), skip, f);
+        check_file_units(s.location(kCFile.key), f, t.units, s.units().name(), "[units]");
         data_.x = t.col(xc);
         data_.y = t.col(cc);
       });

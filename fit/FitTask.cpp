@@ -185,12 +185,7 @@ md::Table read_table(InputSection& s, const ParamSpec& file, std::string& path) 
   } catch (const Error& e) {
     s.fail(file.key, e.what());
   }
-  // a file that states its units (the md set-ups' own) is read only in those: its numbers
-  // would otherwise be taken in the fit's units, SI read as LJ or the other way
-  if (!t.units.empty() && t.units != s.units().name())
-    s.fail(file.key, fmt::format("{} states its values in {} units ('# units:' line); this fit "
-                                 "reads them in {} ([units]): give the fit the file's units",
-                                 path, t.units, s.units().name()));
+  check_file_units(s.location(file.key), path, t.units, s.units().name(), "[units]");
   return t;
 }
 
@@ -206,6 +201,16 @@ std::vector<double> column(InputSection& s, const md::Table& t, const std::strin
   }
 }
 }  // namespace
+
+void check_file_units(const SourceLocation& at, const std::string& path, const std::string& stated,
+                      const std::string& expected, const std::string& how) {
+  // a file that states its units (the md set-ups' own) is read only in those: its numbers
+  // would otherwise be taken in the fit's units, SI read as LJ or the other way
+  if (!stated.empty() && stated != expected)
+    throw InputError(at, fmt::format("{} states its values in {} units ('# units:' line); this "
+                                     "fit reads them in {} ({}): give the fit the file's units",
+                                     path, stated, expected, how));
+}
 
 std::vector<double> read_column(InputSection& s, const ParamSpec& file, const ParamSpec& col) {
   std::string path;

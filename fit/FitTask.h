@@ -104,6 +104,14 @@ XyKeys xy_keys(units::Kind xkind, units::Kind ykind, const std::string& what_x,
 /// an InputError at the key that named it.
 std::pair<Data, std::string> read_xy(InputSection& s, const XyKeys& k);
 
+/// Refuse a data file that states its unit system (md::Table::units, its `# units:` line) when
+/// that is not @p expected, the system this fit reads its numbers in (@p how says where that
+/// comes from, e.g. "[units]"): its numbers would be taken in the wrong units. InputError at
+/// @p at, the key that named the file @p path. A file without a units line (older files, the
+/// user's own) is read as it is.
+void check_file_units(const SourceLocation& at, const std::string& path, const std::string& stated,
+                      const std::string& expected, const std::string& how);
+
 /// The column named by key @p col of the column file named by key @p file (relative to the
 /// input); errors as in read_xy.
 std::vector<double> read_column(InputSection& s, const ParamSpec& file, const ParamSpec& col);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <vector>
 
 #include "core/Error.h"
 
@@ -35,19 +36,37 @@ constexpr int kMaxIterations = 200;
 /// Components of the undetermined singular vector large enough to name the parameter.
 constexpr double kNameComponent = 0.2;
 
+/// The Jacobian @p J of the residuals at the parameters @p p; false where the model cannot
+/// be evaluated there or gives a value that is not finite. The fits here have one residual
+/// block on one parameter block (fit_curve, the continuum profile fit). The cost function is
+/// called directly: the problem's own evaluation logs every non-finite value to stderr.
+bool jacobian_at(ceres::Problem& problem, const double* p, Eigen::MatrixXd& J) {
+  std::vector<ceres::ResidualBlockId> blocks;
+  problem.GetResidualBlocks(&blocks);
+  if (blocks.size() != 1 || problem.NumParameterBlocks() != 1)
+    throw InternalError("fit: expected one residual block on one parameter block");
+  const ceres::CostFunction* f = problem.GetCostFunctionForResidualBlock(blocks.front());
+  const int m = f->num_residuals(), n = f->parameter_block_sizes().front();
+  std::vector<double> r(static_cast<std::size_t>(m));
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> Jr(m, n);
+  double* jacobians[] = {Jr.data()};
+  const double* parameters[] = {p};
+  if (!f->Evaluate(parameters, r.data(), jacobians)) return false;
+  J = Jr;
+  return J.allFinite();
+}
+
 /// Parameter covariance (J^T J)^-1 at the solution, computed in column-scaled coordinates
 /// q_j = p_j |J_j| so that it does not depend on the units of the parameters (E_a in joules
 /// beside ln D0 is as well conditioned as in eV or LJ units); Ceres' own covariance works in
 /// raw units and calls such a problem singular. Throws SolverError naming the parameter
 /// combination the data do not determine.
-Eigen::MatrixXd scaled_covariance(ceres::Problem& problem, const std::vector<std::string>& names,
-                                  const std::string& what) {
-  ceres::CRSMatrix crs;
-  problem.Evaluate(ceres::Problem::EvaluateOptions(), nullptr, nullptr, nullptr, &crs);
-  const int m = crs.num_rows, n = crs.num_cols;
-  Eigen::MatrixXd J = Eigen::MatrixXd::Zero(m, n);
-  for (int i = 0; i < m; ++i)
-    for (int k = crs.rows[i]; k < crs.rows[i + 1]; ++k) J(i, crs.cols[k]) = crs.values[k];
+Eigen::MatrixXd scaled_covariance(ceres::Problem& problem, const double* p,
+                                  const std::vector<std::string>& names, const std::string& what) {
+  Eigen::MatrixXd J;
+  if (!jacobian_at(problem, p, J))
+    throw SolverError(fmt::format("{}: the fitted model cannot be evaluated at the fit", what));
+  const auto n = static_cast<int>(J.cols());
   Eigen::VectorXd scale(n);
   for (int j = 0; j < n; ++j) {
     scale(j) = J.col(j).norm();
@@ -75,6 +94,42 @@ Eigen::MatrixXd scaled_covariance(ceres::Problem& problem, const std::vector<std
   const Eigen::MatrixXd V = svd.matrixV();
   const Eigen::MatrixXd cov_scaled = V * sv.cwiseAbs2().cwiseInverse().asDiagonal() * V.transpose();
   return scale.cwiseInverse().asDiagonal() * cov_scaled * scale.cwiseInverse().asDiagonal();
+}
+
+/// Throw SolverError naming a parameter the data do not determine although the Jacobian at
+/// the fit @p r has full rank: one whose column (its effect on the fitted curve) vanishes or
+/// reverses within one standard error of a parameter, i.e. its projection on the column at
+/// the fit reaches 0 at p_k +- se_k. The covariance is that of the model linearised at the
+/// fit, and a standard error is about 1/|column|: where a column can vanish inside the
+/// one-standard-error region, there is a point of that region where the data do not depend on
+/// the parameter, and the standard error, taken at one point, means nothing. The rank check
+/// does not see it, as the columns at the fit are independent and merely small: e.g. the flux
+/// law of an adatom at a saddle Q = 0, where dV/dE_m is proportional to Q (E_m was written as
+/// 1.7e-24 +- 4e17). Zero is the threshold, not a fraction: a column that shrinks without
+/// vanishing (an exponential in another parameter) still determines its parameter, if less
+/// well. Points where the model cannot be evaluated are left out.
+void check_no_vanishing_column(ceres::Problem& problem, const FitResult& r,
+                               const std::string& what) {
+  std::vector<double> q = r.p;
+  Eigen::MatrixXd J0, J;
+  if (!jacobian_at(problem, q.data(), J0)) return;
+  for (std::size_t k = 0; k < q.size(); ++k)
+    for (const double sign : {-1.0, 1.0}) {
+      q[k] = r.p[k] + sign * r.se(k);
+      const bool evaluated = jacobian_at(problem, q.data(), J);
+      q[k] = r.p[k];
+      if (!evaluated) continue;
+      for (Eigen::Index j = 0; j < J0.cols(); ++j) {
+        if (J.col(j).dot(J0.col(j)) > 0.0) continue;
+        const auto pj = static_cast<std::size_t>(j);
+        throw SolverError(fmt::format(
+            "{}: the data do not determine {}: within one standard error of {} ({:.2g}) its "
+            "effect on the fitted curve vanishes (the data sit near a point where the curve "
+            "does not depend on it), so that its standard error ({:.2g}) means nothing; fix it "
+            "or add data that determine it",
+            what, r.names[pj], r.names[k], r.se(k), r.se(pj)));
+      }
+    }
 }
 
 }  // namespace
@@ -110,9 +165,10 @@ FitResult solve(ceres::Problem& problem, double* p, int n, int nres, bool sigma_
   r.chi2 = 2.0 * sum.final_cost;  // Ceres' cost is half the sum of squares
   r.dof = nres - n;
   r.sigma_known = sigma_known;
-  r.cov = scaled_covariance(problem, r.names, what);
+  r.cov = scaled_covariance(problem, p, r.names, what);
   // Unknown sigmas: estimate the noise variance from the residuals.
   if (!sigma_known) r.cov *= r.chi2 / r.dof;
+  check_no_vanishing_column(problem, r, what);
   return r;
 }
 

@@ -46,7 +46,11 @@ struct FitResult {
 
 namespace detail {
 /// Solve the problem for the @p n parameters at @p p (in/out) with @p nres residuals and
-/// fill a FitResult (covariance by ceres::Covariance). Throws td::SolverError on failure.
+/// fill a FitResult (covariance (J^T J)^-1 in column-scaled coordinates). Throws
+/// td::SolverError on failure, and naming a parameter the data do not determine: one the fit
+/// does not depend on, a combination the Jacobian's rank leaves free, or one whose effect on
+/// the fit vanishes within one standard error of a parameter (a saddle, where the covariance's
+/// standard error means nothing).
 FitResult solve(ceres::Problem& problem, double* p, int n, int nres, bool sigma_known,
                 std::vector<std::string> names, const std::string& what);
 

@@ -142,6 +142,9 @@ class SoretProfile : public FitTask {
         at_tfile_, [&] { return md::average_blocks(md::read_ave_chunk(tfile), skip_, tfile); });
     const auto Cprof = at_key(
         at_cfile_, [&] { return md::average_blocks(md::read_ave_chunk(cfile), skip_, cfile); });
+    const std::string how = fmt::format("lammps_units = \"{}\"", units_->style());
+    check_file_units(at_tfile_, tfile, Tprof.units, units_->units_name(), how);
+    check_file_units(at_cfile_, cfile, Cprof.units, units_->units_name(), how);
     const auto z = to_case(at_key(at_tfile_, [&] { return Tprof.col(xcol_); }), K::length);
     const auto Tz = to_case(at_key(at_tfile_, [&] { return Tprof.col(tcol_); }), K::temperature);
     const auto zc = to_case(at_key(at_cfile_, [&] { return Cprof.col(xcol_); }), K::length);

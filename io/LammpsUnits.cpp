@@ -69,4 +69,10 @@ double LammpsUnits::from_lammps(double v, Kind k) const {
 
 std::string LammpsUnits::case_label(Kind k) const { return case_.label(units::dim_of(k)); }
 
+std::string LammpsUnits::units_name() const {
+  // lj numbers are in the case's own LJ system, whose name says which (sigma, epsilon, mass);
+  // real and metal numbers are the same whatever the case's units
+  return style_ == "lj" ? case_.name() : "LAMMPS " + style_;
+}
+
 }  // namespace td::md

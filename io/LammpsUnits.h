@@ -37,6 +37,10 @@ class LammpsUnits {
   double from_lammps(double v, units::Kind k) const;
   /// The case's unit label of kind @p k ("K", "epsilon/k_B", ...).
   std::string case_label(units::Kind k) const;
+  /// The unit system of the numbers LAMMPS writes in this style, as a file's `# units:` line
+  /// names it (md::units_line): the case's LJ system for lj (e.g. "LJ(argon)"), else
+  /// "LAMMPS real" or "LAMMPS metal".
+  std::string units_name() const;
 
   /// The styles accepted: lj, real, metal.
   static std::vector<std::string> styles();

@@ -80,6 +80,16 @@ std::string trim_left(const std::string& s) {
   return i == std::string::npos ? std::string() : s.substr(i);
 }
 
+/// If the comment line @p line ('#' first) states a unit system (units_line), set @p units to
+/// its name and return true.
+bool read_units_line(const std::string& line, std::string& units) {
+  const std::string comment = trim_left(line.substr(1));
+  if (!starts_with(comment, kUnitsTag)) return false;
+  units = trim_left(comment.substr(kUnitsTag.size()));
+  while (!units.empty() && std::isspace(static_cast<unsigned char>(units.back()))) units.pop_back();
+  return true;
+}
+
 }  // namespace
 
 std::size_t Table::column(const std::string& name, const std::string& what) const {
@@ -132,13 +142,16 @@ std::vector<ChunkBlock> read_ave_chunk(const std::string& path) {
   LineReader r(path);
   std::string line;
   std::vector<std::string> header;
+  std::string units;
   int comments = 0;
   std::vector<ChunkBlock> blocks;
   while (r.next(line)) {
     const std::string t = trim_left(line);
     if (t.empty()) continue;
     if (t[0] == '#') {
-      // third comment line: "# Chunk Coord1 Ncount v_..." names the row columns
+      // the md set-ups give the units line as the first header line (title1), in place of
+      // LAMMPS's "# Chunk-averaged data for fix ..."; the third names the row columns
+      if (blocks.empty()) read_units_line(t, units);
       if (++comments == 3) {
         header = split(t.substr(1));
         if (header.empty()) r.fail("empty column header");
@@ -151,6 +164,7 @@ std::vector<ChunkBlock> read_ave_chunk(const std::string& path) {
     b.timestep = static_cast<long>(head[0]);
     b.total_count = head[2];
     b.table.columns = header;
+    b.table.units = units;
     const auto nrows = static_cast<long>(head[1]);
     if (nrows < 1 || head[1] != std::floor(head[1]))
       r.fail(fmt::format("block header announces {} chunks", head[1]));
@@ -228,8 +242,12 @@ std::vector<DumpFrame> read_dump(const std::string& path) {
   return frames;
 }
 
+std::string units_comment(const std::string& unit_system_name) {
+  return fmt::format("# {} {}", kUnitsTag, unit_system_name);
+}
+
 std::string units_line(const std::string& unit_system_name) {
-  return fmt::format("# {} {}\n", kUnitsTag, unit_system_name);
+  return units_comment(unit_system_name) + "\n";
 }
 
 Table read_columns(const std::string& path) {
@@ -240,14 +258,7 @@ Table read_columns(const std::string& path) {
     const std::string s = trim_left(line);
     if (s.empty()) continue;
     if (s[0] == '#') {
-      if (!t.rows.empty()) continue;
-      const std::string comment = trim_left(s.substr(1));
-      if (comment.rfind(kUnitsTag, 0) == 0) {
-        t.units = trim_left(comment.substr(kUnitsTag.size()));
-        while (!t.units.empty() && std::isspace(static_cast<unsigned char>(t.units.back())))
-          t.units.pop_back();
-        continue;
-      }
+      if (!t.rows.empty() || read_units_line(s, t.units)) continue;
       t.columns = split(s.substr(1));
       continue;
     }

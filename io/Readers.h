@@ -14,7 +14,8 @@ struct Table {
   std::vector<std::vector<double>> rows;
   std::vector<int> lines;  ///< 1-based file line of each row (read_columns; else empty)
   /// The unit system the file states in a `# units: NAME` line before its data (NAME as
-  /// units::UnitSystem::name(), e.g. "SI", "LJ(argon)"; read_columns), or "" if none.
+  /// units::UnitSystem::name(), e.g. "SI", "LJ(argon)", or for LAMMPS numbers
+  /// LammpsUnits::units_name(); read_columns, read_ave_chunk), or "" if none.
   std::string units;
   /// Index of column @p name; throws td::IoError (naming @p what) if absent.
   std::size_t column(const std::string& name, const std::string& what = "table") const;
@@ -42,8 +43,11 @@ struct ChunkBlock {
   Table table;  ///< columns as in the file's third header line ("Chunk Coord1 Ncount ...")
 };
 
-/// All blocks of a fix ave/chunk output file. A block with fewer rows than its header
-/// announces (truncated file) or rows of the wrong width is an error (file:line).
+/// All blocks of a fix ave/chunk output file. A `# units: NAME` line among the three header
+/// lines (the md set-ups write it as LAMMPS's title1, chunk_units_title) gives each block's
+/// Table::units; a file without one is read as before, with Table::units empty. A block with
+/// fewer rows than its header announces (truncated file) or rows of the wrong width is an
+/// error (file:line).
 std::vector<ChunkBlock> read_ave_chunk(const std::string& path);
 
 /// Row-wise average of the blocks [first, end) of a chunk file (same chunk layout required).
@@ -67,5 +71,7 @@ Table read_columns(const std::string& path);
 
 /// The line that states the unit system of a column file (read_columns), ending in '\n'.
 std::string units_line(const std::string& unit_system_name);
+/// units_line without its '\n': a LAMMPS header line (fix ave/chunk title1, chunk_units_title).
+std::string units_comment(const std::string& unit_system_name);
 
 }  // namespace td::md

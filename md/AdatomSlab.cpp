@@ -4,12 +4,14 @@
 /// temperature profile along x (fix ave/chunk, <prefix>temp.chunk, column `temp`, the
 /// source's LAMMPS units) and the trajectory of the adatom or the cluster's centre of mass
 /// (<prefix>adatom.dat, "# t x y z": time since the start of recording in tau, unwrapped
-/// position in sigma; the md::read_columns format of the fits).
+/// position in sigma; the md::read_columns format of the fits, with its `# units:` line
+/// before the fix print title).
 #include <fmt/format.h>
 
 #include <fstream>
 
 #include "core/Error.h"
+#include "io/Readers.h"
 #include "md/Lammps.h"
 #include "md/LjSlab.h"
 #include "md/Setup.h"
@@ -87,6 +89,7 @@ class AdatomSlab : public MdSetup {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     const std::string tfile = prefix + "temp.chunk", afile = prefix + "adatom.dat";
+    claim_outputs(comm, {tfile, afile});
     Lammps lmp(comm, prefix, steps());
     lmp.require_styles(required_styles());
     lmp.commands(slab_.commands());
@@ -97,10 +100,11 @@ class AdatomSlab : public MdSetup {
       out << fmt::format(
           "# adatom (or cluster centre of mass) on a slab, T_hot = {} (x < {}), T_cold = {} (x "
           "in [{:.6g}, {:.6g})), L_x = {:.6g}, L_y = {:.6g}\n# site spacing along x = {:.6g} "
-          "(0: not known); LJ reduced units\n# gradient region: {}, cold side at {}x\n",
+          "(0: not known); LJ reduced units\n# gradient region: {}, cold side at {}x\n{}",
           slab_.T_hot, slab_.hot_width, slab_.T_cold, slab_.gradient_hi(),
           slab_.gradient_hi() + slab_.cold_width, slab_.length_x(), slab_.length_y(),
-          slab_.spacing(), second_ ? "second" : "first", second_ ? "-" : "+");
+          slab_.spacing(), second_ ? "second" : "first", second_ ? "-" : "+",
+          units_line(slab_.source->units().case_units().name()));
       if (!out.flush()) throw IoError(fmt::format("cannot write {}.partial", afile));
     }
     // "time" is not reset by reset_timestep: time is counted from the recording start; xcm

@@ -153,6 +153,7 @@ class ConstrainedTi : public MdSetup {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     const std::string tfile = prefix + "temp.chunk", pfile = prefix + "phi.dat";
+    claim_outputs(comm, {tfile, pfile});
     Lammps lmp(comm, prefix, steps());
     lmp.require_styles(required_styles());
     lmp.require_styles({{"fix", "addforce"}, {"command", "displace_atoms"}});
@@ -310,7 +311,8 @@ reset_timestep 0
           constraint_ == Constraint::atom ? "adatom" : "cluster (centre of mass)", n_, com_dev,
           windows_, window_eq_, window_steps_, blocks_, slab_.timestep, slab_.T_hot, slab_.T_cold,
           slab_.seed, fit_note, T_ref, G, x_ref, slab_.spacing() / 2);
-      out << "# x0 T dT_dx Fx Ep Ek Ecc W dphi_dx dphi_dx_err phi phi_err\n";
+      out << units_line(slab_.source->units().case_units().name())
+          << "# x0 T dT_dx Fx Ep Ek Ecc W dphi_dx dphi_dx_err phi phi_err\n";
       for (const auto& p : phi)
         out << fmt::format(
             "{:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.6g} {:.8g} "

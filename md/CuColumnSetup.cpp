@@ -171,6 +171,7 @@ class CuColumnSetup : public MdSetup {
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     const std::string raw = prefix + "backstress.raw", tchunk = prefix + "temp.chunk",
                       ichunk = prefix + "interface.chunk";
+    claim_outputs(comm, {raw, tchunk, ichunk});
     {
       Lammps lmp(comm, prefix, steps());
       StyleList styles = required_styles();
@@ -242,16 +243,16 @@ fix col_bs all ave/time {every} {nrep} {nfreq} v_col_sigma f_wall_hold[3] v_col_
     const long nr = static_cast<long>(std::floor(rmax / radial_bin_));
     return fmt::format(
         R"(compute col_tch mobile chunk/atom bin/1d z lower {bin} units box
-fix col_tprof mobile ave/chunk {every} {nrep} {nfreq} col_tch temp file {tchunk}
+fix col_tprof mobile ave/chunk {every} {nrep} {nfreq} col_tch temp file {tchunk} {title}
 region col_iface block INF INF INF INF $(xcm(wall_fixed,z)-{lo:.6f}) $(xcm(wall_fixed,z)-{hi:.6f}) units box
 compute col_ich cu chunk/atom bin/cylinder z lower {lz} {c} {c} 0.0 {rmax} {nr} region col_iface units box discard yes
-fix col_iprof cu ave/chunk {every} {nrep} {nfreq} col_ich density/number file {ichunk}
+fix col_iprof cu ave/chunk {every} {nrep} {nfreq} col_ich density/number file {ichunk} {title}
 )",
         fmt::arg("bin", bin_), fmt::arg("every", every_), fmt::arg("nrep", nrep),
         fmt::arg("nfreq", nfreq), fmt::arg("tchunk", tchunk), fmt::arg("lo", below + depth_),
         fmt::arg("hi", below), fmt::arg("lz", col_.z_layer(top + 4)),
         fmt::arg("c", col_.width() / 2), fmt::arg("rmax", nr * radial_bin_), fmt::arg("nr", nr),
-        fmt::arg("ichunk", ichunk));
+        fmt::arg("ichunk", ichunk), fmt::arg("title", chunk_units_title(units_)));
   }
 
   /// Read LAMMPS's outputs and write the three tables (rank 0).

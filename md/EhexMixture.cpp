@@ -168,6 +168,7 @@ class EhexMixture : public MdSetup {
       MdRun r = run_;
       r.seed = run_.seed + kReplicaSeedStride * i;  // MdRun draws seed .. seed + 3
       // LAMMPS writes the .partial names; they are renamed once the run has closed them
+      claim_outputs(sub.get(), {mine[0], mine[1]});
       run_replica(sub.get(), r, mine[0] + ".partial", mine[1] + ".partial", p);
       // every block the input asks for: a fit that skips blocks counts on them
       for (const std::string& f : {mine[0], mine[1]})
@@ -209,6 +210,7 @@ class EhexMixture : public MdSetup {
     // with SHAKE/RATTLE, eHEX rescales whole clusters whose centre of mass is in the slab and
     // restores the bond lengths after its coordinate correction (LAMMPS fix ehex manual)
     const char* constrain = src_->constrained() ? " constrain com" : "";
+    const std::string title = chunk_units_title(src_->units());
     // fix ave/chunk writes at multiples of its Nfreq: production counted from step 0 (after
     // the gradient run, reset_timestep) gives exactly `blocks` blocks; counted on from the
     // equilibration it lost the first when the steps before were not a multiple of Nfreq
@@ -221,15 +223,16 @@ run {}
 reset_timestep 0
 compute ch_all all chunk/atom bin/1d z lower {} units box
 compute ch_sol solute chunk/atom bin/1d z lower {} units box
-fix prof_t all ave/chunk {} {} {} ch_all temp adof {} file {}
-fix prof_c solute ave/chunk {} {} {} ch_sol density/number file {}
+fix prof_t all ave/chunk {} {} {} ch_all temp adof {} file {} {}
+fix prof_c solute ave/chunk {} {} {} ch_sol density/number file {} {}
 run {}
 unfix prof_t
 unfix prof_c
 )",
                              cold_[0], cold_[1], hot_[0], hot_[1], heat_, constrain, -heat_,
                              constrain, steps_gradient_, bin_, bin_, every_, nrep, nfreq,
-                             src_->dof_per_atom(), tfile, every_, nrep, nfreq, cfile, steps_));
+                             src_->dof_per_atom(), tfile, title, every_, nrep, nfreq, cfile, title,
+                             steps_));
   }
 
   std::shared_ptr<const SystemSource> src_;

@@ -15,6 +15,7 @@
 #include "core/ErrorExit.h"
 #include "core/Fault.h"
 #include "core/Progress.h"
+#include "io/Readers.h"
 #include "thermodrift/Version.h"
 
 namespace td::md {
@@ -202,6 +203,10 @@ void install_error_reporting() {
 }
 
 }  // namespace
+
+std::string chunk_units_title(const LammpsUnits& u) {
+  return fmt::format("title1 \"{}\"", units_comment(u.units_name()));
+}
 
 std::vector<std::string> lammps_records(const std::string& prefix) {
   return {prefix + "log.lammps", prefix + "in.lammps"};

@@ -26,6 +26,8 @@
 #include <utility>
 #include <vector>
 
+#include "io/LammpsUnits.h"
+
 namespace td {
 class Progress;
 }
@@ -80,6 +82,12 @@ const StyleList& required_styles();
 /// instance is running or the error was reported already. Called by the program's MPI_Abort
 /// (drivers/cmd_dispatch.cpp), before Open MPI's.
 void report_lammps_abort();
+
+/// The `title1` keyword of a fix ave/chunk command that writes the units line of its file
+/// (io/Readers.h units_line: the unit system of LAMMPS's numbers in style @p u) as the file's
+/// first header line, in place of LAMMPS's "# Chunk-averaged data for fix ..."; the second and
+/// third lines (block header, column names), which read_ave_chunk reads, stay LAMMPS's.
+std::string chunk_units_title(const LammpsUnits& u);
 
 /// The files an instance with file prefix @p prefix writes: `<prefix>log.lammps` (LAMMPS's
 /// log) and `<prefix>in.lammps` (the input record), in that order.

@@ -195,8 +195,9 @@ std::string LjSlab::profile_commands(double bin, long every, long nfreq,
                                      const std::string& file) const {
   return fmt::format(
       "compute slab_ch mobile chunk/atom bin/1d x lower {} units box\n"
-      "fix slab_prof mobile ave/chunk {} {} {} slab_ch temp file {}\n",
-      to_lammps(bin, K::length), every, nfreq / every, nfreq, file);
+      "fix slab_prof mobile ave/chunk {} {} {} slab_ch temp file {} {}\n",
+      to_lammps(bin, K::length), every, nfreq / every, nfreq, file,
+      chunk_units_title(source->units()));
 }
 
 }  // namespace td::md

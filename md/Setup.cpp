@@ -47,6 +47,12 @@ SubComm::~SubComm() {
   if (c_ != MPI_COMM_NULL) MPI_Comm_free(&c_);
 }
 
+void claim_outputs(MPI_Comm comm, const std::vector<std::string>& files) {
+  write_on_rank0(comm, [&] {
+    for (const auto& f : files) claim_partial(f);
+  });
+}
+
 void commit_outputs(MPI_Comm comm, const std::vector<std::string>& files) {
   MPI_Barrier(comm);
   write_on_rank0(comm, [&] {

@@ -52,6 +52,14 @@ std::vector<std::string> with_lammps_records(const std::string& p, std::vector<s
 /// @p prefix: `<prefix>T<T>_`.
 std::string temperature_prefix(const std::string& prefix, double T);
 
+/// Claim `<f>.partial` for each of @p files on rank 0 of @p comm, before LAMMPS (or the set-up)
+/// writes it (io/TextFile.h claim_partial): created exclusively, so that a second run on these
+/// outputs is refused instead of writing into the first one's files, and removed if SIGINT or
+/// SIGTERM stops the run, as the other commands' outputs are. LAMMPS opens its output files
+/// itself, on the rank 0 of its communicator, which no claim of its own tracks. Collective:
+/// the same IoError on every rank if one fails. commit_outputs renames them.
+void claim_outputs(MPI_Comm comm, const std::vector<std::string>& files);
+
 /// Rename each `<f>.partial` that LAMMPS (or the set-up) wrote to `<f>` on rank 0, after
 /// LAMMPS closed it; collective on @p comm, the same IoError on every rank if one fails.
 /// Set-ups give LAMMPS `<f>.partial` names so that results appear only when complete.

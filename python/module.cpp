@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/Error.h"
+#include "core/KeyRegistry.h"
 #include "core/MpiStartup.h"
 #include "core/Petsc.h"
 #include "fv/Case.h"
@@ -155,33 +156,68 @@ class OptionsScope {
 };
 
 // ---------------------------------------------------------------- dict -> TOML
-/// A Python int as a TOML integer (64 bits); a larger one is an InputError at @p key with the
-/// range (pybind11's cast would raise a RuntimeError that names neither).
-std::int64_t to_integer(py::handle h, const std::string& key) {
-  int overflow = 0;
-  const long long v = PyLong_AsLongLongAndOverflow(h.ptr(), &overflow);
-  if (overflow != 0)
-    throw InputError({"<dict>", 0, key},
-                     fmt::format("the integer {} is out of range: integers are 64-bit, {} to {}",
-                                 std::string(py::str(h)), std::numeric_limits<std::int64_t>::min(),
-                                 std::numeric_limits<std::int64_t>::max()));
-  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
-  return static_cast<std::int64_t>(v);
+/// @p text without its array indices ("fit[0].x[3]" -> "fit.x").
+std::string without_indices(const std::string& text) {
+  std::string out;
+  bool in_index = false;
+  for (const char c : text) {
+    in_index = c == '[' || (in_index && c != ']');
+    if (!in_index && c != ']') out += c;
+  }
+  return out;
 }
 
-/// A Python value as a TOML value; @p key (dotted) names it in errors.
-toml::value to_value(py::handle h, const std::string& key) {
+/// A Python int as a TOML integer (64 bits). A larger one is an InputError at @p key with the
+/// range its declaration gives (the wording of InputSection::integer's range error), found
+/// by its table (@p table, the dict that holds it; its selector key picks a model's
+/// declaration): pybind11's cast would raise a RuntimeError that names neither. A key that no
+/// declaration gives is refused with the 64-bit range.
+std::int64_t to_integer(py::handle h, const std::string& key, const py::dict* table) {
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(h.ptr(), &overflow);
+  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+  if (overflow == 0) return static_cast<std::int64_t>(v);
+  const std::string bits =
+      fmt::format("integers are 64-bit, {} to {}", std::numeric_limits<std::int64_t>::min(),
+                  std::numeric_limits<std::int64_t>::max());
+  const auto value_of = [table](const std::string& k) {
+    return table && table->contains(k) && py::isinstance<py::str>((*table)[k.c_str()])
+               ? (*table)[k.c_str()].cast<std::string>()
+               : std::string();
+  };
+  // the table's path and the key's name in it: "fit[0].bootstrap" -> "fit", "bootstrap"
+  const std::string path = without_indices(key);
+  const std::size_t dot = path.rfind('.');
+  const auto range =
+      key_registry::declared_range(dot == std::string::npos ? "" : path.substr(0, dot), value_of,
+                                   dot == std::string::npos ? path : path.substr(dot + 1));
+  if (!range)
+    throw InputError({"<dict>", 0, key}, fmt::format("the integer {} is out of range: {}",
+                                                     std::string(py::str(h)), bits));
+  // a declared bound beyond 64 bits (e.g. [0, inf)) is not the whole story: say the limit too
+  constexpr auto kMax = static_cast<double>(std::numeric_limits<std::int64_t>::max());
+  const bool past_64_bits = !(range->hi < kMax && range->lo > -kMax);
+  throw InputError({"<dict>", 0, key}, fmt::format("value {} is out of the accepted range {}{}",
+                                                   std::string(py::str(h)), range->str(),
+                                                   past_64_bits ? " (" + bits + ")" : ""));
+}
+
+/// A Python value as a TOML value; @p key (dotted) names it in errors, @p table is the dict
+/// of the input table that holds it (nullptr at the root).
+toml::value to_value(py::handle h, const std::string& key, const py::dict* table = nullptr) {
   // NumPy scalars and 0-d arrays become Python scalars, arrays nested lists
-  if (py::hasattr(h, "dtype") && py::hasattr(h, "tolist")) return to_value(h.attr("tolist")(), key);
+  if (py::hasattr(h, "dtype") && py::hasattr(h, "tolist"))
+    return to_value(h.attr("tolist")(), key, table);
   if (py::isinstance<py::bool_>(h)) return toml::value(h.cast<bool>());
-  if (py::isinstance<py::int_>(h)) return toml::value(to_integer(h, key));
+  if (py::isinstance<py::int_>(h)) return toml::value(to_integer(h, key, table));
   if (py::isinstance<py::float_>(h)) return toml::value(h.cast<double>());
   if (py::isinstance<py::str>(h)) return toml::value(h.cast<std::string>());
   if (py::isinstance<py::dict>(h)) {
+    const auto d = h.cast<py::dict>();
     toml::table t;
-    for (auto [k, v] : h.cast<py::dict>()) {
+    for (auto [k, v] : d) {
       const std::string name = py::str(k);
-      t[name] = to_value(v, key.empty() ? name : key + "." + name);
+      t[name] = to_value(v, key.empty() ? name : key + "." + name, &d);
     }
     return toml::value(std::move(t));
   }
@@ -189,7 +225,7 @@ toml::value to_value(py::handle h, const std::string& key) {
     toml::array a;
     // entries named as the input's keys are ("fit[0].seed")
     for (auto v : h.cast<py::sequence>())
-      a.push_back(to_value(v, fmt::format("{}[{}]", key, a.size())));
+      a.push_back(to_value(v, fmt::format("{}[{}]", key, a.size()), table));
     return toml::value(std::move(a));
   }
   throw InputError({"<dict>", 0, key},

@@ -168,3 +168,20 @@ TEST(KeyRegistry, AKelvinNumberInAnLjCaseIsRefusedWithTheIntendedForm) {
   auto si = parse("T0 = 120\n");
   EXPECT_DOUBLE_EQ(si.real(kTemperature), 120.0);
 }
+
+// The range of a key found by its table's path (placeholders such as <axis> match any name)
+// and the model its selector picks (or the selector's default): what the Python module names
+// for an integer beyond 64 bits.
+TEST(KeyRegistry, DeclaredRangeOfAKeyFollowsItsTableAndModel) {
+  const auto none = [](const std::string&) { return std::string(); };
+  const auto arrhenius = [](const std::string& k) {
+    return k == "type" ? std::string("arrhenius") : std::string();
+  };
+  ASSERT_TRUE(td::key_registry::declared_range("fit", arrhenius, "bootstrap"));
+  EXPECT_EQ(td::key_registry::declared_range("fit", arrhenius, "bootstrap")->str(), "[0, 100000]");
+  // mesh.<axis> with its default grading, "uniform"
+  ASSERT_TRUE(td::key_registry::declared_range("mesh.x", none, "cells"));
+  EXPECT_EQ(td::key_registry::declared_range("mesh.x", none, "cells")->str(), "[1, 1e+08]");
+  EXPECT_FALSE(td::key_registry::declared_range("mesh.x", none, "no_such_key"));
+  EXPECT_FALSE(td::key_registry::declared_range("", none, "a"));
+}

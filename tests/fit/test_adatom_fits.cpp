@@ -144,6 +144,34 @@ TEST(AdatomDriftFit, NetExchangeLawFitsTheFluxLaw) {
   EXPECT_EQ(d.find("Q_Cu"), nullptr);
 }
 
+// Flux-law velocities at a saddle, Q = 0 (the law gives 0 at every gradient), measured to
+// 1e-3 with a noise far below that: the data fix Q = 0 +- 1e-3, but dV/dE_m is proportional to
+// Q, so they leave E_m free. The columns of the Jacobian at the fit are independent, merely
+// small, and E_m was written as 1.7e-24 +- 4e17; it is a SolverError naming E_m.
+TEST(AdatomDriftFit, EmAtASaddleQEqualsZeroIsNotDetermined) {
+  const double T = 0.2, D = kernels::adatom_diffusivity(kNu, kA, kEm, kB, T);
+  std::vector<double> G, v;
+  for (int i = -6; i <= 6; ++i)
+    if (i != 0) {
+      G.push_back(0.01 * i);
+      // a noise that keeps the fit off Q = 0 exactly, where the curve does not depend on E_m
+      // at all (the column check of the rank test refuses that)
+      v.push_back(kernels::adatom_drift_law(kNu, kA, 0.0, kEm, kB, T, G.back()) +
+                  1e-20 * std::sin(3.0 * i));
+    }
+  const std::vector<double> sigma(G.size(), 1e-3);
+  try {
+    run_fits(drift_table(
+        G, v, {T},
+        fmt::format("law = \"net_exchange\"\ndiffusivity = {:.17g}\nsigma = {}", D, array(sigma))));
+    ADD_FAILURE() << "E_m was fitted at Q = 0";
+  } catch (const SolverError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("adatom_drift Cu: the data do not determine E_m"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("means nothing"), std::string::npos) << msg;
+  }
+}
+
 TEST(AdatomDriftFit, AskingForWhatTheDataCannotFixIsAnError) {
   const double T = 0.2;
   std::vector<double> v;

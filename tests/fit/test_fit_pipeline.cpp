@@ -64,13 +64,13 @@ std::string make_dir(const char* name) {
 }
 
 /// Write T and solute chunk files (<dir>/<prefix>temp.chunk, ...solute.chunk) of 3 blocks;
-/// counts N ~ 200 per bin.
-void write_profiles(const std::string& dir, unsigned seed, const std::string& prefix = "") {
+/// counts N ~ 200 per bin. @p title is the first header line (LAMMPS's default, or a units
+/// line as the md set-ups write it).
+void write_profiles(const std::string& dir, unsigned seed, const std::string& prefix = "",
+                    const std::string& title = "# Chunk-averaged data for fix x and group y") {
   std::mt19937_64 rng(seed);
   std::ofstream ft(dir + "/" + prefix + "temp.chunk"), fc(dir + "/" + prefix + "solute.chunk");
-  const char* h =
-      "# Chunk-averaged data for fix x and group y\n"
-      "# Timestep Number-of-chunks Total-count\n";
+  const std::string h = title + "\n# Timestep Number-of-chunks Total-count\n";
   ft << h << "# Chunk Coord1 Ncount temp\n";
   fc << h << "# Chunk Coord1 Ncount density/number\n";
   const int n = 50;
@@ -595,6 +595,27 @@ TEST(FitPipeline, AFileInOtherUnitsIsRefused) {
   const auto r = test::run_cli("fit si.toml -o p.toml -q", dir);
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(std::filesystem::exists(dir + "/p.toml"));
+}
+
+// The md set-ups' profiles state the units of LAMMPS's numbers as their first header line:
+// soret_profile refuses a profile in another style than its lammps_units at the file's key
+// (Angstrom and K were read as sigma and epsilon/k_B), and fits one in its own.
+TEST(FitPipeline, AChunkFileInOtherUnitsIsRefused) {
+  const std::string dir = make_dir("td_fit_chunk_units");
+  std::ofstream(dir + "/fit.toml") << kSoretFit
+                                   << "temperature_file = \"temp.chunk\"\n"
+                                      "concentration_file = \"solute.chunk\"\n";
+  std::filesystem::remove(dir + "/params.toml");
+  write_profiles(dir, 5, "", md::units_comment("LAMMPS metal"));
+  expect_fit_error(dir, "fit.toml",
+                   "fit.toml:12: key 'fit[0].temperature_file': ./temp.chunk states its values "
+                   "in LAMMPS metal units ('# units:' line); this fit reads them in LJ(argon) "
+                   "(lammps_units = \"lj\")",
+                   "params.toml");
+  write_profiles(dir, 5, "", md::units_comment("LJ(argon)"));
+  const auto r = test::run_cli("fit fit.toml -q", dir);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/params.toml"));
 }
 
 // Slabs widened until no bin is left: an error at margin with the counts, not a fit that

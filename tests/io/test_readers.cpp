@@ -98,6 +98,19 @@ TEST(ChunkReader, TruncatedBlockNamesFileAndLine) {
   expect_error_at([&] { read_ave_chunk(q); }, q + ":13");
 }
 
+// The md set-ups write their units line as the first header line (fix ave/chunk title1): the
+// blocks carry it, the columns are still those of the third line; without it, no units.
+TEST(ChunkReader, UnitsLineInPlaceOfTheFirstHeaderLine) {
+  std::string text(kChunk);
+  text.replace(0, text.find('\n'), units_comment("LAMMPS metal"));
+  const auto b = read_ave_chunk(write_tmp("prof_units.chunk", text));
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[1].table.units, "LAMMPS metal");
+  EXPECT_EQ(b[0].table.columns[4], "temp");
+  EXPECT_EQ(average_blocks(b, 0).units, "LAMMPS metal");
+  EXPECT_EQ(read_ave_chunk(write_tmp("prof_plain.chunk", kChunk))[0].table.units, "");
+}
+
 const char* kDump = R"(ITEM: TIMESTEP
 0
 ITEM: NUMBER OF ATOMS

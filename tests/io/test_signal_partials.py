@@ -2,8 +2,10 @@
 """A run that SIGTERM or SIGINT stops leaves no `.partial` output behind (io/TextFile.h
 forget_partial): the claimed file blocked the next run on the same output ("it exists:
 another run is writing ..."). Checked with `thermodrift bd`, stopped while its walkers run
-(result claimed at the start), and with a steady `thermodrift run` stopped in its solve (the
-HDF5 result of io/H5Output.h), on one rank; the next run on the same output then succeeds.
+(result claimed at the start), with a steady `thermodrift run` stopped in its solve (the
+HDF5 result of io/H5Output.h), and with `thermodrift md` stopped while LAMMPS writes its
+profiles (md/Setup.h claim_outputs), on one rank; the next run on the same output then
+succeeds.
 
   test_signal_partials.py THERMODRIFT SOURCE_DIR
 """
@@ -32,6 +34,12 @@ type = "dirichlet"
 value = 1.0""")
 
 
+def partials(d):
+    """The `.partial` files under the directory @p d."""
+    return sorted(os.path.join(r, f) for r, _, fs in os.walk(d) for f in fs
+                  if f.endswith(".partial"))
+
+
 def main():
     exe, src = os.path.abspath(sys.argv[1]), sys.argv[2]
     failures = []
@@ -47,7 +55,19 @@ def main():
         steady_case = os.path.join(d, "steady.toml")
         with open(steady_case, "w") as f:
             f.write(STEADY)
+        # the tiny eHEX mixture with a production LAMMPS would run for hours: its profiles
+        # are being written when it is stopped
+        md_short = os.path.join(src, "tests/md/ehex_tiny.toml")
+        with open(md_short) as f:
+            md_text = f.read()
+        if "production_steps = 20\n" not in md_text:
+            print("FAIL: tests/md/ehex_tiny.toml no longer has production_steps = 20")
+            return 1
+        md_case = os.path.join(d, "md.toml")
+        with open(md_case, "w") as f:
+            f.write(md_text.replace("production_steps = 20\n", "production_steps = 100000000\n"))
         out = os.path.join(d, "out.h5")
+        md_prefix = os.path.join(d, "md_")
         # bd stopped while its walkers run; run stopped in a steady solve made slow on purpose
         # (undamped Jacobi iterations, which take minutes here)
         commands = [(sig, [exe, "bd", long_case, "-o", out, "-q"])
@@ -55,21 +75,27 @@ def main():
         commands += [(sig, [exe, "run", steady_case, "-o", out, "-q", "-ksp_type", "richardson",
                             "-pc_type", "jacobi", "-ksp_max_it", "100000000"])
                      for sig in (signal.SIGTERM, signal.SIGINT)]
-        for sig, command in commands:
+        # md stopped while LAMMPS writes its profiles (claimed before LAMMPS opens them)
+        md_profile = md_prefix + "temp.chunk"
+        commands += [(sig, [exe, "md", md_case, "-o", md_prefix, "-q"], md_profile)
+                     for sig in (signal.SIGTERM, signal.SIGINT)]
+        for sig, command, *written in commands:
+            watched = written[0] if written else out
             p = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True)
             start = time.monotonic()
-            while not os.path.exists(out + ".partial") and time.monotonic() - start < WAIT_SECONDS:
+            while (not os.path.exists(watched + ".partial")
+                   and time.monotonic() - start < WAIT_SECONDS):
                 time.sleep(POLL_SECONDS)
-            if not os.path.exists(out + ".partial"):
-                failures.append(f"{command[1]} {sig.name}: the run never claimed {out}.partial")
+            if not os.path.exists(watched + ".partial"):
+                failures.append(f"{command[1]} {sig.name}: the run never wrote {watched}.partial")
             p.send_signal(sig)
             _, err = p.communicate(timeout=WAIT_SECONDS)
             if p.returncode != -sig:
                 failures.append(f"{command[1]} {sig.name}: exit {p.returncode}, expected the signal's")
             if "unfinished output files (.partial) were removed" not in err:
                 failures.append(f"{command[1]} {sig.name}: no message on stderr:\n{err}")
-            for left in (out, out + ".partial"):
+            for left in [out] + partials(d):
                 if os.path.exists(left):
                     failures.append(f"{command[1]} {sig.name}: {left} left behind")
                     os.remove(left)
@@ -79,6 +105,10 @@ def main():
                             out, "-q"], capture_output=True, text=True, timeout=120)
         if q.returncode != 0 or not os.path.exists(out):
             failures.append(f"the next run: exit {q.returncode}\n{q.stderr}")
+        q = subprocess.run([exe, "md", md_short, "-o", md_prefix, "-q"], capture_output=True,
+                           text=True, timeout=120)
+        if q.returncode != 0 or not os.path.exists(md_profile):
+            failures.append(f"the next md run: exit {q.returncode}\n{q.stderr}")
     for f in failures:
         print("FAIL:", f)
     print(f"{len(failures)} failure(s)")

@@ -76,6 +76,8 @@ TEST(AdatomSetupMpi, SlabProfileHotToColdAndAdatomOnSurface) {
   ASSERT_EQ(files.size(), 2u);
   const auto blocks = read_ave_chunk(files[0]);
   ASSERT_EQ(blocks.size(), 2u);
+  // both files state their units: LAMMPS's lj numbers, the trajectory in the case's units
+  EXPECT_EQ(blocks[0].table.units, "LJ(argon)");
   EXPECT_EQ(blocks[0].table.rows.size(), 9u);        // ceil(17.56 / 2)
   EXPECT_EQ(blocks[0].total_count, 16 * 2 * 2 * 3);  // mobile substrate: 3 of 4 layers
   const auto prof = average_blocks(blocks, 0);
@@ -87,6 +89,7 @@ TEST(AdatomSetupMpi, SlabProfileHotToColdAndAdatomOnSurface) {
 
   const auto traj = read_columns(files[1]);
   ASSERT_EQ(traj.columns, (std::vector<std::string>{"t", "x", "y", "z"}));
+  EXPECT_EQ(traj.units, "LJ(argon)");
   ASSERT_EQ(traj.rows.size(), 21u);  // t = 0 and every 100 steps up to 2000
   EXPECT_EQ(traj.rows.front()[0], 0.0);
   EXPECT_NEAR(traj.rows.back()[0], 10.0, 1e-9);
@@ -173,6 +176,7 @@ TEST(AdatomSetupMpi, ThermoIntegrationWritesPhiOfRightShape) {
   EXPECT_EQ(read_ave_chunk(files[0]).size(), 4u);  // one profile block per window
   const auto t = read_columns(files[1]);
   ASSERT_EQ(t.rows.size(), 4u);
+  EXPECT_EQ(t.units, "LJ(argon)");  // the adatom_phi fit refuses it in other units
   const auto x0 = t.col("x0"), T = t.col("T"), G = t.col("dT_dx"), Ep = t.col("Ep"),
              Ek = t.col("Ek"), phi = t.col("phi"), err = t.col("phi_err");
   const double Lx = 16 * std::cbrt(4.0 / 1.07) / std::sqrt(2.0);

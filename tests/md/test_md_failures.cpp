@@ -165,24 +165,8 @@ TEST(MdFailures, UnwritableEhexProfileIsAnErrorWithoutWrote) {
   fs::remove_all(dir);
   // a directory where a profile should go: its .partial cannot be renamed onto it
   fs::create_directories(dir / "out" / "ehex_temp.chunk");
-  std::ofstream(dir / "case.toml") << R"([units]
-system = "LJ"
-lj = "argon"
-[md]
-type = "ehex_mixture"
-equilibration_steps = 50
-cold_slab = [1.0, 3.0]
-hot_slab = [7.0, 9.0]
-gradient_steps = 0
-production_steps = 20
-blocks = 1
-[md.system]
-box = [6.0, 6.0, 12.0]
-n_solvent = 200
-n_solute = 10
-[output]
-prefix = "out/ehex_"
-)";
+  std::ifstream in(std::string(TD_SOURCE_DIR) + "/tests/md/ehex_tiny.toml");
+  std::ofstream(dir / "case.toml") << in.rdbuf() << "[output]\nprefix = \"out/ehex_\"\n";
   const auto r = td::test::run_cli("md case.toml", dir.string());
   EXPECT_NE(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("ehex_temp.chunk"), std::string::npos) << r.output;

@@ -90,12 +90,27 @@ class Errors(TempDirCase):
         self.assertIn("key 'a'", str(e.exception))
         self.assertIn(str(2**70), str(e.exception))
         self.assertIn("-9223372036854775808 to 9223372036854775807", str(e.exception))
-        for key, value in (("bootstrap", 2**70), ("seed", 2**63), ("seed", -2**63 - 1)):
+        # a declared key: its declared range, in the words of the C++ input path for a value
+        # within 64 bits (it said "integers are 64-bit, ..." for bootstrap, range [0, 100000])
+        def error(key, value):
             with self.assertRaises(thermodrift.InputError) as e:
                 thermodrift.fit.fit("arrhenius", x=[0.9, 1.0, 1.1], y=[0.1, 0.12, 0.14],
                                     **{key: value})
-            self.assertIn(f"key 'fit[0].{key}'", str(e.exception))
-            self.assertIn("out of range", str(e.exception))
+            return str(e.exception)
+
+        within = error("bootstrap", 10**6)
+        self.assertIn("value 1000000 is out of the accepted range [0, 100000]", within)
+        beyond = error("bootstrap", 2**70)
+        # (the value within 64 bits reached the TOML reader, which adds the line)
+        self.assertEqual(beyond[beyond.index("key "):].replace(str(2**70), "1000000"),
+                         within[within.index("key "):])
+        self.assertNotIn("64-bit", beyond)
+        # a declared range that reaches past 64 bits ([0, inf)) is named with the 64-bit limit
+        for key, value in (("seed", 2**63), ("seed", -2**63 - 1)):
+            msg = error(key, value)
+            self.assertIn(f"key 'fit[0].{key}'", msg)
+            self.assertIn(f"value {value} is out of the accepted range [0, inf) (integers are "
+                          "64-bit, -9223372036854775808 to 9223372036854775807)", msg)
         # the largest 64-bit integer is a TOML integer
         self.assertIn("9223372036854775807", thermodrift.to_toml({"a": 2**63 - 1}))
 
