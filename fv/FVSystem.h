@@ -167,7 +167,8 @@ class FVSystem {
   /// axis that closes it at both ends (no-flux faces at both, not periodic): its profile
   /// across that axis is then a closed cell's, set by the balance of drift and diffusion
   /// against the walls. The span along axis a is bounded by the smaller of the drift's whole
-  /// span and its largest cell Peclet number along a times the cells' count (collective).
+  /// span and its largest cell Peclet number along a times the faces between its cells (the
+  /// cells less one; collective).
   bool drift_along_closed_axis(double span) const;
 
   /// Prescribed volumetric production q(x) of each species (concentration/time), added as

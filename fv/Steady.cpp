@@ -28,11 +28,14 @@ constexpr PetscInt kKspMaxIterations = 2000;
 constexpr PetscReal kMaxStepLength = 1e300;
 
 /// Span of the drift (psi) along an axis closed at both ends beyond which the steady
-/// operator counts as a closed cell's for the default preconditioner (SMG, not PFMG): on a
-/// 128^2 cell with c fixed on x = 0 and the drift's component along y spanning 2, 4, 6, 8,
-/// 12 and 16, PFMG took 9, 13, 20, 19 and 82 (2 Newton steps) BiCGStab iterations and then
-/// failed; SMG took 9 throughout (docs/solvers.md).
-constexpr double kClosedAxisDriftSpan = 2.0;
+/// operator counts as a closed cell's for the default preconditioner (SMG, not PFMG). With c
+/// fixed on x = 0 and T = 1 + x + y/2, BiCGStab iterations as the drift's span along y
+/// grows: 2D 128^2, spans 2, 4, 6, 8, 12, 16: PFMG 9, 13, 20, 19, 82 (2 Newton steps), failed;
+/// SMG 9 throughout. 3D 48^3, spans 3, 4, 5, 6, 7, 8, 9, 10: PFMG 20, 34, 25, 92, 38, 32, 32,
+/// 394 (2 Newton steps); SMG 6-7. An SMG iteration costs about 2 (2D) and 6 (3D) PFMG
+/// iterations: below a span of 5 PFMG is the cheaper, above it SMG is as cheap or cheaper,
+/// and PFMG's count turns erratic before it fails (docs/solvers.md).
+constexpr double kClosedAxisDriftSpan = 5.0;
 
 // --- pseudo-transient continuation (switched evolution relaxation) -----------------------
 /// Reduction of ||R|| at which continuation hands over to Newton with pins (with nonlinear

@@ -51,7 +51,7 @@ struct TransientSolver::Impl {
   /// counts anew). CVODE's own limit (CVodeSetMaxNumSteps) counts the steps of one CVode
   /// call, and advance() calls it once per step (CV_ONE_STEP), so the limit is checked here.
   long max_steps = 0;
-  /// Whether [solver.transient] h_init set CVODE's first step.
+  /// Whether the caller set CVODE's first step (TransientOptions::h_init).
   bool h_init_given = false;
   /// Conserved groups (closed species, or the states of one, with no reaction leaving the
   /// group): their components and the volume-weighted total at the start.
@@ -319,8 +319,9 @@ bool TransientSolver::advance(double t_out, Vec c_out, const StepHook& hook) {
     // CVODE estimates its first step from the first output time, but never below
     // 100 uround max(|t|, |t_out|) (cvHin): for output times beyond about 1e13 of the case's
     // fastest diffusion time its error test then fails at t0 until it gives up (t_end = 1e30
-    // on a cell with a diffusion time of 1e-3: CV_ERR_FAILURE at t = 0, h = 1.5). Start such
-    // runs at the fastest diffusion time, as the steady solver's pseudo time does.
+    // on 32 cells with a diffusion time of 1e-3: CV_ERR_FAILURE at t = 0, its last attempt
+    // at h = 1.5). Start such runs at the fastest diffusion time, as the steady solver's
+    // pseudo time does.
     const double floor = kCvodeFirstStepFloor * std::numeric_limits<double>::epsilon();
     const double tau = im.sys->diffusion_time();
     if (floor * std::max(std::abs(t), std::abs(t_out)) > tau)
