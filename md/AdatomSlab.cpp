@@ -89,7 +89,7 @@ class AdatomSlab : public MdSetup {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     const std::string tfile = prefix + "temp.chunk", afile = prefix + "adatom.dat";
-    claim_outputs(comm, {tfile, afile});
+    ClaimedOutputs claims(comm, {tfile, afile});
     Lammps lmp(comm, prefix, steps());
     lmp.require_styles(required_styles());
     lmp.commands(slab_.commands());
@@ -123,7 +123,7 @@ unfix slab_prof
 )",
                     slab_.profile_commands(bin_, every_, steps_ / blocks_, tfile + ".partial"), tu,
                     lu, lu, lu, dump_every_, afile + ".partial", steps_));
-    commit_outputs(comm, {tfile, afile});
+    claims.commit();
     return {tfile, afile};
   }
 

@@ -35,7 +35,6 @@
 #include "core/Error.h"
 #include "fit/LeastSquares.h"
 #include "io/Readers.h"
-#include "io/TextFile.h"
 #include "md/Lammps.h"
 #include "md/LjSlab.h"
 #include "md/Setup.h"
@@ -153,7 +152,7 @@ class ConstrainedTi : public MdSetup {
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     const std::string tfile = prefix + "temp.chunk", pfile = prefix + "phi.dat";
-    claim_outputs(comm, {tfile, pfile});
+    ClaimedOutputs claims(comm, {tfile, pfile});
     Lammps lmp(comm, prefix, steps());
     lmp.require_styles(required_styles());
     lmp.require_styles({{"fix", "addforce"}, {"command", "displace_atoms"}});
@@ -211,7 +210,7 @@ reset_timestep 0
     const auto [T_ref, G, x_ref, fit_note] = fit_profile(tfile + ".partial");
     const auto phi = integrate_phi(windows, T_ref, G, x_ref);
     if (rank == 0) write_phi(pfile, phi, T_ref, G, x_ref, fit_note, com_dev);
-    commit_outputs(comm, {tfile});
+    claims.commit();
     return {tfile, pfile};
   }
 
@@ -294,6 +293,8 @@ reset_timestep 0
                         r.p[0], r.se(0), r.p[1], r.se(1), x_ref)};
   }
 
+  /// Write the integrated phi(x0) and its header to `<path>.partial` (claimed by run(), which
+  /// commits it with the profile).
   void write_phi(const std::string& path, const std::vector<PhiPoint>& phi, double T_ref, double G,
                  double x_ref, const std::string& fit_note, double com_dev) const {
     const std::string tmp = path + ".partial";
@@ -320,7 +321,6 @@ reset_timestep 0
             p.x0, p.T, p.dT_dx, p.Fx, p.Ep, p.Ek, p.Ecc, p.W, p.dphi, p.dphi_err, p.phi, p.phi_err);
       if (!out.flush()) throw IoError(fmt::format("{}: write failed", tmp));
     }
-    commit_partial(path);
   }
 
   Constraint constraint_;
