@@ -286,7 +286,12 @@ class ContinuumProfile : public FitTask {
       // a file that cannot be read or lacks a column is an error at concentration_file
       at_key(s.location(kCFile.key), [&] {
         const md::Table t = md::average_blocks(md::read_ave_chunk(f), skip, f);
-        check_file_units(s.location(kCFile.key), f, t.units, s.units().name(), "[units]");
+        // the profile of a real or metal md run states "LAMMPS real" or "LAMMPS metal", never
+        // the name of a [units] system: only soret_profile converts LAMMPS's unit styles
+        check_file_units(s.location(kCFile.key), f, t.units, s.units().name(), "[units]",
+                         "continuum_profile reads profiles in the units of the case; give "
+                         "[units] the file's, or fit a profile that LAMMPS wrote in real or "
+                         "metal units with soret_profile (its key lammps_units)");
         data_.x = t.col(xc);
         data_.y = t.col(cc);
       });
