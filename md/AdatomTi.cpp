@@ -33,6 +33,7 @@
 #include <tuple>
 
 #include "core/Error.h"
+#include "core/Fault.h"
 #include "fit/LeastSquares.h"
 #include "io/Readers.h"
 #include "md/Lammps.h"
@@ -149,8 +150,6 @@ class ConstrainedTi : public MdSetup {
   }
 
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
-    int rank = 0;
-    MPI_Comm_rank(comm, &rank);
     const std::string tfile = prefix + "temp.chunk", pfile = prefix + "phi.dat";
     ClaimedOutputs claims(comm, {tfile, pfile});
     Lammps lmp(comm, prefix, steps());
@@ -209,7 +208,8 @@ reset_timestep 0
     MPI_Barrier(comm);
     const auto [T_ref, G, x_ref, fit_note] = fit_profile(tfile + ".partial");
     const auto phi = integrate_phi(windows, T_ref, G, x_ref);
-    if (rank == 0) write_phi(pfile, phi, T_ref, G, x_ref, fit_note, com_dev);
+    // on rank 0, but every rank throws if it fails: the others would wait in the commit
+    write_on_rank0(comm, [&] { write_phi(pfile, phi, T_ref, G, x_ref, fit_note, com_dev); });
     claims.commit();
     return {tfile, pfile};
   }
@@ -319,6 +319,7 @@ reset_timestep 0
             "{:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.6g} {:.8g} "
             "{:.6g}\n",
             p.x0, p.T, p.dT_dx, p.Fx, p.Ep, p.Ek, p.Ecc, p.W, p.dphi, p.dphi_err, p.phi, p.phi_err);
+      fault_point("md_result_write", MPI_COMM_SELF);
       if (!out.flush()) throw IoError(fmt::format("{}: write failed", tmp));
     }
   }
