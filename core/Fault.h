@@ -16,7 +16,8 @@ namespace td {
 /// Points: steady_solved (fv run); checkpoint_begin, checkpoint_file, checkpoint_written,
 /// checkpoint_renamed (io/H5Output.h, index = checkpoint number, 0 the one at t = 0);
 /// snapshot_written (fv run, index = snapshot number); step_taken (fv run, after each
-/// internal step of a transient, index = step number).
+/// internal step of a transient, index = step number); md_result_write (md: a file that
+/// adatom_slab or adatom_ti writes itself on rank 0, before its last check).
 void fault_point(const char* point, MPI_Comm comm, long index = -1);
 
 /// The action named by $THERMODRIFT_FAULT if it names @p point (with @p index and this rank,

@@ -32,15 +32,33 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
+/// Whether @p segment of a declared table path is a name the input chooses ("<face>").
+bool placeholder(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '<' && segment.back() == '>';
+}
+
 /// Whether the declared table path @p declared ("species.boundary.<face>") names the input
 /// table at @p path ("species.boundary.xlo"): segment by segment, "<...>" matching any.
 bool names_table(const std::string& declared, const std::string& path) {
   const std::vector<std::string> d = split_path(declared), p = split_path(path);
   if (d.size() != p.size()) return false;
   for (std::size_t i = 0; i < d.size(); ++i)
-    if (d[i] != p[i] && !(d[i].size() > 2 && d[i].front() == '<' && d[i].back() == '>'))
-      return false;
+    if (d[i] != p[i] && !placeholder(d[i])) return false;
   return true;
+}
+
+/// Whether declaration @p t (of key_registry::tables()) gives keys of the input table at
+/// @p path; @p known: whether a declaration names @p path exactly, without placeholders.
+/// A known table takes only the declarations that name it: [fit] type = "arrhenius" is a fit,
+/// not the arrhenius law of `<temperature_law>`. Elsewhere a family of models used in several
+/// tables, declared as one placeholder ("<temperature_law>": the family's own declaration and
+/// its models'), stands for any table at any depth ([species.diffusivity]), and other
+/// declarations match segment by segment (names_table).
+bool gives_keys_of(const KeyTable& t, const std::string& path, bool known) {
+  if (known) return t.table == path;
+  const std::vector<std::string> d = split_path(t.table);
+  if (t.family && d.size() == 1 && placeholder(d.front())) return !path.empty();
+  return names_table(t.table, path);
 }
 }  // namespace
 
@@ -119,9 +137,9 @@ std::vector<const ParamSpec*> join(std::initializer_list<std::vector<const Param
   return out;
 }
 
-std::optional<Range> declared_range(const std::string& table,
-                                    const std::function<std::string(const std::string&)>& value_of,
-                                    const std::string& key) {
+const ParamSpec* declared_key(const std::string& table,
+                              const std::function<std::string(const std::string&)>& value_of,
+                              const std::string& key) {
   const std::vector<KeyTable> all = tables();
   // the model a table selects: its selector's value, else the selector's default
   const auto selected = [&](const KeyTable& model) {
@@ -133,16 +151,19 @@ std::optional<Range> declared_range(const std::string& table,
       }
     return v;
   };
-  std::optional<Range> found;
+  const bool known =
+      std::any_of(all.begin(), all.end(), [&](const KeyTable& t) { return t.table == table; });
+  const ParamSpec* found = nullptr;
   for (const KeyTable& t : all) {
-    if (!names_table(t.table, table) || (!t.type.empty() && selected(t) != t.type)) continue;
+    if (!gives_keys_of(t, table, known) || (!t.type.empty() && selected(t) != t.type)) continue;
     for (const ParamSpec* p : t.keys) {
       if (p->key != key) continue;
       const Range& r = p->range;
-      const bool same = found && found->lo == r.lo && found->hi == r.hi &&
-                        found->lo_open == r.lo_open && found->hi_open == r.hi_open;
-      if (found && !same) return std::nullopt;
-      found = r;
+      const bool same = found && found->type == p->type && found->range.lo == r.lo &&
+                        found->range.hi == r.hi && found->range.lo_open == r.lo_open &&
+                        found->range.hi_open == r.hi_open;
+      if (found && !same) return nullptr;
+      found = p;
     }
   }
   return found;

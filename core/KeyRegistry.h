@@ -12,7 +12,6 @@
 /// `thermodrift keys` and docs/input.md are printed from it.
 #include <functional>
 #include <initializer_list>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,15 +73,17 @@ std::string type_name(ParamSpec::Type t);
 /// The concatenation of key lists (for a declaration that adds its own keys to shared ones).
 std::vector<const ParamSpec*> join(std::initializer_list<std::vector<const ParamSpec*>> lists);
 
-/// The range that the declarations give key @p key of the input table at @p table (its dotted
-/// path as written in an input, array indices left out: "fit", "species.boundary.xlo"; a name
-/// in angle brackets of a declaration stands for any one name). @p value_of gives the string
-/// value of another key of that table, or "" where it has none: the selector key that picks a
-/// model (`type = "arrhenius"`, else its default) selects the model's declaration. Empty if no
-/// declaration gives the key, or those that do declare different ranges.
-std::optional<Range> declared_range(const std::string& table,
-                                    const std::function<std::string(const std::string&)>& value_of,
-                                    const std::string& key);
+/// The declaration of key @p key of the input table at @p table (its dotted path as written in
+/// an input, array indices left out: "fit", "species.boundary.xlo"). A table that some
+/// declaration names exactly takes only those; elsewhere a name in angle brackets of a
+/// declaration stands for any one name, and a family of models used in several tables
+/// ("<temperature_law>") for any table. @p value_of gives the string value of another key of
+/// that table, or "" where it has none: the selector key that picks a model (`type = "arrhenius"`,
+/// else its default) selects the model's declaration. nullptr if no declaration gives the key, or
+/// those that do declare different types or ranges.
+const ParamSpec* declared_key(const std::string& table,
+                              const std::function<std::string(const std::string&)>& value_of,
+                              const std::string& key);
 
 /// True if @p table is listed under the filter @p prefix (a dotted prefix of the table path,
 /// angle brackets optional); an empty prefix lists everything.

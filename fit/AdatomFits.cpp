@@ -117,11 +117,11 @@ class AdatomPhiFit : public FitTask {
   }
 
   void run(FitContext& ctx) override {
-    auto fit = [this](const Data& d) {
+    auto fit = [this](const Data& d, FitPass pass) {
       return physical(fit_curve(m_, d, {0.0, 0.0, 0.0, 0.0}, {"C", "P", "A", "B"},
-                                "adatom_phi " + common_.name));
+                                "adatom_phi " + common_.name, pass));
     };
-    const FitResult r = fit(data_);
+    const FitResult r = fit(data_, FitPass::main);
     const auto boot = common_.bootstrap > 0
                           ? bootstrap_sd(data_, fit, common_.bootstrap, common_.seed)
                           : std::vector<double>{};
@@ -358,10 +358,10 @@ class AdatomDriftFit : public FitTask {
     const std::vector<double> p0 = start();
     const std::vector<std::string> names =
         both ? std::vector<std::string>{"Q", "E_m"} : std::vector<std::string>{"Q_minus_E_m"};
-    auto fit = [this, &p0, &names](const Data& d) {
-      return fit_curve(m_, d, p0, names, "adatom_drift " + common_.name);
+    auto fit = [this, &p0, &names](const Data& d, FitPass pass) {
+      return fit_curve(m_, d, p0, names, "adatom_drift " + common_.name, pass);
     };
-    const FitResult r = fit(data_);
+    const FitResult r = fit(data_, FitPass::main);
     const auto boot = common_.bootstrap > 0
                           ? bootstrap_sd(data_, fit, common_.bootstrap, common_.seed)
                           : std::vector<double>{};

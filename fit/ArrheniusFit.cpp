@@ -36,11 +36,11 @@ class ArrheniusFit : public FitTask {
       d.y[i] = std::log(d.y[i]);
     }
     // ln D is linear in (ln D0, E_a): any start converges
-    auto fit = [this](const Data& dd) {
+    auto fit = [this](const Data& dd, FitPass pass) {
       return fit_curve(ArrheniusLn{kB_}, dd, {dd.y.front(), 0.0}, {"ln_D0", "E_a"},
-                       "arrhenius " + common_.name);
+                       "arrhenius " + common_.name, pass);
     };
-    const FitResult r = fit(d);
+    const FitResult r = fit(d, FitPass::main);
     const auto boot = common_.bootstrap > 0 ? bootstrap_sd(d, fit, common_.bootstrap, common_.seed)
                                             : std::vector<double>{};
     // D0 = exp(ln D0): first-order propagation, cov(D0, E_a) = D0 cov(ln D0, E_a)

@@ -286,7 +286,12 @@ class ContinuumProfile : public FitTask {
       // a file that cannot be read or lacks a column is an error at concentration_file
       at_key(s.location(kCFile.key), [&] {
         const md::Table t = md::average_blocks(md::read_ave_chunk(f), skip, f);
-        check_file_units(s.location(kCFile.key), f, t.units, s.units().name(), "[units]");
+        // the profile of a real or metal md run states "LAMMPS real" or "LAMMPS metal", never
+        // the name of a [units] system: only soret_profile converts LAMMPS's unit styles
+        check_file_units(s.location(kCFile.key), f, t.units, s.units().name(), "[units]",
+                         "continuum_profile reads profiles in the units of the case; give "
+                         "[units] the file's, or fit a profile that LAMMPS wrote in real or "
+                         "metal units with soret_profile (its key lammps_units)");
         data_.x = t.col(xc);
         data_.y = t.col(cc);
       });
@@ -322,8 +327,8 @@ class ContinuumProfile : public FitTask {
     std::vector<double> p0(static_cast<std::size_t>(lay_.n), 1.0);
     if (lay_.soret >= 0) p0[lay_.soret] = soret_start();
     if (lay_.key >= 0) p0[lay_.key] = model_->key_start();
-    auto fit = [this, &p0](const Data& d) { return solve(d, p0); };
-    const FitResult r = fit(data_);
+    auto fit = [this, &p0](const Data& d, FitPass pass) { return solve(d, p0, pass); };
+    const FitResult r = fit(data_, FitPass::main);
     const auto boot = common_.bootstrap > 0
                           ? bootstrap_sd(data_, fit, common_.bootstrap, common_.seed)
                           : std::vector<double>{};
@@ -359,7 +364,7 @@ class ContinuumProfile : public FitTask {
     return lin.size() >= 2 ? -fit_line(lin, "continuum_profile start").p[1] : 0.0;
   }
 
-  FitResult solve(const Data& d, std::vector<double> p) const {
+  FitResult solve(const Data& d, std::vector<double> p, FitPass pass) const {
     auto* cost = new ceres::DynamicNumericDiffCostFunction<ProfileResidual, ceres::CENTRAL>(
         new ProfileResidual{model_.get(), &d, lay_});
     cost->AddParameterBlock(lay_.n);
@@ -371,7 +376,7 @@ class ContinuumProfile : public FitTask {
     if (lay_.key >= 0) names[lay_.key] = key_name_;
     if (lay_.scale >= 0) names[lay_.scale] = "scale";
     return detail::solve(problem, p.data(), lay_.n, static_cast<int>(d.size()), !d.sigma.empty(),
-                         names, "continuum_profile " + common_.name);
+                         names, "continuum_profile " + common_.name, pass);
   }
 
   Layout lay_;

@@ -203,13 +203,14 @@ std::vector<double> column(InputSection& s, const md::Table& t, const std::strin
 }  // namespace
 
 void check_file_units(const SourceLocation& at, const std::string& path, const std::string& stated,
-                      const std::string& expected, const std::string& how) {
+                      const std::string& expected, const std::string& how,
+                      const std::string& advice) {
   // a file that states its units (the md set-ups' own) is read only in those: its numbers
   // would otherwise be taken in the fit's units, SI read as LJ or the other way
   if (!stated.empty() && stated != expected)
     throw InputError(at, fmt::format("{} states its values in {} units ('# units:' line); this "
-                                     "fit reads them in {} ({}): give the fit the file's units",
-                                     path, stated, expected, how));
+                                     "fit reads them in {} ({}): {}",
+                                     path, stated, expected, how, advice));
 }
 
 std::vector<double> read_column(InputSection& s, const ParamSpec& file, const ParamSpec& col) {

@@ -107,10 +107,11 @@ std::pair<Data, std::string> read_xy(InputSection& s, const XyKeys& k);
 /// Refuse a data file that states its unit system (md::Table::units, its `# units:` line) when
 /// that is not @p expected, the system this fit reads its numbers in (@p how says where that
 /// comes from, e.g. "[units]"): its numbers would be taken in the wrong units. InputError at
-/// @p at, the key that named the file @p path. A file without a units line (older files, the
-/// user's own) is read as it is.
+/// @p at, the key that named the file @p path, ending with @p advice, what the user can do. A
+/// file without a units line (older files, the user's own) is read as it is.
 void check_file_units(const SourceLocation& at, const std::string& path, const std::string& stated,
-                      const std::string& expected, const std::string& how);
+                      const std::string& expected, const std::string& how,
+                      const std::string& advice = "give the fit the file's units");
 
 /// The column named by key @p col of the column file named by key @p file (relative to the
 /// input); errors as in read_xy.

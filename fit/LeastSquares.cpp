@@ -56,16 +56,13 @@ bool jacobian_at(ceres::Problem& problem, const double* p, Eigen::MatrixXd& J) {
   return J.allFinite();
 }
 
-/// Parameter covariance (J^T J)^-1 at the solution, computed in column-scaled coordinates
-/// q_j = p_j |J_j| so that it does not depend on the units of the parameters (E_a in joules
-/// beside ln D0 is as well conditioned as in eV or LJ units); Ceres' own covariance works in
-/// raw units and calls such a problem singular. Throws SolverError naming the parameter
-/// combination the data do not determine.
-Eigen::MatrixXd scaled_covariance(ceres::Problem& problem, const double* p,
-                                  const std::vector<std::string>& names, const std::string& what) {
-  Eigen::MatrixXd J;
-  if (!jacobian_at(problem, p, J))
-    throw SolverError(fmt::format("{}: the fitted model cannot be evaluated at the fit", what));
+/// Parameter covariance (J^T J)^-1 from the Jacobian @p J at the solution, computed in
+/// column-scaled coordinates q_j = p_j |J_j| so that it does not depend on the units of the
+/// parameters (E_a in joules beside ln D0 is as well conditioned as in eV or LJ units); Ceres' own
+/// covariance works in raw units and calls such a problem singular. Throws SolverError naming the
+/// parameter combination the data do not determine.
+Eigen::MatrixXd scaled_covariance(const Eigen::MatrixXd& J, const std::vector<std::string>& names,
+                                  const std::string& what) {
   const auto n = static_cast<int>(J.cols());
   Eigen::VectorXd scale(n);
   for (int j = 0; j < n; ++j) {
@@ -96,8 +93,8 @@ Eigen::MatrixXd scaled_covariance(ceres::Problem& problem, const double* p,
   return scale.cwiseInverse().asDiagonal() * cov_scaled * scale.cwiseInverse().asDiagonal();
 }
 
-/// Throw SolverError naming a parameter the data do not determine although the Jacobian at
-/// the fit @p r has full rank: one whose column (its effect on the fitted curve) vanishes or
+/// Throw SolverError naming a parameter the data do not determine although the Jacobian @p J0
+/// at the fit @p r has full rank: one whose column (its effect on the fitted curve) vanishes or
 /// reverses within one standard error of a parameter, i.e. its projection on the column at
 /// the fit reaches 0 at p_k +- se_k. The covariance is that of the model linearised at the
 /// fit, and a standard error is about 1/|column|: where a column can vanish inside the
@@ -109,10 +106,9 @@ Eigen::MatrixXd scaled_covariance(ceres::Problem& problem, const double* p,
 /// vanishing (an exponential in another parameter) still determines its parameter, if less
 /// well. Points where the model cannot be evaluated are left out.
 void check_no_vanishing_column(ceres::Problem& problem, const FitResult& r,
-                               const std::string& what) {
+                               const Eigen::MatrixXd& J0, const std::string& what) {
   std::vector<double> q = r.p;
-  Eigen::MatrixXd J0, J;
-  if (!jacobian_at(problem, q.data(), J0)) return;
+  Eigen::MatrixXd J;
   for (std::size_t k = 0; k < q.size(); ++k)
     for (const double sign : {-1.0, 1.0}) {
       q[k] = r.p[k] + sign * r.se(k);
@@ -135,7 +131,7 @@ void check_no_vanishing_column(ceres::Problem& problem, const FitResult& r,
 }  // namespace
 
 FitResult solve(ceres::Problem& problem, double* p, int n, int nres, bool sigma_known,
-                std::vector<std::string> names, const std::string& what) {
+                std::vector<std::string> names, const std::string& what, FitPass pass) {
   if (nres <= n)
     throw SolverError(
         fmt::format("{}: {} data points cannot determine {} parameters", what, nres, n));
@@ -165,16 +161,19 @@ FitResult solve(ceres::Problem& problem, double* p, int n, int nres, bool sigma_
   r.chi2 = 2.0 * sum.final_cost;  // Ceres' cost is half the sum of squares
   r.dof = nres - n;
   r.sigma_known = sigma_known;
-  r.cov = scaled_covariance(problem, p, r.names, what);
+  Eigen::MatrixXd J;
+  if (!jacobian_at(problem, p, J))
+    throw SolverError(fmt::format("{}: the fitted model cannot be evaluated at the fit", what));
+  r.cov = scaled_covariance(J, r.names, what);
   // Unknown sigmas: estimate the noise variance from the residuals.
   if (!sigma_known) r.cov *= r.chi2 / r.dof;
-  check_no_vanishing_column(problem, r, what);
+  if (pass == FitPass::main) check_no_vanishing_column(problem, r, J, what);
   return r;
 }
 
 }  // namespace detail
 
-FitResult fit_line(const Data& d, const std::string& what) {
+FitResult fit_line(const Data& d, const std::string& what, FitPass pass) {
   // Start from the unweighted closed-form line; Ceres then applies the weights.
   double sx = 0, sy = 0, sxx = 0, sxy = 0;
   const double n = static_cast<double>(d.size());
@@ -187,10 +186,11 @@ FitResult fit_line(const Data& d, const std::string& what) {
   const double den = n * sxx - sx * sx;
   const double b = den != 0.0 ? (n * sxy - sx * sy) / den : 0.0;
   const double a = n > 0 ? (sy - b * sx) / n : 0.0;
-  return fit_curve(Line{}, d, {a, b}, {"intercept", "slope"}, what);
+  return fit_curve(Line{}, d, {a, b}, {"intercept", "slope"}, what, pass);
 }
 
-std::vector<double> bootstrap_sd(const Data& d, const std::function<FitResult(const Data&)>& fit,
+std::vector<double> bootstrap_sd(const Data& d,
+                                 const std::function<FitResult(const Data&, FitPass)>& fit,
                                  int draws, unsigned long seed) {
   // Resampling units: replicas when given, else single points.
   std::map<int, std::vector<std::size_t>> units;
@@ -211,7 +211,7 @@ std::vector<double> bootstrap_sd(const Data& d, const std::function<FitResult(co
         if (!d.x2.empty()) s.x2.push_back(d.x2[i]);
       }
     try {
-      samples.push_back(fit(s).p);
+      samples.push_back(fit(s, FitPass::resample).p);
     } catch (const SolverError&) {
       // a degenerate resample (e.g. all points at one x) carries no information; skip it
     }

@@ -44,15 +44,21 @@ struct FitResult {
   std::size_t index(const std::string& name) const;
 };
 
+/// Which fit detail::solve does: the fit whose parameters and uncertainties are reported, or
+/// one resample of bootstrap_sd, of which only the parameters are used.
+enum class FitPass { main, resample };
+
 namespace detail {
 /// Solve the problem for the @p n parameters at @p p (in/out) with @p nres residuals and
 /// fill a FitResult (covariance (J^T J)^-1 in column-scaled coordinates). Throws
 /// td::SolverError on failure, and naming a parameter the data do not determine: one the fit
 /// does not depend on, a combination the Jacobian's rank leaves free, or one whose effect on
 /// the fit vanishes within one standard error of a parameter (a saddle, where the covariance's
-/// standard error means nothing).
+/// standard error means nothing). The last check is made on the FitPass::main fit alone: a
+/// resample where a parameter is poorly determined belongs to the spread that the bootstrap
+/// measures (dropping it biased the bootstrap sd low), and the check costs 2n Jacobians.
 FitResult solve(ceres::Problem& problem, double* p, int n, int nres, bool sigma_known,
-                std::vector<std::string> names, const std::string& what);
+                std::vector<std::string> names, const std::string& what, FitPass pass);
 
 /// Whether @p Model takes a second coordinate per point (Data::x2).
 template <class Model>
@@ -78,10 +84,12 @@ struct CurveResidual {
 };
 }  // namespace detail
 
-/// Fit @p model to @p d starting from @p p0. @p what names the fit in error messages.
+/// Fit @p model to @p d starting from @p p0. @p what names the fit in error messages; @p pass
+/// is FitPass::resample for the fits of bootstrap_sd.
 template <class Model>
 FitResult fit_curve(const Model& model, const Data& d, std::vector<double> p0,
-                    std::vector<std::string> names, const std::string& what) {
+                    std::vector<std::string> names, const std::string& what,
+                    FitPass pass = FitPass::main) {
   if constexpr (detail::TwoVariableModel<Model>)
     if (d.x2.size() != d.size())
       throw InternalError(
@@ -93,7 +101,7 @@ FitResult fit_curve(const Model& model, const Data& d, std::vector<double> p0,
   ceres::Problem problem;
   problem.AddResidualBlock(cost, nullptr, p0.data());
   return detail::solve(problem, p0.data(), static_cast<int>(p0.size()), static_cast<int>(d.size()),
-                       !d.sigma.empty(), std::move(names), what);
+                       !d.sigma.empty(), std::move(names), what, pass);
 }
 
 /// Straight line y = a + b x: parameters (a, b).
@@ -103,12 +111,15 @@ struct Line {
     return p[0] + p[1] * x;
   }
 };
-FitResult fit_line(const Data& d, const std::string& what);
+FitResult fit_line(const Data& d, const std::string& what, FitPass pass = FitPass::main);
 
 /// Distribution-free spread of the parameters: refit @p draws resamples of @p d (points
-/// drawn with replacement, or whole replicas when d.group is set) and return the standard
-/// deviation of each parameter over the resamples. Deterministic for a given @p seed.
-std::vector<double> bootstrap_sd(const Data& d, const std::function<FitResult(const Data&)>& fit,
+/// drawn with replacement, or whole replicas when d.group is set) with @p fit, called with
+/// FitPass::resample for it to pass on to fit_curve or detail::solve, and return the standard
+/// deviation of each parameter over the resamples. A resample that cannot be fitted at all
+/// (SolverError: e.g. all points at one x) is left out. The same arguments give the same result.
+std::vector<double> bootstrap_sd(const Data& d,
+                                 const std::function<FitResult(const Data&, FitPass)>& fit,
                                  int draws, unsigned long seed);
 
 }  // namespace td::fit

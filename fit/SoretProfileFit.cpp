@@ -106,8 +106,8 @@ class SoretProfile : public FitTask {
   void run(FitContext& ctx) override {
     if (replicas_ > 1) return run_replicas(ctx);
     const Profile pr = load(tfile_, cfile_);
-    auto fit = [&pr, this](const Data& dd) { return fit_line_T(dd, pr.Tm); };
-    const FitResult r = fit(pr.d);
+    auto fit = [&pr, this](const Data& dd, FitPass pass) { return fit_line_T(dd, pr.Tm, pass); };
+    const FitResult r = fit(pr.d, FitPass::main);
     const auto boot = common_.bootstrap > 0
                           ? bootstrap_sd(pr.d, fit, common_.bootstrap, common_.seed)
                           : std::vector<double>{};
@@ -216,9 +216,9 @@ class SoretProfile : public FitTask {
   /// Parameters of the line ln c = ln c_ref - S_T (T - Tm).
   static constexpr std::size_t kLineParameters = 2;
 
-  FitResult fit_line_T(const Data& d, double Tm) const {
+  FitResult fit_line_T(const Data& d, double Tm, FitPass pass = FitPass::main) const {
     return fit_curve(SoretLnC{Tm}, d, {0.0, 0.0}, {"ln_c_ref", common_.name},
-                     "soret_profile " + common_.name);
+                     "soret_profile " + common_.name, pass);
   }
 
   /// Replica i's file: @p pattern with "{i}" replaced by i.

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "core/Error.h"
+#include "core/Fault.h"
 #include "io/Readers.h"
 #include "md/Lammps.h"
 #include "md/LjSlab.h"
@@ -86,16 +87,15 @@ class AdatomSlab : public MdSetup {
   }
 
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
-    int rank = 0;
-    MPI_Comm_rank(comm, &rank);
     const std::string tfile = prefix + "temp.chunk", afile = prefix + "adatom.dat";
-    claim_outputs(comm, {tfile, afile});
+    ClaimedOutputs claims(comm, {tfile, afile});
     Lammps lmp(comm, prefix, steps());
     lmp.require_styles(required_styles());
     lmp.commands(slab_.commands());
     slab_.move_cluster(lmp, x0_, true);
     lmp.command(fmt::format("run {}", slab_.equilibration_steps));
-    if (rank == 0) {
+    // on rank 0, but every rank throws if it fails: the others would go on into LAMMPS
+    write_on_rank0(comm, [&] {
       std::ofstream out(afile + ".partial");
       out << fmt::format(
           "# adatom (or cluster centre of mass) on a slab, T_hot = {} (x < {}), T_cold = {} (x "
@@ -105,8 +105,9 @@ class AdatomSlab : public MdSetup {
           slab_.gradient_hi() + slab_.cold_width, slab_.length_x(), slab_.length_y(),
           slab_.spacing(), second_ ? "second" : "first", second_ ? "-" : "+",
           units_line(slab_.source->units().case_units().name()));
+      fault_point("md_result_write", MPI_COMM_SELF);
       if (!out.flush()) throw IoError(fmt::format("cannot write {}.partial", afile));
-    }
+    });
     // "time" is not reset by reset_timestep: time is counted from the recording start; xcm
     // is the unwrapped centre of mass; both in the case's units
     const double lu = slab_.from_lammps(1.0, K::length), tu = slab_.from_lammps(1.0, K::time);
@@ -123,7 +124,7 @@ unfix slab_prof
 )",
                     slab_.profile_commands(bin_, every_, steps_ / blocks_, tfile + ".partial"), tu,
                     lu, lu, lu, dump_every_, afile + ".partial", steps_));
-    commit_outputs(comm, {tfile, afile});
+    claims.commit();
     return {tfile, afile};
   }
 

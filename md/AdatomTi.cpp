@@ -33,9 +33,9 @@
 #include <tuple>
 
 #include "core/Error.h"
+#include "core/Fault.h"
 #include "fit/LeastSquares.h"
 #include "io/Readers.h"
-#include "io/TextFile.h"
 #include "md/Lammps.h"
 #include "md/LjSlab.h"
 #include "md/Setup.h"
@@ -150,10 +150,8 @@ class ConstrainedTi : public MdSetup {
   }
 
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
-    int rank = 0;
-    MPI_Comm_rank(comm, &rank);
     const std::string tfile = prefix + "temp.chunk", pfile = prefix + "phi.dat";
-    claim_outputs(comm, {tfile, pfile});
+    ClaimedOutputs claims(comm, {tfile, pfile});
     Lammps lmp(comm, prefix, steps());
     lmp.require_styles(required_styles());
     lmp.require_styles({{"fix", "addforce"}, {"command", "displace_atoms"}});
@@ -210,8 +208,9 @@ reset_timestep 0
     MPI_Barrier(comm);
     const auto [T_ref, G, x_ref, fit_note] = fit_profile(tfile + ".partial");
     const auto phi = integrate_phi(windows, T_ref, G, x_ref);
-    if (rank == 0) write_phi(pfile, phi, T_ref, G, x_ref, fit_note, com_dev);
-    commit_outputs(comm, {tfile});
+    // on rank 0, but every rank throws if it fails: the others would wait in the commit
+    write_on_rank0(comm, [&] { write_phi(pfile, phi, T_ref, G, x_ref, fit_note, com_dev); });
+    claims.commit();
     return {tfile, pfile};
   }
 
@@ -294,6 +293,8 @@ reset_timestep 0
                         r.p[0], r.se(0), r.p[1], r.se(1), x_ref)};
   }
 
+  /// Write the integrated phi(x0) and its header to `<path>.partial` (claimed by run(), which
+  /// commits it with the profile).
   void write_phi(const std::string& path, const std::vector<PhiPoint>& phi, double T_ref, double G,
                  double x_ref, const std::string& fit_note, double com_dev) const {
     const std::string tmp = path + ".partial";
@@ -318,9 +319,9 @@ reset_timestep 0
             "{:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.8g} {:.6g} {:.8g} "
             "{:.6g}\n",
             p.x0, p.T, p.dT_dx, p.Fx, p.Ep, p.Ek, p.Ecc, p.W, p.dphi, p.dphi_err, p.phi, p.phi_err);
+      fault_point("md_result_write", MPI_COMM_SELF);
       if (!out.flush()) throw IoError(fmt::format("{}: write failed", tmp));
     }
-    commit_partial(path);
   }
 
   Constraint constraint_;

@@ -171,7 +171,7 @@ class CuColumnSetup : public MdSetup {
   std::vector<std::string> run(MPI_Comm comm, const std::string& prefix) override {
     const std::string raw = prefix + "backstress.raw", tchunk = prefix + "temp.chunk",
                       ichunk = prefix + "interface.chunk";
-    claim_outputs(comm, {raw, tchunk, ichunk});
+    ClaimedOutputs claims(comm, {raw, tchunk, ichunk});
     {
       Lammps lmp(comm, prefix, steps());
       StyleList styles = required_styles();
@@ -194,7 +194,7 @@ class CuColumnSetup : public MdSetup {
       run_in_segments(lmp, steps_);
       lmp.commands("unfix col_bs\nunfix col_tprof\nunfix col_iprof\n");
     }
-    commit_outputs(comm, {raw, tchunk, ichunk});
+    claims.commit();
     const std::vector<std::string> files{prefix + "backstress.dat", prefix + "temperature.dat",
                                          prefix + "interface_density.dat"};
     write_on_rank0(comm, [&] { summarise(raw, tchunk, ichunk, files); });

@@ -168,7 +168,7 @@ class EhexMixture : public MdSetup {
       MdRun r = run_;
       r.seed = run_.seed + kReplicaSeedStride * i;  // MdRun draws seed .. seed + 3
       // LAMMPS writes the .partial names; they are renamed once the run has closed them
-      claim_outputs(sub.get(), {mine[0], mine[1]});
+      ClaimedOutputs claims(sub.get(), {mine[0], mine[1]});
       run_replica(sub.get(), r, mine[0] + ".partial", mine[1] + ".partial", p);
       // every block the input asks for: a fit that skips blocks counts on them
       for (const std::string& f : {mine[0], mine[1]})
@@ -177,7 +177,7 @@ class EhexMixture : public MdSetup {
               fmt::format("{}.partial: LAMMPS wrote {} profile blocks, the input asks for "
                           "{} (blocks)",
                           f, n, blocks_));
-      commit_outputs(sub.get(), {mine[0], mine[1]});
+      claims.commit();
     }
     MPI_Barrier(comm);
     return files;

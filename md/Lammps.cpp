@@ -137,6 +137,14 @@ struct ActiveRun {
   std::string log, input;
 };
 ActiveRun g_run;
+/// at_lammps_exit's function, or nullptr.
+std::atomic<void (*)()> g_exit_cleanup{nullptr};
+
+/// Run at_lammps_exit's function where LAMMPS is ending the process.
+void exit_cleanup() {
+  if (!g_run.active) return;
+  if (void (*cleanup)() = g_exit_cleanup.load()) cleanup();
+}
 
 /// The first line starting with "ERROR" in @p log, or empty.
 std::string error_line(const std::string& log) {
@@ -148,6 +156,7 @@ std::string error_line(const std::string& log) {
 }
 
 extern "C" void report_lammps_exit() {
+  exit_cleanup();
   if (!g_run.active || g_run.rank != 0 || g_run.reported.exchange(true)) return;
   const std::string line = error_line(g_run.log);
   std::fprintf(stderr,
@@ -161,6 +170,7 @@ extern "C" void report_lammps_exit() {
 }  // namespace
 
 void report_lammps_abort() {
+  exit_cleanup();
   if (!g_run.active || g_run.reported.exchange(true)) return;
   int world = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &world);
@@ -188,7 +198,7 @@ namespace {
 /// error and abort them all. On the whole world LAMMPS's own exit(1) follows.
 extern "C" int on_mpi_finalize(MPI_Comm, int, void*, void*) {
   if (!g_run.active) return MPI_SUCCESS;
-  report_lammps_exit();
+  report_lammps_exit();  // and exit_cleanup(), before PMPI_Abort ends this process
   if (g_run.part_of_world) PMPI_Abort(MPI_COMM_WORLD, 1);
   return MPI_SUCCESS;
 }
@@ -203,6 +213,8 @@ void install_error_reporting() {
 }
 
 }  // namespace
+
+void at_lammps_exit(void (*cleanup)()) { g_exit_cleanup = cleanup; }
 
 std::string chunk_units_title(const LammpsUnits& u) {
   return fmt::format("title1 \"{}\"", units_comment(u.units_name()));

@@ -83,6 +83,13 @@ const StyleList& required_styles();
 /// (drivers/cmd_dispatch.cpp), before Open MPI's.
 void report_lammps_abort();
 
+/// Have @p cleanup run on every rank of an instance when LAMMPS ends the process while the
+/// instance is open: its error->all calls exit(1), or MPI_Abort on a sub-communicator, and
+/// error->one MPI_Abort, past every C++ frame of ours, so that no destructor runs (e.g. the
+/// removal of the failed run's unfinished outputs, md/Setup.h ClaimedOutputs). One function
+/// per process, installed once; @p cleanup must be safe to call more than once.
+void at_lammps_exit(void (*cleanup)());
+
 /// The `title1` keyword of a fix ave/chunk command that writes the units line of its file
 /// (io/Readers.h units_line: the unit system of LAMMPS's numbers in style @p u) as the file's
 /// first header line, in place of LAMMPS's "# Chunk-averaged data for fix ..."; the second and

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <exception>
+#include <utility>
+
 #include "core/Broadcast.h"
 #include "core/Error.h"
 #include "io/TextFile.h"
@@ -47,17 +50,52 @@ SubComm::~SubComm() {
   if (c_ != MPI_COMM_NULL) MPI_Comm_free(&c_);
 }
 
-void claim_outputs(MPI_Comm comm, const std::vector<std::string>& files) {
-  write_on_rank0(comm, [&] {
-    for (const auto& f : files) claim_partial(f);
+ClaimedOutputs::ClaimedOutputs(MPI_Comm comm, std::vector<std::string> files)
+    : comm_(comm), files_(std::move(files)) {
+  // a LAMMPS error ends the process without unwinding: no destructor would remove the files
+  at_lammps_exit(discard_all);
+  write_on_rank0(comm_, [&] {
+    try {
+      for (; claimed_ < files_.size(); ++claimed_) claim_partial(files_[claimed_]);
+    } catch (const Error&) {
+      // a later claim failed (a stale file): the earlier ones would block the next run
+      discard_uncommitted();
+      throw;
+    }
+  });
+  alive().push_back(this);
+}
+
+ClaimedOutputs::~ClaimedOutputs() {
+  discard_uncommitted();
+  std::erase(alive(), this);
+}
+
+void ClaimedOutputs::commit() {
+  MPI_Barrier(comm_);
+  write_on_rank0(comm_, [&] {
+    for (; committed_ < claimed_; ++committed_) commit_partial(files_[committed_]);
   });
 }
 
-void commit_outputs(MPI_Comm comm, const std::vector<std::string>& files) {
-  MPI_Barrier(comm);
-  write_on_rank0(comm, [&] {
-    for (const auto& f : files) commit_partial(f);
-  });
+std::vector<ClaimedOutputs*>& ClaimedOutputs::alive() {
+  // never destroyed, so that the exit handler of a LAMMPS error finds it whatever the order
+  // of the destructions at exit
+  static auto* claims = new std::vector<ClaimedOutputs*>;
+  return *claims;
+}
+
+void ClaimedOutputs::discard_all() {
+  for (ClaimedOutputs* c : alive()) c->discard_uncommitted();
+}
+
+void ClaimedOutputs::discard_uncommitted() noexcept {
+  // only removal, and on rank 0 alone: no collective, as ranks may unwind separately
+  try {
+    for (; committed_ < claimed_; --claimed_) discard_partial(files_[claimed_ - 1]);
+  } catch (const std::exception&) {
+    // only an allocation can fail here: the file stays, for the user to remove
+  }
 }
 
 void write_on_rank0(MPI_Comm comm, const std::function<void()>& write) {

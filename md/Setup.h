@@ -52,18 +52,48 @@ std::vector<std::string> with_lammps_records(const std::string& p, std::vector<s
 /// @p prefix: `<prefix>T<T>_`.
 std::string temperature_prefix(const std::string& prefix, double T);
 
-/// Claim `<f>.partial` for each of @p files on rank 0 of @p comm, before LAMMPS (or the set-up)
-/// writes it (io/TextFile.h claim_partial): created exclusively, so that a second run on these
-/// outputs is refused instead of writing into the first one's files, and removed if SIGINT or
-/// SIGTERM stops the run, as the other commands' outputs are. LAMMPS opens its output files
-/// itself, on the rank 0 of its communicator, which no claim of its own tracks. Collective:
-/// the same IoError on every rank if one fails. commit_outputs renames them.
-void claim_outputs(MPI_Comm comm, const std::vector<std::string>& files);
+/// The `.partial` files of a set-up's outputs (io/TextFile.h claim_partial), claimed on rank 0
+/// of a communicator before LAMMPS (or the set-up) writes them and renamed by commit(). LAMMPS
+/// opens its output files itself, on the rank 0 of its communicator, which no claim of its own
+/// tracks; set-ups give LAMMPS `<f>.partial` names so that results appear only when complete.
+///
+/// A claimed file is created exclusively, so that a second run on these outputs is refused
+/// instead of writing into the first one's files; it is removed if SIGINT or SIGTERM stops the
+/// run, and on destruction if it was not committed: a run that fails after the claim (an input
+/// error found in LAMMPS's state, a LAMMPS error, which ends the process without unwinding and
+/// removes them through at_lammps_exit) leaves nothing that would block the next run.
+/// Declare it before the Lammps instance that writes the files, so that LAMMPS has closed them
+/// when they are removed.
+class ClaimedOutputs {
+ public:
+  /// Claim `<f>.partial` for each of @p files on rank 0 of @p comm. Collective: the same
+  /// IoError on every rank if one claim fails (e.g. a stopped run left the file); the claims
+  /// made before it are removed then.
+  ClaimedOutputs(MPI_Comm comm, std::vector<std::string> files);
+  /// Rank 0 removes each claimed file not committed. Not collective (no MPI call): it runs
+  /// while an exception unwinds, possibly on one rank alone.
+  ~ClaimedOutputs();
+  ClaimedOutputs(const ClaimedOutputs&) = delete;
+  ClaimedOutputs& operator=(const ClaimedOutputs&) = delete;
 
-/// Rename each `<f>.partial` that LAMMPS (or the set-up) wrote to `<f>` on rank 0, after
-/// LAMMPS closed it; collective on @p comm, the same IoError on every rank if one fails.
-/// Set-ups give LAMMPS `<f>.partial` names so that results appear only when complete.
-void commit_outputs(MPI_Comm comm, const std::vector<std::string>& files);
+  /// Rename each `<f>.partial` to `<f>` on rank 0, after every rank is here (LAMMPS closed the
+  /// files). Collective on the communicator: the same IoError on every rank if one rename
+  /// fails; the files not yet renamed are then removed on destruction.
+  void commit();
+
+ private:
+  /// Remove (rank 0) the files claimed and not committed: files_[committed_, claimed_).
+  void discard_uncommitted() noexcept;
+  /// discard_uncommitted of every ClaimedOutputs alive in this process (at_lammps_exit).
+  static void discard_all();
+  /// The ClaimedOutputs alive in this process.
+  static std::vector<ClaimedOutputs*>& alive();
+
+  MPI_Comm comm_;
+  std::vector<std::string> files_;
+  std::size_t claimed_ = 0;    ///< files_ claimed on this rank (rank 0; 0 elsewhere)
+  std::size_t committed_ = 0;  ///< files_ renamed on this rank (rank 0; 0 elsewhere)
+};
 
 /// Run @p write (writes of output files) on rank 0 of @p comm; collective: a td::Error it
 /// throws there is thrown as the same IoError on every rank.

@@ -167,16 +167,18 @@ std::string without_indices(const std::string& text) {
   return out;
 }
 
-/// A Python int as a TOML integer (64 bits). A larger one is an InputError at @p key with the
-/// range its declaration gives (the wording of InputSection::integer's range error), found
-/// by its table (@p table, the dict that holds it; its selector key picks a model's
-/// declaration): pybind11's cast would raise a RuntimeError that names neither. A key that no
-/// declaration gives is refused with the 64-bit range.
-std::int64_t to_integer(py::handle h, const std::string& key, const py::dict* table) {
+/// A Python int as a TOML value: an integer (64 bits). A larger one is, for a key that its
+/// declaration gives as real (or real array), that real number, and an InputError where a
+/// double cannot hold it; for any other key an InputError at @p key with the range its
+/// declaration gives (the wording of InputSection::integer's range error): pybind11's cast
+/// would raise a RuntimeError that names neither. The declaration is found by the key's table
+/// (@p table, the dict that holds it; its selector key picks a model's declaration). A key that
+/// no declaration gives is refused with the 64-bit range.
+toml::value from_int(py::handle h, const std::string& key, const py::dict* table) {
   int overflow = 0;
   const long long v = PyLong_AsLongLongAndOverflow(h.ptr(), &overflow);
   if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
-  if (overflow == 0) return static_cast<std::int64_t>(v);
+  if (overflow == 0) return toml::value(static_cast<std::int64_t>(v));
   const std::string bits =
       fmt::format("integers are 64-bit, {} to {}", std::numeric_limits<std::int64_t>::min(),
                   std::numeric_limits<std::int64_t>::max());
@@ -188,17 +190,28 @@ std::int64_t to_integer(py::handle h, const std::string& key, const py::dict* ta
   // the table's path and the key's name in it: "fit[0].bootstrap" -> "fit", "bootstrap"
   const std::string path = without_indices(key);
   const std::size_t dot = path.rfind('.');
-  const auto range =
-      key_registry::declared_range(dot == std::string::npos ? "" : path.substr(0, dot), value_of,
-                                   dot == std::string::npos ? path : path.substr(dot + 1));
-  if (!range)
+  const ParamSpec* spec =
+      key_registry::declared_key(dot == std::string::npos ? "" : path.substr(0, dot), value_of,
+                                 dot == std::string::npos ? path : path.substr(dot + 1));
+  if (!spec)
     throw InputError({"<dict>", 0, key}, fmt::format("the integer {} is out of range: {}",
                                                      std::string(py::str(h)), bits));
+  if (spec->type == ParamSpec::Type::Real || spec->type == ParamSpec::Type::RealArray) {
+    const double x = PyLong_AsDouble(h.ptr());
+    if (x == -1.0 && PyErr_Occurred()) {
+      PyErr_Clear();  // Python's OverflowError: the int is beyond the largest double
+      throw InputError({"<dict>", 0, key},
+                       fmt::format("the integer {} is too large for a real number (at most {:g})",
+                                   std::string(py::str(h)), std::numeric_limits<double>::max()));
+    }
+    return toml::value(x);
+  }
+  const Range& range = spec->range;
   // a declared bound beyond 64 bits (e.g. [0, inf)) is not the whole story: say the limit too
   constexpr auto kMax = static_cast<double>(std::numeric_limits<std::int64_t>::max());
-  const bool past_64_bits = !(range->hi < kMax && range->lo > -kMax);
+  const bool past_64_bits = !(range.hi < kMax && range.lo > -kMax);
   throw InputError({"<dict>", 0, key}, fmt::format("value {} is out of the accepted range {}{}",
-                                                   std::string(py::str(h)), range->str(),
+                                                   std::string(py::str(h)), range.str(),
                                                    past_64_bits ? " (" + bits + ")" : ""));
 }
 
@@ -209,7 +222,7 @@ toml::value to_value(py::handle h, const std::string& key, const py::dict* table
   if (py::hasattr(h, "dtype") && py::hasattr(h, "tolist"))
     return to_value(h.attr("tolist")(), key, table);
   if (py::isinstance<py::bool_>(h)) return toml::value(h.cast<bool>());
-  if (py::isinstance<py::int_>(h)) return toml::value(to_integer(h, key, table));
+  if (py::isinstance<py::int_>(h)) return from_int(h, key, table);
   if (py::isinstance<py::float_>(h)) return toml::value(h.cast<double>());
   if (py::isinstance<py::str>(h)) return toml::value(h.cast<std::string>());
   if (py::isinstance<py::dict>(h)) {

@@ -169,19 +169,30 @@ TEST(KeyRegistry, AKelvinNumberInAnLjCaseIsRefusedWithTheIntendedForm) {
   EXPECT_DOUBLE_EQ(si.real(kTemperature), 120.0);
 }
 
-// The range of a key found by its table's path (placeholders such as <axis> match any name)
-// and the model its selector picks (or the selector's default): what the Python module names
-// for an integer beyond 64 bits.
-TEST(KeyRegistry, DeclaredRangeOfAKeyFollowsItsTableAndModel) {
+// The declaration of a key found by its table's path (placeholders such as <axis> match any
+// name) and the model its selector picks (or the selector's default): what the Python module
+// names for an integer beyond 64 bits.
+TEST(KeyRegistry, DeclaredKeyFollowsItsTableAndModel) {
+  using td::key_registry::declared_key;
   const auto none = [](const std::string&) { return std::string(); };
   const auto arrhenius = [](const std::string& k) {
     return k == "type" ? std::string("arrhenius") : std::string();
   };
-  ASSERT_TRUE(td::key_registry::declared_range("fit", arrhenius, "bootstrap"));
-  EXPECT_EQ(td::key_registry::declared_range("fit", arrhenius, "bootstrap")->str(), "[0, 100000]");
+  ASSERT_TRUE(declared_key("fit", arrhenius, "bootstrap"));
+  EXPECT_EQ(declared_key("fit", arrhenius, "bootstrap")->range.str(), "[0, 100000]");
   // mesh.<axis> with its default grading, "uniform"
-  ASSERT_TRUE(td::key_registry::declared_range("mesh.x", none, "cells"));
-  EXPECT_EQ(td::key_registry::declared_range("mesh.x", none, "cells")->str(), "[1, 1e+08]");
-  EXPECT_FALSE(td::key_registry::declared_range("mesh.x", none, "no_such_key"));
-  EXPECT_FALSE(td::key_registry::declared_range("", none, "a"));
+  ASSERT_TRUE(declared_key("mesh.x", none, "cells"));
+  EXPECT_EQ(declared_key("mesh.x", none, "cells")->range.str(), "[1, 1e+08]");
+  EXPECT_FALSE(declared_key("mesh.x", none, "no_such_key"));
+  EXPECT_FALSE(declared_key("", none, "a"));
+  // [fit] is declared: the laws of <temperature_law>, a one-name placeholder, are not a fit's
+  // (its arrhenius law gave activation_energy there, its default law "constant" value)
+  EXPECT_FALSE(declared_key("fit", arrhenius, "activation_energy"));
+  EXPECT_FALSE(declared_key("fit", arrhenius, "prefactor"));
+  EXPECT_FALSE(declared_key("fit", none, "value"));
+  // a table holding a temperature law, which no declaration names, takes its keys
+  const ParamSpec* energy = declared_key("species.diffusivity", arrhenius, "activation_energy");
+  ASSERT_TRUE(energy);
+  EXPECT_EQ(energy->type, T::Real);
+  EXPECT_EQ(energy->kind, K::energy);
 }

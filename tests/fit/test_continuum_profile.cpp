@@ -14,10 +14,11 @@
 #include <random>
 
 #include "core/Error.h"
-#include "io/ParamFile.h"
-#include "fv/Case.h"
 #include "core/Petsc.h"
 #include "fit/FitTask.h"
+#include "fv/Case.h"
+#include "io/ParamFile.h"
+#include "io/Readers.h"
 #include "tests/fv/fv_helpers.h"
 #include "tests/support/run_cli.h"
 
@@ -258,6 +259,35 @@ TEST(ContinuumProfileFit, RecoversMultiStateEnergyDifference) {
   for (std::size_t i = 0; i < est.size(); ++i) mean += est[i] / 8, msd += sd[i] / 8;
   EXPECT_NEAR(mean, dH, 4 * msd / std::sqrt(8.0));
   for (std::size_t i = 0; i < est.size(); ++i) EXPECT_NEAR(est[i], dH, 4 * sd[i]);
+}
+
+// A profile of a real or metal md run states "LAMMPS real" (or metal), which no [units]
+// system is: the error said "give the fit the file's units", which cannot be done; it points
+// to soret_profile, which converts LAMMPS's unit styles.
+TEST(ContinuumProfileFit, AProfileInLammpsRealUnitsPointsToSoretProfile) {
+  const std::string dir = make_dir("td_fit_continuum_lammps_real");
+  std::ofstream(dir + "/case.toml") << case_text(kConstantD);
+  std::ofstream(dir + "/solute.chunk")
+      << md::units_comment("LAMMPS real") << "\n# Timestep Number-of-chunks Total-count\n"
+      << "# Chunk Coord1 Ncount density/number\n1000 3 80\n1 0.5 2 0.1\n2 1.5 2 0.1\n"
+      << "3 2.5 2 0.1\n";
+  std::ofstream(dir + "/fit.toml") << kFitHeader << R"([[fit]]
+type = "continuum_profile"
+case = "case.toml"
+concentration_file = "solute.chunk"
+)";
+  const auto r = test::run_cli("fit fit.toml", dir);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("fit.toml:9: key 'fit[0].concentration_file': ./solute.chunk states "
+                          "its values in LAMMPS real units"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("fit a profile that LAMMPS wrote in real or metal units with "
+                          "soret_profile (its key lammps_units)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("give the fit the file's units"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/params.toml"));
 }
 
 TEST(ContinuumProfileFit, BadCaseNamesFileLineKey) {

@@ -4,7 +4,7 @@ forget_partial): the claimed file blocked the next run on the same output ("it e
 another run is writing ..."). Checked with `thermodrift bd`, stopped while its walkers run
 (result claimed at the start), with a steady `thermodrift run` stopped in its solve (the
 HDF5 result of io/H5Output.h), and with `thermodrift md` stopped while LAMMPS writes its
-profiles (md/Setup.h claim_outputs), on one rank; the next run on the same output then
+profiles (md/Setup.h ClaimedOutputs), on one rank; the next run on the same output then
 succeeds.
 
   test_signal_partials.py THERMODRIFT SOURCE_DIR

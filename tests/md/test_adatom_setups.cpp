@@ -246,6 +246,22 @@ TEST(AdatomSetupMpi, ClusterTiOfOneAtomIsTheAdatomTi) {
   EXPECT_NE(ha.find("constrained-adatom"), std::string::npos) << ha;
 }
 
+// adatom_ti learns the size of the system's cluster from LAMMPS, after it claimed its outputs:
+// the error removes the claims, which refused every later run on the prefix ("it exists").
+TEST(AdatomSetupMpi, AdatomTiOfAClusterIsAnErrorThatLeavesNoClaim) {
+  const std::string prefix = tmp_prefix("ti3a_");
+  try {
+    run_setup("adatom_ti", kScan, "ti3a_", "cluster_size = 3\n");
+    ADD_FAILURE() << "adatom_ti ran a cluster of 3";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("adatom_ti holds one atom"), std::string::npos)
+        << e.what();
+  }
+  MPI_Barrier(MPI_COMM_WORLD);  // rank 0 removes the files
+  for (const char* f : {"temp.chunk.partial", "phi.dat.partial"})
+    EXPECT_FALSE(std::filesystem::exists(prefix + f)) << f;
+}
+
 TEST(AdatomSetupMpi, ClusterTiHoldsTheCentreOfMassOfATrimer) {
   const auto files = run_setup("cluster_ti", kScan, "ti3_", "cluster_size = 3\n");
   const auto [rows, header] = phi_rows(files[1]);

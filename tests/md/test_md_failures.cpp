@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -160,18 +161,65 @@ prefix = "out/"
       << script.substr(0, 600);
 }
 
+/// The tiny eHEX case (tests/md/ehex_tiny.toml) writing to out/ehex_*.
+std::string ehex_tiny_case() {
+  std::ifstream in(std::string(TD_SOURCE_DIR) + "/tests/md/ehex_tiny.toml");
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()) +
+         "[output]\nprefix = \"out/ehex_\"\n";
+}
+
 TEST(MdFailures, UnwritableEhexProfileIsAnErrorWithoutWrote) {
   const fs::path dir = fs::temp_directory_path() / "td_md_ehex_unwritable";
   fs::remove_all(dir);
   // a directory where a profile should go: its .partial cannot be renamed onto it
   fs::create_directories(dir / "out" / "ehex_temp.chunk");
-  std::ifstream in(std::string(TD_SOURCE_DIR) + "/tests/md/ehex_tiny.toml");
-  std::ofstream(dir / "case.toml") << in.rdbuf() << "[output]\nprefix = \"out/ehex_\"\n";
+  std::ofstream(dir / "case.toml") << ehex_tiny_case();
   const auto r = td::test::run_cli("md case.toml", dir.string());
   EXPECT_NE(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("ehex_temp.chunk"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("wrote"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir / "out" / "ehex_solute.chunk")) << "committed after a failure";
+}
+
+// A run that fails after claiming its outputs leaves no .partial that would refuse the next
+// run on the same prefix ("cannot create out/ehex_temp.chunk.partial: it exists"): here LAMMPS
+// stops the run (a heat rate that drives eHEX's kinetic energy negative), which ends the
+// process past every C++ frame; both profiles' .partial files were left.
+TEST(MdFailures, AFailedRunLeavesNothingThatRefusesTheNextRun) {
+  const fs::path dir = fs::temp_directory_path() / "td_md_failed_rerun";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string text = ehex_tiny_case();
+  std::ofstream(dir / "bad.toml") << replace(text, "[md.system]\n",
+                                             "heat_rate = 1e6\n[md.system]\n");
+  std::ofstream(dir / "case.toml") << text;
+  const auto failed = td::test::run_cli("md bad.toml", dir.string());
+  EXPECT_NE(failed.status, 0) << failed.output;
+  EXPECT_NE(failed.output.find("Fix ehex kinetic energy went negative"), std::string::npos)
+      << failed.output;
+  for (const char* f : {"ehex_temp.chunk.partial", "ehex_solute.chunk.partial"})
+    EXPECT_FALSE(fs::exists(dir / "out" / f)) << f;
+  const auto rerun = td::test::run_cli("md case.toml", dir.string());
+  EXPECT_EQ(rerun.status, 0) << rerun.output;
+  EXPECT_TRUE(fs::exists(dir / "out" / "ehex_temp.chunk"));
+}
+
+// The outputs are claimed one by one: when a later claim fails (a stale .partial of the
+// solute profile), the earlier one (the temperature profile's) is removed, not left to refuse
+// the next run; the stale file, not this run's, stays.
+TEST(MdFailures, AClaimThatFailsRemovesTheClaimsBeforeIt) {
+  const fs::path dir = fs::temp_directory_path() / "td_md_stale_claim";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "out");
+  std::ofstream(dir / "out" / "ehex_solute.chunk.partial") << "left by a stopped run\n";
+  std::ofstream(dir / "case.toml") << ehex_tiny_case();
+  const auto r = td::test::run_cli("md case.toml", dir.string());
+  EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("cannot create out/ehex_solute.chunk.partial: it exists"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(dir / "out" / "ehex_temp.chunk.partial"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "ehex_solute.chunk.partial"));
 }
 
 TEST(MdFailures, MixtureKeysAtTheirOldPlaceStillWorkWithAWarning) {

@@ -114,6 +114,26 @@ class Errors(TempDirCase):
         # the largest 64-bit integer is a TOML integer
         self.assertIn("9223372036854775807", thermodrift.to_toml({"a": 2**63 - 1}))
 
+    def test_integer_beyond_64_bits_for_a_real_key_is_that_real_number(self):
+        # lattice_spacing = 10**30 said "value 1e30 is out of the accepted range (0, inf)"
+        text = thermodrift.to_toml({"fit": [{"type": "adatom_phi", "lattice_spacing": 10**30,
+                                             "x": [0.5, 10**30]}]})
+        self.assertIn("lattice_spacing = 1e+30", text)
+        self.assertIn("1e+30,", text)
+        # beyond the largest double it says so
+        with self.assertRaises(thermodrift.InputError) as e:
+            thermodrift.to_toml({"fit": [{"type": "adatom_phi", "lattice_spacing": 10**400}]})
+        self.assertIn("key 'fit[0].lattice_spacing'", str(e.exception))
+        self.assertIn("is too large for a real number (at most 1.79769e+308)", str(e.exception))
+
+    def test_a_key_of_a_temperature_law_is_not_a_fit_key(self):
+        # <temperature_law>, a placeholder of one name, matched [fit]: its arrhenius law gave
+        # fit[0].activation_energy, not a fit key, the law's declaration
+        with self.assertRaises(thermodrift.InputError) as e:
+            thermodrift.to_toml({"fit": [{"type": "arrhenius", "activation_energy": 2**70}]})
+        self.assertIn("key 'fit[0].activation_energy'", str(e.exception))
+        self.assertIn("is out of range: integers are 64-bit", str(e.exception))
+
 
 if __name__ == "__main__":
     unittest.main()
