@@ -50,6 +50,13 @@ SubComm::~SubComm() {
   if (c_ != MPI_COMM_NULL) MPI_Comm_free(&c_);
 }
 
+namespace {
+/// The ClaimedOutputs alive in this process, newest first, linked through next_. A plain
+/// pointer, constant-initialised and without a destructor, so that the exit handler of a
+/// LAMMPS error (at_lammps_exit) finds it intact whatever the order of destructions at exit.
+ClaimedOutputs* g_alive = nullptr;
+}  // namespace
+
 ClaimedOutputs::ClaimedOutputs(MPI_Comm comm, std::vector<std::string> files)
     : comm_(comm), files_(std::move(files)) {
   // a LAMMPS error ends the process without unwinding: no destructor would remove the files
@@ -63,12 +70,17 @@ ClaimedOutputs::ClaimedOutputs(MPI_Comm comm, std::vector<std::string> files)
       throw;
     }
   });
-  alive().push_back(this);
+  next_ = g_alive;
+  g_alive = this;
 }
 
 ClaimedOutputs::~ClaimedOutputs() {
   discard_uncommitted();
-  std::erase(alive(), this);
+  for (ClaimedOutputs** link = &g_alive; *link; link = &(*link)->next_)
+    if (*link == this) {
+      *link = next_;
+      break;
+    }
 }
 
 void ClaimedOutputs::commit() {
@@ -78,15 +90,8 @@ void ClaimedOutputs::commit() {
   });
 }
 
-std::vector<ClaimedOutputs*>& ClaimedOutputs::alive() {
-  // never destroyed, so that the exit handler of a LAMMPS error finds it whatever the order
-  // of the destructions at exit
-  static auto* claims = new std::vector<ClaimedOutputs*>;
-  return *claims;
-}
-
 void ClaimedOutputs::discard_all() {
-  for (ClaimedOutputs* c : alive()) c->discard_uncommitted();
+  for (ClaimedOutputs* c = g_alive; c; c = c->next_) c->discard_uncommitted();
 }
 
 void ClaimedOutputs::discard_uncommitted() noexcept {

@@ -86,13 +86,12 @@ class ClaimedOutputs {
   void discard_uncommitted() noexcept;
   /// discard_uncommitted of every ClaimedOutputs alive in this process (at_lammps_exit).
   static void discard_all();
-  /// The ClaimedOutputs alive in this process.
-  static std::vector<ClaimedOutputs*>& alive();
 
   MPI_Comm comm_;
   std::vector<std::string> files_;
   std::size_t claimed_ = 0;    ///< files_ claimed on this rank (rank 0; 0 elsewhere)
   std::size_t committed_ = 0;  ///< files_ renamed on this rank (rank 0; 0 elsewhere)
+  ClaimedOutputs* next_ = nullptr;  ///< the next older ClaimedOutputs alive (not owned)
 };
 
 /// Run @p write (writes of output files) on rank 0 of @p comm; collective: a td::Error it
