@@ -21,6 +21,13 @@
 namespace td {
 namespace {
 
+/// Whether some axis of @p mesh is periodic.
+bool any_periodic_axis(const Mesh& mesh) {
+  for (int a = 0; a < mesh.dim(); ++a)
+    if (mesh.axis(a).periodic) return true;
+  return false;
+}
+
 /// Throw Error naming @p call if a hypre call failed (hypre's error flag, cleared first so that
 /// the next call starts clean).
 void hypre_check(HYPRE_Int ierr, const char* call) {
@@ -155,8 +162,7 @@ struct Settings {
 Settings read_settings(const Mesh& mesh, const char* prefix, const SolverKind& kind) {
   Settings s;
   s.kind = &kind;
-  bool periodic = false;
-  for (int a = 0; a < mesh.dim(); ++a) periodic = periodic || mesh.axis(a).periodic;
+  const bool periodic = any_periodic_axis(mesh);
   // hypre 2.26's red/black Gauss-Seidel is not a fixed linear operator on a periodic grid:
   // GMRES's residual estimate and the true residual part (measured on the periodic cases of
   // tests/fv/test_structured_multigrid.cpp, even cell counts too) and Newton stalls
@@ -788,8 +794,7 @@ bool other_matrix_asked(const char* prefix) {
 }  // namespace
 
 bool default_applies(const Mesh& mesh, const char* prefix) {
-  for (int a = 0; a < mesh.dim(); ++a)
-    if (mesh.axis(a).periodic) return false;
+  if (any_periodic_axis(mesh)) return false;
   // -snes_mf leaves no assembled matrix to copy (PETSc then sets no preconditioner, but
   // leaves a shell in place); another matrix type has other storage
   return !other_matrix_asked(prefix);
@@ -920,10 +925,7 @@ void prefer_bicgstab(KSP ksp) {
 /// with a periodic axis (where the structured multigrid is not the default): the caller set
 /// it, and neither -pc_type nor -td_pc chose it.
 bool periodic_boomeramg_default(PC pc, const Mesh& mesh, const char* prefix, int dof) {
-  if (dof != 1 || mesh.dim() == 1) return false;
-  bool periodic = false;
-  for (int a = 0; a < mesh.dim(); ++a) periodic = periodic || mesh.axis(a).periodic;
-  if (!periodic) return false;
+  if (dof != 1 || mesh.dim() == 1 || !any_periodic_axis(mesh)) return false;
   PetscBool hypre = PETSC_FALSE, pc_type_given = PETSC_FALSE;
   TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCHYPRE, &hypre));
   TD_PETSC(PetscOptionsHasName(nullptr, prefix, "-pc_type", &pc_type_given));
