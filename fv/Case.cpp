@@ -8,6 +8,7 @@
 
 #include "core/KeyRegistry.h"
 #include "core/Paths.h"
+#include "fv/Steady.h"
 #include "io/H5Output.h"
 #include "models/Species.h"
 
@@ -174,13 +175,17 @@ void check_drift_resolution(const FVSystem& sys, const InputSection& root, bool 
         r.species, r.psi_span, r.psi_span, kMaxPsiSpan);
     if (steady) throw InputError(root.location("species"), msg);
     if (rank == 0) fmt::print(stderr, "thermodrift: warning: {}\n", msg);
-  } else if (r.psi_span > -std::log(FVSystem::kResolvedTotal) && rank == 0) {
-    fmt::print(stderr,
-               "thermodrift: warning: the drift of species '{}' spans psi = {:.4g} over the "
-               "case's temperatures: where its zero-flux profile c ~ exp(-psi) falls below {:g} "
-               "of its largest value the concentration is round-off (possibly negative), and "
-               "S_T_eff is not given there\n",
-               r.species, r.psi_span, FVSystem::kResolvedTotal);
+  } else if (rank == 0) {
+    // A steady solve converges every cell against its own terms down to
+    // kSteadyCellScaleFloor; a transient run's accuracy there is CVODE's absolute tolerance.
+    const double resolved = steady ? kSteadyCellScaleFloor : FVSystem::kResolvedTotal;
+    if (r.psi_span > -std::log(resolved))
+      fmt::print(stderr,
+                 "thermodrift: warning: the drift of species '{}' spans psi = {:.4g} over the "
+                 "case's temperatures: where its zero-flux profile c ~ exp(-psi) falls below "
+                 "{:g} of its largest value the concentration is round-off (possibly "
+                 "negative), and S_T_eff is not given there\n",
+                 r.species, r.psi_span, resolved);
   }
   for (int a = 0; a < sys.mesh().dim(); ++a) {
     const double pe = r.cell_peclet[a];

@@ -118,10 +118,12 @@ class FVSystem {
   Vec fluxes(Vec c) const;
 
   /// Fraction of a group's largest total concentration below which the total is not resolved:
-  /// the solvers leave absolute errors of about 1e-13 of the largest value (a steady 1D profile
-  /// spanning e^40 was 1 % off at 1e-11 of its maximum and negative further on), so that
-  /// ln P, and the effective Soret coefficient, are noise there; above it that coefficient is
-  /// within about 1 % (0.2 % at 1e-10 of the maximum in that profile).
+  /// a transient run leaves absolute errors of about CVODE's absolute tolerance, and the
+  /// steady solver did of about 1e-13 of the largest value before its cell-wise test (a
+  /// steady 1D profile spanning e^40 was 1 % off at 1e-11 of its maximum and negative further
+  /// on), so that ln P, and the effective Soret coefficient, are noise there; above it that
+  /// coefficient is within about 1 % (0.2 % at 1e-10 of the maximum in that profile). Kept
+  /// for both modes: the steady answer is now exact further down (docs/solvers.md).
   static constexpr double kResolvedTotal = 1e-10;
   /// A species as the user named it: a plain species or all states of a multi-state one.
   struct Group {

@@ -333,11 +333,13 @@ int FvRun::run() {
     append_totals(out, *cs, c, 0.0);
     out.commit();
     if (rank == 0)
-      fmt::print("steady state: {} pseudo-time steps, {} Newton, {} Krylov iterations, "
-                 "||R|| = {:.3e} ({:.1e} of the flux terms), {:.3f} s\n", res.ptc_steps,
-                 res.newton_iterations, res.krylov_iterations, res.residual_norm,
-                 res.residual_scale > 0 ? res.residual_norm / res.residual_scale : 0.0,
-                 res.seconds);
+      fmt::print(
+          "steady state: {} pseudo-time steps, {} Newton, {} Krylov iterations, "
+          "||R|| = {:.3e} ({:.1e} of the flux terms; in a cell at most {:.1e} of its "
+          "own), {:.3f} s\n",
+          res.ptc_steps, res.newton_iterations, res.krylov_iterations, res.residual_norm,
+          res.residual_scale > 0 ? res.residual_norm / res.residual_scale : 0.0, res.cell_residual,
+          res.seconds);
   } else {
     code = run_transient(*cs, c, comm, rank);
   }

@@ -8,6 +8,11 @@
 
 namespace td {
 
+/// Cells whose outflow and reaction terms |diag_i c_i| are below this fraction of the largest
+/// are not judged by the steady solver's cell-wise test (SteadyResult::cell_residual): their
+/// concentration, below about this fraction of the largest, is round-off.
+inline constexpr double kSteadyCellScaleFloor = 1e-30;
+
 struct SteadyOptions {
   double rtol = 1e-10;    ///< SNES relative tolerance on ||R||
   double atol = 1e-30;    ///< SNES absolute tolerance on ||R|| (amount/time)
@@ -26,6 +31,10 @@ struct SteadyResult {
   int amount_iterations = 0;      ///< adjustments of the pins to the conserved amounts
   double residual_norm = 0.0;     ///< final ||R|| (with the constraint rows)
   double residual_scale = 0.0;    ///< ||diag(dR/dc) c||: the size of the individual terms
+  /// Largest |R_i| of a cell relative to its own outflow and reaction terms |diag_i c_i|
+  /// (dimensionless; cells below kSteadyCellScaleFloor are not judged).
+  double cell_residual = 0.0;
+  int polish_steps = 0;  ///< Newton steps taken for the cell-wise test
   double seconds = 0.0;
 };
 

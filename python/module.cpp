@@ -268,6 +268,8 @@ py::dict stats_dict(const RunStats& s) {
     d["amount_iterations"] = r.amount_iterations;
     d["residual_norm"] = r.residual_norm;
     d["residual_scale"] = r.residual_scale;
+    d["cell_residual"] = r.cell_residual;
+    d["polish_steps"] = r.polish_steps;
   } else {
     const TransientStats& t = s.transient;
     d["steps"] = t.steps;

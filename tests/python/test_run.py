@@ -60,6 +60,9 @@ class RunAgainstCli(TempDirCase):
         self.assertEqual(r.stats["mode"], "steady")
         self.assertGreater(r.stats["newton_iterations"], 0)
         self.assertLess(r.stats["residual_norm"], r.stats["residual_scale"])
+        # every cell converged against its own terms (fv/Steady.cpp kMaxCellResidual)
+        self.assertLessEqual(r.stats["cell_residual"], 1e-10)
+        self.assertGreaterEqual(r.stats["polish_steps"], 0)
         self.assertEqual(r.config_dict["mesh"]["x"]["cells"], 128)
         self.assertIn("c_solute", repr(r))
 
