@@ -332,14 +332,27 @@ int FvRun::run() {
     steady_obs = write_snapshot(out, *cs, c, 0.0, 0, true);
     append_totals(out, *cs, c, 0.0);
     out.commit();
-    if (rank == 0)
+    if (rank == 0) {
+      const std::string cells =
+          res.cells_judged ? fmt::format("; in a cell at most {:.1e} of its own", res.cell_residual)
+                           : std::string();
       fmt::print(
           "steady state: {} pseudo-time steps, {} Newton, {} Krylov iterations, "
-          "||R|| = {:.3e} ({:.1e} of the flux terms; in a cell at most {:.1e} of its "
-          "own), {:.3f} s\n",
+          "||R|| = {:.3e} ({:.1e} of the flux terms{}), {:.3f} s\n",
           res.ptc_steps, res.newton_iterations, res.krylov_iterations, res.residual_norm,
-          res.residual_scale > 0 ? res.residual_norm / res.residual_scale : 0.0, res.cell_residual,
+          res.residual_scale > 0 ? res.residual_norm / res.residual_scale : 0.0, cells,
           res.seconds);
+      if (res.cells_judged && res.cell_residual > kSteadyMaxCellResidual) {
+        std::fflush(stdout);  // after the summary line it qualifies
+        fmt::print(stderr,
+                   "thermodrift: warning: steady state: a cell's residual is {:.1e} of its own "
+                   "terms after {} further Newton steps (at most {:g} asked): where the "
+                   "concentration is far below its largest value (the depleted end of a "
+                   "strong drift) it may be inaccurate; -ksp_rtol 1e-14, or -pc_type lu "
+                   "-ksp_type preonly on a small mesh, may reach it\n",
+                   res.cell_residual, res.polish_steps, kSteadyMaxCellResidual);
+      }
+    }
   } else {
     code = run_transient(*cs, c, comm, rank);
   }

@@ -12,6 +12,9 @@ namespace td {
 /// are not judged by the steady solver's cell-wise test (SteadyResult::cell_residual): their
 /// concentration, below about this fraction of the largest, is round-off.
 inline constexpr double kSteadyCellScaleFloor = 1e-30;
+/// Largest |R_i| / |diag_i c_i| of a converged cell: the steady solver takes further Newton
+/// steps until every judged cell meets it (SteadyResult::cell_residual).
+inline constexpr double kSteadyMaxCellResidual = 1e-10;
 
 struct SteadyOptions {
   double rtol = 1e-10;    ///< SNES relative tolerance on ||R||
@@ -34,6 +37,9 @@ struct SteadyResult {
   /// Largest |R_i| of a cell relative to its own outflow and reaction terms |diag_i c_i|
   /// (dimensionless; cells below kSteadyCellScaleFloor are not judged).
   double cell_residual = 0.0;
+  /// Whether the cell-wise test applied: not to an answer that is round-off of zero (a sink),
+  /// closed cells with reactions, or where -snes_type or -snes_max_it was given.
+  bool cells_judged = false;
   int polish_steps = 0;  ///< Newton steps taken for the cell-wise test
   double seconds = 0.0;
 };
