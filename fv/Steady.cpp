@@ -194,6 +194,9 @@ class SteadySolver {
 
   /// Conserved amounts of state @p v.
   std::vector<double> amounts(Vec v) const;
+  /// Largest error of amounts @p q against the targets: relative to each target, or to the
+  /// largest target where a target is zero.
+  double amount_error(const std::vector<double>& q) const;
   /// Values of the pinned components in cell (0,0,0), on every rank.
   std::vector<double> pinned_values(Vec v) const;
   /// ||diag(dR/dc) c||, the size of the outflow (and, with @p reactions, reaction) terms.
@@ -361,7 +364,8 @@ SNESConvergedReason SteadySolver::pinned_newton(std::vector<double> v) {
     if (v.empty()) {
       v = pinned_values(c_);
       for (int k = 0; k < ncons_; ++k)
-        if (!(v[k] > 0)) v[k] = target_[k] != 0.0 ? std::abs(target_[k]) / vol_total_ : 1.0;
+        // a zero amount (nothing of its species anywhere) is a zero pinned value
+        if (!(v[k] > 0)) v[k] = target_[k] != 0.0 ? std::abs(target_[k]) / vol_total_ : 0.0;
     }
     for (int k = 0; k < ncons_; ++k) pins_[k].second = v[k];
     sys_.set_pins(pins_);
@@ -502,17 +506,24 @@ SNESConvergedReason SteadySolver::continuation(SNESConvergedReason first) {
   return reason;
 }
 
+double SteadySolver::amount_error(const std::vector<double>& q) const {
+  // a zero target is judged against the largest amount (its species' amount is an absolute
+  // quantity; relative to zero any round-off would be infinite)
+  double largest = kTinyAmount;
+  for (double t : target_) largest = std::max(largest, std::abs(t));
+  double e = 0.0;
+  for (int k = 0; k < ncons_; ++k)
+    e = std::max(
+        e, std::abs(q[k] - target_[k]) / (target_[k] != 0.0 ? std::abs(target_[k]) : largest));
+  return e;
+}
+
 /// Newton on the small system q(v) = target for the pinned values v, with a finite-difference
 /// Jacobian and Broyden updates. Exact in one step for linear kinetics; a few steps with
 /// nonlinear kinetics, each a warm-started steady solve.
 void SteadySolver::match_amounts() {
   const int n = ncons_;
-  auto rel_error = [&](const std::vector<double>& q) {
-    double e = 0.0;
-    for (int k = 0; k < n; ++k)
-      e = std::max(e, std::abs(q[k] - target_[k]) / std::max(std::abs(target_[k]), kTinyAmount));
-    return e;
-  };
+  auto rel_error = [&](const std::vector<double>& q) { return amount_error(q); };
   auto solve = [&](const std::vector<double>& v) {
     const SNESConvergedReason r = pinned_newton(v);
     if (r < 0)
@@ -550,7 +561,12 @@ void SteadySolver::match_amounts() {
     std::vector<double> vn(n);
     for (int tries = 0; tries < kMaxPositivityHalvings; ++tries, lambda *= 0.5) {
       bool positive = true;
-      for (int k = 0; k < n; ++k) positive = positive && (vn[k] = v[k] + lambda * step(k)) > 0.0;
+      for (int k = 0; k < n; ++k) {
+        vn[k] = v[k] + lambda * step(k);
+        // a zero amount keeps its zero pinned value
+        if (target_[k] == 0.0) vn[k] = 0.0;
+        positive = positive && (vn[k] > 0.0 || target_[k] == 0.0);
+      }
       if (positive) break;
     }
     const auto qn = solve(vn);
@@ -581,16 +597,21 @@ bool SteadySolver::homogeneous() {
 
 void SteadySolver::combine_pinned_solutions() {
   // c(v) = sum_l v_l phi_l, so the amounts are q(v) = M v. The solution already found (pins
-  // v0, all positive) is the first of n solutions; the others pin one value each, which keeps
-  // the n pin vectors independent. One linear solve per conserved amount, none for n = 1.
+  // v0, positive but for zero amounts) is the first of n solutions; the others pin one value
+  // each, which keeps the n pin vectors independent. One linear solve per conserved amount,
+  // none for n = 1 (unless its amount is zero).
   const int n = ncons_;
   const std::vector<double> v0 = pinned_values(c_);
   std::vector<Owned<Vec>> sol;
   Eigen::MatrixXd M(n, n);
   for (int l = 0; l < n; ++l) {
-    if (l > 0) {
+    // a zero amount's pinned value is zero: its own solution pins 1 instead, and the first
+    // solution, if its first pin is zero, is taken again with that pin at 1 (so that the n
+    // pin vectors stay independent)
+    if (l > 0 || v0[0] == 0.0) {
       std::vector<double> p(n, 0.0);
-      p[l] = v0[l];
+      if (l == 0) p = v0;
+      p[l] = v0[l] != 0.0 ? v0[l] : 1.0;
       const SNESConvergedReason r = pinned_newton(p);
       if (r < 0)
         throw SolverError(
@@ -615,9 +636,7 @@ void SteadySolver::combine_pinned_solutions() {
   TD_PETSC(VecSet(c_, 0.0));
   for (int l = 0; l < n; ++l) TD_PETSC(VecAXPY(c_, a(l), sol[l]));
   const auto q = amounts(c_);
-  double err = 0.0;
-  for (int k = 0; k < n; ++k)
-    err = std::max(err, std::abs(q[k] - target_[k]) / std::max(std::abs(target_[k]), kTinyAmount));
+  const double err = amount_error(q);
   if (err > kAmountAccept)
     throw SolverError(
         fmt::format("steady solve could not match the conserved amounts: relative "
