@@ -746,14 +746,40 @@ double FVSystem::diffusion_time() const {
 
 bool FVSystem::drift_along_closed_axis(double span) const {
   const DriftResolution r = drift_resolution();
+  // mean temperature of the first and the last layer of cells along each axis (end 0: lo)
+  std::array<double, 12> sums{};  // [axis][end] sum of T, then [axis][end] count
+  {
+    OwnedView Tc(scalar_dm(), Tcell_);
+    for_owned(mesh_, [&](const std::array<int, 3>& c) {
+      for (int a = 0; a < mesh_.dim(); ++a)
+        for (int end = 0; end < 2; ++end)
+          if (c[a] == (end == 0 ? 0 : mesh_.cells(a) - 1)) {
+            sums[2 * a + end] += Tc(c, 1, 0);
+            sums[6 + 2 * a + end] += 1.0;
+          }
+    });
+  }
+  MPI_Allreduce(MPI_IN_PLACE, sums.data(), static_cast<int>(sums.size()), MPI_DOUBLE, MPI_SUM,
+                mesh_.comm());
+  const auto fixed = [](const Boundary& b) {
+    return b.type == Boundary::Type::dirichlet || b.type == Boundary::Type::robin;
+  };
   for (int a = 0; a < mesh_.dim(); ++a) {
     if (mesh_.axis(a).periodic) continue;
     const double along = std::min(r.psi_span, r.cell_peclet[a] * (mesh_.cells(a) - 1));
-    if (!(along > span)) continue;
-    for (const auto& sp : species_)
-      if (sp.bc[2 * a].type == Boundary::Type::no_flux &&
-          sp.bc[2 * a + 1].type == Boundary::Type::no_flux)
+    const double T_lo = sums[2 * a] / sums[6 + 2 * a], T_hi = sums[2 * a + 1] / sums[6 + 2 * a + 1];
+    for (const auto& sp : species_) {
+      const Boundary &lo = sp.bc[2 * a], &hi = sp.bc[2 * a + 1];
+      if (along > span && lo.type == Boundary::Type::no_flux && hi.type == Boundary::Type::no_flux)
         return true;
+      // A face fixed at the end where c ~ exp(-psi) is low, a wall at the other: the profile
+      // grows by e^(psi_fixed - psi_wall) away from the fixed face, as in a closed cell (c = 0
+      // fixed on the hot face, drift to a cold wall, 64^2, S_T Delta T = 30: PFMG diverged)
+      const double rise = sp.dpsi(T_hi, T_lo);  // psi(lo end) - psi(hi end)
+      if ((fixed(hi) && lo.type == Boundary::Type::no_flux && -rise > span) ||
+          (fixed(lo) && hi.type == Boundary::Type::no_flux && rise > span))
+        return true;
+    }
   }
   return false;
 }

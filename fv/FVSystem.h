@@ -170,7 +170,10 @@ class FVSystem {
   /// across that axis is then a closed cell's, set by the balance of drift and diffusion
   /// against the walls. The span along axis a is bounded by the smaller of the drift's whole
   /// span and its largest cell Peclet number along a times the faces between its cells (the
-  /// cells less one; collective).
+  /// cells less one). Also true for an axis with a fixed face (Dirichlet or Robin) at one end
+  /// and a wall at the other where psi falls by more than @p span from the fixed face to the
+  /// wall (means over the two end layers of cells): the profile grows by e^span away from the
+  /// fixed face (collective).
   bool drift_along_closed_axis(double span) const;
 
   /// Prescribed volumetric production q(x) of each species (concentration/time), added as
