@@ -199,8 +199,9 @@ class SteadySolver {
   double amount_error(const std::vector<double>& q) const;
   /// Values of the pinned components in cell (0,0,0), on every rank.
   std::vector<double> pinned_values(Vec v) const;
-  /// ||diag(dR/dc) c||, the size of the outflow (and, with @p reactions, reaction) terms.
-  double term_scale(bool reactions);
+  /// ||diag(dR/dc) c||, the size of the outflow (and, with @p reactions, reaction) terms;
+  /// @p terms (r_ when null) holds diag(dR/dc) c afterwards.
+  double term_scale(bool reactions, Vec terms = nullptr);
   /// The largest ||R|| of a steady state (after diagnostics()): kMaxSteadyResidual (or a
   /// looser rtol) times the size of the answer's terms, or round-off of the first residual.
   double accepted_residual() const;
@@ -410,12 +411,13 @@ SNESConvergedReason SteadySolver::pinned_newton(std::vector<double> v) {
   return reason;
 }
 
-double SteadySolver::term_scale(bool reactions) {
+double SteadySolver::term_scale(bool reactions, Vec terms) {
   // r_ is scratch between solves (residual_norm() overwrites it too)
-  sys_.diagonal(c_, r_, reactions);
-  TD_PETSC(VecPointwiseMult(r_, r_, c_));
+  if (!terms) terms = r_;
+  sys_.diagonal(c_, terms, reactions);
+  TD_PETSC(VecPointwiseMult(terms, terms, c_));
   PetscReal sc;
-  TD_PETSC(VecNorm(r_, NORM_2, &sc));
+  TD_PETSC(VecNorm(terms, NORM_2, &sc));
   return static_cast<double>(sc);
 }
 
@@ -523,7 +525,6 @@ double SteadySolver::amount_error(const std::vector<double>& q) const {
 /// nonlinear kinetics, each a warm-started steady solve.
 void SteadySolver::match_amounts() {
   const int n = ncons_;
-  auto rel_error = [&](const std::vector<double>& q) { return amount_error(q); };
   auto solve = [&](const std::vector<double>& v) {
     const SNESConvergedReason r = pinned_newton(v);
     if (r < 0)
@@ -538,10 +539,10 @@ void SteadySolver::match_amounts() {
   Eigen::MatrixXd J(n, n);
   bool have_jacobian = false;
   double prev_error = std::numeric_limits<double>::infinity();
-  for (int it = 0; it < kAmountMaxAdjustments && rel_error(q) > kAmountGoal &&
-                   rel_error(q) < kAmountMinProgress * prev_error;
+  for (int it = 0; it < kAmountMaxAdjustments && amount_error(q) > kAmountGoal &&
+                   amount_error(q) < kAmountMinProgress * prev_error;
        ++it) {
-    prev_error = rel_error(q);
+    prev_error = amount_error(q);
     if (!have_jacobian) {
       TD_PETSC(VecCopy(c_, base));
       for (int l = 0; l < n; ++l) {
@@ -577,11 +578,11 @@ void SteadySolver::match_amounts() {
     q = qn;
     ++res_.amount_iterations;
   }
-  if (rel_error(q) > kAmountAccept)
+  if (amount_error(q) > kAmountAccept)
     throw SolverError(
         fmt::format("steady solve could not match the conserved amounts: relative "
                     "error {:.3e} after {} adjustments of the pinned values",
-                    rel_error(q), res_.amount_iterations));
+                    amount_error(q), res_.amount_iterations));
 }
 
 bool SteadySolver::homogeneous() {
@@ -664,12 +665,9 @@ void SteadySolver::diagnostics(bool residual_current, Vec scratch) {
     throw SolverError(fmt::format("steady solve produced a non-finite state (||R|| = {})", rn));
   // size of the individual flux and reaction terms, to judge ||R|| against, and each cell's
   // residual against its own terms
-  sys_.diagonal(c_, scratch, true);
-  TD_PETSC(VecPointwiseMult(scratch, scratch, c_));
-  PetscReal sc = 0.0, largest = 0.0;
-  TD_PETSC(VecNorm(scratch, NORM_2, &sc));
+  res_.residual_scale = term_scale(true, scratch);
+  PetscReal largest = 0.0;
   TD_PETSC(VecNorm(scratch, NORM_INFINITY, &largest));
-  res_.residual_scale = sc;
   const double floor = kSteadyCellScaleFloor * largest;
   PetscInt n = 0;
   TD_PETSC(VecGetLocalSize(r_, &n));

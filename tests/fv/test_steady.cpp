@@ -359,6 +359,13 @@ TEST(SteadySoretMpi, ProfilesSpanningManyDecadesAreExactInEveryCell) {
       }
     EXPECT_LT(worst, 1e-8) << "n " << k.cells << " span " << span;
   }
+  // a Newton the user shaped is not extended by further steps
+  Species sp = make_species(constant_law(1.0), 30.0, 0.0, 1.0);
+  sp.bc[0] = {Boundary::Type::dirichlet, 1.0, 0.0};
+  ScopedOptions shaped(Options{{"-snes_max_it", "50"}});
+  const auto sol = solve(PETSC_COMM_WORLD, 2, 128, linear_temperature(1.0, {1.0, 0.0, 0.0}), sp);
+  EXPECT_FALSE(sol.res.cells_judged);
+  EXPECT_EQ(sol.res.polish_steps, 0);
 }
 
 // A solve that options stop short of a steady state (one Jacobi sweep per Newton solve,
