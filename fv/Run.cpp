@@ -352,6 +352,16 @@ int FvRun::run() {
                    "-ksp_type preonly on a small mesh, may reach it\n",
                    res.cell_residual, res.polish_steps, kSteadyMaxCellResidual);
       }
+      if (res.scale_accuracy > kSteadyScaleAccuracyWarning) {
+        std::fflush(stdout);
+        fmt::print(stderr,
+                   "thermodrift: warning: steady state: the concentration of '{}' is set by "
+                   "values fixed on faces far below its largest value, and round-off in the "
+                   "largest cells leaks through them: its values may be off by up to about {:.0e} "
+                   "(relative), whatever the residual; fixing c where it is largest (the cold "
+                   "side of the drift) avoids this\n",
+                   res.scale_species, res.scale_accuracy);
+      }
     }
   } else {
     code = run_transient(*cs, c, comm, rank);

@@ -66,6 +66,16 @@ constexpr double kMaxSteadyResidual = 1e-8;
 constexpr double kRoundoffResidual = 1e-14;
 /// Fraction of the acceptance bound a further Newton solve aims at.
 constexpr double kPolishFraction = 0.1;
+/// ||R|| relative to the size of its terms at the current state (term_scale) at which Newton
+/// on an affine open problem has converged, besides its test relative to the first residual.
+/// An initial state far below the answer (c fixed on the hot face of a strong drift, the
+/// answer e^30 above it) has a first residual below the answer's round-off: after the one
+/// exact step ||R|| stays there, the relative test cannot pass and the line search stalls.
+constexpr double kAffineNewtonResidual = kPolishFraction * kMaxSteadyResidual;
+/// Drift span (psi) above which a failed linear solve of an affine problem may be an answer
+/// far above the initial state: c fixed on the hot face, 64^2 SI cell from c = 1e24, solves
+/// at a span of 30 and fails at 40 (DIVERGED_DTOL), yet solves from 2e41 (e^40 x 1e24).
+constexpr double kFarAnswerSpan = 30.0;
 // The cell-wise test (kSteadyMaxCellResidual, Steady.h). The tests on ||R|| weigh every cell
 // by the largest terms: where c spans many decades (a strong Soret drift), a cell at 1e-13 of
 // the largest concentration passed them 50 % off (S_T Delta T = 30, 256^2). Its residual's
@@ -183,11 +193,18 @@ class SteadySolver {
   /// Newton steps until every cell's residual is within kSteadyMaxCellResidual of its own terms
   /// (or a step stops helping); @p keep is scratch for the state before each step.
   void polish_cells(Vec keep);
+  /// SteadyResult::scale_accuracy and scale_species of the current state.
+  void fixed_scale_accuracy();
   /// Closed cells without reactions: scale each pinned species to its conserved amount.
   void rescale_to_amounts();
   /// What the Krylov solver of the last Newton step reported (type, preconditioner, reason,
   /// iterations, residual norm), for an error message.
   std::string linear_failure() const;
+  /// SNES convergence test of an affine problem without pins: SNESConvergedDefault, or
+  /// ||R|| within kAffineNewtonResidual of the terms at the current state (after a step).
+  static PetscErrorCode converged_on_terms(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm,
+                                           PetscReal fnorm, SNESConvergedReason* reason,
+                                           void* self);
   /// Whether the user chose the Krylov method or the preconditioner (-ksp_type, -pc_type,
   /// -td_pc), for the advice of a failed linear solve.
   bool solver_options_given() const;
@@ -233,6 +250,7 @@ class SteadySolver {
   Owned<Mat> J_, Jmf_;
   std::unique_ptr<CoarseOperators> coarse_;
   Owned<Vec> r_, c_old_, work_;
+  Owned<Vec> terms_;  // scratch of converged_on_terms (r_ is SNES's function vector)
   std::vector<PetscReal> history_;
   bool have_scale_ = false;
   double first_residual_ = 0.0;  // ||R|| where the first Newton solve started
@@ -305,6 +323,14 @@ void SteadySolver::set_up_snes() {
   set_default_pc(ksp, ns_, sys_.mesh().dim(),
                  mesh_multigrid_default(sys_.mesh(), nullptr, peclet, rediscretise));
   const DefaultOption mg_levels = mesh_multigrid_levels(sys_.mesh(), nullptr, peclet, rediscretise);
+  if (affine_ && ncons_ == 0) {
+    terms_ = duplicate(c_);
+    TD_PETSC(SNESSetConvergenceTest(snes_, converged_on_terms, this, nullptr));
+    // The Newton step of an affine R is its answer up to the linear solve: a backtracking
+    // search that sees ||R|| rise (round-off of an answer far above the initial state) would
+    // only shorten it
+    TD_PETSC(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+  }
   TD_PETSC(SNESSetFromOptions(snes_));
   check_tolerances(snes_);
   PetscErrorCode (*jac)(SNES, Vec, Mat, Mat, void*) = nullptr;
@@ -419,6 +445,23 @@ double SteadySolver::term_scale(bool reactions, Vec terms) {
   PetscReal sc;
   TD_PETSC(VecNorm(terms, NORM_2, &sc));
   return static_cast<double>(sc);
+}
+
+PetscErrorCode SteadySolver::converged_on_terms(SNES snes, PetscInt it, PetscReal xnorm,
+                                                PetscReal snorm, PetscReal fnorm,
+                                                SNESConvergedReason* reason, void* self) {
+  PetscCall(SNESConvergedDefault(snes, it, xnorm, snorm, fnorm, reason, nullptr));
+  auto* solver = static_cast<SteadySolver*>(self);
+  // Pseudo steps (shift > 0) are judged by their own targets; the first residual of a
+  // Newton solve is where it starts, not a step
+  if (*reason != SNES_CONVERGED_ITERATING || it == 0 || solver->ctx_.shift != 0.0) return 0;
+  try {
+    if (fnorm <= kAffineNewtonResidual * solver->term_scale(false, solver->terms_))
+      *reason = SNES_CONVERGED_FNORM_ABS;
+  } catch (const std::exception& e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
+  }
+  return 0;
 }
 
 double SteadySolver::residual_norm() {
@@ -686,6 +729,37 @@ void SteadySolver::diagnostics(bool residual_current, Vec scratch) {
   res_.cell_residual = worst;
 }
 
+void SteadySolver::fixed_scale_accuracy() {
+  if (sys_.reactions()) return;
+  const int nf = sys_.nfields();
+  const int dim = sys_.mesh().dim();
+  std::vector<double> fixed(ns_, 0.0), largest(ns_, 0.0);
+  for (int s = 0; s < ns_; ++s)
+    for (int f = 0; f < 2 * dim; ++f) {
+      const Boundary& b = sys_.species()[s].bc[f];
+      if (b.type == Boundary::Type::dirichlet || b.type == Boundary::Type::robin)
+        fixed[s] = std::max(fixed[s], b.value);
+    }
+  PetscInt n = 0;
+  TD_PETSC(VecGetLocalSize(c_, &n));
+  const PetscScalar* a = nullptr;
+  TD_PETSC(VecGetArrayRead(c_, &a));
+  for (PetscInt i = 0; i < n; ++i) {
+    const auto s = static_cast<std::size_t>(i % nf);
+    if (s < largest.size()) largest[s] = std::max(largest[s], std::abs(a[i]));
+  }
+  TD_PETSC(VecRestoreArrayRead(c_, &a));
+  MPI_Allreduce(MPI_IN_PLACE, largest.data(), ns_, MPI_DOUBLE, MPI_MAX, comm_);
+  for (int s = 0; s < ns_; ++s) {
+    if (!(fixed[s] > 0.0)) continue;
+    const double accuracy = std::numeric_limits<double>::epsilon() * largest[s] / fixed[s];
+    if (accuracy > res_.scale_accuracy) {
+      res_.scale_accuracy = accuracy;
+      res_.scale_species = sys_.species()[s].name;
+    }
+  }
+}
+
 void SteadySolver::polish_cells(Vec keep) {
   // Not judged: closed cells with reactions, whose conserved amounts come from combined or
   // adjusted pinned solutions that a further step with the pins held would move; an answer
@@ -792,18 +866,32 @@ SteadyResult SteadySolver::solve() {
   TD_PETSC(
       PetscObjectTypeCompare(reinterpret_cast<PetscObject>(snes_.get()), SNESNEWTONLS, &newton_ls));
   const bool residual_current = newton_ls && reason > 0 && ncons_ == 0;
-  if (reason == SNES_DIVERGED_LINEAR_SOLVE && affine_)
+  if (reason == SNES_DIVERGED_LINEAR_SOLVE && affine_) {
     // R is affine in c: the Newton system is the steady problem itself, and continuation
     // would end in the same linear solve (after many pseudo steps)
+    const FVSystem::DriftResolution drift = sys_.drift_resolution();
+    const std::string far_answer =
+        drift.psi_span > kFarAnswerSpan
+            ? fmt::format(
+                  "; the drift of '{}' spans psi = {:.3g}: from an initial state up to e^{:.3g} "
+                  "below the answer (c fixed on the hot side), the Krylov target lies below "
+                  "the answer's round-off. Such an answer is itself exact only to about "
+                  "1e-16 e^{:.3g} (round-off of the largest cells leaks through the fixed "
+                  "faces): fix c where it is largest (the cold side) if the case allows, or "
+                  "start from an initial state near the largest concentration expected",
+                  drift.species, drift.psi_span, drift.psi_span, drift.psi_span)
+            : std::string();
     throw SolverError(fmt::format(
         "steady solve failed: {} in the Newton step of this linear problem, which "
         "pseudo-transient continuation cannot help; {} (-ksp_converged_reason, "
-        "-ksp_monitor_true_residual)",
+        "-ksp_monitor_true_residual){}",
         linear_failure(),
         solver_options_given() ? "check the -ksp_type and -pc_type options"
                                : "the default solvers failed here: try another Krylov method "
                                  "(-ksp_type bcgs, gmres) or preconditioner (-pc_type hypre, "
-                                 "mg; -td_pc smg on a mesh without periodic axes)"));
+                                 "mg; -td_pc smg on a mesh without periodic axes)",
+        far_answer));
+  }
   if (reason < 0) {
     TD_PETSC(VecCopy(guess, c_));
     reason = continuation(reason);
@@ -829,6 +917,7 @@ SteadyResult SteadySolver::solve() {
     diagnostics(false, guess);
   }
   polish_cells(guess);
+  fixed_scale_accuracy();
   if (res_.residual_norm > accepted_residual())
     throw SolverError(fmt::format(
         "steady solve ended with ||R|| = {:.3e}, {:.1e} of the flux and reaction terms (at most "

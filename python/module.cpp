@@ -269,7 +269,9 @@ py::dict stats_dict(const RunStats& s) {
     d["residual_norm"] = r.residual_norm;
     d["residual_scale"] = r.residual_scale;
     d["cell_residual"] = r.cell_residual;
+    d["cells_judged"] = r.cells_judged;
     d["polish_steps"] = r.polish_steps;
+    d["scale_accuracy"] = r.scale_accuracy;
   } else {
     const TransientStats& t = s.transient;
     d["steps"] = t.steps;

@@ -63,6 +63,9 @@ class RunAgainstCli(TempDirCase):
         # every cell converged against its own terms (fv/Steady.cpp kMaxCellResidual)
         self.assertLessEqual(r.stats["cell_residual"], 1e-10)
         self.assertGreaterEqual(r.stats["polish_steps"], 0)
+        self.assertTrue(r.stats["cells_judged"])
+        # a closed cell: its amount, not a fixed face value, sets its scale
+        self.assertLessEqual(r.stats["scale_accuracy"], 1e-14)
         self.assertEqual(r.config_dict["mesh"]["x"]["cells"], 128)
         self.assertIn("c_solute", repr(r))
 
