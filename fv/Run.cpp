@@ -334,8 +334,12 @@ int FvRun::run() {
     out.commit();
     if (rank == 0) {
       const std::string cells =
-          res.cells_judged ? fmt::format("; in a cell at most {:.1e} of its own", res.cell_residual)
-                           : std::string();
+          (res.cells_judged
+               ? fmt::format("; in a cell at most {:.1e} of its own", res.cell_residual)
+               : std::string()) +
+          (res.correction > 0.0
+               ? fmt::format("; last correction {:.1e} of a cell's value", res.correction)
+               : std::string());
       fmt::print(
           "steady state: {} pseudo-time steps, {} Newton, {} Krylov iterations, "
           "||R|| = {:.3e} ({:.1e} of the flux terms{}), {:.3f} s\n",
@@ -352,15 +356,15 @@ int FvRun::run() {
                    "-ksp_type preonly on a small mesh, may reach it\n",
                    res.cell_residual, res.polish_steps, kSteadyMaxCellResidual);
       }
-      if (res.scale_accuracy > kSteadyScaleAccuracyWarning) {
+      if (res.refinement_unconfirmed) {
         std::fflush(stdout);
         fmt::print(stderr,
-                   "thermodrift: warning: steady state: the concentration of '{}' is set by "
-                   "values fixed on faces far below its largest value, and round-off in the "
-                   "largest cells leaks through them: its values may be off by up to about {:.0e} "
-                   "(relative), whatever the residual; fixing c where it is largest (the cold "
-                   "side of the drift) avoids this\n",
-                   res.scale_species, res.scale_accuracy);
+                   "thermodrift: warning: steady state: the concentration lies far above the "
+                   "values fixed on the faces (c fixed on the hot side of a strong drift), "
+                   "where no test on the residual sees an error of its scale, and no further "
+                   "Newton step confirmed it (the refinement applies to open, affine systems "
+                   "under the default Newton): it may be off by more than its residual "
+                   "suggests; fixing c where it is largest (the cold side) avoids this\n");
       }
     }
   } else {

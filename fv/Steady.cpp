@@ -67,14 +67,41 @@ constexpr double kRoundoffResidual = 1e-14;
 /// Fraction of the acceptance bound a further Newton solve aims at.
 constexpr double kPolishFraction = 0.1;
 /// ||R|| relative to the size of its terms at the current state (term_scale) at which Newton
-/// on an affine open problem has converged, besides its test relative to the first residual.
-/// An initial state far below the answer (c fixed on the hot face of a strong drift, the
-/// answer e^30 above it) has a first residual below the answer's round-off: after the one
-/// exact step ||R|| stays there, the relative test cannot pass and the line search stalls.
+/// on an affine open problem is a candidate for convergence, besides its test relative to the
+/// first residual. An initial state far below the answer (c fixed on the hot face of a strong
+/// drift, the answer e^30 above it) has a first residual below the answer's round-off: after
+/// the first step ||R|| stays there, the relative test cannot pass and the line search stalls.
 constexpr double kAffineNewtonResidual = kPolishFraction * kMaxSteadyResidual;
-/// Drift span (psi) above which a failed linear solve of an affine problem may be an answer
-/// far above the initial state: c fixed on the hot face, 64^2 SI cell from c = 1e24, solves
-/// at a span of 30 and fails at 40 (DIVERGED_DTOL), yet solves from 2e41 (e^40 x 1e24).
+// Refinement of an answer far above its fixed values. Where c rises far above the values
+// fixed on the faces (c fixed on the hot face), the answer's scale passes through the fixed
+// faces, and a state off by a common factor in the large cells leaves a residual there at the
+// round-off of their terms: no test on R sees it. 64^2 SI cell, S_T Delta T = 30: 7.9e-4 off
+// after one Newton step with every cell at 5e-16 of its own terms. Further full Newton steps
+// still shrink it (7.4e-7, 6.7e-10, 1.6e-12, 7e-15), so convergence there is judged on the
+// correction of the last step in each cell.
+/// Largest |c| of a species over the largest value fixed on its faces (Dirichlet value, Robin
+/// exterior value) above which an affine answer is refined.
+constexpr double kRefineRatio = 10.0;
+/// Largest relative correction of a cell, |dc_i| / |c_i|, of a refined answer (the target
+/// of the cell-wise residual test).
+constexpr double kRefineCorrection = kSteadyMaxCellResidual;
+/// A refinement step makes progress when its correction is below this fraction of the
+/// smallest one before; the refinement has stalled after kRefineMaxIdle steps without. The
+/// corrections need not fall monotonically (1D 400 cells, S_T Delta T = 30, under LU).
+constexpr double kRefineProgress = 0.5;
+constexpr int kRefineMaxIdle = 3;
+/// Krylov tolerances of a refinement step. Relative: at most this, and no absolute one: at
+/// 1e-3 the solve met it by cutting the round-off of the large cells alone, and a correction
+/// of 1e-12 left the answer 9e-7 off (64^2 SI cell, S_T Delta T = 30). Divergence: off; the
+/// residual may rise far above the small right-hand side on the way (256^2: DIVERGED_DTOL at
+/// PETSc's 1e5). Iterations: kPolishKspIterationFactor times the first step's, at least
+/// kPolishKspMinIterations. A step whose solve stops short is taken (a partial correction,
+/// kRefineMaxIdle of them at most) but cannot end the refinement.
+constexpr PetscReal kRefineKspRtol = 1e-12;
+constexpr PetscReal kRefineKspDivtol = 1e300;
+/// Drift span (psi) above which a failed linear solve of an affine open problem may be an
+/// answer far above its fixed values: c fixed on the hot face, 64^2 SI cell from c = 1e24,
+/// solves at a span of 30 and fails at 40 (DIVERGED_DTOL).
 constexpr double kFarAnswerSpan = 30.0;
 // The cell-wise test (kSteadyMaxCellResidual, Steady.h). The tests on ||R|| weigh every cell
 // by the largest terms: where c spans many decades (a strong Soret drift), a cell at 1e-13 of
@@ -193,15 +220,37 @@ class SteadySolver {
   /// Newton steps until every cell's residual is within kSteadyMaxCellResidual of its own terms
   /// (or a step stops helping); @p keep is scratch for the state before each step.
   void polish_cells(Vec keep);
-  /// SteadyResult::scale_accuracy and scale_species of the current state.
-  void fixed_scale_accuracy();
+  /// Per species: the largest value fixed on its faces (Dirichlet value, Robin exterior
+  /// value); for a species without one (its scale set through others, by reactions), the
+  /// smallest positive value of any species; 0 where no face fixes a positive value.
+  std::vector<double> fixed_values() const;
+  /// Per species: the largest |c| of state @p v (collective).
+  std::vector<double> largest_values(Vec v) const;
+  /// Largest ratio over the species of their largest |c| to their fixed_values() at the
+  /// current state (collective); 0 where nothing is fixed.
+  double ratio_to_fixed() const;
+  /// Largest |y_i| / |c_i| over the cells above kSteadyCellScaleFloor of their species'
+  /// largest |c| (collective).
+  double largest_cell_change(Vec y) const;
+  /// An affine answer that Newton accepted (@p reason): refined while far above its fixed
+  /// values (kRefineRatio) until a step with a converged Krylov solve corrects no cell by
+  /// more than kRefineCorrection; records SteadyResult::correction, and refine_.stalled when
+  /// the corrections stop shrinking.
+  SNESConvergedReason refined(SNES snes, SNESConvergedReason reason);
+  /// Starts a refinement after its first step: the Krylov tolerances of its steps.
+  void start_refinement(SNES snes);
+  /// Ends the refinement of a Newton solve that ended with @p reason: the run's Krylov
+  /// tolerances again; throws a SolverError where it stalled, ran out of Newton steps or a
+  /// step's linear solve failed.
+  void end_refinement(SNESConvergedReason reason);
   /// Closed cells without reactions: scale each pinned species to its conserved amount.
   void rescale_to_amounts();
   /// What the Krylov solver of the last Newton step reported (type, preconditioner, reason,
   /// iterations, residual norm), for an error message.
   std::string linear_failure() const;
   /// SNES convergence test of an affine problem without pins: SNESConvergedDefault, or
-  /// ||R|| within kAffineNewtonResidual of the terms at the current state (after a step).
+  /// ||R|| within kAffineNewtonResidual of the terms at the current state (after a step);
+  /// either then refined().
   static PetscErrorCode converged_on_terms(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm,
                                            PetscReal fnorm, SNESConvergedReason* reason,
                                            void* self);
@@ -251,6 +300,18 @@ class SteadySolver {
   std::unique_ptr<CoarseOperators> coarse_;
   Owned<Vec> r_, c_old_, work_;
   Owned<Vec> terms_;  // scratch of converged_on_terms (r_ is SNES's function vector)
+  /// The refinement of the current Newton solve (refined()).
+  struct Refinement {
+    bool active = false;  // the first step was measured
+    double best = 0.0;    // smallest correction of the later steps (0: none yet)
+    int idle = 0;         // later steps without progress in a row
+    int partial = 0;      // steps whose Krylov solve stopped short
+    bool stalled = false;
+  } refine_;
+  bool refine_confirmed_ = false;  // some refinement ended at kRefineCorrection
+  // the run's Krylov tolerances and linear-solve failures allowed (set-up)
+  PetscReal ksp_rtol_ = 0.0, ksp_atol_ = 0.0, ksp_divtol_ = 0.0;
+  PetscInt ksp_max_its_ = 0, max_linear_failures_ = 0;
   std::vector<PetscReal> history_;
   bool have_scale_ = false;
   double first_residual_ = 0.0;  // ||R|| where the first Newton solve started
@@ -333,6 +394,8 @@ void SteadySolver::set_up_snes() {
   }
   TD_PETSC(SNESSetFromOptions(snes_));
   check_tolerances(snes_);
+  TD_PETSC(KSPGetTolerances(ksp, &ksp_rtol_, &ksp_atol_, &ksp_divtol_, &ksp_max_its_));
+  TD_PETSC(SNESGetMaxLinearSolveFailures(snes_, &max_linear_failures_));
   PetscErrorCode (*jac)(SNES, Vec, Mat, Mat, void*) = nullptr;
   TD_PETSC(SNESGetJacobian(snes_, nullptr, nullptr, &jac, nullptr));
   coarse_ = CoarseOperators::attach(
@@ -397,7 +460,11 @@ SNESConvergedReason SteadySolver::pinned_newton(std::vector<double> v) {
     for (int k = 0; k < ncons_; ++k) pins_[k].second = v[k];
     sys_.set_pins(pins_);
   }
+  refine_ = Refinement{};
   TD_PETSC(SNESSolve(snes_, nullptr, c_));
+  SNESConvergedReason solved;
+  TD_PETSC(SNESGetConvergedReason(snes_, &solved));
+  end_refinement(solved);
   if (!have_scale_) {
     // Later solves (adjusting pins) start close to the answer: their relative tolerance
     // would ask for less than round-off. Make the first solve's target absolute.
@@ -454,10 +521,12 @@ PetscErrorCode SteadySolver::converged_on_terms(SNES snes, PetscInt it, PetscRea
   auto* solver = static_cast<SteadySolver*>(self);
   // Pseudo steps (shift > 0) are judged by their own targets; the first residual of a
   // Newton solve is where it starts, not a step
-  if (*reason != SNES_CONVERGED_ITERATING || it == 0 || solver->ctx_.shift != 0.0) return 0;
+  if (*reason < 0 || it == 0 || solver->ctx_.shift != 0.0) return 0;
   try {
-    if (fnorm <= kAffineNewtonResidual * solver->term_scale(false, solver->terms_))
+    if (*reason == SNES_CONVERGED_ITERATING &&
+        fnorm <= kAffineNewtonResidual * solver->term_scale(false, solver->terms_))
       *reason = SNES_CONVERGED_FNORM_ABS;
+    if (*reason > 0) *reason = solver->refined(snes, *reason);
   } catch (const std::exception& e) {
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
   }
@@ -729,35 +798,140 @@ void SteadySolver::diagnostics(bool residual_current, Vec scratch) {
   res_.cell_residual = worst;
 }
 
-void SteadySolver::fixed_scale_accuracy() {
-  if (sys_.reactions()) return;
-  const int nf = sys_.nfields();
-  const int dim = sys_.mesh().dim();
-  std::vector<double> fixed(ns_, 0.0), largest(ns_, 0.0);
-  for (int s = 0; s < ns_; ++s)
-    for (int f = 0; f < 2 * dim; ++f) {
+std::vector<double> SteadySolver::fixed_values() const {
+  std::vector<double> fixed(ns_, 0.0);
+  double smallest = 0.0;
+  for (int s = 0; s < ns_; ++s) {
+    for (int f = 0; f < 2 * sys_.mesh().dim(); ++f) {
       const Boundary& b = sys_.species()[s].bc[f];
       if (b.type == Boundary::Type::dirichlet || b.type == Boundary::Type::robin)
         fixed[s] = std::max(fixed[s], b.value);
     }
+    if (fixed[s] > 0.0 && (smallest == 0.0 || fixed[s] < smallest)) smallest = fixed[s];
+  }
+  for (double& f : fixed)
+    if (!(f > 0.0)) f = smallest;
+  return fixed;
+}
+
+std::vector<double> SteadySolver::largest_values(Vec v) const {
+  const int nf = sys_.nfields();
+  PetscInt n = 0;
+  TD_PETSC(VecGetLocalSize(v, &n));
+  const PetscScalar* a = nullptr;
+  TD_PETSC(VecGetArrayRead(v, &a));
+  std::vector<double> largest(ns_, 0.0);
+  for (PetscInt i = 0; i < n; ++i) {
+    const auto s = static_cast<int>(i % nf);
+    if (s < ns_) largest[s] = std::max(largest[s], std::abs(a[i]));
+  }
+  TD_PETSC(VecRestoreArrayRead(v, &a));
+  MPI_Allreduce(MPI_IN_PLACE, largest.data(), ns_, MPI_DOUBLE, MPI_MAX, comm_);
+  return largest;
+}
+
+double SteadySolver::ratio_to_fixed() const {
+  const std::vector<double> fixed = fixed_values();
+  const std::vector<double> largest = largest_values(c_);
+  double ratio = 0.0;
+  for (int s = 0; s < ns_; ++s)
+    if (fixed[s] > 0.0) ratio = std::max(ratio, largest[s] / fixed[s]);
+  return ratio;
+}
+
+double SteadySolver::largest_cell_change(Vec y) const {
+  const int nf = sys_.nfields();
+  std::vector<double> floor = largest_values(c_);
+  for (double& f : floor) f *= kSteadyCellScaleFloor;
   PetscInt n = 0;
   TD_PETSC(VecGetLocalSize(c_, &n));
   const PetscScalar* a = nullptr;
+  const PetscScalar* d = nullptr;
   TD_PETSC(VecGetArrayRead(c_, &a));
+  TD_PETSC(VecGetArrayRead(y, &d));
+  double change = 0.0;
   for (PetscInt i = 0; i < n; ++i) {
-    const auto s = static_cast<std::size_t>(i % nf);
-    if (s < largest.size()) largest[s] = std::max(largest[s], std::abs(a[i]));
+    const auto s = static_cast<int>(i % nf);
+    if (s < ns_ && std::abs(a[i]) > floor[s]) change = std::max(change, std::abs(d[i] / a[i]));
   }
+  TD_PETSC(VecRestoreArrayRead(y, &d));
   TD_PETSC(VecRestoreArrayRead(c_, &a));
-  MPI_Allreduce(MPI_IN_PLACE, largest.data(), ns_, MPI_DOUBLE, MPI_MAX, comm_);
-  for (int s = 0; s < ns_; ++s) {
-    if (!(fixed[s] > 0.0)) continue;
-    const double accuracy = std::numeric_limits<double>::epsilon() * largest[s] / fixed[s];
-    if (accuracy > res_.scale_accuracy) {
-      res_.scale_accuracy = accuracy;
-      res_.scale_species = sys_.species()[s].name;
-    }
+  MPI_Allreduce(MPI_IN_PLACE, &change, 1, MPI_DOUBLE, MPI_MAX, comm_);
+  return change;
+}
+
+SNESConvergedReason SteadySolver::refined(SNES snes, SNESConvergedReason reason) {
+  if (!refine_.active && !(ratio_to_fixed() > kRefineRatio)) return reason;
+  // the full step that led to this state (basic line search: its length is 1)
+  Vec y = nullptr;
+  TD_PETSC(SNESGetSolutionUpdate(snes, &y));
+  const double change = largest_cell_change(y);
+  res_.correction = change;
+  if (!refine_.active) {
+    // the first step may come from far off: its length says nothing of the error
+    start_refinement(snes);
+    return SNES_CONVERGED_ITERATING;
   }
+  KSP ksp;
+  TD_PETSC(SNESGetKSP(snes, &ksp));
+  KSPConvergedReason solved;
+  TD_PETSC(KSPGetConvergedReason(ksp, &solved));
+  if (solved < 0) ++refine_.partial;
+  if (solved > 0 && change <= kRefineCorrection) {
+    refine_confirmed_ = true;
+    return reason;
+  }
+  if (refine_.best > 0.0 && !(change < kRefineProgress * refine_.best)) {
+    if (++refine_.idle >= kRefineMaxIdle) {
+      refine_.stalled = true;
+      return SNES_DIVERGED_MAX_IT;
+    }
+  } else {
+    refine_.idle = 0;
+  }
+  if (refine_.best == 0.0 || change < refine_.best) refine_.best = change;
+  return SNES_CONVERGED_ITERATING;
+}
+
+void SteadySolver::start_refinement(SNES snes) {
+  refine_.active = true;
+  KSP ksp;
+  TD_PETSC(SNESGetKSP(snes, &ksp));
+  PetscInt its = 0;
+  TD_PETSC(KSPGetIterationNumber(ksp, &its));
+  TD_PETSC(KSPSetTolerances(ksp, std::min(ksp_rtol_, kRefineKspRtol), kKspAtol, kRefineKspDivtol,
+                            std::max(kPolishKspMinIterations, kPolishKspIterationFactor * its)));
+  TD_PETSC(SNESSetMaxLinearSolveFailures(snes, kRefineMaxIdle + 1));
+}
+
+void SteadySolver::end_refinement(SNESConvergedReason reason) {
+  if (!refine_.active) return;
+  KSP ksp;
+  TD_PETSC(SNESGetKSP(snes_, &ksp));
+  TD_PETSC(KSPSetTolerances(ksp, ksp_rtol_, ksp_atol_, ksp_divtol_, ksp_max_its_));
+  TD_PETSC(SNESSetMaxLinearSolveFailures(snes_, max_linear_failures_));
+  if (reason > 0) return;
+  PetscInt steps = 0;
+  TD_PETSC(SNESGetIterationNumber(snes_, &steps));
+  const std::string why =
+      refine_.stalled ? fmt::format(
+                            "its corrections stopped shrinking ({} steps without halving the "
+                            "smallest, {:.1e})",
+                            kRefineMaxIdle, refine_.best)
+      : reason == SNES_DIVERGED_MAX_IT
+          ? fmt::format(
+                "Newton reached its limit of {} steps (-snes_max_it, [solver.steady] "
+                "max_newton) with the corrections still shrinking",
+                steps)
+          : fmt::format("Newton stopped with {} ({})", reason_name(reason), linear_failure());
+  throw SolverError(fmt::format(
+      "steady solve failed while refining an answer far above the values fixed on its faces "
+      "(c fixed on the hot side of a strong drift, where no test on the residual sees its "
+      "error): {}; the last step corrected a cell by {:.1e} of its value (at most {:.0e} "
+      "asked, {} steps partial). Fix c where it is largest (the cold side) if the case "
+      "allows, or weaken the drift; on a small mesh -pc_type lu -ksp_type preonly solves "
+      "each step exactly",
+      why, res_.correction, kRefineCorrection, refine_.partial));
 }
 
 void SteadySolver::polish_cells(Vec keep) {
@@ -871,15 +1045,13 @@ SteadyResult SteadySolver::solve() {
     // would end in the same linear solve (after many pseudo steps)
     const FVSystem::DriftResolution drift = sys_.drift_resolution();
     const std::string far_answer =
-        drift.psi_span > kFarAnswerSpan
+        ncons_ == 0 && drift.psi_span > kFarAnswerSpan && fixed_values().front() > 0.0
             ? fmt::format(
-                  "; the drift of '{}' spans psi = {:.3g}: from an initial state up to e^{:.3g} "
-                  "below the answer (c fixed on the hot side), the Krylov target lies below "
-                  "the answer's round-off. Such an answer is itself exact only to about "
-                  "1e-16 e^{:.3g} (round-off of the largest cells leaks through the fixed "
-                  "faces): fix c where it is largest (the cold side) if the case allows, or "
-                  "start from an initial state near the largest concentration expected",
-                  drift.species, drift.psi_span, drift.psi_span, drift.psi_span)
+                  "; the drift of '{}' spans psi = {:.3g}: where c is fixed on the hot side "
+                  "the answer lies up to e^{:.3g} above the fixed value, and from an initial "
+                  "state far below it the Krylov target lies below the answer's round-off; "
+                  "fix c where it is largest (the cold side) if the case allows",
+                  drift.species, drift.psi_span, drift.psi_span)
             : std::string();
     throw SolverError(fmt::format(
         "steady solve failed: {} in the Newton step of this linear problem, which "
@@ -917,7 +1089,7 @@ SteadyResult SteadySolver::solve() {
     diagnostics(false, guess);
   }
   polish_cells(guess);
-  fixed_scale_accuracy();
+  res_.refinement_unconfirmed = !refine_confirmed_ && ratio_to_fixed() > kRefineRatio;
   if (res_.residual_norm > accepted_residual())
     throw SolverError(fmt::format(
         "steady solve ended with ||R|| = {:.3e}, {:.1e} of the flux and reaction terms (at most "

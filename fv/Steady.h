@@ -4,8 +4,6 @@
 /// total-amount constraint of closed cells.
 #include <petscsnes.h>
 
-#include <string>
-
 #include "fv/FVSystem.h"
 
 namespace td {
@@ -17,9 +15,6 @@ inline constexpr double kSteadyCellScaleFloor = 1e-30;
 /// Largest |R_i| / |diag_i c_i| of a converged cell: the steady solver takes further Newton
 /// steps until every judged cell meets it (SteadyResult::cell_residual).
 inline constexpr double kSteadyMaxCellResidual = 1e-10;
-/// SteadyResult::scale_accuracy above which the driver warns that the answer's values are
-/// inexact: the acceptance bound of ||R|| relative to its terms.
-inline constexpr double kSteadyScaleAccuracyWarning = 1e-8;
 
 struct SteadyOptions {
   double rtol = 1e-10;    ///< SNES relative tolerance on ||R||
@@ -46,14 +41,15 @@ struct SteadyResult {
   /// closed cells with reactions, or where -snes_type or -snes_max_it was given.
   bool cells_judged = false;
   int polish_steps = 0;  ///< Newton steps taken for the cell-wise test
-  /// Relative accuracy (dimensionless) to which round-off determines the answer's scale where
-  /// it is set by concentrations fixed on faces far below its largest value (c fixed on the
-  /// hot side of a strong drift): machine epsilon times the largest c over the largest fixed
-  /// value of the species, the largest over species without reactions that have a positive
-  /// fixed value (0 otherwise). A flux leak of round-off size in the largest cells must leave
-  /// through the fixed faces, so the condition number of the answer is this ratio.
-  double scale_accuracy = 0.0;
-  std::string scale_species;  ///< the species of scale_accuracy
+  /// Largest relative change of a cell, |dc_i| / |c_i| (dimensionless), in the last Newton
+  /// step of an answer refined because it lies far above the values fixed on its faces (c
+  /// fixed on the hot side of a strong drift, where no test on R sees its error); 0 where
+  /// no refinement was needed.
+  double correction = 0.0;
+  /// Whether the answer lies far above the values fixed on its faces and no refinement
+  /// confirmed it (it does not apply to closed, heat-coupled or nonlinear systems, nor to a
+  /// Newton the user shaped): its scale may be off by more than its residual suggests.
+  bool refinement_unconfirmed = false;
   double seconds = 0.0;
 };
 

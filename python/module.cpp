@@ -271,7 +271,8 @@ py::dict stats_dict(const RunStats& s) {
     d["cell_residual"] = r.cell_residual;
     d["cells_judged"] = r.cells_judged;
     d["polish_steps"] = r.polish_steps;
-    d["scale_accuracy"] = r.scale_accuracy;
+    d["correction"] = r.correction;
+    d["refinement_unconfirmed"] = r.refinement_unconfirmed;
   } else {
     const TransientStats& t = s.transient;
     d["steps"] = t.steps;
