@@ -356,15 +356,16 @@ int FvRun::run() {
                    "-ksp_type preonly on a small mesh, may reach it\n",
                    res.cell_residual, res.polish_steps, kSteadyMaxCellResidual);
       }
-      if (res.refinement_unconfirmed) {
+      if (res.unconfirmed_ratio > 0.0) {
         std::fflush(stdout);
         fmt::print(stderr,
-                   "thermodrift: warning: steady state: the concentration lies far above the "
-                   "values fixed on the faces (c fixed on the hot side of a strong drift), "
-                   "where no test on the residual sees an error of its scale, and no further "
-                   "Newton step confirmed it (the refinement applies to open, affine systems "
-                   "under the default Newton): it may be off by more than its residual "
-                   "suggests; fixing c where it is largest (the cold side) avoids this\n");
+                   "thermodrift: warning: steady state: '{}' rises to {:.1e} times the largest "
+                   "value fixed on its faces, where no test on the residual sees an error of "
+                   "its scale, and no further Newton step confirmed it (that refinement applies "
+                   "to open, affine systems under the default Newton): it may be off by more "
+                   "than its residual suggests; fixing c where it is largest (the cold side of "
+                   "a drift) avoids this\n",
+                   res.unconfirmed_species, res.unconfirmed_ratio);
       }
     }
   } else {

@@ -4,6 +4,8 @@
 /// total-amount constraint of closed cells.
 #include <petscsnes.h>
 
+#include <string>
+
 #include "fv/FVSystem.h"
 
 namespace td {
@@ -46,10 +48,13 @@ struct SteadyResult {
   /// fixed on the hot side of a strong drift, where no test on R sees its error); 0 where
   /// no refinement was needed.
   double correction = 0.0;
-  /// Whether the answer lies far above the values fixed on its faces and no refinement
-  /// confirmed it (it does not apply to closed, heat-coupled or nonlinear systems, nor to a
-  /// Newton the user shaped): its scale may be off by more than its residual suggests.
-  bool refinement_unconfirmed = false;
+  /// Where a species lies far above the values fixed on its faces and no refinement
+  /// confirmed the answer (it does not apply to closed, heat-coupled or nonlinear systems,
+  /// nor to a Newton the user shaped): its largest c over its fixed value (dimensionless),
+  /// and the species. Its scale may then be off by more than its residual suggests. 0 and
+  /// empty otherwise.
+  double unconfirmed_ratio = 0.0;
+  std::string unconfirmed_species;
   double seconds = 0.0;
 };
 

@@ -272,7 +272,7 @@ py::dict stats_dict(const RunStats& s) {
     d["cells_judged"] = r.cells_judged;
     d["polish_steps"] = r.polish_steps;
     d["correction"] = r.correction;
-    d["refinement_unconfirmed"] = r.refinement_unconfirmed;
+    d["unconfirmed_ratio"] = r.unconfirmed_ratio;
   } else {
     const TransientStats& t = s.transient;
     d["steps"] = t.steps;

@@ -248,7 +248,7 @@ TEST(SteadySoretMpi, AnAnswerFarAboveItsFixedValueIsRefinedToTheExactProfile) {
   EXPECT_LE(sol.res.correction, kSteadyMaxCellResidual);
   EXPECT_GE(sol.res.newton_iterations, 2);
   EXPECT_LE(sol.res.newton_iterations, kMaxNewton);
-  EXPECT_FALSE(sol.res.refinement_unconfirmed);
+  EXPECT_EQ(sol.res.unconfirmed_ratio, 0.0);
 
   Species hot = make_species(constant_law(1e-9), kSoret, 0.0, kFixedValue);
   hot.bc[1] = {Boundary::Type::dirichlet, kFixedValue, 0.0};
@@ -281,12 +281,33 @@ TEST(SteadySoretMpi, AnAnswerFarAboveItsFixedValueIsRefinedToTheExactProfile) {
   ASSERT_NO_THROW(cold = solve_fixed_face(0, kSoret, kFixedValue));
   EXPECT_EQ(cold.res.correction, 0.0);
   EXPECT_EQ(cold.res.newton_iterations, 1 + cold.res.polish_steps);
-  EXPECT_FALSE(cold.res.refinement_unconfirmed);
+  EXPECT_EQ(cold.res.unconfirmed_ratio, 0.0);
+
+  // a closed species 1e10 above the fixed value is not far above anything: its amount sets
+  // its scale (it was reported unconfirmed)
+  Species closed = make_species(constant_law(1e-9), 0.0, 0.0, 1e10 * kFixedValue);
+  closed.name = "closed";
+  Species fixed_cold = make_species(constant_law(1e-9), kSoret, 0.0, kFixedValue);
+  fixed_cold.bc[0] = {Boundary::Type::dirichlet, kFixedValue, 0.0};
+  Solved beside;
+  beside.mesh = make_mesh(PETSC_COMM_WORLD, 2, kFixedCells, 2, kFixedLength, 0.0);
+  beside.sys = std::make_unique<FVSystem>(*beside.mesh,
+                                          linear_temperature(kFixedT0, {kFixedGradient, 0.0, 0.0}),
+                                          std::vector<Species>{fixed_cold, closed});
+  Vec cb = beside.sys->create_state();
+  beside.sys->initial_state(cb);
+  {
+    ScopedOptions lu(direct);
+    ASSERT_NO_THROW(beside.res = solve_steady(*beside.sys, cb, SteadyOptions{}));
+  }
+  VecDestroy(&cb);
+  EXPECT_EQ(beside.res.unconfirmed_ratio, 0.0);
 
   ScopedOptions ksponly(Options{{"-snes_type", "ksponly"}});
   Solved shaped;
   ASSERT_NO_THROW(shaped = solve_fixed_face(1, kSoret, kFixedValue));
-  EXPECT_TRUE(shaped.res.refinement_unconfirmed);
+  EXPECT_GT(shaped.res.unconfirmed_ratio, 1e12);
+  EXPECT_EQ(shaped.res.unconfirmed_species, "c");
 }
 
 // A refinement that runs out of Newton steps is an error naming the limit, not a restart of
