@@ -126,6 +126,28 @@ std::vector<DefaultOption> fd_jacobian_defaults(const char* prefix, bool dmda_co
 /// not discretise.
 PetscErrorCode check_mesh_level(Vec v, PetscInt size, const char* solver);
 
+/// The values a vector owns on this rank, read in place: VecGetArrayRead for the object's
+/// lifetime (restored also when an exception leaves the scope).
+class ReadArray {
+ public:
+  explicit ReadArray(Vec v) : v_(v) {
+    petsc_check(VecGetLocalSize(v_, &n_), "VecGetLocalSize");
+    petsc_check(VecGetArrayRead(v_, &a_), "VecGetArrayRead");
+  }
+  ~ReadArray() { VecRestoreArrayRead(v_, &a_); }
+  ReadArray(const ReadArray&) = delete;
+  ReadArray& operator=(const ReadArray&) = delete;
+  const PetscScalar* get() const { return a_; }
+  const PetscScalar& operator[](PetscInt i) const { return a_[i]; }
+  /// Number of values owned here.
+  PetscInt size() const { return n_; }
+
+ private:
+  Vec v_;
+  const PetscScalar* a_ = nullptr;
+  PetscInt n_ = 0;
+};
+
 /// A new vector with the layout of @p v (values not copied).
 inline Owned<Vec> duplicate(Vec v) {
   Owned<Vec> out;

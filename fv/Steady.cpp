@@ -231,6 +231,14 @@ class SteadySolver {
   /// the smallest positive value of any species; 0 for a closed species (its amount sets its
   /// scale) and where no face fixes a positive value.
   std::vector<double> fixed_values() const;
+  /// Calls @p f(i, s) for each of the @p n local values of a state that belongs to species s
+  /// (not the temperature field of a heat-coupled system).
+  template <class F>
+  void for_species_values(PetscInt n, F&& f) const {
+    const int nf = sys_.nfields();
+    for (PetscInt i = 0; i < n; ++i)
+      if (const auto s = static_cast<int>(i % nf); s < ns_) f(i, s);
+  }
   /// Per species: the largest |c| of state @p v (collective).
   std::vector<double> largest_values(Vec v) const;
   /// Largest ratio over the species of their largest |c| to their fixed_values() at the
@@ -436,10 +444,8 @@ std::vector<double> SteadySolver::amounts(Vec v) const {
 std::vector<double> SteadySolver::pinned_values(Vec v) const {
   std::vector<double> local(ns_, 0.0), global(ns_, 0.0), out(ncons_);
   if (sys_.mesh().start() == std::array<int, 3>{0, 0, 0}) {
-    const PetscScalar* a;
-    TD_PETSC(VecGetArrayRead(v, &a));
+    const ReadArray a(v);
     for (int s = 0; s < ns_; ++s) local[s] = a[s];
-    TD_PETSC(VecRestoreArrayRead(v, &a));
   }
   MPI_Allreduce(local.data(), global.data(), ns_, MPI_DOUBLE, MPI_SUM, comm_);
   for (int k = 0; k < ncons_; ++k) out[k] = global[cons_[k].pinned];
@@ -788,19 +794,12 @@ void SteadySolver::diagnostics(bool residual_current, Vec scratch) {
   PetscReal largest = 0.0;
   TD_PETSC(VecNorm(scratch, NORM_INFINITY, &largest));
   const double floor = kSteadyCellScaleFloor * largest;
-  PetscInt n = 0;
-  TD_PETSC(VecGetLocalSize(r_, &n));
-  const PetscScalar* r = nullptr;
-  const PetscScalar* t = nullptr;
-  TD_PETSC(VecGetArrayRead(r_, &r));
-  TD_PETSC(VecGetArrayRead(scratch, &t));
+  const ReadArray r(r_), t(scratch);
   double worst = 0.0;
-  for (PetscInt i = 0; i < n; ++i) {
+  for (PetscInt i = 0; i < r.size(); ++i) {
     const double term = std::abs(t[i]);
     if (term > floor) worst = std::max(worst, std::abs(r[i]) / term);
   }
-  TD_PETSC(VecRestoreArrayRead(scratch, &t));
-  TD_PETSC(VecRestoreArrayRead(r_, &r));
   MPI_Allreduce(MPI_IN_PLACE, &worst, 1, MPI_DOUBLE, MPI_MAX, comm_);
   res_.cell_residual = worst;
 }
@@ -826,17 +825,10 @@ std::vector<double> SteadySolver::fixed_values() const {
 }
 
 std::vector<double> SteadySolver::largest_values(Vec v) const {
-  const int nf = sys_.nfields();
-  PetscInt n = 0;
-  TD_PETSC(VecGetLocalSize(v, &n));
-  const PetscScalar* a = nullptr;
-  TD_PETSC(VecGetArrayRead(v, &a));
+  const ReadArray a(v);
   std::vector<double> largest(ns_, 0.0);
-  for (PetscInt i = 0; i < n; ++i) {
-    const auto s = static_cast<int>(i % nf);
-    if (s < ns_) largest[s] = std::max(largest[s], std::abs(a[i]));
-  }
-  TD_PETSC(VecRestoreArrayRead(v, &a));
+  for_species_values(a.size(),
+                     [&](PetscInt i, int s) { largest[s] = std::max(largest[s], std::abs(a[i])); });
   MPI_Allreduce(MPI_IN_PLACE, largest.data(), ns_, MPI_DOUBLE, MPI_MAX, comm_);
   return largest;
 }
@@ -851,22 +843,13 @@ std::pair<double, int> SteadySolver::ratio_to_fixed() const {
 }
 
 double SteadySolver::largest_cell_change(Vec y) const {
-  const int nf = sys_.nfields();
   std::vector<double> floor = largest_values(c_);
   for (double& f : floor) f *= kSteadyCellScaleFloor;
-  PetscInt n = 0;
-  TD_PETSC(VecGetLocalSize(c_, &n));
-  const PetscScalar* a = nullptr;
-  const PetscScalar* d = nullptr;
-  TD_PETSC(VecGetArrayRead(c_, &a));
-  TD_PETSC(VecGetArrayRead(y, &d));
+  const ReadArray a(c_), d(y);
   double change = 0.0;
-  for (PetscInt i = 0; i < n; ++i) {
-    const auto s = static_cast<int>(i % nf);
-    if (s < ns_ && std::abs(a[i]) > floor[s]) change = std::max(change, std::abs(d[i] / a[i]));
-  }
-  TD_PETSC(VecRestoreArrayRead(y, &d));
-  TD_PETSC(VecRestoreArrayRead(c_, &a));
+  for_species_values(a.size(), [&](PetscInt i, int s) {
+    if (std::abs(a[i]) > floor[s]) change = std::max(change, std::abs(d[i] / a[i]));
+  });
   MPI_Allreduce(MPI_IN_PLACE, &change, 1, MPI_DOUBLE, MPI_MAX, comm_);
   return change;
 }
@@ -1060,7 +1043,8 @@ SteadyResult SteadySolver::solve() {
     // would end in the same linear solve (after many pseudo steps)
     const FVSystem::DriftResolution drift = sys_.drift_resolution();
     const std::string far_answer =
-        ncons_ == 0 && drift.psi_span > kFarAnswerSpan && fixed_values().front() > 0.0
+        ncons_ == 0 && drift.psi_span > kFarAnswerSpan &&
+                std::ranges::any_of(fixed_values(), [](double f) { return f > 0.0; })
             ? fmt::format(
                   "; the drift of '{}' spans psi = {:.3g}: where c is fixed on the hot side "
                   "the answer lies up to e^{:.3g} above the fixed value, and from an initial "

@@ -955,20 +955,6 @@ void H5Output::end_snapshot() {
 
 namespace {
 
-/// The values of a vector's array read in place: VecGetArrayRead for the object's lifetime.
-class ReadArray {
- public:
-  explicit ReadArray(Vec v) : v_(v) { TD_PETSC(VecGetArrayRead(v_, &a_)); }
-  ~ReadArray() { VecRestoreArrayRead(v_, &a_); }
-  ReadArray(const ReadArray&) = delete;
-  ReadArray& operator=(const ReadArray&) = delete;
-  const PetscScalar* get() const { return a_; }
-
- private:
-  Vec v_;
-  const PetscScalar* a_ = nullptr;
-};
-
 /// Refuse to write a field with a NaN or infinite value (collective): unless components
 /// [first, first + used) of every owned cell of @p a (dof values per cell, cells x fastest) are
 /// finite on every rank, every rank throws SolverError naming the dataset, the snapshot time,

@@ -273,6 +273,7 @@ py::dict stats_dict(const RunStats& s) {
     d["polish_steps"] = r.polish_steps;
     d["correction"] = r.correction;
     d["unconfirmed_ratio"] = r.unconfirmed_ratio;
+    d["unconfirmed_species"] = r.unconfirmed_species;
   } else {
     const TransientStats& t = s.transient;
     d["steps"] = t.steps;
