@@ -1,10 +1,12 @@
 #include "core/HugePages.h"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 
 namespace td {
 
@@ -12,6 +14,11 @@ namespace {
 
 /// The glibc malloc tunable asking for transparent huge pages on mapped memory.
 constexpr const char* kHugeTlbTunable = "glibc.malloc.hugetlb";
+/// Largest block served from the heap (glibc's ceiling for M_MMAP_THRESHOLD on 64-bit
+/// systems, HEAP_MAX_SIZE / 2): a 1024^2 field is 8 MiB, a 3-component one 24 MiB.
+constexpr int kLargestHeapBlock = 32 * 1024 * 1024;
+/// Free memory at the top of the heap kept rather than returned (M_TRIM_THRESHOLD): all of it.
+constexpr int kNeverTrim = std::numeric_limits<int>::max();
 
 }  // namespace
 
@@ -48,6 +55,12 @@ void restart_with_huge_pages(char** argv) {
   else
     unsetenv("GLIBC_TUNABLES");
   unsetenv(kHugePagesRestartedVariable);
+}
+
+void keep_freed_memory() {
+  // Failures leave glibc's defaults: slower, not wrong.
+  mallopt(M_MMAP_THRESHOLD, kLargestHeapBlock);
+  mallopt(M_TRIM_THRESHOLD, kNeverTrim);
 }
 
 }  // namespace td

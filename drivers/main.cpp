@@ -25,6 +25,7 @@ using EntryPoint = int (*)(int, char**);
 
 int main(int argc, char** argv) {
   td::restart_with_huge_pages(argv);
+  td::keep_freed_memory();
   // RTLD_GLOBAL: Open MPI's components, loaded later, resolve libmpi's symbols through it.
   // RTLD_LAZY: functions bound at their first call, as for a linked program. The library
   // stays loaded until the process ends (no dlclose): its static objects live that long.

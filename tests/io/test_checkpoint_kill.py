@@ -128,8 +128,13 @@ def main():
 
     points = ["checkpoint_begin", "checkpoint_file", "checkpoint_written", "checkpoint_renamed",
               "snapshot_written"]
-    cases = [(p, None) for p in points] + [("checkpoint_written", mpiexec + ["-np", "2"])]
-    for point, mpi in cases:
+    two = mpiexec + ["-np", "2"]
+    # (fault point, launcher of the killed run, launcher of the restart): one rank writes
+    # through HDF5's POSIX driver, two through MPI-IO; a file of either continues under the other
+    cases = [(p, None, None) for p in points] + [("checkpoint_written", two, two),
+                                                  ("checkpoint_written", None, two),
+                                                  ("checkpoint_written", two, None)]
+    for point, mpi, restart_mpi in cases:
         for f in os.listdir("."):
             if f.startswith("out.h5"):
                 os.remove(f)
@@ -137,14 +142,16 @@ def main():
         extra = ["-x", "THERMODRIFT_FAULT"] if mpi else []
         killed = run([binary, "run", "case.toml", "-o", "out.h5", "-q"], env=env,
                      mpi=(mpi[:1] + extra + mpi[1:]) if mpi else None)
-        name = f"kill at {point}" + (" on 2 ranks" if mpi else "")
+        name = f"kill at {point}" + (" on 2 ranks" if mpi else "") + (
+            (", restarted on 2 ranks" if restart_mpi else ", restarted on 1 rank")
+            if restart_mpi != mpi else "")
         errors = []
         if killed.returncode == 0:
             errors.append("the run was not killed")
         if os.path.exists("out.h5"):
             errors.append("a killed run left a file under the final name")
         restart = run([binary, "run", "case.toml", "-o", "out.h5", "--restart", "out.h5.partial",
-                       "-q"], mpi=mpi)
+                       "-q"], mpi=restart_mpi)
         if restart.returncode != 0:
             errors.append("restart failed: " + restart.stdout + restart.stderr)
         else:
