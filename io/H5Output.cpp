@@ -110,8 +110,17 @@ class QuietHdf5 {
   throw IoError(fmt::format("HDF5 file {}: {}", file, what));
 }
 
+/// @p id, or an IoError when the HDF5 call that returned it failed. Under MPI-IO the ranks'
+/// HDF5 states may now differ (a full disk fails a write on some ranks only): HDF5's close
+/// of the file inside MPI_Finalize, a collective call, would then wait forever, so such a run
+/// ends without MPI_Finalize (core/ErrorExit.h).
 hid_t ok(hid_t id, const std::string& file, const std::string& what) {
-  if (id < 0) io_fail(file, what);
+  if (id < 0) {
+    int world = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &world);
+    if (world > 1) ErrorExit::skip_finalize();
+    io_fail(file, what);
+  }
   return id;
 }
 
@@ -177,27 +186,24 @@ H5Handle file_access(MPI_Comm comm, const std::string& file) {
   return fapl;
 }
 
-/// Whether the file holding object @p obj is open through MPI-IO.
-bool through_mpio(hid_t obj, const std::string& file) {
-  H5Handle f(ok(H5Iget_file_id(obj), file, "H5Iget_file_id"), H5Fclose);
-  H5Handle fapl(ok(H5Fget_access_plist(f.get()), file, "H5Fget_access_plist"), H5Pclose);
-  return ok(H5Pget_driver(fapl.get()), file, "H5Pget_driver") == H5FD_MPIO;
-}
-
-/// Transfer properties for a read or write of dataset @p obj: collective under MPI-IO (every
-/// rank calls, with its own selection), the defaults otherwise.
-H5Handle collective_xfer(hid_t obj, const std::string& file) {
+/// Transfer properties for a read or write on a file of file_access(@p comm): collective
+/// under MPI-IO (every rank calls, with its own selection), the defaults on one rank.
+/// Decided by the communicator, not asked of the file: H5Fget_access_plist of an MPI-IO file
+/// duplicates its communicator, a collective call that a rank unwinding from an error of its
+/// own would not make.
+H5Handle collective_xfer(MPI_Comm comm, const std::string& file) {
   H5Handle dxpl(ok(H5Pcreate(H5P_DATASET_XFER), file, "H5Pcreate(dxpl)"), H5Pclose);
-  if (through_mpio(obj, file))
+  if (comm_size(comm) > 1)
     ok(H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE), file, "H5Pset_dxpl_mpio");
   return dxpl;
 }
 
-/// Flush file @p f and sync it to disk (collective): the MPI-IO driver syncs at every flush,
-/// the POSIX driver at none, so the file descriptor is synced here.
-void sync_to_disk(hid_t f, const std::string& file) {
+/// Flush file @p f, opened by file_access(@p comm), and sync it to disk (collective): the
+/// MPI-IO driver syncs at every flush, the POSIX driver at none, so its file descriptor is
+/// synced here.
+void sync_to_disk(hid_t f, const std::string& file, MPI_Comm comm) {
   ok(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "H5Fflush");
-  if (through_mpio(f, file)) return;
+  if (comm_size(comm) > 1) return;
   void* handle = nullptr;
   ok(H5Fget_vfd_handle(f, H5P_DEFAULT, &handle), file, "H5Fget_vfd_handle");
   if (handle == nullptr || ::fsync(*static_cast<int*>(handle)) != 0)
@@ -346,7 +352,7 @@ void write_replicated(hid_t dset, const std::string& file, const std::string& na
     H5Sselect_none(fspace.get());
     H5Sselect_none(mspace.get());
   }
-  H5Handle xfer = collective_xfer(dset, file);
+  H5Handle xfer = collective_xfer(comm, file);
   // A valid pointer even for empty selections: some HDF5 versions reject nullptr.
   const double dummy = 0;
   ok(H5Dwrite(dset, type, mspace.get(), fspace.get(), xfer.get(), data ? data : &dummy), file,
@@ -354,12 +360,13 @@ void write_replicated(hid_t dset, const std::string& file, const std::string& na
 }
 
 /// Collective read of a whole (small) dataset of doubles on every rank.
-std::vector<double> read_all_doubles(hid_t dset, const std::string& file, const std::string& name) {
+std::vector<double> read_all_doubles(hid_t dset, const std::string& file, const std::string& name,
+                                     MPI_Comm comm) {
   const auto shape = dataset_shape(dset, file, name);
   hsize_t n = 1;
   for (hsize_t d : shape) n *= d;
   std::vector<double> v(n);
-  H5Handle xfer = collective_xfer(dset, file);
+  H5Handle xfer = collective_xfer(comm, file);
   double dummy = 0;
   ok(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, xfer.get(), n ? v.data() : &dummy), file,
      "cannot read " + name);
@@ -704,7 +711,7 @@ void H5Output::Impl::load_existing() {
     for (const auto& name : link_names(g.get(), partial, "/timeseries")) {
       const std::string where = "/timeseries/" + name;
       H5Handle d = open_dataset(g.get(), partial, name);
-      auto values = read_all_doubles(d.get(), partial, where);
+      auto values = read_all_doubles(d.get(), partial, where, comm);
       std::string unit = read_attr_string(d.get(), partial, where, "units");
       if (name == "time") {
         times = std::move(values);
@@ -797,39 +804,48 @@ H5Output::H5Output(const Mesh& mesh, const std::string& path, const std::string&
     fs::remove(checkpoint_path(path), ec);
     fs::remove(checkpoint_path(path) + ".tmp", ec);
   });
-  {
-    H5Handle fapl = file_access(im.comm, file);
-    QuietHdf5 quiet;
-    const hid_t id = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-    if (id < 0) io_fail(file, "cannot create file");
-    im.file = H5Handle(id, H5Fclose);
-  }
-  const hid_t f = im.file.get();
-  const std::string created = broadcast_string(im.comm, iso_time_utc());
-  write_attr(f, file, "version", std::string(kVersion));
-  write_attr(f, file, "git", std::string(git_describe()));
-  write_attr(f, file, "created", created);
-  write_attr(f, file, "units_system", units_system);
+  // From here the partial file is this run's. A failure may strike one rank alone (a full
+  // disk): the destructor does not run for a constructor that throws, and the Impl's own
+  // collective close would wait for ranks that went on; abandon() leaves without
+  // synchronising, as the destructor does while unwinding.
+  try {
+    {
+      H5Handle fapl = file_access(im.comm, file);
+      QuietHdf5 quiet;
+      const hid_t id = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+      if (id < 0) io_fail(file, "cannot create file");
+      im.file = H5Handle(id, H5Fclose);
+    }
+    const hid_t f = im.file.get();
+    const std::string created = broadcast_string(im.comm, iso_time_utc());
+    write_attr(f, file, "version", std::string(kVersion));
+    write_attr(f, file, "git", std::string(git_describe()));
+    write_attr(f, file, "created", created);
+    write_attr(f, file, "units_system", units_system);
 
-  write_config(im.comm, f, file, config_toml);
+    write_config(im.comm, f, file, config_toml);
 
-  H5Handle g = make_group(f, file, "mesh");
-  const char* names[3] = {"x", "y", "z"};
-  for (int a = 0; a < mesh.dim(); ++a) {
-    const auto& nodes = mesh.axis(a).nodes;
-    const hsize_t n = nodes.size();
-    H5Handle space(ok(H5Screate_simple(1, &n, nullptr), file, "H5Screate_simple"), H5Sclose);
-    H5Handle d(ok(H5Dcreate2(g.get(), names[a], H5T_NATIVE_DOUBLE, space.get(), H5P_DEFAULT,
-                             H5P_DEFAULT, H5P_DEFAULT),
-                  file, fmt::format("cannot create /mesh/{}", names[a])),
-               H5Dclose);
-    write_attr(d.get(), file, "units", length_unit);
-    write_attr(d.get(), file, "periodic", static_cast<long>(mesh.axis(a).periodic));
-    write_replicated(d.get(), file, fmt::format("/mesh/{}", names[a]), H5T_NATIVE_DOUBLE,
-                     nodes.data(), im.comm);
+    H5Handle g = make_group(f, file, "mesh");
+    const char* names[3] = {"x", "y", "z"};
+    for (int a = 0; a < mesh.dim(); ++a) {
+      const auto& nodes = mesh.axis(a).nodes;
+      const hsize_t n = nodes.size();
+      H5Handle space(ok(H5Screate_simple(1, &n, nullptr), file, "H5Screate_simple"), H5Sclose);
+      H5Handle d(ok(H5Dcreate2(g.get(), names[a], H5T_NATIVE_DOUBLE, space.get(), H5P_DEFAULT,
+                               H5P_DEFAULT, H5P_DEFAULT),
+                    file, fmt::format("cannot create /mesh/{}", names[a])),
+                 H5Dclose);
+      write_attr(d.get(), file, "units", length_unit);
+      write_attr(d.get(), file, "periodic", static_cast<long>(mesh.axis(a).periodic));
+      write_replicated(d.get(), file, fmt::format("/mesh/{}", names[a]), H5T_NATIVE_DOUBLE,
+                       nodes.data(), im.comm);
+    }
+    write_attr(g.get(), file, "dim", static_cast<long>(mesh.dim()));
+    ok(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "H5Fflush");
+  } catch (...) {
+    abandon();
+    throw;
   }
-  write_attr(g.get(), file, "dim", static_cast<long>(mesh.dim()));
-  ok(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "H5Fflush");
 }
 
 std::unique_ptr<H5Output> H5Output::resume(const Mesh& mesh, const std::string& path) {
@@ -902,33 +918,35 @@ std::vector<std::string> H5Output::companion_files(const std::string& path) {
           partial_xmf + ".tmp", ckpt, ckpt + ".tmp"};
 }
 
+void H5Output::abandon() noexcept {
+  Impl& im = *impl_;
+  // Unwinding after an error that may have struck this rank alone: a collective close and
+  // barriers would wait for ranks that are blocked elsewhere. Leave the file to HDF5's
+  // shutdown and remove the partial file from whichever rank gets here, without
+  // synchronising; the run ends through core/ErrorExit.h on every rank. Alone on its
+  // communicator the rank can test whether the file still flushes; if not (a full disk),
+  // HDF5 would close it again inside MPI_Finalize and crash there, so the run must end
+  // without MPI_Finalize.
+  if (comm_size(im.comm) == 1 && im.file.valid()) {
+    QuietHdf5 quiet;
+    if (H5Fflush(im.file.get(), H5F_SCOPE_LOCAL) < 0) ErrorExit::skip_finalize();
+  }
+  im.snapshot.release();
+  im.file.release();
+  if (keep_partial_) return;
+  std::error_code ec;
+  fs::remove(im.partial, ec);
+  forget_partial(path_);
+  fs::remove(checkpoint_path(path_), ec);
+  fs::remove(partial_xdmf_path(path_), ec);
+}
+
 H5Output::~H5Output() {
   if (!impl_) return;
   Impl& im = *impl_;
   if (im.committed) return;
   if (std::uncaught_exceptions() > 0) {
-    // Unwinding after an error that may have struck this rank alone: the collective close
-    // and barriers below would wait for ranks that are blocked elsewhere. Leave the file
-    // to HDF5's shutdown and remove the partial file from whichever rank gets here, without
-    // synchronising; the run ends through core/ErrorExit.h on every rank. Alone on its
-    // communicator the rank can test whether the file still flushes; if not (a full disk),
-    // HDF5 would close it again inside MPI_Finalize and crash there, so the run must end
-    // without MPI_Finalize.
-    int size = 1;
-    MPI_Comm_size(im.comm, &size);
-    if (size == 1 && im.file.valid()) {
-      QuietHdf5 quiet;
-      if (H5Fflush(im.file.get(), H5F_SCOPE_LOCAL) < 0) ErrorExit::skip_finalize();
-    }
-    im.snapshot.release();
-    im.file.release();
-    if (!keep_partial_) {
-      std::error_code ec;
-      fs::remove(im.partial, ec);
-      forget_partial(path_);
-      fs::remove(checkpoint_path(path_), ec);
-      fs::remove(partial_xdmf_path(path_), ec);
-    }
+    abandon();
     return;
   }
   im.snapshot.close();
@@ -1117,7 +1135,7 @@ void H5Output::write_cell_data(const std::string& name, Vec v, int component, in
   const double dummy = 0;
   const double* data = whole ? values.get() : packed.data();
   if (b.owned() == 0) data = &dummy;
-  H5Handle xfer = collective_xfer(d.get(), im.partial);
+  H5Handle xfer = collective_xfer(im.comm, im.partial);
   ok(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), data), im.partial,
      "cannot write " + where);
 }
@@ -1171,7 +1189,7 @@ void write_state(hid_t g, const std::string& file, Vec state, double time, long 
   }
   // The owned part of a DMDA global vector is exactly the (z, y, x, dof) box: no copy.
   auto [fspace, mspace] = box_spaces(d.get(), b, static_cast<hsize_t>(b.dof), file);
-  H5Handle xfer = collective_xfer(d.get(), file);
+  H5Handle xfer = collective_xfer(PetscObjectComm(reinterpret_cast<PetscObject>(state)), file);
   {
     // released however the write ends (box_spaces and collective_xfer may throw as well)
     const ReadArray values(state);
@@ -1195,7 +1213,7 @@ void H5Output::write_checkpoint(Vec state, double time, long step, long index) {
     write_state(g.get(), im.partial, state, time, step);
   }
   im.flush_series();
-  sync_to_disk(im.file.get(), im.partial);
+  sync_to_disk(im.file.get(), im.partial, im.comm);
   fault_point("checkpoint_file", im.comm, index);
   // 2. The checkpoint, complete in a temporary file...
   const std::string ckpt = checkpoint_path(path_), tmp = ckpt + ".tmp";
@@ -1211,7 +1229,7 @@ void H5Output::write_checkpoint(Vec state, double time, long step, long index) {
     write_attr(g.get(), tmp, "rows", static_cast<long>(im.times.size()));
     g.close();
     // on disk before the rename makes it the checkpoint
-    sync_to_disk(f.get(), tmp);
+    sync_to_disk(f.get(), tmp, im.comm);
     if (f.close() < 0) {
       ErrorExit::skip_finalize();  // see commit()
       io_fail(tmp, "cannot close checkpoint file (disk full?)");
@@ -1260,7 +1278,7 @@ H5Output::Checkpoint H5Output::read_checkpoint_info(MPI_Comm comm, const std::st
   PetscScalar* a = nullptr;
   TD_PETSC(VecGetArray(state, &a));
   auto [fspace, mspace] = box_spaces(d.get(), b, static_cast<hsize_t>(b.dof), file);
-  H5Handle xfer = collective_xfer(d.get(), file);
+  H5Handle xfer = collective_xfer(comm, file);
   const herr_t st = H5Dread(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), a);
   TD_PETSC(VecRestoreArray(state, &a));
   ok(st, file, "cannot read " + ds);
@@ -1324,7 +1342,7 @@ void H5Output::read_field(MPI_Comm comm, const std::string& path, const std::str
                               shape_text(want)));
   std::vector<double> buf(b.owned());
   auto [fspace, mspace] = box_spaces(d.get(), b, 0, path);
-  H5Handle xfer = collective_xfer(d.get(), path);
+  H5Handle xfer = collective_xfer(comm, path);
   double dummy = 0;
   ok(H5Dread(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(),
              buf.empty() ? &dummy : buf.data()),

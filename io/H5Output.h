@@ -145,6 +145,9 @@ class H5Output {
   std::unique_ptr<Impl> impl_;
   std::string path_;
   bool keep_partial_ = false;
+  /// Leave the file after an error, without collective calls: released to HDF5's shutdown,
+  /// the partial file and its companions removed unless keep_partial_.
+  void abandon() noexcept;
 };
 
 }  // namespace td
