@@ -110,15 +110,14 @@ class QuietHdf5 {
   throw IoError(fmt::format("HDF5 file {}: {}", file, what));
 }
 
-/// @p id, or an IoError when the HDF5 call that returned it failed. Under MPI-IO the ranks'
-/// HDF5 states may now differ (a full disk fails a write on some ranks only): HDF5's close
-/// of the file inside MPI_Finalize, a collective call, would then wait forever, so such a run
-/// ends without MPI_Finalize (core/ErrorExit.h).
+/// @p id, or an IoError when the HDF5 call that returned it failed. HDF5 may now hold a file
+/// it cannot close: under MPI-IO the ranks' states may differ (a full disk fails a write on
+/// some ranks only) and its collective close inside MPI_Finalize would wait forever; on one
+/// rank a close that fails again there crashes. Such a run ends without MPI_Finalize
+/// (core/ErrorExit.h).
 hid_t ok(hid_t id, const std::string& file, const std::string& what) {
   if (id < 0) {
-    int world = 1;
-    MPI_Comm_size(MPI_COMM_WORLD, &world);
-    if (world > 1) ErrorExit::skip_finalize();
+    ErrorExit::skip_finalize();
     io_fail(file, what);
   }
   return id;
@@ -179,7 +178,13 @@ H5Handle file_access(MPI_Comm comm, const std::string& file) {
   H5Handle fapl(ok(H5Pcreate(H5P_FILE_ACCESS), file, "H5Pcreate(fapl)"), H5Pclose);
   if (comm_size(comm) == 1) {
     ok(H5Pset_fapl_sec2(fapl.get()), file, "H5Pset_fapl_sec2");
+    // HDF5 1.10 lets HDF5_USE_FILE_LOCKING override the property below: its lock would then
+    // conflict with PartialLock's on the same file and refuse every run
+    setenv("HDF5_USE_FILE_LOCKING", "FALSE", 1);
     ok(H5Pset_file_locking(fapl.get(), false, true), file, "H5Pset_file_locking");
+    // No sieve buffer: raw data go to the file within H5Dwrite, whose status is checked,
+    // instead of at the dataset's close, where a failed write (a full disk) went unseen
+    ok(H5Pset_sieve_buf_size(fapl.get(), 0), file, "H5Pset_sieve_buf_size");
   } else {
     ok(H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL), file, "H5Pset_fapl_mpio");
   }
@@ -206,7 +211,8 @@ void sync_to_disk(hid_t f, const std::string& file, MPI_Comm comm) {
   if (comm_size(comm) > 1) return;
   void* handle = nullptr;
   ok(H5Fget_vfd_handle(f, H5P_DEFAULT, &handle), file, "H5Fget_vfd_handle");
-  if (handle == nullptr || ::fsync(*static_cast<int*>(handle)) != 0)
+  if (handle == nullptr) io_fail(file, "cannot sync to disk: no file descriptor");
+  if (::fsync(*static_cast<int*>(handle)) != 0)
     io_fail(file, fmt::format("cannot sync to disk: {}", std::strerror(errno)));
 }
 
@@ -580,6 +586,8 @@ struct H5Output::Impl {
       write_attr(d.get(), partial, "units", unit);
     }
     if (n > 0) write_replicated(d.get(), partial, where, H5T_NATIVE_DOUBLE, v.data(), comm);
+    // a chunk still cached is written at the close
+    if (d.close() < 0) io_fail(partial, "cannot write " + where + " (disk full?)");
   }
 
   static std::unique_ptr<Impl> create(const Mesh& mesh, const std::string& path);
@@ -938,6 +946,7 @@ void H5Output::abandon() noexcept {
   fs::remove(im.partial, ec);
   forget_partial(path_);
   fs::remove(checkpoint_path(path_), ec);
+  fs::remove(checkpoint_path(path_) + ".tmp", ec);
   fs::remove(partial_xdmf_path(path_), ec);
 }
 
@@ -1138,6 +1147,7 @@ void H5Output::write_cell_data(const std::string& name, Vec v, int component, in
   H5Handle xfer = collective_xfer(im.comm, im.partial);
   ok(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), data), im.partial,
      "cannot write " + where);
+  if (d.close() < 0) io_fail(im.partial, "cannot write " + where + " (disk full?)");
 }
 
 void H5Output::append_time(double t) {
@@ -1198,6 +1208,7 @@ void write_state(hid_t g, const std::string& file, Vec state, double time, long 
   }
   write_attr(d.get(), file, "time", time);
   write_attr(d.get(), file, "step", step);
+  if (d.close() < 0) io_fail(file, "cannot write /checkpoint/state (disk full?)");
 }
 
 }  // namespace
@@ -1224,12 +1235,20 @@ void H5Output::write_checkpoint(Vec state, double time, long step, long index) {
     if (id < 0) io_fail(tmp, "cannot create checkpoint file");
     H5Handle f(id, H5Fclose);
     H5Handle g = make_group(f.get(), tmp, "checkpoint");
-    write_state(g.get(), tmp, state, time, step);
-    write_attr(g.get(), tmp, "snapshots", static_cast<long>(im.snapshots.size()));
-    write_attr(g.get(), tmp, "rows", static_cast<long>(im.times.size()));
-    g.close();
-    // on disk before the rename makes it the checkpoint
-    sync_to_disk(f.get(), tmp, im.comm);
+    try {
+      write_state(g.get(), tmp, state, time, step);
+      write_attr(g.get(), tmp, "snapshots", static_cast<long>(im.snapshots.size()));
+      write_attr(g.get(), tmp, "rows", static_cast<long>(im.times.size()));
+      g.close();
+      // on disk before the rename makes it the checkpoint
+      sync_to_disk(f.get(), tmp, im.comm);
+    } catch (...) {
+      // possibly this rank alone: no collective close while unwinding (see abandon())
+      ErrorExit::skip_finalize();
+      g.release();
+      f.release();
+      throw;
+    }
     if (f.close() < 0) {
       ErrorExit::skip_finalize();  // see commit()
       io_fail(tmp, "cannot close checkpoint file (disk full?)");
