@@ -43,9 +43,10 @@ class ErrorExit {
   int fail(const std::string& message, double grace_seconds = kGraceSeconds);
 
   /// Declare that this process holds library state that MPI_Finalize cannot clean up (an
-  /// HDF5 file whose flush failed on a full disk: HDF5 closes it again inside MPI_Finalize
-  /// and crashes there). A later fail() then ends the run through MPI_Abort with status 1
-  /// after printing its message, instead of returning.
+  /// HDF5 file after a failed HDF5 call, a full disk say: HDF5 closes it again inside
+  /// MPI_Finalize, where it crashes on one rank and may wait forever on several). A later fail()
+  /// then ends the run through MPI_Abort with status 1 after printing its message, instead of
+  /// returning.
   static void skip_finalize();
 
  private:

@@ -587,7 +587,7 @@ struct H5Output::Impl {
     }
     if (n > 0) write_replicated(d.get(), partial, where, H5T_NATIVE_DOUBLE, v.data(), comm);
     // a chunk still cached is written at the close
-    if (d.close() < 0) io_fail(partial, "cannot write " + where + " (disk full?)");
+    ok(d.close(), partial, "cannot write " + where + " (disk full?)");
   }
 
   static std::unique_ptr<Impl> create(const Mesh& mesh, const std::string& path);
@@ -1147,7 +1147,7 @@ void H5Output::write_cell_data(const std::string& name, Vec v, int component, in
   H5Handle xfer = collective_xfer(im.comm, im.partial);
   ok(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), data), im.partial,
      "cannot write " + where);
-  if (d.close() < 0) io_fail(im.partial, "cannot write " + where + " (disk full?)");
+  ok(d.close(), im.partial, "cannot write " + where + " (disk full?)");
 }
 
 void H5Output::append_time(double t) {
@@ -1208,7 +1208,7 @@ void write_state(hid_t g, const std::string& file, Vec state, double time, long 
   }
   write_attr(d.get(), file, "time", time);
   write_attr(d.get(), file, "step", step);
-  if (d.close() < 0) io_fail(file, "cannot write /checkpoint/state (disk full?)");
+  ok(d.close(), file, "cannot write /checkpoint/state (disk full?)");
 }
 
 }  // namespace
@@ -1249,10 +1249,7 @@ void H5Output::write_checkpoint(Vec state, double time, long step, long index) {
       f.release();
       throw;
     }
-    if (f.close() < 0) {
-      ErrorExit::skip_finalize();  // see commit()
-      io_fail(tmp, "cannot close checkpoint file (disk full?)");
-    }
+    ok(f.close(), tmp, "cannot close checkpoint file (disk full?)");
   }
   fault_point("checkpoint_written", im.comm, index);
   // 3. ...renamed over the previous one: rename is atomic, so a crash leaves one or the other.
@@ -1387,12 +1384,8 @@ void H5Output::commit() {
     QuietHdf5 quiet;
     closed = im.file.close();
   }
-  if (closed < 0) {
-    // A file whose close failed (a full disk) stays open inside HDF5, which closes it again
-    // inside MPI_Finalize and crashes there: the run ends without MPI_Finalize.
-    ErrorExit::skip_finalize();
-    io_fail(im.partial, "cannot close file");
-  }
+  // a file whose close failed (a full disk) stays open inside HDF5: see ok()
+  ok(closed, im.partial, "cannot close file");
   // The data are complete now: should the rename fail, the .partial must survive.
   keep_partial_ = true;
   MPI_Barrier(im.comm);
