@@ -45,8 +45,9 @@ class ErrorExit {
   /// Declare that this process holds library state that MPI_Finalize cannot clean up (an
   /// HDF5 file after a failed HDF5 call, a full disk say: HDF5 closes it again inside
   /// MPI_Finalize, where it crashes on one rank and may wait forever on several). A later fail()
-  /// then ends the run through MPI_Abort with status 1 after printing its message, instead of
-  /// returning.
+  /// then ends the process with status 1 after printing its message (std::_Exit: no
+  /// MPI_Finalize, no exit handlers), instead of returning; a rank that failed alone still
+  /// aborts every rank.
   static void skip_finalize();
 
  private:

@@ -35,10 +35,7 @@ CsvFile::~CsvFile() {
 void CsvFile::commit() {
   out_.close();
   if (!out_) throw IoError(fmt::format("error while writing '{}'", tmp_));
-  std::error_code ec;
-  std::filesystem::rename(tmp_, path_, ec);
-  if (ec) throw IoError(fmt::format("cannot rename '{}' to '{}': {}", tmp_, path_, ec.message()));
-  forget_partial(path_);
+  commit_partial(path_);
   committed_ = true;
 }
 

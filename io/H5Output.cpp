@@ -8,8 +8,9 @@
 /// A one-rank communicator opens its files through HDF5's POSIX driver (sec2) instead of
 /// MPI-IO: same files, without loading Open MPI's I/O components and without the MPI-IO
 /// driver's file sync at every flush (1024^2 steady run: file creation 10 ms against 20 ms,
-/// the snapshot's flush 0 against 50 ms). Where the data must be on disk (a checkpoint),
-/// sync_to_disk syncs explicitly under either driver.
+/// the snapshot's flush 0 against 50 ms). Where the data must be on disk (the result file when
+/// a checkpoint counts its contents; a checkpoint and the result file after their close,
+/// before their rename), they are synced explicitly under either driver.
 #include "io/H5Output.h"
 
 #include <fcntl.h>
@@ -41,6 +42,7 @@
 #include "core/ErrorExit.h"
 #include "core/Fault.h"
 #include "core/Petsc.h"
+#include "io/Hdf5.h"
 #include "io/TextFile.h"
 #include "mesh/Mesh.h"
 
@@ -52,62 +54,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// Owns one HDF5 identifier and closes it with the matching H5?close function.
-class H5Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  H5Handle() = default;
-  H5Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
-  ~H5Handle() { close(); }
-  H5Handle(H5Handle&& o) noexcept
-      : id_(std::exchange(o.id_, H5I_INVALID_HID)), closer_(o.closer_) {}
-  H5Handle& operator=(H5Handle&& o) noexcept {
-    if (this != &o) {
-      close();
-      id_ = std::exchange(o.id_, H5I_INVALID_HID);
-      closer_ = o.closer_;
-    }
-    return *this;
-  }
-  H5Handle(const H5Handle&) = delete;
-  H5Handle& operator=(const H5Handle&) = delete;
-
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-  /// Forget the identifier without closing it (HDF5 closes it when the library shuts down).
-  void release() { id_ = H5I_INVALID_HID; }
-  /// Close now; returns the HDF5 status (a file close flushes and can fail).
-  herr_t close() {
-    herr_t status = 0;
-    if (id_ >= 0 && closer_) status = closer_(id_);
-    id_ = H5I_INVALID_HID;
-    return status;
-  }
-
- private:
-  hid_t id_ = H5I_INVALID_HID;
-  Closer closer_ = nullptr;
-};
-
-/// Suppresses HDF5's automatic error-stack printing while probing for objects that may be
-/// missing; our own IoError says what went wrong.
-class QuietHdf5 {
- public:
-  QuietHdf5() {
-    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~QuietHdf5() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
-  QuietHdf5(const QuietHdf5&) = delete;
-  QuietHdf5& operator=(const QuietHdf5&) = delete;
-
- private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
-};
-
 [[noreturn]] void io_fail(const std::string& file, const std::string& what) {
   throw IoError(fmt::format("HDF5 file {}: {}", file, what));
+}
+
+/// io_fail after a failed HDF5 call, with HDF5's cause (io/Hdf5.h).
+[[noreturn]] void hdf5_fail(const std::string& file, const std::string& what) {
+  const std::string cause = hdf5_cause();
+  io_fail(file, cause.empty() ? what : fmt::format("{}: {}", what, cause));
 }
 
 /// @p id, or an IoError when the HDF5 call that returned it failed. HDF5 may now hold a file
@@ -118,7 +72,7 @@ class QuietHdf5 {
 hid_t ok(hid_t id, const std::string& file, const std::string& what) {
   if (id < 0) {
     ErrorExit::skip_finalize();
-    io_fail(file, what);
+    hdf5_fail(file, what);
   }
   return id;
 }
@@ -175,6 +129,7 @@ std::string iso_time_utc() {
 /// rank. HDF5's own file lock (POSIX driver only) is off, as under MPI-IO: the run's
 /// `.partial` file is locked by PartialLock, which it would conflict with.
 H5Handle file_access(MPI_Comm comm, const std::string& file) {
+  report_hdf5_errors_ourselves();
   H5Handle fapl(ok(H5Pcreate(H5P_FILE_ACCESS), file, "H5Pcreate(fapl)"), H5Pclose);
   if (comm_size(comm) == 1) {
     ok(H5Pset_fapl_sec2(fapl.get()), file, "H5Pset_fapl_sec2");
@@ -205,7 +160,8 @@ H5Handle collective_xfer(MPI_Comm comm, const std::string& file) {
 
 /// Flush file @p f, opened by file_access(@p comm), and sync it to disk (collective): the
 /// MPI-IO driver syncs at every flush, the POSIX driver at none, so its file descriptor is
-/// synced here.
+/// synced here. For a file that stays open; a file about to be closed and renamed takes
+/// flush_before_close, then sync_file by name after its close, which writes too.
 void sync_to_disk(hid_t f, const std::string& file, MPI_Comm comm) {
   ok(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "H5Fflush");
   if (comm_size(comm) > 1) return;
@@ -216,11 +172,19 @@ void sync_to_disk(hid_t f, const std::string& file, MPI_Comm comm) {
     io_fail(file, fmt::format("cannot sync to disk: {}", std::strerror(errno)));
 }
 
+/// Before the close of file @p f (opened by file_access(@p comm)) that rank 0 then syncs by
+/// name (sync_file) and renames: under MPI-IO the flush syncs every rank's writes, which
+/// rank 0's sync would not reach on a parallel file system. HDF5 writes again at the close
+/// (the superblock, the end of the file), so the sync by name comes after it; on one rank
+/// it is all that is needed.
+void flush_before_close(hid_t f, const std::string& file, MPI_Comm comm) {
+  if (comm_size(comm) > 1) ok(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "H5Fflush");
+}
+
 H5Handle open_file(MPI_Comm comm, const std::string& file, unsigned flags) {
   H5Handle fapl = file_access(comm, file);
-  QuietHdf5 quiet;
   const hid_t id = H5Fopen(file.c_str(), flags, fapl.get());
-  if (id < 0) io_fail(file, "cannot open (missing or not an HDF5 file)");
+  if (id < 0) hdf5_fail(file, "cannot open (missing or not an HDF5 file)");
   return H5Handle(id, H5Fclose);
 }
 
@@ -234,7 +198,6 @@ H5Handle string_type(const std::string& file, std::size_t n) {
 }
 
 bool link_exists(hid_t loc, const std::string& name) {
-  QuietHdf5 quiet;
   return H5Lexists(loc, name.c_str(), H5P_DEFAULT) > 0;
 }
 
@@ -266,7 +229,6 @@ void write_attr(hid_t obj, const std::string& file, const std::string& name, lon
 
 H5Handle open_attr(hid_t obj, const std::string& file, const std::string& where,
                    const std::string& name) {
-  QuietHdf5 quiet;
   const hid_t a = H5Aopen(obj, name.c_str(), H5P_DEFAULT);
   if (a < 0) io_fail(file, fmt::format("{}: missing attribute '{}'", where, name));
   return H5Handle(a, H5Aclose);
@@ -312,7 +274,6 @@ H5Handle make_group(hid_t loc, const std::string& file, const std::string& name)
 }
 
 H5Handle open_dataset(hid_t loc, const std::string& file, const std::string& name) {
-  QuietHdf5 quiet;
   const hid_t d = H5Dopen2(loc, name.c_str(), H5P_DEFAULT);
   if (d < 0) io_fail(file, fmt::format("dataset '{}' not found", name));
   return H5Handle(d, H5Dclose);
@@ -587,12 +548,13 @@ struct H5Output::Impl {
     }
     if (n > 0) write_replicated(d.get(), partial, where, H5T_NATIVE_DOUBLE, v.data(), comm);
     // a chunk still cached is written at the close
-    ok(d.close(), partial, "cannot write " + where + " (disk full?)");
+    ok(d.close(), partial, "cannot write " + where + "");
   }
 
   static std::unique_ptr<Impl> create(const Mesh& mesh, const std::string& path);
-  /// The XDMF sidecar of the file @p h5_path, written to @p xmf (temporary + rename).
-  void write_xdmf(const std::string& h5_path, const std::string& xmf) const;
+  /// The XDMF sidecar of the file @p h5_path, written to @p xmf (temporary + rename; synced
+  /// to disk before the rename when @p sync).
+  void write_xdmf(const std::string& h5_path, const std::string& xmf, bool sync) const;
   /// Fields of group @p group (with their number of components) as stored in the file.
   std::vector<FieldInfo> stored_fields(hid_t g, const std::string& group) const;
   void load_existing();
@@ -615,7 +577,8 @@ std::string partial_xdmf_path(const std::string& path) { return path + ".partial
 
 }  // namespace
 
-void H5Output::Impl::write_xdmf(const std::string& h5_path, const std::string& xmf) const {
+void H5Output::Impl::write_xdmf(const std::string& h5_path, const std::string& xmf,
+                                bool sync) const {
   // the HDF5 file sits beside its sidecar
   const std::string h5 = fs::path(h5_path).filename().string();
   const std::string tmp = xmf + ".tmp";
@@ -687,13 +650,23 @@ void H5Output::Impl::write_xdmf(const std::string& h5_path, const std::string& x
         << body << "  </Domain>\n</Xdmf>\n";
     out.close();
     if (!out) {
+      const int err = errno;
       // a full disk: leave no half-written sidecar behind
       std::error_code ec;
       fs::remove(tmp, ec);
-      throw std::runtime_error("cannot write " + tmp + " (disk full?)");
+      throw std::runtime_error(fmt::format("cannot write {}: {}", tmp, std::strerror(err)));
     }
   }
-  fs::rename(tmp, xmf);
+  // the final sidecar is synced as its file is; the one of a run in progress is rewritten at
+  // every snapshot and is not
+  try {
+    if (sync) sync_file(tmp);
+    fs::rename(tmp, xmf);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
 }
 
 /// Rebuild snapshot list and series from a file being resumed (collective reads).
@@ -819,9 +792,8 @@ H5Output::H5Output(const Mesh& mesh, const std::string& path, const std::string&
   try {
     {
       H5Handle fapl = file_access(im.comm, file);
-      QuietHdf5 quiet;
       const hid_t id = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-      if (id < 0) io_fail(file, "cannot create file");
+      if (id < 0) hdf5_fail(file, "cannot create file");
       im.file = H5Handle(id, H5Fclose);
     }
     const hid_t f = im.file.get();
@@ -936,7 +908,6 @@ void H5Output::abandon() noexcept {
   // HDF5 would close it again inside MPI_Finalize and crash there, so the run must end
   // without MPI_Finalize.
   if (comm_size(im.comm) == 1 && im.file.valid()) {
-    QuietHdf5 quiet;
     if (H5Fflush(im.file.get(), H5F_SCOPE_LOCAL) < 0) ErrorExit::skip_finalize();
   }
   im.snapshot.release();
@@ -1018,7 +989,7 @@ void H5Output::end_snapshot() {
   im.snapshot.close();
   ok(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), im.partial, "H5Fflush");
   rank0_fs(im.comm, im.partial, "cannot write the XDMF sidecar",
-           [&] { im.write_xdmf(im.partial, partial_xdmf_path(path_)); });
+           [&] { im.write_xdmf(im.partial, partial_xdmf_path(path_), false); });
 }
 
 namespace {
@@ -1147,7 +1118,7 @@ void H5Output::write_cell_data(const std::string& name, Vec v, int component, in
   H5Handle xfer = collective_xfer(im.comm, im.partial);
   ok(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), data), im.partial,
      "cannot write " + where);
-  ok(d.close(), im.partial, "cannot write " + where + " (disk full?)");
+  ok(d.close(), im.partial, "cannot write " + where + "");
 }
 
 void H5Output::append_time(double t) {
@@ -1208,7 +1179,7 @@ void write_state(hid_t g, const std::string& file, Vec state, double time, long 
   }
   write_attr(d.get(), file, "time", time);
   write_attr(d.get(), file, "step", step);
-  ok(d.close(), file, "cannot write /checkpoint/state (disk full?)");
+  ok(d.close(), file, "cannot write /checkpoint/state");
 }
 
 }  // namespace
@@ -1230,9 +1201,8 @@ void H5Output::write_checkpoint(Vec state, double time, long step, long index) {
   const std::string ckpt = checkpoint_path(path_), tmp = ckpt + ".tmp";
   {
     H5Handle fapl = file_access(im.comm, tmp);
-    QuietHdf5 quiet;
     const hid_t id = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-    if (id < 0) io_fail(tmp, "cannot create checkpoint file");
+    if (id < 0) hdf5_fail(tmp, "cannot create checkpoint file");
     H5Handle f(id, H5Fclose);
     H5Handle g = make_group(f.get(), tmp, "checkpoint");
     try {
@@ -1240,8 +1210,7 @@ void H5Output::write_checkpoint(Vec state, double time, long step, long index) {
       write_attr(g.get(), tmp, "snapshots", static_cast<long>(im.snapshots.size()));
       write_attr(g.get(), tmp, "rows", static_cast<long>(im.times.size()));
       g.close();
-      // on disk before the rename makes it the checkpoint
-      sync_to_disk(f.get(), tmp, im.comm);
+      flush_before_close(f.get(), tmp, im.comm);
     } catch (...) {
       // possibly this rank alone: no collective close while unwinding (see abandon())
       ErrorExit::skip_finalize();
@@ -1249,12 +1218,16 @@ void H5Output::write_checkpoint(Vec state, double time, long step, long index) {
       f.release();
       throw;
     }
-    ok(f.close(), tmp, "cannot close checkpoint file (disk full?)");
+    ok(f.close(), tmp, "cannot close checkpoint file");
   }
   fault_point("checkpoint_written", im.comm, index);
   // 3. ...renamed over the previous one: rename is atomic, so a crash leaves one or the other.
   MPI_Barrier(im.comm);
-  rank0_fs(im.comm, ckpt, "cannot replace checkpoint", [&] { fs::rename(tmp, ckpt); });
+  rank0_fs(im.comm, ckpt, "cannot replace checkpoint", [&] {
+    // on disk before the rename makes it the checkpoint
+    sync_file(tmp);
+    fs::rename(tmp, ckpt);
+  });
   fault_point("checkpoint_renamed", im.comm, index);
 }
 
@@ -1373,24 +1346,19 @@ void H5Output::commit() {
   Impl& im = *impl_;
   if (im.committed) return;
   im.require_open();
-  {
-    // a failed close is reported below, not by HDF5's own stack dump
-    QuietHdf5 quiet;
-    im.snapshot.close();
-  }
+  im.snapshot.close();
   im.flush_series();
-  int closed = 0;
-  {
-    QuietHdf5 quiet;
-    closed = im.file.close();
-  }
+  flush_before_close(im.file.get(), im.partial, im.comm);
+  const int closed = im.file.close();
   // a file whose close failed (a full disk) stays open inside HDF5: see ok()
   ok(closed, im.partial, "cannot close file");
   // The data are complete now: should the rename fail, the .partial must survive.
   keep_partial_ = true;
   MPI_Barrier(im.comm);
   rank0_fs(im.comm, path_, "cannot commit", [&] {
-    im.write_xdmf(path_, xdmf_path(path_));
+    // on disk before the rename gives it its final name (the checkpoint, removed below, was)
+    sync_file(im.partial);
+    im.write_xdmf(path_, xdmf_path(path_), true);
     fs::rename(im.partial, path_);
     forget_partial(path_);
     std::error_code gone;

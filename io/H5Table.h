@@ -5,6 +5,7 @@
 /// Layout: root attrs version, git, units_system; /config (resolved TOML); one dataset per
 /// name (groups created from '/' in names), each with a "units" attribute. The file is
 /// written as `<path>.partial` and renamed by commit(): no half-written file under the name.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,8 +34,11 @@ class H5Table {
   void write_header(const std::string& config_toml, const std::string& units_system);
   void write_raw(const std::string& name, const void* data, long type,
                  const std::vector<unsigned long long>& shape, std::size_t n, const std::string& unit);
+  /// Remove the partial file without closing it (after a failure) and stop tracking it.
+  void abandon();
+  struct File;
   std::string path_, partial_;
-  long file_ = -1;
+  std::unique_ptr<File> file_;
   bool committed_ = false;
 };
 

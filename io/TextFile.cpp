@@ -149,7 +149,17 @@ void write_text_file(const std::string& path, const std::string& text) {
   }
 }
 
+void sync_file(const std::string& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw IoError(fmt::format("cannot sync {} to disk: {}", file, std::strerror(errno)));
+  const bool synced = ::fsync(fd) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (!synced) throw IoError(fmt::format("cannot sync {} to disk: {}", file, std::strerror(err)));
+}
+
 void commit_partial(const std::string& path) {
+  sync_file(path + ".partial");
   std::error_code ec;
   std::filesystem::rename(path + ".partial", path, ec);
   if (ec) throw IoError(fmt::format("cannot rename {}.partial to {}: {}", path, path, ec.message()));

@@ -28,7 +28,14 @@ void claim_partial(const std::string& path, const std::string& way_out = "");
 /// to keep, e.g. to lock it while it writes (io/H5Output.cpp), and to close.
 int claim_partial_fd(const std::string& path, const std::string& way_out = "");
 
-/// Rename `<path>.partial` to @p path. Throws IoError naming both if it fails.
+/// Sync @p file to disk (fsync). Throws IoError naming it and the system's reason if that
+/// fails.
+void sync_file(const std::string& file);
+
+/// Sync `<path>.partial` to disk and rename it to @p path. Throws IoError naming the file if
+/// either fails. The sync comes first so that a crash of the machine after the rename cannot
+/// leave an empty or partly written file under the final name (file systems may write the
+/// rename before the data).
 void commit_partial(const std::string& path);
 
 /// Stop tracking `<path>.partial` for removal on SIGINT/SIGTERM: call once the writer has

@@ -1,0 +1,60 @@
+#pragma once
+/// @file Hdf5.h  What the HDF5 writers of io/ share: an owning handle for HDF5 identifiers,
+/// and HDF5's errors reported in our own messages instead of its stack dumps.
+#include <hdf5.h>
+
+#include <string>
+#include <utility>
+
+namespace td {
+
+/// Owns one HDF5 identifier and closes it with the matching H5?close function.
+class H5Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  H5Handle() = default;
+  H5Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  ~H5Handle() { close(); }
+  H5Handle(H5Handle&& o) noexcept
+      : id_(std::exchange(o.id_, H5I_INVALID_HID)), closer_(o.closer_) {}
+  H5Handle& operator=(H5Handle&& o) noexcept {
+    if (this != &o) {
+      close();
+      id_ = std::exchange(o.id_, H5I_INVALID_HID);
+      closer_ = o.closer_;
+    }
+    return *this;
+  }
+  H5Handle(const H5Handle&) = delete;
+  H5Handle& operator=(const H5Handle&) = delete;
+
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  /// Forget the identifier without closing it (HDF5 closes it when the library shuts down).
+  void release() { id_ = H5I_INVALID_HID; }
+  /// Close now; returns the HDF5 status (a file close flushes and can fail).
+  herr_t close() {
+    herr_t status = 0;
+    if (id_ >= 0 && closer_) status = closer_(id_);
+    id_ = H5I_INVALID_HID;
+    return status;
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+/// Turn off HDF5's automatic printing of its error stack (to stderr, before our message,
+/// dozens of lines for one full disk) for this thread's default stack. The writers of io/ call
+/// it before they open a file; their IoError names the file and what failed, with
+/// hdf5_cause().
+void report_hdf5_errors_ourselves();
+
+/// The innermost error on HDF5's default error stack, the one where HDF5 detected it, short:
+/// the operating system's message where there is one ("No space left on device"), else HDF5's
+/// own description. Empty when the stack is empty. Call it right after the failed HDF5 call:
+/// the next call clears the stack.
+std::string hdf5_cause();
+
+}  // namespace td
