@@ -18,6 +18,7 @@
 #include <fmt/ranges.h>
 #include <hdf5.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <thermodrift/Version.h>
 #include <unistd.h>
 
@@ -158,12 +159,50 @@ H5Handle collective_xfer(MPI_Comm comm, const std::string& file) {
   return dxpl;
 }
 
+/// Bytes reserved beyond the file's end before a flush on several ranks: the metadata HDF5
+/// has allocated since the last flush and writes at this one (object headers, B-tree nodes,
+/// in aggregator blocks of 2 KiB; the raw data are written already), with room to spare.
+constexpr std::uint64_t kFlushReserveBytes = 64 * 1024;
+
+/// HDF5's collective flush of file @p f, opened by file_access(@p comm) (collective). On
+/// several ranks, rank 0 first reserves on disk the file's present size and
+/// kFlushReserveBytes more (fallocate, keeping the file's size), and every rank stops
+/// with the same error if the disk has no room: inside the flush rank 0 writes the metadata
+/// alone, and a write that failed there on a full disk left it in HDF5's barrier and the
+/// other rank in its broadcast, for ever. Where the file system cannot reserve space
+/// (EOPNOTSUPP) the flush goes ahead unguarded.
+void flush(hid_t f, const std::string& file, MPI_Comm comm) {
+  if (comm_size(comm) > 1) {
+    const auto reserve = [&] {
+      const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd < 0) throw std::runtime_error(std::strerror(errno));
+      struct stat st {};
+      int rc = ::fstat(fd, &st);
+      const off_t want = st.st_size + static_cast<off_t>(kFlushReserveBytes);
+      if (rc == 0) rc = ::fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, want);
+      const int err = errno;
+      ::close(fd);
+      if (rc != 0 && err != EOPNOTSUPP)
+        throw std::runtime_error(fmt::format("{} bytes: {}", want, std::strerror(err)));
+    };
+    try {
+      rank0_fs(comm, file, "cannot reserve disk space for the flush", reserve);
+    } catch (...) {
+      // HDF5 still holds what the flush would have written, and would write it at its
+      // shut-down inside MPI_Finalize: the run ends without it (see ok())
+      ErrorExit::skip_finalize();
+      throw;
+    }
+  }
+  ok(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "H5Fflush");
+}
+
 /// Flush file @p f, opened by file_access(@p comm), and sync it to disk (collective): the
 /// MPI-IO driver syncs at every flush, the POSIX driver at none, so its file descriptor is
 /// synced here. For a file that stays open; a file about to be closed and renamed takes
 /// flush_before_close, then sync_file by name after its close, which writes too.
 void sync_to_disk(hid_t f, const std::string& file, MPI_Comm comm) {
-  ok(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "H5Fflush");
+  flush(f, file, comm);
   if (comm_size(comm) > 1) return;
   void* handle = nullptr;
   ok(H5Fget_vfd_handle(f, H5P_DEFAULT, &handle), file, "H5Fget_vfd_handle");
@@ -178,7 +217,7 @@ void sync_to_disk(hid_t f, const std::string& file, MPI_Comm comm) {
 /// (the superblock, the end of the file), so the sync by name comes after it; on one rank
 /// it is all that is needed.
 void flush_before_close(hid_t f, const std::string& file, MPI_Comm comm) {
-  if (comm_size(comm) > 1) ok(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "H5Fflush");
+  if (comm_size(comm) > 1) flush(f, file, comm);
 }
 
 H5Handle open_file(MPI_Comm comm, const std::string& file, unsigned flags) {
@@ -821,7 +860,7 @@ H5Output::H5Output(const Mesh& mesh, const std::string& path, const std::string&
                        nodes.data(), im.comm);
     }
     write_attr(g.get(), file, "dim", static_cast<long>(mesh.dim()));
-    ok(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "H5Fflush");
+    flush(f, file, im.comm);
   } catch (...) {
     abandon();
     throw;
@@ -987,7 +1026,7 @@ void H5Output::end_snapshot() {
   im.require_open();
   if (!im.snapshot.valid()) io_fail(im.partial, "end_snapshot without begin_snapshot");
   im.snapshot.close();
-  ok(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), im.partial, "H5Fflush");
+  flush(im.file.get(), im.partial, im.comm);
   rank0_fs(im.comm, im.partial, "cannot write the XDMF sidecar",
            [&] { im.write_xdmf(im.partial, partial_xdmf_path(path_), false); });
 }
@@ -1313,7 +1352,7 @@ void H5Output::truncate_to(const Checkpoint& c) {
     for (auto& [name, series] : im.series) series.values.resize(im.times.size());
   }
   im.flush_series();
-  ok(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), im.partial, "H5Fflush");
+  flush(im.file.get(), im.partial, im.comm);
 }
 
 
