@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "core/Error.h"
 #include "core/KeyRegistry.h"
@@ -38,17 +39,20 @@ std::string now_utc() {
 /// first: a failed rename then leaves an existing parameter file as it was).
 void write_outputs(const std::string& out, const std::string& params, const std::string& report,
                    const std::string& report_text) {
-  write_text_partial(out, params);
-  if (!report.empty()) {
-    try {
+  std::vector<std::string> files;
+  try {
+    write_text_partial(out, params);
+    files.push_back(out);
+    if (!report.empty()) {
       write_text_partial(report, report_text);
-      commit_partial(report);
-    } catch (const Error&) {
-      discard_partial(out);
-      throw;
+      files.insert(files.begin(), report);
     }
+    // both synced before either is renamed
+    commit_partials(files);
+  } catch (const Error&) {
+    for (const auto& f : files) discard_partial(f);
+    throw;
   }
-  commit_partial(out);
 }
 
 class Fit : public Command {

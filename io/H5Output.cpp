@@ -61,7 +61,7 @@ namespace fs = std::filesystem;
 
 /// io_fail after a failed HDF5 call, with HDF5's cause (io/Hdf5.h).
 [[noreturn]] void hdf5_fail(const std::string& file, const std::string& what) {
-  const std::string cause = hdf5_cause();
+  const std::string cause = hdf5_cause(file);
   io_fail(file, cause.empty() ? what : fmt::format("{}: {}", what, cause));
 }
 
@@ -167,10 +167,13 @@ constexpr std::uint64_t kFlushReserveBytes = 64 * 1024;
 /// HDF5's collective flush of file @p f, opened by file_access(@p comm) (collective). On
 /// several ranks, rank 0 first reserves on disk the file's present size and
 /// kFlushReserveBytes more (fallocate, keeping the file's size), and every rank stops
-/// with the same error if the disk has no room: inside the flush rank 0 writes the metadata
-/// alone, and a write that failed there on a full disk left it in HDF5's barrier and the
-/// other rank in its broadcast, for ever. Where the file system cannot reserve space
-/// (EOPNOTSUPP) the flush goes ahead unguarded.
+/// with the same error if the disk has no room. Inside the flush HDF5 1.10 shares the
+/// metadata writes out among the ranks, and a write that failed there on one rank sent
+/// that rank on to the file's truncation (a broadcast) while the others waited in a
+/// barrier, for ever: a full disk did that. The reservation guards against a full disk
+/// only; another write error on one rank inside the flush (EIO, space taken by another
+/// process after the reservation, a file system that cannot reserve: EOPNOTSUPP, where
+/// the flush goes ahead unguarded) can still hang the run (docs/usage.md).
 void flush(hid_t f, const std::string& file, MPI_Comm comm) {
   if (comm_size(comm) > 1) {
     const auto reserve = [&] {
@@ -587,7 +590,7 @@ struct H5Output::Impl {
     }
     if (n > 0) write_replicated(d.get(), partial, where, H5T_NATIVE_DOUBLE, v.data(), comm);
     // a chunk still cached is written at the close
-    ok(d.close(), partial, "cannot write " + where + "");
+    ok(d.close(), partial, "cannot write " + where);
   }
 
   static std::unique_ptr<Impl> create(const Mesh& mesh, const std::string& path);
@@ -951,12 +954,13 @@ void H5Output::abandon() noexcept {
   }
   im.snapshot.release();
   im.file.release();
-  if (keep_partial_) return;
   std::error_code ec;
+  // a checkpoint's temporary file is never worth keeping: the previous checkpoint stands
+  fs::remove(checkpoint_path(path_) + ".tmp", ec);
+  if (keep_partial_) return;
   fs::remove(im.partial, ec);
   forget_partial(path_);
   fs::remove(checkpoint_path(path_), ec);
-  fs::remove(checkpoint_path(path_) + ".tmp", ec);
   fs::remove(partial_xdmf_path(path_), ec);
 }
 
@@ -1157,7 +1161,7 @@ void H5Output::write_cell_data(const std::string& name, Vec v, int component, in
   H5Handle xfer = collective_xfer(im.comm, im.partial);
   ok(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), xfer.get(), data), im.partial,
      "cannot write " + where);
-  ok(d.close(), im.partial, "cannot write " + where + "");
+  ok(d.close(), im.partial, "cannot write " + where);
 }
 
 void H5Output::append_time(double t) {
@@ -1263,9 +1267,15 @@ void H5Output::write_checkpoint(Vec state, double time, long step, long index) {
   // 3. ...renamed over the previous one: rename is atomic, so a crash leaves one or the other.
   MPI_Barrier(im.comm);
   rank0_fs(im.comm, ckpt, "cannot replace checkpoint", [&] {
-    // on disk before the rename makes it the checkpoint
-    sync_file(tmp);
-    fs::rename(tmp, ckpt);
+    try {
+      // on disk before the rename makes it the checkpoint
+      sync_file(tmp);
+      fs::rename(tmp, ckpt);
+    } catch (...) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw;
+    }
   });
   fault_point("checkpoint_renamed", im.comm, index);
 }

@@ -53,8 +53,9 @@ void report_hdf5_errors_ourselves();
 
 /// The innermost error on HDF5's default error stack, the one where HDF5 detected it, short:
 /// the operating system's message where there is one ("No space left on device"), else HDF5's
-/// own description. Empty when the stack is empty. Call it right after the failed HDF5 call:
-/// the next call clears the stack.
-std::string hdf5_cause();
+/// own description, with the free space of the file system of @p file where it is below
+/// 1 MiB (MPI-IO gives no system message). Empty when the stack is empty. Call it right
+/// after the failed HDF5 call: the next call clears the stack.
+std::string hdf5_cause(const std::string& file);
 
 }  // namespace td

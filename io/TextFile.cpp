@@ -158,8 +158,15 @@ void sync_file(const std::string& file) {
   if (!synced) throw IoError(fmt::format("cannot sync {} to disk: {}", file, std::strerror(err)));
 }
 
-void commit_partial(const std::string& path) {
-  sync_file(path + ".partial");
+void commit_partial(const std::string& path) { commit_partials({path}); }
+
+void commit_partials(const std::vector<std::string>& paths) {
+  // every file on disk before the first rename: a failed sync leaves none renamed
+  for (const auto& path : paths) sync_file(path + ".partial");
+  for (const auto& path : paths) rename_partial(path);
+}
+
+void rename_partial(const std::string& path) {
   std::error_code ec;
   std::filesystem::rename(path + ".partial", path, ec);
   if (ec) throw IoError(fmt::format("cannot rename {}.partial to {}: {}", path, path, ec.message()));

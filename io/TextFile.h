@@ -1,6 +1,7 @@
 #pragma once
 /// @file TextFile.h  Small text files written so that they appear complete or not at all.
 #include <string>
+#include <vector>
 
 namespace td {
 
@@ -37,6 +38,14 @@ void sync_file(const std::string& file);
 /// leave an empty or partly written file under the final name (file systems may write the
 /// rename before the data).
 void commit_partial(const std::string& path);
+
+/// commit_partial for outputs that appear together: sync every `<path>.partial` of @p paths
+/// to disk, then rename them in order. A failed sync renames none.
+void commit_partials(const std::vector<std::string>& paths);
+
+/// Rename `<path>.partial` to @p path and stop tracking it, without a sync (commit_partial
+/// syncs first). Throws IoError naming the file if it fails.
+void rename_partial(const std::string& path);
 
 /// Stop tracking `<path>.partial` for removal on SIGINT/SIGTERM: call once the writer has
 /// renamed or removed it (commit_partial and the writers of io/ do).

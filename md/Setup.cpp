@@ -86,7 +86,9 @@ ClaimedOutputs::~ClaimedOutputs() {
 void ClaimedOutputs::commit() {
   MPI_Barrier(comm_);
   write_on_rank0(comm_, [&] {
-    for (; committed_ < claimed_; ++committed_) commit_partial(files_[committed_]);
+    // every file synced before the first rename (commit_partials)
+    for (std::size_t i = committed_; i < claimed_; ++i) sync_file(files_[i] + ".partial");
+    for (; committed_ < claimed_; ++committed_) rename_partial(files_[committed_]);
   });
 }
 

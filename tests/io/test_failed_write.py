@@ -6,9 +6,12 @@ not printed. And a run renames no file it has written to its final name (results
 checkpoints, the final XDMF sidecar) before the file is synced to disk.
 
 A preloaded library (tests/io/fail_write_shim.cpp) fails the N-th write to the output
-directory with ENOSPC, for N over every write of a steady run and of a KMC run (an HDF5
-table) and over the writes of a transient run (fields, time series, checkpoints, their
-syncs, the XDMF sidecars), all near its start and its end and a stride between. One rank (HDF5's POSIX driver): before the
+directory with ENOSPC, for N over every write of a steady run, a KMC run (an HDF5 table) and
+the syncs of a fit (its parameter file and report appear together or not at all; glibc's
+stdio writes are beyond the library's reach), and over the writes of a transient run and of
+the restart of an interrupted one (fields, time series, checkpoints, their syncs, the XDMF
+sidecars), all near their start and end and a stride between. A failed restart keeps the
+interrupted run's files for another restart. One rank (HDF5's POSIX driver): before the
 driver's sieve buffer was turned off, a failed write of a field went unseen and the run
 ended with exit 0 and a field of zeros; the KMC run's table ended with exit 0 at 11 of its
 19 writes, and crashed at its close at 6 others.
@@ -16,6 +19,7 @@ ended with exit 0 and a field of zeros; the KMC run's table ended with exit 0 at
   test_failed_write.py THERMODRIFT_EXE SOURCE_DIR SHIM_LIBRARY
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,38 +30,78 @@ from pathlib import Path
 ENDS, STRIDE = 60, 13
 
 
-def cases(src):
-    """name -> (command, input text)."""
+class Case:
+    """One command line whose writes are failed in turn.
+
+    args(out_dir) gives the arguments after the executable; finals are the names that must
+    not appear on failure; prepare(out_dir) restores the output directory before each run
+    (an interrupted run to restart, say) and names the files that must survive a failure."""
+
+    def __init__(self, args, finals, prepare=None):
+        self.args, self.finals, self.prepare = args, finals, prepare or (lambda out_dir: [])
+
+
+def cases(src, exe, work):
     steady = (src / "examples" / "soret_cell_2d.toml").read_text()
     steady = steady.replace("cells = 128", "cells = 32").replace("cells = 64", "cells = 16")
     transient = (src / "examples" / "heated_cell_transient.toml").read_text()
     transient = transient.replace("cells = 64", "cells = 8").replace("cells = 16", "cells = 8")
     transient = transient.replace("t_end = 2000.0", "t_end = 200.0")
-    # the HDF5 tables of the stochastic commands (io/H5Table.h)
-    kmc = (src / "examples" / "kmc" / "adatom_fcc111.toml").read_text()
-    return {"steady": ("run", steady), "transient": ("run", transient), "kmc": ("kmc", kmc)}
+    for name, text in (("steady", steady), ("transient", transient)):
+        (work / f"{name}.toml").write_text(text)
+    kmc = src / "examples" / "kmc" / "adatom_fcc111.toml"
+    # a fit writes its parameter file and report together (synced, then renamed)
+    (work / "D.dat").write_text("# T D D_err\n1.0 0.10 0.01\n1.2 0.15 0.01\n"
+                                "1.4 0.21 0.01\n1.6 0.26 0.01\n")
+    run = lambda name: (lambda o: ["run", str(work / f"{name}.toml"), "-q", "-o",
+                                   str(o / "out.h5")])
+    h5 = ["out.h5", "out.xmf"]
 
+    # an interrupted transient run (killed after its third checkpoint) to restart
+    interrupted = work / "interrupted"
+    interrupted.mkdir()
+    subprocess.run([exe] + run("transient")(interrupted), capture_output=True, timeout=120,
+                   env=dict(os.environ, THERMODRIFT_FAULT="checkpoint_renamed#3:kill"))
 
-def run(exe, command, inp, out_dir, env):
-    return subprocess.run([exe, command, str(inp), "-q", "-o", str(out_dir / "out.h5")],
-                          env=env, capture_output=True, text=True, timeout=120)
+    def restore(out_dir):
+        for f in interrupted.iterdir():
+            shutil.copy(f, out_dir / f.name)
+        return ["out.h5.partial", "out.h5.checkpoint"]
+
+    def fit_args(o):
+        (work / "fit.toml").write_text(
+            f'[units]\nsystem = "LJ"\nlj = "argon"\n[output]\nreport = "{o}/fit_report.json"\n'
+            '[[fit]]\ntype = "arrhenius"\nname = "solute"\n'
+            f'file = "{work}/D.dat"\nx_column = "T"\ny_column = "D"\nsigma_column = "D_err"\n')
+        return ["fit", str(work / "fit.toml"), "-q", "-o", str(o / "params.toml")]
+
+    return {
+        "steady": Case(run("steady"), h5),
+        "transient": Case(run("transient"), h5),
+        # the HDF5 tables of the stochastic commands (io/H5Table.h)
+        "kmc": Case(lambda o: ["kmc", str(kmc), "-q", "-o", str(o / "out.h5")], ["out.h5"]),
+        "restart": Case(lambda o: run("transient")(o) + ["--restart", str(o / "out.h5.partial")],
+                        h5, restore),
+        "fit": Case(fit_args, ["params.toml", "fit_report.json"]),
+    }
 
 
 def main():
     exe, src, shim = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     failures, runs = [], 0
-    for name, (command, text) in cases(src).items():
-        with tempfile.TemporaryDirectory(prefix="tdfail") as work:
-            work = Path(work)
-            inp = work / f"{name}.toml"
-            inp.write_text(text)
-            out_dir = work / "out"
+    with tempfile.TemporaryDirectory(prefix="tdfail") as work:
+        work = Path(work)
+        for name, case in cases(src, exe, work).items():
+            out_dir = work / f"out_{name}"
             out_dir.mkdir()
-            count_file, unsynced_file = work / "count", work / "unsynced"
+            count_file, unsynced_file = work / f"count_{name}", work / f"unsynced_{name}"
             env = dict(os.environ, LD_PRELOAD=shim, TD_SHIM_DIR=str(out_dir),
                        TD_SHIM_COUNT_TO=str(count_file), TD_SHIM_UNSYNCED_TO=str(unsynced_file))
-            r = run(exe, command, inp, out_dir, env)
-            if r.returncode != 0 or not (out_dir / "out.h5").exists():
+            go = lambda e: subprocess.run([exe] + case.args(out_dir), env=e, capture_output=True,
+                                          text=True, timeout=120)
+            case.prepare(out_dir)
+            r = go(env)
+            if r.returncode != 0 or not (out_dir / case.finals[0]).exists():
                 print(f"{name}: the reference run failed:\n{r.stderr}")
                 return 1
             # results, checkpoints and the final sidecar are on disk before their rename; the
@@ -69,17 +113,18 @@ def main():
             print(f"{name}: {len(unsynced)} renames of unsynced files (allowed: the sidecar of "
                   "the run in progress)")
             env.pop("TD_SHIM_UNSYNCED_TO")
+            env.pop("TD_SHIM_COUNT_TO")
             n = int(count_file.read_text().split()[-1])
-            if n < 10:
+            if n < 2:
                 print(f"{name}: only {n} writes counted: is the shim loaded?")
                 return 1
-            for f in out_dir.iterdir():
-                f.unlink()
             chosen = [k for k in range(1, n + 1) if k <= ENDS or k > n - ENDS or k % STRIDE == 0]
             print(f"{name}: {n} writes, failing {len(chosen)} of them one at a time")
-            env.pop("TD_SHIM_COUNT_TO")
             for k in chosen:
-                r = run(exe, command, inp, out_dir, dict(env, TD_SHIM_FAIL_AT=str(k)))
+                for f in out_dir.iterdir():
+                    f.unlink()
+                survive = case.prepare(out_dir)
+                r = go(dict(env, TD_SHIM_FAIL_AT=str(k)))
                 runs += 1
                 left = sorted(f.name for f in out_dir.iterdir())
                 tag = f"{name}, write {k} of {n}: exit {r.returncode}, files {left}"
@@ -92,12 +137,14 @@ def main():
                                     r.stderr[-300:])
                 if "HDF5-DIAG" in r.stderr:
                     failures.append(tag + " (HDF5's error stack printed)")
-                if "out.h5" in left or "out.xmf" in left:
+                if any(f in left for f in case.finals):
                     failures.append(tag + " (a file under the final name)")
                 if any(f.endswith(".tmp") for f in left):
                     failures.append(tag + " (temporary file left behind)")
-                for f in out_dir.iterdir():
-                    f.unlink()
+                if name == "fit" and any(f.endswith(".partial") for f in left):
+                    failures.append(tag + " (.partial left behind)")
+                if any(f not in left for f in survive):
+                    failures.append(tag + " (the interrupted run's files are gone)")
     print(f"{runs} runs with one failed write, {len(failures)} failures")
     for f in failures[:40]:
         print("FAIL:", f)
