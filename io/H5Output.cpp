@@ -918,8 +918,16 @@ std::unique_ptr<H5Output> H5Output::resume(const Mesh& mesh, const std::string& 
     im->time_unit = us == "SI" ? "s" : "tau";
     im->load_existing();
   } catch (...) {
+    // The error may be this rank's alone (a read): on several ranks no collective close
+    // while unwinding (see abandon()); HDF5 keeps the file, and the run ends without
+    // MPI_Finalize, where HDF5 would close it collectively.
+    if (comm_size(im->comm) > 1) {
+      im->file.release();
+      ErrorExit::skip_finalize();
+    } else {
+      im->file.close();
+    }
     // before the writer exists nothing else removes the copy
-    im->file.close();
     if (copied) discard_partial(path);
     throw;
   }
