@@ -71,17 +71,19 @@ std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
   const char* world = env("OMPI_COMM_WORLD_SIZE");
   const char* local = env("OMPI_COMM_WORLD_LOCAL_SIZE");
   const bool by_mpirun = world != nullptr;
-  if (by_mpirun && (local == nullptr || std::strcmp(world, local) != 0)) return out;
+  // the transports and the daemon depend on where the ranks are; the I/O component does not
+  bool one_node = !by_mpirun || (local != nullptr && std::strcmp(world, local) == 0);
   if (!by_mpirun)
     for (const char* name : kOtherLauncherVariables)
-      if (env(name) != nullptr) return out;
+      if (env(name) != nullptr) one_node = false;
+  const bool lone = one_node && !by_mpirun;
   // A lone process without Open MPI's daemon takes job family 0, so every such process would
   // share one session directory (<tmp>/ompi.<host>.<uid>/jf.0): one finishing removes it while
   // another starts in it, and the other fails in MPI_Init ("orte_session_dir failed", seen 1 in
   // 20 concurrent starts). Each lone process gets a session directory of its own, which Open
   // MPI removes at MPI_Finalize.
   std::string session;
-  if (!by_mpirun) {
+  if (lone) {
     const char* base = env("OMPI_MCA_orte_tmpdir_base");
     if (base == nullptr) base = env("TMPDIR");
     session = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/ompi.thermodrift." +
@@ -90,10 +92,11 @@ std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
   const struct {
     const char* parameter;
     const char* value;
-  } wanted[] = {{"pml", "ob1"},
-                {"btl", "self,vader"},
-                {"ess_singleton_isolated", by_mpirun ? nullptr : "1"},
-                {"orte_jobfam_session_dir", by_mpirun ? nullptr : session.c_str()}};
+  } wanted[] = {{"pml", one_node ? "ob1" : nullptr},
+                {"btl", one_node ? "self,vader" : nullptr},
+                {"ess_singleton_isolated", lone ? "1" : nullptr},
+                {"orte_jobfam_session_dir", lone ? session.c_str() : nullptr},
+                {"io", lone ? nullptr : kMpiIoComponent}};
   for (const auto& [parameter, value] : wanted) {
     const std::string variable = std::string("OMPI_MCA_") + parameter;
     if (value != nullptr && env(variable.c_str()) == nullptr && compatible(files(parameter), value))
@@ -109,7 +112,11 @@ MpiStartupSettings::MpiStartupSettings() {
 }
 
 MpiStartupSettings::~MpiStartupSettings() {
-  for (const std::string& name : set_) unsetenv(name.c_str());
+  // Open MPI opens its MPI-IO framework at the first MPI_File_open, not in MPI_Init: the
+  // component choice must still be in the environment then
+  const std::string io = std::string("OMPI_MCA_io");
+  for (const std::string& name : set_)
+    if (name != io) unsetenv(name.c_str());
 }
 
 }  // namespace td

@@ -1,5 +1,6 @@
 #pragma once
-/// @file MpiStartup.h  Open MPI start-up settings for runs whose ranks share one node.
+/// @file MpiStartup.h  Open MPI start-up settings: transports for runs whose ranks share one
+/// node, and the MPI-IO component of every run of several ranks.
 ///
 /// Why: on a 2-core machine `thermodrift --version` took 0.60-0.64 s (without huge pages),
 /// nearly all of it in MPI_Init: a lone process (not started by mpirun) spawns an Open MPI
@@ -9,7 +10,14 @@
 /// On one node those transports carry every message, so nothing is lost. Open MPI reads its
 /// MCA parameters from the environment when MPI is initialised: they are set just before and
 /// removed just after (MpiStartupSettings), so that processes the run starts later do not
-/// inherit them.
+/// inherit them (all but the MPI-IO component, below, which Open MPI reads later).
+///
+/// MPI-IO goes through ROMIO (io romio321) instead of Open MPI's own OMPIO, wherever the
+/// ranks are, for processes started by a launcher (a lone process writes through HDF5's
+/// POSIX driver and opens no MPI file): OMPIO 4.1 drops the error of a failed write (its file
+/// system layer's pwritev fails, the call returns success with fewer bytes written), so the file's
+/// error handler never sees it, and inside HDF5's collective flush the rank whose write failed left
+/// the others waiting for ever (io/Hdf5.h, AbortOnWriteError). ROMIO returns MPI_ERR_IO there.
 ///
 /// Nothing is set that the user or the administrator chose: a variable already in the
 /// environment, or a parameter file (~/.openmpi/mca-params.conf, the system's
@@ -17,6 +25,8 @@
 /// nothing at all with THERMODRIFT_MPI_DEFAULTS=0, for ranks on several nodes, or under a
 /// launcher other than mpirun (srun, other PMI launchers), where the node layout is not
 /// known before MPI starts. Other MPI libraries ignore the OMPI_MCA_ variables.
+#include <mpi.h>
+
 #include <functional>
 #include <string>
 #include <utility>
@@ -26,6 +36,14 @@ namespace td {
 
 /// The environment variable that turns the start-up settings off when set to "0".
 inline constexpr const char* kMpiDefaultsVariable = "THERMODRIFT_MPI_DEFAULTS";
+/// Open MPI's MPI-IO component that reports failed writes (see the file comment): ROMIO as
+/// Open MPI 4 names it; null (nothing set) with another MPI or Open MPI version, whose
+/// components are named otherwise.
+#if defined(OPEN_MPI) && OMPI_MAJOR_VERSION == 4
+inline constexpr const char* kMpiIoComponent = "romio321";
+#else
+inline constexpr const char* kMpiIoComponent = nullptr;
+#endif
 
 /// Reads one environment variable: its value, or null when unset.
 using EnvironmentLookup = std::function<const char*(const char*)>;
@@ -38,7 +56,8 @@ using ParameterFileLookup = std::function<std::string(const std::string&)>;
 /// OMPI_COMM_WORLD_LOCAL_SIZE equal to OMPI_COMM_WORLD_SIZE, or a lone process without any
 /// launcher's variables), and for a lone process OMPI_MCA_ess_singleton_isolated=1 and its
 /// own session directory, OMPI_MCA_orte_jobfam_session_dir=<base>/ompi.thermodrift.<pid>
-/// (base: OMPI_MCA_orte_tmpdir_base, else TMPDIR, else /tmp; @p pid the process id); each
+/// (base: OMPI_MCA_orte_tmpdir_base, else TMPDIR, else /tmp; @p pid the process id);
+/// OMPI_MCA_io=romio321 for processes a launcher started, wherever they run; each
 /// only when neither the environment nor a parameter file chose otherwise (see the file
 /// comment).
 std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
@@ -46,7 +65,8 @@ std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
 
 /// Sets mpi_startup_settings of this process (its environment, Open MPI's parameter files)
 /// for its lifetime: create it just before MPI is initialised, destroy it (which removes
-/// what it set) once MPI has started.
+/// what it set) once MPI has started. OMPI_MCA_io stays: Open MPI reads it at the first
+/// MPI_File_open, after MPI_Init.
 class MpiStartupSettings {
  public:
   MpiStartupSettings();

@@ -142,6 +142,8 @@ H5Handle file_access(MPI_Comm comm, const std::string& file) {
     // instead of at the dataset's close, where a failed write (a full disk) went unseen
     ok(H5Pset_sieve_buf_size(fapl.get(), 0), file, "H5Pset_sieve_buf_size");
   } else {
+    // before HDF5 opens the file: the handler is a file's from its opening (flush())
+    use_write_error_handler();
     ok(H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL), file, "H5Pset_fapl_mpio");
   }
   return fapl;
@@ -164,17 +166,27 @@ H5Handle collective_xfer(MPI_Comm comm, const std::string& file) {
 /// in aggregator blocks of 2 KiB; the raw data are written already), with room to spare.
 constexpr std::uint64_t kFlushReserveBytes = 64 * 1024;
 
-/// HDF5's collective flush of file @p f, opened by file_access(@p comm) (collective). On
+/// Whether a run whose result file @p file (`.partial`) ends here could be continued: a
+/// checkpoint of it exists. Otherwise (a steady run, a transient run before its first
+/// checkpoint) the file is removed on an abort, as abandon() removes it on an error.
+bool restartable(const std::string& file) {
+  return std::filesystem::exists(checkpoint_path(final_name(file)));
+}
+
+/// HDF5's collective flush of file @p f, opened by file_access(@p comm) (collective; a
+/// @p temporary file, or one that is not restartable(), is removed should a write of the
+/// flush fail on one rank: AbortOnWriteError). On
 /// several ranks, rank 0 first reserves on disk the file's present size and
 /// kFlushReserveBytes more (fallocate, keeping the file's size), and every rank stops
 /// with the same error if the disk has no room. Inside the flush HDF5 1.10 shares the
 /// metadata writes out among the ranks, and a write that failed there on one rank sent
 /// that rank on to the file's truncation (a broadcast) while the others waited in a
-/// barrier, for ever: a full disk did that. The reservation guards against a full disk
-/// only; another write error on one rank inside the flush (EIO, space taken by another
-/// process after the reservation, a file system that cannot reserve: EOPNOTSUPP, where
-/// the flush goes ahead unguarded) can still hang the run (docs/usage.md).
-void flush(hid_t f, const std::string& file, MPI_Comm comm) {
+/// barrier, for ever: a full disk did that. The reservation lets every rank stop cleanly on
+/// a full disk; any other write error on one rank inside the flush (EIO, space taken by
+/// another process after the reservation, a file system that cannot reserve: EOPNOTSUPP)
+/// aborts every rank with its message (AbortOnWriteError), since HDF5 cannot leave the
+/// flush.
+void flush(hid_t f, const std::string& file, MPI_Comm comm, bool temporary = false) {
   if (comm_size(comm) > 1) {
     const auto reserve = [&] {
       const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
@@ -197,6 +209,8 @@ void flush(hid_t f, const std::string& file, MPI_Comm comm) {
       throw;
     }
   }
+  const AbortOnWriteError guard(comm, file, "HDF5's collective flush",
+                                temporary || !restartable(file));
   ok(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "H5Fflush");
 }
 
@@ -219,8 +233,8 @@ void sync_to_disk(hid_t f, const std::string& file, MPI_Comm comm) {
 /// rank 0's sync would not reach on a parallel file system. HDF5 writes again at the close
 /// (the superblock, the end of the file), so the sync by name comes after it; on one rank
 /// it is all that is needed.
-void flush_before_close(hid_t f, const std::string& file, MPI_Comm comm) {
-  if (comm_size(comm) > 1) flush(f, file, comm);
+void flush_before_close(hid_t f, const std::string& file, MPI_Comm comm, bool temporary = false) {
+  if (comm_size(comm) > 1) flush(f, file, comm, temporary);
 }
 
 H5Handle open_file(MPI_Comm comm, const std::string& file, unsigned flags) {
@@ -699,8 +713,8 @@ void H5Output::Impl::write_xdmf(const std::string& h5_path, const std::string& x
       throw std::runtime_error(fmt::format("cannot write {}: {}", tmp, std::strerror(err)));
     }
   }
-  // the final sidecar is synced as its file is; the one of a run in progress is rewritten at
-  // every snapshot and is not
+  // the final sidecar is synced as its file is (its directory by commit(), after the file's
+  // rename); the one of a run in progress is rewritten at every snapshot and is not
   try {
     if (sync) sync_file(tmp);
     fs::rename(tmp, xmf);
@@ -981,7 +995,12 @@ H5Output::~H5Output() {
     return;
   }
   im.snapshot.close();
-  im.file.close();
+  {
+    // HDF5 writes at the close (an interrupted run's file, kept for a restart): see flush()
+    const AbortOnWriteError guard(im.comm, im.partial, "HDF5's collective close",
+                                  !restartable(im.partial));
+    im.file.close();
+  }
   if (keep_partial_) return;
   // Every rank must have closed the file before it disappears.
   MPI_Barrier(im.comm);
@@ -1261,7 +1280,7 @@ void H5Output::write_checkpoint(Vec state, double time, long step, long index) {
       write_attr(g.get(), tmp, "snapshots", static_cast<long>(im.snapshots.size()));
       write_attr(g.get(), tmp, "rows", static_cast<long>(im.times.size()));
       g.close();
-      flush_before_close(f.get(), tmp, im.comm);
+      flush_before_close(f.get(), tmp, im.comm, true);
     } catch (...) {
       // possibly this rank alone: no collective close while unwinding (see abandon())
       ErrorExit::skip_finalize();
@@ -1269,7 +1288,11 @@ void H5Output::write_checkpoint(Vec state, double time, long step, long index) {
       f.release();
       throw;
     }
-    ok(f.close(), tmp, "cannot close checkpoint file");
+    {
+      // HDF5 writes at the close (superblock, end of file) as in a flush: see flush()
+      const AbortOnWriteError guard(im.comm, tmp, "HDF5's collective close", true);
+      ok(f.close(), tmp, "cannot close checkpoint file");
+    }
   }
   fault_point("checkpoint_written", im.comm, index);
   // 3. ...renamed over the previous one: rename is atomic, so a crash leaves one or the other.
@@ -1279,6 +1302,7 @@ void H5Output::write_checkpoint(Vec state, double time, long step, long index) {
       // on disk before the rename makes it the checkpoint
       sync_file(tmp);
       fs::rename(tmp, ckpt);
+      sync_directory(ckpt);
     } catch (...) {
       std::error_code ec;
       fs::remove(tmp, ec);
@@ -1406,7 +1430,11 @@ void H5Output::commit() {
   im.snapshot.close();
   im.flush_series();
   flush_before_close(im.file.get(), im.partial, im.comm);
-  const int closed = im.file.close();
+  const int closed = [&] {
+    const AbortOnWriteError guard(im.comm, im.partial, "HDF5's collective close",
+                                  !restartable(im.partial));
+    return im.file.close();
+  }();
   // a file whose close failed (a full disk) stays open inside HDF5: see ok()
   ok(closed, im.partial, "cannot close file");
   // The data are complete now: should the rename fail, the .partial must survive.
@@ -1423,6 +1451,7 @@ void H5Output::commit() {
     // the committed file holds the last checkpoint itself
     std::error_code ec;
     fs::remove(checkpoint_path(path_), ec);
+    sync_directory(path_);
   });
   im.committed = true;
 }

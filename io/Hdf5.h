@@ -2,6 +2,7 @@
 /// @file Hdf5.h  What the HDF5 writers of io/ share: an owning handle for HDF5 identifiers,
 /// and HDF5's errors reported in our own messages instead of its stack dumps.
 #include <hdf5.h>
+#include <mpi.h>
 
 #include <string>
 #include <utility>
@@ -57,5 +58,35 @@ void report_hdf5_errors_ourselves();
 /// 1 MiB (MPI-IO gives no system message). Empty when the stack is empty. Call it right
 /// after the failed HDF5 call: the next call clears the stack.
 std::string hdf5_cause(const std::string& file);
+
+/// While alive, on a run of several ranks, a failed MPI-IO call on this rank ends the run on
+/// every rank of @p comm (MPI_Abort, status 1) after the message "thermodrift: error on rank
+/// R of N: cannot write <file> (<what>): <MPI's error string>". For HDF5's collective flush and
+/// close, which cannot end cleanly once one rank's write fails: HDF5 1.10 shares the
+/// metadata writes there among the ranks, and the rank whose write failed went on to the
+/// file's truncation (a broadcast) while the others waited in a barrier, for ever. Outside
+/// such a guard a failed MPI-IO call returns its error to HDF5 as before, which reports it to
+/// the writer. On one rank the guard does nothing (HDF5's POSIX driver, no collective).
+/// Guards do not nest; construct it on every rank around the same call; @p what must outlive
+/// it (a string literal). A @p temporary file (a checkpoint being written, or a result file
+/// that no checkpoint can restart) is removed before the abort; any other stays for a
+/// restart.
+class AbortOnWriteError {
+ public:
+  AbortOnWriteError(MPI_Comm comm, const std::string& file, const char* what,
+                    bool temporary = false);
+  ~AbortOnWriteError();
+  AbortOnWriteError(const AbortOnWriteError&) = delete;
+  AbortOnWriteError& operator=(const AbortOnWriteError&) = delete;
+
+ private:
+  bool armed_ = false;
+};
+
+/// Make the error handler of AbortOnWriteError the default of MPI files opened from now on
+/// (MPI_File_set_errhandler on MPI_FILE_NULL); a file keeps the handler it opened with. It
+/// returns the error to the caller outside a guard, as MPI's default for files does. Call
+/// before HDF5 opens a file through MPI-IO; later calls do nothing.
+void use_write_error_handler();
 
 }  // namespace td

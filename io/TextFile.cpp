@@ -158,12 +158,41 @@ void sync_file(const std::string& file) {
   if (!synced) throw IoError(fmt::format("cannot sync {} to disk: {}", file, std::strerror(err)));
 }
 
+void sync_directory(const std::string& file) {
+  const std::filesystem::path parent = std::filesystem::path(file).parent_path();
+  const std::string dir = parent.empty() ? std::string(".") : parent.string();
+  const auto fail = [&](int err) {
+    return IoError(fmt::format(
+        "{} is complete, but its directory {} cannot be synced to disk: {} (a crash of the "
+        "machine may undo its rename)",
+        file, dir, std::strerror(err)));
+  };
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw fail(errno);
+  // EINVAL: a file system that cannot sync a directory; nothing more can be done there
+  const bool synced = ::fsync(fd) == 0 || errno == EINVAL;
+  const int err = errno;
+  ::close(fd);
+  if (!synced) throw fail(err);
+}
+
+void sync_directories(const std::vector<std::string>& files) {
+  std::vector<std::string> done;
+  for (const auto& file : files) {
+    const std::string dir = std::filesystem::path(file).parent_path().string();
+    if (std::find(done.begin(), done.end(), dir) != done.end()) continue;
+    sync_directory(file);
+    done.push_back(dir);
+  }
+}
+
 void commit_partial(const std::string& path) { commit_partials({path}); }
 
 void commit_partials(const std::vector<std::string>& paths) {
   // every file on disk before the first rename: a failed sync leaves none renamed
   for (const auto& path : paths) sync_file(path + ".partial");
   for (const auto& path : paths) rename_partial(path);
+  sync_directories(paths);
 }
 
 void rename_partial(const std::string& path) {

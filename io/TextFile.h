@@ -33,14 +33,24 @@ int claim_partial_fd(const std::string& path, const std::string& way_out = "");
 /// fails.
 void sync_file(const std::string& file);
 
+/// Sync the directory that holds @p file to disk, so that a rename into it (or the file's
+/// creation) survives a crash of the machine: the rename changes the directory, which the
+/// file's own sync does not write. A file system that cannot sync a directory (EINVAL) is
+/// let be. Throws IoError naming the file, the directory and the system's reason.
+void sync_directory(const std::string& file);
+
+/// Sync the directories of @p files to disk (sync_directory), each once.
+void sync_directories(const std::vector<std::string>& files);
+
 /// Sync `<path>.partial` to disk and rename it to @p path. Throws IoError naming the file if
 /// either fails. The sync comes first so that a crash of the machine after the rename cannot
 /// leave an empty or partly written file under the final name (file systems may write the
-/// rename before the data).
+/// rename before the data). The directory is synced after the rename (sync_directory).
 void commit_partial(const std::string& path);
 
 /// commit_partial for outputs that appear together: sync every `<path>.partial` of @p paths
-/// to disk, then rename them in order. A failed sync renames none.
+/// to disk, then rename them in order, then sync their directories. A failed sync of a file
+/// renames none.
 void commit_partials(const std::vector<std::string>& paths);
 
 /// Rename `<path>.partial` to @p path and stop tracking it, without a sync (commit_partial

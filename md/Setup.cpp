@@ -88,7 +88,10 @@ void ClaimedOutputs::commit() {
   write_on_rank0(comm_, [&] {
     // every file synced before the first rename (commit_partials)
     for (std::size_t i = committed_; i < claimed_; ++i) sync_file(files_[i] + ".partial");
+    const std::vector<std::string> renamed(files_.begin() + static_cast<std::ptrdiff_t>(committed_),
+                                           files_.begin() + static_cast<std::ptrdiff_t>(claimed_));
     for (; committed_ < claimed_; ++committed_) rename_partial(files_[committed_]);
+    sync_directories(renamed);
   });
 }
 

@@ -1,7 +1,7 @@
 /// Which Open MPI start-up settings the thermodrift processes give themselves
 /// (core/MpiStartup.h): shared-memory transports when every rank is on one node, no daemon
-/// for a lone process, nothing the user, the administrator or another launcher chose
-/// overridden.
+/// for a lone process, MPI-IO through ROMIO wherever the ranks are, nothing the user, the
+/// administrator or another launcher chose overridden.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -30,6 +30,19 @@ Settings settings_of(const Values& vars, const Values& files = {}) {
 }
 
 const Settings kShared = {{"OMPI_MCA_pml", "ob1"}, {"OMPI_MCA_btl", "self,vader"}};
+/// @p settings and the MPI-IO component (ROMIO under Open MPI 4; none under another MPI)
+Settings with_io(Settings settings) {
+  if (td::kMpiIoComponent != nullptr) settings.emplace_back("OMPI_MCA_io", td::kMpiIoComponent);
+  return settings;
+}
+/// ranks on one node
+const Settings kOneNode = with_io(kShared);
+
+/// @p base with @p name set to @p value.
+Values dict_with(Values base, const std::string& name, const std::string& value) {
+  base[name] = value;
+  return base;
+}
 
 }  // namespace
 
@@ -37,14 +50,16 @@ TEST(MpiStartup, ALoneProcessRunsWithoutDaemonOnSharedMemory) {
   Settings lone = kShared;
   lone.emplace_back("OMPI_MCA_ess_singleton_isolated", "1");
   // a session directory of its own: lone processes started together do not share jf.0
+  // (no MPI-IO component: a lone process writes through HDF5's POSIX driver)
   lone.emplace_back("OMPI_MCA_orte_jobfam_session_dir", "/tmp/ompi.thermodrift.4242");
+  constexpr std::size_t kSession = 3;
   EXPECT_EQ(settings_of({}), lone);
-  lone.back().second = "/scratch/ompi.thermodrift.4242";
+  lone[kSession].second = "/scratch/ompi.thermodrift.4242";
   EXPECT_EQ(settings_of({{"TMPDIR", "/scratch"}}), lone);
-  lone.back().second = "/fast/ompi.thermodrift.4242";
+  lone[kSession].second = "/fast/ompi.thermodrift.4242";
   EXPECT_EQ(settings_of({{"TMPDIR", "/scratch"}, {"OMPI_MCA_orte_tmpdir_base", "/fast"}}), lone);
   // the user's or the administrator's session directory is kept
-  lone.pop_back();
+  lone.erase(lone.begin() + kSession);
   EXPECT_EQ(settings_of({}, {{"orte_jobfam_session_dir", "/site/ompi"}}), lone);
 }
 
@@ -52,27 +67,33 @@ TEST(MpiStartup, RanksOnOneNodeUseSharedMemory) {
   EXPECT_EQ(
       settings_of(
           {{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}, {"PMIX_RANK", "0"}}),
-      kShared);
+      kOneNode);
 }
 
-TEST(MpiStartup, RanksOnSeveralNodesOrUnderOtherLaunchersKeepOpenMpisChoice) {
-  EXPECT_TRUE(
-      settings_of({{"OMPI_COMM_WORLD_SIZE", "4"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}}).empty());
-  EXPECT_TRUE(settings_of({{"OMPI_COMM_WORLD_SIZE", "4"}}).empty());
+TEST(MpiStartup, RanksOnSeveralNodesOrUnderOtherLaunchersKeepOpenMpisTransports) {
+  // their transports and daemon are Open MPI's choice; MPI-IO still goes through ROMIO
+  const Settings romio_only = with_io({});
+  EXPECT_EQ(settings_of({{"OMPI_COMM_WORLD_SIZE", "4"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}}),
+            romio_only);
+  EXPECT_EQ(settings_of({{"OMPI_COMM_WORLD_SIZE", "4"}}), romio_only);
   for (const char* launcher : {"PMIX_RANK", "PMI_RANK", "SLURM_PROCID"})
-    EXPECT_TRUE(settings_of({{launcher, "0"}}).empty()) << launcher;
+    EXPECT_EQ(settings_of({{launcher, "0"}}), romio_only) << launcher;
 }
 
 TEST(MpiStartup, TheUsersAndTheAdministratorsChoicesAndTheOptOutWin) {
   EXPECT_EQ(settings_of({{"OMPI_MCA_pml", "ucx"},
                          {"OMPI_COMM_WORLD_SIZE", "2"},
                          {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}}),
-            (Settings{{"OMPI_MCA_btl", "self,vader"}}));
+            with_io({{"OMPI_MCA_btl", "self,vader"}}));
   EXPECT_TRUE(settings_of({{"THERMODRIFT_MPI_DEFAULTS", "0"}}).empty());
   const Values one_node = {{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_LOCAL_SIZE", "2"}};
   // a parameter file that selects components, or excludes one of ours, is kept; one that
   // excludes others (Debian's "pml = ^ucx", "btl = ^uct,openib,ofi") leaves room for ours
-  EXPECT_EQ(settings_of(one_node, {{"pml", "ucx"}}), (Settings{{"OMPI_MCA_btl", "self,vader"}}));
-  EXPECT_EQ(settings_of(one_node, {{"btl", "^vader"}}), (Settings{{"OMPI_MCA_pml", "ob1"}}));
-  EXPECT_EQ(settings_of(one_node, {{"pml", "^ucx"}, {"btl", "^uct,openib,ofi"}}), kShared);
+  EXPECT_EQ(settings_of(one_node, {{"pml", "ucx"}}), with_io({{"OMPI_MCA_btl", "self,vader"}}));
+  EXPECT_EQ(settings_of(one_node, {{"btl", "^vader"}}), with_io({{"OMPI_MCA_pml", "ob1"}}));
+  EXPECT_EQ(settings_of(one_node, {{"pml", "^ucx"}, {"btl", "^uct,openib,ofi"}}), kOneNode);
+  // the user's or the administrator's MPI-IO component is kept
+  EXPECT_EQ(settings_of(dict_with(one_node, "OMPI_MCA_io", "ompio")), kShared);
+  EXPECT_EQ(settings_of(one_node, {{"io", "ompio"}}), kShared);
+  EXPECT_EQ(settings_of(one_node, {{"io", "^ompio"}}), kOneNode);
 }

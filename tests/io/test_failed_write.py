@@ -10,7 +10,9 @@ directory with ENOSPC, for N over every write of a steady run, a KMC run (an HDF
 the syncs of a fit (its parameter file and report appear together or not at all; glibc's
 stdio writes are beyond the library's reach), and over the writes of a transient run and of
 the restart of an interrupted one (fields, time series, checkpoints, their syncs, the XDMF
-sidecars), all near their start and end and a stride between. A failed restart keeps the
+sidecars), all near their start and end and a stride between. After a rename the directory
+is synced as well (the rename itself on disk); where that sync fails, the complete file may
+stand under its final name, and the message says that the rename may not survive a crash. A failed restart keeps the
 interrupted run's files for another restart. One rank (HDF5's POSIX driver): before the
 driver's sieve buffer was turned off, a failed write of a field went unseen and the run
 ended with exit 0 and a field of zeros; the KMC run's table ended with exit 0 at 11 of its
@@ -108,7 +110,9 @@ def main():
             # sidecar of a run in progress, rewritten at every snapshot, need not be
             unsynced = unsynced_file.read_text().splitlines() if unsynced_file.exists() else []
             for line in unsynced:
-                if not line.endswith(".partial.xmf"):
+                if "directory not synced" in line:
+                    failures.append(f"{name}: {line}")
+                elif not line.endswith(".partial.xmf"):
                     failures.append(f"{name}: renamed before it was synced to disk: {line}")
             print(f"{name}: {len(unsynced)} renames of unsynced files (allowed: the sidecar of "
                   "the run in progress)")
@@ -137,13 +141,19 @@ def main():
                                     r.stderr[-300:])
                 if "HDF5-DIAG" in r.stderr:
                     failures.append(tag + " (HDF5's error stack printed)")
-                if any(f in left for f in case.finals):
+                # a failed sync of the directory after the commit's rename: the result is
+                # complete under its final name, and takes the place of the interrupted run's
+                renamed = any(f"/{f} is complete, but its directory" in r.stderr
+                              for f in case.finals)
+                if renamed and case.finals[0] not in left:
+                    failures.append(tag + " (the directory's sync failed, but the file is gone)")
+                if any(f in left for f in case.finals) and not renamed:
                     failures.append(tag + " (a file under the final name)")
                 if any(f.endswith(".tmp") for f in left):
                     failures.append(tag + " (temporary file left behind)")
                 if name == "fit" and any(f.endswith(".partial") for f in left):
                     failures.append(tag + " (.partial left behind)")
-                if any(f not in left for f in survive):
+                if not renamed and any(f not in left for f in survive):
                     failures.append(tag + " (the interrupted run's files are gone)")
     print(f"{runs} runs with one failed write, {len(failures)} failures")
     for f in failures[:40]:
