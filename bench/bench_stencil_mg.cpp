@@ -21,9 +21,15 @@
 /// product with the assembled AIJ matrix for comparison with bench_steady), of one V-cycle,
 /// the Krylov iterations and cycles, the solve time in work units of either kind, and the
 /// maximum relative error against the exact profile (as bench_steady).
+/// -study_float 1 keeps every level's stencil and work vectors in single precision (mixed
+/// precision: the Krylov solver, its products with the operator and the residual stay in
+/// double; the cycle converts its right-hand side and answer). A preconditioner rounded to
+/// single precision is not exactly linear: take -ksp_type fbcgs (flexible BiCGStab), since
+/// BiCGStab's recursive residual then drifts from the true one.
 /// One rank, 2D uniform meshes only.
 /// usage: bench_stencil_mg N [-bench_soret S] [-study_fused 0|1] [-study_levels L]
-///        [-study_restriction sum|transpose] [-study_wall parent|dirichlet] [-ksp_type T]
+///        [-study_restriction sum|transpose] [-study_wall parent|dirichlet] [-study_float 0|1]
+///        [-ksp_type T]
 #include <petscksp.h>
 #include <petscsys.h>
 #include <petsctime.h>
@@ -50,16 +56,20 @@ constexpr int kCoarsestSweeps = 200;
 /// Products and cycles timed for one figure (after one untimed warm-up).
 constexpr int kTimed = 20;
 
-/// One level: a five-point stencil per cell (x fastest) and the cycle's work vectors.
-struct Level {
+/// One level: a five-point stencil per cell (x fastest) and the cycle's work vectors, in
+/// precision @p Real.
+template <class Real>
+struct LevelT {
   int nx = 0, ny = 0;
-  std::vector<double> C, W, E, S, N;
-  std::vector<double> x, b, r;
+  std::vector<Real> C, W, E, S, N;
+  std::vector<Real> Ci;  // 1 / C: the smoother multiplies instead of dividing
+  std::vector<Real> x, b, r;
   std::size_t cells() const { return static_cast<std::size_t>(nx) * ny; }
 };
 
 /// Copy the rows of the assembled one-field operator @p A on an nx x ny mesh into @p L.
-void copy_stencil(Mat A, int nx, int ny, Level& L) {
+template <class Real>
+void copy_stencil(Mat A, int nx, int ny, LevelT<Real>& L) {
   L.nx = nx;
   L.ny = ny;
   const std::size_t n = L.cells();
@@ -73,49 +83,54 @@ void copy_stencil(Mat A, int nx, int ny, Level& L) {
       const PetscInt d = cols[e] - k;
       const auto q = static_cast<std::size_t>(k);
       if (d == 0)
-        L.C[q] = vals[e];
+        L.C[q] = static_cast<Real>(vals[e]);
       else if (d == -1)
-        L.W[q] = vals[e];
+        L.W[q] = static_cast<Real>(vals[e]);
       else if (d == 1)
-        L.E[q] = vals[e];
+        L.E[q] = static_cast<Real>(vals[e]);
       else if (d == -nx)
-        L.S[q] = vals[e];
+        L.S[q] = static_cast<Real>(vals[e]);
       else if (d == nx)
-        L.N[q] = vals[e];
+        L.N[q] = static_cast<Real>(vals[e]);
       else if (vals[e] != 0.0)
         throw Error("an entry outside the 5-point stencil");
     }
     TD_PETSC(MatRestoreRow(A, k, &ncols, &cols, &vals));
   }
+  L.Ci.resize(n);
+  for (std::size_t k = 0; k < n; ++k) L.Ci[k] = Real(1) / L.C[k];
 }
 
+template <class Real>
 struct Study {
+  using Level = LevelT<Real>;
   std::vector<Level> levels;  // finest first
+  LevelT<double> fine;        // the operator on the mesh in double: the Krylov products
   bool fused = true, transpose = false, dirichlet_wall = false;
-  std::vector<double> zeros;  // a row of zeros: the neighbours beyond the walls
+  std::vector<Real> zeros;  // a row of zeros: the neighbours beyond the walls
   long cycles = 0;
 
   /// Gauss-Seidel update of the cells of colour @p col ((i + j) % 2) on row @p j.
-  void row(Level& L, const double* b, double* x, int j, int col) const {
+  void row(Level& L, const Real* b, Real* x, int j, int col) const {
     const int nx = L.nx;
     const std::size_t o = static_cast<std::size_t>(nx) * j;
-    const double *C = &L.C[o], *W = &L.W[o], *E = &L.E[o], *S = &L.S[o], *N = &L.N[o];
-    double* xr = x + o;
-    const double* br = b + o;
+    const Real *C = &L.Ci[o], *W = &L.W[o], *E = &L.E[o], *S = &L.S[o], *N = &L.N[o];
+    Real* xr = x + o;
+    const Real* br = b + o;
     // beyond a wall the coefficient is zero: read a zero row instead of branching per cell
-    const double* xs = j > 0 ? xr - nx : zeros.data();
-    const double* xn = j + 1 < L.ny ? xr + nx : zeros.data();
+    const Real* xs = j > 0 ? xr - nx : zeros.data();
+    const Real* xn = j + 1 < L.ny ? xr + nx : zeros.data();
     int i = (j + col) & 1;
     if (i == 0) {
-      xr[0] = (br[0] - E[0] * (nx > 1 ? xr[1] : 0.0) - S[0] * xs[0] - N[0] * xn[0]) / C[0];
+      xr[0] = (br[0] - E[0] * (nx > 1 ? xr[1] : 0.0) - S[0] * xs[0] - N[0] * xn[0]) * C[0];
       i = 2;
     }
     for (; i < nx - 1; i += 2)
-      xr[i] = (br[i] - W[i] * xr[i - 1] - E[i] * xr[i + 1] - S[i] * xs[i] - N[i] * xn[i]) / C[i];
-    if (i == nx - 1) xr[i] = (br[i] - W[i] * xr[i - 1] - S[i] * xs[i] - N[i] * xn[i]) / C[i];
+      xr[i] = (br[i] - W[i] * xr[i - 1] - E[i] * xr[i + 1] - S[i] * xs[i] - N[i] * xn[i]) * C[i];
+    if (i == nx - 1) xr[i] = (br[i] - W[i] * xr[i - 1] - S[i] * xs[i] - N[i] * xn[i]) * C[i];
   }
   /// One red-black sweep, colour @p first then the other.
-  void smooth(Level& L, const double* b, double* x, int first) const {
+  void smooth(Level& L, const Real* b, Real* x, int first) const {
     if (fused) {
       for (int j = 0; j <= L.ny; ++j) {
         if (j < L.ny) row(L, b, x, j, first);
@@ -127,12 +142,13 @@ struct Study {
       for (int j = 0; j < L.ny; ++j) row(L, b, x, j, col);
   }
   /// y = A x (@p residual: y = b - A x).
-  static void apply(const Level& L, const double* x, double* y, const double* b = nullptr) {
+  template <class L_, class R_>
+  static void apply(const L_& L, const R_* x, R_* y, const R_* b = nullptr) {
     const int nx = L.nx, ny = L.ny;
     for (int j = 0; j < ny; ++j)
       for (int i = 0; i < nx; ++i) {
         const std::size_t k = static_cast<std::size_t>(nx) * j + i;
-        double s = L.C[k] * x[k];
+        R_ s = L.C[k] * x[k];
         if (i > 0) s += L.W[k] * x[k - 1];
         if (i + 1 < nx) s += L.E[k] * x[k + 1];
         if (j > 0) s += L.S[k] * x[k - nx];
@@ -156,7 +172,7 @@ struct Study {
     return {I, In, 0.75, 0.25};
   }
   /// x_f += P x_c (@p add) or b_c = P^T r_f (!@p add, transpose restriction).
-  void transfer(const Level& f, Level& c, double* fine, double* coarse, bool add) const {
+  void transfer(const Level& f, Level& c, Real* fine, Real* coarse, bool add) const {
     if (!add) std::fill(coarse, coarse + c.cells(), 0.0);
     for (int j = 0; j < f.ny; ++j) {
       const AxisWeight wy = weight(j, c.ny, false);
@@ -167,7 +183,8 @@ struct Study {
                           b = static_cast<std::size_t>(c.nx) * wy.I + wx.In,
                           cc = static_cast<std::size_t>(c.nx) * wy.In + wx.I,
                           d = static_cast<std::size_t>(c.nx) * wy.In + wx.In;
-        const double wa = wy.w * wx.w, wb = wy.w * wx.wn, wc = wy.wn * wx.w, wd = wy.wn * wx.wn;
+        const Real wa = Real(wy.w * wx.w), wb = Real(wy.w * wx.wn), wc = Real(wy.wn * wx.w),
+                   wd = Real(wy.wn * wx.wn);
         if (add) {
           fine[k] += wa * coarse[a] + wb * coarse[b] + wc * coarse[cc] + wd * coarse[d];
         } else {
@@ -180,17 +197,17 @@ struct Study {
     }
   }
   /// b_c = sum of the four children's residuals.
-  static void restrict_sum(const Level& f, const double* r, Level& c) {
+  static void restrict_sum(const Level& f, const Real* r, Level& c) {
     for (int J = 0; J < c.ny; ++J)
       for (int I = 0; I < c.nx; ++I) {
-        double s = 0.0;
+        Real s = 0;
         for (int j = 2 * J; j < std::min(2 * J + 2, f.ny); ++j)
           for (int i = 2 * I; i < std::min(2 * I + 2, f.nx); ++i)
             s += r[static_cast<std::size_t>(f.nx) * j + i];
         c.b[static_cast<std::size_t>(c.nx) * J + I] = s;
       }
   }
-  void vcycle(std::size_t l, const double* b, double* x) {
+  void vcycle(std::size_t l, const Real* b, Real* x) {
     Level& L = levels[l];
     if (l + 1 == levels.size()) {
       for (int s = 0; s < kCoarsestSweeps; ++s) smooth(L, b, x, 0);
@@ -208,33 +225,48 @@ struct Study {
     transfer(L, C, x, C.x.data(), true);
     smooth(L, b, x, 1);
   }
+  /// x = one V-cycle applied to b, in double at the interface (converted when Real is not).
+  void precondition(const double* bb, double* xx) {
+    const std::size_t n = levels[0].cells();
+    if constexpr (std::is_same_v<Real, double>) {
+      std::fill(xx, xx + n, 0.0);
+      vcycle(0, bb, xx);
+    } else {
+      Level& L = levels[0];
+      for (std::size_t k = 0; k < n; ++k) L.b[k] = static_cast<Real>(bb[k]);
+      std::fill(L.x.begin(), L.x.end(), Real(0));
+      vcycle(0, L.b.data(), L.x.data());
+      for (std::size_t k = 0; k < n; ++k) xx[k] = L.x[k];
+    }
+    ++cycles;
+  }
 };
 
+template <class Real>
 PetscErrorCode shell_apply(PC pc, Vec b, Vec x) {
   void* ctx;
   PetscCall(PCShellGetContext(pc, &ctx));
-  auto* s = static_cast<Study*>(ctx);
+  auto* s = static_cast<Study<Real>*>(ctx);
   const PetscScalar* bb;
   PetscScalar* xx;
   PetscCall(VecGetArrayRead(b, &bb));
   PetscCall(VecGetArrayWrite(x, &xx));
-  std::fill(xx, xx + s->levels[0].cells(), 0.0);
-  s->vcycle(0, bb, xx);
-  ++s->cycles;
+  s->precondition(bb, xx);
   PetscCall(VecRestoreArrayRead(b, &bb));
   PetscCall(VecRestoreArrayWrite(x, &xx));
   return 0;
 }
 
+template <class Real>
 PetscErrorCode shell_mult(Mat A, Vec x, Vec y) {
   void* ctx;
   PetscCall(MatShellGetContext(A, &ctx));
-  const auto* s = static_cast<const Study*>(ctx);
+  const auto* s = static_cast<const Study<Real>*>(ctx);
   const PetscScalar* xx;
   PetscScalar* yy;
   PetscCall(VecGetArrayRead(x, &xx));
   PetscCall(VecGetArrayWrite(y, &yy));
-  Study::apply(s->levels[0], xx, yy);
+  Study<Real>::apply(s->fine, xx, yy);
   PetscCall(VecRestoreArrayRead(x, &xx));
   PetscCall(VecRestoreArrayWrite(y, &yy));
   return 0;
@@ -251,6 +283,113 @@ double timed(F&& f) {
   return (t1 - t0) / kTimed;
 }
 
+/// The study in precision @p Real on an @p n x @p n mesh.
+template <class Real>
+void study(int n) {
+  PetscReal S = 5.0;
+  PetscOptionsGetReal(nullptr, nullptr, "-bench_soret", &S, nullptr);
+  Study<Real> st;
+  PetscBool flag = PETSC_TRUE;
+  PetscOptionsGetBool(nullptr, nullptr, "-study_fused", &flag, nullptr);
+  st.fused = flag;
+  // a value outside the lists is an error (PetscOptionsGetEList), not a silent default
+  const char* restrictions[] = {"sum", "transpose"};
+  const char* walls[] = {"parent", "dirichlet"};
+  PetscInt restriction = 0, wall = 1;
+  TD_PETSC(PetscOptionsGetEList(nullptr, nullptr, "-study_restriction", restrictions, 2,
+                                &restriction, nullptr));
+  TD_PETSC(PetscOptionsGetEList(nullptr, nullptr, "-study_wall", walls, 2, &wall, nullptr));
+  st.transpose = restriction == 1;
+  st.dirichlet_wall = wall == 1;
+
+  std::array<Axis, 3> axes;
+  for (int a = 0; a < 3; ++a) axes[a].nodes = uniform_nodes(0.0, 1.0, a < 2 ? n : 1);
+  Mesh mesh(PETSC_COMM_WORLD, 2, axes, 1);
+  const auto bench_system = bench::soret_benchmark(mesh, S);
+  FVSystem& sys = *bench_system;
+  Owned<Vec> c(sys.create_state());
+  sys.initial_state(c);
+
+  PetscInt nlev = mesh.max_mg_levels();
+  PetscOptionsGetInt(nullptr, nullptr, "-study_levels", &nlev, nullptr);
+  if (nlev < 2 || nlev > mesh.max_mg_levels())
+    throw Error(fmt::format("-study_levels in [2, {}]", mesh.max_mg_levels()));
+  auto coarse = coarse_meshes(mesh, 1, static_cast<int>(nlev));  // coarsest first
+  st.levels.resize(static_cast<std::size_t>(nlev));
+  Owned<Mat> A(sys.create_matrix());
+  sys.assemble(A, 0.0, 1.0, false, c);
+  copy_stencil(A, n, n, st.levels[0]);
+  copy_stencil(A, n, n, st.fine);
+  for (int l = 1; l < nlev; ++l) {
+    const Mesh& m = *coarse[static_cast<std::size_t>(nlev - 1 - l)];
+    auto csys = sys.rediscretised(m);
+    Owned<Mat> Ac(csys->create_matrix());
+    csys->assemble(Ac, 0.0, 1.0, false);
+    copy_stencil(Ac, m.axis(0).cells(), m.axis(1).cells(), st.levels[static_cast<std::size_t>(l)]);
+  }
+  st.zeros.assign(static_cast<std::size_t>(n) + 1, 0.0);
+  // the Newton step of the linear problem: J dc = -R(c), c from the initial state
+  Owned<Vec> R = duplicate(c), dc = duplicate(c), y = duplicate(c);
+  sys.residual(c, R);
+  TD_PETSC(VecScale(R, -1.0));
+  Owned<Mat> shell;
+  const PetscInt cells = static_cast<PetscInt>(st.levels[0].cells());
+  TD_PETSC(MatCreateShell(PETSC_COMM_WORLD, cells, cells, cells, cells, &st, shell.out()));
+  TD_PETSC(
+      MatShellSetOperation(shell, MATOP_MULT, reinterpret_cast<void (*)(void)>(shell_mult<Real>)));
+  const double t_stencil = timed([&] { TD_PETSC(MatMult(shell, R, y)); });
+  const double t_aij = timed([&] { TD_PETSC(MatMult(A, R, y)); });
+  const double t_cycle = timed([&] {
+    PetscScalar* yy;
+    const PetscScalar* rr;
+    TD_PETSC(VecGetArrayRead(R, &rr));
+    TD_PETSC(VecGetArrayWrite(y, &yy));
+    st.precondition(rr, yy);
+    TD_PETSC(VecRestoreArrayRead(R, &rr));
+    TD_PETSC(VecRestoreArrayWrite(y, &yy));
+  });
+
+  Owned<KSP> ksp = bench::benchmark_ksp(shell, KSPBCGS);
+  PC pc;
+  TD_PETSC(KSPGetPC(ksp, &pc));
+  TD_PETSC(PCSetType(pc, PCSHELL));
+  TD_PETSC(PCShellSetContext(pc, &st));
+  TD_PETSC(PCShellSetApply(pc, shell_apply<Real>));
+  TD_PETSC(KSPSetFromOptions(ksp));
+  st.cycles = 0;
+  PetscLogDouble t0, t1;
+  PetscTime(&t0);
+  TD_PETSC(KSPSolve(ksp, R, dc));
+  PetscTime(&t1);
+  KSPConvergedReason why;
+  TD_PETSC(KSPGetConvergedReason(ksp, &why));
+  if (why < 0) throw Error(fmt::format("the Krylov solve failed ({})", KSPConvergedReasons[why]));
+  PetscInt its;
+  TD_PETSC(KSPGetIterationNumber(ksp, &its));
+  TD_PETSC(VecAXPY(c, 1.0, dc));
+  // error as bench_steady: relative where exp(-S x) exceeds 1e-8
+  constexpr double kErrorFloor = 1e-8;
+  double err = 0.0;
+  {
+    const PetscScalar* cc;
+    TD_PETSC(VecGetArrayRead(c, &cc));
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < n; ++i) {
+        const double ex = std::exp(-S * mesh.center(0, i));
+        err = std::max(err, std::fabs(cc[static_cast<std::size_t>(n) * j + i] - ex) /
+                                std::max(ex, kErrorFloor));
+      }
+    TD_PETSC(VecRestoreArrayRead(c, &cc));
+  }
+  const double solve = t1 - t0;
+  std::printf("%-7s %6s %12s %12s %12s %8s %8s %10s %12s %9s %9s\n", "cells", "levels",
+              "stencil[ms]", "aij[ms]", "cycle[ms]", "krylov", "cycles", "solve[s]", "max_rel_err",
+              "WU_sten", "WU_aij");
+  std::printf("%-7s %6d %12.3f %12.3f %12.3f %8d %8ld %10.3f %12.3e %9.1f %9.1f\n",
+              (std::to_string(n) + "^2").c_str(), nlev, 1e3 * t_stencil, 1e3 * t_aij, 1e3 * t_cycle,
+              static_cast<int>(its), st.cycles, solve, err, solve / t_stencil, solve / t_aij);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -258,114 +397,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: bench_stencil_mg N [-bench_soret S] [-study_fused 0|1] "
                  "[-study_levels L] [-study_restriction sum|transpose] "
-                 "[-study_wall parent|dirichlet] [-ksp_type T]\n");
+                 "[-study_wall parent|dirichlet] [-study_float 0|1] [-ksp_type T]\n");
     return 2;
   }
   const int n = std::atoi(argv[1]);
   return bench::run_on_one_rank(argc, argv, "bench_stencil_mg", [&] {
     if (n < 4) throw Error("N >= 4 only");
-    PetscReal S = 5.0;
-    PetscOptionsGetReal(nullptr, nullptr, "-bench_soret", &S, nullptr);
-    Study st;
-    PetscBool flag = PETSC_TRUE;
-    PetscOptionsGetBool(nullptr, nullptr, "-study_fused", &flag, nullptr);
-    st.fused = flag;
-    // a value outside the lists is an error (PetscOptionsGetEList), not a silent default
-    const char* restrictions[] = {"sum", "transpose"};
-    const char* walls[] = {"parent", "dirichlet"};
-    PetscInt restriction = 0, wall = 1;
-    TD_PETSC(PetscOptionsGetEList(nullptr, nullptr, "-study_restriction", restrictions, 2,
-                                  &restriction, nullptr));
-    TD_PETSC(PetscOptionsGetEList(nullptr, nullptr, "-study_wall", walls, 2, &wall, nullptr));
-    st.transpose = restriction == 1;
-    st.dirichlet_wall = wall == 1;
-
-    std::array<Axis, 3> axes;
-    for (int a = 0; a < 3; ++a) axes[a].nodes = uniform_nodes(0.0, 1.0, a < 2 ? n : 1);
-    Mesh mesh(PETSC_COMM_WORLD, 2, axes, 1);
-    const auto bench_system = bench::soret_benchmark(mesh, S);
-    FVSystem& sys = *bench_system;
-    Owned<Vec> c(sys.create_state());
-    sys.initial_state(c);
-
-    PetscInt nlev = mesh.max_mg_levels();
-    PetscOptionsGetInt(nullptr, nullptr, "-study_levels", &nlev, nullptr);
-    if (nlev < 2 || nlev > mesh.max_mg_levels())
-      throw Error(fmt::format("-study_levels in [2, {}]", mesh.max_mg_levels()));
-    auto coarse = coarse_meshes(mesh, 1, static_cast<int>(nlev));  // coarsest first
-    st.levels.resize(static_cast<std::size_t>(nlev));
-    Owned<Mat> A(sys.create_matrix());
-    sys.assemble(A, 0.0, 1.0, false, c);
-    copy_stencil(A, n, n, st.levels[0]);
-    for (int l = 1; l < nlev; ++l) {
-      const Mesh& m = *coarse[static_cast<std::size_t>(nlev - 1 - l)];
-      auto csys = sys.rediscretised(m);
-      Owned<Mat> Ac(csys->create_matrix());
-      csys->assemble(Ac, 0.0, 1.0, false);
-      copy_stencil(Ac, m.axis(0).cells(), m.axis(1).cells(),
-                   st.levels[static_cast<std::size_t>(l)]);
-    }
-    st.zeros.assign(static_cast<std::size_t>(n) + 1, 0.0);
-    // the Newton step of the linear problem: J dc = -R(c), c from the initial state
-    Owned<Vec> R = duplicate(c), dc = duplicate(c), y = duplicate(c);
-    sys.residual(c, R);
-    TD_PETSC(VecScale(R, -1.0));
-    Owned<Mat> shell;
-    const PetscInt cells = static_cast<PetscInt>(st.levels[0].cells());
-    TD_PETSC(MatCreateShell(PETSC_COMM_WORLD, cells, cells, cells, cells, &st, shell.out()));
-    TD_PETSC(MatShellSetOperation(shell, MATOP_MULT, reinterpret_cast<void (*)(void)>(shell_mult)));
-    const double t_stencil = timed([&] { TD_PETSC(MatMult(shell, R, y)); });
-    const double t_aij = timed([&] { TD_PETSC(MatMult(A, R, y)); });
-    const double t_cycle = timed([&] {
-      PetscScalar* yy;
-      const PetscScalar* rr;
-      TD_PETSC(VecGetArrayRead(R, &rr));
-      TD_PETSC(VecGetArrayWrite(y, &yy));
-      std::fill(yy, yy + cells, 0.0);
-      st.vcycle(0, rr, yy);
-      TD_PETSC(VecRestoreArrayRead(R, &rr));
-      TD_PETSC(VecRestoreArrayWrite(y, &yy));
-    });
-
-    Owned<KSP> ksp = bench::benchmark_ksp(shell, KSPBCGS);
-    PC pc;
-    TD_PETSC(KSPGetPC(ksp, &pc));
-    TD_PETSC(PCSetType(pc, PCSHELL));
-    TD_PETSC(PCShellSetContext(pc, &st));
-    TD_PETSC(PCShellSetApply(pc, shell_apply));
-    TD_PETSC(KSPSetFromOptions(ksp));
-    st.cycles = 0;
-    PetscLogDouble t0, t1;
-    PetscTime(&t0);
-    TD_PETSC(KSPSolve(ksp, R, dc));
-    PetscTime(&t1);
-    KSPConvergedReason why;
-    TD_PETSC(KSPGetConvergedReason(ksp, &why));
-    if (why < 0) throw Error(fmt::format("the Krylov solve failed ({})", KSPConvergedReasons[why]));
-    PetscInt its;
-    TD_PETSC(KSPGetIterationNumber(ksp, &its));
-    TD_PETSC(VecAXPY(c, 1.0, dc));
-    // error as bench_steady: relative where exp(-S x) exceeds 1e-8
-    constexpr double kErrorFloor = 1e-8;
-    double err = 0.0;
-    {
-      const PetscScalar* cc;
-      TD_PETSC(VecGetArrayRead(c, &cc));
-      for (int j = 0; j < n; ++j)
-        for (int i = 0; i < n; ++i) {
-          const double ex = std::exp(-S * mesh.center(0, i));
-          err = std::max(err, std::fabs(cc[static_cast<std::size_t>(n) * j + i] - ex) /
-                                  std::max(ex, kErrorFloor));
-        }
-      TD_PETSC(VecRestoreArrayRead(c, &cc));
-    }
-    const double solve = t1 - t0;
-    std::printf("%-7s %6s %12s %12s %12s %8s %8s %10s %12s %9s %9s\n", "cells", "levels",
-                "stencil[ms]", "aij[ms]", "cycle[ms]", "krylov", "cycles", "solve[s]",
-                "max_rel_err", "WU_sten", "WU_aij");
-    std::printf("%-7s %6d %12.3f %12.3f %12.3f %8d %8ld %10.3f %12.3e %9.1f %9.1f\n",
-                (std::to_string(n) + "^2").c_str(), nlev, 1e3 * t_stencil, 1e3 * t_aij,
-                1e3 * t_cycle, static_cast<int>(its), st.cycles, solve, err, solve / t_stencil,
-                solve / t_aij);
+    PetscBool single = PETSC_FALSE;
+    PetscOptionsGetBool(nullptr, nullptr, "-study_float", &single, nullptr);
+    if (single)
+      study<float>(n);
+    else
+      study<double>(n);
   });
 }
