@@ -2,6 +2,8 @@
 
 #include "core/Error.h"
 #include "mesh/Multigrid.h"
+#include "mesh/StencilMultigrid.h"
+#include "mesh/StructuredMultigrid.h"
 
 namespace td {
 
@@ -34,6 +36,28 @@ std::unique_ptr<CoarseOperators> CoarseOperators::attach(KSP ksp, const FVSystem
   return out;
 }
 
+std::unique_ptr<CoarseOperators> CoarseOperators::attach_stencil(KSP ksp, const FVSystem& sys) {
+  StencilMultigrid* mg = stencil_multigrid(ksp);
+  if (mg == nullptr) return nullptr;
+  std::unique_ptr<CoarseOperators> out(new CoarseOperators());
+  out->fine_ = &sys;
+  std::vector<Mat> mats;
+  for (auto& mesh : coarse_meshes(sys.mesh(), 1, mg->levels())) {
+    Level lv;
+    lv.mesh = std::move(mesh);
+    lv.sys = sys.rediscretised(*lv.mesh);
+    lv.A = create_struct_operator(*lv.mesh);
+    mats.push_back(lv.A);
+    out->levels_.push_back(std::move(lv));
+  }
+  // the correction vanishes where every species' value is fixed (one field here)
+  std::array<bool, 4> zero_walls{};
+  for (std::size_t w = 0; w < zero_walls.size(); ++w)
+    zero_walls[w] = sys.species().at(0).bc[w].type == Boundary::Type::dirichlet;
+  mg->set_coarse_operators(std::move(mats), zero_walls);
+  return out;
+}
+
 void CoarseOperators::assemble(double a, double b, bool with_pins, Vec c) {
   // Only reactions make dR/dc depend on the state (the systems here have no heat): without
   // them the restriction is skipped and the state not passed.
@@ -42,6 +66,8 @@ void CoarseOperators::assemble(double a, double b, bool with_pins, Vec c) {
   // finest coarse level first: each level's state is restricted from the next finer one
   for (auto lv = levels_.rbegin(); lv != levels_.rend(); ++lv) {
     if (with_state) {
+      if (lv->P == nullptr)
+        throw InternalError("CoarseOperators: a state to restrict without a prolongation");
       TD_PETSC(MatMultTranspose(lv->P, finer, lv->state));
       TD_PETSC(VecPointwiseDivide(lv->state, lv->state, lv->weight));
       finer = lv->state;

@@ -30,6 +30,11 @@ class CoarseOperators {
   /// when @p caller_gives is true (the result of setup_mesh_multigrid with rediscretised);
   /// null otherwise. Call after setup_mesh_multigrid and before the first solve.
   static std::unique_ptr<CoarseOperators> attach(KSP ksp, const FVSystem& sys, bool caller_gives);
+  /// The coarse operators of the single-precision geometric multigrid of @p ksp
+  /// (mesh/StencilMultigrid.h, -td_pc gmg): struct operators on coarse_meshes, given to it
+  /// with the walls where @p sys fixes the value (Dirichlet faces); null when @p ksp has
+  /// another preconditioner. Call after setup_mesh_multigrid and before the first solve.
+  static std::unique_ptr<CoarseOperators> attach_stencil(KSP ksp, const FVSystem& sys);
   ~CoarseOperators();
   CoarseOperators(const CoarseOperators&) = delete;
   CoarseOperators& operator=(const CoarseOperators&) = delete;
@@ -52,7 +57,7 @@ class CoarseOperators {
     std::unique_ptr<Mesh> mesh;
     std::unique_ptr<FVSystem> sys;
     Owned<Mat> A;
-    Mat P = nullptr;    ///< prolongation from this level to the next finer (borrowed from PCMG)
+    Mat P = nullptr;    ///< prolongation to the next finer level (borrowed from PCMG; PCMG only)
     Owned<Vec> state;   ///< the restricted state
     Owned<Vec> weight;  ///< P^T 1: the sum of the prolongation weights of each coarse unknown
   };

@@ -395,7 +395,9 @@ void SteadySolver::set_up_snes() {
   // form_jacobian assembles the preconditioning matrix and the temperature is prescribed
   // (fv/CoarseOperators.h); Galerkin products otherwise.
   const bool rediscretise = !sys_.has_heat() && !petsc_computes_jacobian();
-  const double peclet = sys_.max_cell_peclet();
+  const FVSystem::DriftResolution drift = sys_.drift_resolution();
+  const double peclet =
+      std::max({drift.cell_peclet[0], drift.cell_peclet[1], drift.cell_peclet[2]});
   set_default_pc(ksp, ns_, sys_.mesh().dim(),
                  mesh_multigrid_default(sys_.mesh(), nullptr, peclet, rediscretise));
   const DefaultOption mg_levels = mesh_multigrid_levels(sys_.mesh(), nullptr, peclet, rediscretise);
@@ -413,11 +415,15 @@ void SteadySolver::set_up_snes() {
   TD_PETSC(SNESGetMaxLinearSolveFailures(snes_, &max_linear_failures_));
   PetscErrorCode (*jac)(SNES, Vec, Mat, Mat, void*) = nullptr;
   TD_PETSC(SNESGetJacobian(snes_, nullptr, nullptr, &jac, nullptr));
+  // the single-precision multigrid (-td_pc gmg) needs the coarse operators this solver
+  // assembles where form_jacobian assembles the preconditioning matrix
+  const StencilOffer offer{rediscretise && jac == form_jacobian, peclet, drift.psi_span};
   coarse_ = CoarseOperators::attach(
       ksp, sys_,
-      setup_mesh_multigrid(ksp, sys_.mesh(), sys_.nfields(), sys_.has_heat(),
-                           rediscretise && jac == form_jacobian,
-                           ncons_ > 0 || sys_.drift_along_closed_axis(kClosedAxisDriftSpan)));
+      setup_mesh_multigrid(
+          ksp, sys_.mesh(), sys_.nfields(), sys_.has_heat(), rediscretise && jac == form_jacobian,
+          ncons_ > 0 || sys_.drift_along_closed_axis(kClosedAxisDriftSpan), offer));
+  if (!coarse_) coarse_ = CoarseOperators::attach_stencil(ksp, sys_);
   prefer_right_preconditioning(ksp);
   ctx_.coarse = coarse_.get();
   if (opt_.verbose) {
@@ -1060,7 +1066,7 @@ SteadyResult SteadySolver::solve() {
         solver_options_given() ? "check the -ksp_type and -pc_type options"
                                : "the default solvers failed here: try another Krylov method "
                                  "(-ksp_type bcgs, gmres) or preconditioner (-pc_type hypre, "
-                                 "mg; -td_pc smg on a mesh without periodic axes)",
+                                 "mg; -td_pc pfmg or smg on a mesh without periodic axes)",
         far_answer));
   }
   if (reason < 0) {

@@ -1077,8 +1077,8 @@ DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double
 }
 
 bool setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_operator,
-                          bool rediscretised, bool closed) {
-  setup_structured_multigrid(ksp, mesh, dof, closed);
+                          bool rediscretised, bool closed, StencilOffer offer) {
+  setup_structured_multigrid(ksp, mesh, dof, closed, offer);
   PC pc;
   TD_PETSC(KSPGetPC(ksp, &pc));
   PetscBool is_mg = PETSC_FALSE;

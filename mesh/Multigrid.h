@@ -19,6 +19,7 @@
 
 #include "core/Petsc.h"
 #include "mesh/Mesh.h"
+#include "mesh/StencilMultigrid.h"
 
 namespace td {
 
@@ -123,7 +124,8 @@ DefaultOption mesh_multigrid_levels(const Mesh& mesh, const char* prefix, double
 ///    chebyshev or -mg_levels_pc_type pbjacobi: Chebyshev with point-block Jacobi).
 /// @return whether the caller is to give the coarse operators: -pc_type mg with more than
 /// one level and Galerkin type none (@p rediscretised and no -pc_mg_galerkin).
+/// @p offer is passed on to setup_structured_multigrid.
 bool setup_mesh_multigrid(KSP ksp, const Mesh& mesh, int dof, bool matrix_free_operator,
-                          bool rediscretised = false, bool closed = false);
+                          bool rediscretised = false, bool closed = false, StencilOffer offer = {});
 
 }  // namespace td

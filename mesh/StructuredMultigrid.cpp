@@ -17,6 +17,8 @@
 #include "core/Error.h"
 #include "core/ErrorExit.h"
 #include "core/Petsc.h"
+#include "mesh/Multigrid.h"
+#include "mesh/StencilMultigrid.h"
 
 namespace td {
 namespace {
@@ -121,9 +123,11 @@ const SolverKind kSmg{"smg",
 
 /// Option values of -td_pc, -td_pfmg_relax_type and -td_pfmg_rap_type; the position in each
 /// list is hypre's code.
-constexpr const char* kSolverNames[] = {"pfmg", "smg"};
+constexpr const char* kSolverNames[] = {"pfmg", "smg", "gmg"};
 constexpr PetscInt kPfmgIndex = 0;
 constexpr PetscInt kSmgIndex = 1;
+/// Not hypre's: the single-precision geometric multigrid of mesh/StencilMultigrid.h.
+constexpr PetscInt kGmgIndex = 2;
 /// Cell widths along an axis that differ by less than this fraction of the largest count as
 /// uniform (node coordinates from uniform_nodes differ from it by round-off only).
 constexpr double kUniformWidthTolerance = 1e-6;
@@ -820,8 +824,20 @@ void refuse_transposed_preconditioning(const char* prefix, const char* solver, b
 /// The structured solver setup_structured_multigrid installs for @p dof fields per cell of
 /// @p mesh with the options of @p prefix (kPfmgIndex, kSmgIndex), or -1 for none; whether
 /// -td_pc chose it in @p chosen. @p closed: a closed cell's operator (SMG by default).
+/// Whether the single-precision geometric multigrid is the default for one field per cell
+/// of @p mesh (setup_structured_multigrid).
+bool stencil_default(const Mesh& mesh, const char* prefix, bool closed, const StencilOffer& offer) {
+  if (!offer.coarse_operators || closed || mesh.dim() != 2 || any_periodic_axis(mesh) ||
+      !(offer.peclet <= kMaxStencilPeclet) || !(offer.span <= kMaxStencilSpan) ||
+      !flexible_krylov_or_default(prefix))
+    return false;
+  int ranks = 1;
+  MPI_Comm_size(mesh.comm(), &ranks);
+  return ranks == 1 && max_cell_aspect_ratio(mesh) <= kMaxStencilAspect;
+}
+
 PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chosen,
-                       bool closed = false) {
+                       bool closed = false, const StencilOffer& offer = {}) {
   const std::string shown = prefix ? prefix : "";
   PetscInt which = 0;
   PetscBool given = PETSC_FALSE, pc_type_given = PETSC_FALSE;
@@ -834,6 +850,7 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
     // mesh without periodic axes, an assembled AIJ preconditioning matrix; -pc_type chooses
     // any other preconditioner (BoomerAMG with -pc_type hypre).
     if (pc_type_given || dof != 1 || mesh.dim() == 1 || !default_applies(mesh, prefix)) return -1;
+    if (stencil_default(mesh, prefix, closed, offer)) return kGmgIndex;
     const PetscInt solver = uniform_axes(mesh) && !closed ? kPfmgIndex : kSmgIndex;
     refuse_transposed_preconditioning(prefix, kSolverNames[solver], false);
     return solver;
@@ -856,7 +873,24 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
   // SMG rounds a periodic axis while coarsening; with a period that is not a power of two its
   // V-cycle is no longer a preconditioner (GMRES broke down at periods 3, 5, 7, 9, 12, and
   // CVODE's steps shrank to t + h = t)
-  if (which != kPfmgIndex)
+  if (which == kGmgIndex) {
+    int ranks = 1;
+    MPI_Comm_size(mesh.comm(), &ranks);
+    const char* why = mesh.dim() != 2           ? "a 2D mesh"
+                      : ranks != 1              ? "one rank"
+                      : any_periodic_axis(mesh) ? "a mesh without periodic axes"
+                      : closed ? "an open cell (a face with a fixed value or an exchange)"
+                      : !offer.coarse_operators
+                          ? "the coarse operators of the steady solver (one species, "
+                            "prescribed temperature)"
+                          : nullptr;
+    if (why)
+      throw Error(fmt::format(
+          "-{0}td_pc gmg (the single-precision geometric multigrid) needs {1}; drop it for "
+          "the default (hypre's PFMG or SMG)",
+          shown, why));
+  }
+  if (which == kSmgIndex)
     for (int a = 0; a < mesh.dim(); ++a) {
       const int n = mesh.cells(a);
       if (mesh.axis(a).periodic && (n & (n - 1)) != 0)
@@ -897,7 +931,10 @@ bool assembled_matrix_needed(const char* prefix) {
 
 bool struct_operator_chosen(const Mesh& mesh, const char* prefix, int dof) {
   bool chosen = false;
-  return chosen_solver(mesh, prefix, dof, chosen) >= 0 && !other_matrix_asked(prefix) &&
+  // whichever structured solver it is, the operator is a struct operator: the solver's offer
+  // to the single-precision multigrid is judged when it is installed
+  const StencilOffer any{true, 0.0, 0.0};
+  return chosen_solver(mesh, prefix, dof, chosen, false, any) >= 0 && !other_matrix_asked(prefix) &&
          !assembled_matrix_needed(prefix) && !petsc_computes_jacobian(prefix);
 }
 
@@ -934,15 +971,20 @@ bool periodic_boomeramg_default(PC pc, const Mesh& mesh, const char* prefix, int
 
 }  // namespace
 
-void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof, bool closed) {
+void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof, bool closed,
+                                StencilOffer offer) {
   PC pc;
   TD_PETSC(KSPGetPC(ksp, &pc));
   const char* prefix = nullptr;
   TD_PETSC(PCGetOptionsPrefix(pc, &prefix));
   bool chosen = false;
-  const PetscInt which = chosen_solver(mesh, prefix, dof, chosen, closed);
+  const PetscInt which = chosen_solver(mesh, prefix, dof, chosen, closed, offer);
   if (which < 0) {
     if (periodic_boomeramg_default(pc, mesh, prefix, dof)) prefer_bicgstab(ksp);
+    return;
+  }
+  if (which == kGmgIndex) {
+    install_stencil_multigrid(ksp, mesh);
     return;
   }
   auto state = std::make_unique<StructuredPC>(
@@ -988,6 +1030,17 @@ Owned<Mat> create_struct_operator(const Mesh& mesh) {
   TD_PETSC(MatShellSetOperation(A, MATOP_VIEW, reinterpret_cast<void (*)(void)>(operator_view)));
   TD_PETSC(MatSetUp(A));
   return A;
+}
+
+void read_struct_entry(Mat A, int e, std::vector<double>& out) {
+  if (!is_struct_operator(A)) throw InternalError("read_struct_entry: not a struct operator");
+  StructOperatorState& s = *operator_state(A);
+  if (e < 0 || e >= s.layout.stencil_size)
+    throw InternalError(fmt::format("read_struct_entry: no stencil entry {}", e));
+  out.resize(static_cast<std::size_t>(s.layout.local_cells));
+  HYPRE_Int entry = e;
+  TD_HYPRE(HYPRE_StructMatrixGetBoxValues(s.A, s.layout.lower.data(), s.layout.upper.data(), 1,
+                                          &entry, out.data()));
 }
 
 StructRowWriter::StructRowWriter(Mat A) : A_(A), state_(nullptr) {

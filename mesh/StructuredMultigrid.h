@@ -44,6 +44,7 @@
 
 #include "core/Petsc.h"
 #include "mesh/Mesh.h"
+#include "mesh/StencilMultigrid.h"
 
 namespace td {
 
@@ -74,7 +75,14 @@ bool default_applies(const Mesh& mesh, const char* prefix);
 /// Throws Error for -td_pc with more than one field per cell or on a 1D mesh, with -pc_type given
 /// too, or with an unknown value; and, where it would install the structured multigrid, for a
 /// -ksp_type that applies the preconditioner's transpose (bicg, ibcgs), which it lacks.
-void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof, bool closed = false);
+/// @p offer: what the solver offers the single-precision geometric multigrid
+/// (mesh/StencilMultigrid.h, -td_pc gmg): without its coarse operators -td_pc gmg is an
+/// Error; with them it is the default for one field on a 2D mesh on one rank whose cells'
+/// aspect ratio is at most kMaxStencilAspect, for a drift of cell Peclet number at most
+/// kMaxStencilPeclet and span at most kMaxStencilSpan, an open cell (not @p closed), and no
+/// -ksp_type or a flexible one.
+void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof, bool closed = false,
+                                StencilOffer offer = {});
 
 /// Whether a solver for @p dof fields per cell of @p mesh, whose KSP has the options prefix
 /// @p prefix (nullptr for none), should store its matrix as a struct operator
@@ -97,6 +105,12 @@ Owned<Mat> create_struct_operator(const Mesh& mesh);
 
 /// Whether @p A is a matrix of create_struct_operator.
 bool is_struct_operator(Mat A);
+
+/// The values of stencil entry @p e (StructRowWriter's numbering: 0 the cell itself, 1 + 2a
+/// and 2 + 2a its lower and upper neighbour along axis a) of every owned cell of the struct
+/// operator @p A, in the mesh's DMDA order (x fastest), into @p out (resized). Throws
+/// InternalError if @p A is not a struct operator.
+void read_struct_entry(Mat A, int e, std::vector<double>& out);
 
 struct StructOperatorState;
 

@@ -55,14 +55,16 @@ struct Solved {
 };
 
 /// The steady Soret problem of bench/bench_steady (T = 1 + x, S_T = 5, D = 1) on @p mesh with
-/// the x faces' conditions @p lower, @p upper (other faces no-flux or periodic), solved with
-/// @p options.
+/// the x faces' conditions @p lower, @p upper and the face y = 0's @p south (other faces
+/// no-flux or periodic), solved with @p options.
 Solved soret(const Mesh& mesh, const Options& options,
-             Boundary lower = {Boundary::Type::dirichlet, 1.0, 0.0}, Boundary upper = {}) {
+             Boundary lower = {Boundary::Type::dirichlet, 1.0, 0.0}, Boundary upper = {},
+             Boundary south = {}) {
   ScopedOptions set(options);
   Species sp = td::testing::make_species(constant_law(1.0), kSoret, 0.0, 1.0);
   sp.bc[0] = lower;
   sp.bc[1] = upper;
+  sp.bc[2] = south;
   for (int a = 1; a < mesh.dim(); ++a)
     if (mesh.axis(a).periodic)
       sp.bc[2 * a] = sp.bc[2 * a + 1] = {Boundary::Type::periodic, 0.0, 0.0};
@@ -454,14 +456,16 @@ TEST(StructuredMultigridMpi, PreconditionerFromTheStructOperatorIsTheOneFromItsC
 }
 
 /// The name of the preconditioner setup_structured_multigrid leaves on a fresh KSP for @p dof
-/// fields per cell of @p mesh: the shell's name, or the PC type when it installs none.
-std::string default_preconditioner(const Mesh& mesh, int dof, bool closed = false) {
+/// fields per cell of @p mesh (a @p closed cell's operator, a solver making @p offer): the
+/// shell's name, or the PC type when it installs none.
+std::string default_preconditioner(const Mesh& mesh, int dof, bool closed = false,
+                                   StencilOffer offer = {}) {
   Owned<KSP> ksp;
   TD_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp.out()));
   PC pc;
   TD_PETSC(KSPGetPC(ksp, &pc));
   TD_PETSC(PCSetType(pc, PCHYPRE));
-  setup_structured_multigrid(ksp, mesh, dof, closed);
+  setup_structured_multigrid(ksp, mesh, dof, closed, offer);
   PCType type;
   TD_PETSC(PCGetType(pc, &type));
   if (std::string(type) != PCSHELL) return type;
@@ -523,4 +527,140 @@ TEST(StructuredMultigridMpi, DefaultIsPfmgOnUniformMeshesAndSmgOnStretchedOnes) 
   EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 2, 1}, 0.0, {false, true, false}), 1), PCHYPRE);
   ScopedOptions set(kAmg);
   EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 16, 1}), 1), PCHYPRE);
+}
+
+// The single-precision geometric multigrid (mesh/StencilMultigrid.h): one rank, 2D.
+
+namespace {
+
+const Options kGmg = {{"-td_pc", "gmg"}};
+const char* const kGmgName = "single-precision geometric multigrid";
+
+int ranks() {
+  int size = 1;
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  return size;
+}
+
+/// The message of the Error that solving the benchmark on @p mesh with @p options throws
+/// (empty when it solves).
+std::string soret_error(const Mesh& mesh, const Options& options,
+                        Boundary lower = {Boundary::Type::dirichlet, 1.0, 0.0}) {
+  try {
+    soret(mesh, options, lower, Boundary{});
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return {};
+}
+
+/// Largest |u_i - v_i| over the largest |v_i|.
+double relative_difference(const std::vector<double>& u, const std::vector<double>& v) {
+  double diff = 0.0, scale = 0.0;
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    diff = std::max(diff, std::abs(u[i] - v[i]));
+    scale = std::max(scale, std::abs(v[i]));
+  }
+  return diff / scale;
+}
+
+}  // namespace
+
+TEST(StructuredMultigridMpi, GeometricMultigridSolvesAsPfmgDoes) {
+  if (ranks() != 1) {
+    EXPECT_NE(soret_error(*mesh_of(2, {32, 32, 1}), kGmg).find("needs one rank"),
+              std::string::npos);
+    return;
+  }
+  // Its cycle is rounded to single precision; the flexible Krylov method around it computes
+  // in double, so the answer is the exact profile to the Krylov tolerance, as under PFMG.
+  // Odd cell counts (a single last cell at each coarsening), a mildly stretched mesh, a Robin
+  // face, and a fixed value on y = 0 that makes the answer two-dimensional (no profile to
+  // compare with: PFMG's answer instead).
+  const Boundary dirichlet{Boundary::Type::dirichlet, 1.0, 0.0}, no_flux{};
+  const Boundary robin{Boundary::Type::robin, 0.3, 2.0};
+  struct Case {
+    std::array<int, 3> n;
+    double beta;
+    Boundary lower, upper, south;
+    bool exact;
+    const char* name;
+  };
+  for (const auto& k : {Case{{64, 64, 1}, 0.0, dirichlet, no_flux, no_flux, true, "64^2"},
+                        Case{{75, 61, 1}, 0.0, dirichlet, no_flux, no_flux, true, "75 x 61"},
+                        Case{{48, 48, 1}, 0.4, dirichlet, no_flux, no_flux, true, "stretched"},
+                        Case{{64, 48, 1}, 0.0, dirichlet, robin, no_flux, false, "Robin"},
+                        Case{{64, 64, 1}, 0.0, no_flux, robin, dirichlet, false, "2D answer"}}) {
+    auto mesh = mesh_of(2, k.n, k.beta);
+    const auto gmg = soret(*mesh, kGmg, k.lower, k.upper, k.south);
+    const auto pfmg = soret(*mesh, kPfmg, k.lower, k.upper, k.south);
+    EXPECT_EQ(gmg.res.newton_iterations, 1) << k.name;
+    EXPECT_LT(relative_difference(gmg.c, pfmg.c), 1e-10) << k.name;
+    if (k.exact) EXPECT_LT(profile_error(*mesh, gmg.c, false), 1e-9) << k.name;
+    EXPECT_LT(gmg.res.residual_norm, 1e-12 * gmg.res.residual_scale) << k.name;
+  }
+}
+
+TEST(StructuredMultigridMpi, GeometricMultigridIterationsDoNotGrowWithTheMesh) {
+  if (ranks() != 1) return;  // one rank only (the test above checks the refusal)
+  // V(1,1) cycles reduce the error about five-fold (bench/bench_stencil_mg: 16-17 cycles to
+  // 1e-12 at 256^2 to 2048^2): 8 flexible BiCGStab iterations of two cycles each; a wrong
+  // prolongation or restriction shows as many more, growing with the mesh.
+  constexpr int kMostIterations = 10;
+  constexpr int kAllowedExtra = 2;
+  const auto coarse = soret(*mesh_of(2, {64, 64, 1}), kGmg);
+  const auto fine = soret(*mesh_of(2, {256, 256, 1}), kGmg);
+  EXPECT_LE(coarse.res.krylov_iterations, kMostIterations);
+  EXPECT_LE(fine.res.krylov_iterations, coarse.res.krylov_iterations + kAllowedExtra);
+  EXPECT_EQ(fine.res.newton_iterations, 1);
+  ::testing::Test::RecordProperty("krylov_gmg_coarse", coarse.res.krylov_iterations);
+  ::testing::Test::RecordProperty("krylov_gmg_fine", fine.res.krylov_iterations);
+}
+
+TEST(StructuredMultigridMpi, GeometricMultigridIsTheDefaultWhereItApplies) {
+  const StencilOffer offer{true, 0.1};
+  const auto square = [] { return mesh_of(2, {32, 32, 1}); };
+  if (ranks() != 1) {
+    EXPECT_EQ(default_preconditioner(*square(), 1, false, offer), "hypre struct PFMG");
+    return;
+  }
+  EXPECT_EQ(default_preconditioner(*square(), 1, false, offer), kGmgName);
+  // cells of aspect ratio 2 (32 x 16 on the unit square) still, 4 not
+  EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 16, 1}), 1, false, offer), kGmgName);
+  EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 8, 1}), 1, false, offer), "hypre struct PFMG");
+  // no coarse operators offered, strong drift, a closed cell, 3D: hypre's
+  EXPECT_EQ(default_preconditioner(*square(), 1), "hypre struct PFMG");
+  EXPECT_EQ(default_preconditioner(*square(), 1, false, StencilOffer{true, 2.0}),
+            "hypre struct PFMG");
+  EXPECT_EQ(default_preconditioner(*square(), 1, true, offer), "hypre struct SMG");
+  EXPECT_EQ(default_preconditioner(*mesh_of(3, {8, 8, 8}), 1, false, offer), "hypre struct PFMG");
+  // a Krylov method given that is not flexible keeps PFMG; a flexible one keeps the default
+  {
+    ScopedOptions set(kGmres);
+    EXPECT_EQ(default_preconditioner(*square(), 1, false, offer), "hypre struct PFMG");
+  }
+  ScopedOptions set(Options{{"-ksp_type", "fgmres"}});
+  EXPECT_EQ(default_preconditioner(*square(), 1, false, offer), kGmgName);
+}
+
+TEST(StructuredMultigridMpi, GeometricMultigridIsRefusedWhereItDoesNotApply) {
+  if (ranks() != 1) return;  // GeometricMultigridSolvesAsPfmgDoes checks the refusal there
+  const auto square = mesh_of(2, {32, 32, 1});
+  // BiCGStab's recursive residual drifts under a cycle rounded to single precision
+  Options bcgs = kGmg;
+  bcgs.emplace_back("-ksp_type", "bcgs");
+  EXPECT_NE(soret_error(*square, bcgs).find("needs a flexible Krylov method"), std::string::npos);
+  EXPECT_NE(soret_error(*mesh_of(3, {8, 8, 8}), kGmg).find("needs a 2D mesh"), std::string::npos);
+  EXPECT_NE(soret_error(*square, kGmg, Boundary{}).find("needs an open cell"), std::string::npos);
+  // a solver that assembles no coarse operators (here: none offered)
+  Owned<KSP> ksp;
+  TD_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp.out()));
+  ScopedOptions set(kGmg);
+  try {
+    setup_structured_multigrid(ksp, *square, 1);
+    ADD_FAILURE() << "-td_pc gmg taken without coarse operators";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("needs the coarse operators"), std::string::npos)
+        << e.what();
+  }
 }

@@ -1,0 +1,533 @@
+#include "mesh/StencilMultigrid.h"
+
+#include <fmt/format.h>
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <exception>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "core/Error.h"
+#include "core/Petsc.h"
+#include "mesh/StructuredMultigrid.h"
+
+// The cycle's loops are compiled twice, for x86-64-v3 (AVX2, FMA: 8 floats per
+// instruction) and for the baseline the build targets (SSE2: 4), and the dynamic loader picks
+// the one the machine runs (GCC's function multiversioning). The AVX2 build of the study's
+// cycle took 5.6-6.5 ms at 1024^2 against 7.5 ms (bench/bench_stencil_mg, docs/solvers.md).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define TD_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define TD_SIMD_CLONES
+#endif
+
+namespace td {
+
+namespace {
+
+/// Stencil entries of a 2D cell (StructRowWriter's numbering): itself, then the lower and
+/// upper neighbour along x, then along y.
+constexpr int kCentre = 0, kWest = 1, kEast = 2, kSouth = 3, kNorth = 4;
+
+/// Krylov types a single-precision cycle may precondition: flexible ones, which take each
+/// application as it comes, and Richardson, whose residual is recomputed in double at every
+/// step (iterative refinement). BiCGStab's recursive residual drifts from the true one
+/// under a rounded cycle: in bench/bench_stencil_mg it reported convergence 1e-4 off.
+constexpr const char* kFlexibleKrylov[] = {"fbcgs", "fgmres", "gcr", "richardson"};
+
+/// The PCSHELL name that marks the stencil multigrid (stencil_multigrid()).
+constexpr const char* kShellName = "single-precision geometric multigrid";
+
+/// Linear interpolation along one axis from coarse centres to a fine cell: coarse cells
+/// @c parent and @c other with weights @c w and @c wo (wo = 0 at a wall).
+struct AxisWeight {
+  int parent = 0, other = 0;
+  float w = 1.0F, wo = 0.0F;
+};
+
+/// Centres of the cells between @p nodes.
+std::vector<double> centres(const std::vector<double>& nodes) {
+  std::vector<double> c(nodes.size() - 1);
+  for (std::size_t i = 0; i + 1 < nodes.size(); ++i) c[i] = 0.5 * (nodes[i] + nodes[i + 1]);
+  return c;
+}
+
+/// Nodes of the coarsening of an axis by pairs of cells (an odd count keeps a single last
+/// cell), as mesh/Multigrid.h's hierarchy.
+std::vector<double> coarse_nodes(const std::vector<double>& fine) {
+  std::vector<double> c;
+  for (std::size_t i = 0; i < fine.size(); i += 2) c.push_back(fine[i]);
+  if ((fine.size() - 1) % 2 != 0) c.push_back(fine.back());
+  return c;
+}
+
+}  // namespace
+
+/// One level: the five-point stencil of each cell (x fastest), scaled by the level's largest
+/// diagonal entry, its inverse diagonal, and the cycle's vectors, in single precision.
+struct Level {
+  int nx = 0, ny = 0;
+  std::vector<double> xnodes, ynodes;
+  std::vector<float> C, Ci, W, E, S, N;
+  std::vector<float> x, b, r;
+  double scale = 1.0;  ///< the operator's values were divided by it
+  /// Prolongation from the next coarser level, per fine index along x and y.
+  std::vector<AxisWeight> px, py;
+  std::size_t cells() const { return static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny); }
+};
+
+/// The stencil of row @p j of a level: pointers to its first cell's entries.
+struct RowView {
+  RowView(const Level& L, int j)
+      : offset(static_cast<std::size_t>(L.nx) * static_cast<std::size_t>(j)),
+        C(&L.C[offset]),
+        Ci(&L.Ci[offset]),
+        W(&L.W[offset]),
+        E(&L.E[offset]),
+        S(&L.S[offset]),
+        N(&L.N[offset]) {}
+  std::size_t offset;
+  const float *C, *Ci, *W, *E, *S, *N;
+};
+
+struct StencilMultigrid::Impl {
+  std::vector<Level> levels;  ///< finest first
+  std::vector<Mat> coarse;    ///< borrowed, coarsest first
+  std::array<bool, 4> zero_walls{};
+  bool have_coarse = false;
+  std::vector<float> zeros, tmp;  ///< a row of zeros (beyond walls), a row buffer
+  std::vector<double> values;     ///< read buffer of one stencil entry
+  Eigen::PartialPivLU<Eigen::MatrixXd> coarsest;
+  Eigen::VectorXd coarsest_rhs;
+
+  void weights(Level& fine, const Level& coarse_level);
+  void read_level(Level& L, Mat A);
+  void factor_coarsest();
+  TD_SIMD_CLONES void row(Level& L, const float* b, float* x, int j, int colour) const;
+  void smooth(Level& L, const float* b, float* x, int first) const;
+  TD_SIMD_CLONES static void residual(const Level& L, const float* b, const float* x, float* r);
+  TD_SIMD_CLONES static void restrict_sum(const Level& f, const float* r, Level& c);
+  TD_SIMD_CLONES void prolong(const Level& f, const Level& c, float* fine,
+                              const float* coarse_x) const;
+  void solve_coarsest(const float* b, float* x);
+  void vcycle(std::size_t l, const float* b, float* x);
+};
+
+StencilMultigrid::StencilMultigrid(const Mesh& mesh) : impl_(std::make_unique<Impl>()) {
+  int ranks = 1;
+  MPI_Comm_size(mesh.comm(), &ranks);
+  if (mesh.dim() != 2 || ranks != 1 || mesh.axis(0).periodic || mesh.axis(1).periodic)
+    throw Error(
+        "the single-precision geometric multigrid (-td_pc gmg) takes a 2D mesh "
+        "without periodic axes on one rank");
+  const int nlev = mesh.max_mg_levels();
+  Level fine;
+  fine.xnodes = mesh.axis(0).nodes;
+  fine.ynodes = mesh.axis(1).nodes;
+  impl_->levels.push_back(std::move(fine));
+  for (int l = 1; l < nlev; ++l) {
+    Level c;
+    c.xnodes = coarse_nodes(impl_->levels.back().xnodes);
+    c.ynodes = coarse_nodes(impl_->levels.back().ynodes);
+    impl_->levels.push_back(std::move(c));
+  }
+  for (Level& L : impl_->levels) {
+    L.nx = static_cast<int>(L.xnodes.size()) - 1;
+    L.ny = static_cast<int>(L.ynodes.size()) - 1;
+    const std::size_t n = L.cells();
+    for (auto* v : {&L.C, &L.Ci, &L.W, &L.E, &L.S, &L.N, &L.x, &L.b, &L.r}) v->assign(n, 0.0F);
+  }
+  const auto widest = static_cast<std::size_t>(impl_->levels.front().nx);
+  impl_->zeros.assign(widest, 0.0F);
+  impl_->tmp.assign(widest, 0.0F);
+}
+
+StencilMultigrid::~StencilMultigrid() = default;
+
+int StencilMultigrid::levels() const { return static_cast<int>(impl_->levels.size()); }
+
+void StencilMultigrid::set_coarse_operators(std::vector<Mat> coarse,
+                                            std::array<bool, 4> zero_walls) {
+  if (coarse.size() + 1 != impl_->levels.size())
+    throw InternalError(fmt::format("StencilMultigrid: {} coarse operators for {} levels",
+                                    coarse.size(), impl_->levels.size()));
+  impl_->coarse = std::move(coarse);
+  impl_->zero_walls = zero_walls;
+  impl_->have_coarse = true;
+  for (std::size_t l = 0; l + 1 < impl_->levels.size(); ++l)
+    impl_->weights(impl_->levels[l], impl_->levels[l + 1]);
+}
+
+bool StencilMultigrid::has_coarse_operators() const { return impl_->have_coarse; }
+
+void StencilMultigrid::Impl::weights(Level& fine, const Level& c) {
+  // along each axis: linear between the parent's centre and the coarse neighbour's on the
+  // fine cell's side; at a wall the parent's value, or linear to zero on a zero wall
+  auto axis = [&](const std::vector<double>& fnodes, const std::vector<double>& cnodes,
+                  bool zero_lo, bool zero_hi) {
+    const std::vector<double> xf = centres(fnodes), xc = centres(cnodes);
+    const int nc = static_cast<int>(xc.size());
+    std::vector<AxisWeight> out(xf.size());
+    for (std::size_t i = 0; i < xf.size(); ++i) {
+      AxisWeight& w = out[i];
+      w.parent = static_cast<int>(i / 2);
+      const double xp = xc[static_cast<std::size_t>(w.parent)], x = xf[i];
+      const int side = x < xp ? -1 : 1;
+      const int other = w.parent + side;
+      w.other = w.parent;
+      if (x == xp) continue;  // the single last cell of an odd count: its parent's value
+      if (other < 0 || other >= nc) {
+        const bool zero = side < 0 ? zero_lo : zero_hi;
+        const double wall = side < 0 ? cnodes.front() : cnodes.back();
+        w.w = zero ? static_cast<float>((x - wall) / (xp - wall)) : 1.0F;
+        continue;
+      }
+      const double xo = xc[static_cast<std::size_t>(other)];
+      w.other = other;
+      w.w = static_cast<float>((xo - x) / (xo - xp));
+      w.wo = 1.0F - w.w;
+    }
+    return out;
+  };
+  fine.px = axis(fine.xnodes, c.xnodes, zero_walls[0], zero_walls[1]);
+  fine.py = axis(fine.ynodes, c.ynodes, zero_walls[2], zero_walls[3]);
+}
+
+void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
+  PetscInt rows = 0;
+  TD_PETSC(MatGetLocalSize(A, &rows, nullptr));
+  if (static_cast<std::size_t>(rows) != L.cells())
+    throw InternalError(
+        fmt::format("StencilMultigrid: an operator of {} rows for a level of {}", rows, L.cells()));
+  read_struct_entry(A, kCentre, values);
+  double largest = 0.0;
+  for (double v : values) largest = std::max(largest, std::fabs(v));
+  if (!(largest > 0.0) || !std::isfinite(largest))
+    throw Error(fmt::format(
+        "-td_pc gmg: the operator on a {} x {} level has no finite non-zero diagonal", L.nx, L.ny));
+  L.scale = largest;
+  const double inv = 1.0 / largest;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    const double c = values[k] * inv;
+    if (c == 0.0)
+      throw Error(fmt::format(
+          "-td_pc gmg: cell {} of a {} x {} level has a zero diagonal entry (Gauss-Seidel "
+          "cannot relax it); drop -td_pc gmg",
+          k, L.nx, L.ny));
+    L.C[k] = static_cast<float>(c);
+    L.Ci[k] = static_cast<float>(1.0 / c);
+  }
+  const std::pair<int, std::vector<float>*> off[] = {
+      {kWest, &L.W}, {kEast, &L.E}, {kSouth, &L.S}, {kNorth, &L.N}};
+  for (const auto& [e, dst] : off) {
+    read_struct_entry(A, e, values);
+    for (std::size_t k = 0; k < values.size(); ++k) (*dst)[k] = static_cast<float>(values[k] * inv);
+  }
+}
+
+void StencilMultigrid::Impl::factor_coarsest() {
+  const Level& L = levels.back();
+  const auto n = static_cast<Eigen::Index>(L.cells());
+  Eigen::MatrixXd A = Eigen::MatrixXd::Zero(n, n);
+  for (int j = 0; j < L.ny; ++j)
+    for (int i = 0; i < L.nx; ++i) {
+      const Eigen::Index k = static_cast<Eigen::Index>(j) * L.nx + i;
+      const auto q = static_cast<std::size_t>(k);
+      A(k, k) = L.C[q];
+      if (i > 0) A(k, k - 1) = L.W[q];
+      if (i + 1 < L.nx) A(k, k + 1) = L.E[q];
+      if (j > 0) A(k, k - L.nx) = L.S[q];
+      if (j + 1 < L.ny) A(k, k + L.nx) = L.N[q];
+    }
+  coarsest.compute(A);
+  coarsest_rhs.resize(n);
+}
+
+void StencilMultigrid::set_up(Mat fine) {
+  if (!impl_->have_coarse)
+    throw Error(
+        "-td_pc gmg: this solver does not provide the coarse levels' operators (the steady "
+        "solver does); drop -td_pc gmg");
+  impl_->read_level(impl_->levels.front(), fine);
+  for (std::size_t l = 1; l < impl_->levels.size(); ++l)
+    impl_->read_level(impl_->levels[l], impl_->coarse[impl_->levels.size() - 1 - l]);
+  impl_->factor_coarsest();
+}
+
+// The smoother of one row: the Gauss-Seidel update computed for every cell of the row into a
+// buffer (a loop without stride or branch, vectorised by the compiler), then copied for the
+// cells of one colour. Twice the arithmetic of the colour alone, the same memory traffic.
+void StencilMultigrid::Impl::row(Level& L, const float* b, float* x, int j, int colour) const {
+  const int nx = L.nx;
+  const RowView v(L, j);
+  const std::size_t o = v.offset;
+  const float* __restrict Ci = v.Ci;
+  const float* __restrict W = v.W;
+  const float* __restrict E = v.E;
+  const float* __restrict S = v.S;
+  const float* __restrict N = v.N;
+  const float* __restrict br = b + o;
+  float* xr = x + o;
+  // beyond a wall the coefficient is zero: a row of zeros instead of a branch per cell
+  const float* __restrict xs = j > 0 ? xr - nx : zeros.data();
+  const float* __restrict xn = j + 1 < L.ny ? xr + nx : zeros.data();
+  const float* __restrict xc = xr;
+  float* __restrict t = const_cast<float*>(tmp.data());
+  if (nx == 1) {
+    t[0] = (br[0] - S[0] * xs[0] - N[0] * xn[0]) * Ci[0];
+  } else {
+    t[0] = (br[0] - E[0] * xc[1] - S[0] * xs[0] - N[0] * xn[0]) * Ci[0];
+    for (int i = 1; i < nx - 1; ++i)
+      t[i] = (br[i] - W[i] * xc[i - 1] - E[i] * xc[i + 1] - S[i] * xs[i] - N[i] * xn[i]) * Ci[i];
+    const int e = nx - 1;
+    t[e] = (br[e] - W[e] * xc[e - 1] - S[e] * xs[e] - N[e] * xn[e]) * Ci[e];
+  }
+  for (int i = (j + colour) & 1; i < nx; i += 2) xr[i] = t[i];
+}
+
+void StencilMultigrid::Impl::smooth(Level& L, const float* b, float* x, int first) const {
+  // the other colour of row j - 1 right after the first colour of row j: its neighbours
+  // are then all updated, and the rows are still in cache
+  for (int j = 0; j <= L.ny; ++j) {
+    if (j < L.ny) row(L, b, x, j, first);
+    if (j > 0) row(L, b, x, j - 1, 1 - first);
+  }
+}
+
+void StencilMultigrid::Impl::residual(const Level& L, const float* b, const float* x, float* r) {
+  const int nx = L.nx, ny = L.ny;
+  for (int j = 0; j < ny; ++j) {
+    const RowView v(L, j);
+    const std::size_t o = v.offset;
+    const float* __restrict C = v.C;
+    const float* __restrict W = v.W;
+    const float* __restrict E = v.E;
+    const float* __restrict S = v.S;
+    const float* __restrict N = v.N;
+    const float* __restrict xc = x + o;
+    // on a wall row the coefficient is zero: any finite row will do
+    const float* __restrict xs = j > 0 ? xc - nx : xc;
+    const float* __restrict xn = j + 1 < ny ? xc + nx : xc;
+    const float* __restrict br = b + o;
+    float* __restrict rr = r + o;
+    if (nx == 1) {
+      rr[0] = br[0] - (C[0] * xc[0] + S[0] * xs[0] + N[0] * xn[0]);
+      continue;
+    }
+    rr[0] = br[0] - (C[0] * xc[0] + E[0] * xc[1] + S[0] * xs[0] + N[0] * xn[0]);
+    for (int i = 1; i < nx - 1; ++i)
+      rr[i] = br[i] -
+              (C[i] * xc[i] + W[i] * xc[i - 1] + E[i] * xc[i + 1] + S[i] * xs[i] + N[i] * xn[i]);
+    const int e = nx - 1;
+    rr[e] = br[e] - (C[e] * xc[e] + W[e] * xc[e - 1] + S[e] * xs[e] + N[e] * xn[e]);
+  }
+}
+
+void StencilMultigrid::Impl::restrict_sum(const Level& f, const float* r, Level& c) {
+  // each coarse cell's right-hand side: the sum of its children's residuals (amounts per
+  // cell), then divided by the coarse operator's scale over the fine one's
+  const auto ratio = static_cast<float>(f.scale / c.scale);
+  for (int J = 0; J < c.ny; ++J) {
+    float* __restrict cb =
+        c.b.data() + static_cast<std::size_t>(c.nx) * static_cast<std::size_t>(J);
+    const int j0 = 2 * J, j1 = std::min(2 * J + 1, f.ny - 1);
+    const float* __restrict r0 = r + static_cast<std::size_t>(f.nx) * static_cast<std::size_t>(j0);
+    const float* __restrict r1 = r + static_cast<std::size_t>(f.nx) * static_cast<std::size_t>(j1);
+    const float second_row = j1 > j0 ? 1.0F : 0.0F;
+    const int pairs = f.nx / 2;
+    for (int I = 0; I < pairs; ++I)
+      cb[I] = ratio * ((r0[2 * I] + r0[2 * I + 1]) + second_row * (r1[2 * I] + r1[2 * I + 1]));
+    if (pairs < c.nx) {
+      const int i = f.nx - 1;
+      cb[pairs] = ratio * (r0[i] + second_row * r1[i]);
+    }
+  }
+}
+
+void StencilMultigrid::Impl::prolong(const Level& f, const Level& c, float* fine,
+                                     const float* coarse_x) const {
+  float* __restrict t = const_cast<float*>(tmp.data());
+  for (int j = 0; j < f.ny; ++j) {
+    const AxisWeight& wy = f.py[static_cast<std::size_t>(j)];
+    const float* __restrict ca =
+        coarse_x + static_cast<std::size_t>(c.nx) * static_cast<std::size_t>(wy.parent);
+    const float* __restrict cb =
+        coarse_x + static_cast<std::size_t>(c.nx) * static_cast<std::size_t>(wy.other);
+    for (int I = 0; I < c.nx; ++I) t[I] = wy.w * ca[I] + wy.wo * cb[I];
+    float* __restrict fr = fine + static_cast<std::size_t>(f.nx) * static_cast<std::size_t>(j);
+    for (int i = 0; i < f.nx; ++i) {
+      const AxisWeight& wx = f.px[static_cast<std::size_t>(i)];
+      fr[i] += wx.w * t[wx.parent] + wx.wo * t[wx.other];
+    }
+  }
+}
+
+void StencilMultigrid::Impl::solve_coarsest(const float* b, float* x) {
+  for (Eigen::Index k = 0; k < coarsest_rhs.size(); ++k)
+    coarsest_rhs[k] = b[static_cast<std::size_t>(k)];
+  const Eigen::VectorXd y = coarsest.solve(coarsest_rhs);
+  for (Eigen::Index k = 0; k < y.size(); ++k)
+    x[static_cast<std::size_t>(k)] = static_cast<float>(y[k]);
+}
+
+void StencilMultigrid::Impl::vcycle(std::size_t l, const float* b, float* x) {
+  Level& L = levels[l];
+  if (l + 1 == levels.size()) {
+    solve_coarsest(b, x);
+    return;
+  }
+  smooth(L, b, x, 0);
+  residual(L, b, x, L.r.data());
+  Level& C = levels[l + 1];
+  restrict_sum(L, L.r.data(), C);
+  std::fill(C.x.begin(), C.x.end(), 0.0F);
+  vcycle(l + 1, C.b.data(), C.x.data());
+  prolong(L, C, x, C.x.data());
+  smooth(L, b, x, 1);
+}
+
+void StencilMultigrid::apply(const double* b, double* x) {
+  Level& L = impl_->levels.front();
+  const std::size_t n = L.cells();
+  // the right-hand side scaled to at most 1 before rounding, the operator by L.scale
+  double largest = 0.0;
+  for (std::size_t k = 0; k < n; ++k) largest = std::max(largest, std::fabs(b[k]));
+  if (largest == 0.0 || !std::isfinite(largest)) {
+    // a zero right-hand side has the zero answer; a non-finite one gives a non-finite
+    // answer, which the Krylov solver reports
+    std::fill(x, x + n, largest == 0.0 ? 0.0 : std::numeric_limits<double>::quiet_NaN());
+    return;
+  }
+  const double to_float = 1.0 / largest;
+  for (std::size_t k = 0; k < n; ++k) L.b[k] = static_cast<float>(b[k] * to_float);
+  std::fill(L.x.begin(), L.x.end(), 0.0F);
+  impl_->vcycle(0, L.b.data(), L.x.data());
+  const double back = largest / L.scale;
+  for (std::size_t k = 0; k < n; ++k) x[k] = back * static_cast<double>(L.x[k]);
+}
+
+namespace {
+
+StencilMultigrid* context(PC pc) {
+  void* ctx = nullptr;
+  TD_PETSC(PCShellGetContext(pc, &ctx));
+  return static_cast<StencilMultigrid*>(ctx);
+}
+
+PetscErrorCode pc_setup(PC pc) {
+  try {
+    Mat P = nullptr;
+    TD_PETSC(PCGetOperators(pc, nullptr, &P));
+    if (!is_struct_operator(P))
+      throw Error("-td_pc gmg: the preconditioning matrix is not the solver's struct operator");
+    context(pc)->set_up(P);
+  } catch (const std::exception& e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
+  }
+  return 0;
+}
+
+PetscErrorCode pc_apply(PC pc, Vec b, Vec x) {
+  try {
+    const ReadArray in(b);
+    PetscScalar* out = nullptr;
+    TD_PETSC(VecGetArrayWrite(x, &out));
+    context(pc)->apply(in.get(), out);
+    TD_PETSC(VecRestoreArrayWrite(x, &out));
+  } catch (const std::exception& e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
+  }
+  return 0;
+}
+
+PetscErrorCode pc_view(PC pc, PetscViewer viewer) {
+  PetscBool ascii = PETSC_FALSE;
+  PetscCall(
+      PetscObjectTypeCompare(reinterpret_cast<PetscObject>(viewer), PETSCVIEWERASCII, &ascii));
+  if (!ascii) return 0;
+  void* ctx = nullptr;
+  PetscCall(PCShellGetContext(pc, &ctx));
+  const auto* mg = static_cast<const StencilMultigrid*>(ctx);
+  return PetscViewerASCIIPrintf(viewer,
+                                "single-precision geometric multigrid, %d levels, V(1,1) with "
+                                "red-black Gauss-Seidel, coarsest level by LU\n",
+                                mg->levels());
+}
+
+PetscErrorCode pc_destroy(PC pc) {
+  void* ctx = nullptr;
+  PetscCall(PCShellGetContext(pc, &ctx));
+  delete static_cast<StencilMultigrid*>(ctx);
+  return 0;
+}
+
+/// -{prefix}ksp_type, empty when not given.
+std::string krylov_type_given(const char* prefix) {
+  char type[64] = "";
+  PetscBool given = PETSC_FALSE;
+  TD_PETSC(PetscOptionsGetString(nullptr, prefix, "-ksp_type", type, sizeof type, &given));
+  return given ? std::string(type) : std::string();
+}
+
+/// Throw Error unless the Krylov type of @p ksp (given with -{prefix}ksp_type) is one a
+/// rounded cycle may precondition (kFlexibleKrylov); make it fbcgs when none is given.
+void choose_flexible_krylov(KSP ksp, const char* prefix) {
+  const std::string type = krylov_type_given(prefix);
+  if (type.empty()) {
+    TD_PETSC(KSPSetType(ksp, KSPFBCGS));
+    return;
+  }
+  if (flexible_krylov_or_default(prefix)) return;
+  const std::string p = prefix ? prefix : "";
+  throw Error(fmt::format(
+      "-{0}ksp_type {1} with -{0}td_pc gmg: a single-precision cycle is not exactly linear, "
+      "so it needs a flexible Krylov method: fbcgs (the default), fgmres, gcr or richardson",
+      p, krylov_type_given(prefix)));
+}
+
+}  // namespace
+
+bool flexible_krylov_or_default(const char* prefix) {
+  const std::string type = krylov_type_given(prefix);
+  if (type.empty()) return true;
+  for (const char* t : kFlexibleKrylov)
+    if (type == t) return true;
+  return false;
+}
+
+void install_stencil_multigrid(KSP ksp, const Mesh& mesh) {
+  PC pc;
+  TD_PETSC(KSPGetPC(ksp, &pc));
+  const char* prefix = nullptr;
+  TD_PETSC(PCGetOptionsPrefix(pc, &prefix));
+  choose_flexible_krylov(ksp, prefix);
+  auto mg = std::make_unique<StencilMultigrid>(mesh);
+  TD_PETSC(PCSetType(pc, PCSHELL));
+  TD_PETSC(PCShellSetContext(pc, mg.get()));
+  TD_PETSC(PCShellSetDestroy(pc, pc_destroy));
+  // from here the PC owns it (pc_destroy)
+  mg.release();
+  TD_PETSC(PCShellSetName(pc, kShellName));
+  TD_PETSC(PCShellSetSetUp(pc, pc_setup));
+  TD_PETSC(PCShellSetApply(pc, pc_apply));
+  TD_PETSC(PCShellSetView(pc, pc_view));
+}
+
+StencilMultigrid* stencil_multigrid(KSP ksp) {
+  PC pc;
+  TD_PETSC(KSPGetPC(ksp, &pc));
+  PetscBool shell = PETSC_FALSE;
+  TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCSHELL, &shell));
+  if (!shell) return nullptr;
+  // the shell's name marks the stencil multigrid: other shells have their own
+  const char* name = nullptr;
+  TD_PETSC(PCShellGetName(pc, &name));
+  if (name == nullptr || std::string(name) != kShellName) return nullptr;
+  return context(pc);
+}
+
+}  // namespace td

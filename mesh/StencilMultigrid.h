@@ -1,0 +1,112 @@
+#pragma once
+/// @file StencilMultigrid.h  A cell-centred geometric multigrid V-cycle on five-point stencil
+/// arrays in single precision, for one field per cell on a 2D mesh on one rank: the
+/// preconditioner of `-td_pc gmg` (setup_structured_multigrid, mesh/StructuredMultigrid.h).
+///
+/// Why it exists: hypre's PFMG, the default, semicoarsens one axis at a time with 9-point
+/// Galerkin operators; its V(1,1) cycle costs about six products with the operator, and the
+/// cycles are most of a steady solve (docs/solvers.md, "Where the one-field time goes"). PETSc
+/// 3.18 and Debian's hypre compute in double precision only. A preconditioner need not: this
+/// cycle keeps its operators and vectors in `float`, halving the memory it streams, with loops
+/// the compiler vectorises; the Krylov method, its products with the operator and every
+/// residual stay in double, so the answer is exact to the Krylov tolerance (mixed-precision
+/// iterative refinement). A cycle rounded to single precision is not exactly linear, so the
+/// Krylov method must be flexible (fbcgs by default; fgmres, gcr or richardson).
+///
+/// The cycle (the design study bench/bench_stencil_mg measured it beside PFMG):
+///  - levels: the mesh and its coarsenings by pairs of cells along each axis (an odd count
+///    keeps a single last cell), down to the coarsest of Mesh::max_mg_levels();
+///  - operators: the caller's discretisation on each level (set_up), the rediscretised
+///    finite-volume operators of fv/CoarseOperators.h, not Galerkin products;
+///  - smoothing: one red-black Gauss-Seidel sweep before and one after the coarse correction
+///    (the black cells of each row right behind the red of the next, one pass over memory);
+///  - restriction: the sum of the children's residuals (the residual is an amount per cell);
+///  - prolongation: linear between coarse centres along each axis (Wesseling, Multigrid.h);
+///    at a wall where the correction vanishes (a fixed value) linear to zero on the wall,
+///    at other walls the parent's value;
+///  - coarsest level: solved exactly (LU of its dense matrix, Eigen).
+/// The operator of each level is scaled by its largest diagonal entry and the right-hand
+/// side by its largest entry before rounding to `float`, so that no value leaves float's
+/// range whatever the units.
+#include <petscksp.h>
+
+#include <array>
+#include <memory>
+#include <vector>
+
+#include "mesh/Mesh.h"
+
+namespace td {
+
+/// What a solver offers the single-precision geometric multigrid: whether it assembles the
+/// coarse levels' operators (fv/CoarseOperators.h attach_stencil), and the largest cell
+/// Peclet number of its drift (FVSystem::max_cell_peclet), which the default depends on.
+struct StencilOffer {
+  bool coarse_operators = false;
+  double peclet = 0.0;
+  /// The drift's span (FVSystem::DriftResolution::psi_span): the answer may fall to e^-span
+  /// of its largest value.
+  double span = 0.0;
+};
+
+/// Largest cell aspect ratio (max_cell_aspect_ratio, mesh/Multigrid.h) at which the
+/// single-precision multigrid is the default. Why: its point smoother and full coarsening do
+/// not relax strong coupling along one axis, where PFMG's semicoarsening does. Measured on a
+/// 2D Soret cell with the gradient along y and c fixed on x = 0, 256 x ny cells over a
+/// square, Krylov iterations PFMG / gmg: aspect 1: 15 / 10; 2: 18 / 15; 4: 14 / 28;
+/// 16: 13 / 105 (docs/solvers.md).
+inline constexpr double kMaxStencilAspect = 2.0;
+/// Largest cell Peclet number of the drift at which it is the default. Why: its rediscretised
+/// coarse operators and point smoother lose efficiency as the drift grows (the design study:
+/// 256^2, 17 cycles at cell Peclet number 0.02, 21 at 0.2, 25 at 0.8, 61 at 8).
+inline constexpr double kMaxStencilPeclet = 1.0;
+/// Largest span of the drift at which it is the default. Why: the cycle computes in single
+/// precision, and the steady solver asks every cell for a residual within 1e-10 of its own
+/// terms (kSteadyMaxCellResidual): a correction in a cell e^-span below the largest value
+/// must stay above float's smallest normal number, 1.2e-38. At span 60 (e^-60 1e-10 = 9e-37)
+/// a 128^2 cell stopped 2.6e-8 short of that test under it, where PFMG met it; at 30 both do.
+inline constexpr double kMaxStencilSpan = 30.0;
+
+class StencilMultigrid {
+ public:
+  /// The hierarchy of @p mesh (2D, one rank, no periodic axis; Error otherwise).
+  explicit StencilMultigrid(const Mesh& mesh);
+  ~StencilMultigrid();
+  StencilMultigrid(const StencilMultigrid&) = delete;
+  StencilMultigrid& operator=(const StencilMultigrid&) = delete;
+
+  /// Levels, the mesh included (coarse_meshes(mesh, 1, levels()) are the others).
+  int levels() const;
+  /// Borrow the coarse levels' operators, coarsest first (levels() - 1 struct operators,
+  /// create_struct_operator on coarse_meshes(mesh, 1, levels())): set_up reads their values.
+  /// @p zero_walls[2 a + s]: the correction vanishes on the wall of axis a, side s (0 lower,
+  /// 1 upper), where the field's value is fixed (a Dirichlet face).
+  void set_coarse_operators(std::vector<Mat> coarse, std::array<bool, 4> zero_walls);
+  /// Whether set_coarse_operators was called.
+  bool has_coarse_operators() const;
+  /// Read every level's operator: @p fine, a struct operator on the mesh, and the coarse
+  /// ones; factor the coarsest. Throws Error when the coarse operators are missing or of
+  /// the wrong size, or an operator has a zero diagonal entry.
+  void set_up(Mat fine);
+  /// @p x = one V-cycle applied to @p b from a zero guess (owned cells, DMDA order).
+  void apply(const double* b, double* x);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Install a StencilMultigrid on @p ksp's preconditioner (a PCSHELL owning it); the KSP
+/// becomes flexible BiCGStab unless -{prefix}ksp_type is given, which must then be a
+/// flexible method (fbcgs, fgmres, gcr) or richardson: Error otherwise. Called by
+/// setup_structured_multigrid for -td_pc gmg and where it is the default.
+void install_stencil_multigrid(KSP ksp, const Mesh& mesh);
+
+/// Whether -{prefix}ksp_type is unset or a Krylov type a single-precision cycle may
+/// precondition (flexible, or richardson).
+bool flexible_krylov_or_default(const char* prefix);
+
+/// The StencilMultigrid of @p ksp's preconditioner, or null when it has another one.
+StencilMultigrid* stencil_multigrid(KSP ksp);
+
+}  // namespace td
