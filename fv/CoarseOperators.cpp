@@ -51,8 +51,8 @@ std::unique_ptr<CoarseOperators> CoarseOperators::attach_stencil(KSP ksp, const 
     out->levels_.push_back(std::move(lv));
   }
   // the correction vanishes where every species' value is fixed (one field here)
-  std::array<bool, 4> zero_walls{};
-  for (std::size_t w = 0; w < zero_walls.size(); ++w)
+  std::array<bool, 6> zero_walls{};
+  for (std::size_t w = 0; w < 2 * static_cast<std::size_t>(sys.mesh().dim()); ++w)
     zero_walls[w] = sys.species().at(0).bc[w].type == Boundary::Type::dirichlet;
   mg->set_coarse_operators(std::move(mats), zero_walls);
   return out;

@@ -29,9 +29,9 @@ namespace td {
 
 namespace {
 
-/// Stencil entries of a 2D cell (StructRowWriter's numbering): itself, then the lower and
-/// upper neighbour along x, then along y.
-constexpr int kCentre = 0, kWest = 1, kEast = 2, kSouth = 3, kNorth = 4;
+/// Stencil entries of a cell (StructRowWriter's numbering): itself, then the lower and upper
+/// neighbour along x, then along y, then along z.
+constexpr int kCentre = 0, kWest = 1, kEast = 2, kSouth = 3, kNorth = 4, kBelow = 5, kAbove = 6;
 
 /// Krylov types a single-precision cycle may precondition: flexible ones, which take each
 /// application as it comes, and Richardson, whose residual is recomputed in double at every
@@ -67,37 +67,61 @@ std::vector<double> coarse_nodes(const std::vector<double>& fine) {
 
 }  // namespace
 
-/// One level: the five-point stencil of each cell (x fastest), scaled by the level's largest
-/// diagonal entry, its inverse diagonal, and the cycle's vectors, in single precision.
+namespace {
+
+/// One level: the stencil of each cell (x fastest, then y, then z), scaled by the level's
+/// largest diagonal entry, its inverse diagonal, and the cycle's vectors, in single precision.
+/// In 2D nz = 1 and the z entries B, T are empty.
 struct Level {
-  int nx = 0, ny = 0;
-  std::vector<double> xnodes, ynodes;
-  std::vector<float> C, Ci, W, E, S, N;
+  int nx = 0, ny = 0, nz = 1;
+  std::array<std::vector<double>, 3> nodes;
+  std::vector<float> C, Ci, W, E, S, N, B, T;
   std::vector<float> x, b, r;
   double scale = 1.0;  ///< the operator's values were divided by it
-  /// Prolongation from the next coarser level, per fine index along x and y.
-  std::vector<AxisWeight> px, py;
-  std::size_t cells() const { return static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny); }
+  /// Prolongation from the next coarser level, per fine index along each axis.
+  std::array<std::vector<AxisWeight>, 3> p;
+  bool three_d() const { return nz > 1 || !B.empty(); }
+  std::size_t cells() const {
+    return static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny) *
+           static_cast<std::size_t>(nz);
+  }
+  /// Offset of the first cell of row (j, k).
+  std::size_t row(int j, int k) const {
+    return static_cast<std::size_t>(nx) *
+           (static_cast<std::size_t>(j) +
+            static_cast<std::size_t>(ny) * static_cast<std::size_t>(k));
+  }
 };
 
-/// The stencil of row @p j of a level: pointers to its first cell's entries.
+/// The stencil of row (j, k) of a level: pointers to its first cell's entries (B, T null in
+/// 2D).
 struct RowView {
-  RowView(const Level& L, int j)
-      : offset(static_cast<std::size_t>(L.nx) * static_cast<std::size_t>(j)),
+  RowView(const Level& L, int j, int k)
+      : offset(L.row(j, k)),
         C(&L.C[offset]),
         Ci(&L.Ci[offset]),
         W(&L.W[offset]),
         E(&L.E[offset]),
         S(&L.S[offset]),
-        N(&L.N[offset]) {}
+        N(&L.N[offset]),
+        B(L.B.empty() ? nullptr : &L.B[offset]),
+        T(L.T.empty() ? nullptr : &L.T[offset]) {}
   std::size_t offset;
-  const float *C, *Ci, *W, *E, *S, *N;
+  const float *C, *Ci, *W, *E, *S, *N, *B, *T;
 };
+
+/// The values of row (j, k)'s neighbour rows in @p x: south, north, below, above; a row of
+/// zeros beyond a wall (where the coefficient is zero too), instead of a branch per cell.
+struct NeighbourRows {
+  const float *s, *n, *b, *t;
+};
+
+}  // namespace
 
 struct StencilMultigrid::Impl {
   std::vector<Level> levels;  ///< finest first
   std::vector<Mat> coarse;    ///< borrowed, coarsest first
-  std::array<bool, 4> zero_walls{};
+  std::array<bool, 6> zero_walls{};
   bool have_coarse = false;
   std::vector<float> zeros, tmp;  ///< a row of zeros (beyond walls), a row buffer
   std::vector<double> values;     ///< read buffer of one stencil entry
@@ -107,9 +131,12 @@ struct StencilMultigrid::Impl {
   void weights(Level& fine, const Level& coarse_level);
   void read_level(Level& L, Mat A);
   void factor_coarsest();
-  TD_SIMD_CLONES void row(Level& L, const float* b, float* x, int j, int colour) const;
+  NeighbourRows neighbours(const Level& L, const float* x, int j, int k) const;
+  TD_SIMD_CLONES void other_rows(const Level& L, const float* b, const float* x, int j, int k,
+                                 float* out) const;
+  TD_SIMD_CLONES void row(Level& L, const float* b, float* x, int j, int k, int colour) const;
   void smooth(Level& L, const float* b, float* x, int first) const;
-  TD_SIMD_CLONES static void residual(const Level& L, const float* b, const float* x, float* r);
+  TD_SIMD_CLONES void residual(const Level& L, const float* b, const float* x, float* r) const;
   TD_SIMD_CLONES static void restrict_sum(const Level& f, const float* r, Level& c);
   TD_SIMD_CLONES void prolong(const Level& f, const Level& c, float* fine,
                               const float* coarse_x) const;
@@ -117,29 +144,49 @@ struct StencilMultigrid::Impl {
   void vcycle(std::size_t l, const float* b, float* x);
 };
 
+std::size_t stencil_coarsest_cells(const Mesh& mesh) {
+  std::size_t cells = 1;
+  for (int a = 0; a < mesh.dim(); ++a) {
+    std::size_t n = static_cast<std::size_t>(mesh.cells(a));
+    for (int l = 1; l < mesh.max_mg_levels(); ++l) n = (n + 1) / 2;
+    cells *= n;
+  }
+  return cells;
+}
+
 StencilMultigrid::StencilMultigrid(const Mesh& mesh) : impl_(std::make_unique<Impl>()) {
   int ranks = 1;
   MPI_Comm_size(mesh.comm(), &ranks);
-  if (mesh.dim() != 2 || ranks != 1 || mesh.axis(0).periodic || mesh.axis(1).periodic)
+  const int dim = mesh.dim();
+  bool periodic = false;
+  for (int a = 0; a < dim; ++a) periodic = periodic || mesh.axis(a).periodic;
+  if (dim < 2 || ranks != 1 || periodic)
     throw Error(
-        "the single-precision geometric multigrid (-td_pc gmg) takes a 2D mesh "
-        "without periodic axes on one rank");
+        "the single-precision geometric multigrid (-td_pc gmg) takes a 2D or 3D mesh without "
+        "periodic axes on one rank");
+  if (stencil_coarsest_cells(mesh) > kMaxStencilCoarsestCells)
+    throw Error(fmt::format(
+        "the single-precision geometric multigrid (-td_pc gmg): the coarsest level of this mesh "
+        "has {} cells, more than the {} it solves by dense LU",
+        stencil_coarsest_cells(mesh), kMaxStencilCoarsestCells));
   const int nlev = mesh.max_mg_levels();
   Level fine;
-  fine.xnodes = mesh.axis(0).nodes;
-  fine.ynodes = mesh.axis(1).nodes;
+  for (int a = 0; a < 3; ++a) fine.nodes[a] = a < dim ? mesh.axis(a).nodes : std::vector{0.0, 1.0};
   impl_->levels.push_back(std::move(fine));
   for (int l = 1; l < nlev; ++l) {
     Level c;
-    c.xnodes = coarse_nodes(impl_->levels.back().xnodes);
-    c.ynodes = coarse_nodes(impl_->levels.back().ynodes);
+    for (int a = 0; a < 3; ++a)
+      c.nodes[a] = a < dim ? coarse_nodes(impl_->levels.back().nodes[a]) : std::vector{0.0, 1.0};
     impl_->levels.push_back(std::move(c));
   }
   for (Level& L : impl_->levels) {
-    L.nx = static_cast<int>(L.xnodes.size()) - 1;
-    L.ny = static_cast<int>(L.ynodes.size()) - 1;
+    L.nx = static_cast<int>(L.nodes[0].size()) - 1;
+    L.ny = static_cast<int>(L.nodes[1].size()) - 1;
+    L.nz = static_cast<int>(L.nodes[2].size()) - 1;
     const std::size_t n = L.cells();
     for (auto* v : {&L.C, &L.Ci, &L.W, &L.E, &L.S, &L.N, &L.x, &L.b, &L.r}) v->assign(n, 0.0F);
+    if (dim == 3)
+      for (auto* v : {&L.B, &L.T}) v->assign(n, 0.0F);
   }
   const auto widest = static_cast<std::size_t>(impl_->levels.front().nx);
   impl_->zeros.assign(widest, 0.0F);
@@ -151,7 +198,7 @@ StencilMultigrid::~StencilMultigrid() = default;
 int StencilMultigrid::levels() const { return static_cast<int>(impl_->levels.size()); }
 
 void StencilMultigrid::set_coarse_operators(std::vector<Mat> coarse,
-                                            std::array<bool, 4> zero_walls) {
+                                            std::array<bool, 6> zero_walls) {
   if (coarse.size() + 1 != impl_->levels.size())
     throw InternalError(fmt::format("StencilMultigrid: {} coarse operators for {} levels",
                                     coarse.size(), impl_->levels.size()));
@@ -193,8 +240,11 @@ void StencilMultigrid::Impl::weights(Level& fine, const Level& c) {
     }
     return out;
   };
-  fine.px = axis(fine.xnodes, c.xnodes, zero_walls[0], zero_walls[1]);
-  fine.py = axis(fine.ynodes, c.ynodes, zero_walls[2], zero_walls[3]);
+  for (int a = 0; a < 3; ++a)
+    fine.p[static_cast<std::size_t>(a)] =
+        axis(fine.nodes[static_cast<std::size_t>(a)], c.nodes[static_cast<std::size_t>(a)],
+             zero_walls[static_cast<std::size_t>(2 * a)],
+             zero_walls[static_cast<std::size_t>(2 * a + 1)]);
 }
 
 void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
@@ -205,45 +255,75 @@ void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
         fmt::format("StencilMultigrid: an operator of {} rows for a level of {}", rows, L.cells()));
   read_struct_entry(A, kCentre, values);
   double largest = 0.0;
-  for (double v : values) largest = std::max(largest, std::fabs(v));
-  if (!(largest > 0.0) || !std::isfinite(largest))
-    throw Error(fmt::format(
-        "-td_pc gmg: the operator on a {} x {} level has no finite non-zero diagonal", L.nx, L.ny));
+  for (double v : values) {
+    if (!std::isfinite(v))
+      throw Error(
+          fmt::format("-td_pc gmg: the operator on a {} x {} x {} level has a "
+                      "diagonal entry {}",
+                      L.nx, L.ny, L.nz, v));
+    largest = std::max(largest, std::fabs(v));
+  }
+  if (!(largest > 0.0))
+    throw Error(fmt::format("-td_pc gmg: the operator on a {} x {} x {} level has a zero diagonal",
+                            L.nx, L.ny, L.nz));
   L.scale = largest;
   const double inv = 1.0 / largest;
   for (std::size_t k = 0; k < values.size(); ++k) {
-    const double c = values[k] * inv;
-    if (c == 0.0)
+    const auto c = static_cast<float>(values[k] * inv);
+    const float ci = 1.0F / c;
+    // a diagonal entry rounded to zero, or whose inverse leaves float's range, cannot be
+    // relaxed in single precision
+    if (c == 0.0F || !std::isfinite(ci))
       throw Error(fmt::format(
-          "-td_pc gmg: cell {} of a {} x {} level has a zero diagonal entry (Gauss-Seidel "
-          "cannot relax it); drop -td_pc gmg",
-          k, L.nx, L.ny));
-    L.C[k] = static_cast<float>(c);
-    L.Ci[k] = static_cast<float>(1.0 / c);
+          "-td_pc gmg: cell {} of a {} x {} x {} level has a diagonal entry {:.3g} times the "
+          "level's largest, which single precision cannot relax; drop -td_pc gmg",
+          k, L.nx, L.ny, L.nz, values[k] * inv));
+    L.C[k] = c;
+    L.Ci[k] = ci;
   }
-  const std::pair<int, std::vector<float>*> off[] = {
+  std::vector<std::pair<int, std::vector<float>*>> off = {
       {kWest, &L.W}, {kEast, &L.E}, {kSouth, &L.S}, {kNorth, &L.N}};
+  if (!L.B.empty()) {
+    off.emplace_back(kBelow, &L.B);
+    off.emplace_back(kAbove, &L.T);
+  }
   for (const auto& [e, dst] : off) {
     read_struct_entry(A, e, values);
-    for (std::size_t k = 0; k < values.size(); ++k) (*dst)[k] = static_cast<float>(values[k] * inv);
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      (*dst)[k] = static_cast<float>(values[k] * inv);
+      if (!std::isfinite((*dst)[k]))
+        throw Error(fmt::format("-td_pc gmg: cell {} of a {} x {} x {} level has a coupling {}", k,
+                                L.nx, L.ny, L.nz, values[k]));
+    }
   }
 }
 
 void StencilMultigrid::Impl::factor_coarsest() {
   const Level& L = levels.back();
   const auto n = static_cast<Eigen::Index>(L.cells());
+  const auto plane = static_cast<Eigen::Index>(L.nx) * L.ny;
   Eigen::MatrixXd A = Eigen::MatrixXd::Zero(n, n);
-  for (int j = 0; j < L.ny; ++j)
-    for (int i = 0; i < L.nx; ++i) {
-      const Eigen::Index k = static_cast<Eigen::Index>(j) * L.nx + i;
-      const auto q = static_cast<std::size_t>(k);
-      A(k, k) = L.C[q];
-      if (i > 0) A(k, k - 1) = L.W[q];
-      if (i + 1 < L.nx) A(k, k + 1) = L.E[q];
-      if (j > 0) A(k, k - L.nx) = L.S[q];
-      if (j + 1 < L.ny) A(k, k + L.nx) = L.N[q];
-    }
+  for (int k = 0; k < L.nz; ++k)
+    for (int j = 0; j < L.ny; ++j)
+      for (int i = 0; i < L.nx; ++i) {
+        const auto q = L.row(j, k) + static_cast<std::size_t>(i);
+        const auto m = static_cast<Eigen::Index>(q);
+        A(m, m) = L.C[q];
+        if (i > 0) A(m, m - 1) = L.W[q];
+        if (i + 1 < L.nx) A(m, m + 1) = L.E[q];
+        if (j > 0) A(m, m - L.nx) = L.S[q];
+        if (j + 1 < L.ny) A(m, m + L.nx) = L.N[q];
+        if (k > 0) A(m, m - plane) = L.B[q];
+        if (k + 1 < L.nz) A(m, m + plane) = L.T[q];
+      }
   coarsest.compute(A);
+  // PartialPivLU factors a singular matrix without complaint: its condition estimate tells
+  constexpr double kSingularRcond = 1e-14;
+  if (!(coarsest.rcond() > kSingularRcond))
+    throw Error(fmt::format(
+        "-td_pc gmg: the operator on the coarsest level ({} cells) is singular (reciprocal "
+        "condition estimate {:.3g}); drop -td_pc gmg",
+        n, coarsest.rcond()));
   coarsest_rhs.resize(n);
 }
 
@@ -258,112 +338,142 @@ void StencilMultigrid::set_up(Mat fine) {
   impl_->factor_coarsest();
 }
 
-// The smoother of one row: the Gauss-Seidel update computed for every cell of the row into a
-// buffer (a loop without stride or branch, vectorised by the compiler), then copied for the
-// cells of one colour. Twice the arithmetic of the colour alone, the same memory traffic.
-void StencilMultigrid::Impl::row(Level& L, const float* b, float* x, int j, int colour) const {
+NeighbourRows StencilMultigrid::Impl::neighbours(const Level& L, const float* x, int j,
+                                                 int k) const {
+  const float* xr = x + L.row(j, k);
+  const std::size_t plane = static_cast<std::size_t>(L.nx) * static_cast<std::size_t>(L.ny);
+  return {j > 0 ? xr - L.nx : zeros.data(), j + 1 < L.ny ? xr + L.nx : zeros.data(),
+          k > 0 ? xr - plane : zeros.data(), k + 1 < L.nz ? xr + plane : zeros.data()};
+}
+
+// out = b - (the row's couplings to the rows around it) x: the part of a row's update and of
+// its residual that does not involve the row itself.
+void StencilMultigrid::Impl::other_rows(const Level& L, const float* b, const float* x, int j,
+                                        int k, float* out) const {
   const int nx = L.nx;
-  const RowView v(L, j);
-  const std::size_t o = v.offset;
+  const RowView v(L, j, k);
+  const NeighbourRows nb = neighbours(L, x, j, k);
+  const float* __restrict S = v.S;
+  const float* __restrict N = v.N;
+  const float* __restrict br = b + v.offset;
+  const float* __restrict xs = nb.s;
+  const float* __restrict xn = nb.n;
+  float* __restrict o = out;
+  for (int i = 0; i < nx; ++i) o[i] = br[i] - S[i] * xs[i] - N[i] * xn[i];
+  if (v.B) {
+    const float* __restrict B = v.B;
+    const float* __restrict T = v.T;
+    const float* __restrict xb = nb.b;
+    const float* __restrict xt = nb.t;
+    for (int i = 0; i < nx; ++i) o[i] -= B[i] * xb[i] + T[i] * xt[i];
+  }
+}
+
+// The smoother of one row: the Gauss-Seidel update computed for every cell of the row into a
+// buffer (loops without stride or branch, vectorised by the compiler), then copied for the
+// cells of one colour. Twice the arithmetic of the colour alone, the same memory traffic.
+void StencilMultigrid::Impl::row(Level& L, const float* b, float* x, int j, int k,
+                                 int colour) const {
+  const int nx = L.nx;
+  const RowView v(L, j, k);
+  float* __restrict t = const_cast<float*>(tmp.data());
+  other_rows(L, b, x, j, k, t);
   const float* __restrict Ci = v.Ci;
   const float* __restrict W = v.W;
   const float* __restrict E = v.E;
-  const float* __restrict S = v.S;
-  const float* __restrict N = v.N;
-  const float* __restrict br = b + o;
-  float* xr = x + o;
-  // beyond a wall the coefficient is zero: a row of zeros instead of a branch per cell
-  const float* __restrict xs = j > 0 ? xr - nx : zeros.data();
-  const float* __restrict xn = j + 1 < L.ny ? xr + nx : zeros.data();
-  const float* __restrict xc = xr;
-  float* __restrict t = const_cast<float*>(tmp.data());
+  float* xr = x + v.offset;
+  const float* xc = xr;  // xr itself: written below, after the last read
   if (nx == 1) {
-    t[0] = (br[0] - S[0] * xs[0] - N[0] * xn[0]) * Ci[0];
+    t[0] *= Ci[0];
   } else {
-    t[0] = (br[0] - E[0] * xc[1] - S[0] * xs[0] - N[0] * xn[0]) * Ci[0];
-    for (int i = 1; i < nx - 1; ++i)
-      t[i] = (br[i] - W[i] * xc[i - 1] - E[i] * xc[i + 1] - S[i] * xs[i] - N[i] * xn[i]) * Ci[i];
+    t[0] = (t[0] - E[0] * xc[1]) * Ci[0];
+    for (int i = 1; i < nx - 1; ++i) t[i] = (t[i] - W[i] * xc[i - 1] - E[i] * xc[i + 1]) * Ci[i];
     const int e = nx - 1;
-    t[e] = (br[e] - W[e] * xc[e - 1] - S[e] * xs[e] - N[e] * xn[e]) * Ci[e];
+    t[e] = (t[e] - W[e] * xc[e - 1]) * Ci[e];
   }
-  for (int i = (j + colour) & 1; i < nx; i += 2) xr[i] = t[i];
+  for (int i = (j + k + colour) & 1; i < nx; i += 2) xr[i] = t[i];
 }
 
 void StencilMultigrid::Impl::smooth(Level& L, const float* b, float* x, int first) const {
-  // the other colour of row j - 1 right after the first colour of row j: its neighbours
-  // are then all updated, and the rows are still in cache
-  for (int j = 0; j <= L.ny; ++j) {
-    if (j < L.ny) row(L, b, x, j, first);
-    if (j > 0) row(L, b, x, j - 1, 1 - first);
+  // The other colour of a unit right behind the first colour of the next: its neighbours are
+  // then all updated, and their values still in cache. The unit is a row in 2D, a plane in
+  // 3D (a cell's neighbours one plane up must have their first colour done).
+  if (L.nz == 1) {
+    for (int j = 0; j <= L.ny; ++j) {
+      if (j < L.ny) row(L, b, x, j, 0, first);
+      if (j > 0) row(L, b, x, j - 1, 0, 1 - first);
+    }
+    return;
+  }
+  for (int k = 0; k <= L.nz; ++k) {
+    if (k < L.nz)
+      for (int j = 0; j < L.ny; ++j) row(L, b, x, j, k, first);
+    if (k > 0)
+      for (int j = 0; j < L.ny; ++j) row(L, b, x, j, k - 1, 1 - first);
   }
 }
 
-void StencilMultigrid::Impl::residual(const Level& L, const float* b, const float* x, float* r) {
-  const int nx = L.nx, ny = L.ny;
-  for (int j = 0; j < ny; ++j) {
-    const RowView v(L, j);
-    const std::size_t o = v.offset;
-    const float* __restrict C = v.C;
-    const float* __restrict W = v.W;
-    const float* __restrict E = v.E;
-    const float* __restrict S = v.S;
-    const float* __restrict N = v.N;
-    const float* __restrict xc = x + o;
-    // on a wall row the coefficient is zero: any finite row will do
-    const float* __restrict xs = j > 0 ? xc - nx : xc;
-    const float* __restrict xn = j + 1 < ny ? xc + nx : xc;
-    const float* __restrict br = b + o;
-    float* __restrict rr = r + o;
-    if (nx == 1) {
-      rr[0] = br[0] - (C[0] * xc[0] + S[0] * xs[0] + N[0] * xn[0]);
-      continue;
+void StencilMultigrid::Impl::residual(const Level& L, const float* b, const float* x,
+                                      float* r) const {
+  const int nx = L.nx;
+  for (int k = 0; k < L.nz; ++k)
+    for (int j = 0; j < L.ny; ++j) {
+      const RowView v(L, j, k);
+      float* __restrict rr = r + v.offset;
+      other_rows(L, b, x, j, k, rr);
+      const float* __restrict C = v.C;
+      const float* __restrict W = v.W;
+      const float* __restrict E = v.E;
+      const float* __restrict xc = x + v.offset;
+      for (int i = 0; i < nx; ++i) rr[i] -= C[i] * xc[i];
+      if (nx == 1) continue;
+      rr[0] -= E[0] * xc[1];
+      for (int i = 1; i < nx - 1; ++i) rr[i] -= W[i] * xc[i - 1] + E[i] * xc[i + 1];
+      rr[nx - 1] -= W[nx - 1] * xc[nx - 2];
     }
-    rr[0] = br[0] - (C[0] * xc[0] + E[0] * xc[1] + S[0] * xs[0] + N[0] * xn[0]);
-    for (int i = 1; i < nx - 1; ++i)
-      rr[i] = br[i] -
-              (C[i] * xc[i] + W[i] * xc[i - 1] + E[i] * xc[i + 1] + S[i] * xs[i] + N[i] * xn[i]);
-    const int e = nx - 1;
-    rr[e] = br[e] - (C[e] * xc[e] + W[e] * xc[e - 1] + S[e] * xs[e] + N[e] * xn[e]);
-  }
 }
 
 void StencilMultigrid::Impl::restrict_sum(const Level& f, const float* r, Level& c) {
   // each coarse cell's right-hand side: the sum of its children's residuals (amounts per
   // cell), then divided by the coarse operator's scale over the fine one's
   const auto ratio = static_cast<float>(f.scale / c.scale);
-  for (int J = 0; J < c.ny; ++J) {
-    float* __restrict cb =
-        c.b.data() + static_cast<std::size_t>(c.nx) * static_cast<std::size_t>(J);
-    const int j0 = 2 * J, j1 = std::min(2 * J + 1, f.ny - 1);
-    const float* __restrict r0 = r + static_cast<std::size_t>(f.nx) * static_cast<std::size_t>(j0);
-    const float* __restrict r1 = r + static_cast<std::size_t>(f.nx) * static_cast<std::size_t>(j1);
-    const float second_row = j1 > j0 ? 1.0F : 0.0F;
-    const int pairs = f.nx / 2;
-    for (int I = 0; I < pairs; ++I)
-      cb[I] = ratio * ((r0[2 * I] + r0[2 * I + 1]) + second_row * (r1[2 * I] + r1[2 * I + 1]));
-    if (pairs < c.nx) {
-      const int i = f.nx - 1;
-      cb[pairs] = ratio * (r0[i] + second_row * r1[i]);
+  const int pairs = f.nx / 2;
+  for (int K = 0; K < c.nz; ++K)
+    for (int J = 0; J < c.ny; ++J) {
+      float* __restrict cb = c.b.data() + c.row(J, K);
+      std::fill(cb, cb + c.nx, 0.0F);
+      // the children's rows: two along y and two along z, one where an odd count ends
+      for (int k = 2 * K; k <= std::min(2 * K + 1, f.nz - 1); ++k)
+        for (int j = 2 * J; j <= std::min(2 * J + 1, f.ny - 1); ++j) {
+          const float* __restrict fr = r + f.row(j, k);
+          for (int I = 0; I < pairs; ++I) cb[I] += fr[2 * I] + fr[2 * I + 1];
+          if (pairs < c.nx) cb[pairs] += fr[f.nx - 1];
+        }
+      for (int I = 0; I < c.nx; ++I) cb[I] *= ratio;
     }
-  }
 }
 
 void StencilMultigrid::Impl::prolong(const Level& f, const Level& c, float* fine,
                                      const float* coarse_x) const {
   float* __restrict t = const_cast<float*>(tmp.data());
-  for (int j = 0; j < f.ny; ++j) {
-    const AxisWeight& wy = f.py[static_cast<std::size_t>(j)];
-    const float* __restrict ca =
-        coarse_x + static_cast<std::size_t>(c.nx) * static_cast<std::size_t>(wy.parent);
-    const float* __restrict cb =
-        coarse_x + static_cast<std::size_t>(c.nx) * static_cast<std::size_t>(wy.other);
-    for (int I = 0; I < c.nx; ++I) t[I] = wy.w * ca[I] + wy.wo * cb[I];
-    float* __restrict fr = fine + static_cast<std::size_t>(f.nx) * static_cast<std::size_t>(j);
-    for (int i = 0; i < f.nx; ++i) {
-      const AxisWeight& wx = f.px[static_cast<std::size_t>(i)];
-      fr[i] += wx.w * t[wx.parent] + wx.wo * t[wx.other];
+  for (int k = 0; k < f.nz; ++k)
+    for (int j = 0; j < f.ny; ++j) {
+      const AxisWeight& wy = f.p[1][static_cast<std::size_t>(j)];
+      const AxisWeight& wz = f.p[2][static_cast<std::size_t>(k)];
+      // the coarse rows around the fine row, interpolated along y and z
+      const float* __restrict c00 = coarse_x + c.row(wy.parent, wz.parent);
+      const float* __restrict c10 = coarse_x + c.row(wy.other, wz.parent);
+      const float* __restrict c01 = coarse_x + c.row(wy.parent, wz.other);
+      const float* __restrict c11 = coarse_x + c.row(wy.other, wz.other);
+      const float w00 = wy.w * wz.w, w10 = wy.wo * wz.w, w01 = wy.w * wz.wo, w11 = wy.wo * wz.wo;
+      for (int I = 0; I < c.nx; ++I)
+        t[I] = w00 * c00[I] + w10 * c10[I] + w01 * c01[I] + w11 * c11[I];
+      float* __restrict fr = fine + f.row(j, k);
+      for (int i = 0; i < f.nx; ++i) {
+        const AxisWeight& wx = f.p[0][static_cast<std::size_t>(i)];
+        fr[i] += wx.w * t[wx.parent] + wx.wo * t[wx.other];
+      }
     }
-  }
 }
 
 void StencilMultigrid::Impl::solve_coarsest(const float* b, float* x) {
@@ -395,11 +505,15 @@ void StencilMultigrid::apply(const double* b, double* x) {
   const std::size_t n = L.cells();
   // the right-hand side scaled to at most 1 before rounding, the operator by L.scale
   double largest = 0.0;
-  for (std::size_t k = 0; k < n; ++k) largest = std::max(largest, std::fabs(b[k]));
-  if (largest == 0.0 || !std::isfinite(largest)) {
+  bool finite = true;
+  for (std::size_t k = 0; k < n; ++k) {
+    largest = std::max(largest, std::fabs(b[k]));
+    finite = finite && std::isfinite(b[k]);
+  }
+  if (largest == 0.0 || !finite) {
     // a zero right-hand side has the zero answer; a non-finite one gives a non-finite
     // answer, which the Krylov solver reports
-    std::fill(x, x + n, largest == 0.0 ? 0.0 : std::numeric_limits<double>::quiet_NaN());
+    std::fill(x, x + n, finite ? 0.0 : std::numeric_limits<double>::quiet_NaN());
     return;
   }
   const double to_float = 1.0 / largest;

@@ -1,17 +1,17 @@
 #pragma once
-/// @file StencilMultigrid.h  A cell-centred geometric multigrid V-cycle on five-point stencil
-/// arrays in single precision, for one field per cell on a 2D mesh on one rank: the
+/// @file StencilMultigrid.h  A cell-centred geometric multigrid V-cycle on 5-point (2D) or
+/// 7-point (3D) stencil arrays in single precision, for one field per cell on one rank: the
 /// preconditioner of `-td_pc gmg` (setup_structured_multigrid, mesh/StructuredMultigrid.h).
 ///
-/// Why it exists: hypre's PFMG, the default, semicoarsens one axis at a time with 9-point
-/// Galerkin operators; its V(1,1) cycle costs about six products with the operator, and the
-/// cycles are most of a steady solve (docs/solvers.md, "Where the one-field time goes"). PETSc
-/// 3.18 and Debian's hypre compute in double precision only. A preconditioner need not: this
-/// cycle keeps its operators and vectors in `float`, halving the memory it streams, with loops
-/// the compiler vectorises; the Krylov method, its products with the operator and every
-/// residual stay in double, so the answer is exact to the Krylov tolerance (mixed-precision
-/// iterative refinement). A cycle rounded to single precision is not exactly linear, so the
-/// Krylov method must be flexible (fbcgs by default; fgmres, gcr or richardson).
+/// Why it exists: hypre's PFMG, the default elsewhere, semicoarsens one axis at a time with
+/// Galerkin coarse operators of wider stencils (9 points in 2D); its V(1,1) cycle costs about
+/// six products with the operator, and the cycles are most of a steady solve (docs/solvers.md,
+/// "Where the one-field time goes"). PETSc 3.18 and Debian's hypre compute in double precision
+/// only. A preconditioner need not: this cycle keeps its operators and vectors in `float`, halving
+/// the memory it streams, with loops the compiler vectorises; the Krylov method, its products with
+/// the operator and every residual stay in double, so the answer is exact to the Krylov tolerance
+/// (mixed-precision iterative refinement). A cycle rounded to single precision is not exactly
+/// linear, so the Krylov method must be flexible (fbcgs by default; fgmres, gcr or richardson).
 ///
 /// The cycle (the design study bench/bench_stencil_mg measured it beside PFMG):
 ///  - levels: the mesh and its coarsenings by pairs of cells along each axis (an odd count
@@ -19,18 +19,21 @@
 ///  - operators: the caller's discretisation on each level (set_up), the rediscretised
 ///    finite-volume operators of fv/CoarseOperators.h, not Galerkin products;
 ///  - smoothing: one red-black Gauss-Seidel sweep before and one after the coarse correction
-///    (the black cells of each row right behind the red of the next, one pass over memory);
+///    (the second colour of each row, in 3D of each plane, right behind the first colour of
+///    the next: one pass over memory);
 ///  - restriction: the sum of the children's residuals (the residual is an amount per cell);
 ///  - prolongation: linear between coarse centres along each axis (Wesseling, Multigrid.h);
 ///    at a wall where the correction vanishes (a fixed value) linear to zero on the wall,
 ///    at other walls the parent's value;
-///  - coarsest level: solved exactly (LU of its dense matrix, Eigen).
+///  - coarsest level: solved exactly (LU of its dense matrix, Eigen; at most
+///    kMaxStencilCoarsestCells cells).
 /// The operator of each level is scaled by its largest diagonal entry and the right-hand
 /// side by its largest entry before rounding to `float`, so that no value leaves float's
 /// range whatever the units.
 #include <petscksp.h>
 
 #include <array>
+#include <cstddef>
 #include <memory>
 #include <vector>
 
@@ -60,16 +63,25 @@ inline constexpr double kMaxStencilAspect = 2.0;
 /// coarse operators and point smoother lose efficiency as the drift grows (the design study:
 /// 256^2, 17 cycles at cell Peclet number 0.02, 21 at 0.2, 25 at 0.8, 61 at 8).
 inline constexpr double kMaxStencilPeclet = 1.0;
-/// Largest span of the drift at which it is the default. Why: the cycle computes in single
-/// precision, and the steady solver asks every cell for a residual within 1e-10 of its own
-/// terms (kSteadyMaxCellResidual): a correction in a cell e^-span below the largest value
-/// must stay above float's smallest normal number, 1.2e-38. At span 60 (e^-60 1e-10 = 9e-37)
-/// a 128^2 cell stopped 2.6e-8 short of that test under it, where PFMG met it; at 30 both do.
+/// Largest span of the drift at which it is the default. Why (measured, not derived): the
+/// steady solver asks every cell for a residual within 1e-10 of its own terms
+/// (kSteadyMaxCellResidual), and the cycle computes in single precision, whose relative
+/// precision (6e-8) and range (down to 1.2e-38) the corrections of cells e^-span below the
+/// largest value approach as the span grows: at span 60 a 128^2 cell stopped at a cell
+/// residual of 2.6e-8 under it, where PFMG met the test; at 30 both do.
 inline constexpr double kMaxStencilSpan = 30.0;
+/// Most cells of the coarsest level, which the cycle solves by dense LU (Eigen). Why: the
+/// levels stop where an axis would fall below 2 cells, so a mesh only a few cells across one
+/// axis keeps a large coarsest level (2 x 2048 cells on a 4 x 4096 mesh: a 134 MB matrix).
+inline constexpr std::size_t kMaxStencilCoarsestCells = 512;
+
+/// Cells of the coarsest level of @p mesh's hierarchy (Mesh::max_mg_levels() levels).
+std::size_t stencil_coarsest_cells(const Mesh& mesh);
 
 class StencilMultigrid {
  public:
-  /// The hierarchy of @p mesh (2D, one rank, no periodic axis; Error otherwise).
+  /// The hierarchy of @p mesh (2D or 3D, one rank, no periodic axis, a coarsest level of at
+  /// most kMaxStencilCoarsestCells; Error otherwise).
   explicit StencilMultigrid(const Mesh& mesh);
   ~StencilMultigrid();
   StencilMultigrid(const StencilMultigrid&) = delete;
@@ -81,7 +93,7 @@ class StencilMultigrid {
   /// create_struct_operator on coarse_meshes(mesh, 1, levels())): set_up reads their values.
   /// @p zero_walls[2 a + s]: the correction vanishes on the wall of axis a, side s (0 lower,
   /// 1 upper), where the field's value is fixed (a Dirichlet face).
-  void set_coarse_operators(std::vector<Mat> coarse, std::array<bool, 4> zero_walls);
+  void set_coarse_operators(std::vector<Mat> coarse, std::array<bool, 6> zero_walls);
   /// Whether set_coarse_operators was called.
   bool has_coarse_operators() const;
   /// Read every level's operator: @p fine, a struct operator on the mesh, and the coarse

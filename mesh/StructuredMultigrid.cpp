@@ -826,14 +826,38 @@ void refuse_transposed_preconditioning(const char* prefix, const char* solver, b
 /// -td_pc chose it in @p chosen. @p closed: a closed cell's operator (SMG by default).
 /// Whether the single-precision geometric multigrid is the default for one field per cell
 /// of @p mesh (setup_structured_multigrid).
-bool stencil_default(const Mesh& mesh, const char* prefix, bool closed, const StencilOffer& offer) {
-  if (!offer.coarse_operators || closed || mesh.dim() != 2 || any_periodic_axis(mesh) ||
-      !(offer.peclet <= kMaxStencilPeclet) || !(offer.span <= kMaxStencilSpan) ||
-      !flexible_krylov_or_default(prefix))
-    return false;
+bool assembled_matrix_needed(const char* prefix);
+
+/// Why the single-precision geometric multigrid cannot precondition the one-field solver of
+/// @p mesh under @p prefix (a phrase after "needs"), or null when it can.
+const char* stencil_refusal(const Mesh& mesh, const char* prefix, bool closed,
+                            const StencilOffer& offer) {
   int ranks = 1;
   MPI_Comm_size(mesh.comm(), &ranks);
-  return ranks == 1 && max_cell_aspect_ratio(mesh) <= kMaxStencilAspect;
+  if (mesh.dim() < 2) return "a 2D or 3D mesh";
+  if (ranks != 1) return "one rank";
+  if (any_periodic_axis(mesh)) return "a mesh without periodic axes";
+  if (closed)
+    return "an open cell without strong drift against a wall that closes an axis (the "
+           "operator of a closed cell)";
+  if (!offer.coarse_operators)
+    return "the coarse operators of the steady solver (one species, prescribed temperature)";
+  if (other_matrix_asked(prefix) || assembled_matrix_needed(prefix))
+    return "the operator in hypre's struct matrix, which -mat_type, -dm_mat_type, -snes_mf, "
+           "-ksp_diagonal_scale, -ksp_view_mat, -ksp_view_pmat, -mat_view and transposed "
+           "Krylov types replace by a PETSc matrix";
+  if (stencil_coarsest_cells(mesh) > kMaxStencilCoarsestCells)
+    return "a mesh whose coarsest level has at most 512 cells (the level is solved by dense "
+           "LU; a mesh only 2 or 3 cells across an axis hardly coarsens)";
+  return nullptr;
+}
+
+/// Whether the single-precision geometric multigrid is the default for one field per cell
+/// of @p mesh (setup_structured_multigrid).
+bool stencil_default(const Mesh& mesh, const char* prefix, bool closed, const StencilOffer& offer) {
+  return stencil_refusal(mesh, prefix, closed, offer) == nullptr &&
+         offer.peclet <= kMaxStencilPeclet && offer.span <= kMaxStencilSpan &&
+         flexible_krylov_or_default(prefix) && max_cell_aspect_ratio(mesh) <= kMaxStencilAspect;
 }
 
 PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chosen,
@@ -874,16 +898,7 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
   // V-cycle is no longer a preconditioner (GMRES broke down at periods 3, 5, 7, 9, 12, and
   // CVODE's steps shrank to t + h = t)
   if (which == kGmgIndex) {
-    int ranks = 1;
-    MPI_Comm_size(mesh.comm(), &ranks);
-    const char* why = mesh.dim() != 2           ? "a 2D mesh"
-                      : ranks != 1              ? "one rank"
-                      : any_periodic_axis(mesh) ? "a mesh without periodic axes"
-                      : closed ? "an open cell (a face with a fixed value or an exchange)"
-                      : !offer.coarse_operators
-                          ? "the coarse operators of the steady solver (one species, "
-                            "prescribed temperature)"
-                          : nullptr;
+    const char* why = stencil_refusal(mesh, prefix, closed, offer);
     if (why)
       throw Error(fmt::format(
           "-{0}td_pc gmg (the single-precision geometric multigrid) needs {1}; drop it for "
@@ -899,7 +914,8 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
             "does not coarsen correctly; use -{}td_pc pfmg or the default",
             shown, "xyz"[a], n, shown));
     }
-  refuse_transposed_preconditioning(prefix, kSolverNames[which], true);
+  // the single-precision multigrid refuses every Krylov type but its flexible ones itself
+  if (which != kGmgIndex) refuse_transposed_preconditioning(prefix, kSolverNames[which], true);
   return which;
 }
 

@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -586,15 +589,26 @@ TEST(StructuredMultigridMpi, GeometricMultigridSolvesAsPfmgDoes) {
     bool exact;
     const char* name;
   };
-  for (const auto& k : {Case{{64, 64, 1}, 0.0, dirichlet, no_flux, no_flux, true, "64^2"},
-                        Case{{75, 61, 1}, 0.0, dirichlet, no_flux, no_flux, true, "75 x 61"},
-                        Case{{48, 48, 1}, 0.4, dirichlet, no_flux, no_flux, true, "stretched"},
-                        Case{{64, 48, 1}, 0.0, dirichlet, robin, no_flux, false, "Robin"},
-                        Case{{64, 64, 1}, 0.0, no_flux, robin, dirichlet, false, "2D answer"}}) {
-    auto mesh = mesh_of(2, k.n, k.beta);
+  // Krylov iterations at most: flexible BiCGStab in double reaches the answer under any
+  // fair preconditioner, so the count is what shows a broken cycle: measured 8-10 here;
+  // without the odd last column in the restriction 12 (75 x 61), without the coarse
+  // correction 25-150
+  constexpr int kMostIterations = 11;
+  for (const auto& k :
+       {Case{{64, 64, 1}, 0.0, dirichlet, no_flux, no_flux, true, "64^2"},
+        Case{{75, 61, 1}, 0.0, dirichlet, no_flux, no_flux, true, "75 x 61"},
+        Case{{48, 48, 1}, 0.4, dirichlet, no_flux, no_flux, true, "stretched"},
+        Case{{64, 48, 1}, 0.0, dirichlet, robin, no_flux, false, "Robin"},
+        Case{{64, 64, 1}, 0.0, no_flux, robin, dirichlet, false, "2D answer"},
+        Case{{16, 16, 16}, 0.0, dirichlet, no_flux, no_flux, true, "16^3"},
+        Case{{13, 10, 9}, 0.0, dirichlet, robin, no_flux, false, "13 x 10 x 9, Robin"},
+        Case{{16, 16, 16}, 0.0, no_flux, robin, dirichlet, false, "3D answer"}}) {
+    auto mesh = mesh_of(k.n[2] > 1 ? 3 : 2, k.n, k.beta);
     const auto gmg = soret(*mesh, kGmg, k.lower, k.upper, k.south);
     const auto pfmg = soret(*mesh, kPfmg, k.lower, k.upper, k.south);
     EXPECT_EQ(gmg.res.newton_iterations, 1) << k.name;
+    EXPECT_LE(gmg.res.krylov_iterations, kMostIterations) << k.name;
+    ::testing::Test::RecordProperty(std::string("krylov_") + k.name, gmg.res.krylov_iterations);
     EXPECT_LT(relative_difference(gmg.c, pfmg.c), 1e-10) << k.name;
     if (k.exact) EXPECT_LT(profile_error(*mesh, gmg.c, false), 1e-9) << k.name;
     EXPECT_LT(gmg.res.residual_norm, 1e-12 * gmg.res.residual_scale) << k.name;
@@ -606,15 +620,21 @@ TEST(StructuredMultigridMpi, GeometricMultigridIterationsDoNotGrowWithTheMesh) {
   // V(1,1) cycles reduce the error about five-fold (bench/bench_stencil_mg: 16-17 cycles to
   // 1e-12 at 256^2 to 2048^2): 8 flexible BiCGStab iterations of two cycles each; a wrong
   // prolongation or restriction shows as many more, growing with the mesh.
-  constexpr int kMostIterations = 10;
+  constexpr int kMostIterations = 12;
   constexpr int kAllowedExtra = 2;
-  const auto coarse = soret(*mesh_of(2, {64, 64, 1}), kGmg);
-  const auto fine = soret(*mesh_of(2, {256, 256, 1}), kGmg);
-  EXPECT_LE(coarse.res.krylov_iterations, kMostIterations);
-  EXPECT_LE(fine.res.krylov_iterations, coarse.res.krylov_iterations + kAllowedExtra);
-  EXPECT_EQ(fine.res.newton_iterations, 1);
-  ::testing::Test::RecordProperty("krylov_gmg_coarse", coarse.res.krylov_iterations);
-  ::testing::Test::RecordProperty("krylov_gmg_fine", fine.res.krylov_iterations);
+  for (int dim = 2; dim <= 3; ++dim) {
+    const int n0 = dim == 2 ? 64 : 16;
+    const auto coarse = soret(*mesh_of(dim, {n0, n0, n0}), kGmg);
+    const auto fine = soret(*mesh_of(dim, {4 * n0, 4 * n0, 4 * n0}), kGmg);
+    EXPECT_LE(coarse.res.krylov_iterations, kMostIterations) << "dim " << dim;
+    EXPECT_LE(fine.res.krylov_iterations, coarse.res.krylov_iterations + kAllowedExtra)
+        << "dim " << dim;
+    EXPECT_EQ(fine.res.newton_iterations, 1) << "dim " << dim;
+    ::testing::Test::RecordProperty("krylov_gmg_" + std::to_string(dim) + "d_coarse",
+                                    coarse.res.krylov_iterations);
+    ::testing::Test::RecordProperty("krylov_gmg_" + std::to_string(dim) + "d_fine",
+                                    fine.res.krylov_iterations);
+  }
 }
 
 TEST(StructuredMultigridMpi, GeometricMultigridIsTheDefaultWhereItApplies) {
@@ -633,7 +653,23 @@ TEST(StructuredMultigridMpi, GeometricMultigridIsTheDefaultWhereItApplies) {
   EXPECT_EQ(default_preconditioner(*square(), 1, false, StencilOffer{true, 2.0}),
             "hypre struct PFMG");
   EXPECT_EQ(default_preconditioner(*square(), 1, true, offer), "hypre struct SMG");
-  EXPECT_EQ(default_preconditioner(*mesh_of(3, {8, 8, 8}), 1, false, offer), "hypre struct PFMG");
+  EXPECT_EQ(default_preconditioner(*square(), 1, false, StencilOffer{true, 0.1, 60.0}),
+            "hypre struct PFMG");
+  // 3D too; not a mesh whose coarsest level stays large (4 x 1024 square cells: 2 x 512)
+  EXPECT_EQ(default_preconditioner(*mesh_of(3, {8, 8, 8}), 1, false, offer), kGmgName);
+  {
+    std::array<Axis, 3> axes;
+    axes[0].nodes = uniform_nodes(0.0, 4.0, 4);
+    axes[1].nodes = uniform_nodes(0.0, 1024.0, 1024);
+    axes[2].nodes = {0.0, 1.0};
+    const Mesh channel(PETSC_COMM_WORLD, 2, axes, 1);
+    EXPECT_EQ(default_preconditioner(channel, 1, false, offer), "hypre struct PFMG");
+  }
+  // an option that needs the operator as a PETSc matrix
+  {
+    ScopedOptions set(Options{{"-ksp_diagonal_scale", ""}});
+    EXPECT_EQ(default_preconditioner(*square(), 1, false, offer), "hypre struct PFMG");
+  }
   // a Krylov method given that is not flexible keeps PFMG; a flexible one keeps the default
   {
     ScopedOptions set(kGmres);
@@ -650,7 +686,10 @@ TEST(StructuredMultigridMpi, GeometricMultigridIsRefusedWhereItDoesNotApply) {
   Options bcgs = kGmg;
   bcgs.emplace_back("-ksp_type", "bcgs");
   EXPECT_NE(soret_error(*square, bcgs).find("needs a flexible Krylov method"), std::string::npos);
-  EXPECT_NE(soret_error(*mesh_of(3, {8, 8, 8}), kGmg).find("needs a 2D mesh"), std::string::npos);
+  Options view = kGmg;
+  view.emplace_back("-ksp_view_pmat", "ascii:/dev/null");
+  EXPECT_NE(soret_error(*square, view).find("needs the operator in hypre's struct matrix"),
+            std::string::npos);
   EXPECT_NE(soret_error(*square, kGmg, Boundary{}).find("needs an open cell"), std::string::npos);
   // a solver that assembles no coarse operators (here: none offered)
   Owned<KSP> ksp;
@@ -663,4 +702,21 @@ TEST(StructuredMultigridMpi, GeometricMultigridIsRefusedWhereItDoesNotApply) {
     EXPECT_NE(std::string(e.what()).find("needs the coarse operators"), std::string::npos)
         << e.what();
   }
+}
+
+TEST(StructuredMultigridMpi, SteadySolverTakesTheGeometricMultigridByDefault) {
+  // the steady solver offers its coarse operators: on one rank the default is the
+  // single-precision multigrid; on two, PFMG. -ksp_view tells which ran.
+  const std::string view = ::testing::TempDir() + "gmg_default_ksp_view.txt";
+  std::remove(view.c_str());
+  {
+    auto mesh = mesh_of(2, {32, 32, 1});
+    const auto s = soret(*mesh, Options{{"-ksp_view", "ascii:" + view}});
+    EXPECT_LT(profile_error(*mesh, s.c, false), 1e-9);
+  }
+  MPI_Barrier(PETSC_COMM_WORLD);
+  std::ifstream in(view);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find(ranks() == 1 ? kGmgName : "hypre struct PFMG"), std::string::npos) << text;
+  EXPECT_NE(text.find(ranks() == 1 ? "type: fbcgs" : "type: bcgs"), std::string::npos) << text;
 }
