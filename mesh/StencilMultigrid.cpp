@@ -39,6 +39,12 @@ constexpr int kCentre = 0, kWest = 1, kEast = 2, kSouth = 3, kNorth = 4, kBelow 
 /// under a rounded cycle: in bench/bench_stencil_mg it reported convergence 1e-4 off.
 constexpr const char* kFlexibleKrylov[] = {"fbcgs", "fgmres", "gcr", "richardson"};
 
+/// The advice of an operator the cycle cannot take, whether -td_pc gmg chose it or it is the
+/// default.
+constexpr const char* kOtherPreconditioner =
+    "the single-precision multigrid (-td_pc gmg, given or the default here) cannot "
+    "precondition this operator: give -td_pc pfmg (or smg)";
+
 /// The PCSHELL name that marks the stencil multigrid (stencil_multigrid()).
 constexpr const char* kShellName = "single-precision geometric multigrid";
 
@@ -80,7 +86,6 @@ struct Level {
   double scale = 1.0;  ///< the operator's values were divided by it
   /// Prolongation from the next coarser level, per fine index along each axis.
   std::array<std::vector<AxisWeight>, 3> p;
-  bool three_d() const { return nz > 1 || !B.empty(); }
   std::size_t cells() const {
     return static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny) *
            static_cast<std::size_t>(nz);
@@ -127,6 +132,10 @@ struct StencilMultigrid::Impl {
   std::vector<double> values;     ///< read buffer of one stencil entry
   Eigen::PartialPivLU<Eigen::MatrixXd> coarsest;
   Eigen::VectorXd coarsest_rhs;
+  /// The coarsest level's scaled stencil in double, entry by entry (StructRowWriter's
+  /// numbering): its LU must not see float's rounding, which can erase a weak exchange term
+  /// and make a regular operator singular, or a singular one look regular.
+  std::array<std::vector<double>, 7> coarsest_stencil;
 
   void weights(Level& fine, const Level& coarse_level);
   void read_level(Level& L, Mat A);
@@ -248,6 +257,7 @@ void StencilMultigrid::Impl::weights(Level& fine, const Level& c) {
 }
 
 void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
+  const bool coarsest_level = &L == &levels.back();
   PetscInt rows = 0;
   TD_PETSC(MatGetLocalSize(A, &rows, nullptr));
   if (static_cast<std::size_t>(rows) != L.cells())
@@ -255,6 +265,13 @@ void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
         fmt::format("StencilMultigrid: an operator of {} rows for a level of {}", rows, L.cells()));
   read_struct_entry(A, kCentre, values);
   double largest = 0.0;
+  // the coarsest level's entries in double too, scaled as the float ones
+  auto keep = [&](int e, double inv) {
+    if (!coarsest_level) return;
+    auto& out = coarsest_stencil[static_cast<std::size_t>(e)];
+    out.resize(values.size());
+    for (std::size_t k = 0; k < values.size(); ++k) out[k] = values[k] * inv;
+  };
   for (double v : values) {
     if (!std::isfinite(v))
       throw Error(
@@ -276,11 +293,12 @@ void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
     if (c == 0.0F || !std::isfinite(ci))
       throw Error(fmt::format(
           "-td_pc gmg: cell {} of a {} x {} x {} level has a diagonal entry {:.3g} times the "
-          "level's largest, which single precision cannot relax; drop -td_pc gmg",
-          k, L.nx, L.ny, L.nz, values[k] * inv));
+          "level's largest, which single precision cannot relax; {}",
+          k, L.nx, L.ny, L.nz, values[k] * inv, kOtherPreconditioner));
     L.C[k] = c;
     L.Ci[k] = ci;
   }
+  keep(kCentre, inv);
   std::vector<std::pair<int, std::vector<float>*>> off = {
       {kWest, &L.W}, {kEast, &L.E}, {kSouth, &L.S}, {kNorth, &L.N}};
   if (!L.B.empty()) {
@@ -289,6 +307,7 @@ void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
   }
   for (const auto& [e, dst] : off) {
     read_struct_entry(A, e, values);
+    keep(e, inv);
     for (std::size_t k = 0; k < values.size(); ++k) {
       (*dst)[k] = static_cast<float>(values[k] * inv);
       if (!std::isfinite((*dst)[k]))
@@ -308,13 +327,14 @@ void StencilMultigrid::Impl::factor_coarsest() {
       for (int i = 0; i < L.nx; ++i) {
         const auto q = L.row(j, k) + static_cast<std::size_t>(i);
         const auto m = static_cast<Eigen::Index>(q);
-        A(m, m) = L.C[q];
-        if (i > 0) A(m, m - 1) = L.W[q];
-        if (i + 1 < L.nx) A(m, m + 1) = L.E[q];
-        if (j > 0) A(m, m - L.nx) = L.S[q];
-        if (j + 1 < L.ny) A(m, m + L.nx) = L.N[q];
-        if (k > 0) A(m, m - plane) = L.B[q];
-        if (k + 1 < L.nz) A(m, m + plane) = L.T[q];
+        const auto& d = coarsest_stencil;
+        A(m, m) = d[kCentre][q];
+        if (i > 0) A(m, m - 1) = d[kWest][q];
+        if (i + 1 < L.nx) A(m, m + 1) = d[kEast][q];
+        if (j > 0) A(m, m - L.nx) = d[kSouth][q];
+        if (j + 1 < L.ny) A(m, m + L.nx) = d[kNorth][q];
+        if (k > 0) A(m, m - plane) = d[kBelow][q];
+        if (k + 1 < L.nz) A(m, m + plane) = d[kAbove][q];
       }
   coarsest.compute(A);
   // PartialPivLU factors a singular matrix without complaint: its condition estimate tells
@@ -322,8 +342,8 @@ void StencilMultigrid::Impl::factor_coarsest() {
   if (!(coarsest.rcond() > kSingularRcond))
     throw Error(fmt::format(
         "-td_pc gmg: the operator on the coarsest level ({} cells) is singular (reciprocal "
-        "condition estimate {:.3g}); drop -td_pc gmg",
-        n, coarsest.rcond()));
+        "condition estimate {:.3g}); {}",
+        n, coarsest.rcond(), kOtherPreconditioner));
   coarsest_rhs.resize(n);
 }
 

@@ -821,11 +821,6 @@ void refuse_transposed_preconditioning(const char* prefix, const char* solver, b
         p, type, solver, chosen ? fmt::format("drop -{}td_pc and give ", p) : ""));
 }
 
-/// The structured solver setup_structured_multigrid installs for @p dof fields per cell of
-/// @p mesh with the options of @p prefix (kPfmgIndex, kSmgIndex), or -1 for none; whether
-/// -td_pc chose it in @p chosen. @p closed: a closed cell's operator (SMG by default).
-/// Whether the single-precision geometric multigrid is the default for one field per cell
-/// of @p mesh (setup_structured_multigrid).
 bool assembled_matrix_needed(const char* prefix);
 
 /// Why the single-precision geometric multigrid cannot precondition the one-field solver of
@@ -847,8 +842,9 @@ const char* stencil_refusal(const Mesh& mesh, const char* prefix, bool closed,
            "-ksp_diagonal_scale, -ksp_view_mat, -ksp_view_pmat, -mat_view and transposed "
            "Krylov types replace by a PETSc matrix";
   if (stencil_coarsest_cells(mesh) > kMaxStencilCoarsestCells)
-    return "a mesh whose coarsest level has at most 512 cells (the level is solved by dense "
-           "LU; a mesh only 2 or 3 cells across an axis hardly coarsens)";
+    return "a mesh whose coarsest level has at most kMaxStencilCoarsestCells (512) cells, "
+           "which it solves by dense LU (a mesh only a few cells across an axis hardly "
+           "coarsens)";
   return nullptr;
 }
 
@@ -860,6 +856,10 @@ bool stencil_default(const Mesh& mesh, const char* prefix, bool closed, const St
          flexible_krylov_or_default(prefix) && max_cell_aspect_ratio(mesh) <= kMaxStencilAspect;
 }
 
+/// The structured solver setup_structured_multigrid installs for @p dof fields per cell of
+/// @p mesh with the options of @p prefix (kPfmgIndex, kSmgIndex, kGmgIndex), or -1 for none;
+/// whether -td_pc chose it in @p chosen. @p closed: a closed cell's operator (SMG by
+/// default); @p offer: the solver's offer to the single-precision multigrid.
 PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chosen,
                        bool closed = false, const StencilOffer& offer = {}) {
   const std::string shown = prefix ? prefix : "";
