@@ -694,6 +694,15 @@ TEST(StructuredMultigridMpi, GeometricMultigridIsRefusedWhereItDoesNotApply) {
   EXPECT_NE(soret_error(*square, view).find("needs the operator in hypre's struct matrix"),
             std::string::npos);
   EXPECT_NE(soret_error(*square, kGmg, Boundary{}).find("needs an open cell"), std::string::npos);
+  // a mesh whose coarsest level would stay large (4 x 1024 square cells: 2 x 512, dense LU)
+  {
+    std::array<Axis, 3> axes;
+    axes[0].nodes = uniform_nodes(0.0, 4.0, 4);
+    axes[1].nodes = uniform_nodes(0.0, 1024.0, 1024);
+    axes[2].nodes = {0.0, 1.0};
+    const Mesh channel(PETSC_COMM_WORLD, 2, axes, 1);
+    EXPECT_NE(soret_error(channel, kGmg).find("coarsest level has at most"), std::string::npos);
+  }
   // a solver that assembles no coarse operators (here: none offered)
   Owned<KSP> ksp;
   TD_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp.out()));
