@@ -148,6 +148,21 @@ class ReadArray {
   PetscInt n_ = 0;
 };
 
+/// The values a vector owns on this rank, to be overwritten in place: VecGetArrayWrite for the
+/// object's lifetime (restored also when an exception leaves the scope).
+class WriteArray {
+ public:
+  explicit WriteArray(Vec v) : v_(v) { petsc_check(VecGetArrayWrite(v_, &a_), "VecGetArrayWrite"); }
+  ~WriteArray() { VecRestoreArrayWrite(v_, &a_); }
+  WriteArray(const WriteArray&) = delete;
+  WriteArray& operator=(const WriteArray&) = delete;
+  PetscScalar* get() const { return a_; }
+
+ private:
+  Vec v_;
+  PetscScalar* a_ = nullptr;
+};
+
 /// A new vector with the layout of @p v (values not copied).
 inline Owned<Vec> duplicate(Vec v) {
   Owned<Vec> out;

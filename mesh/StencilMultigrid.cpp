@@ -568,10 +568,8 @@ PetscErrorCode pc_setup(PC pc) {
 PetscErrorCode pc_apply(PC pc, Vec b, Vec x) {
   try {
     const ReadArray in(b);
-    PetscScalar* out = nullptr;
-    TD_PETSC(VecGetArrayWrite(x, &out));
-    context(pc)->apply(in.get(), out);
-    TD_PETSC(VecRestoreArrayWrite(x, &out));
+    const WriteArray out(x);
+    context(pc)->apply(in.get(), out.get());
   } catch (const std::exception& e) {
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
   }

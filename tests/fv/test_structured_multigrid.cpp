@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "fv/Steady.h"
+#include "mesh/Multigrid.h"
+#include "mesh/StencilMultigrid.h"
 #include "mesh/StructuredMultigrid.h"
 #include "tests/fv/fv_helpers.h"
 
@@ -738,4 +740,101 @@ TEST(StructuredMultigridMpi, SteadySolverTakesTheGeometricMultigridByDefault) {
   int rank = 0;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   if (rank == 0) std::remove(view.c_str());
+}
+
+namespace {
+
+/// Struct operators on @p mesh and its coarse levels (coarsest first after the mesh's own),
+/// every row the stencil @p row (StructRowWriter's numbering) but for zeros across walls;
+/// with @p neumann the diagonal is minus the sum of the row's couplings (a singular operator).
+struct Operators {
+  std::vector<std::unique_ptr<Mesh>> meshes;
+  Owned<Mat> fine;
+  std::vector<Owned<Mat>> coarse;
+  std::vector<Mat> coarse_borrowed() const {
+    std::vector<Mat> out;
+    for (const auto& m : coarse) out.push_back(m);
+    return out;
+  }
+};
+
+void write_rows(const Mesh& mesh, Mat A, const std::vector<double>& row, bool neumann) {
+  StructRowWriter rows(A);
+  rows.write([&] {
+    for (int j = 0; j < mesh.cells(1); ++j)
+      for (int i = 0; i < mesh.cells(0); ++i) {
+        std::vector<double> v = row;
+        if (i == 0) v[1] = 0.0;
+        if (i + 1 == mesh.cells(0)) v[2] = 0.0;
+        if (j == 0) v[3] = 0.0;
+        if (j + 1 == mesh.cells(1)) v[4] = 0.0;
+        if (neumann) v[0] = -(v[1] + v[2] + v[3] + v[4]);
+        rows.push(v.data());
+      }
+  });
+}
+
+Operators operators(const Mesh& mesh, int levels, const std::vector<double>& row,
+                    bool neumann = false) {
+  Operators o;
+  o.meshes = coarse_meshes(mesh, 1, levels);
+  o.fine = create_struct_operator(mesh);
+  write_rows(mesh, o.fine, row, neumann);
+  for (const auto& m : o.meshes) {
+    o.coarse.push_back(create_struct_operator(*m));
+    write_rows(*m, o.coarse.back(), row, neumann);
+  }
+  return o;
+}
+
+std::string set_up_error(StencilMultigrid& mg, Mat fine) {
+  try {
+    mg.set_up(fine);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST(StructuredMultigridMpi, GeometricMultigridRefusesOperatorsItCannotTakeAndPassesNaNOn) {
+  if (ranks() != 1) return;  // one rank only
+  auto mesh = mesh_of(2, {16, 16, 1});
+  StencilMultigrid mg(*mesh);
+  const auto good = operators(*mesh, mg.levels(), {4.5, -1.0, -1.0, -1.0, -1.0});
+  // no coarse operators given (a solver that does not assemble them)
+  EXPECT_NE(set_up_error(mg, good.fine).find("does not provide the coarse levels"),
+            std::string::npos);
+  const std::array<bool, 6> no_zero_walls{};
+  // a zero operator, a NaN diagonal
+  for (const auto& [row, what] :
+       {std::pair{std::vector<double>{0.0, 0.0, 0.0, 0.0, 0.0}, "zero diagonal"},
+        std::pair{std::vector<double>{std::nan(""), -1.0, -1.0, -1.0, -1.0},
+                  "diagonal entry nan"}}) {
+    const auto bad = operators(*mesh, mg.levels(), row);
+    mg.set_coarse_operators(bad.coarse_borrowed(), no_zero_walls);
+    EXPECT_NE(set_up_error(mg, bad.fine).find(what), std::string::npos) << what;
+  }
+  // a singular coarsest level: pure Neumann rows (the diagonal the sum of the couplings)
+  {
+    const auto neumann = operators(*mesh, mg.levels(), {0.0, -1.0, -1.0, -1.0, -1.0}, true);
+    mg.set_coarse_operators(neumann.coarse_borrowed(), no_zero_walls);
+    EXPECT_NE(set_up_error(mg, neumann.fine).find("is singular"), std::string::npos);
+  }
+  // a regular operator: a zero right-hand side gives zero, a non-finite one NaN everywhere
+  // (the Krylov solver then reports it), a finite one a finite answer
+  mg.set_coarse_operators(good.coarse_borrowed(), no_zero_walls);
+  mg.set_up(good.fine);
+  const std::size_t n = 16 * 16;
+  std::vector<double> b(n, 0.0), x(n, 1.0);
+  mg.apply(b.data(), x.data());
+  EXPECT_TRUE(std::all_of(x.begin(), x.end(), [](double v) { return v == 0.0; }));
+  b.assign(n, 1.0);
+  mg.apply(b.data(), x.data());
+  EXPECT_TRUE(
+      std::all_of(x.begin(), x.end(), [](double v) { return std::isfinite(v) && v > 0.0; }));
+  b[7] = std::nan("");
+  mg.apply(b.data(), x.data());
+  EXPECT_TRUE(std::all_of(x.begin(), x.end(), [](double v) { return std::isnan(v); }));
 }
