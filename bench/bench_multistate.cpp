@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc && argv[i][0] != '-'; ++i) args.emplace_back(argv[i]);
   // the thermodrift executable's memory set-up, so that work units compare with its runs
   restart_with_huge_pages(argv);
+  keep_freed_memory();
   PetscInitialize(&argc, &argv, nullptr, nullptr);
   int size, rank;
   MPI_Comm_size(PETSC_COMM_WORLD, &size);

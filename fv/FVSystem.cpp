@@ -315,9 +315,9 @@ Mat FVSystem::create_matrix() const {
   return create_star_matrix(mesh_.dm(), f.diagonal, f.neighbour).release();
 }
 
-Owned<Mat> FVSystem::create_jacobian(const char* prefix) const {
+Owned<Mat> FVSystem::create_jacobian(const char* prefix, StructStorage storage) const {
   if (nf_ == 1 && !heat_ && !rx_ && struct_operator_chosen(mesh_, prefix, 1))
-    return create_struct_operator(mesh_);
+    return create_struct_operator(mesh_, storage);
   return Owned<Mat>(create_matrix());
 }
 

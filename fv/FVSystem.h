@@ -20,6 +20,7 @@
 #include "core/Petsc.h"
 #include "mesh/DmdaViews.h"
 #include "mesh/Mesh.h"
+#include "mesh/StructuredMultigrid.h"
 #include "models/Heat.h"
 #include "models/Reactions.h"
 #include "models/Species.h"
@@ -97,9 +98,11 @@ class FVSystem {
   /// The matrix for assemble() of a solver whose KSP has the options prefix @p prefix
   /// (nullptr for none): with one field per cell, no heat and no reactions, where that solver
   /// gets hypre's structured multigrid and no option asks for a PETSc matrix, a struct operator
-  /// (create_struct_operator, mesh/StructuredMultigrid.h: the values in hypre's struct matrix
-  /// alone, no copy at the preconditioner's set-up); otherwise create_matrix().
-  Owned<Mat> create_jacobian(const char* prefix) const;
+  /// (create_struct_operator, mesh/StructuredMultigrid.h: the values in @p storage alone,
+  /// hypre's struct matrix or stencil arrays, no copy at the preconditioner's set-up);
+  /// otherwise create_matrix().
+  Owned<Mat> create_jacobian(const char* prefix,
+                             StructStorage storage = StructStorage::hypre) const;
   /// Declare the coupling of the fields to @p dm (a DMDA with the mesh layout and nfields()
   /// fields): transport couples a field to itself in the neighbouring cells, reactions the
   /// fields of one cell. DMCreateMatrix and DMCreateColoring on @p dm then follow it.

@@ -55,7 +55,10 @@ struct SteadyResult {
   /// empty otherwise.
   double unconfirmed_ratio = 0.0;
   std::string unconfirmed_species;
-  double seconds = 0.0;
+  /// Wall time of the whole solve_steady call, and of its set-up alone (s): the solver
+  /// objects, the Jacobian's storage, the multigrid hierarchy's meshes and coarse systems,
+  /// before the first Newton iteration.
+  double seconds = 0.0, setup_seconds = 0.0;
 };
 
 /// Solve R(c) = 0 in place, starting from @p c. Closed species keep the total amount of

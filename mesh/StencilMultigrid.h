@@ -18,9 +18,9 @@
 ///    keeps a single last cell), down to the coarsest of Mesh::max_mg_levels();
 ///  - operators: the caller's discretisation on each level (set_up), the rediscretised
 ///    finite-volume operators of fv/CoarseOperators.h, not Galerkin products;
-///  - smoothing: one red-black Gauss-Seidel sweep before and one after the coarse correction
-///    (the second colour of each row, in 3D of each plane, right behind the first colour of
-///    the next: one pass over memory);
+///  - smoothing: one red-black Gauss-Seidel sweep before the coarse correction and two after
+///    (V(1,2)); the second colour of each row (in 3D of each plane) right behind the first
+///    colour of the next: one pass over memory per sweep;
 ///  - restriction: the sum of the children's residuals (the residual is an amount per cell);
 ///  - prolongation: linear between coarse centres along each axis (Wesseling, Multigrid.h);
 ///    at a wall where the correction vanishes (a fixed value) linear to zero on the wall,

@@ -349,11 +349,34 @@ PetscInt chunk_lines(const StructLayout& l) {
 /// A struct operator's storage (the context of its shell matrix): the hypre matrix, and two
 /// vectors for its products.
 struct StructOperatorState {
-  explicit StructOperatorState(const Mesh& mesh)
-      : layout(mesh), A(layout.new_matrix()), x(layout.new_vector()), y(layout.new_vector()) {}
+  StructOperatorState(const Mesh& mesh, StructStorage storage) : layout(mesh) {
+    if (storage == StructStorage::hypre) {
+      A = layout.new_matrix();
+      x = layout.new_vector();
+      y = layout.new_vector();
+      return;
+    }
+    int ranks = 1;
+    MPI_Comm_size(mesh.comm(), &ranks);
+    if (ranks != 1 || any_periodic_axis(mesh))
+      throw InternalError(
+          "struct operator: array storage takes one rank and a mesh without periodic axes");
+    values.assign(static_cast<std::size_t>(layout.stencil_size) *
+                      static_cast<std::size_t>(layout.local_cells),
+                  0.0);
+  }
+  bool arrays() const { return !values.empty(); }
+  /// Entry @p e of every owned cell (array storage).
+  double* entry(int e) {
+    return values.data() +
+           static_cast<std::size_t>(e) * static_cast<std::size_t>(layout.local_cells);
+  }
   StructLayout layout;
+  /// hypre storage: the matrix, and two vectors for its products
   HypreOwned<HYPRE_StructMatrix> A;
   HypreOwned<HYPRE_StructVector> x, y;
+  /// array storage: stencil entry e of owned cell c (DMDA order) at values[e * cells + c]
+  std::vector<double> values;
 };
 
 namespace {
@@ -387,10 +410,50 @@ void from_hypre(const StructLayout& l, HYPRE_StructVector h, Vec v) {
   hypre_check(got, "HYPRE_StructVectorGetBoxValues");
 }
 
+/// y = A x for array storage: row by row (x fastest), each entry's coupling a loop over the
+/// row without branches; a neighbour row that does not exist (a wall) is skipped, and the
+/// first and last cell of a row lack their west and east neighbours.
+void array_product(StructOperatorState& s, const double* x, double* y) {
+  const StructLayout& l = s.layout;
+  const int nx = l.count[0], ny = l.count[1], nz = l.count[2];
+  const std::size_t plane = static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny);
+  const double* C = s.entry(0);
+  const double* W = s.entry(1);
+  const double* E = s.entry(2);
+  for (int k = 0; k < nz; ++k)
+    for (int j = 0; j < ny; ++j) {
+      const std::size_t o = static_cast<std::size_t>(k) * plane + static_cast<std::size_t>(j) * nx;
+      double* __restrict yr = y + o;
+      const double* __restrict xr = x + o;
+      for (int i = 0; i < nx; ++i) yr[i] = C[o + i] * xr[i];
+      for (int i = 1; i < nx; ++i) yr[i] += W[o + i] * xr[i - 1];
+      for (int i = 0; i + 1 < nx; ++i) yr[i] += E[o + i] * xr[i + 1];
+      // the neighbour rows along y and z: entry 1 + 2a below, 2 + 2a above
+      const std::array<std::pair<bool, std::ptrdiff_t>, 4> rows = {{
+          {l.dim > 1 && j > 0, -static_cast<std::ptrdiff_t>(nx)},
+          {l.dim > 1 && j + 1 < ny, static_cast<std::ptrdiff_t>(nx)},
+          {l.dim > 2 && k > 0, -static_cast<std::ptrdiff_t>(plane)},
+          {l.dim > 2 && k + 1 < nz, static_cast<std::ptrdiff_t>(plane)},
+      }};
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (!rows[r].first) continue;
+        const double* __restrict c = s.entry(static_cast<int>(3 + r)) + o;
+        const double* __restrict xn = xr + rows[r].second;
+        for (int i = 0; i < nx; ++i) yr[i] += c[i] * xn[i];
+      }
+    }
+}
+
 /// MATSHELL callbacks of a struct operator: exceptions become PETSc errors with the message.
 PetscErrorCode operator_mult(Mat A, Vec x, Vec y) {
   try {
     StructOperatorState& s = *operator_state(A);
+    if (s.arrays()) {
+      ReadArray in(x);
+      WriteArray out(y);
+      array_product(s, in.get(), out.get());
+      return 0;
+    }
     to_hypre(s.layout, x, s.x);
     TD_HYPRE(HYPRE_StructMatrixMatvec(1.0, s.A, s.x, 0.0, s.y));
     from_hypre(s.layout, s.y, y);
@@ -403,6 +466,11 @@ PetscErrorCode operator_mult(Mat A, Vec x, Vec y) {
 PetscErrorCode operator_get_diagonal(Mat A, Vec d) {
   try {
     StructOperatorState& s = *operator_state(A);
+    if (s.arrays()) {
+      WriteArray out(d);
+      std::copy_n(s.entry(0), s.layout.local_cells, out.get());
+      return 0;
+    }
     PetscScalar* out = nullptr;
     TD_PETSC(VecGetArrayWrite(d, &out));
     HYPRE_Int centre = 0;
@@ -426,9 +494,10 @@ PetscErrorCode operator_view(Mat A, PetscViewer viewer) {
             "stores the matrix as AIJ");
   void* ctx = nullptr;
   PetscCall(MatShellGetContext(A, &ctx));
-  const auto& l = static_cast<StructOperatorState*>(ctx)->layout;
-  PetscCall(
-      PetscViewerASCIIPrintf(viewer, "hypre struct matrix, %d-point stencil\n", l.stencil_size));
+  const auto& s = *static_cast<StructOperatorState*>(ctx);
+  PetscCall(PetscViewerASCIIPrintf(viewer, "%s, %d-point stencil\n",
+                                   s.arrays() ? "stencil arrays" : "hypre struct matrix",
+                                   s.layout.stencil_size));
   return 0;
 }
 
@@ -518,8 +587,21 @@ void StructuredPC::set_up(Mat P) {
                             ? std::string()
                             : std::string("structured multigrid (-td_pc): the preconditioning "
                                           "matrix is a struct operator of another mesh"));
-    matrix_ = op.A;
-    layout = &op.layout;
+    if (op.arrays()) {
+      // its values into hypre's matrix, one stencil entry at a time over the whole box (x
+      // fastest, as the arrays)
+      if (!A_) A_ = layout_.new_matrix();
+      for (HYPRE_Int e = 0; e < layout_.stencil_size; ++e)
+        TD_HYPRE(HYPRE_StructMatrixSetBoxValues(
+            A_, const_cast<HYPRE_Int*>(layout_.lower.data()),
+            const_cast<HYPRE_Int*>(layout_.upper.data()), 1, &e,
+            const_cast<StructOperatorState&>(op).entry(static_cast<int>(e))));
+      TD_HYPRE(HYPRE_StructMatrixAssemble(A_));
+      matrix_ = A_;
+    } else {
+      matrix_ = op.A;
+      layout = &op.layout;
+    }
   } else {
     if (!A_) A_ = layout_.new_matrix();
     copy(P);
@@ -945,6 +1027,13 @@ bool assembled_matrix_needed(const char* prefix) {
 
 }  // namespace
 
+StructStorage struct_storage_for(const Mesh& mesh, const char* prefix, bool closed,
+                                 const StencilOffer& offer) {
+  bool chosen = false;
+  return chosen_solver(mesh, prefix, 1, chosen, closed, offer) == kGmgIndex ? StructStorage::arrays
+                                                                            : StructStorage::hypre;
+}
+
 bool struct_operator_chosen(const Mesh& mesh, const char* prefix, int dof) {
   bool chosen = false;
   // whichever structured solver it is, the operator is a struct operator: the solver's offer
@@ -1028,7 +1117,11 @@ bool is_struct_operator(Mat A) {
 }
 
 Owned<Mat> create_struct_operator(const Mesh& mesh) {
-  auto state = std::make_unique<StructOperatorState>(mesh);
+  return create_struct_operator(mesh, StructStorage::hypre);
+}
+
+Owned<Mat> create_struct_operator(const Mesh& mesh, StructStorage storage) {
+  auto state = std::make_unique<StructOperatorState>(mesh, storage);
   // one field per cell of the mesh's cells, whatever the mesh's own fields per cell
   const PetscInt local = state->layout.local_cells;
   PetscInt global = 1;
@@ -1048,12 +1141,24 @@ Owned<Mat> create_struct_operator(const Mesh& mesh) {
   return A;
 }
 
+const double* struct_entry_data(Mat A, int e) {
+  if (!is_struct_operator(A)) throw InternalError("struct_entry_data: not a struct operator");
+  StructOperatorState& s = *operator_state(A);
+  if (e < 0 || e >= s.layout.stencil_size)
+    throw InternalError(fmt::format("struct_entry_data: no stencil entry {}", e));
+  return s.arrays() ? s.entry(e) : nullptr;
+}
+
 void read_struct_entry(Mat A, int e, std::vector<double>& out) {
   if (!is_struct_operator(A)) throw InternalError("read_struct_entry: not a struct operator");
   StructOperatorState& s = *operator_state(A);
   if (e < 0 || e >= s.layout.stencil_size)
     throw InternalError(fmt::format("read_struct_entry: no stencil entry {}", e));
   out.resize(static_cast<std::size_t>(s.layout.local_cells));
+  if (s.arrays()) {
+    std::copy_n(s.entry(e), s.layout.local_cells, out.begin());
+    return;
+  }
   HYPRE_Int entry = e;
   TD_HYPRE(HYPRE_StructMatrixGetBoxValues(s.A, s.layout.lower.data(), s.layout.upper.data(), 1,
                                           &entry, out.data()));
@@ -1063,6 +1168,8 @@ StructRowWriter::StructRowWriter(Mat A) : A_(A), state_(nullptr) {
   if (!is_struct_operator(A)) throw InternalError("StructRowWriter: not a struct operator");
   state_ = operator_state(A);
   const StructLayout& l = state_->layout;
+  // array storage takes the rows in place
+  if (state_->arrays()) return;
   buffer_.assign(static_cast<std::size_t>(l.stencil_size) *
                      static_cast<std::size_t>(chunk_lines(l)) *
                      static_cast<std::size_t>(l.count[0]),
@@ -1090,6 +1197,11 @@ void StructRowWriter::start_chunk() {
 void StructRowWriter::push(const double* values) {
   const StructLayout& l = state_->layout;
   if (pushed_ >= l.local_cells) throw InternalError("StructRowWriter: more rows than owned cells");
+  if (state_->arrays()) {
+    for (int e = 0; e < l.stencil_size; ++e) state_->entry(e)[pushed_] = values[e];
+    flushed_ = ++pushed_;
+    return;
+  }
   const PetscInt c = pushed_ - flushed_;
   for (int e = 0; e < l.stencil_size; ++e)
     buffer_[static_cast<std::size_t>(e * chunk_cells_ + c)] = values[e];
@@ -1108,12 +1220,12 @@ void StructRowWriter::finish(const std::string& problem) {
     mine =
         fmt::format("StructRowWriter: {} rows written of {} owned cells", pushed_, l.local_cells);
   pushed_ = flushed_ = 0;
-  start_chunk();
+  if (!state_->arrays()) start_chunk();
   // hypre's assembly below is collective: every rank stops here if one failed
   stop_on_every_rank(
       l.comm, mine,
       "struct operator: another rank failed to write its rows (its message says why)");
-  TD_HYPRE(HYPRE_StructMatrixAssemble(state_->A));
+  if (!state_->arrays()) TD_HYPRE(HYPRE_StructMatrixAssemble(state_->A));
   // new values: the state of the PETSc matrix increases, so that its preconditioner sets up
   TD_PETSC(MatAssemblyBegin(A_, MAT_FINAL_ASSEMBLY));
   TD_PETSC(MatAssemblyEnd(A_, MAT_FINAL_ASSEMBLY));

@@ -103,6 +103,33 @@ bool struct_operator_chosen(const Mesh& mesh, const char* prefix, int dof);
 /// these values directly (no copy); no other preconditioner can use it.
 Owned<Mat> create_struct_operator(const Mesh& mesh);
 
+/// Where a struct operator keeps its values.
+enum class StructStorage {
+  /// hypre's struct matrix: PFMG and SMG set up from it without a copy.
+  hypre,
+  /// One array of doubles per stencil entry, for one rank and a mesh without periodic axes:
+  /// the single-precision multigrid (mesh/StencilMultigrid.h) reads the arrays without a
+  /// copy, and the product is a loop over them. Why: hypre's product copies its argument in
+  /// and its result out (two extra vectors, written and read at every product) and its
+  /// matrix carries ghost layers; PFMG or SMG, given such an operator, copy it into hypre's
+  /// matrix at their set-up.
+  arrays,
+};
+
+/// create_struct_operator with its values in @p storage. Throws InternalError for array
+/// storage on several ranks or a mesh with a periodic axis.
+Owned<Mat> create_struct_operator(const Mesh& mesh, StructStorage storage);
+
+/// The storage of the struct operator of the one-field solver of @p mesh under @p prefix:
+/// arrays where setup_structured_multigrid will install the single-precision multigrid
+/// (with @p closed and @p offer, as it will be called), hypre's matrix elsewhere.
+StructStorage struct_storage_for(const Mesh& mesh, const char* prefix, bool closed,
+                                 const StencilOffer& offer);
+
+/// The values of stencil entry @p e (numbered as in read_struct_entry) of every owned cell
+/// of a struct operator with array storage, without a copy; null for hypre storage.
+const double* struct_entry_data(Mat A, int e);
+
 /// Whether @p A is a matrix of create_struct_operator.
 bool is_struct_operator(Mat A);
 

@@ -38,6 +38,13 @@ const Options kGmres = {{"-ksp_type", "gmres"}};
 /// Thermophoretic mobility of the benchmark (1/temperature).
 constexpr double kSoret = 5.0;
 
+/// Ranks of the run.
+int ranks() {
+  int size = 1;
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  return size;
+}
+
 /// A mesh of @p n cells along each of @p dim axes on the unit square (cube), tanh-stretched
 /// along x by @p beta (0: uniform), periodic along the axes in @p periodic.
 std::unique_ptr<Mesh> mesh_of(int dim, const std::array<int, 3>& n, double beta = 0.0,
@@ -394,6 +401,102 @@ TEST(StructuredMultigridMpi, StructOperatorHoldsTheAssembledJacobian) {
     }
 }
 
+/// One PFMG and one SMG V-cycle (KSPPREONLY) set up from @p A and from @p B, operators of
+/// @p sys on @p mesh assembled alike (with a = 0 and a = 50, so that a re-assembly sets each
+/// up again), agree on a random right-hand side to @p tolerance (relative).
+void expect_same_vcycles(const Mesh& mesh, FVSystem& sys, Mat A, Mat B, double tolerance) {
+  for (const auto* options : {&kPfmg, &kSmg}) {
+    SCOPED_TRACE(options->front().second);
+    ScopedOptions set(*options);
+    Owned<KSP> with_a, with_b;
+    for (const auto& [ksp, M] : {std::pair{&with_a, A}, std::pair{&with_b, B}}) {
+      TD_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp->out()));
+      TD_PETSC(KSPSetOperators(*ksp, M, M));
+      TD_PETSC(KSPSetType(*ksp, KSPPREONLY));
+      setup_structured_multigrid(*ksp, mesh, 1);
+    }
+    for (double a : {0.0, 50.0}) {
+      sys.assemble(A, a, 1.0, false);
+      sys.assemble(B, a, 1.0, false);
+      Owned<Vec> rhs = random_vector(A);
+      Owned<Vec> x_a = duplicate(rhs), x_b = duplicate(rhs);
+      TD_PETSC(KSPSolve(with_a, rhs, x_a));
+      TD_PETSC(KSPSolve(with_b, rhs, x_b));
+      EXPECT_LE(relative_gap(x_a, x_b), tolerance) << "a " << a;
+    }
+  }
+}
+
+TEST(StructuredMultigridMpi, StructOperatorInArraysIsTheOneInHypre) {
+  // The same rows written into stencil arrays (the single-precision multigrid's storage) and
+  // into hypre's struct matrix: the same products and diagonal (AIJ's to round-off), the
+  // arrays read without a copy; PFMG and SMG set up from the arrays (a copy into hypre's
+  // matrix) give hypre storage's V-cycle. Array storage is for one rank without periodic
+  // axes.
+  auto stretched = mesh_of(2, {40, 24, 1}, 1.2);
+  auto box = mesh_of(3, {12, 10, 6});
+  auto periodic = mesh_of(2, {12, 10, 1}, 0.0, {false, true, false});
+  if (ranks() != 1) {
+    EXPECT_THROW(create_struct_operator(*stretched, StructStorage::arrays), InternalError);
+    return;
+  }
+  EXPECT_THROW(create_struct_operator(*periodic, StructStorage::arrays), InternalError);
+  for (const Mesh* mesh : {stretched.get(), box.get()})
+    for (bool pins : {false, true}) {
+      SCOPED_TRACE(fmt::format("dim {}, pins {}", mesh->dim(), pins));
+      auto sys = robin_system(*mesh);
+      if (pins) sys->set_pins({{0, 1.0}});
+      Owned<Mat> aij(sys->create_matrix());
+      Owned<Mat> in_hypre = create_struct_operator(*mesh, StructStorage::hypre);
+      Owned<Mat> in_arrays = create_struct_operator(*mesh, StructStorage::arrays);
+      EXPECT_TRUE(is_struct_operator(in_arrays));
+      EXPECT_EQ(struct_entry_data(in_hypre, 0), nullptr);
+      for (const auto& [a, b] : {std::pair{0.0, 1.0}, std::pair{0.7, 1.3}}) {
+        for (Mat A : {aij.get(), in_hypre.get(), in_arrays.get()}) sys->assemble(A, a, b, pins);
+        Owned<Vec> x = random_vector(aij);
+        Owned<Vec> y_aij = duplicate(x), y_hypre = duplicate(x), y_arrays = duplicate(x);
+        TD_PETSC(MatMult(aij, x, y_aij));
+        TD_PETSC(MatMult(in_hypre, x, y_hypre));
+        TD_PETSC(MatMult(in_arrays, x, y_arrays));
+        EXPECT_LT(relative_gap(y_aij, y_arrays), 1e-13) << "a " << a;
+        EXPECT_LT(relative_gap(y_hypre, y_arrays), 1e-13) << "a " << a;
+        TD_PETSC(MatGetDiagonal(in_hypre, y_hypre));
+        TD_PETSC(MatGetDiagonal(in_arrays, y_arrays));
+        EXPECT_EQ(relative_gap(y_hypre, y_arrays), 0.0) << "a " << a;
+        std::vector<double> from_hypre, copied;
+        for (int e = 0; e < 2 * mesh->dim() + 1; ++e) {
+          read_struct_entry(in_hypre, e, from_hypre);
+          read_struct_entry(in_arrays, e, copied);
+          const double* own = struct_entry_data(in_arrays, e);
+          ASSERT_NE(own, nullptr);
+          EXPECT_EQ(from_hypre, copied) << "entry " << e;
+          EXPECT_TRUE(std::equal(copied.begin(), copied.end(), own)) << "entry " << e;
+        }
+      }
+      sys->set_pins({});
+    }
+  auto sys = robin_system(*stretched);
+  Owned<Mat> in_hypre = create_struct_operator(*stretched, StructStorage::hypre);
+  Owned<Mat> in_arrays = create_struct_operator(*stretched, StructStorage::arrays);
+  // the same values, copied into hypre's matrix: the same V-cycle to the last bit
+  expect_same_vcycles(*stretched, *sys, in_hypre, in_arrays, 0.0);
+}
+
+TEST(StructuredMultigridMpi, SteadyOperatorIsInArraysWhereTheGeometricMultigridIsTheDefault) {
+  // the storage follows the preconditioner the solver will install: arrays under the
+  // single-precision multigrid (one rank), hypre's matrix under PFMG (two ranks, or cells
+  // of aspect ratio 4 on one) and SMG (a closed cell)
+  auto square = mesh_of(2, {32, 32, 1});
+  auto thin = mesh_of(2, {32, 8, 1});
+  const StencilOffer offer{true, 0.1, 1.0};
+  EXPECT_EQ(struct_storage_for(*square, nullptr, false, offer),
+            ranks() == 1 ? StructStorage::arrays : StructStorage::hypre);
+  EXPECT_EQ(struct_storage_for(*thin, nullptr, false, offer), StructStorage::hypre);
+  EXPECT_EQ(struct_storage_for(*square, nullptr, true, offer), StructStorage::hypre);
+  EXPECT_EQ(struct_storage_for(*square, nullptr, false, StencilOffer{false, 0.1, 1.0}),
+            StructStorage::hypre);
+}
+
 TEST(StructuredMultigridMpi, StructOperatorRowsFailingOnOneRankStopEveryRank) {
   // hypre's assembly is collective: a rank whose rows fail (an exception while computing
   // them, or too few rows) makes every rank throw before it, none waits in it
@@ -440,26 +543,7 @@ TEST(StructuredMultigridMpi, PreconditionerFromTheStructOperatorIsTheOneFromItsC
   auto sys = robin_system(*mesh);
   Owned<Mat> aij(sys->create_matrix());
   Owned<Mat> op = create_struct_operator(*mesh);
-  for (const auto* options : {&kPfmg, &kSmg}) {
-    SCOPED_TRACE(options->front().second);
-    ScopedOptions set(*options);
-    Owned<KSP> with_op, with_aij;
-    for (const auto& [ksp, A] : {std::pair{&with_op, &op}, std::pair{&with_aij, &aij}}) {
-      TD_PETSC(KSPCreate(PETSC_COMM_WORLD, ksp->out()));
-      TD_PETSC(KSPSetOperators(*ksp, *A, *A));
-      TD_PETSC(KSPSetType(*ksp, KSPPREONLY));
-      setup_structured_multigrid(*ksp, *mesh, 1);
-    }
-    for (double a : {0.0, 50.0}) {
-      sys->assemble(aij, a, 1.0, false);
-      sys->assemble(op, a, 1.0, false);
-      Owned<Vec> rhs = random_vector(aij);
-      Owned<Vec> x_op = duplicate(rhs), x_aij = duplicate(rhs);
-      TD_PETSC(KSPSolve(with_op, rhs, x_op));
-      TD_PETSC(KSPSolve(with_aij, rhs, x_aij));
-      EXPECT_LT(relative_gap(x_aij, x_op), 1e-14) << "a " << a;
-    }
-  }
+  expect_same_vcycles(*mesh, *sys, aij, op, 1e-14);
 }
 
 /// The name of the preconditioner setup_structured_multigrid leaves on a fresh KSP for @p dof
@@ -543,12 +627,6 @@ namespace {
 const Options kGmg = {{"-td_pc", "gmg"}};
 const char* const kGmgName = "single-precision geometric multigrid";
 
-int ranks() {
-  int size = 1;
-  MPI_Comm_size(PETSC_COMM_WORLD, &size);
-  return size;
-}
-
 /// The message of the Error that solving the benchmark on @p mesh with @p options throws
 /// (empty when it solves).
 std::string soret_error(const Mesh& mesh, const Options& options,
@@ -586,33 +664,34 @@ TEST(StructuredMultigridMpi, GeometricMultigridSolvesAsPfmgDoes) {
   // compare with: PFMG's answer instead).
   const Boundary dirichlet{Boundary::Type::dirichlet, 1.0, 0.0}, no_flux{};
   const Boundary robin{Boundary::Type::robin, 0.3, 2.0};
+  // Krylov iterations at most, case by case: flexible BiCGStab in double reaches the answer
+  // under any fair preconditioner, so the count is what shows a broken cycle. Each limit is
+  // the count measured with V(1,2) plus one (6-8 measured); without the odd last column in
+  // the restriction 75 x 61 took 9, with the z couplings swapped the 3D cases 10-16, without
+  // the coarse correction 25-150.
   struct Case {
     std::array<int, 3> n;
     double beta;
     Boundary lower, upper, south, below;
     bool exact;
+    int most_iterations;
     const char* name;
   };
-  // Krylov iterations at most: flexible BiCGStab in double reaches the answer under any
-  // fair preconditioner, so the count is what shows a broken cycle: measured 8-10 here;
-  // without the odd last column in the restriction 12 (75 x 61), without the coarse
-  // correction 25-150
-  constexpr int kMostIterations = 11;
   for (const auto& k :
-       {Case{{64, 64, 1}, 0.0, dirichlet, no_flux, no_flux, no_flux, true, "64^2"},
-        Case{{75, 61, 1}, 0.0, dirichlet, no_flux, no_flux, no_flux, true, "75 x 61"},
-        Case{{48, 48, 1}, 0.4, dirichlet, no_flux, no_flux, no_flux, true, "stretched"},
-        Case{{64, 48, 1}, 0.0, dirichlet, robin, no_flux, no_flux, false, "Robin"},
-        Case{{64, 64, 1}, 0.0, no_flux, robin, dirichlet, no_flux, false, "2D answer"},
-        Case{{16, 16, 16}, 0.0, dirichlet, no_flux, no_flux, no_flux, true, "16^3"},
-        Case{{13, 10, 9}, 0.0, dirichlet, robin, no_flux, no_flux, false, "13 x 10 x 9, Robin"},
+       {Case{{64, 64, 1}, 0.0, dirichlet, no_flux, no_flux, no_flux, true, 7, "64^2"},
+        Case{{75, 61, 1}, 0.0, dirichlet, no_flux, no_flux, no_flux, true, 7, "75 x 61"},
+        Case{{48, 48, 1}, 0.4, dirichlet, no_flux, no_flux, no_flux, true, 7, "stretched"},
+        Case{{64, 48, 1}, 0.0, dirichlet, robin, no_flux, no_flux, false, 7, "Robin"},
+        Case{{64, 64, 1}, 0.0, no_flux, robin, dirichlet, no_flux, false, 9, "2D answer"},
+        Case{{16, 16, 16}, 0.0, dirichlet, no_flux, no_flux, no_flux, true, 8, "16^3"},
+        Case{{13, 10, 9}, 0.0, dirichlet, robin, no_flux, no_flux, false, 8, "13 x 10 x 9, Robin"},
         // fixed on z = 0 and y = 0, Robin on x = 1: an answer that varies along every axis
-        Case{{16, 14, 12}, 0.0, no_flux, robin, dirichlet, dirichlet, false, "3D answer"}}) {
+        Case{{16, 14, 12}, 0.0, no_flux, robin, dirichlet, dirichlet, false, 8, "3D answer"}}) {
     auto mesh = mesh_of(k.n[2] > 1 ? 3 : 2, k.n, k.beta);
     const auto gmg = soret(*mesh, kGmg, k.lower, k.upper, k.south, k.below);
     const auto pfmg = soret(*mesh, kPfmg, k.lower, k.upper, k.south, k.below);
     EXPECT_EQ(gmg.res.newton_iterations, 1) << k.name;
-    EXPECT_LE(gmg.res.krylov_iterations, kMostIterations) << k.name;
+    EXPECT_LE(gmg.res.krylov_iterations, k.most_iterations) << k.name;
     ::testing::Test::RecordProperty(std::string("krylov_") + k.name, gmg.res.krylov_iterations);
     EXPECT_LT(relative_difference(gmg.c, pfmg.c), 1e-10) << k.name;
     if (k.exact) EXPECT_LT(profile_error(*mesh, gmg.c, false), 1e-9) << k.name;
@@ -622,10 +701,10 @@ TEST(StructuredMultigridMpi, GeometricMultigridSolvesAsPfmgDoes) {
 
 TEST(StructuredMultigridMpi, GeometricMultigridIterationsDoNotGrowWithTheMesh) {
   if (ranks() != 1) return;  // one rank only (the test above checks the refusal)
-  // V(1,1) cycles reduce the error about five-fold (bench/bench_stencil_mg: 16-17 cycles to
-  // 1e-12 at 256^2 to 2048^2): 8 flexible BiCGStab iterations of two cycles each; a wrong
-  // prolongation or restriction shows as many more, growing with the mesh.
-  constexpr int kMostIterations = 12;
+  // V(1,2) cycles: 6 flexible BiCGStab iterations of two cycles each in 2D, 7 in 3D, at
+  // every size (bench_steady: 256^2 to 2048^2, 32^3 to 128^3); a wrong prolongation or
+  // restriction shows as many more, growing with the mesh.
+  constexpr int kMostIterations = 9;
   constexpr int kAllowedExtra = 2;
   for (int dim = 2; dim <= 3; ++dim) {
     const int n0 = dim == 2 ? 64 : 16;
@@ -736,6 +815,8 @@ TEST(StructuredMultigridMpi, SteadySolverTakesTheGeometricMultigridByDefault) {
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find(ranks() == 1 ? kGmgName : "hypre struct PFMG"), std::string::npos) << text;
   EXPECT_NE(text.find(ranks() == 1 ? "type: fbcgs" : "type: bcgs"), std::string::npos) << text;
+  EXPECT_NE(text.find(ranks() == 1 ? "stencil arrays" : "hypre struct matrix"), std::string::npos)
+      << text;
   MPI_Barrier(PETSC_COMM_WORLD);
   int rank = 0;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
