@@ -362,12 +362,6 @@ void SteadySolver::set_up_snes() {
   ctx_.sys = &sys_;
   TD_PETSC(VecGetSize(c_, &ctx_.size));
   TD_PETSC(SNESCreate(comm_, snes_.out()));
-  // The mesh's DMDA lets PETSc colour the Jacobian (-snes_fd_color) and build multigrid
-  // hierarchies (-pc_type mg); the residual and Jacobian stay SNESSetFunction/SNESSetJacobian
-  // callbacks on the whole vector.
-  dm_ = sys_.mesh().solver_dm(sys_.nfields());
-  sys_.set_block_fills(dm_);
-  TD_PETSC(SNESSetDM(snes_, dm_));
   r_ = duplicate(c_);
   // Coarse multigrid operators from the discretisation on the coarse meshes where
   // form_jacobian assembles the preconditioning matrix and the temperature is prescribed
@@ -381,10 +375,21 @@ void SteadySolver::set_up_snes() {
   // the Krylov products and the multigrid set-up share (no AIJ matrix, no copy): in hypre's
   // struct matrix for PFMG and SMG, in stencil arrays for the single-precision multigrid.
   const bool one_field = sys_.nfields() == 1 && !sys_.has_heat();
-  J_ = sys_.create_jacobian(
-      nullptr, one_field ? struct_storage_for(sys_.mesh(), nullptr, closed,
-                                              StencilOffer{rediscretise, peclet, drift.psi_span})
-                         : StructStorage::hypre);
+  const StructStorage storage =
+      one_field ? struct_storage_for(sys_.mesh(), nullptr, closed,
+                                     StencilOffer{rediscretise, peclet, drift.psi_span})
+                : StructStorage::hypre;
+  // The mesh's DMDA lets PETSc colour the Jacobian (-snes_fd_color) and build multigrid
+  // hierarchies (-pc_type mg); the residual and Jacobian stay SNESSetFunction/SNESSetJacobian
+  // callbacks on the whole vector. Under the single-precision multigrid (array storage) no
+  // option asks for either, and a DMDA's set-up (its ghost scatter) costs about two residual
+  // evaluations: none then.
+  if (storage != StructStorage::arrays) {
+    dm_ = sys_.mesh().solver_dm(sys_.nfields());
+    sys_.set_block_fills(dm_);
+    TD_PETSC(SNESSetDM(snes_, dm_));
+  }
+  J_ = sys_.create_jacobian(nullptr, storage);
   TD_PETSC(SNESSetFunction(snes_, r_, form_function, &ctx_));
   if (sys_.has_heat()) {
     // The assembled matrix leaves out the species' dependence on T: Newton-Krylov with
