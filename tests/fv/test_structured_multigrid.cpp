@@ -918,4 +918,21 @@ TEST(StructuredMultigridMpi, GeometricMultigridRefusesOperatorsItCannotTakeAndPa
   b[7] = std::nan("");
   mg.apply(b.data(), x.data());
   EXPECT_TRUE(std::all_of(x.begin(), x.end(), [](double v) { return std::isnan(v); }));
+  // right-hand sides of any size, in any order: each is taken into single precision with the
+  // last call's factor or its own, and the cycle is the same linear map up to float's
+  // rounding (a factor left out of the answer, or one that overflows, would show)
+  std::vector<double> shape(n), reference(n);
+  for (std::size_t k = 0; k < n; ++k)
+    shape[k] = 1.0 + 0.5 * std::sin(0.37 * static_cast<double>(k));
+  mg.apply(shape.data(), reference.data());
+  for (double size : {1e30, 3.0, 1e-30, 1e-300, 2.5e3, 1e-2, 1e300, 1.0}) {
+    for (std::size_t k = 0; k < n; ++k) b[k] = size * shape[k];
+    mg.apply(b.data(), x.data());
+    double gap = 0.0, largest = 0.0;
+    for (std::size_t k = 0; k < n; ++k) {
+      gap = std::max(gap, std::fabs(x[k] / size - reference[k]));
+      largest = std::max(largest, std::fabs(reference[k]));
+    }
+    EXPECT_LT(gap, 1e-5 * largest) << "right-hand side of size " << size;
+  }
 }
