@@ -21,15 +21,17 @@
 ///  - smoothing: one red-black Gauss-Seidel sweep before the coarse correction and two after
 ///    (V(1,2)); the second colour of each row (in 3D of each plane) right behind the first
 ///    colour of the next: one pass over memory per sweep;
-///  - restriction: the sum of the children's residuals (the residual is an amount per cell);
+///  - restriction: the sum of the children's residuals (the residual is an amount per cell),
+///    computed row by row and summed at once;
 ///  - prolongation: linear between coarse centres along each axis (Wesseling, Multigrid.h);
 ///    at a wall where the correction vanishes (a fixed value) linear to zero on the wall,
 ///    at other walls the parent's value;
 ///  - coarsest level: solved exactly (LU of its dense matrix, Eigen; at most
 ///    kMaxStencilCoarsestCells cells).
 /// The operator of each level is scaled by its largest diagonal entry and the right-hand
-/// side by its largest entry before rounding to `float`, so that no value leaves float's
-/// range whatever the units.
+/// side by a factor that brings its largest entry within [1/1024, 1024] before rounding to
+/// `float` (the previous call's where it does), so that no value leaves float's range
+/// whatever the units.
 #include <petscksp.h>
 
 #include <array>
