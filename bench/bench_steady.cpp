@@ -10,7 +10,8 @@
 /// tens of work units). Work units are given twice: from wall time, and from the process's CPU
 /// time (std::clock, slowest rank), which other jobs sharing the cores disturb far less; and
 /// the set-up's share (solver objects, the Jacobian's storage, the multigrid's coarse meshes
-/// and systems) apart: setup[s], and WU_newton, the wall time after it in work units.
+/// and systems) apart: setup[s], and WU_newton, the wall time after it in work units (the
+/// Newton solve, with the Jacobian's assembly and the preconditioner's set-up from it).
 /// usage: bench_steady DIM N1 [N2 ...] [-bench_soret S] [-bench_ratio r] [PETSc options]
 #include <petscmat.h>
 #include <petscsys.h>

@@ -57,7 +57,8 @@ struct SteadyResult {
   std::string unconfirmed_species;
   /// Wall time of the whole solve_steady call, and of its set-up alone (s): the solver
   /// objects, the Jacobian's storage, the multigrid hierarchy's meshes and coarse systems,
-  /// before the first Newton iteration.
+  /// before the first Newton iteration (the preconditioner's own set-up, from the assembled
+  /// Jacobian, comes after, in the Newton solve).
   double seconds = 0.0, setup_seconds = 0.0;
 };
 

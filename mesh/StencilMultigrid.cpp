@@ -545,13 +545,16 @@ void StencilMultigrid::apply(const double* b, double* x) {
   // pass converts and finds the largest entry; a second, with 1 / largest, only where the
   // largest entry came out of [kLowest, kHighest] (at most every few calls of a Krylov solve).
   constexpr double kLowest = 1.0 / 1024.0, kHighest = 1024.0;
+  // a value beyond float's range under the last factor is clamped (its conversion would be
+  // undefined) and then converted again with the right factor
+  constexpr double kFloatMax = std::numeric_limits<float>::max();
   auto convert = [&](double factor) {
     double largest = 0.0;
     bool finite = true;
     for (std::size_t k = 0; k < n; ++k) {
       largest = std::max(largest, std::fabs(b[k]));
       finite = finite && std::isfinite(b[k]);
-      L.b[k] = static_cast<float>(b[k] * factor);
+      L.b[k] = static_cast<float>(std::clamp(b[k] * factor, -kFloatMax, kFloatMax));
     }
     return std::pair{largest, finite};
   };

@@ -919,13 +919,14 @@ TEST(StructuredMultigridMpi, GeometricMultigridRefusesOperatorsItCannotTakeAndPa
   mg.apply(b.data(), x.data());
   EXPECT_TRUE(std::all_of(x.begin(), x.end(), [](double v) { return std::isnan(v); }));
   // right-hand sides of any size, in any order: each is taken into single precision with the
-  // last call's factor or its own, and the cycle is the same linear map up to float's
-  // rounding (a factor left out of the answer, or one that overflows, would show)
+  // last call's factor (3 and 10 after the reference, 1 after 2.5) or its own, and the cycle
+  // is the same linear map up to float's rounding (a factor left out of the answer, or one
+  // that overflows, would show)
   std::vector<double> shape(n), reference(n);
   for (std::size_t k = 0; k < n; ++k)
     shape[k] = 1.0 + 0.5 * std::sin(0.37 * static_cast<double>(k));
   mg.apply(shape.data(), reference.data());
-  for (double size : {1e30, 3.0, 1e-30, 1e-300, 2.5e3, 1e-2, 1e300, 1.0}) {
+  for (double size : {3.0, 10.0, 1e30, 1e-30, 1e-300, 2.5e3, 1e-2, 1e300, 2.5, 1.0}) {
     for (std::size_t k = 0; k < n; ++k) b[k] = size * shape[k];
     mg.apply(b.data(), x.data());
     double gap = 0.0, largest = 0.0;
