@@ -367,9 +367,10 @@ struct StructOperatorState {
   }
   bool arrays() const { return !values.empty(); }
   /// Entry @p e of every owned cell (array storage).
-  double* entry(int e) {
-    return values.data() +
-           static_cast<std::size_t>(e) * static_cast<std::size_t>(layout.local_cells);
+  double* entry(int e) { return values.data() + offset(e); }
+  const double* entry(int e) const { return values.data() + offset(e); }
+  std::size_t offset(int e) const {
+    return static_cast<std::size_t>(e) * static_cast<std::size_t>(layout.local_cells);
   }
   StructLayout layout;
   /// hypre storage: the matrix, and two vectors for its products
@@ -589,13 +590,13 @@ void StructuredPC::set_up(Mat P) {
                                           "matrix is a struct operator of another mesh"));
     if (op.arrays()) {
       // its values into hypre's matrix, one stencil entry at a time over the whole box (x
-      // fastest, as the arrays)
+      // fastest, as the arrays); hypre takes them through a non-const pointer and only reads them
       if (!A_) A_ = layout_.new_matrix();
       for (HYPRE_Int e = 0; e < layout_.stencil_size; ++e)
-        TD_HYPRE(HYPRE_StructMatrixSetBoxValues(
-            A_, const_cast<HYPRE_Int*>(layout_.lower.data()),
-            const_cast<HYPRE_Int*>(layout_.upper.data()), 1, &e,
-            const_cast<StructOperatorState&>(op).entry(static_cast<int>(e))));
+        TD_HYPRE(
+            HYPRE_StructMatrixSetBoxValues(A_, const_cast<HYPRE_Int*>(layout_.lower.data()),
+                                           const_cast<HYPRE_Int*>(layout_.upper.data()), 1, &e,
+                                           const_cast<double*>(op.entry(static_cast<int>(e)))));
       TD_HYPRE(HYPRE_StructMatrixAssemble(A_));
       matrix_ = A_;
     } else {
