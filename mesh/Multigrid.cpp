@@ -1031,9 +1031,9 @@ std::vector<Owned<Mat>> cell_prolongations(const Mesh& mesh, int dof, int levels
   return out;
 }
 
-int drift_mg_levels(const Mesh& mesh, double peclet) {
+int drift_mg_levels(const Mesh& mesh, double peclet, double coarsest_peclet) {
   int levels = 1;
-  for (double pe = peclet; levels < mesh.max_mg_levels() && 2.0 * pe <= kMaxCoarsePeclet; pe *= 2.0)
+  for (double pe = peclet; levels < mesh.max_mg_levels() && 2.0 * pe <= coarsest_peclet; pe *= 2.0)
     ++levels;
   return levels;
 }

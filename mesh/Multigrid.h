@@ -78,11 +78,11 @@ double max_cell_aspect_ratio(const Mesh& mesh);
 bool mesh_multigrid_default(const Mesh& mesh, const char* prefix, double peclet,
                             bool rediscretised);
 
-/// Levels of the mesh's multigrid with Galerkin coarse operators for a drift whose largest
-/// cell Peclet number on the mesh is @p peclet: Mesh::max_mg_levels(), or fewer so that the
-/// coarsest level's cell Peclet number, @p peclet * 2^(levels - 1), stays at most
-/// kMaxCoarsePeclet (at least 1).
-int drift_mg_levels(const Mesh& mesh, double peclet);
+/// Levels of the mesh's multigrid for a drift whose largest cell Peclet number on the mesh is
+/// @p peclet: Mesh::max_mg_levels(), or fewer so that the coarsest level's cell Peclet number,
+/// @p peclet * 2^(levels - 1), stays at most @p coarsest_peclet (at least 1 level). The
+/// default limit is the one of Galerkin coarse operators.
+int drift_mg_levels(const Mesh& mesh, double peclet, double coarsest_peclet = kMaxCoarsePeclet);
 
 /// Default number of levels of the mesh's multigrid under the options prefix @p prefix:
 /// Mesh::max_mg_levels() when its coarse operators are rediscretised (@p rediscretised, and

@@ -77,14 +77,30 @@ inline constexpr double kMaxStencilSpan = 30.0;
 /// axis keeps a large coarsest level (2 x 2048 cells on a 4 x 4096 mesh: a 134 MB matrix).
 inline constexpr std::size_t kMaxStencilCoarsestCells = 512;
 
+/// Largest cell Peclet number of the level the cycle solves by LU, where the mesh allows
+/// a coarser one. Why: each coarsening doubles the cells' Peclet number, and the
+/// rediscretised operators of the coarsest levels then no longer correct the finer ones
+/// well. Steady benchmark (S_T = 5: cell Peclet number 0.005 at 1024^2), Richardson under
+/// V(1,2): a reduction of 0.14 per cycle coarsened down to 2 x 2 cells (Peclet number 2.5),
+/// 0.07 down to 8 x 8 (0.62); 10-11 cycles where there were 14-15, at any limit from 0.1 to 1,
+/// 12 at 2 (bench_steady 2D 1024^2 and 3D 64^3).
+inline constexpr double kMaxCoarsestPeclet = 1.0;
+
 /// Cells of the coarsest level of @p mesh's hierarchy (Mesh::max_mg_levels() levels).
 std::size_t stencil_coarsest_cells(const Mesh& mesh);
+
+/// Levels of the single-precision multigrid on @p mesh (its own level included) for a
+/// drift whose largest cell Peclet number on it is @p peclet: down to the coarsest level
+/// whose cell Peclet number is within kMaxCoarsestPeclet, or deeper where that level has
+/// more than kMaxStencilCoarsestCells cells; at most Mesh::max_mg_levels().
+int stencil_levels(const Mesh& mesh, double peclet);
 
 class StencilMultigrid {
  public:
   /// The hierarchy of @p mesh (2D or 3D, one rank, no periodic axis, a coarsest level of at
   /// most kMaxStencilCoarsestCells; Error otherwise).
-  explicit StencilMultigrid(const Mesh& mesh);
+  /// @p peclet: the largest cell Peclet number of the drift on @p mesh (stencil_levels).
+  explicit StencilMultigrid(const Mesh& mesh, double peclet = 0.0);
   ~StencilMultigrid();
   StencilMultigrid(const StencilMultigrid&) = delete;
   StencilMultigrid& operator=(const StencilMultigrid&) = delete;
@@ -114,7 +130,7 @@ class StencilMultigrid {
 /// becomes flexible BiCGStab unless -{prefix}ksp_type is given, which must then be a
 /// flexible method (fbcgs, fgmres, gcr) or richardson: Error otherwise. Called by
 /// setup_structured_multigrid for -td_pc gmg and where it is the default.
-void install_stencil_multigrid(KSP ksp, const Mesh& mesh);
+void install_stencil_multigrid(KSP ksp, const Mesh& mesh, double peclet = 0.0);
 
 /// Whether -{prefix}ksp_type is unset or a Krylov type a single-precision cycle may
 /// precondition (flexible, or richardson).

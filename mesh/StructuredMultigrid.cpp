@@ -1090,7 +1090,7 @@ void setup_structured_multigrid(KSP ksp, const Mesh& mesh, int dof, bool closed,
     return;
   }
   if (which == kGmgIndex) {
-    install_stencil_multigrid(ksp, mesh);
+    install_stencil_multigrid(ksp, mesh, offer.peclet);
     return;
   }
   auto state = std::make_unique<StructuredPC>(

@@ -666,7 +666,7 @@ TEST(StructuredMultigridMpi, GeometricMultigridSolvesAsPfmgDoes) {
   const Boundary robin{Boundary::Type::robin, 0.3, 2.0};
   // Krylov iterations at most, case by case: flexible BiCGStab in double reaches the answer
   // under any fair preconditioner, so the count is what shows a broken cycle. Each limit is
-  // the count measured with V(1,2) plus one (6-8 measured); without the odd last column in
+  // the count measured with V(1,2) plus one (5-7 measured); without the odd last column in
   // the restriction 75 x 61 took 9, with the z couplings swapped the 3D cases 10-16, without
   // the coarse correction 25-150.
   struct Case {
@@ -682,11 +682,11 @@ TEST(StructuredMultigridMpi, GeometricMultigridSolvesAsPfmgDoes) {
         Case{{75, 61, 1}, 0.0, dirichlet, no_flux, no_flux, no_flux, true, 7, "75 x 61"},
         Case{{48, 48, 1}, 0.4, dirichlet, no_flux, no_flux, no_flux, true, 7, "stretched"},
         Case{{64, 48, 1}, 0.0, dirichlet, robin, no_flux, no_flux, false, 7, "Robin"},
-        Case{{64, 64, 1}, 0.0, no_flux, robin, dirichlet, no_flux, false, 9, "2D answer"},
-        Case{{16, 16, 16}, 0.0, dirichlet, no_flux, no_flux, no_flux, true, 8, "16^3"},
-        Case{{13, 10, 9}, 0.0, dirichlet, robin, no_flux, no_flux, false, 8, "13 x 10 x 9, Robin"},
+        Case{{64, 64, 1}, 0.0, no_flux, robin, dirichlet, no_flux, false, 8, "2D answer"},
+        Case{{16, 16, 16}, 0.0, dirichlet, no_flux, no_flux, no_flux, true, 6, "16^3"},
+        Case{{13, 10, 9}, 0.0, dirichlet, robin, no_flux, no_flux, false, 6, "13 x 10 x 9, Robin"},
         // fixed on z = 0 and y = 0, Robin on x = 1: an answer that varies along every axis
-        Case{{16, 14, 12}, 0.0, no_flux, robin, dirichlet, dirichlet, false, 8, "3D answer"}}) {
+        Case{{16, 14, 12}, 0.0, no_flux, robin, dirichlet, dirichlet, false, 7, "3D answer"}}) {
     auto mesh = mesh_of(k.n[2] > 1 ? 3 : 2, k.n, k.beta);
     const auto gmg = soret(*mesh, kGmg, k.lower, k.upper, k.south, k.below);
     const auto pfmg = soret(*mesh, kPfmg, k.lower, k.upper, k.south, k.below);
@@ -701,10 +701,10 @@ TEST(StructuredMultigridMpi, GeometricMultigridSolvesAsPfmgDoes) {
 
 TEST(StructuredMultigridMpi, GeometricMultigridIterationsDoNotGrowWithTheMesh) {
   if (ranks() != 1) return;  // one rank only (the test above checks the refusal)
-  // V(1,2) cycles: 6 flexible BiCGStab iterations of two cycles each in 2D, 7 in 3D, at
+  // V(1,2) cycles: 6 flexible BiCGStab iterations of two cycles each in 2D, 5-6 in 3D, at
   // every size (bench_steady: 256^2 to 2048^2, 32^3 to 128^3); a wrong prolongation or
   // restriction shows as many more, growing with the mesh.
-  constexpr int kMostIterations = 9;
+  constexpr int kMostIterations = 7;
   constexpr int kAllowedExtra = 2;
   for (int dim = 2; dim <= 3; ++dim) {
     const int n0 = dim == 2 ? 64 : 16;
@@ -719,6 +719,47 @@ TEST(StructuredMultigridMpi, GeometricMultigridIterationsDoNotGrowWithTheMesh) {
     ::testing::Test::RecordProperty("krylov_gmg_" + std::to_string(dim) + "d_fine",
                                     fine.res.krylov_iterations);
   }
+}
+
+TEST(StructuredMultigridMpi, GeometricMultigridAloneReducesTheResidualTenfoldPerCycle) {
+  if (ranks() != 1) return;  // one rank only
+  // The cycle as the solver (Richardson): 10 cycles from 1 to 1e-12 at 64^2 and 16^3 under
+  // the benchmark's drift, about 0.07 per cycle. Where a post-sweep began with the colour
+  // the next pre-sweep relaxes again, or the levels went on down to 2 x 2 cells (cell Peclet
+  // number 2.5), it took 13-14; with both, 14-15.
+  constexpr int kMostCycles = 11;
+  const Options richardson = {{"-ksp_type", "richardson"}};
+  for (int dim = 2; dim <= 3; ++dim) {
+    const int n = dim == 2 ? 64 : 16;
+    auto mesh = mesh_of(dim, {n, n, n});
+    const auto s = soret(*mesh, richardson);
+    EXPECT_EQ(s.res.newton_iterations, 1) << "dim " << dim;
+    EXPECT_LE(s.res.krylov_iterations, kMostCycles) << "dim " << dim;
+    EXPECT_LT(profile_error(*mesh, s.c, false), 1e-9) << "dim " << dim;
+    ::testing::Test::RecordProperty("richardson_gmg_" + std::to_string(dim) + "d",
+                                    s.res.krylov_iterations);
+  }
+}
+
+TEST(StructuredMultigridMpi, GeometricMultigridStopsCoarseningWhereTheDriftIsUnresolved) {
+  if (ranks() != 1) return;  // one rank only
+  // 256^2 coarsens to 2 x 2: 8 levels. A cell Peclet number of 0.02 doubles with each
+  // level: 0.64 on 8 x 8 (level 5), 1.28 below it, so 6 levels.
+  const auto square = mesh_of(2, {256, 256, 1});
+  ASSERT_EQ(square->max_mg_levels(), 8);
+  EXPECT_EQ(stencil_levels(*square, 0.0), 8);
+  EXPECT_EQ(stencil_levels(*square, 0.02), 6);
+  // where that level is too large for the dense LU (128 x 128 at 0.5), or the drift is
+  // unresolved even on the mesh (3), the levels go on down to the first level it takes:
+  // 16 x 16 cells (at most kMaxStencilCoarsestCells), not further
+  EXPECT_EQ(stencil_levels(*square, 0.5), 5);
+  EXPECT_EQ(stencil_levels(*square, 3.0), 5);
+  // 3D: 64^3 to 2^3 is 6 levels; at 0.1, 8^3 has 0.8 (level 3), 4^3 1.6
+  const auto cube = mesh_of(3, {64, 64, 64});
+  EXPECT_EQ(stencil_levels(*cube, 0.0), 6);
+  EXPECT_EQ(stencil_levels(*cube, 0.1), 4);
+  EXPECT_EQ(StencilMultigrid(*cube, 0.1).levels(), 4);
+  EXPECT_EQ(stencil_levels(*cube, 2.0), 4);
 }
 
 TEST(StructuredMultigridMpi, GeometricMultigridIsTheDefaultWhereItApplies) {
