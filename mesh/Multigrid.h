@@ -44,7 +44,8 @@ Owned<Vec> level_centres(const Mesh& mesh, int levels, int level, int axis);
 
 /// Largest cell Peclet number of the drift (FVSystem::DriftResolution::cell_peclet) that the
 /// coarsest level of the mesh's multigrid may have with Galerkin coarse operators
-/// (rediscretised ones, fv/CoarseOperators.h, stay M-matrices and take every level). Why: each
+/// (rediscretised ones, fv/CoarseOperators.h, stay M-matrices and take every level under PCMG;
+/// the single-precision multigrid limits them too, kMaxCoarsestPeclet). Why: each
 /// coarsening doubles the cell Peclet number, and the Galerkin coarse operators of the linear
 /// prolongation lose their diagonal dominance once it passes a few units; the smoothers then
 /// diverge. Measured on a 2D 256^2 Soret cell with S_T Delta T = 200 (fine cell Peclet number 0.8),

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <Eigen/Dense>
+#include <Eigen/SparseLU>
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -52,11 +53,34 @@ constexpr const char* kShellName = "single-precision geometric multigrid";
 /// Red-black sweeps before and after the coarse correction. Why two after: on the steady
 /// benchmark (bench_steady, 2D 1024^2 and 3D 128^3) V(1,2) took 6 flexible BiCGStab
 /// iterations where V(1,1) took 8-9, and V(2,2) no fewer than V(1,2). Every sweep relaxes
-/// the first colour (cells with i + j + k even) first: a post-sweep that began with the
-/// other colour ended on the first, and the next cycle's pre-sweep then relaxed it again
-/// for nothing, since a colour's update depends only on the other colour (Richardson under
-/// V(1,2), no drift: 0.19 per cycle, 0.095 with the order kept).
+/// the first colour (cells with i + j + k even) first. Why: a post-sweep that began with the
+/// other colour ended on the first, and under Richardson the next cycle's pre-sweep then
+/// relaxed it again for nothing, since a colour's update depends only on the other colour.
+/// A Krylov method sees the same loss: the preconditioned operator's error propagator
+/// (post-sweeps, coarse correction, pre-sweep) has the eigenvalues of that repetition. Two
+/// grids, 16^2, no drift: spectral radius 0.155, 0.065 with the order kept; Richardson under
+/// V(1,2): 0.19 per cycle, 0.095.
 constexpr int kPreSweeps = 1, kPostSweeps = 2;
+
+using CoarsestLU = Eigen::SparseLU<Eigen::SparseMatrix<double>, Eigen::COLAMDOrdering<int>>;
+
+/// The solves of a CoarsestLU in the form Eigen's condition estimate
+/// (internal::rcond_estimate_helper, Hager and Higham's 1-norm estimate) takes: a const
+/// decomposition with dense vector types. Why: SparseLU's own adjoint() is not const.
+struct CoarsestSolves {
+  using MatrixType = Eigen::MatrixXd;
+  using Scalar = double;
+  using RealScalar = double;
+  CoarsestLU* lu;
+  Eigen::Index rows() const { return lu->rows(); }
+  Eigen::Index cols() const { return lu->cols(); }
+  Eigen::VectorXd solve(const Eigen::VectorXd& b) const { return lu->solve(b); }
+  struct Adjoint {
+    CoarsestLU* lu;
+    Eigen::VectorXd solve(const Eigen::VectorXd& b) const { return lu->adjoint().solve(b); }
+  };
+  Adjoint adjoint() const { return Adjoint{lu}; }
+};
 
 /// Linear interpolation along one axis from coarse centres to a fine cell: coarse cells
 /// @c parent and @c other with weights @c w and @c wo (wo = 0 at a wall).
@@ -144,7 +168,10 @@ struct StencilMultigrid::Impl {
   /// tried with it first (a Krylov method's right-hand sides change gradually), 0 before any.
   double to_float = 0.0;
   std::vector<double> values;     ///< read buffer of one stencil entry
-  Eigen::PartialPivLU<Eigen::MatrixXd> coarsest;
+  /// The coarsest level's LU. Why sparse: with a dense LU of 512 cells (8^3, where the
+  /// drift stops the coarsening of 128^3 or 32^3) the set-up of a 32^3 solve took 17 ms,
+  /// more than the rest of the solve; 4 ms with the sparse one.
+  CoarsestLU coarsest;
   Eigen::VectorXd coarsest_rhs;
   /// The coarsest level's scaled stencil in double, entry by entry (StructRowWriter's
   /// numbering): its LU must not see float's rounding, which can erase a weak exchange term
@@ -190,7 +217,7 @@ std::size_t stencil_coarsest_cells(const Mesh& mesh) {
 int stencil_levels(const Mesh& mesh, double peclet) {
   const int deepest = mesh.max_mg_levels() - 1;
   // the coarsest level whose cell Peclet number stays within kMaxCoarsestPeclet, then deeper
-  // while it has too many cells for the dense LU
+  // while it has too many cells for the coarsest level's LU
   int coarsest = drift_mg_levels(mesh, peclet, kMaxCoarsestPeclet) - 1;
   while (coarsest < deepest && level_cells(mesh, coarsest) > kMaxStencilCoarsestCells) ++coarsest;
   return coarsest + 1;
@@ -210,7 +237,7 @@ StencilMultigrid::StencilMultigrid(const Mesh& mesh, double peclet)
   if (stencil_coarsest_cells(mesh) > kMaxStencilCoarsestCells)
     throw Error(fmt::format(
         "the single-precision geometric multigrid (-td_pc gmg): the coarsest level of this mesh "
-        "has {} cells, more than the {} it solves by dense LU",
+        "has {} cells, more than the {} it solves by LU",
         stencil_coarsest_cells(mesh), kMaxStencilCoarsestCells));
   const int nlev = stencil_levels(mesh, peclet);
   Level fine;
@@ -362,29 +389,44 @@ void StencilMultigrid::Impl::factor_coarsest() {
   const Level& L = levels.back();
   const auto n = static_cast<Eigen::Index>(L.cells());
   const auto plane = static_cast<Eigen::Index>(L.nx) * L.ny;
-  Eigen::MatrixXd A = Eigen::MatrixXd::Zero(n, n);
+  std::vector<Eigen::Triplet<double>> entries;
+  entries.reserve(static_cast<std::size_t>(n) * (L.nz > 1 ? 7 : 5));
   for (int k = 0; k < L.nz; ++k)
     for (int j = 0; j < L.ny; ++j)
       for (int i = 0; i < L.nx; ++i) {
         const auto q = L.row(j, k) + static_cast<std::size_t>(i);
         const auto m = static_cast<Eigen::Index>(q);
         const auto& d = coarsest_stencil;
-        A(m, m) = d[kCentre][q];
-        if (i > 0) A(m, m - 1) = d[kWest][q];
-        if (i + 1 < L.nx) A(m, m + 1) = d[kEast][q];
-        if (j > 0) A(m, m - L.nx) = d[kSouth][q];
-        if (j + 1 < L.ny) A(m, m + L.nx) = d[kNorth][q];
-        if (k > 0) A(m, m - plane) = d[kBelow][q];
-        if (k + 1 < L.nz) A(m, m + plane) = d[kAbove][q];
+        entries.emplace_back(m, m, d[kCentre][q]);
+        if (i > 0) entries.emplace_back(m, m - 1, d[kWest][q]);
+        if (i + 1 < L.nx) entries.emplace_back(m, m + 1, d[kEast][q]);
+        if (j > 0) entries.emplace_back(m, m - L.nx, d[kSouth][q]);
+        if (j + 1 < L.ny) entries.emplace_back(m, m + L.nx, d[kNorth][q]);
+        if (k > 0) entries.emplace_back(m, m - plane, d[kBelow][q]);
+        if (k + 1 < L.nz) entries.emplace_back(m, m + plane, d[kAbove][q]);
       }
+  Eigen::SparseMatrix<double> A(n, n);
+  A.setFromTriplets(entries.begin(), entries.end());
+  A.makeCompressed();
   coarsest.compute(A);
-  // PartialPivLU factors a singular matrix without complaint: its condition estimate tells
+  // An LU may factor a singular matrix without complaint: the condition estimate tells
+  // (Hager and Higham's 1-norm estimate of the inverse, Eigen's, from a few solves)
+  double norm1 = 0.0;
+  for (Eigen::Index c = 0; c < A.outerSize(); ++c) {
+    double column = 0.0;
+    for (Eigen::SparseMatrix<double>::InnerIterator it(A, c); it; ++it)
+      column += std::fabs(it.value());
+    norm1 = std::max(norm1, column);
+  }
+  const double rcond = coarsest.info() == Eigen::Success ? Eigen::internal::rcond_estimate_helper(
+                                                               norm1, CoarsestSolves{&coarsest})
+                                                         : 0.0;
   constexpr double kSingularRcond = 1e-14;
-  if (!(coarsest.rcond() > kSingularRcond))
+  if (!(rcond > kSingularRcond))
     throw Error(fmt::format(
         "-td_pc gmg: the operator on the coarsest level ({} cells) is singular (reciprocal "
         "condition estimate {:.3g}); {}",
-        n, coarsest.rcond(), kOtherPreconditioner));
+        n, rcond, kOtherPreconditioner));
   coarsest_rhs.resize(n);
 }
 

@@ -15,7 +15,8 @@
 ///
 /// The cycle (the design study bench/bench_stencil_mg measured it beside PFMG):
 ///  - levels: the mesh and its coarsenings by pairs of cells along each axis (an odd count
-///    keeps a single last cell), down to the coarsest of Mesh::max_mg_levels();
+///    keeps a single last cell), down to the coarsest of stencil_levels() (at most
+///    Mesh::max_mg_levels(), fewer under a drift);
 ///  - operators: the caller's discretisation on each level (set_up), the rediscretised
 ///    finite-volume operators of fv/CoarseOperators.h, not Galerkin products;
 ///  - smoothing: one red-black Gauss-Seidel sweep before the coarse correction and two after
@@ -26,8 +27,8 @@
 ///  - prolongation: linear between coarse centres along each axis (Wesseling, Multigrid.h);
 ///    at a wall where the correction vanishes (a fixed value) linear to zero on the wall,
 ///    at other walls the parent's value;
-///  - coarsest level: solved exactly (LU of its dense matrix, Eigen; at most
-///    kMaxStencilCoarsestCells cells).
+///  - coarsest level: solved exactly (sparse LU of its stencil in double, Eigen's SparseLU;
+///    at most kMaxStencilCoarsestCells cells).
 /// The operator of each level is scaled by its largest diagonal entry and the right-hand
 /// side by a factor that brings its largest entry within [1/1024, 1024] before rounding to
 /// `float` (the previous call's where it does), so that no value leaves float's range
@@ -45,7 +46,8 @@ namespace td {
 
 /// What a solver offers the single-precision geometric multigrid: whether it assembles the
 /// coarse levels' operators (fv/CoarseOperators.h attach_stencil), and the largest cell
-/// Peclet number of its drift (FVSystem::max_cell_peclet), which the default depends on.
+/// Peclet number of its drift (FVSystem::max_cell_peclet), which the default and the number
+/// of levels (stencil_levels) depend on.
 struct StencilOffer {
   bool coarse_operators = false;
   double peclet = 0.0;
@@ -72,18 +74,19 @@ inline constexpr double kMaxStencilPeclet = 1.0;
 /// largest value approach as the span grows: at span 60 a 128^2 cell stopped at a cell
 /// residual of 2.6e-8 under it, where PFMG met the test; at 30 both do.
 inline constexpr double kMaxStencilSpan = 30.0;
-/// Most cells of the coarsest level, which the cycle solves by dense LU (Eigen). Why: the
-/// levels stop where an axis would fall below 2 cells, so a mesh only a few cells across one
-/// axis keeps a large coarsest level (2 x 2048 cells on a 4 x 4096 mesh: a 134 MB matrix).
+/// Most cells of the coarsest level, which the cycle solves by LU. Why: the levels stop where
+/// an axis would fall below 2 cells, so a mesh only a few cells across one axis keeps a large
+/// coarsest level (2 x 2048 cells on a 4 x 4096 mesh), on which the cycle is no longer a
+/// multigrid; the limit was set for a dense LU (134 MB there) and kept for the sparse one.
 inline constexpr std::size_t kMaxStencilCoarsestCells = 512;
 
-/// Largest cell Peclet number of the level the cycle solves by LU, where the mesh allows
-/// a coarser one. Why: each coarsening doubles the cells' Peclet number, and the
-/// rediscretised operators of the coarsest levels then no longer correct the finer ones
-/// well. Steady benchmark (S_T = 5: cell Peclet number 0.005 at 1024^2), Richardson under
-/// V(1,2): a reduction of 0.14 per cycle coarsened down to 2 x 2 cells (Peclet number 2.5),
-/// 0.07 down to 8 x 8 (0.62); 10-11 cycles where there were 14-15, at any limit from 0.1 to 1,
-/// 12 at 2 (bench_steady 2D 1024^2 and 3D 64^3).
+/// Largest cell Peclet number of the level the cycle solves by LU, unless that level has
+/// more than kMaxStencilCoarsestCells cells (then the levels go deeper). Why: each coarsening
+/// doubles the cells' Peclet number, and the rediscretised operators of the coarsest levels then no
+/// longer correct the finer ones well. Steady benchmark (S_T = 5: cell Peclet number 0.005 at
+/// 1024^2), Richardson under V(1,2): a reduction of 0.14 per cycle coarsened down to 2 x 2 cells
+/// (Peclet number 2.5), 0.07 down to 8 x 8 (0.62); 10-11 cycles where there were 14-15, at any
+/// limit from 0.1 to 1, 12 at 2 (bench_steady 2D 1024^2 and 3D 64^3).
 inline constexpr double kMaxCoarsestPeclet = 1.0;
 
 /// Cells of the coarsest level of @p mesh's hierarchy (Mesh::max_mg_levels() levels).
@@ -100,7 +103,7 @@ class StencilMultigrid {
   /// The hierarchy of @p mesh (2D or 3D, one rank, no periodic axis, a coarsest level of at
   /// most kMaxStencilCoarsestCells; Error otherwise).
   /// @p peclet: the largest cell Peclet number of the drift on @p mesh (stencil_levels).
-  explicit StencilMultigrid(const Mesh& mesh, double peclet = 0.0);
+  StencilMultigrid(const Mesh& mesh, double peclet);
   ~StencilMultigrid();
   StencilMultigrid(const StencilMultigrid&) = delete;
   StencilMultigrid& operator=(const StencilMultigrid&) = delete;
@@ -130,7 +133,7 @@ class StencilMultigrid {
 /// becomes flexible BiCGStab unless -{prefix}ksp_type is given, which must then be a
 /// flexible method (fbcgs, fgmres, gcr) or richardson: Error otherwise. Called by
 /// setup_structured_multigrid for -td_pc gmg and where it is the default.
-void install_stencil_multigrid(KSP ksp, const Mesh& mesh, double peclet = 0.0);
+void install_stencil_multigrid(KSP ksp, const Mesh& mesh, double peclet);
 
 /// Whether -{prefix}ksp_type is unset or a Krylov type a single-precision cycle may
 /// precondition (flexible, or richardson).

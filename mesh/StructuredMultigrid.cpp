@@ -926,7 +926,7 @@ const char* stencil_refusal(const Mesh& mesh, const char* prefix, bool closed,
            "Krylov types replace by a PETSc matrix";
   if (stencil_coarsest_cells(mesh) > kMaxStencilCoarsestCells)
     return "a mesh whose coarsest level has at most kMaxStencilCoarsestCells (512) cells, "
-           "which it solves by dense LU (a mesh only a few cells across an axis hardly "
+           "which it solves by LU (a mesh only a few cells across an axis hardly "
            "coarsens)";
   return nullptr;
 }

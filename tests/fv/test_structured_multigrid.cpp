@@ -667,7 +667,7 @@ TEST(StructuredMultigridMpi, GeometricMultigridSolvesAsPfmgDoes) {
   // Krylov iterations at most, case by case: flexible BiCGStab in double reaches the answer
   // under any fair preconditioner, so the count is what shows a broken cycle. Each limit is
   // the count measured with V(1,2) plus one (5-7 measured); without the odd last column in
-  // the restriction 75 x 61 took 9, with the z couplings swapped the 3D cases 10-16, without
+  // the restriction 75 x 61 took 8, with the z couplings swapped the 3D cases 10-17, without
   // the coarse correction 25-150.
   struct Case {
     std::array<int, 3> n;
@@ -728,7 +728,8 @@ TEST(StructuredMultigridMpi, GeometricMultigridAloneReducesTheResidualTenfoldPer
   // the next pre-sweep relaxes again, or the levels went on down to 2 x 2 cells (cell Peclet
   // number 2.5), it took 13-14; with both, 14-15.
   constexpr int kMostCycles = 11;
-  const Options richardson = {{"-ksp_type", "richardson"}};
+  Options richardson = kGmg;
+  richardson.emplace_back("-ksp_type", "richardson");
   for (int dim = 2; dim <= 3; ++dim) {
     const int n = dim == 2 ? 64 : 16;
     auto mesh = mesh_of(dim, {n, n, n});
@@ -749,7 +750,9 @@ TEST(StructuredMultigridMpi, GeometricMultigridStopsCoarseningWhereTheDriftIsUnr
   ASSERT_EQ(square->max_mg_levels(), 8);
   EXPECT_EQ(stencil_levels(*square, 0.0), 8);
   EXPECT_EQ(stencil_levels(*square, 0.02), 6);
-  // where that level is too large for the dense LU (128 x 128 at 0.5), or the drift is
+  // exactly 1 on 8 x 8 (1/32 doubled five times) is within the limit
+  EXPECT_EQ(stencil_levels(*square, 1.0 / 32.0), 6);
+  // where that level is too large for the coarsest LU (128 x 128 at 0.5), or the drift is
   // unresolved even on the mesh (3), the levels go on down to the first level it takes:
   // 16 x 16 cells (at most kMaxStencilCoarsestCells), not further
   EXPECT_EQ(stencil_levels(*square, 0.5), 5);
@@ -816,7 +819,7 @@ TEST(StructuredMultigridMpi, GeometricMultigridIsRefusedWhereItDoesNotApply) {
   EXPECT_NE(soret_error(*square, view).find("needs the operator in hypre's struct matrix"),
             std::string::npos);
   EXPECT_NE(soret_error(*square, kGmg, Boundary{}).find("needs an open cell"), std::string::npos);
-  // a mesh whose coarsest level would stay large (4 x 1024 square cells: 2 x 512, dense LU)
+  // a mesh whose coarsest level would stay large (4 x 1024 square cells: 2 x 512)
   {
     std::array<Axis, 3> axes;
     axes[0].nodes = uniform_nodes(0.0, 4.0, 4);
@@ -858,6 +861,9 @@ TEST(StructuredMultigridMpi, SteadySolverTakesTheGeometricMultigridByDefault) {
   EXPECT_NE(text.find(ranks() == 1 ? "type: fbcgs" : "type: bcgs"), std::string::npos) << text;
   EXPECT_NE(text.find(ranks() == 1 ? "stencil arrays" : "hypre struct matrix"), std::string::npos)
       << text;
+  // the drift's cell Peclet number reaches the multigrid: 5/32 on 32^2 is 0.625 on 8 x 8,
+  // 1.25 on 4 x 4, so 3 levels of the 5 the mesh allows
+  if (ranks() == 1) EXPECT_NE(text.find("multigrid, 3 levels"), std::string::npos) << text;
   MPI_Barrier(PETSC_COMM_WORLD);
   int rank = 0;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
@@ -923,7 +929,7 @@ std::string set_up_error(StencilMultigrid& mg, Mat fine) {
 TEST(StructuredMultigridMpi, GeometricMultigridRefusesOperatorsItCannotTakeAndPassesNaNOn) {
   if (ranks() != 1) return;  // one rank only
   auto mesh = mesh_of(2, {16, 16, 1});
-  StencilMultigrid mg(*mesh);
+  StencilMultigrid mg(*mesh, 0.0);
   const auto good = operators(*mesh, mg.levels(), {4.5, -1.0, -1.0, -1.0, -1.0});
   // no coarse operators given (a solver that does not assemble them)
   EXPECT_NE(set_up_error(mg, good.fine).find("does not provide the coarse levels"),
