@@ -19,9 +19,9 @@
 ///    Mesh::max_mg_levels(), fewer under a drift);
 ///  - operators: the caller's discretisation on each level (set_up), the rediscretised
 ///    finite-volume operators of fv/CoarseOperators.h, not Galerkin products;
-///  - smoothing: one red-black Gauss-Seidel sweep before the coarse correction and two after
-///    (V(1,2)); the second colour of each row (in 3D of each plane) right behind the first
-///    colour of the next: one pass over memory per sweep;
+///  - smoothing: one red-black Gauss-Seidel sweep before the coarse correction and three
+///    after (V(1,3)), each beginning with the same colour; the second colour of each row (in 3D of
+///    each plane) right behind the first colour of the next: one pass over memory per sweep;
 ///  - restriction: the sum of the children's residuals (the residual is an amount per cell),
 ///    computed row by row and summed at once;
 ///  - prolongation: linear between coarse centres along each axis (Wesseling, Multigrid.h);
