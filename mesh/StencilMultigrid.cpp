@@ -413,13 +413,7 @@ void StencilMultigrid::Impl::factor_coarsest() {
   coarsest.compute(A);
   // An LU may factor a singular matrix without complaint: the condition estimate tells
   // (Hager and Higham's 1-norm estimate of the inverse, Eigen's, from a few solves)
-  double norm1 = 0.0;
-  for (Eigen::Index c = 0; c < A.outerSize(); ++c) {
-    double column = 0.0;
-    for (Eigen::SparseMatrix<double>::InnerIterator it(A, c); it; ++it)
-      column += std::fabs(it.value());
-    norm1 = std::max(norm1, column);
-  }
+  const double norm1 = (Eigen::RowVectorXd::Ones(n) * A.cwiseAbs()).maxCoeff();
   const double rcond = coarsest.info() == Eigen::Success ? Eigen::internal::rcond_estimate_helper(
                                                                norm1, CoarsestSolves{&coarsest})
                                                          : 0.0;

@@ -874,7 +874,8 @@ namespace {
 
 /// Struct operators on @p mesh and its coarse levels (coarsest first after the mesh's own),
 /// every row the stencil @p row (StructRowWriter's numbering) but for zeros across walls;
-/// with @p neumann the diagonal is minus the sum of the row's couplings (a singular operator).
+/// with @p neumann the diagonal is row[0] minus the sum of the row's couplings (singular for
+/// row[0] = 0).
 struct Operators {
   std::vector<std::unique_ptr<Mesh>> meshes;
   Owned<Mat> fine;
@@ -896,7 +897,7 @@ void write_rows(const Mesh& mesh, Mat A, const std::vector<double>& row, bool ne
         if (i + 1 == mesh.cells(0)) v[2] = 0.0;
         if (j == 0) v[3] = 0.0;
         if (j + 1 == mesh.cells(1)) v[4] = 0.0;
-        if (neumann) v[0] = -(v[1] + v[2] + v[3] + v[4]);
+        if (neumann) v[0] = row[0] - (v[1] + v[2] + v[3] + v[4]);
         rows.push(v.data());
       }
   });
@@ -944,11 +945,21 @@ TEST(StructuredMultigridMpi, GeometricMultigridRefusesOperatorsItCannotTakeAndPa
     mg.set_coarse_operators(bad.coarse_borrowed(), no_zero_walls);
     EXPECT_NE(set_up_error(mg, bad.fine).find(what), std::string::npos) << what;
   }
-  // a singular coarsest level: pure Neumann rows (the diagonal the sum of the couplings)
+  // a singular coarsest level: pure Neumann rows (the diagonal the sum of the couplings),
+  // which the LU itself finds singular (a zero pivot)
   {
     const auto neumann = operators(*mesh, mg.levels(), {0.0, -1.0, -1.0, -1.0, -1.0}, true);
     mg.set_coarse_operators(neumann.coarse_borrowed(), no_zero_walls);
     EXPECT_NE(set_up_error(mg, neumann.fine).find("is singular"), std::string::npos);
+  }
+  // Neumann rows shifted by 1e-14: the LU's pivots stay non-zero, and only the condition
+  // estimate (about 2.5e-15 on the 2 x 2 coarsest level, whose 1-norm is 4) finds it
+  // singular; shifted by 1e-10 (2.5e-11) it is taken
+  for (const auto& [shift, singular] : {std::pair{1e-14, true}, std::pair{1e-10, false}}) {
+    const auto near = operators(*mesh, mg.levels(), {shift, -1.0, -1.0, -1.0, -1.0}, true);
+    mg.set_coarse_operators(near.coarse_borrowed(), no_zero_walls);
+    const std::string error = set_up_error(mg, near.fine);
+    EXPECT_EQ(error.find("is singular") != std::string::npos, singular) << shift << ": " << error;
   }
   // a regular operator: a zero right-hand side gives zero, a non-finite one NaN everywhere
   // (the Krylov solver then reports it), a finite one a finite answer
