@@ -46,7 +46,7 @@ std::unique_ptr<CoarseOperators> CoarseOperators::attach_stencil(KSP ksp, const 
     Level lv;
     lv.mesh = std::move(mesh);
     lv.sys = sys.rediscretised(*lv.mesh);
-    lv.A = create_struct_operator(*lv.mesh, StructStorage::arrays);
+    lv.A = create_struct_operator(*lv.mesh, struct_storage_on(*lv.mesh));
     mats.push_back(lv.A);
     out->levels_.push_back(std::move(lv));
   }

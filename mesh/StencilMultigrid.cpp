@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "core/Error.h"
+#include "core/ErrorExit.h"
 #include "core/Petsc.h"
 #include "mesh/Multigrid.h"
 #include "mesh/StructuredMultigrid.h"
@@ -111,27 +112,67 @@ std::vector<double> coarse_nodes(const std::vector<double>& fine) {
 
 namespace {
 
+/// Units (rows in 2D, planes in 3D) stored beyond each end of a level's own along its last
+/// axis: the neighbour rank's values there (exchange), zeros beyond a wall. Why two: a sweep
+/// relaxes the first colour of the nearest one itself, as its owner does, so that the second
+/// colour of its own last unit sees it updated without an exchange in between; that needs the
+/// values of the unit beyond it.
+constexpr int kGhostUnits = 2;
+
+/// Fewest cells of a level split among the ranks; a coarser one is held whole by every rank,
+/// which relaxes it redundantly. Why: below it a level's six exchanges per cycle cost more than
+/// its cells; at 1024^2 on 2 ranks the whole levels (128^2 and coarser) are 2 % of the cells.
+constexpr std::size_t kMinSplitCells = 16384;
+
 /// One level: the stencil of each cell (x fastest, then y, then z), scaled by the level's
 /// largest diagonal entry, its inverse diagonal, and the cycle's vectors, in single precision.
-/// In 2D nz = 1 and the z entries B, T are empty.
+/// In 2D nz = 1 and the z entries B, T are empty. On several ranks a level is split along its
+/// last axis (y in 2D, z in 3D) into slabs, one per rank in rank order, while it has at least
+/// kMinSplitCells cells and its slabs coarsen into slabs; the coarser levels are held whole by
+/// every rank. Extents and indices along the last axis are then the rank's own.
 struct Level {
+  int dim = 2;
   int nx = 0, ny = 0, nz = 1;
-  std::array<std::vector<double>, 3> nodes;
+  int first = 0;       ///< global index of the first own unit along the last axis
+  int total = 0;       ///< units along the last axis on all ranks
+  bool split = false;  ///< split among the ranks (else held whole)
+  std::array<std::vector<double>, 3> nodes;  ///< of the whole level
   std::vector<float> C, Ci, W, E, S, N, B, T;
   std::vector<float> x, b;
   double scale = 1.0;  ///< the operator's values were divided by it
   /// Prolongation from the next coarser level, per fine index along each axis.
   std::array<std::vector<AxisWeight>, 3> p;
+  /// Own cells.
   std::size_t cells() const {
     return static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny) *
            static_cast<std::size_t>(nz);
   }
-  /// Offset of the first cell of row (j, k).
-  std::size_t row(int j, int k) const {
-    return static_cast<std::size_t>(nx) *
-           (static_cast<std::size_t>(j) +
-            static_cast<std::size_t>(ny) * static_cast<std::size_t>(k));
+  /// Own units along the last axis.
+  int units() const { return dim == 2 ? ny : nz; }
+  /// Cells of a unit.
+  std::size_t unit() const {
+    return static_cast<std::size_t>(nx) * (dim == 2 ? 1 : static_cast<std::size_t>(ny));
   }
+  /// Offset of the first own cell (the ghost units come before).
+  std::size_t ghost() const { return kGhostUnits * unit(); }
+  /// Cells stored: own and ghost units.
+  std::size_t stored() const { return cells() + 2 * ghost(); }
+  /// Offset of the first cell of own unit @p u (-kGhostUnits <= u < units() + kGhostUnits).
+  std::size_t at(int u) const {
+    return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(ghost()) +
+                                    static_cast<std::ptrdiff_t>(u) *
+                                        static_cast<std::ptrdiff_t>(unit()));
+  }
+  /// Offset of the first cell of row (j, k), own indices (in 2D j may be a ghost row, in 3D
+  /// k a ghost plane).
+  std::size_t row(int j, int k) const {
+    return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(ghost()) +
+                                    static_cast<std::ptrdiff_t>(nx) *
+                                        (j + static_cast<std::ptrdiff_t>(ny) * k));
+  }
+  /// Whether a neighbour rank holds units below (above) the own ones.
+  bool below() const { return split && first > 0; }
+  bool above() const { return split && first + units() < total; }
 };
 
 /// The stencil of row (j, k) of a level: pointers to its first cell's entries (B, T null in
@@ -157,9 +198,32 @@ struct NeighbourRows {
   const float *s, *n, *b, *t;
 };
 
+/// A duplicate of a communicator, freed with it: the cycle's exchanges cannot match
+/// messages of other code.
+class OwnComm {
+ public:
+  explicit OwnComm(MPI_Comm comm) { MPI_Comm_dup(comm, &comm_); }
+  ~OwnComm() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized && comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
+  }
+  OwnComm(const OwnComm&) = delete;
+  OwnComm& operator=(const OwnComm&) = delete;
+  MPI_Comm get() const { return comm_; }
+
+ private:
+  MPI_Comm comm_ = MPI_COMM_NULL;
+};
+
 }  // namespace
 
 struct StencilMultigrid::Impl {
+  explicit Impl(MPI_Comm c) : comm(c) {}
+  OwnComm comm;
+  int ranks = 1;
+  /// The ranks of the slabs below and above this one's (MPI_PROC_NULL at a wall).
+  int lower = MPI_PROC_NULL, upper = MPI_PROC_NULL;
   std::vector<Level> levels;  ///< finest first
   std::vector<Mat> coarse;    ///< borrowed, coarsest first
   std::array<bool, 6> zero_walls{};
@@ -170,6 +234,7 @@ struct StencilMultigrid::Impl {
   /// tried with it first (a Krylov method's right-hand sides change gradually), 0 before any.
   double to_float = 0.0;
   std::vector<double> values;     ///< read buffer of one stencil entry
+  std::vector<double> whole;      ///< a whole level's stencil entry, gathered from the ranks
   /// The coarsest level's LU. Why sparse: with a dense LU of 512 cells (8^3, where the
   /// drift stops the coarsening of 128^3 or 32^3) the set-up of a 32^3 solve took 17 ms,
   /// more than the rest of the solve; 4 ms with the sparse one.
@@ -181,6 +246,8 @@ struct StencilMultigrid::Impl {
   std::array<std::vector<double>, 7> coarsest_stencil;
 
   void weights(Level& fine, const Level& coarse_level);
+  void exchange(const Level& L, float* v, int depth) const;
+  void stop_everywhere(const std::string& problem) const;
   void read_level(Level& L, Mat A);
   void factor_coarsest();
   NeighbourRows neighbours(const Level& L, const float* x, int j, int k) const;
@@ -194,7 +261,7 @@ struct StencilMultigrid::Impl {
   TD_SIMD_CLONES void prolong(const Level& f, const Level& c, float* fine,
                               const float* coarse_x) const;
   void solve_coarsest(const float* b, float* x);
-  void vcycle(std::size_t l, const float* b, float* x);
+  void vcycle(std::size_t l, float* b, float* x);
 };
 
 namespace {
@@ -225,50 +292,105 @@ int stencil_levels(const Mesh& mesh, double peclet) {
   return coarsest + 1;
 }
 
-StencilMultigrid::StencilMultigrid(const Mesh& mesh, double peclet)
-    : impl_(std::make_unique<Impl>()) {
+std::string stencil_partition_problem(const Mesh& mesh) {
   int ranks = 1;
   MPI_Comm_size(mesh.comm(), &ranks);
+  if (ranks == 1) return {};
+  const int last = mesh.dim() - 1;
+  int whole = 1;
+  for (int a = 0; a < last; ++a) whole = whole && mesh.count()[a] == mesh.cells(a) ? 1 : 0;
+  int thinnest = mesh.count()[last];
+  MPI_Allreduce(MPI_IN_PLACE, &whole, 1, MPI_INT, MPI_MIN, mesh.comm());
+  MPI_Allreduce(MPI_IN_PLACE, &thinnest, 1, MPI_INT, MPI_MIN, mesh.comm());
+  if (whole == 0 || thinnest < kGhostUnits)
+    return fmt::format(
+        "a partition of the mesh into slabs along its last axis ({}), each at least {} cells "
+        "thick (PETSc's partition of a square or cubic mesh on 2 ranks; this one {})",
+        "xyz"[last], kGhostUnits,
+        whole == 0 ? "splits another axis too" : fmt::format("has a slab {} thick", thinnest));
+  return {};
+}
+
+StencilMultigrid::StencilMultigrid(const Mesh& mesh, double peclet)
+    : impl_(std::make_unique<Impl>(mesh.comm())) {
+  Impl& m = *impl_;
+  MPI_Comm_size(mesh.comm(), &m.ranks);
+  int rank = 0;
+  MPI_Comm_rank(mesh.comm(), &rank);
   const int dim = mesh.dim();
   bool periodic = false;
   for (int a = 0; a < dim; ++a) periodic = periodic || mesh.axis(a).periodic;
-  if (dim < 2 || ranks != 1 || periodic)
+  if (dim < 2 || periodic)
     throw Error(
         "the single-precision geometric multigrid (-td_pc gmg) takes a 2D or 3D mesh without "
-        "periodic axes on one rank");
+        "periodic axes");
+  if (const std::string why = stencil_partition_problem(mesh); !why.empty())
+    throw Error("the single-precision geometric multigrid (-td_pc gmg) needs " + why);
   if (stencil_coarsest_cells(mesh) > kMaxStencilCoarsestCells)
     throw Error(fmt::format(
         "the single-precision geometric multigrid (-td_pc gmg): the coarsest level of this mesh "
         "has {} cells, more than the {} it solves by LU",
         stencil_coarsest_cells(mesh), kMaxStencilCoarsestCells));
   const int nlev = stencil_levels(mesh, peclet);
-  Level fine;
-  for (int a = 0; a < 3; ++a) fine.nodes[a] = a < dim ? mesh.axis(a).nodes : std::vector{0.0, 1.0};
-  impl_->levels.push_back(std::move(fine));
-  for (int l = 1; l < nlev; ++l) {
-    Level c;
-    for (int a = 0; a < 3; ++a)
-      c.nodes[a] = a < dim ? coarse_nodes(impl_->levels.back().nodes[a]) : std::vector{0.0, 1.0};
-    impl_->levels.push_back(std::move(c));
+  const int last = dim - 1;
+  // the slabs of the ranks along the last axis (the starts of each, then the end), in rank
+  // order: the mesh's partition splits no other axis (stencil_partition_problem)
+  std::vector<int> starts(static_cast<std::size_t>(m.ranks) + 1, mesh.cells(last));
+  const int own_start = mesh.start()[last];
+  MPI_Allgather(&own_start, 1, MPI_INT, starts.data(), 1, MPI_INT, mesh.comm());
+  if (m.ranks > 1) {
+    m.lower = rank > 0 ? rank - 1 : MPI_PROC_NULL;
+    m.upper = rank + 1 < m.ranks ? rank + 1 : MPI_PROC_NULL;
   }
-  for (Level& L : impl_->levels) {
+  bool split = m.ranks > 1;
+  for (int l = 0; l < nlev; ++l) {
+    Level L;
+    L.dim = dim;
+    for (int a = 0; a < 3; ++a)
+      L.nodes[a] = a >= dim ? std::vector{0.0, 1.0}
+                   : l == 0 ? mesh.axis(a).nodes
+                            : coarse_nodes(m.levels.back().nodes[a]);
+    const int total = static_cast<int>(L.nodes[last].size()) - 1;
+    if (l > 0 && split) {
+      // split while every slab coarsens into a slab of its own (an even start) at least
+      // kGhostUnits thick, the level is large enough, and it is not the coarsest (solved whole)
+      bool even = true;
+      for (std::size_t r = 0; r + 1 < starts.size(); ++r) even = even && starts[r] % 2 == 0;
+      std::vector<int> coarse(starts.size());
+      for (std::size_t r = 0; r < starts.size(); ++r) coarse[r] = (starts[r] + 1) / 2;
+      bool thick = true;
+      for (std::size_t r = 0; r + 1 < coarse.size(); ++r)
+        thick = thick && coarse[r + 1] - coarse[r] >= kGhostUnits;
+      split = even && thick && l + 1 < nlev && level_cells(mesh, l) >= kMinSplitCells;
+      if (split) starts = std::move(coarse);
+    }
+    L.split = split;
+    L.total = total;
+    L.first = split ? starts[static_cast<std::size_t>(rank)] : 0;
+    const int own = split ? starts[static_cast<std::size_t>(rank) + 1] - L.first : total;
     L.nx = static_cast<int>(L.nodes[0].size()) - 1;
-    L.ny = static_cast<int>(L.nodes[1].size()) - 1;
-    L.nz = static_cast<int>(L.nodes[2].size()) - 1;
-    const std::size_t n = L.cells();
+    L.ny = dim == 2 ? own : static_cast<int>(L.nodes[1].size()) - 1;
+    L.nz = dim == 2 ? 1 : own;
+    const std::size_t n = L.stored();
     for (auto* v : {&L.C, &L.Ci, &L.W, &L.E, &L.S, &L.N, &L.x, &L.b}) v->assign(n, 0.0F);
     if (dim == 3)
       for (auto* v : {&L.B, &L.T}) v->assign(n, 0.0F);
+    m.levels.push_back(std::move(L));
   }
-  const auto widest = static_cast<std::size_t>(impl_->levels.front().nx);
-  impl_->zeros.assign(widest, 0.0F);
-  impl_->tmp.assign(widest, 0.0F);
-  impl_->residual_row.assign(widest, 0.0F);
+  const auto widest = static_cast<std::size_t>(m.levels.front().nx);
+  m.zeros.assign(widest, 0.0F);
+  m.tmp.assign(widest, 0.0F);
+  m.residual_row.assign(widest, 0.0F);
 }
 
 StencilMultigrid::~StencilMultigrid() = default;
 
 int StencilMultigrid::levels() const { return static_cast<int>(impl_->levels.size()); }
+
+int StencilMultigrid::split_levels() const {
+  return static_cast<int>(std::count_if(impl_->levels.begin(), impl_->levels.end(),
+                                        [](const Level& L) { return L.split; }));
+}
 
 void StencilMultigrid::set_coarse_operators(std::vector<Mat> coarse,
                                             std::array<bool, 6> zero_walls) {
@@ -318,20 +440,79 @@ void StencilMultigrid::Impl::weights(Level& fine, const Level& c) {
         axis(fine.nodes[static_cast<std::size_t>(a)], c.nodes[static_cast<std::size_t>(a)],
              zero_walls[static_cast<std::size_t>(2 * a)],
              zero_walls[static_cast<std::size_t>(2 * a + 1)]);
+  // along the last axis: the fine level's own units, and the coarse one's own indices (a
+  // ghost unit of a split coarse level where the other parent is a neighbour rank's)
+  auto& last = fine.p[static_cast<std::size_t>(fine.dim - 1)];
+  last =
+      std::vector<AxisWeight>(last.begin() + fine.first, last.begin() + fine.first + fine.units());
+  for (AxisWeight& w : last) {
+    w.parent -= c.first;
+    w.other -= c.first;
+  }
+}
+
+void StencilMultigrid::Impl::exchange(const Level& L, float* v, int depth) const {
+  if (!L.split) return;
+  constexpr int kTag = 0;
+  const int n = depth * static_cast<int>(L.unit());
+  const int own = L.units();
+  // upwards: the own last units to the rank above, the ghost units below from the one below;
+  // then downwards
+  int rc = MPI_Sendrecv(v + L.at(own - depth), n, MPI_FLOAT, upper, kTag, v + L.at(-depth), n,
+                        MPI_FLOAT, lower, kTag, comm.get(), MPI_STATUS_IGNORE);
+  if (rc == MPI_SUCCESS)
+    rc = MPI_Sendrecv(v + L.at(0), n, MPI_FLOAT, lower, kTag, v + L.at(own), n, MPI_FLOAT, upper,
+                      kTag, comm.get(), MPI_STATUS_IGNORE);
+  if (rc != MPI_SUCCESS)
+    throw Error(
+        fmt::format("-td_pc gmg: the exchange of a level's boundary values failed (MPI "
+                    "error {})",
+                    rc));
+}
+
+void StencilMultigrid::Impl::stop_everywhere(const std::string& problem) const {
+  stop_on_every_rank(comm.get(), problem,
+                     "-td_pc gmg: another rank refused its part of an operator (its message "
+                     "says why)");
 }
 
 void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
   const bool coarsest_level = &L == &levels.back();
+  // a split level reads the rank's own rows; a whole one on several ranks gathers them
+  const bool gather = !L.split && ranks > 1;
   PetscInt rows = 0;
-  TD_PETSC(MatGetLocalSize(A, &rows, nullptr));
+  if (gather)
+    TD_PETSC(MatGetSize(A, &rows, nullptr));
+  else
+    TD_PETSC(MatGetLocalSize(A, &rows, nullptr));
   if (static_cast<std::size_t>(rows) != L.cells())
     throw InternalError(
         fmt::format("StencilMultigrid: an operator of {} rows for a level of {}", rows, L.cells()));
+  std::vector<int> counts, displs;
+  if (gather) {
+    const PetscInt* ranges = nullptr;
+    TD_PETSC(MatGetOwnershipRanges(A, &ranges));
+    for (int r = 0; r < ranks; ++r) {
+      counts.push_back(static_cast<int>(ranges[r + 1] - ranges[r]));
+      displs.push_back(static_cast<int>(ranges[r]));
+    }
+  }
   // the operator's own arrays where it keeps its values in them, a copy otherwise
   auto entry = [&](int e) {
-    if (const double* own = struct_entry_data(A, e)) return std::span<const double>(own, L.cells());
-    read_struct_entry(A, e, values);
-    return std::span<const double>(values);
+    const double* own = struct_entry_data(A, e);
+    PetscInt local = 0;
+    TD_PETSC(MatGetLocalSize(A, &local, nullptr));
+    if (own == nullptr) {
+      read_struct_entry(A, e, values);
+      own = values.data();
+    }
+    if (!gather) return std::span<const double>(own, L.cells());
+    // the ranks' slabs in rank order are the level's cells in order
+    whole.resize(L.cells());
+    if (MPI_Allgatherv(own, static_cast<int>(local), MPI_DOUBLE, whole.data(), counts.data(),
+                       displs.data(), MPI_DOUBLE, comm.get()) != MPI_SUCCESS)
+      throw Error("-td_pc gmg: gathering a coarse level's operator failed");
+    return std::span<const double>(whole);
   };
   std::span<const double> v = entry(kCentre);
   double largest = 0.0;
@@ -342,31 +523,33 @@ void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
     out.resize(v.size());
     for (std::size_t k = 0; k < v.size(); ++k) out[k] = v[k] * inv;
   };
+  const std::string level = fmt::format("{} x {} x {}", L.nx, L.ny, L.nz);
+  std::string problem;
   for (double d : v) {
-    if (!std::isfinite(d))
-      throw Error(
-          fmt::format("-td_pc gmg: the operator on a {} x {} x {} level has a "
-                      "diagonal entry {}",
-                      L.nx, L.ny, L.nz, d));
+    if (!std::isfinite(d) && problem.empty())
+      problem =
+          fmt::format("-td_pc gmg: the operator on a {} level has a diagonal entry {}", level, d);
     largest = std::max(largest, std::fabs(d));
   }
+  stop_everywhere(problem);
+  if (L.split) MPI_Allreduce(MPI_IN_PLACE, &largest, 1, MPI_DOUBLE, MPI_MAX, comm.get());
   if (!(largest > 0.0))
-    throw Error(fmt::format("-td_pc gmg: the operator on a {} x {} x {} level has a zero diagonal",
-                            L.nx, L.ny, L.nz));
+    throw Error(fmt::format("-td_pc gmg: the operator on a {} level has a zero diagonal", level));
   L.scale = largest;
   const double inv = 1.0 / largest;
+  const std::size_t g = L.ghost();
   for (std::size_t k = 0; k < v.size(); ++k) {
     const auto c = static_cast<float>(v[k] * inv);
     const float ci = 1.0F / c;
     // a diagonal entry rounded to zero, or whose inverse leaves float's range, cannot be
     // relaxed in single precision
-    if (c == 0.0F || !std::isfinite(ci))
-      throw Error(fmt::format(
-          "-td_pc gmg: cell {} of a {} x {} x {} level has a diagonal entry {:.3g} times the "
-          "level's largest, which single precision cannot relax; {}",
-          k, L.nx, L.ny, L.nz, v[k] * inv, kOtherPreconditioner));
-    L.C[k] = c;
-    L.Ci[k] = ci;
+    if ((c == 0.0F || !std::isfinite(ci)) && problem.empty())
+      problem = fmt::format(
+          "-td_pc gmg: cell {} of a {} level has a diagonal entry {:.3g} times the level's "
+          "largest, which single precision cannot relax; {}",
+          k, level, v[k] * inv, kOtherPreconditioner);
+    L.C[g + k] = c;
+    L.Ci[g + k] = ci;
   }
   keep(kCentre, inv);
   std::vector<std::pair<int, std::vector<float>*>> off = {
@@ -379,12 +562,17 @@ void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
     v = entry(e);
     keep(e, inv);
     for (std::size_t k = 0; k < v.size(); ++k) {
-      (*dst)[k] = static_cast<float>(v[k] * inv);
-      if (!std::isfinite((*dst)[k]))
-        throw Error(fmt::format("-td_pc gmg: cell {} of a {} x {} x {} level has a coupling {}", k,
-                                L.nx, L.ny, L.nz, v[k]));
+      (*dst)[g + k] = static_cast<float>(v[k] * inv);
+      if (!std::isfinite((*dst)[g + k]) && problem.empty())
+        problem =
+            fmt::format("-td_pc gmg: cell {} of a {} level has a coupling {}", k, level, v[k]);
     }
   }
+  stop_everywhere(problem);
+  // the neighbour ranks' nearest unit of a split level, which a sweep relaxes too
+  std::vector<std::vector<float>*> all = {&L.C, &L.Ci, &L.W, &L.E, &L.S, &L.N};
+  if (!L.B.empty()) all.insert(all.end(), {&L.B, &L.T});
+  for (auto* a : all) exchange(L, a->data(), 1);
 }
 
 void StencilMultigrid::Impl::factor_coarsest() {
@@ -396,7 +584,7 @@ void StencilMultigrid::Impl::factor_coarsest() {
   for (int k = 0; k < L.nz; ++k)
     for (int j = 0; j < L.ny; ++j)
       for (int i = 0; i < L.nx; ++i) {
-        const auto q = L.row(j, k) + static_cast<std::size_t>(i);
+        const auto q = L.row(j, k) - L.ghost() + static_cast<std::size_t>(i);
         const auto m = static_cast<Eigen::Index>(q);
         const auto& d = coarsest_stencil;
         entries.emplace_back(m, m, d[kCentre][q]);
@@ -439,10 +627,13 @@ void StencilMultigrid::set_up(Mat fine) {
 
 NeighbourRows StencilMultigrid::Impl::neighbours(const Level& L, const float* x, int j,
                                                  int k) const {
+  // along the last axis the unit beyond the own ones is stored: a neighbour rank's values, or
+  // zeros beyond a wall
   const float* xr = x + L.row(j, k);
   const std::size_t plane = static_cast<std::size_t>(L.nx) * static_cast<std::size_t>(L.ny);
-  return {j > 0 ? xr - L.nx : zeros.data(), j + 1 < L.ny ? xr + L.nx : zeros.data(),
-          k > 0 ? xr - plane : zeros.data(), k + 1 < L.nz ? xr + plane : zeros.data()};
+  if (L.dim == 2) return {xr - L.nx, xr + L.nx, zeros.data(), zeros.data()};
+  return {j > 0 ? xr - L.nx : zeros.data(), j + 1 < L.ny ? xr + L.nx : zeros.data(), xr - plane,
+          xr + plane};
 }
 
 // out = b - (the row's couplings to the rows around it) x: the part of a row's update and of
@@ -490,25 +681,27 @@ void StencilMultigrid::Impl::row(Level& L, const float* b, float* x, int j, int 
     const int e = nx - 1;
     t[e] = (t[e] - W[e] * xc[e - 1]) * Ci[e];
   }
-  for (int i = (j + k + colour) & 1; i < nx; i += 2) xr[i] = t[i];
+  for (int i = (j + k + L.first + colour) & 1; i < nx; i += 2) xr[i] = t[i];
 }
 
 void StencilMultigrid::Impl::smooth(Level& L, const float* b, float* x, int first) const {
   // The other colour of a unit right behind the first colour of the next: its neighbours are
   // then all updated, and their values still in cache. The unit is a row in 2D, a plane in
-  // 3D (a cell's neighbours one plane up must have their first colour done).
-  if (L.nz == 1) {
-    for (int j = 0; j <= L.ny; ++j) {
-      if (j < L.ny) row(L, b, x, j, 0, first);
-      if (j > 0) row(L, b, x, j - 1, 0, 1 - first);
+  // 3D (a cell's neighbours one plane up must have their first colour done). On a split
+  // level the first colour of the neighbour ranks' nearest units is relaxed here too, as
+  // their owners relax it, for the other colour of the own units next to them.
+  const int own = L.units();
+  const int lo = L.below() ? -1 : 0, hi = L.above() ? own : own - 1;
+  auto unit = [&](int u, int colour) {
+    if (L.dim == 2) {
+      row(L, b, x, u, 0, colour);
+      return;
     }
-    return;
-  }
-  for (int k = 0; k <= L.nz; ++k) {
-    if (k < L.nz)
-      for (int j = 0; j < L.ny; ++j) row(L, b, x, j, k, first);
-    if (k > 0)
-      for (int j = 0; j < L.ny; ++j) row(L, b, x, j, k - 1, 1 - first);
+    for (int j = 0; j < L.ny; ++j) row(L, b, x, j, u, colour);
+  };
+  for (int u = lo; u <= hi + 1; ++u) {
+    if (u <= hi) unit(u, first);
+    if (u > 0 && u <= own) unit(u - 1, 1 - first);
   }
 }
 
@@ -534,23 +727,26 @@ void StencilMultigrid::Impl::restrict_residual(const Level& f, const float* b, c
   // Each coarse cell's right-hand side: the sum of its children's residuals (amounts per
   // cell), then divided by the coarse operator's scale over the fine one's. Why row by row:
   // the fine residual is never stored, which saves writing and reading it back (a tenth of a
-  // cycle's memory traffic).
+  // cycle's memory traffic). A whole coarse level under a split fine one sums the ranks' parts.
   const auto ratio = static_cast<float>(f.scale / c.scale);
   const int pairs = f.nx / 2;
   float* __restrict fr = residual_row.data();
-  for (int K = 0; K < c.nz; ++K)
-    for (int J = 0; J < c.ny; ++J) {
+  float* own = c.b.data() + c.ghost();
+  std::fill(own, own + c.cells(), 0.0F);
+  for (int k = 0; k < f.nz; ++k)
+    for (int j = 0; j < f.ny; ++j) {
+      residual(f, b, x, j, k, fr);
+      const int J = f.dim == 2 ? (f.first + j) / 2 - c.first : j / 2;
+      const int K = f.dim == 2 ? 0 : (f.first + k) / 2 - c.first;
       float* __restrict cb = c.b.data() + c.row(J, K);
-      std::fill(cb, cb + c.nx, 0.0F);
-      // the children's rows: two along y and two along z, one where an odd count ends
-      for (int k = 2 * K; k <= std::min(2 * K + 1, f.nz - 1); ++k)
-        for (int j = 2 * J; j <= std::min(2 * J + 1, f.ny - 1); ++j) {
-          residual(f, b, x, j, k, fr);
-          for (int I = 0; I < pairs; ++I) cb[I] += fr[2 * I] + fr[2 * I + 1];
-          if (pairs < c.nx) cb[pairs] += fr[f.nx - 1];
-        }
-      for (int I = 0; I < c.nx; ++I) cb[I] *= ratio;
+      for (int I = 0; I < pairs; ++I) cb[I] += fr[2 * I] + fr[2 * I + 1];
+      if (pairs < c.nx) cb[pairs] += fr[f.nx - 1];
     }
+  if (f.split && !c.split &&
+      MPI_Allreduce(MPI_IN_PLACE, own, static_cast<int>(c.cells()), MPI_FLOAT, MPI_SUM,
+                    comm.get()) != MPI_SUCCESS)
+    throw Error("-td_pc gmg: summing a coarse level's right-hand side over the ranks failed");
+  for (std::size_t q = 0; q < c.cells(); ++q) own[q] *= ratio;
 }
 
 void StencilMultigrid::Impl::prolong(const Level& f, const Level& c, float* fine,
@@ -577,31 +773,45 @@ void StencilMultigrid::Impl::prolong(const Level& f, const Level& c, float* fine
 }
 
 void StencilMultigrid::Impl::solve_coarsest(const float* b, float* x) {
+  const std::size_t g = levels.back().ghost();
   for (Eigen::Index k = 0; k < coarsest_rhs.size(); ++k)
-    coarsest_rhs[k] = b[static_cast<std::size_t>(k)];
+    coarsest_rhs[k] = b[g + static_cast<std::size_t>(k)];
   const Eigen::VectorXd y = coarsest.solve(coarsest_rhs);
   for (Eigen::Index k = 0; k < y.size(); ++k)
-    x[static_cast<std::size_t>(k)] = static_cast<float>(y[k]);
+    x[g + static_cast<std::size_t>(k)] = static_cast<float>(y[k]);
 }
 
-void StencilMultigrid::Impl::vcycle(std::size_t l, const float* b, float* x) {
+void StencilMultigrid::Impl::vcycle(std::size_t l, float* b, float* x) {
   Level& L = levels[l];
   if (l + 1 == levels.size()) {
     solve_coarsest(b, x);
     return;
   }
-  for (int s = 0; s < kPreSweeps; ++s) smooth(L, b, x, 0);
+  // on a split level the neighbour ranks' nearest units: of b once, of x before each sweep
+  // (not the first, from zero everywhere) and before the residual
+  exchange(L, b, 1);
+  for (int s = 0; s < kPreSweeps; ++s) {
+    if (s > 0) exchange(L, x, kGhostUnits);
+    smooth(L, b, x, 0);
+  }
   Level& C = levels[l + 1];
+  exchange(L, x, 1);
   restrict_residual(L, b, x, C);
   std::fill(C.x.begin(), C.x.end(), 0.0F);
   vcycle(l + 1, C.b.data(), C.x.data());
+  exchange(C, C.x.data(), 1);
   prolong(L, C, x, C.x.data());
-  for (int s = 0; s < kPostSweeps; ++s) smooth(L, b, x, 0);
+  for (int s = 0; s < kPostSweeps; ++s) {
+    exchange(L, x, kGhostUnits);
+    smooth(L, b, x, 0);
+  }
 }
 
 void StencilMultigrid::apply(const double* b, double* x) {
   Level& L = impl_->levels.front();
   const std::size_t n = L.cells();
+  float* const own_b = L.b.data() + L.ghost();
+  const float* const own_x = L.x.data() + L.ghost();
   // The right-hand side is rounded to float times a factor that keeps its largest entry near
   // 1 (the operator is scaled by L.scale). Why the last call's factor is tried first: one
   // pass converts and finds the largest entry; a second, with 1 / largest, only where the
@@ -616,7 +826,15 @@ void StencilMultigrid::apply(const double* b, double* x) {
     for (std::size_t k = 0; k < n; ++k) {
       largest = std::max(largest, std::fabs(b[k]));
       finite = finite && std::isfinite(b[k]);
-      L.b[k] = static_cast<float>(std::clamp(b[k] * factor, -kFloatMax, kFloatMax));
+      own_b[k] = static_cast<float>(std::clamp(b[k] * factor, -kFloatMax, kFloatMax));
+    }
+    // the same factor on every rank: the cycle mixes their values
+    if (L.split) {
+      const double mine[2] = {largest, finite ? 0.0 : 1.0};
+      double all[2] = {0.0, 0.0};
+      MPI_Allreduce(mine, all, 2, MPI_DOUBLE, MPI_MAX, impl_->comm.get());
+      largest = all[0];
+      finite = all[1] == 0.0;
     }
     return std::pair{largest, finite};
   };
@@ -636,7 +854,7 @@ void StencilMultigrid::apply(const double* b, double* x) {
   std::fill(L.x.begin(), L.x.end(), 0.0F);
   impl_->vcycle(0, L.b.data(), L.x.data());
   const double back = 1.0 / (to_float * L.scale);
-  for (std::size_t k = 0; k < n; ++k) x[k] = back * static_cast<double>(L.x[k]);
+  for (std::size_t k = 0; k < n; ++k) x[k] = back * static_cast<double>(own_x[k]);
 }
 
 namespace {
@@ -679,10 +897,13 @@ PetscErrorCode pc_view(PC pc, PetscViewer viewer) {
   void* ctx = nullptr;
   PetscCall(PCShellGetContext(pc, &ctx));
   const auto* mg = static_cast<const StencilMultigrid*>(ctx);
+  PetscMPIInt ranks = 1;
+  PetscCallMPI(MPI_Comm_size(PetscObjectComm(reinterpret_cast<PetscObject>(pc)), &ranks));
   return PetscViewerASCIIPrintf(viewer,
-                                "single-precision geometric multigrid, %d levels, V(%d,%d) with "
-                                "red-black Gauss-Seidel, coarsest level by LU\n",
-                                mg->levels(), kPreSweeps, kPostSweeps);
+                                "single-precision geometric multigrid, %d levels (%d split among "
+                                "%d ranks), V(%d,%d) with red-black Gauss-Seidel, coarsest "
+                                "level by LU\n",
+                                mg->levels(), mg->split_levels(), ranks, kPreSweeps, kPostSweeps);
 }
 
 PetscErrorCode pc_destroy(PC pc) {

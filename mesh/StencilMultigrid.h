@@ -1,6 +1,6 @@
 #pragma once
 /// @file StencilMultigrid.h  A cell-centred geometric multigrid V-cycle on 5-point (2D) or
-/// 7-point (3D) stencil arrays in single precision, for one field per cell on one rank: the
+/// 7-point (3D) stencil arrays in single precision, for one field per cell: the
 /// preconditioner of `-td_pc gmg` (setup_structured_multigrid, mesh/StructuredMultigrid.h).
 ///
 /// Why it exists: hypre's PFMG, the default elsewhere, semicoarsens one axis at a time with
@@ -28,7 +28,14 @@
 ///    at a wall where the correction vanishes (a fixed value) linear to zero on the wall,
 ///    at other walls the parent's value;
 ///  - coarsest level: solved exactly (sparse LU of its stencil in double, Eigen's SparseLU;
-///    at most kMaxStencilCoarsestCells cells).
+///    at most kMaxStencilCoarsestCells cells);
+///  - on several ranks: the mesh's partition must cut only its last axis (slabs, as PETSc
+///    cuts a square or cubic mesh on 2 ranks). The fine levels are split the same way; before
+///    each sweep a rank receives the two units (rows in 2D, planes in 3D) beyond its own from
+///    its neighbours and relaxes the first colour of the nearest itself, so that a sweep is
+///    one pass over its memory as on one rank. The coarser levels, from the first of fewer
+///    than 16384 cells or whose slabs would not coarsen into slabs, are held whole by every
+///    rank (the right-hand side summed over the ranks), and relaxed and solved redundantly.
 /// The operator of each level is scaled by its largest diagonal entry and the right-hand
 /// side by a factor that brings its largest entry within [1/1024, 1024] before rounding to
 /// `float` (the previous call's where it does), so that no value leaves float's range
@@ -38,6 +45,7 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "mesh/Mesh.h"
@@ -98,10 +106,16 @@ std::size_t stencil_coarsest_cells(const Mesh& mesh);
 /// more than kMaxStencilCoarsestCells cells; at most Mesh::max_mg_levels().
 int stencil_levels(const Mesh& mesh, double peclet);
 
+/// Why the partition of @p mesh among its ranks does not suit the cycle (a phrase after
+/// "needs"), or empty when it does: one rank, or slabs along the last axis at least two cells
+/// thick. Collective on the mesh's communicator.
+std::string stencil_partition_problem(const Mesh& mesh);
+
 class StencilMultigrid {
  public:
-  /// The hierarchy of @p mesh (2D or 3D, one rank, no periodic axis, a coarsest level of at
-  /// most kMaxStencilCoarsestCells; Error otherwise).
+  /// The hierarchy of @p mesh (2D or 3D, no periodic axis, a partition that suits it
+  /// (stencil_partition_problem), a coarsest level of at most kMaxStencilCoarsestCells; Error
+  /// otherwise). Collective.
   /// @p peclet: the largest cell Peclet number of the drift on @p mesh (stencil_levels).
   StencilMultigrid(const Mesh& mesh, double peclet);
   ~StencilMultigrid();
@@ -110,6 +124,8 @@ class StencilMultigrid {
 
   /// Levels, the mesh included (coarse_meshes(mesh, 1, levels()) are the others).
   int levels() const;
+  /// Levels split among the ranks, the finest first (0 on one rank).
+  int split_levels() const;
   /// Borrow the coarse levels' operators, coarsest first (levels() - 1 struct operators,
   /// create_struct_operator on coarse_meshes(mesh, 1, levels())): set_up reads their values.
   /// @p zero_walls[2 a + s]: the correction vanishes on the wall of axis a, side s (0 lower,

@@ -907,14 +907,12 @@ void refuse_transposed_preconditioning(const char* prefix, const char* solver, b
 bool assembled_matrix_needed(const char* prefix);
 
 /// Why the single-precision geometric multigrid cannot precondition the one-field solver of
-/// @p mesh under @p prefix (a phrase after "needs"), or null when it can.
-const char* stencil_refusal(const Mesh& mesh, const char* prefix, bool closed,
+/// @p mesh under @p prefix (a phrase after "needs"), or empty when it can. Collective.
+std::string stencil_refusal(const Mesh& mesh, const char* prefix, bool closed,
                             const StencilOffer& offer) {
-  int ranks = 1;
-  MPI_Comm_size(mesh.comm(), &ranks);
   if (mesh.dim() < 2) return "a 2D or 3D mesh";
-  if (ranks != 1) return "one rank";
   if (any_periodic_axis(mesh)) return "a mesh without periodic axes";
+  if (std::string partition = stencil_partition_problem(mesh); !partition.empty()) return partition;
   if (closed)
     return "an open cell without strong drift against a wall that closes an axis (the "
            "operator of a closed cell)";
@@ -928,13 +926,13 @@ const char* stencil_refusal(const Mesh& mesh, const char* prefix, bool closed,
     return "a mesh whose coarsest level has at most kMaxStencilCoarsestCells (512) cells, "
            "which it solves by LU (a mesh only a few cells across an axis hardly "
            "coarsens)";
-  return nullptr;
+  return {};
 }
 
 /// Whether the single-precision geometric multigrid is the default for one field per cell
 /// of @p mesh (setup_structured_multigrid).
 bool stencil_default(const Mesh& mesh, const char* prefix, bool closed, const StencilOffer& offer) {
-  return stencil_refusal(mesh, prefix, closed, offer) == nullptr &&
+  return stencil_refusal(mesh, prefix, closed, offer).empty() &&
          offer.peclet <= kMaxStencilPeclet && offer.span <= kMaxStencilSpan &&
          flexible_krylov_or_default(prefix) && max_cell_aspect_ratio(mesh) <= kMaxStencilAspect;
 }
@@ -981,8 +979,8 @@ PetscInt chosen_solver(const Mesh& mesh, const char* prefix, int dof, bool& chos
   // V-cycle is no longer a preconditioner (GMRES broke down at periods 3, 5, 7, 9, 12, and
   // CVODE's steps shrank to t + h = t)
   if (which == kGmgIndex) {
-    const char* why = stencil_refusal(mesh, prefix, closed, offer);
-    if (why)
+    const std::string why = stencil_refusal(mesh, prefix, closed, offer);
+    if (!why.empty())
       throw Error(fmt::format(
           "-{0}td_pc gmg (the single-precision geometric multigrid) needs {1}; drop it for "
           "the default (hypre's PFMG or SMG)",
@@ -1028,11 +1026,17 @@ bool assembled_matrix_needed(const char* prefix) {
 
 }  // namespace
 
+StructStorage struct_storage_on(const Mesh& mesh) {
+  int ranks = 1;
+  MPI_Comm_size(mesh.comm(), &ranks);
+  return ranks == 1 && !any_periodic_axis(mesh) ? StructStorage::arrays : StructStorage::hypre;
+}
+
 StructStorage struct_storage_for(const Mesh& mesh, const char* prefix, bool closed,
                                  const StencilOffer& offer) {
   bool chosen = false;
-  return chosen_solver(mesh, prefix, 1, chosen, closed, offer) == kGmgIndex ? StructStorage::arrays
-                                                                            : StructStorage::hypre;
+  const bool gmg = chosen_solver(mesh, prefix, 1, chosen, closed, offer) == kGmgIndex;
+  return gmg ? struct_storage_on(mesh) : StructStorage::hypre;
 }
 
 bool struct_operator_chosen(const Mesh& mesh, const char* prefix, int dof) {

@@ -120,6 +120,10 @@ enum class StructStorage {
 /// storage on several ranks or a mesh with a periodic axis.
 Owned<Mat> create_struct_operator(const Mesh& mesh, StructStorage storage);
 
+/// The storage the single-precision multigrid reads fastest on @p mesh: arrays on one rank
+/// without periodic axes, hypre's matrix elsewhere (array storage has no parallel product).
+StructStorage struct_storage_on(const Mesh& mesh);
+
 /// The storage of the struct operator of the one-field solver of @p mesh under @p prefix:
 /// arrays where setup_structured_multigrid will install the single-precision multigrid
 /// (with @p closed and @p offer, as it will be called), hypre's matrix elsewhere.

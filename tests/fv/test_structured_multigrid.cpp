@@ -620,7 +620,8 @@ TEST(StructuredMultigridMpi, DefaultIsPfmgOnUniformMeshesAndSmgOnStretchedOnes) 
   EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 16, 1}), 1), PCHYPRE);
 }
 
-// The single-precision geometric multigrid (mesh/StencilMultigrid.h): one rank, 2D.
+// The single-precision geometric multigrid (mesh/StencilMultigrid.h): 2D and 3D, on one rank
+// and on slabs of two.
 
 namespace {
 
@@ -652,16 +653,14 @@ double relative_difference(const std::vector<double>& u, const std::vector<doubl
 }  // namespace
 
 TEST(StructuredMultigridMpi, GeometricMultigridSolvesAsPfmgDoes) {
-  if (ranks() != 1) {
-    EXPECT_NE(soret_error(*mesh_of(2, {32, 32, 1}), kGmg).find("needs one rank"),
-              std::string::npos);
-    return;
-  }
   // Its cycle is rounded to single precision; the flexible Krylov method around it computes
   // in double, so the answer is the exact profile to the Krylov tolerance, as under PFMG.
   // Odd cell counts (a single last cell at each coarsening), a mildly stretched mesh, a Robin
   // face, and a fixed value on y = 0 that makes the answer two-dimensional (no profile to
-  // compare with: PFMG's answer instead).
+  // compare with: PFMG's answer instead). On two ranks the same cases with the same limits
+  // where PETSc's partition is two slabs along the last axis: 60 x 62 and 12 x 12 x 14 of
+  // odd thickness (the levels below the mesh held whole), 256^2 and 48 x 48 x 64 with a
+  // coarse level split too; the other meshes are cut along x, which the cycle refuses.
   const Boundary dirichlet{Boundary::Type::dirichlet, 1.0, 0.0}, no_flux{};
   const Boundary robin{Boundary::Type::robin, 0.3, 2.0};
   // Krylov iterations at most, case by case: flexible BiCGStab in double reaches the answer
@@ -686,8 +685,19 @@ TEST(StructuredMultigridMpi, GeometricMultigridSolvesAsPfmgDoes) {
         Case{{16, 16, 16}, 0.0, dirichlet, no_flux, no_flux, no_flux, true, 6, "16^3"},
         Case{{13, 10, 9}, 0.0, dirichlet, robin, no_flux, no_flux, false, 6, "13 x 10 x 9, Robin"},
         // fixed on z = 0 and y = 0, Robin on x = 1: an answer that varies along every axis
-        Case{{16, 14, 12}, 0.0, no_flux, robin, dirichlet, dirichlet, false, 6, "3D answer"}}) {
+        Case{{16, 14, 12}, 0.0, no_flux, robin, dirichlet, dirichlet, false, 6, "3D answer"},
+        Case{{60, 62, 1}, 0.0, dirichlet, no_flux, no_flux, no_flux, true, 6, "60 x 62"},
+        Case{{12, 12, 14}, 0.0, dirichlet, no_flux, no_flux, no_flux, true, 6, "12 x 12 x 14"},
+        Case{{256, 256, 1}, 0.0, no_flux, robin, dirichlet, no_flux, false, 7, "256^2 answer"},
+        Case{{48, 48, 64}, 0.0, no_flux, robin, dirichlet, dirichlet, false, 6, "48^2 x 64"}}) {
     auto mesh = mesh_of(k.n[2] > 1 ? 3 : 2, k.n, k.beta);
+    if (!stencil_partition_problem(*mesh).empty()) {
+      EXPECT_NE(ranks(), 1) << k.name;
+      EXPECT_NE(soret_error(*mesh, kGmg, k.lower).find("slabs along its last axis"),
+                std::string::npos)
+          << k.name;
+      continue;
+    }
     const auto gmg = soret(*mesh, kGmg, k.lower, k.upper, k.south, k.below);
     const auto pfmg = soret(*mesh, kPfmg, k.lower, k.upper, k.south, k.below);
     EXPECT_EQ(gmg.res.newton_iterations, 1) << k.name;
@@ -700,7 +710,6 @@ TEST(StructuredMultigridMpi, GeometricMultigridSolvesAsPfmgDoes) {
 }
 
 TEST(StructuredMultigridMpi, GeometricMultigridIterationsDoNotGrowWithTheMesh) {
-  if (ranks() != 1) return;  // one rank only (the test above checks the refusal)
   // V(1,3) cycles: 5 flexible BiCGStab iterations of two cycles each in 2D and 3D, at
   // every size (bench_steady: 256^2 to 2048^2, 32^3 to 128^3); a wrong prolongation or
   // restriction shows as many more, growing with the mesh.
@@ -722,11 +731,10 @@ TEST(StructuredMultigridMpi, GeometricMultigridIterationsDoNotGrowWithTheMesh) {
 }
 
 TEST(StructuredMultigridMpi, GeometricMultigridAloneReducesTheResidualTenfoldPerCycle) {
-  if (ranks() != 1) return;  // one rank only
   // The cycle as the solver (Richardson): 9 cycles from 1 to 1e-12 at 64^2 and 16^3 under
-  // the benchmark's drift. Where a post-sweep began with the colour the next pre-sweep
-  // relaxes again, or the levels went on down to 2 x 2 cells (cell Peclet number 2.5), it
-  // took 11-12 (with V(1,2): 13-14, and 14-15 with both).
+  // the benchmark's drift, on one rank and on two slabs (the same cycle). Where a post-sweep began
+  // with the colour the next pre-sweep relaxes again, or the levels went on down to 2 x 2 cells
+  // (cell Peclet number 2.5), it took 11-12 (with V(1,2): 13-14, and 14-15 with both).
   constexpr int kMostCycles = 10;
   Options richardson = kGmg;
   richardson.emplace_back("-ksp_type", "richardson");
@@ -743,7 +751,8 @@ TEST(StructuredMultigridMpi, GeometricMultigridAloneReducesTheResidualTenfoldPer
 }
 
 TEST(StructuredMultigridMpi, GeometricMultigridStopsCoarseningWhereTheDriftIsUnresolved) {
-  if (ranks() != 1) return;  // one rank only
+  // the level counts of one rank (on two, a slab of 256^2 coarsens one level less)
+  if (ranks() != 1) return;
   // 256^2 coarsens to 2 x 2: 8 levels. A cell Peclet number of 0.02 doubles with each
   // level: 0.64 on 8 x 8 (level 5), 1.28 below it, so 6 levels.
   const auto square = mesh_of(2, {256, 256, 1});
@@ -768,13 +777,11 @@ TEST(StructuredMultigridMpi, GeometricMultigridStopsCoarseningWhereTheDriftIsUnr
 TEST(StructuredMultigridMpi, GeometricMultigridIsTheDefaultWhereItApplies) {
   const StencilOffer offer{true, 0.1};
   const auto square = [] { return mesh_of(2, {32, 32, 1}); };
-  if (ranks() != 1) {
-    EXPECT_EQ(default_preconditioner(*square(), 1, false, offer), "hypre struct PFMG");
-    return;
-  }
   EXPECT_EQ(default_preconditioner(*square(), 1, false, offer), kGmgName);
-  // cells of aspect ratio 2 (32 x 16 on the unit square) still, 4 not
-  EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 16, 1}), 1, false, offer), kGmgName);
+  // cells of aspect ratio 2 (32 x 16 on the unit square) still, 4 not; on two ranks PETSc
+  // cuts 32 x 16 along x, which the cycle does not take
+  EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 16, 1}), 1, false, offer),
+            ranks() == 1 ? kGmgName : "hypre struct PFMG");
   EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 8, 1}), 1, false, offer), "hypre struct PFMG");
   // no coarse operators offered, strong drift, a closed cell, 3D: hypre's
   EXPECT_EQ(default_preconditioner(*square(), 1), "hypre struct PFMG");
@@ -842,8 +849,8 @@ TEST(StructuredMultigridMpi, GeometricMultigridIsRefusedWhereItDoesNotApply) {
 }
 
 TEST(StructuredMultigridMpi, SteadySolverTakesTheGeometricMultigridByDefault) {
-  // the steady solver offers its coarse operators: on one rank the default is the
-  // single-precision multigrid; on two, PFMG. -ksp_view tells which ran.
+  // the steady solver offers its coarse operators: the default is the single-precision
+  // multigrid, on one rank and on two slabs. -ksp_view tells which ran.
   // a file of this run's own (rank 0's process id): ctest runs the 1- and 2-rank tests at once
   int pid = static_cast<int>(getpid());
   MPI_Bcast(&pid, 1, MPI_INT, 0, PETSC_COMM_WORLD);
@@ -857,13 +864,18 @@ TEST(StructuredMultigridMpi, SteadySolverTakesTheGeometricMultigridByDefault) {
   MPI_Barrier(PETSC_COMM_WORLD);
   std::ifstream in(view);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_NE(text.find(ranks() == 1 ? kGmgName : "hypre struct PFMG"), std::string::npos) << text;
-  EXPECT_NE(text.find(ranks() == 1 ? "type: fbcgs" : "type: bcgs"), std::string::npos) << text;
+  EXPECT_NE(text.find(kGmgName), std::string::npos) << text;
+  EXPECT_NE(text.find("type: fbcgs"), std::string::npos) << text;
+  // array storage has no parallel product: hypre's matrix on two ranks
   EXPECT_NE(text.find(ranks() == 1 ? "stencil arrays" : "hypre struct matrix"), std::string::npos)
       << text;
   // the drift's cell Peclet number reaches the multigrid: 5/32 on 32^2 is 0.625 on 8 x 8,
-  // 1.25 on 4 x 4, so 3 levels of the 5 the mesh allows
-  if (ranks() == 1) EXPECT_NE(text.find("multigrid, 3 levels"), std::string::npos) << text;
+  // 1.25 on 4 x 4, so 3 levels of the 5 the mesh allows; on two ranks the mesh split, the
+  // coarser levels (fewer than 16384 cells) held whole
+  EXPECT_NE(text.find(ranks() == 1 ? "multigrid, 3 levels (0 split among 1 ranks)"
+                                   : "multigrid, 3 levels (1 split among 2 ranks)"),
+            std::string::npos)
+      << text;
   MPI_Barrier(PETSC_COMM_WORLD);
   int rank = 0;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
@@ -875,7 +887,7 @@ namespace {
 /// Struct operators on @p mesh and its coarse levels (coarsest first after the mesh's own),
 /// every row the stencil @p row (StructRowWriter's numbering) but for zeros across walls;
 /// with @p neumann the diagonal is row[0] minus the sum of the row's couplings (singular for
-/// row[0] = 0).
+/// row[0] = 0); on rank @p nan_rank the fine operator's diagonal is NaN.
 struct Operators {
   std::vector<std::unique_ptr<Mesh>> meshes;
   Owned<Mat> fine;
@@ -887,28 +899,34 @@ struct Operators {
   }
 };
 
-void write_rows(const Mesh& mesh, Mat A, const std::vector<double>& row, bool neumann) {
+void write_rows(const Mesh& mesh, Mat A, const std::vector<double>& row, bool neumann,
+                bool nan = false) {
   StructRowWriter rows(A);
+  const auto s = mesh.start();
+  const auto n = mesh.count();
   rows.write([&] {
-    for (int j = 0; j < mesh.cells(1); ++j)
-      for (int i = 0; i < mesh.cells(0); ++i) {
+    for (int j = s[1]; j < s[1] + n[1]; ++j)
+      for (int i = s[0]; i < s[0] + n[0]; ++i) {
         std::vector<double> v = row;
         if (i == 0) v[1] = 0.0;
         if (i + 1 == mesh.cells(0)) v[2] = 0.0;
         if (j == 0) v[3] = 0.0;
         if (j + 1 == mesh.cells(1)) v[4] = 0.0;
         if (neumann) v[0] = row[0] - (v[1] + v[2] + v[3] + v[4]);
+        if (nan) v[0] = std::nan("");
         rows.push(v.data());
       }
   });
 }
 
 Operators operators(const Mesh& mesh, int levels, const std::vector<double>& row,
-                    bool neumann = false) {
+                    bool neumann = false, int nan_rank = -1) {
   Operators o;
   o.meshes = coarse_meshes(mesh, 1, levels);
   o.fine = create_struct_operator(mesh);
-  write_rows(mesh, o.fine, row, neumann);
+  int rank = 0;
+  MPI_Comm_rank(mesh.comm(), &rank);
+  write_rows(mesh, o.fine, row, neumann, rank == nan_rank);
   for (const auto& m : o.meshes) {
     o.coarse.push_back(create_struct_operator(*m));
     write_rows(*m, o.coarse.back(), row, neumann);
@@ -926,6 +944,25 @@ std::string set_up_error(StencilMultigrid& mg, Mat fine) {
 }
 
 }  // namespace
+
+TEST(StructuredMultigridMpi, GeometricMultigridRefusalOnOneRankStopsEveryRank) {
+  // a NaN diagonal in the last rank's slab only: every rank throws, that one with what it
+  // found, the others naming another rank; none waits in a collective call of the set-up
+  auto mesh = mesh_of(2, {16, 16, 1});
+  StencilMultigrid mg(*mesh, 0.0);
+  int rank = 0;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  const auto bad = operators(*mesh, mg.levels(), {4.5, -1.0, -1.0, -1.0, -1.0}, false, ranks() - 1);
+  mg.set_coarse_operators(bad.coarse_borrowed(), std::array<bool, 6>{});
+  const std::string e = set_up_error(mg, bad.fine);
+  EXPECT_NE(e.find(rank + 1 == ranks() ? "diagonal entry nan" : "another rank refused"),
+            std::string::npos)
+      << e;
+  // the same cycle sets up from good operators afterwards
+  const auto good = operators(*mesh, mg.levels(), {4.5, -1.0, -1.0, -1.0, -1.0});
+  mg.set_coarse_operators(good.coarse_borrowed(), std::array<bool, 6>{});
+  EXPECT_EQ(set_up_error(mg, good.fine), "");
+}
 
 TEST(StructuredMultigridMpi, GeometricMultigridRefusesOperatorsItCannotTakeAndPassesNaNOn) {
   if (ranks() != 1) return;  // one rank only
