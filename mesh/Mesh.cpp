@@ -39,6 +39,9 @@ std::array<PetscInt, 3> rank_grid(int dim, const std::array<int, 3>& cells, int 
   // (faces between blocks, -blocks along z, -blocks along y): the least wins
   std::tuple<double, int, int> best_key{std::numeric_limits<double>::infinity(), 0, 0};
   const auto n = [&](int a) { return a < dim ? static_cast<double>(cells[a]) : 1.0; };
+  const auto faces = [&](int m, int q, int p) {
+    return (m - 1) * n(1) * n(2) + (q - 1) * n(0) * n(2) + (p - 1) * n(0) * n(1);
+  };
   for (int m = 1; m <= std::min(ranks, cells[0]); ++m) {
     if (ranks % m != 0) continue;
     const int rest = ranks / m;
@@ -46,13 +49,21 @@ std::array<PetscInt, 3> rank_grid(int dim, const std::array<int, 3>& cells, int 
       if (rest % q != 0) continue;
       const int p = rest / q;
       if (p > (dim > 2 ? cells[2] : 1)) continue;
-      const double faces = (m - 1) * n(1) * n(2) + (q - 1) * n(0) * n(2) + (p - 1) * n(0) * n(1);
-      const std::tuple<double, int, int> key{faces, -p, -q};
+      const std::tuple<double, int, int> key{faces(m, q, p), -p, -q};
       if (key < best_key) {
         best_key = key;
         best = {m, q, p};
       }
     }
+  }
+  // slabs along the last axis, kMinSlabCells thick or more, where their faces are at most
+  // kSlabFaceFactor times the fewest
+  const int last = dim - 1;
+  if (dim > 1 && ranks > 1 && cells[last] >= kMinSlabCells * ranks) {
+    std::array<int, 3> slab{1, 1, 1};
+    slab[last] = ranks;
+    const double slab_faces = faces(slab[0], slab[1], slab[2]);
+    if (slab_faces <= kSlabFaceFactor * std::get<0>(best_key)) return {slab[0], slab[1], slab[2]};
   }
   return best;
 }

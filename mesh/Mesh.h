@@ -34,10 +34,22 @@ struct Axis {
 /// @return node coordinates from @p x0 to @p x0 + @p length with @p n cells.
 std::vector<double> uniform_nodes(double x0, double length, int n);
 
+/// Most faces between slabs along the last axis, over the fewest of any grid, at which
+/// rank_grid takes the slabs. Why: the single-precision multigrid, the steady default for one
+/// field (mesh/StencilMultigrid.h), splits its levels into slabs along the last axis and
+/// leaves any other partition to PFMG; on the 1024^2 benchmark it took 5 Krylov iterations
+/// where PFMG took 8, each of about half the time. A slab's own cells are also one piece of
+/// the mesh's order, which its exchanges and the output's hyperslabs read whole.
+inline constexpr double kSlabFaceFactor = 2.0;
+/// Fewest cells across a slab of rank_grid's (the multigrid's two ghost units).
+inline constexpr int kMinSlabCells = 2;
+
 /// The grid of m x n x p = @p ranks blocks (ranks along x, y, z) in which @p ranks ranks share
-/// a mesh of @p cells cells along its first @p dim axes (the others count as one cell): each
-/// block at least one cell wide along every axis, the fewest faces between blocks, ties to
-/// the grid that splits the outer axes most. {0, 0, 0} if no grid fits.
+/// a mesh of @p cells cells along its first @p dim axes (the others count as one cell): slabs
+/// along the last axis (2D: y, 3D: z), each at least kMinSlabCells thick, where their faces
+/// are at most kSlabFaceFactor times the fewest; otherwise blocks at least one cell wide along
+/// every axis with the fewest faces between them, ties to the grid that splits the outer axes
+/// most. {0, 0, 0} if no grid fits.
 std::array<PetscInt, 3> rank_grid(int dim, const std::array<int, 3>& cells, int ranks);
 
 /// A distributed structured mesh.

@@ -657,10 +657,10 @@ TEST(StructuredMultigridMpi, GeometricMultigridSolvesAsPfmgDoes) {
   // in double, so the answer is the exact profile to the Krylov tolerance, as under PFMG.
   // Odd cell counts (a single last cell at each coarsening), a mildly stretched mesh, a Robin
   // face, and a fixed value on y = 0 that makes the answer two-dimensional (no profile to
-  // compare with: PFMG's answer instead). On two ranks the same cases with the same limits
-  // where PETSc's partition is two slabs along the last axis: 60 x 62 and 12 x 12 x 14 of
-  // odd thickness (the levels below the mesh held whole), 256^2 and 48 x 48 x 64 with a
-  // coarse level split too; the other meshes are cut along x, which the cycle refuses.
+  // compare with: PFMG's answer instead). On two ranks the same cases with the same limits,
+  // the meshes in two slabs along the last axis (rank_grid): among them slabs of odd
+  // thickness (75 x 61, 60 x 62, 12 x 12 x 14: the levels below the mesh held whole), and
+  // 256^2 and 48 x 48 x 64 with a coarse level split too.
   const Boundary dirichlet{Boundary::Type::dirichlet, 1.0, 0.0}, no_flux{};
   const Boundary robin{Boundary::Type::robin, 0.3, 2.0};
   // Krylov iterations at most, case by case: flexible BiCGStab in double reaches the answer
@@ -691,13 +691,7 @@ TEST(StructuredMultigridMpi, GeometricMultigridSolvesAsPfmgDoes) {
         Case{{256, 256, 1}, 0.0, no_flux, robin, dirichlet, no_flux, false, 7, "256^2 answer"},
         Case{{48, 48, 64}, 0.0, no_flux, robin, dirichlet, dirichlet, false, 6, "48^2 x 64"}}) {
     auto mesh = mesh_of(k.n[2] > 1 ? 3 : 2, k.n, k.beta);
-    if (!stencil_partition_problem(*mesh).empty()) {
-      EXPECT_NE(ranks(), 1) << k.name;
-      EXPECT_NE(soret_error(*mesh, kGmg, k.lower).find("slabs along its last axis"),
-                std::string::npos)
-          << k.name;
-      continue;
-    }
+    ASSERT_EQ(stencil_partition_problem(*mesh), "") << k.name;
     const auto gmg = soret(*mesh, kGmg, k.lower, k.upper, k.south, k.below);
     const auto pfmg = soret(*mesh, kPfmg, k.lower, k.upper, k.south, k.below);
     EXPECT_EQ(gmg.res.newton_iterations, 1) << k.name;
@@ -778,10 +772,8 @@ TEST(StructuredMultigridMpi, GeometricMultigridIsTheDefaultWhereItApplies) {
   const StencilOffer offer{true, 0.1};
   const auto square = [] { return mesh_of(2, {32, 32, 1}); };
   EXPECT_EQ(default_preconditioner(*square(), 1, false, offer), kGmgName);
-  // cells of aspect ratio 2 (32 x 16 on the unit square) still, 4 not; on two ranks PETSc
-  // cuts 32 x 16 along x, which the cycle does not take
-  EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 16, 1}), 1, false, offer),
-            ranks() == 1 ? kGmgName : "hypre struct PFMG");
+  // cells of aspect ratio 2 (32 x 16 on the unit square) still, 4 not
+  EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 16, 1}), 1, false, offer), kGmgName);
   EXPECT_EQ(default_preconditioner(*mesh_of(2, {32, 8, 1}), 1, false, offer), "hypre struct PFMG");
   // no coarse operators offered, strong drift, a closed cell, 3D: hypre's
   EXPECT_EQ(default_preconditioner(*square(), 1), "hypre struct PFMG");
@@ -814,8 +806,23 @@ TEST(StructuredMultigridMpi, GeometricMultigridIsTheDefaultWhereItApplies) {
   EXPECT_EQ(default_preconditioner(*square(), 1, false, offer), kGmgName);
 }
 
+TEST(StructuredMultigridMpi, GeometricMultigridIsRefusedOnAPartitionOfBlocks) {
+  // a partition the user gives that cuts x: -td_pc gmg is an error naming what it needs, and
+  // the default is PFMG
+  if (ranks() != 2) return;
+  ScopedOptions blocks(Options{{"-da_processors_x", "2"}, {"-da_processors_y", "1"}});
+  const auto square = mesh_of(2, {32, 32, 1});
+  EXPECT_NE(stencil_partition_problem(*square).find("splits another axis too"), std::string::npos);
+  EXPECT_NE(soret_error(*square, kGmg)
+                .find("needs a partition of the mesh into slabs along its "
+                      "last axis (y"),
+            std::string::npos);
+  EXPECT_EQ(default_preconditioner(*square, 1, false, StencilOffer{true, 0.1}),
+            "hypre struct PFMG");
+}
+
 TEST(StructuredMultigridMpi, GeometricMultigridIsRefusedWhereItDoesNotApply) {
-  if (ranks() != 1) return;  // GeometricMultigridSolvesAsPfmgDoes checks the refusal there
+  if (ranks() != 1) return;  // the options refused are refused alike on two ranks
   const auto square = mesh_of(2, {32, 32, 1});
   // BiCGStab's recursive residual drifts under a cycle rounded to single precision
   Options bcgs = kGmg;

@@ -92,14 +92,21 @@ TEST(MeshMpi, ASmallMeshIsSharedByAsManyRanksAsFit) {
 }
 
 // The ranks' grid fits the mesh where PETSc's square-block heuristic does not (3 ranks on a
-// 2 x 3 x 1 mesh: PETSc chose 3 x 1 x 1 and refused it), cuts the fewest faces, and splits
+// 2 x 3 x 1 mesh: PETSc chose 3 x 1 x 1 and refused it), takes slabs along the last axis
+// where their faces are at most twice the fewest, cuts the fewest faces otherwise, and splits
 // the outer axis on a tie (2 ranks on a square: y, as PETSc).
 TEST(Mesh, TheRanksGridFitsTheMeshAndCutsTheFewestFaces) {
   using G = std::array<PetscInt, 3>;
   EXPECT_EQ(rank_grid(3, {2, 3, 1}, 3), (G{1, 3, 1}));
   EXPECT_EQ(rank_grid(2, {1024, 1024, 1}, 2), (G{1, 2, 1}));
-  EXPECT_EQ(rank_grid(2, {64, 32, 1}, 2), (G{2, 1, 1}));
-  EXPECT_EQ(rank_grid(2, {64, 64, 1}, 4), (G{2, 2, 1}));
+  // slabs: faces of 64 cells against 32 (twice), of 192 against 128 (2 x 2 blocks)
+  EXPECT_EQ(rank_grid(2, {64, 32, 1}, 2), (G{1, 2, 1}));
+  EXPECT_EQ(rank_grid(2, {64, 64, 1}, 4), (G{1, 4, 1}));
+  // blocks: slabs of 65 cells against 31 faces, of 960 against 384 (4 x 4 blocks), slabs
+  // thinner than 2 cells
+  EXPECT_EQ(rank_grid(2, {65, 31, 1}, 2), (G{2, 1, 1}));
+  EXPECT_EQ(rank_grid(2, {64, 64, 1}, 16), (G{4, 4, 1}));
+  EXPECT_EQ(rank_grid(2, {64, 7, 1}, 4), (G{4, 1, 1}));
   EXPECT_EQ(rank_grid(2, {8, 64, 1}, 4), (G{1, 4, 1}));
   EXPECT_EQ(rank_grid(3, {16, 16, 16}, 8), (G{2, 2, 2}));
   EXPECT_EQ(rank_grid(3, {8, 8, 8}, 2), (G{1, 1, 2}));
