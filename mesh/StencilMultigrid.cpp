@@ -120,8 +120,10 @@ namespace {
 constexpr int kGhostUnits = 2;
 
 /// Fewest cells of a level split among the ranks; a coarser one is held whole by every rank,
-/// which relaxes it redundantly. Why: below it a level's six exchanges per cycle cost more than
-/// its cells; at 1024^2 on 2 ranks the whole levels (128^2 and coarser) are 2 % of the cells.
+/// which relaxes it redundantly. Measured, not derived: on 2 ranks (bench_steady, 2D 1024^2
+/// and 3D 128^3) limits of 1024, 16384 and 262144 cells gave the same solve times within the
+/// noise (0.30-0.32 s and 0.73-0.77 s); the whole levels at this one are 0.5 % of the cells
+/// at 1024^2, and a level of fewer cells takes its six exchanges per cycle for little work.
 constexpr std::size_t kMinSplitCells = 16384;
 
 /// One level: the stencil of each cell (x fastest, then y, then z), scaled by the level's
@@ -311,6 +313,14 @@ std::string stencil_partition_problem(const Mesh& mesh) {
   return {};
 }
 
+std::string stencil_levels_problem(const Mesh& mesh, double peclet) {
+  int ranks = 1;
+  MPI_Comm_size(mesh.comm(), &ranks);
+  if (ranks == 1 || stencil_levels(mesh, peclet) >= 2) return {};
+  return "at least two levels on several ranks, the mesh split and the coarsest level whole "
+         "(this mesh's drift or partition leaves one: a coarser mesh or one rank)";
+}
+
 StencilMultigrid::StencilMultigrid(const Mesh& mesh, double peclet)
     : impl_(std::make_unique<Impl>(mesh.comm())) {
   Impl& m = *impl_;
@@ -332,6 +342,10 @@ StencilMultigrid::StencilMultigrid(const Mesh& mesh, double peclet)
         "has {} cells, more than the {} it solves by LU",
         stencil_coarsest_cells(mesh), kMaxStencilCoarsestCells));
   const int nlev = stencil_levels(mesh, peclet);
+  // the fine level is split on several ranks, and the coarsest must be whole
+  if (m.ranks > 1 && nlev < 2)
+    throw Error("the single-precision geometric multigrid (-td_pc gmg) needs " +
+                stencil_levels_problem(mesh, peclet));
   const int last = dim - 1;
   // the slabs of the ranks along the last axis (the starts of each, then the end), in rank
   // order: the mesh's partition splits no other axis (stencil_partition_problem)

@@ -111,6 +111,11 @@ int stencil_levels(const Mesh& mesh, double peclet);
 /// thick. Collective on the mesh's communicator.
 std::string stencil_partition_problem(const Mesh& mesh);
 
+/// Why the levels of @p mesh under a drift of cell Peclet number @p peclet (stencil_levels)
+/// do not suit the cycle (a phrase after "needs"), or empty when they do: on several ranks
+/// at least two, since the mesh is split among them and the coarsest level held whole.
+std::string stencil_levels_problem(const Mesh& mesh, double peclet);
+
 class StencilMultigrid {
  public:
   /// The hierarchy of @p mesh (2D or 3D, no periodic axis, a partition that suits it

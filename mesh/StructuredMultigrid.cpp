@@ -913,6 +913,8 @@ std::string stencil_refusal(const Mesh& mesh, const char* prefix, bool closed,
   if (mesh.dim() < 2) return "a 2D or 3D mesh";
   if (any_periodic_axis(mesh)) return "a mesh without periodic axes";
   if (std::string partition = stencil_partition_problem(mesh); !partition.empty()) return partition;
+  if (std::string levels = stencil_levels_problem(mesh, offer.peclet); !levels.empty())
+    return levels;
   if (closed)
     return "an open cell without strong drift against a wall that closes an axis (the "
            "operator of a closed cell)";

@@ -821,6 +821,31 @@ TEST(StructuredMultigridMpi, GeometricMultigridIsRefusedOnAPartitionOfBlocks) {
             "hypre struct PFMG");
 }
 
+TEST(StructuredMultigridMpi, GeometricMultigridNeedsTwoLevelsOnSeveralRanks) {
+  // 16^2 under a drift of cell Peclet number 0.8 has one level (8^2 would have 1.6), on one
+  // rank solved by LU; on two the mesh is split and the coarsest level must be whole, so the
+  // cycle refuses it and PFMG is the default
+  const auto small = mesh_of(2, {16, 16, 1});
+  const StencilOffer drift{true, 0.8};
+  ASSERT_EQ(stencil_levels(*small, drift.peclet), 1);
+  if (ranks() == 1) {
+    EXPECT_EQ(StencilMultigrid(*small, drift.peclet).levels(), 1);
+    EXPECT_EQ(default_preconditioner(*small, 1, false, drift), kGmgName);
+    return;
+  }
+  EXPECT_NE(stencil_levels_problem(*small, drift.peclet).find("at least two levels"),
+            std::string::npos);
+  try {
+    StencilMultigrid mg(*small, drift.peclet);
+    ADD_FAILURE() << "one level split among the ranks accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("at least two levels on several ranks"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(default_preconditioner(*small, 1, false, drift), "hypre struct PFMG");
+  EXPECT_EQ(default_preconditioner(*small, 1, false, StencilOffer{true, 0.1}), kGmgName);
+}
+
 TEST(StructuredMultigridMpi, GeometricMultigridIsRefusedWhereItDoesNotApply) {
   if (ranks() != 1) return;  // the options refused are refused alike on two ranks
   const auto square = mesh_of(2, {32, 32, 1});
