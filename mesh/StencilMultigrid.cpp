@@ -499,9 +499,12 @@ void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
     TD_PETSC(MatGetSize(A, &rows, nullptr));
   else
     TD_PETSC(MatGetLocalSize(A, &rows, nullptr));
-  if (static_cast<std::size_t>(rows) != L.cells())
-    throw InternalError(
-        fmt::format("StencilMultigrid: an operator of {} rows for a level of {}", rows, L.cells()));
+  // a split level's rows may differ on one rank only: every rank stops
+  stop_everywhere(static_cast<std::size_t>(rows) == L.cells()
+                      ? std::string()
+                      : fmt::format("internal error: StencilMultigrid: an operator of {} rows "
+                                    "for a level of {}",
+                                    rows, L.cells()));
   std::vector<int> counts, displs;
   if (gather) {
     const PetscInt* ranges = nullptr;

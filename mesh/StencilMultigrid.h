@@ -29,8 +29,9 @@
 ///    at other walls the parent's value;
 ///  - coarsest level: solved exactly (sparse LU of its stencil in double, Eigen's SparseLU;
 ///    at most kMaxStencilCoarsestCells cells);
-///  - on several ranks: the mesh's partition must cut only its last axis (slabs, as PETSc
-///    cuts a square or cubic mesh on 2 ranks). The fine levels are split the same way; before
+///  - on several ranks: the mesh's partition must cut only its last axis (slabs, as the
+///    mesh's rank_grid cuts it where that costs at most twice the fewest faces), with at
+///    least two levels. The fine levels are split the same way; before
 ///    each sweep a rank receives the two units (rows in 2D, planes in 3D) beyond its own from
 ///    its neighbours and relaxes the first colour of the nearest itself, so that a sweep is
 ///    one pass over its memory as on one rank. The coarser levels, from the first of fewer

@@ -356,9 +356,7 @@ struct StructOperatorState {
       y = layout.new_vector();
       return;
     }
-    int ranks = 1;
-    MPI_Comm_size(mesh.comm(), &ranks);
-    if (ranks != 1 || any_periodic_axis(mesh))
+    if (struct_storage_on(mesh) != StructStorage::arrays)
       throw InternalError(
           "struct operator: array storage takes one rank and a mesh without periodic axes");
     values.assign(static_cast<std::size_t>(layout.stencil_size) *

@@ -990,8 +990,13 @@ TEST(StructuredMultigridMpi, GeometricMultigridRefusalOnOneRankStopsEveryRank) {
   EXPECT_NE(e.find(rank + 1 == ranks() ? "diagonal entry nan" : "another rank refused"),
             std::string::npos)
       << e;
-  // the same cycle sets up from good operators afterwards
+  // coarse operators of another mesh (32^2): the wrong size on every level, an error
+  const auto other_mesh = mesh_of(2, {32, 32, 1});
+  const auto other = operators(*other_mesh, mg.levels(), {4.5, -1.0, -1.0, -1.0, -1.0});
   const auto good = operators(*mesh, mg.levels(), {4.5, -1.0, -1.0, -1.0, -1.0});
+  mg.set_coarse_operators(other.coarse_borrowed(), std::array<bool, 6>{});
+  EXPECT_NE(set_up_error(mg, good.fine).find("rows for a level of"), std::string::npos);
+  // the same cycle sets up from good operators afterwards
   mg.set_coarse_operators(good.coarse_borrowed(), std::array<bool, 6>{});
   EXPECT_EQ(set_up_error(mg, good.fine), "");
 }
