@@ -5,8 +5,10 @@
 #include <Eigen/Dense>
 #include <Eigen/SparseLU>
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <limits>
 #include <span>
@@ -113,11 +115,11 @@ std::vector<double> coarse_nodes(const std::vector<double>& fine) {
 namespace {
 
 /// Units (rows in 2D, planes in 3D) stored beyond each end of a level's own along its last
-/// axis: the neighbour rank's values there (exchange), zeros beyond a wall. Why two: a sweep
-/// relaxes the first colour of the nearest one itself, as its owner does, so that the second
-/// colour of its own last unit sees it updated without an exchange in between; that needs the
-/// values of the unit beyond it.
-constexpr int kGhostUnits = 2;
+/// axis: the neighbour rank's values there (exchange), zeros beyond a wall. Why this many:
+/// the sweeps of a pass relax the nearest ghost units too, as their owners do, so that the
+/// own units see updated neighbours without an exchange between sweeps; s sweeps reach 2s - 1
+/// units and read one more (smooth()); the pre-sweeps one more still, for the residual.
+constexpr int kGhostUnits = std::max(2 * kPreSweeps + 1, 2 * kPostSweeps);
 
 /// Fewest cells of a level split among the ranks; a coarser one is held whole by every rank,
 /// which relaxes it redundantly. Measured, not derived: on 2 ranks (bench_steady, 2D 1024^2
@@ -232,9 +234,6 @@ struct StencilMultigrid::Impl {
   bool have_coarse = false;
   std::vector<float> zeros, tmp;  ///< a row of zeros (beyond walls), a row buffer
   std::vector<float> residual_row;  ///< the residual of one row, summed into the coarse level
-  /// The factor that took the last right-hand side into single precision: the next one is
-  /// tried with it first (a Krylov method's right-hand sides change gradually), 0 before any.
-  double to_float = 0.0;
   std::vector<double> values;     ///< read buffer of one stencil entry
   std::vector<double> whole;      ///< a whole level's stencil entry, gathered from the ranks
   /// The coarsest level's LU. Why sparse: with a dense LU of 512 cells (8^3, where the
@@ -256,10 +255,14 @@ struct StencilMultigrid::Impl {
   TD_SIMD_CLONES void other_rows(const Level& L, const float* b, const float* x, int j, int k,
                                  float* out) const;
   TD_SIMD_CLONES void row(Level& L, const float* b, float* x, int j, int k, int colour) const;
-  void smooth(Level& L, const float* b, float* x, int first) const;
+  template <class AfterStep>
+  void smooth(Level& L, const float* b, float* x, int sweeps, int exact,
+              AfterStep&& after_step) const;
   TD_SIMD_CLONES void residual(const Level& L, const float* b, const float* x, int j, int k,
                                float* r) const;
-  TD_SIMD_CLONES void restrict_residual(const Level& f, const float* b, const float* x, Level& c);
+  TD_SIMD_CLONES void restrict_unit(const Level& f, const float* b, const float* x, int u,
+                                    Level& c);
+  void presmooth_and_restrict(Level& f, const float* b, float* x, Level& c);
   TD_SIMD_CLONES void prolong(const Level& f, const Level& c, float* fine,
                               const float* coarse_x) const;
   void solve_coarsest(const float* b, float* x);
@@ -589,7 +592,7 @@ void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
   // the neighbour ranks' nearest unit of a split level, which a sweep relaxes too
   std::vector<std::vector<float>*> all = {&L.C, &L.Ci, &L.W, &L.E, &L.S, &L.N};
   if (!L.B.empty()) all.insert(all.end(), {&L.B, &L.T});
-  for (auto* a : all) exchange(L, a->data(), 1);
+  for (auto* a : all) exchange(L, a->data(), kGhostUnits);
 }
 
 void StencilMultigrid::Impl::factor_coarsest() {
@@ -676,39 +679,76 @@ void StencilMultigrid::Impl::other_rows(const Level& L, const float* b, const fl
   }
 }
 
-// The smoother of one row: the Gauss-Seidel update computed for every cell of the row into a
-// buffer (loops without stride or branch, vectorised by the compiler), then copied for the
-// cells of one colour. Twice the arithmetic of the colour alone, the same memory traffic.
+// The smoother of one row: the Gauss-Seidel update of the cells of one colour, every other
+// cell of the row. Their neighbours along the row are of the other colour, which this update
+// does not change: the loop carries no dependence, and the compiler vectorises its stride-2
+// accesses. The row's ends, where a neighbour is missing, are done apart.
 void StencilMultigrid::Impl::row(Level& L, const float* b, float* x, int j, int k,
                                  int colour) const {
   const int nx = L.nx;
   const RowView v(L, j, k);
-  float* __restrict t = const_cast<float*>(tmp.data());
-  other_rows(L, b, x, j, k, t);
+  const NeighbourRows nb = neighbours(L, x, j, k);
+  const float* __restrict S = v.S;
+  const float* __restrict N = v.N;
   const float* __restrict Ci = v.Ci;
   const float* __restrict W = v.W;
   const float* __restrict E = v.E;
+  const float* __restrict br = b + v.offset;
+  const float* __restrict xs = nb.s;
+  const float* __restrict xn = nb.n;
   float* xr = x + v.offset;
-  const float* xc = xr;  // xr itself: written below, after the last read
+  const float* __restrict B = v.B;
+  const float* __restrict T = v.T;
+  const float* __restrict xb = nb.b;
+  const float* __restrict xt = nb.t;
+  auto update = [&](int i, float west, float east) {
+    float r = br[i] - S[i] * xs[i] - N[i] * xn[i] - W[i] * west - E[i] * east;
+    if (B != nullptr) r -= B[i] * xb[i] + T[i] * xt[i];
+    xr[i] = r * Ci[i];
+  };
+  const int i0 = (j + k + L.first + colour) & 1;
   if (nx == 1) {
-    t[0] *= Ci[0];
-  } else {
-    t[0] = (t[0] - E[0] * xc[1]) * Ci[0];
-    for (int i = 1; i < nx - 1; ++i) t[i] = (t[i] - W[i] * xc[i - 1] - E[i] * xc[i + 1]) * Ci[i];
-    const int e = nx - 1;
-    t[e] = (t[e] - W[e] * xc[e - 1]) * Ci[e];
+    if (i0 == 0) update(0, 0.0F, 0.0F);
+    return;
   }
-  for (int i = (j + k + L.first + colour) & 1; i < nx; i += 2) xr[i] = t[i];
+  int i = i0;
+  if (i == 0) {
+    update(0, 0.0F, xr[1]);
+    i = 2;
+  }
+  const int last = nx - 1;
+  if (B != nullptr) {
+#pragma GCC ivdep
+    for (; i < last; i += 2)
+      xr[i] = (br[i] - S[i] * xs[i] - N[i] * xn[i] - B[i] * xb[i] - T[i] * xt[i] -
+               W[i] * xr[i - 1] - E[i] * xr[i + 1]) *
+              Ci[i];
+  } else {
+#pragma GCC ivdep
+    for (; i < last; i += 2)
+      xr[i] = (br[i] - S[i] * xs[i] - N[i] * xn[i] - W[i] * xr[i - 1] - E[i] * xr[i + 1]) * Ci[i];
+  }
+  if (i == last) update(last, xr[last - 1], 0.0F);
 }
 
-void StencilMultigrid::Impl::smooth(Level& L, const float* b, float* x, int first) const {
-  // The other colour of a unit right behind the first colour of the next: its neighbours are
-  // then all updated, and their values still in cache. The unit is a row in 2D, a plane in
-  // 3D (a cell's neighbours one plane up must have their first colour done). On a split
-  // level the first colour of the neighbour ranks' nearest units is relaxed here too, as
-  // their owners relax it, for the other colour of the own units next to them.
+template <class AfterStep>
+void StencilMultigrid::Impl::smooth(Level& L, const float* b, float* x, int sweeps, int exact,
+                                    AfterStep&& after_step) const {
+  // One pass over the level for all the sweeps: a wavefront along the last axis. At step u
+  // sweep t relaxes the first colour of unit u - 2t, then the other colour of unit u - 2t - 1,
+  // sweep by sweep: the other colour of a unit right behind the first colour of the next
+  // (its neighbours are then updated), and each sweep two units behind the one before (the
+  // units it reads hold the previous sweep's values, not yet overwritten). Why: the units a
+  // step touches (a few rows in 2D) stay in cache, so that the level's arrays are read once
+  // per pass rather than once per sweep; after_step(u) then finds unit u - 2 sweeps relaxed
+  // by every sweep, its neighbours too. The unit is a row in 2D, a plane in 3D. On a split
+  // level the neighbour ranks' nearest units are relaxed here too, as their owners relax
+  // them: sweep t reaches 2 (sweeps - t) - 1 + exact units beyond the own ones for its first
+  // colour and one fewer for the other, so that the own units and the @p exact nearest ghost
+  // units end as the sweeps leave them on one rank (their values must be those of the
+  // neighbour ranks, 2 sweeps + exact units deep).
   const int own = L.units();
-  const int lo = L.below() ? -1 : 0, hi = L.above() ? own : own - 1;
+  const int below = L.below() ? 1 : 0, above = L.above() ? 1 : 0;
   auto unit = [&](int u, int colour) {
     if (L.dim == 2) {
       row(L, b, x, u, 0, colour);
@@ -716,9 +756,15 @@ void StencilMultigrid::Impl::smooth(Level& L, const float* b, float* x, int firs
     }
     for (int j = 0; j < L.ny; ++j) row(L, b, x, j, u, colour);
   };
-  for (int u = lo; u <= hi + 1; ++u) {
-    if (u <= hi) unit(u, first);
-    if (u > 0 && u <= own) unit(u - 1, 1 - first);
+  const int reach0 = 2 * sweeps - 1 + exact;
+  for (int u = -below * reach0; u < own + 2 * sweeps + exact; ++u) {
+    for (int t = 0; t < sweeps; ++t) {
+      const int reach = 2 * (sweeps - t) - 1 + exact;
+      const int f = u - 2 * t;
+      if (f >= -below * reach && f < own + above * reach) unit(f, 0);
+      if (f - 1 >= -below * (reach - 1) && f - 1 < own + above * (reach - 1)) unit(f - 1, 1);
+    }
+    after_step(u);
   }
 }
 
@@ -739,30 +785,43 @@ void StencilMultigrid::Impl::residual(const Level& L, const float* b, const floa
   rr[nx - 1] -= W[nx - 1] * xc[nx - 2];
 }
 
-void StencilMultigrid::Impl::restrict_residual(const Level& f, const float* b, const float* x,
-                                               Level& c) {
+void StencilMultigrid::Impl::restrict_unit(const Level& f, const float* b, const float* x, int u,
+                                           Level& c) {
   // Each coarse cell's right-hand side: the sum of its children's residuals (amounts per
-  // cell), then divided by the coarse operator's scale over the fine one's. Why row by row:
-  // the fine residual is never stored, which saves writing and reading it back (a tenth of a
-  // cycle's memory traffic). A whole coarse level under a split fine one sums the ranks' parts.
-  const auto ratio = static_cast<float>(f.scale / c.scale);
+  // cell). Why row by row: the fine residual is never stored, which saves writing and reading
+  // it back (a tenth of a cycle's memory traffic).
   const int pairs = f.nx / 2;
   float* __restrict fr = residual_row.data();
+  const int j0 = f.dim == 2 ? u : 0, j1 = f.dim == 2 ? u + 1 : f.ny;
+  const int k = f.dim == 2 ? 0 : u;
+  for (int j = j0; j < j1; ++j) {
+    residual(f, b, x, j, k, fr);
+    const int J = f.dim == 2 ? (f.first + j) / 2 - c.first : j / 2;
+    const int K = f.dim == 2 ? 0 : (f.first + k) / 2 - c.first;
+    float* __restrict cb = c.b.data() + c.row(J, K);
+    for (int I = 0; I < pairs; ++I) cb[I] += fr[2 * I] + fr[2 * I + 1];
+    if (pairs < c.nx) cb[pairs] += fr[f.nx - 1];
+  }
+}
+
+void StencilMultigrid::Impl::presmooth_and_restrict(Level& f, const float* b, float* x, Level& c) {
+  // The pre-sweeps from x = 0 and the residual's restriction in one pass: the residual of a
+  // unit is summed into the coarse level once the sweeps have left it and its neighbours.
+  // A split level relaxes one ghost unit more, so that the residual of its own last units
+  // needs no exchange of x in between.
   float* own = c.b.data() + c.ghost();
   std::fill(own, own + c.cells(), 0.0F);
-  for (int k = 0; k < f.nz; ++k)
-    for (int j = 0; j < f.ny; ++j) {
-      residual(f, b, x, j, k, fr);
-      const int J = f.dim == 2 ? (f.first + j) / 2 - c.first : j / 2;
-      const int K = f.dim == 2 ? 0 : (f.first + k) / 2 - c.first;
-      float* __restrict cb = c.b.data() + c.row(J, K);
-      for (int I = 0; I < pairs; ++I) cb[I] += fr[2 * I] + fr[2 * I + 1];
-      if (pairs < c.nx) cb[pairs] += fr[f.nx - 1];
-    }
+  smooth(f, b, x, kPreSweeps, 1, [&](int u) {
+    const int w = u - 2 * kPreSweeps;
+    if (w >= 0 && w < f.units()) restrict_unit(f, b, x, w, c);
+  });
+  // A whole coarse level under a split fine one sums the ranks' parts; then divided by the
+  // coarse operator's scale over the fine one's.
   if (f.split && !c.split &&
       MPI_Allreduce(MPI_IN_PLACE, own, static_cast<int>(c.cells()), MPI_FLOAT, MPI_SUM,
                     comm.get()) != MPI_SUCCESS)
     throw Error("-td_pc gmg: summing a coarse level's right-hand side over the ranks failed");
+  const auto ratio = static_cast<float>(f.scale / c.scale);
   for (std::size_t q = 0; q < c.cells(); ++q) own[q] *= ratio;
 }
 
@@ -804,74 +863,78 @@ void StencilMultigrid::Impl::vcycle(std::size_t l, float* b, float* x) {
     solve_coarsest(b, x);
     return;
   }
-  // on a split level the neighbour ranks' nearest units: of b once, of x before each sweep
-  // (not the first, from zero everywhere) and before the residual
-  exchange(L, b, 1);
-  for (int s = 0; s < kPreSweeps; ++s) {
-    if (s > 0) exchange(L, x, kGhostUnits);
-    smooth(L, b, x, 0);
-  }
+  // on a split level the neighbour ranks' nearest units: of b once, of x before the
+  // post-sweeps (the pre-sweeps start from zero everywhere)
+  exchange(L, b, kGhostUnits);
   Level& C = levels[l + 1];
-  exchange(L, x, 1);
-  restrict_residual(L, b, x, C);
+  presmooth_and_restrict(L, b, x, C);
   std::fill(C.x.begin(), C.x.end(), 0.0F);
   vcycle(l + 1, C.b.data(), C.x.data());
   exchange(C, C.x.data(), 1);
   prolong(L, C, x, C.x.data());
-  for (int s = 0; s < kPostSweeps; ++s) {
-    exchange(L, x, kGhostUnits);
-    smooth(L, b, x, 0);
-  }
+  exchange(L, x, 2 * kPostSweeps);
+  smooth(L, b, x, kPostSweeps, 0, [](int) {});
 }
+
+namespace {
+
+/// A double's bits read as an integer; may_alias: the array holds doubles.
+using AliasedBits = std::int64_t __attribute__((may_alias));
+
+/// The largest |b| of n entries, infinite or NaN where an entry is. Why from the bits: the
+/// magnitude of a double read as an integer orders as the value does, with infinity and NaN
+/// above every finite one, and an integer maximum vectorises where a floating-point one
+/// (NaN's rules) does not; the loop that found it and converted ran scalar.
+TD_SIMD_CLONES double largest_magnitude(const double* b, std::size_t n) {
+  const auto* bits = reinterpret_cast<const AliasedBits*>(b);
+  constexpr std::int64_t kMagnitude = std::numeric_limits<std::int64_t>::max();
+  std::int64_t top = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::int64_t m = bits[k] & kMagnitude;
+    top = m > top ? m : top;
+  }
+  return std::bit_cast<double>(top);
+}
+
+/// out = b * factor in single precision, n entries, every |b * factor| within float's range.
+TD_SIMD_CLONES void scaled_to_float(const double* __restrict b, std::size_t n, double factor,
+                                    float* __restrict out) {
+  for (std::size_t k = 0; k < n; ++k) out[k] = static_cast<float>(b[k] * factor);
+}
+
+/// x = back * y, n entries.
+TD_SIMD_CLONES void scaled_to_double(const float* __restrict y, std::size_t n, double back,
+                                     double* __restrict x) {
+  for (std::size_t k = 0; k < n; ++k) x[k] = back * static_cast<double>(y[k]);
+}
+
+}  // namespace
 
 void StencilMultigrid::apply(const double* b, double* x) {
   Level& L = impl_->levels.front();
   const std::size_t n = L.cells();
   float* const own_b = L.b.data() + L.ghost();
   const float* const own_x = L.x.data() + L.ghost();
-  // The right-hand side is rounded to float times a factor that keeps its largest entry near
-  // 1 (the operator is scaled by L.scale). Why the last call's factor is tried first: one
-  // pass converts and finds the largest entry; a second, with 1 / largest, only where the
-  // largest entry came out of [kLowest, kHighest] (at most every few calls of a Krylov solve).
-  constexpr double kLowest = 1.0 / 1024.0, kHighest = 1024.0;
-  // a value beyond float's range under the last factor is clamped (its conversion would be
-  // undefined) and then converted again with the right factor
-  constexpr double kFloatMax = std::numeric_limits<float>::max();
-  auto convert = [&](double factor) {
-    double largest = 0.0;
-    bool finite = true;
-    for (std::size_t k = 0; k < n; ++k) {
-      largest = std::max(largest, std::fabs(b[k]));
-      finite = finite && std::isfinite(b[k]);
-      own_b[k] = static_cast<float>(std::clamp(b[k] * factor, -kFloatMax, kFloatMax));
-    }
-    // the same factor on every rank: the cycle mixes their values
-    if (L.split) {
-      const double mine[2] = {largest, finite ? 0.0 : 1.0};
-      double all[2] = {0.0, 0.0};
-      MPI_Allreduce(mine, all, 2, MPI_DOUBLE, MPI_MAX, impl_->comm.get());
-      largest = all[0];
-      finite = all[1] == 0.0;
-    }
-    return std::pair{largest, finite};
-  };
-  double to_float = impl_->to_float;
-  auto [largest, finite] = convert(to_float);
-  if (largest == 0.0 || !finite) {
+  // The right-hand side is rounded to float times a power of two that takes its largest entry
+  // into [1/2, 1) (the operator is scaled by L.scale): the scaling itself is exact, and no
+  // entry leaves float's range. The same factor on every rank: the cycle mixes their values.
+  double largest = largest_magnitude(b, n);
+  if (L.split) MPI_Allreduce(MPI_IN_PLACE, &largest, 1, MPI_DOUBLE, MPI_MAX, impl_->comm.get());
+  if (largest == 0.0 || !std::isfinite(largest)) {
     // a zero right-hand side has the zero answer; a non-finite one gives a non-finite
     // answer, which the Krylov solver reports
-    std::fill(x, x + n, finite ? 0.0 : std::numeric_limits<double>::quiet_NaN());
+    std::fill(x, x + n, largest == 0.0 ? 0.0 : std::numeric_limits<double>::quiet_NaN());
     return;
   }
-  if (!(largest * to_float >= kLowest && largest * to_float <= kHighest)) {
-    to_float = 1.0 / largest;
-    convert(to_float);
-  }
-  impl_->to_float = to_float;
+  // a subnormal largest entry would ask for a factor beyond double's range: 2^1020 at most
+  constexpr int kLeastExponent = std::numeric_limits<double>::min_exponent + 1;
+  int exponent = 0;
+  std::frexp(largest, &exponent);
+  const double to_float = std::ldexp(1.0, -std::max(exponent, kLeastExponent));
+  scaled_to_float(b, n, to_float, own_b);
   std::fill(L.x.begin(), L.x.end(), 0.0F);
   impl_->vcycle(0, L.b.data(), L.x.data());
-  const double back = 1.0 / (to_float * L.scale);
-  for (std::size_t k = 0; k < n; ++k) x[k] = back * static_cast<double>(own_x[k]);
+  scaled_to_double(own_x, n, 1.0 / (to_float * L.scale), x);
 }
 
 namespace {
