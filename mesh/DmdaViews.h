@@ -38,16 +38,32 @@ inline void for_owned(const Mesh& mesh, F&& f) {
       for (int i = st[0]; i < st[0] + ct[0]; ++i) f(std::array<int, 3>{i, j, k});
 }
 
-/// Read access to a ghosted local copy of a global vector.
+/// Read access to a global vector with its ghost cells: a ghosted local copy, or the global
+/// array itself where the rank has no ghost cells (one rank without periodic axes), whose
+/// layout is then the local one. Why: the DMDA's scatter copies through index lists, 8 ms at
+/// 1024^2, a third of a residual evaluation. The global vector must not change while the view
+/// lives.
 class LocalView {
  public:
   LocalView(DM dm, Vec global) : dm_(dm), box_(ghost_box(dm)) {
+    const Box own = owned_box(dm);
+    bool same = true;
+    for (int a = 0; a < 3; ++a) same = same && own.s[a] == box_.s[a] && own.n[a] == box_.n[a];
+    if (same) {
+      global_ = global;
+      TD_PETSC(VecGetArrayRead(global_, &data_));
+      return;
+    }
     TD_PETSC(DMGetLocalVector(dm_, &local_));
     TD_PETSC(DMGlobalToLocalBegin(dm_, global, INSERT_VALUES, local_));
     TD_PETSC(DMGlobalToLocalEnd(dm_, global, INSERT_VALUES, local_));
     TD_PETSC(VecGetArrayRead(local_, &data_));
   }
   ~LocalView() {
+    if (global_ != nullptr) {
+      VecRestoreArrayRead(global_, &data_);
+      return;
+    }
     VecRestoreArrayRead(local_, &data_);
     DMRestoreLocalVector(dm_, &local_);
   }
@@ -64,6 +80,7 @@ class LocalView {
   DM dm_;
   Box box_;
   Vec local_ = nullptr;
+  Vec global_ = nullptr;  ///< read directly (no ghost cells), or null
   const PetscScalar* data_ = nullptr;
 };
 
