@@ -881,11 +881,13 @@ namespace {
 /// A double's bits read as an integer; may_alias: the array holds doubles.
 using AliasedBits = std::int64_t __attribute__((may_alias));
 
-/// The largest |b| of n entries, infinite or NaN where an entry is. Why from the bits: the
-/// magnitude of a double read as an integer orders as the value does, with infinity and NaN
-/// above every finite one, and an integer maximum vectorises where a floating-point one
-/// (NaN's rules) does not; the loop that found it and converted ran scalar.
-TD_SIMD_CLONES double largest_magnitude(const double* b, std::size_t n) {
+/// The largest |b| of n entries as the bits of a double, those of infinity or NaN where an
+/// entry is. Why the bits: the magnitude of a double read as an integer orders as the value
+/// does, with infinity and NaN above every finite one, so that an integer maximum (which
+/// vectorises, and which MPI_MAX over the ranks keeps exact) finds a NaN where a
+/// floating-point one (NaN's rules) may drop it; the loop that found it and converted ran
+/// scalar.
+TD_SIMD_CLONES std::int64_t largest_magnitude(const double* b, std::size_t n) {
   const auto* bits = reinterpret_cast<const AliasedBits*>(b);
   constexpr std::int64_t kMagnitude = std::numeric_limits<std::int64_t>::max();
   std::int64_t top = 0;
@@ -893,7 +895,7 @@ TD_SIMD_CLONES double largest_magnitude(const double* b, std::size_t n) {
     const std::int64_t m = bits[k] & kMagnitude;
     top = m > top ? m : top;
   }
-  return std::bit_cast<double>(top);
+  return top;
 }
 
 /// out = b * factor in single precision, n entries, every |b * factor| within float's range.
@@ -918,8 +920,11 @@ void StencilMultigrid::apply(const double* b, double* x) {
   // The right-hand side is rounded to float times a power of two that takes its largest entry
   // into [1/2, 1) (the operator is scaled by L.scale): the scaling itself is exact, and no
   // entry leaves float's range. The same factor on every rank: the cycle mixes their values.
-  double largest = largest_magnitude(b, n);
-  if (L.split) MPI_Allreduce(MPI_IN_PLACE, &largest, 1, MPI_DOUBLE, MPI_MAX, impl_->comm.get());
+  std::int64_t bits = largest_magnitude(b, n);
+  if (L.split &&
+      MPI_Allreduce(MPI_IN_PLACE, &bits, 1, MPI_INT64_T, MPI_MAX, impl_->comm.get()) != MPI_SUCCESS)
+    throw Error("-td_pc gmg: the largest right-hand side entry over the ranks failed");
+  const double largest = std::bit_cast<double>(bits);
   if (largest == 0.0 || !std::isfinite(largest)) {
     // a zero right-hand side has the zero answer; a non-finite one gives a non-finite
     // answer, which the Krylov solver reports
