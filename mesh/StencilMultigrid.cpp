@@ -128,8 +128,13 @@ constexpr int kGhostUnits = std::max(2 * kPreSweeps + 1, 2 * kPostSweeps);
 /// at 1024^2, and a level of fewer cells takes its six exchanges per cycle for little work.
 constexpr std::size_t kMinSplitCells = 16384;
 
-/// One level: the stencil of each cell (x fastest, then y, then z), scaled by the level's
+/// One level: the stencil of each cell (rows along x, then y, then z), scaled by the level's
 /// largest diagonal entry, its inverse diagonal, and the cycle's vectors, in single precision.
+/// Within a row the cells of even x index come first, then those of odd x index (pos()).
+/// Why: a Gauss-Seidel colour is every other cell of a row, so that each colour's cells of a
+/// row, and their neighbours along it, are then contiguous: the colour updates load whole
+/// vectors instead of picking every other entry out of two (which cost more than the
+/// arithmetic). Rows, and with them the exchanges of whole units, are as in natural order.
 /// In 2D nz = 1 and the z entries B, T are empty. On several ranks a level is split along its
 /// last axis (y in 2D, z in 3D) into slabs, one per rank in rank order, while it has at least
 /// kMinSplitCells cells and its slabs coarsen into slabs; the coarser levels are held whole by
@@ -173,6 +178,24 @@ struct Level {
     return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(ghost()) +
                                     static_cast<std::ptrdiff_t>(nx) *
                                         (j + static_cast<std::ptrdiff_t>(ny) * k));
+  }
+  /// Cells of even x index in a row (stored first).
+  int even() const { return (nx + 1) / 2; }
+  /// Position within its row of the cell of x index @p i.
+  int pos(int i) const { return (i & 1) != 0 ? even() + i / 2 : i / 2; }
+  /// Calls f(k, s) for each own cell: k its index in natural order (x fastest), s its index
+  /// in the stored arrays.
+  template <class F>
+  void each_cell(F&& f) const {
+    const std::size_t rows = cells() / static_cast<std::size_t>(nx);
+    const int ne = even();
+    for (std::size_t r = 0; r < rows; ++r) {
+      const std::size_t k = r * static_cast<std::size_t>(nx), s = ghost() + k;
+      for (int m = 0; m < ne; ++m)
+        f(k + 2 * static_cast<std::size_t>(m), s + static_cast<std::size_t>(m));
+      for (int m = 0; m < nx / 2; ++m)
+        f(k + 2 * static_cast<std::size_t>(m) + 1, s + static_cast<std::size_t>(ne + m));
+    }
   }
   /// Whether a neighbour rank holds units below (above) the own ones.
   bool below() const { return split && first > 0; }
@@ -457,6 +480,17 @@ void StencilMultigrid::Impl::weights(Level& fine, const Level& c) {
         axis(fine.nodes[static_cast<std::size_t>(a)], c.nodes[static_cast<std::size_t>(a)],
              zero_walls[static_cast<std::size_t>(2 * a)],
              zero_walls[static_cast<std::size_t>(2 * a + 1)]);
+  // along x: in the order of the fine row's cells, to the positions of the coarse ones
+  // (Level's order along a row)
+  auto& along_x = fine.p[0];
+  std::vector<AxisWeight> stored(along_x.size());
+  for (int i = 0; i < fine.nx; ++i) {
+    AxisWeight w = along_x[static_cast<std::size_t>(i)];
+    w.parent = c.pos(w.parent);
+    w.other = c.pos(w.other);
+    stored[static_cast<std::size_t>(fine.pos(i))] = w;
+  }
+  along_x = std::move(stored);
   // along the last axis: the fine level's own units, and the coarse one's own indices (a
   // ghost unit of a split coarse level where the other parent is a neighbour rank's)
   auto& last = fine.p[static_cast<std::size_t>(fine.dim - 1)];
@@ -557,8 +591,7 @@ void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
     throw Error(fmt::format("-td_pc gmg: the operator on a {} level has a zero diagonal", level));
   L.scale = largest;
   const double inv = 1.0 / largest;
-  const std::size_t g = L.ghost();
-  for (std::size_t k = 0; k < v.size(); ++k) {
+  L.each_cell([&](std::size_t k, std::size_t s) {
     const auto c = static_cast<float>(v[k] * inv);
     const float ci = 1.0F / c;
     // a diagonal entry rounded to zero, or whose inverse leaves float's range, cannot be
@@ -568,9 +601,9 @@ void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
           "-td_pc gmg: cell {} of a {} level has a diagonal entry {:.3g} times the level's "
           "largest, which single precision cannot relax; {}",
           k, level, v[k] * inv, kOtherPreconditioner);
-    L.C[g + k] = c;
-    L.Ci[g + k] = ci;
-  }
+    L.C[s] = c;
+    L.Ci[s] = ci;
+  });
   keep(kCentre, inv);
   std::vector<std::pair<int, std::vector<float>*>> off = {
       {kWest, &L.W}, {kEast, &L.E}, {kSouth, &L.S}, {kNorth, &L.N}};
@@ -581,12 +614,12 @@ void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
   for (const auto& [e, dst] : off) {
     v = entry(e);
     keep(e, inv);
-    for (std::size_t k = 0; k < v.size(); ++k) {
-      (*dst)[g + k] = static_cast<float>(v[k] * inv);
-      if (!std::isfinite((*dst)[g + k]) && problem.empty())
+    L.each_cell([&](std::size_t k, std::size_t s) {
+      (*dst)[s] = static_cast<float>(v[k] * inv);
+      if (!std::isfinite((*dst)[s]) && problem.empty())
         problem =
             fmt::format("-td_pc gmg: cell {} of a {} level has a coupling {}", k, level, v[k]);
-    }
+    });
   }
   stop_everywhere(problem);
   // the neighbour ranks' nearest unit of a split level, which a sweep relaxes too
@@ -680,55 +713,57 @@ void StencilMultigrid::Impl::other_rows(const Level& L, const float* b, const fl
 }
 
 // The smoother of one row: the Gauss-Seidel update of the cells of one colour, every other
-// cell of the row. Their neighbours along the row are of the other colour, which this update
-// does not change: the loop carries no dependence, and the compiler vectorises its stride-2
-// accesses. The row's ends, where a neighbour is missing, are done apart.
+// cell of the row, stored contiguously (Level). Their neighbours along the row are of the
+// other colour, which this update does not change: the loop carries no dependence, and the
+// compiler vectorises it. The cells with a neighbour missing along the row are done apart.
 void StencilMultigrid::Impl::row(Level& L, const float* b, float* x, int j, int k,
                                  int colour) const {
-  const int nx = L.nx;
+  const int nx = L.nx, ne = L.even();
+  // the colour's cells: those of even x index (h = 0, stored first) or of odd x index (h = 1);
+  // cell m of the half has x index 2 m + h, its west neighbour is cell m - 1 + h of the other
+  // half and its east one cell m + h
+  const int h = (j + k + L.first + colour) & 1;
+  const int n = h == 0 ? ne : nx - ne;
+  const std::size_t own = h == 0 ? 0 : static_cast<std::size_t>(ne);
+  const std::size_t other = h == 0 ? static_cast<std::size_t>(ne) : 0;
   const RowView v(L, j, k);
   const NeighbourRows nb = neighbours(L, x, j, k);
-  const float* __restrict S = v.S;
-  const float* __restrict N = v.N;
-  const float* __restrict Ci = v.Ci;
-  const float* __restrict W = v.W;
-  const float* __restrict E = v.E;
-  const float* __restrict br = b + v.offset;
-  const float* __restrict xs = nb.s;
-  const float* __restrict xn = nb.n;
-  float* xr = x + v.offset;
-  const float* __restrict B = v.B;
-  const float* __restrict T = v.T;
-  const float* __restrict xb = nb.b;
-  const float* __restrict xt = nb.t;
-  auto update = [&](int i, float west, float east) {
-    float r = br[i] - S[i] * xs[i] - N[i] * xn[i] - W[i] * west - E[i] * east;
-    if (B != nullptr) r -= B[i] * xb[i] + T[i] * xt[i];
-    xr[i] = r * Ci[i];
+  const float* __restrict S = v.S + own;
+  const float* __restrict N = v.N + own;
+  const float* __restrict Ci = v.Ci + own;
+  const float* __restrict W = v.W + own;
+  const float* __restrict E = v.E + own;
+  const float* __restrict br = b + v.offset + own;
+  const float* __restrict xs = nb.s + own;
+  const float* __restrict xn = nb.n + own;
+  float* __restrict xh = x + v.offset + own;
+  const float* __restrict xo = x + v.offset + other;
+  const float* __restrict B = v.B == nullptr ? nullptr : v.B + own;
+  const float* __restrict T = v.T == nullptr ? nullptr : v.T + own;
+  const float* __restrict xb = nb.b + own;
+  const float* __restrict xt = nb.t + own;
+  auto update = [&](int m, float west, float east) {
+    float r = br[m] - S[m] * xs[m] - N[m] * xn[m] - W[m] * west - E[m] * east;
+    if (B != nullptr) r -= B[m] * xb[m] + T[m] * xt[m];
+    xh[m] = r * Ci[m];
   };
-  const int i0 = (j + k + L.first + colour) & 1;
-  if (nx == 1) {
-    if (i0 == 0) update(0, 0.0F, 0.0F);
-    return;
-  }
-  int i = i0;
-  if (i == 0) {
-    update(0, 0.0F, xr[1]);
-    i = 2;
-  }
-  const int last = nx - 1;
+  if (n == 0) return;
+  // cells [lo, hi) have both neighbours along the row: all but the first even one and the
+  // last cell of the row
+  const int lo = h == 0 ? 1 : 0;
+  const int hi = 2 * (n - 1) + h == nx - 1 ? n - 1 : n;
+  if (h == 0) update(0, 0.0F, nx > 1 ? xo[0] : 0.0F);
   if (B != nullptr) {
-#pragma GCC ivdep
-    for (; i < last; i += 2)
-      xr[i] = (br[i] - S[i] * xs[i] - N[i] * xn[i] - B[i] * xb[i] - T[i] * xt[i] -
-               W[i] * xr[i - 1] - E[i] * xr[i + 1]) *
-              Ci[i];
+    for (int m = lo; m < hi; ++m)
+      xh[m] = (br[m] - S[m] * xs[m] - N[m] * xn[m] - B[m] * xb[m] - T[m] * xt[m] -
+               W[m] * xo[m - 1 + h] - E[m] * xo[m + h]) *
+              Ci[m];
   } else {
-#pragma GCC ivdep
-    for (; i < last; i += 2)
-      xr[i] = (br[i] - S[i] * xs[i] - N[i] * xn[i] - W[i] * xr[i - 1] - E[i] * xr[i + 1]) * Ci[i];
+    for (int m = lo; m < hi; ++m)
+      xh[m] =
+          (br[m] - S[m] * xs[m] - N[m] * xn[m] - W[m] * xo[m - 1 + h] - E[m] * xo[m + h]) * Ci[m];
   }
-  if (i == last) update(last, xr[last - 1], 0.0F);
+  if (hi < n && hi >= lo) update(hi, xo[hi - 1 + h], 0.0F);
 }
 
 template <class AfterStep>
@@ -779,10 +814,22 @@ void StencilMultigrid::Impl::residual(const Level& L, const float* b, const floa
   const float* __restrict E = v.E;
   const float* __restrict xc = x + v.offset;
   for (int i = 0; i < nx; ++i) rr[i] -= C[i] * xc[i];
-  if (nx == 1) return;
-  rr[0] -= E[0] * xc[1];
-  for (int i = 1; i < nx - 1; ++i) rr[i] -= W[i] * xc[i - 1] + E[i] * xc[i + 1];
-  rr[nx - 1] -= W[nx - 1] * xc[nx - 2];
+  // the couplings along the row (Level: even x indices first): cell m of the even half has
+  // its west neighbour at m - 1 of the odd half and its east one at m; cell m of the odd
+  // half has them at m and m + 1 of the even half
+  const int ne = L.even(), no = nx - ne;
+  const float* __restrict xe = xc;
+  const float* __restrict xo = xc + ne;
+  float* __restrict re = rr;
+  float* __restrict ro = rr + ne;
+  const float* __restrict We = W;
+  const float* __restrict Ee = E;
+  const float* __restrict Wo = W + ne;
+  const float* __restrict Eo = E + ne;
+  for (int m = 1; m < ne; ++m) re[m] -= We[m] * xo[m - 1];
+  for (int m = 0; m < no; ++m) re[m] -= Ee[m] * xo[m];
+  for (int m = 0; m < no; ++m) ro[m] -= Wo[m] * xe[m];
+  for (int m = 0; m + 1 < ne && m < no; ++m) ro[m] -= Eo[m] * xe[m + 1];
 }
 
 void StencilMultigrid::Impl::restrict_unit(const Level& f, const float* b, const float* x, int u,
@@ -798,9 +845,16 @@ void StencilMultigrid::Impl::restrict_unit(const Level& f, const float* b, const
     residual(f, b, x, j, k, fr);
     const int J = f.dim == 2 ? (f.first + j) / 2 - c.first : j / 2;
     const int K = f.dim == 2 ? 0 : (f.first + k) / 2 - c.first;
+    // coarse cell I: the fine cells 2 I and 2 I + 1, at I in the fine row's halves (and at
+    // c.pos(I) in the coarse row)
     float* __restrict cb = c.b.data() + c.row(J, K);
-    for (int I = 0; I < pairs; ++I) cb[I] += fr[2 * I] + fr[2 * I + 1];
-    if (pairs < c.nx) cb[pairs] += fr[f.nx - 1];
+    const float* __restrict fe = fr;
+    const float* __restrict fo = fr + f.even();
+    float* __restrict ce = cb;
+    float* __restrict co = cb + c.even();
+    for (int M = 0; 2 * M < pairs; ++M) ce[M] += fe[2 * M] + fo[2 * M];
+    for (int M = 0; 2 * M + 1 < pairs; ++M) co[M] += fe[2 * M + 1] + fo[2 * M + 1];
+    if (pairs < c.nx) cb[c.pos(pairs)] += fe[pairs];
   }
 }
 
@@ -849,12 +903,13 @@ void StencilMultigrid::Impl::prolong(const Level& f, const Level& c, float* fine
 }
 
 void StencilMultigrid::Impl::solve_coarsest(const float* b, float* x) {
-  const std::size_t g = levels.back().ghost();
-  for (Eigen::Index k = 0; k < coarsest_rhs.size(); ++k)
-    coarsest_rhs[k] = b[g + static_cast<std::size_t>(k)];
+  const Level& L = levels.back();
+  L.each_cell(
+      [&](std::size_t k, std::size_t s) { coarsest_rhs[static_cast<Eigen::Index>(k)] = b[s]; });
   const Eigen::VectorXd y = coarsest.solve(coarsest_rhs);
-  for (Eigen::Index k = 0; k < y.size(); ++k)
-    x[g + static_cast<std::size_t>(k)] = static_cast<float>(y[k]);
+  L.each_cell([&](std::size_t k, std::size_t s) {
+    x[s] = static_cast<float>(y[static_cast<Eigen::Index>(k)]);
+  });
 }
 
 void StencilMultigrid::Impl::vcycle(std::size_t l, float* b, float* x) {
@@ -898,16 +953,32 @@ TD_SIMD_CLONES std::int64_t largest_magnitude(const double* b, std::size_t n) {
   return top;
 }
 
-/// out = b * factor in single precision, n entries, every |b * factor| within float's range.
-TD_SIMD_CLONES void scaled_to_float(const double* __restrict b, std::size_t n, double factor,
-                                    float* __restrict out) {
-  for (std::size_t k = 0; k < n; ++k) out[k] = static_cast<float>(b[k] * factor);
+/// out = b * factor in single precision, n entries in rows of nx, every |b * factor| within
+/// float's range; @p b in natural order, @p out in a level's (the even x indices of a row
+/// first, then the odd ones).
+TD_SIMD_CLONES void scaled_to_float(const double* __restrict b, std::size_t n, int nx,
+                                    double factor, float* __restrict out) {
+  const auto w = static_cast<std::size_t>(nx), ne = (w + 1) / 2;
+  for (std::size_t r = 0; r < n; r += w) {
+    const double* __restrict br = b + r;
+    float* __restrict oe = out + r;
+    float* __restrict oo = out + r + ne;
+    for (std::size_t m = 0; m < ne; ++m) oe[m] = static_cast<float>(br[2 * m] * factor);
+    for (std::size_t m = 0; m < w / 2; ++m) oo[m] = static_cast<float>(br[2 * m + 1] * factor);
+  }
 }
 
-/// x = back * y, n entries.
-TD_SIMD_CLONES void scaled_to_double(const float* __restrict y, std::size_t n, double back,
+/// x = back * y, n entries in rows of nx: @p y in a level's order, @p x in natural order.
+TD_SIMD_CLONES void scaled_to_double(const float* __restrict y, std::size_t n, int nx, double back,
                                      double* __restrict x) {
-  for (std::size_t k = 0; k < n; ++k) x[k] = back * static_cast<double>(y[k]);
+  const auto w = static_cast<std::size_t>(nx), ne = (w + 1) / 2;
+  for (std::size_t r = 0; r < n; r += w) {
+    const float* __restrict ye = y + r;
+    const float* __restrict yo = y + r + ne;
+    double* __restrict xr = x + r;
+    for (std::size_t m = 0; m < ne; ++m) xr[2 * m] = back * static_cast<double>(ye[m]);
+    for (std::size_t m = 0; m < w / 2; ++m) xr[2 * m + 1] = back * static_cast<double>(yo[m]);
+  }
 }
 
 }  // namespace
@@ -936,10 +1007,10 @@ void StencilMultigrid::apply(const double* b, double* x) {
   int exponent = 0;
   std::frexp(largest, &exponent);
   const double to_float = std::ldexp(1.0, -std::max(exponent, kLeastExponent));
-  scaled_to_float(b, n, to_float, own_b);
+  scaled_to_float(b, n, L.nx, to_float, own_b);
   std::fill(L.x.begin(), L.x.end(), 0.0F);
   impl_->vcycle(0, L.b.data(), L.x.data());
-  scaled_to_double(own_x, n, 1.0 / (to_float * L.scale), x);
+  scaled_to_double(own_x, n, L.nx, 1.0 / (to_float * L.scale), x);
 }
 
 namespace {
