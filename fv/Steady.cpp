@@ -64,6 +64,11 @@ constexpr double kMaxSteadyResidual = 1e-8;
 /// ||R|| relative to where the first Newton solve started that is round-off (an answer near
 /// zero, whose own terms vanish, is judged by it).
 constexpr double kRoundoffResidual = 1e-14;
+/// The Krylov method that takes over from the default Richardson iteration under the
+/// single-precision multigrid where that fails (mesh/StencilMultigrid.cpp,
+/// choose_flexible_krylov): where the cycle alone converges slowly, flexible BiCGStab
+/// accelerates the same cycle.
+constexpr KSPType kFallbackKrylov = KSPFBCGS;
 /// Fraction of the acceptance bound a further Newton solve aims at.
 constexpr double kPolishFraction = 0.1;
 /// ||R|| relative to the size of its terms at the current state (term_scale) at which Newton
@@ -272,6 +277,9 @@ class SteadySolver {
   /// Whether the user chose the Krylov method or the preconditioner (-ksp_type, -pc_type,
   /// -td_pc), for the advice of a failed linear solve.
   bool solver_options_given() const;
+  /// Make the Krylov method kFallbackKrylov where it is the default Richardson iteration
+  /// under the single-precision multigrid; whether it did.
+  bool fall_back_from_richardson();
 
   /// Conserved amounts of state @p v.
   std::vector<double> amounts(Vec v) const;
@@ -1007,6 +1015,23 @@ double SteadySolver::accepted_residual() const {
                    kRoundoffResidual * first_residual_, opt_.atol});
 }
 
+bool SteadySolver::fall_back_from_richardson() {
+  KSP ksp;
+  TD_PETSC(SNESGetKSP(snes_, &ksp));
+  if (stencil_multigrid(ksp) == nullptr) return false;
+  PetscBool richardson = PETSC_FALSE, given = PETSC_FALSE;
+  TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(ksp), KSPRICHARDSON, &richardson));
+  const char* prefix = nullptr;
+  TD_PETSC(KSPGetOptionsPrefix(ksp, &prefix));
+  TD_PETSC(PetscOptionsHasName(nullptr, prefix, "-ksp_type", &given));
+  if (!richardson || given) return false;
+  // the new method chooses its own norm (fbcgs: the true residual's, preconditioned on the
+  // right); tolerances, preconditioner and operators stay
+  TD_PETSC(KSPSetType(ksp, kFallbackKrylov));
+  TD_PETSC(KSPSetNormType(ksp, KSP_NORM_DEFAULT));
+  return true;
+}
+
 bool SteadySolver::solver_options_given() const {
   for (const char* name : {"-ksp_type", "-pc_type", "-td_pc"}) {
     PetscBool given = PETSC_FALSE;
@@ -1048,6 +1073,10 @@ SteadyResult SteadySolver::solve() {
   Owned<Vec> guess = duplicate(c_);
   TD_PETSC(VecCopy(c_, guess));
   if (!opt_.force_ptc && !nonlinear_closed_) reason = pinned_newton({});
+  if (reason == SNES_DIVERGED_LINEAR_SOLVE && fall_back_from_richardson()) {
+    TD_PETSC(VecCopy(guess, c_));
+    reason = pinned_newton({});
+  }
   // Newton with line search evaluates R at its answer (r_ is its function vector; -snes_type
   // ksponly would not); without pins or continuation nothing changes c_ after it
   PetscBool newton_ls = PETSC_FALSE;

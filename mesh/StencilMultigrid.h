@@ -11,7 +11,8 @@
 /// the memory it streams, with loops the compiler vectorises; the Krylov method, its products with
 /// the operator and every residual stay in double, so the answer is exact to the Krylov tolerance
 /// (mixed-precision iterative refinement). A cycle rounded to single precision is not exactly
-/// linear, so the Krylov method must be flexible (fbcgs by default; fgmres, gcr or richardson).
+/// linear, so the Krylov method must be flexible (fbcgs, fgmres, gcr) or Richardson (the
+/// default: iterative refinement, the cycle as the solver).
 ///
 /// The cycle (the design study bench/bench_stencil_mg measured it beside PFMG):
 ///  - levels: the mesh and its coarsenings by pairs of cells along each axis (an odd count
@@ -152,7 +153,8 @@ class StencilMultigrid {
 };
 
 /// Install a StencilMultigrid on @p ksp's preconditioner (a PCSHELL owning it); the KSP
-/// becomes flexible BiCGStab unless -{prefix}ksp_type is given, which must then be a
+/// becomes Richardson (with the preconditioned residual norm) unless -{prefix}ksp_type is
+/// given, which must then be a
 /// flexible method (fbcgs, fgmres, gcr) or richardson: Error otherwise. Called by
 /// setup_structured_multigrid for -td_pc gmg and where it is the default.
 void install_stencil_multigrid(KSP ksp, const Mesh& mesh, double peclet);
