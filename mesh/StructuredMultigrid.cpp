@@ -347,7 +347,8 @@ PetscInt chunk_lines(const StructLayout& l) {
 }  // namespace
 
 /// A struct operator's storage (the context of its shell matrix): the hypre matrix, and two
-/// vectors for its products.
+/// vectors for its products; or stencil arrays, with the neighbour ranks' nearest unit of
+/// the argument of a product (mesh split into slabs along its last axis).
 struct StructOperatorState {
   StructOperatorState(const Mesh& mesh, StructStorage storage) : layout(mesh) {
     if (storage == StructStorage::hypre) {
@@ -358,11 +359,35 @@ struct StructOperatorState {
     }
     if (struct_storage_on(mesh) != StructStorage::arrays)
       throw InternalError(
-          "struct operator: array storage takes one rank and a mesh without periodic axes");
+          "struct operator: array storage takes a mesh without periodic axes whose ranks' parts "
+          "are slabs along its last axis");
     values.assign(static_cast<std::size_t>(layout.stencil_size) *
                       static_cast<std::size_t>(layout.local_cells),
                   0.0);
+    const int last = layout.dim - 1;
+    int ranks = 1, rank = 0;
+    MPI_Comm_size(mesh.comm(), &ranks);
+    MPI_Comm_rank(mesh.comm(), &rank);
+    if (ranks > 1) {
+      // the slabs are in rank order along the last axis (a DMDA's ranks along the one axis
+      // it splits)
+      lower = layout.start[last] > 0 ? rank - 1 : MPI_PROC_NULL;
+      upper = layout.start[last] + layout.count[last] < mesh.cells(last) ? rank + 1 : MPI_PROC_NULL;
+      if (MPI_Comm_dup(mesh.comm(), &comm) != MPI_SUCCESS)
+        throw Error("struct operator: duplicating the mesh's communicator failed");
+    }
+    std::size_t unit = 1;
+    for (int a = 0; a < last; ++a) unit *= static_cast<std::size_t>(layout.count[a]);
+    below.assign(unit, 0.0);
+    above.assign(unit, 0.0);
   }
+  ~StructOperatorState() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized && comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
+  }
+  StructOperatorState(const StructOperatorState&) = delete;
+  StructOperatorState& operator=(const StructOperatorState&) = delete;
   bool arrays() const { return !values.empty(); }
   /// Entry @p e of every owned cell (array storage).
   double* entry(int e) { return values.data() + offset(e); }
@@ -376,6 +401,13 @@ struct StructOperatorState {
   HypreOwned<HYPRE_StructVector> x, y;
   /// array storage: stencil entry e of owned cell c (DMDA order) at values[e * cells + c]
   std::vector<double> values;
+  /// array storage on slabs: the ranks of the slabs below and above (MPI_PROC_NULL at a
+  /// wall), a duplicate of the mesh's communicator for the exchanges (null on one rank), and
+  /// their units (rows in 2D, planes in 3D) nearest this slab, of a product's argument: zeros
+  /// where there is no such rank
+  int lower = MPI_PROC_NULL, upper = MPI_PROC_NULL;
+  MPI_Comm comm = MPI_COMM_NULL;
+  std::vector<double> below, above;
 };
 
 namespace {
@@ -420,6 +452,17 @@ void array_product(StructOperatorState& s, const double* x, double* y) {
   const std::size_t plane = static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny);
   const bool three = l.dim > 2;
   const std::vector<double> zeros(static_cast<std::size_t>(nx), 0.0);
+  // on slabs: the neighbour ranks' nearest units of x (each rank sends its first unit down
+  // and its last one up); zeros stay where there is no neighbour
+  if (s.comm != MPI_COMM_NULL) {
+    const auto unit = static_cast<int>(s.below.size());
+    const std::size_t last = l.dim == 2 ? plane - static_cast<std::size_t>(nx) : (nz - 1) * plane;
+    if (MPI_Sendrecv(x, unit, MPI_DOUBLE, s.lower, 0, s.above.data(), unit, MPI_DOUBLE, s.upper, 0,
+                     s.comm, MPI_STATUS_IGNORE) != MPI_SUCCESS ||
+        MPI_Sendrecv(x + last, unit, MPI_DOUBLE, s.upper, 1, s.below.data(), unit, MPI_DOUBLE,
+                     s.lower, 1, s.comm, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+      throw Error("struct operator: exchanging the slabs' nearest units failed");
+  }
   for (int k = 0; k < nz; ++k)
     for (int j = 0; j < ny; ++j) {
       const std::size_t o = static_cast<std::size_t>(k) * plane + static_cast<std::size_t>(j) * nx;
@@ -429,8 +472,10 @@ void array_product(StructOperatorState& s, const double* x, double* y) {
       const double* __restrict S = l.dim > 1 ? s.entry(3) + o : zeros.data();
       const double* __restrict N = l.dim > 1 ? s.entry(4) + o : zeros.data();
       const double* __restrict xr = x + o;
-      const double* __restrict xs = l.dim > 1 && j > 0 ? xr - nx : zeros.data();
-      const double* __restrict xn = l.dim > 1 && j + 1 < ny ? xr + nx : zeros.data();
+      // in 2D the slab's first and last rows take their neighbours from the exchange
+      const bool two = l.dim == 2;
+      const double* __restrict xs = j > 0 ? xr - nx : two ? s.below.data() : zeros.data();
+      const double* __restrict xn = j + 1 < ny ? xr + nx : two ? s.above.data() : zeros.data();
       double* __restrict yr = y + o;
       auto ends = [&](int i) {
         double v = C[i] * xr[i] + S[i] * xs[i] + N[i] * xn[i];
@@ -445,8 +490,9 @@ void array_product(StructOperatorState& s, const double* x, double* y) {
       if (three) {
         const double* __restrict B = s.entry(5) + o;
         const double* __restrict T = s.entry(6) + o;
-        const double* __restrict xb = k > 0 ? xr - plane : zeros.data();
-        const double* __restrict xt = k + 1 < nz ? xr + plane : zeros.data();
+        const std::size_t row = static_cast<std::size_t>(j) * static_cast<std::size_t>(nx);
+        const double* __restrict xb = k > 0 ? xr - plane : s.below.data() + row;
+        const double* __restrict xt = k + 1 < nz ? xr + plane : s.above.data() + row;
         for (int i = 0; i < nx; ++i) yr[i] += B[i] * xb[i] + T[i] * xt[i];
       }
     }
@@ -1036,9 +1082,13 @@ bool assembled_matrix_needed(const char* prefix) {
 }  // namespace
 
 StructStorage struct_storage_on(const Mesh& mesh) {
+  // slabs: every rank holds whole units along every axis but the last (one rank: one slab;
+  // a 1D mesh split among ranks is not)
   int ranks = 1;
   MPI_Comm_size(mesh.comm(), &ranks);
-  return ranks == 1 && !any_periodic_axis(mesh) ? StructStorage::arrays : StructStorage::hypre;
+  bool slabs = mesh.dim() > 1 || ranks == 1;
+  for (int a = 0; a + 1 < mesh.dim(); ++a) slabs = slabs && mesh.count()[a] == mesh.cells(a);
+  return slabs && !any_periodic_axis(mesh) ? StructStorage::arrays : StructStorage::hypre;
 }
 
 StructStorage struct_storage_for(const Mesh& mesh, const char* prefix, bool closed,

@@ -107,8 +107,10 @@ Owned<Mat> create_struct_operator(const Mesh& mesh);
 enum class StructStorage {
   /// hypre's struct matrix: PFMG and SMG set up from it without a copy.
   hypre,
-  /// One array of doubles per stencil entry, for one rank and a mesh without periodic axes:
-  /// the single-precision multigrid (mesh/StencilMultigrid.h) reads the arrays without a
+  /// One array of doubles per stencil entry, for a mesh without periodic axes whose ranks'
+  /// parts are slabs along its last axis (one rank: one slab); a product exchanges the
+  /// slabs' nearest units (rows in 2D, planes in 3D) of its argument with the neighbour
+  /// ranks. The single-precision multigrid (mesh/StencilMultigrid.h) reads the arrays without a
   /// copy, and the product is a loop over them. Why: hypre's product copies its argument in
   /// and its result out (two extra vectors, written and read at every product) and its
   /// matrix carries ghost layers; PFMG or SMG, given such an operator, copy it into hypre's
@@ -117,11 +119,13 @@ enum class StructStorage {
 };
 
 /// create_struct_operator with its values in @p storage. Throws InternalError for array
-/// storage on several ranks or a mesh with a periodic axis.
+/// storage on a mesh with a periodic axis or ranks' parts that are not slabs along the last
+/// axis.
 Owned<Mat> create_struct_operator(const Mesh& mesh, StructStorage storage);
 
-/// The storage the single-precision multigrid reads fastest on @p mesh: arrays on one rank
-/// without periodic axes, hypre's matrix elsewhere (array storage has no parallel product).
+/// The storage the single-precision multigrid reads fastest on @p mesh: arrays where the
+/// ranks' parts are slabs along the last axis (one rank included) and no axis is periodic,
+/// hypre's matrix elsewhere.
 StructStorage struct_storage_on(const Mesh& mesh);
 
 /// The storage of the struct operator of the one-field solver of @p mesh under @p prefix:
