@@ -17,6 +17,7 @@
 
 #include "core/Error.h"
 #include "core/ErrorExit.h"
+#include "core/OwnComm.h"
 #include "core/Petsc.h"
 #include "mesh/Multigrid.h"
 #include "mesh/StructuredMultigrid.h"
@@ -225,24 +226,6 @@ struct RowView {
 /// zeros beyond a wall (where the coefficient is zero too), instead of a branch per cell.
 struct NeighbourRows {
   const float *s, *n, *b, *t;
-};
-
-/// A duplicate of a communicator, freed with it: the cycle's exchanges cannot match
-/// messages of other code.
-class OwnComm {
- public:
-  explicit OwnComm(MPI_Comm comm) { MPI_Comm_dup(comm, &comm_); }
-  ~OwnComm() {
-    int finalized = 0;
-    MPI_Finalized(&finalized);
-    if (!finalized && comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
-  }
-  OwnComm(const OwnComm&) = delete;
-  OwnComm& operator=(const OwnComm&) = delete;
-  MPI_Comm get() const { return comm_; }
-
- private:
-  MPI_Comm comm_ = MPI_COMM_NULL;
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 
 #include "core/Error.h"
 #include "core/ErrorExit.h"
+#include "core/OwnComm.h"
 #include "core/Petsc.h"
 #include "mesh/Multigrid.h"
 #include "mesh/StencilMultigrid.h"
@@ -373,21 +374,14 @@ struct StructOperatorState {
       // it splits)
       lower = layout.start[last] > 0 ? rank - 1 : MPI_PROC_NULL;
       upper = layout.start[last] + layout.count[last] < mesh.cells(last) ? rank + 1 : MPI_PROC_NULL;
-      if (MPI_Comm_dup(mesh.comm(), &comm) != MPI_SUCCESS)
-        throw Error("struct operator: duplicating the mesh's communicator failed");
+      comm = std::make_unique<OwnComm>(mesh.comm());
     }
     std::size_t unit = 1;
     for (int a = 0; a < last; ++a) unit *= static_cast<std::size_t>(layout.count[a]);
     below.assign(unit, 0.0);
     above.assign(unit, 0.0);
   }
-  ~StructOperatorState() {
-    int finalized = 0;
-    MPI_Finalized(&finalized);
-    if (!finalized && comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
-  }
-  StructOperatorState(const StructOperatorState&) = delete;
-  StructOperatorState& operator=(const StructOperatorState&) = delete;
+
   bool arrays() const { return !values.empty(); }
   /// Entry @p e of every owned cell (array storage).
   double* entry(int e) { return values.data() + offset(e); }
@@ -402,11 +396,11 @@ struct StructOperatorState {
   /// array storage: stencil entry e of owned cell c (DMDA order) at values[e * cells + c]
   std::vector<double> values;
   /// array storage on slabs: the ranks of the slabs below and above (MPI_PROC_NULL at a
-  /// wall), a duplicate of the mesh's communicator for the exchanges (null on one rank), and
+  /// wall), a duplicate of the mesh's communicator for the exchanges (none on one rank), and
   /// their units (rows in 2D, planes in 3D) nearest this slab, of a product's argument: zeros
   /// where there is no such rank
   int lower = MPI_PROC_NULL, upper = MPI_PROC_NULL;
-  MPI_Comm comm = MPI_COMM_NULL;
+  std::unique_ptr<OwnComm> comm;
   std::vector<double> below, above;
 };
 
@@ -454,13 +448,13 @@ void array_product(StructOperatorState& s, const double* x, double* y) {
   const std::vector<double> zeros(static_cast<std::size_t>(nx), 0.0);
   // on slabs: the neighbour ranks' nearest units of x (each rank sends its first unit down
   // and its last one up); zeros stay where there is no neighbour
-  if (s.comm != MPI_COMM_NULL) {
+  if (s.comm) {
     const auto unit = static_cast<int>(s.below.size());
     const std::size_t last = l.dim == 2 ? plane - static_cast<std::size_t>(nx) : (nz - 1) * plane;
     if (MPI_Sendrecv(x, unit, MPI_DOUBLE, s.lower, 0, s.above.data(), unit, MPI_DOUBLE, s.upper, 0,
-                     s.comm, MPI_STATUS_IGNORE) != MPI_SUCCESS ||
+                     s.comm->get(), MPI_STATUS_IGNORE) != MPI_SUCCESS ||
         MPI_Sendrecv(x + last, unit, MPI_DOUBLE, s.upper, 1, s.below.data(), unit, MPI_DOUBLE,
-                     s.lower, 1, s.comm, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+                     s.lower, 1, s.comm->get(), MPI_STATUS_IGNORE) != MPI_SUCCESS)
       throw Error("struct operator: exchanging the slabs' nearest units failed");
   }
   for (int k = 0; k < nz; ++k)
