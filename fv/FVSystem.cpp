@@ -664,11 +664,13 @@ Vec FVSystem::group_observables(Vec c) const {
   const double* cg = C.data();
   const double* tg = Tc.data();
   double* o = O.data();
-  // Gradients by differences across the neighbours (one-sided at walls): the distance between
-  // the centres the difference spans, per axis and owned cell index; 0 where the axis has a
-  // single cell and no periodic wrap (no gradient along it).
+  // Gradients by differences across the neighbours (one-sided at walls): 1 / dx^2, dx the
+  // distance between the centres the difference spans, per axis and owned cell index; 0
+  // where the axis has a single cell and no periodic wrap (no gradient along it). Why the
+  // inverse square: the products below then need no division per cell (two divisions per
+  // cell and axis were most of this loop's time).
   const auto st = mesh_.start(), ct = mesh_.count();
-  std::array<std::vector<double>, 3> span;
+  std::array<std::vector<double>, 3> inv_span2;
   for (int a = 0; a < dim; ++a) {
     const Axis& ax = mesh_.axis(a);
     const int n = ax.cells();
@@ -676,7 +678,7 @@ Vec FVSystem::group_observables(Vec c) const {
       const int up = ax.periodic || i + 1 < n ? i + 1 : i, lo = ax.periodic || i > 0 ? i - 1 : i;
       double dx = 0.0;
       for (int m = lo; m < up; ++m) dx += ax.center_distance(((m % n) + n) % n);
-      span[a].push_back(dx);
+      inv_span2[a].push_back(dx > 0.0 ? 1.0 / (dx * dx) : 0.0);
     }
   }
   auto total = [&](std::ptrdiff_t at, const Group& g) {
@@ -686,11 +688,12 @@ Vec FVSystem::group_observables(Vec c) const {
   };
   // ln P is taken where P is resolved: above kResolvedTotal of the group's largest total
   std::vector<double> floor(static_cast<std::size_t>(ng), 0.0);
-  for_cells(C.box(), [&](const CellAt& x) {
-    for (int g = 0; g < ng; ++g)
-      floor[static_cast<std::size_t>(g)] =
-          std::max(floor[static_cast<std::size_t>(g)], total(x.ghosted, gs[g]));
-  });
+  for (int g = 0; g < ng; ++g) {
+    // a local maximum, not the vector's element: a store and reload per cell otherwise
+    double top = 0.0;
+    for_cells(C.box(), [&](const CellAt& x) { top = std::max(top, total(x.ghosted, gs[g])); });
+    floor[static_cast<std::size_t>(g)] = top;
+  }
   MPI_Allreduce(MPI_IN_PLACE, floor.data(), ng, MPI_DOUBLE, MPI_MAX, mesh_.comm());
   for (double& f : floor) f *= kResolvedTotal;
   for_cells(C.box(), [&](const CellAt& x) {
@@ -701,8 +704,8 @@ Vec FVSystem::group_observables(Vec c) const {
       double dlnP_dT_num = 0.0, gT2 = 0.0;
       bool defined = true;  // ln P needs P > 0 at the neighbours along the axis
       for (int a = 0; a < dim; ++a) {
-        const double dx = span[a][static_cast<std::size_t>(x.idx[a] - st[a])];
-        if (dx == 0.0) continue;
+        const double inv2 = inv_span2[a][static_cast<std::size_t>(x.idx[a] - st[a])];
+        if (inv2 == 0.0) continue;
         const std::ptrdiff_t up = x.upper_wall[a] ? 0 : x.cell_step[a];
         const std::ptrdiff_t lo = x.lower_wall[a] ? 0 : -x.cell_step[a];
         const double dT = tg[t + up / nf] - tg[t + lo / nf];
@@ -713,8 +716,8 @@ Vec FVSystem::group_observables(Vec c) const {
         const double f = floor[static_cast<std::size_t>(g)];
         if (!(Pup > f && Plo > f && Pup > 0 && Plo > 0)) defined = false;
         const double dlnP = defined ? std::log(Pup / Plo) : 0.0;
-        dlnP_dT_num += (dlnP / dx) * (dT / dx);
-        gT2 += (dT / dx) * (dT / dx);
+        dlnP_dT_num += dlnP * dT * inv2;
+        gT2 += dT * dT * inv2;
       }
       const Species& first = species_[gs[g].components.front()];
       double eq = 0.0;
