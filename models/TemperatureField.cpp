@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
+#include <tuple>
 #include <vector>
 
 #include "core/KeyRegistry.h"
@@ -130,6 +132,20 @@ class Linear : public TemperatureField {
     return Tr_ + g_[0] * (x[0] - xr_[0]) + g_[1] * (x[1] - xr_[1]) + g_[2] * (x[2] - xr_[2]);
   }
   std::string type() const override { return "linear"; }
+  /// The extremes of a linear function over a box are at its corners (each a node of the
+  /// mesh that the sampling would visit), evaluated by T itself.
+  std::optional<std::pair<double, double>> range_over_box(const Point& lo,
+                                                          const Point& hi) const override {
+    double low = std::numeric_limits<double>::infinity(), high = -low;
+    for (int corner = 0; corner < 8; ++corner) {
+      Point x{};
+      for (int a = 0; a < 3; ++a) x[a] = (corner >> a & 1) != 0 ? hi[a] : lo[a];
+      const double t = T(x);
+      low = std::min(low, t);
+      high = std::max(high, t);
+    }
+    return std::pair{low, high};
+  }
   static std::unique_ptr<TemperatureField> create(InputSection& s, const Mesh&) {
     const double Tr = s.real(kTref);
     auto g = s.reals(kGradient);
@@ -317,6 +333,18 @@ std::unique_ptr<TemperatureField> linear_temperature(double T_ref, const Point& 
 std::pair<double, double> temperature_range(const Mesh& mesh, const TemperatureField& T) {
   double lo = 1e300, hi = -1e300;
   const auto st = mesh.start(), ct = mesh.count();
+  // the nodes bounding the owned cells (0 along an axis the mesh lacks, as sampled below)
+  Point box_lo{}, box_hi{};
+  for (int a = 0; a < mesh.dim(); ++a) {
+    box_lo[a] = mesh.axis(a).nodes[static_cast<std::size_t>(st[a])];
+    box_hi[a] = mesh.axis(a).nodes[static_cast<std::size_t>(st[a] + ct[a])];
+  }
+  if (const auto known = T.range_over_box(box_lo, box_hi)) {
+    std::tie(lo, hi) = *known;
+    MPI_Allreduce(MPI_IN_PLACE, &lo, 1, MPI_DOUBLE, MPI_MIN, mesh.comm());
+    MPI_Allreduce(MPI_IN_PLACE, &hi, 1, MPI_DOUBLE, MPI_MAX, mesh.comm());
+    return {lo, hi};
+  }
   // cell centres and the nodes bounding the owned cells
   for (int k = st[2]; k <= st[2] + ct[2] - (mesh.dim() < 3 ? 1 : 0); ++k)
     for (int j = st[1]; j <= st[1] + ct[1] - (mesh.dim() < 2 ? 1 : 0); ++j)

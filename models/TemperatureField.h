@@ -2,9 +2,10 @@
 /// @file TemperatureField.h  Prescribed temperature fields T(x) (temperature unit of the case),
 /// selected by `type = "..."` in [temperature] and registered by name.
 #include <array>
-#include <utility>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "core/Factory.h"
 #include "core/Input.h"
@@ -20,6 +21,15 @@ class TemperatureField {
   /// Temperature at point @p x (length unit of the case). Must be positive.
   virtual double T(const Point& x) const = 0;
   virtual std::string type() const = 0;
+  /// Lowest and highest T over the box [@p lo, @p hi] (length unit of the case), where the
+  /// field knows them without sampling (a linear field: at the box's corners); nothing
+  /// otherwise, and temperature_range samples the mesh.
+  virtual std::optional<std::pair<double, double>> range_over_box(const Point& lo,
+                                                                  const Point& hi) const {
+    (void)lo;
+    (void)hi;
+    return std::nullopt;
+  }
 };
 
 /// Creators receive the [temperature] table and the mesh (fields solved on it need it).
