@@ -427,6 +427,12 @@ void SteadySolver::set_up_snes() {
     // search that sees ||R|| rise (round-off of an answer far above the initial state) would
     // only shorten it
     TD_PETSC(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+    // The line search's function vector at its trial point is scratch while it runs, terms_
+    // while the convergence test runs, after it: one vector serves both. Why: PETSc creates
+    // and zeroes that vector at the search's set-up though the basic search never uses it
+    // (8 MB at 1024^2). The search destroys it at its reset: it takes a reference.
+    TD_PETSC(PetscObjectReference(reinterpret_cast<PetscObject>(terms_.get())));
+    TD_PETSC(SNESLineSearchSetVecs(ls, nullptr, nullptr, nullptr, nullptr, terms_));
   }
   TD_PETSC(SNESSetFromOptions(snes_));
   check_tolerances(snes_);
