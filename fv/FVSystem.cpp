@@ -79,7 +79,7 @@ FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
   if (nf_ != mesh_.dof())
     throw Error(fmt::format("mesh has {} fields per cell but {} species{} were given", mesh_.dof(),
                             species_.size(), heat_ ? " and the temperature" : ""));
-  const int ns = nspecies(), nf = nf_;
+  const int ns = nspecies();
   const auto st = mesh_.start(), ct = mesh_.count();
   for (int a = 0; a < mesh_.dim(); ++a) {
     FaceBox& fb = faces_[a];
@@ -93,19 +93,27 @@ FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
   // a DMDA's set-up (its ghost scatter) costs about a residual evaluation: one field per cell
   // uses the mesh's own
   if (nf_ > 1) TD_PETSC(DMDACreateCompatibleDMDA(dm, 1, dm1_.out()));
-  TD_PETSC(DMCreateGlobalVector(dm, vol_.out()));
   TD_PETSC(DMCreateGlobalVector(scalar_dm(), Tcell_.out()));
   {
-    OwnedView V(dm, vol_);
     OwnedView Tc(scalar_dm(), Tcell_);
     for_owned(mesh_, [&](const std::array<int, 3>& c) {
-      const double v = mesh_.volume(c[0], c[1], c[2]);
-      for (int s = 0; s < ns; ++s) V(c, nf, s) = v;
-      // the heat equation's "amount" is rho c_p V T
-      if (heat_) V(c, nf, ns) = heat_->rho_cp * v;
       Tc(c, 1, 0) = T_->T(mesh_.center(c[0], c[1], c[2]));
     });
   }
+}
+
+Vec FVSystem::volumes() const {
+  if (vol_) return vol_;
+  const int nf = nf_, ns = nspecies();
+  TD_PETSC(DMCreateGlobalVector(mesh_.dm(), vol_.out()));
+  OwnedView V(mesh_.dm(), vol_);
+  for_owned(mesh_, [&](const std::array<int, 3>& c) {
+    const double v = mesh_.volume(c[0], c[1], c[2]);
+    for (int s = 0; s < ns; ++s) V(c, nf, s) = v;
+    // the heat equation's "amount" is rho c_p V T
+    if (heat_) V(c, nf, ns) = heat_->rho_cp * v;
+  });
+  return vol_;
 }
 
 bool FVSystem::linear_kinetics() const {

@@ -107,8 +107,9 @@ class FVSystem {
   /// fields): transport couples a field to itself in the neighbouring cells, reactions the
   /// fields of one cell. DMCreateMatrix and DMCreateColoring on @p dm then follow it.
   void set_block_fills(DM dm) const;
-  /// Vector of cell volumes with one entry per unknown.
-  Vec volumes() const { return vol_; }
+  /// Vector of cell volumes with one entry per unknown (the heat field's: rho c_p V), made
+  /// at the first call (collective): a steady open system never needs it.
+  Vec volumes() const;
 
   /// Total amount sum_i V_i c_i of each species.
   std::vector<double> totals(Vec c) const;
@@ -284,7 +285,7 @@ class FVSystem {
   int nf_ = 0;
   Owned<DM> dm1_;  // dof-1 DM for cell scalars where the mesh has several fields per cell
   DM scalar_dm() const { return dm1_ ? dm1_.get() : mesh_.dm(); }
-  Owned<Vec> vol_;
+  mutable Owned<Vec> vol_;  // volumes(), once asked for
   Owned<Vec> Tcell_;
   Owned<Vec> source_;  // V q per unknown, or null
   std::vector<std::pair<int, double>> pins_;

@@ -356,9 +356,12 @@ SteadySolver::SteadySolver(FVSystem& sys, Vec c, const SteadyOptions& opt)
   target_ = amounts(c_);
   for (const auto& q : cons_) pins_.emplace_back(q.pinned, 1.0);
   sys_.set_pins(pins_);
-  PetscReal vs;
-  TD_PETSC(VecSum(sys_.volumes(), &vs));
-  vol_total_ = vs / ns_;
+  // the scale of a pinned value where its species has no amount yet (closed cells only)
+  if (ncons_ > 0) {
+    PetscReal vs;
+    TD_PETSC(VecSum(sys_.volumes(), &vs));
+    vol_total_ = vs / ns_;
+  }
   // With nonlinear kinetics in a closed cell the pinned problem is a poor route to the
   // conserved amounts (each pin change is a new nonlinear solve).
   nonlinear_closed_ = ncons_ > 0 && !sys_.linear_kinetics();
