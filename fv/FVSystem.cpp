@@ -148,6 +148,13 @@ void FVSystem::compute_faces(bool from_state) const {
     const int n = ax.cells();
     std::vector<FaceRow> rows;
     for (int ia = 0; ia < fb.n[a]; ++ia) rows.push_back(face_row(a, fb.lo[a] + ia));
+    // Why a line back: where the temperature varies along one axis only (a linear field,
+    // the usual cell), most faces repeat the inputs of the face one line back (same i, the
+    // previous j or k) bit for bit, and take its coefficients instead of recomputing the
+    // laws and an exponential. Boundary faces are always computed.
+    const auto line = static_cast<std::size_t>(fb.n[0]);
+    const std::size_t line_stride = line * static_cast<std::size_t>(ns);
+    std::vector<FaceInputs> line_inputs(line);
     std::size_t q = 0;
     for (int k = 0; k < fb.n[2]; ++k)
       for (int j = 0; j < fb.n[1]; ++j)
@@ -190,6 +197,16 @@ void FVSystem::compute_faces(bool from_state) const {
             };
             tpqm = {T_at(row.xTP), T_at(row.xQ), T_at(0.5 * (row.xP + row.xQ))};
           }
+          FaceInputs& before = line_inputs[static_cast<std::size_t>(i)];
+          const FaceInputs here{tpqm, area, row.h, !row.boundary};
+          if (here.repeats(before)) {
+            // the face one line back had these inputs: its dpsi is in face_peclet_ already
+            std::copy_n(fb.coef.begin() + static_cast<std::ptrdiff_t>(q - line_stride), ns,
+                        fb.coef.begin() + static_cast<std::ptrdiff_t>(q));
+            q += static_cast<std::size_t>(ns);
+            continue;
+          }
+          before = here;
           for (int sp = 0; sp < ns; ++sp) {
             double dpsi = 0.0;
             fb.coef[q++] = face_coef(a, row, area, sp, tpqm, &dpsi);

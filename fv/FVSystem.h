@@ -200,6 +200,17 @@ class FVSystem {
   const std::vector<std::pair<int, double>>& pins() const { return pins_; }
 
  private:
+  /// What an interior face's coefficients depend on besides its species' laws: the
+  /// temperatures at P, Q and the face, the area and the distance P-Q.
+  struct FaceInputs {
+    std::array<double, 3> tpqm{};
+    double area = 0.0, h = 0.0;
+    bool interior = false;  ///< false for boundary faces and for no face yet
+    /// True when both are interior faces with the same inputs, bit for bit.
+    [[nodiscard]] bool repeats(const FaceInputs& o) const {
+      return interior && o.interior && tpqm == o.tpqm && area == o.area && h == o.h;
+    }
+  };
   struct FaceBox {
     std::array<int, 3> lo{0, 0, 0}, n{1, 1, 1};  // first face index and count per axis
     std::vector<kernels::FaceCoef> coef;         // [face][species]
