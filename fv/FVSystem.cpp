@@ -155,20 +155,40 @@ void FVSystem::compute_faces(bool from_state) const {
     const auto line = static_cast<std::size_t>(fb.n[0]);
     const std::size_t line_stride = line * static_cast<std::size_t>(ns);
     std::vector<FaceInputs> line_inputs(line);
+    // From the field: T at P (across a periodic wrap the unshifted cell: T is periodic), at Q
+    // and at the face centre, for a whole line of faces (along x) by one call each. Along
+    // x-faces the line runs through the rows' points; across them, through the cell centres.
+    std::array<std::vector<double>, 3> along_rows, line_T;
+    for (const FaceRow& r : rows) {
+      along_rows[0].push_back(r.xTP);
+      along_rows[1].push_back(r.xQ);
+      along_rows[2].push_back(0.5 * (r.xP + r.xQ));
+    }
+    for (auto& t : line_T) t.resize(line);
+    auto field_on_line = [&](int j, int k) {
+      Point base{};
+      const std::array<int, 3> box{0, j, k};
+      for (int b = 1; b < 3; ++b)
+        if (b != a) base[static_cast<std::size_t>(b)] = centre[b][static_cast<std::size_t>(box[b])];
+      for (std::size_t t = 0; t < 3; ++t) {
+        if (a == 0) {
+          T_->T_along(base, 0, along_rows[t].data(), line, line_T[t].data());
+        } else {
+          base[static_cast<std::size_t>(a)] = along_rows[t][static_cast<std::size_t>(box[a])];
+          T_->T_along(base, 0, centre[0].data(), line, line_T[t].data());
+        }
+      }
+    };
     std::size_t q = 0;
     for (int k = 0; k < fb.n[2]; ++k)
-      for (int j = 0; j < fb.n[1]; ++j)
+      for (int j = 0; j < fb.n[1]; ++j) {
+        if (!from_state) field_on_line(j, k);
         for (int i = 0; i < fb.n[0]; ++i) {
           const std::array<int, 3> box{i, j, k};
           const std::array<int, 3> idx{fb.lo[0] + i, fb.lo[1] + j, fb.lo[2] + k};
-          // the face centre's transverse coordinates and the face's area
-          std::array<double, 3> base{};
           double area = 1.0;
-          for (int b = 0; b < 3; ++b) {
-            if (b == a) continue;
-            base[b] = centre[b][static_cast<std::size_t>(box[b])];
-            if (b < mesh_.dim()) area *= width[b][static_cast<std::size_t>(box[b])];
-          }
+          for (int b = 0; b < mesh_.dim(); ++b)
+            if (b != a) area *= width[b][static_cast<std::size_t>(box[b])];
           const FaceRow& row = rows[static_cast<std::size_t>(box[a])];
           std::array<double, 3> tpqm{};
           if (from_state) {
@@ -188,14 +208,8 @@ void FVSystem::compute_faces(bool from_state) const {
             }
             tpqm[2] = 0.5 * (tpqm[0] + tpqm[1]);
           } else {
-            // from the field: at P (across a periodic wrap the unshifted cell: T is
-            // periodic), at Q and at the face
-            auto T_at = [&](double xa) {
-              std::array<double, 3> p = base;
-              p[a] = xa;
-              return T_->T(p);
-            };
-            tpqm = {T_at(row.xTP), T_at(row.xQ), T_at(0.5 * (row.xP + row.xQ))};
+            const auto ii = static_cast<std::size_t>(i);
+            tpqm = {line_T[0][ii], line_T[1][ii], line_T[2][ii]};
           }
           FaceInputs& before = line_inputs[static_cast<std::size_t>(i)];
           const FaceInputs here{tpqm, area, row.h, !row.boundary};
@@ -213,6 +227,7 @@ void FVSystem::compute_faces(bool from_state) const {
             if (!row.boundary) face_peclet_[a] = std::max(face_peclet_[a], std::fabs(dpsi));
           }
         }
+      }
   }
 }
 

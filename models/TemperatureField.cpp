@@ -128,8 +128,14 @@ void check_profile(InputSection& s, const std::vector<double>& x, const std::vec
 class Linear : public TemperatureField {
  public:
   Linear(double Tr, Point g, Point xr) : Tr_(Tr), g_(g), xr_(xr) {}
-  double T(const Point& x) const override {
-    return Tr_ + g_[0] * (x[0] - xr_[0]) + g_[1] * (x[1] - xr_[1]) + g_[2] * (x[2] - xr_[2]);
+  double T(const Point& x) const override { return at(x); }
+  void T_along(const Point& base, int axis, const double* coords, std::size_t n,
+               double* out) const override {
+    Point p = base;
+    for (std::size_t m = 0; m < n; ++m) {
+      p[static_cast<std::size_t>(axis)] = coords[m];
+      out[m] = at(p);
+    }
   }
   std::string type() const override { return "linear"; }
   /// The extremes of a linear function over a box are at its corners (each a node of the
@@ -159,6 +165,11 @@ class Linear : public TemperatureField {
   }
 
  private:
+  /// The one expression of T, shared by T and T_along (bit for bit the same values).
+  [[nodiscard]] double at(const Point& x) const {
+    return Tr_ + g_[0] * (x[0] - xr_[0]) + g_[1] * (x[1] - xr_[1]) + g_[2] * (x[2] - xr_[2]);
+  }
+
   double Tr_;
   Point g_, xr_;
 };

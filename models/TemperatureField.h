@@ -2,6 +2,7 @@
 /// @file TemperatureField.h  Prescribed temperature fields T(x) (temperature unit of the case),
 /// selected by `type = "..."` in [temperature] and registered by name.
 #include <array>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,18 @@ class TemperatureField {
   /// Temperature at point @p x (length unit of the case). Must be positive.
   virtual double T(const Point& x) const = 0;
   virtual std::string type() const = 0;
+  /// T at @p n points along a line (length unit of the case): the point @p base with its
+  /// coordinate @p axis replaced by each of @p coords, into @p out. Bit for bit T at each
+  /// point; fields whose T is cheap override it, to save a virtual call per point in the face
+  /// loops (a few million points at 1024^2).
+  virtual void T_along(const Point& base, int axis, const double* coords, std::size_t n,
+                       double* out) const {
+    Point p = base;
+    for (std::size_t m = 0; m < n; ++m) {
+      p[static_cast<std::size_t>(axis)] = coords[m];
+      out[m] = T(p);
+    }
+  }
   /// Lowest and highest T over the box [@p lo, @p hi] (length unit of the case), where the
   /// field knows them without sampling (a linear field: at the box's corners); nothing
   /// otherwise, and temperature_range samples the mesh.

@@ -53,3 +53,23 @@ TEST(TemperatureFieldMpi, LinearRangeIsTheSampledRange) {
       EXPECT_LT(known.first, known.second) << "dim " << dim;
     }
 }
+
+// A field's values along a line (the face loops' batched call) are its point values, bit for
+// bit: the linear field's own override, and the default of a field without one.
+TEST(TemperatureField, ValuesAlongALineAreThePointValues) {
+  const auto linear = linear_temperature(310.0, {1.3e4, -2.1e4, 0.7e4});
+  const Sampled sampled(*linear);
+  const Point base{2.5e-4, -1.0e-4, 3.0e-4};
+  const std::vector<double> coords{0.0, 1.0e-5, 3.3e-4, -2.0e-4, 9.9e-4};
+  for (const TemperatureField* f : {static_cast<const TemperatureField*>(linear.get()),
+                                    static_cast<const TemperatureField*>(&sampled)})
+    for (int axis = 0; axis < 3; ++axis) {
+      std::vector<double> out(coords.size());
+      f->T_along(base, axis, coords.data(), coords.size(), out.data());
+      for (std::size_t m = 0; m < coords.size(); ++m) {
+        Point p = base;
+        p[static_cast<std::size_t>(axis)] = coords[m];
+        EXPECT_EQ(out[m], f->T(p)) << f->type() << " axis " << axis << " point " << m;
+      }
+    }
+}
