@@ -54,9 +54,11 @@ void FVSystem::for_cells(const dmda::Box& ghost, F&& f) const {
   for (int k = st[2]; k < st[2] + ct[2]; ++k)
     for (int j = st[1]; j < st[1] + ct[1]; ++j) {
       x.idx = {st[0], j, k};
+      bool across_walls = false;  // the line lies on a wall of y or z
       for (int a = 1; a < dim; ++a) {
         x.lower_wall[a] = walled[a] && x.idx[a] == 0;
         x.upper_wall[a] = walled[a] && x.idx[a] == last[a];
+        across_walls = across_walls || x.lower_wall[a] || x.upper_wall[a];
       }
       x.ghosted = ghost.at(x.idx, nf_, 0);
       for (int a = 0; a < dim; ++a) x.face[a] = &face(a, x.idx, 0);
@@ -64,6 +66,11 @@ void FVSystem::for_cells(const dmda::Box& ghost, F&& f) const {
         x.idx[0] = i;
         x.lower_wall[0] = walled[0] && i == 0;
         x.upper_wall[0] = walled[0] && i == last[0];
+        if (across_walls || x.lower_wall[0] || x.upper_wall[0])
+          for (int a = 0; a < dim; ++a) {
+            if (x.lower_wall[a]) x.wall_lo[a] = wall_r(a, 0, x.idx);
+            if (x.upper_wall[a]) x.wall_hi[a] = wall_r(a, 1, x.idx);
+          }
         f(static_cast<const CellAt&>(x));
         x.ghosted += nf_;
         x.owned += nf_;
@@ -87,6 +94,9 @@ FVSystem::FVSystem(const Mesh& mesh, std::shared_ptr<const TemperatureField> T,
     fb.n = ct;
     fb.n[a] += 1;
     fb.coef.resize(static_cast<std::size_t>(fb.n[0]) * fb.n[1] * fb.n[2] * ns);
+    for (int b = 0; b < 3; ++b)
+      if (b != a) fb.transverse *= static_cast<std::size_t>(fb.n[b]);
+    fb.wall_r.assign(2 * fb.transverse * static_cast<std::size_t>(ns), 0.0);
   }
   compute_faces(false);
   DM dm = mesh_.dm();
@@ -221,9 +231,12 @@ void FVSystem::compute_faces(bool from_state) const {
             continue;
           }
           before = here;
+          double* r = row.boundary ? wall_r(a, row.m == 0 ? 0 : 1, idx) : nullptr;
           for (int sp = 0; sp < ns; ++sp) {
             double dpsi = 0.0;
-            fb.coef[q++] = face_coef(a, row, area, sp, tpqm, &dpsi);
+            const kernels::FaceCoef f = face_coef(a, row, area, sp, tpqm, &dpsi);
+            fb.coef[q++] = {f.p, f.q};
+            if (r) r[sp] = f.r;
             if (!row.boundary) face_peclet_[a] = std::max(face_peclet_[a], std::fabs(dpsi));
           }
         }
@@ -398,11 +411,13 @@ void FVSystem::residual(Vec c, Vec R) const {
       double sum = 0.0;
       const double ci = cg[x.ghosted + s];
       for (int a = 0; a < dim; ++a) {
-        const kernels::FaceCoef& fl = x.face[a][s];
-        const kernels::FaceCoef& fu = x.face[a][x.face_step[a] + s];
+        const kernels::FaceRates& fl = x.face[a][s];
+        const kernels::FaceRates& fu = x.face[a][x.face_step[a] + s];
         const double cu = x.upper_wall[a] ? 0.0 : cg[x.ghosted + x.cell_step[a] + s];
         const double cl = x.lower_wall[a] ? 0.0 : cg[x.ghosted - x.cell_step[a] + s];
-        sum += kernels::face_flux(fu, ci, cu) - kernels::face_flux(fl, cl, ci);
+        const double ru = x.upper_wall[a] ? x.wall_hi[a][s] : 0.0;
+        const double rl = x.lower_wall[a] ? x.wall_lo[a][s] : 0.0;
+        sum += kernels::face_flux(fu, ci, cu, ru) - kernels::face_flux(fl, cl, ci, rl);
       }
       r[x.owned + s] = sum;
     }
@@ -671,8 +686,10 @@ std::vector<double> FVSystem::boundary_outflow(Vec c) const {
         if (!x.upper_wall[a] && !x.lower_wall[a]) continue;
         for (int s = 0; s < ns; ++s) {
           if (x.upper_wall[a])
-            t[s] += kernels::face_flux(x.face[a][x.face_step[a] + s], co[x.owned + s], 0.0);
-          if (x.lower_wall[a]) t[s] -= kernels::face_flux(x.face[a][s], 0.0, co[x.owned + s]);
+            t[s] += kernels::face_flux(x.face[a][x.face_step[a] + s], co[x.owned + s], 0.0,
+                                       x.wall_hi[a][s]);
+          if (x.lower_wall[a])
+            t[s] -= kernels::face_flux(x.face[a][s], 0.0, co[x.owned + s], x.wall_lo[a][s]);
         }
       }
     });
@@ -885,9 +902,11 @@ Vec FVSystem::fluxes(Vec c) const {
         const double ci = cg[x.ghosted + s];
         const double cu = x.upper_wall[a] ? 0.0 : cg[x.ghosted + x.cell_step[a] + s];
         const double cl = x.lower_wall[a] ? 0.0 : cg[x.ghosted - x.cell_step[a] + s];
+        const double ru = x.upper_wall[a] ? x.wall_hi[a][s] : 0.0;
+        const double rl = x.lower_wall[a] ? x.wall_lo[a][s] : 0.0;
         j[row + s * dim + a] = 0.5 *
-                               (kernels::face_flux(x.face[a][x.face_step[a] + s], ci, cu) +
-                                kernels::face_flux(x.face[a][s], cl, ci)) /
+                               (kernels::face_flux(x.face[a][x.face_step[a] + s], ci, cu, ru) +
+                                kernels::face_flux(x.face[a][s], cl, ci, rl)) /
                                area;
       }
     }

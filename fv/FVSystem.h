@@ -211,9 +211,16 @@ class FVSystem {
       return interior && o.interior && tpqm == o.tpqm && area == o.area && h == o.h;
     }
   };
+  /// The faces normal to one axis that this rank computes. Why r apart: it is non-zero on
+  /// boundary faces only, and a third of every face's storage (21 MB at 1024^2) streamed by
+  /// every residual and Jacobian evaluation.
   struct FaceBox {
     std::array<int, 3> lo{0, 0, 0}, n{1, 1, 1};  // first face index and count per axis
-    std::vector<kernels::FaceCoef> coef;         // [face][species]
+    std::vector<kernels::FaceRates> coef;        // [face][species]
+    /// The constant parts r of the faces on the walls: [side][transverse face][species],
+    /// side 0 the lower wall (m = 0), 1 the upper (m = n); 0 where the rank has no such face.
+    std::vector<double> wall_r;
+    std::size_t transverse = 1;  // faces per side: the box's count across the axis
   };
   /// Coupling of the fields within a cell and to the face neighbours (nf x nf, row-major,
   /// 1 = coupled; the DMDASetBlockFills layout).
@@ -227,7 +234,9 @@ class FVSystem {
     std::ptrdiff_t ghosted = 0;  ///< first field of the cell in a ghosted array of the mesh DM
     std::ptrdiff_t owned = 0;    ///< first field of the cell in an owned (global) array
     /// Lower face of the cell along each axis, species 0 (the upper face: + face_step).
-    std::array<const kernels::FaceCoef*, 3> face{};
+    std::array<const kernels::FaceRates*, 3> face{};
+    /// Where lower_wall (upper_wall) is set: the constant part of that wall face, species 0.
+    std::array<const double*, 3> wall_lo{}, wall_hi{};
     std::array<std::ptrdiff_t, 3> cell_step{}, face_step{};  ///< one cell up along an axis
     std::array<bool, 3> lower_wall{}, upper_wall{};          ///< the faces are walls
   };
@@ -258,7 +267,7 @@ class FVSystem {
   void compute_rates() const;
   // The accessors below are inline: the residual, Jacobian and output loops call them several
   // times per cell.
-  const kernels::FaceCoef& face(int axis, const std::array<int, 3>& idx, int s) const {
+  const kernels::FaceRates& face(int axis, const std::array<int, 3>& idx, int s) const {
     const FaceBox& fb = faces_[axis];
     const std::size_t q =
         ((static_cast<std::size_t>(idx[2] - fb.lo[2]) * fb.n[1] + (idx[1] - fb.lo[1])) * fb.n[0] +
@@ -283,6 +292,15 @@ class FVSystem {
   double pin_scale(const CellAt& x, int s) const {
     const double d = transport_diagonal(x, s);
     return d > 0.0 ? d : 1.0;
+  }
+  /// The constant part of the wall face normal to @p axis on @p side (0 lower, 1 upper) of
+  /// the cell @p idx, species 0 (the species follow).
+  double* wall_r(int axis, int side, const std::array<int, 3>& idx) const {
+    FaceBox& fb = faces_[axis];
+    std::size_t t = 0;
+    for (int b = 2; b >= 0; --b)
+      if (b != axis) t = t * static_cast<std::size_t>(fb.n[b]) + (idx[b] - fb.lo[b]);
+    return fb.wall_r.data() + (static_cast<std::size_t>(side) * fb.transverse + t) * nspecies();
   }
   bool is_boundary_face(int axis, int m) const {
     return !mesh_.axis(axis).periodic && (m == 0 || m == mesh_.cells(axis));

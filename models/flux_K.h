@@ -58,7 +58,18 @@ inline FaceCoef robin_lower(const FaceCoef& half, double h, double c_ext) {
   return {0.0, h * half.q / den, h * half.p * c_ext / den};
 }
 
+/// The coefficients of a face without its constant part, as a finite-volume system stores
+/// them for every face: r is non-zero on boundary faces only and is kept apart.
+struct FaceRates {
+  double p = 0.0;  ///< multiplies c_P
+  double q = 0.0;  ///< multiplies c_Q
+};
+
 /// Face flux (amount/time through the face, in the +axis direction).
 inline double face_flux(const FaceCoef& f, double cP, double cQ) { return f.p * cP - f.q * cQ + f.r; }
+/// Face flux of a face stored as rates and its constant part @p r (0 off the boundary).
+inline double face_flux(const FaceRates& f, double cP, double cQ, double r) {
+  return f.p * cP - f.q * cQ + r;
+}
 
 }  // namespace td::kernels
