@@ -131,11 +131,7 @@ class Linear : public TemperatureField {
   double T(const Point& x) const override { return at(x); }
   void T_along(const Point& base, int axis, const double* coords, std::size_t n,
                double* out) const override {
-    Point p = base;
-    for (std::size_t m = 0; m < n; ++m) {
-      p[static_cast<std::size_t>(axis)] = coords[m];
-      out[m] = at(p);
-    }
+    along(base, axis, coords, n, out, [this](const Point& p) { return at(p); });
   }
   std::string type() const override { return "linear"; }
   /// The extremes of a linear function over a box are at its corners (each a node of the

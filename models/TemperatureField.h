@@ -28,11 +28,7 @@ class TemperatureField {
   /// loops (a few million points at 1024^2).
   virtual void T_along(const Point& base, int axis, const double* coords, std::size_t n,
                        double* out) const {
-    Point p = base;
-    for (std::size_t m = 0; m < n; ++m) {
-      p[static_cast<std::size_t>(axis)] = coords[m];
-      out[m] = T(p);
-    }
+    along(base, axis, coords, n, out, [this](const Point& p) { return T(p); });
   }
   /// Lowest and highest T over the box [@p lo, @p hi] (length unit of the case), where the
   /// field knows them without sampling (a linear field: at the box's corners); nothing
@@ -42,6 +38,19 @@ class TemperatureField {
     (void)lo;
     (void)hi;
     return std::nullopt;
+  }
+
+ protected:
+  /// The loop of T_along, with @p at giving T at one point: overrides pass their own
+  /// evaluation, which then needs no virtual call per point.
+  template <class At>
+  static void along(const Point& base, int axis, const double* coords, std::size_t n, double* out,
+                    At&& at) {
+    Point p = base;
+    for (std::size_t m = 0; m < n; ++m) {
+      p[static_cast<std::size_t>(axis)] = coords[m];
+      out[m] = at(p);
+    }
   }
 };
 
