@@ -69,25 +69,33 @@ void timed(double& seconds, F&& f) {
   seconds += MPI_Wtime() - t0;
 }
 
+/// Opens the snapshot at time @p t, step @p step, and writes the temperature field into it
+/// when the case's [output] fields select it.
+void begin_snapshot(H5Output& out, Case& cs, double t, long step) {
+  out.begin_snapshot(t, step);
+  if (cs.run().fields.T)
+    out.write_field("T", cs.system().temperature(), 0,
+                    cs.units().label(units::dim_of(units::Kind::temperature)));
+}
+
 /// Write one snapshot with the cell fields @p fields selects: concentrations, temperature,
 /// flux vectors and the observables of FVSystem::group_observables. Returns the observables
 /// when they were computed, for a snapshot that writes any or when @p need_observables (the
-/// steady report reads them); null otherwise.
+/// steady report reads them); null otherwise. With @p begun the snapshot is open already,
+/// its temperature written (begin_snapshot).
 Owned<Vec> write_snapshot(H5Output& out, Case& cs, Vec c, double t, long step,
-                          bool need_observables = false) {
+                          bool need_observables = false, bool begun = false) {
   FVSystem& sys = cs.system();
   const OutputFields& fields = cs.run().fields;
   const auto& u = cs.units();
   const int dim = cs.mesh().dim();
   sys.sync(c);
-  out.begin_snapshot(t, step);
+  if (!begun) begin_snapshot(out, cs, t, step);
   const std::string conc = u.label(units::dim_of(units::Kind::number_density));
   const std::string flux = u.label(units::dim_of(units::Kind::particle_flux));
   if (fields.c)
     for (int s = 0; s < sys.nspecies(); ++s)
       out.write_field("c_" + sys.species()[s].name, c, s, conc);
-  if (fields.T)
-    out.write_field("T", sys.temperature(), 0, u.label(units::dim_of(units::Kind::temperature)));
   if (fields.J) {
     Owned<Vec> J(sys.fluxes(c));
     for (int s = 0; s < sys.nspecies(); ++s)
@@ -325,6 +333,10 @@ int FvRun::run() {
     H5Output out(mesh, rs.file, cs->config_toml(), cs->units().name(), length);
     for (const auto& [name, value] : units::unit_attributes(cs->units())) out.attribute(name, value);
     out.attribute(kDataFilesAttribute, cs->data_fingerprint());
+    // A prescribed temperature is written before the solve: the disk writes it back while the
+    // solve runs (results appear only at the commit, so a failed solve leaves nothing)
+    const bool T_first = !sys.has_heat();
+    if (T_first) begin_snapshot(out, *cs, 0.0, 0);
     ph.setup = MPI_Wtime() - started_;
     SteadyResult res;
     timed(ph.solve, [&] { res = solve_steady(sys, c, rs.steady); });
@@ -333,7 +345,7 @@ int FvRun::run() {
     stats_.seconds = res.seconds;
     fault_point("steady_solved", comm);
     output_from_ = MPI_Wtime();
-    steady_obs = write_snapshot(out, *cs, c, 0.0, 0, true);
+    steady_obs = write_snapshot(out, *cs, c, 0.0, 0, true, T_first);
     steady_totals = append_totals(out, *cs, c, 0.0);
     out.commit();
     if (rank == 0) {
