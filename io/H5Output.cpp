@@ -218,26 +218,32 @@ void flush(hid_t f, const std::string& file, MPI_Comm comm, bool temporary = fal
 /// MPI-IO driver syncs at every flush, the POSIX driver at none, so its file descriptor is
 /// synced here. For a file that stays open; a file about to be closed and renamed takes
 /// flush_before_close, then sync_file by name after its close, which writes too.
+/// The file descriptor of file @p f under HDF5's POSIX driver (one rank), or -1 when HDF5
+/// gives none.
+int posix_descriptor(hid_t f) {
+  void* handle = nullptr;
+  if (H5Fget_vfd_handle(f, H5P_DEFAULT, &handle) < 0 || handle == nullptr) return -1;
+  return *static_cast<int*>(handle);
+}
+
 void sync_to_disk(hid_t f, const std::string& file, MPI_Comm comm) {
   flush(f, file, comm);
   if (comm_size(comm) > 1) return;
-  void* handle = nullptr;
-  ok(H5Fget_vfd_handle(f, H5P_DEFAULT, &handle), file, "H5Fget_vfd_handle");
-  if (handle == nullptr) io_fail(file, "cannot sync to disk: no file descriptor");
-  if (::fsync(*static_cast<int*>(handle)) != 0)
-    io_fail(file, fmt::format("cannot sync to disk: {}", std::strerror(errno)));
+  const int fd = posix_descriptor(f);
+  if (fd < 0) io_fail(file, "cannot sync to disk: HDF5 gives no file descriptor");
+  if (::fsync(fd) != 0) io_fail(file, fmt::format("cannot sync to disk: {}", std::strerror(errno)));
 }
 
 /// Starts the kernel's writeback of what file @p f (opened by file_access(@p comm)) holds
 /// so far, without waiting for it (one rank: the POSIX driver's descriptor). Why: the sync
 /// before the rename then waits only for what was written last, while the disk writes the
 /// rest as the run computes and writes the next fields. Under MPI-IO the driver syncs at its
-/// flushes. Not an error when it fails: the sync that follows reports what cannot be written.
+/// flushes. Its result is not checked, and need not be: without a wait flag it consumes no
+/// writeback error, so the fsync every file takes before its rename still reports them all.
 void start_writeback(hid_t f, MPI_Comm comm) {
   if (comm_size(comm) > 1) return;
-  void* handle = nullptr;
-  if (H5Fget_vfd_handle(f, H5P_DEFAULT, &handle) < 0 || handle == nullptr) return;
-  ::sync_file_range(*static_cast<int*>(handle), 0, 0, SYNC_FILE_RANGE_WRITE);
+  const int fd = posix_descriptor(f);
+  if (fd >= 0) ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 /// Before the close of file @p f (opened by file_access(@p comm)) that rank 0 then syncs by
