@@ -4,7 +4,8 @@
   concentrations equal those of a run that writes every field (the same solve);
 - the time series and the transient's restart state (/checkpoint) are written whatever the
   choice, `[]` included;
-- an unknown name is an input error at the key, with the accepted names, and no result file.
+- an unknown name is an input error at the key, with the accepted names, and no result file;
+- a steady run whose temperature is solved for ([heat]) writes the solved temperature.
 Steady and transient, on 1 and 2 ranks.
 
   test_output_fields.py THERMODRIFT MPIEXEC [MPIEXEC_FLAGS...]
@@ -182,6 +183,31 @@ def main():
                     failures.append(f"heated cell: T of snapshot {last} differs from the run "
                                     f"with every field, or is not heated (spread {np.ptp(T_all)})")
             print(f"heated cell, fields = [\"T\"]: {len(only)} snapshot(s) of T")
+        # a steady heated cell: the temperature written is the one solved for, the conduction
+        # field of the same walls (a prescribed temperature is written before the solve; this
+        # one must not be: it would be the uniform initial 1.2)
+        for ranks in (1, 2):
+            for name, text in (("heat_field", HEAT_FIELD), ("heat_coupled", HEAT_COUPLED)):
+                with open(f"{name}.toml", "w") as f:
+                    f.write(text)
+                p = subprocess.run([*mpi, "-np", str(ranks), exe, "run", f"{name}.toml", "-o",
+                                    f"{name}_{ranks}.h5", "-q"], capture_output=True, text=True,
+                                   timeout=120)
+                if p.returncode != 0:
+                    failures.append(f"steady heated cell ({name}, {ranks} rank(s)): exit "
+                                    f"{p.returncode}\n{p.stderr}")
+            if os.path.exists(f"heat_field_{ranks}.h5") and os.path.exists(f"heat_coupled_{ranks}.h5"):
+                with h5py.File(f"heat_field_{ranks}.h5", "r") as f, \
+                        h5py.File(f"heat_coupled_{ranks}.h5", "r") as g:
+                    T_field = f["snapshots/000000/T"][...]
+                    T_solved = g["snapshots/000000/T"][...]
+                gap = np.max(np.abs(T_solved - T_field)) / np.max(np.abs(T_field))
+                # both solves converge to round-off (||R|| about 1e-13 of the flux terms)
+                if not gap < 1e-10:
+                    failures.append(f"steady heated cell, {ranks} rank(s): the written T differs "
+                                    f"from the conduction field by {gap:.2e} of its largest value")
+                print(f"steady heated cell, {ranks} rank(s): written T against the conduction "
+                      f"field {gap:.1e}")
         # extending a finished transient with other fields: each snapshot keeps its own, and
         # the sidecar lists them snapshot by snapshot
         p, out = run(exe, mpi, 2, "transient", '[output]\nfields = ["c"]', "extend")
@@ -234,6 +260,47 @@ def main():
             failures.append(f"cells left out of the steady report: {counts} (1 and 2 ranks)")
         print(f"cells left out of the steady report: {counts}")
     return finish(failures)
+
+
+# a steady 1D cell heated through its walls (conductivity kappa(T) = 2 T^1.5): the
+# temperature as a prescribed conduction field, and as a field of the solve ([heat], from a
+# uniform 1.2)
+HEAT_MESH = """[units]
+system = "LJ"
+lj = "argon"
+[mesh]
+dim = 1
+[mesh.x]
+cells = 30
+length = 2.0
+"""
+HEAT_WALLS = """[{block}.conductivity]
+type = "power"
+value_ref = 2.0
+T_ref = 1.0
+exponent = 1.5
+[{block}.boundary.xlo]
+type = "temperature"
+value = 0.8
+[{block}.boundary.xhi]
+type = "temperature"
+value = 2.4
+"""
+HEAT_SPECIES = """[[species]]
+name = "s"
+[species.diffusivity]
+value = 1.0
+[species.soret]
+value = 1.5
+[species.initial]
+value = 1.0
+[solver]
+mode = "steady"
+"""
+HEAT_FIELD = (HEAT_MESH + '[temperature]\ntype = "conduction"\n' +
+              HEAT_WALLS.format(block="temperature") + HEAT_SPECIES)
+HEAT_COUPLED = (HEAT_MESH + '[temperature]\ntype = "uniform"\nT0 = 1.2\n[heat]\n'
+                'heat_capacity = 1.0\n' + HEAT_WALLS.format(block="heat") + HEAT_SPECIES)
 
 
 # a closed 2D cell whose zero-flux profile spans e^40 (psi = S_T (T - T0), S_T = 2, Delta T = 20)
