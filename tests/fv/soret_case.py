@@ -2,18 +2,21 @@
 units (argon), linear temperature, and the failure report that ends each test."""
 
 
-def soret_case(mesh, extra, gradient=0.02, soret=0.5):
+def soret_case(mesh, extra, gradient=0.02, soret=0.5, temperature=None):
     """The TOML text of the case: @p mesh the [mesh] tables, @p extra the tables after the
     species (boundaries, [solver]), temperature gradient @p gradient along x and Soret
-    coefficient @p soret (LJ units)."""
+    coefficient @p soret (LJ units); @p temperature, when given, the temperature's tables
+    instead of the linear field."""
+    if temperature is None:
+        temperature = f"""[temperature]
+type = "linear"
+T_ref = 1.0
+gradient = [{gradient}, 0.0, 0.0]"""
     return f"""[units]
 system = "LJ"
 lj = "argon"
 {mesh}
-[temperature]
-type = "linear"
-T_ref = 1.0
-gradient = [{gradient}, 0.0, 0.0]
+{temperature}
 [[species]]
 name = "s"
 [species.diffusivity]

@@ -265,15 +265,6 @@ def main():
 # a steady 1D cell heated through its walls (conductivity kappa(T) = 2 T^1.5): the
 # temperature as a prescribed conduction field, and as a field of the solve ([heat], from a
 # uniform 1.2)
-HEAT_MESH = """[units]
-system = "LJ"
-lj = "argon"
-[mesh]
-dim = 1
-[mesh.x]
-cells = 30
-length = 2.0
-"""
 HEAT_WALLS = """[{block}.conductivity]
 type = "power"
 value_ref = 2.0
@@ -284,23 +275,19 @@ type = "temperature"
 value = 0.8
 [{block}.boundary.xhi]
 type = "temperature"
-value = 2.4
-"""
-HEAT_SPECIES = """[[species]]
-name = "s"
-[species.diffusivity]
-value = 1.0
-[species.soret]
-value = 1.5
-[species.initial]
-value = 1.0
-[solver]
-mode = "steady"
-"""
-HEAT_FIELD = (HEAT_MESH + '[temperature]\ntype = "conduction"\n' +
-              HEAT_WALLS.format(block="temperature") + HEAT_SPECIES)
-HEAT_COUPLED = (HEAT_MESH + '[temperature]\ntype = "uniform"\nT0 = 1.2\n[heat]\n'
-                'heat_capacity = 1.0\n' + HEAT_WALLS.format(block="heat") + HEAT_SPECIES)
+value = 2.4"""
+
+
+def heated_case(temperature):
+    """The steady heated cell with the temperature tables @p temperature."""
+    return soret_case('[mesh]\ndim = 1\n[mesh.x]\ncells = 30\nlength = 2.0',
+                      '[solver]\nmode = "steady"', soret=1.5, temperature=temperature)
+
+
+HEAT_FIELD = heated_case('[temperature]\ntype = "conduction"\n' +
+                         HEAT_WALLS.format(block="temperature"))
+HEAT_COUPLED = heated_case('[temperature]\ntype = "uniform"\nT0 = 1.2\n[heat]\n'
+                           'heat_capacity = 1.0\n' + HEAT_WALLS.format(block="heat"))
 
 
 # a closed 2D cell whose zero-flux profile spans e^40 (psi = S_T (T - T0), S_T = 2, Delta T = 20)
