@@ -163,6 +163,21 @@ class WriteArray {
   PetscScalar* a_ = nullptr;
 };
 
+/// The values a vector owns on this rank, read and changed in place: VecGetArray for the
+/// object's lifetime (restored also when an exception leaves the scope).
+class ModifyArray {
+ public:
+  explicit ModifyArray(Vec v) : v_(v) { petsc_check(VecGetArray(v_, &a_), "VecGetArray"); }
+  ~ModifyArray() { VecRestoreArray(v_, &a_); }
+  ModifyArray(const ModifyArray&) = delete;
+  ModifyArray& operator=(const ModifyArray&) = delete;
+  PetscScalar* get() const { return a_; }
+
+ private:
+  Vec v_;
+  PetscScalar* a_ = nullptr;
+};
+
 /// A new vector with the layout of @p v (values not copied).
 inline Owned<Vec> duplicate(Vec v) {
   Owned<Vec> out;

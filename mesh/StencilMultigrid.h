@@ -118,6 +118,14 @@ std::string stencil_partition_problem(const Mesh& mesh);
 /// at least two, since the mesh is split among them and the coarsest level held whole.
 std::string stencil_levels_problem(const Mesh& mesh, double peclet);
 
+/// Tolerances of a Richardson iteration, as KSPSetTolerances takes them.
+struct RichardsonTolerances {
+  double rtol = 0.0;     ///< on the preconditioned residual norm, relative to the first
+  double atol = 0.0;     ///< on the preconditioned residual norm
+  double dtol = 0.0;     ///< divergence: the norm at least dtol times the first
+  PetscInt max_its = 0;  ///< cycles at most
+};
+
 class StencilMultigrid {
  public:
   /// The hierarchy of @p mesh (2D or 3D, no periodic axis, a partition that suits it
@@ -144,8 +152,22 @@ class StencilMultigrid {
   /// ones; factor the coarsest. Throws Error when the coarse operators are missing or of
   /// the wrong size, or an operator has a zero diagonal entry.
   void set_up(Mat fine);
-  /// @p x = one V-cycle applied to @p b from a zero guess (owned cells, DMDA order).
-  void apply(const double* b, double* x);
+  /// @p x = one V-cycle applied to @p b from a zero guess (owned cells, DMDA order); with
+  /// @p add, @p x += that correction instead. Returns this rank's sum of the correction's
+  /// squares (for the preconditioned residual norm of a Richardson iteration).
+  double apply(const double* b, double* x, bool add = false);
+  /// Solve A @p x = @p b by Richardson iteration under the cycle, x += B (b - A x), from
+  /// x = 0 with @p guess_zero (else from @p x), @p r a work vector: what KSPRICHARDSON does
+  /// with its own vectors, in fewer passes over memory (PCShellSetApplyRichardson).
+  /// Stops as KSPConvergedDefault judges the preconditioned residual norm ||B (b - A x)||
+  /// against @p tol; unlike KSPRICHARDSON, the last correction, computed for that test, is
+  /// applied too, and @p its counts the cycles. Returns the KSP's reason: KSP_DIVERGED_ITS
+  /// when @p tol's cycles did not reach the tolerance. Collective.
+  KSPConvergedReason richardson(Mat A, Vec b, Vec x, Vec r, const RichardsonTolerances& tol,
+                                bool guess_zero, PetscInt& its);
+  /// The preconditioned residual norm at the end of the last Richardson iteration the
+  /// cycle ran itself (PCApplyRichardson: the KSP does not see it), 0 before any.
+  double richardson_norm() const;
 
  private:
   struct Impl;

@@ -439,8 +439,11 @@ void from_hypre(const StructLayout& l, HYPRE_StructVector h, Vec v) {
 /// over the row without branches (a coupling's terms in a loop each cost a third more: the
 /// row of y was loaded and stored once per coupling). A neighbour row that does not exist (a
 /// wall) is read as a row of zeros, and the first and last cell of a row, which lack their
-/// west and east neighbours, are done apart.
-void array_product(StructOperatorState& s, const double* x, double* y) {
+/// west and east neighbours, are done apart. With @p b, y = b - A x instead (the residual),
+/// each row of y turned into the residual's while it is in cache: a product followed by
+/// VecAYPX wrote y, then read it and b back and wrote it again, half as much memory traffic
+/// again as the product of a 5-point stencil. The values are the same to the bit.
+void array_product(StructOperatorState& s, const double* x, double* y, const double* b = nullptr) {
   const StructLayout& l = s.layout;
   const int nx = l.count[0], ny = l.count[1], nz = l.count[2];
   const std::size_t plane = static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny);
@@ -489,6 +492,10 @@ void array_product(StructOperatorState& s, const double* x, double* y) {
         const double* __restrict xt = k + 1 < nz ? xr + plane : s.above.data() + row;
         for (int i = 0; i < nx; ++i) yr[i] += B[i] * xb[i] + T[i] * xt[i];
       }
+      if (b != nullptr) {
+        const double* __restrict br = b + o;
+        for (int i = 0; i < nx; ++i) yr[i] = br[i] - yr[i];
+      }
     }
 }
 
@@ -505,6 +512,24 @@ PetscErrorCode operator_mult(Mat A, Vec x, Vec y) {
     to_hypre(s.layout, x, s.x);
     TD_HYPRE(HYPRE_StructMatrixMatvec(1.0, s.A, s.x, 0.0, s.y));
     from_hypre(s.layout, s.y, y);
+  } catch (const std::exception& e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
+  }
+  return 0;
+}
+
+/// r = b - A x (MatResidual: PCMG's and the stencil multigrid's Richardson iteration).
+PetscErrorCode operator_residual(Mat A, Vec b, Vec x, Vec r) {
+  try {
+    StructOperatorState& s = *operator_state(A);
+    if (s.arrays()) {
+      const ReadArray in(x), rhs(b);
+      const WriteArray out(r);
+      array_product(s, in.get(), out.get(), rhs.get());
+      return 0;
+    }
+    TD_PETSC(MatMult(A, x, r));
+    TD_PETSC(VecAYPX(r, -1.0, b));
   } catch (const std::exception& e) {
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
   }
@@ -1192,6 +1217,8 @@ Owned<Mat> create_struct_operator(const Mesh& mesh, StructStorage storage) {
   // from here the matrix owns the state (operator_destroy)
   state.release();
   TD_PETSC(MatShellSetOperation(A, MATOP_MULT, reinterpret_cast<void (*)(void)>(operator_mult)));
+  TD_PETSC(
+      MatShellSetOperation(A, MATOP_RESIDUAL, reinterpret_cast<void (*)(void)>(operator_residual)));
   TD_PETSC(MatShellSetOperation(A, MATOP_GET_DIAGONAL,
                                 reinterpret_cast<void (*)(void)>(operator_get_diagonal)));
   TD_PETSC(MatShellSetOperation(A, MATOP_VIEW, reinterpret_cast<void (*)(void)>(operator_view)));
