@@ -387,6 +387,102 @@ void FVSystem::initial_state(Vec c) const {
   });
 }
 
+void FVSystem::transport_residual_lines(const dmda::Box& ghost, const double* c, double* r) const {
+  const auto st = mesh_.start(), ct = mesh_.count();
+  const int dim = mesh_.dim(), nx = ct[0];
+  const auto n = static_cast<std::size_t>(nx);
+  const std::vector<double> zeros(n, 0.0);
+  std::vector<double> flux(n + 1);
+  const bool x_walls = !mesh_.axis(0).periodic;
+  const bool lower_x = x_walls && st[0] == 0, upper_x = x_walls && st[0] + nx == mesh_.cells(0);
+  std::size_t owned = 0;
+  for (int k = st[2]; k < st[2] + ct[2]; ++k)
+    for (int j = st[1]; j < st[1] + ct[1]; ++j, owned += n) {
+      const std::array<int, 3> first{st[0], j, k};
+      const double* __restrict cr = c + ghost.at(first, 1, 0);
+      double* __restrict out = r + owned;
+      // the x faces of the line, P below and Q above each: face i lies below cell i
+      const kernels::FaceRates* __restrict fx = &face(0, first, 0);
+      flux[0] = lower_x ? kernels::face_flux(fx[0], 0.0, cr[0], *wall_r(0, 0, first))
+                        : kernels::face_flux(fx[0], cr[-1], cr[0], 0.0);
+      for (std::size_t i = 1; i < n; ++i)
+        flux[i] = kernels::face_flux(fx[i], cr[i - 1], cr[i], 0.0);
+      const std::array<int, 3> last{st[0] + nx - 1, j, k};
+      flux[n] = upper_x ? kernels::face_flux(fx[n], cr[n - 1], 0.0, *wall_r(0, 1, last))
+                        : kernels::face_flux(fx[n], cr[n - 1], cr[n], 0.0);
+      for (std::size_t i = 0; i < n; ++i) out[i] = 0.0 + (flux[i + 1] - flux[i]);
+      for (int a = 1; a < dim; ++a) {
+        const FaceBox& fb = faces_[static_cast<std::size_t>(a)];
+        const bool walls = !mesh_.axis(a).periodic;
+        const bool lower = walls && first[a] == 0, upper = walls && first[a] == mesh_.cells(a) - 1;
+        const std::ptrdiff_t step = a == 1 ? ghost.n[0] : ghost.n[0] * ghost.n[1];
+        const auto face_step = static_cast<std::ptrdiff_t>(a == 1 ? fb.n[0] : fb.n[0] * fb.n[1]);
+        const kernels::FaceRates* __restrict fl = &face(a, first, 0);
+        const kernels::FaceRates* __restrict fu = fl + face_step;
+        const double* __restrict cl = lower ? zeros.data() : cr - step;
+        const double* __restrict cu = upper ? zeros.data() : cr + step;
+        const double* __restrict rl = lower ? wall_r(a, 0, first) : zeros.data();
+        const double* __restrict ru = upper ? wall_r(a, 1, first) : zeros.data();
+        for (std::size_t i = 0; i < n; ++i)
+          out[i] += kernels::face_flux(fu[i], cr[i], cu[i], ru[i]) -
+                    kernels::face_flux(fl[i], cl[i], cr[i], rl[i]);
+      }
+    }
+}
+
+void FVSystem::struct_rows_by_lines(StructRowWriter& rows, double a_vol, double b,
+                                    bool pinned_origin) const {
+  const auto st = mesh_.start(), ct = mesh_.count();
+  const int dim = mesh_.dim(), nx = ct[0];
+  const auto n = static_cast<std::size_t>(nx);
+  // entry e of the line's rows (StructRowWriter's numbering), and the transport diagonal
+  std::vector<std::vector<double>> entry(static_cast<std::size_t>(rows.entries()),
+                                         std::vector<double>(n));
+  std::vector<const double*> entries;
+  for (const auto& e : entry) entries.push_back(e.data());
+  std::vector<double> diagonal(n);
+  for (int k = st[2]; k < st[2] + ct[2]; ++k)
+    for (int j = st[1]; j < st[1] + ct[1]; ++j) {
+      const std::array<int, 3> first{st[0], j, k};
+      std::fill(diagonal.begin(), diagonal.end(), 0.0);
+      for (int a = 0; a < dim; ++a) {
+        const FaceBox& fb = faces_[static_cast<std::size_t>(a)];
+        const auto face_step =
+            static_cast<std::ptrdiff_t>(a == 0   ? 1
+                                        : a == 1 ? fb.n[0]
+                                                 : static_cast<std::ptrdiff_t>(fb.n[0]) * fb.n[1]);
+        const kernels::FaceRates* __restrict fl = &face(a, first, 0);
+        const kernels::FaceRates* __restrict fu = fl + face_step;
+        double* __restrict d = diagonal.data();
+        double* __restrict lower = entry[static_cast<std::size_t>(1 + 2 * a)].data();
+        double* __restrict upper = entry[static_cast<std::size_t>(2 + 2 * a)].data();
+        for (std::size_t i = 0; i < n; ++i) {
+          d[i] += fu[i].p + fl[i].q;
+          lower[i] = -b * fl[i].p;
+          upper[i] = -b * fu[i].q;
+        }
+        // no coupling across a wall: along x at the line's ends, across it the whole line
+        const bool walls = !mesh_.axis(a).periodic;
+        if (a == 0) {
+          if (walls && st[0] == 0) lower[0] = 0.0;
+          if (walls && st[0] + nx == mesh_.cells(0)) upper[n - 1] = 0.0;
+        } else {
+          if (walls && first[a] == 0) std::fill(lower, lower + n, 0.0);
+          if (walls && first[a] == mesh_.cells(a) - 1) std::fill(upper, upper + n, 0.0);
+        }
+      }
+      double* __restrict centre = entry[0].data();
+      for (std::size_t i = 0; i < n; ++i)
+        centre[i] = a_vol * mesh_.volume(st[0] + static_cast<int>(i), j, k) + b * diagonal[i];
+      if (pinned_origin && first == std::array<int, 3>{0, 0, 0}) {
+        // pin_scale's row: the transport diagonal, 1 where the cell has no transport
+        for (auto& e : entry) e[0] = 0.0;
+        entry[0][0] = diagonal[0] > 0.0 ? diagonal[0] : 1.0;
+      }
+      rows.push_line(nx, entries.data());
+    }
+}
+
 void FVSystem::residual(Vec c, Vec R) const {
   const int nf = nf_;
   const int ns = nspecies(), dim = mesh_.dim();
@@ -396,40 +492,43 @@ void FVSystem::residual(Vec c, Vec R) const {
   const double* cg = C.data();
   double* r = out.data();
   std::vector<double> pin_d(pins_.empty() ? 0 : static_cast<std::size_t>(nf), 1.0);
-  for_cells(C.box(), [&](const CellAt& x) {
-    const std::array<int, 3>& idx = x.idx;
-    if (!pins_.empty() && idx == std::array<int, 3>{0, 0, 0})
-      for (const auto& pin : pins_)
-        pin_d[static_cast<std::size_t>(pin.first)] = pin_scale(x, pin.first);
-    if (heat_) {
-      double diag = 0.0;
-      r[x.owned + ns] = heat_cell_residual(
-          *heat_, mesh_, idx, [&](const std::array<int, 3>& j) { return C(j, nf, ns); }, diag,
-          [](const std::array<int, 3>&, double) {});
-    }
-    for (int s = 0; s < ns; ++s) {
-      double sum = 0.0;
-      const double ci = cg[x.ghosted + s];
-      for (int a = 0; a < dim; ++a) {
-        const kernels::FaceRates& fl = x.face[a][s];
-        const kernels::FaceRates& fu = x.face[a][x.face_step[a] + s];
-        const double cu = x.upper_wall[a] ? 0.0 : cg[x.ghosted + x.cell_step[a] + s];
-        const double cl = x.lower_wall[a] ? 0.0 : cg[x.ghosted - x.cell_step[a] + s];
-        const double ru = x.upper_wall[a] ? x.wall_hi[a][s] : 0.0;
-        const double rl = x.lower_wall[a] ? x.wall_lo[a][s] : 0.0;
-        sum += kernels::face_flux(fu, ci, cu, ru) - kernels::face_flux(fl, cl, ci, rl);
+  if (nf == 1 && !heat_ && !rx_ && pins_.empty())
+    transport_residual_lines(C.box(), cg, r);
+  else
+    for_cells(C.box(), [&](const CellAt& x) {
+      const std::array<int, 3>& idx = x.idx;
+      if (!pins_.empty() && idx == std::array<int, 3>{0, 0, 0})
+        for (const auto& pin : pins_)
+          pin_d[static_cast<std::size_t>(pin.first)] = pin_scale(x, pin.first);
+      if (heat_) {
+        double diag = 0.0;
+        r[x.owned + ns] = heat_cell_residual(
+            *heat_, mesh_, idx, [&](const std::array<int, 3>& j) { return C(j, nf, ns); }, diag,
+            [](const std::array<int, 3>&, double) {});
       }
-      r[x.owned + s] = sum;
-    }
-    if (rx_) {
-      // -V w(c): production counts as negative outflow
-      const double V = mesh_.volume(idx[0], idx[1], idx[2]);
-      double cc[kMaxReacting], w[kMaxReacting];
-      for (int s = 0; s < ns; ++s) cc[s] = cg[x.ghosted + s];
-      rx_->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx_->nreactions()], cc, w, nullptr);
-      for (int s = 0; s < ns; ++s) r[x.owned + s] -= V * w[s];
-    }
-  });
+      for (int s = 0; s < ns; ++s) {
+        double sum = 0.0;
+        const double ci = cg[x.ghosted + s];
+        for (int a = 0; a < dim; ++a) {
+          const kernels::FaceRates& fl = x.face[a][s];
+          const kernels::FaceRates& fu = x.face[a][x.face_step[a] + s];
+          const double cu = x.upper_wall[a] ? 0.0 : cg[x.ghosted + x.cell_step[a] + s];
+          const double cl = x.lower_wall[a] ? 0.0 : cg[x.ghosted - x.cell_step[a] + s];
+          const double ru = x.upper_wall[a] ? x.wall_hi[a][s] : 0.0;
+          const double rl = x.lower_wall[a] ? x.wall_lo[a][s] : 0.0;
+          sum += kernels::face_flux(fu, ci, cu, ru) - kernels::face_flux(fl, cl, ci, rl);
+        }
+        r[x.owned + s] = sum;
+      }
+      if (rx_) {
+        // -V w(c): production counts as negative outflow
+        const double V = mesh_.volume(idx[0], idx[1], idx[2]);
+        double cc[kMaxReacting], w[kMaxReacting];
+        for (int s = 0; s < ns; ++s) cc[s] = cg[x.ghosted + s];
+        rx_->production(&kfkr_[owned_index(mesh_, idx) * 2 * rx_->nreactions()], cc, w, nullptr);
+        for (int s = 0; s < ns; ++s) r[x.owned + s] -= V * w[s];
+      }
+    });
   if (source_) {
     const PetscScalar* q;
     PetscInt n;
@@ -469,25 +568,7 @@ void FVSystem::assemble(Mat M, double a_vol, double b, bool with_pins, Vec c,
     if (with_pins && own_origin)
       for (const auto& p : pins_) pinned_origin = pinned_origin || p.first == 0;
     StructRowWriter rows(M);
-    std::vector<double> v(static_cast<std::size_t>(rows.entries()));
-    rows.write([&] {
-      for_cells(dmda::ghost_box(mesh_.dm()), [&](const CellAt& x) {
-        const std::array<int, 3>& idx = x.idx;
-        std::fill(v.begin(), v.end(), 0.0);
-        if (pinned_origin && idx == std::array<int, 3>{0, 0, 0}) {
-          v[0] = pin_scale(x, 0);
-          rows.push(v.data());
-          return;
-        }
-        v[0] = a_vol * mesh_.volume(idx[0], idx[1], idx[2]) + b * transport_diagonal(x, 0);
-        for (int a = 0; a < dim; ++a) {
-          if (!x.lower_wall[a]) v[static_cast<std::size_t>(1 + 2 * a)] = -b * x.face[a][0].p;
-          if (!x.upper_wall[a])
-            v[static_cast<std::size_t>(2 + 2 * a)] = -b * x.face[a][x.face_step[a]].q;
-        }
-        rows.push(v.data());
-      });
-    });
+    rows.write([&] { struct_rows_by_lines(rows, a_vol, b, pinned_origin); });
     return;
   }
   // Rows written whole (below) overwrite every stored entry, as the count at the end checks;

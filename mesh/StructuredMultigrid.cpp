@@ -1298,6 +1298,23 @@ void StructRowWriter::push(const double* values) {
   }
 }
 
+void StructRowWriter::push_line(int n, const double* const* entries) {
+  const StructLayout& l = state_->layout;
+  if (pushed_ + n > l.local_cells)
+    throw InternalError("StructRowWriter: more rows than owned cells");
+  if (state_->arrays()) {
+    for (int e = 0; e < l.stencil_size; ++e) std::copy_n(entries[e], n, state_->entry(e) + pushed_);
+    pushed_ += n;
+    flushed_ = pushed_;
+    return;
+  }
+  std::vector<double> row(static_cast<std::size_t>(l.stencil_size));
+  for (int i = 0; i < n; ++i) {
+    for (int e = 0; e < l.stencil_size; ++e) row[static_cast<std::size_t>(e)] = entries[e][i];
+    push(row.data());
+  }
+}
+
 void StructRowWriter::finish(const std::string& problem) {
   const StructLayout& l = state_->layout;
   std::string mine = problem;

@@ -165,6 +165,9 @@ class StructRowWriter {
   int entries() const;
   /// The row of the next owned cell: entries() values (the matrix's units).
   void push(const double* values);
+  /// The rows of the next @p n owned cells (along x, within one x-line): @p entries holds
+  /// entries() pointers, entry e of those rows at entries[e][0 .. n).
+  void push_line(int n, const double* const* entries);
   /// Write out the last rows and assemble (collective). @p problem is this rank's reason to
   /// stop (for instance the message of an exception while it computed its rows; a count of
   /// rows other than the owned cells is one too): if any rank has one, every rank throws

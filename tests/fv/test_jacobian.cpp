@@ -1,7 +1,11 @@
-// The assembled Jacobian dR/dc against finite differences of the residual.
+// The assembled Jacobian dR/dc against finite differences of the residual, and the
+// residual's line-by-line path against its per-cell loop.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <vector>
 
 #include "tests/fv/fv_helpers.h"
 
@@ -27,5 +31,49 @@ TEST(Jacobian, MatchesFiniteDifferencesAllBoundaryTypes) {
     const auto [maxdiff, maxval] = td::testing::jacobian_vs_fd(sys, c, 1e-6);
     EXPECT_LT(maxdiff, 1e-7 * maxval) << "dim " << dim;
     VecDestroy(&c);
+  }
+}
+
+TEST(JacobianMpi, OneSpeciesResidualByLinesIsThePerCellLoopsToTheBit) {
+  // One species without heat or reactions takes the residual line by line along x
+  // (FVSystem::transport_residual_lines); pins, which only that cell's row sees, send it
+  // through the per-cell loop of every other case. Every other row must be the same to the
+  // bit: walls of every kind on x and y, a periodic axis, stretched cells, 1D to 3D, and
+  // on 2 ranks the lines' ends and rows next to another rank's cells.
+  for (int dim = 1; dim <= 3; ++dim) {
+    SCOPED_TRACE(::testing::Message() << "dim " << dim);
+    const std::array<int, 3> n = dim == 1   ? std::array{9, 1, 1}
+                                 : dim == 2 ? std::array{13, 10, 1}
+                                            : std::array{7, 6, 8};
+    std::array<Axis, 3> axes;
+    for (int a = 0; a < 3; ++a)
+      axes[a].nodes =
+          a < dim ? td::testing::tanh_nodes(0.0, 1.0, n[a], 0.7) : std::vector<double>{0.0, 1.0};
+    axes[2].periodic = dim == 3;
+    Mesh mesh(PETSC_COMM_WORLD, dim, axes, 1);
+    Species sp = td::testing::make_species(arrhenius_law(2.0, 1.0, 1.0), 4.0, 0.5, 1.0);
+    sp.bc[0] = {Boundary::Type::dirichlet, 2.0, 0.0};
+    sp.bc[1] = {Boundary::Type::robin, 0.5, 3.0};
+    if (dim > 1) sp.bc[2] = {Boundary::Type::dirichlet, 0.7, 0.0};
+    FVSystem sys(mesh, linear_temperature(1.0, {0.4, 0.3, 0.2}), {sp});
+    Owned<Vec> c(sys.create_state());
+    Owned<PetscRandom> rnd;
+    TD_PETSC(PetscRandomCreate(PETSC_COMM_WORLD, rnd.out()));
+    TD_PETSC(PetscRandomSetInterval(rnd, 0.5, 1.5));
+    TD_PETSC(VecSetRandom(c, rnd));
+    Owned<Vec> by_lines = duplicate(c), by_cells = duplicate(c);
+    sys.residual(c, by_lines);
+    sys.set_pins({{0, 0.7}});
+    sys.residual(c, by_cells);
+    const ReadArray lines(by_lines), cells(by_cells);
+    // the origin's row is the pin's, on the rank that owns it
+    const bool origin = mesh.start() == std::array<int, 3>{0, 0, 0};
+    int differ = 0;
+    for (PetscInt i = origin ? 1 : 0; i < lines.size(); ++i) differ += lines[i] != cells[i];
+    EXPECT_EQ(differ, 0);
+    if (origin) EXPECT_NE(lines[0], cells[0]);
+    double largest = 0.0;
+    for (PetscInt i = 0; i < lines.size(); ++i) largest = std::max(largest, std::abs(lines[i]));
+    EXPECT_GT(largest, 0.0);
   }
 }
