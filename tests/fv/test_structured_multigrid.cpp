@@ -1156,11 +1156,12 @@ TEST(StructuredMultigridMpi, GeometricMultigridRefusesOperatorsItCannotTakeAndPa
   EXPECT_NE(set_up_error(mg, good.fine).find("does not provide the coarse levels"),
             std::string::npos);
   const std::array<bool, 6> no_zero_walls{};
-  // a zero operator, a NaN diagonal
+  // a zero operator, a NaN diagonal, couplings beyond float's range once divided by the
+  // largest diagonal entry
   for (const auto& [row, what] :
        {std::pair{std::vector<double>{0.0, 0.0, 0.0, 0.0, 0.0}, "zero diagonal"},
-        std::pair{std::vector<double>{std::nan(""), -1.0, -1.0, -1.0, -1.0},
-                  "diagonal entry nan"}}) {
+        std::pair{std::vector<double>{std::nan(""), -1.0, -1.0, -1.0, -1.0}, "diagonal entry nan"},
+        std::pair{std::vector<double>{1e-50, -1.0, -1.0, -1.0, -1.0}, "has a coupling -1"}}) {
     const auto bad = operators(*mesh, mg.levels(), row);
     mg.set_coarse_operators(bad.coarse_borrowed(), no_zero_walls);
     EXPECT_NE(set_up_error(mg, bad.fine).find(what), std::string::npos) << what;
