@@ -1074,8 +1074,9 @@ std::string SteadySolver::linear_failure() const {
   // a Richardson iteration the stencil multigrid ran itself leaves the KSP's norm unset
   PetscBool richardson = PETSC_FALSE;
   TD_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(ksp), KSPRICHARDSON, &richardson));
-  if (const StencilMultigrid* mg = stencil_multigrid(ksp); richardson && mg != nullptr)
-    rnorm = mg->richardson_norm();
+  if (const StencilMultigrid* mg = stencil_multigrid(ksp);
+      richardson && mg != nullptr && mg->richardson_norm())
+    rnorm = *mg->richardson_norm();
   return fmt::format(
       "the Krylov solver ({}, preconditioner {}) stopped with {} after {} iterations, residual "
       "norm {:.3e}",

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -251,7 +252,10 @@ struct StencilMultigrid::Impl {
   /// more than the rest of the solve; 4 ms with the sparse one.
   CoarsestLU coarsest;
   Eigen::VectorXd coarsest_rhs;
-  double richardson_norm = 0.0;  ///< StencilMultigrid::richardson_norm()
+  /// StencilMultigrid::richardson_norm(): set by richardson(), cleared by a single cycle
+  std::optional<double> richardson_norm;
+  /// @p local summed over the ranks (collective).
+  double sum_over_ranks(double local) const;
   /// The coarsest level's scaled stencil in double, entry by entry (StructRowWriter's
   /// numbering): its LU must not see float's rounding, which can erase a weak exchange term
   /// and make a regular operator singular, or a singular one look regular.
@@ -1037,6 +1041,11 @@ TD_SIMD_CLONES double scaled_to_double(const float* __restrict y, std::size_t n,
 
 }  // namespace
 
+void StencilMultigrid::apply_one(const double* b, double* x) {
+  impl_->richardson_norm.reset();
+  apply(b, x);
+}
+
 double StencilMultigrid::apply(const double* b, double* x, bool add) {
   Level& L = impl_->levels.front();
   const std::size_t n = L.cells();
@@ -1070,15 +1079,31 @@ double StencilMultigrid::apply(const double* b, double* x, bool add) {
   return scaled_to_double(own_x, n, L.nx, 1.0 / (to_float * L.scale), add, x);
 }
 
-double StencilMultigrid::richardson_norm() const { return impl_->richardson_norm; }
+std::optional<double> StencilMultigrid::richardson_norm() const { return impl_->richardson_norm; }
+
+double StencilMultigrid::Impl::sum_over_ranks(double local) const {
+  if (ranks > 1 &&
+      MPI_Allreduce(MPI_IN_PLACE, &local, 1, MPI_DOUBLE, MPI_SUM, comm.get()) != MPI_SUCCESS)
+    throw Error("-td_pc gmg: summing the correction's squares over the ranks failed");
+  return local;
+}
 
 KSPConvergedReason StencilMultigrid::richardson(Mat A, Vec b, Vec x, Vec r,
                                                 const RichardsonTolerances& tol, bool guess_zero,
                                                 PetscInt& its) {
   its = 0;
-  impl_->richardson_norm = 0.0;
+  impl_->richardson_norm.reset();
+  // KSPConvergedDefault's reference: the first norm from a zero guess; from another guess
+  // that of B b, the zero guess's first correction (r is free until the first residual)
   double first = 0.0;
-  for (PetscInt i = 0; i < tol.max_its; ++i) {
+  if (!guess_zero) {
+    const ReadArray in(b);
+    const WriteArray out(r);
+    first = std::sqrt(impl_->sum_over_ranks(apply(in.get(), out.get())));
+  }
+  // at most max_its corrections and the test of one more, as KSPRICHARDSON computes them;
+  // the last is applied too
+  for (PetscInt i = 0; i <= tol.max_its; ++i) {
     // from a zero guess the first residual is b itself
     const bool from_zero = i == 0 && guess_zero;
     if (!from_zero) TD_PETSC(MatResidual(A, b, x, r));
@@ -1088,13 +1113,11 @@ KSPConvergedReason StencilMultigrid::richardson(Mat A, Vec b, Vec x, Vec r,
       const ModifyArray out(x);
       squares = apply(in.get(), out.get(), !from_zero);
     }
-    if (impl_->ranks > 1 && MPI_Allreduce(MPI_IN_PLACE, &squares, 1, MPI_DOUBLE, MPI_SUM,
-                                          impl_->comm.get()) != MPI_SUCCESS)
-      throw Error("-td_pc gmg: summing the correction's squares over the ranks failed");
     its = i + 1;
-    const double norm = std::sqrt(squares);
+    const double norm = std::sqrt(impl_->sum_over_ranks(squares));
     impl_->richardson_norm = norm;
-    if (i == 0) first = norm;
+    // a zero right-hand side with a non-zero guess: the first norm is the reference
+    if (i == 0 && first == 0.0) first = norm;
     // KSPConvergedDefault's tests, in its order
     if (!std::isfinite(norm)) return KSP_DIVERGED_NANORINF;
     if (norm <= std::max(tol.rtol * first, tol.atol))
@@ -1129,7 +1152,7 @@ PetscErrorCode pc_apply(PC pc, Vec b, Vec x) {
   try {
     const ReadArray in(b);
     const WriteArray out(x);
-    context(pc)->apply(in.get(), out.get());
+    context(pc)->apply_one(in.get(), out.get());
   } catch (const std::exception& e) {
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
   }
@@ -1207,7 +1230,10 @@ void choose_flexible_krylov(KSP ksp, const char* prefix) {
   const std::string type = krylov_type_given(prefix);
   if (type.empty()) {
     TD_PETSC(KSPSetType(ksp, KSPRICHARDSON));
-    TD_PETSC(KSPSetNormType(ksp, KSP_NORM_PRECONDITIONED));
+    // a norm the user names is kept (-ksp_norm_type none: a fixed count of cycles)
+    PetscBool norm_given = PETSC_FALSE;
+    TD_PETSC(PetscOptionsHasName(nullptr, prefix, "-ksp_norm_type", &norm_given));
+    if (!norm_given) TD_PETSC(KSPSetNormType(ksp, KSP_NORM_PRECONDITIONED));
     return;
   }
   if (flexible_krylov_or_default(prefix)) return;
@@ -1217,6 +1243,21 @@ void choose_flexible_krylov(KSP ksp, const char* prefix) {
       "so it needs a flexible Krylov method or Richardson: richardson (the default), fbcgs, fgmres "
       "or gcr",
       p, krylov_type_given(prefix)));
+}
+
+/// Whether KSPRICHARDSON under options prefix @p prefix runs the iteration that
+/// StencilMultigrid::richardson() runs: undamped, judged by KSPConvergedDefault on the
+/// preconditioned norm against its usual reference. Options that change any of it keep
+/// KSPRICHARDSON's own loop.
+bool own_richardson_applies(const char* prefix) {
+  for (const char* name : {"-ksp_norm_type", "-ksp_richardson_scale", "-ksp_richardson_self_scale",
+                           "-ksp_converged_use_initial_residual_norm",
+                           "-ksp_converged_use_min_initial_residual_norm"}) {
+    PetscBool given = PETSC_FALSE;
+    TD_PETSC(PetscOptionsHasName(nullptr, prefix, name, &given));
+    if (given) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -1244,8 +1285,9 @@ void install_stencil_multigrid(KSP ksp, const Mesh& mesh, double peclet) {
   TD_PETSC(PCShellSetName(pc, kShellName));
   TD_PETSC(PCShellSetSetUp(pc, pc_setup));
   TD_PETSC(PCShellSetApply(pc, pc_apply));
-  // KSPRICHARDSON hands the whole iteration to it where no monitor needs each step
-  TD_PETSC(PCShellSetApplyRichardson(pc, pc_apply_richardson));
+  // KSPRICHARDSON hands the whole iteration to it where no monitor needs each step, if the
+  // iteration it would run is this one (richardson())
+  if (own_richardson_applies(prefix)) TD_PETSC(PCShellSetApplyRichardson(pc, pc_apply_richardson));
   TD_PETSC(PCShellSetView(pc, pc_view));
 }
 

@@ -47,6 +47,7 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -152,6 +153,9 @@ class StencilMultigrid {
   /// ones; factor the coarsest. Throws Error when the coarse operators are missing or of
   /// the wrong size, or an operator has a zero diagonal entry.
   void set_up(Mat fine);
+  /// @p x = one V-cycle applied to @p b from a zero guess (as apply), as the preconditioner
+  /// of a Krylov method: the last solve is then not richardson()'s.
+  void apply_one(const double* b, double* x);
   /// @p x = one V-cycle applied to @p b from a zero guess (owned cells, DMDA order); with
   /// @p add, @p x += that correction instead. Returns this rank's sum of the correction's
   /// squares (for the preconditioned residual norm of a Richardson iteration).
@@ -160,14 +164,17 @@ class StencilMultigrid {
   /// x = 0 with @p guess_zero (else from @p x), @p r a work vector: what KSPRICHARDSON does
   /// with its own vectors, in fewer passes over memory (PCShellSetApplyRichardson).
   /// Stops as KSPConvergedDefault judges the preconditioned residual norm ||B (b - A x)||
-  /// against @p tol; unlike KSPRICHARDSON, the last correction, computed for that test, is
-  /// applied too, and @p its counts the cycles. Returns the KSP's reason: KSP_DIVERGED_ITS
-  /// when @p tol's cycles did not reach the tolerance. Collective.
+  /// against @p tol (relative to the first such norm, or to ||B b|| from a non-zero guess),
+  /// after at most max_its + 1 cycles, KSPRICHARDSON's max_its corrections and the test of
+  /// one more; unlike KSPRICHARDSON it applies the correction of its last test too, and
+  /// @p its counts the cycles. Returns the KSP's reason: KSP_DIVERGED_ITS when the last
+  /// test failed. Collective.
   KSPConvergedReason richardson(Mat A, Vec b, Vec x, Vec r, const RichardsonTolerances& tol,
                                 bool guess_zero, PetscInt& its);
-  /// The preconditioned residual norm at the end of the last Richardson iteration the
-  /// cycle ran itself (PCApplyRichardson: the KSP does not see it), 0 before any.
-  double richardson_norm() const;
+  /// The preconditioned residual norm at the end of the last solve, if richardson() ran
+  /// it (PCApplyRichardson: the KSP does not see that norm); empty if a Krylov method or
+  /// KSPRICHARDSON's own loop applied the cycle since, or before any solve.
+  std::optional<double> richardson_norm() const;
 
  private:
   struct Impl;

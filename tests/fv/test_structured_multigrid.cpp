@@ -815,6 +815,17 @@ TEST(StructuredMultigridMpi, GeometricMultigridRunsTheRichardsonIterationAsKspRi
     EXPECT_EQ(own.res.krylov_iterations, ksp.res.krylov_iterations + 1);
     EXPECT_LT(relative_difference(own.c, ksp.c), 1e-10);
     EXPECT_LT(profile_error(*mesh, own.c, false), 1e-9);
+    // the same budget: KSPRICHARDSON's max_it corrections, and the test of one more cycle,
+    // which the cycle's loop applies as well
+    const Options as_many = {{"-td_pc", "gmg"},
+                             {"-ksp_type", "richardson"},
+                             {"-ksp_max_it", std::to_string(ksp.res.krylov_iterations)}};
+    EXPECT_EQ(soret_error(*mesh, as_many), "");
+    // options that change the iteration keep KSPRICHARDSON's loop: no norm, a fixed count
+    const Options fixed = {{"-td_pc", "gmg"}, {"-ksp_norm_type", "none"}, {"-ksp_max_it", "12"}};
+    const auto twelve = soret(*mesh, fixed);
+    EXPECT_EQ(twelve.res.krylov_iterations, 12);
+    EXPECT_LT(profile_error(*mesh, twelve.c, false), 1e-9);
     const std::string failed = soret_error(*mesh, few);
     std::smatch norm;
     ASSERT_TRUE(std::regex_search(failed, norm, std::regex("residual norm ([-+.e0-9a-z]+)")))
