@@ -1,12 +1,16 @@
 #include "core/HugePages.h"
 
 #include <malloc.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <system_error>
+#include <vector>
 
 namespace td {
 
@@ -19,6 +23,16 @@ constexpr const char* kHugeTlbTunable = "glibc.malloc.hugetlb";
 constexpr int kLargestHeapBlock = 32 * 1024 * 1024;
 /// Free memory at the top of the heap kept rather than returned (M_TRIM_THRESHOLD): all of it.
 constexpr int kNeverTrim = std::numeric_limits<int>::max();
+
+/// Size of the blocks that grow the heap for HeapPrefault: below glibc's mmap threshold
+/// as keep_freed_memory sets it, so they come from the heap.
+constexpr std::size_t kPrefaultBlock = std::size_t{16} << 20;
+/// Pages populated per madvise call, from the low end up: a transparent huge page.
+constexpr std::size_t kPrefaultStep = std::size_t{2} << 20;
+#ifndef MADV_POPULATE_WRITE
+/// Linux 5.14's advice (the value of its uapi header), for older C library headers.
+constexpr int MADV_POPULATE_WRITE = 23;
+#endif
 
 }  // namespace
 
@@ -61,6 +75,56 @@ void keep_freed_memory() {
   // Failures leave glibc's defaults: slower, not wrong.
   mallopt(M_MMAP_THRESHOLD, kLargestHeapBlock);
   mallopt(M_TRIM_THRESHOLD, kNeverTrim);
+}
+
+HeapPrefault::HeapPrefault(std::size_t bytes) {
+  const char* off = std::getenv(kPrefaultVariable);
+  if ((off != nullptr && std::strcmp(off, "0") == 0) || bytes < kPrefaultMinBytes) return;
+  // Grow the heap by whole blocks; they are given back at once, to the top of the heap,
+  // which later allocations then take from its low end up.
+  std::vector<void*> blocks;
+  blocks.reserve(bytes / kPrefaultBlock + 1);
+  for (std::size_t got = 0; got < bytes; got += kPrefaultBlock) {
+    void* p = std::malloc(kPrefaultBlock);
+    if (p == nullptr) break;
+    blocks.push_back(p);
+  }
+  if (blocks.empty()) return;
+  auto lo = reinterpret_cast<std::uintptr_t>(blocks.front());
+  auto hi = reinterpret_cast<std::uintptr_t>(blocks.back()) + kPrefaultBlock;
+  // Blocks in ascending order below the program break are the heap's; anything else (own
+  // mappings) is unmapped by free and must not be populated.
+  bool heap = reinterpret_cast<std::uintptr_t>(sbrk(0)) >= hi;
+  for (std::size_t i = 1; i < blocks.size(); ++i)
+    heap = heap && reinterpret_cast<std::uintptr_t>(blocks[i]) >
+                       reinterpret_cast<std::uintptr_t>(blocks[i - 1]);
+  for (auto b = blocks.rbegin(); b != blocks.rend(); ++b) std::free(*b);
+  if (!heap) return;
+  const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  lo = (lo + page - 1) / page * page;
+  hi = hi / page * page;
+  if (hi <= lo) return;
+  // Ahead of this thread's allocations, which take the range from its low end up: what
+  // they reach is mostly present already.
+  auto populate = [lo, hi] {
+    for (std::uintptr_t begin = lo; begin < hi;) {
+      const std::uintptr_t end = hi - begin > kPrefaultStep ? begin + kPrefaultStep : hi;
+      // a failure (advice unknown to the kernel, say) only ends the help
+      if (madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE) != 0) return;
+      begin = end;
+    }
+  };
+  try {
+    worker_ = std::thread(populate);
+  } catch (const std::system_error&) {
+    return;  // no thread to spare: the run faults its pages itself
+  }
+  begin_ = reinterpret_cast<const void*>(lo);
+  bytes_ = hi - lo;
+}
+
+HeapPrefault::~HeapPrefault() {
+  if (worker_.joinable()) worker_.join();
 }
 
 }  // namespace td

@@ -7,8 +7,10 @@
 /// matrix, the multigrid or AMG hierarchy, the Krylov vectors, the output arrays). With 4 KiB
 /// pages that was about 110,000 page faults and a quarter of the run's time; with 2 MiB pages
 /// about 8,000. glibc reads its tunables only when a process starts, hence a restart.
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace td {
 
@@ -43,5 +45,45 @@ void restart_with_huge_pages(char** argv);
 /// fresh pages again (1024^2: output phase 0.26-0.31 s against 0.16-0.21 s reusing them).
 /// Call first thing in main; every later allocation follows it.
 void keep_freed_memory();
+
+/// Fresh heap memory made present by a second thread while this one goes on (RAII: the
+/// destructor waits for it).
+///
+/// Why: on this machine class a page's first touch costs about 1 ms per MiB when the virtual
+/// machine's host has to back it (after a few idle seconds), and a steady run at 1024^2
+/// touches about 240 MiB for the first time, most of it in its set-up and solve (the mesh's
+/// arrays, the matrix, the multigrid's levels, the Krylov vectors). The constructor grows
+/// the heap by @p bytes at once (blocks taken and given back at the heap's top, which
+/// keep_freed_memory keeps) and a thread asks the kernel to populate those pages
+/// (madvise MADV_POPULATE_WRITE) from the low end up, ahead of this thread's allocations,
+/// which take them in the same order. Populating leaves the contents as they are, so it is
+/// safe on memory already in use; a page this thread reaches first it faults itself. Nothing
+/// is done where it cannot help: below kPrefaultMinBytes, where the blocks come from their
+/// own mappings (keep_freed_memory not in force: the Python module, say), where no thread
+/// can be started, or where the kernel lacks MADV_POPULATE_WRITE (Linux before 5.14; the
+/// thread then stops at its first call). THERMODRIFT_PREFAULT=0 turns it off. Measured
+/// figures: docs/usage.md.
+class HeapPrefault {
+ public:
+  /// Start populating about @p bytes of fresh heap memory.
+  explicit HeapPrefault(std::size_t bytes);
+  ~HeapPrefault();
+  HeapPrefault(const HeapPrefault&) = delete;
+  HeapPrefault& operator=(const HeapPrefault&) = delete;
+  /// The first byte of the memory handed to the thread.
+  const void* begin() const { return begin_; }
+  /// The bytes handed to the thread (0: nothing is populated).
+  std::size_t bytes() const { return bytes_; }
+
+ private:
+  const void* begin_ = nullptr;
+  std::size_t bytes_ = 0;
+  std::thread worker_;
+};
+
+/// The environment variable that turns HeapPrefault off when set to "0".
+inline constexpr const char* kPrefaultVariable = "THERMODRIFT_PREFAULT";
+/// Below this many bytes HeapPrefault does nothing: a thread's start is not worth it.
+inline constexpr std::size_t kPrefaultMinBytes = std::size_t{32} << 20;
 
 }  // namespace td

@@ -4,14 +4,15 @@
 #include <memory>
 #include <string>
 
+#include "core/HugePages.h"
 #include "core/Input.h"
-#include "core/UnitsInput.h"
 #include "core/Units.h"
-#include "mesh/Mesh.h"
-#include "models/TemperatureField.h"
+#include "core/UnitsInput.h"
 #include "fv/FVSystem.h"
 #include "fv/Steady.h"
 #include "fv/Transient.h"
+#include "mesh/Mesh.h"
+#include "models/TemperatureField.h"
 
 namespace td {
 
@@ -67,6 +68,9 @@ class Case {
  private:
   static std::unique_ptr<Case> build(MPI_Comm comm, InputSection root, const std::string& output);
   units::UnitSystem units_ = units::UnitSystem::si();
+  /// Populates the heap the run's set-up and solve take (core/HugePages.h), from the mesh's
+  /// size on.
+  std::unique_ptr<HeapPrefault> prefault_;
   std::unique_ptr<Mesh> mesh_;
   std::shared_ptr<const TemperatureField> T_;
   std::unique_ptr<FVSystem> sys_;

@@ -276,7 +276,8 @@ void check_size(const SourceLocation& loc, int dim, const std::array<Axis, 3>& a
 
 }  // namespace
 
-std::unique_ptr<Mesh> Mesh::from_input(MPI_Comm comm, InputSection& s, int dof) {
+std::unique_ptr<Mesh> Mesh::from_input(MPI_Comm comm, InputSection& s, int dof,
+                                       const std::function<void(std::size_t)>& sized) {
   const int dim = static_cast<int>(s.integer(kDim));
   std::array<Axis, 3> axes;
   const char* names[3] = {"x", "y", "z"};
@@ -296,6 +297,9 @@ std::unique_ptr<Mesh> Mesh::from_input(MPI_Comm comm, InputSection& s, int dof) 
   const std::string problem =
       sharing_problem(comm, dim, {axes[0].cells(), axes[1].cells(), axes[2].cells()});
   if (!problem.empty()) throw InputError(s.location(), problem);
+  if (sized)
+    sized(static_cast<std::size_t>(axes[0].cells()) * static_cast<std::size_t>(axes[1].cells()) *
+          static_cast<std::size_t>(axes[2].cells()));
   return std::make_unique<Mesh>(comm, dim, std::move(axes), dof);
 }
 

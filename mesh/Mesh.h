@@ -7,6 +7,7 @@
 #include <petscdmda.h>
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,7 +71,10 @@ class Mesh {
 
   /// Build from an input [mesh] section. Keys: dim, and per axis x/y/z sub-tables with
   /// cells, length, origin, grading (type = uniform|geometric|tanh|nodes) and periodic.
-  static std::unique_ptr<Mesh> from_input(MPI_Comm comm, InputSection& section, int dof);
+  /// @p sized, when given, is called with the number of cells (all ranks) once the input
+  /// is validated, before the DMDA is created (HeapPrefault starts there).
+  static std::unique_ptr<Mesh> from_input(MPI_Comm comm, InputSection& section, int dof,
+                                          const std::function<void(std::size_t)>& sized = {});
 
   MPI_Comm comm() const;
   int dim() const { return dim_; }
