@@ -387,14 +387,46 @@ void FVSystem::initial_state(Vec c) const {
   });
 }
 
+void FVSystem::x_face_fluxes(const std::array<int, 3>& first, const double* cr,
+                             std::vector<double>& flux) const {
+  const int nx = mesh_.count()[0];
+  const auto n = static_cast<std::size_t>(nx);
+  const bool x_walls = !mesh_.axis(0).periodic;
+  const bool lower_x = x_walls && first[0] == 0,
+             upper_x = x_walls && first[0] + nx == mesh_.cells(0);
+  const kernels::FaceRates* __restrict fx = &face(0, first, 0);
+  flux[0] = lower_x ? kernels::face_flux(fx[0], 0.0, cr[0], *wall_r(0, 0, first))
+                    : kernels::face_flux(fx[0], cr[-1], cr[0], 0.0);
+  for (std::size_t i = 1; i < n; ++i) flux[i] = kernels::face_flux(fx[i], cr[i - 1], cr[i], 0.0);
+  const std::array<int, 3> last{first[0] + nx - 1, first[1], first[2]};
+  flux[n] = upper_x ? kernels::face_flux(fx[n], cr[n - 1], 0.0, *wall_r(0, 1, last))
+                    : kernels::face_flux(fx[n], cr[n - 1], cr[n], 0.0);
+}
+
+FVSystem::LineAcross FVSystem::line_across(int a, const std::array<int, 3>& first,
+                                           const dmda::Box& ghost, const double* cr,
+                                           const double* zeros) const {
+  const FaceBox& fb = faces_[static_cast<std::size_t>(a)];
+  const bool walls = !mesh_.axis(a).periodic;
+  const bool lower = walls && first[a] == 0, upper = walls && first[a] == mesh_.cells(a) - 1;
+  const std::ptrdiff_t step = a == 1 ? ghost.n[0] : ghost.n[0] * ghost.n[1];
+  const auto face_step = static_cast<std::ptrdiff_t>(a == 1 ? fb.n[0] : fb.n[0] * fb.n[1]);
+  LineAcross l;
+  l.fl = &face(a, first, 0);
+  l.fu = l.fl + face_step;
+  l.cl = lower ? zeros : cr - step;
+  l.cu = upper ? zeros : cr + step;
+  l.rl = lower ? wall_r(a, 0, first) : zeros;
+  l.ru = upper ? wall_r(a, 1, first) : zeros;
+  return l;
+}
+
 void FVSystem::transport_residual_lines(const dmda::Box& ghost, const double* c, double* r) const {
   const auto st = mesh_.start(), ct = mesh_.count();
   const int dim = mesh_.dim(), nx = ct[0];
   const auto n = static_cast<std::size_t>(nx);
   const std::vector<double> zeros(n, 0.0);
   std::vector<double> flux(n + 1);
-  const bool x_walls = !mesh_.axis(0).periodic;
-  const bool lower_x = x_walls && st[0] == 0, upper_x = x_walls && st[0] + nx == mesh_.cells(0);
   std::size_t owned = 0;
   for (int k = st[2]; k < st[2] + ct[2]; ++k)
     for (int j = st[1]; j < st[1] + ct[1]; ++j, owned += n) {
@@ -402,27 +434,16 @@ void FVSystem::transport_residual_lines(const dmda::Box& ghost, const double* c,
       const double* __restrict cr = c + ghost.at(first, 1, 0);
       double* __restrict out = r + owned;
       // the x faces of the line, P below and Q above each: face i lies below cell i
-      const kernels::FaceRates* __restrict fx = &face(0, first, 0);
-      flux[0] = lower_x ? kernels::face_flux(fx[0], 0.0, cr[0], *wall_r(0, 0, first))
-                        : kernels::face_flux(fx[0], cr[-1], cr[0], 0.0);
-      for (std::size_t i = 1; i < n; ++i)
-        flux[i] = kernels::face_flux(fx[i], cr[i - 1], cr[i], 0.0);
-      const std::array<int, 3> last{st[0] + nx - 1, j, k};
-      flux[n] = upper_x ? kernels::face_flux(fx[n], cr[n - 1], 0.0, *wall_r(0, 1, last))
-                        : kernels::face_flux(fx[n], cr[n - 1], cr[n], 0.0);
+      x_face_fluxes(first, cr, flux);
       for (std::size_t i = 0; i < n; ++i) out[i] = 0.0 + (flux[i + 1] - flux[i]);
       for (int a = 1; a < dim; ++a) {
-        const FaceBox& fb = faces_[static_cast<std::size_t>(a)];
-        const bool walls = !mesh_.axis(a).periodic;
-        const bool lower = walls && first[a] == 0, upper = walls && first[a] == mesh_.cells(a) - 1;
-        const std::ptrdiff_t step = a == 1 ? ghost.n[0] : ghost.n[0] * ghost.n[1];
-        const auto face_step = static_cast<std::ptrdiff_t>(a == 1 ? fb.n[0] : fb.n[0] * fb.n[1]);
-        const kernels::FaceRates* __restrict fl = &face(a, first, 0);
-        const kernels::FaceRates* __restrict fu = fl + face_step;
-        const double* __restrict cl = lower ? zeros.data() : cr - step;
-        const double* __restrict cu = upper ? zeros.data() : cr + step;
-        const double* __restrict rl = lower ? wall_r(a, 0, first) : zeros.data();
-        const double* __restrict ru = upper ? wall_r(a, 1, first) : zeros.data();
+        const LineAcross l = line_across(a, first, ghost, cr, zeros.data());
+        const kernels::FaceRates* __restrict fl = l.fl;
+        const kernels::FaceRates* __restrict fu = l.fu;
+        const double* __restrict cl = l.cl;
+        const double* __restrict cu = l.cu;
+        const double* __restrict rl = l.rl;
+        const double* __restrict ru = l.ru;
         for (std::size_t i = 0; i < n; ++i)
           out[i] += kernels::face_flux(fu[i], cr[i], cu[i], ru[i]) -
                     kernels::face_flux(fl[i], cl[i], cr[i], rl[i]);
@@ -826,14 +847,28 @@ Vec FVSystem::group_observables(Vec c) const {
   };
   // ln P is taken where P is resolved: above kResolvedTotal of the group's largest total
   std::vector<double> floor(static_cast<std::size_t>(ng), 0.0);
-  for (int g = 0; g < ng; ++g) {
-    // a local maximum, not the vector's element: a store and reload per cell otherwise
+  if (nf == 1) {
+    // one field: the owned array is the total's
+    const ReadArray owned(c);
     double top = 0.0;
-    for_cells(C.box(), [&](const CellAt& x) { top = std::max(top, total(x.ghosted, gs[g])); });
-    floor[static_cast<std::size_t>(g)] = top;
+    const auto ct = mesh_.count();
+    const std::size_t n = static_cast<std::size_t>(ct[0]) * ct[1] * ct[2];
+    for (std::size_t i = 0; i < n; ++i) top = std::max(top, 0.0 + owned.get()[i]);
+    floor[0] = top;
+  } else {
+    for (int g = 0; g < ng; ++g) {
+      // a local maximum, not the vector's element: a store and reload per cell otherwise
+      double top = 0.0;
+      for_cells(C.box(), [&](const CellAt& x) { top = std::max(top, total(x.ghosted, gs[g])); });
+      floor[static_cast<std::size_t>(g)] = top;
+    }
   }
   MPI_Allreduce(MPI_IN_PLACE, floor.data(), ng, MPI_DOUBLE, MPI_MAX, mesh_.comm());
   for (double& f : floor) f *= kResolvedTotal;
+  if (nf == 1) {
+    observables_by_lines(C.box(), cg, tg, inv_span2, floor[0], o);
+    return out.release();
+  }
   for_cells(C.box(), [&](const CellAt& x) {
     const std::ptrdiff_t t = x.ghosted / nf;  // the cell in the scalar (T) array
     const double T = tg[t];
@@ -857,14 +892,7 @@ Vec FVSystem::group_observables(Vec c) const {
         dlnP_dT_num += dlnP * dT * inv2;
         gT2 += dT * dT * inv2;
       }
-      const Species& first = species_[gs[g].components.front()];
-      double eq = 0.0;
-      if (first.states) {
-        eq = local_equilibrium_soret(*first.states, first.alpha, T);
-      } else {
-        eq = first.S_T->value(T);
-        if (first.alpha != 0.0) eq += first.alpha * first.D->derivative(T) / first.D->value(T);
-      }
+      const double eq = equilibrium_soret(species_[gs[g].components.front()], T);
       row[3 * g] = total(x.ghosted, gs[g]);
       const double S_eff = -dlnP_dT_num / gT2;
       row[3 * g + 1] = defined && gT2 > 0 && std::isfinite(S_eff) ? S_eff : 0.0;
@@ -872,6 +900,73 @@ Vec FVSystem::group_observables(Vec c) const {
     }
   });
   return out.release();
+}
+
+double FVSystem::equilibrium_soret(const Species& first, double T) const {
+  if (first.states) return local_equilibrium_soret(*first.states, first.alpha, T);
+  double eq = first.S_T->value(T);
+  if (first.alpha != 0.0) eq += first.alpha * first.D->derivative(T) / first.D->value(T);
+  return eq;
+}
+
+void FVSystem::observables_by_lines(const dmda::Box& ghost, const double* c, const double* T,
+                                    const std::array<std::vector<double>, 3>& inv_span2,
+                                    double floor, double* o) const {
+  const auto st = mesh_.start(), ct = mesh_.count();
+  const int dim = mesh_.dim(), nx = ct[0];
+  const auto n = static_cast<std::size_t>(nx);
+  // per cell of the line: the sums over the axes and whether ln P is defined at every
+  // neighbour so far (the per-cell loop's state, axis by axis)
+  std::vector<double> num(n), gT2(n);
+  std::vector<unsigned char> defined(n);
+  const Species& first = species_.front();
+  std::size_t owned = 0;
+  for (int k = st[2]; k < st[2] + ct[2]; ++k)
+    for (int j = st[1]; j < st[1] + ct[1]; ++j, owned += n) {
+      const std::array<int, 3> line{st[0], j, k};
+      const std::ptrdiff_t at = ghost.at(line, 1, 0);
+      const double* cr = c + at;
+      const double* tr = T + at;
+      std::fill(num.begin(), num.end(), 0.0);
+      std::fill(gT2.begin(), gT2.end(), 0.0);
+      std::fill(defined.begin(), defined.end(), 1);
+      // one axis's terms for cell i with its neighbours at offsets up and lo (0 at a wall)
+      auto add = [&](std::size_t i, double inv2, std::ptrdiff_t up, std::ptrdiff_t lo) {
+        const auto p = static_cast<std::ptrdiff_t>(i);
+        const double dT = tr[p + up] - tr[p + lo];
+        if (dT == 0.0) return;
+        const double Pup = 0.0 + cr[p + up], Plo = 0.0 + cr[p + lo];
+        if (!(Pup > floor && Plo > floor && Pup > 0 && Plo > 0)) defined[i] = 0;
+        const double dlnP = defined[i] != 0 ? std::log(Pup / Plo) : 0.0;
+        num[i] += dlnP * dT * inv2;
+        gT2[i] += dT * dT * inv2;
+      };
+      const bool x_walls = !mesh_.axis(0).periodic;
+      const bool lower_x = x_walls && st[0] == 0, upper_x = x_walls && st[0] + nx == mesh_.cells(0);
+      for (std::size_t i = 0; i < n; ++i) {
+        const double inv2 = inv_span2[0][i];
+        if (inv2 == 0.0) continue;
+        add(i, inv2, upper_x && i + 1 == n ? 0 : 1, lower_x && i == 0 ? 0 : -1);
+      }
+      for (int a = 1; a < dim; ++a) {
+        const double inv2 = inv_span2[static_cast<std::size_t>(a)][static_cast<std::size_t>(
+            line[static_cast<std::size_t>(a)] - st[static_cast<std::size_t>(a)])];
+        if (inv2 == 0.0) continue;
+        const bool walls = !mesh_.axis(a).periodic;
+        const std::ptrdiff_t step = a == 1 ? ghost.n[0] : ghost.n[0] * ghost.n[1];
+        const std::ptrdiff_t up = walls && line[a] == mesh_.cells(a) - 1 ? 0 : step;
+        const std::ptrdiff_t lo = walls && line[a] == 0 ? 0 : -step;
+        for (std::size_t i = 0; i < n; ++i) add(i, inv2, up, lo);
+      }
+      double* row = o + owned * 3;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double eq = equilibrium_soret(first, tr[i]);
+        row[3 * i] = 0.0 + cr[i];
+        const double S_eff = -num[i] / gT2[i];
+        row[3 * i + 1] = defined[i] != 0 && gT2[i] > 0 && std::isfinite(S_eff) ? S_eff : 0.0;
+        row[3 * i + 2] = eq;
+      }
+    }
 }
 
 double FVSystem::diffusion_time() const {
@@ -975,6 +1070,10 @@ Vec FVSystem::fluxes(Vec c) const {
   OwnedView out(mesh_.dm(), J);
   const double* cg = C.data();
   double* j = out.data();
+  if (nf == 1) {
+    fluxes_by_lines(C.box(), cg, j);
+    return J.release();
+  }
   for_cells(C.box(), [&](const CellAt& x) {
     const std::ptrdiff_t row = x.owned / nf * ns * dim;
     for (int a = 0; a < dim; ++a) {
@@ -993,6 +1092,37 @@ Vec FVSystem::fluxes(Vec c) const {
     }
   });
   return J.release();
+}
+
+void FVSystem::fluxes_by_lines(const dmda::Box& ghost, const double* c, double* J) const {
+  const auto st = mesh_.start(), ct = mesh_.count();
+  const int dim = mesh_.dim(), nx = ct[0];
+  const auto n = static_cast<std::size_t>(nx);
+  const auto d = static_cast<std::size_t>(dim);
+  const std::vector<double> zeros(n, 0.0);
+  std::vector<double> flux(n + 1), area(n);
+  std::size_t owned = 0;
+  for (int k = st[2]; k < st[2] + ct[2]; ++k)
+    for (int j = st[1]; j < st[1] + ct[1]; ++j, owned += n) {
+      const std::array<int, 3> first{st[0], j, k};
+      const double* __restrict cr = c + ghost.at(first, 1, 0);
+      double* __restrict out = J + owned * d;
+      // each x face's flux once; a cell's x component is the mean of its two
+      x_face_fluxes(first, cr, flux);
+      const double ax = mesh_.face_area(0, st[0], j, k);
+      for (std::size_t i = 0; i < n; ++i) out[i * d] = 0.5 * (flux[i + 1] + flux[i]) / ax;
+      for (int a = 1; a < dim; ++a) {
+        const LineAcross l = line_across(a, first, ghost, cr, zeros.data());
+        for (std::size_t i = 0; i < n; ++i)
+          area[i] = mesh_.face_area(a, st[0] + static_cast<int>(i), j, k);
+        for (std::size_t i = 0; i < n; ++i)
+          out[i * d + static_cast<std::size_t>(a)] =
+              0.5 *
+              (kernels::face_flux(l.fu[i], cr[i], l.cu[i], l.ru[i]) +
+               kernels::face_flux(l.fl[i], l.cl[i], cr[i], l.rl[i])) /
+              area[i];
+      }
+    }
 }
 
 std::unique_ptr<FVSystem> FVSystem::rediscretised(const Mesh& mesh) const {

@@ -255,6 +255,37 @@ class FVSystem {
   /// The rows of a struct operator (assemble(): a_vol V + b dR/dc of one species without
   /// heat or reactions, the origin's row pinned with @p pinned_origin) line by line along x,
   /// as transport_residual_lines: the values of the per-cell loop to the bit.
+  /// The fluxes of the n + 1 x faces of the line of owned cells from @p first (face i below
+  /// cell i, a wall's with its constant part) into @p flux, from @p cr, the line's first
+  /// cell in a ghosted array of one field.
+  void x_face_fluxes(const std::array<int, 3>& first, const double* cr,
+                     std::vector<double>& flux) const;
+  /// Across a line of owned cells along x from @p first, the faces normal to axis @p a below
+  /// and above each cell (species 0 of one field), the neighbours' values there (@p zeros
+  /// across a wall) and the faces' constant parts (@p zeros off a wall); @p cr as above.
+  struct LineAcross {
+    const kernels::FaceRates* fl = nullptr;
+    const kernels::FaceRates* fu = nullptr;
+    const double* cl = nullptr;
+    const double* cu = nullptr;
+    const double* rl = nullptr;
+    const double* ru = nullptr;
+  };
+  LineAcross line_across(int a, const std::array<int, 3>& first, const dmda::Box& ghost,
+                         const double* cr, const double* zeros) const;
+  /// The cell flux vectors of one field (fluxes(): the mean of each cell's two face fluxes
+  /// per axis over the face's area) into the owned array @p J (dim values per cell), line by
+  /// line along x as transport_residual_lines: the per-cell loop's values to the bit.
+  void fluxes_by_lines(const dmda::Box& ghost, const double* c, double* J) const;
+  /// group_observables of one field (one group of one component) into the owned array @p o
+  /// (3 values per cell), line by line along x: the per-cell loop's values to the bit.
+  /// @p inv_span2 and @p floor as there.
+  void observables_by_lines(const dmda::Box& ghost, const double* c, const double* T,
+                            const std::array<std::vector<double>, 3>& inv_span2, double floor,
+                            double* o) const;
+  /// The local-equilibrium Soret coefficient (1/K) of the group whose first component is
+  /// @p first at temperature @p T (K): that of its states, or S_T + alpha d ln D/dT.
+  double equilibrium_soret(const Species& first, double T) const;
   void struct_rows_by_lines(StructRowWriter& rows, double a_vol, double b,
                             bool pinned_origin) const;
   /// Where the faces normal to an axis with index m (between cells m-1 and m) join: the

@@ -48,6 +48,35 @@ inline Species make_species(std::shared_ptr<const TemperatureLaw> D, double S_T,
 }
 
 /// The whole vector in natural (i fastest) ordering, on every rank.
+/// The axes, species and temperature of the tests of the line-by-line paths against the
+/// per-cell loops, 1D to 3D: stretched cells, walls of every kind on x and y (Dirichlet, Robin,
+/// no flux), a periodic axis (x in 2D, where the temperature does not change along it; z in
+/// 3D).
+struct LineTestCase {
+  std::array<Axis, 3> axes;
+  Species species;
+  std::shared_ptr<const TemperatureField> T;
+};
+inline LineTestCase line_test_case(int dim) {
+  const std::array<int, 3> n = dim == 1   ? std::array{9, 1, 1}
+                               : dim == 2 ? std::array{13, 10, 1}
+                                          : std::array{7, 6, 8};
+  LineTestCase out;
+  for (int a = 0; a < 3; ++a)
+    out.axes[a].nodes = a < dim ? tanh_nodes(0.0, 1.0, n[a], 0.7) : std::vector<double>{0.0, 1.0};
+  out.axes[0].periodic = dim == 2;
+  out.axes[2].periodic = dim == 3;
+  Species& sp = out.species;
+  sp = make_species(arrhenius_law(2.0, 1.0, 1.0), 4.0, 0.5, 1.0);
+  sp.bc[0] = {Boundary::Type::dirichlet, 2.0, 0.0};
+  sp.bc[1] = {Boundary::Type::robin, 0.5, 3.0};
+  if (dim == 2) sp.bc[0] = sp.bc[1] = {Boundary::Type::periodic, 0.0, 0.0};
+  if (dim > 1) sp.bc[2] = {Boundary::Type::dirichlet, 0.7, 0.0};
+  if (dim == 3) sp.bc[4] = sp.bc[5] = {Boundary::Type::periodic, 0.0, 0.0};
+  out.T = linear_temperature(1.0, {dim == 2 ? 0.0 : 0.4, 0.3, 0.2});
+  return out;
+}
+
 inline std::vector<double> gather(const Mesh& mesh, Vec v) {
   VecScatter sc;
   Vec all;

@@ -42,24 +42,9 @@ TEST(JacobianMpi, OneSpeciesResidualByLinesIsThePerCellLoopsToTheBit) {
   // on 2 ranks the lines' ends and rows next to another rank's cells.
   for (int dim = 1; dim <= 3; ++dim) {
     SCOPED_TRACE(::testing::Message() << "dim " << dim);
-    const std::array<int, 3> n = dim == 1   ? std::array{9, 1, 1}
-                                 : dim == 2 ? std::array{13, 10, 1}
-                                            : std::array{7, 6, 8};
-    std::array<Axis, 3> axes;
-    for (int a = 0; a < 3; ++a)
-      axes[a].nodes =
-          a < dim ? td::testing::tanh_nodes(0.0, 1.0, n[a], 0.7) : std::vector<double>{0.0, 1.0};
-    // periodic: x in 2D (the lines' ends read the wrap's ghost cells), z in 3D
-    axes[0].periodic = dim == 2;
-    axes[2].periodic = dim == 3;
-    Mesh mesh(PETSC_COMM_WORLD, dim, axes, 1);
-    Species sp = td::testing::make_species(arrhenius_law(2.0, 1.0, 1.0), 4.0, 0.5, 1.0);
-    sp.bc[0] = {Boundary::Type::dirichlet, 2.0, 0.0};
-    sp.bc[1] = {Boundary::Type::robin, 0.5, 3.0};
-    if (dim == 2) sp.bc[0] = sp.bc[1] = {Boundary::Type::periodic, 0.0, 0.0};
-    if (dim > 1) sp.bc[2] = {Boundary::Type::dirichlet, 0.7, 0.0};
-    if (dim == 3) sp.bc[4] = sp.bc[5] = {Boundary::Type::periodic, 0.0, 0.0};
-    FVSystem sys(mesh, linear_temperature(1.0, {dim == 2 ? 0.0 : 0.4, 0.3, 0.2}), {sp});
+    const auto lc = td::testing::line_test_case(dim);
+    Mesh mesh(PETSC_COMM_WORLD, dim, lc.axes, 1);
+    FVSystem sys(mesh, lc.T, {lc.species});
     Owned<Vec> c(sys.create_state());
     Owned<PetscRandom> rnd;
     TD_PETSC(PetscRandomCreate(PETSC_COMM_WORLD, rnd.out()));
