@@ -1,9 +1,12 @@
 #include "core/HugePages.h"
 
 #include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -27,6 +30,8 @@ constexpr int kNeverTrim = std::numeric_limits<int>::max();
 /// Size of the blocks that grow the heap for HeapPrefault: below glibc's mmap threshold
 /// as keep_freed_memory sets it, so they come from the heap.
 constexpr std::size_t kPrefaultBlock = std::size_t{16} << 20;
+/// Most HeapPrefault populates: below kNeverTrim, which glibc's trim test compares with.
+constexpr std::size_t kPrefaultMaxBytes = std::size_t{1} << 30;
 /// Pages populated per madvise call, from the low end up: a transparent huge page.
 constexpr std::size_t kPrefaultStep = std::size_t{2} << 20;
 #ifndef MADV_POPULATE_WRITE
@@ -80,8 +85,12 @@ void keep_freed_memory() {
 HeapPrefault::HeapPrefault(std::size_t bytes) {
   const char* off = std::getenv(kPrefaultVariable);
   if ((off != nullptr && std::strcmp(off, "0") == 0) || bytes < kPrefaultMinBytes) return;
+  // glibc trims a free top of the heap of kNeverTrim bytes or more even so: beyond that the
+  // blocks' memory would go back to the kernel as soon as they are given back
+  bytes = std::min(bytes, kPrefaultMaxBytes);
   // Grow the heap by whole blocks; they are given back at once, to the top of the heap,
   // which later allocations then take from its low end up.
+  const std::size_t mapped_before = mallinfo2().hblks;
   std::vector<void*> blocks;
   blocks.reserve(bytes / kPrefaultBlock + 1);
   for (std::size_t got = 0; got < bytes; got += kPrefaultBlock) {
@@ -92,9 +101,9 @@ HeapPrefault::HeapPrefault(std::size_t bytes) {
   if (blocks.empty()) return;
   auto lo = reinterpret_cast<std::uintptr_t>(blocks.front());
   auto hi = reinterpret_cast<std::uintptr_t>(blocks.back()) + kPrefaultBlock;
-  // Blocks in ascending order below the program break are the heap's; anything else (own
-  // mappings) is unmapped by free and must not be populated.
-  bool heap = reinterpret_cast<std::uintptr_t>(sbrk(0)) >= hi;
+  // Blocks in ascending order below the program break, none of them a mapping of its own
+  // (glibc's count of those unchanged), are the heap's; mappings are unmapped by free.
+  bool heap = reinterpret_cast<std::uintptr_t>(sbrk(0)) >= hi && mallinfo2().hblks == mapped_before;
   for (std::size_t i = 1; i < blocks.size(); ++i)
     heap = heap && reinterpret_cast<std::uintptr_t>(blocks[i]) >
                        reinterpret_cast<std::uintptr_t>(blocks[i - 1]);
@@ -114,11 +123,18 @@ HeapPrefault::HeapPrefault(std::size_t bytes) {
       begin = end;
     }
   };
+  // The thread takes no signal (PETSc's handlers, say, run in the run's thread): blocked
+  // while it is created, it inherits the full mask.
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
   try {
     worker_ = std::thread(populate);
   } catch (const std::system_error&) {
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     return;  // no thread to spare: the run faults its pages itself
   }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   begin_ = reinterpret_cast<const void*>(lo);
   bytes_ = hi - lo;
 }

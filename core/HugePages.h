@@ -53,16 +53,16 @@ void keep_freed_memory();
 /// machine's host has to back it (after a few idle seconds), and a steady run at 1024^2
 /// touches about 240 MiB for the first time, most of it in its set-up and solve (the mesh's
 /// arrays, the matrix, the multigrid's levels, the Krylov vectors). The constructor grows
-/// the heap by @p bytes at once (blocks taken and given back at the heap's top, which
-/// keep_freed_memory keeps) and a thread asks the kernel to populate those pages
-/// (madvise MADV_POPULATE_WRITE) from the low end up, ahead of this thread's allocations,
-/// which take them in the same order. Populating leaves the contents as they are, so it is
-/// safe on memory already in use; a page this thread reaches first it faults itself. Nothing
-/// is done where it cannot help: below kPrefaultMinBytes, where the blocks come from their
-/// own mappings (keep_freed_memory not in force: the Python module, say), where no thread
-/// can be started, or where the kernel lacks MADV_POPULATE_WRITE (Linux before 5.14; the
-/// thread then stops at its first call). THERMODRIFT_PREFAULT=0 turns it off. Measured
-/// figures: docs/usage.md.
+/// the heap by @p bytes (at most 1 GiB) at once (blocks taken and given back at the heap's top,
+/// which keep_freed_memory keeps) and a thread asks the kernel to populate those pages (madvise
+/// MADV_POPULATE_WRITE) from the low end up, ahead of this thread's allocations, which take them in
+/// the same order. Populating leaves the contents as they are, so it is safe on memory already in
+/// use; a page this thread reaches first it faults itself. Nothing is done where it cannot help:
+/// below kPrefaultMinBytes, where the blocks come from their own mappings (keep_freed_memory not in
+/// force: the Python module, say; where glibc there serves them from the heap and trims it again,
+/// the thread stops at the first page no longer mapped), where no thread can be started, or where
+/// the kernel lacks MADV_POPULATE_WRITE (Linux before 5.14; the thread then stops at its first
+/// call). THERMODRIFT_PREFAULT=0 turns it off. Measured figures: docs/usage.md.
 class HeapPrefault {
  public:
   /// Start populating about @p bytes of fresh heap memory.

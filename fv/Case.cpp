@@ -203,16 +203,21 @@ void check_drift_resolution(const FVSystem& sys, const InputSection& root, bool 
 
 /// Fresh memory a run touches after its mesh is read, per cell (bytes), for HeapPrefault:
 /// a part for any case and one per field. Measured for one species, steady: 245 MiB at 1024^2
-/// (about 245 bytes per cell) and 536 MiB at 128^3 (about 255), most of it the matrix, the
+/// (245 bytes per cell) and about 536 MB at 128^3 (255), most of it the matrix, the
 /// multigrid's levels and the vectors, which grow with the fields.
 constexpr std::size_t kPrefaultBytesPerCell = 128;
 constexpr std::size_t kPrefaultBytesPerCellField = 112;
 
-/// Whether this rank has a CPU for HeapPrefault's thread beside the ranks: more CPUs in its
-/// affinity mask than ranks of @p comm on its node.
+/// Whether this rank has a CPU for HeapPrefault's thread beside the ranks: @p comm is all of
+/// the ranks, and this rank has more CPUs in its affinity mask than ranks on its node.
 /// Why: with no idle CPU the thread only competes with the ranks (2 ranks on 2 CPUs at
 /// 1024^2: set-up 0.22-0.27 s against 0.07-0.11 s, no faster solve). Collective.
 bool idle_cpu(MPI_Comm comm) {
+  // A case on part of the ranks (MPI_COMM_SELF in a fit on several ranks, say) does not see
+  // the others on its node: no thread then. The same answer on every rank of comm.
+  int same = MPI_UNEQUAL;
+  MPI_Comm_compare(comm, MPI_COMM_WORLD, &same);
+  if (same != MPI_IDENT && same != MPI_CONGRUENT) return false;
   MPI_Comm node = MPI_COMM_NULL;
   int local = 1;
   if (MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) == MPI_SUCCESS) {

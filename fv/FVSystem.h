@@ -252,9 +252,6 @@ class FVSystem {
   /// of residual(), hence the same values to the bit, at a fraction of the cost of
   /// for_cells' per-cell bookkeeping (which the other cases need).
   void transport_residual_lines(const dmda::Box& ghost, const double* c, double* r) const;
-  /// The rows of a struct operator (assemble(): a_vol V + b dR/dc of one species without
-  /// heat or reactions, the origin's row pinned with @p pinned_origin) line by line along x,
-  /// as transport_residual_lines: the values of the per-cell loop to the bit.
   /// The fluxes of the n + 1 x faces of the line of owned cells from @p first (face i below
   /// cell i, a wall's with its constant part) into @p flux, from @p cr, the line's first
   /// cell in a ghosted array of one field.
@@ -286,6 +283,9 @@ class FVSystem {
   /// The local-equilibrium Soret coefficient (1/K) of the group whose first component is
   /// @p first at temperature @p T (K): that of its states, or S_T + alpha d ln D/dT.
   double equilibrium_soret(const Species& first, double T) const;
+  /// The rows of a struct operator (assemble(): a_vol V + b dR/dc of one species without
+  /// heat or reactions, the origin's row pinned with @p pinned_origin) line by line along x,
+  /// as transport_residual_lines: the values of the per-cell loop to the bit.
   void struct_rows_by_lines(StructRowWriter& rows, double a_vol, double b,
                             bool pinned_origin) const;
   /// Where the faces normal to an axis with index m (between cells m-1 and m) join: the

@@ -47,7 +47,6 @@ inline Species make_species(std::shared_ptr<const TemperatureLaw> D, double S_T,
   return s;
 }
 
-/// The whole vector in natural (i fastest) ordering, on every rank.
 /// The axes, species and temperature of the tests of the line-by-line paths against the
 /// per-cell loops, 1D to 3D: stretched cells, walls of every kind on x and y (Dirichlet, Robin,
 /// no flux), a periodic axis (x in 2D, where the temperature does not change along it; z in
@@ -77,6 +76,7 @@ inline LineTestCase line_test_case(int dim) {
   return out;
 }
 
+/// The whole vector in natural (i fastest) ordering, on every rank.
 inline std::vector<double> gather(const Mesh& mesh, Vec v) {
   VecScatter sc;
   Vec all;

@@ -39,7 +39,7 @@ TEST(JacobianMpi, OneSpeciesResidualByLinesIsThePerCellLoopsToTheBit) {
   // (FVSystem::transport_residual_lines); pins, which only that cell's row sees, send it
   // through the per-cell loop of every other case. Every other row must be the same to the
   // bit: walls of every kind on x and y, a periodic axis (x, z), stretched cells, 1D to 3D, and
-  // on 2 ranks the lines' ends and rows next to another rank's cells.
+  // on 2 ranks rows next to another rank's cells (across x in 1D, y in 2D, z in 3D).
   for (int dim = 1; dim <= 3; ++dim) {
     SCOPED_TRACE(::testing::Message() << "dim " << dim);
     const auto lc = td::testing::line_test_case(dim);

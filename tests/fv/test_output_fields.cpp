@@ -16,8 +16,9 @@ TEST(OutputFieldsMpi, OneFieldByLinesIsThePerCellLoopsToTheBit) {
   // The same species alone (one field: lines) and beside a second one (two fields: the
   // per-cell loops) must give its flux vector and its observables to the bit: walls of every
   // kind, a periodic axis, stretched cells, an axis without temperature difference (x in 2D;
-  // fv_helpers.h line_test_case), cells where ln P is not defined (zero, negative), 1D to 3D;
-  // on 2 ranks also the lines' ends next to another rank's cells.
+  // fv_helpers.h line_test_case), cells where ln P is not defined (zero, negative, below the
+  // floor of resolved totals), 1D to 3D; on 2 ranks also cells next to another rank's (across
+  // x in 1D, y in 2D, z in 3D) and a largest total on one rank only.
   for (int dim = 1; dim <= 3; ++dim) {
     SCOPED_TRACE(::testing::Message() << "dim " << dim);
     const auto lc = td::testing::line_test_case(dim);
@@ -30,15 +31,21 @@ TEST(OutputFieldsMpi, OneFieldByLinesIsThePerCellLoopsToTheBit) {
     TD_PETSC(PetscRandomCreate(PETSC_COMM_WORLD, rnd.out()));
     TD_PETSC(PetscRandomSetInterval(rnd, 0.5, 1.5));
     TD_PETSC(VecSetRandom(c2, rnd));
+    int rank = 0, ranks = 1;
+    MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+    MPI_Comm_size(PETSC_COMM_WORLD, &ranks);
     PetscInt owned = 0;
     TD_PETSC(VecGetLocalSize(c1, &owned));
     {
       const ModifyArray w2(c2);
       const WriteArray w1(c1);
       for (PetscInt i = 0; i < owned; ++i) {
-        // ln P undefined next to these: P = 0 and P < 0
+        // ln P undefined next to these: P = 0, P < 0, and P > 0 below the floor of resolved
+        // totals (1e-10 of the largest, which lies on the last rank)
         if (i % 7 == 3) w2.get()[2 * i] = 0.0;
         if (i % 11 == 5) w2.get()[2 * i] = -0.1;
+        if (i % 13 == 8) w2.get()[2 * i] = 1e-12;
+        if (i + 1 == owned && rank + 1 == ranks) w2.get()[2 * i] = 1e3;
         w1.get()[i] = w2.get()[2 * i];
       }
     }
