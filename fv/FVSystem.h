@@ -299,11 +299,24 @@ class FVSystem {
     bool boundary = false;
   };
   FaceRow face_row(int axis, int m) const;
-  /// Coefficients of species @p s at the face @p row normal to @p axis of area @p area
-  /// (length^(dim-1)), with the temperatures @p Tpqm at P, Q and the face; @p dpsi, when
-  /// given: set to psi(T_Q) - psi(T_P) of the face (dimensionless).
+  /// What the coefficients of species s at a face take from its area and temperatures,
+  /// apart from its centre distance h.
+  struct FaceTerms {
+    double area_D = 0.0;  ///< area times D at the face temperature (length^(dim+1) / time)
+    double dpsi = 0.0;    ///< psi(T_Q) - psi(T_P) (dimensionless)
+    kernels::SgTerms sg;  ///< the Bernoulli factors of dpsi
+  };
+  /// The terms of species @p s at a face of area @p area (length^(dim-1)) with the
+  /// temperatures @p Tpqm at P, Q and the face.
+  FaceTerms face_terms(double area, int s, const std::array<double, 3>& Tpqm) const;
+  /// Coefficients of an interior face at centre distance @p h (length) with terms @p t.
+  static kernels::FaceCoef interior_coef(double h, const FaceTerms& t) {
+    return kernels::sg_face(t.area_D / h, t.sg);
+  }
+  /// Coefficients of species @p s at the face @p row normal to @p axis of area @p area, with
+  /// the temperatures @p Tpqm and the terms @p t (face_terms) of those.
   kernels::FaceCoef face_coef(int axis, const FaceRow& row, double area, int s,
-                              const std::array<double, 3>& Tpqm, double* dpsi = nullptr) const;
+                              const std::array<double, 3>& Tpqm, const FaceTerms& t) const;
   /// (Re)compute every face coefficient; @p from_state: temperatures from Tcell_.
   void compute_faces(bool from_state) const;
   /// Reaction constants of every owned cell at Tcell_.

@@ -134,6 +134,8 @@ class Linear : public TemperatureField {
     along(base, axis, coords, n, out, [this](const Point& p) { return at(p); });
   }
   std::string type() const override { return "linear"; }
+  /// Bit for bit: a zero gradient component adds a zero of either sign to T, which is positive.
+  bool varies_along(int axis) const override { return g_[static_cast<std::size_t>(axis)] != 0.0; }
   /// The extremes of a linear function over a box are at its corners (each a node of the
   /// mesh that the sampling would visit), evaluated by T itself.
   std::optional<std::pair<double, double>> range_over_box(const Point& lo,
@@ -176,6 +178,7 @@ class Uniform : public TemperatureField {
   explicit Uniform(double T0) : T0_(T0) {}
   double T(const Point&) const override { return T0_; }
   std::string type() const override { return "uniform"; }
+  bool varies_along(int) const override { return false; }
   static std::unique_ptr<TemperatureField> create(InputSection& s, const Mesh&) {
     return std::make_unique<Uniform>(s.real(kT0));
   }
@@ -193,6 +196,7 @@ class Profile : public TemperatureField {
       : axis_(axis), x_(std::move(x)), y_(std::move(y)), type_(std::move(type)) {}
   double T(const Point& p) const override { return interp(x_, y_, p[axis_]); }
   std::string type() const override { return type_; }
+  bool varies_along(int axis) const override { return axis == axis_; }
 
   static std::unique_ptr<TemperatureField> create_inline(InputSection& s, const Mesh&) {
     const int axis = read_axis(s);
@@ -258,6 +262,7 @@ class TwoSlab : public TemperatureField {
     return Th_ + (Tc_ - Th_) * (u - h - hw) / (L_ - h - w_);
   }
   std::string type() const override { return "two_slab"; }
+  bool varies_along(int axis) const override { return axis == axis_; }
   static std::unique_ptr<TemperatureField> create(InputSection& s, const Mesh&) {
     const int axis = read_axis(s);
     const double L = s.real(kPeriod);

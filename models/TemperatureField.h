@@ -30,6 +30,13 @@ class TemperatureField {
                        double* out) const {
     along(base, axis, coords, n, out, [this](const Point& p) { return T(p); });
   }
+  /// Whether T may change along coordinate @p axis (0 = x). Where it cannot, T at two points
+  /// that differ in that coordinate only is the same bit for bit, and the face loops take the
+  /// values of one line for every line across it. Fields that do not know say that it may.
+  virtual bool varies_along(int axis) const {
+    (void)axis;
+    return true;
+  }
   /// Lowest and highest T over the box [@p lo, @p hi] (length unit of the case), where the
   /// field knows them without sampling (a linear field: at the box's corners); nothing
   /// otherwise, and temperature_range samples the mesh.

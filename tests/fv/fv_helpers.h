@@ -11,11 +11,12 @@
 #include <utility>
 #include <vector>
 
+#include "core/Petsc.h"
+#include "fv/FVSystem.h"
 #include "mesh/Mesh.h"
 #include "models/Species.h"
 #include "models/TemperatureField.h"
 #include "models/TemperatureLaw.h"
-#include "fv/FVSystem.h"
 
 namespace td::testing {
 
@@ -74,6 +75,16 @@ inline LineTestCase line_test_case(int dim) {
   if (dim == 3) sp.bc[4] = sp.bc[5] = {Boundary::Type::periodic, 0.0, 0.0};
   out.T = linear_temperature(1.0, {dim == 2 ? 0.0 : 0.4, 0.3, 0.2});
   return out;
+}
+
+/// Random state of @p sys with entries in (0.5, 1.5) (collective).
+inline Owned<Vec> random_state(const FVSystem& sys) {
+  Owned<Vec> c(sys.create_state());
+  Owned<PetscRandom> rnd;
+  TD_PETSC(PetscRandomCreate(sys.mesh().comm(), rnd.out()));
+  TD_PETSC(PetscRandomSetInterval(rnd, 0.5, 1.5));
+  TD_PETSC(VecSetRandom(c, rnd));
+  return c;
 }
 
 /// The whole vector in natural (i fastest) ordering, on every rank.

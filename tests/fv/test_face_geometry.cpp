@@ -175,3 +175,72 @@ TEST(FaceGeometryMpi, LinearProfileThroughDirichletWallsIsExact) {
   for (int axis = 0; axis < 3; ++axis)
     EXPECT_LT(largest_wall_flux_error(3, {12, 10, 14}, axis), 1e-11) << "axis " << axis;
 }
+
+namespace {
+
+/// The field @p inner, saying that it may vary along every axis (TemperatureField's default):
+/// FVSystem then computes or copies its faces one by one.
+class EveryAxisField : public TemperatureField {
+ public:
+  explicit EveryAxisField(std::shared_ptr<const TemperatureField> inner)
+      : inner_(std::move(inner)) {}
+  double T(const Point& x) const override { return inner_->T(x); }
+  void T_along(const Point& base, int axis, const double* coords, std::size_t n,
+               double* out) const override {
+    inner_->T_along(base, axis, coords, n, out);
+  }
+  std::string type() const override { return inner_->type(); }
+
+ private:
+  std::shared_ptr<const TemperatureField> inner_;
+};
+
+}  // namespace
+
+TEST(FaceGeometryMpi, WholeLinesAreTheFaceByFaceCoefficientsToTheBit) {
+  // A temperature along x only lets FVSystem copy whole lines of face coefficients and compute
+  // only their wall faces; the same field seen as varying along every axis goes face by face.
+  // Residuals, cell fluxes and cell Peclet numbers must be the same to the bit: two species
+  // (one with an Arrhenius D), walls of every kind on x and y (line_test_case), a periodic
+  // axis, uniform cells and cells stretched along y (lines whose x faces differ in area,
+  // rows across y that differ in distance), 1D to 3D; on 2 ranks the lines of each rank's box.
+  for (int dim = 1; dim <= 3; ++dim)
+    for (const bool stretched : {false, true}) {
+      SCOPED_TRACE(::testing::Message() << "dim " << dim << (stretched ? " stretched" : ""));
+      auto lc = td::testing::line_test_case(dim);
+      for (int a = 0; a < dim; ++a)
+        if (!stretched || a != 1)
+          lc.axes[static_cast<std::size_t>(a)].nodes =
+              uniform_nodes(0.0, 1.0, static_cast<int>(lc.axes[a].nodes.size()) - 1);
+      Mesh mesh(PETSC_COMM_WORLD, dim, lc.axes, 2);
+      std::shared_ptr<const TemperatureField> along_x = linear_temperature(1.0, {0.4, 0.0, 0.0});
+      Species other = td::testing::make_species(constant_law(0.3), -2.0, 0.0, 1.0);
+      other.name = "other";
+      other.bc = lc.species.bc;
+      // the wall faces of the copied lines: a Dirichlet and a Robin wall on x (periodic in 2D)
+      ASSERT_FALSE(along_x->varies_along(1));
+      FVSystem lines(mesh, along_x, {lc.species, other});
+      FVSystem faces(mesh, std::make_shared<EveryAxisField>(along_x), {lc.species, other});
+      const Owned<Vec> c = td::testing::random_state(lines);
+      Owned<Vec> r1 = duplicate(c), r2 = duplicate(c);
+      lines.residual(c, r1);
+      faces.residual(c, r2);
+      Owned<Vec> J1(lines.fluxes(c)), J2(faces.fluxes(c));
+      int differ = 0;
+      double largest = 0.0;
+      {
+        const ReadArray a(r1), b(r2);
+        for (PetscInt i = 0; i < a.size(); ++i) {
+          differ += a[i] != b[i];
+          largest = std::max(largest, std::abs(a[i]));
+        }
+        const ReadArray ja(J1), jb(J2);
+        for (PetscInt i = 0; i < ja.size(); ++i) differ += ja[i] != jb[i];
+      }
+      MPI_Allreduce(MPI_IN_PLACE, &differ, 1, MPI_INT, MPI_SUM, PETSC_COMM_WORLD);
+      EXPECT_EQ(differ, 0);
+      EXPECT_GT(largest, 0.0);
+      EXPECT_EQ(lines.drift_resolution().cell_peclet, faces.drift_resolution().cell_peclet);
+      EXPECT_GT(lines.max_cell_peclet(), 0.0);
+    }
+}

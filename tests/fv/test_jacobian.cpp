@@ -45,11 +45,7 @@ TEST(JacobianMpi, OneSpeciesResidualByLinesIsThePerCellLoopsToTheBit) {
     const auto lc = td::testing::line_test_case(dim);
     Mesh mesh(PETSC_COMM_WORLD, dim, lc.axes, 1);
     FVSystem sys(mesh, lc.T, {lc.species});
-    Owned<Vec> c(sys.create_state());
-    Owned<PetscRandom> rnd;
-    TD_PETSC(PetscRandomCreate(PETSC_COMM_WORLD, rnd.out()));
-    TD_PETSC(PetscRandomSetInterval(rnd, 0.5, 1.5));
-    TD_PETSC(VecSetRandom(c, rnd));
+    const Owned<Vec> c = td::testing::random_state(sys);
     Owned<Vec> by_lines = duplicate(c), by_cells = duplicate(c);
     sys.residual(c, by_lines);
     sys.set_pins({{0, 0.7}});

@@ -33,17 +33,6 @@ std::string periodic_multifield_case(int dim) {
   return text;
 }
 
-/// Random state of @p sys with entries in (0.5, 1.5).
-Owned<Vec> random_state(const FVSystem& sys) {
-  Owned<Vec> c(sys.create_state());
-  PetscRandom rnd;
-  PetscRandomCreate(sys.mesh().comm(), &rnd);
-  PetscRandomSetInterval(rnd, 0.5, 1.5);
-  VecSetRandom(c, rnd);
-  PetscRandomDestroy(&rnd);
-  return c;
-}
-
 }  // namespace
 
 TEST(StencilMatrixMpi, MultiFieldPeriodicPatternIsTheDmdaOneAndAssemblyFitsIt) {
@@ -52,7 +41,7 @@ TEST(StencilMatrixMpi, MultiFieldPeriodicPatternIsTheDmdaOneAndAssemblyFitsIt) {
     FVSystem& sys = cs->system();
     ASSERT_EQ(sys.nfields(), 3);
     ASSERT_NE(sys.reactions(), nullptr);
-    Owned<Vec> c = random_state(sys);
+    Owned<Vec> c = td::testing::random_state(sys);
     Owned<Mat> A(sys.create_matrix());
     // PETSc's own DMDA matrix with the same block fills, on a DM of the mesh's layout
     Owned<DM> dm = sys.mesh().solver_dm(sys.nfields());
