@@ -201,6 +201,10 @@ void check_drift_resolution(const FVSystem& sys, const InputSection& root, bool 
   }
 }
 
+}  // namespace
+
+namespace {
+
 /// Fresh memory a run touches after its mesh is read, per cell (bytes), for HeapPrefault:
 /// a part for any case and one per field. Measured for one species, steady: 245 MiB at 1024^2
 /// (245 bytes per cell) and about 536 MB at 128^3 (255), most of it the matrix, the
@@ -232,6 +236,15 @@ bool idle_cpu(MPI_Comm comm) {
 
 }  // namespace
 
+std::unique_ptr<HeapPrefault> start_run_prefault(MPI_Comm comm, std::size_t cells, int fields) {
+  if (!idle_cpu(comm)) return nullptr;
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  return std::make_unique<HeapPrefault>(
+      cells / static_cast<std::size_t>(ranks) *
+      (kPrefaultBytesPerCell + kPrefaultBytesPerCellField * static_cast<std::size_t>(fields)));
+}
+
 std::unique_ptr<Case> Case::load(MPI_Comm comm, const std::string& path,
                                  const std::string& output) {
   return build(comm, InputSection::parse_file(path), output);
@@ -258,12 +271,7 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
     // this rank's share of the fresh memory the set-up and solve will touch, populated from
     // here on by a second thread (core/HugePages.h)
     c->mesh_ = Mesh::from_input(comm, m, fields, [&](std::size_t cells) {
-      if (!idle_cpu(comm)) return;
-      int ranks = 1;
-      MPI_Comm_size(comm, &ranks);
-      c->prefault_ = std::make_unique<HeapPrefault>(
-          cells / static_cast<std::size_t>(ranks) *
-          (kPrefaultBytesPerCell + kPrefaultBytesPerCellField * static_cast<std::size_t>(fields)));
+      c->prefault_ = start_run_prefault(comm, cells, fields);
     });
   }
   std::shared_ptr<const HeatModel> heat_model;

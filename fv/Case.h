@@ -41,6 +41,12 @@ struct RunSettings {
   double progress_interval = 5.0;  ///< wall seconds between progress lines
 };
 
+/// The HeapPrefault of a run on @p cells cells (all ranks) with @p fields fields per cell: this
+/// rank's share of the fresh memory its set-up and steady solve touch, populated by a second
+/// thread (core/HugePages.h); null where the rank has no CPU beside the ranks on its node or
+/// @p comm is not all of the ranks. Call before the mesh's DMDA is made. Collective.
+std::unique_ptr<HeapPrefault> start_run_prefault(MPI_Comm comm, std::size_t cells, int fields);
+
 class Case {
  public:
   /// Read and validate the whole input; throws InputError pointing into the file. The result
