@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <vector>
 
 namespace {
@@ -17,6 +18,7 @@ namespace {
 constexpr double kBytesPerEntry = 3.0 * sizeof(double);
 constexpr double kScalar = 1.5;
 constexpr double kMiB = 1024.0 * 1024.0;
+constexpr double kBytesPerGB = 1e9;
 
 }  // namespace
 
@@ -32,9 +34,13 @@ int main(int argc, char** argv) {
     MPI_Abort(MPI_COMM_WORLD, 2);
   }
   const auto n = static_cast<std::size_t>(mib * kMiB / sizeof(double));
+  if (n == 0) {
+    if (rank == 0) std::fprintf(stderr, "bench_bandwidth: %g MiB holds no double\n", mib);
+    MPI_Abort(MPI_COMM_WORLD, 2);
+  }
   // written once before timing: every page present
   std::vector<double> a(n, 0.0), b(n, 1.0), c(n, 2.0);
-  double best = 1e30;
+  double best = std::numeric_limits<double>::infinity();
   for (int r = 0; r < reps; ++r) {
     // all ranks stream at the same time
     MPI_Barrier(MPI_COMM_WORLD);
@@ -42,7 +48,7 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < n; ++i) a[i] = b[i] + kScalar * c[i];
     best = std::min(best, MPI_Wtime() - t0);
   }
-  const double mine = kBytesPerEntry * static_cast<double>(n) / best / 1e9;
+  const double mine = kBytesPerEntry * static_cast<double>(n) / best / kBytesPerGB;
   std::vector<double> all(static_cast<std::size_t>(ranks));
   MPI_Gather(&mine, 1, MPI_DOUBLE, all.data(), 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
   if (rank == 0) {

@@ -201,10 +201,6 @@ void check_drift_resolution(const FVSystem& sys, const InputSection& root, bool 
   }
 }
 
-}  // namespace
-
-namespace {
-
 /// Fresh memory a run touches after its mesh is read, per cell (bytes), for HeapPrefault:
 /// a part for any case and one per field. Measured for one species, steady: 245 MiB at 1024^2
 /// (245 bytes per cell) and about 536 MB at 128^3 (255), most of it the matrix, the

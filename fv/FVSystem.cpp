@@ -195,14 +195,24 @@ void FVSystem::compute_faces(bool from_state) const {
         }
       }
     };
-    // One face at box index (i, j, k), its coefficients at q: computed, or taken from the face
-    // one line back where that one had the same inputs.
-    auto face = [&](int i, int j, int k, std::size_t q) {
+    // The product of the widths of the cells at box index @p box along the axes from @p first
+    // on, the face's own axis left out: from 0 the face's area, from 1 what it shares with
+    // every face of its line (x faces: the area; faces across: the factor beside x's width).
+    // The same products in the same order, so that equal ones are equal bit for bit.
+    auto widths_across = [&](const std::array<int, 3>& box, int first) {
+      double w = 1.0;
+      for (int b = first; b < mesh_.dim(); ++b)
+        if (b != a) w *= width[b][static_cast<std::size_t>(box[b])];
+      return w;
+    };
+    // One face at box index (i, j, k) of the line whose coefficients start at @p line_q:
+    // computed, or taken from the face one line back where that one had the same inputs.
+    auto face = [&](int i, int j, int k, std::size_t line_q) {
+      const auto ii = static_cast<std::size_t>(i);
+      const std::size_t q = line_q + ii * static_cast<std::size_t>(ns);
       const std::array<int, 3> box{i, j, k};
       const std::array<int, 3> idx{fb.lo[0] + i, fb.lo[1] + j, fb.lo[2] + k};
-      double area = 1.0;
-      for (int b = 0; b < mesh_.dim(); ++b)
-        if (b != a) area *= width[b][static_cast<std::size_t>(box[b])];
+      const double area = widths_across(box, 0);
       const FaceRow& row = rows[static_cast<std::size_t>(box[a])];
       std::array<double, 3> tpqm{};
       if (from_state) {
@@ -221,9 +231,9 @@ void FVSystem::compute_faces(bool from_state) const {
           tpqm = {(*Tl)(below, 1, 0), (*Tl)(idx, 1, 0), 0.0};
         }
         tpqm[2] = 0.5 * (tpqm[0] + tpqm[1]);
+      } else {
+        tpqm = {line_T[0][ii], line_T[1][ii], line_T[2][ii]};
       }
-      const auto ii = static_cast<std::size_t>(i);
-      if (!from_state) tpqm = {line_T[0][ii], line_T[1][ii], line_T[2][ii]};
       FaceInputs& before = line_inputs[ii];
       const FaceInputs here{tpqm, area, row.h, !row.boundary};
       if (here.repeats(before)) {
@@ -264,13 +274,11 @@ void FVSystem::compute_faces(bool from_state) const {
     struct LineGeometry {
       double widths = 1.0, h = 0.0;
       bool interior = true;
-      bool operator==(const LineGeometry&) const = default;
     };
     auto geometry = [&](int j, int k) {
       const std::array<int, 3> box{0, j, k};
       LineGeometry g;
-      for (int b = 1; b < mesh_.dim(); ++b)
-        if (b != a) g.widths *= width[b][static_cast<std::size_t>(box[b])];
+      g.widths = widths_across(box, 1);
       if (a > 0) {
         const FaceRow& row = rows[static_cast<std::size_t>(box[a])];
         g.h = row.h;
@@ -291,8 +299,7 @@ void FVSystem::compute_faces(bool from_state) const {
           if (g.h == last->h) {
             std::copy_n(fb.coef.begin() + static_cast<std::ptrdiff_t>(q - line_stride), line_stride,
                         fb.coef.begin() + static_cast<std::ptrdiff_t>(q));
-            for (const int i : boundary_along_x)
-              face(i, j, k, q + static_cast<std::size_t>(i) * static_cast<std::size_t>(ns));
+            for (const int i : boundary_along_x) face(i, j, k, q);
           } else {
             // a row across the axis at another distance h (a > 0: x faces have none per line):
             // each face has the terms of the face one line back (same_terms in face())
@@ -307,8 +314,7 @@ void FVSystem::compute_faces(bool from_state) const {
         }
         if (!from_state && (!same_field || !last)) field_on_line(j, k);
         last = g;
-        for (int i = 0; i < fb.n[0]; ++i)
-          face(i, j, k, q + static_cast<std::size_t>(i) * static_cast<std::size_t>(ns));
+        for (int i = 0; i < fb.n[0]; ++i) face(i, j, k, q);
       }
   }
 }

@@ -134,7 +134,8 @@ class Linear : public TemperatureField {
     along(base, axis, coords, n, out, [this](const Point& p) { return at(p); });
   }
   std::string type() const override { return "linear"; }
-  /// Bit for bit: a zero gradient component adds a zero of either sign to T, which is positive.
+  /// Bit for bit: a zero gradient component adds a zero of either sign to the sum of the
+  /// terms before it (T_ref and the x term at least), which leaves the sum as it is.
   bool varies_along(int axis) const override { return g_[static_cast<std::size_t>(axis)] != 0.0; }
   /// The extremes of a linear function over a box are at its corners (each a node of the
   /// mesh that the sampling would visit), evaluated by T itself.

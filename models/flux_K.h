@@ -26,14 +26,13 @@ struct FaceCoef {
   double r = 0.0;  ///< constant part (boundary data)
 };
 
-/// Interior segment P -> Q: @p conductance = area * D_m / h (length^dim / time), @p dpsi
-/// dimensionless.
+/// The Bernoulli factors of a face with potential difference dpsi = psi(T_Q) - psi(T_P)
+/// (dimensionless): B(|dpsi|), B(-|dpsi|) and the sign of dpsi. Apart from the conductance
+/// because they depend on the temperatures alone: faces that differ only in their distance h
+/// share them.
 /// Why one Bernoulli function: B(-z) = B(z) + z, and with z = |dpsi| >= 0 the sum adds two
 /// non-negative terms (no cancellation, where B(-z) - z from the other side would lose B(z)
 /// to round-off at large z); one expm1 per face instead of two.
-/// The Bernoulli factors of a face with potential difference dpsi: B(|dpsi|), B(-|dpsi|) and
-/// the sign of dpsi. Apart from the conductance because they depend on the temperatures
-/// alone: faces that differ only in their distance h share them.
 struct SgTerms {
   double down = 1.0;    ///< B(|dpsi|)
   double up = 1.0;      ///< B(-|dpsi|) = B(|dpsi|) + |dpsi|
@@ -44,12 +43,12 @@ inline SgTerms sg_terms(double dpsi) {
   const double down = bernoulli(z);
   return {down, down + z, dpsi >= 0.0};
 }
+
+/// Interior segment P -> Q: @p conductance = area * D_m / h (length^dim / time), @p t the
+/// Bernoulli factors of its dpsi (sg_terms).
 inline FaceCoef sg_face(double conductance, const SgTerms& t) {
   return t.forward ? FaceCoef{conductance * t.down, conductance * t.up, 0.0}
                    : FaceCoef{conductance * t.up, conductance * t.down, 0.0};
-}
-inline FaceCoef sg_face(double conductance, double dpsi) {
-  return sg_face(conductance, sg_terms(dpsi));
 }
 
 /// Upper boundary (cell P, boundary face Q) with Dirichlet value cb: J = p c_P + r.

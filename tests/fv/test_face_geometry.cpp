@@ -178,21 +178,28 @@ TEST(FaceGeometryMpi, LinearProfileThroughDirichletWallsIsExact) {
 
 namespace {
 
-/// The field @p inner, saying that it may vary along every axis (TemperatureField's default):
-/// FVSystem then computes or copies its faces one by one.
-class EveryAxisField : public TemperatureField {
+/// The field @p inner, counting the lines it is asked for; with @p every_axis saying that it
+/// may vary along every axis (TemperatureField's default), so that FVSystem computes or copies
+/// its faces one by one, else passing on what @p inner says.
+class CountingField : public TemperatureField {
  public:
-  explicit EveryAxisField(std::shared_ptr<const TemperatureField> inner)
-      : inner_(std::move(inner)) {}
+  CountingField(std::shared_ptr<const TemperatureField> inner, bool every_axis)
+      : inner_(std::move(inner)), every_axis_(every_axis) {}
   double T(const Point& x) const override { return inner_->T(x); }
   void T_along(const Point& base, int axis, const double* coords, std::size_t n,
                double* out) const override {
+    ++lines_;
     inner_->T_along(base, axis, coords, n, out);
   }
+  bool varies_along(int axis) const override { return every_axis_ || inner_->varies_along(axis); }
   std::string type() const override { return inner_->type(); }
+  /// Calls of T_along so far.
+  long lines() const { return lines_; }
 
  private:
   std::shared_ptr<const TemperatureField> inner_;
+  bool every_axis_;
+  mutable long lines_ = 0;
 };
 
 }  // namespace
@@ -219,8 +226,13 @@ TEST(FaceGeometryMpi, WholeLinesAreTheFaceByFaceCoefficientsToTheBit) {
       other.bc = lc.species.bc;
       // the wall faces of the copied lines: a Dirichlet and a Robin wall on x (periodic in 2D)
       ASSERT_FALSE(along_x->varies_along(1));
-      FVSystem lines(mesh, along_x, {lc.species, other});
-      FVSystem faces(mesh, std::make_shared<EveryAxisField>(along_x), {lc.species, other});
+      const auto by_lines = std::make_shared<CountingField>(along_x, false);
+      const auto by_faces = std::make_shared<CountingField>(along_x, true);
+      FVSystem lines(mesh, by_lines, {lc.species, other});
+      FVSystem faces(mesh, by_faces, {lc.species, other});
+      // the lines' path asks for one line of temperatures per axis (and the cell centres' lines
+      // of both), the faces' path for one per line of faces
+      if (dim > 1) EXPECT_LT(by_lines->lines(), by_faces->lines());
       const Owned<Vec> c = td::testing::random_state(lines);
       Owned<Vec> r1 = duplicate(c), r2 = duplicate(c);
       lines.residual(c, r1);
