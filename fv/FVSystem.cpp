@@ -462,9 +462,13 @@ void FVSystem::initial_state(Vec c) const {
   const int nf = nf_;
   const int ns = nspecies();
   OwnedView C(mesh_.dm(), c);
+  // Without heat the cell temperatures are T at the centres, bit for bit (the constructor's),
+  // and read instead of a virtual call per cell; with heat they follow the solved state.
+  std::optional<OwnedReadView> cell_T;
+  if (!heat_) cell_T.emplace(scalar_dm(), Tcell_);
   for_owned(mesh_, [&](const std::array<int, 3>& idx) {
     const Point x = mesh_.center(idx[0], idx[1], idx[2]);
-    const double T = T_->T(x);
+    const double T = cell_T ? (*cell_T)(idx, 1, 0) : T_->T(x);
     for (int s = 0; s < ns; ++s)
       C(idx, nf, s) = species_[s].initial(x, mesh_.dim()) * species_[s].fraction(T);
     if (heat_) C(idx, nf, ns) = T;

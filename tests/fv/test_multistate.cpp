@@ -4,12 +4,14 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
-#include "models/MultiState.h"
 #include "fv/Case.h"
 #include "fv/Steady.h"
 #include "fv/Transient.h"
+#include "models/MultiState.h"
 #include "tests/fv/fv_helpers.h"
 
 using td::testing::dimer_species;
@@ -432,4 +434,32 @@ TEST(MultiStatePde, DimerSoretOfTotalDependsOnConcentration) {
   };
   const double dilute = mid_soret(0.05), dense = mid_soret(50.0);
   EXPECT_GT(std::abs(dilute - dense), 0.05);
+}
+
+TEST(MultiStatePdeMpi, InitialStateSplitsEachTotalAtItsOwnCellTemperature) {
+  // The initial state of a multi-state species is its total split at local equilibrium at the
+  // temperature of each cell's centre (the field's, along a gradient here), on any rank count.
+  auto cs = Case::from_string(PETSC_COMM_WORLD, td::testing::two_state_case(16, 1.0), "case.toml");
+  const FVSystem& sys = cs->system();
+  const Mesh& mesh = cs->mesh();
+  Owned<Vec> c(sys.create_state());
+  sys.initial_state(c);
+  const auto all = td::testing::gather(mesh, c);
+  const int nf = sys.nfields();
+  int differ = 0;
+  double T_lo = std::numeric_limits<double>::infinity(), T_hi = -T_lo;
+  for (int i = 0; i < mesh.cells(0); ++i) {
+    const Point x = mesh.center(i, 0, 0);
+    const double T = cs->temperature().T(x);
+    T_lo = std::min(T_lo, T);
+    T_hi = std::max(T_hi, T);
+    for (int s = 0; s < nf; ++s) {
+      const Species& sp = sys.species()[static_cast<std::size_t>(s)];
+      differ +=
+          all[static_cast<std::size_t>(i * nf + s)] != sp.initial(x, mesh.dim()) * sp.fraction(T);
+    }
+  }
+  EXPECT_EQ(nf, 2);
+  EXPECT_EQ(differ, 0);
+  EXPECT_LT(T_lo, T_hi);
 }
