@@ -6,9 +6,12 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <new>
 #include <vector>
 
 namespace {
@@ -19,6 +22,8 @@ constexpr double kBytesPerEntry = 3.0 * sizeof(double);
 constexpr double kScalar = 1.5;
 constexpr double kMiB = 1024.0 * 1024.0;
 constexpr double kBytesPerGB = 1e9;
+/// Largest array accepted (MiB): 1 TiB, far beyond any node, and its entry count fits size_t.
+constexpr double kMaxMiB = 1024.0 * 1024.0;
 
 }  // namespace
 
@@ -27,19 +32,42 @@ int main(int argc, char** argv) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  const double mib = argc > 1 ? std::atof(argv[1]) : 64.0;
-  const int reps = argc > 2 ? std::atoi(argv[2]) : 20;
-  if (!(mib > 0) || reps < 1) {
-    if (rank == 0) std::fprintf(stderr, "usage: bench_bandwidth [MiB per array > 0] [reps >= 1]\n");
+  // a number that is all of its argument, else NaN (rejected below with the text given)
+  auto number = [&](int i, double fallback) {
+    if (argc <= i) return fallback;
+    char* end = nullptr;
+    const double v = std::strtod(argv[i], &end);
+    return end != argv[i] && *end == '\0' ? v : std::numeric_limits<double>::quiet_NaN();
+  };
+  const double mib = number(1, 64.0), reps_given = number(2, 20.0);
+  if (!(mib > 0 && mib <= kMaxMiB) || !(reps_given >= 1 && reps_given <= INT_MAX) ||
+      reps_given != std::floor(reps_given)) {
+    if (rank == 0)
+      std::fprintf(stderr,
+                   "bench_bandwidth: MiB per array '%s' (accepted: a number > 0, at most %g), "
+                   "repetitions '%s' (accepted: an integer >= 1)\nusage: bench_bandwidth "
+                   "[MiB per array] [repetitions]\n",
+                   argc > 1 ? argv[1] : "64", kMaxMiB, argc > 2 ? argv[2] : "20");
     MPI_Abort(MPI_COMM_WORLD, 2);
   }
+  const auto reps = static_cast<int>(reps_given);
   const auto n = static_cast<std::size_t>(mib * kMiB / sizeof(double));
   if (n == 0) {
     if (rank == 0) std::fprintf(stderr, "bench_bandwidth: %g MiB holds no double\n", mib);
     MPI_Abort(MPI_COMM_WORLD, 2);
   }
-  // written once before timing: every page present
-  std::vector<double> a(n, 0.0), b(n, 1.0), c(n, 2.0);
+  // written once before timing: every page present; a rank that cannot allocate ends every
+  // rank with its message (an exception would end it alone while the others wait)
+  std::vector<double> a, b, c;
+  try {
+    a.assign(n, 0.0);
+    b.assign(n, 1.0);
+    c.assign(n, 2.0);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "bench_bandwidth: rank %d cannot allocate three arrays of %g MiB\n", rank,
+                 mib);
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
   double best = std::numeric_limits<double>::infinity();
   for (int r = 0; r < reps; ++r) {
     // all ranks stream at the same time
@@ -47,6 +75,13 @@ int main(int argc, char** argv) {
     const double t0 = MPI_Wtime();
     for (std::size_t i = 0; i < n; ++i) a[i] = b[i] + kScalar * c[i];
     best = std::min(best, MPI_Wtime() - t0);
+  }
+  // the loop ran on every rank (a[i] = 1 + 1.5 * 2 everywhere) before any figure is printed
+  const bool right =
+      std::all_of(a.begin(), a.end(), [](double v) { return v == 1.0 + kScalar * 2.0; });
+  if (!right) {
+    std::fprintf(stderr, "bench_bandwidth: rank %d: the triad's result is wrong\n", rank);
+    MPI_Abort(MPI_COMM_WORLD, 1);
   }
   const double mine = kBytesPerEntry * static_cast<double>(n) / best / kBytesPerGB;
   std::vector<double> all(static_cast<std::size_t>(ranks));
@@ -59,8 +94,6 @@ int main(int argc, char** argv) {
       total += all[static_cast<std::size_t>(r)];
     }
     std::printf("%-6d %-6s %10.0f %10.1f\n", ranks, "all", mib, total);
-    // a check that the loop ran (a[i] = 1 + 1.5 * 2)
-    if (a[n / 2] != 1.0 + kScalar * 2.0) std::printf("triad check failed\n");
   }
   MPI_Finalize();
   return 0;
