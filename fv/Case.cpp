@@ -269,6 +269,8 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
     c->mesh_ = Mesh::from_input(comm, m, fields, [&](std::size_t cells) {
       c->prefault_ = start_run_prefault(comm, cells, fields);
     });
+    // the residual reads ghost cells from the first step of a solve on
+    c->mesh_->set_up_ghost_exchange();
   }
   std::shared_ptr<const HeatModel> heat_model;
   if (heat) {
