@@ -269,8 +269,6 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
     c->mesh_ = Mesh::from_input(comm, m, fields, [&](std::size_t cells) {
       c->prefault_ = start_run_prefault(comm, cells, fields);
     });
-    // the residual reads ghost cells from the first step of a solve on
-    c->mesh_->set_up_ghost_exchange();
   }
   std::shared_ptr<const HeatModel> heat_model;
   if (heat) {
@@ -307,6 +305,8 @@ std::unique_ptr<Case> Case::build(MPI_Comm comm, InputSection root, const std::s
   for (auto& rt : root.sections("reactions"))
     reactions.push_back(read_reaction(rt, names, compositions, c->units_.kB(), Tlo, Thi));
   c->sys_ = std::make_unique<FVSystem>(*c->mesh_, c->T_, std::move(comps), heat_model);
+  // now rather than in the first residual of the solve (its time would count as the solve's)
+  c->sys_->set_up_ghost_exchanges();
   c->sys_->set_reactions(std::make_shared<ReactionNetwork>(names, std::move(reactions)));
 
   RunSettings& r = c->run_;

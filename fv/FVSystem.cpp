@@ -899,6 +899,11 @@ std::vector<FVSystem::Group> FVSystem::groups() const {
   return out;
 }
 
+void FVSystem::set_up_ghost_exchanges() const {
+  dmda::set_up_ghost_exchange(mesh_.dm());
+  if (dm1_ && heat_) dmda::set_up_ghost_exchange(dm1_);
+}
+
 Vec FVSystem::group_observables(Vec c) const {
   sync(c);
   const int nf = nf_;

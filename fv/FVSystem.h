@@ -144,6 +144,11 @@ class FVSystem {
   /// prediction (S_T + alpha d ln D/dT for a plain species, d ln <D>_eq/dT for states with
   /// the Liang flux). Caller destroys.
   Vec group_observables(Vec c) const;
+  /// Sets up the ghost exchanges a residual reads (dmda::set_up_ghost_exchange): of the
+  /// mesh's DMDA and of the one of the cell temperatures, which a solved temperature's
+  /// faces read at every residual. For the case's system before its solve, not for coarse
+  /// levels, which never exchange ghost cells. Collective.
+  void set_up_ghost_exchanges() const;
 
   /// How well the mesh resolves the drift of the fitted flux, at the current cell
   /// temperatures (collective).

@@ -174,22 +174,6 @@ void Mesh::create_dm(MPI_Comm comm, const Partition* owned) {
   count_ = {static_cast<int>(xm), static_cast<int>(ym), static_cast<int>(zm)};
 }
 
-void Mesh::set_up_ghost_exchange() const {
-  PetscInt own[6], ghosted[6];
-  petsc_check(DMDAGetCorners(dm_, &own[0], &own[1], &own[2], &own[3], &own[4], &own[5]),
-              "DMDAGetCorners");
-  petsc_check(DMDAGetGhostCorners(dm_, &ghosted[0], &ghosted[1], &ghosted[2], &ghosted[3],
-                                  &ghosted[4], &ghosted[5]),
-              "DMDAGetGhostCorners");
-  int ghosts = static_cast<int>(!std::equal(own, own + 6, ghosted));
-  // every rank takes part in the set-up when any rank has ghost cells
-  MPI_Allreduce(MPI_IN_PLACE, &ghosts, 1, MPI_INT, MPI_MAX, comm());
-  if (ghosts == 0) return;
-  VecScatter to_local = nullptr;
-  petsc_check(DMDAGetScatter(dm_, &to_local, nullptr), "DMDAGetScatter");
-  petsc_check(VecScatterSetUp(to_local), "VecScatterSetUp");
-}
-
 Owned<DM> Mesh::solver_dm(int dof) const {
   Owned<DM> out;
   petsc_check(DMDACreateCompatibleDMDA(dm_, dof, out.out()), "DMDACreateCompatibleDMDA");

@@ -87,11 +87,6 @@ class Mesh {
   /// DMCoarsen halves the cell count along each axis and interpolation between levels is
   /// piecewise constant.
   DM dm() const { return dm_; }
-  /// Sets up the ghost exchange of dm() (its global-to-local scatter, dmda::LocalView's) now,
-  /// where it has ghost cells beyond the owned ones (several ranks, or a periodic axis), instead
-  /// of at its first use. Why: PETSc 3.18 sets a scatter up at its first use, about 10 ms at
-  /// 1024^2 on 2 ranks, which would otherwise fall in the first residual of a solve. Collective.
-  void set_up_ghost_exchange() const;
   /// A new DMDA with the layout of dm() and @p dof fields per cell (cell-centred, DMDA_Q0),
   /// for one solver. PETSc stores a solver's callbacks and coarse-level hooks on the DM it is
   /// given (SNESSetDM, KSPSetDM) and they outlive the solver; a DM per solver keeps solvers

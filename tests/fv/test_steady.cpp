@@ -9,6 +9,8 @@
 #include "core/Petsc.h"
 #include "fv/Case.h"
 #include "fv/Steady.h"
+#include "mesh/DmdaViews.h"
+#include "tests/core/petsc_events.h"
 #include "tests/fv/fv_helpers.h"
 
 using namespace td;
@@ -673,5 +675,63 @@ TEST(SteadySoretMpi, ZeroAmountsBesideReactionsAreZero) {
     const auto values = gather(cs->mesh(), c);
     for (std::size_t i = 2; i < values.size(); i += 3) ASSERT_EQ(values[i], 0.0) << i;
     if (bc.empty()) EXPECT_NEAR(after[0] + after[1], before[0] + before[1], 1e-11 * before[0]);
+  }
+}
+
+// A case sets up the ghost exchanges its residual reads when it is built (FVSystem::
+// set_up_ghost_exchanges from Case::build): the residual then sets no scatter up, where PETSc
+// would otherwise set up each at its first use, inside a solve. With heat, the residual also
+// reads the cell temperatures' ghost cells (their own DMDA). A periodic y axis gives every
+// rank ghost cells, on one rank too.
+TEST(SteadySoretMpi, ACaseSetsUpItsGhostExchangesBeforeItsFirstResidual) {
+  const td::testing::PetscEventLogging logging;
+  for (const bool heat : {false, true}) {
+    SCOPED_TRACE(heat ? "heat solved" : "temperature prescribed");
+    std::string text = R"([mesh]
+dim = 2
+[mesh.x]
+cells = 12
+length = 1.0
+[mesh.y]
+cells = 8
+length = 1.0
+periodic = true
+[temperature]
+type = "linear"
+T_ref = 1.0
+gradient = [0.5, 0.0, 0.0]
+[[species]]
+name = "s"
+[species.diffusivity]
+value = 1.0
+[species.soret]
+value = 2.0
+[species.initial]
+value = 1.0
+[solver]
+mode = "steady"
+)";
+    if (heat)
+      text += R"([heat]
+heat_capacity = 1.0
+[heat.conductivity]
+value = 1.0
+[heat.boundary.xlo]
+type = "temperature"
+value = 1.0
+[heat.boundary.xhi]
+type = "temperature"
+value = 1.5
+)";
+    const auto cs = Case::from_string(PETSC_COMM_WORLD, text);
+    FVSystem& sys = cs->system();
+    EXPECT_TRUE(dmda::has_ghost_cells(sys.mesh().dm()));
+    EXPECT_EQ(sys.has_heat(), heat);
+    const Owned<Vec> c(sys.create_state());
+    sys.initial_state(c);
+    const Owned<Vec> r = duplicate(c);
+    const int before = logging.count("SFSetUp");
+    sys.residual(c, r);
+    EXPECT_EQ(logging.count("SFSetUp"), before);
   }
 }

@@ -4,8 +4,8 @@
 // ranks with cell volumes summing to the domain's.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <petsclog.h>
 
+#include <array>
 #include <cmath>
 #include <string>
 
@@ -14,6 +14,7 @@
 #include "mesh/DmdaViews.h"
 #include "mesh/Grading.h"
 #include "mesh/Mesh.h"
+#include "tests/core/petsc_events.h"
 
 using namespace td;
 
@@ -78,52 +79,39 @@ TEST(MeshMpi, PartitionCoversEveryCellOnceAndVolumesSumToTheDomain) {
   EXPECT_NEAR(vol, 1.0, 1e-14);
 }
 
-namespace {
-
-/// Times PETSc has set a star forest (a scatter's communication pattern) up on this rank, in
-/// its main logging stage (the tests push none).
-int scatter_set_ups() {
-  constexpr int kMainStage = 0;
-  PetscLogEvent event;
-  PetscEventPerfInfo info{};
-  EXPECT_EQ(PetscLogEventGetId("SFSetUp", &event), 0);
-  EXPECT_EQ(PetscLogEventGetPerfInfo(kMainStage, event, &info), 0);
-  return info.count;
-}
-
-}  // namespace
-
-// The case's mesh sets its ghost exchange up before a solve reads ghost cells (Case::build),
-// so that PETSc's set-up of the scatter (about 10 ms at 1024^2 on 2 ranks) is not part of a
-// solve's first residual, and the exchange then fills the ghost cells without another set-up;
-// a mesh without ghost cells (one rank, no periodic axis), whose views read the global vector
-// itself, sets nothing up. A periodic x axis gives every rank ghost cells (the wrap's).
+// A mesh's ghost exchange is set up by dmda::set_up_ghost_exchange (FVSystem::
+// set_up_ghost_exchanges calls it for a case before its solve: tests/fv/test_steady.cpp), once,
+// so that PETSc does not set it up at its first use; the exchange then fills the ghost cells
+// without another set-up. A mesh without ghost cells (one rank, no periodic axis), whose
+// views read the global vector itself, sets nothing up. A periodic x axis gives every rank
+// ghost cells (the wrap's).
 TEST(MeshMpi, TheGhostExchangeIsSetUpBeforeItsFirstUse) {
-  ASSERT_EQ(PetscLogDefaultBegin(), 0);
+  const td::testing::PetscEventLogging logging;
   int size;
   MPI_Comm_size(MPI_COMM_WORLD, &size);
+  constexpr int kNx = 5;
   for (const bool periodic : {false, true}) {
     SCOPED_TRACE(periodic ? "periodic x" : "walls");
     std::array<Axis, 3> axes;
-    axes[0].nodes = {0.0, 1.0, 2.0, 3.0, 4.0, 5.0};
+    axes[0].nodes = uniform_nodes(0.0, 1.0, kNx);
     axes[0].periodic = periodic;
-    axes[1].nodes = {0.0, 1.0, 2.0, 3.0, 4.0};
+    axes[1].nodes = uniform_nodes(0.0, 1.0, 4);
     axes[2].nodes = {0.0, 1.0};
     const Mesh mesh(MPI_COMM_WORLD, 2, axes, 1);
-    const int before = scatter_set_ups();
-    mesh.set_up_ghost_exchange();
-    const int set_up = scatter_set_ups() - before;
+    const int before = logging.count("SFSetUp");
+    dmda::set_up_ghost_exchange(mesh.dm());
+    const int set_up = logging.count("SFSetUp") - before;
     EXPECT_EQ(set_up, periodic || size > 1 ? 1 : 0);
     // each cell holds its global index; the exchange fills the ghost cells with their owners'
     Owned<Vec> v;
-    ASSERT_EQ(DMCreateGlobalVector(mesh.dm(), v.out()), 0);
+    TD_PETSC(DMCreateGlobalVector(mesh.dm(), v.out()));
     {
       dmda::OwnedView out(mesh.dm(), v);
       dmda::for_owned(
-          mesh, [&](const std::array<int, 3>& idx) { out(idx, 1, 0) = idx[0] + 5.0 * idx[1]; });
+          mesh, [&](const std::array<int, 3>& idx) { out(idx, 1, 0) = idx[0] + kNx * idx[1]; });
     }
     const dmda::LocalView in(mesh.dm(), v);
-    EXPECT_EQ(scatter_set_ups() - before, set_up);
+    EXPECT_EQ(logging.count("SFSetUp") - before, set_up);
     // every ghost cell but the corners, which the mesh's star stencil leaves out
     const dmda::Box g = in.box();
     const auto st = mesh.start(), ct = mesh.count();
@@ -132,7 +120,7 @@ TEST(MeshMpi, TheGhostExchangeIsSetUpBeforeItsFirstUse) {
       for (PetscInt i = g.s[0]; i < g.s[0] + g.n[0]; ++i)
         if (own(0, i) || own(1, j))
           EXPECT_EQ(in({static_cast<int>(i), static_cast<int>(j), 0}, 1, 0),
-                    static_cast<double>((i + 5) % 5 + 5 * j))
+                    static_cast<double>((i + kNx) % kNx + kNx * j))
               << "cell " << i << ", " << j;
   }
 }
