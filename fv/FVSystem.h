@@ -146,8 +146,9 @@ class FVSystem {
   Vec group_observables(Vec c) const;
   /// Sets up the ghost exchanges a residual reads (dmda::set_up_ghost_exchange): of the
   /// mesh's DMDA and of the one of the cell temperatures, which a solved temperature's
-  /// faces read at every residual. For the case's system before its solve, not for coarse
-  /// levels, which never exchange ghost cells. Collective.
+  /// faces read at every residual. Called for the case's system before its solve; the coarse
+  /// levels' systems, which exchange ghost cells only where their operators follow the state
+  /// (a solved temperature), keep PETSc's set-up at the first use. Collective.
   void set_up_ghost_exchanges() const;
 
   /// How well the mesh resolves the drift of the fitted flux, at the current cell
