@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/Error.h"
+#include "core/MpiStartup.h"
 
 namespace td {
 
@@ -23,10 +24,12 @@ std::atomic<bool> g_skip_finalize{false};
 /// The exit status of a failed run: 1. Every rank has failed and printed (fail()); where
 /// MPI_Finalize is unsafe the process ends here with status 1, without MPI_Finalize and
 /// without the exit handlers (HDF5's would close its files again), instead of through
-/// MPI_Abort, whose banner buried the message.
+/// MPI_Abort, whose banner buried the message. MPI_Finalize would have removed a lone
+/// process's session directory: it is removed here.
 int failed_status() {
   if (g_skip_finalize) {
     std::fflush(nullptr);
+    remove_lone_session_directory();
     std::_Exit(1);
   }
   return 1;

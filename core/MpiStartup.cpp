@@ -1,12 +1,20 @@
 #include "core/MpiStartup.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "core/SignalCleanup.h"
 
 namespace td {
 
@@ -61,6 +69,53 @@ std::string parameter_file_value(const std::string& name) {
   return value;
 }
 
+/// The session directory named for this lone process (remove_lone_session_directory): fixed
+/// storage, as a signal handler reads it.
+constexpr std::size_t kMaxSessionChars = 4096;   // PATH_MAX
+std::array<char, kMaxSessionChars> g_session{};  // NOLINT: read by the signal handler
+std::atomic<bool> g_session_named{false};        // NOLINT: read by the signal handler
+/// The process that named it: a child forked from it (Python's os.fork, a test's death test)
+/// shares the name but not the directory.
+std::atomic<pid_t> g_session_owner{0};  // NOLINT: read by the signal handler
+
+/// Bytes of directory entries read at a time; entries removed while a directory is read may
+/// move others behind the read position, so a directory is read again until a pass finds
+/// nothing to remove (at most kMaxPasses).
+constexpr std::size_t kDirentBytes = 1024;
+constexpr int kMaxPasses = 4;
+
+/// Remove the entries of the open directory @p dir, @p depth levels below the root.
+void empty_directory(int dir, int depth) noexcept {
+  alignas(8) std::array<char, kDirentBytes> buf{};
+  bool removed = true;
+  for (int pass = 0; removed && pass < kMaxPasses; ++pass) {
+    removed = false;
+    if (::lseek(dir, 0, SEEK_SET) < 0) return;
+    for (ssize_t n = 0; (n = ::getdents64(dir, buf.data(), buf.size())) > 0;) {
+      for (ssize_t at = 0; at < n;) {
+        const auto* entry = reinterpret_cast<const dirent64*>(buf.data() + at);  // NOLINT
+        at += entry->d_reclen;
+        const char* name = entry->d_name;
+        if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+        // a file or a link goes at once; unlink refuses a directory with EISDIR (Linux)
+        if (::unlinkat(dir, name, 0) == 0) {
+          removed = true;
+          continue;
+        }
+        if (errno != EISDIR || depth >= kMaxTreeDepth) continue;
+        const int sub = ::openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0) continue;
+        empty_directory(sub, depth + 1);
+        ::close(sub);
+        removed = ::unlinkat(dir, name, AT_REMOVEDIR) == 0 || removed;
+      }
+    }
+  }
+}
+
+/// remove_lone_session_directory as a SignalCleanup.
+void remove_session_on_signal() noexcept { remove_lone_session_directory(); }
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
@@ -105,10 +160,37 @@ std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
   return out;
 }
 
+bool remove_tree(const char* root) noexcept {
+  const int dir = ::open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dir < 0) {
+    if (errno == ENOENT) return true;
+    // a file, or a symbolic link (O_NOFOLLOW): the name itself goes
+    return ::unlink(root) == 0 || errno == ENOENT;
+  }
+  empty_directory(dir, 1);
+  ::close(dir);
+  return ::rmdir(root) == 0 || errno == ENOENT;
+}
+
+void remove_lone_session_directory() noexcept {
+  if (g_session_named.load() && g_session_owner.load() == ::getpid()) remove_tree(g_session.data());
+}
+
 MpiStartupSettings::MpiStartupSettings() {
   for (const auto& [name, value] :
-       mpi_startup_settings(std::getenv, parameter_file_value, static_cast<long>(getpid())))
-    if (setenv(name.c_str(), value.c_str(), 0) == 0) set_.push_back(name);
+       mpi_startup_settings(std::getenv, parameter_file_value, static_cast<long>(getpid()))) {
+    if (setenv(name.c_str(), value.c_str(), 0) != 0) continue;
+    set_.push_back(name);
+    // the session directory named here is this process's to remove where Open MPI does not
+    if (name == "OMPI_MCA_orte_jobfam_session_dir" && value.size() < kMaxSessionChars &&
+        !g_session_named.load()) {
+      std::copy(value.begin(), value.end(), g_session.begin());
+      g_session[value.size()] = '\0';
+      g_session_owner.store(::getpid());
+      g_session_named.store(true);
+      on_stopping_signal(remove_session_on_signal);
+    }
+  }
 }
 
 MpiStartupSettings::~MpiStartupSettings() {

@@ -63,6 +63,22 @@ using ParameterFileLookup = std::function<std::string(const std::string&)>;
 std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
     const EnvironmentLookup& env, const ParameterFileLookup& files, long pid);
 
+/// Remove the directory tree @p root: its files and directories, a symbolic link as the link
+/// (never what it points to), at most kMaxTreeDepth levels down. System calls only, no
+/// allocation: async-signal-safe. Returns whether @p root is gone (true when it never was).
+bool remove_tree(const char* root) noexcept;
+
+/// Most levels below its root that remove_tree descends.
+inline constexpr int kMaxTreeDepth = 8;
+
+/// Remove the session directory that MpiStartupSettings named for this lone process, where
+/// the process ends without MPI_Finalize, which removes it otherwise: ErrorExit's end without
+/// MPI_Finalize (core/ErrorExit.h), SIGINT and SIGTERM (registered with
+/// core/SignalCleanup.h). Async-signal-safe; nothing where no such directory was named, and
+/// nothing in a process forked from the one that named it. A process killed outright
+/// (SIGKILL, a crash) still leaves it.
+void remove_lone_session_directory() noexcept;
+
 /// Sets mpi_startup_settings of this process (its environment, Open MPI's parameter files)
 /// for its lifetime: create it just before MPI is initialised, destroy it (which removes
 /// what it set) once MPI has started. OMPI_MCA_io stays: Open MPI reads it at the first

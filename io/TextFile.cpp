@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 
 #include "core/Error.h"
 #include "core/Paths.h"
+#include "core/SignalCleanup.h"
 
 namespace td {
 
@@ -34,7 +34,8 @@ struct Tracked {
 };
 Tracked g_tracked;  // NOLINT: read by the signal handler (see forget_partial)
 
-extern "C" void remove_partials_and_end(int sig) {
+/// Remove the tracked `.partial` files (a SignalCleanup: system calls only), and say so.
+void remove_partials() noexcept {
   bool removed = false;
   for (int i = 0; i < kMaxTracked; ++i)
     if (g_tracked.used[static_cast<std::size_t>(i)] != 0)
@@ -43,20 +44,6 @@ extern "C" void remove_partials_and_end(int sig) {
       "thermodrift: stopped by a signal; the unfinished output files (.partial) were removed\n";
   if (removed) {
     [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
-  }
-  std::signal(sig, SIG_DFL);
-  std::raise(sig);
-}
-
-/// Install remove_partials_and_end for SIGINT and SIGTERM where their action is the default.
-void install_partial_cleanup() {
-  for (const int sig : {SIGINT, SIGTERM}) {
-    struct sigaction now {};
-    if (::sigaction(sig, nullptr, &now) != 0 || now.sa_handler != SIG_DFL) continue;
-    struct sigaction act {};
-    act.sa_handler = remove_partials_and_end;
-    sigemptyset(&act.sa_mask);
-    ::sigaction(sig, &act, nullptr);
   }
 }
 
@@ -76,7 +63,7 @@ void track_file(const std::string& file) {
     g_tracked.path[i][tmp.size()] = '\0';
     std::atomic_signal_fence(std::memory_order_seq_cst);
     g_tracked.used[i] = 1;
-    install_partial_cleanup();
+    on_stopping_signal(remove_partials);
     return;
   }
 }

@@ -61,10 +61,11 @@ void rename_partial(const std::string& path);
 /// renamed or removed it (commit_partial and the writers of io/ do).
 ///
 /// Why the tracking: a claimed `.partial` left behind by a run that a signal stopped blocks
-/// the next run on that output (claim_partial refuses it). On the first claim, where the
-/// process still has the default action for SIGINT and SIGTERM (fv/Run.cpp installs its own,
-/// which checkpoints), a handler removes the tracked files, says so on stderr, and ends the
-/// process with the signal's default action.
+/// the next run on that output (claim_partial refuses it). The first claim registers their
+/// removal with core/SignalCleanup.h: where the process still has the default action for
+/// SIGINT and SIGTERM (fv/Run.cpp installs its own while a transient run checkpoints), the
+/// handler removes the tracked files, says so on stderr, and ends the process with the
+/// signal's default action.
 void forget_partial(const std::string& path);
 
 }  // namespace td

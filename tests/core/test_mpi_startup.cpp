@@ -3,7 +3,10 @@
 /// for a lone process, MPI-IO through ROMIO wherever the ranks are, nothing the user, the
 /// administrator or another launcher chose overridden.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 
@@ -96,4 +99,35 @@ TEST(MpiStartup, TheUsersAndTheAdministratorsChoicesAndTheOptOutWin) {
   EXPECT_EQ(settings_of(dict_with(one_node, "OMPI_MCA_io", "ompio")), kShared);
   EXPECT_EQ(settings_of(one_node, {{"io", "ompio"}}), kShared);
   EXPECT_EQ(settings_of(one_node, {{"io", "^ompio"}}), kOneNode);
+}
+
+// remove_tree (the removal of a lone process's session directory where MPI_Finalize does not
+// run): every level and every entry goes, more entries than one read of the directory
+// returns, and a symbolic link goes as a link, never the tree it points to.
+TEST(MpiStartup, RemoveTreeTakesEveryEntryAndNoLinkedTarget) {
+  namespace fs = std::filesystem;
+  const fs::path base = fs::temp_directory_path() / ("td_remove_tree_" + std::to_string(getpid()));
+  fs::remove_all(base);
+  const fs::path root = base / "session", outside = base / "outside";
+  fs::create_directories(root / "1" / "0" / "deep");
+  fs::create_directories(outside / "kept");
+  std::ofstream(outside / "kept" / "file") << "must stay";
+  // directory entries are read 1 KiB at a time: a few hundred names need several reads
+  constexpr int kFiles = 300;
+  for (int i = 0; i < kFiles; ++i)
+    std::ofstream(root / "1" / ("segment_with_a_long_name_" + std::to_string(i))) << i;
+  std::ofstream(root / "1" / "0" / "deep" / "file") << "x";
+  fs::create_directory_symlink(outside, root / "1" / "link_to_outside");
+  fs::create_directory_symlink(outside, base / "link_root");
+
+  EXPECT_TRUE(td::remove_tree(root.c_str()));
+  EXPECT_FALSE(fs::exists(fs::symlink_status(root)));
+  EXPECT_TRUE(fs::exists(outside / "kept" / "file"));
+  // a link as the root: the link goes, its target stays
+  EXPECT_TRUE(td::remove_tree((base / "link_root").c_str()));
+  EXPECT_FALSE(fs::exists(fs::symlink_status(base / "link_root")));
+  EXPECT_TRUE(fs::exists(outside / "kept" / "file"));
+  // nothing there: nothing to do
+  EXPECT_TRUE(td::remove_tree((base / "never_was").c_str()));
+  fs::remove_all(base);
 }

@@ -16,7 +16,9 @@ stand under its final name, and the message says that the rename may not survive
 interrupted run's files for another restart. One rank (HDF5's POSIX driver): before the
 driver's sieve buffer was turned off, a failed write of a field went unseen and the run
 ended with exit 0 and a field of zeros; the KMC run's table ended with exit 0 at 11 of its
-19 writes, and crashed at its close at 6 others.
+19 writes, and crashed at its close at 6 others. A failed run also removes the Open MPI
+session directory that the lone process named for itself (core/MpiStartup.h), which
+MPI_Finalize would have removed: each failed run left one in the temporary directory.
 
   test_failed_write.py THERMODRIFT_EXE SOURCE_DIR SHIM_LIBRARY
 """
@@ -62,8 +64,12 @@ def cases(src, exe, work):
     # an interrupted transient run (killed after its third checkpoint) to restart
     interrupted = work / "interrupted"
     interrupted.mkdir()
+    # killed outright, it leaves its Open MPI session directory: in a directory of its own
+    killed_tmp = work / "tmp_killed"
+    killed_tmp.mkdir()
     subprocess.run([exe] + run("transient")(interrupted), capture_output=True, timeout=120,
-                   env=dict(os.environ, THERMODRIFT_FAULT="checkpoint_renamed#3:kill"))
+                   env=dict(os.environ, THERMODRIFT_FAULT="checkpoint_renamed#3:kill",
+                            TMPDIR=str(killed_tmp)))
 
     def restore(out_dir):
         for f in interrupted.iterdir():
@@ -97,8 +103,13 @@ def main():
             out_dir = work / f"out_{name}"
             out_dir.mkdir()
             count_file, unsynced_file = work / f"count_{name}", work / f"unsynced_{name}"
+            # a lone process names its Open MPI session directory in TMPDIR
+            # (core/MpiStartup.h): a failed run must remove it, as MPI_Finalize would
+            tmp = work / f"tmp_{name}"
+            tmp.mkdir()
             env = dict(os.environ, LD_PRELOAD=shim, TD_SHIM_DIR=str(out_dir),
-                       TD_SHIM_COUNT_TO=str(count_file), TD_SHIM_UNSYNCED_TO=str(unsynced_file))
+                       TD_SHIM_COUNT_TO=str(count_file), TD_SHIM_UNSYNCED_TO=str(unsynced_file),
+                       TMPDIR=str(tmp))
             go = lambda e: subprocess.run([exe] + case.args(out_dir), env=e, capture_output=True,
                                           text=True, timeout=120)
             case.prepare(out_dir)
@@ -149,6 +160,12 @@ def main():
                     failures.append(tag + " (the directory's sync failed, but the file is gone)")
                 if any(f in left for f in case.finals) and not renamed:
                     failures.append(tag + " (a file under the final name)")
+                sessions = sorted(tmp.glob("ompi.thermodrift.*"))
+                if sessions:
+                    failures.append(tag + f" (Open MPI's session directory {sessions[0].name} "
+                                    "left behind)")
+                    for d in sessions:
+                        shutil.rmtree(d)
                 if any(f.endswith(".tmp") for f in left):
                     failures.append(tag + " (temporary file left behind)")
                 if name == "fit" and any(f.endswith(".partial") for f in left):

@@ -5,11 +5,13 @@ another run is writing ..."). Checked with `thermodrift bd`, stopped while its w
 (result claimed at the start), with a steady `thermodrift run` stopped in its solve (the
 HDF5 result of io/H5Output.h), and with `thermodrift md` stopped while LAMMPS writes its
 profiles (md/Setup.h ClaimedOutputs), on one rank; the next run on the same output then
-succeeds.
+succeeds. The stopped process also removes the Open MPI session directory it named for itself
+(core/MpiStartup.h, core/SignalCleanup.h), which it left behind before.
 
   test_signal_partials.py THERMODRIFT SOURCE_DIR
 """
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -67,6 +69,11 @@ def main():
         with open(md_case, "w") as f:
             f.write(md_text.replace("production_steps = 20\n", "production_steps = 100000000\n"))
         out = os.path.join(d, "out.h5")
+        # a lone process names its Open MPI session directory in TMPDIR (core/MpiStartup.h):
+        # a stopped run must remove it, as MPI_Finalize would
+        tmp = os.path.join(d, "tmp")
+        os.mkdir(tmp)
+        env = dict(os.environ, TMPDIR=tmp)
         md_prefix = os.path.join(d, "md_")
         # bd stopped while its walkers run; run stopped in a steady solve made slow on purpose
         # (undamped Jacobi iterations, which take minutes here)
@@ -82,7 +89,7 @@ def main():
         for sig, command, *written in commands:
             watched = written[0] if written else out
             p = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True)
+                                 text=True, env=env)
             start = time.monotonic()
             while (not os.path.exists(watched + ".partial")
                    and time.monotonic() - start < WAIT_SECONDS):
@@ -95,6 +102,12 @@ def main():
                 failures.append(f"{command[1]} {sig.name}: exit {p.returncode}, expected the signal's")
             if "unfinished output files (.partial) were removed" not in err:
                 failures.append(f"{command[1]} {sig.name}: no message on stderr:\n{err}")
+            sessions = sorted(f for f in os.listdir(tmp) if f.startswith("ompi.thermodrift."))
+            if sessions:
+                failures.append(f"{command[1]} {sig.name}: Open MPI's session directory "
+                                f"{sessions[0]} left behind")
+                for f in sessions:
+                    shutil.rmtree(os.path.join(tmp, f))
             for left in [out] + partials(d):
                 if os.path.exists(left):
                     failures.append(f"{command[1]} {sig.name}: {left} left behind")

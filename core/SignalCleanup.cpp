@@ -1,0 +1,56 @@
+#include "core/SignalCleanup.h"
+
+#include <signal.h>
+
+#include <array>
+#include <atomic>
+#include <csignal>
+
+namespace td {
+
+namespace {
+
+/// The registered clean-ups: fixed storage that the handler reads without locks; a slot is
+/// filled before the count that makes it visible grows.
+std::array<std::atomic<SignalCleanup>, kMaxSignalCleanups>
+    g_cleanups{};                     // NOLINT: read by the handler
+std::atomic<std::size_t> g_count{0};  // NOLINT: read by the handler
+
+extern "C" void run_cleanups_and_end(int sig) {
+  const std::size_t n = g_count.load();
+  for (std::size_t i = 0; i < n; ++i)
+    if (const SignalCleanup cleanup = g_cleanups[i].load(); cleanup != nullptr) cleanup();
+  // the default action, with the signal's own exit status; the signal is blocked while this
+  // handler runs and is delivered again when it returns
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+/// Install run_cleanups_and_end for SIGINT and SIGTERM where their action is the default.
+void install_handler() {
+  for (const int sig : {SIGINT, SIGTERM}) {
+    struct sigaction now {};
+    if (::sigaction(sig, nullptr, &now) != 0 || now.sa_handler != SIG_DFL) continue;
+    struct sigaction act {};
+    act.sa_handler = run_cleanups_and_end;
+    sigemptyset(&act.sa_mask);
+    ::sigaction(sig, &act, nullptr);
+  }
+}
+
+}  // namespace
+
+bool on_stopping_signal(SignalCleanup cleanup) {
+  const std::size_t n = g_count.load();
+  bool known = false;
+  for (std::size_t i = 0; i < n; ++i) known = known || g_cleanups[i].load() == cleanup;
+  if (!known) {
+    if (n == kMaxSignalCleanups) return false;
+    g_cleanups[n].store(cleanup);
+    g_count.store(n + 1);
+  }
+  install_handler();
+  return true;
+}
+
+}  // namespace td

@@ -1,0 +1,30 @@
+#pragma once
+/// @file SignalCleanup.h  What a process stopped by SIGINT or SIGTERM does before it ends:
+/// the clean-ups registered here, then the signal's default action (the exit status a shell
+/// or a batch system expects from that signal).
+///
+/// Why: a stopped run ends without its destructors and without MPI_Finalize, so what it made
+/// beside its results stayed behind: the `.partial` files it had claimed (io/TextFile.h), which
+/// refused the next run on the same output, and the Open MPI session directory of a lone
+/// process (core/MpiStartup.h), one more directory in the temporary directory per stopped run.
+/// One handler runs every clean-up, whichever part of the program registered it first.
+
+#include <cstddef>
+
+namespace td {
+
+/// A clean-up run inside the signal handler: async-signal-safe calls only (no allocation, no
+/// stdio, no locks), and it must not throw.
+using SignalCleanup = void (*)() noexcept;
+
+/// Most clean-ups one process registers.
+inline constexpr std::size_t kMaxSignalCleanups = 8;
+
+/// Run @p cleanup when SIGINT or SIGTERM stops this process, after the clean-ups registered
+/// before it. Installs the handler for each of the two signals whose action is still the
+/// default; a handler someone else set (the user's program, Python's SIGINT) is kept, and then
+/// that signal runs no clean-up. A function registered twice runs once; beyond
+/// kMaxSignalCleanups a clean-up is not registered (returns false). Call it from one thread.
+bool on_stopping_signal(SignalCleanup cleanup);
+
+}  // namespace td
