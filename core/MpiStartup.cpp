@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -84,8 +85,9 @@ std::atomic<pid_t> g_session_owner{0};  // NOLINT: read by the signal handler
 constexpr std::size_t kDirentBytes = 1024;
 constexpr int kMaxPasses = 4;
 
-/// Remove the entries of the open directory @p dir, @p depth levels below the root.
-void empty_directory(int dir, int depth) noexcept {
+/// Remove the entries of the open directory @p dir, @p depth levels below the root, on
+/// device @p device: a directory mounted inside it (another device) is left as it is.
+void empty_directory(int dir, int depth, dev_t device) noexcept {
   alignas(8) std::array<char, kDirentBytes> buf{};
   bool removed = true;
   for (int pass = 0; removed && pass < kMaxPasses; ++pass) {
@@ -105,7 +107,8 @@ void empty_directory(int dir, int depth) noexcept {
         if (errno != EISDIR || depth >= kMaxTreeDepth) continue;
         const int sub = ::openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (sub < 0) continue;
-        empty_directory(sub, depth + 1);
+        struct stat st {};
+        if (::fstat(sub, &st) == 0 && st.st_dev == device) empty_directory(sub, depth + 1, device);
         ::close(sub);
         removed = ::unlinkat(dir, name, AT_REMOVEDIR) == 0 || removed;
       }
@@ -167,7 +170,8 @@ bool remove_tree(const char* root) noexcept {
     // a file, or a symbolic link (O_NOFOLLOW): the name itself goes
     return ::unlink(root) == 0 || errno == ENOENT;
   }
-  empty_directory(dir, 1);
+  struct stat st {};
+  if (::fstat(dir, &st) == 0) empty_directory(dir, 1, st.st_dev);
   ::close(dir);
   return ::rmdir(root) == 0 || errno == ENOENT;
 }

@@ -64,7 +64,8 @@ std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
     const EnvironmentLookup& env, const ParameterFileLookup& files, long pid);
 
 /// Remove the directory tree @p root: its files and directories, a symbolic link as the link
-/// (never what it points to), at most kMaxTreeDepth levels down. System calls only, no
+/// (never what it points to), at most kMaxTreeDepth levels down, nothing on another device
+/// (a directory mounted inside it stays, with its mount point). System calls only, no
 /// allocation: async-signal-safe. Returns whether @p root is gone (true when it never was).
 bool remove_tree(const char* root) noexcept;
 

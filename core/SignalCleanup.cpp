@@ -33,7 +33,10 @@ void install_handler() {
     if (::sigaction(sig, nullptr, &now) != 0 || now.sa_handler != SIG_DFL) continue;
     struct sigaction act {};
     act.sa_handler = run_cleanups_and_end;
+    // the other signal waits until the clean-ups are done
     sigemptyset(&act.sa_mask);
+    sigaddset(&act.sa_mask, SIGINT);
+    sigaddset(&act.sa_mask, SIGTERM);
     ::sigaction(sig, &act, nullptr);
   }
 }

@@ -47,9 +47,13 @@ def run(case, output=None, petsc_options=None, comm=None, restart=None, quiet=Tr
         info = _core._run(text, is_text, name, output or "", restart or "",
                           _petsc_options_text(petsc_options), _comm_handle(comm), quiet)
     finally:
-        # the transient solver catches SIGINT/SIGTERM to checkpoint; give them back to Python
+        # the transient solver catches SIGINT/SIGTERM to checkpoint; give them back to Python.
+        # Not where Python saw the default: Python does not see the action that the module
+        # set from C (core/SignalCleanup.h: the Open MPI session directory and the .partial
+        # files removed, then the default), which the solver restored itself
         for s, h in handlers.items():
-            signal.signal(s, h)
+            if h is not signal.SIG_DFL:
+                signal.signal(s, h)
     if info["exit_code"] == 130:
         raise KeyboardInterrupt(f"run interrupted: checkpoint kept in {info['file']}.partial; "
                                 f"continue with restart='{info['file']}.partial'")

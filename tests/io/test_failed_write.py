@@ -110,6 +110,7 @@ def main():
             env = dict(os.environ, LD_PRELOAD=shim, TD_SHIM_DIR=str(out_dir),
                        TD_SHIM_COUNT_TO=str(count_file), TD_SHIM_UNSYNCED_TO=str(unsynced_file),
                        TMPDIR=str(tmp))
+            env.pop("OMPI_MCA_orte_tmpdir_base", None)  # it would take the place of TMPDIR
             go = lambda e: subprocess.run([exe] + case.args(out_dir), env=e, capture_output=True,
                                           text=True, timeout=120)
             case.prepare(out_dir)

@@ -74,6 +74,7 @@ def main():
         tmp = os.path.join(d, "tmp")
         os.mkdir(tmp)
         env = dict(os.environ, TMPDIR=tmp)
+        env.pop("OMPI_MCA_orte_tmpdir_base", None)  # it would take the place of TMPDIR
         md_prefix = os.path.join(d, "md_")
         # bd stopped while its walkers run; run stopped in a steady solve made slow on purpose
         # (undamped Jacobi iterations, which take minutes here)
@@ -96,6 +97,10 @@ def main():
                 time.sleep(POLL_SECONDS)
             if not os.path.exists(watched + ".partial"):
                 failures.append(f"{command[1]} {sig.name}: the run never wrote {watched}.partial")
+            # the directory exists while the run does: its absence afterwards proves something
+            if not os.path.isdir(os.path.join(tmp, f"ompi.thermodrift.{p.pid}")):
+                failures.append(f"{command[1]} {sig.name}: the running process has no session "
+                                f"directory in {tmp}")
             p.send_signal(sig)
             _, err = p.communicate(timeout=WAIT_SECONDS)
             if p.returncode != -sig:

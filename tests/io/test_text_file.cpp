@@ -3,7 +3,9 @@
 // input file, a data file it names, under any of their names) and a directory, which would
 // fail only at the final rename, after the work.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -52,4 +54,29 @@ TEST(AtomicWriters, RefuseInputFilesAndDirectoriesBeforeCreatingAnything) {
   // any other name is written
   write_text_file((dir / "data" / "out.txt").string(), "result\n");
   EXPECT_TRUE(fs::is_regular_file(dir / "data" / "out.txt"));
+}
+
+// A child forked from a process that claimed a `.partial` (a Python worker, say) and then
+// stopped by SIGTERM leaves the parent's claim alone; the process that claimed it removes it
+// (test_signal_partials.py runs that case through the executable).
+TEST(AtomicWriters, AForkedChildStoppedBySignalLeavesItsParentsPartialFiles) {
+  GTEST_FLAG_SET(death_test_style, "fast");  // forked without exec: the claim is inherited
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("td_forked_partial_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string out = (dir / "result.h5").string();
+  td::claim_partial(out);
+  ASSERT_TRUE(std::filesystem::exists(out + ".partial"));
+  auto stop_child = []() {
+    // the clean-up handler that the claim installed (core/SignalCleanup.h), else status 3
+    struct sigaction act {};
+    ::sigaction(SIGTERM, nullptr, &act);
+    if (act.sa_handler == SIG_DFL || act.sa_handler == SIG_IGN) std::_Exit(3);
+    std::raise(SIGTERM);
+    std::_Exit(4);
+  };
+  EXPECT_EXIT(stop_child(), testing::KilledBySignal(SIGTERM), "");
+  EXPECT_TRUE(std::filesystem::exists(out + ".partial")) << "the child removed its parent's claim";
+  td::discard_partial(out);
+  std::filesystem::remove_all(dir);
 }

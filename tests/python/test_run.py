@@ -2,6 +2,8 @@
 results, inputs as dicts and TOML text, PETSc options for one run only."""
 import os
 import signal
+import subprocess
+import sys
 import time
 import tomllib
 import unittest
@@ -136,6 +138,35 @@ class InputsAndOptions(TempDirCase):
         with self.assertRaises(KeyboardInterrupt):
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(1.0)
+
+    def test_sigterm_after_a_run_removes_the_session_directory(self):
+        # a process started without mpirun names its own Open MPI session directory in TMPDIR
+        # (core/MpiStartup.h); SIGTERM removes it (core/SignalCleanup.h), also after run()
+        # has handed the signals back to Python (it once reset SIGTERM to the bare default)
+        tmp = self.path("tmp")
+        os.mkdir(tmp)
+        script = ("import time, thermodrift\n"
+                  f"thermodrift.run({SMALL_TRANSIENT!r}, output={self.path('t.h5')!r})\n"
+                  "print('ready', flush=True)\n"
+                  "time.sleep(60)\n")
+        env = dict(os.environ, TMPDIR=tmp)
+        env.pop("OMPI_MCA_orte_tmpdir_base", None)
+        p = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        try:
+            lines = []  # the run's summary comes first; "" is the end of its output
+            while not lines or lines[-1] not in ("ready\n", ""):
+                lines.append(p.stdout.readline())
+            self.assertEqual(lines[-1], "ready\n", lines)
+            session = os.path.join(tmp, f"ompi.thermodrift.{p.pid}")
+            self.assertTrue(os.path.isdir(session), "no session directory while it runs")
+            p.send_signal(signal.SIGTERM)
+            p.wait(timeout=30)
+        finally:
+            p.kill()
+            p.communicate()
+        self.assertEqual(p.returncode, -signal.SIGTERM)
+        self.assertFalse(os.path.exists(session), "the session directory was left behind")
 
     def test_an_interrupted_run_does_not_stop_the_next_one(self):
         # the first run's signal (injected after its first output) must not stop its restart
