@@ -353,7 +353,8 @@ SteadySolver::SteadySolver(FVSystem& sys, Vec c, const SteadyOptions& opt)
   // initial state.
   cons_ = sys_.conserved();
   ncons_ = static_cast<int>(cons_.size());
-  target_ = amounts(c_);
+  // the amounts of a closed cell (a pass over every cell: none where nothing is conserved)
+  if (ncons_ > 0) target_ = amounts(c_);
   for (const auto& q : cons_) pins_.emplace_back(q.pinned, 1.0);
   sys_.set_pins(pins_);
   // the scale of a pinned value where its species has no amount yet (closed cells only)

@@ -174,6 +174,34 @@ TEST(SteadySoretMpi, DriftAcrossWallsThatCloseAnAxisSolvesWithTheDefault) {
   }
 }
 
+// Which axes close a drift (FVSystem::drift_along_closed_axis, which picks the default
+// preconditioner) from the mean temperatures of the first and last layers of cells along each
+// axis: T = 1 + x + y/2 over 1 x 1, 32^2 cells, S_T = 10, so the drift spans S_T 31/32 =
+// 9.6875 along x and half that along y. Walls everywhere: closed along x above a span of
+// 9.6875, along y above 4.84. c fixed on the cold face x = 0: x is open (the profile falls
+// away from it), y still closed. c fixed on the hot face: closed along x, where the profile
+// grows by e^9.6875 from the fixed face to the wall. 1 and 2 ranks (slabs along y: each
+// rank owns one end layer of y).
+TEST(SteadySoretMpi, ClosedAxesAreFoundFromTheEndLayersTemperatures) {
+  constexpr int kCells = 32;
+  constexpr double kSoret = 10.0;
+  const auto mesh = make_mesh(PETSC_COMM_WORLD, 2, kCells, 1);
+  const auto closed = [&](int fixed_face, double span) {
+    Species sp = make_species(constant_law(1.0), kSoret, 0.0, 1.0);
+    if (fixed_face >= 0)
+      sp.bc[static_cast<std::size_t>(fixed_face)] = {Boundary::Type::dirichlet, 1.0, 0.0};
+    const FVSystem sys(*mesh, linear_temperature(1.0, {1.0, 0.5, 0.0}), std::vector<Species>{sp});
+    return sys.drift_along_closed_axis(span);
+  };
+  constexpr int kWalls = -1, kColdX = 0, kHotX = 1;
+  EXPECT_TRUE(closed(kWalls, 9.6));
+  EXPECT_FALSE(closed(kWalls, 9.8));
+  EXPECT_TRUE(closed(kColdX, 4.7));  // along y
+  EXPECT_FALSE(closed(kColdX, 4.9));
+  EXPECT_TRUE(closed(kHotX, 9.6));
+  EXPECT_FALSE(closed(kHotX, 9.8));
+}
+
 // A sink (c = 0 fixed) on the hot face of the SI cell of bench/bench_fipy.py (1 mm, D = 1e-9
 // m^2/s, T = 290 K + 20 K/mm x, S_T = 1.5 1/K: S_T Delta T = 30) with a wall at the cold end,
 // 64^2 cells, from c = 1e24 m^-3: the profile through the fixed face would grow by e^30 away
