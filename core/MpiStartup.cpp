@@ -116,9 +116,6 @@ void empty_directory(int dir, int depth, dev_t device) noexcept {
   }
 }
 
-/// remove_lone_session_directory as a SignalCleanup.
-void remove_session_on_signal() noexcept { remove_lone_session_directory(); }
-
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> mpi_startup_settings(
@@ -192,7 +189,7 @@ MpiStartupSettings::MpiStartupSettings() {
       g_session[value.size()] = '\0';
       g_session_owner.store(::getpid());
       g_session_named.store(true);
-      on_stopping_signal(remove_session_on_signal);
+      on_stopping_signal(remove_lone_session_directory);
     }
   }
 }

@@ -1,6 +1,7 @@
 #include "core/SignalCleanup.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <array>
 #include <atomic>
@@ -10,16 +11,20 @@ namespace td {
 
 namespace {
 
-/// The registered clean-ups: fixed storage that the handler reads without locks; a slot is
-/// filled before the count that makes it visible grows.
+/// The registered clean-ups and the process that registered each: fixed storage that the
+/// handler reads without locks; a slot is filled before the count that makes it visible grows.
 std::array<std::atomic<SignalCleanup>, kMaxSignalCleanups>
     g_cleanups{};                     // NOLINT: read by the handler
+std::array<std::atomic<pid_t>, kMaxSignalCleanups> g_owners{};  // NOLINT: read by the handler
 std::atomic<std::size_t> g_count{0};  // NOLINT: read by the handler
 
 extern "C" void run_cleanups_and_end(int sig) {
   const std::size_t n = g_count.load();
+  const pid_t self = ::getpid();
   for (std::size_t i = 0; i < n; ++i)
-    if (const SignalCleanup cleanup = g_cleanups[i].load(); cleanup != nullptr) cleanup();
+    if (const SignalCleanup cleanup = g_cleanups[i].load();
+        cleanup != nullptr && g_owners[i].load() == self)
+      cleanup();
   // the default action, with the signal's own exit status; the signal is blocked while this
   // handler runs and is delivered again when it returns
   std::signal(sig, SIG_DFL);
@@ -45,13 +50,16 @@ void install_handler() {
 
 bool on_stopping_signal(SignalCleanup cleanup) {
   const std::size_t n = g_count.load();
-  bool known = false;
-  for (std::size_t i = 0; i < n; ++i) known = known || g_cleanups[i].load() == cleanup;
-  if (!known) {
+  std::size_t slot = n;
+  for (std::size_t i = 0; i < n; ++i)
+    if (g_cleanups[i].load() == cleanup) slot = i;
+  if (slot == n) {
     if (n == kMaxSignalCleanups) return false;
     g_cleanups[n].store(cleanup);
-    g_count.store(n + 1);
   }
+  // registered again in a forked child: the child's now
+  g_owners[slot].store(::getpid());
+  if (slot == n) g_count.store(n + 1);
   install_handler();
   return true;
 }

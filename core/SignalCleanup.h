@@ -21,10 +21,12 @@ using SignalCleanup = void (*)() noexcept;
 inline constexpr std::size_t kMaxSignalCleanups = 8;
 
 /// Run @p cleanup when SIGINT or SIGTERM stops this process, after the clean-ups registered
-/// before it. Installs the handler for each of the two signals whose action is still the
-/// default; a handler someone else set (the user's program, Python's SIGINT) is kept, and then
-/// that signal runs no clean-up. A function registered twice runs once; beyond
-/// kMaxSignalCleanups a clean-up is not registered (returns false). Call it from one thread.
+/// before it; not in a child forked from it (a Python worker, a test's death test), which
+/// shares the registrations but not what they clean up, unless the child registers it again.
+/// Installs the handler for each of the two signals whose action is still the default; a handler
+/// someone else set (the user's program, Python's SIGINT) is kept, and then that signal runs no
+/// clean-up. A function registered twice runs once; beyond kMaxSignalCleanups a clean-up is not
+/// registered (returns false). Call it from one thread.
 bool on_stopping_signal(SignalCleanup cleanup);
 
 }  // namespace td

@@ -33,13 +33,11 @@ struct Tracked {
   std::array<volatile std::sig_atomic_t, kMaxTracked> used{};
 };
 Tracked g_tracked;  // NOLINT: read by the signal handler (see forget_partial)
-/// The process that claimed them: a child forked from it (a Python worker, say) inherits the
-/// list but not the files, which the parent is still writing.
-std::atomic<pid_t> g_tracking_process{0};  // NOLINT: read by the signal handler
 
-/// Remove the tracked `.partial` files (a SignalCleanup: system calls only), and say so.
+/// Remove the tracked `.partial` files (a SignalCleanup: system calls only), and say so. Not
+/// in a child forked from the process that claimed them (core/SignalCleanup.h), which
+/// inherits the list but not the files, which the parent is still writing.
 void remove_partials() noexcept {
-  if (g_tracking_process.load() != ::getpid()) return;
   bool removed = false;
   for (int i = 0; i < kMaxTracked; ++i)
     if (g_tracked.used[static_cast<std::size_t>(i)] != 0)
@@ -67,7 +65,6 @@ void track_file(const std::string& file) {
     g_tracked.path[i][tmp.size()] = '\0';
     std::atomic_signal_fence(std::memory_order_seq_cst);
     g_tracked.used[i] = 1;
-    g_tracking_process.store(::getpid());
     on_stopping_signal(remove_partials);
     return;
   }

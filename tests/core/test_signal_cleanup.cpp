@@ -104,3 +104,21 @@ TEST(SignalCleanup, AHandlerAlreadySetIsKept) {
   EXPECT_EXIT(ignored_then_stopped(), testing::ExitedWithCode(5), "");
   EXPECT_FALSE(std::filesystem::exists(path));
 }
+
+// A child forked from a process runs only the clean-ups it registered itself: what its parent
+// registered cleans up the parent's things (its .partial files, its session directory).
+TEST(SignalCleanup, AForkedChildRunsOnlyTheCleanUpsItRegistered) {
+  GTEST_FLAG_SET(death_test_style, "fast");
+  const std::string path = marker("forked");
+  std::filesystem::remove(path);
+  std::snprintf(g_marker, sizeof g_marker, "%s", path.c_str());
+  ASSERT_TRUE(td::on_stopping_signal(first));  // the parent's
+  auto child = []() {
+    if (!td::on_stopping_signal(second)) std::_Exit(3);
+    std::raise(SIGTERM);
+    std::_Exit(4);
+  };
+  EXPECT_EXIT(child(), testing::KilledBySignal(SIGTERM), "");
+  EXPECT_EQ(read_marker(path), "b");
+  std::filesystem::remove(path);
+}
