@@ -22,6 +22,7 @@
 #include "core/ErrorExit.h"
 #include "core/OwnComm.h"
 #include "core/Petsc.h"
+#include "core/UninitializedVector.h"
 #include "mesh/Multigrid.h"
 #include "mesh/StructuredMultigrid.h"
 
@@ -152,11 +153,19 @@ struct Level {
   int total = 0;       ///< units along the last axis on all ranks
   bool split = false;  ///< split among the ranks (else held whole)
   std::array<std::vector<double>, 3> nodes;  ///< of the whole level
-  std::vector<float> C, Ci, W, E, S, N, B, T;
+  /// The scaled stencil and the inverse of its centre: own cells unset until read_level
+  /// writes them, ghost units zero until an exchange fills them
+  UninitializedVector<float> C, Ci, W, E, S, N, B, T;
   std::vector<float> x, b;
   double scale = 1.0;  ///< the operator's values were divided by it
   /// Prolongation from the next coarser level, per fine index along each axis.
   std::array<std::vector<AxisWeight>, 3> p;
+  /// The coefficient arrays in use: B and T in 3D only.
+  std::vector<UninitializedVector<float>*> coefficients() {
+    std::vector<UninitializedVector<float>*> all = {&C, &Ci, &W, &E, &S, &N};
+    if (dim == 3) all.insert(all.end(), {&B, &T});
+    return all;
+  }
   /// Own cells.
   std::size_t cells() const {
     return static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny) *
@@ -405,9 +414,12 @@ StencilMultigrid::StencilMultigrid(const Mesh& mesh, double peclet)
     L.ny = dim == 2 ? own : static_cast<int>(L.nodes[1].size()) - 1;
     L.nz = dim == 2 ? 1 : own;
     const std::size_t n = L.stored();
-    for (auto* v : {&L.C, &L.Ci, &L.W, &L.E, &L.S, &L.N, &L.x, &L.b}) v->assign(n, 0.0F);
-    if (dim == 3)
-      for (auto* v : {&L.B, &L.T}) v->assign(n, 0.0F);
+    for (auto* v : {&L.x, &L.b}) v->assign(n, 0.0F);
+    for (auto* v : L.coefficients()) {
+      v->resize(n);
+      std::fill_n(v->begin(), L.ghost(), 0.0F);
+      std::fill_n(v->end() - static_cast<std::ptrdiff_t>(L.ghost()), L.ghost(), 0.0F);
+    }
     m.levels.push_back(std::move(L));
   }
   const auto widest = static_cast<std::size_t>(m.levels.front().nx);
@@ -660,7 +672,7 @@ void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
             k, level, v[k] * inv, kOtherPreconditioner);
     });
   keep(kCentre, inv);
-  std::vector<std::pair<int, std::vector<float>*>> off = {
+  std::vector<std::pair<int, UninitializedVector<float>*>> off = {
       {kWest, &L.W}, {kEast, &L.E}, {kSouth, &L.S}, {kNorth, &L.N}};
   if (!L.B.empty()) {
     off.emplace_back(kBelow, &L.B);
@@ -679,9 +691,7 @@ void StencilMultigrid::Impl::read_level(Level& L, Mat A) {
   }
   stop_everywhere(problem);
   // the neighbour ranks' nearest unit of a split level, which a sweep relaxes too
-  std::vector<std::vector<float>*> all = {&L.C, &L.Ci, &L.W, &L.E, &L.S, &L.N};
-  if (!L.B.empty()) all.insert(all.end(), {&L.B, &L.T});
-  for (auto* a : all) exchange(L, a->data(), kGhostUnits);
+  for (auto* a : L.coefficients()) exchange(L, a->data(), kGhostUnits);
 }
 
 void StencilMultigrid::Impl::factor_coarsest() {

@@ -18,6 +18,7 @@
 #include "core/ErrorExit.h"
 #include "core/OwnComm.h"
 #include "core/Petsc.h"
+#include "core/UninitializedVector.h"
 #include "mesh/Multigrid.h"
 #include "mesh/StencilMultigrid.h"
 
@@ -362,9 +363,9 @@ struct StructOperatorState {
       throw InternalError(
           "struct operator: array storage takes a mesh without periodic axes whose ranks' parts "
           "are slabs along its last axis");
-    values.assign(static_cast<std::size_t>(layout.stencil_size) *
-                      static_cast<std::size_t>(layout.local_cells),
-                  0.0);
+    // unset until the first assembly writes every entry (StructRowWriter::finish)
+    values.resize(static_cast<std::size_t>(layout.stencil_size) *
+                  static_cast<std::size_t>(layout.local_cells));
     const int last = layout.dim - 1;
     int ranks = 1, rank = 0;
     MPI_Comm_size(mesh.comm(), &ranks);
@@ -383,9 +384,15 @@ struct StructOperatorState {
   }
 
   bool arrays() const { return !values.empty(); }
-  /// Entry @p e of every owned cell (array storage).
-  double* entry(int e) { return values.data() + offset(e); }
-  const double* entry(int e) const { return values.data() + offset(e); }
+  /// Entry @p e of every owned cell (array storage), to be read: InternalError before the
+  /// first assembly has written them.
+  const double* entry(int e) const {
+    if (!written)
+      throw InternalError("struct operator: its values are read before an assembly wrote them");
+    return values.data() + offset(e);
+  }
+  /// Entry @p e of every owned cell (array storage), to be written (StructRowWriter).
+  double* entry_to_write(int e) { return values.data() + offset(e); }
   std::size_t offset(int e) const {
     return static_cast<std::size_t>(e) * static_cast<std::size_t>(layout.local_cells);
   }
@@ -394,7 +401,9 @@ struct StructOperatorState {
   HypreOwned<HYPRE_StructMatrix> A;
   HypreOwned<HYPRE_StructVector> x, y;
   /// array storage: stencil entry e of owned cell c (DMDA order) at values[e * cells + c]
-  std::vector<double> values;
+  UninitializedVector<double> values;
+  /// array storage: an assembly has written every entry (StructRowWriter::finish)
+  bool written = false;
   /// array storage on slabs: the ranks of the slabs below and above (MPI_PROC_NULL at a
   /// wall), a duplicate of the mesh's communicator for the exchanges (none on one rank), and
   /// their units (rows in 2D, planes in 3D) nearest this slab, of a product's argument: zeros
@@ -1283,7 +1292,7 @@ void StructRowWriter::push(const double* values) {
   const StructLayout& l = state_->layout;
   if (pushed_ >= l.local_cells) throw InternalError("StructRowWriter: more rows than owned cells");
   if (state_->arrays()) {
-    for (int e = 0; e < l.stencil_size; ++e) state_->entry(e)[pushed_] = values[e];
+    for (int e = 0; e < l.stencil_size; ++e) state_->entry_to_write(e)[pushed_] = values[e];
     flushed_ = ++pushed_;
     return;
   }
@@ -1303,7 +1312,8 @@ void StructRowWriter::push_line(int n, const double* const* entries) {
   if (pushed_ + n > l.local_cells)
     throw InternalError("StructRowWriter: more rows than owned cells");
   if (state_->arrays()) {
-    for (int e = 0; e < l.stencil_size; ++e) std::copy_n(entries[e], n, state_->entry(e) + pushed_);
+    for (int e = 0; e < l.stencil_size; ++e)
+      std::copy_n(entries[e], n, state_->entry_to_write(e) + pushed_);
     pushed_ += n;
     flushed_ = pushed_;
     return;
@@ -1328,6 +1338,7 @@ void StructRowWriter::finish(const std::string& problem) {
       l.comm, mine,
       "struct operator: another rank failed to write its rows (its message says why)");
   if (!state_->arrays()) TD_HYPRE(HYPRE_StructMatrixAssemble(state_->A));
+  state_->written = true;
   // new values: the state of the PETSc matrix increases, so that its preconditioner sets up
   TD_PETSC(MatAssemblyBegin(A_, MAT_FINAL_ASSEMBLY));
   TD_PETSC(MatAssemblyEnd(A_, MAT_FINAL_ASSEMBLY));

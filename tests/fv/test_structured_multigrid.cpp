@@ -498,6 +498,35 @@ TEST(StructuredMultigridMpi, StructOperatorInArraysIsTheOneInHypre) {
   expect_same_vcycles(*tall, *sys, in_hypre, in_arrays, 0.0);
 }
 
+TEST(StructuredMultigridMpi, StructOperatorInArraysIsNotReadBeforeItsFirstAssembly) {
+  // Array storage is not zero-filled when created (the first assembly writes every entry):
+  // a read before it is an InternalError, not whatever the memory held; after a complete
+  // assembly the entries are the AIJ matrix's diagonal.
+  auto tall = mesh_of(2, {24, 40, 1}, 1.2);
+  ASSERT_EQ(struct_storage_on(*tall), StructStorage::arrays);
+  auto sys = robin_system(*tall);
+  Owned<Mat> op = create_struct_operator(*tall, StructStorage::arrays);
+  std::vector<double> centre;
+  EXPECT_THROW(read_struct_entry(op, 0, centre), InternalError);
+  EXPECT_THROW(struct_entry_data(op, 0), InternalError);
+  // a writer that stops short of the owned cells leaves the operator unread too
+  {
+    StructRowWriter rows(op);
+    const std::vector<double> row(static_cast<std::size_t>(rows.entries()), 1.0);
+    rows.push(row.data());
+    EXPECT_THROW(rows.finish(""), Error);
+  }
+  EXPECT_THROW(read_struct_entry(op, 0, centre), InternalError);
+  Owned<Mat> aij(sys->create_matrix());
+  sys->assemble(aij, 0.0, 1.0, false);
+  sys->assemble(op, 0.0, 1.0, false);
+  read_struct_entry(op, 0, centre);
+  Owned<Vec> diagonal(sys->create_state());
+  TD_PETSC(MatGetDiagonal(aij, diagonal));
+  ReadArray d(diagonal);
+  EXPECT_TRUE(std::equal(centre.begin(), centre.end(), d.get()));
+}
+
 TEST(StructuredMultigridMpi, SteadyOperatorIsInArraysWhereTheGeometricMultigridIsTheDefault) {
   // the storage follows the preconditioner the solver will install: arrays under the
   // single-precision multigrid (one rank or two slabs), hypre's matrix under PFMG (cells of
