@@ -140,6 +140,8 @@ constexpr int kMinPeriodicCells = 3;
 /// matrix or by StructRowWriter (the buffer holds 2 dim + 1 values per cell: 64 Ki cells,
 /// 2.5 MB in 2D).
 constexpr PetscInt kChunkCells = 65536;
+/// Entries of the largest stencil, the 3D one (the cell and its six face neighbours).
+constexpr std::size_t kMaxStencilEntries = 7;
 constexpr const char* kRelaxNames[] = {"jacobi", "weighted_jacobi", "rb_gauss_seidel",
                                        "rb_gauss_seidel_nonsymmetric"};
 constexpr const char* kRapNames[] = {"galerkin", "non_galerkin"};
@@ -469,14 +471,17 @@ void array_product(StructOperatorState& s, const double* x, double* y, const dou
                      s.lower, 1, s.comm->get(), MPI_STATUS_IGNORE) != MPI_SUCCESS)
       throw Error("struct operator: exchanging the slabs' nearest units failed");
   }
+  // the entries' arrays, looked up (and checked as written) once
+  std::array<const double*, kMaxStencilEntries> entry{};
+  for (int e = 0; e < l.stencil_size; ++e) entry[static_cast<std::size_t>(e)] = s.entry(e);
   for (int k = 0; k < nz; ++k)
     for (int j = 0; j < ny; ++j) {
       const std::size_t o = static_cast<std::size_t>(k) * plane + static_cast<std::size_t>(j) * nx;
-      const double* __restrict C = s.entry(0) + o;
-      const double* __restrict W = s.entry(1) + o;
-      const double* __restrict E = s.entry(2) + o;
-      const double* __restrict S = l.dim > 1 ? s.entry(3) + o : zeros.data();
-      const double* __restrict N = l.dim > 1 ? s.entry(4) + o : zeros.data();
+      const double* __restrict C = entry[0] + o;
+      const double* __restrict W = entry[1] + o;
+      const double* __restrict E = entry[2] + o;
+      const double* __restrict S = l.dim > 1 ? entry[3] + o : zeros.data();
+      const double* __restrict N = l.dim > 1 ? entry[4] + o : zeros.data();
       const double* __restrict xr = x + o;
       // in 2D the slab's first and last rows take their neighbours from the exchange
       const bool two = l.dim == 2;
@@ -494,8 +499,8 @@ void array_product(StructOperatorState& s, const double* x, double* y, const dou
         yr[i] = C[i] * xr[i] + W[i] * xr[i - 1] + E[i] * xr[i + 1] + S[i] * xs[i] + N[i] * xn[i];
       if (nx > 1) ends(nx - 1);
       if (three) {
-        const double* __restrict B = s.entry(5) + o;
-        const double* __restrict T = s.entry(6) + o;
+        const double* __restrict B = entry[5] + o;
+        const double* __restrict T = entry[6] + o;
         const std::size_t row = static_cast<std::size_t>(j) * static_cast<std::size_t>(nx);
         const double* __restrict xb = k > 0 ? xr - plane : s.below.data() + row;
         const double* __restrict xt = k + 1 < nz ? xr + plane : s.above.data() + row;

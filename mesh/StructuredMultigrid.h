@@ -136,6 +136,7 @@ StructStorage struct_storage_for(const Mesh& mesh, const char* prefix, bool clos
 
 /// The values of stencil entry @p e (numbered as in read_struct_entry) of every owned cell
 /// of a struct operator with array storage, without a copy; null for hypre storage.
+/// InternalError for array storage that no assembly has written in full yet.
 const double* struct_entry_data(Mat A, int e);
 
 /// Whether @p A is a matrix of create_struct_operator.
@@ -144,7 +145,8 @@ bool is_struct_operator(Mat A);
 /// The values of stencil entry @p e (StructRowWriter's numbering: 0 the cell itself, 1 + 2a
 /// and 2 + 2a its lower and upper neighbour along axis a) of every owned cell of the struct
 /// operator @p A, in the mesh's DMDA order (x fastest), into @p out (resized). Throws
-/// InternalError if @p A is not a struct operator.
+/// InternalError if @p A is not a struct operator, or has array storage that no assembly
+/// has written in full yet.
 void read_struct_entry(Mat A, int e, std::vector<double>& out);
 
 struct StructOperatorState;
