@@ -120,7 +120,8 @@ enum class StructStorage {
 
 /// create_struct_operator with its values in @p storage. Throws InternalError for array
 /// storage on a mesh with a periodic axis or ranks' parts that are not slabs along the last
-/// axis.
+/// axis. Array storage is not zero-filled: until a StructRowWriter has written every owned
+/// cell, a product, its diagonal or a read of its entries is an InternalError.
 Owned<Mat> create_struct_operator(const Mesh& mesh, StructStorage storage);
 
 /// The storage the single-precision multigrid reads fastest on @p mesh: arrays where the
