@@ -24,10 +24,9 @@ class DefaultInitAllocator : public std::allocator<T> {
   struct rebind {
     using other = DefaultInitAllocator<U>;
   };
+  // std::allocator's constructors, its converting one included (from the base of any
+  // DefaultInitAllocator<U>)
   using Base::Base;
-  DefaultInitAllocator() = default;
-  template <class U>
-  explicit DefaultInitAllocator(const DefaultInitAllocator<U>& /*other*/) noexcept {}
 
   /// Default-initialise *@p p (no value for a trivial type).
   template <class U>
