@@ -1,6 +1,7 @@
 #include "core/SignalCleanup.h"
 
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <array>
@@ -17,8 +18,24 @@ std::array<std::atomic<SignalCleanup>, kMaxSignalCleanups>
     g_cleanups{};                     // NOLINT: read by the handler
 std::array<std::atomic<pid_t>, kMaxSignalCleanups> g_owners{};  // NOLINT: read by the handler
 std::atomic<std::size_t> g_count{0};  // NOLINT: read by the handler
+/// StoppingSignalsHeld alive in the process (any thread).
+std::atomic<int> g_held{0};  // NOLINT: read by the handler
+
+/// SIGINT and SIGTERM.
+sigset_t stopping_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
 
 extern "C" void run_cleanups_and_end(int sig) {
+  // a thread holding the signals off finishes its step first (this handler runs in another)
+  constexpr long kNanosPerMs = 1000000;
+  const timespec pause{0, kNanosPerMs};
+  for (int waited = 0; g_held.load() > 0 && waited < kMaxHeldWaitMs; ++waited)
+    ::nanosleep(&pause, nullptr);
   const std::size_t n = g_count.load();
   const pid_t self = ::getpid();
   for (std::size_t i = 0; i < n; ++i)
@@ -39,9 +56,7 @@ void install_handler() {
     struct sigaction act {};
     act.sa_handler = run_cleanups_and_end;
     // the other signal waits until the clean-ups are done
-    sigemptyset(&act.sa_mask);
-    sigaddset(&act.sa_mask, SIGINT);
-    sigaddset(&act.sa_mask, SIGTERM);
+    act.sa_mask = stopping_signals();
     ::sigaction(sig, &act, nullptr);
   }
 }
@@ -62,6 +77,17 @@ bool on_stopping_signal(SignalCleanup cleanup) {
   if (slot == n) g_count.store(n + 1);
   install_handler();
   return true;
+}
+
+StoppingSignalsHeld::StoppingSignalsHeld() {
+  const sigset_t set = stopping_signals();
+  ::pthread_sigmask(SIG_BLOCK, &set, &previous_);
+  g_held.fetch_add(1);
+}
+
+StoppingSignalsHeld::~StoppingSignalsHeld() {
+  g_held.fetch_sub(1);
+  ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
 }
 
 }  // namespace td

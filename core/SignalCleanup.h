@@ -9,6 +9,8 @@
 /// process (core/MpiStartup.h), one more directory in the temporary directory per stopped run.
 /// One handler runs every clean-up, whichever part of the program registered it first.
 
+#include <signal.h>
+
 #include <cstddef>
 
 namespace td {
@@ -28,5 +30,27 @@ inline constexpr std::size_t kMaxSignalCleanups = 8;
 /// clean-up. A function registered twice runs once; beyond kMaxSignalCleanups a clean-up is not
 /// registered (returns false). Call it from one thread.
 bool on_stopping_signal(SignalCleanup cleanup);
+
+/// SIGINT and SIGTERM held off a step that a clean-up must see whole or not at all, such as a
+/// file created and then registered for removal (io/TextFile.h claim_partial_fd). RAII: while
+/// it lives the two signals are blocked in this thread, and the handler, should another
+/// thread take the signal, waits for it to end (at most kMaxHeldWaitMs) before the clean-ups
+/// run. A signal that arrives meanwhile takes effect when it ends.
+///
+/// Why: a signal between the creation of a `.partial` file and its registration ended the
+/// process with the file left behind, and the next run on that output was refused.
+class StoppingSignalsHeld {
+ public:
+  StoppingSignalsHeld();
+  ~StoppingSignalsHeld();
+  StoppingSignalsHeld(const StoppingSignalsHeld&) = delete;
+  StoppingSignalsHeld& operator=(const StoppingSignalsHeld&) = delete;
+
+ private:
+  sigset_t previous_{};
+};
+
+/// Longest wait of the handler, in another thread, for a StoppingSignalsHeld to end (ms).
+inline constexpr int kMaxHeldWaitMs = 2000;
 
 }  // namespace td

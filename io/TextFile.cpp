@@ -91,16 +91,21 @@ int claim_partial_fd(const std::string& path, const std::string& way_out) {
   if (const std::string why = output_name_problem(path); !why.empty())
     throw IoError(fmt::format("cannot write {}: {}", path, why));
   const std::string tmp = path + ".partial";
-  const int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
-  if (fd >= 0) {
-    track_file(tmp);
-    return fd;
+  int fd = -1;
+  int open_errno = 0;
+  {
+    // created and registered for removal as one step: a signal between the two left the file
+    const StoppingSignalsHeld held;
+    fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+    open_errno = errno;
+    if (fd >= 0) track_file(tmp);
   }
-  if (errno == EEXIST)
+  if (fd >= 0) return fd;
+  if (open_errno == EEXIST)
     throw IoError(fmt::format(
         "cannot create {}: it exists: another run is writing {}, or a stopped run left it ({})",
         tmp, path, way_out.empty() ? "remove the file to start afresh" : way_out));
-  throw IoError(fmt::format("cannot create {}: {}", tmp, std::strerror(errno)));
+  throw IoError(fmt::format("cannot create {}: {}", tmp, std::strerror(open_errno)));
 }
 
 void discard_partial(const std::string& path) {

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "core/SignalCleanup.h"
 
@@ -120,5 +123,67 @@ TEST(SignalCleanup, AForkedChildRunsOnlyTheCleanUpsItRegistered) {
   };
   EXPECT_EXIT(child(), testing::KilledBySignal(SIGTERM), "");
   EXPECT_EQ(read_marker(path), "b");
+  std::filesystem::remove(path);
+}
+
+namespace {
+
+/// The step a StoppingSignalsHeld covers in the tests below: "m" appended to the marker.
+void held_step() noexcept { append("m", 1); }
+
+}  // namespace
+
+// A signal that arrives while the stopping signals are held takes effect when they are let
+// go: the held step is done whole, then the clean-ups run and the signal ends the process.
+TEST(SignalCleanup, ASignalWhileHeldTakesEffectWhenTheHeldStepEnds) {
+  GTEST_FLAG_SET(death_test_style, "fast");
+  const std::string path = marker("held");
+  std::filesystem::remove(path);
+  auto child = [&path]() {
+    std::snprintf(g_marker, sizeof g_marker, "%s", path.c_str());
+    std::signal(SIGTERM, SIG_DFL);
+    if (!td::on_stopping_signal(first)) std::_Exit(3);
+    {
+      const td::StoppingSignalsHeld held;
+      std::raise(SIGTERM);
+      held_step();
+    }
+    std::_Exit(4);  // not reached: the signal ends the process when it is let go
+  };
+  EXPECT_EXIT(child(), testing::KilledBySignal(SIGTERM), "");
+  EXPECT_EQ(read_marker(path), "ma");
+  std::filesystem::remove(path);
+}
+
+// A signal taken by another thread while this one holds the signals off: the handler waits
+// for the held step to end before it runs the clean-ups.
+TEST(SignalCleanup, AHandlerInAnotherThreadWaitsForTheHeldStep) {
+  GTEST_FLAG_SET(death_test_style, "fast");
+  const std::string path = marker("thread");
+  std::filesystem::remove(path);
+  auto child = [&path]() {
+    std::snprintf(g_marker, sizeof g_marker, "%s", path.c_str());
+    std::signal(SIGTERM, SIG_DFL);
+    if (!td::on_stopping_signal(first)) std::_Exit(3);
+    // started before the signals are held (a thread inherits its creator's mask): the signal
+    // goes to it, which does not hold it off
+    std::atomic<bool> go{false};
+    std::thread([&go] {
+      while (!go.load()) std::this_thread::yield();
+      std::raise(SIGTERM);
+    }).detach();
+    {
+      const td::StoppingSignalsHeld held;
+      go.store(true);
+      constexpr auto kHandlerStarted = std::chrono::milliseconds(200);
+      std::this_thread::sleep_for(kHandlerStarted);
+      held_step();
+    }
+    constexpr auto kHandlerEnds = std::chrono::seconds(5);
+    std::this_thread::sleep_for(kHandlerEnds);
+    std::_Exit(4);  // not reached: the handler ends the process
+  };
+  EXPECT_EXIT(child(), testing::KilledBySignal(SIGTERM), "");
+  EXPECT_EQ(read_marker(path), "ma");
   std::filesystem::remove(path);
 }
