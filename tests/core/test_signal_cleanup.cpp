@@ -131,6 +131,14 @@ namespace {
 /// The step a StoppingSignalsHeld covers in the tests below: "m" appended to the marker.
 void held_step() noexcept { append("m", 1); }
 
+/// In the child of the tests below: the marker at @p path, SIGTERM's default action, and
+/// first registered as the clean-up.
+void register_first(const std::string& path) {
+  std::snprintf(g_marker, sizeof g_marker, "%s", path.c_str());
+  std::signal(SIGTERM, SIG_DFL);
+  if (!td::on_stopping_signal(first)) std::_Exit(3);
+}
+
 }  // namespace
 
 // A signal that arrives while the stopping signals are held takes effect when they are let
@@ -140,9 +148,7 @@ TEST(SignalCleanup, ASignalWhileHeldTakesEffectWhenTheHeldStepEnds) {
   const std::string path = marker("held");
   std::filesystem::remove(path);
   auto child = [&path]() {
-    std::snprintf(g_marker, sizeof g_marker, "%s", path.c_str());
-    std::signal(SIGTERM, SIG_DFL);
-    if (!td::on_stopping_signal(first)) std::_Exit(3);
+    register_first(path);
     {
       const td::StoppingSignalsHeld held;
       std::raise(SIGTERM);
@@ -162,9 +168,7 @@ TEST(SignalCleanup, AHandlerInAnotherThreadWaitsForTheHeldStep) {
   const std::string path = marker("thread");
   std::filesystem::remove(path);
   auto child = [&path]() {
-    std::snprintf(g_marker, sizeof g_marker, "%s", path.c_str());
-    std::signal(SIGTERM, SIG_DFL);
-    if (!td::on_stopping_signal(first)) std::_Exit(3);
+    register_first(path);
     // started before the signals are held (a thread inherits its creator's mask): the signal
     // goes to it, which does not hold it off
     std::atomic<bool> go{false};
